@@ -1,0 +1,10 @@
+# Sanitizers and coverage apply to every target of the build (set once, at the top).
+if(CPC_SANITIZERS)
+  string(REPLACE ";" "," _cpc_san "${CPC_SANITIZERS}")
+  add_compile_options(-fsanitize=${_cpc_san} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${_cpc_san})
+endif()
+if(CPC_ENABLE_COVERAGE)
+  add_compile_options(--coverage -O0 -g)
+  add_link_options(--coverage)
+endif()

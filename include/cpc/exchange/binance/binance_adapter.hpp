@@ -1,0 +1,46 @@
+#pragma once
+#include "cpc/exchange/exchange_adapter.hpp"
+
+namespace cpc::exchange {
+
+// Binance Spot: REST /api/v3 and the kline streams. Pure codec (nlohmann/json), no sockets.
+class BinanceAdapter final : public ExchangeAdapter {
+public:
+    static constexpr const char* kProductionRest = "https://api.binance.com";
+    static constexpr const char* kProductionStream = "wss://stream.binance.com:9443";
+
+    BinanceAdapter() : BinanceAdapter(Endpoints{kProductionRest, kProductionStream}) {}
+    explicit BinanceAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
+
+    std::string name() const override { return "binance"; }
+    const Endpoints& endpoints() const override { return m_endpoints; }
+    int maxHistoryLimit() const override { return 1000; }
+
+    std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
+    RestRequest historyRequest(const HistoryQuery& query) const override;
+    RestRequest exchangeInfoRequest() const override;
+    RestRequest serverTimeRequest() const override;
+
+    Result<std::vector<Candle>> parseHistory(std::string_view body, int httpStatus,
+                                             std::int64_t serverNowMs) const override;
+    Result<std::vector<SymbolInfo>> parseExchangeInfo(std::string_view body,
+                                                      int httpStatus) const override;
+    Result<std::int64_t> parseServerTime(std::string_view body, int httpStatus) const override;
+    Result<std::vector<StreamEvent>> parseStreamMessage(std::string_view frame) const override;
+    std::chrono::milliseconds streamIdleTimeout(Interval interval) const override;
+
+    // Helpers shared with the simulator and the CLI.
+    static std::string klineStreamName(const std::string& symbol, Interval interval);  // btcusdt@kline_1m
+    // A Binance error body {"code":-1121,"msg":"Invalid symbol."} as an Error; nullopt if the
+    // body is not one.
+    static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
+    // One 12-field REST kline row, as JSON text (exactly Binance's mix of strings and numbers).
+    static std::string klineRowJson(const Candle& c, Interval interval);
+    static std::string klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
+                                      std::int64_t eventTimeMs);
+
+private:
+    Endpoints m_endpoints;
+};
+
+}  // namespace cpc::exchange

@@ -1,0 +1,77 @@
+#pragma once
+// An exchange adapter is a codec: typed requests to bytes, bytes to typed events. It never
+// touches a socket, so every adapter is tested with strings (architecture guide §8).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cpc/core/candle.hpp"
+#include "cpc/core/result.hpp"
+#include "cpc/exchange/events.hpp"
+
+namespace cpc::exchange {
+
+// Where the adapter talks to. Defaults are the venue's production hosts.
+struct Endpoints {
+    std::string restBase;    // "https://api.binance.com"
+    std::string streamBase;  // "wss://stream.binance.com:9443"
+};
+
+// An HTTP GET the adapter wants made: path + query relative to restBase, and its request weight.
+struct RestRequest {
+    std::string target;  // "/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1000"
+    int weight = 1;
+};
+
+struct HistoryQuery {
+    std::string symbol;
+    Interval interval = Interval::M1;
+    std::optional<std::int64_t> startTime;  // open time >= startTime
+    std::optional<std::int64_t> endTime;    // open time <= endTime
+    int limit = 1000;
+};
+
+struct SymbolInfo {
+    std::string symbol;      // "BTCUSDT"
+    std::string baseAsset;   // "BTC"
+    std::string quoteAsset;  // "USDT"
+    std::string status;      // "TRADING", "BREAK", …
+    int priceDecimals = 8;   // from the tick size
+    int quantityDecimals = 8;
+};
+
+struct StreamSpec {
+    std::string symbol;
+    Interval interval = Interval::M1;
+};
+
+class ExchangeAdapter {
+public:
+    virtual ~ExchangeAdapter() = default;
+
+    virtual std::string name() const = 0;  // "binance"
+    virtual const Endpoints& endpoints() const = 0;
+    virtual int maxHistoryLimit() const = 0;  // rows per REST page
+
+    // Full WebSocket URL subscribing to the kline streams given (combined-stream form).
+    virtual std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const = 0;
+    virtual RestRequest historyRequest(const HistoryQuery& query) const = 0;
+    virtual RestRequest exchangeInfoRequest() const = 0;
+    virtual RestRequest serverTimeRequest() const = 0;
+
+    // Parsers take the HTTP status too: a venue's error body becomes an Error with its code.
+    virtual Result<std::vector<Candle>> parseHistory(std::string_view body, int httpStatus,
+                                                     std::int64_t serverNowMs) const = 0;
+    virtual Result<std::vector<SymbolInfo>> parseExchangeInfo(std::string_view body,
+                                                              int httpStatus) const = 0;
+    virtual Result<std::int64_t> parseServerTime(std::string_view body, int httpStatus) const = 0;
+    virtual Result<std::vector<StreamEvent>> parseStreamMessage(std::string_view frame) const = 0;
+
+    // Watchdog: longest silence on a healthy kline stream before we reconnect.
+    virtual std::chrono::milliseconds streamIdleTimeout(Interval interval) const = 0;
+};
+
+}  // namespace cpc::exchange

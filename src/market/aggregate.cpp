@@ -1,0 +1,60 @@
+#include "cpc/market/aggregate.hpp"
+
+namespace cpc::market {
+
+void foldInto(Candle& bucket, const Candle& source, bool& bucketHasTrades) {
+    // OHLC only from candles with trades (a no-trade candle is flat at the previous close and
+    // Binance ignores it when building longer candles).
+    if (source.hasTrades()) {
+        if (!bucketHasTrades) {
+            bucket.open = source.open;
+            bucket.high = source.high;
+            bucket.low = source.low;
+            bucketHasTrades = true;
+        } else {
+            if (source.high > bucket.high) bucket.high = source.high;
+            if (source.low < bucket.low) bucket.low = source.low;
+        }
+        bucket.close = source.close;
+    }
+    bucket.volume += source.volume;
+    bucket.quoteVolume += source.quoteVolume;
+    if (source.trades > 0) bucket.trades += source.trades;
+    bucket.takerBuyBase += source.takerBuyBase;
+    bucket.takerBuyQuote += source.takerBuyQuote;
+}
+
+std::vector<Candle> aggregate(std::span<const Candle> source, Interval from, Interval to,
+                              const AggregateOptions& options) {
+    std::vector<Candle> out;
+    if (source.empty() || !divides(from, to)) return out;
+    std::optional<Decimal> prevClose = options.previousClose;
+    std::size_t i = 0;
+    while (i < source.size()) {
+        const std::int64_t start = bucketStart(to, source[i].openTime, options.anchor3dMs);
+        const std::int64_t end = nextBucketStart(to, start);
+        Candle bucket;
+        bucket.openTime = start;
+        bool hasTrades = false;
+        const Candle* lastInBucket = nullptr;
+        for (; i < source.size() && source[i].openTime < end; ++i) {
+            foldInto(bucket, source[i], hasTrades);
+            lastInBucket = &source[i];
+        }
+        if (!hasTrades) {
+            // Every source candle was empty: flat at the previous close (or at the empty
+            // candles' own price, which Binance sets to the previous close).
+            const Decimal flat = prevClose ? *prevClose : lastInBucket->close;
+            bucket.open = bucket.high = bucket.low = bucket.close = flat;
+        }
+        prevClose = bucket.close;
+        const bool coversEnd = closeTime(from, lastInBucket->openTime) >= end - 1;
+        const bool laterExists = i < source.size();
+        const bool endedBeforeNow = options.nowMs > 0 && end <= options.nowMs;
+        bucket.closed = lastInBucket->closed && (coversEnd || laterExists || endedBeforeNow);
+        out.push_back(bucket);
+    }
+    return out;
+}
+
+}  // namespace cpc::market
