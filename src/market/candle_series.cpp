@@ -49,6 +49,25 @@ UpsertOutcome CandleSeries::upsert(const Candle& candle) {
 }
 
 std::size_t CandleSeries::merge(std::span<const Candle> batch) {
+    // Fast path: a sorted batch entirely after (or into an empty) series is one append, so
+    // loading 100,000 cached candles is linear, not 100,000 binary-search upserts.
+    const bool sorted = std::adjacent_find(batch.begin(), batch.end(), [](const Candle& a, const Candle& b) {
+                            return a.openTime >= b.openTime;
+                        }) == batch.end();  // strictly increasing
+    if (sorted && !batch.empty() && (m_candles.empty() || m_candles.back().openTime < batch.front().openTime)) {
+        std::size_t appended = 0;
+        m_candles.reserve(m_candles.size() + batch.size());
+        for (const Candle& c : batch) {
+            if (validateCandle(c)) {
+                ++m_rejected;
+                continue;
+            }
+            m_candles.push_back(c);
+            ++appended;
+        }
+        if (appended) ++m_revision;
+        return appended;
+    }
     std::size_t changed = 0;
     for (const Candle& c : batch) {
         const UpsertOutcome o = upsert(c);

@@ -1,0 +1,121 @@
+#pragma once
+// The storage thread (docs/ARCHITECTURE.md §4): owns the CandleDatabase and runs jobs in the
+// order they were queued. Callers on any thread queue saves and loads and never wait for disk.
+// No Qt here: load callbacks run on the storage thread and the app forwards them to the GUI.
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "cpc/core/candle.hpp"
+#include "cpc/core/result.hpp"
+#include "cpc/storage/candle_database.hpp"
+
+namespace cpc::storage {
+
+// Something the user or the log should hear about, reported on the storage thread.
+struct StorageNotice {
+    enum class Kind : std::uint8_t {
+        Recovered,      // the file was damaged, moved aside and recreated (message says where)
+        OpenFailed,     // no database: saves are dropped and loads fail until restart
+        SaveFailed,     // one save could not be written (message names series and reason)
+        CallbackThrew,  // a load callback threw; the worker caught it and went on
+    };
+    Kind kind = Kind::OpenFailed;
+    std::string message;
+};
+
+class StorageWorker {
+public:
+    using LoadCallback = std::function<void(Result<std::vector<Candle>>)>;
+    using NoticeHandler = std::function<void(const StorageNotice&)>;
+
+    struct Stats {
+        std::uint64_t savesQueued = 0;   // save() calls
+        std::uint64_t savesWritten = 0;  // saves whose transaction committed
+        std::uint64_t savesFailed = 0;   // saves dropped (invalid candles, disk errors, no db)
+        std::uint64_t rowsWritten = 0;   // rows inserted or updated
+        // Committed transactions: fewer than savesWritten when saves were coalesced.
+        std::uint64_t writeTransactions = 0;
+    };
+
+    // At most this many candles go into one coalesced transaction, so a burst of saves cannot
+    // hold the write lock (and delay the next load) for long.
+    static constexpr std::size_t kMaxCandlesPerTransaction = 50'000;
+
+    // Starts the thread, which opens `path` with CandleDatabase::openOrRecover. A recovery or an
+    // open failure is passed to `onNotice` (on the storage thread) before any job runs.
+    explicit StorageWorker(std::string path, NoticeHandler onNotice = {});
+    // Runs every queued job, then joins the thread.
+    ~StorageWorker();
+    StorageWorker(const StorageWorker&) = delete;
+    StorageWorker& operator=(const StorageWorker&) = delete;
+
+    // Any thread. Consecutive queued saves are written in one transaction.
+    void save(SeriesKey key, std::vector<Candle> candles);
+    // Any thread. `done` runs on the storage thread, after every job queued before it.
+    void loadLatest(SeriesKey key, std::size_t limit, LoadCallback done);
+    void loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime,
+                   LoadCallback done);
+    // Any thread except the storage thread itself (where it returns at once): blocks until every
+    // job queued before the call has finished, callbacks included.
+    void flush();
+
+    Stats stats() const;
+    // Whether the thread opened the database. Known once flush() has returned (flush waits for
+    // the open attempt); false before that.
+    bool isOpen() const;
+
+private:
+    struct SaveJob {
+        SeriesKey key;
+        std::vector<Candle> candles;
+    };
+    struct LoadLatestJob {
+        SeriesKey key;
+        std::size_t limit;
+        LoadCallback done;
+    };
+    struct LoadRangeJob {
+        SeriesKey key;
+        std::int64_t from;
+        std::int64_t to;
+        LoadCallback done;
+    };
+    using Job = std::variant<SaveJob, LoadLatestJob, LoadRangeJob>;
+
+    void enqueue(Job job);
+    void run(std::stop_token stop);
+    void runSaves(std::vector<SaveJob>& saves);
+    void runLoad(LoadCallback& done, Result<std::vector<Candle>> result);
+    void notify(StorageNotice::Kind kind, std::string message);
+
+    const std::string m_path;
+    const NoticeHandler m_onNotice;
+
+    // Storage thread only.
+    std::optional<CandleDatabase> m_db;
+    std::string m_openError;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable_any m_wake;  // storage thread waits for jobs
+    std::condition_variable m_progress;  // flush() waits for m_finished
+    std::deque<Job> m_queue;             // guarded by m_mutex
+    std::uint64_t m_enqueued = 0;        // guarded by m_mutex; jobs ever queued
+    std::uint64_t m_finished = 0;        // guarded by m_mutex; jobs fully run
+    bool m_openAttempted = false;        // guarded by m_mutex
+    bool m_open = false;                 // guarded by m_mutex
+    Stats m_stats;                       // guarded by m_mutex
+
+    std::jthread m_thread;  // last: joins before the members above are destroyed
+};
+
+}  // namespace cpc::storage

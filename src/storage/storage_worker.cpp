@@ -1,0 +1,192 @@
+#include "cpc/storage/storage_worker.hpp"
+
+#include <exception>
+#include <utility>
+
+namespace cpc::storage {
+
+StorageWorker::StorageWorker(std::string path, NoticeHandler onNotice)
+    : m_path(std::move(path)),
+      m_onNotice(std::move(onNotice)),
+      m_thread([this](std::stop_token stop) { run(std::move(stop)); }) {}
+
+StorageWorker::~StorageWorker() {
+    // run() keeps taking jobs after the stop request until the queue is empty.
+    m_thread.request_stop();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void StorageWorker::save(SeriesKey key, std::vector<Candle> candles) {
+    if (candles.empty()) return;
+    enqueue(SaveJob{std::move(key), std::move(candles)});
+}
+
+void StorageWorker::loadLatest(SeriesKey key, std::size_t limit, LoadCallback done) {
+    enqueue(LoadLatestJob{std::move(key), limit, std::move(done)});
+}
+
+void StorageWorker::loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime,
+                              LoadCallback done) {
+    enqueue(LoadRangeJob{std::move(key), fromOpenTime, toOpenTime, std::move(done)});
+}
+
+void StorageWorker::enqueue(Job job) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (std::holds_alternative<SaveJob>(job)) ++m_stats.savesQueued;
+        m_queue.push_back(std::move(job));
+        ++m_enqueued;
+    }
+    m_wake.notify_one();
+}
+
+void StorageWorker::flush() {
+    // A callback calling flush() would wait for itself.
+    if (std::this_thread::get_id() == m_thread.get_id()) return;
+    std::unique_lock lock(m_mutex);
+    const std::uint64_t target = m_enqueued;
+    m_progress.wait(lock, [&] { return m_openAttempted && m_finished >= target; });
+}
+
+StorageWorker::Stats StorageWorker::stats() const {
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+bool StorageWorker::isOpen() const {
+    std::lock_guard lock(m_mutex);
+    return m_open;
+}
+
+void StorageWorker::notify(StorageNotice::Kind kind, std::string message) {
+    if (!m_onNotice) return;
+    try {
+        m_onNotice(StorageNotice{kind, std::move(message)});
+    } catch (...) {
+        // The handler is the app's logging; if even that fails there is nobody left to tell,
+        // and the storage thread must keep running.
+    }
+}
+
+void StorageWorker::run(std::stop_token stop) {
+    std::string notice;
+    auto opened = CandleDatabase::openOrRecover(m_path, &notice);
+    if (opened) {
+        m_db.emplace(std::move(*opened));
+        if (!notice.empty()) notify(StorageNotice::Kind::Recovered, notice);
+    } else {
+        m_openError = opened.error().message;
+        notify(StorageNotice::Kind::OpenFailed, m_openError);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_openAttempted = true;
+        m_open = m_db.has_value();
+    }
+    m_progress.notify_all();
+
+    for (;;) {
+        std::vector<SaveJob> saves;
+        std::optional<Job> single;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, stop, [this] { return !m_queue.empty(); });
+            if (m_queue.empty()) break;  // stop requested and everything ran
+            // A run of saves at the front becomes one transaction. It never reaches past a load,
+            // so a load always sees every save queued before it.
+            std::size_t candles = 0;
+            while (!m_queue.empty() && std::holds_alternative<SaveJob>(m_queue.front())) {
+                auto& next = std::get<SaveJob>(m_queue.front());
+                if (!saves.empty() && candles + next.candles.size() > kMaxCandlesPerTransaction)
+                    break;
+                candles += next.candles.size();
+                saves.push_back(std::move(next));
+                m_queue.pop_front();
+            }
+            if (saves.empty()) {
+                single.emplace(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        }
+
+        std::uint64_t jobs = 0;
+        if (!saves.empty()) {
+            runSaves(saves);
+            jobs = saves.size();
+        } else if (auto* latest = std::get_if<LoadLatestJob>(&*single)) {
+            runLoad(latest->done, m_db ? m_db->loadLatest(latest->key, latest->limit)
+                                       : Result<std::vector<Candle>>(makeError(
+                                             "candle database not open: " + m_openError)));
+            jobs = 1;
+        } else if (auto* range = std::get_if<LoadRangeJob>(&*single)) {
+            runLoad(range->done, m_db ? m_db->loadRange(range->key, range->from, range->to)
+                                      : Result<std::vector<Candle>>(
+                                            makeError("candle database not open: " + m_openError)));
+            jobs = 1;
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_finished += jobs;
+        }
+        m_progress.notify_all();
+    }
+    m_db.reset();  // the owning thread closes the handle
+}
+
+void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
+    const auto count = static_cast<std::uint64_t>(saves.size());
+    if (!m_db) {
+        std::lock_guard lock(m_mutex);
+        m_stats.savesFailed += count;  // OpenFailed was reported once; don't repeat it per save
+        return;
+    }
+    std::vector<SeriesCandles> batches;
+    batches.reserve(saves.size());
+    for (SaveJob& save : saves)
+        batches.push_back(SeriesCandles{std::move(save.key), std::move(save.candles)});
+
+    if (auto written = m_db->upsert(batches)) {
+        std::lock_guard lock(m_mutex);
+        m_stats.savesWritten += count;
+        m_stats.rowsWritten += *written;
+        ++m_stats.writeTransactions;
+        return;
+    } else if (batches.size() == 1) {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_stats.savesFailed;
+        }
+        notify(StorageNotice::Kind::SaveFailed, written.error().message);
+        return;
+    }
+    // One bad save (say, an invalid candle) must not take the others down with it: retry each
+    // alone. The failed transaction wrote nothing, so nothing is applied twice.
+    for (const SeriesCandles& batch : batches) {
+        auto written = m_db->upsert(std::span<const SeriesCandles>(&batch, 1));
+        {
+            std::lock_guard lock(m_mutex);
+            if (written) {
+                ++m_stats.savesWritten;
+                m_stats.rowsWritten += *written;
+                ++m_stats.writeTransactions;
+            } else {
+                ++m_stats.savesFailed;
+            }
+        }
+        if (!written) notify(StorageNotice::Kind::SaveFailed, written.error().message);
+    }
+}
+
+void StorageWorker::runLoad(LoadCallback& done, Result<std::vector<Candle>> result) {
+    if (!done) return;
+    try {
+        done(std::move(result));
+    } catch (const std::exception& e) {
+        notify(StorageNotice::Kind::CallbackThrew,
+               std::string("a storage load callback threw: ") + e.what());
+    } catch (...) {
+        notify(StorageNotice::Kind::CallbackThrew, "a storage load callback threw a non-exception");
+    }
+}
+
+}  // namespace cpc::storage
