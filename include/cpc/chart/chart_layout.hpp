@@ -1,0 +1,44 @@
+#pragma once
+// Rectangles of the chart's parts, in logical px, from the viewport size and text metrics:
+//
+//   ┌──────────────── candle pane ───────────────┬ price axis ┐
+//   ├──────────────── separator (1 px) ──────────┼────────────┤
+//   │                 volume pane (~20%)         │ volume axis│
+//   ├──────────────── time axis ─────────────────┼── corner ──┘
+#include "cpc/chart/geometry.hpp"
+#include "cpc/chart/text_measurer.hpp"
+
+namespace cpc::chart {
+
+struct LayoutMetrics {
+    double axisPaddingX = 8.0;       // left and right of price-axis text
+    double timeAxisPaddingY = 7.0;   // above and below time-axis text
+    double minPriceAxisWidth = 48.0;
+    double volumeFraction = 0.2;     // of the plot height
+    double minPlotHeightForVolume = 120.0;
+    double separator = 1.0;          // between the candle and the volume pane
+};
+
+struct ChartLayout {
+    Rect viewport;
+    Rect candlePane;
+    Rect volumePane;  // empty when the viewport is too small for two panes
+    Rect priceAxis;   // right of the candle pane
+    Rect volumeAxis;  // right of the volume pane
+    Rect timeAxis;    // below the panes
+    Rect corner;      // below the price axis, right of the time axis
+    double separatorY = 0.0;  // top of the separator line (valid when hasVolumePane())
+
+    bool hasVolumePane() const { return !volumePane.empty(); }
+    // Candle and volume panes together: the x range of the time scale, and the crosshair's area.
+    Rect plotArea() const {
+        return Rect{candlePane.x, candlePane.y, candlePane.width, timeAxis.y - candlePane.y};
+    }
+    bool operator==(const ChartLayout&) const = default;
+};
+
+// priceLabelWidth: the widest text the price axis must show (prices, volumes, countdown).
+ChartLayout computeLayout(double width, double height, double priceLabelWidth,
+                          const TextMeasurer& measurer, const LayoutMetrics& metrics = {});
+
+}  // namespace cpc::chart

@@ -1,0 +1,38 @@
+#pragma once
+// Text for axes, legend and crosshair labels. All times are shown in UTC, as Binance reports them.
+#include <cstdint>
+#include <string>
+
+#include "cpc/core/interval.hpp"
+
+namespace cpc::chart {
+
+// Fixed decimals: formatPrice(41732.3456, 2) == "41732.35". Never "-0.00".
+std::string formatPrice(double value, int decimals);
+// With an explicit sign: "+12.30", "-0.50", "0.00".
+std::string formatSignedPrice(double value, int decimals);
+// "+0.25%", "-1.30%", "0.00%".
+std::string formatPercent(double percent);
+// Compact volume without padding zeros: "950", "12.35", "20", "0.042", "1.25K", "35.2M", "1.5B".
+std::string formatVolume(double value);
+
+struct UtcFields {
+    int year = 1970;
+    int month = 1;    // 1..12
+    int day = 1;      // 1..31
+    int weekday = 4;  // 0 = Sunday (1970-01-01 was a Thursday)
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+};
+UtcFields utcFields(std::int64_t ms);
+const char* monthShortName(int month);     // 1..12 → "Jan"…"Dec"
+const char* weekdayShortName(int weekday);  // 0..6 → "Sun"…"Sat"
+
+// Crosshair time label, precision following the interval:
+// 1s "Mon 15 Jan '24 14:30:05", 1m…12h "Mon 15 Jan '24 14:30", 1d…1w "Mon 15 Jan '24", 1M "Jan '24".
+std::string formatCrosshairTime(std::int64_t ms, Interval interval);
+// Time left until a candle closes: "42" s → "00:42", "1:05:09", "3d 04h".
+std::string formatCountdown(std::int64_t remainingMs);
+
+}  // namespace cpc::chart

@@ -1,0 +1,103 @@
+#pragma once
+// Plain pixel-space items produced by the views and consumed by the renderers. Coordinates are
+// logical px; renderers snap them to device pixels. Nothing here knows the model or Qt.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cpc/chart/chart_layout.hpp"
+#include "cpc/chart/geometry.hpp"
+#include "cpc/chart/text_measurer.hpp"
+
+namespace cpc::chart {
+
+// One candle, or (when FrameItems::pixelColumns) one 1-px column aggregating every bar that falls
+// in that pixel: highY/lowY are the extremes, openY the first open, closeY the last close.
+struct CandleItem {
+    float x = 0;  // bar centre
+    float openY = 0;
+    float highY = 0;  // highY <= lowY: y grows downwards
+    float lowY = 0;
+    float closeY = 0;
+    float bodyWidth = 0;
+    bool rising = true;  // close >= open
+};
+
+struct VolumeItem {
+    float x = 0;     // bar centre
+    float topY = 0;  // the bar spans topY … FrameItems::volumeBaseY
+    float width = 0;
+    bool rising = true;
+};
+
+enum class TextTone : unsigned char {
+    Normal,   // axis labels, legend values
+    Strong,   // emphasised time labels (day/month/year), legend title
+    Muted,    // legend field names ("O", "H" …)
+    Rising,   // values of a rising candle
+    Falling,  // values of a falling candle
+    Inverse,  // text on a filled tag (last price, crosshair labels)
+};
+
+enum class TextAlign : unsigned char { Left, Center, Right };
+
+struct TextItem {
+    Rect box;  // the text is drawn inside, vertically centred
+    std::string text;
+    TextTone tone = TextTone::Normal;
+    FontRole font = FontRole::Regular;
+    TextAlign align = TextAlign::Center;
+};
+
+// The cached base layer: everything that changes with data or view, not with the mouse.
+struct FrameItems {
+    ChartLayout layout;
+    bool hasData = false;
+    bool pixelColumns = false;
+    float barSpacing = 0;
+    std::vector<CandleItem> candles;
+    std::vector<VolumeItem> volumes;
+    float volumeBaseY = 0;
+    std::vector<float> priceGrid;   // y of horizontal lines in the candle pane
+    std::vector<float> volumeGrid;  // y of horizontal lines in the volume pane
+    std::vector<float> timeGrid;    // x of vertical lines through both panes
+    std::vector<TextItem> priceLabels;
+    std::vector<TextItem> volumeLabels;
+    std::vector<TextItem> timeLabels;
+
+    // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.
+    void clear();
+};
+
+// A filled box with one or more lines of text (price tags, crosshair labels).
+struct TagItem {
+    Rect box;
+    std::vector<TextItem> texts;
+};
+
+struct PriceTagItem {
+    float y = 0;
+    bool lineVisible = false;  // the price is inside the candle pane: draw the dotted line
+    bool rising = true;        // colour of the newest candle
+    TagItem tag;               // on the price axis: price, then the countdown to the close
+};
+
+struct CrosshairItem {
+    float x = 0;  // snapped to the hovered bar's centre
+    float y = 0;  // the cursor
+    Rect verticalSpan;    // where the vertical line runs (both panes)
+    Rect horizontalSpan;  // the pane under the cursor
+    std::optional<TagItem> priceLabel;  // on the axis of the pane under the cursor
+    std::optional<TagItem> timeLabel;   // on the time axis
+};
+
+// Redrawn every frame, on top of the base layer.
+struct OverlayItems {
+    std::optional<PriceTagItem> lastPrice;
+    std::optional<CrosshairItem> crosshair;
+    std::vector<TextItem> legend;
+
+    void clear();
+};
+
+}  // namespace cpc::chart

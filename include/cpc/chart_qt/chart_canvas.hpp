@@ -1,0 +1,97 @@
+#pragma once
+// ChartCanvas: the candlestick chart widget. Input becomes ChartModel operations; painting is
+// two layers (lightweight-charts' pane widget): a base pixmap (grid, volume, candles, axes)
+// rebuilt only when data or view changed, and an overlay (legend, last-price tag, crosshair)
+// drawn over it every frame, so moving the mouse never redraws a candle. Any number of
+// invalidations between two frames cost one paint (QWidget::update() coalesces). GUI thread only.
+#include <QImage>
+#include <QPixmap>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+#include <cstdint>
+#include <memory>
+
+#include "cpc/chart/chart_model.hpp"
+#include "cpc/chart/render_items.hpp"
+#include "cpc/chart_qt/chart_theme.hpp"
+#include "cpc/core/interval.hpp"
+
+class QTimer;
+
+namespace cpc::market {
+class CandleSeries;
+}
+
+namespace cpc::chart_qt {
+
+class QtTextMeasurer;
+
+class ChartCanvas : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ChartCanvas(QWidget* parent = nullptr);
+    ~ChartCanvas() override;
+
+    // Shows `series` (not owned; must outlive the canvas or be replaced; GUI thread only) and
+    // resets the view to the live edge. nullptr shows the placeholder.
+    void setSeries(const market::CandleSeries* series, Interval interval, int priceDecimals);
+    // The series' data changed: Light invalidation, painted at the next frame.
+    void seriesChanged();
+
+    chart::ChartModel& model() { return m_model; }
+    const chart::ChartModel& model() const { return m_model; }
+
+    // Shown centred when there is nothing to draw, e.g. "Loading…". Default "No data".
+    void setPlaceholderText(const QString& text);
+    QString placeholderText() const { return m_placeholder; }
+
+    void setTheme(const ChartTheme& theme);
+    const ChartTheme& theme() const { return m_theme; }
+
+    // The chart as it would be painted at `size` (logical px), for tests and screenshots.
+    QImage renderToImage(QSize size, qreal devicePixelRatio = 1.0);
+
+    // How often the base layer was rebuilt (diagnostics; cursor moves must not increase it).
+    std::uint64_t baseLayerBuilds() const { return m_baseBuilds; }
+
+    QSize sizeHint() const override { return {900, 560}; }
+    QSize minimumSizeHint() const override { return {240, 160}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale };
+
+    void renderBase(QPainter& painter, qreal dpr);
+    void updateCursorShape(QPointF pos);
+    double paneRightX() const;
+
+    chart::ChartModel m_model;
+    ChartTheme m_theme;
+    std::unique_ptr<QtTextMeasurer> m_measurer;
+    chart::FrameItems m_frame;
+    chart::OverlayItems m_overlay;
+    QPixmap m_base;
+    QString m_placeholder;
+    QTimer* m_clockTimer = nullptr;
+    Drag m_drag = Drag::None;
+    bool m_dragPricePan = false;  // panning from the candle pane with manual price scale
+    QPointF m_dragLast;
+    std::uint64_t m_baseBuilds = 0;
+};
+
+}  // namespace cpc::chart_qt

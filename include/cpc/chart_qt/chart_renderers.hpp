@@ -1,0 +1,32 @@
+#pragma once
+// Renderers: render items → pixels. They know nothing of the model. Bars, grid and crosshair
+// lines are drawn in device pixels with antialiasing off, so every line is exactly
+// max(1, floor(dpr)) device pixels wide and candle bodies stay symmetric around their wicks;
+// text is drawn in logical pixels. Rectangles are batched: one drawRects() per colour.
+#include <QString>
+#include <span>
+
+#include "cpc/chart/render_items.hpp"
+#include "cpc/chart_qt/chart_theme.hpp"
+
+class QPainter;
+
+namespace cpc::chart_qt {
+
+// The cached layer: background, grid, borders, volume, candles, axis labels.
+void drawBase(QPainter& painter, const chart::FrameItems& frame, const ChartTheme& theme,
+              qreal dpr);
+// On top of the base: legend, last-price line and tag, crosshair.
+void drawOverlay(QPainter& painter, const chart::OverlayItems& overlay,
+                 const chart::ChartLayout& layout, const ChartTheme& theme, qreal dpr);
+// Centred message over the panes ("No data", "Loading…").
+void drawPlaceholder(QPainter& painter, const chart::ChartLayout& layout, const QString& text,
+                     const ChartTheme& theme);
+
+void drawCandles(QPainter& painter, std::span<const chart::CandleItem> candles, bool pixelColumns,
+                 const chart::Rect& clip, const ChartTheme& theme, qreal dpr);
+void drawVolumes(QPainter& painter, std::span<const chart::VolumeItem> volumes, float baseY,
+                 const chart::Rect& clip, const ChartTheme& theme, qreal dpr);
+void drawTexts(QPainter& painter, std::span<const chart::TextItem> texts, const ChartTheme& theme);
+
+}  // namespace cpc::chart_qt

@@ -1,0 +1,274 @@
+#include "cpc/chart_qt/chart_canvas.hpp"
+
+#include <QHideEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QShowEvent>
+#include <QTimer>
+#include <QWheelEvent>
+#include <cmath>
+
+#include "cpc/chart/chart_views.hpp"
+#include "cpc/chart_qt/chart_renderers.hpp"
+#include "cpc/chart_qt/qt_text_measurer.hpp"
+
+namespace cpc::chart_qt {
+
+using chart::ChartRegion;
+using chart::Invalidation;
+using chart::Point;
+
+namespace {
+constexpr double kWheelNotch = 120.0;
+constexpr double kZoomPerNotch = 1.18;
+constexpr double kKeyZoom = 1.25;
+constexpr double kAxisDragSensitivity = 0.005;  // exp(px · this) per pixel dragged
+constexpr int kClockTickMs = 250;               // countdown redraws when its second changes
+
+Point toPoint(QPointF p) { return Point{p.x(), p.y()}; }
+}  // namespace
+
+ChartCanvas::ChartCanvas(QWidget* parent)
+    : QWidget(parent), m_theme(darkTheme()), m_placeholder(tr("No data")) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setCursor(Qt::CrossCursor);
+    m_measurer = std::make_unique<QtTextMeasurer>(m_theme.font, m_theme.boldFont);
+    m_model.setTextMeasurer(m_measurer.get());
+    m_model.setInvalidateHandler([this](Invalidation) { update(); });
+    m_model.setViewportSize(width(), height());
+
+    m_clockTimer = new QTimer(this);
+    m_clockTimer->setInterval(kClockTickMs);
+    connect(m_clockTimer, &QTimer::timeout, this, [this] { m_model.clockTick(); });
+}
+
+ChartCanvas::~ChartCanvas() {
+    // The model must not call back into a half-destroyed widget or use the measurer after it.
+    m_model.setInvalidateHandler({});
+    m_model.setTextMeasurer(nullptr);
+}
+
+void ChartCanvas::setSeries(const market::CandleSeries* series, Interval interval,
+                            int priceDecimals) {
+    m_model.setSeries(series, interval, priceDecimals);
+}
+
+void ChartCanvas::seriesChanged() { m_model.seriesChanged(); }
+
+void ChartCanvas::setPlaceholderText(const QString& text) {
+    if (text == m_placeholder) return;
+    m_placeholder = text;
+    if (!m_model.hasData()) m_model.invalidate(Invalidation::Light);
+}
+
+void ChartCanvas::setTheme(const ChartTheme& theme) {
+    m_theme = theme;
+    m_measurer = std::make_unique<QtTextMeasurer>(m_theme.font, m_theme.boldFont);
+    m_model.setTextMeasurer(m_measurer.get());  // Full invalidation
+}
+
+void ChartCanvas::renderBase(QPainter& painter, qreal dpr) {
+    chart::buildFrame(m_model, m_frame);
+    drawBase(painter, m_frame, m_theme, dpr);
+    if (!m_frame.hasData) drawPlaceholder(painter, m_frame.layout, m_placeholder, m_theme);
+}
+
+void ChartCanvas::paintEvent(QPaintEvent*) {
+    const qreal dpr = devicePixelRatioF();
+    // A hidden widget gets its resize event only when shown; paint at the size we really have.
+    m_model.setViewportSize(width(), height());
+    Invalidation level = m_model.takeInvalidation();
+    const QSize pixels(static_cast<int>(std::ceil(width() * dpr)),
+                       static_cast<int>(std::ceil(height() * dpr)));
+    if (m_base.isNull() || m_base.size() != pixels || m_base.devicePixelRatio() != dpr)
+        level = chart::mergeInvalidation(level, Invalidation::Full);
+    m_model.prepareFrame(level);
+    if (level >= Invalidation::Light) {
+        if (m_base.size() != pixels) m_base = QPixmap(pixels);
+        m_base.setDevicePixelRatio(dpr);
+        QPainter base(&m_base);
+        renderBase(base, dpr);
+        ++m_baseBuilds;
+    }
+    QPainter painter(this);
+    painter.drawPixmap(0, 0, m_base);
+    chart::buildOverlay(m_model, m_overlay);
+    drawOverlay(painter, m_overlay, m_model.layout(), m_theme, dpr);
+}
+
+QImage ChartCanvas::renderToImage(QSize size, qreal devicePixelRatio) {
+    const qreal dpr = devicePixelRatio > 0 ? devicePixelRatio : 1.0;
+    m_model.setViewportSize(size.width(), size.height());
+    m_model.prepareFrame(Invalidation::Full);
+
+    QImage image(static_cast<int>(std::ceil(size.width() * dpr)),
+                 static_cast<int>(std::ceil(size.height() * dpr)),
+                 QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    {
+        QPainter painter(&image);
+        chart::FrameItems frame;
+        chart::buildFrame(m_model, frame);
+        drawBase(painter, frame, m_theme, dpr);
+        if (!frame.hasData) drawPlaceholder(painter, frame.layout, m_placeholder, m_theme);
+        chart::OverlayItems overlay;
+        chart::buildOverlay(m_model, overlay);
+        drawOverlay(painter, overlay, m_model.layout(), m_theme, dpr);
+    }
+    // Back to the widget's own geometry; its next paint rebuilds everything.
+    m_model.setViewportSize(width(), height());
+    return image;
+}
+
+void ChartCanvas::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    m_model.setViewportSize(width(), height());
+}
+
+void ChartCanvas::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    // A new device pixel ratio is noticed by paintEvent (the cached layer no longer matches).
+    if (event->type() == QEvent::StyleChange)
+        m_model.invalidate(Invalidation::Full);
+}
+
+void ChartCanvas::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    m_clockTimer->start();  // the countdown ticks only while someone can see it
+    m_model.clockTick();
+}
+
+void ChartCanvas::hideEvent(QHideEvent* event) {
+    QWidget::hideEvent(event);
+    m_clockTimer->stop();
+}
+
+double ChartCanvas::paneRightX() const { return m_model.layout().candlePane.right(); }
+
+void ChartCanvas::updateCursorShape(QPointF pos) {
+    if (m_drag == Drag::Pan) {
+        setCursor(Qt::ClosedHandCursor);
+        return;
+    }
+    switch (m_model.regionAt(toPoint(pos))) {
+    case ChartRegion::PriceAxis:
+    case ChartRegion::VolumeAxis: setCursor(Qt::SizeVerCursor); break;
+    case ChartRegion::TimeAxis: setCursor(Qt::SizeHorCursor); break;
+    default: setCursor(Qt::CrossCursor); break;
+    }
+}
+
+void ChartCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    const QPointF pos = event->position();
+    const ChartRegion region = m_model.regionAt(toPoint(pos));
+    m_drag = Drag::None;
+    switch (region) {
+    case ChartRegion::CandlePane:
+    case ChartRegion::VolumePane:
+        m_drag = Drag::Pan;
+        m_dragPricePan = region == ChartRegion::CandlePane;
+        break;
+    case ChartRegion::PriceAxis: m_drag = Drag::PriceScale; break;
+    case ChartRegion::TimeAxis: m_drag = Drag::TimeScale; break;
+    default: break;
+    }
+    m_dragLast = pos;
+    updateCursorShape(pos);
+    event->accept();
+}
+
+void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    const QPointF delta = pos - m_dragLast;
+    switch (m_drag) {
+    case Drag::Pan:
+        if (delta.x() != 0.0) m_model.scrollBy(delta.x());
+        // With autoscale on, the price range follows the data; once the user has scaled the
+        // price axis by hand, vertical drags pan it.
+        if (m_dragPricePan && !m_model.autoScale() && delta.y() != 0.0) m_model.panPrice(delta.y());
+        break;
+    case Drag::PriceScale:
+        // Down widens the range (squeezes the candles), up narrows it.
+        if (delta.y() != 0.0) m_model.scalePrice(std::exp(delta.y() * kAxisDragSensitivity));
+        break;
+    case Drag::TimeScale:
+        // Right widens the bars; anchored at the right edge so the live edge stays put.
+        if (delta.x() != 0.0) m_model.zoom(paneRightX(), std::exp(delta.x() * kAxisDragSensitivity));
+        break;
+    case Drag::None: break;
+    }
+    m_dragLast = pos;
+    m_model.setCrosshair(toPoint(pos));
+    if (m_drag == Drag::None) updateCursorShape(pos);
+    event->accept();
+}
+
+void ChartCanvas::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton) {
+        m_drag = Drag::None;
+        updateCursorShape(event->position());
+    }
+    event->accept();
+}
+
+void ChartCanvas::mouseDoubleClickEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton) return;
+    switch (m_model.regionAt(toPoint(event->position()))) {
+    case ChartRegion::PriceAxis:
+    case ChartRegion::VolumeAxis: m_model.setAutoScale(true); break;
+    case ChartRegion::TimeAxis: m_model.resetView(); break;
+    default:
+        m_model.scrollToLiveEdge();
+        m_model.setAutoScale(true);
+        break;
+    }
+    event->accept();
+}
+
+void ChartCanvas::wheelEvent(QWheelEvent* event) {
+    const QPoint angle = event->angleDelta();
+    const QPointF pos = event->position();
+    const bool horizontal =
+        (event->modifiers() & Qt::ShiftModifier) || std::abs(angle.x()) > std::abs(angle.y());
+    if (horizontal) {
+        const int steps = angle.x() != 0 ? angle.x() : angle.y();
+        // One notch scrolls five bars.
+        m_model.scrollBy(steps / kWheelNotch * 5.0 * m_model.timeScale().barSpacing());
+    } else if (angle.y() != 0) {
+        const ChartRegion region = m_model.regionAt(toPoint(pos));
+        const bool overPane = region == ChartRegion::CandlePane || region == ChartRegion::VolumePane;
+        const double anchor = overPane ? pos.x() : paneRightX();
+        m_model.zoom(anchor, std::pow(kZoomPerNotch, angle.y() / kWheelNotch));
+    }
+    event->accept();
+}
+
+void ChartCanvas::leaveEvent(QEvent* event) {
+    QWidget::leaveEvent(event);
+    if (m_drag == Drag::None) m_model.clearCrosshair();
+}
+
+void ChartCanvas::keyPressEvent(QKeyEvent* event) {
+    const double step = m_model.layout().candlePane.width / 8.0;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: m_model.zoom(paneRightX(), kKeyZoom); break;
+    case Qt::Key_Minus: m_model.zoom(paneRightX(), 1.0 / kKeyZoom); break;
+    case Qt::Key_Left: m_model.scrollBy(step); break;
+    case Qt::Key_Right: m_model.scrollBy(-step); break;
+    case Qt::Key_Home: m_model.scrollToFirstBar(); break;
+    case Qt::Key_End: m_model.scrollToLiveEdge(); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
+}  // namespace cpc::chart_qt

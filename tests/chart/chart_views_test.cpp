@@ -1,0 +1,255 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "cpc/chart/chart_views.hpp"
+#include "cpc/chart/format.hpp"
+#include "fake_text_measurer.hpp"
+#include "synthetic_series.hpp"
+
+namespace {
+
+using namespace cpc::chart;
+using cpc::Interval;
+namespace synth = cpc::chart::testing;
+
+class ChartViewsTest : public ::testing::Test {
+protected:
+    void SetUp() override { show(synth::makeSeries(800), Interval::M1); }
+
+    void show(cpc::market::CandleSeries s, Interval interval) {
+        series = std::move(s);
+        model.setTextMeasurer(&measurer);
+        model.setViewportSize(1000, 600);
+        model.setSeries(&series, interval, 2);
+        prepare();
+    }
+    void prepare() {
+        model.prepareFrame(model.takeInvalidation());
+        buildFrame(model, frame);
+        buildOverlay(model, overlay);
+    }
+    std::string legendText() const {
+        std::string s;
+        for (const TextItem& t : overlay.legend) s += t.text + " ";
+        return s;
+    }
+
+    synth::FakeTextMeasurer measurer;
+    cpc::market::CandleSeries series;
+    ChartModel model;
+    FrameItems frame;
+    OverlayItems overlay;
+};
+
+TEST_F(ChartViewsTest, CandlesOnlyForTheVisibleBars) {
+    model.scrollBy(1500);
+    prepare();
+    const IndexRange range = model.timeScale().visibleRange();
+    ASSERT_FALSE(frame.pixelColumns);
+    ASSERT_EQ(frame.candles.size(), static_cast<std::size_t>(range.count()));
+    ASSERT_LT(frame.candles.size(), series.size() / 2);
+    const double half = model.timeScale().barSpacing() / 2;
+    for (std::size_t k = 0; k < frame.candles.size(); ++k) {
+        const CandleItem& c = frame.candles[k];
+        EXPECT_GT(c.x + half, frame.layout.candlePane.left());
+        EXPECT_LT(c.x - half, frame.layout.candlePane.right());
+        EXPECT_FLOAT_EQ(c.x, static_cast<float>(model.timeScale().indexToX(static_cast<double>(range.first) + static_cast<double>(k))));
+    }
+}
+
+TEST_F(ChartViewsTest, CandleItemsKeepDirectionAndPriceOrder) {
+    const IndexRange range = model.timeScale().visibleRange();
+    std::size_t rising = 0;
+    for (std::size_t k = 0; k < frame.candles.size(); ++k) {
+        const CandleItem& c = frame.candles[k];
+        const cpc::Candle& src = series[static_cast<std::size_t>(range.first) + k];
+        EXPECT_EQ(c.rising, src.close >= src.open);
+        rising += c.rising ? 1 : 0;
+        EXPECT_LE(c.highY, std::min(c.openY, c.closeY));  // high is above (smaller y)
+        EXPECT_GE(c.lowY, std::max(c.openY, c.closeY));
+        EXPECT_LT(c.highY, c.lowY);
+        EXPECT_GE(c.highY, frame.layout.candlePane.top());
+        EXPECT_LE(c.lowY, frame.layout.candlePane.bottom());
+        EXPECT_NEAR(c.closeY, model.priceScale().priceToY(src.close.toDouble()), 1e-3);
+    }
+    EXPECT_GT(rising, 0U);
+    EXPECT_LT(rising, frame.candles.size());
+    EXPECT_FLOAT_EQ(frame.candles.front().bodyWidth, static_cast<float>(candleBodyWidth(8)));
+}
+
+TEST_F(ChartViewsTest, BodyIsNarrowerThanTheSlotWhenThereIsRoom) {
+    for (const double spacing : {6.0, 8.0, 20.0, 60.0}) EXPECT_LT(candleBodyWidth(spacing), spacing);
+    EXPECT_DOUBLE_EQ(candleBodyWidth(3.0), 3.0);
+    EXPECT_GE(candleBodyWidth(0.5), 1.0);
+}
+
+TEST_F(ChartViewsTest, VolumeBarsGrowFromThePaneBottom) {
+    ASSERT_EQ(frame.volumes.size(), frame.candles.size());
+    const IndexRange range = model.timeScale().visibleRange();
+    EXPECT_FLOAT_EQ(frame.volumeBaseY, static_cast<float>(frame.layout.volumePane.bottom()));
+    for (std::size_t k = 0; k < frame.volumes.size(); ++k) {
+        const VolumeItem& v = frame.volumes[k];
+        EXPECT_GE(v.topY, frame.layout.volumePane.top());
+        EXPECT_LT(v.topY, frame.volumeBaseY);
+        EXPECT_EQ(v.rising, frame.candles[k].rising);
+        EXPECT_FLOAT_EQ(v.x, frame.candles[k].x);
+        if (k > 0) {
+            const double a = series[static_cast<std::size_t>(range.first) + k - 1].volume.toDouble();
+            const double b = series[static_cast<std::size_t>(range.first) + k].volume.toDouble();
+            if (a < b) {
+                EXPECT_GT(frame.volumes[k - 1].topY, v.topY);
+            }
+        }
+    }
+}
+
+TEST_F(ChartViewsTest, ZoomedOutBarsBecomeOneMinMaxColumnPerPixel) {
+    show(synth::makeSeries(20000), Interval::M1);
+    model.setBarSpacing(0.2);
+    prepare();
+    ASSERT_TRUE(frame.pixelColumns);
+    const IndexRange range = model.timeScale().visibleRange();
+    EXPECT_GT(range.count(), 4000);
+    EXPECT_LE(frame.candles.size(), static_cast<std::size_t>(frame.layout.candlePane.width) + 1);
+    EXPECT_GE(frame.candles.size(), static_cast<std::size_t>(range.count() / 5) - 1);
+    double hi = 0, lo = 1e18;
+    for (auto i = range.first; i <= range.last; ++i) {
+        hi = std::max(hi, series[static_cast<std::size_t>(i)].high.toDouble());
+        lo = std::min(lo, series[static_cast<std::size_t>(i)].low.toDouble());
+    }
+    float minHighY = 1e9F, maxLowY = -1e9F;
+    for (std::size_t k = 0; k < frame.candles.size(); ++k) {
+        const CandleItem& c = frame.candles[k];
+        EXPECT_FLOAT_EQ(c.x - std::floor(c.x), 0.5F);  // centred on a pixel
+        if (k > 0) {
+            EXPECT_FLOAT_EQ(c.x - frame.candles[k - 1].x, 1.0F);
+        }
+        EXPECT_LE(c.highY, c.lowY);
+        minHighY = std::min(minHighY, c.highY);
+        maxLowY = std::max(maxLowY, c.lowY);
+    }
+    // No extreme is lost by the merge.
+    EXPECT_NEAR(minHighY, model.priceScale().priceToY(hi), 1e-3);
+    EXPECT_NEAR(maxLowY, model.priceScale().priceToY(lo), 1e-3);
+    EXPECT_EQ(frame.volumes.size(), frame.candles.size());
+}
+
+TEST_F(ChartViewsTest, PriceLabelsSitOnTheAxisWithoutOverlapping) {
+    ASSERT_GE(frame.priceLabels.size(), 4U);
+    const Rect axis = frame.layout.priceAxis;
+    for (std::size_t i = 0; i < frame.priceLabels.size(); ++i) {
+        const TextItem& t = frame.priceLabels[i];
+        EXPECT_GE(t.box.top(), axis.top());
+        EXPECT_LE(t.box.bottom(), axis.bottom());
+        EXPECT_GE(t.box.left(), axis.left());
+        EXPECT_EQ(t.text.find('.'), t.text.size() - 3) << t.text;  // two decimals
+        if (i > 0) {
+            EXPECT_FALSE(t.box.intersects(frame.priceLabels[i - 1].box));
+        }
+        EXPECT_FALSE(t.box.intersects(overlay.lastPrice->tag.box)) << "hidden under the tag";
+    }
+    EXPECT_FALSE(frame.priceGrid.empty());
+    EXPECT_FALSE(frame.timeGrid.empty());
+}
+
+TEST_F(ChartViewsTest, TimeLabelsNeverOverlapAcrossIntervalsAndZooms) {
+    for (const Interval interval : {Interval::S1, Interval::M1, Interval::M5, Interval::H1,
+                                    Interval::H4, Interval::D1, Interval::W1, Interval::Mo1}) {
+        show(synth::makeSeries(3000, interval), interval);
+        for (const double spacing : {0.1, 0.7, 2.0, 6.0, 15.0, 60.0}) {
+            model.setBarSpacing(spacing);
+            prepare();
+            const auto& labels = frame.timeLabels;
+            ASSERT_FALSE(labels.empty()) << cpc::toString(interval) << " @" << spacing;
+            for (std::size_t i = 0; i < labels.size(); ++i) {
+                EXPECT_GE(labels[i].box.left(), frame.layout.timeAxis.left());
+                EXPECT_LE(labels[i].box.right(), frame.layout.timeAxis.right());
+                if (i > 0) {
+                    EXPECT_GT(labels[i].box.left(), labels[i - 1].box.right() + 10);
+                }
+            }
+            EXPECT_EQ(frame.timeGrid.size(), labels.size());
+        }
+    }
+}
+
+TEST_F(ChartViewsTest, LegendShowsTheLastCandleUntilOneIsHovered) {
+    const cpc::Candle& last = *series.last();
+    const std::string text = legendText();
+    EXPECT_NE(text.find("BTCUSDT · 1m · Binance"), std::string::npos) << text;
+    EXPECT_NE(text.find("O " + formatPrice(last.open.toDouble(), 2)), std::string::npos) << text;
+    EXPECT_NE(text.find("C " + formatPrice(last.close.toDouble(), 2)), std::string::npos) << text;
+    EXPECT_NE(text.find("Vol " + formatVolume(last.volume.toDouble())), std::string::npos) << text;
+    const double prev = series[series.size() - 2].close.toDouble();
+    const double pct = (last.close.toDouble() - prev) / prev * 100;
+    EXPECT_NE(text.find("(" + formatPercent(pct) + ")"), std::string::npos) << text;
+
+    model.setCrosshair({model.timeScale().indexToX(700), 200});
+    prepare();
+    const std::string hovered = legendText();
+    EXPECT_NE(hovered.find("H " + formatPrice(series[700].high.toDouble(), 2)), std::string::npos) << hovered;
+    EXPECT_NE(hovered.find("L " + formatPrice(series[700].low.toDouble(), 2)), std::string::npos) << hovered;
+    for (const TextItem& t : overlay.legend) {
+        EXPECT_GE(t.box.left(), frame.layout.candlePane.left());
+        EXPECT_LE(t.box.right(), frame.layout.candlePane.right());
+    }
+}
+
+TEST_F(ChartViewsTest, LastPriceTagSitsAtTheLastClose) {
+    ASSERT_TRUE(overlay.lastPrice.has_value());
+    const cpc::Candle& last = *series.last();
+    EXPECT_NEAR(overlay.lastPrice->y, model.priceScale().priceToY(last.close.toDouble()), 1e-3);
+    EXPECT_TRUE(overlay.lastPrice->lineVisible);
+    EXPECT_EQ(overlay.lastPrice->rising, last.close >= last.open);
+    ASSERT_EQ(overlay.lastPrice->tag.texts.size(), 1U);  // the data is old: no countdown
+    EXPECT_EQ(overlay.lastPrice->tag.texts[0].text, formatPrice(last.close.toDouble(), 2));
+    EXPECT_EQ(overlay.lastPrice->tag.box.x, frame.layout.priceAxis.x);
+
+    model.setClock([&] { return last.openTime + 15'000; });
+    prepare();
+    ASSERT_EQ(overlay.lastPrice->tag.texts.size(), 2U);
+    EXPECT_EQ(overlay.lastPrice->tag.texts[1].text, "00:45");
+}
+
+TEST_F(ChartViewsTest, CrosshairSnapsToTheBarAndLabelsBothAxes) {
+    const double barX = model.timeScale().indexToX(780);
+    ASSERT_GT(barX, 0.0);
+    model.setCrosshair({barX + 2.5, 150});
+    prepare();
+    ASSERT_TRUE(overlay.crosshair.has_value());
+    const CrosshairItem& c = *overlay.crosshair;
+    EXPECT_FLOAT_EQ(c.x, static_cast<float>(barX));
+    EXPECT_FLOAT_EQ(c.y, 150.0F);
+    ASSERT_TRUE(c.priceLabel && c.timeLabel);
+    EXPECT_EQ(c.priceLabel->texts[0].text, formatPrice(model.priceScale().yToPrice(150), 2));
+    EXPECT_EQ(c.timeLabel->texts[0].text, formatCrosshairTime(series[780].openTime, Interval::M1));
+    EXPECT_GE(c.timeLabel->box.left(), frame.layout.timeAxis.left());
+    EXPECT_LE(c.timeLabel->box.right(), frame.layout.timeAxis.right());
+    EXPECT_EQ(c.horizontalSpan, frame.layout.candlePane);
+    EXPECT_EQ(c.verticalSpan, frame.layout.plotArea());
+
+    model.setCrosshair({barX, frame.layout.volumePane.y + 10});
+    prepare();
+    ASSERT_TRUE(overlay.crosshair.has_value());
+    EXPECT_EQ(overlay.crosshair->horizontalSpan, frame.layout.volumePane);
+    EXPECT_EQ(overlay.crosshair->priceLabel->texts[0].text,
+              formatVolume(model.volumeScale().yToPrice(frame.layout.volumePane.y + 10)));
+
+    model.setCrosshair({frame.layout.priceAxis.x + 4, 150});
+    prepare();
+    EXPECT_FALSE(overlay.crosshair.has_value());
+}
+
+TEST_F(ChartViewsTest, NoDataMeansNoItems) {
+    model.setSeries(nullptr, Interval::M1, 2);
+    prepare();
+    EXPECT_FALSE(frame.hasData);
+    EXPECT_TRUE(frame.candles.empty());
+    EXPECT_TRUE(frame.timeLabels.empty());
+    EXPECT_TRUE(overlay.legend.empty());
+    EXPECT_FALSE(overlay.lastPrice.has_value());
+}
+
+}  // namespace
