@@ -47,9 +47,9 @@ ChartCanvas::ChartCanvas(QWidget* parent)
 }
 
 ChartCanvas::~ChartCanvas() {
-    // The model must not call back into a half-destroyed widget or use the measurer after it.
+    // The model must not call back into a half-destroyed widget. No relayout here: the series
+    // the model points at may already be gone (it belongs to the caller).
     m_model.setInvalidateHandler({});
-    m_model.setTextMeasurer(nullptr);
 }
 
 void ChartCanvas::setSeries(const market::CandleSeries* series, Interval interval,

@@ -80,9 +80,10 @@ private:
     void updateCursorShape(QPointF pos);
     double paneRightX() const;
 
-    chart::ChartModel m_model;
     ChartTheme m_theme;
+    // Declared before the model: the model (which points at it) is destroyed first.
     std::unique_ptr<QtTextMeasurer> m_measurer;
+    chart::ChartModel m_model;
     chart::FrameItems m_frame;
     chart::OverlayItems m_overlay;
     QPixmap m_base;
