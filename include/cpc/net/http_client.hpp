@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,8 @@ public:
     // A non-2xx status is not an Error: the caller reads status and body.
     boost::asio::awaitable<Result<HttpResponse>> get(const Url& base, std::string target);
     void close();  // drop the kept-alive connection
+    // TCP connections opened so far (keep-alive reuse shows as requests > connections).
+    std::uint64_t connectionsOpened() const;
 
 private:
     struct Impl;

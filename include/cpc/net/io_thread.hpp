@@ -11,7 +11,7 @@ namespace cpc::net {
 class IoThread {
 public:
     IoThread();
-    ~IoThread();  // stops and joins
+    ~IoThread();  // stops and joins; never destroy it from one of its own handlers
     IoThread(const IoThread&) = delete;
     IoThread& operator=(const IoThread&) = delete;
 

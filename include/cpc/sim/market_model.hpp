@@ -3,7 +3,8 @@
 // symbol's listing day to now. The same (seed, symbol, time) always gives the same trades, so
 // the same REST request always gets the same candles. Every interval is exactly Binance's
 // aggregate of the 1m candles (which are built from the trades), including no-trade minutes and
-// the listing-anchored 3d buckets.
+// the listing-anchored 3d buckets. Thread-safe: the shared caches (daily anchors, closed 1d
+// candles) are guarded internally, so the server thread and tests may query one model at once.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,11 +25,16 @@ struct SimSymbol {
     double tradesPerMinute;   // mean; low values give no-trade minutes
     double volatility;        // per-day relative σ of the walk
     int priceDecimals;        // tick size 10^-priceDecimals
-    int quantityDecimals;
+    int quantityDecimals;     // step size 10^-quantityDecimals; priceDecimals + this <= 8 so
+                              // that price·qty is exact in Decimal's 8 fractional digits
+    double meanQuantity = 1.0;  // mean trade size in the base asset
 };
 
 class MarketModel {
 public:
+    static constexpr int kMaxLimit = 1000;  // rows per klines() call, as Binance
+
+    // Throws std::invalid_argument for an inconsistent symbol table (a programming error).
     explicit MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols = defaultSymbols());
     ~MarketModel();
 
@@ -39,10 +45,13 @@ public:
     // Trades of [fromMs, toMs) in time order (deterministic).
     std::vector<exchange::TradeTick> trades(const std::string& symbol, std::int64_t fromMs,
                                             std::int64_t toMs) const;
+    // Open time of the symbol's first candle of `interval` (the bucket holding the listing day).
+    std::optional<std::int64_t> firstOpenTime(const std::string& symbol, Interval interval) const;
     // Klines whose open time is in [startMs, endMs], at most `limit`, as of exchange time nowMs
     // (candles opening after nowMs do not exist; the one containing nowMs is forming, built from
     // the trades up to nowMs, closed=false). Binance paging semantics: with no start given the
-    // newest `limit` candles up to nowMs.
+    // newest `limit` candles up to nowMs. `limit` is clamped to [0, kMaxLimit]; an unknown
+    // symbol or a range before the listing gives no candles.
     std::vector<Candle> klines(const std::string& symbol, Interval interval,
                                std::optional<std::int64_t> startMs, std::optional<std::int64_t> endMs,
                                int limit, std::int64_t nowMs) const;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cpc/core/result.hpp"
+#include "cpc/sim/market_model.hpp"
 
 namespace cpc::sim {
 
@@ -24,12 +25,19 @@ struct SimConfig {
     std::chrono::milliseconds pongTimeout{60000};        // disconnect without pong
     // Exchange clock (ms since epoch). Defaults to the system clock.
     std::function<std::int64_t()> clock;
+    // Diagnostics (TLS handshake failures, dropped clients); none when empty. Called on the
+    // server's network thread. Normal closes are not reported.
+    std::function<void(const std::string&)> log;
+    std::size_t maxStreamsPerConnection = 1024;  // Binance spot limit
 };
 
 struct SimStats {
     std::uint64_t restRequests = 0;
-    std::uint64_t wsConnections = 0;
-    std::uint64_t wsMessagesSent = 0;
+    std::uint64_t wsConnections = 0;    // accepted WebSocket upgrades, in total
+    std::uint64_t wsMessagesSent = 0;   // text frames (events and control replies)
+    std::uint64_t wsOpenConnections = 0;
+    std::uint64_t pingsSent = 0;
+    std::uint64_t pongTimeouts = 0;     // connections closed because no pong came back
 };
 
 class SimServer {
@@ -45,8 +53,13 @@ public:
     std::string restBase() const;    // "http://127.0.0.1:PORT" or "https://…"
     std::string streamBase() const;  // "ws://127.0.0.1:PORT" or "wss://…"
     SimStats stats() const;
-    // Fault injection (tests): drop every open WebSocket connection now.
+    // Fault injection (tests): drop every open WebSocket connection now (TCP close, no close
+    // frame, like a network failure). Returns when the sockets are closed.
     void dropAllConnections();
+    // Fault injection (tests): close every kept-alive HTTP connection, as a server's idle
+    // timeout would.
+    void dropHttpConnections();
+    const MarketModel& model() const;
 
 private:
     struct Impl;

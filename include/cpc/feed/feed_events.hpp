@@ -1,0 +1,60 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cpc/core/candle.hpp"
+#include "cpc/core/result.hpp"
+#include "cpc/exchange/events.hpp"
+#include "cpc/exchange/exchange_adapter.hpp"
+
+namespace cpc::feed {
+
+enum class FeedState : std::uint8_t {
+    Idle,          // nothing opened
+    Connecting,    // first connection attempt of a series
+    Live,          // stream connected and history caught up
+    Stale,         // watchdog: the stream went silent; about to reconnect
+    Reconnecting,  // waiting (back-off) before the next attempt
+    Failed,        // a permanent error (unknown symbol…): no retry until the user opens another
+};
+
+std::string_view toString(FeedState state);
+
+struct FeedStatus {
+    SeriesKey key;
+    FeedState state = FeedState::Idle;
+    std::string detail;          // human-readable reason ("connection refused", "no data for 30 s")
+    std::int64_t retryInMs = 0;  // Reconnecting: delay before the next attempt
+    std::int64_t atMs = 0;       // local time of the change
+};
+
+// Candles fetched over REST (initial load or backfill after a reconnect).
+struct HistoryBatch {
+    SeriesKey key;
+    std::vector<Candle> candles;
+};
+
+struct SymbolList {
+    std::string exchange;
+    std::vector<exchange::SymbolInfo> symbols;
+};
+
+// A request the user made cannot be served (unknown symbol, bad interval): shown, not retried.
+struct FeedError {
+    SeriesKey key;
+    Error error;
+};
+
+using FeedEvent = std::variant<exchange::KlineUpdate, HistoryBatch, FeedStatus, SymbolList, FeedError,
+                               exchange::TradeTick>;
+
+// Where a feed delivers its events. post() is called on the network thread.
+class FeedSink {
+public:
+    virtual ~FeedSink() = default;
+    virtual void post(FeedEvent event) = 0;
+};
+
+}  // namespace cpc::feed

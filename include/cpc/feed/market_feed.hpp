@@ -1,0 +1,64 @@
+#pragma once
+// MarketFeed = exchange adapter + sockets. For one open series it loads history over REST,
+// streams the kline over WebSocket, watches the stream (watchdog), reconnects with jittered
+// exponential back-off and, after every reconnect, backfills the gap over REST: streams never
+// replay, so this is how no candle is lost. Written once for every adapter.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "cpc/exchange/exchange_adapter.hpp"
+#include "cpc/feed/feed_events.hpp"
+#include "cpc/net/io_thread.hpp"
+#include "cpc/net/tls.hpp"
+
+namespace cpc::feed {
+
+struct FeedConfig {
+    net::TlsOptions tls;
+    std::chrono::milliseconds backoffBase{1000};
+    std::chrono::milliseconds backoffMax{30000};
+    std::chrono::milliseconds requestTimeout{15000};
+    // 0: use the adapter's idle timeout for the interval.
+    std::chrono::milliseconds watchdogOverride{0};
+    // Stop asking for more weight when the venue reports this share of its per-minute budget.
+    int weightBudgetPerMinute = 6000;
+    double weightSafetyShare = 0.8;
+};
+
+struct FeedStats {
+    std::uint64_t framesReceived = 0;
+    std::uint64_t framesRejected = 0;
+    std::uint64_t reconnects = 0;
+    std::uint64_t restRequests = 0;
+    std::int64_t lastMessageAtMs = 0;
+};
+
+class MarketFeed {
+public:
+    MarketFeed(net::IoThread& io, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
+               FeedConfig config, FeedSink& sink);
+    ~MarketFeed();  // stop()
+    MarketFeed(const MarketFeed&) = delete;
+    MarketFeed& operator=(const MarketFeed&) = delete;
+
+    // Any thread. Switches the feed to `key`. resumeFromOpenTime: the newest closed candle the
+    // caller already holds (cache); history is fetched from there on, else the newest page.
+    void open(SeriesKey key, std::optional<std::int64_t> resumeFromOpenTime = std::nullopt);
+    // Any thread. Fetches the venue's symbol list; delivered as SymbolList (or FeedError).
+    void requestSymbols();
+    // Any thread except the network thread. Closes everything and waits for it to finish.
+    void stop();
+    // Any thread: drop the current stream connection now (as if the network failed). Tests and
+    // the "reconnect" menu item use it; the feed heals itself as on any other disconnect.
+    void dropConnection();
+    FeedStats stats() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace cpc::feed

@@ -1,0 +1,158 @@
+#include "cpc/app/app_main.hpp"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QPalette>
+#include <QPixmap>
+#include <QStyleFactory>
+#include <QTimer>
+#include <cstdio>
+
+#include "cpc/app/app_settings.hpp"
+#include "cpc/app/chart_controller.hpp"
+#include "cpc/app/main_window.hpp"
+
+namespace cpc::app {
+
+namespace {
+
+void applyDarkTheme(QApplication& app) {
+    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x13, 0x17, 0x22), base(0x1e, 0x22, 0x2d), text(0xd1, 0xd4, 0xdc);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, base);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Highlight, QColor(0x29, 0x62, 0xff));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::PlaceholderText, QColor(0x78, 0x7b, 0x86));
+    app.setPalette(p);
+}
+
+int fail(const QString& message) {
+    std::fprintf(stderr, "canvasprochart: %s\n", message.toLocal8Bit().constData());
+    return 2;
+}
+
+}  // namespace
+
+int runApp(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("canvasprochart"));
+    // No organisation name: QStandardPaths::AppDataLocation is then ~/.local/share/canvasprochart,
+    // the directory the Qt-free storage module (and the cpc CLI) use for the cache.
+    QApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Live Binance candlestick charts."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Run offline against the built-in exchange simulator."));
+    const QCommandLineOption symbol(QStringLiteral("symbol"), QStringLiteral("Symbol to open, e.g. BTCUSDT."),
+                                    QStringLiteral("SYMBOL"));
+    const QCommandLineOption interval(QStringLiteral("interval"),
+                                      QStringLiteral("Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M."),
+                                      QStringLiteral("INTERVAL"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Write the window as a PNG before exiting (with --exit-after)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption exitAfter(QStringLiteral("exit-after"), QStringLiteral("Quit after this many seconds."),
+                                       QStringLiteral("SECONDS"));
+    const QCommandLineOption database(QStringLiteral("database"),
+                                      QStringLiteral("SQLite candle cache to use (default: per-user data dir)."),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption restBase(QStringLiteral("rest"), QStringLiteral("REST base URL (default https://api.binance.com)."),
+                                      QStringLiteral("URL"));
+    const QCommandLineOption streamBase(QStringLiteral("stream"),
+                                        QStringLiteral("Stream base URL (default wss://stream.binance.com:9443)."),
+                                        QStringLiteral("URL"));
+    const QCommandLineOption caFile(QStringLiteral("ca-file"),
+                                    QStringLiteral("Extra PEM CA certificates to trust besides the system store."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("Settings INI file to use."),
+                                          QStringLiteral("FILE"));
+    parser.addOptions({demo, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile});
+    if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("canvasprochart %s\n", CPC_VERSION);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));
+
+    std::optional<Interval> chosenInterval;
+    if (parser.isSet(interval)) {
+        chosenInterval = parseInterval(parser.value(interval).toStdString());
+        if (!chosenInterval)
+            return fail(QStringLiteral("unknown interval \"%1\"; accepted: %2 (case matters: 1m is a minute, 1M a month)")
+                            .arg(parser.value(interval), QString::fromStdString(acceptedIntervalsText())));
+    }
+    int exitAfterSeconds = 0;
+    if (parser.isSet(exitAfter)) {
+        bool ok = false;
+        exitAfterSeconds = parser.value(exitAfter).toInt(&ok);
+        if (!ok || exitAfterSeconds <= 0)
+            return fail(QStringLiteral("--exit-after needs a positive number of seconds, got \"%1\"").arg(parser.value(exitAfter)));
+    }
+    if (parser.isSet(screenshot) && !exitAfterSeconds)
+        return fail(QStringLiteral("--screenshot needs --exit-after SECONDS (when to take it)"));
+    QString screenshotPath;
+    if (parser.isSet(screenshot)) {
+        screenshotPath = QFileInfo(parser.value(screenshot)).absoluteFilePath();
+        if (!QFileInfo(QFileInfo(screenshotPath).absolutePath()).isDir())
+            return fail(QStringLiteral("cannot write the screenshot: folder %1 does not exist")
+                            .arg(QFileInfo(screenshotPath).absolutePath()));
+    }
+
+    applyDarkTheme(app);
+
+    ControllerOptions options;
+    options.demo = parser.isSet(demo);
+    options.restBase = parser.value(restBase).toStdString();
+    options.streamBase = parser.value(streamBase).toStdString();
+    options.databasePath = parser.value(database).toStdString();
+    options.tls.extraCaFile = parser.value(caFile).toStdString();
+
+    std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
+                                                ? std::make_unique<AppSettings>(parser.value(settingsFile))
+                                                : std::make_unique<AppSettings>();
+    ChartController controller(options);
+    if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
+
+    MainWindow window(controller, *settings);
+    window.show();
+    const QString startSymbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
+    window.openSeries(startSymbol, chosenInterval.value_or(settings->lastInterval()));
+
+    int exitCode = 0;
+    if (exitAfterSeconds) {
+        QTimer::singleShot(exitAfterSeconds * 1000, &app, [&] {
+            if (!screenshotPath.isEmpty()) {
+                if (window.grab().save(screenshotPath, "PNG")) {
+                    std::printf("canvasprochart: screenshot written to %s\n", screenshotPath.toLocal8Bit().constData());
+                } else {
+                    exitCode = fail(QStringLiteral("could not write the screenshot to %1").arg(screenshotPath));
+                }
+            }
+            window.close();
+            QApplication::quit();
+        });
+    }
+    const int rc = QApplication::exec();
+    return exitCode ? exitCode : rc;
+}
+
+}  // namespace cpc::app

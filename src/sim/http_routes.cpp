@@ -1,0 +1,278 @@
+#include "http_routes.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cpc/exchange/binance/binance_adapter.hpp"
+
+namespace cpc::sim {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string jsonReply(const ojson& j) { return j.dump(); }
+
+// Binance's legal ranges, quoted in its -1100 messages.
+constexpr const char* kTimeRange = "^[0-9]{1,20}$";
+constexpr const char* kIntervalRange = "^[a-zA-Z0-9]{1,36}$";
+
+HttpReply illegalChars(const std::string& name, const char* range) {
+    return binanceError(-1100, "Illegal characters found in parameter '" + name + "'; legal range is '" +
+                                   range + "'.");
+}
+
+HttpReply mandatoryMissing(const std::string& name) {
+    return binanceError(-1102, "Mandatory parameter '" + name + "' was not sent, was empty/null, or malformed.");
+}
+
+// An unsigned decimal integer of at most 20 digits, as Binance's LONG parameters.
+std::optional<std::int64_t> parseDigits(const std::string& text) {
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    std::int64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || v < 0) return std::nullopt;
+    return v;
+}
+
+// startTime/endTime may be milliseconds or microseconds (Binance infers the unit since
+// 2024-12): anything past the year 5000 in ms is taken as µs.
+std::int64_t toMillis(std::int64_t t) { return t >= 100'000'000'000'000 ? t / 1000 : t; }
+
+HttpReply klinesHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    if (q.hasDuplicates()) return binanceError(-1101, "Duplicate values for a parameter detected.");
+    const auto symbol = q.param("symbol");
+    if (!symbol || symbol->empty()) return mandatoryMissing("symbol");
+    const auto intervalText = q.param("interval");
+    if (!intervalText) return mandatoryMissing("interval");
+    for (char c : *intervalText)
+        if (!std::isalnum(static_cast<unsigned char>(c))) return illegalChars("interval", kIntervalRange);
+    if (intervalText->empty() || intervalText->size() > 36) return illegalChars("interval", kIntervalRange);
+
+    std::optional<std::int64_t> start, end;
+    if (auto s = q.param("startTime")) {
+        start = parseDigits(*s);
+        if (!start) return illegalChars("startTime", kTimeRange);
+        start = toMillis(*start);
+    }
+    if (auto e = q.param("endTime")) {
+        end = parseDigits(*e);
+        if (!end) return illegalChars("endTime", kTimeRange);
+        end = toMillis(*end);
+    }
+    int limit = 500;
+    if (auto l = q.param("limit")) {
+        std::int64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+        if (l->empty() || ec != std::errc{} || ptr != l->data() + l->size())
+            return illegalChars("limit", kTimeRange);
+        if (v < 1 || v > MarketModel::kMaxLimit)
+            return binanceError(-1130, "Data sent for parameter 'limit' is not valid.");
+        limit = static_cast<int>(v);
+    }
+    if (auto tz = q.param("timeZone"); tz && *tz != "0" && *tz != "+0" && *tz != "00:00" && *tz != "+00:00")
+        // The simulator serves UTC boundaries only.
+        return binanceError(-1130, "Data sent for parameter 'timeZone' is not valid.");
+
+    const SimSymbol* sym = ctx.model.find(*symbol);
+    if (!sym) return binanceError(-1121, "Invalid symbol.");
+    const auto interval = parseInterval(*intervalText);
+    if (!interval) return binanceError(-1120, "Invalid interval.");
+    if (start && end && *start > *end) return binanceError(-1023, "Start time is greater than end time.");
+
+    const auto candles = ctx.model.klines(*symbol, *interval, start, end, limit, ctx.nowMs);
+    std::string body = "[";
+    for (std::size_t i = 0; i < candles.size(); ++i) {
+        if (i) body += ',';
+        body += exchange::BinanceAdapter::klineRowJson(candles[i], *interval);
+    }
+    body += ']';
+    return HttpReply{200, std::move(body), {}};
+}
+
+// "0.01000000" for 2 decimals: Binance's tickSize / stepSize spelling.
+std::string stepText(int decimals) {
+    std::int64_t units = 1;
+    for (int i = decimals; i < Decimal::kScale; ++i) units *= 10;
+    return Decimal::fromUnits(units).toString();
+}
+
+ojson symbolJson(const SimSymbol& s) {
+    ojson j;
+    j["symbol"] = s.symbol;
+    j["status"] = "TRADING";
+    j["baseAsset"] = s.baseAsset;
+    j["baseAssetPrecision"] = 8;
+    j["quoteAsset"] = s.quoteAsset;
+    j["quotePrecision"] = 8;
+    j["quoteAssetPrecision"] = 8;
+    j["baseCommissionPrecision"] = 8;
+    j["quoteCommissionPrecision"] = 8;
+    j["orderTypes"] = {"LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT",
+                       "TAKE_PROFIT_LIMIT"};
+    j["icebergAllowed"] = true;
+    j["ocoAllowed"] = true;
+    j["otoAllowed"] = true;
+    j["quoteOrderQtyMarketAllowed"] = true;
+    j["allowTrailingStop"] = true;
+    j["cancelReplaceAllowed"] = true;
+    j["amendAllowed"] = true;
+    j["isSpotTradingAllowed"] = true;
+    j["isMarginTradingAllowed"] = false;
+    j["filters"] = ojson::array({
+        ojson{{"filterType", "PRICE_FILTER"}, {"minPrice", stepText(s.priceDecimals)},
+              {"maxPrice", "1000000.00000000"}, {"tickSize", stepText(s.priceDecimals)}},
+        ojson{{"filterType", "LOT_SIZE"}, {"minQty", stepText(s.quantityDecimals)},
+              {"maxQty", "9000000.00000000"}, {"stepSize", stepText(s.quantityDecimals)}},
+        ojson{{"filterType", "ICEBERG_PARTS"}, {"limit", 10}},
+        ojson{{"filterType", "MARKET_LOT_SIZE"}, {"minQty", "0.00000000"}, {"maxQty", "100000.00000000"},
+              {"stepSize", "0.00000000"}},
+        ojson{{"filterType", "MAX_NUM_ORDERS"}, {"maxNumOrders", 200}},
+    });
+    j["permissions"] = ojson::array();
+    j["permissionSets"] = ojson::array({ojson::array({"SPOT"})});
+    j["defaultSelfTradePreventionMode"] = "EXPIRE_MAKER";
+    j["allowedSelfTradePreventionModes"] = {"EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"};
+    return j;
+}
+
+HttpReply exchangeInfoHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    std::vector<const SimSymbol*> selected;
+    const auto single = q.param("symbol");
+    const auto list = q.param("symbols");
+    if (single && list) return binanceError(-1101, "Parameter 'symbol' and 'symbols' cannot be sent together.");
+    if (single) {
+        const SimSymbol* s = ctx.model.find(*single);
+        if (!s) return binanceError(-1121, "Invalid symbol.");
+        selected.push_back(s);
+    } else if (list) {
+        const ojson names = ojson::parse(*list, nullptr, false);
+        if (names.is_discarded() || !names.is_array() || names.empty())
+            return binanceError(-1100, "Illegal characters found in parameter 'symbols'; legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'.");
+        for (const auto& n : names) {
+            const SimSymbol* s = n.is_string() ? ctx.model.find(n.get<std::string>()) : nullptr;
+            if (!s) return binanceError(-1121, "Invalid symbol.");
+            selected.push_back(s);
+        }
+    } else {
+        for (const SimSymbol& s : ctx.model.symbols()) selected.push_back(&s);
+    }
+    ojson j;
+    j["timezone"] = "UTC";
+    j["serverTime"] = ctx.nowMs;
+    j["rateLimits"] = ojson::array({
+        ojson{{"rateLimitType", "REQUEST_WEIGHT"}, {"interval", "MINUTE"}, {"intervalNum", 1}, {"limit", 6000}},
+        ojson{{"rateLimitType", "ORDERS"}, {"interval", "SECOND"}, {"intervalNum", 10}, {"limit", 100}},
+        ojson{{"rateLimitType", "ORDERS"}, {"interval", "DAY"}, {"intervalNum", 1}, {"limit", 200000}},
+        ojson{{"rateLimitType", "RAW_REQUESTS"}, {"interval", "MINUTE"}, {"intervalNum", 5}, {"limit", 300000}},
+    });
+    j["exchangeFilters"] = ojson::array();
+    j["symbols"] = ojson::array();
+    for (const SimSymbol* s : selected) j["symbols"].push_back(symbolJson(*s));
+    return HttpReply{200, jsonReply(j), {}};
+}
+
+}  // namespace
+
+std::optional<std::string> ParsedTarget::param(std::string_view name) const {
+    for (const auto& [k, v] : params)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
+bool ParsedTarget::hasDuplicates() const {
+    std::set<std::string_view> seen;
+    for (const auto& [k, v] : params)
+        if (!seen.insert(k).second) return true;
+    return false;
+}
+
+std::string percentDecode(std::string_view text, bool plusIsSpace) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%' && i + 2 < text.size()) {
+            const int hi = hexValue(text[i + 1]);
+            const int lo = hexValue(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out += static_cast<char>(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out += (plusIsSpace && c == '+') ? ' ' : c;
+    }
+    return out;
+}
+
+Result<ParsedTarget> parseTarget(std::string_view target) {
+    if (target.empty() || target.front() != '/') return makeError("request target must start with '/'");
+    ParsedTarget out;
+    const std::size_t qpos = target.find('?');
+    out.path = percentDecode(target.substr(0, qpos), false);
+    if (qpos == std::string_view::npos) return out;
+    std::string_view query = target.substr(qpos + 1);
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (!pair.empty()) {
+            const std::size_t eq = pair.find('=');
+            out.params.emplace_back(percentDecode(pair.substr(0, eq), true),
+                                    eq == std::string_view::npos ? std::string()
+                                                                 : percentDecode(pair.substr(eq + 1), true));
+        }
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return out;
+}
+
+void RestRouter::add(RestRoute route) { m_routes.push_back(std::move(route)); }
+
+const RestRoute* RestRouter::find(std::string_view path) const {
+    for (const RestRoute& r : m_routes)
+        if (r.path == path) return &r;
+    return nullptr;
+}
+
+std::vector<std::string> RestRouter::paths() const {
+    std::vector<std::string> out;
+    for (const RestRoute& r : m_routes) out.push_back(r.path);
+    return out;
+}
+
+HttpReply binanceError(int code, const std::string& msg, int status) {
+    ojson j;
+    j["code"] = code;
+    j["msg"] = msg;
+    return HttpReply{status, jsonReply(j), {}};
+}
+
+RestRouter makeBinanceRoutes() {
+    RestRouter router;
+    router.add({"/api/v3/klines", 2, klinesHandler});
+    // uiKlines: same parameters and rows; Binance does not document its "modification" and
+    // observed answers match /klines row for row.
+    router.add({"/api/v3/uiKlines", 2, klinesHandler});
+    router.add({"/api/v3/exchangeInfo", 20, exchangeInfoHandler});
+    router.add({"/api/v3/time", 1, [](const RestContext& ctx) {
+                    return HttpReply{200, "{\"serverTime\":" + std::to_string(ctx.nowMs) + "}", {}};
+                }});
+    router.add({"/api/v3/ping", 1, [](const RestContext&) { return HttpReply{200, "{}", {}}; }});
+    return router;
+}
+
+}  // namespace cpc::sim

@@ -1,0 +1,64 @@
+#pragma once
+// The simulator's REST side as a route table: each route is a path, a request weight and a pure
+// handler (model + exchange time + query → reply). No sockets here, so handlers are easy to extend
+// (ticker/24hr, depth, fault injection such as 429/418) and to test.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cpc/core/result.hpp"
+#include "cpc/sim/market_model.hpp"
+
+namespace cpc::sim {
+
+struct HttpReply {
+    int status = 200;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// A request target split into its path and percent-decoded query parameters (in order).
+struct ParsedTarget {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> params;
+
+    std::optional<std::string> param(std::string_view name) const;
+    bool hasDuplicates() const;
+};
+
+Result<ParsedTarget> parseTarget(std::string_view target);
+std::string percentDecode(std::string_view text, bool plusIsSpace);
+
+struct RestContext {
+    const MarketModel& model;
+    std::int64_t nowMs;
+    const ParsedTarget& target;
+};
+
+struct RestRoute {
+    std::string path;
+    int weight = 1;
+    std::function<HttpReply(const RestContext&)> handler;
+};
+
+class RestRouter {
+public:
+    void add(RestRoute route);
+    const RestRoute* find(std::string_view path) const;
+    std::vector<std::string> paths() const;
+
+private:
+    std::vector<RestRoute> m_routes;
+};
+
+// Binance's error body {"code":-1121,"msg":"Invalid symbol."}, HTTP 400 unless told otherwise.
+HttpReply binanceError(int code, const std::string& msg, int status = 400);
+
+// GET /api/v3/klines, /uiKlines, /exchangeInfo, /time, /ping.
+RestRouter makeBinanceRoutes();
+
+}  // namespace cpc::sim

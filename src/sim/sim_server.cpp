@@ -1,0 +1,688 @@
+#include "cpc/sim/sim_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <deque>
+#include <future>
+#include <list>
+#include <set>
+#include <type_traits>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cpc/core/time.hpp"
+#include "cpc/net/io_thread.hpp"
+#include "cpc/net/tls.hpp"
+#include "http_routes.hpp"
+#include "stream_registry.hpp"
+
+namespace cpc::sim {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using ojson = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr auto kTlsHandshakeTimeout = std::chrono::seconds(10);
+constexpr auto kHttpIdleTimeout = std::chrono::seconds(120);
+constexpr auto kShutdownTimeout = std::chrono::seconds(2);
+constexpr std::size_t kMaxOutbox = 10000;  // queued frames before a slow reader is dropped
+constexpr const char* kServerName = "cpc-sim";
+
+// Ends of a connection that are not worth a log line: the peer left, or we closed it.
+bool isNormalClose(const boost::system::error_code& ec) {
+    return ec == asio::error::operation_aborted || ec == asio::error::eof ||
+           ec == websocket::error::closed || ec == http::error::end_of_stream ||
+           ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+           ec == asio::ssl::error::stream_truncated || ec == asio::error::not_connected ||
+           ec == asio::error::bad_descriptor || ec == beast::error::timeout;
+}
+
+std::string errorReply(int code, const std::string& msg, const ojson& id) {
+    ojson j;
+    j["error"] = ojson{{"code", code}, {"msg", msg}};
+    j["id"] = id;
+    return j.dump();
+}
+
+std::vector<std::string> splitStreams(std::string_view text) {
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        const std::size_t slash = text.find('/');
+        if (slash != 0) out.emplace_back(text.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        text.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+// Bound to a wildcard address, the server is still reached on loopback.
+std::string urlHost(const std::string& bind) {
+    if (bind == "0.0.0.0") return "127.0.0.1";
+    if (bind == "::") return "[::1]";
+    if (bind.find(':') != std::string::npos) return "[" + bind + "]";
+    return bind;
+}
+
+}  // namespace
+
+class WsSessionBase {
+public:
+    virtual ~WsSessionBase() = default;
+    virtual void drop() = 0;  // network thread
+};
+
+// ---------------------------------------------------------------------------------------------
+
+struct ServerState {
+    SimConfig config;
+    MarketModel model;
+    RestRouter routes = makeBinanceRoutes();
+    StreamRegistry streams;
+    std::shared_ptr<asio::ssl::context> tls;
+    std::atomic<std::uint16_t> boundPort{0};
+    std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
+        pingsSent{0}, pongTimeouts{0};
+    bool started = false;
+    bool stopped = false;
+
+    // Network thread only.
+    std::list<std::weak_ptr<WsSessionBase>> sessions;
+    std::set<beast::tcp_stream*> httpConnections;
+    std::int64_t weightMinute = -1;
+    int weightUsed = 0;
+
+    // Declared last so they are destroyed first: the io_context's destructor destroys the
+    // suspended coroutine frames, which still refer to the members above.
+    std::unique_ptr<net::IoThread> io;
+    std::unique_ptr<tcp::acceptor> acceptor;
+
+    explicit ServerState(SimConfig c)
+        : config(std::move(c)), model(config.seed), streams(makeBinanceStreams(model, config.klinePushInterval)) {}
+
+    std::int64_t now() const { return config.clock ? config.clock() : cpc::nowMs(); }
+    void log(const std::string& line) const {
+        if (config.log) config.log(line);
+    }
+
+    // Binance's X-MBX-USED-WEIGHT-1M: weight used in the current minute of exchange time.
+    int addWeight(int weight, std::int64_t nowMs) {
+        const std::int64_t minute = nowMs / kMinuteMs;
+        if (minute != weightMinute) {
+            weightMinute = minute;
+            weightUsed = 0;
+        }
+        weightUsed += weight;
+        return weightUsed;
+    }
+
+    void runOnNetworkThread(const std::function<void()>& fn) {
+        if (!started || stopped || !io) return;
+        if (io->runningInThisThread()) {
+            fn();
+            return;
+        }
+        std::promise<void> done;
+        asio::post(io->context(), [&] {
+            fn();
+            done.set_value();
+        });
+        done.get_future().wait();
+    }
+
+    http::response<http::string_body> handleRest(const http::request<http::string_body>& req);
+    asio::awaitable<void> acceptLoop();
+    asio::awaitable<void> handleConnection(tcp::socket socket);
+    template <class Stream>
+    asio::awaitable<void> serveHttp(Stream stream);
+    template <class Stream>
+    asio::awaitable<void> serveWebSocket(Stream stream, http::request<http::string_body> req);
+};
+
+// ---------------------------------------------------------------------------------------------
+// One WebSocket connection: a read loop (control messages; keeps Beast answering pings), a push
+// loop polling the subscribed streams, a ping loop with the pong deadline, and a write queue
+// (Beast allows one write at a time). Everything runs on the server's single network thread.
+
+template <class Stream>
+class WsSession final : public WsSessionBase, public std::enable_shared_from_this<WsSession<Stream>> {
+public:
+    WsSession(ServerState& server, Stream&& stream, bool combined)
+        : m_server(server), m_ws(std::move(stream)), m_pushTimer(m_ws.get_executor()),
+          m_pingTimer(m_ws.get_executor()), m_combined(combined) {}
+
+    asio::awaitable<void> run(http::request<http::string_body> req, std::vector<std::string> names) {
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = std::chrono::seconds(10);
+        t.idle_timeout = websocket::stream_base::none();  // our own ping/pong deadline instead
+        t.keep_alive_pings = false;
+        m_ws.set_option(t);
+        m_ws.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, kServerName); }));
+        m_ws.read_message_max(1024 * 1024);
+        m_ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
+            // Only a pong echoing one of our pings counts (Binance: unsolicited pongs do not
+            // prevent the disconnect).
+            if (kind == websocket::frame_type::pong && payload.starts_with("cpc-sim-")) m_awaitingPong = false;
+        });
+        auto [ec] = co_await m_ws.async_accept(req, kNoThrow);
+        if (ec) {
+            if (!isNormalClose(ec)) m_server.log("sim: WebSocket accept failed: " + ec.message());
+            co_return;
+        }
+        ++m_server.wsConnections;
+        ++m_server.wsOpen;
+        std::erase_if(m_server.sessions, [](const std::weak_ptr<WsSessionBase>& w) { return w.expired(); });
+        m_server.sessions.push_back(this->weak_from_this());
+        for (auto& name : names) m_subs.push_back(Subscription{name, m_server.streams.create(name)});
+
+        const auto self = this->shared_from_this();
+        const auto ex = m_ws.get_executor();
+        asio::co_spawn(ex, pushLoop(self), asio::detached);
+        asio::co_spawn(ex, pingLoop(self), asio::detached);
+        co_await readLoop();
+        stop();
+        --m_server.wsOpen;
+    }
+
+    void drop() override {
+        stop();
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(m_ws).socket().close(ignored);
+    }
+
+private:
+    struct Subscription {
+        std::string name;
+        std::unique_ptr<StreamProducer> producer;
+    };
+
+    void stop() {
+        m_stopped = true;
+        m_pushTimer.cancel();
+        m_pingTimer.cancel();
+    }
+
+    asio::awaitable<void> readLoop() {
+        beast::flat_buffer buffer;
+        for (;;) {
+            auto [ec, bytes] = co_await m_ws.async_read(buffer, kNoThrow);
+            if (ec) {
+                if (!m_stopped && !isNormalClose(ec)) m_server.log("sim: WebSocket read failed: " + ec.message());
+                co_return;
+            }
+            const std::string text = beast::buffers_to_string(buffer.data());
+            buffer.consume(buffer.size());
+            enqueue(handleControl(text));
+        }
+    }
+
+    asio::awaitable<void> pushLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
+        const auto push = std::min(m_server.config.klinePushInterval, std::chrono::milliseconds(1000));
+        const auto tick = std::clamp(push / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+        std::vector<std::string> payloads;
+        while (!m_stopped) {
+            const PollTime now{m_server.now(), Clock::now()};
+            for (Subscription& sub : m_subs) {
+                payloads.clear();
+                sub.producer->poll(now, payloads);
+                for (std::string& p : payloads) enqueue(wrap(sub.name, std::move(p)));
+            }
+            m_pushTimer.expires_after(tick);
+            co_await m_pushTimer.async_wait(kNoThrow);
+        }
+    }
+
+    asio::awaitable<void> pingLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
+        const auto interval = m_server.config.pingInterval;
+        const auto pongTimeout = m_server.config.pongTimeout;
+        auto nextPing = Clock::now() + interval;
+        while (!m_stopped) {
+            auto deadline = nextPing;
+            if (m_awaitingPong) deadline = std::min(deadline, m_pingSentAt + pongTimeout);
+            m_pingTimer.expires_at(deadline);
+            co_await m_pingTimer.async_wait(kNoThrow);
+            if (m_stopped) co_return;
+            const auto now = Clock::now();
+            if (m_awaitingPong && now >= m_pingSentAt + pongTimeout) {
+                ++m_server.pongTimeouts;
+                m_server.log("sim: no pong within " + std::to_string(pongTimeout.count()) +
+                             " ms, closing the connection");
+                drop();
+                co_return;
+            }
+            if (now >= nextPing) {
+                if (!m_awaitingPong) {
+                    m_awaitingPong = true;
+                    m_pingSentAt = now;
+                }
+                const std::string payload = "cpc-sim-" + std::to_string(++m_pingCounter);
+                auto [ec] = co_await m_ws.async_ping(websocket::ping_data(payload.c_str()), kNoThrow);
+                if (ec) co_return;
+                ++m_server.pingsSent;
+                nextPing = now + interval;
+            }
+        }
+    }
+
+    std::string wrap(const std::string& name, std::string payload) const {
+        if (!m_combined) return payload;
+        return "{\"stream\":\"" + name + "\",\"data\":" + payload + "}";
+    }
+
+    void enqueue(std::string message) {
+        if (m_stopped) return;
+        if (m_outbox.size() >= kMaxOutbox) {
+            m_server.log("sim: client does not read (" + std::to_string(kMaxOutbox) + " frames queued), dropping it");
+            drop();
+            return;
+        }
+        m_outbox.push_back(std::move(message));
+        if (!m_writing) {
+            m_writing = true;
+            asio::co_spawn(m_ws.get_executor(), writeLoop(this->shared_from_this()), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> writeLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
+        while (!m_outbox.empty() && !m_stopped) {
+            m_ws.text(true);
+            auto [ec, bytes] = co_await m_ws.async_write(asio::buffer(m_outbox.front()), kNoThrow);
+            if (ec) {
+                if (!isNormalClose(ec)) m_server.log("sim: WebSocket write failed: " + ec.message());
+                drop();
+                break;
+            }
+            m_outbox.pop_front();
+            ++m_server.wsMessagesSent;
+        }
+        m_writing = false;
+    }
+
+    // SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY, with Binance's
+    // replies {"result":…,"id":…} and wrapped errors {"error":{"code":…,"msg":…},"id":…}.
+    std::string handleControl(const std::string& text) {
+        ojson request;
+        try {
+            request = ojson::parse(text);
+        } catch (const ojson::parse_error& e) {
+            return errorReply(3, "Invalid JSON: expected value at line 1 column " + std::to_string(e.byte), nullptr);
+        }
+        const std::string column = std::to_string(text.size());
+        if (!request.is_object()) return errorReply(2, "Invalid request: expected a JSON object", nullptr);
+        ojson id = nullptr;
+        if (request.contains("id")) id = request["id"];
+        // Binance: a signed 64-bit integer, an alphanumeric string of at most 36 characters, or null.
+        const std::string idText = id.is_string() ? id.get<std::string>() : std::string();
+        const bool idOk = id.is_null() || id.is_number_integer() ||
+                          (id.is_string() && idText.size() <= 36 &&
+                           std::all_of(idText.begin(), idText.end(),
+                                       [](unsigned char c) { return std::isalnum(c) != 0; }));
+        if (!request.contains("id") || !idOk)
+            return errorReply(2, "Invalid request: request ID must be an unsigned integer", nullptr);
+        if (!request.contains("method"))
+            return errorReply(2, "Invalid request: missing field `method` at line 1 column " + column, id);
+        const std::string method = request["method"].is_string() ? request["method"].get<std::string>()
+                                                                 : request["method"].dump();
+        const ojson params = request.contains("params") ? request["params"] : ojson::array();
+
+        ojson reply;
+        if (method == "SUBSCRIBE" || method == "UNSUBSCRIBE") {
+            if (!params.is_array()) return errorReply(2, "Invalid request: params must be an array", id);
+            std::vector<std::string> names;
+            for (const auto& p : params) {
+                if (!p.is_string()) return errorReply(2, "Invalid request: invalid stream", id);
+                names.push_back(p.get<std::string>());
+            }
+            if (method == "SUBSCRIBE") {
+                std::vector<Subscription> added;
+                for (const std::string& name : names) {
+                    if (isSubscribed(name) || std::any_of(added.begin(), added.end(),
+                                                          [&](const Subscription& s) { return s.name == name; }))
+                        continue;
+                    auto producer = m_server.streams.create(name);
+                    if (!producer) return errorReply(2, "Invalid request: invalid stream", id);
+                    added.push_back(Subscription{name, std::move(producer)});
+                }
+                if (m_subs.size() + added.size() > m_server.config.maxStreamsPerConnection)
+                    return errorReply(2, "Invalid request: too many streams; at most " +
+                                             std::to_string(m_server.config.maxStreamsPerConnection) +
+                                             " per connection",
+                                      id);
+                for (auto& s : added) m_subs.push_back(std::move(s));
+            } else {
+                std::erase_if(m_subs, [&](const Subscription& s) {
+                    return std::find(names.begin(), names.end(), s.name) != names.end();
+                });
+            }
+            reply["result"] = nullptr;
+        } else if (method == "LIST_SUBSCRIPTIONS") {
+            reply["result"] = ojson::array();
+            for (const Subscription& s : m_subs) reply["result"].push_back(s.name);
+        } else if (method == "SET_PROPERTY" || method == "GET_PROPERTY") {
+            if (!params.is_array() || params.empty() || !params[0].is_string())
+                return errorReply(2, "Invalid request: property name must be a string", id);
+            if (params[0].get<std::string>() != "combined") return errorReply(0, "Unknown property", id);
+            if (method == "SET_PROPERTY") {
+                if (params.size() != 2 || !params[1].is_boolean())
+                    return errorReply(1, "Invalid value type: expected Boolean", id);
+                m_combined = params[1].get<bool>();
+                reply["result"] = nullptr;
+            } else {
+                if (params.size() != 1) return errorReply(2, "Invalid request: too many parameters", id);
+                reply["result"] = m_combined;
+            }
+        } else {
+            return errorReply(2, "Invalid request: unknown variant `" + method +
+                                     "`, expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, "
+                                     "`SET_PROPERTY`, `GET_PROPERTY` at line 1 column " + column,
+                              id);
+        }
+        reply["id"] = id;
+        return reply.dump();
+    }
+
+    bool isSubscribed(const std::string& name) const {
+        return std::any_of(m_subs.begin(), m_subs.end(), [&](const Subscription& s) { return s.name == name; });
+    }
+
+    ServerState& m_server;
+    websocket::stream<Stream> m_ws;
+    asio::steady_timer m_pushTimer;
+    asio::steady_timer m_pingTimer;
+    bool m_combined;
+    bool m_stopped = false;
+    bool m_writing = false;
+    bool m_awaitingPong = false;
+    Clock::time_point m_pingSentAt{};
+    std::uint64_t m_pingCounter = 0;
+    std::vector<Subscription> m_subs;
+    std::deque<std::string> m_outbox;  // front() is being written while m_writing
+};
+
+// ---------------------------------------------------------------------------------------------
+
+http::response<http::string_body> ServerState::handleRest(const http::request<http::string_body>& req) {
+    ++restRequests;
+    const std::int64_t nowMs = now();
+    HttpReply reply;
+    int weight = 1;
+    if (req.method() != http::verb::get) {
+        reply = binanceError(-1000, "Only GET is served by the simulator; got " + std::string(req.method_string()) + ".", 405);
+    } else if (auto target = parseTarget(req.target()); !target) {
+        reply = binanceError(-1000, "Malformed request target: " + target.error().message);
+    } else if (const RestRoute* route = routes.find(target->path)) {
+        weight = route->weight;
+        reply = route->handler(RestContext{model, nowMs, *target});
+    } else {
+        std::string accepted;
+        for (const std::string& p : routes.paths()) accepted += (accepted.empty() ? "" : ", ") + p;
+        reply = binanceError(-1000, "Unknown path '" + target->path + "'; the simulator serves " + accepted +
+                                        ", /ws/<stream> and /stream?streams=<a>/<b>.",
+                             404);
+    }
+    http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
+    res.set(http::field::server, kServerName);
+    res.set(http::field::content_type, "application/json;charset=UTF-8");
+    res.set("X-MBX-USED-WEIGHT-1M", std::to_string(addWeight(weight, nowMs)));
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+    return res;
+}
+
+asio::awaitable<void> ServerState::acceptLoop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor->async_accept(kNoThrow);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+            log("sim: accept failed: " + ec.message());
+            asio::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
+            co_await pause.async_wait(kNoThrow);  // e.g. out of file descriptors: don't spin
+            continue;
+        }
+        asio::co_spawn(acceptor->get_executor(), handleConnection(std::move(socket)), asio::detached);
+    }
+}
+
+asio::awaitable<void> ServerState::handleConnection(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    if (!tls) {
+        co_await serveHttp(std::move(stream));
+        co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls);
+    beast::get_lowest_layer(secure).expires_after(kTlsHandshakeTimeout);
+    auto [ec] = co_await secure.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+    if (ec) {
+        // A client that rejects our certificate shows up here (e.g. "tlsv1 alert unknown ca").
+        if (!isNormalClose(ec)) log("sim: TLS handshake failed: " + ec.message());
+        co_return;
+    }
+    co_await serveHttp(std::move(secure));
+}
+
+template <class Stream>
+asio::awaitable<void> ServerState::serveHttp(Stream stream) {
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
+    httpConnections.insert(&lowest);
+    struct Unregister {
+        ServerState& impl;
+        beast::tcp_stream* s;
+        ~Unregister() { impl.httpConnections.erase(s); }
+    } unregister{*this, &lowest};
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        lowest.expires_after(kHttpIdleTimeout);
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(64 * 1024);
+        auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kNoThrow);
+        if (ec) {
+            if (!isNormalClose(ec)) log("sim: HTTP read failed: " + ec.message());
+            break;
+        }
+        http::request<http::string_body> req = parser.release();
+        if (websocket::is_upgrade(req)) {
+            lowest.expires_never();
+            httpConnections.erase(&lowest);
+            co_await serveWebSocket(std::move(stream), std::move(req));
+            co_return;
+        }
+        auto res = handleRest(req);
+        auto [wec, written] = co_await http::async_write(stream, res, kNoThrow);
+        if (wec || !res.keep_alive()) break;
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        boost::system::error_code ignored;
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    } else {
+        lowest.expires_after(kShutdownTimeout);
+        co_await stream.async_shutdown(kNoThrow);
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> ServerState::serveWebSocket(Stream stream, http::request<http::string_body> req) {
+    const auto target = parseTarget(req.target());
+    std::vector<std::string> names;
+    bool combined = false;
+    int rejectStatus = 0;
+    std::string rejectBody;
+    if (!target) {
+        rejectStatus = 400;
+        rejectBody = errorReply(2, "Invalid request: " + target.error().message, nullptr);
+    } else if (target->path == "/ws" || target->path.starts_with("/ws/")) {
+        names = splitStreams(std::string_view(target->path).substr(3));
+    } else if (target->path == "/stream" || target->path == "/stream/") {
+        combined = true;
+        names = splitStreams(target->param("streams").value_or(""));
+    } else {
+        rejectStatus = 404;
+        rejectBody = errorReply(2, "Invalid request: unknown WebSocket path '" + target->path +
+                                       "'; use /ws/<stream> or /stream?streams=<a>/<b>",
+                                nullptr);
+    }
+    if (rejectStatus == 0) {
+        for (const std::string& name : names) {
+            if (!streams.valid(name)) {
+                rejectStatus = 400;
+                rejectBody = errorReply(2, "Invalid request: invalid stream", nullptr);
+                break;
+            }
+        }
+        if (names.size() > config.maxStreamsPerConnection) {
+            rejectStatus = 400;
+            rejectBody = errorReply(2, "Invalid request: too many streams; at most " +
+                                           std::to_string(config.maxStreamsPerConnection) + " per connection",
+                                    nullptr);
+        }
+    }
+    if (rejectStatus != 0) {
+        http::response<http::string_body> res{static_cast<http::status>(rejectStatus), req.version()};
+        res.set(http::field::server, kServerName);
+        res.set(http::field::content_type, "application/json;charset=UTF-8");
+        res.keep_alive(false);
+        res.body() = rejectBody;
+        res.prepare_payload();
+        beast::get_lowest_layer(stream).expires_after(kShutdownTimeout);
+        co_await http::async_write(stream, res, kNoThrow);
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(stream).socket().close(ignored);
+        co_return;
+    }
+    auto session = std::make_shared<WsSession<Stream>>(*this, std::move(stream), combined);
+    co_await session->run(std::move(req), std::move(names));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct SimServer::Impl : ServerState {
+    explicit Impl(SimConfig c) : ServerState(std::move(c)) {}
+};
+
+SimServer::SimServer(SimConfig config) : m_impl(std::make_unique<Impl>(std::move(config))) {}
+
+SimServer::~SimServer() { stop(); }
+
+Result<Ok> SimServer::start() {
+    Impl& impl = *m_impl;
+    if (impl.started) return makeError("the simulator is already started");
+    const SimConfig& cfg = impl.config;
+    if (cfg.klinePushInterval.count() <= 0 || cfg.pingInterval.count() <= 0 || cfg.pongTimeout.count() <= 0)
+        return makeError("sim: klinePushInterval, pingInterval and pongTimeout must be positive");
+    if (cfg.tls) {
+        if (cfg.certFile.empty() || cfg.keyFile.empty())
+            return makeError("sim: TLS needs a certificate file and a key file (PEM)");
+        auto ctx = net::makeServerTlsContext(cfg.certFile, cfg.keyFile);
+        if (!ctx) return ctx.error();
+        impl.tls = *ctx;
+    }
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(cfg.bindAddress, ec);
+    if (ec)
+        return makeError("sim: bind address '" + cfg.bindAddress +
+                         "' is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)");
+    auto io = std::make_unique<net::IoThread>();
+    auto acceptor = std::make_unique<tcp::acceptor>(io->context());
+    const tcp::endpoint endpoint(address, cfg.port);
+    const std::string where = urlHost(cfg.bindAddress) + ":" + std::to_string(cfg.port);
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor->bind(endpoint, ec);
+    if (ec) return makeError("sim: cannot listen on " + where + ": " + ec.message());
+    acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return makeError("sim: cannot listen on " + where + ": " + ec.message());
+    impl.boundPort = acceptor->local_endpoint().port();
+    impl.io = std::move(io);
+    impl.acceptor = std::move(acceptor);
+    impl.started = true;
+    asio::co_spawn(impl.io->context(), impl.acceptLoop(), asio::detached);
+    return Ok{};
+}
+
+void SimServer::stop() {
+    Impl& impl = *m_impl;
+    if (!impl.started || impl.stopped) return;
+    impl.runOnNetworkThread([&impl] {
+        boost::system::error_code ignored;
+        impl.acceptor->close(ignored);
+        for (auto& weak : impl.sessions)
+            if (auto s = weak.lock()) s->drop();
+        impl.sessions.clear();
+        for (beast::tcp_stream* s : impl.httpConnections) s->socket().close(ignored);
+    });
+    impl.stopped = true;
+    impl.io->stop();
+}
+
+std::uint16_t SimServer::port() const { return m_impl->boundPort; }
+
+std::string SimServer::restBase() const {
+    return std::string(m_impl->config.tls ? "https" : "http") + "://" + urlHost(m_impl->config.bindAddress) + ":" +
+           std::to_string(port());
+}
+
+std::string SimServer::streamBase() const {
+    return std::string(m_impl->config.tls ? "wss" : "ws") + "://" + urlHost(m_impl->config.bindAddress) + ":" +
+           std::to_string(port());
+}
+
+SimStats SimServer::stats() const {
+    const Impl& impl = *m_impl;
+    SimStats s;
+    s.restRequests = impl.restRequests;
+    s.wsConnections = impl.wsConnections;
+    s.wsMessagesSent = impl.wsMessagesSent;
+    s.wsOpenConnections = impl.wsOpen;
+    s.pingsSent = impl.pingsSent;
+    s.pongTimeouts = impl.pongTimeouts;
+    return s;
+}
+
+void SimServer::dropAllConnections() {
+    Impl& impl = *m_impl;
+    impl.runOnNetworkThread([&impl] {
+        for (auto& weak : impl.sessions)
+            if (auto s = weak.lock()) s->drop();
+        impl.sessions.clear();
+    });
+}
+
+void SimServer::dropHttpConnections() {
+    Impl& impl = *m_impl;
+    impl.runOnNetworkThread([&impl] {
+        boost::system::error_code ignored;
+        for (beast::tcp_stream* s : impl.httpConnections) s->socket().close(ignored);
+    });
+}
+
+const MarketModel& SimServer::model() const { return m_impl->model; }
+
+}  // namespace cpc::sim

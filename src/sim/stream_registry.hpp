@@ -1,0 +1,52 @@
+#pragma once
+// WebSocket market streams of the simulator. A StreamRegistry turns a stream name
+// ("btcusdt@kline_1m") into a producer; each subscription of each connection owns one producer,
+// which the connection polls on its tick and which returns the raw event payloads due now.
+// New stream kinds (trade, aggTrade, depth, ticker) are one more factory.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cpc/sim/market_model.hpp"
+
+namespace cpc::sim {
+
+// When a producer is polled: exchange time decides what the market looks like, wall time decides
+// the push cadence (Binance pushes every 2 s of real time whatever the exchange clock says, and
+// tests freeze or jump the exchange clock).
+struct PollTime {
+    std::int64_t exchangeMs = 0;
+    std::chrono::steady_clock::time_point wall{};
+};
+
+class StreamProducer {
+public:
+    virtual ~StreamProducer() = default;
+    // Appends the raw event payloads (JSON text) due now.
+    virtual void poll(const PollTime& now, std::vector<std::string>& out) = 0;
+};
+
+class StreamRegistry {
+public:
+    // Returns nullptr when the name is not one of this factory's streams.
+    using Factory = std::function<std::unique_ptr<StreamProducer>(std::string_view name)>;
+
+    void add(Factory factory);
+    // nullptr for an unknown or malformed stream name.
+    std::unique_ptr<StreamProducer> create(std::string_view name) const;
+    bool valid(std::string_view name) const { return create(name) != nullptr; }
+
+private:
+    std::vector<Factory> m_factories;
+};
+
+// `<symbol lower>@kline_<interval>`: pushes the forming candle every pushInterval (1 s at most for
+// 1s klines, as Binance), the final x:true version as soon as a candle closes, then the new one.
+StreamRegistry makeBinanceStreams(const MarketModel& model, std::chrono::milliseconds klinePushInterval);
+
+}  // namespace cpc::sim

@@ -1,0 +1,154 @@
+// The `cpc` executable: help, usage errors and exit codes, and `cpc sim` serving until SIGTERM.
+#include <csignal>
+#include <fcntl.h>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "cpc/net/http_client.hpp"
+#include "net_test_util.hpp"
+
+extern char** environ;
+
+namespace {
+
+struct CpcRun {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs cpc with args to completion, capturing stdout and stderr.
+CpcRun runCpc(const std::vector<std::string>& args) {
+    const std::string base = ::testing::TempDir() + "cpc_cli_" + std::to_string(::getpid());
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (base + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, (base + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> argvStore{CPC_EXE};
+    argvStore.insert(argvStore.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argvStore) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    CpcRun run;
+    if (posix_spawn(&pid, CPC_EXE, &actions, nullptr, argv.data(), environ) != 0) {
+        ADD_FAILURE() << "cannot start " << CPC_EXE;
+        return run;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = slurp(base + ".out");
+    run.err = slurp(base + ".err");
+    std::remove((base + ".out").c_str());
+    std::remove((base + ".err").c_str());
+    return run;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST(Cli, HelpListsCommandsAndExitsZero) {
+    const CpcRun r = runCpc({"--help"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_TRUE(contains(r.out, "sim")) << r.out;
+}
+
+TEST(Cli, SimHelpListsItsOptions) {
+    const CpcRun r = runCpc({"sim", "--help"});
+    EXPECT_EQ(r.exitCode, 0);
+    for (const char* opt : {"--port", "--tls", "--cert", "--key", "--seed", "--push-interval-ms", "--bind"})
+        EXPECT_TRUE(contains(r.out, opt)) << opt << "\n" << r.out;
+}
+
+TEST(Cli, UsageErrorsExitTwoAndSayWhatIsAccepted) {
+    const CpcRun badFlag = runCpc({"sim", "--frobnicate"});
+    EXPECT_EQ(badFlag.exitCode, 2);
+    EXPECT_TRUE(contains(badFlag.err, "'--frobnicate'")) << badFlag.err;
+    EXPECT_TRUE(contains(badFlag.err, "--port")) << badFlag.err;
+
+    const CpcRun badCommand = runCpc({"frobnicate"});
+    EXPECT_EQ(badCommand.exitCode, 2);
+    EXPECT_TRUE(contains(badCommand.err, "unknown command 'frobnicate'")) << badCommand.err;
+    EXPECT_TRUE(contains(badCommand.err, "sim")) << badCommand.err;
+
+    EXPECT_EQ(runCpc({}).exitCode, 2);
+    EXPECT_EQ(runCpc({"--frobnicate"}).exitCode, 2);
+
+    const CpcRun badPort = runCpc({"sim", "--port", "http"});
+    EXPECT_EQ(badPort.exitCode, 2);
+    EXPECT_TRUE(contains(badPort.err, "0..65535")) << badPort.err;
+    EXPECT_EQ(runCpc({"sim", "--port"}).exitCode, 2);
+    EXPECT_EQ(runCpc({"sim", "--tls"}).exitCode, 2);               // no --cert/--key
+    EXPECT_EQ(runCpc({"sim", "--cert", "x.pem"}).exitCode, 2);     // without --tls
+    EXPECT_EQ(runCpc({"sim", "extra"}).exitCode, 2);
+}
+
+TEST(Cli, SimReportsARuntimeFailureWithExitOne) {
+    const CpcRun r = runCpc({"sim", "--tls", "--cert", "/nonexistent/c.pem", "--key", "/nonexistent/k.pem"});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(contains(r.err, "/nonexistent/c.pem")) << r.err;
+}
+
+TEST(Cli, SimServesUntilSigterm) {
+    int pipeFds[2];
+    ASSERT_EQ(pipe(pipeFds), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
+    std::vector<std::string> argvStore{CPC_EXE, "sim", "--port", "0", "--seed", "5"};
+    std::vector<char*> argv;
+    for (auto& a : argvStore) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, CPC_EXE, &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipeFds[1]);
+
+    // Read the banner up to the "streams:" line.
+    std::string banner;
+    char buf[512];
+    while (!contains(banner, "streams: ")) {
+        const ssize_t n = read(pipeFds[0], buf, sizeof buf);
+        if (n <= 0) break;
+        banner.append(buf, static_cast<std::size_t>(n));
+    }
+    const auto restPos = banner.find("rest: ");
+    ASSERT_NE(restPos, std::string::npos) << banner;
+    const std::string rest = banner.substr(restPos + 6, banner.find('\n', restPos) - restPos - 6);
+
+    cpc::net::IoThread io;
+    cpc::net::HttpClient client(io.context(), nullptr);
+    auto url = cpc::net::Url::parse(rest);
+    ASSERT_TRUE(url) << rest;
+    auto r = cpc::test::runSync(io, client.get(*url, "/api/v3/klines?symbol=BTCUSDT&interval=1d&limit=3"));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    std::string tail;
+    ssize_t n = 0;
+    while ((n = read(pipeFds[0], buf, sizeof buf)) > 0) tail.append(buf, static_cast<std::size_t>(n));
+    close(pipeFds[0]);
+    EXPECT_TRUE(contains(tail, "stopped by SIGTERM")) << tail;
+}
