@@ -64,9 +64,13 @@ std::string digitsOf(Int128 v) {  // v >= 0
 std::string Decimal::toString() const {
     const bool negative = m_units < 0;
     const Int128 abs = negative ? -m_units : m_units;
-    std::string frac = digitsOf(abs % kUnitsPerOne);
-    frac.insert(frac.begin(), static_cast<std::size_t>(kScale) - frac.size(), '0');
-    return (negative ? "-" : "") + digitsOf(abs / kUnitsPerOne) + "." + frac;
+    const std::string frac = digitsOf(abs % kUnitsPerOne);
+    std::string out = negative ? "-" : "";
+    out += digitsOf(abs / kUnitsPerOne);
+    out += '.';
+    out.append(static_cast<std::size_t>(kScale) - frac.size(), '0');
+    out += frac;
+    return out;
 }
 
 std::string Decimal::toShortString() const {

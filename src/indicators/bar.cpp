@@ -1,0 +1,17 @@
+#include "cpc/indicators/bar.hpp"
+
+namespace cpc::indicators {
+
+Bar toBar(const Candle& candle) {
+    return Bar{static_cast<double>(candle.openTime), candle.open.toDouble(), candle.high.toDouble(),
+               candle.low.toDouble(), candle.close.toDouble(), candle.volume.toDouble()};
+}
+
+std::vector<Bar> toBars(std::span<const Candle> candles) {
+    std::vector<Bar> bars;
+    bars.reserve(candles.size());
+    for (const Candle& c : candles) bars.push_back(toBar(c));
+    return bars;
+}
+
+}  // namespace cpc::indicators
