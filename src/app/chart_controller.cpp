@@ -8,6 +8,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/market_feed.hpp"
+#include "cpc/market/aggregate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/data_paths.hpp"
@@ -78,32 +79,59 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
     SeriesKey key{m_adapter ? m_adapter->name() : "binance", symbol.trimmed().toUpper().toStdString(), interval};
     if (key.symbol.empty()) return;
     m_key = key;
+    m_olderLoadInFlight = false;
+    m_cacheExhausted = false;
     m_status = feed::FeedStatus{key, feed::FeedState::Connecting, "opening", 0, nowMs()};
     const std::uint64_t generation = ++m_openGeneration;
     market::CandleSeries& series = m_store.series(key);  // exists before charts rebind to it
+    const bool memoryHit = !series.empty();
+    // Instant switch: derive the new timeframe from a finer one already in memory while the
+    // venue's own candles load (they replace the derived ones where they differ).
+    if (!memoryHit) seedFromFinerInterval(key, series);
     emit seriesReset();
     emit statusChanged();
 
-    if (!series.empty()) {
+    if (memoryHit) {
         // Memory tier hit: painted already; resume from the newest closed candle.
         m_feed->open(key, series.lastClosedOpenTime());
         return;
     }
-    // SQLite tier: load on the storage thread, merge on the GUI thread, then go to the venue.
+    // SQLite tier: load on the storage thread, merge on the GUI thread, then go to the venue,
+    // asking only for what the cache lacks.
     QPointer<ChartController> self(this);
     m_storage->loadLatest(key, kInitialCachedCandles, [self, key, generation](Result<std::vector<Candle>> r) {
         auto candles = std::make_shared<Result<std::vector<Candle>>>(std::move(r));
         QMetaObject::invokeMethod(self, [self, key, generation, candles] {
             if (!self || generation != self->m_openGeneration) return;  // user moved on
             market::CandleSeries& s = self->m_store.series(key);
+            std::optional<std::int64_t> resume;
             if (candles->ok()) {
+                for (auto it = (*candles)->rbegin(); it != (*candles)->rend() && !resume; ++it)
+                    if (it->closed) resume = it->openTime;
                 if (s.merge(**candles) > 0) emit self->seriesUpdated();
             } else {
                 emit self->noticeRaised(QString::fromStdString("cache: " + candles->error().message));
             }
-            self->m_feed->open(key, s.lastClosedOpenTime());
+            self->m_feed->open(key, resume);
         }, Qt::QueuedConnection);
     });
+}
+
+void ChartController::seedFromFinerInterval(const SeriesKey& key, market::CandleSeries& target) {
+    if (key.interval == Interval::D3) return;  // 3d needs the listing day anchor; wait for the venue
+    const market::CandleSeries* best = nullptr;
+    for (Interval finer : kAllIntervals) {
+        if (finer == key.interval || !divides(finer, key.interval)) continue;
+        const market::CandleSeries* s = m_store.find(SeriesKey{key.exchange, key.symbol, finer});
+        if (!s || s->empty()) continue;
+        const auto span = [](const market::CandleSeries* x) { return x->last()->openTime - (*x)[0].openTime; };
+        if (!best || span(s) > span(best)) best = s;  // the one covering the most time
+    }
+    if (!best) return;
+    auto derived = market::aggregate(best->candles(), best->key().interval, key.interval);
+    // The first bucket is partial unless the source starts where it opens.
+    if (!derived.empty() && derived.front().openTime < (*best)[0].openTime) derived.erase(derived.begin());
+    target.merge(derived);
 }
 
 const market::CandleSeries* ChartController::currentSeries() const { return m_store.find(m_key); }
@@ -116,6 +144,33 @@ int ChartController::priceDecimals() const {
 
 bool ChartController::isKnownSymbol(const QString& symbol) const {
     return m_symbols.empty() || m_symbolNames.contains(symbol.trimmed().toUpper());
+}
+
+void ChartController::loadOlderHistory() {
+    const market::CandleSeries* series = currentSeries();
+    if (!series || series->empty() || m_olderLoadInFlight || m_cacheExhausted) return;
+    m_olderLoadInFlight = true;
+    const SeriesKey key = m_key;
+    const std::uint64_t generation = m_openGeneration;
+    const std::int64_t first = (*series)[0].openTime;
+    const std::int64_t from = first - static_cast<std::int64_t>(kInitialCachedCandles) * nominalMs(key.interval);
+    QPointer<ChartController> self(this);
+    m_storage->loadRange(key, from, first - 1, [self, key, generation](Result<std::vector<Candle>> r) {
+        auto candles = std::make_shared<Result<std::vector<Candle>>>(std::move(r));
+        QMetaObject::invokeMethod(self, [self, key, generation, candles] {
+            if (!self || generation != self->m_openGeneration) return;
+            self->m_olderLoadInFlight = false;
+            if (!candles->ok()) {
+                emit self->noticeRaised(QString::fromStdString("cache: " + candles->error().message));
+                return;
+            }
+            if ((*candles)->empty()) {
+                self->m_cacheExhausted = true;
+                return;
+            }
+            if (self->m_store.series(key).merge(**candles) > 0) emit self->seriesUpdated();
+        }, Qt::QueuedConnection);
+    });
 }
 
 void ChartController::reconnect() {

@@ -42,9 +42,10 @@ std::vector<Candle> aggregate(std::span<const Candle> source, Interval from, Int
             lastInBucket = &source[i];
         }
         if (!hasTrades) {
-            // Every source candle was empty: flat at the previous close (or at the empty
-            // candles' own price, which Binance sets to the previous close).
-            const Decimal flat = prevClose ? *prevClose : lastInBucket->close;
+            // Every source candle was empty: flat at the previous close. Binance publishes
+            // no-trade candles flat at the previous close already, so their own price is it;
+            // this keeps the result independent of where the input happens to start.
+            const Decimal flat = !lastInBucket->close.isZero() || !prevClose ? lastInBucket->close : *prevClose;
             bucket.open = bucket.high = bucket.low = bucket.close = flat;
         }
         prevClose = bucket.close;

@@ -54,6 +54,11 @@ public:
     QString restBase() const;
     void reconnect();  // drop the stream now; the feed heals itself
 
+public slots:
+    // The user scrolled back to the first loaded candle: load older candles of the current
+    // series, from the SQLite cache first. Ignored while a load is in flight.
+    void loadOlderHistory();
+
 signals:
     void seriesReset();     // a different series is current: charts rebind
     void seriesUpdated();   // the current series changed
@@ -65,6 +70,7 @@ signals:
 private:
     void onEvents(std::vector<feed::FeedEvent>&& events);
     void persistClosed(const SeriesKey& key, std::vector<Candle> candles);
+    void seedFromFinerInterval(const SeriesKey& key, market::CandleSeries& target);
 
     ControllerOptions m_options;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
@@ -76,6 +82,8 @@ private:
     market::CandleStore m_store;
     SeriesKey m_key;
     std::uint64_t m_openGeneration = 0;
+    bool m_olderLoadInFlight = false;
+    bool m_cacheExhausted = false;     // no older candles in SQLite for m_key
     feed::FeedStatus m_status;
     qint64 m_lastUpdateMs = 0;
     std::vector<exchange::SymbolInfo> m_symbols;

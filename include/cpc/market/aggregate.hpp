@@ -13,8 +13,8 @@ namespace cpc::market {
 
 struct AggregateOptions {
     std::int64_t anchor3dMs = 0;  // listing day of the symbol (for 3d)
-    // Close of the candle before the first source candle, used when a whole bucket has no trades
-    // and no earlier traded candle exists in the input.
+    // Price for a bucket whose source candles have no trades and carry no price (zero). Binance's
+    // no-trade candles are flat at the previous close, so normally their own price is used.
     std::optional<Decimal> previousClose;
     // Exchange time now (ms), 0 when unknown. A bucket is final when its last source candle is
     // final and either that candle ends the bucket, a later source candle exists, or the bucket
