@@ -88,6 +88,7 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
     // Instant switch: derive the new timeframe from a finer one already in memory while the
     // venue's own candles load (they replace the derived ones where they differ).
     if (!memoryHit) seedFromFinerInterval(key, series);
+    m_store.enforceBudget(key);  // memory tier: least recently used series go first
     emit seriesReset();
     emit statusChanged();
 

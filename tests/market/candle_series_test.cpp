@@ -50,3 +50,25 @@ TEST(CandleSeries, MergeOfOverlappingBatchesKeepsOneCandlePerOpenTime) {
     EXPECT_NE(s.find(120 * 60'000), nullptr);
     EXPECT_EQ(s.find(120 * 60'000 + 1), nullptr);
 }
+
+#include "cpc/market/candle_store.hpp"
+
+TEST(CandleStore, EvictsLeastRecentlyUsedSeriesOverBudgetButNeverTheOpenOne) {
+    market::CandleStore store(0);
+    const SeriesKey a{"binance", "BTCUSDT", Interval::M1};
+    const SeriesKey b{"binance", "ETHUSDT", Interval::M1};
+    const SeriesKey c{"binance", "ADAUSDT", Interval::M1};
+    for (const auto& k : {a, b, c}) store.series(k).merge(cpc::test::randomMinutes(0, 1000, 3));
+    const std::size_t oneSeries = store.bytesUsed() / 3;
+    store.setBudgetBytes(oneSeries * 2 + oneSeries / 2);
+    store.series(a);  // a is now the most recently used; b the least
+    EXPECT_EQ(store.enforceBudget(c), 1u);
+    EXPECT_EQ(store.find(b), nullptr);
+    EXPECT_NE(store.find(a), nullptr);
+    EXPECT_NE(store.find(c), nullptr);
+    store.setBudgetBytes(0);
+    EXPECT_EQ(store.enforceBudget(c), 1u);  // everything but the open series
+    EXPECT_NE(store.find(c), nullptr);
+    EXPECT_EQ(store.seriesCount(), 1u);
+    EXPECT_GE(market::CandleStore::bytesPerCandle(), sizeof(std::int64_t) * 2);
+}

@@ -29,6 +29,7 @@ public:
     const SeriesKey& key() const { return m_key; }
     std::span<const Candle> candles() const { return m_candles; }
     std::size_t size() const { return m_candles.size(); }
+    std::size_t capacity() const { return m_candles.capacity(); }
     bool empty() const { return m_candles.empty(); }
     const Candle& operator[](std::size_t i) const { return m_candles[i]; }
     const Candle* last() const { return m_candles.empty() ? nullptr : &m_candles.back(); }
