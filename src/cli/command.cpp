@@ -140,9 +140,18 @@ int CommandRegistry::run(const std::vector<std::string>& args, std::ostream& out
     return command->run(*parsed, out, err);
 }
 
+Command makeAggregateCommand();  // aggregate_command.cpp
+Command makeFetchCommand();      // fetch_command.cpp
+Command makeExportCommand();     // export_command.cpp
+Command makeVerifyCommand();     // verify_command.cpp
+
 CommandRegistry makeCommands() {
     CommandRegistry registry;
     registry.add(makeSimCommand());
+    registry.add(makeAggregateCommand());
+    registry.add(makeFetchCommand());
+    registry.add(makeExportCommand());
+    registry.add(makeVerifyCommand());
     return registry;
 }
 

@@ -76,12 +76,101 @@ std::string BinanceAdapter::klineStreamName(const std::string& symbol, Interval 
 }
 
 std::string BinanceAdapter::klineStreamUrl(const std::vector<StreamSpec>& streams) const {
+    std::vector<StreamSpec> klines = streams;
+    for (auto& s : klines) s.kind = StreamKind::Kline;
+    return streamUrl(klines);
+}
+
+std::string BinanceAdapter::streamName(const StreamSpec& spec) const {
+    const std::string sym = lower(spec.symbol);
+    switch (spec.kind) {
+        case StreamKind::Kline: return klineStreamName(spec.symbol, spec.interval);
+        case StreamKind::Trade: return sym + "@trade";
+        case StreamKind::AggTrade: return sym + "@aggTrade";
+        case StreamKind::Depth: return sym + "@depth@100ms";
+        case StreamKind::PartialDepth: {
+            const int levels = spec.depthLevels <= 5 ? 5 : spec.depthLevels <= 10 ? 10 : 20;
+            return sym + "@depth" + std::to_string(levels) + "@100ms";
+        }
+        case StreamKind::BookTicker: return sym + "@bookTicker";
+        case StreamKind::Ticker: return sym + "@ticker";
+        case StreamKind::MiniTicker: return sym + "@miniTicker";
+    }
+    return sym;
+}
+
+std::optional<StreamSpec> BinanceAdapter::parseStreamName(std::string_view name) {
+    const std::size_t at = name.find('@');
+    if (at == std::string_view::npos || at == 0) return std::nullopt;
+    StreamSpec spec;
+    spec.symbol = upper(std::string(name.substr(0, at)));
+    std::string_view rest = name.substr(at + 1);
+    if (rest.starts_with("kline_")) {
+        const auto interval = parseInterval(rest.substr(6));
+        if (!interval) return std::nullopt;
+        spec.kind = StreamKind::Kline;
+        spec.interval = *interval;
+        return spec;
+    }
+    if (rest == "trade") spec.kind = StreamKind::Trade;
+    else if (rest == "aggTrade") spec.kind = StreamKind::AggTrade;
+    else if (rest == "depth" || rest == "depth@100ms") spec.kind = StreamKind::Depth;
+    else if (rest == "bookTicker") spec.kind = StreamKind::BookTicker;
+    else if (rest == "ticker") spec.kind = StreamKind::Ticker;
+    else if (rest == "miniTicker") spec.kind = StreamKind::MiniTicker;
+    else if (rest.starts_with("depth")) {
+        std::string_view levels = rest.substr(5);
+        if (levels.ends_with("@100ms")) levels.remove_suffix(6);
+        if (levels != "5" && levels != "10" && levels != "20") return std::nullopt;
+        spec.kind = StreamKind::PartialDepth;
+        spec.depthLevels = levels == "5" ? 5 : levels == "10" ? 10 : 20;
+    } else {
+        return std::nullopt;
+    }
+    return spec;
+}
+
+std::string BinanceAdapter::streamUrl(const std::vector<StreamSpec>& streams) const {
     std::string url = m_endpoints.streamBase + "/stream?streams=";
     for (std::size_t i = 0; i < streams.size(); ++i) {
         if (i) url += '/';
-        url += klineStreamName(streams[i].symbol, streams[i].interval);
+        url += streamName(streams[i]);
     }
     return url;
+}
+
+namespace {
+
+std::string controlMessage(const char* method, const std::vector<std::string>& names, std::int64_t id) {
+    json j;
+    j["method"] = method;
+    if (std::string_view(method) != "LIST_SUBSCRIPTIONS") j["params"] = names;
+    j["id"] = id;
+    return j.dump();
+}
+
+}  // namespace
+
+std::string BinanceAdapter::subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const {
+    std::vector<std::string> names;
+    for (const auto& s : streams) names.push_back(streamName(s));
+    return controlMessage("SUBSCRIBE", names, id);
+}
+
+std::string BinanceAdapter::unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const {
+    std::vector<std::string> names;
+    for (const auto& s : streams) names.push_back(streamName(s));
+    return controlMessage("UNSUBSCRIBE", names, id);
+}
+
+std::string BinanceAdapter::listSubscriptionsMessage(std::int64_t id) const {
+    return controlMessage("LIST_SUBSCRIPTIONS", {}, id);
+}
+
+RestRequest BinanceAdapter::depthRequest(const std::string& symbol, int limit) const {
+    limit = std::clamp(limit, 1, 5000);
+    const int weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+    return RestRequest{"/api/v3/depth?symbol=" + upper(symbol) + "&limit=" + std::to_string(limit), weight};
 }
 
 RestRequest BinanceAdapter::historyRequest(const HistoryQuery& q) const {
@@ -218,6 +307,106 @@ Result<KlineUpdate> parseKlineEvent(const json& d, const std::string& exchangeNa
     return u;
 }
 
+Result<std::vector<PriceLevel>> parseLevels(const json& v, const char* what) {
+    if (!v.is_array()) return makeError(std::string("depth: \"") + what + "\" is not an array");
+    std::vector<PriceLevel> out;
+    out.reserve(v.size());
+    for (const json& level : v) {
+        if (!level.is_array() || level.size() < 2) return makeError("depth: a level is not [price, quantity]");
+        const auto p = decimalField(level[0]);
+        const auto q = decimalField(level[1]);
+        if (!p || !q) return makeError("depth: a level's price or quantity is not a decimal");
+        out.push_back(PriceLevel{*p, *q});
+    }
+    return out;
+}
+
+Result<DepthSnapshot> parseSnapshotObject(const json& d, const std::string& exchangeName, std::string symbol) {
+    DepthSnapshot snap;
+    snap.exchange = exchangeName;
+    snap.symbol = std::move(symbol);
+    const auto id = d.contains("lastUpdateId") ? intField(d["lastUpdateId"]) : std::nullopt;
+    if (!id) return makeError("depth snapshot: \"lastUpdateId\" missing");
+    snap.lastUpdateId = *id;
+    if (!d.contains("bids") || !d.contains("asks")) return makeError("depth snapshot: bids or asks missing");
+    auto bids = parseLevels(d["bids"], "bids");
+    if (!bids) return bids.error();
+    auto asks = parseLevels(d["asks"], "asks");
+    if (!asks) return asks.error();
+    snap.bids = std::move(*bids);
+    snap.asks = std::move(*asks);
+    return snap;
+}
+
+Result<DepthUpdate> parseDepthEvent(const json& d, const std::string& exchangeName) {
+    DepthUpdate u;
+    u.exchange = exchangeName;
+    u.symbol = d.value("s", "");
+    const auto first = d.contains("U") ? intField(d["U"]) : std::nullopt;
+    const auto last = d.contains("u") ? intField(d["u"]) : std::nullopt;
+    if (!first || !last) return makeError("depthUpdate: update ids \"U\"/\"u\" missing");
+    u.firstUpdateId = *first;
+    u.finalUpdateId = *last;
+    u.eventTimeMs = d.contains("E") ? intField(d["E"]).value_or(0) : 0;
+    if (!d.contains("b") || !d.contains("a")) return makeError("depthUpdate: \"b\" or \"a\" missing");
+    auto bids = parseLevels(d["b"], "b");
+    if (!bids) return bids.error();
+    auto asks = parseLevels(d["a"], "a");
+    if (!asks) return asks.error();
+    u.bids = std::move(*bids);
+    u.asks = std::move(*asks);
+    return u;
+}
+
+Result<BookTicker> parseBookTicker(const json& d, const std::string& exchangeName) {
+    BookTicker b;
+    b.exchange = exchangeName;
+    b.symbol = d.value("s", "");
+    const auto id = intField(d["u"]);
+    if (!id) return makeError("bookTicker: \"u\" is not an integer");
+    b.updateId = *id;
+    const std::pair<Decimal*, const char*> fields[] = {
+        {&b.bidPrice, "b"}, {&b.bidQuantity, "B"}, {&b.askPrice, "a"}, {&b.askQuantity, "A"}};
+    for (auto [field, key] : fields) {
+        const auto v = d.contains(key) ? decimalField(d[key]) : std::nullopt;
+        if (!v) return makeError(std::string("bookTicker: \"") + key + "\" missing or not a decimal");
+        *field = *v;
+    }
+    return b;
+}
+
+Result<Ticker24h> parseTicker(const json& d, const std::string& exchangeName, bool mini) {
+    Ticker24h t;
+    t.exchange = exchangeName;
+    t.symbol = d.value("s", "");
+    t.mini = mini;
+    t.eventTimeMs = d.contains("E") ? intField(d["E"]).value_or(0) : 0;
+    std::vector<std::pair<Decimal*, const char*>> fields = {{&t.lastPrice, "c"}, {&t.open, "o"}, {&t.high, "h"},
+                                                            {&t.low, "l"},       {&t.volume, "v"}, {&t.quoteVolume, "q"}};
+    if (!mini) {
+        fields.insert(fields.end(), {{&t.priceChange, "p"}, {&t.priceChangePercent, "P"}, {&t.weightedAvgPrice, "w"},
+                                     {&t.lastQuantity, "Q"}, {&t.bidPrice, "b"}, {&t.bidQuantity, "B"},
+                                     {&t.askPrice, "a"}, {&t.askQuantity, "A"}});
+    }
+    for (auto [field, key] : fields) {
+        const auto v = d.contains(key) ? decimalField(d[key]) : std::nullopt;
+        if (!v) return makeError(std::string(mini ? "miniTicker" : "ticker") + ": \"" + key +
+                                 "\" missing or not a decimal");
+        *field = *v;
+    }
+    if (!mini) {
+        const std::pair<std::int64_t*, const char*> ints[] = {{&t.openTimeMs, "O"}, {&t.closeTimeMs, "C"},
+                                                             {&t.firstTradeId, "F"}, {&t.lastTradeId, "L"},
+                                                             {&t.tradeCount, "n"}};
+        for (auto [field, key] : ints) {
+            const auto v = d.contains(key) ? intField(d[key]) : std::nullopt;
+            if (!v) return makeError(std::string("ticker: \"") + key + "\" missing or not an integer");
+            *field = *v;
+        }
+    }
+    return t;
+}
+
 Result<TradeTick> parseTradeEvent(const json& d, const std::string& exchangeName, bool aggregate) {
     TradeTick t;
     t.exchange = exchangeName;
@@ -233,6 +422,15 @@ Result<TradeTick> parseTradeEvent(const json& d, const std::string& exchangeName
     t.quantity = *q;
     t.timeMs = *time;
     t.buyerIsMaker = d.value("m", false);
+    t.eventTimeMs = d.contains("E") ? intField(d["E"]).value_or(0) : 0;
+    t.firstTradeId = t.lastTradeId = t.tradeId;
+    if (aggregate) {
+        const auto f = d.contains("f") ? intField(d["f"]) : std::nullopt;
+        const auto l = d.contains("l") ? intField(d["l"]) : std::nullopt;
+        if (!f || !l) return makeError("aggTrade event: first/last trade id \"f\"/\"l\" missing");
+        t.firstTradeId = *f;
+        t.lastTradeId = *l;
+    }
     return t;
 }
 
@@ -256,9 +454,34 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
     }
     // Combined-stream wrapper.
     const json* data = &j;
-    if (j.contains("stream") && j.contains("data")) data = &j["data"];
+    std::string_view streamName;
+    if (j.contains("stream") && j.contains("data")) {
+        data = &j["data"];
+        if (j["stream"].is_string()) streamName = j["stream"].get_ref<const std::string&>();
+    }
     if (!data->is_object()) return makeError("stream: \"data\" is not an object");
-    const std::string type = data->value("e", "");
+    const auto typeIt = data->find("e");
+    const std::string type = typeIt != data->end() && typeIt->is_string() ? typeIt->get<std::string>() : "";
+    if (type.empty()) {
+        // Payloads without an event type: partial depth (routed by the wrapper's stream name, it
+        // carries no symbol) and bookTicker.
+        if (data->contains("lastUpdateId")) {
+            std::string symbol;
+            if (!streamName.empty()) {
+                const auto spec = parseStreamName(streamName);
+                if (spec) symbol = spec->symbol;
+            }
+            auto snap = parseSnapshotObject(*data, name(), std::move(symbol));
+            if (!snap) return snap.error();
+            snap->partial = true;
+            out.emplace_back(std::move(*snap));
+        } else if (data->contains("u") && data->contains("b") && data->contains("a")) {
+            auto b = parseBookTicker(*data, name());
+            if (!b) return b.error();
+            out.emplace_back(std::move(*b));
+        }
+        return out;
+    }
     if (type == "kline") {
         auto u = parseKlineEvent(*data, name());
         if (!u) return u.error();
@@ -267,11 +490,31 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
         auto t = parseTradeEvent(*data, name(), type == "aggTrade");
         if (!t) return t.error();
         out.emplace_back(std::move(*t));
+    } else if (type == "depthUpdate") {
+        auto u = parseDepthEvent(*data, name());
+        if (!u) return u.error();
+        out.emplace_back(std::move(*u));
+    } else if (type == "24hrTicker" || type == "24hrMiniTicker") {
+        auto t = parseTicker(*data, name(), type == "24hrMiniTicker");
+        if (!t) return t.error();
+        out.emplace_back(std::move(*t));
     } else if (type == "serverShutdown") {
         out.emplace_back(ServerShutdown{data->contains("E") ? intField((*data)["E"]).value_or(0) : 0});
     }
-    // Other event types (depth, bookTicker, tickers) are valid frames this version does not use.
+    // Other event types (avgPrice, rolling-window tickers…) are valid frames this client does
+    // not use.
     return out;
+}
+
+Result<DepthSnapshot> BinanceAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
+                                                         const std::string& symbol) const {
+    if (httpStatus != 200) {
+        if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        return makeError("HTTP " + std::to_string(httpStatus), httpStatus);
+    }
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return makeError("depth: response is not a JSON object");
+    return parseSnapshotObject(j, name(), upper(symbol));
 }
 
 std::chrono::milliseconds BinanceAdapter::streamIdleTimeout(Interval interval) const {
@@ -303,6 +546,71 @@ std::string BinanceAdapter::klineEventJson(const std::string& symbol, Interval i
            ",\"x\":" + (c.closed ? "true" : "false") + ",\"q\":\"" + c.quoteVolume.toString() +
            "\",\"V\":\"" + c.takerBuyBase.toString() + "\",\"Q\":\"" + c.takerBuyQuote.toString() +
            "\",\"B\":\"0\"}}";
+}
+
+namespace {
+
+std::string levelsJson(const std::vector<PriceLevel>& levels) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+        if (i) out += ',';
+        out += "[\"" + levels[i].price.toString() + "\",\"" + levels[i].quantity.toString() + "\"]";
+    }
+    out += ']';
+    return out;
+}
+
+}  // namespace
+
+std::string BinanceAdapter::tradeEventJson(const TradeTick& t) {
+    const std::string sym = upper(t.symbol);
+    std::string s = "{\"e\":\"" + std::string(t.aggregate ? "aggTrade" : "trade") + "\",\"E\":" +
+                    std::to_string(t.eventTimeMs) + ",\"s\":\"" + sym + "\",\"" + (t.aggregate ? "a" : "t") +
+                    "\":" + std::to_string(t.tradeId) + ",\"p\":\"" + t.price.toString() + "\",\"q\":\"" +
+                    t.quantity.toString() + "\",";
+    if (t.aggregate)
+        s += "\"f\":" + std::to_string(t.firstTradeId) + ",\"l\":" + std::to_string(t.lastTradeId) + ",";
+    s += "\"T\":" + std::to_string(t.timeMs) + ",\"m\":" + (t.buyerIsMaker ? "true" : "false") + ",\"M\":true}";
+    return s;
+}
+
+std::string BinanceAdapter::depthUpdateJson(const DepthUpdate& d) {
+    return "{\"e\":\"depthUpdate\",\"E\":" + std::to_string(d.eventTimeMs) + ",\"s\":\"" + upper(d.symbol) +
+           "\",\"U\":" + std::to_string(d.firstUpdateId) + ",\"u\":" + std::to_string(d.finalUpdateId) +
+           ",\"b\":" + levelsJson(d.bids) + ",\"a\":" + levelsJson(d.asks) + "}";
+}
+
+std::string BinanceAdapter::depthSnapshotJson(const DepthSnapshot& d) {
+    return "{\"lastUpdateId\":" + std::to_string(d.lastUpdateId) + ",\"bids\":" + levelsJson(d.bids) +
+           ",\"asks\":" + levelsJson(d.asks) + "}";
+}
+
+std::string BinanceAdapter::bookTickerJson(const BookTicker& b) {
+    return "{\"u\":" + std::to_string(b.updateId) + ",\"s\":\"" + upper(b.symbol) + "\",\"b\":\"" +
+           b.bidPrice.toString() + "\",\"B\":\"" + b.bidQuantity.toString() + "\",\"a\":\"" +
+           b.askPrice.toString() + "\",\"A\":\"" + b.askQuantity.toString() + "\"}";
+}
+
+std::string BinanceAdapter::tickerJson(const Ticker24h& t) {
+    const auto str = [](const char* key, const Decimal& d) {
+        return std::string(",\"") + key + "\":\"" + d.toString() + "\"";
+    };
+    std::string s = "{\"e\":\"" + std::string(t.mini ? "24hrMiniTicker" : "24hrTicker") + "\",\"E\":" +
+                    std::to_string(t.eventTimeMs) + ",\"s\":\"" + upper(t.symbol) + "\"";
+    if (t.mini) {
+        s += str("c", t.lastPrice) + str("o", t.open) + str("h", t.high) + str("l", t.low) + str("v", t.volume) +
+             str("q", t.quoteVolume) + "}";
+        return s;
+    }
+    // Binance's "x" (first trade before the window) is the window's open price here.
+    s += str("p", t.priceChange) + str("P", t.priceChangePercent) + str("w", t.weightedAvgPrice) +
+         str("x", t.open) + str("c", t.lastPrice) + str("Q", t.lastQuantity) + str("b", t.bidPrice) +
+         str("B", t.bidQuantity) + str("a", t.askPrice) + str("A", t.askQuantity) + str("o", t.open) +
+         str("h", t.high) + str("l", t.low) + str("v", t.volume) + str("q", t.quoteVolume) +
+         ",\"O\":" + std::to_string(t.openTimeMs) + ",\"C\":" + std::to_string(t.closeTimeMs) +
+         ",\"F\":" + std::to_string(t.firstTradeId) + ",\"L\":" + std::to_string(t.lastTradeId) +
+         ",\"n\":" + std::to_string(t.tradeCount) + "}";
+    return s;
 }
 
 }  // namespace cpc::exchange

@@ -150,7 +150,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 if (!co_await sleepFor(wait) || !alive(gen)) co_return makeError("cancelled");
                 continue;
             }
-            auto r = co_await client.get(*base, request.target);
+            std::string target = request.target;
+            auto r = co_await client.get(*base, std::move(target));
             {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.restRequests;
@@ -184,7 +185,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     awaitable<Result<Ok>> syncClock(std::uint64_t gen) {
         const std::int64_t sent = nowMs();
-        auto r = co_await restGet(adapter->serverTimeRequest(), gen, *http);
+        // Requests are named before co_await: GCC 12 destroys a temporary with a destructor
+        // inside a co_await expression twice.
+        const exchange::RestRequest request = adapter->serverTimeRequest();
+        auto r = co_await restGet(request, gen, *http);
         if (!r) co_return r.error();
         auto t = adapter->parseServerTime(r->body, r->status);
         if (!t) co_return t.error();
@@ -202,7 +206,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         std::optional<std::int64_t> start = resume;
         while (true) {
             exchange::HistoryQuery q{key.symbol, key.interval, start, std::nullopt, limit};
-            auto r = co_await restGet(adapter->historyRequest(q), gen, *http);
+            const exchange::RestRequest request = adapter->historyRequest(q);
+            auto r = co_await restGet(request, gen, *http);
             if (!r) co_return r.error();
             if (!alive(gen)) co_return makeError("cancelled");
             auto rows = adapter->parseHistory(r->body, r->status, nowMs() + skewMs);
@@ -363,7 +368,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         const std::uint64_t gen = generation;
         for (int attempt = 0; attempt < 6 && !stopping; ++attempt) {
-            auto r = co_await restGet(adapter->exchangeInfoRequest(), gen, *metaHttp);
+            const exchange::RestRequest request = adapter->exchangeInfoRequest();
+            auto r = co_await restGet(request, gen, *metaHttp);
             if (stopping) co_return;
             if (r) {
                 auto symbols = adapter->parseExchangeInfo(r->body, r->status);

@@ -22,7 +22,7 @@ namespace websocket = beast::websocket;
 using detail::kNoThrow;
 
 namespace {
-constexpr std::size_t kReadMessageMax = 16u * 1024 * 1024;
+constexpr std::size_t kReadMessageMax = 1024u * 1024;  // Binance frames are a few kB; more is a fault
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
 constexpr const char* kUserAgent = "CanvasProChart/0.1";
 

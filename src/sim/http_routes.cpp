@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/sim/ticker_model.hpp"
 
 namespace cpc::sim {
 
@@ -184,6 +185,74 @@ HttpReply exchangeInfoHandler(const RestContext& ctx) {
     return HttpReply{200, jsonReply(j), {}};
 }
 
+// GET /api/v3/depth?symbol=X&limit=N: the book model at the current tick. Weight by limit.
+HttpReply depthHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    if (q.hasDuplicates()) return binanceError(-1101, "Duplicate values for a parameter detected.");
+    const auto symbol = q.param("symbol");
+    if (!symbol || symbol->empty()) return mandatoryMissing("symbol");
+    int limit = 100;
+    if (auto l = q.param("limit")) {
+        std::int64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+        if (l->empty() || ec != std::errc{} || ptr != l->data() + l->size()) return illegalChars("limit", kTimeRange);
+        if (v < 1 || v > 5000) return binanceError(-1130, "Data sent for parameter 'limit' is not valid.");
+        limit = static_cast<int>(v);
+    }
+    if (!ctx.model.find(*symbol) || !ctx.book) return binanceError(-1121, "Invalid symbol.");
+    auto book = ctx.book->book(*symbol, OrderBookModel::tickOf(ctx.nowMs));
+    if (book.bids.size() > static_cast<std::size_t>(limit)) book.bids.resize(static_cast<std::size_t>(limit));
+    if (book.asks.size() > static_cast<std::size_t>(limit)) book.asks.resize(static_cast<std::size_t>(limit));
+    HttpReply reply{200, exchange::BinanceAdapter::depthSnapshotJson(book), {}};
+    reply.weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+    return reply;
+}
+
+ojson tickerRestJson(const exchange::Ticker24h& t) {
+    ojson j;
+    j["symbol"] = t.symbol;
+    j["priceChange"] = t.priceChange.toString();
+    j["priceChangePercent"] = t.priceChangePercent.toString();
+    j["weightedAvgPrice"] = t.weightedAvgPrice.toString();
+    j["prevClosePrice"] = t.open.toString();
+    j["lastPrice"] = t.lastPrice.toString();
+    j["lastQty"] = t.lastQuantity.toString();
+    j["bidPrice"] = t.bidPrice.toString();
+    j["bidQty"] = t.bidQuantity.toString();
+    j["askPrice"] = t.askPrice.toString();
+    j["askQty"] = t.askQuantity.toString();
+    j["openPrice"] = t.open.toString();
+    j["highPrice"] = t.high.toString();
+    j["lowPrice"] = t.low.toString();
+    j["volume"] = t.volume.toString();
+    j["quoteVolume"] = t.quoteVolume.toString();
+    j["openTime"] = t.openTimeMs;
+    j["closeTime"] = t.closeTimeMs;
+    j["firstId"] = t.firstTradeId;
+    j["lastId"] = t.lastTradeId;
+    j["count"] = t.tradeCount;
+    return j;
+}
+
+// GET /api/v3/ticker/24hr[?symbol=X]: one object, or an array of every symbol (weight 80).
+HttpReply ticker24hHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    if (q.hasDuplicates()) return binanceError(-1101, "Duplicate values for a parameter detected.");
+    if (!ctx.book) return binanceError(-1000, "No order book model.");
+    if (const auto symbol = q.param("symbol")) {
+        if (!ctx.model.find(*symbol)) return binanceError(-1121, "Invalid symbol.");
+        HttpReply r{200, tickerRestJson(rollingTicker(ctx.model, *ctx.book, *symbol, ctx.nowMs, false)).dump(), {}};
+        r.weight = 2;
+        return r;
+    }
+    ojson all = ojson::array();
+    for (const SimSymbol& s : ctx.model.symbols())
+        all.push_back(tickerRestJson(rollingTicker(ctx.model, *ctx.book, s.symbol, ctx.nowMs, false)));
+    HttpReply r{200, all.dump(), {}};
+    r.weight = 80;
+    return r;
+}
+
 }  // namespace
 
 std::optional<std::string> ParsedTarget::param(std::string_view name) const {
@@ -271,6 +340,8 @@ RestRouter makeBinanceRoutes() {
     router.add({"/api/v3/time", 1, [](const RestContext& ctx) {
                     return HttpReply{200, "{\"serverTime\":" + std::to_string(ctx.nowMs) + "}", {}};
                 }});
+    router.add({"/api/v3/depth", 5, depthHandler});
+    router.add({"/api/v3/ticker/24hr", 2, ticker24hHandler});
     router.add({"/api/v3/ping", 1, [](const RestContext&) { return HttpReply{200, "{}", {}}; }});
     return router;
 }

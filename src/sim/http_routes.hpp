@@ -12,6 +12,7 @@
 
 #include "cpc/core/result.hpp"
 #include "cpc/sim/market_model.hpp"
+#include "cpc/sim/order_book_model.hpp"
 
 namespace cpc::sim {
 
@@ -19,6 +20,7 @@ struct HttpReply {
     int status = 200;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+    int weight = -1;  // >= 0: this request's weight when it depends on the parameters (depth limit)
 };
 
 // A request target split into its path and percent-decoded query parameters (in order).
@@ -37,6 +39,7 @@ struct RestContext {
     const MarketModel& model;
     std::int64_t nowMs;
     const ParsedTarget& target;
+    const OrderBookModel* book = nullptr;  // GET /api/v3/depth, /ticker/24hr
 };
 
 struct RestRoute {
@@ -58,7 +61,7 @@ private:
 // Binance's error body {"code":-1121,"msg":"Invalid symbol."}, HTTP 400 unless told otherwise.
 HttpReply binanceError(int code, const std::string& msg, int status = 400);
 
-// GET /api/v3/klines, /uiKlines, /exchangeInfo, /time, /ping.
+// GET /api/v3/klines, /uiKlines, /exchangeInfo, /time, /ping, /depth, /ticker/24hr.
 RestRouter makeBinanceRoutes();
 
 }  // namespace cpc::sim

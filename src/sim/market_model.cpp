@@ -464,6 +464,7 @@ std::vector<exchange::TradeTick> MarketModel::trades(const std::string& symbol, 
             tick.exchange = "binance";
             tick.symbol = symbol;
             tick.tradeId = m * 1000 + static_cast<std::int64_t>(rank);
+            tick.firstTradeId = tick.lastTradeId = tick.tradeId;
             tick.price = s->price(t.priceTicks);
             tick.quantity = Decimal::fromUnits(static_cast<Int128>(t.qtySteps) * s->qtyUnit);
             tick.timeMs = time;

@@ -95,6 +95,9 @@ class WsSessionBase {
 public:
     virtual ~WsSessionBase() = default;
     virtual void drop() = 0;  // network thread
+    virtual void reset() = 0;
+    virtual void sendRaw(std::string frame) = 0;
+    virtual void stall(Clock::time_point until) = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -102,12 +105,14 @@ public:
 struct ServerState {
     SimConfig config;
     MarketModel model;
+    OrderBookModel book;
     RestRouter routes = makeBinanceRoutes();
     StreamRegistry streams;
     std::shared_ptr<asio::ssl::context> tls;
     std::atomic<std::uint16_t> boundPort{0};
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
-        pingsSent{0}, pongTimeouts{0};
+        pingsSent{0}, pongTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
+        rest418{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
     bool started = false;
     bool stopped = false;
 
@@ -116,6 +121,11 @@ struct ServerState {
     std::set<beast::tcp_stream*> httpConnections;
     std::int64_t weightMinute = -1;
     int weightUsed = 0;
+    std::deque<Clock::time_point> connectionAttempts;  // last 5 minutes
+    Clock::time_point ignorePongsUntil{};
+    int failRest503 = 0, failRest429 = 0;
+    std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
+    std::int64_t bannedUntilMs = 0;
 
     // Declared last so they are destroyed first: the io_context's destructor destroys the
     // suspended coroutine frames, which still refer to the members above.
@@ -123,7 +133,8 @@ struct ServerState {
     std::unique_ptr<tcp::acceptor> acceptor;
 
     explicit ServerState(SimConfig c)
-        : config(std::move(c)), model(config.seed), streams(makeBinanceStreams(model, config.klinePushInterval)) {}
+        : config(std::move(c)), model(config.seed), book(model, config.seed),
+          streams(makeBinanceStreams(model, book, config.klinePushInterval)) {}
 
     std::int64_t now() const { return config.clock ? config.clock() : cpc::nowMs(); }
     void log(const std::string& line) const {
@@ -188,7 +199,10 @@ public:
         m_ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
             // Only a pong echoing one of our pings counts (Binance: unsolicited pongs do not
             // prevent the disconnect).
-            if (kind == websocket::frame_type::pong && payload.starts_with("cpc-sim-")) m_awaitingPong = false;
+            if (kind != websocket::frame_type::close) countIncoming();
+            if (kind == websocket::frame_type::pong && payload.starts_with("cpc-sim-") &&
+                Clock::now() >= m_server.ignorePongsUntil)
+                m_awaitingPong = false;
         });
         auto [ec] = co_await m_ws.async_accept(req, kNoThrow);
         if (ec) {
@@ -196,6 +210,7 @@ public:
             co_return;
         }
         ++m_server.wsConnections;
+        m_openedAt = Clock::now();
         ++m_server.wsOpen;
         std::erase_if(m_server.sessions, [](const std::weak_ptr<WsSessionBase>& w) { return w.expired(); });
         m_server.sessions.push_back(this->weak_from_this());
@@ -215,6 +230,16 @@ public:
         boost::system::error_code ignored;
         beast::get_lowest_layer(m_ws).socket().close(ignored);
     }
+
+    void reset() override {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(m_ws).socket().set_option(asio::socket_base::linger(true, 0), ignored);
+        drop();
+    }
+
+    void sendRaw(std::string frame) override { enqueue(std::move(frame)); }
+
+    void stall(Clock::time_point until) override { m_stalledUntil = until; }
 
 private:
     struct Subscription {
@@ -238,15 +263,27 @@ private:
             }
             const std::string text = beast::buffers_to_string(buffer.data());
             buffer.consume(buffer.size());
+            ++m_server.controlMessages;
+            countIncoming();
             enqueue(handleControl(text));
         }
     }
 
     asio::awaitable<void> pushLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
         const auto push = std::min(m_server.config.klinePushInterval, std::chrono::milliseconds(1000));
-        const auto tick = std::clamp(push / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+        const auto tick = std::clamp(push / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(100));
         std::vector<std::string> payloads;
         while (!m_stopped) {
+            if (Clock::now() - m_openedAt >= m_server.config.maxConnectionLifetime) {
+                ++m_server.lifetimeCuts;
+                drop();  // Binance's 24 h cut
+                co_return;
+            }
+            if (Clock::now() < m_stalledUntil) {  // stalled: the producers keep their place
+                m_pushTimer.expires_after(tick);
+                co_await m_pushTimer.async_wait(kNoThrow);
+                continue;
+            }
             const PollTime now{m_server.now(), Clock::now()};
             for (Subscription& sub : m_subs) {
                 payloads.clear();
@@ -276,7 +313,9 @@ private:
                 drop();
                 co_return;
             }
-            if (now >= nextPing) {
+            if (now >= nextPing && now < m_stalledUntil) {
+                nextPing = now + interval;  // a stalled server sends no pings either
+            } else if (now >= nextPing) {
                 if (!m_awaitingPong) {
                     m_awaitingPong = true;
                     m_pingSentAt = now;
@@ -295,6 +334,18 @@ private:
         return "{\"stream\":\"" + name + "\",\"data\":" + payload + "}";
     }
 
+    // Binance: at most 5 incoming messages (text, ping, pong) per second per connection.
+    void countIncoming() {
+        const auto now = Clock::now();
+        m_incoming.push_back(now);
+        while (!m_incoming.empty() && now - m_incoming.front() >= std::chrono::seconds(1)) m_incoming.pop_front();
+        if (m_incoming.size() > static_cast<std::size_t>(m_server.config.maxIncomingMessagesPerSecond)) {
+            ++m_server.messageRateViolations;
+            m_server.log("sim: more than " + std::to_string(m_server.config.maxIncomingMessagesPerSecond) +
+                         " incoming messages in one second on one connection");
+        }
+    }
+
     void enqueue(std::string message) {
         if (m_stopped) return;
         if (m_outbox.size() >= kMaxOutbox) {
@@ -310,7 +361,7 @@ private:
     }
 
     asio::awaitable<void> writeLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
-        while (!m_outbox.empty() && !m_stopped) {
+        while (!m_outbox.empty() && !m_stopped && Clock::now() >= m_stalledUntil) {
             m_ws.text(true);
             auto [ec, bytes] = co_await m_ws.async_write(asio::buffer(m_outbox.front()), kNoThrow);
             if (ec) {
@@ -420,6 +471,9 @@ private:
     bool m_writing = false;
     bool m_awaitingPong = false;
     Clock::time_point m_pingSentAt{};
+    Clock::time_point m_openedAt{};
+    Clock::time_point m_stalledUntil{};
+    std::deque<Clock::time_point> m_incoming;  // incoming messages of the last second
     std::uint64_t m_pingCounter = 0;
     std::vector<Subscription> m_subs;
     std::deque<std::string> m_outbox;  // front() is being written while m_writing
@@ -436,9 +490,42 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         reply = binanceError(-1000, "Only GET is served by the simulator; got " + std::string(req.method_string()) + ".", 405);
     } else if (auto target = parseTarget(req.target()); !target) {
         reply = binanceError(-1000, "Malformed request target: " + target.error().message);
+    } else if (nowMs < bannedUntilMs || (nowMs < retryAfterUntilMs && failRest429 == 0)) {
+        // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418).
+        ++weightViolations;
+        ++rest418;
+        if (bannedUntilMs <= nowMs) bannedUntilMs = nowMs + config.banDuration.count();
+        const std::int64_t wait = (bannedUntilMs - nowMs + 999) / 1000;
+        reply = binanceError(-1003, "Way too much request weight used; IP banned until " +
+                                        std::to_string(bannedUntilMs) +
+                                        ". Please use WebSocket Streams for live updates to avoid bans.",
+                             418);
+        reply.headers.emplace_back("Retry-After", std::to_string(wait));
+        weight = 0;
+    } else if (failRest503 > 0) {
+        --failRest503;
+        reply = HttpReply{503, "<html><body>503 Service Unavailable</body></html>", {}};
+        weight = 0;
     } else if (const RestRoute* route = routes.find(target->path)) {
         weight = route->weight;
-        reply = route->handler(RestContext{model, nowMs, *target});
+        reply = route->handler(RestContext{model, nowMs, *target, &book});
+        if (reply.weight >= 0) weight = reply.weight;
+        const std::int64_t minute = nowMs / kMinuteMs;
+        const int used = minute == weightMinute ? weightUsed : 0;
+        if (failRest429 > 0 || used + weight > config.restWeightPerMinute) {
+            if (failRest429 > 0) --failRest429;
+            else ++weightViolations;
+            ++rest429;
+            const std::int64_t wait = (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
+            retryAfterUntilMs = nowMs + wait * 1000;
+            reply = binanceError(-1003, "Too much request weight used; current limit is " +
+                                            std::to_string(config.restWeightPerMinute) +
+                                            " request weight per 1 MINUTE. Please use WebSocket Streams for live "
+                                            "updates to avoid polling the API.",
+                                 429);
+            reply.headers.emplace_back("Retry-After", std::to_string(wait));
+            weight = 0;
+        }
     } else {
         std::string accepted;
         for (const std::string& p : routes.paths()) accepted += (accepted.empty() ? "" : ", ") + p;
@@ -516,6 +603,10 @@ asio::awaitable<void> ServerState::serveHttp(Stream stream) {
             co_return;
         }
         auto res = handleRest(req);
+        if (config.restDelay.count() > 0) {
+            asio::steady_timer slow(lowest.get_executor(), config.restDelay);
+            co_await slow.async_wait(kNoThrow);
+        }
         auto [wec, written] = co_await http::async_write(stream, res, kNoThrow);
         if (wec || !res.keep_alive()) break;
     }
@@ -576,6 +667,15 @@ asio::awaitable<void> ServerState::serveWebSocket(Stream stream, http::request<h
         boost::system::error_code ignored;
         beast::get_lowest_layer(stream).socket().close(ignored);
         co_return;
+    }
+    // Binance: at most 300 connection attempts per 5 minutes per IP.
+    const auto attemptAt = Clock::now();
+    connectionAttempts.push_back(attemptAt);
+    while (!connectionAttempts.empty() && attemptAt - connectionAttempts.front() >= std::chrono::minutes(5))
+        connectionAttempts.pop_front();
+    if (connectionAttempts.size() > static_cast<std::size_t>(config.maxConnectionsPer5Min)) {
+        ++connectionRateViolations;
+        log("sim: more than " + std::to_string(config.maxConnectionsPer5Min) + " connection attempts in 5 minutes");
     }
     auto session = std::make_shared<WsSession<Stream>>(*this, std::move(stream), combined);
     co_await session->run(std::move(req), std::move(names));
@@ -663,6 +763,14 @@ SimStats SimServer::stats() const {
     s.wsOpenConnections = impl.wsOpen;
     s.pingsSent = impl.pingsSent;
     s.pongTimeouts = impl.pongTimeouts;
+    s.controlMessages = impl.controlMessages;
+    s.lifetimeCuts = impl.lifetimeCuts;
+    s.faultsInjected = impl.faultsInjected;
+    s.rest429 = impl.rest429;
+    s.rest418 = impl.rest418;
+    s.messageRateViolations = impl.messageRateViolations;
+    s.connectionRateViolations = impl.connectionRateViolations;
+    s.weightViolations = impl.weightViolations;
     return s;
 }
 
@@ -683,6 +791,45 @@ void SimServer::dropHttpConnections() {
     });
 }
 
+void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int count) {
+    Impl& impl = *m_impl;
+    ++impl.faultsInjected;
+    impl.runOnNetworkThread([&impl, fault, duration, count] {
+        std::erase_if(impl.sessions, [](const std::weak_ptr<WsSessionBase>& w) { return w.expired(); });
+        const auto each = [&impl](const std::function<void(WsSessionBase&)>& fn) {
+            for (auto& weak : impl.sessions)
+                if (auto s = weak.lock()) fn(*s);
+        };
+        switch (fault) {
+            case SimFault::CloseTcp: each([](WsSessionBase& s) { s.drop(); }); break;
+            case SimFault::ResetTcp: each([](WsSessionBase& s) { s.reset(); }); break;
+            case SimFault::Stall: {
+                const auto until = Clock::now() + duration;
+                each([until](WsSessionBase& s) { s.stall(until); });
+                break;
+            }
+            case SimFault::MalformedFrame:
+                each([](WsSessionBase& s) { s.sendRaw("{\"stream\":\"btcusdt@kline_1m\",\"data\":{\"e\":\"kline\",\"k\":"); });
+                break;
+            case SimFault::OversizedFrame:
+                each([](WsSessionBase& s) { s.sendRaw("{\"pad\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}"); });
+                break;
+            case SimFault::ServerShutdown: {
+                const std::string event =
+                    "{\"stream\":\"!serverShutdown\",\"data\":{\"e\":\"serverShutdown\",\"E\":" +
+                    std::to_string(impl.now()) + "}}";
+                each([&event](WsSessionBase& s) { s.sendRaw(event); });
+                break;
+            }
+            case SimFault::IgnorePongs: impl.ignorePongsUntil = Clock::now() + duration; break;
+            case SimFault::RestServerError: impl.failRest503 += count; break;
+            case SimFault::RestTooMany: impl.failRest429 += count; break;
+        }
+    });
+}
+
 const MarketModel& SimServer::model() const { return m_impl->model; }
+
+const OrderBookModel& SimServer::book() const { return m_impl->book; }
 
 }  // namespace cpc::sim

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/sim/ticker_model.hpp"
 
 namespace cpc::sim {
 
@@ -58,6 +59,125 @@ private:
     std::chrono::steady_clock::time_point m_lastPush{};
 };
 
+// Trades as exchange time passes; the first poll starts at that moment (streams never replay).
+class TradeStream final : public StreamProducer {
+public:
+    TradeStream(const MarketModel& model, std::string symbol, bool aggregate)
+        : m_model(model), m_symbol(std::move(symbol)), m_aggregate(aggregate) {}
+
+    void poll(const PollTime& now, std::vector<std::string>& out) override {
+        const std::int64_t until = now.exchangeMs + 1;  // trades at or before now
+        if (!m_from) m_from = until;
+        if (until <= *m_from) return;
+        // A clock jump of more than a minute skips ahead, as a real stream would not replay it.
+        const std::int64_t from = std::max(*m_from, until - kMinuteMs);
+        const auto trades = m_model.trades(m_symbol, from, until);
+        m_from = until;
+        for (std::size_t i = 0; i < trades.size();) {
+            exchange::TradeTick t = trades[i];
+            t.eventTimeMs = now.exchangeMs;
+            std::size_t j = i + 1;
+            if (m_aggregate) {
+                // One taker order: same millisecond, price and side.
+                while (j < trades.size() && trades[j].timeMs == t.timeMs && trades[j].price == t.price &&
+                       trades[j].buyerIsMaker == t.buyerIsMaker) {
+                    t.quantity += trades[j].quantity;
+                    t.lastTradeId = trades[j].tradeId;
+                    ++j;
+                }
+                t.aggregate = true;
+                t.firstTradeId = trades[i].tradeId;
+                t.tradeId = trades[i].tradeId;  // aggregate id = its first trade's id
+            }
+            out.push_back(exchange::BinanceAdapter::tradeEventJson(t));
+            i = j;
+        }
+    }
+
+private:
+    const MarketModel& m_model;
+    std::string m_symbol;
+    bool m_aggregate;
+    std::optional<std::int64_t> m_from;
+};
+
+// Diff depth, partial depth and bookTicker: the book model's ticks as exchange time passes.
+class BookStream final : public StreamProducer {
+public:
+    enum class Kind { Diff, Partial, Top };
+    BookStream(const OrderBookModel& book, std::string symbol, Kind kind, int levels, std::int64_t everyTicks)
+        : m_book(book), m_symbol(std::move(symbol)), m_kind(kind), m_levels(levels), m_every(everyTicks) {}
+
+    void poll(const PollTime& now, std::vector<std::string>& out) override {
+        const std::int64_t tick = OrderBookModel::tickOf(now.exchangeMs);
+        if (!m_last) {
+            m_last = tick;
+            m_previous = m_book.book(m_symbol, tick);
+            return;
+        }
+        if (tick < *m_last + m_every) return;
+        // After a long stall (a frozen or jumping clock) skip ahead: the ids then show the gap
+        // and a client must resync from a snapshot, as with Binance.
+        const std::int64_t due = tick - (tick - *m_last) % m_every;
+        auto current = m_book.book(m_symbol, due);
+        if (m_kind == Kind::Diff) {
+            exchange::DepthUpdate d = OrderBookModel::diff(m_previous, current, due);
+            if (due - *m_last > m_every || m_every > 1) {
+                d.firstUpdateId = OrderBookModel::lastUpdateId(*m_last) + 1;
+                if (due - *m_last > 64 * m_every)  // too far behind: a gap, as after a stall
+                    d.firstUpdateId = OrderBookModel::firstUpdateId(due);
+            }
+            d.eventTimeMs = now.exchangeMs;
+            out.push_back(exchange::BinanceAdapter::depthUpdateJson(d));
+        } else if (m_kind == Kind::Partial) {
+            exchange::DepthSnapshot top = current;
+            if (top.bids.size() > static_cast<std::size_t>(m_levels)) top.bids.resize(static_cast<std::size_t>(m_levels));
+            if (top.asks.size() > static_cast<std::size_t>(m_levels)) top.asks.resize(static_cast<std::size_t>(m_levels));
+            out.push_back(exchange::BinanceAdapter::depthSnapshotJson(top));
+        } else {
+            const auto before = OrderBookModel::top(m_previous, *m_last);
+            const auto after = OrderBookModel::top(current, due);
+            if (before.bidPrice != after.bidPrice || before.bidQuantity != after.bidQuantity ||
+                before.askPrice != after.askPrice || before.askQuantity != after.askQuantity)
+                out.push_back(exchange::BinanceAdapter::bookTickerJson(after));
+        }
+        m_previous = std::move(current);
+        m_last = due;
+    }
+
+private:
+    const OrderBookModel& m_book;
+    std::string m_symbol;
+    Kind m_kind;
+    int m_levels;
+    std::int64_t m_every;
+    std::optional<std::int64_t> m_last;
+    exchange::DepthSnapshot m_previous;
+};
+
+// Rolling 24 h ticker every second of wall time.
+class TickerStream final : public StreamProducer {
+public:
+    TickerStream(const MarketModel& model, const OrderBookModel& book, std::string symbol, bool mini)
+        : m_model(model), m_book(book), m_symbol(std::move(symbol)), m_mini(mini) {}
+
+    void poll(const PollTime& now, std::vector<std::string>& out) override {
+        if (m_pushed && now.wall - m_lastPush < std::chrono::seconds(1)) return;
+        m_pushed = true;
+        m_lastPush = now.wall;
+        out.push_back(exchange::BinanceAdapter::tickerJson(
+            rollingTicker(m_model, m_book, m_symbol, now.exchangeMs, m_mini)));
+    }
+
+private:
+    const MarketModel& m_model;
+    const OrderBookModel& m_book;
+    std::string m_symbol;
+    bool m_mini;
+    bool m_pushed = false;
+    std::chrono::steady_clock::time_point m_lastPush{};
+};
+
 std::string upper(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -67,8 +187,36 @@ std::string upper(std::string_view s) {
 
 }  // namespace
 
-StreamRegistry makeBinanceStreams(const MarketModel& model, std::chrono::milliseconds klinePushInterval) {
+StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel& book,
+                                  std::chrono::milliseconds klinePushInterval) {
     StreamRegistry registry;
+    registry.add([&model, &book](std::string_view name) -> std::unique_ptr<StreamProducer> {
+        const auto spec = exchange::BinanceAdapter::parseStreamName(name);
+        if (!spec || spec->kind == exchange::StreamKind::Kline) return nullptr;
+        const std::string_view symbolPart = name.substr(0, name.find('@'));
+        if (std::any_of(symbolPart.begin(), symbolPart.end(), [](unsigned char c) { return std::isupper(c) != 0; }))
+            return nullptr;
+        if (!model.find(spec->symbol)) return nullptr;
+        const bool fast = name.ends_with("@100ms");
+        using exchange::StreamKind;
+        switch (spec->kind) {
+            case StreamKind::Trade:
+            case StreamKind::AggTrade:
+                return std::make_unique<TradeStream>(model, spec->symbol, spec->kind == StreamKind::AggTrade);
+            case StreamKind::Depth:
+                return std::make_unique<BookStream>(book, spec->symbol, BookStream::Kind::Diff, 0, fast ? 1 : 10);
+            case StreamKind::PartialDepth:
+                return std::make_unique<BookStream>(book, spec->symbol, BookStream::Kind::Partial, spec->depthLevels,
+                                                    fast ? 1 : 10);
+            case StreamKind::BookTicker:
+                return std::make_unique<BookStream>(book, spec->symbol, BookStream::Kind::Top, 0, 1);
+            case StreamKind::Ticker:
+            case StreamKind::MiniTicker:
+                return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker);
+            case StreamKind::Kline: break;
+        }
+        return nullptr;
+    });
     registry.add([&model, klinePushInterval](std::string_view name) -> std::unique_ptr<StreamProducer> {
         constexpr std::string_view kTag = "@kline_";
         const std::size_t at = name.find(kTag);

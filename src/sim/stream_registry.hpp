@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cpc/sim/market_model.hpp"
+#include "cpc/sim/order_book_model.hpp"
 
 namespace cpc::sim {
 
@@ -47,6 +48,12 @@ private:
 
 // `<symbol lower>@kline_<interval>`: pushes the forming candle every pushInterval (1 s at most for
 // 1s klines, as Binance), the final x:true version as soon as a candle closes, then the new one.
-StreamRegistry makeBinanceStreams(const MarketModel& model, std::chrono::milliseconds klinePushInterval);
+// `@trade` / `@aggTrade`: the model's trades as their time passes (aggTrade groups consecutive
+// trades of one millisecond, price and side, as one taker order would be). `@depth[@100ms]`:
+// the book model's diff of every 100 ms tick (every 10th tick's accumulated diff without
+// @100ms). `@depth<N>[@100ms]`: the top N levels. `@bookTicker`: best bid/ask when it changes.
+// `@ticker` / `@miniTicker`: rolling 24 h statistics every second.
+StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel& book,
+                                  std::chrono::milliseconds klinePushInterval);
 
 }  // namespace cpc::sim

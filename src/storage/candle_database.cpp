@@ -114,7 +114,8 @@ constexpr const char* kCandleColumnNames[] = {"open_time",      "open",
 std::optional<std::string> decodeCandle(sqlite3_stmt* statement, Candle& out) {
     if (sqlite3_column_type(statement, 0) != SQLITE_INTEGER) return "open_time is not an integer";
     out.openTime = sqlite3_column_int64(statement, 0);
-    const std::string at = " (open_time " + std::to_string(out.openTime) + ")";
+    // Built only for a bad row: a string per row would cost more than decoding it.
+    const auto at = [&out] { return " (open_time " + std::to_string(out.openTime) + ")"; };
     Decimal* decimals[] = {&out.open,  &out.high,         &out.low,
                            &out.close, &out.volume,       &out.quoteVolume,
                            nullptr,    &out.takerBuyBase, &out.takerBuyQuote};
@@ -122,15 +123,15 @@ std::optional<std::string> decodeCandle(sqlite3_stmt* statement, Candle& out) {
         Decimal* target = decimals[i];
         if (target == nullptr) continue;  // trades
         auto value = columnDecimal(statement, i + 1);
-        if (!value) return std::string(kCandleColumnNames[i + 1]) + " is not a decimal" + at;
+        if (!value) return std::string(kCandleColumnNames[i + 1]) + " is not a decimal" + at();
         *target = *value;
     }
-    if (sqlite3_column_type(statement, 7) != SQLITE_INTEGER) return "trades is not an integer" + at;
+    if (sqlite3_column_type(statement, 7) != SQLITE_INTEGER) return "trades is not an integer" + at();
     out.trades = sqlite3_column_int64(statement, 7);
     if (sqlite3_column_type(statement, 10) != SQLITE_INTEGER)
-        return "closed is not an integer" + at;
+        return "closed is not an integer" + at();
     const auto closed = sqlite3_column_int64(statement, 10);
-    if (closed != 0 && closed != 1) return "closed is neither 0 nor 1" + at;
+    if (closed != 0 && closed != 1) return "closed is neither 0 nor 1" + at();
     out.closed = closed == 1;
     if (auto why = market::validateCandle(out)) return *why;
     return std::nullopt;
@@ -237,6 +238,7 @@ struct CandleDatabase::Impl {
     int m_schemaVersion = 0;
     std::uint64_t m_skippedRows = 0;
     std::string m_lastCorruption;
+    std::vector<std::string> m_corruptionNotes;  // at most kMaxCorruptionNotes
     // Ids of series rows known to be committed. A row created inside a transaction joins only
     // after COMMIT, so a rollback cannot leave a dangling id here.
     std::map<SeriesKey, std::int64_t> m_seriesIds;
@@ -278,7 +280,8 @@ struct CandleDatabase::Impl {
                                             std::size_t reserve);
     void noteCorruption(std::string why) {
         ++m_skippedRows;
-        m_lastCorruption = m_path + ": skipped corrupt row: " + std::move(why);
+        m_lastCorruption = m_path + ": skipped corrupt row: " + why;
+        if (m_corruptionNotes.size() < kMaxCorruptionNotes) m_corruptionNotes.push_back(std::move(why));
     }
 };
 
@@ -556,7 +559,18 @@ Result<std::vector<Candle>> CandleDatabase::loadRange(const SeriesKey& key,
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 2, fromOpenTime);
     if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 3, toOpenTime);
     if (rc != SQLITE_OK) return impl.sqliteError(rc, "reading candles of " + toString(key));
-    return impl.readCandles(use.get(), key, 0);
+    // Reserve what the stored bounds allow (one allocation instead of ~20 regrowths, each
+    // copying every candle read so far), never more than the series holds (sparse series).
+    std::size_t reserve = 0;
+    if (auto b = bounds(key); b && *b) {
+        const std::int64_t lo = std::max(fromOpenTime, (*b)->first);
+        const std::int64_t hi = std::min(toOpenTime, (*b)->second);
+        if (lo <= hi) {
+            reserve = static_cast<std::size_t>((hi - lo) / nominalMs(key.interval) + 1);
+            if (auto n = count(key); n) reserve = std::min(reserve, *n);
+        }
+    }
+    return impl.readCandles(use.get(), key, reserve);
 }
 
 Result<std::vector<Candle>> CandleDatabase::loadLatest(const SeriesKey& key, std::size_t limit) {
@@ -735,6 +749,11 @@ std::uint64_t CandleDatabase::skippedCorruptRows() const {
 const std::string& CandleDatabase::lastCorruption() const {
     static const std::string kNone;
     return m_impl ? m_impl->m_lastCorruption : kNone;
+}
+
+const std::vector<std::string>& CandleDatabase::corruptionNotes() const {
+    static const std::vector<std::string> kNone;
+    return m_impl ? m_impl->m_corruptionNotes : kNone;
 }
 
 }  // namespace cpc::storage

@@ -183,3 +183,157 @@ TEST(BinanceAdapter, ExchangeInfoGivesSymbolsAndPrecision) {
     EXPECT_FALSE(adapter.parseExchangeInfo("{}", 200));
     EXPECT_EQ(adapter.parseServerTime(R"({"serverTime":1499827319559})", 200).value(), 1499827319559);
 }
+
+// ---- trade, aggTrade, depth, partial depth, bookTicker, tickers (issue #4) ----
+
+TEST(BinanceAdapter, ParsesDepthDiffsBookTickersAndAggTradesOfTheRealCapture) {
+    BinanceAdapter adapter;
+    const auto frames = captureFrames("binance-captures/BINANCE.ws.1.0");
+    int depth = 0, books = 0, aggs = 0;
+    for (const auto& f : frames) {
+        auto events = adapter.parseStreamMessage(f);
+        ASSERT_TRUE(events) << events.error().message;
+        for (const auto& e : *events) {
+            if (const auto* d = std::get_if<DepthUpdate>(&e)) {
+                ++depth;
+                EXPECT_FALSE(d->symbol.empty());
+                EXPECT_LE(d->firstUpdateId, d->finalUpdateId);
+                EXPECT_GT(d->eventTimeMs, 1633998500000);
+            } else if (const auto* b = std::get_if<BookTicker>(&e)) {
+                ++books;
+                EXPECT_LT(b->bidPrice, b->askPrice) << f;
+                EXPECT_GT(b->updateId, 0);
+            } else if (const auto* t = std::get_if<TradeTick>(&e)) {
+                ++aggs;
+                EXPECT_TRUE(t->aggregate);
+                EXPECT_LE(t->firstTradeId, t->lastTradeId);
+            }
+        }
+    }
+    EXPECT_EQ(depth, 177);
+    EXPECT_EQ(books, 84);
+    EXPECT_EQ(aggs, 2);
+}
+
+TEST(BinanceAdapter, DepthDiffKeepsLevelsAndUpdateIds) {
+    BinanceAdapter adapter;
+    const std::string frame =
+        R"({"stream":"nknusdt@depth@100ms","data":{"e":"depthUpdate","E":1633998512068,"s":"NKNUSDT","U":499869750,"u":499869752,"b":[["0.35130000","6195.00000000"],["0.34750000","0.00000000"]],"a":[]}})";
+    auto events = adapter.parseStreamMessage(frame);
+    ASSERT_TRUE(events);
+    const auto& d = std::get<DepthUpdate>(events->at(0));
+    EXPECT_EQ(d.symbol, "NKNUSDT");
+    EXPECT_EQ(d.firstUpdateId, 499869750);
+    EXPECT_EQ(d.finalUpdateId, 499869752);
+    ASSERT_EQ(d.bids.size(), 2u);
+    EXPECT_EQ(d.bids[0].price.toString(), "0.35130000");
+    EXPECT_EQ(d.bids[0].quantity.toString(), "6195.00000000");
+    EXPECT_TRUE(d.bids[1].quantity.isZero());
+    EXPECT_TRUE(d.asks.empty());
+    EXPECT_EQ(BinanceAdapter::depthUpdateJson(d),
+              R"({"e":"depthUpdate","E":1633998512068,"s":"NKNUSDT","U":499869750,"u":499869752,"b":[["0.35130000","6195.00000000"],["0.34750000","0.00000000"]],"a":[]})");
+}
+
+TEST(BinanceAdapter, PartialDepthIsRoutedByTheCombinedStreamName) {
+    BinanceAdapter adapter;
+    const std::string frame =
+        R"({"stream":"bnbbtc@depth5@100ms","data":{"lastUpdateId":160,"bids":[["0.0024","10"]],"asks":[["0.0026","100"]]}})";
+    auto events = adapter.parseStreamMessage(frame);
+    ASSERT_TRUE(events);
+    const auto& s = std::get<DepthSnapshot>(events->at(0));
+    EXPECT_EQ(s.symbol, "BNBBTC");
+    EXPECT_TRUE(s.partial);
+    EXPECT_EQ(s.lastUpdateId, 160);
+    EXPECT_EQ(s.bids.at(0).price.toString(), "0.00240000");
+    EXPECT_EQ(s.asks.at(0).quantity.toString(), "100.00000000");
+    // The raw form has no symbol at all: parsed, symbol left empty for the caller to route.
+    auto raw = adapter.parseStreamMessage(R"({"lastUpdateId":160,"bids":[],"asks":[]})");
+    ASSERT_TRUE(raw);
+    EXPECT_TRUE(std::get<DepthSnapshot>(raw->at(0)).symbol.empty());
+}
+
+TEST(BinanceAdapter, TradeBookTickerAndTickersFromTheDocumentedPayloads) {
+    BinanceAdapter adapter;
+    auto trade = adapter.parseStreamMessage(
+        R"({"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.001","q":"100","T":1672515782136,"m":true,"M":true})");
+    ASSERT_TRUE(trade);
+    const auto& t = std::get<TradeTick>(trade->at(0));
+    EXPECT_FALSE(t.aggregate);
+    EXPECT_EQ(t.tradeId, 12345);
+    EXPECT_EQ(t.firstTradeId, 12345);
+    EXPECT_TRUE(t.buyerIsMaker);
+    EXPECT_EQ(t.price.toString(), "0.00100000");
+
+    auto agg = adapter.parseStreamMessage(
+        R"({"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.001","q":"100","f":100,"l":105,"T":1672515782136,"m":true,"M":true})");
+    ASSERT_TRUE(agg);
+    const auto& a = std::get<TradeTick>(agg->at(0));
+    EXPECT_TRUE(a.aggregate);
+    EXPECT_EQ(a.firstTradeId, 100);
+    EXPECT_EQ(a.lastTradeId, 105);
+    EXPECT_EQ(adapter.parseStreamMessage(BinanceAdapter::tradeEventJson(a))->size(), 1u);
+    EXPECT_EQ(std::get<TradeTick>(adapter.parseStreamMessage(BinanceAdapter::tradeEventJson(a))->at(0)).lastTradeId,
+              105);
+
+    auto book = adapter.parseStreamMessage(
+        R"({"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})");
+    ASSERT_TRUE(book);
+    const auto& b = std::get<BookTicker>(book->at(0));
+    EXPECT_EQ(b.updateId, 400900217);
+    EXPECT_EQ(b.askQuantity.toString(), "40.66000000");
+    EXPECT_EQ(BinanceAdapter::bookTickerJson(b),
+              R"({"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})");
+
+    auto ticker = adapter.parseStreamMessage(
+        R"({"e":"24hrTicker","E":1672515782136,"s":"BNBBTC","p":"0.0015","P":"250.00","w":"0.0018","x":"0.0009","c":"0.0025","Q":"10","b":"0.0024","B":"10","a":"0.0026","A":"100","o":"0.0010","h":"0.0025","l":"0.0010","v":"10000","q":"18","O":0,"C":86400000,"F":0,"L":18150,"n":18151})");
+    ASSERT_TRUE(ticker);
+    const auto& tk = std::get<Ticker24h>(ticker->at(0));
+    EXPECT_FALSE(tk.mini);
+    EXPECT_EQ(tk.priceChangePercent.toString(), "250.00000000");
+    EXPECT_EQ(tk.lastPrice.toString(), "0.00250000");
+    EXPECT_EQ(tk.closeTimeMs, 86400000);
+    EXPECT_EQ(tk.tradeCount, 18151);
+    auto again = adapter.parseStreamMessage(BinanceAdapter::tickerJson(tk));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(std::get<Ticker24h>(again->at(0)).weightedAvgPrice, tk.weightedAvgPrice);
+
+    auto mini = adapter.parseStreamMessage(
+        R"({"stream":"bnbbtc@miniTicker","data":{"e":"24hrMiniTicker","E":1672515782136,"s":"BNBBTC","c":"0.0025","o":"0.0010","h":"0.0025","l":"0.0010","v":"10000","q":"18"}})");
+    ASSERT_TRUE(mini);
+    EXPECT_TRUE(std::get<Ticker24h>(mini->at(0)).mini);
+    EXPECT_EQ(std::get<Ticker24h>(mini->at(0)).quoteVolume.toString(), "18.00000000");
+}
+
+TEST(BinanceAdapter, MalformedDepthIsAnErrorNotAnEmptyBook) {
+    BinanceAdapter adapter;
+    EXPECT_FALSE(adapter.parseStreamMessage(R"({"e":"depthUpdate","s":"X","U":1,"b":[],"a":[]})"));
+    EXPECT_FALSE(adapter.parseStreamMessage(R"({"e":"depthUpdate","s":"X","U":1,"u":2,"b":[["1"]],"a":[]})"));
+    EXPECT_FALSE(adapter.parseStreamMessage(R"({"u":5,"s":"X","b":"1.0","B":"x","a":"2","A":"1"})"));
+    EXPECT_FALSE(adapter.parseDepthSnapshot(R"({"bids":[],"asks":[]})", 200, "X"));
+    auto err = adapter.parseDepthSnapshot(R"({"code":-1121,"msg":"Invalid symbol."})", 400, "X");
+    ASSERT_FALSE(err);
+    EXPECT_EQ(err.error().code, -1121);
+}
+
+TEST(BinanceAdapter, StreamNamesRoundTripAndControlMessagesCarryIds) {
+    BinanceAdapter adapter;
+    const std::vector<StreamSpec> specs = {
+        {"BTCUSDT", Interval::Mo1, StreamKind::Kline, 20}, {"BTCUSDT", Interval::M1, StreamKind::Trade, 20},
+        {"BTCUSDT", Interval::M1, StreamKind::AggTrade, 20}, {"BTCUSDT", Interval::M1, StreamKind::Depth, 20},
+        {"BTCUSDT", Interval::M1, StreamKind::PartialDepth, 5}, {"BTCUSDT", Interval::M1, StreamKind::BookTicker, 20},
+        {"BTCUSDT", Interval::M1, StreamKind::Ticker, 20}, {"BTCUSDT", Interval::M1, StreamKind::MiniTicker, 20}};
+    for (const auto& s : specs) {
+        const auto parsed = BinanceAdapter::parseStreamName(adapter.streamName(s));
+        ASSERT_TRUE(parsed) << adapter.streamName(s);
+        EXPECT_EQ(parsed->kind, s.kind);
+        EXPECT_EQ(parsed->symbol, "BTCUSDT");
+    }
+    EXPECT_EQ(adapter.streamName(specs[0]), "btcusdt@kline_1M");  // never case-folded
+    EXPECT_EQ(adapter.streamName(specs[4]), "btcusdt@depth5@100ms");
+    EXPECT_FALSE(BinanceAdapter::parseStreamName("btcusdt@depth7"));
+    EXPECT_EQ(adapter.subscribeMessage({specs[1], specs[3]}, 7),
+              R"({"id":7,"method":"SUBSCRIBE","params":["btcusdt@trade","btcusdt@depth@100ms"]})");
+    EXPECT_EQ(adapter.listSubscriptionsMessage(3), R"({"id":3,"method":"LIST_SUBSCRIPTIONS"})");
+    EXPECT_EQ(adapter.depthRequest("nknusdt", 1000).weight, 50);
+    EXPECT_EQ(adapter.depthRequest("nknusdt", 1000).target, "/api/v3/depth?symbol=NKNUSDT&limit=1000");
+}

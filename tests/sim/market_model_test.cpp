@@ -303,27 +303,19 @@ TEST(MarketModel, PagingFollowsBinanceSemantics) {
     EXPECT_EQ(months[2].openTime, utc(2020, 3, 1));
 }
 
-TEST(MarketModel, IsFastEnoughForAServer) {
+// Speed is measured in benchmarks, never asserted here; this checks long answers are complete.
+TEST(MarketModel, ServesFullPagesOfLongIntervalsBackToListing) {
     MarketModel m(42);
     const auto now = nowMs();
-    using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
     const auto minutes = m.klines("BTCUSDT", Interval::M1, std::nullopt, std::nullopt, 1000, now);
-    const auto t1 = Clock::now();
     const auto days = m.klines("BTCUSDT", Interval::D1, std::nullopt, std::nullopt, 1000, now);
-    const auto t2 = Clock::now();
     const auto weeks = m.klines("BTCUSDT", Interval::W1, std::nullopt, std::nullopt, 100, now);
-    const auto t3 = Clock::now();
     ASSERT_EQ(minutes.size(), 1000u);
     ASSERT_EQ(days.size(), 1000u);
     ASSERT_EQ(weeks.size(), 100u);
-    const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-    std::cout << "[ perf ] 1000 x 1m: " << ms(t1 - t0) << " ms, 1000 x 1d (cold): " << ms(t2 - t1)
-              << " ms, 100 x 1w (days cached): " << ms(t3 - t2) << " ms\n";
-    // Generous bounds (a shared 2-core machine, sanitizer builds); typical is far lower.
-    EXPECT_LT(ms(t1 - t0), 50.0);
-    EXPECT_LT(ms(t2 - t1), 3000.0);
-    EXPECT_LT(ms(t3 - t2), 500.0);
+    EXPECT_FALSE(days.back().closed);
+    EXPECT_TRUE(days[998].closed);
+    EXPECT_EQ(weeks.back().openTime, bucketStart(Interval::W1, now));
 }
 
 TEST(MarketModel, RejectsAnInconsistentSymbolTable) {

@@ -16,6 +16,8 @@ struct KlineUpdate {
     std::int64_t eventTimeMs = 0;
 };
 
+// A trade (`@trade`) or an aggregate trade (`@aggTrade`: one taker order; tradeId is the
+// aggregate id, firstTradeId..lastTradeId the trades it covers).
 struct TradeTick {
     std::string exchange;
     std::string symbol;
@@ -25,6 +27,64 @@ struct TradeTick {
     std::int64_t timeMs = 0;
     bool buyerIsMaker = false;
     bool aggregate = false;  // from @aggTrade
+    std::int64_t firstTradeId = 0;  // aggTrade "f" (= tradeId for a plain trade)
+    std::int64_t lastTradeId = 0;   // aggTrade "l" (= tradeId for a plain trade)
+    std::int64_t eventTimeMs = 0;
+};
+
+// One price level of an order book: [price, quantity]. A quantity of 0 in a diff removes the level.
+struct PriceLevel {
+    Decimal price;
+    Decimal quantity;
+    bool operator==(const PriceLevel&) const = default;
+};
+
+// Diff depth stream (`<symbol>@depth@100ms`, "depthUpdate"): the changes between update ids
+// firstUpdateId (U) and finalUpdateId (u), both inclusive.
+struct DepthUpdate {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t eventTimeMs = 0;
+    std::int64_t firstUpdateId = 0;  // U
+    std::int64_t finalUpdateId = 0;  // u
+    std::vector<PriceLevel> bids;    // any order, as sent
+    std::vector<PriceLevel> asks;
+};
+
+// A full or partial book at lastUpdateId: the REST snapshot (GET /api/v3/depth) or one push of a
+// partial depth stream (`<symbol>@depth<levels>[@100ms]`; its payload has no symbol, the adapter
+// takes it from the combined wrapper's stream name). Bids best (highest) first, asks best
+// (lowest) first.
+struct DepthSnapshot {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t lastUpdateId = 0;
+    std::vector<PriceLevel> bids;
+    std::vector<PriceLevel> asks;
+    bool partial = false;  // from a partial depth stream (top N levels only)
+};
+
+// Best bid/ask (`<symbol>@bookTicker`).
+struct BookTicker {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t updateId = 0;
+    Decimal bidPrice, bidQuantity, askPrice, askQuantity;
+};
+
+// Rolling 24 h statistics: `<symbol>@ticker` ("24hrTicker") or `<symbol>@miniTicker`
+// ("24hrMiniTicker", mini = true: only close/open/high/low/volume/quoteVolume are set).
+struct Ticker24h {
+    std::string exchange;
+    std::string symbol;
+    bool mini = false;
+    std::int64_t eventTimeMs = 0;
+    Decimal lastPrice, open, high, low, volume, quoteVolume;
+    // Full ticker only.
+    Decimal priceChange, priceChangePercent, weightedAvgPrice, lastQuantity;
+    Decimal bidPrice, bidQuantity, askPrice, askQuantity;
+    std::int64_t openTimeMs = 0, closeTimeMs = 0;
+    std::int64_t firstTradeId = 0, lastTradeId = 0, tradeCount = 0;
 };
 
 // The venue announced it will close the connection soon (Binance `serverShutdown`).
@@ -39,6 +99,7 @@ struct ControlReply {
     std::string message;
 };
 
-using StreamEvent = std::variant<KlineUpdate, TradeTick, ServerShutdown, ControlReply>;
+using StreamEvent = std::variant<KlineUpdate, TradeTick, ServerShutdown, ControlReply, DepthUpdate,
+                                 DepthSnapshot, BookTicker, Ticker24h>;
 
 }  // namespace cpc::exchange

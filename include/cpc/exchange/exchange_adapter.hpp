@@ -43,9 +43,24 @@ struct SymbolInfo {
     int quantityDecimals = 8;
 };
 
+// The market streams a feed can subscribe to (Binance names in comments).
+enum class StreamKind : std::uint8_t {
+    Kline,         // <symbol>@kline_<interval>
+    Trade,         // <symbol>@trade
+    AggTrade,      // <symbol>@aggTrade
+    Depth,         // <symbol>@depth@100ms (diffs; a local book needs the REST snapshot too)
+    PartialDepth,  // <symbol>@depth<levels>@100ms, levels 5, 10 or 20
+    BookTicker,    // <symbol>@bookTicker
+    Ticker,        // <symbol>@ticker
+    MiniTicker,    // <symbol>@miniTicker
+};
+
 struct StreamSpec {
     std::string symbol;
-    Interval interval = Interval::M1;
+    Interval interval = Interval::M1;  // Kline only
+    StreamKind kind = StreamKind::Kline;
+    int depthLevels = 20;              // PartialDepth only
+    bool operator==(const StreamSpec&) const = default;
 };
 
 class ExchangeAdapter {
@@ -58,7 +73,19 @@ public:
 
     // Full WebSocket URL subscribing to the kline streams given (combined-stream form).
     virtual std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const = 0;
+    // Any streams, combined-stream form (every frame names its stream).
+    virtual std::string streamUrl(const std::vector<StreamSpec>& streams) const = 0;
+    virtual std::string streamName(const StreamSpec& stream) const = 0;
+    // Live subscription control messages with a request id (the reply carries the same id).
+    virtual std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const = 0;
+    virtual std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const = 0;
+    virtual std::string listSubscriptionsMessage(std::int64_t id) const = 0;
+    virtual int maxStreamsPerConnection() const = 0;
     virtual RestRequest historyRequest(const HistoryQuery& query) const = 0;
+    // Order book snapshot (the start of a local book); limit = levels per side.
+    virtual RestRequest depthRequest(const std::string& symbol, int limit) const = 0;
+    virtual Result<DepthSnapshot> parseDepthSnapshot(std::string_view body, int httpStatus,
+                                                     const std::string& symbol) const = 0;
     virtual RestRequest exchangeInfoRequest() const = 0;
     virtual RestRequest serverTimeRequest() const = 0;
 

@@ -48,7 +48,8 @@ struct FeedError {
 };
 
 using FeedEvent = std::variant<exchange::KlineUpdate, HistoryBatch, FeedStatus, SymbolList, FeedError,
-                               exchange::TradeTick>;
+                               exchange::TradeTick, exchange::DepthUpdate, exchange::DepthSnapshot,
+                               exchange::BookTicker, exchange::Ticker24h>;
 
 // Where a feed delivers its events. post() is called on the network thread.
 class FeedSink {

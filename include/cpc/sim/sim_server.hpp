@@ -10,6 +10,7 @@
 
 #include "cpc/core/result.hpp"
 #include "cpc/sim/market_model.hpp"
+#include "cpc/sim/order_book_model.hpp"
 
 namespace cpc::sim {
 
@@ -29,6 +30,29 @@ struct SimConfig {
     // server's network thread. Normal closes are not reported.
     std::function<void(const std::string&)> log;
     std::size_t maxStreamsPerConnection = 1024;  // Binance spot limit
+    // Binance cuts every connection after 24 h; tests shorten it.
+    std::chrono::milliseconds maxConnectionLifetime{24LL * 3600 * 1000};
+    // Venue limits the simulator enforces and counts (SimStats): incoming WebSocket messages
+    // (text, ping, pong) per connection and second, connection attempts per 5 minutes, REST
+    // weight per minute (over it: 429 + Retry-After; a request during that wait: 418 ban).
+    int maxIncomingMessagesPerSecond = 5;
+    int maxConnectionsPer5Min = 300;
+    int restWeightPerMinute = 6000;
+    std::chrono::milliseconds banDuration{120'000};
+    std::chrono::milliseconds restDelay{0};  // slow answers
+};
+
+// Faults a test (or `cpc sim`) can inject at any time; see SimServer::inject.
+enum class SimFault : std::uint8_t {
+    CloseTcp,        // close every WebSocket's TCP connection (no close frame)
+    ResetTcp,        // abort with RST (SO_LINGER 0)
+    Stall,           // stop sending anything (events, pings) for `duration`, socket kept open
+    MalformedFrame,  // one frame that is not JSON
+    OversizedFrame,  // one 2 MiB text frame
+    ServerShutdown,  // Binance's serverShutdown event
+    IgnorePongs,     // stop counting pongs for `duration`: the pong deadline then cuts the client
+    RestServerError, // the next `count` REST answers are HTTP 503
+    RestTooMany,     // the next `count` REST answers are 429 with Retry-After (then 418 if ignored)
 };
 
 struct SimStats {
@@ -38,6 +62,15 @@ struct SimStats {
     std::uint64_t wsOpenConnections = 0;
     std::uint64_t pingsSent = 0;
     std::uint64_t pongTimeouts = 0;     // connections closed because no pong came back
+    std::uint64_t controlMessages = 0;  // text frames received from clients
+    std::uint64_t lifetimeCuts = 0;     // connections closed at maxConnectionLifetime
+    std::uint64_t faultsInjected = 0;
+    std::uint64_t rest429 = 0;          // answered 429
+    std::uint64_t rest418 = 0;          // answered 418 (the client ignored a Retry-After or is banned)
+    // Limit violations by the clients (a well-behaved client leaves all three at 0).
+    std::uint64_t messageRateViolations = 0;     // > maxIncomingMessagesPerSecond on one connection
+    std::uint64_t connectionRateViolations = 0;  // > maxConnectionsPer5Min attempts
+    std::uint64_t weightViolations = 0;          // requests beyond restWeightPerMinute or while told to wait
 };
 
 class SimServer {
@@ -59,7 +92,10 @@ public:
     // Fault injection (tests): close every kept-alive HTTP connection, as a server's idle
     // timeout would.
     void dropHttpConnections();
+    // Fault injection: `duration` for Stall/IgnorePongs, `count` for the REST faults.
+    void inject(SimFault fault, std::chrono::milliseconds duration = std::chrono::milliseconds(0), int count = 1);
     const MarketModel& model() const;
+    const OrderBookModel& book() const;  // ground truth of the served order books
 
 private:
     struct Impl;

@@ -100,6 +100,10 @@ public:
     std::uint64_t skippedCorruptRows() const;
     // Why the last skipped row was skipped (empty when none was).
     const std::string& lastCorruption() const;
+    // Why each skipped row was skipped (series, open time, reason), oldest first: the first
+    // kMaxCorruptionNotes since open. For reports that list every problem (`cpc verify`).
+    static constexpr std::size_t kMaxCorruptionNotes = 1000;
+    const std::vector<std::string>& corruptionNotes() const;
 
 private:
     struct Impl;

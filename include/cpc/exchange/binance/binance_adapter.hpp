@@ -17,7 +17,17 @@ public:
     int maxHistoryLimit() const override { return 1000; }
 
     std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamName(const StreamSpec& stream) const override;
+    std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    std::string listSubscriptionsMessage(std::int64_t id) const override;
+    int maxStreamsPerConnection() const override { return 1024; }
     RestRequest historyRequest(const HistoryQuery& query) const override;
+    // Weight by limit, as Binance: 1-100: 5, 101-500: 25, 501-1000: 50, 1001-5000: 250.
+    RestRequest depthRequest(const std::string& symbol, int limit) const override;
+    Result<DepthSnapshot> parseDepthSnapshot(std::string_view body, int httpStatus,
+                                             const std::string& symbol) const override;
     RestRequest exchangeInfoRequest() const override;
     RestRequest serverTimeRequest() const override;
 
@@ -36,8 +46,18 @@ public:
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
     // One 12-field REST kline row, as JSON text (exactly Binance's mix of strings and numbers).
     static std::string klineRowJson(const Candle& c, Interval interval);
+    // Stream spec of a Binance stream name ("btcusdt@depth5@100ms"); nullopt when unknown.
+    static std::optional<StreamSpec> parseStreamName(std::string_view name);
     static std::string klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
                                       std::int64_t eventTimeMs);
+
+    // Encoders of the other stream payloads (raw form, without the combined wrapper) and of the
+    // REST depth snapshot; the simulator writes its frames with these.
+    static std::string tradeEventJson(const TradeTick& t);     // "trade" or "aggTrade" by t.aggregate
+    static std::string depthUpdateJson(const DepthUpdate& d);  // "depthUpdate"
+    static std::string depthSnapshotJson(const DepthSnapshot& d);  // {"lastUpdateId":…,"bids":…,"asks":…}
+    static std::string bookTickerJson(const BookTicker& b);
+    static std::string tickerJson(const Ticker24h& t);         // "24hrTicker" or "24hrMiniTicker" by t.mini
 
 private:
     Endpoints m_endpoints;

@@ -1,0 +1,403 @@
+// `cpc fetch`: downloads klines over Binance REST into the candle cache, asking only for the
+// ranges the cache's coverage table does not already know (stored, or known exchange gaps).
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <memory>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "command.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/io_thread.hpp"
+#include "cpc/net/tls.hpp"
+#include "cpc/net/url.hpp"
+#include "cpc/storage/candle_database.hpp"
+#include "cpc/storage/data_paths.hpp"
+
+namespace cpc::cli {
+
+namespace {
+
+namespace asio = boost::asio;
+using Range = std::pair<std::int64_t, std::int64_t>;  // [from, to) in ms
+
+constexpr const char* kName = "cpc fetch";
+// Binance's REQUEST_WEIGHT limit per minute; we stay under 80 % of it, as the feed does.
+constexpr int kWeightLimit = 6000;
+constexpr int kWeightBudget = kWeightLimit * 8 / 10;
+constexpr int kMaxAttempts = 5;
+
+// Parts of [from, to) that no coverage range (of either kind) contains, in order.
+std::vector<Range> missingRanges(std::vector<storage::CoverageRange> coverage, std::int64_t from, std::int64_t to) {
+    std::sort(coverage.begin(), coverage.end(),
+              [](const auto& a, const auto& b) { return a.fromMs < b.fromMs; });
+    std::vector<Range> holes;
+    std::int64_t pos = from;
+    for (const auto& r : coverage) {
+        if (r.toMs <= pos) continue;
+        if (r.fromMs >= to) break;
+        if (r.fromMs > pos) holes.emplace_back(pos, std::min(r.fromMs, to));
+        pos = std::max(pos, r.toMs);
+        if (pos >= to) break;
+    }
+    if (pos < to) holes.emplace_back(pos, to);
+    return holes;
+}
+
+// Progress on stderr: a redrawn bar on a terminal, one plain line per page otherwise.
+class Progress {
+public:
+    Progress(std::ostream& err, bool terminal, std::string label, std::int64_t expected)
+        : m_err(err), m_terminal(terminal), m_label(std::move(label)), m_expected(std::max<std::int64_t>(expected, 1)) {}
+
+    void page(std::int64_t added, std::int64_t lastOpen) {
+        m_done += added;
+        if (!m_terminal) {
+            m_err << kName << ": " << m_label << ": " << m_done << " candles so far (up to " << formatUtc(lastOpen)
+                  << ")\n";
+            return;
+        }
+        const std::int64_t pct = std::min<std::int64_t>(100, m_done * 100 / m_expected);
+        constexpr int kWidth = 30;
+        const auto filled = static_cast<int>(pct * kWidth / 100);
+        m_err << '\r' << m_label << " [" << std::string(static_cast<std::size_t>(filled), '#')
+              << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << pct << "% " << m_done
+              << " candles" << std::flush;
+        m_drawn = true;
+    }
+    void note(const std::string& line) {
+        finishLine();
+        m_err << kName << ": " << line << '\n';
+    }
+    void finishLine() {
+        if (m_drawn) m_err << '\n';
+        m_drawn = false;
+    }
+
+private:
+    std::ostream& m_err;
+    bool m_terminal;
+    std::string m_label;
+    std::int64_t m_expected;
+    std::int64_t m_done = 0;
+    bool m_drawn = false;
+};
+
+struct FetchResult {
+    std::size_t requests = 0;
+    std::size_t stored = 0;
+    std::vector<Range> gaps;
+};
+
+// The download, run as one coroutine on the network thread. The caller's thread waits for it, so
+// the database and the streams are used by one thread at a time.
+class Fetcher {
+public:
+    Fetcher(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, net::Url base, storage::CandleDatabase& db,
+            SeriesKey key, std::string intervalText, Progress& progress)
+        : m_io(io), m_tls(std::move(tls)), m_base(std::move(base)), m_db(db), m_key(std::move(key)),
+          m_intervalText(std::move(intervalText)), m_progress(progress) {}
+
+    asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes, bool knownInterval) {
+        net::HttpClient client(m_io, m_tls);
+        FetchResult result;
+        if (!knownInterval) {
+            // Let the venue judge an interval we do not know, so the user sees its own answer.
+            const std::string target = "/api/v3/klines?symbol=" + m_key.symbol + "&interval=" + m_intervalText + "&limit=1";
+            const exchange::RestRequest probe{target, 2};
+            auto r = co_await get(client, probe, result);
+            if (!r) co_return r.error();
+            if (auto e = exchange::BinanceAdapter::parseErrorBody(r->body, r->status)) co_return *e;
+            co_return makeError("interval '" + m_intervalText + "' is not one this tool can store; accepted: " +
+                                acceptedIntervalsText());
+        }
+        // Named requests: GCC 12 destroys temporaries of a co_await full-expression twice.
+        const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
+        auto timeReply = co_await get(client, timeRequest, result);
+        if (!timeReply) co_return timeReply.error();
+        const auto serverNow = m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        if (!serverNow) co_return serverNow.error();
+
+        for (const auto& [holeFrom, holeToRaw] : holes) {
+            // Nothing opens after the exchange's now; the forming candle is cut off below.
+            const std::int64_t holeTo = std::min(holeToRaw, *serverNow + 1);
+            std::int64_t start = holeFrom;
+            while (start < holeTo) {
+                exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
+                const exchange::RestRequest request = m_adapter.historyRequest(query);
+                auto reply = co_await get(client, request, result);
+                if (!reply) co_return reply.error();
+                auto rows = m_adapter.parseHistory(reply->body, reply->status, *serverNow);
+                if (!rows) co_return rows.error();
+                const bool fullPage = rows->size() >= static_cast<std::size_t>(m_adapter.maxHistoryLimit());
+                std::vector<Candle> closed;
+                std::int64_t pageEnd = holeTo;
+                for (const Candle& c : *rows) {
+                    if (c.openTime < start || c.openTime >= holeTo) continue;
+                    if (!c.closed) {  // the forming candle: not cached, and nothing after it exists
+                        pageEnd = c.openTime;
+                        break;
+                    }
+                    closed.push_back(c);
+                }
+                const bool forming = pageEnd < holeTo;
+                if (fullPage && !forming && !closed.empty())
+                    pageEnd = std::min(holeTo, closeTime(m_key.interval, closed.back().openTime) + 1);
+                if (!closed.empty()) {
+                    auto written = m_db.upsert(m_key, closed);
+                    if (!written) co_return written.error();
+                    result.stored += closed.size();
+                }
+                if (pageEnd > start) {
+                    if (auto r = recordPage(start, pageEnd, closed, result); !r) co_return r.error();
+                }
+                m_progress.page(static_cast<std::int64_t>(closed.size()),
+                                closed.empty() ? pageEnd - 1 : closed.back().openTime);
+                if (!fullPage || forming || pageEnd <= start) break;
+                start = pageEnd;
+            }
+        }
+        co_return result;
+    }
+
+private:
+    // Coverage of one answered page [from, to): candle spans are Complete, the rest is an
+    // exchange Gap (the venue has no candle opening there), so neither is requested again.
+    Result<Ok> recordPage(std::int64_t from, std::int64_t to, const std::vector<Candle>& candles, FetchResult& result) {
+        std::vector<std::pair<Range, storage::CoverageKind>> parts;
+        const auto add = [&parts](std::int64_t a, std::int64_t b, storage::CoverageKind kind) {
+            if (a >= b) return;
+            if (!parts.empty() && parts.back().second == kind && parts.back().first.second == a)
+                parts.back().first.second = b;
+            else
+                parts.push_back({{a, b}, kind});
+        };
+        std::int64_t pos = from;
+        for (const Candle& c : candles) {
+            const std::int64_t spanEnd = std::min(to, closeTime(m_key.interval, c.openTime) + 1);
+            add(pos, std::min(c.openTime, to), storage::CoverageKind::Gap);
+            add(std::max(pos, c.openTime), spanEnd, storage::CoverageKind::Complete);
+            pos = std::max(pos, spanEnd);
+        }
+        add(pos, to, storage::CoverageKind::Gap);
+        for (const auto& [range, kind] : parts) {
+            if (auto r = m_db.recordCoverage(m_key, range.first, range.second, kind); !r) return r.error();
+            if (kind == storage::CoverageKind::Gap) result.gaps.push_back(range);
+        }
+        return Ok{};
+    }
+
+    asio::awaitable<void> sleep(std::chrono::milliseconds delay) {
+        asio::steady_timer timer(m_io, delay);
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+
+    // One GET within Binance's request-weight rules: stay under 80 % of the minute's weight
+    // (X-MBX-USED-WEIGHT-1M), wait Retry-After on 429, stop on 418 (IP ban).
+    asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
+                                                   FetchResult& result) {
+        for (int attempt = 1;; ++attempt) {
+            const std::int64_t minute = nowMs() / kMinuteMs;
+            if (minute != m_weightMinute) {
+                m_weightMinute = minute;
+                m_usedWeight = 0;
+            }
+            if (m_usedWeight + request.weight > kWeightBudget) {
+                const auto wait = std::chrono::milliseconds(kMinuteMs - nowMs() % kMinuteMs + 250);
+                m_progress.note("request weight " + std::to_string(m_usedWeight) + "/" + std::to_string(kWeightLimit) +
+                                " used this minute; waiting " + std::to_string(wait.count() / 1000) + " s");
+                co_await sleep(wait);
+                continue;
+            }
+            auto reply = co_await client.get(m_base, request.target);
+            ++result.requests;
+            if (!reply) {
+                if (attempt >= 3) co_return reply.error();
+                m_progress.note(reply.error().message + "; retrying");
+                co_await sleep(std::chrono::seconds(attempt));
+                continue;
+            }
+            if (const std::string w = reply->header("x-mbx-used-weight-1m"); !w.empty()) {
+                try {
+                    m_usedWeight = std::stoi(w);
+                } catch (const std::exception&) {
+                    m_usedWeight += request.weight;
+                }
+            } else {
+                m_usedWeight += request.weight;
+            }
+            if (reply->status == 429 || reply->status == 418) {
+                int retryAfter = 60;
+                try {
+                    retryAfter = std::max(1, std::stoi(reply->header("retry-after")));
+                } catch (const std::exception&) {
+                }
+                if (reply->status == 418)
+                    co_return makeError("Binance has banned this IP address for sending requests past a rate limit "
+                                        "(HTTP 418); try again in " + std::to_string(retryAfter) + " s", 418);
+                if (attempt >= kMaxAttempts) co_return makeError("still rate limited (HTTP 429) after " +
+                                                                 std::to_string(attempt) + " attempts", 429);
+                m_progress.note("rate limited (HTTP 429); waiting " + std::to_string(retryAfter) + " s as asked");
+                co_await sleep(std::chrono::seconds(retryAfter));
+                continue;
+            }
+            if (reply->status >= 500 && attempt < 3) {
+                m_progress.note("server error (HTTP " + std::to_string(reply->status) + "); retrying");
+                co_await sleep(std::chrono::seconds(attempt));
+                continue;
+            }
+            co_return reply;
+        }
+    }
+
+    asio::io_context& m_io;
+    std::shared_ptr<asio::ssl::context> m_tls;
+    net::Url m_base;
+    storage::CandleDatabase& m_db;
+    SeriesKey m_key;
+    std::string m_intervalText;
+    Progress& m_progress;
+    exchange::BinanceAdapter m_adapter;
+    int m_usedWeight = 0;
+    std::int64_t m_weightMinute = -1;
+};
+
+asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<FetchResult>>> promise, Fetcher& fetcher,
+                             std::vector<Range> holes, bool knownInterval) {
+    try {
+        promise->set_value(co_await fetcher.run(std::move(holes), knownInterval));
+    } catch (const std::exception& e) {
+        promise->set_value(makeError(std::string("unexpected error: ") + e.what()));
+    }
+}
+
+std::string upper(std::string s) {
+    for (char& c : s)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return s;
+}
+
+int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+    const auto usage = [&](const std::string& message) {
+        err << kName << ": " << message << "\nRun 'cpc fetch --help' for usage.\n";
+        return kExitUsage;
+    };
+    const auto failure = [&](const std::string& message) {
+        err << kName << ": " << message << '\n';
+        return kExitFailure;
+    };
+    if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc fetch BTCUSDT 1h --from 2024-01-01 --to 2024-02-01)");
+    const std::string symbol = upper(args.positional[0]);
+    const std::string intervalText = args.positional[1];
+    const auto interval = parseInterval(intervalText);
+    const auto fromText = args.value("--from");
+    const auto toText = args.value("--to");
+    if (!fromText || !toText) return usage("--from DATE and --to DATE are required");
+    const auto from = parseUtc(*fromText);
+    if (!from) return usage("--from: cannot read '" + *fromText + "' as a UTC date (YYYY-MM-DD[ HH:MM[:SS]] or epoch ms)");
+    const auto to = parseUtc(*toText);
+    if (!to) return usage("--to: cannot read '" + *toText + "' as a UTC date (YYYY-MM-DD[ HH:MM[:SS]] or epoch ms)");
+    if (*from >= *to) return usage("--from (" + formatUtc(*from) + ") must be before --to (" + formatUtc(*to) + ")");
+    auto base = net::Url::parse(args.value("--endpoint").value_or(exchange::BinanceAdapter::kProductionRest));
+    if (!base) return usage("--endpoint: " + base.error().message);
+    if (base->websocket()) return usage("--endpoint must be an https:// (or loopback http://) REST URL");
+
+    const std::string dbPath = args.value("--db").value_or(storage::defaultDatabasePath());
+    std::string notice;
+    auto db = storage::CandleDatabase::openOrRecover(dbPath, &notice);
+    if (!db) return failure(db.error().message);
+    if (!notice.empty()) err << kName << ": " << notice << '\n';
+
+    // Candles open on bucket boundaries: widen [from, to) to them (3d's anchor is the venue's).
+    SeriesKey key{"binance", symbol, interval.value_or(Interval::M1)};
+    std::int64_t rangeFrom = *from;
+    std::int64_t rangeTo = std::min(*to, nowMs() + 1);
+    if (interval && *interval != Interval::D3) {
+        if (!isAligned(*interval, rangeFrom)) rangeFrom = nextBucketStart(*interval, bucketStart(*interval, rangeFrom));
+        if (!isAligned(*interval, rangeTo)) rangeTo = nextBucketStart(*interval, bucketStart(*interval, rangeTo));
+    }
+    std::vector<Range> holes;
+    if (interval) {
+        if (rangeFrom >= rangeTo) {
+            out << symbol << ' ' << intervalText << ": nothing to fetch (the range holds no closed candle)\n";
+            return kExitOk;
+        }
+        auto coverage = db->coverage(key);
+        if (!coverage) return failure(coverage.error().message);
+        holes = missingRanges(*coverage, rangeFrom, rangeTo);
+        if (holes.empty()) {
+            out << symbol << ' ' << intervalText << ": already cached from " << formatUtc(rangeFrom) << " to "
+                << formatUtc(rangeTo) << "; nothing requested\n";
+            return kExitOk;
+        }
+    }
+
+    auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
+    if (!tls) return failure(tls.error().message);
+    std::int64_t expected = 0;
+    for (const auto& [a, b] : holes) expected += (b - a) / nominalMs(key.interval);
+    const bool terminal = &err == &std::cerr && isatty(STDERR_FILENO) == 1;
+    Progress progress(err, terminal, symbol + " " + intervalText, expected);
+
+    Result<FetchResult> result = makeError("not run");
+    {
+        net::IoThread io;
+        Fetcher fetcher(io.context(), *tls, *base, *db, key, intervalText, progress);
+        auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
+        auto future = promise->get_future();
+        asio::co_spawn(io.context(), fulfil(promise, fetcher, holes, interval.has_value()), asio::detached);
+        result = future.get();
+    }
+    progress.finishLine();
+    if (!result) return failure(symbol + " " + intervalText + ": " + result.error().message);
+
+    out << symbol << ' ' << intervalText << ": stored " << result->stored << " candles from " << formatUtc(rangeFrom)
+        << " to " << formatUtc(rangeTo) << " in " << result->requests << " requests to " << base->hostHeader();
+    if (!result->gaps.empty()) {
+        std::int64_t gapMs = 0;
+        for (const auto& [a, b] : result->gaps) gapMs += b - a;
+        out << "; the exchange has no candles in " << result->gaps.size() << " range(s) (" << gapMs / nominalMs(key.interval)
+            << " " << intervalText << " buckets, e.g. " << formatUtc(result->gaps.front().first) << " to "
+            << formatUtc(result->gaps.front().second) << "), recorded as gaps";
+    }
+    out << '\n' << "cache: " << db->path() << '\n';
+    return kExitOk;
+}
+
+}  // namespace
+
+Command makeFetchCommand() {
+    Command c;
+    c.name = "fetch";
+    c.summary = "download Binance klines into the local cache (only what it lacks)";
+    c.usage = "cpc fetch SYMBOL INTERVAL --from DATE --to DATE [--endpoint URL] [--db FILE] [--ca-file F]";
+    c.description =
+        "Downloads the closed klines of SYMBOL at INTERVAL whose open time is in [--from, --to) over\n"
+        "Binance REST (pages of 1000, within the request-weight limit, waiting on HTTP 429 as told)\n"
+        "into the candle cache. Ranges the cache already holds, and ranges the exchange has already\n"
+        "answered with no candles (outages, before listing), are not requested again.\n"
+        "DATE: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (UTC) or epoch milliseconds.\n"
+        "Exit status: 0 success, 1 failure (venue error such as an unknown symbol, network), 2 bad command line.";
+    c.options = {
+        {"--from", "DATE", "first open time to fetch (UTC)"},
+        {"--to", "DATE", "end of the range, exclusive (UTC); capped at now"},
+        {"--endpoint", "URL", std::string("REST base URL (default ") + exchange::BinanceAdapter::kProductionRest + ")"},
+        {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
+        {"--ca-file", "F", "extra PEM CA certificates to trust (besides the system store)"},
+    };
+    c.maxPositional = 2;
+    c.run = runFetch;
+    return c;
+}
+
+}  // namespace cpc::cli

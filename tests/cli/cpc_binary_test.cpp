@@ -1,0 +1,53 @@
+// The built `cpc` executable, as a user runs it: stdin, stdout, exit status.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "support/fixtures.hpp"
+
+namespace {
+
+struct ProcessRun {
+    int code = -1;
+    std::string out;
+};
+
+ProcessRun runShell(const std::string& command) {
+    ProcessRun run;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    std::array<char, 4096> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) run.out.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+const std::string kCpc = CPC_CLI_BINARY;
+
+}  // namespace
+
+TEST(CpcBinary, AggregatesStandardInputToStandardOutput) {
+    const std::string fixture = cpc::test::fixturePath("binance-rest/BTCUSDT-1h-2024-01-15.klines.json");
+    const auto run = runShell("'" + kCpc + "' aggregate --to 1d --output-format csv - < '" + fixture + "'");
+    EXPECT_EQ(run.code, 0);
+    EXPECT_EQ(run.out.rfind("1705276800000,41732.35000000,43400.43000000,41718.05000000,42511.10000000,"
+                            "40269.89303000,1705363199999,", 0), 0u) << run.out;
+}
+
+TEST(CpcBinary, ExitStatusSaysWhatWentWrong) {
+    const std::string fixture = cpc::test::fixturePath("binance-rest/BTCUSDT-1h-2024-01-15.klines.json");
+    const auto usage = runShell("'" + kCpc + "' aggregate --to 3d '" + fixture + "' 2>&1");
+    EXPECT_EQ(usage.code, 2);
+    EXPECT_NE(usage.out.find("--anchor"), std::string::npos) << usage.out;
+    const auto data = runShell("echo '[[1,2]]' | '" + kCpc + "' aggregate --to 1d - 2>&1");
+    EXPECT_EQ(data.code, 1);
+    EXPECT_NE(data.out.find("<stdin>:1: row 1 has 2 fields"), std::string::npos) << data.out;
+    const auto help = runShell("'" + kCpc + "' --help");
+    EXPECT_EQ(help.code, 0);
+    for (const char* command : {"aggregate", "fetch", "export", "verify"})
+        EXPECT_NE(help.out.find(command), std::string::npos) << command;
+}

@@ -1,0 +1,147 @@
+// `cpc fetch` against the built-in simulator on 127.0.0.1 (never the internet).
+#include <gtest/gtest.h>
+
+#include "cli_test_util.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/sim/sim_server.hpp"
+#include "cpc/storage/candle_database.hpp"
+
+using namespace cpc;
+using cpc::test::runCpc;
+using cpc::test::TempDir;
+
+namespace {
+
+class FetchCommand : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_sim = std::make_unique<sim::SimServer>(sim::SimConfig{});
+        auto started = m_sim->start();
+        ASSERT_TRUE(started) << started.error().message;
+    }
+
+    test::CommandRun fetch(std::vector<std::string> args) {
+        args.insert(args.begin(), "fetch");
+        for (const std::string& extra : {std::string("--endpoint"), m_sim->restBase(), std::string("--db"), db()})
+            args.push_back(extra);
+        return runCpc(args);
+    }
+    std::string db() const { return m_dir.file("cache.sqlite3"); }
+    std::uint64_t requests() const { return m_sim->stats().restRequests; }
+    std::size_t stored(const std::string& symbol, Interval interval) {
+        auto database = storage::CandleDatabase::open(db());
+        EXPECT_TRUE(database);
+        auto n = database->count(SeriesKey{"binance", symbol, interval});
+        EXPECT_TRUE(n);
+        return n ? *n : 0;
+    }
+
+    TempDir m_dir;
+    std::unique_ptr<sim::SimServer> m_sim;
+};
+
+}  // namespace
+
+TEST_F(FetchCommand, SecondRunRequestsNothing) {
+    const auto first = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_NE(first.out.find("stored 48 candles"), std::string::npos) << first.out;
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 48u);
+    const std::uint64_t afterFirst = requests();
+    EXPECT_EQ(afterFirst, 2u);  // exchange time + one page
+
+    const auto second = fetch({"btcusdt", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(second.code, 0) << second.err;
+    EXPECT_NE(second.out.find("nothing requested"), std::string::npos) << second.out;
+    EXPECT_EQ(requests(), afterFirst);
+}
+
+TEST_F(FetchCommand, PagesByAThousandAndFetchesOnlyTheMissingPart) {
+    const auto first = fetch({"ETHUSDT", "1m", "--from", "2024-01-01 00:00", "--to", "2024-01-01 20:00"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_EQ(stored("ETHUSDT", Interval::M1), 1200u);
+    EXPECT_EQ(requests(), 3u);  // time + 2 pages
+    // Plain progress lines when stderr is not a terminal.
+    EXPECT_NE(first.err.find("1200 candles so far"), std::string::npos) << first.err;
+
+    const auto wider = fetch({"ETHUSDT", "1m", "--from", "2024-01-01 00:00", "--to", "2024-01-01 21:00"});
+    ASSERT_EQ(wider.code, 0) << wider.err;
+    EXPECT_NE(wider.out.find("stored 60 candles"), std::string::npos) << wider.out;
+    EXPECT_EQ(requests(), 5u);  // time + 1 page for the last hour only
+    EXPECT_EQ(stored("ETHUSDT", Interval::M1), 1260u);
+}
+
+TEST_F(FetchCommand, RangesBeforeTheListingAreRecordedAsGapsAndNotAskedAgain) {
+    const auto first = fetch({"NKNUSDT", "1d", "--from", "2019-04-01", "--to", "2019-04-20"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_EQ(stored("NKNUSDT", Interval::D1), 10u);  // listed 2019-04-10
+    EXPECT_NE(first.out.find("recorded as gaps"), std::string::npos) << first.out;
+    auto database = storage::CandleDatabase::open(db());
+    ASSERT_TRUE(database);
+    auto coverage = database->coverage(SeriesKey{"binance", "NKNUSDT", Interval::D1});
+    ASSERT_TRUE(coverage);
+    const std::vector<storage::CoverageRange> expected{
+        {*parseUtc("2019-04-01"), *parseUtc("2019-04-10"), storage::CoverageKind::Gap},
+        {*parseUtc("2019-04-10"), *parseUtc("2019-04-20"), storage::CoverageKind::Complete}};
+    EXPECT_EQ(*coverage, expected);
+
+    const std::uint64_t before = requests();
+    const auto second = fetch({"NKNUSDT", "1d", "--from", "2019-04-01", "--to", "2019-04-20"});
+    ASSERT_EQ(second.code, 0) << second.err;
+    EXPECT_EQ(requests(), before);
+}
+
+TEST_F(FetchCommand, UnknownSymbolOrIntervalReportsTheVenuesMessage) {
+    const auto symbol = fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
+    EXPECT_EQ(symbol.code, 1);
+    EXPECT_NE(symbol.err.find("NOPEUSDT 1h: Binance error -1121: Invalid symbol."), std::string::npos) << symbol.err;
+
+    const auto interval = fetch({"BTCUSDT", "2m", "--from", "2024-01-01", "--to", "2024-01-02"});
+    EXPECT_EQ(interval.code, 1);
+    EXPECT_NE(interval.err.find("Binance error -1120: Invalid interval."), std::string::npos) << interval.err;
+}
+
+TEST_F(FetchCommand, BadCommandLinesExitTwo) {
+    const auto dates = fetch({"BTCUSDT", "1h", "--from", "yesterday", "--to", "2024-01-02"});
+    EXPECT_EQ(dates.code, 2);
+    EXPECT_NE(dates.err.find("--from: cannot read 'yesterday'"), std::string::npos) << dates.err;
+    const auto order = fetch({"BTCUSDT", "1h", "--from", "2024-01-02", "--to", "2024-01-01"});
+    EXPECT_EQ(order.code, 2);
+    const auto missing = runCpc({"fetch", "BTCUSDT"});
+    EXPECT_EQ(missing.code, 2);
+    const auto endpoint = runCpc({"fetch", "BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02",
+                                  "--endpoint", "http://example.com", "--db", db()});
+    EXPECT_EQ(endpoint.code, 2);
+    EXPECT_EQ(requests(), 0u);
+}
+
+// Binance's rate-limit rules: a 429 is answered by waiting its Retry-After (a request before then
+// would earn the 418 ban), and a 5xx is retried. The simulator's clock stands just before the end
+// of a minute, so its Retry-After (the rest of the minute) is one second.
+TEST(FetchCommandLimits, WaitsOutA429AndRetriesA503) {
+    const std::int64_t offset = [] {
+        const std::int64_t real = nowMs();
+        return (59'300 - real % kMinuteMs + kMinuteMs) % kMinuteMs;
+    }();
+    sim::SimConfig config;
+    config.clock = [offset] { return nowMs() + offset; };
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    server.inject(sim::SimFault::RestTooMany, std::chrono::milliseconds(0), 1);
+    TempDir dir;
+    const auto run = runCpc({"fetch", "BTCUSDT", "1d", "--from", "2024-01-01", "--to", "2024-01-11", "--endpoint",
+                             server.restBase(), "--db", dir.file("c.sqlite3")});
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_NE(run.err.find("rate limited (HTTP 429); waiting "), std::string::npos) << run.err;
+    EXPECT_EQ(server.stats().rest429, 1u);
+    EXPECT_EQ(server.stats().rest418, 0u);
+    EXPECT_EQ(server.stats().weightViolations, 0u);
+
+    server.inject(sim::SimFault::RestServerError, std::chrono::milliseconds(0), 1);
+    const auto again = runCpc({"fetch", "BTCUSDT", "1d", "--from", "2024-01-11", "--to", "2024-01-21", "--endpoint",
+                               server.restBase(), "--db", dir.file("c.sqlite3")});
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.err.find("server error (HTTP 503); retrying"), std::string::npos) << again.err;
+    EXPECT_NE(again.out.find("stored 10 candles"), std::string::npos) << again.out;
+}
+
