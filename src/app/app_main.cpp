@@ -4,38 +4,20 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QPalette>
 #include <QPixmap>
-#include <QStyleFactory>
 #include <QTimer>
 #include <cstdio>
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
+#include "cpc/chart/chart_model.hpp"
+#include "cpc/chart_qt/chart_theme.hpp"
+#include "cpc/chart_qt/time_zone.hpp"
 
 namespace cpc::app {
 
 namespace {
-
-void applyDarkTheme(QApplication& app) {
-    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QPalette p;
-    const QColor window(0x13, 0x17, 0x22), base(0x1e, 0x22, 0x2d), text(0xd1, 0xd4, 0xdc);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, base);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::Highlight, QColor(0x29, 0x62, 0xff));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::PlaceholderText, QColor(0x78, 0x7b, 0x86));
-    app.setPalette(p);
-}
 
 int fail(const QString& message) {
     std::fprintf(stderr, "canvasprochart: %s\n", message.toLocal8Bit().constData());
@@ -80,7 +62,16 @@ int runApp(int argc, char** argv) {
                                     QStringLiteral("FILE"));
     const QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("Settings INI file to use."),
                                           QStringLiteral("FILE"));
-    parser.addOptions({demo, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile});
+    const QCommandLineOption chartType(QStringLiteral("chart-type"),
+                                       QStringLiteral("Chart type: %1.").arg(QString::fromStdString(chart::acceptedChartTypesText())),
+                                       QStringLiteral("TYPE"));
+    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Colour theme: dark or light."),
+                                   QStringLiteral("THEME"));
+    const QCommandLineOption timeZone(QStringLiteral("time-zone"),
+                                      QStringLiteral("Time axis zone: UTC, local or an IANA name (Europe/Berlin)."),
+                                      QStringLiteral("ZONE"));
+    parser.addOptions({demo, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
+                       chartType, theme, timeZone});
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
@@ -100,6 +91,19 @@ int runApp(int argc, char** argv) {
             return fail(QStringLiteral("unknown interval \"%1\"; accepted: %2 (case matters: 1m is a minute, 1M a month)")
                             .arg(parser.value(interval), QString::fromStdString(acceptedIntervalsText())));
     }
+    std::optional<chart::ChartType> chosenType;
+    if (parser.isSet(chartType)) {
+        chosenType = chart::parseChartType(parser.value(chartType).toStdString());
+        if (!chosenType)
+            return fail(QStringLiteral("unknown chart type \"%1\"; accepted: %2")
+                            .arg(parser.value(chartType), QString::fromStdString(chart::acceptedChartTypesText())));
+    }
+    if (parser.isSet(theme) && !chart_qt::themeByName(parser.value(theme)))
+        return fail(QStringLiteral("unknown theme \"%1\"; accepted: %2")
+                        .arg(parser.value(theme), chart_qt::themeNames().join(QLatin1Char(' '))));
+    if (parser.isSet(timeZone) && !chart_qt::timeZoneOffset(parser.value(timeZone)))
+        return fail(QStringLiteral("unknown time zone \"%1\"; accepted: UTC, local or an IANA name such as Europe/Berlin")
+                        .arg(parser.value(timeZone)));
     int exitAfterSeconds = 0;
     if (parser.isSet(exitAfter)) {
         bool ok = false;
@@ -117,22 +121,33 @@ int runApp(int argc, char** argv) {
                             .arg(QFileInfo(screenshotPath).absolutePath()));
     }
 
-    applyDarkTheme(app);
-
-    ControllerOptions options;
-    options.demo = parser.isSet(demo);
-    options.restBase = parser.value(restBase).toStdString();
-    options.streamBase = parser.value(streamBase).toStdString();
-    options.databasePath = parser.value(database).toStdString();
-    options.tls.extraCaFile = parser.value(caFile).toStdString();
-
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
+    MainWindow::applyPalette(settings->theme() == QLatin1String("dark"));
+
+    // Flags win over the settings dialog's choices; the demo always uses its simulator.
+    ControllerOptions options;
+    options.demo = parser.isSet(demo);
+    const Endpoints endpoints = settings->effectiveEndpoints();
+    options.restBase = parser.isSet(restBase) ? parser.value(restBase).toStdString()
+                       : options.demo         ? std::string{}
+                                              : endpoints.rest.toStdString();
+    options.streamBase = parser.isSet(streamBase) ? parser.value(streamBase).toStdString()
+                         : options.demo           ? std::string{}
+                                                  : endpoints.stream.toStdString();
+    if (parser.isSet(database)) options.databasePath = parser.value(database).toStdString();
+    else if (!options.demo && !settings->cacheDirectory().isEmpty())
+        options.databasePath = QDir(settings->cacheDirectory()).filePath(QStringLiteral("candles.sqlite3")).toStdString();
+    options.tls.extraCaFile =
+        (parser.isSet(caFile) ? parser.value(caFile) : settings->extraCaFile()).toStdString();
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
 
     MainWindow window(controller, *settings);
+    if (chosenType) window.setChartType(*chosenType);
+    if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
+    if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));
     window.show();
     const QString startSymbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
     window.openSeries(startSymbol, chosenInterval.value_or(settings->lastInterval()));

@@ -1,6 +1,45 @@
 #include "cpc/app/app_settings.hpp"
 
+#include <algorithm>
+
+#include "cpc/chart/drawings.hpp"
+
 namespace cpc::app {
+
+namespace {
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+constexpr int kDefaultMemoryBudgetMb = 512;
+}  // namespace
+
+QString toString(EndpointPreset preset) {
+    switch (preset) {
+    case EndpointPreset::Production: return QStringLiteral("production");
+    case EndpointPreset::MarketData: return QStringLiteral("market-data");
+    case EndpointPreset::Testnet: return QStringLiteral("testnet");
+    case EndpointPreset::Custom: return QStringLiteral("custom");
+    }
+    return QStringLiteral("production");
+}
+
+std::optional<EndpointPreset> parseEndpointPreset(const QString& text) {
+    for (const EndpointPreset p : {EndpointPreset::Production, EndpointPreset::MarketData, EndpointPreset::Testnet,
+                                   EndpointPreset::Custom})
+        if (toString(p) == text) return p;
+    return std::nullopt;
+}
+
+Endpoints presetEndpoints(EndpointPreset preset) {
+    switch (preset) {
+    case EndpointPreset::Production:
+        return {QStringLiteral("https://api.binance.com"), QStringLiteral("wss://stream.binance.com:9443")};
+    case EndpointPreset::MarketData:
+        return {QStringLiteral("https://data-api.binance.vision"), QStringLiteral("wss://data-stream.binance.vision")};
+    case EndpointPreset::Testnet:
+        return {QStringLiteral("https://testnet.binance.vision"), QStringLiteral("wss://stream.testnet.binance.vision")};
+    case EndpointPreset::Custom: break;
+    }
+    return {};
+}
 
 AppSettings::AppSettings() : m_settings(QSettings::IniFormat, QSettings::UserScope, "CanvasProChart", "canvasprochart") {}
 
@@ -15,13 +54,91 @@ Interval AppSettings::lastInterval() const {
     return parseInterval(text).value_or(Interval::M1);
 }
 
-void AppSettings::setLastInterval(Interval interval) {
-    m_settings.setValue(kLastInterval, QString::fromLatin1(toString(interval).data(),
-                                                           static_cast<int>(toString(interval).size())));
+void AppSettings::setLastInterval(Interval interval) { m_settings.setValue(kLastInterval, qs(toString(interval))); }
+
+chart::ChartType AppSettings::chartType() const {
+    return chart::parseChartType(m_settings.value(kChartType).toString().toStdString()).value_or(chart::ChartType::Candles);
 }
+
+void AppSettings::setChartType(chart::ChartType type) { m_settings.setValue(kChartType, qs(chart::toString(type))); }
+
+chart::PriceScaleMode AppSettings::priceScaleMode() const {
+    return chart::parsePriceScaleMode(m_settings.value(kPriceScale).toString().toStdString())
+        .value_or(chart::PriceScaleMode::Linear);
+}
+
+void AppSettings::setPriceScaleMode(chart::PriceScaleMode mode) {
+    m_settings.setValue(kPriceScale, qs(chart::toString(mode)));
+}
+
+bool AppSettings::volumeVisible() const { return m_settings.value(kVolume, true).toBool(); }
+
+void AppSettings::setVolumeVisible(bool visible) { m_settings.setValue(kVolume, visible); }
+
+QString AppSettings::theme() const {
+    const QString t = m_settings.value(kTheme, QStringLiteral("dark")).toString();
+    return t == QLatin1String("light") ? t : QStringLiteral("dark");
+}
+
+void AppSettings::setTheme(const QString& theme) { m_settings.setValue(kTheme, theme); }
+
+QString AppSettings::timeZone() const { return m_settings.value(kTimeZone, QStringLiteral("UTC")).toString(); }
+
+void AppSettings::setTimeZone(const QString& zone) { m_settings.setValue(kTimeZone, zone); }
 
 QByteArray AppSettings::windowGeometry() const { return m_settings.value(kWindowGeometry).toByteArray(); }
 
 void AppSettings::setWindowGeometry(const QByteArray& geometry) { m_settings.setValue(kWindowGeometry, geometry); }
+
+QByteArray AppSettings::windowState() const { return m_settings.value(kWindowState).toByteArray(); }
+
+void AppSettings::setWindowState(const QByteArray& state) { m_settings.setValue(kWindowState, state); }
+
+std::vector<chart::Drawing> AppSettings::drawings(const QString& symbol) const {
+    const QString text = m_settings.value(QLatin1String(kDrawingsGroup) + symbol).toString();
+    return chart::parseDrawings(text.toStdString());
+}
+
+void AppSettings::setDrawings(const QString& symbol, const std::vector<chart::Drawing>& drawings) {
+    const QString key = QLatin1String(kDrawingsGroup) + symbol;
+    if (drawings.empty()) m_settings.remove(key);
+    else m_settings.setValue(key, QString::fromStdString(chart::serializeDrawings(drawings)));
+}
+
+EndpointPreset AppSettings::endpointPreset() const {
+    return parseEndpointPreset(m_settings.value(kEndpointPreset).toString()).value_or(EndpointPreset::Production);
+}
+
+void AppSettings::setEndpointPreset(EndpointPreset preset) { m_settings.setValue(kEndpointPreset, toString(preset)); }
+
+Endpoints AppSettings::customEndpoints() const {
+    return {m_settings.value(kCustomRest).toString(), m_settings.value(kCustomStream).toString()};
+}
+
+void AppSettings::setCustomEndpoints(const Endpoints& endpoints) {
+    m_settings.setValue(kCustomRest, endpoints.rest);
+    m_settings.setValue(kCustomStream, endpoints.stream);
+}
+
+Endpoints AppSettings::effectiveEndpoints() const {
+    const EndpointPreset preset = endpointPreset();
+    return preset == EndpointPreset::Custom ? customEndpoints() : presetEndpoints(preset);
+}
+
+QString AppSettings::extraCaFile() const { return m_settings.value(kCaFile).toString(); }
+
+void AppSettings::setExtraCaFile(const QString& path) { m_settings.setValue(kCaFile, path); }
+
+QString AppSettings::cacheDirectory() const { return m_settings.value(kCacheDir).toString(); }
+
+void AppSettings::setCacheDirectory(const QString& path) { m_settings.setValue(kCacheDir, path); }
+
+int AppSettings::memoryBudgetMb() const {
+    bool ok = false;
+    const int mb = m_settings.value(kMemoryBudget, kDefaultMemoryBudgetMb).toInt(&ok);
+    return ok ? std::clamp(mb, 64, 65536) : kDefaultMemoryBudgetMb;
+}
+
+void AppSettings::setMemoryBudgetMb(int mb) { m_settings.setValue(kMemoryBudget, std::clamp(mb, 64, 65536)); }
 
 }  // namespace cpc::app

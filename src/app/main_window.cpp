@@ -1,24 +1,42 @@
 #include "cpc/app/main_window.hpp"
 
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDateTime>
+#include <QFileDialog>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
+#include <QMenuBar>
+#include <QPalette>
+#include <QProgressBar>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyleFactory>
+#include <QTimeZone>
+#include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/settings_dialog.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/chart_qt/time_zone.hpp"
 #include "cpc/core/time.hpp"
 
 namespace cpc::app {
 
 namespace {
 QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+constexpr int kHistoryBusyTimeoutMs = 5000;  // the cache may have nothing older: stop spinning
+constexpr Interval kFavouriteIntervals[] = {Interval::M1, Interval::M5, Interval::M15,
+                                            Interval::H1, Interval::H4, Interval::D1};
 
 QString stateColor(feed::FeedState s) {
     switch (s) {
@@ -31,25 +49,86 @@ QString stateColor(feed::FeedState s) {
     }
     return QStringLiteral("#787b86");
 }
+
+QString chartTypeLabel(chart::ChartType t) {
+    switch (t) {
+    case chart::ChartType::Candles: return QObject::tr("Candles");
+    case chart::ChartType::HollowCandles: return QObject::tr("Hollow candles");
+    case chart::ChartType::HeikinAshi: return QObject::tr("Heikin-Ashi");
+    case chart::ChartType::Bars: return QObject::tr("OHLC bars");
+    case chart::ChartType::Line: return QObject::tr("Line");
+    case chart::ChartType::Area: return QObject::tr("Area");
+    case chart::ChartType::Baseline: return QObject::tr("Baseline");
+    }
+    return {};
+}
+
+QString drawingLabel(chart::DrawingKind k) {
+    switch (k) {
+    case chart::DrawingKind::HorizontalLine: return QObject::tr("H-Line");
+    case chart::DrawingKind::TrendLine: return QObject::tr("Trend");
+    case chart::DrawingKind::Ray: return QObject::tr("Ray");
+    case chart::DrawingKind::Rectangle: return QObject::tr("Rect");
+    case chart::DrawingKind::Fibonacci: return QObject::tr("Fib");
+    }
+    return {};
+}
 }  // namespace
+
+void MainWindow::applyPalette(bool dark) {
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (!dark) {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    }
+    QPalette p;
+    const QColor window(0x13, 0x17, 0x22), base(0x1e, 0x22, 0x2d), text(0xd1, 0xd4, 0xdc);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, base);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Highlight, QColor(0x29, 0x62, 0xff));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::PlaceholderText, QColor(0x78, 0x7b, 0x86));
+    QApplication::setPalette(p);
+}
 
 MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent)
     : QMainWindow(parent), m_controller(controller), m_settings(settings) {
     setWindowTitle(QStringLiteral("CanvasProChart"));
     m_canvas = new chart_qt::ChartCanvas(this);
     setCentralWidget(m_canvas);
+    buildMenus();
     buildToolbar();
 
     m_stateLabel = new QLabel(this);
     m_updateLabel = new QLabel(this);
     m_countLabel = new QLabel(this);
+    m_zoneLabel = new QLabel(this);
+    m_busy = new QProgressBar(this);
+    m_busy->setObjectName(QStringLiteral("historyBusy"));
+    m_busy->setRange(0, 0);  // indeterminate
+    m_busy->setMaximumWidth(90);
+    m_busy->setMaximumHeight(12);
+    m_busy->setTextVisible(false);
+    m_busy->setToolTip(tr("Loading history"));
+    m_busy->hide();
     statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_updateLabel);
+    statusBar()->addPermanentWidget(m_zoneLabel);
 
     connect(&m_controller, &ChartController::seriesReset, this, &MainWindow::rebindChart);
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
         m_canvas->seriesChanged();
+        const auto* series = m_controller.currentSeries();
+        if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
         refreshStatus();
     });
     connect(&m_controller, &ChartController::statusChanged, this, &MainWindow::refreshStatus);
@@ -67,44 +146,254 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     });
     connect(&m_controller, &ChartController::noticeRaised, this,
             [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+    connect(m_canvas, &chart_qt::ChartCanvas::historyNeeded, this, [this] {
+        const auto* series = m_controller.currentSeries();
+        if (!series || series->empty()) return;
+        m_countBeforeHistory = series->size();
+        setHistoryLoading(true);
+        m_controller.loadOlderHistory();
+    });
+    connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
+    connect(m_canvas, &chart_qt::ChartCanvas::drawingToolChanged, this, [this] {
+        const auto tool = m_canvas->drawingTool();
+        for (QAction* a : m_toolGroup->actions())
+            a->setChecked(tool && a->data().toInt() == static_cast<int>(*tool));
+    });
+
+    // Presentation from the settings (command-line flags override them through the setters).
+    setChartType(m_settings.chartType());
+    setPriceScaleMode(m_settings.priceScaleMode());
+    setVolumeVisible(m_settings.volumeVisible());
+    setThemeName(m_settings.theme());
+    if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 760);
+    restoreState(m_settings.windowState());
     refreshStatus();
 }
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* exportAction = file->addAction(tr("&Export PNG…"), this, &MainWindow::exportPngInteractive);
+    exportAction->setObjectName(QStringLiteral("exportPngAction"));
+    exportAction->setShortcut(QKeySequence(tr("Ctrl+S")));
+    QAction* settingsAction = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settingsAction->setObjectName(QStringLiteral("settingsAction"));
+    settingsAction->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_lightAction = view->addAction(tr("&Light theme"));
+    m_lightAction->setObjectName(QStringLiteral("lightThemeAction"));
+    m_lightAction->setCheckable(true);
+    connect(m_lightAction, &QAction::toggled, this,
+            [this](bool on) { setThemeName(on ? QStringLiteral("light") : QStringLiteral("dark")); });
+    view->addAction(tr("Go to &live edge"), QKeySequence(Qt::Key_End), m_canvas,
+                    [this] { m_canvas->model().scrollToLiveEdge(); });
+    view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
+    QAction* reconnect = view->addAction(tr("Re&connect"), this, [this] { m_controller.reconnect(); });
+    reconnect->setShortcut(QKeySequence(tr("Ctrl+R")));
+}
+
 void MainWindow::buildToolbar() {
-    auto* bar = addToolBar(QStringLiteral("Chart"));
+    auto* bar = addToolBar(tr("Chart"));
     bar->setObjectName(QStringLiteral("chartToolbar"));
     bar->setMovable(false);
 
-    bar->addWidget(new QLabel(tr(" Symbol "), bar));
     m_symbolBox = new QComboBox(bar);
     m_symbolBox->setObjectName(QStringLiteral("symbolBox"));
     m_symbolBox->setEditable(true);
     m_symbolBox->setInsertPolicy(QComboBox::NoInsert);
     m_symbolBox->setMinimumContentsLength(12);
     m_symbolBox->setToolTip(tr("Type to search the exchange's symbols; Enter opens the chart"));
+    // The completer filters the combo's own model (one list, no copies) by substring.
     m_symbolBox->completer()->setFilterMode(Qt::MatchContains);
     m_symbolBox->completer()->setCaseSensitivity(Qt::CaseInsensitive);
     m_symbolBox->completer()->setCompletionMode(QCompleter::PopupCompletion);
+    m_symbolBox->completer()->setMaxVisibleItems(14);
     connect(m_symbolBox, &QComboBox::activated, this, [this](int) { onSymbolChosen(); });
     connect(m_symbolBox->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::onSymbolChosen);
     bar->addWidget(m_symbolBox);
+    bar->addSeparator();
 
-    bar->addWidget(new QLabel(tr("  Interval "), bar));
+    m_favouriteGroup = new QActionGroup(this);
+    m_favouriteGroup->setExclusive(true);
+    for (const Interval i : kFavouriteIntervals) {
+        QAction* a = bar->addAction(qs(toString(i)));
+        a->setObjectName(QStringLiteral("interval_") + qs(toString(i)));
+        a->setCheckable(true);
+        a->setData(static_cast<int>(i));
+        a->setToolTip(tr("Timeframe %1").arg(qs(toString(i))));
+        m_favouriteGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, i] {
+            if (i != m_controller.currentKey().interval)
+                openSeries(QString::fromStdString(m_controller.currentKey().symbol), i);
+        });
+    }
     m_intervalBox = new QComboBox(bar);
     m_intervalBox->setObjectName(QStringLiteral("intervalBox"));
     for (Interval i : kAllIntervals) m_intervalBox->addItem(qs(toString(i)), static_cast<int>(i));
-    m_intervalBox->setToolTip(tr("Timeframe: all 16 Binance intervals (1m = minute, 1M = month)"));
+    m_intervalBox->setToolTip(tr("All 16 Binance timeframes (1m = minute, 1M = month)"));
     connect(m_intervalBox, &QComboBox::activated, this, &MainWindow::onIntervalChosen);
     bar->addWidget(m_intervalBox);
+    bar->addSeparator();
+
+    m_chartTypeBox = new QComboBox(bar);
+    m_chartTypeBox->setObjectName(QStringLiteral("chartTypeBox"));
+    for (const chart::ChartType t : chart::kAllChartTypes) m_chartTypeBox->addItem(chartTypeLabel(t), static_cast<int>(t));
+    m_chartTypeBox->setToolTip(tr("Chart type"));
+    connect(m_chartTypeBox, &QComboBox::activated, this, [this](int index) {
+        setChartType(static_cast<chart::ChartType>(m_chartTypeBox->itemData(index).toInt()));
+    });
+    bar->addWidget(m_chartTypeBox);
+
+    m_autoAction = bar->addAction(tr("Auto"));
+    m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
+    m_autoAction->setCheckable(true);
+    m_autoAction->setChecked(true);
+    m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
+    connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
+    m_logAction = bar->addAction(tr("Log"));
+    m_logAction->setObjectName(QStringLiteral("logScaleAction"));
+    m_logAction->setCheckable(true);
+    m_logAction->setToolTip(tr("Logarithmic price scale"));
+    connect(m_logAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Logarithmic : chart::PriceScaleMode::Linear);
+    });
+    m_percentAction = bar->addAction(tr("%"));
+    m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
+    m_percentAction->setCheckable(true);
+    m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
+    connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Percent : chart::PriceScaleMode::Linear);
+    });
+    m_volumeAction = bar->addAction(tr("Vol"));
+    m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
+    m_volumeAction->setCheckable(true);
+    m_volumeAction->setToolTip(tr("Show the volume pane"));
+    connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
+    bar->addSeparator();
+
+    m_toolGroup = new QActionGroup(this);
+    m_toolGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
+    for (const chart::DrawingKind k : chart::kAllDrawingKinds) {
+        QAction* a = bar->addAction(drawingLabel(k));
+        a->setObjectName(QStringLiteral("draw_") + qs(chart::toString(k)));
+        a->setCheckable(true);
+        a->setData(static_cast<int>(k));
+        a->setToolTip(tr("Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)"));
+        m_toolGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, k](bool on) {
+            m_canvas->setDrawingTool(on ? std::optional<chart::DrawingKind>(k) : std::nullopt);
+            if (on) m_canvas->setFocus();
+        });
+    }
+    QAction* del = bar->addAction(tr("Delete"));
+    del->setObjectName(QStringLiteral("deleteDrawingAction"));
+    del->setToolTip(tr("Delete the selected drawing"));
+    connect(del, &QAction::triggered, this, [this] {
+        if (const auto id = m_canvas->model().selectedDrawing()) m_canvas->model().removeDrawing(*id);
+    });
+    bar->addSeparator();
+    QAction* shot = bar->addAction(tr("Screenshot"));
+    shot->setObjectName(QStringLiteral("screenshotAction"));
+    shot->setToolTip(tr("Save the chart as a PNG"));
+    connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
+}
+
+void MainWindow::setChartType(chart::ChartType type) {
+    m_canvas->model().setChartType(type);
+    m_chartTypeBox->setCurrentIndex(m_chartTypeBox->findData(static_cast<int>(type)));
+    m_settings.setChartType(type);
+}
+
+void MainWindow::setThemeName(const QString& name) {
+    const auto theme = chart_qt::themeByName(name);
+    if (!theme) return;
+    m_canvas->setTheme(*theme);
+    applyPalette(theme->dark);
+    m_lightAction->blockSignals(true);
+    m_lightAction->setChecked(!theme->dark);
+    m_lightAction->blockSignals(false);
+    m_settings.setTheme(name);
+}
+
+bool MainWindow::setTimeZoneName(const QString& name) {
+    const auto offset = chart_qt::timeZoneOffset(name);
+    if (!offset) return false;
+    m_canvas->model().setTimeZone(*offset);
+    m_settings.setTimeZone(name);
+    m_zoneLabel->setText(name == QLatin1String("local") ? tr("local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))
+                                                         : name);
+    refreshStatus();
+    return true;
+}
+
+void MainWindow::setPriceScaleMode(chart::PriceScaleMode mode) {
+    m_canvas->model().setPriceScaleMode(mode);
+    m_logAction->setChecked(mode == chart::PriceScaleMode::Logarithmic);
+    m_percentAction->setChecked(mode == chart::PriceScaleMode::Percent);
+    m_settings.setPriceScaleMode(mode);
+}
+
+void MainWindow::setVolumeVisible(bool visible) {
+    m_canvas->model().setVolumeVisible(visible);
+    m_volumeAction->setChecked(visible);
+    m_settings.setVolumeVisible(visible);
+}
+
+bool MainWindow::exportPng(const QString& path) {
+    const qreal dpr = m_canvas->devicePixelRatioF();
+    return m_canvas->renderToImage(m_canvas->size(), dpr).save(path, "PNG");
+}
+
+void MainWindow::exportPngInteractive() {
+    const SeriesKey& key = m_controller.currentKey();
+    const QString suggested =
+        QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) + QLatin1Char('/') +
+        QStringLiteral("%1_%2_%3.png")
+            .arg(QString::fromStdString(key.symbol), qs(toString(key.interval)),
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export PNG"), suggested, tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (exportPng(path)) statusBar()->showMessage(tr("Chart saved to %1").arg(path), 8000);
+    else statusBar()->showMessage(tr("Could not write %1").arg(path), 15000);
+}
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    setThemeName(m_settings.theme());
+    setTimeZoneName(m_settings.timeZone());
+    statusBar()->showMessage(tr("Settings saved; endpoint, CA and cache changes apply at the next start"), 10000);
+}
+
+void MainWindow::saveDrawings() {
+    if (m_drawingsSymbol.isEmpty()) return;
+    m_settings.setDrawings(m_drawingsSymbol, m_canvas->model().drawings());
+}
+
+void MainWindow::setHistoryLoading(bool loading) {
+    m_historyLoading = loading;
+    refreshStatus();
+    if (loading)
+        QTimer::singleShot(kHistoryBusyTimeoutMs, this, [this] {
+            m_historyLoading = false;
+            refreshStatus();
+        });
+}
+
+void MainWindow::syncIntervalControls(Interval interval) {
+    m_intervalBox->setCurrentIndex(m_intervalBox->findData(static_cast<int>(interval)));
+    for (QAction* a : m_favouriteGroup->actions()) a->setChecked(a->data().toInt() == static_cast<int>(interval));
 }
 
 void MainWindow::openSeries(const QString& symbol, Interval interval) {
     m_symbolBox->setCurrentText(symbol);
-    m_intervalBox->setCurrentIndex(static_cast<int>(interval));
+    syncIntervalControls(interval);
     m_settings.setLastSymbol(symbol);
     m_settings.setLastInterval(interval);
     m_controller.openSeries(symbol, interval);
@@ -116,6 +405,7 @@ void MainWindow::onSymbolChosen() {
     if (!m_controller.isKnownSymbol(symbol)) {
         statusBar()->showMessage(tr("Unknown symbol \"%1\": pick one of the %2 symbols in the list")
                                      .arg(symbol).arg(m_controller.symbols().size()), 10000);
+        m_symbolBox->setCurrentText(QString::fromStdString(m_controller.currentKey().symbol));
         return;
     }
     if (symbol == QString::fromStdString(m_controller.currentKey().symbol)) return;
@@ -130,9 +420,17 @@ void MainWindow::onIntervalChosen(int index) {
 
 void MainWindow::rebindChart() {
     const SeriesKey& key = m_controller.currentKey();
-    m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(QString::fromStdString(key.symbol), qs(toString(key.interval))));
+    const QString symbol = QString::fromStdString(key.symbol);
+    m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals());
-    setWindowTitle(QStringLiteral("%1 · %2 — CanvasProChart").arg(QString::fromStdString(key.symbol), qs(toString(key.interval))));
+    if (symbol != m_drawingsSymbol) {
+        // Drawings belong to the symbol, whatever the timeframe.
+        m_drawingsSymbol = symbol;
+        m_canvas->model().setDrawings(m_settings.drawings(symbol));
+    }
+    m_historyLoading = false;
+    syncIntervalControls(key.interval);
+    setWindowTitle(QStringLiteral("%1 · %2 — CanvasProChart").arg(symbol, qs(toString(key.interval))));
     refreshStatus();
 }
 
@@ -147,14 +445,27 @@ void MainWindow::refreshStatus() {
     text += QStringLiteral("  ·  ") + m_controller.restBase().toHtmlEscaped();
     m_stateLabel->setText(text);
     const auto* series = m_controller.currentSeries();
+    const bool empty = series == nullptr || series->empty();
+    const bool connecting = st.state == feed::FeedState::Connecting || st.state == feed::FeedState::Idle;
+    m_busy->setVisible(m_historyLoading || (empty && connecting && !m_controller.currentKey().symbol.empty()));
     m_countLabel->setText(tr("%1 candles").arg(series ? static_cast<qlonglong>(series->size()) : 0));
     const qint64 last = m_controller.lastUpdateMs();
-    m_updateLabel->setText(last ? tr("last update %1 UTC").arg(QString::fromStdString(formatUtc(last)))
-                                : tr("no update yet"));
+    if (last == 0) {
+        m_updateLabel->setText(tr("no update yet"));
+    } else {
+        const QString zone = m_settings.timeZone();
+        const QTimeZone tz = zone == QLatin1String("local") ? QTimeZone::systemTimeZone()
+                             : zone == QLatin1String("UTC") ? QTimeZone::utc()
+                                                            : QTimeZone(zone.toUtf8());
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(last, tz.isValid() ? tz : QTimeZone::utc());
+        m_updateLabel->setText(tr("last update %1").arg(at.toString(QStringLiteral("HH:mm:ss"))));
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setWindowState(saveState());
+    saveDrawings();
     QMainWindow::closeEvent(event);
 }
 

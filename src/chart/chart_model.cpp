@@ -20,7 +20,50 @@ constexpr double kVolumeMarginTop = 0.12;
 constexpr double kVolumeMarginBottom = 0.0;
 // Cap for walking calendar buckets past either end of the data.
 constexpr std::int64_t kMaxExtrapolatedBars = 200'000;
+// Extra panes: a little room above and below their lines.
+constexpr double kPaneMargin = 0.1;
+// Above this many visible bars autoscale reads the min/max pyramid instead of every bar.
+constexpr std::int64_t kPyramidAutoscaleBars = 4096;
+// Bars at the end re-read after any change: a backfill may upsert bars just before the newest.
+constexpr std::size_t kTailRecheckBars = 1024;
+
+double distanceToSegment(Point p, Point a, Point b, bool rayB) {
+    const double dx = b.x - a.x;
+    const double dy = b.y - a.y;
+    const double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0;
+    t = rayB ? std::max(0.0, t) : std::clamp(t, 0.0, 1.0);
+    return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
 }  // namespace
+
+std::string_view toString(ChartType type) {
+    switch (type) {
+    case ChartType::Candles: return "candles";
+    case ChartType::HollowCandles: return "hollow";
+    case ChartType::HeikinAshi: return "heikin-ashi";
+    case ChartType::Bars: return "bars";
+    case ChartType::Line: return "line";
+    case ChartType::Area: return "area";
+    case ChartType::Baseline: return "baseline";
+    }
+    return "candles";
+}
+
+std::optional<ChartType> parseChartType(std::string_view text) {
+    for (const ChartType t : kAllChartTypes)
+        if (toString(t) == text) return t;
+    return std::nullopt;
+}
+
+std::string acceptedChartTypesText() {
+    std::string out;
+    for (const ChartType t : kAllChartTypes) {
+        if (!out.empty()) out += ' ';
+        out += toString(t);
+    }
+    return out;
+}
 
 ChartModel::ChartModel()
     : m_clock([] { return cpc::nowMs(); }),
@@ -79,8 +122,243 @@ void ChartModel::setSeries(const market::CandleSeries* series, Interval interval
     m_volumeScale.setAutoScale(true);
     m_priceLabelWidth = 0;
     m_lastCountdownSecond = -1;
+    m_historyRequestedAt = 0;
+    rebuildCaches(0, true);
     relayout();
     invalidate(Invalidation::Full);
+}
+
+void ChartModel::rebuildCaches(std::size_t from, bool full) {
+    const auto bars = candles();
+    const std::size_t n = bars.size();
+    if (full) {
+        m_pyramid.rebuild(bars);
+        from = 0;
+    } else {
+        from = std::min({from, n, n > kTailRecheckBars ? n - kTailRecheckBars : std::size_t{0}});
+        m_pyramid.updateFrom(bars, from);
+    }
+    // Heikin-Ashi: close = mean of OHLC, open = mean of the previous HA open and close, high and
+    // low include the HA open and close. Each bar depends on the previous one, so recompute
+    // from `from` on. Kept only while the chart shows it (32 bytes per candle).
+    if (m_chartType != ChartType::HeikinAshi) {
+        m_heikinAshi.clear();
+        m_heikinAshi.shrink_to_fit();
+        return;
+    }
+    if (m_heikinAshi.size() > n) from = 0;
+    from = std::min(from, m_heikinAshi.size());
+    m_heikinAshi.resize(n);
+    for (std::size_t i = from; i < n; ++i) {
+        const Candle& c = bars[i];
+        const double o = c.open.toDouble();
+        const double h = c.high.toDouble();
+        const double l = c.low.toDouble();
+        const double cl = c.close.toDouble();
+        OhlcBar ha;
+        ha.close = (o + h + l + cl) / 4.0;
+        ha.open = i == 0 ? (o + cl) / 2.0 : (m_heikinAshi[i - 1].open + m_heikinAshi[i - 1].close) / 2.0;
+        ha.high = std::max({h, ha.open, ha.close});
+        ha.low = std::min({l, ha.open, ha.close});
+        m_heikinAshi[i] = ha;
+    }
+}
+
+OhlcBar ChartModel::displayBar(std::size_t i) const {
+    if (m_chartType == ChartType::HeikinAshi && i < m_heikinAshi.size()) return m_heikinAshi[i];
+    const Candle& c = candles()[i];
+    return OhlcBar{c.open.toDouble(), c.high.toDouble(), c.low.toDouble(), c.close.toDouble()};
+}
+
+std::size_t ChartModel::cacheBytes() const {
+    return m_pyramid.memoryBytes() + m_heikinAshi.capacity() * sizeof(OhlcBar);
+}
+
+void ChartModel::setChartType(ChartType type) {
+    if (type == m_chartType) return;
+    const bool heikinAshi = type == ChartType::HeikinAshi || m_chartType == ChartType::HeikinAshi;
+    m_chartType = type;
+    if (heikinAshi) rebuildCaches(0, true);  // builds or frees the Heikin-Ashi bars
+    invalidate(Invalidation::Light);
+}
+
+void ChartModel::setPriceScaleMode(PriceScaleMode mode) {
+    if (mode == m_priceScale.mode()) return;
+    m_priceScale.setMode(mode);
+    m_priceLabelWidth = 0;  // percent labels are narrower or wider than prices
+    invalidate(Invalidation::Full);
+}
+
+void ChartModel::setVolumeVisible(bool visible) {
+    if (visible == m_volumeVisible) return;
+    m_volumeVisible = visible;
+    relayout();
+    invalidate(Invalidation::Full);
+}
+
+void ChartModel::setTimeZone(TimeZoneOffset offset) {
+    m_timeZone = std::move(offset);
+    invalidate(Invalidation::Light);
+}
+
+std::int64_t ChartModel::toDisplayTime(std::int64_t utcMs) const {
+    return m_timeZone ? utcMs + m_timeZone(utcMs) : utcMs;
+}
+
+std::uint64_t ChartModel::addPane(std::string title) {
+    Pane pane;
+    pane.id = m_nextPaneId++;
+    pane.title = std::move(title);
+    pane.scale.setMargins(kPaneMargin, kPaneMargin);
+    m_panes.push_back(std::move(pane));
+    relayout();
+    invalidate(Invalidation::Full);
+    return m_panes.back().id;
+}
+
+bool ChartModel::removePane(std::uint64_t id) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    m_panes.erase(it);
+    relayout();
+    invalidate(Invalidation::Full);
+    return true;
+}
+
+bool ChartModel::setPaneSeries(std::uint64_t id, std::vector<PaneSeries> series) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    it->series = std::move(series);
+    invalidate(Invalidation::Light);
+    return true;
+}
+
+std::optional<std::size_t> ChartModel::paneAt(Point p) const {
+    for (std::size_t i = 0; i < m_layout.extraPanes.size(); ++i)
+        if (m_layout.extraPanes[i].contains(p) || m_layout.extraAxes[i].contains(p)) return i;
+    return std::nullopt;
+}
+
+void ChartModel::checkHistoryNeed() {
+    if (!m_onHistoryNeeded || m_series == nullptr) return;
+    const std::size_t n = candles().size();
+    if (n == 0 || n == m_historyRequestedAt) return;
+    if (m_timeScale.xToIndex(0.0) > kHistoryPrefetchBars) return;
+    m_historyRequestedAt = n;
+    m_onHistoryNeeded();
+}
+
+void ChartModel::drawingsChanged() {
+    if (m_onDrawingsChanged) m_onDrawingsChanged();
+    invalidate(Invalidation::Light);
+}
+
+void ChartModel::setDrawings(std::vector<Drawing> drawings) {
+    m_drawings = std::move(drawings);
+    for (Drawing& d : m_drawings) d.id = m_nextDrawingId++;
+    m_selectedDrawing.reset();
+    invalidate(Invalidation::Light);  // loading is not a user change: no handler call
+}
+
+std::uint64_t ChartModel::addDrawing(Drawing drawing) {
+    drawing.id = m_nextDrawingId++;
+    m_drawings.push_back(drawing);
+    drawingsChanged();
+    return drawing.id;
+}
+
+bool ChartModel::removeDrawing(std::uint64_t id) {
+    const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
+    if (it == m_drawings.end()) return false;
+    m_drawings.erase(it);
+    if (m_selectedDrawing == id) m_selectedDrawing.reset();
+    drawingsChanged();
+    return true;
+}
+
+bool ChartModel::updateDrawing(const Drawing& drawing) {
+    const auto it = std::find_if(m_drawings.begin(), m_drawings.end(),
+                                 [&](const Drawing& d) { return d.id == drawing.id; });
+    if (it == m_drawings.end()) return false;
+    *it = drawing;
+    drawingsChanged();
+    return true;
+}
+
+void ChartModel::selectDrawing(std::optional<std::uint64_t> id) {
+    if (id == m_selectedDrawing) return;
+    m_selectedDrawing = id;
+    invalidate(Invalidation::Light);
+}
+
+double ChartModel::timeToX(std::int64_t timeMs) const {
+    const auto bars = candles();
+    const double paneX = m_layout.candlePane.x;
+    if (bars.empty()) return paneX;
+    const std::int64_t step = std::max<std::int64_t>(1, nominalMs(m_interval));
+    double index = 0;
+    if (timeMs > bars.back().openTime) {
+        index = static_cast<double>(bars.size() - 1) +
+                static_cast<double>(timeMs - bars.back().openTime) / static_cast<double>(step);
+    } else if (timeMs < bars.front().openTime) {
+        index = -static_cast<double>(bars.front().openTime - timeMs) / static_cast<double>(step);
+    } else {
+        index = static_cast<double>(m_series->lowerBound(timeMs));
+    }
+    return paneX + m_timeScale.indexToX(index);
+}
+
+DrawingAnchor ChartModel::anchorAt(Point p) const {
+    const std::int64_t index =
+        static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
+    return DrawingAnchor{timeAtIndex(index).value_or(0), m_priceScale.yToPrice(p.y)};
+}
+
+std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) const {
+    if (!m_layout.candlePane.contains(p)) return std::nullopt;
+    const Rect& pane = m_layout.candlePane;
+    for (auto it = m_drawings.rbegin(); it != m_drawings.rend(); ++it) {
+        const Drawing& d = *it;
+        const Point a{timeToX(d.a.timeMs), m_priceScale.priceToY(d.a.price)};
+        const Point b{timeToX(d.b.timeMs), m_priceScale.priceToY(d.b.price)};
+        double dist = std::numeric_limits<double>::infinity();
+        switch (d.kind) {
+        case DrawingKind::HorizontalLine: dist = std::fabs(p.y - a.y); break;
+        case DrawingKind::TrendLine: dist = distanceToSegment(p, a, b, false); break;
+        case DrawingKind::Ray: dist = distanceToSegment(p, a, b, true); break;
+        case DrawingKind::Rectangle: {
+            const Point c{a.x, b.y};
+            const Point e{b.x, a.y};
+            dist = std::min({distanceToSegment(p, a, c, false), distanceToSegment(p, c, b, false),
+                             distanceToSegment(p, b, e, false), distanceToSegment(p, e, a, false)});
+            break;
+        }
+        case DrawingKind::Fibonacci:
+            for (const double level : kFibLevels) {
+                const double y = m_priceScale.priceToY(d.b.price + (d.a.price - d.b.price) * level);
+                const Point l{std::min(a.x, b.x), y};
+                const Point r{pane.right(), y};
+                dist = std::min(dist, distanceToSegment(p, l, r, false));
+            }
+            break;
+        }
+        if (dist <= tolerancePx) return d.id;
+    }
+    return std::nullopt;
+}
+
+void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
+    const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
+    if (it == m_drawings.end()) return;
+    auto shift = [&](DrawingAnchor& anchor) {
+        const Point p{timeToX(anchor.timeMs) + dxPx, m_priceScale.priceToY(anchor.price) + dyPx};
+        const DrawingAnchor moved = anchorAt(p);
+        if (dxPx != 0.0 && moved.timeMs != 0) anchor.timeMs = moved.timeMs;
+        if (dyPx != 0.0) anchor.price = moved.price;
+    };
+    shift(it->a);
+    if (it->kind != DrawingKind::HorizontalLine) shift(it->b);
+    drawingsChanged();
 }
 
 void ChartModel::seriesChanged() {
@@ -97,6 +375,7 @@ void ChartModel::seriesChanged() {
         m_timeScale.setBarCount(n);
         m_timeScale.scrollToLiveEdge();
         m_priceLabelWidth = 0;
+        rebuildCaches(0, true);
     } else {
         // Bars after the previously newest bar were appended; anything else was inserted before
         // it (history paging), which leaves the view alone because rightOffset counts from the end.
@@ -105,6 +384,10 @@ void ChartModel::seriesChanged() {
         if (at < n && bars[at].openTime == *m_seenLastOpenTime) appended = n - 1 - at;
         m_timeScale.setBarCount(n - appended);
         m_timeScale.appendBars(appended);
+        // Same bars before the previously newest one: only the tail changed. Otherwise history
+        // was inserted (indexes shifted): rebuild.
+        const bool tailOnly = at < n && at + 1 == m_seenCount;
+        rebuildCaches(at, !tailOnly);
     }
     m_seenRevision = m_series->revision();
     m_seenCount = n;
@@ -128,22 +411,35 @@ ChartRegion ChartModel::regionAt(Point p) const {
     if (m_layout.priceAxis.contains(p)) return ChartRegion::PriceAxis;
     if (m_layout.volumeAxis.contains(p)) return ChartRegion::VolumeAxis;
     if (m_layout.timeAxis.contains(p)) return ChartRegion::TimeAxis;
+    for (std::size_t i = 0; i < m_layout.extraPanes.size(); ++i) {
+        if (m_layout.extraPanes[i].contains(p)) return ChartRegion::ExtraPane;
+        if (m_layout.extraAxes[i].contains(p)) return ChartRegion::ExtraAxis;
+    }
     return ChartRegion::None;
 }
 
 void ChartModel::relayout() {
     if (m_priceLabelWidth <= 0) m_priceLabelWidth = requiredPriceLabelWidth();
-    m_layout = computeLayout(m_viewportW, m_viewportH, m_priceLabelWidth, textMeasurer());
+    m_layout = computeLayout(m_viewportW, m_viewportH, m_priceLabelWidth, textMeasurer(), {},
+                             m_volumeVisible, m_panes.size());
     m_timeScale.setWidth(m_layout.candlePane.width);
     m_priceScale.setPane(m_layout.candlePane.y, m_layout.candlePane.height);
     m_volumeScale.setPane(m_layout.volumePane.y, m_layout.volumePane.height);
+    for (std::size_t i = 0; i < m_panes.size(); ++i) {
+        const Rect r = i < m_layout.extraPanes.size() ? m_layout.extraPanes[i] : Rect{};
+        m_panes[i].scale.setPane(r.y, r.height);
+    }
 }
 
 double ChartModel::requiredPriceLabelWidth() const {
     const TextMeasurer& m = textMeasurer();
     const PriceRange r = m_priceScale.range();
-    double w = std::max(m.textWidth(formatPrice(r.max, m_priceDecimals)),
-                        m.textWidth(formatPrice(r.min, m_priceDecimals)));
+    const double top = m_priceScale.fromScale(r.max);
+    const double bottom = m_priceScale.fromScale(r.min);
+    double w = std::max(m.textWidth(formatPrice(top, m_priceDecimals)),
+                        m.textWidth(formatPrice(bottom, m_priceDecimals)));
+    if (m_priceScale.mode() == PriceScaleMode::Percent)
+        w = std::max({w, m.textWidth(formatPercent(r.max)), m.textWidth(formatPercent(r.min))});
     if (const auto bars = candles(); !bars.empty())
         w = std::max(w, m.textWidth(formatPrice(bars.back().close.toDouble(), m_priceDecimals)));
     w = std::max(w, m.textWidth(formatVolume(m_volumeScale.range().max)));
@@ -171,26 +467,63 @@ void ChartModel::autoscale() {
     const auto bars = candles();
     const IndexRange range = m_timeScale.visibleRange();
     if (bars.empty() || range.empty()) return;
+    const auto first = static_cast<std::size_t>(range.first);
+    const auto last = static_cast<std::size_t>(range.last);
+    // Percent mode measures against the first visible close (lightweight-charts' choice).
+    m_priceScale.setBase(displayBar(first).close);
+    const bool closesOnly = m_chartType == ChartType::Line || m_chartType == ChartType::Area ||
+                            m_chartType == ChartType::Baseline;
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
     double maxVolume = 0;
-    for (std::int64_t i = range.first; i <= range.last; ++i) {
-        const Candle& c = bars[static_cast<std::size_t>(i)];
-        lo = std::min(lo, c.low.toDouble());
-        hi = std::max(hi, c.high.toDouble());
-        maxVolume = std::max(maxVolume, c.volume.toDouble());
+    if (range.count() > kPyramidAutoscaleBars && m_chartType != ChartType::HeikinAshi) {
+        const BarExtremes e = m_pyramid.query(bars, first, last);
+        lo = closesOnly ? e.closeLow : e.low;
+        hi = closesOnly ? e.closeHigh : e.high;
+        maxVolume = e.maxVolume;
+    } else {
+        for (std::size_t i = first; i <= last; ++i) {
+            const OhlcBar b = displayBar(i);
+            lo = std::min(lo, closesOnly ? b.close : b.low);
+            hi = std::max(hi, closesOnly ? b.close : b.high);
+            maxVolume = std::max(maxVolume, bars[i].volume.toDouble());
+        }
     }
     m_priceScale.autoscaleTo(lo, hi);
     m_volumeScale.autoscaleTo(0.0, maxVolume > 0 ? maxVolume : 1.0);
+
+    for (Pane& pane : m_panes) {
+        double plo = std::numeric_limits<double>::infinity();
+        double phi = -std::numeric_limits<double>::infinity();
+        bool histogram = false;
+        for (const PaneSeries& series : pane.series) {
+            histogram = histogram || series.kind == PaneSeriesKind::Histogram;
+            const std::size_t end = std::min(last + 1, series.values.size());
+            for (std::size_t i = first; i < end; ++i) {
+                const double v = series.values[i];
+                if (!std::isfinite(v)) continue;
+                plo = std::min(plo, v);
+                phi = std::max(phi, v);
+            }
+        }
+        if (!(phi >= plo)) continue;
+        if (histogram) {  // bars grow from zero
+            plo = std::min(plo, 0.0);
+            phi = std::max(phi, 0.0);
+        }
+        pane.scale.autoscaleTo(plo, phi);
+    }
 }
 
 void ChartModel::zoom(double anchorX, double factor) {
     m_timeScale.zoom(anchorX - m_layout.candlePane.x, factor);
+    checkHistoryNeed();
     invalidate(Invalidation::Light);
 }
 
 void ChartModel::scrollBy(double dxPx) {
     m_timeScale.scrollBy(dxPx);
+    checkHistoryNeed();
     invalidate(Invalidation::Light);
 }
 
@@ -201,6 +534,7 @@ void ChartModel::scrollToLiveEdge() {
 
 void ChartModel::scrollToFirstBar() {
     m_timeScale.scrollToFirstBar();
+    checkHistoryNeed();
     invalidate(Invalidation::Light);
 }
 
@@ -246,7 +580,9 @@ void ChartModel::clearCrosshair() {
 std::optional<std::size_t> ChartModel::hoveredIndex() const {
     if (!m_crosshair) return std::nullopt;
     const ChartRegion region = regionAt(*m_crosshair);
-    if (region != ChartRegion::CandlePane && region != ChartRegion::VolumePane) return std::nullopt;
+    if (region != ChartRegion::CandlePane && region != ChartRegion::VolumePane &&
+        region != ChartRegion::ExtraPane)
+        return std::nullopt;
     const std::int64_t i = m_timeScale.xToIndex(m_crosshair->x - m_layout.candlePane.x);
     if (i < 0 || i >= static_cast<std::int64_t>(candles().size())) return std::nullopt;
     return static_cast<std::size_t>(i);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <numbers>
 
 #include "cpc/chart/format.hpp"
@@ -23,6 +25,11 @@ void FrameItems::clear() {
     priceLabels.clear();
     volumeLabels.clear();
     timeLabels.clear();
+    style = SeriesStyle::Candles;
+    line.clear();
+    baselineY = 0;
+    panes.clear();
+    drawings.clear();
 }
 
 void OverlayItems::clear() {
@@ -46,6 +53,23 @@ namespace {
 // when the user has dragged the price scale to extremes.
 float clampY(double y) { return static_cast<float>(std::clamp(y, -1e6, 1e6)); }
 
+SeriesStyle styleOf(ChartType type) {
+    switch (type) {
+    case ChartType::HollowCandles: return SeriesStyle::HollowCandles;
+    case ChartType::Bars: return SeriesStyle::Bars;
+    case ChartType::Line: return SeriesStyle::Line;
+    case ChartType::Area: return SeriesStyle::Area;
+    case ChartType::Baseline: return SeriesStyle::Baseline;
+    case ChartType::Candles:
+    case ChartType::HeikinAshi: break;
+    }
+    return SeriesStyle::Candles;
+}
+
+bool isLineStyle(SeriesStyle s) {
+    return s == SeriesStyle::Line || s == SeriesStyle::Area || s == SeriesStyle::Baseline;
+}
+
 void buildBars(const ChartModel& model, FrameItems& out) {
     const auto bars = model.candles();
     const TimeScale& ts = model.timeScale();
@@ -55,63 +79,82 @@ void buildBars(const ChartModel& model, FrameItems& out) {
     const IndexRange range = ts.visibleRange();
     if (range.empty()) return;
     const bool volume = l.hasVolumePane();
+    const bool lines = isLineStyle(out.style);
     const double paneX = l.candlePane.x;
+    // Baseline: the reference sits at half the pane's height (TradingView's 50% level), so the
+    // chart reads as above / below the middle of what is on screen; Area fills to the bottom.
+    out.baselineY = lines && out.style == SeriesStyle::Baseline ? static_cast<float>(l.candlePane.centerY())
+                                                                : static_cast<float>(l.candlePane.bottom());
 
     if (!out.pixelColumns) {
         const auto bodyWidth = static_cast<float>(candleBodyWidth(ts.barSpacing()));
-        out.candles.reserve(static_cast<std::size_t>(range.count()));
+        if (lines) out.line.reserve(static_cast<std::size_t>(range.count()));
+        else out.candles.reserve(static_cast<std::size_t>(range.count()));
+        if (volume) out.volumes.reserve(static_cast<std::size_t>(range.count()));
         for (std::int64_t i = range.first; i <= range.last; ++i) {
-            const Candle& c = bars[static_cast<std::size_t>(i)];
-            const double open = c.open.toDouble();
-            const double close = c.close.toDouble();
+            const auto idx = static_cast<std::size_t>(i);
+            const OhlcBar b = model.displayBar(idx);
             const auto x = static_cast<float>(paneX + ts.indexToX(static_cast<double>(i)));
-            const bool rising = close >= open;
-            out.candles.push_back(CandleItem{x, clampY(ps.priceToY(open)),
-                                             clampY(ps.priceToY(c.high.toDouble())),
-                                             clampY(ps.priceToY(c.low.toDouble())),
-                                             clampY(ps.priceToY(close)), bodyWidth, rising});
-            if (volume)
-                out.volumes.push_back(
-                    VolumeItem{x, clampY(vs.priceToY(c.volume.toDouble())), bodyWidth, rising});
+            const bool rising = b.close >= b.open;
+            if (lines) {
+                out.line.push_back(LinePoint{x, clampY(ps.priceToY(b.close))});
+            } else {
+                out.candles.push_back(CandleItem{x, clampY(ps.priceToY(b.open)), clampY(ps.priceToY(b.high)),
+                                                 clampY(ps.priceToY(b.low)), clampY(ps.priceToY(b.close)),
+                                                 bodyWidth, rising});
+            }
+            if (volume) {
+                // Volume colour follows the real candle, whatever the chart type shows.
+                const Candle& c = bars[idx];
+                out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(c.volume.toDouble())), bodyWidth,
+                                                 c.close >= c.open});
+            }
         }
         return;
     }
 
     // Zoomed out below a pixel per bar: one column per pixel with the extremes of all its bars,
-    // so a 15k-bar view costs ~1.5k rectangles and no spike is lost to overdraw.
-    bool open = false;
-    double columnPx = 0, hi = 0, lo = 0, firstOpen = 0, lastClose = 0, maxVolume = 0;
-    auto flush = [&] {
-        if (!open) return;
-        const auto x = static_cast<float>(columnPx + 0.5);
-        const bool rising = lastClose >= firstOpen;
-        out.candles.push_back(CandleItem{x, clampY(ps.priceToY(firstOpen)), clampY(ps.priceToY(hi)),
-                                         clampY(ps.priceToY(lo)), clampY(ps.priceToY(lastClose)),
-                                         1.0F, rising});
-        if (volume) out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(maxVolume)), 1.0F, rising});
-    };
-    for (std::int64_t i = range.first; i <= range.last; ++i) {
-        const Candle& c = bars[static_cast<std::size_t>(i)];
-        const double px = std::floor(paneX + ts.indexToX(static_cast<double>(i)));
-        const double h = c.high.toDouble();
-        const double lw = c.low.toDouble();
-        const double v = c.volume.toDouble();
-        if (!open || px != columnPx) {
-            flush();
-            open = true;
-            columnPx = px;
-            hi = h;
-            lo = lw;
-            firstOpen = c.open.toDouble();
-            maxVolume = v;
+    // read from the min/max pyramid in O(log n) per column, so the frame costs the pane's width
+    // in pixels whatever the number of bars (a million bars: ~1.5k queries).
+    const double left = std::floor(paneX + ts.indexToX(static_cast<double>(range.first)));
+    const double right = std::floor(paneX + ts.indexToX(static_cast<double>(range.last)));
+    const std::size_t columns = static_cast<std::size_t>(std::max(0.0, right - left)) + 1;
+    if (lines) out.line.reserve(columns * 4);
+    else out.candles.reserve(columns);
+    if (volume) out.volumes.reserve(columns);
+    const bool heikinAshi = model.chartType() == ChartType::HeikinAshi;
+    for (double px = left; px <= right; px += 1.0) {
+        // Bars whose centre falls in [px, px + 1).
+        const double fromIndex = ts.xToFloatIndex(px - paneX);
+        const double toIndex = ts.xToFloatIndex(px + 1.0 - paneX);
+        const auto first = static_cast<std::int64_t>(std::max<double>(range.first, std::ceil(fromIndex - 1e-9)));
+        const auto last = static_cast<std::int64_t>(
+            std::min<double>(range.last, std::ceil(toIndex - 1e-9) - 1.0));
+        if (last < first) continue;
+        const auto a = static_cast<std::size_t>(first);
+        const auto b = static_cast<std::size_t>(last);
+        const BarExtremes e = model.pyramid().query(bars, a, b);
+        const OhlcBar firstBar = model.displayBar(a);
+        const OhlcBar lastBar = model.displayBar(b);
+        const auto x = static_cast<float>(px + 0.5);
+        const bool rising = lastBar.close >= firstBar.open;
+        if (lines) {
+            const bool upFirst = lastBar.close >= firstBar.close;
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(firstBar.close))});
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(upFirst ? e.closeLow : e.closeHigh))});
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(upFirst ? e.closeHigh : e.closeLow))});
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(lastBar.close))});
         } else {
-            hi = std::max(hi, h);
-            lo = std::min(lo, lw);
-            maxVolume = std::max(maxVolume, v);
+            // Heikin-Ashi extremes can only lie within the raw extremes' hull of earlier bars;
+            // the column shows the raw high/low, which is what a trader reads at this zoom.
+            const double hi = heikinAshi ? std::max(e.high, std::max(firstBar.open, lastBar.close)) : e.high;
+            const double lo = heikinAshi ? std::min(e.low, std::min(firstBar.open, lastBar.close)) : e.low;
+            out.candles.push_back(CandleItem{x, clampY(ps.priceToY(firstBar.open)), clampY(ps.priceToY(hi)),
+                                             clampY(ps.priceToY(lo)), clampY(ps.priceToY(lastBar.close)),
+                                             1.0F, rising});
         }
-        lastClose = c.close.toDouble();
+        if (volume) out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(e.maxVolume)), 1.0F, rising});
     }
-    flush();
 }
 
 TagItem makeAxisTag(const TextMeasurer& m, const Rect& axis, double y,
@@ -173,8 +216,10 @@ void buildPriceAxis(const ChartModel& model, FrameItems& out) {
         if (y - lh / 2 < l.priceAxis.top() || y + lh / 2 > l.priceAxis.bottom()) continue;
         const Rect box{l.priceAxis.x + pad, y - lh / 2, l.priceAxis.width - 2 * pad, lh};
         if (box.intersects(tagBox)) continue;
-        out.priceLabels.push_back(TextItem{box, formatPrice(v, model.priceDecimals()),
-                                           TextTone::Normal, FontRole::Regular, TextAlign::Left});
+        std::string text = ps.mode() == PriceScaleMode::Percent ? formatPercent(ps.toScale(v))
+                                                                 : formatPrice(v, model.priceDecimals());
+        out.priceLabels.push_back(TextItem{box, std::move(text), TextTone::Normal, FontRole::Regular,
+                                           TextAlign::Left});
     }
 
     if (!l.hasVolumePane()) return;
@@ -201,27 +246,32 @@ void buildTimeAxis(const ChartModel& model, FrameItems& out) {
     const auto n = static_cast<std::int64_t>(bars.size());
 
     // Every bar on screen is a candidate, including the empty slots right of the newest bar, so
-    // the axis keeps labelling the future while the user looks at the live edge.
+    // the axis keeps labelling the future while the user looks at the live edge. Times are wall
+    // clock in the display time zone. Zoomed out below a pixel per bar, only the first bar of
+    // each pixel column is a candidate (its weight compares it with the previous column's), so a
+    // million bars cost ~1.5k candidates; calendar boundaries still land in the right column.
     std::int64_t first = std::max<std::int64_t>(0, ts.xToIndex(0.0));
     std::int64_t last = ts.xToIndex(ts.width());
     if (last < first) return;
+    const std::int64_t stride =
+        ts.barSpacing() < 1.0 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(1.0 / ts.barSpacing())) : 1;
     std::vector<TimeMarkCandidate> candidates;
-    candidates.reserve(static_cast<std::size_t>(last - first + 1));
-    std::int64_t prev = first > 0 ? bars[static_cast<std::size_t>(first - 1)].openTime
-                                  : bars.front().openTime - nominalMs(interval);
-    std::int64_t t = 0;
-    for (std::int64_t i = first; i <= last; ++i) {
-        if (i < n) {
-            t = bars[static_cast<std::size_t>(i)].openTime;
-        } else if (i == n || isCalendar(interval)) {
-            const auto next = model.timeAtIndex(i);
-            if (!next) break;
-            t = *next;
-        } else {
-            t += nominalMs(interval);
-        }
-        candidates.push_back(TimeMarkCandidate{l.candlePane.x + ts.indexToX(static_cast<double>(i)),
-                                               t, markWeight(prev, t)});
+    candidates.reserve(static_cast<std::size_t>((last - first) / stride + 1));
+    auto utcAt = [&](std::int64_t i) -> std::optional<std::int64_t> {
+        if (i >= 0 && i < n) return bars[static_cast<std::size_t>(i)].openTime;
+        if (i >= n && !isCalendar(interval)) return bars.back().openTime + (i - (n - 1)) * nominalMs(interval);
+        return model.timeAtIndex(i);
+    };
+    std::int64_t prev = model.toDisplayTime(
+        first > 0 ? utcAt(std::max<std::int64_t>(0, first - stride)).value_or(bars.front().openTime)
+                  : bars.front().openTime - nominalMs(interval));
+    for (std::int64_t i = first; i <= last; i += stride) {
+        const auto utc = utcAt(i);
+        if (!utc) break;
+        const std::int64_t t = model.toDisplayTime(*utc);
+        if (t > prev)
+            candidates.push_back(TimeMarkCandidate{l.candlePane.x + ts.indexToX(static_cast<double>(i)), t,
+                                                   markWeight(prev, t)});
         prev = t;
     }
     const std::vector<TimeMark> marks =
@@ -233,6 +283,138 @@ void buildTimeAxis(const ChartModel& model, FrameItems& out) {
             Rect{mark.x - mark.width / 2, l.timeAxis.y, mark.width, l.timeAxis.height}, mark.text,
             mark.emphasised ? TextTone::Strong : TextTone::Normal,
             mark.emphasised ? FontRole::Bold : FontRole::Regular, TextAlign::Center});
+    }
+}
+
+void buildPanes(const ChartModel& model, FrameItems& out) {
+    const ChartLayout& l = out.layout;
+    const TimeScale& ts = model.timeScale();
+    const IndexRange range = ts.visibleRange();
+    const TextMeasurer& m = model.textMeasurer();
+    const double lh = m.lineHeight();
+    const double pad = ViewMetrics::kLabelPaddingX;
+    const auto& panes = model.panes();
+    for (std::size_t p = 0; p < panes.size() && p < l.extraPanes.size(); ++p) {
+        const Pane& pane = panes[p];
+        PaneFrame frame;
+        frame.pane = l.extraPanes[p];
+        frame.axis = l.extraAxes[p];
+        const PriceScale& ps = pane.scale;
+        const double step = ps.tickStep(lh * 2.2);
+        const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(step))), 0, 8);
+        for (const double v : ps.ticks(lh * 2.2)) {
+            const double y = ps.priceToY(v);
+            if (y < frame.pane.top() || y >= frame.pane.bottom()) continue;
+            frame.grid.push_back(static_cast<float>(y));
+            if (y - lh / 2 < frame.axis.top() || y + lh / 2 > frame.axis.bottom()) continue;
+            frame.labels.push_back(TextItem{Rect{frame.axis.x + pad, y - lh / 2, frame.axis.width - 2 * pad, lh},
+                                            formatPrice(v, decimals), TextTone::Normal, FontRole::Regular,
+                                            TextAlign::Left});
+        }
+        if (!range.empty()) {
+            const auto bodyWidth = static_cast<float>(std::max(1.0, candleBodyWidth(ts.barSpacing())));
+            for (const PaneSeries& series : pane.series) {
+                const std::size_t end =
+                    std::min(static_cast<std::size_t>(range.last) + 1, series.values.size());
+                if (series.kind == PaneSeriesKind::Histogram) {
+                    HistogramItem h;
+                    h.rgba = series.rgba;
+                    h.baseY = clampY(ps.priceToY(0.0));
+                    for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
+                        const double v = series.values[i];
+                        if (!std::isfinite(v)) continue;
+                        const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
+                        h.bars.push_back(VolumeItem{x, clampY(ps.priceToY(v)), bodyWidth, v >= 0});
+                    }
+                    frame.histograms.push_back(std::move(h));
+                } else {
+                    PolylineItem line;
+                    line.rgba = series.rgba;
+                    for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
+                        const double v = series.values[i];
+                        const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
+                        // NaN y marks a gap; the renderer breaks the line there.
+                        line.points.push_back(LinePoint{x, std::isfinite(v) ? clampY(ps.priceToY(v))
+                                                                            : std::numeric_limits<float>::quiet_NaN()});
+                    }
+                    frame.lines.push_back(std::move(line));
+                }
+            }
+        }
+        if (!pane.title.empty())
+            frame.labels.push_back(TextItem{Rect{frame.pane.x + ViewMetrics::kLegendMargin, frame.pane.y + 2,
+                                                 m.textWidth(pane.title), lh},
+                                            pane.title, TextTone::Muted, FontRole::Regular, TextAlign::Left});
+        out.panes.push_back(std::move(frame));
+    }
+}
+
+void buildDrawings(const ChartModel& model, FrameItems& out) {
+    const Rect& pane = out.layout.candlePane;
+    const PriceScale& ps = model.priceScale();
+    const TextMeasurer& m = model.textMeasurer();
+    const double lh = m.lineHeight();
+    for (const Drawing& d : model.drawings()) {
+        DrawingItem item;
+        item.selected = model.selectedDrawing() == d.id;
+        const auto ax = static_cast<float>(model.timeToX(d.a.timeMs));
+        const auto ay = clampY(ps.priceToY(d.a.price));
+        const auto bx = static_cast<float>(model.timeToX(d.b.timeMs));
+        const auto by = clampY(ps.priceToY(d.b.price));
+        const auto left = static_cast<float>(pane.left());
+        const auto right = static_cast<float>(pane.right());
+        switch (d.kind) {
+        case DrawingKind::HorizontalLine:
+            item.lines.push_back(SegmentItem{left, ay, right, ay});
+            item.labels.push_back(TextItem{Rect{pane.right() - 90, ay - lh - 1, 86, lh},
+                                           formatPrice(d.a.price, model.priceDecimals()), TextTone::Normal,
+                                           FontRole::Regular, TextAlign::Right});
+            item.handles.push_back(LinePoint{ax, ay});
+            break;
+        case DrawingKind::TrendLine:
+            item.lines.push_back(SegmentItem{ax, ay, bx, by});
+            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+            break;
+        case DrawingKind::Ray: {
+            // Extend from a through b to the pane's edge.
+            float ex = bx;
+            float ey = by;
+            const float dx = bx - ax;
+            const float dy = by - ay;
+            if (dx != 0.0F || dy != 0.0F) {
+                const float reach = (static_cast<float>(pane.width) + static_cast<float>(pane.height)) * 4.0F /
+                                    std::max(1e-3F, std::hypot(dx, dy));
+                ex = ax + dx * reach;
+                ey = ay + dy * reach;
+            }
+            item.lines.push_back(SegmentItem{ax, ay, ex, ey});
+            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+            break;
+        }
+        case DrawingKind::Rectangle:
+            item.fill = Rect{std::min(ax, bx), std::min(ay, by), std::fabs(bx - ax), std::fabs(by - ay)};
+            item.lines = {SegmentItem{ax, ay, bx, ay}, SegmentItem{bx, ay, bx, by}, SegmentItem{bx, by, ax, by},
+                          SegmentItem{ax, by, ax, ay}};
+            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+            break;
+        case DrawingKind::Fibonacci: {
+            const float from = std::min(ax, bx);
+            for (const double level : kFibLevels) {
+                const double price = d.b.price + (d.a.price - d.b.price) * level;
+                const float y = clampY(ps.priceToY(price));
+                item.lines.push_back(SegmentItem{from, y, right, y});
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.3f", level);
+                item.labels.push_back(TextItem{Rect{from + 4, y - lh - 1, 260, lh},
+                                               std::string(buf) + " (" + formatPrice(price, model.priceDecimals()) + ")",
+                                               TextTone::Normal, FontRole::Regular, TextAlign::Left});
+            }
+            item.lines.push_back(SegmentItem{ax, ay, bx, by});  // the measured swing, as a diagonal
+            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+            break;
+        }
+        }
+        out.drawings.push_back(std::move(item));
     }
 }
 
@@ -303,7 +485,9 @@ void buildCrosshair(const ChartModel& model, OverlayItems& out) {
     const auto p = model.crosshair();
     if (!p) return;
     const ChartRegion region = model.regionAt(*p);
-    if (region != ChartRegion::CandlePane && region != ChartRegion::VolumePane) return;
+    if (region != ChartRegion::CandlePane && region != ChartRegion::VolumePane &&
+        region != ChartRegion::ExtraPane)
+        return;
     const ChartLayout& l = model.layout();
     const TextMeasurer& m = model.textMeasurer();
     const TimeScale& ts = model.timeScale();
@@ -314,15 +498,23 @@ void buildCrosshair(const ChartModel& model, OverlayItems& out) {
     item.y = static_cast<float>(p->y);
     item.verticalSpan = l.plotArea();
     const bool inCandles = region == ChartRegion::CandlePane;
-    item.horizontalSpan = inCandles ? l.candlePane : l.volumePane;
-
-    const std::string value =
-        inCandles ? formatPrice(model.priceScale().yToPrice(p->y), model.priceDecimals())
-                  : formatVolume(model.volumeScale().yToPrice(p->y));
-    item.priceLabel = makeAxisTag(m, inCandles ? l.priceAxis : l.volumeAxis, p->y, {value});
+    if (region == ChartRegion::ExtraPane) {
+        const std::size_t pane = model.paneAt(*p).value_or(0);
+        item.horizontalSpan = l.extraPanes[pane];
+        const double v = model.panes()[pane].scale.yToPrice(p->y);
+        item.priceLabel = makeAxisTag(m, l.extraAxes[pane], p->y, {formatPrice(v, 4)});
+    } else {
+        item.horizontalSpan = inCandles ? l.candlePane : l.volumePane;
+        const PriceScale& ps = model.priceScale();
+        std::string value;
+        if (!inCandles) value = formatVolume(model.volumeScale().yToPrice(p->y));
+        else if (ps.mode() == PriceScaleMode::Percent) value = formatPercent(ps.toScale(ps.yToPrice(p->y)));
+        else value = formatPrice(ps.yToPrice(p->y), model.priceDecimals());
+        item.priceLabel = makeAxisTag(m, inCandles ? l.priceAxis : l.volumeAxis, p->y, {value});
+    }
 
     if (const auto t = model.timeAtIndex(index)) {
-        const std::string text = formatCrosshairTime(*t, model.interval());
+        const std::string text = formatCrosshairTime(model.toDisplayTime(*t), model.interval());
         const double w = m.textWidth(text) + 2 * ViewMetrics::kLabelPaddingX;
         const double left = std::clamp(item.x - w / 2, l.timeAxis.left(),
                                        std::max(l.timeAxis.left(), l.timeAxis.right() - w));
@@ -343,11 +535,14 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     out.hasData = model.hasData();
     out.barSpacing = static_cast<float>(model.timeScale().barSpacing());
     out.pixelColumns = model.timeScale().barSpacing() < ViewMetrics::kPixelColumnThreshold;
+    out.style = styleOf(model.chartType());
     out.volumeBaseY = static_cast<float>(out.layout.volumePane.bottom());
     if (!out.hasData) return;
     buildBars(model, out);
     buildPriceAxis(model, out);
     buildTimeAxis(model, out);
+    buildPanes(model, out);
+    buildDrawings(model, out);
 }
 
 void buildOverlay(const ChartModel& model, OverlayItems& out) {

@@ -39,6 +39,10 @@ ChartCanvas::ChartCanvas(QWidget* parent)
     m_measurer = std::make_unique<QtTextMeasurer>(m_theme.font, m_theme.boldFont);
     m_model.setTextMeasurer(m_measurer.get());
     m_model.setInvalidateHandler([this](Invalidation) { update(); });
+    // Queued: the request comes from inside a scroll or zoom; the receiver may reset the series.
+    m_model.setHistoryNeededHandler(
+        [this] { QMetaObject::invokeMethod(this, &ChartCanvas::historyNeeded, Qt::QueuedConnection); });
+    m_model.setDrawingsChangedHandler([this] { emit drawingsChanged(); });
     m_model.setViewportSize(width(), height());
 
     m_clockTimer = new QTimer(this);
@@ -50,6 +54,19 @@ ChartCanvas::~ChartCanvas() {
     // The model must not call back into a half-destroyed widget. No relayout here: the series
     // the model points at may already be gone (it belongs to the caller).
     m_model.setInvalidateHandler({});
+    m_model.setHistoryNeededHandler({});
+    m_model.setDrawingsChangedHandler({});
+}
+
+void ChartCanvas::setDrawingTool(std::optional<chart::DrawingKind> tool) {
+    if (m_newDrawing) {  // abandon a half-placed drawing
+        m_model.removeDrawing(*m_newDrawing);
+        m_newDrawing.reset();
+    }
+    m_tool = tool;
+    if (m_drag == Drag::NewDrawing) m_drag = Drag::None;
+    setCursor(Qt::CrossCursor);
+    emit drawingToolChanged();
 }
 
 void ChartCanvas::setSeries(const market::CandleSeries* series, Interval interval,
@@ -170,9 +187,44 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
     const QPointF pos = event->position();
     const ChartRegion region = m_model.regionAt(toPoint(pos));
     m_drag = Drag::None;
+    if (region == ChartRegion::CandlePane && m_newDrawing) {
+        // Second click: the drawing is complete.
+        m_newDrawing.reset();
+        m_tool.reset();
+        emit drawingToolChanged();
+        event->accept();
+        return;
+    }
+    if (region == ChartRegion::CandlePane && m_tool) {
+        const chart::DrawingAnchor at = m_model.anchorAt(toPoint(pos));
+        const std::uint64_t id = m_model.addDrawing(chart::Drawing{0, *m_tool, at, at});
+        m_model.selectDrawing(id);
+        if (chart::anchorCount(*m_tool) == 1) {
+            m_tool.reset();
+            emit drawingToolChanged();
+        } else {
+            m_newDrawing = id;
+            m_drag = Drag::NewDrawing;
+        }
+        m_dragLast = pos;
+        event->accept();
+        return;
+    }
+    if (region == ChartRegion::CandlePane) {
+        const auto hit = m_model.drawingAt(toPoint(pos));
+        m_model.selectDrawing(hit);
+        if (hit) {
+            m_drag = Drag::MoveDrawing;
+            m_dragDrawing = *hit;
+            m_dragLast = pos;
+            event->accept();
+            return;
+        }
+    }
     switch (region) {
     case ChartRegion::CandlePane:
     case ChartRegion::VolumePane:
+    case ChartRegion::ExtraPane:
         m_drag = Drag::Pan;
         m_dragPricePan = region == ChartRegion::CandlePane;
         break;
@@ -203,7 +255,20 @@ void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
         // Right widens the bars; anchored at the right edge so the live edge stays put.
         if (delta.x() != 0.0) m_model.zoom(paneRightX(), std::exp(delta.x() * kAxisDragSensitivity));
         break;
+    case Drag::MoveDrawing:
+        if (delta.x() != 0.0 || delta.y() != 0.0) m_model.moveDrawing(m_dragDrawing, delta.x(), delta.y());
+        break;
+    case Drag::NewDrawing: break;
     case Drag::None: break;
+    }
+    if (m_newDrawing) {
+        // The second anchor follows the mouse until the second click (or the release of a drag).
+        for (chart::Drawing d : m_model.drawings())
+            if (d.id == *m_newDrawing) {
+                d.b = m_model.anchorAt(toPoint(pos));
+                m_model.updateDrawing(d);
+                break;
+            }
     }
     m_dragLast = pos;
     m_model.setCrosshair(toPoint(pos));
@@ -213,6 +278,17 @@ void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
 
 void ChartCanvas::mouseReleaseEvent(QMouseEvent* event) {
     if (event->button() == Qt::LeftButton) {
+        if (m_drag == Drag::NewDrawing && m_newDrawing) {
+            // Press-drag-release places a drawing in one gesture; a plain click waits for a
+            // second click.
+            for (const chart::Drawing& d : m_model.drawings())
+                if (d.id == *m_newDrawing && d.a != d.b) {
+                    m_newDrawing.reset();
+                    m_tool.reset();
+                    emit drawingToolChanged();
+                    break;
+                }
+        }
         m_drag = Drag::None;
         updateCursorShape(event->position());
     }
@@ -266,6 +342,14 @@ void ChartCanvas::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Right: m_model.scrollBy(-step); break;
     case Qt::Key_Home: m_model.scrollToFirstBar(); break;
     case Qt::Key_End: m_model.scrollToLiveEdge(); break;
+    case Qt::Key_Delete:
+    case Qt::Key_Backspace:
+        if (const auto id = m_model.selectedDrawing()) m_model.removeDrawing(*id);
+        break;
+    case Qt::Key_Escape:
+        if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);
+        else m_model.selectDrawing(std::nullopt);
+        break;
     default: QWidget::keyPressEvent(event); return;
     }
     event->accept();

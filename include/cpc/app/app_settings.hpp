@@ -1,13 +1,27 @@
 #pragma once
+// One typed facade over QSettings; keys are "group/key". Values that do not parse fall back to
+// their defaults (a hand-edited file never breaks the start).
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
 
+#include "cpc/chart/chart_model.hpp"
+#include "cpc/chart/price_scale.hpp"
 #include "cpc/core/interval.hpp"
 
 namespace cpc::app {
 
-// One typed facade over QSettings; keys are "group/key".
+// Which exchange endpoints the app connects to (applied at the next start).
+enum class EndpointPreset : unsigned char { Production, MarketData, Testnet, Custom };
+struct Endpoints {
+    QString rest;
+    QString stream;
+};
+QString toString(EndpointPreset preset);  // "production", "market-data", "testnet", "custom"
+std::optional<EndpointPreset> parseEndpointPreset(const QString& text);
+// The fixed URLs of a preset (Custom: empty).
+Endpoints presetEndpoints(EndpointPreset preset);
+
 class AppSettings {
 public:
     AppSettings();
@@ -17,13 +31,56 @@ public:
     void setLastSymbol(const QString& symbol);
     Interval lastInterval() const;
     void setLastInterval(Interval interval);
+    chart::ChartType chartType() const;
+    void setChartType(chart::ChartType type);
+    chart::PriceScaleMode priceScaleMode() const;
+    void setPriceScaleMode(chart::PriceScaleMode mode);
+    bool volumeVisible() const;
+    void setVolumeVisible(bool visible);
+    QString theme() const;  // "dark" | "light"
+    void setTheme(const QString& theme);
+    QString timeZone() const;  // "UTC" | "local" | IANA id
+    void setTimeZone(const QString& zone);
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+    // Drawings of one symbol (chart::serializeDrawings text); empty when none.
+    std::vector<chart::Drawing> drawings(const QString& symbol) const;
+    void setDrawings(const QString& symbol, const std::vector<chart::Drawing>& drawings);
+
+    EndpointPreset endpointPreset() const;
+    void setEndpointPreset(EndpointPreset preset);
+    Endpoints customEndpoints() const;
+    void setCustomEndpoints(const Endpoints& endpoints);
+    // What the app should connect to: the preset's URLs, or the custom ones.
+    Endpoints effectiveEndpoints() const;
+    QString extraCaFile() const;
+    void setExtraCaFile(const QString& path);
+    QString cacheDirectory() const;  // empty: the default per-user data directory
+    void setCacheDirectory(const QString& path);
+    int memoryBudgetMb() const;  // candle memory budget, 64 … 65536
+    void setMemoryBudgetMb(int mb);
+
+    void sync() { m_settings.sync(); }
 
 private:
     static constexpr auto kLastSymbol = "chart/lastSymbol";
     static constexpr auto kLastInterval = "chart/lastInterval";
+    static constexpr auto kChartType = "chart/type";
+    static constexpr auto kPriceScale = "chart/priceScale";
+    static constexpr auto kVolume = "chart/volume";
+    static constexpr auto kTheme = "view/theme";
+    static constexpr auto kTimeZone = "view/timeZone";
     static constexpr auto kWindowGeometry = "window/geometry";
+    static constexpr auto kWindowState = "window/state";
+    static constexpr auto kDrawingsGroup = "drawings/";
+    static constexpr auto kEndpointPreset = "exchange/preset";
+    static constexpr auto kCustomRest = "exchange/customRest";
+    static constexpr auto kCustomStream = "exchange/customStream";
+    static constexpr auto kCaFile = "exchange/extraCaFile";
+    static constexpr auto kCacheDir = "cache/directory";
+    static constexpr auto kMemoryBudget = "cache/memoryBudgetMb";
     QSettings m_settings;
 };
 

@@ -1,11 +1,17 @@
 #pragma once
+// The main window: toolbar (symbol search, timeframes, chart type, scales, drawing tools,
+// screenshot), the chart, and a status bar (connection, last update, history loading).
 #include <QMainWindow>
 #include <QPointer>
 
+#include "cpc/chart/chart_model.hpp"
 #include "cpc/core/interval.hpp"
 
+class QAction;
+class QActionGroup;
 class QComboBox;
 class QLabel;
+class QProgressBar;
 
 namespace cpc::chart_qt { class ChartCanvas; }
 
@@ -23,24 +29,54 @@ public:
     void openSeries(const QString& symbol, Interval interval);
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
 
+    // Chart presentation; each is saved in the settings.
+    void setChartType(chart::ChartType type);
+    void setThemeName(const QString& name);            // "dark" | "light"; others are ignored
+    bool setTimeZoneName(const QString& name);         // false (and unchanged) if unknown
+    void setPriceScaleMode(chart::PriceScaleMode mode);
+    void setVolumeVisible(bool visible);
+    // The chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
+    bool exportPng(const QString& path);
+    // Sets the application palette to match a chart theme.
+    static void applyPalette(bool dark);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildMenus();
     void buildToolbar();
     void onSymbolChosen();
     void onIntervalChosen(int index);
     void refreshStatus();
     void rebindChart();
+    void syncIntervalControls(Interval interval);
+    void openSettings();
+    void exportPngInteractive();
+    void saveDrawings();
+    void setHistoryLoading(bool loading);
 
     ChartController& m_controller;
     AppSettings& m_settings;
     chart_qt::ChartCanvas* m_canvas = nullptr;
     QComboBox* m_symbolBox = nullptr;
     QComboBox* m_intervalBox = nullptr;
+    QComboBox* m_chartTypeBox = nullptr;
+    QActionGroup* m_favouriteGroup = nullptr;
+    QActionGroup* m_toolGroup = nullptr;
+    QAction* m_logAction = nullptr;
+    QAction* m_percentAction = nullptr;
+    QAction* m_autoAction = nullptr;
+    QAction* m_volumeAction = nullptr;
+    QAction* m_lightAction = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_updateLabel = nullptr;
     QLabel* m_countLabel = nullptr;
+    QLabel* m_zoneLabel = nullptr;
+    QProgressBar* m_busy = nullptr;
+    QString m_drawingsSymbol;       // whose drawings the chart shows
+    std::size_t m_countBeforeHistory = 0;
+    bool m_historyLoading = false;
 };
 
 }  // namespace cpc::app

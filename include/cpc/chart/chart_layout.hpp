@@ -4,7 +4,11 @@
 //   ┌──────────────── candle pane ───────────────┬ price axis ┐
 //   ├──────────────── separator (1 px) ──────────┼────────────┤
 //   │                 volume pane (~20%)         │ volume axis│
+//   ├──────────────── extra panes (indicators) ──┼ their axes ┤
 //   ├──────────────── time axis ─────────────────┼── corner ──┘
+#include <cstddef>
+#include <vector>
+
 #include "cpc/chart/geometry.hpp"
 #include "cpc/chart/text_measurer.hpp"
 
@@ -17,6 +21,8 @@ struct LayoutMetrics {
     double volumeFraction = 0.2;     // of the plot height
     double minPlotHeightForVolume = 120.0;
     double separator = 1.0;          // between the candle and the volume pane
+    double extraPaneFraction = 0.18; // of the plot height, per extra pane
+    double minCandleFraction = 0.4;  // extra panes shrink before the candles go below this
 };
 
 struct ChartLayout {
@@ -28,6 +34,9 @@ struct ChartLayout {
     Rect timeAxis;    // below the panes
     Rect corner;      // below the price axis, right of the time axis
     double separatorY = 0.0;  // top of the separator line (valid when hasVolumePane())
+    std::vector<Rect> extraPanes;  // stacked below the volume pane, top to bottom
+    std::vector<Rect> extraAxes;
+    std::vector<double> extraSeparatorsY;  // top of the separator above each extra pane
 
     bool hasVolumePane() const { return !volumePane.empty(); }
     // Candle and volume panes together: the x range of the time scale, and the crosshair's area.
@@ -39,6 +48,7 @@ struct ChartLayout {
 
 // priceLabelWidth: the widest text the price axis must show (prices, volumes, countdown).
 ChartLayout computeLayout(double width, double height, double priceLabelWidth,
-                          const TextMeasurer& measurer, const LayoutMetrics& metrics = {});
+                          const TextMeasurer& measurer, const LayoutMetrics& metrics = {},
+                          bool showVolume = true, std::size_t extraPanes = 0);
 
 }  // namespace cpc::chart

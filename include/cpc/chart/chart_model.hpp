@@ -8,8 +8,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cpc/chart/chart_layout.hpp"
+#include "cpc/chart/drawings.hpp"
+#include "cpc/chart/minmax_pyramid.hpp"
 #include "cpc/chart/geometry.hpp"
 #include "cpc/chart/invalidation.hpp"
 #include "cpc/chart/price_scale.hpp"
@@ -24,7 +28,50 @@ class CandleSeries;
 
 namespace cpc::chart {
 
-enum class ChartRegion : unsigned char { None, CandlePane, VolumePane, PriceAxis, VolumeAxis, TimeAxis };
+enum class ChartRegion : unsigned char {
+    None, CandlePane, VolumePane, PriceAxis, VolumeAxis, TimeAxis, ExtraPane, ExtraAxis
+};
+
+enum class ChartType : unsigned char {
+    Candles, HollowCandles, HeikinAshi, Bars, Line, Area, Baseline
+};
+inline constexpr ChartType kAllChartTypes[] = {ChartType::Candles,   ChartType::HollowCandles,
+                                               ChartType::HeikinAshi, ChartType::Bars,
+                                               ChartType::Line,      ChartType::Area,
+                                               ChartType::Baseline};
+// "candles", "hollow", "heikin-ashi", "bars", "line", "area", "baseline"
+std::string_view toString(ChartType type);
+std::optional<ChartType> parseChartType(std::string_view text);
+std::string acceptedChartTypesText();  // "candles hollow heikin-ashi bars line area baseline"
+
+// One OHLC bar as doubles (Heikin-Ashi values, or a candle converted once).
+struct OhlcBar {
+    double open = 0;
+    double high = 0;
+    double low = 0;
+    double close = 0;
+};
+
+// A series of an extra pane (indicators): one value per candle index, NaN = no value (gap).
+enum class PaneSeriesKind : unsigned char { Line, Histogram };
+struct PaneSeries {
+    std::string name;
+    PaneSeriesKind kind = PaneSeriesKind::Line;
+    std::uint32_t rgba = 0x2962ffffU;  // 0xRRGGBBAA
+    std::vector<double> values;        // index-aligned with the candles
+};
+
+// A stacked pane below the candles sharing the time axis, with its own price scale.
+struct Pane {
+    std::uint64_t id = 0;
+    std::string title;
+    std::vector<PaneSeries> series;
+    PriceScale scale;
+};
+
+// Offset of the display time zone from UTC at a UTC instant, in ms (DST-aware when the
+// injected function is). Qt-free: the Qt side injects one built on QTimeZone.
+using TimeZoneOffset = std::function<std::int64_t(std::int64_t utcMs)>;
 
 class ChartModel {
 public:
@@ -56,6 +103,59 @@ public:
     int priceDecimals() const { return m_priceDecimals; }
     // "BTCUSDT · 1m · Binance"; empty without a series.
     std::string title() const;
+
+    // ---- presentation ------------------------------------------------------------------
+    void setChartType(ChartType type);
+    ChartType chartType() const { return m_chartType; }
+    void setPriceScaleMode(PriceScaleMode mode);
+    PriceScaleMode priceScaleMode() const { return m_priceScale.mode(); }
+    void setVolumeVisible(bool visible);
+    bool volumeVisible() const { return m_volumeVisible; }
+    // nullptr / empty: UTC.
+    void setTimeZone(TimeZoneOffset offset);
+    // Wall-clock ms in the display time zone (format with utcFields()).
+    std::int64_t toDisplayTime(std::int64_t utcMs) const;
+    // Heikin-Ashi bars, index-aligned with candles() while the chart type is Heikin-Ashi (kept up
+    // to date incrementally), empty otherwise.
+    std::span<const OhlcBar> heikinAshi() const { return m_heikinAshi; }
+    // OHLC of bar i as the current chart type shows it (Heikin-Ashi or the candle).
+    OhlcBar displayBar(std::size_t i) const;
+    const MinMaxPyramid& pyramid() const { return m_pyramid; }
+    // Bytes held per loaded candle by the chart (pyramid + Heikin-Ashi cache).
+    std::size_t cacheBytes() const;
+
+    // ---- stacked panes -------------------------------------------------------------------
+    std::uint64_t addPane(std::string title);
+    bool removePane(std::uint64_t id);
+    // Replaces the pane's series; returns false for an unknown id.
+    bool setPaneSeries(std::uint64_t id, std::vector<PaneSeries> series);
+    const std::vector<Pane>& panes() const { return m_panes; }
+    // Pane index under p (for ExtraPane / ExtraAxis regions).
+    std::optional<std::size_t> paneAt(Point p) const;
+
+    // ---- history ----------------------------------------------------------------------------
+    // Called when the view comes within kHistoryPrefetchBars of the first loaded bar; at most
+    // once per bar count, so a slow load is not requested again on every mouse move.
+    static constexpr std::int64_t kHistoryPrefetchBars = 50;
+    void setHistoryNeededHandler(std::function<void()> handler) { m_onHistoryNeeded = std::move(handler); }
+
+    // ---- drawings ---------------------------------------------------------------------------
+    const std::vector<Drawing>& drawings() const { return m_drawings; }
+    void setDrawings(std::vector<Drawing> drawings);  // ids are reassigned
+    std::uint64_t addDrawing(Drawing drawing);
+    bool removeDrawing(std::uint64_t id);
+    bool updateDrawing(const Drawing& drawing);
+    std::optional<std::uint64_t> selectedDrawing() const { return m_selectedDrawing; }
+    void selectDrawing(std::optional<std::uint64_t> id);
+    // The drawing whose line or edge is within tolerancePx of p (topmost first).
+    std::optional<std::uint64_t> drawingAt(Point p, double tolerancePx = 5.0) const;
+    // Moves a drawing by a pixel delta (time snaps to bars, price follows the scale).
+    void moveDrawing(std::uint64_t id, double dxPx, double dyPx);
+    // Called after every change to the drawing list (add, remove, move, setDrawings).
+    void setDrawingsChangedHandler(std::function<void()> handler) { m_onDrawingsChanged = std::move(handler); }
+    // Pixel ↔ (time, price) in the candle pane; x is a viewport coordinate.
+    DrawingAnchor anchorAt(Point p) const;
+    double timeToX(std::int64_t timeMs) const;
 
     // ---- geometry --------------------------------------------------------------------------
     // Logical px. Recomputes the layout at once (input in between frames uses it) and
@@ -112,6 +212,9 @@ private:
     void relayout();
     double requiredPriceLabelWidth() const;
     void autoscale();
+    void rebuildCaches(std::size_t from, bool full);
+    void checkHistoryNeed();
+    void drawingsChanged();
 
     const market::CandleSeries* m_series = nullptr;
     Interval m_interval = Interval::M1;
@@ -135,6 +238,20 @@ private:
     PriceScale m_priceScale;
     PriceScale m_volumeScale;
     std::optional<Point> m_crosshair;
+
+    ChartType m_chartType = ChartType::Candles;
+    bool m_volumeVisible = true;
+    TimeZoneOffset m_timeZone;
+    MinMaxPyramid m_pyramid;
+    std::vector<OhlcBar> m_heikinAshi;
+    std::vector<Pane> m_panes;
+    std::uint64_t m_nextPaneId = 1;
+    std::function<void()> m_onHistoryNeeded;
+    std::size_t m_historyRequestedAt = 0;  // bar count at the last request (0: none)
+    std::vector<Drawing> m_drawings;
+    std::uint64_t m_nextDrawingId = 1;
+    std::optional<std::uint64_t> m_selectedDrawing;
+    std::function<void()> m_onDrawingsChanged;
 };
 
 }  // namespace cpc::chart

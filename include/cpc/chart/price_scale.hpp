@@ -2,6 +2,15 @@
 // A vertical scale: maps prices (or volumes) to y for one pane. Margins are fractions of the pane
 // height kept free above the highest and below the lowest autoscaled value, so wicks never touch
 // the pane edges. While the user drags the scale by hand, autoscale is off and the range stays put.
+//
+// Modes (lightweight-charts' PriceScaleMode): the range and the y mapping live in "scale units":
+//   Linear       the price itself;
+//   Logarithmic  log10(price), so equal ratios are equal distances (non-positive prices are
+//                clamped to a tiny positive value rather than producing NaN);
+//   Percent      (price / base − 1) · 100, base = the first visible bar's close.
+// priceToY/yToPrice always take and return prices, so callers never see scale units.
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace cpc::chart {
@@ -16,6 +25,11 @@ struct PriceRange {
 
 // Smallest "nice" number (1, 2 or 5 × 10^n) that is ≥ raw. raw must be > 0.
 double niceStep(double raw);
+
+enum class PriceScaleMode : unsigned char { Linear, Logarithmic, Percent };
+
+std::string_view toString(PriceScaleMode mode);  // "linear", "log", "percent"
+std::optional<PriceScaleMode> parsePriceScaleMode(std::string_view text);
 
 class PriceScale {
 public:
@@ -41,6 +55,15 @@ public:
     // room around it so the line sits in the middle. Returns true if the range changed.
     bool autoscaleTo(double low, double high);
 
+    // Changing the mode converts the range, so the view does not jump (autoscale re-fits it anyway).
+    void setMode(PriceScaleMode mode);
+    PriceScaleMode mode() const { return m_mode; }
+    // Reference price of the Percent mode (ignored when not positive and finite).
+    void setBase(double basePrice);
+    double base() const { return m_base; }
+    double toScale(double price) const;
+    double fromScale(double value) const;
+
     double priceToY(double price) const;
     double yToPrice(double y) const;
 
@@ -49,14 +72,19 @@ public:
     // Manual vertical pan by dyPx (positive: content moves down), turns autoscale off.
     void panBy(double dyPx);
 
-    // Values to label, ascending: multiples of a nice step, at least minSpacingPx apart and no
-    // finer than minStep (the symbol's tick size), covering the whole pane including its margins.
+    // Prices to label, ascending, at least minSpacingPx apart, covering the whole pane including
+    // its margins. Linear: multiples of a nice step no finer than minStep (the symbol's tick
+    // size). Percent: prices at nice percentages. Logarithmic: nice prices (1, 2, 5 × 10^n
+    // locally) whose spacing grows with the price, rounded to minStep.
     std::vector<double> ticks(double minSpacingPx, double minStep = 0.0) const;
     // The step ticks() would use.
     double tickStep(double minSpacingPx, double minStep = 0.0) const;
 
 private:
     double innerTop() const { return m_top + m_height * m_marginTop; }
+    double scaleToY(double value) const;
+    double yToScale(double y) const;
+    std::vector<double> logTicks(double minSpacingPx, double minStep) const;
     double innerHeight() const { return m_height * (1.0 - m_marginTop - m_marginBottom); }
 
     double m_top = 0.0;
@@ -65,6 +93,8 @@ private:
     double m_marginBottom = 0.1;
     PriceRange m_range{0.0, 1.0};
     bool m_autoScale = true;
+    PriceScaleMode m_mode = PriceScaleMode::Linear;
+    double m_base = 1.0;
 };
 
 }  // namespace cpc::chart

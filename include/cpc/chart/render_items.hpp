@@ -1,6 +1,7 @@
 #pragma once
 // Plain pixel-space items produced by the views and consumed by the renderers. Coordinates are
 // logical px; renderers snap them to device pixels. Nothing here knows the model or Qt.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,32 @@ struct VolumeItem {
     bool rising = true;
 };
 
+// Which way the series is drawn (mirrors chart::ChartType without depending on the model).
+enum class SeriesStyle : unsigned char { Candles, HollowCandles, Bars, Line, Area, Baseline };
+
+struct LinePoint {
+    float x = 0;
+    float y = 0;
+};
+
+// One polyline with a colour (0xRRGGBBAA) and width in logical px; NaN gaps split it into runs.
+struct PolylineItem {
+    std::vector<LinePoint> points;
+    std::uint32_t rgba = 0;
+    float width = 1.5F;
+};
+
+// Histogram bars growing from baseY (indicator panes).
+struct HistogramItem {
+    std::vector<VolumeItem> bars;  // `rising` = value ≥ 0
+    float baseY = 0;
+    std::uint32_t rgba = 0;
+};
+
+struct SegmentItem {
+    float x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+};
+
 enum class TextTone : unsigned char {
     Normal,   // axis labels, legend values
     Strong,   // emphasised time labels (day/month/year), legend title
@@ -49,6 +76,25 @@ struct TextItem {
     TextAlign align = TextAlign::Center;
 };
 
+// A stacked pane (indicators) below the candles.
+struct PaneFrame {
+    Rect pane;
+    Rect axis;
+    std::vector<PolylineItem> lines;
+    std::vector<HistogramItem> histograms;
+    std::vector<float> grid;
+    std::vector<TextItem> labels;  // axis labels and the pane's title
+};
+
+// A user drawing in pixels. Lines are clipped by the renderer to the candle pane.
+struct DrawingItem {
+    std::vector<SegmentItem> lines;
+    std::optional<Rect> fill;        // rectangle tool
+    std::vector<TextItem> labels;    // Fibonacci level labels
+    std::vector<LinePoint> handles;  // anchors, drawn when selected
+    bool selected = false;
+};
+
 // The cached base layer: everything that changes with data or view, not with the mouse.
 struct FrameItems {
     ChartLayout layout;
@@ -64,6 +110,13 @@ struct FrameItems {
     std::vector<TextItem> priceLabels;
     std::vector<TextItem> volumeLabels;
     std::vector<TextItem> timeLabels;
+
+    SeriesStyle style = SeriesStyle::Candles;
+    // Line, Area, Baseline: the close line (zoomed out: first, min, max, last close per column).
+    std::vector<LinePoint> line;
+    float baselineY = 0;  // Baseline: the reference close; Area: fills down to the pane bottom
+    std::vector<PaneFrame> panes;
+    std::vector<DrawingItem> drawings;
 
     // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.
     void clear();

@@ -11,6 +11,7 @@
 #include <QWidget>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart/render_items.hpp"
@@ -53,11 +54,24 @@ public:
     // The chart as it would be painted at `size` (logical px), for tests and screenshots.
     QImage renderToImage(QSize size, qreal devicePixelRatio = 1.0);
 
+    // Drawing tool for the next clicks in the candle pane (nullopt: select / pan). A horizontal
+    // line takes one click; the other tools take two (or press, drag, release).
+    void setDrawingTool(std::optional<chart::DrawingKind> tool);
+    std::optional<chart::DrawingKind> drawingTool() const { return m_tool; }
+
     // How often the base layer was rebuilt (diagnostics; cursor moves must not increase it).
     std::uint64_t baseLayerBuilds() const { return m_baseBuilds; }
 
     QSize sizeHint() const override { return {900, 560}; }
     QSize minimumSizeHint() const override { return {240, 160}; }
+
+signals:
+    // The view reached the first loaded bars: load older history (see ChartModel).
+    void historyNeeded();
+    // The user added, moved or deleted a drawing.
+    void drawingsChanged();
+    // The drawing tool finished or was cancelled (toolbar buttons un-check).
+    void drawingToolChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -74,7 +88,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
-    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale };
+    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, NewDrawing };
 
     void renderBase(QPainter& painter, qreal dpr);
     void updateCursorShape(QPointF pos);
@@ -93,6 +107,9 @@ private:
     bool m_dragPricePan = false;  // panning from the candle pane with manual price scale
     QPointF m_dragLast;
     std::uint64_t m_baseBuilds = 0;
+    std::optional<chart::DrawingKind> m_tool;
+    std::optional<std::uint64_t> m_newDrawing;  // being placed: its second anchor follows the mouse
+    std::uint64_t m_dragDrawing = 0;
 };
 
 }  // namespace cpc::chart_qt

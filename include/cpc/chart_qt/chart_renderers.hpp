@@ -3,7 +3,9 @@
 // lines are drawn in device pixels with antialiasing off, so every line is exactly
 // max(1, floor(dpr)) device pixels wide and candle bodies stay symmetric around their wicks;
 // text is drawn in logical pixels. Rectangles are batched: one drawRects() per colour.
+#include <QColor>
 #include <QString>
+#include <cstdint>
 #include <span>
 
 #include "cpc/chart/render_items.hpp"
@@ -24,7 +26,18 @@ void drawPlaceholder(QPainter& painter, const chart::ChartLayout& layout, const 
                      const ChartTheme& theme);
 
 void drawCandles(QPainter& painter, std::span<const chart::CandleItem> candles, bool pixelColumns,
-                 const chart::Rect& clip, const ChartTheme& theme, qreal dpr);
+                 const chart::Rect& clip, const ChartTheme& theme, qreal dpr,
+                 chart::SeriesStyle style = chart::SeriesStyle::Candles);
+// Line, area (gradient down to baseY) and baseline (two-coloured around baseY) series.
+void drawLineSeries(QPainter& painter, std::span<const chart::LinePoint> points, chart::SeriesStyle style,
+                    float baseY, const chart::Rect& clip, const ChartTheme& theme);
+// Stacked indicator panes: separators, grid, histograms, lines with NaN gaps, labels.
+void drawPanes(QPainter& painter, std::span<const chart::PaneFrame> panes, const chart::ChartLayout& layout,
+               const ChartTheme& theme, qreal dpr);
+void drawDrawings(QPainter& painter, std::span<const chart::DrawingItem> drawings, const chart::Rect& clip,
+                  const ChartTheme& theme);
+// 0xRRGGBBAA → QColor.
+QColor fromRgba(std::uint32_t rgba);
 void drawVolumes(QPainter& painter, std::span<const chart::VolumeItem> volumes, float baseY,
                  const chart::Rect& clip, const ChartTheme& theme, qreal dpr);
 void drawTexts(QPainter& painter, std::span<const chart::TextItem> texts, const ChartTheme& theme);

@@ -1,7 +1,10 @@
 #pragma once
-// Colours and fonts of the chart. The default is a dark theme close to TradingView's.
+// Colours and fonts of the chart: a dark theme close to TradingView's (the default) and a light one.
 #include <QColor>
 #include <QFont>
+#include <QString>
+#include <QStringList>
+#include <optional>
 
 namespace cpc::chart_qt {
 
@@ -19,11 +22,24 @@ struct ChartTheme {
     QColor fallingVolume{0xef, 0x53, 0x50, 0x73};
     QColor crosshair{0x95, 0x98, 0xa1};
     QColor crosshairLabel{0x43, 0x48, 0x56};
+    QColor line{0x29, 0x62, 0xff};            // line / area chart
+    QColor areaTop{0x29, 0x62, 0xff, 0x66};   // area fill gradient, top
+    QColor areaBottom{0x29, 0x62, 0xff, 0x05};
+    QColor baselineUpFill{0x26, 0xa6, 0x9a, 0x40};
+    QColor baselineDownFill{0xef, 0x53, 0x50, 0x40};
+    QColor drawing{0x29, 0x62, 0xff};
+    QColor drawingFill{0x29, 0x62, 0xff, 0x26};
+    QColor selectionHandle{0xff, 0xff, 0xff};
+    bool dark = true;
     QFont font;        // axis labels and legend
     QFont boldFont;    // emphasised labels, legend title
     QFont placeholderFont;
 };
 
 ChartTheme darkTheme();
+ChartTheme lightTheme();
+// "dark" / "light"; nullopt for anything else.
+std::optional<ChartTheme> themeByName(const QString& name);
+QStringList themeNames();
 
 }  // namespace cpc::chart_qt

@@ -1,0 +1,40 @@
+#pragma once
+// Preferences: exchange endpoints (applied at the next start), an extra CA file, the cache
+// location, and the default time zone and theme (applied at once by the caller after accept()).
+// Invalid input keeps the dialog open with the reason shown.
+#include <QDialog>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+
+namespace cpc::app {
+
+class AppSettings;
+
+class SettingsDialog final : public QDialog {
+    Q_OBJECT
+public:
+    SettingsDialog(AppSettings& settings, QWidget* parent = nullptr);
+
+    // Validates and writes everything to the settings; false (with the reason shown) if invalid.
+    bool apply();
+    QString errorText() const;
+
+    void accept() override;
+
+private:
+    void presetChanged();
+
+    AppSettings& m_settings;
+    QComboBox* m_preset = nullptr;
+    QLineEdit* m_rest = nullptr;
+    QLineEdit* m_stream = nullptr;
+    QLineEdit* m_caFile = nullptr;
+    QLineEdit* m_cacheDir = nullptr;
+    QComboBox* m_timeZone = nullptr;
+    QComboBox* m_theme = nullptr;
+    QLabel* m_error = nullptr;
+};
+
+}  // namespace cpc::app

@@ -1,0 +1,52 @@
+#pragma once
+// Min/max pyramid over a candle series: level k holds, for every aligned block of 2^(k+1) bars,
+// the lowest low, highest high, lowest and highest close and largest volume. Any bar range is
+// then answered from O(log n) blocks, so a zoomed-out frame of a million candles costs what the
+// screen has columns, not what the series has bars. Bars themselves are level "−1" (read from
+// the candles, exact). Block values are floats rounded outwards (low down, high up), which keeps
+// every answer a superset of the exact one at 20 bytes per candle. GUI thread only.
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "cpc/core/candle.hpp"
+
+namespace cpc::chart {
+
+struct BarExtremes {
+    double low = 0;
+    double high = 0;
+    double closeLow = 0;
+    double closeHigh = 0;
+    double maxVolume = 0;
+    bool valid() const { return high >= low; }
+};
+
+class MinMaxPyramid {
+public:
+    // Recomputes everything (new series, or bars inserted before the end).
+    void rebuild(std::span<const Candle> bars);
+    // Bars from `first` on changed or were appended (bars before `first` are unchanged):
+    // O(log n + changed bars).
+    void updateFrom(std::span<const Candle> bars, std::size_t first);
+    void clear();
+
+    // Extremes of bars [first, last] (inclusive; clipped to the data). Invalid when empty.
+    BarExtremes query(std::span<const Candle> bars, std::size_t first, std::size_t last) const;
+
+    std::size_t barCount() const { return m_barCount; }
+    std::size_t memoryBytes() const;
+
+private:
+    struct Node {
+        float low, high, closeLow, closeHigh, maxVolume;
+    };
+    static Node leaf(const Candle& c);
+    static Node merge(const Node& a, const Node& b);
+    Node pairNode(std::span<const Candle> bars, std::size_t level, std::size_t k) const;
+
+    std::vector<std::vector<Node>> m_levels;
+    std::size_t m_barCount = 0;
+};
+
+}  // namespace cpc::chart

@@ -1,0 +1,179 @@
+#include "cpc/app/settings_dialog.hpp"
+
+#include <QComboBox>
+#include <QCompleter>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "cpc/app/app_settings.hpp"
+#include "cpc/chart_qt/time_zone.hpp"
+
+namespace cpc::app {
+
+namespace {
+
+bool isLoopback(const QString& host) {
+    return host == QLatin1String("localhost") || host.startsWith(QLatin1String("127.")) || host == QLatin1String("::1");
+}
+
+// The network layer refuses plain http:// and ws:// except to loopback; say so here first.
+QString checkUrl(const QString& text, const QString& secure, const QString& plain, const QString& what) {
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return QObject::tr("%1 URL \"%2\" is not a valid URL").arg(what, text);
+    if (url.scheme() == secure) return {};
+    if (url.scheme() == plain && isLoopback(url.host())) return {};
+    return QObject::tr("%1 URL must start with %2:// (%3:// only for localhost)").arg(what, secure, plain);
+}
+
+QWidget* withBrowse(QLineEdit* edit, QWidget* parent, std::function<void()> browse) {
+    auto* row = new QWidget(parent);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(edit, 1);
+    auto* button = new QPushButton(QObject::tr("Browse…"), row);
+    QObject::connect(button, &QPushButton::clicked, row, std::move(browse));
+    layout->addWidget(button);
+    return row;
+}
+
+}  // namespace
+
+SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog(parent), m_settings(settings) {
+    setWindowTitle(tr("Settings"));
+    setObjectName(QStringLiteral("settingsDialog"));
+    auto* form = new QFormLayout;
+
+    m_preset = new QComboBox(this);
+    m_preset->setObjectName(QStringLiteral("endpointPreset"));
+    m_preset->addItem(tr("Binance (api.binance.com)"), toString(EndpointPreset::Production));
+    m_preset->addItem(tr("Binance market data only (data-api.binance.vision)"), toString(EndpointPreset::MarketData));
+    m_preset->addItem(tr("Binance Spot testnet (testnet.binance.vision)"), toString(EndpointPreset::Testnet));
+    m_preset->addItem(tr("Custom"), toString(EndpointPreset::Custom));
+    m_preset->setCurrentIndex(m_preset->findData(toString(settings.endpointPreset())));
+    form->addRow(tr("Exchange endpoints"), m_preset);
+
+    m_rest = new QLineEdit(this);
+    m_rest->setObjectName(QStringLiteral("restUrl"));
+    m_stream = new QLineEdit(this);
+    m_stream->setObjectName(QStringLiteral("streamUrl"));
+    form->addRow(tr("REST URL"), m_rest);
+    form->addRow(tr("Stream URL"), m_stream);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &SettingsDialog::presetChanged);
+
+    m_caFile = new QLineEdit(settings.extraCaFile(), this);
+    m_caFile->setObjectName(QStringLiteral("caFile"));
+    m_caFile->setPlaceholderText(tr("none: the system certificate store only"));
+    form->addRow(tr("Extra CA file (PEM)"), withBrowse(m_caFile, this, [this] {
+                     const QString f = QFileDialog::getOpenFileName(this, tr("CA certificates"), m_caFile->text(),
+                                                                    tr("PEM files (*.pem *.crt);;All files (*)"));
+                     if (!f.isEmpty()) m_caFile->setText(f);
+                 }));
+
+    m_cacheDir = new QLineEdit(settings.cacheDirectory(), this);
+    m_cacheDir->setObjectName(QStringLiteral("cacheDir"));
+    m_cacheDir->setPlaceholderText(tr("default: the per-user data folder"));
+    form->addRow(tr("Candle cache folder"), withBrowse(m_cacheDir, this, [this] {
+                     const QString d = QFileDialog::getExistingDirectory(this, tr("Candle cache folder"), m_cacheDir->text());
+                     if (!d.isEmpty()) m_cacheDir->setText(d);
+                 }));
+
+    m_timeZone = new QComboBox(this);
+    m_timeZone->setObjectName(QStringLiteral("timeZone"));
+    m_timeZone->setEditable(true);
+    m_timeZone->setInsertPolicy(QComboBox::NoInsert);
+    m_timeZone->addItems(chart_qt::timeZoneNames());
+    m_timeZone->completer()->setFilterMode(Qt::MatchContains);
+    m_timeZone->completer()->setCaseSensitivity(Qt::CaseInsensitive);
+    m_timeZone->setCurrentText(settings.timeZone());
+    form->addRow(tr("Time zone"), m_timeZone);
+
+    m_theme = new QComboBox(this);
+    m_theme->setObjectName(QStringLiteral("theme"));
+    m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
+    m_theme->addItem(tr("Light"), QStringLiteral("light"));
+    m_theme->setCurrentIndex(m_theme->findData(settings.theme()));
+    form->addRow(tr("Theme"), m_theme);
+
+    auto* note = new QLabel(tr("Endpoints, the CA file and the cache folder take effect at the next start. "
+                               "Time zone and theme apply at once."), this);
+    note->setWordWrap(true);
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("settingsError"));
+    m_error->setStyleSheet(QStringLiteral("color: #ef5350"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(note);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    presetChanged();
+    if (settings.endpointPreset() == EndpointPreset::Custom) {
+        m_rest->setText(settings.customEndpoints().rest);
+        m_stream->setText(settings.customEndpoints().stream);
+    }
+    resize(620, sizeHint().height());
+}
+
+void SettingsDialog::presetChanged() {
+    const auto preset = parseEndpointPreset(m_preset->currentData().toString()).value_or(EndpointPreset::Production);
+    const bool custom = preset == EndpointPreset::Custom;
+    m_rest->setReadOnly(!custom);
+    m_stream->setReadOnly(!custom);
+    const Endpoints e = custom ? m_settings.customEndpoints() : presetEndpoints(preset);
+    m_rest->setText(e.rest);
+    m_stream->setText(e.stream);
+}
+
+QString SettingsDialog::errorText() const { return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString(); }
+
+bool SettingsDialog::apply() {
+    const auto preset = parseEndpointPreset(m_preset->currentData().toString()).value_or(EndpointPreset::Production);
+    QString error;
+    if (preset == EndpointPreset::Custom) {
+        error = checkUrl(m_rest->text().trimmed(), QStringLiteral("https"), QStringLiteral("http"), tr("REST"));
+        if (error.isEmpty())
+            error = checkUrl(m_stream->text().trimmed(), QStringLiteral("wss"), QStringLiteral("ws"), tr("Stream"));
+    }
+    const QString ca = m_caFile->text().trimmed();
+    if (error.isEmpty() && !ca.isEmpty() && !QFileInfo(ca).isFile())
+        error = tr("CA file \"%1\" does not exist").arg(ca);
+    const QString cache = m_cacheDir->text().trimmed();
+    if (error.isEmpty() && !cache.isEmpty() && !QDir().mkpath(cache))
+        error = tr("cache folder \"%1\" cannot be created").arg(cache);
+    const QString zone = m_timeZone->currentText().trimmed();
+    if (error.isEmpty() && !chart_qt::timeZoneOffset(zone))
+        error = tr("unknown time zone \"%1\": use UTC, local or an IANA name such as Europe/Berlin").arg(zone);
+    m_error->setText(error);
+    m_error->setVisible(!error.isEmpty());
+    if (!error.isEmpty()) return false;
+
+    m_settings.setEndpointPreset(preset);
+    if (preset == EndpointPreset::Custom) m_settings.setCustomEndpoints({m_rest->text().trimmed(), m_stream->text().trimmed()});
+    m_settings.setExtraCaFile(ca);
+    m_settings.setCacheDirectory(cache);
+    m_settings.setTimeZone(zone);
+    m_settings.setTheme(m_theme->currentData().toString());
+    return true;
+}
+
+void SettingsDialog::accept() {
+    if (apply()) QDialog::accept();
+}
+
+}  // namespace cpc::app

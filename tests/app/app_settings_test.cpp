@@ -1,0 +1,136 @@
+// AppSettings round trip, drawings per symbol, bad values, and the settings dialog's validation.
+#include <gtest/gtest.h>
+
+#include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QTemporaryDir>
+
+#include "cpc/app/app_settings.hpp"
+#include "cpc/app/settings_dialog.hpp"
+
+using namespace cpc;
+using namespace cpc::app;
+
+TEST(AppSettings, EveryValueRoundTripsThroughTheFile) {
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("s.ini");
+    const std::vector<chart::Drawing> btc{
+        chart::Drawing{1, chart::DrawingKind::Fibonacci, {1705276800000, 42000.5}, {1705280400000, 43000.25}},
+        chart::Drawing{2, chart::DrawingKind::HorizontalLine, {1705276800000, 41999.99}, {0, 0}}};
+    {
+        AppSettings s(ini);
+        s.setLastSymbol("ETHUSDT");
+        s.setLastInterval(Interval::H4);
+        s.setChartType(chart::ChartType::HeikinAshi);
+        s.setPriceScaleMode(chart::PriceScaleMode::Logarithmic);
+        s.setVolumeVisible(false);
+        s.setTheme("light");
+        s.setTimeZone("Europe/Berlin");
+        s.setWindowGeometry(QByteArray("geometry-bytes\x01\x02", 16));
+        s.setWindowState(QByteArray("state"));
+        s.setDrawings("BTCUSDT", btc);
+        s.setEndpointPreset(EndpointPreset::Custom);
+        s.setCustomEndpoints({"https://example.test", "wss://example.test:9443"});
+        s.setExtraCaFile("/etc/ssl/extra.pem");
+        s.setCacheDirectory("/tmp/cpc-cache");
+        s.setMemoryBudgetMb(2048);
+        s.sync();
+    }
+    const AppSettings s(ini);
+    EXPECT_EQ(s.lastSymbol(), "ETHUSDT");
+    EXPECT_EQ(s.lastInterval(), Interval::H4);
+    EXPECT_EQ(s.chartType(), chart::ChartType::HeikinAshi);
+    EXPECT_EQ(s.priceScaleMode(), chart::PriceScaleMode::Logarithmic);
+    EXPECT_FALSE(s.volumeVisible());
+    EXPECT_EQ(s.theme(), "light");
+    EXPECT_EQ(s.timeZone(), "Europe/Berlin");
+    EXPECT_EQ(s.windowGeometry(), QByteArray("geometry-bytes\x01\x02", 16));
+    EXPECT_EQ(s.windowState(), QByteArray("state"));
+    const auto drawings = s.drawings("BTCUSDT");
+    ASSERT_EQ(drawings.size(), 2U);
+    EXPECT_EQ(drawings[0].kind, chart::DrawingKind::Fibonacci);
+    EXPECT_EQ(drawings[0].a, btc[0].a);
+    EXPECT_EQ(drawings[0].b, btc[0].b);
+    EXPECT_EQ(drawings[1].a, btc[1].a);
+    EXPECT_TRUE(s.drawings("ETHUSDT").empty()) << "drawings leaked to another symbol";
+    EXPECT_EQ(s.endpointPreset(), EndpointPreset::Custom);
+    EXPECT_EQ(s.effectiveEndpoints().rest, "https://example.test");
+    EXPECT_EQ(s.effectiveEndpoints().stream, "wss://example.test:9443");
+    EXPECT_EQ(s.extraCaFile(), "/etc/ssl/extra.pem");
+    EXPECT_EQ(s.cacheDirectory(), "/tmp/cpc-cache");
+    EXPECT_EQ(s.memoryBudgetMb(), 2048);
+}
+
+TEST(AppSettings, DefaultsAndBadValuesFallBack) {
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("bad.ini");
+    {
+        QFile f(ini);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write("[chart]\nlastInterval=2d\ntype=renko\npriceScale=cubic\n[view]\ntheme=pink\n"
+                "[exchange]\npreset=moon\n[cache]\nmemoryBudgetMb=lots\n");
+    }
+    const AppSettings s(ini);
+    EXPECT_EQ(s.lastInterval(), Interval::M1);
+    EXPECT_EQ(s.chartType(), chart::ChartType::Candles);
+    EXPECT_EQ(s.priceScaleMode(), chart::PriceScaleMode::Linear);
+    EXPECT_EQ(s.theme(), "dark");
+    EXPECT_EQ(s.timeZone(), "UTC");
+    EXPECT_EQ(s.endpointPreset(), EndpointPreset::Production);
+    EXPECT_EQ(s.effectiveEndpoints().rest, "https://api.binance.com");
+    EXPECT_EQ(s.effectiveEndpoints().stream, "wss://stream.binance.com:9443");
+    EXPECT_EQ(s.memoryBudgetMb(), 512);
+    EXPECT_TRUE(s.volumeVisible());
+}
+
+TEST(AppSettings, PresetsNameTheDocumentedHosts) {
+    EXPECT_EQ(presetEndpoints(EndpointPreset::MarketData).rest, "https://data-api.binance.vision");
+    EXPECT_EQ(presetEndpoints(EndpointPreset::MarketData).stream, "wss://data-stream.binance.vision");
+    EXPECT_EQ(presetEndpoints(EndpointPreset::Testnet).rest, "https://testnet.binance.vision");
+    for (const auto p : {EndpointPreset::Production, EndpointPreset::MarketData, EndpointPreset::Testnet,
+                         EndpointPreset::Custom})
+        EXPECT_EQ(parseEndpointPreset(toString(p)), p);
+}
+
+TEST(SettingsDialog, RefusesBadInputAndSavesGoodInput) {
+    QTemporaryDir dir;
+    AppSettings settings(dir.filePath("s.ini"));
+    SettingsDialog dialog(settings);
+    auto* preset = dialog.findChild<QComboBox*>("endpointPreset");
+    auto* rest = dialog.findChild<QLineEdit*>("restUrl");
+    auto* stream = dialog.findChild<QLineEdit*>("streamUrl");
+    auto* ca = dialog.findChild<QLineEdit*>("caFile");
+    auto* zone = dialog.findChild<QComboBox*>("timeZone");
+    auto* theme = dialog.findChild<QComboBox*>("theme");
+    ASSERT_TRUE(preset && rest && stream && ca && zone && theme);
+
+    // Picking a preset shows its URLs, read-only.
+    preset->setCurrentIndex(preset->findData("market-data"));
+    EXPECT_EQ(rest->text(), "https://data-api.binance.vision");
+    EXPECT_TRUE(rest->isReadOnly());
+
+    preset->setCurrentIndex(preset->findData("custom"));
+    rest->setText("http://api.example.com");  // plain HTTP to a remote host
+    stream->setText("wss://stream.example.com");
+    EXPECT_FALSE(dialog.apply());
+    EXPECT_TRUE(dialog.errorText().contains("https://")) << dialog.errorText().toStdString();
+    rest->setText("http://127.0.0.1:8080");  // loopback may be plain
+    ca->setText(dir.filePath("missing.pem"));
+    EXPECT_FALSE(dialog.apply());
+    EXPECT_TRUE(dialog.errorText().contains("missing.pem"));
+    ca->clear();
+    zone->setCurrentText("Atlantis/Capital");
+    EXPECT_FALSE(dialog.apply());
+    EXPECT_TRUE(dialog.errorText().contains("Atlantis"));
+    EXPECT_EQ(settings.endpointPreset(), EndpointPreset::Production) << "saved despite errors";
+
+    zone->setCurrentText("America/New_York");
+    theme->setCurrentIndex(theme->findData("light"));
+    ASSERT_TRUE(dialog.apply()) << dialog.errorText().toStdString();
+    EXPECT_EQ(settings.endpointPreset(), EndpointPreset::Custom);
+    EXPECT_EQ(settings.effectiveEndpoints().rest, "http://127.0.0.1:8080");
+    EXPECT_EQ(settings.effectiveEndpoints().stream, "wss://stream.example.com");
+    EXPECT_EQ(settings.timeZone(), "America/New_York");
+    EXPECT_EQ(settings.theme(), "light");
+}
