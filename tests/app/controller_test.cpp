@@ -46,3 +46,23 @@ TEST(ChartController, SwitchingTimeframeIsInstantFromAFinerSeriesInMemory) {
         EXPECT_EQ(*n, expected[i]) << "native and derived 15m differ at bucket " << i;
     }
 }
+
+#include <QStandardPaths>
+
+#include "cpc/storage/data_paths.hpp"
+
+TEST(Paths, TheCacheLivesWhereQtsAppDataLocationPoints) {
+    // The Qt-free storage module (and the cpc CLI) must agree with Qt on the folder.
+    QTemporaryDir home;
+    const QByteArray oldXdg = qgetenv("XDG_DATA_HOME");
+    const QByteArray oldCpc = qgetenv("CPC_DATA_DIR");
+    qputenv("XDG_DATA_HOME", home.path().toUtf8());
+    qunsetenv("CPC_DATA_DIR");
+    const QString oldName = QCoreApplication::applicationName();
+    QCoreApplication::setApplicationName("canvasprochart");  // as runApp() sets it
+    EXPECT_EQ(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation).toStdString(),
+              storage::defaultDataDirectory());
+    QCoreApplication::setApplicationName(oldName);
+    qputenv("XDG_DATA_HOME", oldXdg);
+    if (!oldCpc.isEmpty()) qputenv("CPC_DATA_DIR", oldCpc);
+}
