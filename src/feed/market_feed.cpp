@@ -63,6 +63,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     std::unique_ptr<net::HttpClient> metaHttp;  // exchangeInfo (may run beside history)
     std::shared_ptr<net::WsClient> ws;
     std::shared_ptr<asio::steady_timer> sleepTimer;
+    std::shared_ptr<asio::steady_timer> watchdogTimer;  // of the current stream connection
     std::uint64_t generation = 0;
     bool stopping = false;
     std::int64_t skewMs = 0;           // exchange clock − local clock
@@ -130,6 +131,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     void cancelCurrent() {
         if (ws) ws->cancel();
         if (sleepTimer) sleepTimer->cancel();
+        if (watchdogTimer) watchdogTimer->cancel();
     }
 
     // One REST GET with the venue's weight budget and its 429/418 rules respected.
@@ -228,11 +230,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                              std::chrono::milliseconds idle) {
         auto self = shared_from_this();
         ActiveGuard guard(*this);
-        asio::steady_timer timer(io.context());
+        auto timer = std::make_shared<asio::steady_timer>(io.context());
+        watchdogTimer = timer;  // cancelled when the connection ends, on open() and on stop()
         while (!*done) {
-            timer.expires_after(std::max(idle / 4, std::chrono::milliseconds(50)));
+            timer->expires_after(std::max(idle / 4, std::chrono::milliseconds(50)));
             boost::system::error_code ec;
-            co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
             if (*done || stopping) co_return;
             if (Clock::now() - *last > idle) {
                 *stale = true;
@@ -352,6 +355,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             }
         }
         *done = true;
+        if (watchdogTimer) watchdogTimer->cancel();  // let the watchdog end now, not at its next tick
         co_return reason;
     }
 
