@@ -33,11 +33,20 @@ Result<ParsedArgs> parseArgs(const Command& command, const std::vector<std::stri
             const OptionSpec* spec = nullptr;
             for (const OptionSpec& o : command.options)
                 if (o.name == name) spec = &o;
-            if (!spec)
+            if (!spec && !command.acceptsExtraOptions)
                 return makeError("cpc " + command.name + ": unknown option '" + name + "'; accepted: " +
                                  acceptedOptions(command));
             if (parsed.has(name)) return makeError("cpc " + command.name + ": option " + name + " given twice");
-            if (spec->valueName.empty()) {
+            if (!spec) {  // an extra option: always takes a value; run() checks the name
+                if (eq != std::string::npos) {
+                    parsed.options[name] = arg.substr(eq + 1);
+                } else {
+                    if (i + 1 >= args.size())
+                        return makeError("cpc " + command.name + ": option " + name + " needs a value (" + name +
+                                         " VALUE)");
+                    parsed.options[name] = args[++i];
+                }
+            } else if (spec->valueName.empty()) {
                 if (eq != std::string::npos)
                     return makeError("cpc " + command.name + ": option " + name + " takes no value");
                 parsed.options[name] = "";
@@ -144,6 +153,8 @@ Command makeAggregateCommand();  // aggregate_command.cpp
 Command makeFetchCommand();      // fetch_command.cpp
 Command makeExportCommand();     // export_command.cpp
 Command makeVerifyCommand();     // verify_command.cpp
+Command makeStreamCommand();     // stream_command.cpp
+Command makeIndicatorCommand();  // indicator_command.cpp
 
 CommandRegistry makeCommands() {
     CommandRegistry registry;
@@ -152,6 +163,8 @@ CommandRegistry makeCommands() {
     registry.add(makeFetchCommand());
     registry.add(makeExportCommand());
     registry.add(makeVerifyCommand());
+    registry.add(makeStreamCommand());
+    registry.add(makeIndicatorCommand());
     return registry;
 }
 

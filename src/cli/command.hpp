@@ -38,6 +38,10 @@ struct Command {
     std::string description;  // paragraph for `cpc sim --help`
     std::vector<OptionSpec> options;
     std::size_t maxPositional = 0;
+    // Options not in `options` are accepted too, each with a value ("--name value" or
+    // "--name=value"), and left in ParsedArgs::options for run() to check (`cpc indicator`, whose
+    // options are the chosen indicator's parameters).
+    bool acceptsExtraOptions = false;
     std::function<int(const ParsedArgs&, std::ostream& out, std::ostream& err)> run;
 };
 

@@ -1,0 +1,195 @@
+// `cpc indicator`: computes one indicator (TA-Lib names for the indicator, its parameters and its
+// outputs) over a kline file and writes the columns as CSV.
+#include <algorithm>
+#include <charconv>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <system_error>
+
+#include "command.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/indicators/bar.hpp"
+#include "cpc/indicators/registry.hpp"
+#include "kline_io.hpp"
+
+namespace cpc::cli {
+
+namespace {
+
+constexpr const char* kName = "cpc indicator";
+
+std::string formatNumber(double v) {
+    char buf[64];
+    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest repr that round-trips
+    return ec == std::errc{} ? std::string(buf, ptr) : std::string();
+}
+
+// Parameter defaults and limits: whole numbers without an exponent ("100000", not "1e+05").
+std::string formatParam(double v) {
+    if (v == std::floor(v) && std::abs(v) < 1e15) {
+        char buf[32];
+        const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+        if (ec == std::errc{}) return std::string(buf, ptr);
+    }
+    return formatNumber(v);
+}
+
+std::string acceptedParams(const indicators::IndicatorInfo& info) {
+    if (info.params.empty()) return info.name + " takes no parameters";
+    std::string s;
+    for (const indicators::ParamInfo& p : info.params) s += (s.empty() ? "--" : ", --") + p.name;
+    return "accepted: " + s;
+}
+
+std::string rangeText(const indicators::ParamInfo& p) {
+    return std::string(p.integer ? "a whole number" : "a number") + " in " + formatParam(p.minValue) + ".." +
+           formatParam(p.maxValue);
+}
+
+void writeList(std::ostream& out) {
+    for (const indicators::IndicatorInfo* info : indicators::allIndicators()) {
+        out << indicators::describe(*info) << "  # " << info->title << '\n';
+        for (const indicators::ParamInfo& p : info->params)
+            out << "    --" << p.name << " (default " << formatParam(p.defaultValue) << ", " << rangeText(p)
+                << ")\n";
+    }
+}
+
+void writeColumns(std::ostream& os, const indicators::Indicator& indicator, std::span<const Candle> candles) {
+    os << "open_time";
+    for (const indicators::OutputInfo& o : indicator.info().outputs) os << ',' << o.name;
+    os << '\n';
+    std::string line;
+    for (std::size_t row = 0; row < candles.size(); ++row) {
+        line = std::to_string(candles[row].openTime);
+        for (std::size_t k = 0; k < indicator.outputCount(); ++k) {
+            line += ',';
+            const double v = indicator.value(k, row);
+            if (!std::isnan(v)) line += formatNumber(v);
+        }
+        line += '\n';
+        os << line;
+    }
+}
+
+int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+    const auto usage = [&](const std::string& message) {
+        err << kName << ": " << message << "\nRun 'cpc indicator --help' for usage.\n";
+        return kExitUsage;
+    };
+    const auto failure = [&](const std::string& message) {
+        err << kName << ": " << message << '\n';
+        return kExitFailure;
+    };
+
+    if (args.has("--list")) {
+        if (!args.positional.empty() || args.options.size() > 1)
+            return usage("--list takes no other arguments");
+        writeList(out);
+        out.flush();
+        return out ? kExitOk : failure("cannot write to standard output");
+    }
+    if (args.positional.empty())
+        return usage("missing indicator NAME (run 'cpc indicator --list' for the names and parameters)");
+    const std::string& name = args.positional[0];
+    const indicators::IndicatorInfo* info = indicators::findIndicator(name);
+    if (!info) {
+        std::string names;
+        for (const std::string& n : indicators::indicatorNames()) names += (names.empty() ? "" : ", ") + n;
+        return usage("unknown indicator '" + name + "'; accepted: " + names);
+    }
+
+    std::vector<indicators::NamedParam> params;
+    for (const auto& [option, text] : args.options) {
+        const std::string param = option.substr(option.starts_with("--") ? 2 : 1);
+        std::string lowered = param;
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const auto it = std::find_if(info->params.begin(), info->params.end(),
+                                     [&](const indicators::ParamInfo& p) { return p.name == lowered; });
+        if (it == info->params.end())
+            return usage("unknown parameter '" + option + "' for " + info->name + "; " + acceptedParams(*info));
+        double value = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool ok = !text.empty() && ec == std::errc{} && ptr == text.data() + text.size() &&
+                        std::isfinite(value) && (!it->integer || value == std::floor(value)) &&
+                        value >= it->minValue && value <= it->maxValue;
+        if (!ok)
+            return usage(info->name + ": --" + it->name + " expects " + rangeText(*it) + ", got '" + text + "'");
+        params.push_back({it->name, value});
+    }
+
+    if (args.positional.size() < 2)
+        return usage("missing input file IN (a path, or - for standard input)");
+    const std::string inPath = args.positional[1];
+    const std::optional<std::string> outPath =
+        args.positional.size() > 2 && args.positional[2] != "-" ? std::optional(args.positional[2]) : std::nullopt;
+
+    auto indicator = indicators::create(info->name, std::span<const indicators::NamedParam>(params));
+    if (!indicator) return usage(indicator.error().message);
+
+    const std::string sourceName = inPath == "-" ? "<stdin>" : inPath;
+    auto text = readTextInput(inPath);
+    if (!text) return failure(text.error().message);
+    auto input = readKlines(*text, std::nullopt, sourceName);
+    if (!input) return failure(input.error().message);
+    std::vector<KlineRow>& rows = input->rows;
+    if (rows.empty()) return failure(sourceName + ": contains no klines");
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const KlineRow& a, const KlineRow& b) { return a.candle.openTime < b.candle.openTime; });
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        if (rows[i].candle.openTime == rows[i - 1].candle.openTime)
+            return failure(sourceName + ": lines " + std::to_string(rows[i - 1].line) + " and " +
+                           std::to_string(rows[i].line) + " have the same open time " +
+                           formatUtc(rows[i].candle.openTime));
+
+    std::vector<Candle> candles;
+    candles.reserve(rows.size());
+    for (const KlineRow& r : rows) candles.push_back(r.candle);
+    const std::vector<indicators::Bar> bars = indicators::toBars(candles);
+    (*indicator)->computeAll(bars);
+
+    if (!outPath) {
+        writeColumns(out, **indicator, candles);
+        out.flush();
+        return out ? kExitOk : failure("cannot write to standard output");
+    }
+    std::ofstream file(*outPath, std::ios::binary | std::ios::trunc);
+    if (!file) return failure(*outPath + ": cannot create the output file");
+    writeColumns(file, **indicator, candles);
+    file.close();
+    if (!file) return failure(*outPath + ": write failed");
+    return kExitOk;
+}
+
+}  // namespace
+
+Command makeIndicatorCommand() {
+    Command c;
+    c.name = "indicator";
+    c.summary = "compute a technical indicator (TA-Lib names) over a kline file, as CSV";
+    c.usage = "cpc indicator --list | cpc indicator NAME [--PARAM VALUE]... IN [OUT]";
+    c.description =
+        "Computes indicator NAME (TA-Lib's name, e.g. SMA, MACD, BBANDS; case-insensitive) over the\n"
+        "klines of IN (- for standard input): a Binance REST JSON array (12- or 6-field rows) or a\n"
+        "CSV (data.binance.vision's 12 columns, or open_time,open,high,low,close,volume; optional\n"
+        "header; times in ms or µs). Parameters are given by TA-Lib's names, e.g.\n"
+        "  cpc indicator MACD --fastperiod 12 --slowperiod 26 --signalperiod 9 in.csv\n"
+        "and default when omitted. Writes CSV to OUT (standard output by default): open_time (ms)\n"
+        "and one column per output, named as in TA-Lib (macd,macdsignal,macdhist); cells inside the\n"
+        "warm-up are empty; values are printed with the shortest text that reads back exactly.\n"
+        "Exit status: 0 success, 1 unreadable or invalid input, 2 bad command line.";
+    c.options = {
+        {"--list", "", "list the indicators with their parameters, defaults and outputs"},
+        {"--PARAM", "VALUE", "a parameter of the indicator (see --list)"},
+    };
+    c.acceptsExtraOptions = true;
+    c.maxPositional = 3;
+    c.run = runIndicator;
+    return c;
+}
+
+}  // namespace cpc::cli
