@@ -104,21 +104,10 @@ int runAggregate(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return usage("--to 3d needs --anchor DATE: Binance anchors 3d candles at the symbol's first trading "
                      "day (its listing day, e.g. --anchor 2017-08-17 for BTCUSDT), not at a fixed epoch");
 
-    const std::string sourceName = inPath == "-" ? "<stdin>" : inPath;
-    auto text = readTextInput(inPath);
-    if (!text) return failure(text.error().message);
-    auto input = readKlines(*text, inputFormat, sourceName);
+    const std::string sourceName = inputDisplayName(inPath);
+    auto input = readKlineFile(inPath, inputFormat);
     if (!input) return failure(input.error().message);
     std::vector<KlineRow>& rows = input->rows;
-    if (rows.empty()) return failure(sourceName + ": contains no klines");
-
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const KlineRow& a, const KlineRow& b) { return a.candle.openTime < b.candle.openTime; });
-    for (std::size_t i = 1; i < rows.size(); ++i)
-        if (rows[i].candle.openTime == rows[i - 1].candle.openTime)
-            return failure(sourceName + ": lines " + std::to_string(rows[i - 1].line) + " and " +
-                           std::to_string(rows[i].line) + " have the same open time " +
-                           formatUtc(rows[i].candle.openTime));
     if (!from) {
         auto detected = detectInterval(rows, sourceName);
         if (!detected) return failure(detected.error().message);

@@ -131,20 +131,9 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto indicator = indicators::create(info->name, std::span<const indicators::NamedParam>(params));
     if (!indicator) return usage(indicator.error().message);
 
-    const std::string sourceName = inPath == "-" ? "<stdin>" : inPath;
-    auto text = readTextInput(inPath);
-    if (!text) return failure(text.error().message);
-    auto input = readKlines(*text, std::nullopt, sourceName);
+    auto input = readKlineFile(inPath, std::nullopt);
     if (!input) return failure(input.error().message);
-    std::vector<KlineRow>& rows = input->rows;
-    if (rows.empty()) return failure(sourceName + ": contains no klines");
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const KlineRow& a, const KlineRow& b) { return a.candle.openTime < b.candle.openTime; });
-    for (std::size_t i = 1; i < rows.size(); ++i)
-        if (rows[i].candle.openTime == rows[i - 1].candle.openTime)
-            return failure(sourceName + ": lines " + std::to_string(rows[i - 1].line) + " and " +
-                           std::to_string(rows[i].line) + " have the same open time " +
-                           formatUtc(rows[i].candle.openTime));
+    const std::vector<KlineRow>& rows = input->rows;
 
     std::vector<Candle> candles;
     candles.reserve(rows.size());

@@ -1,5 +1,6 @@
 #include "kline_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/market/aggregate.hpp"
 #include "cpc/market/validation.hpp"
@@ -307,6 +309,26 @@ void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval in
         out << exchange::BinanceAdapter::klineRowJson(candles[i], interval)
             << (i + 1 < candles.size() ? ",\n" : "\n");
     out << "]\n";
+}
+
+std::string inputDisplayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+Result<KlineInput> readKlineFile(const std::string& path, std::optional<KlineFormat> format) {
+    const std::string sourceName = inputDisplayName(path);
+    auto text = readTextInput(path);
+    if (!text) return text.error();
+    auto input = readKlines(*text, format, sourceName);
+    if (!input) return input.error();
+    std::vector<KlineRow>& rows = input->rows;
+    if (rows.empty()) return makeError(sourceName + ": contains no klines");
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const KlineRow& a, const KlineRow& b) { return a.candle.openTime < b.candle.openTime; });
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        if (rows[i].candle.openTime == rows[i - 1].candle.openTime)
+            return makeError(sourceName + ": lines " + std::to_string(rows[i - 1].line) + " and " +
+                             std::to_string(rows[i].line) + " have the same open time " +
+                             formatUtc(rows[i].candle.openTime));
+    return input;
 }
 
 Result<std::string> readTextInput(const std::string& path) {

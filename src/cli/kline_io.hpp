@@ -59,6 +59,13 @@ void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval in
 // The whole content of `path`, or of standard input for "-". The error names the file.
 Result<std::string> readTextInput(const std::string& path);
 
+// How messages name an input path: the path, or "<stdin>" for "-".
+std::string inputDisplayName(const std::string& path);
+
+// readTextInput + readKlines, rows then sorted by open time. No rows, or two rows with the same
+// open time, are errors naming the file (and both lines).
+Result<KlineInput> readKlineFile(const std::string& path, std::optional<KlineFormat> format);
+
 // Aggregation as `cpc aggregate` and `cpc export` write it: `source` sorted by open time, of
 // interval `from` (which divides `to`). Unless `partial`, only buckets whose whole span lies inside
 // [first source open time, last source close time] are kept; rows missing inside a bucket are an

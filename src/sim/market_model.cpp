@@ -1,5 +1,7 @@
 #include "cpc/sim/market_model.hpp"
 
+#include "deterministic_hash.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -20,21 +22,8 @@ namespace {
 // (model seed, symbol, what, index). No state carries over between minutes or days, so any
 // minute can be generated on its own and always comes out the same.
 
-constexpr std::uint64_t splitmix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001B3ull;
-    }
-    return h;
-}
+using detail::fnv1a;
+using detail::splitmix;
 
 constexpr std::uint64_t hashKey(std::uint64_t a, std::uint64_t b, std::int64_t c) {
     return splitmix(a ^ splitmix(b ^ splitmix(static_cast<std::uint64_t>(c))));

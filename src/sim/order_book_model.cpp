@@ -1,5 +1,7 @@
 #include "cpc/sim/order_book_model.hpp"
 
+#include "deterministic_hash.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -7,21 +9,8 @@ namespace cpc::sim {
 
 namespace {
 
-constexpr std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-std::uint64_t hashText(std::string_view s) {
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    for (char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001B3ull;
-    }
-    return h;
-}
+constexpr auto mix = detail::splitmix;
+constexpr auto hashText = detail::fnv1a;
 
 Int128 pow10(int n) {
     Int128 v = 1;
