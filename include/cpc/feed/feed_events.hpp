@@ -47,9 +47,18 @@ struct FeedError {
     Error error;
 };
 
+// The top levels of a synced local order book (StreamSession), posted when they change.
+// Bids best (highest) first, asks best (lowest) first.
+struct OrderBookView {
+    std::string symbol;
+    std::vector<exchange::PriceLevel> bids;
+    std::vector<exchange::PriceLevel> asks;
+    std::int64_t lastUpdateId = 0;
+};
+
 using FeedEvent = std::variant<exchange::KlineUpdate, HistoryBatch, FeedStatus, SymbolList, FeedError,
                                exchange::TradeTick, exchange::DepthUpdate, exchange::DepthSnapshot,
-                               exchange::BookTicker, exchange::Ticker24h>;
+                               exchange::BookTicker, exchange::Ticker24h, OrderBookView>;
 
 // Where a feed delivers its events. post() is called on the network thread.
 class FeedSink {

@@ -1,0 +1,619 @@
+#include "cpc/feed/stream_session.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <string_view>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "cpc/core/time.hpp"
+#include "cpc/feed/order_book.hpp"
+#include "cpc/net/backoff.hpp"
+#include "cpc/net/http_client.hpp"
+#include "cpc/net/ws_client.hpp"
+
+namespace cpc::feed {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The combined-stream wrapper's stream name ({"stream":"btcusdt@trade","data":…}); empty for
+// control replies and raw frames.
+std::string streamNameOf(std::string_view frame) {
+    constexpr std::string_view key = "\"stream\":\"";
+    const auto p = frame.substr(0, 128).find(key);
+    if (p == std::string_view::npos) return {};
+    const auto from = p + key.size();
+    const auto end = frame.find('"', from);
+    if (end == std::string_view::npos) return {};
+    return std::string(frame.substr(from, end - from));
+}
+
+}  // namespace
+
+struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
+    Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
+         StreamSessionConfig sessionConfig, FeedSink& target)
+        : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {}
+
+    net::IoThread& io;
+    std::shared_ptr<const exchange::ExchangeAdapter> adapter;
+    StreamSessionConfig config;
+    FeedSink& sink;
+
+    struct Book {
+        explicit Book(const std::string& symbol) : book(symbol) {}
+        LocalOrderBook book;
+        bool fetching = false;
+        std::uint64_t token = 0;  // invalidates snapshot fetches of an earlier connection
+        std::vector<exchange::PriceLevel> lastBids, lastAsks;
+    };
+    struct Pending {
+        std::string method;
+        std::vector<std::string> names;
+    };
+
+    // --- network thread only ---
+    std::shared_ptr<asio::ssl::context> tls;
+    std::string tlsError;
+    std::shared_ptr<net::WsClient> ws;
+    bool live = false;  // ws is connected and reading
+    std::shared_ptr<asio::steady_timer> watchdogTimer;
+    std::set<std::shared_ptr<asio::steady_timer>> timers;  // every pending sleep
+    std::set<std::shared_ptr<net::HttpClient>> https;      // every REST request in flight
+    std::uint64_t generation = 0;
+    bool stopping = false;
+    std::vector<exchange::StreamSpec> desired;  // the current stream set
+    std::set<std::string> desiredNames;
+    std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
+    std::deque<std::string> controlQueue;
+    bool draining = false;
+    Clock::time_point lastControl{};
+    std::int64_t nextId = 1;
+    std::map<std::int64_t, Pending> pendingIds;
+
+    // --- any thread ---
+    mutable std::mutex statsMutex;
+    StreamSessionStats statsValue;  // guarded by statsMutex
+    std::mutex activeMutex;
+    std::condition_variable activeCv;
+    int active = 0;        // guarded by activeMutex
+    bool stopSeen = false; // guarded by activeMutex
+
+    struct ActiveGuard {
+        explicit ActiveGuard(Impl& impl) : m_impl(impl) {
+            std::lock_guard lock(m_impl.activeMutex);
+            ++m_impl.active;
+        }
+        ~ActiveGuard() {
+            std::lock_guard lock(m_impl.activeMutex);
+            if (--m_impl.active == 0) m_impl.activeCv.notify_all();
+        }
+        ActiveGuard(const ActiveGuard&) = delete;
+        ActiveGuard& operator=(const ActiveGuard&) = delete;
+        Impl& m_impl;
+    };
+
+    bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
+
+    SeriesKey sessionKey() const { return SeriesKey{adapter->name(), "", Interval::M1}; }
+
+    void publish(FeedState state, std::string detail, std::int64_t retryInMs = 0) {
+        sink.post(FeedStatus{sessionKey(), state, std::move(detail), retryInMs, nowMs()});
+    }
+
+    void noteError(const std::string& message) {
+        std::lock_guard lock(statsMutex);
+        statsValue.lastError = message;
+    }
+
+    void ensureTls() {
+        if (tls || !tlsError.empty()) return;
+        auto ctx = net::makeClientTlsContext(config.tls);
+        if (!ctx) {
+            tlsError = ctx.error().message;
+            return;
+        }
+        tls = *ctx;
+    }
+
+    void spawn(awaitable<void> coroutine) {
+        asio::co_spawn(io.context(), std::move(coroutine), [](std::exception_ptr e) {
+            if (e) {
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& ex) {
+                    std::fprintf(stderr, "cpc stream session: unexpected exception: %s\n", ex.what());
+                }
+            }
+        });
+    }
+
+    awaitable<bool> sleepFor(milliseconds delay) {
+        auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
+        timers.insert(timer);
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+        timers.erase(timer);
+        co_return !ec && !stopping;
+    }
+
+    void cancelAll() {
+        if (ws) ws->cancel();
+        if (watchdogTimer) watchdogTimer->cancel();
+        for (const auto& t : timers) t->cancel();
+        for (const auto& h : https) h->close();
+    }
+
+    // --- stream set ---
+
+    void add(std::vector<exchange::StreamSpec> streams) {
+        std::vector<exchange::StreamSpec> added;
+        const auto limit = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerConnection()));
+        for (auto& s : streams) {
+            std::string name = adapter->streamName(s);
+            if (desiredNames.contains(name)) continue;
+            if (desiredNames.size() >= limit) {
+                const std::string msg = "at most " + std::to_string(limit) + " streams per connection; " +
+                                        name + " not subscribed";
+                noteError(msg);
+                sink.post(FeedError{sessionKey(), makeError(msg)});
+                continue;
+            }
+            desiredNames.insert(name);
+            if (s.kind == exchange::StreamKind::Depth) books.try_emplace(upper(s.symbol), upper(s.symbol));
+            desired.push_back(s);
+            added.push_back(std::move(s));
+        }
+        if (live && !added.empty()) sendControl("SUBSCRIBE", added);
+    }
+
+    void remove(const std::vector<exchange::StreamSpec>& streams) {
+        std::vector<exchange::StreamSpec> removed;
+        for (const auto& s : streams) {
+            const std::string name = adapter->streamName(s);
+            if (!desiredNames.erase(name)) continue;
+            std::erase_if(desired, [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
+            if (s.kind == exchange::StreamKind::Depth) books.erase(upper(s.symbol));
+            removed.push_back(s);
+        }
+        if (live && !removed.empty()) sendControl("UNSUBSCRIBE", removed);
+    }
+
+    // --- control messages: a queue drained at most one message per controlInterval ---
+
+    void sendControl(const std::string& method, const std::vector<exchange::StreamSpec>& streams) {
+        const std::int64_t id = nextId++;
+        Pending p{method, {}};
+        for (const auto& s : streams) p.names.push_back(adapter->streamName(s));
+        pendingIds[id] = std::move(p);
+        controlQueue.push_back(method == "SUBSCRIBE" ? adapter->subscribeMessage(streams, id)
+                                                     : adapter->unsubscribeMessage(streams, id));
+        kickDrain();
+    }
+
+    void kickDrain() {
+        if (draining || !live || controlQueue.empty() || stopping) return;
+        draining = true;
+        spawn(drainControl());
+    }
+
+    awaitable<void> drainControl() {
+        auto self = shared_from_this();
+        ActiveGuard guard(*this);
+        while (!stopping && live && !controlQueue.empty()) {
+            const auto due = lastControl + config.controlInterval;
+            const auto now = Clock::now();
+            if (now < due) {
+                const auto wait = std::chrono::duration_cast<milliseconds>(due - now) + milliseconds(1);
+                if (!co_await sleepFor(wait)) break;
+                continue;
+            }
+            auto socket = ws;
+            std::string message = std::move(controlQueue.front());
+            controlQueue.pop_front();
+            lastControl = Clock::now();
+            auto sent = co_await socket->send(std::move(message));
+            lastControl = Clock::now();
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.controlMessagesSent;
+                if (!sent) statsValue.lastError = "control message: " + sent.error().message;
+            }
+            if (!sent) break;  // the connection ends; the reconnect opens with the current set
+        }
+        draining = false;
+    }
+
+    void onReply(const exchange::ControlReply& reply) {
+        std::int64_t id = 0;
+        try {
+            id = std::stoll(reply.id);
+        } catch (const std::exception&) {
+        }
+        Pending request;
+        if (auto it = pendingIds.find(id); it != pendingIds.end()) {
+            request = std::move(it->second);
+            pendingIds.erase(it);
+        }
+        if (reply.errorCode == 0) return;
+        std::string names;
+        for (const auto& n : request.names) names += (names.empty() ? "" : ",") + n;
+        const std::string msg = (request.method.empty() ? std::string("control request") : request.method) +
+                                " " + names + " (id " + reply.id + ") failed: " + reply.message;
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.controlErrors;
+            statsValue.lastError = msg;
+        }
+        sink.post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
+    }
+
+    // --- order books ---
+
+    void postView(const std::string& symbol, Book& b) {
+        auto top = b.book.snapshot(config.bookLevels);
+        if (top.bids == b.lastBids && top.asks == b.lastAsks) return;
+        b.lastBids = top.bids;
+        b.lastAsks = top.asks;
+        sink.post(OrderBookView{symbol, std::move(top.bids), std::move(top.asks), b.book.lastUpdateId()});
+    }
+
+    void onDepth(const exchange::DepthUpdate& diff) {
+        const std::string symbol = upper(diff.symbol);
+        auto it = books.find(symbol);
+        if (it == books.end()) return;
+        Book& b = it->second;
+        const auto outcome = b.book.onDiff(diff);
+        if (outcome == LocalOrderBook::Outcome::Applied) {
+            postView(symbol, b);
+        } else if (outcome == LocalOrderBook::Outcome::NeedsSnapshot ||
+                   outcome == LocalOrderBook::Outcome::Buffered) {
+            if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.bookResyncs;
+            }
+            if (!b.fetching) {
+                b.fetching = true;
+                spawn(fetchSnapshot(generation, symbol, b.token));
+            }
+        }
+    }
+
+    awaitable<void> fetchSnapshot(std::uint64_t gen, std::string symbol, std::uint64_t token) {
+        auto self = shared_from_this();
+        ActiveGuard guard(*this);
+        auto base = net::Url::parse(adapter->endpoints().restBase);
+        if (!base) co_return;
+        auto current = [&]() -> Book* {
+            auto it = books.find(symbol);
+            return it != books.end() && it->second.token == token ? &it->second : nullptr;
+        };
+        for (int attempt = 0; attempt < 8 && alive(gen); ++attempt) {
+            if (attempt > 0 && !co_await sleepFor(milliseconds(200 * attempt))) co_return;
+            if (!alive(gen) || !current()) co_return;
+            auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
+            https.insert(client);
+            const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
+            std::string target = request.target;
+            auto r = co_await client->get(*base, std::move(target));
+            https.erase(client);
+            if (!alive(gen)) co_return;
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.bookSnapshots;
+            }
+            if (!r) {
+                noteError("depth snapshot: " + r.error().message);
+                continue;
+            }
+            auto snapshot = adapter->parseDepthSnapshot(r->body, r->status, symbol);
+            if (!snapshot) {
+                noteError("depth snapshot: " + snapshot.error().message);
+                if (r->status == 418 || r->status == 429) break;  // never hammer a rate-limited venue
+                continue;
+            }
+            Book* b = current();
+            if (!b) co_return;
+            if (b->book.onSnapshot(*snapshot) == LocalOrderBook::Outcome::Applied) {
+                b->fetching = false;
+                postView(symbol, *b);
+                co_return;
+            }
+        }
+        if (Book* b = current()) b->fetching = false;  // the next diff asks again
+    }
+
+    // --- clock ---
+
+    awaitable<void> syncClock(std::uint64_t gen) {
+        auto self = shared_from_this();
+        ActiveGuard guard(*this);
+        auto base = net::Url::parse(adapter->endpoints().restBase);
+        if (!base || !alive(gen)) co_return;
+        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
+        https.insert(client);
+        const exchange::RestRequest request = adapter->serverTimeRequest();
+        std::string target = request.target;
+        const std::int64_t sent = nowMs();
+        auto r = co_await client->get(*base, std::move(target));
+        https.erase(client);
+        if (!alive(gen)) co_return;
+        if (!r) {
+            noteError("server time: " + r.error().message);
+            co_return;
+        }
+        auto t = adapter->parseServerTime(r->body, r->status);
+        if (!t) {
+            noteError("server time: " + t.error().message);
+            co_return;
+        }
+        const std::int64_t received = nowMs();
+        std::lock_guard lock(statsMutex);
+        statsValue.clockOffsetMs = *t - (sent + received) / 2;
+        statsValue.clockSynced = true;
+    }
+
+    // --- connection ---
+
+    void setConnected(bool connected) {
+        std::lock_guard lock(statsMutex);
+        statsValue.connected = connected;
+    }
+
+    awaitable<void> watchdog(std::shared_ptr<net::WsClient> socket, std::shared_ptr<Clock::time_point> last,
+                             std::shared_ptr<bool> done, std::shared_ptr<bool> stale) {
+        auto self = shared_from_this();
+        ActiveGuard guard(*this);
+        auto timer = std::make_shared<asio::steady_timer>(io.context());
+        watchdogTimer = timer;
+        const auto idle = config.watchdog;
+        while (!*done) {
+            timer->expires_after(std::max(idle / 4, milliseconds(50)));
+            boost::system::error_code ec;
+            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+            if (*done || stopping) co_return;
+            if (desired.empty()) *last = Clock::now();  // nothing subscribed: silence is expected
+            if (Clock::now() - *last > idle) {
+                *stale = true;
+                socket->cancel();
+                co_return;
+            }
+        }
+    }
+
+    // Returns true when the venue announced a shutdown.
+    bool handleFrame(const std::string& frame) {
+        const std::string name = streamNameOf(frame);
+        auto events = adapter->parseStreamMessage(frame);
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.framesReceived;
+            statsValue.lastMessageAtMs = nowMs();
+            if (!events) {
+                ++statsValue.framesRejected;
+                statsValue.lastError = "rejected frame: " + events.error().message;
+            } else if (!name.empty()) {
+                auto& c = statsValue.perStream[name];
+                ++c.messages;
+                c.bytes += frame.size();
+            }
+        }
+        if (!events) return false;
+        // A frame of a stream just unsubscribed (in flight before the reply): not delivered.
+        if (!name.empty() && !desiredNames.contains(name)) return false;
+        bool shutdown = false;
+        for (auto& e : *events) {
+            if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
+                if (k->key.exchange.empty()) k->key.exchange = adapter->name();
+                sink.post(std::move(*k));
+            } else if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
+                sink.post(std::move(*t));
+            } else if (auto* d = std::get_if<exchange::DepthUpdate>(&e)) {
+                onDepth(*d);
+            } else if (auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
+                sink.post(std::move(*s));
+            } else if (auto* b = std::get_if<exchange::BookTicker>(&e)) {
+                sink.post(std::move(*b));
+            } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
+                sink.post(std::move(*tk));
+            } else if (const auto* r = std::get_if<exchange::ControlReply>(&e)) {
+                onReply(*r);
+            } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {
+                shutdown = true;
+            }
+        }
+        return shutdown;
+    }
+
+    awaitable<std::string> readLoop(std::uint64_t gen, std::shared_ptr<net::WsClient> socket) {
+        auto last = std::make_shared<Clock::time_point>(Clock::now());
+        auto done = std::make_shared<bool>(false);
+        auto stale = std::make_shared<bool>(false);
+        spawn(watchdog(socket, last, done, stale));
+        std::string reason;
+        while (alive(gen)) {
+            auto frame = co_await socket->read();
+            if (!frame) {
+                reason = *stale ? "no data for " + std::to_string(config.watchdog.count()) + " ms"
+                                : "stream closed: " + frame.error().message;
+                if (*stale && alive(gen)) publish(FeedState::Stale, reason);
+                break;
+            }
+            *last = Clock::now();
+            if (handleFrame(*frame)) {
+                reason = "the exchange announced a server shutdown";
+                break;
+            }
+        }
+        *done = true;
+        if (watchdogTimer) watchdogTimer->cancel();
+        co_return reason;
+    }
+
+    awaitable<void> run(std::uint64_t gen) {
+        auto self = shared_from_this();
+        ActiveGuard guard(*this);
+        if (!alive(gen)) co_return;
+        ensureTls();
+        if (!tls) {
+            const std::string msg = "TLS setup failed: " + tlsError;
+            noteError(msg);
+            sink.post(FeedError{sessionKey(), makeError(msg)});
+            publish(FeedState::Failed, msg);
+            co_return;
+        }
+        net::Backoff backoff(config.backoffBase, config.backoffMax);
+        bool firstAttempt = true;
+        while (alive(gen)) {
+            const std::vector<exchange::StreamSpec> initial = desired;
+            auto url = net::Url::parse(adapter->streamUrl(initial));
+            if (!url) {
+                noteError(url.error().message);
+                sink.post(FeedError{sessionKey(), url.error()});
+                publish(FeedState::Failed, url.error().message);
+                co_return;
+            }
+            publish(firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
+                    (firstAttempt ? "connecting to " : "reconnecting to ") + url->host);
+            firstAttempt = false;
+            auto socket = std::make_shared<net::WsClient>(io.context(), tls);
+            ws = socket;
+            auto connected = co_await socket->connect(*url, config.requestTimeout);
+            if (!alive(gen)) {
+                socket->cancel();
+                co_return;
+            }
+            std::string reason;
+            if (!connected) {
+                reason = "stream: " + connected.error().message;
+            } else {
+                // The URL carried the set as it was; streams changed meanwhile are sent now.
+                live = true;
+                controlQueue.clear();
+                pendingIds.clear();
+                lastControl = Clock::now() - config.controlInterval;
+                setConnected(true);
+                for (auto& [symbol, b] : books) {  // the stream does not replay: sync afresh
+                    b.book.reset();
+                    ++b.token;
+                    b.fetching = false;
+                    b.lastBids.clear();
+                    b.lastAsks.clear();
+                }
+                std::set<std::string> initialNames;
+                for (const auto& s : initial) initialNames.insert(adapter->streamName(s));
+                std::vector<exchange::StreamSpec> toAdd, toRemove;
+                for (const auto& s : desired)
+                    if (!initialNames.contains(adapter->streamName(s))) toAdd.push_back(s);
+                for (const auto& s : initial)
+                    if (!desiredNames.contains(adapter->streamName(s))) toRemove.push_back(s);
+                if (!toAdd.empty()) sendControl("SUBSCRIBE", toAdd);
+                if (!toRemove.empty()) sendControl("UNSUBSCRIBE", toRemove);
+                publish(FeedState::Live, "live");
+                backoff.reset();
+                if (config.syncClock) spawn(syncClock(gen));
+                reason = co_await readLoop(gen, socket);
+                if (ws == socket) {
+                    live = false;
+                    setConnected(false);
+                }
+                if (!alive(gen)) co_return;
+            }
+            socket->cancel();
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.reconnects;
+                statsValue.lastError = reason;
+            }
+            const auto delay = backoff.next();
+            publish(FeedState::Reconnecting, reason, delay.count());
+            if (!co_await sleepFor(delay) || !alive(gen)) co_return;
+        }
+    }
+};
+
+StreamSession::StreamSession(net::IoThread& io, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
+                             StreamSessionConfig config, FeedSink& sink)
+    : m_impl(std::make_shared<Impl>(io, std::move(adapter), std::move(config), sink)) {}
+
+StreamSession::~StreamSession() { stop(); }
+
+void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
+        if (impl->stopping) return;
+        ++impl->generation;
+        impl->cancelAll();
+        impl->live = false;
+        impl->desired.clear();
+        impl->desiredNames.clear();
+        impl->books.clear();
+        impl->controlQueue.clear();
+        impl->pendingIds.clear();
+        impl->add(std::move(streams));
+        impl->spawn(impl->run(impl->generation));
+    });
+}
+
+void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
+        if (!impl->stopping) impl->add(std::move(streams));
+    });
+}
+
+void StreamSession::unsubscribe(std::vector<exchange::StreamSpec> streams) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, streams = std::move(streams)] {
+        if (!impl->stopping) impl->remove(streams);
+    });
+}
+
+void StreamSession::dropConnection() {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl] {
+        if (impl->ws) impl->ws->cancel();
+    });
+}
+
+void StreamSession::stop() {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl] {
+        impl->stopping = true;
+        ++impl->generation;
+        impl->live = false;
+        impl->cancelAll();
+        std::lock_guard lock(impl->activeMutex);
+        impl->stopSeen = true;
+        impl->activeCv.notify_all();
+    });
+    std::unique_lock lock(impl->activeMutex);
+    impl->activeCv.wait_for(lock, std::chrono::seconds(5), [&] { return impl->stopSeen && impl->active == 0; });
+}
+
+StreamSessionStats StreamSession::stats() const {
+    std::lock_guard lock(m_impl->statsMutex);
+    return m_impl->statsValue;
+}
+
+}  // namespace cpc::feed
