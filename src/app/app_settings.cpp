@@ -94,6 +94,25 @@ QByteArray AppSettings::windowState() const { return m_settings.value(kWindowSta
 
 void AppSettings::setWindowState(const QByteArray& state) { m_settings.setValue(kWindowState, state); }
 
+std::vector<IndicatorSpec> AppSettings::indicators(const QString& symbol) const {
+    std::vector<IndicatorSpec> specs;
+    const QStringList lines = m_settings.value(QLatin1String(kIndicatorsGroup) + symbol).toStringList();
+    for (const QString& line : lines)
+        if (auto spec = parseIndicatorSpec(line)) specs.push_back(std::move(*spec));
+    return specs;
+}
+
+void AppSettings::setIndicators(const QString& symbol, const std::vector<IndicatorSpec>& specs) {
+    const QString key = QLatin1String(kIndicatorsGroup) + symbol;
+    if (specs.empty()) {
+        m_settings.remove(key);
+        return;
+    }
+    QStringList lines;
+    for (const IndicatorSpec& spec : specs) lines << serializeIndicatorSpec(spec);
+    m_settings.setValue(key, lines);
+}
+
 std::vector<chart::Drawing> AppSettings::drawings(const QString& symbol) const {
     const QString text = m_settings.value(QLatin1String(kDrawingsGroup) + symbol).toString();
     return chart::parseDrawings(text.toStdString());

@@ -24,10 +24,17 @@
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/indicator_dialog.hpp"
 #include "cpc/app/settings_dialog.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/indicators/registry.hpp"
+#include "cpc/indicators/series_indicator.hpp"
+
+#include <QMenu>
+#include <cmath>
+#include <limits>
 
 namespace cpc::app {
 
@@ -73,7 +80,40 @@ QString drawingLabel(chart::DrawingKind k) {
     }
     return {};
 }
+
+std::uint32_t toRgba(const QColor& c) {
+    return (static_cast<std::uint32_t>(c.red()) << 24U) | (static_cast<std::uint32_t>(c.green()) << 16U) |
+           (static_cast<std::uint32_t>(c.blue()) << 8U) | static_cast<std::uint32_t>(c.alpha());
+}
+
+// Writes rows [fromRow, size) of one output into `dst` (index-aligned with `bars` candles),
+// shifted by the output's plot offset; slots without a value are NaN.
+void fillColumn(std::vector<double>& dst, const indicators::Indicator& ind, std::size_t output, std::size_t bars,
+                std::size_t fromRow) {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    const int offset = ind.plotOffset(output);
+    if (dst.size() > bars) fromRow = 0;  // shrunk: redo everything
+    // A positive offset dropped the last `offset` rows beyond the newest bar; rewrite them too.
+    if (offset > 0) fromRow = fromRow > static_cast<std::size_t>(offset) ? fromRow - static_cast<std::size_t>(offset) : 0;
+    dst.resize(bars, nan);
+    if (fromRow == 0) std::fill(dst.begin(), dst.end(), nan);
+    const auto col = ind.output(output);
+    const auto n = static_cast<std::int64_t>(bars);
+    for (std::size_t row = fromRow; row < col.size(); ++row) {
+        const std::int64_t at = static_cast<std::int64_t>(row) + offset;
+        if (at >= 0 && at < n) dst[static_cast<std::size_t>(at)] = col[row];
+    }
+    // A negative offset leaves the last |offset| slots without a value.
+    if (offset < 0)
+        for (std::int64_t at = std::max<std::int64_t>(0, n + offset); at < n; ++at) dst[static_cast<std::size_t>(at)] = nan;
+}
 }  // namespace
+
+struct MainWindow::ActiveIndicator {
+    IndicatorSpec spec;
+    std::unique_ptr<indicators::SeriesIndicator> calc;
+    std::uint64_t chartId = 0;  // overlay or pane id
+};
 
 void MainWindow::applyPalette(bool dark) {
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
@@ -126,6 +166,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
 
     connect(&m_controller, &ChartController::seriesReset, this, &MainWindow::rebindChart);
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
+        updateIndicators();
         m_canvas->seriesChanged();
         const auto* series = m_controller.currentSeries();
         if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
@@ -196,6 +237,10 @@ void MainWindow::buildMenus() {
     view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
     QAction* reconnect = view->addAction(tr("Re&connect"), this, [this] { m_controller.reconnect(); });
     reconnect->setShortcut(QKeySequence(tr("Ctrl+R")));
+
+    m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
+    m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));
+    rebuildIndicatorMenu();
 }
 
 void MainWindow::buildToolbar() {
@@ -297,6 +342,16 @@ void MainWindow::buildToolbar() {
     connect(del, &QAction::triggered, this, [this] {
         if (const auto id = m_canvas->model().selectedDrawing()) m_canvas->model().removeDrawing(*id);
     });
+    bar->addSeparator();
+    auto* indicatorButton = new QToolButton(bar);
+    indicatorButton->setObjectName(QStringLiteral("indicatorButton"));
+    QAction* indicatorAction = new QAction(tr("Indicators"), indicatorButton);
+    indicatorAction->setToolTip(tr("Add an indicator (the arrow lists the chart's indicators to edit or remove)"));
+    connect(indicatorAction, &QAction::triggered, this, &MainWindow::openAddIndicatorDialog);
+    indicatorButton->setDefaultAction(indicatorAction);
+    indicatorButton->setMenu(m_indicatorMenu);
+    indicatorButton->setPopupMode(QToolButton::MenuButtonPopup);
+    bar->addWidget(indicatorButton);
     bar->addSeparator();
     QAction* shot = bar->addAction(tr("Screenshot"));
     shot->setObjectName(QStringLiteral("screenshotAction"));
@@ -423,6 +478,8 @@ void MainWindow::rebindChart() {
     const QString symbol = QString::fromStdString(key.symbol);
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals());
+    if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
+    else recomputeIndicators();
     if (symbol != m_drawingsSymbol) {
         // Drawings belong to the symbol, whatever the timeframe.
         m_drawingsSymbol = symbol;
@@ -432,6 +489,191 @@ void MainWindow::rebindChart() {
     syncIntervalControls(key.interval);
     setWindowTitle(QStringLiteral("%1 · %2 — CanvasProChart").arg(symbol, qs(toString(key.interval))));
     refreshStatus();
+}
+
+// ---- indicators ------------------------------------------------------------------------------
+
+void MainWindow::attachIndicator(ActiveIndicator& active) {
+    auto& model = m_canvas->model();
+    const std::string title = active.spec.title().toStdString();
+    if (active.spec.placement == indicators::Placement::Overlay) active.chartId = model.addOverlay(title);
+    else active.chartId = model.addPane(title);
+    const auto* series = m_controller.currentSeries();
+    if (series) active.calc->recompute(*series);
+    else active.calc->indicator().reset();
+    pushIndicator(active, 0);
+}
+
+void MainWindow::detachIndicator(ActiveIndicator& active) {
+    auto& model = m_canvas->model();
+    if (active.spec.placement == indicators::Placement::Overlay) model.removeOverlay(active.chartId);
+    else model.removePane(active.chartId);
+    active.chartId = 0;
+}
+
+void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
+    const indicators::Indicator& ind = active.calc->indicator();
+    const auto* series = m_controller.currentSeries();
+    const std::size_t bars = series ? series->size() : 0;
+    auto edit = [&](std::vector<chart::PaneSeries>& out) {
+        if (out.size() != ind.outputCount()) {
+            out.assign(ind.outputCount(), {});
+            fromRow = 0;
+            for (std::size_t o = 0; o < out.size(); ++o) {
+                const auto& info = ind.info().outputs[o];
+                out[o].name = info.name;
+                out[o].rgba = toRgba(active.spec.colour(o));
+                out[o].kind = info.name.find("hist") != std::string::npos &&
+                                      active.spec.placement == indicators::Placement::Pane
+                                  ? chart::PaneSeriesKind::Histogram
+                                  : chart::PaneSeriesKind::Line;
+            }
+        }
+        for (std::size_t o = 0; o < out.size(); ++o) fillColumn(out[o].values, ind, o, bars, fromRow);
+    };
+    auto& model = m_canvas->model();
+    if (active.spec.placement == indicators::Placement::Overlay) model.editOverlaySeries(active.chartId, edit);
+    else model.editPaneSeries(active.chartId, edit);
+}
+
+void MainWindow::recomputeIndicators() {
+    const auto* series = m_controller.currentSeries();
+    for (auto& active : m_indicators) {
+        if (series) active->calc->recompute(*series);
+        else active->calc->indicator().reset();
+        pushIndicator(*active, 0);
+    }
+}
+
+void MainWindow::updateIndicators() {
+    const auto* series = m_controller.currentSeries();
+    if (!series) return;
+    for (auto& active : m_indicators) {
+        const std::size_t before = active->calc->indicator().size();
+        const auto kind = active->calc->sync(*series);
+        if (kind == indicators::SeriesIndicator::SyncKind::Unchanged) continue;
+        // Incremental: the previously last row was revised and rows were appended — O(1) per tick.
+        pushIndicator(*active, kind == indicators::SeriesIndicator::SyncKind::Full || before == 0 ? 0 : before - 1);
+    }
+}
+
+bool MainWindow::addIndicator(const IndicatorSpec& spec) {
+    auto made = indicators::createFromSpec(spec.specText().toStdString());
+    if (!made) {
+        statusBar()->showMessage(tr("Cannot add %1: %2").arg(spec.specText(), QString::fromStdString(made.error().message)),
+                                 10000);
+        return false;
+    }
+    auto active = std::make_unique<ActiveIndicator>();
+    active->spec = spec;
+    active->spec.name = QString::fromStdString((*made)->info().name);
+    active->spec.params.assign((*made)->params().begin(), (*made)->params().end());
+    active->spec.colours.resize((*made)->outputCount());
+    for (std::size_t i = 0; i < active->spec.colours.size(); ++i) active->spec.colours[i] = active->spec.colour(i);
+    active->calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
+    attachIndicator(*active);
+    m_indicators.push_back(std::move(active));
+    if (m_indicatorsSymbol.isEmpty()) m_indicatorsSymbol = QString::fromStdString(m_controller.currentKey().symbol);
+    saveIndicators();
+    rebuildIndicatorMenu();
+    return true;
+}
+
+bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
+    if (index >= m_indicators.size()) return false;
+    auto made = indicators::createFromSpec(spec.specText().toStdString());
+    if (!made) return false;
+    ActiveIndicator& active = *m_indicators[index];
+    detachIndicator(active);
+    active.spec = spec;
+    active.spec.name = QString::fromStdString((*made)->info().name);
+    active.spec.params.assign((*made)->params().begin(), (*made)->params().end());
+    active.spec.colours.resize((*made)->outputCount());
+    for (std::size_t i = 0; i < active.spec.colours.size(); ++i) active.spec.colours[i] = active.spec.colour(i);
+    active.calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
+    attachIndicator(active);
+    saveIndicators();
+    rebuildIndicatorMenu();
+    return true;
+}
+
+bool MainWindow::removeIndicator(std::size_t index) {
+    if (index >= m_indicators.size()) return false;
+    detachIndicator(*m_indicators[index]);
+    m_indicators.erase(m_indicators.begin() + static_cast<std::ptrdiff_t>(index));
+    saveIndicators();
+    rebuildIndicatorMenu();
+    return true;
+}
+
+std::vector<IndicatorSpec> MainWindow::indicatorSpecs() const {
+    std::vector<IndicatorSpec> specs;
+    for (const auto& active : m_indicators) specs.push_back(active->spec);
+    return specs;
+}
+
+const indicators::Indicator* MainWindow::indicator(std::size_t index) const {
+    return index < m_indicators.size() ? &m_indicators[index]->calc->indicator() : nullptr;
+}
+
+std::uint64_t MainWindow::indicatorChartId(std::size_t index) const {
+    return index < m_indicators.size() ? m_indicators[index]->chartId : 0;
+}
+
+void MainWindow::loadIndicators(const QString& symbol) {
+    for (auto& active : m_indicators) detachIndicator(*active);
+    m_indicators.clear();
+    m_indicatorsSymbol = symbol;
+    for (const IndicatorSpec& spec : m_settings.indicators(symbol)) {
+        auto made = indicators::createFromSpec(spec.specText().toStdString());
+        if (!made) continue;
+        auto active = std::make_unique<ActiveIndicator>();
+        active->spec = spec;
+        active->calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
+        attachIndicator(*active);
+        m_indicators.push_back(std::move(active));
+    }
+    rebuildIndicatorMenu();
+}
+
+void MainWindow::saveIndicators() {
+    if (m_indicatorsSymbol.isEmpty()) return;
+    m_settings.setIndicators(m_indicatorsSymbol, indicatorSpecs());
+}
+
+void MainWindow::rebuildIndicatorMenu() {
+    if (!m_indicatorMenu) return;
+    m_indicatorMenu->clear();
+    QAction* add = m_indicatorMenu->addAction(tr("&Add indicator…"), this, &MainWindow::openAddIndicatorDialog);
+    add->setObjectName(QStringLiteral("addIndicatorAction"));
+    add->setShortcut(QKeySequence(tr("Ctrl+I")));
+    if (m_indicators.empty()) return;
+    m_indicatorMenu->addSeparator();
+    for (std::size_t i = 0; i < m_indicators.size(); ++i) {
+        const IndicatorSpec& spec = m_indicators[i]->spec;
+        QMenu* sub = m_indicatorMenu->addMenu(
+            spec.title() + (spec.placement == indicators::Placement::Overlay ? tr(" (overlay)") : tr(" (pane)")));
+        QAction* edit = sub->addAction(tr("&Edit…"), this, [this, i] { openEditIndicatorDialog(i); });
+        edit->setObjectName(QStringLiteral("editIndicator_%1").arg(i));
+        QAction* remove = sub->addAction(tr("&Remove"), this, [this, i] {
+            // Deferred: the action belongs to the menu being rebuilt.
+            QTimer::singleShot(0, this, [this, i] { removeIndicator(i); });
+        });
+        remove->setObjectName(QStringLiteral("removeIndicator_%1").arg(i));
+    }
+}
+
+void MainWindow::openAddIndicatorDialog() {
+    IndicatorDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (const auto spec = dialog.spec()) addIndicator(*spec);
+}
+
+void MainWindow::openEditIndicatorDialog(std::size_t index) {
+    if (index >= m_indicators.size()) return;
+    IndicatorDialog dialog(this, m_indicators[index]->spec);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (const auto spec = dialog.spec()) QTimer::singleShot(0, this, [this, index, s = *spec] { editIndicator(index, s); });
 }
 
 void MainWindow::refreshStatus() {

@@ -233,6 +233,47 @@ bool ChartModel::setPaneSeries(std::uint64_t id, std::vector<PaneSeries> series)
     return true;
 }
 
+bool ChartModel::editPaneSeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    edit(it->series);
+    invalidate(Invalidation::Light);
+    return true;
+}
+
+std::uint64_t ChartModel::addOverlay(std::string title, std::vector<PaneSeries> series) {
+    Overlay overlay;
+    overlay.id = m_nextOverlayId++;
+    overlay.title = std::move(title);
+    overlay.series = std::move(series);
+    m_overlays.push_back(std::move(overlay));
+    invalidate(Invalidation::Light);
+    return m_overlays.back().id;
+}
+
+bool ChartModel::removeOverlay(std::uint64_t id) {
+    const auto it =
+        std::find_if(m_overlays.begin(), m_overlays.end(), [id](const Overlay& o) { return o.id == id; });
+    if (it == m_overlays.end()) return false;
+    m_overlays.erase(it);
+    invalidate(Invalidation::Light);
+    return true;
+}
+
+bool ChartModel::setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series) {
+    return editOverlaySeries(id, [&series](std::vector<PaneSeries>& s) { s = std::move(series); });
+}
+
+bool ChartModel::editOverlaySeries(std::uint64_t id,
+                                   const std::function<void(std::vector<PaneSeries>&)>& edit) {
+    const auto it =
+        std::find_if(m_overlays.begin(), m_overlays.end(), [id](const Overlay& o) { return o.id == id; });
+    if (it == m_overlays.end()) return false;
+    edit(it->series);
+    invalidate(Invalidation::Light);
+    return true;
+}
+
 std::optional<std::size_t> ChartModel::paneAt(Point p) const {
     for (std::size_t i = 0; i < m_layout.extraPanes.size(); ++i)
         if (m_layout.extraPanes[i].contains(p) || m_layout.extraAxes[i].contains(p)) return i;
@@ -487,6 +528,20 @@ void ChartModel::autoscale() {
             lo = std::min(lo, closesOnly ? b.close : b.low);
             hi = std::max(hi, closesOnly ? b.close : b.high);
             maxVolume = std::max(maxVolume, bars[i].volume.toDouble());
+        }
+    }
+    // Overlays share the price scale: keep their visible values on screen too (log scales skip
+    // values they cannot show).
+    const bool logScale = m_priceScale.mode() == PriceScaleMode::Logarithmic;
+    for (const Overlay& overlay : m_overlays) {
+        for (const PaneSeries& series : overlay.series) {
+            const std::size_t end = std::min(last + 1, series.values.size());
+            for (std::size_t i = first; i < end; ++i) {
+                const double v = series.values[i];
+                if (!std::isfinite(v) || (logScale && v <= 0)) continue;
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
         }
     }
     m_priceScale.autoscaleTo(lo, hi);

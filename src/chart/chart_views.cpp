@@ -29,6 +29,7 @@ void FrameItems::clear() {
     line.clear();
     baselineY = 0;
     panes.clear();
+    overlayLines.clear();
     drawings.clear();
 }
 
@@ -349,6 +350,29 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
     }
 }
 
+void buildOverlayLines(const ChartModel& model, FrameItems& out) {
+    const ChartLayout& l = out.layout;
+    const TimeScale& ts = model.timeScale();
+    const PriceScale& ps = model.priceScale();
+    const IndexRange range = ts.visibleRange();
+    if (range.empty()) return;
+    for (const Overlay& overlay : model.overlays()) {
+        for (const PaneSeries& series : overlay.series) {
+            PolylineItem line;
+            line.rgba = series.rgba;
+            const std::size_t end = std::min(static_cast<std::size_t>(range.last) + 1, series.values.size());
+            if (static_cast<std::size_t>(range.first) < end) line.points.reserve(end - static_cast<std::size_t>(range.first));
+            for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
+                const double v = series.values[i];
+                const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
+                line.points.push_back(LinePoint{x, std::isfinite(v) ? clampY(ps.priceToY(v))
+                                                                    : std::numeric_limits<float>::quiet_NaN()});
+            }
+            out.overlayLines.push_back(std::move(line));
+        }
+    }
+}
+
 void buildDrawings(const ChartModel& model, FrameItems& out) {
     const Rect& pane = out.layout.candlePane;
     const PriceScale& ps = model.priceScale();
@@ -419,12 +443,41 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
 }
 
 // Runs of text placed left to right, wrapping to a new line when the pane is too narrow.
+struct LegendRun {
+    std::string text;
+    TextTone tone = TextTone::Normal;
+    std::uint32_t rgba = 0;
+};
+
 class LegendWriter {
 public:
     LegendWriter(const TextMeasurer& m, const Rect& pane, std::vector<TextItem>& out)
         : m_m(m), m_pane(pane), m_out(out) {
         m_x = pane.x + ViewMetrics::kLegendMargin;
         m_y = pane.y + ViewMetrics::kLegendMargin * 0.75;
+    }
+    // Starts at (x, y) instead of the pane's top-left corner.
+    void moveTo(double x, double y) {
+        m_x = x;
+        m_y = y;
+    }
+    void newLine() {
+        m_x = m_pane.x + ViewMetrics::kLegendMargin;
+        m_y += m_m.lineHeight() + 2;
+    }
+    // Runs with an optional colour of their own, kept together on one line.
+    void group(const std::vector<LegendRun>& runs, double gapAfter) {
+        double width = 0;
+        for (const LegendRun& r : runs) width += m_m.textWidth(r.text) + kInner;
+        const double right = m_pane.right() - ViewMetrics::kLegendMargin;
+        if (m_x + width > right && m_x > m_pane.x + ViewMetrics::kLegendMargin) newLine();
+        for (const LegendRun& r : runs) {
+            const double w = m_m.textWidth(r.text);
+            m_out.push_back(TextItem{Rect{m_x, m_y, w, m_m.lineHeight()}, r.text, r.tone, FontRole::Regular,
+                                     TextAlign::Left, r.rgba});
+            m_x += w + kInner;
+        }
+        m_x += gapAfter;
     }
     // A group is kept together on one line.
     void group(std::initializer_list<std::pair<std::string, TextTone>> runs, double gapAfter,
@@ -479,6 +532,39 @@ void buildLegend(const ChartModel& model, OverlayItems& out) {
     w.group({{formatSignedPrice(change, d) + " (" + formatPercent(percent) + ")", changeTone}},
             10.0);
     w.group({{"Vol", TextTone::Muted}, {formatVolume(c.volume.toDouble()), tone}}, 0.0);
+
+    // Indicator values at the hovered bar: one row per overlay under the OHLC row, and a row at
+    // the top of each stacked pane after its title.
+    auto valueText = [](double v, int decimals) {
+        return std::isfinite(v) ? formatPrice(v, decimals) : std::string("n/a");
+    };
+    for (const Overlay& overlay : model.overlays()) {
+        w.newLine();
+        std::vector<LegendRun> runs;
+        runs.push_back(LegendRun{overlay.title, TextTone::Muted, 0});
+        for (const PaneSeries& s : overlay.series)
+            runs.push_back(LegendRun{valueText(i < s.values.size() ? s.values[i] : std::nan(""), d),
+                                     TextTone::Normal, s.rgba});
+        w.group(runs, 0.0);
+    }
+    const auto& panes = model.panes();
+    const TextMeasurer& m = model.textMeasurer();
+    for (std::size_t p = 0; p < panes.size() && p < l.extraPanes.size(); ++p) {
+        const Pane& pane = panes[p];
+        if (pane.series.empty()) continue;
+        const Rect& r = l.extraPanes[p];
+        LegendWriter pw(m, r, out.legend);
+        // The base layer draws the title at (x + margin, y + 2); the values follow it.
+        pw.moveTo(r.x + ViewMetrics::kLegendMargin + (pane.title.empty() ? 0.0 : m.textWidth(pane.title) + 8.0),
+                  r.y + 2);
+        std::vector<LegendRun> runs;
+        for (const PaneSeries& s : pane.series) {
+            const double v = i < s.values.size() ? s.values[i] : std::nan("");
+            const int decimals = std::isfinite(v) && std::fabs(v) < 1.0 ? 4 : 2;
+            runs.push_back(LegendRun{valueText(v, decimals), TextTone::Normal, s.rgba});
+        }
+        pw.group(runs, 0.0);
+    }
 }
 
 void buildCrosshair(const ChartModel& model, OverlayItems& out) {
@@ -542,6 +628,7 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     buildPriceAxis(model, out);
     buildTimeAxis(model, out);
     buildPanes(model, out);
+    buildOverlayLines(model, out);
     buildDrawings(model, out);
 }
 

@@ -213,7 +213,7 @@ void drawTexts(QPainter& p, std::span<const TextItem> texts, const ChartTheme& t
             p.setFont(font);
             current = &font;
         }
-        p.setPen(toneColour(t.tone, theme));
+        p.setPen(t.rgba != 0 ? fromRgba(t.rgba) : toneColour(t.tone, theme));
         int flags = Qt::AlignVCenter | Qt::TextDontClip | Qt::TextSingleLine;
         flags |= t.align == chart::TextAlign::Left    ? Qt::AlignLeft
                  : t.align == chart::TextAlign::Right ? Qt::AlignRight
@@ -264,6 +264,7 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
         drawLineSeries(p, f.line, f.style, f.baselineY, l.candlePane, theme);
     else
         drawCandles(p, f.candles, f.pixelColumns, l.candlePane, theme, dpr, f.style);
+    drawPolylines(p, f.overlayLines, l.candlePane);
     drawDrawings(p, f.drawings, l.candlePane, theme);
     drawTexts(p, f.priceLabels, theme);
     drawTexts(p, f.volumeLabels, theme);
@@ -380,6 +381,27 @@ void drawLineSeries(QPainter& p, std::span<const chart::LinePoint> points, chart
     p.restore();
 }
 
+void drawPolylines(QPainter& p, std::span<const chart::PolylineItem> lines, const chart::Rect& clip) {
+    if (lines.empty() || clip.empty()) return;
+    p.save();
+    p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const chart::PolylineItem& series : lines) {
+        p.setPen(QPen(fromRgba(series.rgba), series.width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        QPolygonF run;
+        for (const chart::LinePoint& pt : series.points) {
+            if (std::isnan(pt.y)) {
+                if (run.size() > 1) p.drawPolyline(run);
+                run.clear();
+                continue;
+            }
+            run.push_back(QPointF(pt.x, pt.y));
+        }
+        if (run.size() > 1) p.drawPolyline(run);
+    }
+    p.restore();
+}
+
 void drawPanes(QPainter& p, std::span<const chart::PaneFrame> panes, const chart::ChartLayout& l,
                const ChartTheme& theme, qreal dpr) {
     (void)l;
@@ -408,23 +430,7 @@ void drawPanes(QPainter& p, std::span<const chart::PaneFrame> panes, const chart
             }
             p.setClipping(false);
         }
-        p.save();
-        p.setClipRect(QRectF(pane.pane.x, pane.pane.y, pane.pane.width, pane.pane.height));
-        p.setRenderHint(QPainter::Antialiasing, true);
-        for (const chart::PolylineItem& series : pane.lines) {
-            p.setPen(QPen(fromRgba(series.rgba), series.width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-            QPolygonF run;
-            for (const chart::LinePoint& pt : series.points) {
-                if (std::isnan(pt.y)) {
-                    if (run.size() > 1) p.drawPolyline(run);
-                    run.clear();
-                    continue;
-                }
-                run.push_back(QPointF(pt.x, pt.y));
-            }
-            if (run.size() > 1) p.drawPolyline(run);
-        }
-        p.restore();
+        drawPolylines(p, pane.lines, pane.pane);
         drawTexts(p, pane.labels, theme);
     }
 }

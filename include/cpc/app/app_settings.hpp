@@ -5,6 +5,7 @@
 #include <QSettings>
 #include <QString>
 
+#include "cpc/app/indicator_spec.hpp"
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart/price_scale.hpp"
 #include "cpc/core/interval.hpp"
@@ -48,6 +49,11 @@ public:
     // Drawings of one symbol (chart::serializeDrawings text); empty when none.
     std::vector<chart::Drawing> drawings(const QString& symbol) const;
     void setDrawings(const QString& symbol, const std::vector<chart::Drawing>& drawings);
+    // Indicators of one symbol's chart (whatever the timeframe), in the order they were added;
+    // one "indicators/SYMBOL" string list of serializeIndicatorSpec() lines. Lines that no longer
+    // parse are skipped.
+    std::vector<IndicatorSpec> indicators(const QString& symbol) const;
+    void setIndicators(const QString& symbol, const std::vector<IndicatorSpec>& specs);
 
     EndpointPreset endpointPreset() const;
     void setEndpointPreset(EndpointPreset preset);
@@ -75,6 +81,7 @@ private:
     static constexpr auto kWindowGeometry = "window/geometry";
     static constexpr auto kWindowState = "window/state";
     static constexpr auto kDrawingsGroup = "drawings/";
+    static constexpr auto kIndicatorsGroup = "indicators/";
     static constexpr auto kEndpointPreset = "exchange/preset";
     static constexpr auto kCustomRest = "exchange/customRest";
     static constexpr auto kCustomStream = "exchange/customStream";

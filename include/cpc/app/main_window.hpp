@@ -3,6 +3,10 @@
 // screenshot), the chart, and a status bar (connection, last update, history loading).
 #include <QMainWindow>
 #include <QPointer>
+#include <memory>
+#include <vector>
+
+#include "cpc/app/indicator_spec.hpp"
 
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/core/interval.hpp"
@@ -11,9 +15,11 @@ class QAction;
 class QActionGroup;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QProgressBar;
 
 namespace cpc::chart_qt { class ChartCanvas; }
+namespace cpc::indicators { class Indicator; }
 
 namespace cpc::app {
 
@@ -40,6 +46,21 @@ public:
     // Sets the application palette to match a chart theme.
     static void applyPalette(bool dark);
 
+    // ---- indicators (saved per symbol, whatever the timeframe) ----------------------------
+    // Adds an indicator over the current series (several instances of one indicator are fine);
+    // false when the spec does not create an indicator.
+    bool addIndicator(const IndicatorSpec& spec);
+    bool editIndicator(std::size_t index, const IndicatorSpec& spec);
+    bool removeIndicator(std::size_t index);
+    std::size_t indicatorCount() const { return m_indicators.size(); }
+    std::vector<IndicatorSpec> indicatorSpecs() const;
+    // The computed indicator (rows index-aligned with the current series); nullptr if out of range.
+    const indicators::Indicator* indicator(std::size_t index) const;
+    // Chart ids: the overlay id (Overlay placement) or the pane id (Pane placement).
+    std::uint64_t indicatorChartId(std::size_t index) const;
+    void openAddIndicatorDialog();
+    void openEditIndicatorDialog(std::size_t index);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -55,6 +76,15 @@ private:
     void exportPngInteractive();
     void saveDrawings();
     void setHistoryLoading(bool loading);
+    struct ActiveIndicator;
+    void attachIndicator(ActiveIndicator& active);
+    void detachIndicator(ActiveIndicator& active);
+    void pushIndicator(ActiveIndicator& active, std::size_t fromRow);
+    void recomputeIndicators();
+    void updateIndicators();
+    void loadIndicators(const QString& symbol);
+    void saveIndicators();
+    void rebuildIndicatorMenu();
 
     ChartController& m_controller;
     AppSettings& m_settings;
@@ -75,6 +105,9 @@ private:
     QLabel* m_zoneLabel = nullptr;
     QProgressBar* m_busy = nullptr;
     QString m_drawingsSymbol;       // whose drawings the chart shows
+    QString m_indicatorsSymbol;     // whose indicators the chart shows
+    std::vector<std::unique_ptr<ActiveIndicator>> m_indicators;
+    QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;
 };

@@ -69,6 +69,14 @@ struct Pane {
     PriceScale scale;
 };
 
+// Lines drawn over the candles on the price scale (moving averages, bands): one value per candle
+// index, NaN = gap. `title` heads the overlay's legend row ("SMA 20").
+struct Overlay {
+    std::uint64_t id = 0;
+    std::string title;
+    std::vector<PaneSeries> series;
+};
+
 // Offset of the display time zone from UTC at a UTC instant, in ms (DST-aware when the
 // injected function is). Qt-free: the Qt side injects one built on QTimeZone.
 using TimeZoneOffset = std::function<std::int64_t(std::int64_t utcMs)>;
@@ -132,6 +140,16 @@ public:
     const std::vector<Pane>& panes() const { return m_panes; }
     // Pane index under p (for ExtraPane / ExtraAxis regions).
     std::optional<std::size_t> paneAt(Point p) const;
+    // Edits the pane's series in place (e.g. only the last values after a tick) and invalidates
+    // Light; returns false for an unknown id.
+    bool editPaneSeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
+
+    // ---- overlays on the candle pane (share the price scale; autoscale includes them) -------
+    std::uint64_t addOverlay(std::string title, std::vector<PaneSeries> series = {});
+    bool removeOverlay(std::uint64_t id);
+    bool setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series);
+    bool editOverlaySeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
+    const std::vector<Overlay>& overlays() const { return m_overlays; }
 
     // ---- history ----------------------------------------------------------------------------
     // Called when the view comes within kHistoryPrefetchBars of the first loaded bar; at most
@@ -246,6 +264,8 @@ private:
     std::vector<OhlcBar> m_heikinAshi;
     std::vector<Pane> m_panes;
     std::uint64_t m_nextPaneId = 1;
+    std::vector<Overlay> m_overlays;
+    std::uint64_t m_nextOverlayId = 1;
     std::function<void()> m_onHistoryNeeded;
     std::size_t m_historyRequestedAt = 0;  // bar count at the last request (0: none)
     std::vector<Drawing> m_drawings;

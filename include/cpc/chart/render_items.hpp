@@ -74,6 +74,7 @@ struct TextItem {
     TextTone tone = TextTone::Normal;
     FontRole font = FontRole::Regular;
     TextAlign align = TextAlign::Center;
+    std::uint32_t rgba = 0;  // 0xRRGGBBAA overriding the tone's colour (indicator legend values); 0: tone
 };
 
 // A stacked pane (indicators) below the candles.
@@ -116,6 +117,7 @@ struct FrameItems {
     std::vector<LinePoint> line;
     float baselineY = 0;  // Baseline: the reference close; Area: fills down to the pane bottom
     std::vector<PaneFrame> panes;
+    std::vector<PolylineItem> overlayLines;  // indicator lines over the candles, NaN y = gap
     std::vector<DrawingItem> drawings;
 
     // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.

@@ -34,6 +34,8 @@ void drawLineSeries(QPainter& painter, std::span<const chart::LinePoint> points,
 // Stacked indicator panes: separators, grid, histograms, lines with NaN gaps, labels.
 void drawPanes(QPainter& painter, std::span<const chart::PaneFrame> panes, const chart::ChartLayout& layout,
                const ChartTheme& theme, qreal dpr);
+// Lines with NaN gaps (indicator overlays and pane lines), antialiased, clipped to `clip`.
+void drawPolylines(QPainter& painter, std::span<const chart::PolylineItem> lines, const chart::Rect& clip);
 void drawDrawings(QPainter& painter, std::span<const chart::DrawingItem> drawings, const chart::Rect& clip,
                   const ChartTheme& theme);
 // 0xRRGGBBAA → QColor.

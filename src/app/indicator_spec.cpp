@@ -1,0 +1,83 @@
+#include "cpc/app/indicator_spec.hpp"
+
+#include <QStringList>
+#include <cmath>
+
+#include "cpc/indicators/registry.hpp"
+
+namespace cpc::app {
+
+namespace {
+QString number(double v) { return QString::number(v, 'g', 12); }
+}  // namespace
+
+QString IndicatorSpec::specText() const {
+    QStringList parts;
+    for (const double p : params) parts << number(p);
+    return parts.isEmpty() ? name : name + QLatin1Char('(') + parts.join(QLatin1Char(',')) + QLatin1Char(')');
+}
+
+QString IndicatorSpec::title() const {
+    QStringList parts{name};
+    for (const double p : params) parts << number(p);
+    return parts.join(QLatin1Char(' '));
+}
+
+QColor IndicatorSpec::colour(std::size_t index) const {
+    if (index < colours.size() && colours[index].isValid()) return colours[index];
+    return defaultIndicatorColour(index);
+}
+
+QColor defaultIndicatorColour(std::size_t index) {
+    static const QColor palette[] = {QColor(0x29, 0x62, 0xff), QColor(0xff, 0x6d, 0x00), QColor(0x26, 0xa6, 0x9a),
+                                     QColor(0xe9, 0x1e, 0x63), QColor(0x9c, 0x27, 0xb0), QColor(0xfb, 0xc0, 0x2d),
+                                     QColor(0x00, 0xbc, 0xd4), QColor(0x8d, 0x6e, 0x63)};
+    return palette[index % std::size(palette)];
+}
+
+IndicatorSpec defaultSpec(const indicators::IndicatorInfo& info) {
+    IndicatorSpec spec;
+    spec.name = QString::fromStdString(info.name);
+    for (const auto& p : info.params) spec.params.push_back(p.defaultValue);
+    for (std::size_t i = 0; i < info.outputs.size(); ++i) spec.colours.push_back(defaultIndicatorColour(i));
+    spec.placement = info.placement;
+    return spec;
+}
+
+QString serializeIndicatorSpec(const IndicatorSpec& spec) {
+    QStringList colours;
+    for (std::size_t i = 0; i < spec.colours.size(); ++i) colours << spec.colour(i).name();
+    QString text = spec.specText() + QLatin1Char(' ') +
+                   (spec.placement == indicators::Placement::Overlay ? QStringLiteral("overlay") : QStringLiteral("pane"));
+    if (!colours.isEmpty()) text += QLatin1Char(' ') + colours.join(QLatin1Char(','));
+    return text;
+}
+
+std::optional<IndicatorSpec> parseIndicatorSpec(const QString& text) {
+    const QStringList fields = text.trimmed().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (fields.isEmpty()) return std::nullopt;
+    // Validates name and parameters through the registry (ranges included).
+    auto made = indicators::createFromSpec(fields[0].toStdString());
+    if (!made) return std::nullopt;
+    const indicators::Indicator& ind = **made;
+    IndicatorSpec spec;
+    spec.name = QString::fromStdString(ind.info().name);
+    spec.params.assign(ind.params().begin(), ind.params().end());
+    spec.placement = ind.info().placement;
+    if (fields.size() > 1) {
+        if (fields[1] == QLatin1String("overlay")) spec.placement = indicators::Placement::Overlay;
+        else if (fields[1] == QLatin1String("pane")) spec.placement = indicators::Placement::Pane;
+        else return std::nullopt;
+    }
+    for (std::size_t i = 0; i < ind.outputCount(); ++i) spec.colours.push_back(defaultIndicatorColour(i));
+    if (fields.size() > 2) {
+        const QStringList colours = fields[2].split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (qsizetype i = 0; i < colours.size() && static_cast<std::size_t>(i) < spec.colours.size(); ++i) {
+            const QColor c(colours[i]);
+            if (c.isValid()) spec.colours[static_cast<std::size_t>(i)] = c;
+        }
+    }
+    return spec;
+}
+
+}  // namespace cpc::app
