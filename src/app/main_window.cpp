@@ -478,6 +478,7 @@ void MainWindow::rebindChart() {
     const QString symbol = QString::fromStdString(key.symbol);
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals());
+    m_canvas->model().setVenueLabel(m_controller.isDemo() ? "Simulator" : "");
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else recomputeIndicators();
     if (symbol != m_drawingsSymbol) {

@@ -98,12 +98,20 @@ std::string ChartModel::title() const {
     std::string t = key.symbol;
     t += t.empty() ? "" : " · ";
     t += toString(m_interval);
-    if (!key.exchange.empty()) {
+    if (!m_venueLabel.empty()) {
+        t += " · " + m_venueLabel;
+    } else if (!key.exchange.empty()) {
         std::string venue = key.exchange;
         venue[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(venue[0])));
         t += " · " + venue;
     }
     return t;
+}
+
+void ChartModel::setVenueLabel(std::string label) {
+    if (label == m_venueLabel) return;
+    m_venueLabel = std::move(label);
+    invalidate(Invalidation::Light);
 }
 
 void ChartModel::setSeries(const market::CandleSeries* series, Interval interval,

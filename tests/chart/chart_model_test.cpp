@@ -53,6 +53,8 @@ TEST_F(ChartModelTest, SetSeriesStartsAtTheLiveEdgeWithAFullInvalidation) {
     EXPECT_DOUBLE_EQ(fresh.timeScale().barSpacing(), TimeScale::kDefaultBarSpacing);
     EXPECT_EQ(fresh.timeScale().barCount(), 500U);
     EXPECT_EQ(fresh.title(), "BTCUSDT · 1m · Binance");
+    fresh.setVenueLabel("Simulator");  // demo mode never labels simulated data as the venue's
+    EXPECT_EQ(fresh.title(), "BTCUSDT · 1m · Simulator");
 }
 
 TEST_F(ChartModelTest, InvalidationsMergeUntilTheFramePaints) {

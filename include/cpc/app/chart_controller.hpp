@@ -52,6 +52,7 @@ public:
     const feed::FeedStatus& status() const { return m_status; }
     qint64 lastUpdateMs() const { return m_lastUpdateMs; }
     QString restBase() const;
+    bool isDemo() const { return m_options.demo; }
     void reconnect();  // drop the stream now; the feed heals itself
 
 public slots:

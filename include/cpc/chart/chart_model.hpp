@@ -111,6 +111,10 @@ public:
     int priceDecimals() const { return m_priceDecimals; }
     // "BTCUSDT · 1m · Binance"; empty without a series.
     std::string title() const;
+    // Shown after symbol and interval in the legend instead of the series' exchange name (e.g.
+    // "Simulator" in demo mode, so simulated data is never labelled as the venue's). Empty: the
+    // exchange name.
+    void setVenueLabel(std::string label);
 
     // ---- presentation ------------------------------------------------------------------
     void setChartType(ChartType type);
@@ -236,6 +240,7 @@ private:
 
     const market::CandleSeries* m_series = nullptr;
     Interval m_interval = Interval::M1;
+    std::string m_venueLabel;
     int m_priceDecimals = 2;
     std::uint64_t m_seenRevision = 0;
     std::size_t m_seenCount = 0;
