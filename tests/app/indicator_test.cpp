@@ -116,7 +116,7 @@ TEST(MainWindowIndicators, OverlayAndPaneAreDrawnComputedSavedAndRemoved) {
         MainWindow window(controller, settings);
         window.resize(1100, 800);
         window.show();
-        window.openSeries("BTCUSDT", Interval::M1);
+        window.openSeries("BTCUSDT", Interval::S1);  // 1s: a new candle every second, whatever the trades
         ASSERT_TRUE(test::processEventsUntil([&] {
             return controller.currentSeries() && controller.currentSeries()->size() >= 1000 &&
                    controller.status().state == feed::FeedState::Live;
@@ -193,7 +193,7 @@ TEST(MainWindowIndicators, OverlayAndPaneAreDrawnComputedSavedAndRemoved) {
         MainWindow window(controller, settings);
         window.resize(1100, 800);
         window.show();
-        window.openSeries("BTCUSDT", Interval::M1);
+        window.openSeries("BTCUSDT", Interval::S1);  // 1s: a new candle every second, whatever the trades
         ASSERT_TRUE(test::processEventsUntil([&] { return window.indicatorCount() == 3; }, 20000));
         const auto specs = window.indicatorSpecs();
         EXPECT_EQ(specs[0], spec("SMA", {20}, kMagenta, indicators::Placement::Overlay));
