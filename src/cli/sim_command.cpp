@@ -4,12 +4,50 @@
 #include <iostream>
 #include <pthread.h>
 
+#include <ctime>
+#include <optional>
+#include <utility>
+
 #include "command.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 namespace cpc::cli {
 
 namespace {
+
+struct FaultName {
+    const char* name;
+    sim::SimFault fault;
+};
+constexpr FaultName kFaults[] = {
+    {"close", sim::SimFault::CloseTcp},           {"reset", sim::SimFault::ResetTcp},
+    {"stall", sim::SimFault::Stall},              {"malformed", sim::SimFault::MalformedFrame},
+    {"oversized", sim::SimFault::OversizedFrame}, {"shutdown", sim::SimFault::ServerShutdown},
+    {"ignore-pongs", sim::SimFault::IgnorePongs}, {"rest-503", sim::SimFault::RestServerError},
+    {"rest-429", sim::SimFault::RestTooMany},
+};
+
+std::string acceptedFaults() {
+    std::string s;
+    for (const auto& f : kFaults) s += (s.empty() ? "" : ", ") + std::string(f.name);
+    return s;
+}
+
+// Millisecond options that map onto SimConfig fields: name, minimum, maximum, setter.
+struct MsOption {
+    const char* name;
+    long long min;
+    long long max;
+    void (*apply)(sim::SimConfig&, long long);
+};
+constexpr MsOption kMsOptions[] = {
+    {"--ping-interval-ms", 10, 3'600'000, [](sim::SimConfig& c, long long v) { c.pingInterval = std::chrono::milliseconds(v); }},
+    {"--pong-timeout-ms", 10, 3'600'000, [](sim::SimConfig& c, long long v) { c.pongTimeout = std::chrono::milliseconds(v); }},
+    {"--max-lifetime-ms", 10, 7LL * 24 * 3'600'000, [](sim::SimConfig& c, long long v) { c.maxConnectionLifetime = std::chrono::milliseconds(v); }},
+    {"--rest-delay-ms", 0, 600'000, [](sim::SimConfig& c, long long v) { c.restDelay = std::chrono::milliseconds(v); }},
+    {"--ban-ms", 0, 3LL * 24 * 3'600'000, [](sim::SimConfig& c, long long v) { c.banDuration = std::chrono::milliseconds(v); }},
+    {"--weight-per-minute", 1, 1'000'000, [](sim::SimConfig& c, long long v) { c.restWeightPerMinute = static_cast<int>(v); }},
+};
 
 int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     sim::SimConfig config;
@@ -38,6 +76,45 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         config.klinePushInterval = std::chrono::milliseconds(*ms);
     }
     if (auto v = args.value("--bind")) config.bindAddress = *v;
+    for (const MsOption& o : kMsOptions) {
+        if (auto v = args.value(o.name)) {
+            auto n = parseIntOption(o.name, *v, o.min, o.max);
+            if (!n) {
+                err << "cpc sim: " << n.error().message << '\n';
+                return kExitUsage;
+            }
+            o.apply(config, *n);
+        }
+    }
+    // A fault injected again and again: --fault KIND --fault-every-ms MS [--fault-duration-ms MS].
+    std::optional<sim::SimFault> fault;
+    long long faultEveryMs = 0;
+    long long faultDurationMs = 1000;
+    if (auto v = args.value("--fault")) {
+        for (const auto& f : kFaults)
+            if (*v == f.name) fault = f.fault;
+        if (!fault) {
+            err << "cpc sim: --fault: unknown fault '" << *v << "'; accepted: " << acceptedFaults() << '\n';
+            return kExitUsage;
+        }
+        auto every = parseIntOption("--fault-every-ms", args.value("--fault-every-ms").value_or(""), 10, 86'400'000);
+        if (!every) {
+            err << "cpc sim: --fault needs --fault-every-ms MS (10 to 86400000)\n";
+            return kExitUsage;
+        }
+        faultEveryMs = *every;
+        if (auto d = args.value("--fault-duration-ms")) {
+            auto n = parseIntOption("--fault-duration-ms", *d, 1, 3'600'000);
+            if (!n) {
+                err << "cpc sim: " << n.error().message << '\n';
+                return kExitUsage;
+            }
+            faultDurationMs = *n;
+        }
+    } else if (args.has("--fault-every-ms") || args.has("--fault-duration-ms")) {
+        err << "cpc sim: --fault-every-ms and --fault-duration-ms need --fault KIND (" << acceptedFaults() << ")\n";
+        return kExitUsage;
+    }
     config.tls = args.has("--tls");
     const bool certOrKey = args.has("--cert") || args.has("--key");
     if (config.tls && !(args.has("--cert") && args.has("--key"))) {
@@ -76,11 +153,19 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         << "Press Ctrl+C to stop." << std::endl;
 
     int signal = 0;
-    sigwait(&stopSignals, &signal);
+    if (fault) {
+        out << "fault: " << args.value("--fault").value_or("") << " every " << faultEveryMs << " ms" << std::endl;
+        const timespec period{static_cast<std::time_t>(faultEveryMs / 1000), static_cast<long>(faultEveryMs % 1000) * 1'000'000L};
+        while ((signal = sigtimedwait(&stopSignals, nullptr, &period)) < 0)
+            server.inject(*fault, std::chrono::milliseconds(faultDurationMs), 1);
+    } else {
+        sigwait(&stopSignals, &signal);
+    }
     server.stop();
     const auto stats = server.stats();
     out << "cpc sim: stopped by " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << " (" << stats.restRequests
-        << " REST requests, " << stats.wsConnections << " WebSocket connections)" << std::endl;
+        << " REST requests, " << stats.wsConnections << " WebSocket connections, " << stats.faultsInjected
+        << " faults injected)" << std::endl;
     return kExitOk;
 }
 
@@ -90,7 +175,9 @@ Command makeSimCommand() {
     Command c;
     c.name = "sim";
     c.summary = "run the local Binance-compatible exchange simulator";
-    c.usage = "cpc sim [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]";
+    c.usage = "cpc sim [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
+              "               [--ping-interval-ms MS] [--pong-timeout-ms MS] [--max-lifetime-ms MS] [--rest-delay-ms MS]\n"
+              "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]";
     c.description =
         "Serves deterministic market data for a few symbols over Binance's REST API (/api/v3/klines,\n"
         "uiKlines, exchangeInfo, time, ping) and kline WebSocket streams (/ws/<stream>,\n"
@@ -103,6 +190,16 @@ Command makeSimCommand() {
         {"--key", "FILE", "PEM private key for --tls"},
         {"--seed", "S", "seed of the simulated market (default 42)"},
         {"--push-interval-ms", "MS", "kline stream push interval (default 2000, as Binance)"},
+        {"--ping-interval-ms", "MS", "server ping interval (default 20000, as Binance)"},
+        {"--pong-timeout-ms", "MS", "close a connection without pong after this (default 60000)"},
+        {"--max-lifetime-ms", "MS", "cut every WebSocket connection after this (default 24 h)"},
+        {"--rest-delay-ms", "MS", "answer every REST request this late (default 0)"},
+        {"--weight-per-minute", "N", "REST weight limit per minute (default 6000; over it: 429, then 418)"},
+        {"--ban-ms", "MS", "length of the 418 IP ban (default 120000)"},
+        {"--fault", "KIND", "inject a fault repeatedly: close, reset, stall, malformed, oversized, shutdown, "
+                            "ignore-pongs, rest-503, rest-429"},
+        {"--fault-every-ms", "MS", "with --fault: how often"},
+        {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs: how long (default 1000)"},
     };
     c.run = runSim;
     return c;

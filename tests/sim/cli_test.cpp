@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "cpc/net/http_client.hpp"
+#include "cpc/net/ws_client.hpp"
 #include "net_test_util.hpp"
 
 extern char** environ;
@@ -151,4 +152,69 @@ TEST(Cli, SimServesUntilSigterm) {
     while ((n = read(pipeFds[0], buf, sizeof buf)) > 0) tail.append(buf, static_cast<std::size_t>(n));
     close(pipeFds[0]);
     EXPECT_TRUE(contains(tail, "stopped by SIGTERM")) << tail;
+}
+
+TEST(Cli, SimFaultFlagsAreCheckedAndListWhatIsAccepted) {
+    const auto bogus = runCpc({"sim", "--fault", "bogus", "--fault-every-ms", "100"});
+    EXPECT_EQ(bogus.exitCode, 2);
+    EXPECT_TRUE(contains(bogus.err, "unknown fault 'bogus'; accepted: close, reset, stall")) << bogus.err;
+    const auto noPeriod = runCpc({"sim", "--fault", "close"});
+    EXPECT_EQ(noPeriod.exitCode, 2);
+    EXPECT_TRUE(contains(noPeriod.err, "--fault-every-ms")) << noPeriod.err;
+    const auto badLimit = runCpc({"sim", "--weight-per-minute", "0"});
+    EXPECT_EQ(badLimit.exitCode, 2);
+    EXPECT_TRUE(contains(badLimit.err, "--weight-per-minute")) << badLimit.err;
+}
+
+TEST(Cli, SimInjectsTheScriptedFaultRepeatedly) {
+    int pipeFds[2];
+    ASSERT_EQ(pipe(pipeFds), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
+    std::vector<std::string> argvStore{CPC_EXE, "sim", "--port", "0", "--push-interval-ms", "50",
+                                       "--fault", "close", "--fault-every-ms", "300"};
+    std::vector<char*> argv;
+    for (auto& a : argvStore) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, CPC_EXE, &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipeFds[1]);
+    std::string banner;
+    char buf[512];
+    while (!contains(banner, "fault: close every 300 ms")) {
+        const ssize_t n = read(pipeFds[0], buf, sizeof buf);
+        if (n <= 0) break;
+        banner.append(buf, static_cast<std::size_t>(n));
+    }
+    const auto pos = banner.find("streams: ");
+    ASSERT_NE(pos, std::string::npos) << banner;
+    const std::string streams = banner.substr(pos + 9, banner.find('\n', pos) - pos - 9);
+
+    // A connection receives events, then is cut by the scripted fault.
+    cpc::net::IoThread io;
+    cpc::net::WsClient ws(io.context(), nullptr);
+    auto url = cpc::net::Url::parse(streams + "/ws/btcusdt@kline_1s");
+    ASSERT_TRUE(url);
+    ASSERT_TRUE(cpc::test::runSync(io, ws.connect(*url)));
+    int frames = 0;
+    bool cut = false;
+    for (int i = 0; i < 200 && !cut; ++i) {
+        auto frame = cpc::test::runSync(io, ws.read());
+        if (frame) ++frames;
+        else cut = true;
+    }
+    EXPECT_TRUE(cut) << "the scripted close never came";
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    std::string tail;
+    ssize_t n = 0;
+    while ((n = read(pipeFds[0], buf, sizeof buf)) > 0) tail.append(buf, static_cast<std::size_t>(n));
+    close(pipeFds[0]);
+    EXPECT_TRUE(contains(tail, "faults injected")) << tail;
 }
