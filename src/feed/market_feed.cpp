@@ -1,5 +1,7 @@
 #include "cpc/feed/market_feed.hpp"
 
+#include "coroutine_tracker.hpp"
+
 #include <condition_variable>
 #include <mutex>
 
@@ -73,22 +75,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // --- any thread ---
     mutable std::mutex statsMutex;
     FeedStats statsValue;              // guarded by statsMutex
-    std::mutex activeMutex;
-    std::condition_variable activeCv;
-    int active = 0;                    // running coroutines; guarded by activeMutex
-    bool stopSeen = false;             // the network thread ran stop(); guarded by activeMutex
+    detail::CoroutineTracker coroutines;  // stop() waits for these
 
-    struct ActiveGuard {
-        explicit ActiveGuard(Impl& impl) : m_impl(impl) {
-            std::lock_guard lock(m_impl.activeMutex);
-            ++m_impl.active;
-        }
-        ~ActiveGuard() {
-            std::lock_guard lock(m_impl.activeMutex);
-            if (--m_impl.active == 0) m_impl.activeCv.notify_all();
-        }
-        Impl& m_impl;
-    };
+    using ActiveGuard = detail::CoroutineTracker::Guard;
 
     bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
 
@@ -108,17 +97,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         sink.post(FeedStatus{key, state, std::move(detail), retryInMs, nowMs()});
     }
 
-    void spawn(awaitable<void> coroutine) {
-        asio::co_spawn(io.context(), std::move(coroutine), [](std::exception_ptr e) {
-            if (e) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    std::fprintf(stderr, "cpc feed: unexpected exception: %s\n", ex.what());
-                }
-            }
-        });
-    }
+    void spawn(awaitable<void> coroutine) { detail::spawnLogged(io.context(), std::move(coroutine), "cpc feed"); }
 
     awaitable<bool> sleepFor(std::chrono::milliseconds delay) {
         sleepTimer = std::make_shared<asio::steady_timer>(io.context(), delay);
@@ -229,7 +208,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                              std::shared_ptr<bool> done, std::shared_ptr<bool> stale,
                              std::chrono::milliseconds idle) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         watchdogTimer = timer;  // cancelled when the connection ends, on open() and on stop()
         while (!*done) {
@@ -247,7 +226,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     awaitable<void> run(std::uint64_t gen, SeriesKey key, std::optional<std::int64_t> resume) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         if (!alive(gen)) co_return;
         ensureClients();
         if (!tls) {
@@ -361,7 +340,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     awaitable<void> fetchSymbols() {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         if (stopping) co_return;
         ensureClients();
         SeriesKey none{adapter->name(), "", Interval::M1};
@@ -432,15 +411,11 @@ void MarketFeed::stop() {
         impl->cancelCurrent();
         if (impl->http) impl->http->close();
         if (impl->metaHttp) impl->metaHttp->close();
-        std::lock_guard lock(impl->activeMutex);
-        impl->stopSeen = true;
-        impl->activeCv.notify_all();
+        impl->coroutines.markStopped();
     });
     // Wait (bounded) until the network thread has cancelled everything and every coroutine has
     // ended; after that nothing posts to the sink any more.
-    std::unique_lock lock(impl->activeMutex);
-    impl->activeCv.wait_for(lock, std::chrono::seconds(5),
-                            [&] { return impl->stopSeen && impl->active == 0; });
+    impl->coroutines.waitStopped(std::chrono::seconds(5));
 }
 
 FeedStats MarketFeed::stats() const {

@@ -1,5 +1,7 @@
 #include "cpc/feed/stream_session.hpp"
 
+#include "coroutine_tracker.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
@@ -94,24 +96,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // --- any thread ---
     mutable std::mutex statsMutex;
     StreamSessionStats statsValue;  // guarded by statsMutex
-    std::mutex activeMutex;
-    std::condition_variable activeCv;
-    int active = 0;        // guarded by activeMutex
-    bool stopSeen = false; // guarded by activeMutex
+    detail::CoroutineTracker coroutines;  // stop() waits for these
 
-    struct ActiveGuard {
-        explicit ActiveGuard(Impl& impl) : m_impl(impl) {
-            std::lock_guard lock(m_impl.activeMutex);
-            ++m_impl.active;
-        }
-        ~ActiveGuard() {
-            std::lock_guard lock(m_impl.activeMutex);
-            if (--m_impl.active == 0) m_impl.activeCv.notify_all();
-        }
-        ActiveGuard(const ActiveGuard&) = delete;
-        ActiveGuard& operator=(const ActiveGuard&) = delete;
-        Impl& m_impl;
-    };
+    using ActiveGuard = detail::CoroutineTracker::Guard;
 
     bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
 
@@ -136,17 +123,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         tls = *ctx;
     }
 
-    void spawn(awaitable<void> coroutine) {
-        asio::co_spawn(io.context(), std::move(coroutine), [](std::exception_ptr e) {
-            if (e) {
-                try {
-                    std::rethrow_exception(e);
-                } catch (const std::exception& ex) {
-                    std::fprintf(stderr, "cpc stream session: unexpected exception: %s\n", ex.what());
-                }
-            }
-        });
-    }
+    void spawn(awaitable<void> coroutine) { detail::spawnLogged(io.context(), std::move(coroutine), "cpc stream session"); }
 
     awaitable<bool> sleepFor(milliseconds delay) {
         auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
@@ -219,7 +196,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     awaitable<void> drainControl() {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         while (!stopping && live && !controlQueue.empty()) {
             const auto due = lastControl + config.controlInterval;
             const auto now = Clock::now();
@@ -301,7 +278,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     awaitable<void> fetchSnapshot(std::uint64_t gen, std::string symbol, std::uint64_t token) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         auto base = net::Url::parse(adapter->endpoints().restBase);
         if (!base) co_return;
         auto current = [&]() -> Book* {
@@ -347,7 +324,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     awaitable<void> syncClock(std::uint64_t gen) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         auto base = net::Url::parse(adapter->endpoints().restBase);
         if (!base || !alive(gen)) co_return;
         auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
@@ -383,7 +360,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     awaitable<void> watchdog(std::shared_ptr<net::WsClient> socket, std::shared_ptr<Clock::time_point> last,
                              std::shared_ptr<bool> done, std::shared_ptr<bool> stale) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         watchdogTimer = timer;
         const auto idle = config.watchdog;
@@ -472,7 +449,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     awaitable<void> run(std::uint64_t gen) {
         auto self = shared_from_this();
-        ActiveGuard guard(*this);
+        ActiveGuard guard(coroutines);
         if (!alive(gen)) co_return;
         ensureTls();
         if (!tls) {
@@ -603,12 +580,9 @@ void StreamSession::stop() {
         ++impl->generation;
         impl->live = false;
         impl->cancelAll();
-        std::lock_guard lock(impl->activeMutex);
-        impl->stopSeen = true;
-        impl->activeCv.notify_all();
+        impl->coroutines.markStopped();
     });
-    std::unique_lock lock(impl->activeMutex);
-    impl->activeCv.wait_for(lock, std::chrono::seconds(5), [&] { return impl->stopSeen && impl->active == 0; });
+    impl->coroutines.waitStopped(std::chrono::seconds(5));
 }
 
 StreamSessionStats StreamSession::stats() const {

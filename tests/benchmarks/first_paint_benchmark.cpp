@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_candles.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/market/candle_series.hpp"
@@ -39,30 +40,7 @@ constexpr std::size_t kCandles = 100'000;
 const cpc::SeriesKey kKey{"binance", "BTCUSDT", cpc::Interval::M1};
 const QSize kSize(1600, 900);
 
-// Same random walk as storage_benchmark.cpp.
-std::vector<Candle> makeMinutes() {
-    std::mt19937_64 rng(11);
-    std::vector<Candle> out(kCandles);
-    std::int64_t price = 4'200'000'000'000;
-    const std::int64_t start = *cpc::parseUtc("2023-01-02");
-    for (std::size_t i = 0; i < kCandles; ++i) {
-        Candle& c = out[i];
-        const std::int64_t open = price;
-        price += static_cast<std::int64_t>(rng() % 2'000'001) - 1'000'000;
-        c.openTime = start + static_cast<std::int64_t>(i) * cpc::kMinuteMs;
-        c.open = Decimal::fromUnits(open);
-        c.close = Decimal::fromUnits(price);
-        c.high = Decimal::fromUnits(std::max(open, price) + static_cast<std::int64_t>(rng() % 100'000));
-        c.low = Decimal::fromUnits(std::min(open, price) - static_cast<std::int64_t>(rng() % 100'000));
-        c.volume = Decimal::fromUnits(static_cast<std::int64_t>(rng() % 10'000'000'000));
-        c.quoteVolume = Decimal::fromUnits(static_cast<cpc::Int128>(c.volume.units()) * 42'000);
-        c.trades = 1 + static_cast<std::int64_t>(rng() % 500);
-        c.takerBuyBase = Decimal::fromUnits(c.volume.units() / 2);
-        c.takerBuyQuote = Decimal::fromUnits(c.quoteVolume.units() / 2);
-        c.closed = true;
-    }
-    return out;
-}
+std::vector<Candle> makeMinutes() { return cpc::bench::randomWalkMinutes(kCandles); }
 
 void removeDatabase(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);

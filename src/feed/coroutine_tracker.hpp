@@ -1,0 +1,69 @@
+#pragma once
+// Shared by MarketFeed and StreamSession (private to cpc_feed): counts the coroutines a feed has
+// running on the network thread, so stop() can wait until every one has seen the cancellation,
+// and spawns coroutines so an unexpected exception is reported instead of silently lost.
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace cpc::feed::detail {
+
+class CoroutineTracker {
+public:
+    // RAII: one running coroutine (declare it first in the coroutine body).
+    class Guard {
+    public:
+        explicit Guard(CoroutineTracker& tracker) : m_tracker(tracker) {
+            std::lock_guard lock(m_tracker.m_mutex);
+            ++m_tracker.m_active;
+        }
+        ~Guard() {
+            std::lock_guard lock(m_tracker.m_mutex);
+            if (--m_tracker.m_active == 0) m_tracker.m_cv.notify_all();
+        }
+        Guard(const Guard&) = delete;
+        Guard& operator=(const Guard&) = delete;
+
+    private:
+        CoroutineTracker& m_tracker;
+    };
+
+    // Network thread: stop() has cancelled every socket and timer.
+    void markStopped() {
+        std::lock_guard lock(m_mutex);
+        m_stopSeen = true;
+        m_cv.notify_all();
+    }
+    // Any thread but the network one: waits (bounded) until markStopped() ran and every
+    // coroutine has ended.
+    void waitStopped(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait_for(lock, timeout, [&] { return m_stopSeen && m_active == 0; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    int m_active = 0;         // guarded by m_mutex
+    bool m_stopSeen = false;  // guarded by m_mutex
+};
+
+// co_spawn on `io`; an exception escaping the coroutine is reported on stderr, tagged `who`.
+inline void spawnLogged(boost::asio::io_context& io, boost::asio::awaitable<void> coroutine, const char* who) {
+    boost::asio::co_spawn(io, std::move(coroutine), [who](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            std::fprintf(stderr, "%s: unexpected exception: %s\n", who, ex.what());
+        }
+    });
+}
+
+}  // namespace cpc::feed::detail
