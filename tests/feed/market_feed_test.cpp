@@ -155,6 +155,8 @@ TEST(MarketFeed, ASilentStreamIsDetectedByTheWatchdogAndReplaced) {
     feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "BTCUSDT", Interval::S1});
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live); }, 10s));
+    // The stall reaches only sessions the server has registered.
+    ASSERT_TRUE(got.until(sink, [&] { return server.stats().wsOpenConnections >= 1; }, 10s));
     server.inject(sim::SimFault::Stall, 3000ms);  // socket stays open, nothing arrives
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Stale); }, 10s));
     got.statuses.clear();
