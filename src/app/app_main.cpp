@@ -11,9 +11,11 @@
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
+#include "cpc/app/realtime_window.hpp"
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
+#include "cpc/sim/sim_server.hpp"
 
 namespace cpc::app {
 
@@ -70,8 +72,16 @@ int runApp(int argc, char** argv) {
     const QCommandLineOption timeZone(QStringLiteral("time-zone"),
                                       QStringLiteral("Time axis zone: UTC, local or an IANA name (Europe/Berlin)."),
                                       QStringLiteral("ZONE"));
+    const QCommandLineOption testRealtime(
+        QStringLiteral("test-realtime"),
+        QStringLiteral("Open the realtime test window (live trades, order book, ticker, stream selector, feed "
+                       "health) instead of the chart window; --screenshot then shows it."));
+    const QCommandLineOption tradeRate(QStringLiteral("trade-rate"),
+                                       QStringLiteral("With --demo --test-realtime: simulated live trades per second "
+                                                      "and symbol, 0..20000 (default 1000)."),
+                                       QStringLiteral("N"));
     parser.addOptions({demo, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
-                       chartType, theme, timeZone});
+                       chartType, theme, timeZone, testRealtime, tradeRate});
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
@@ -121,6 +131,16 @@ int runApp(int argc, char** argv) {
                             .arg(QFileInfo(screenshotPath).absolutePath()));
     }
 
+    int liveTradeRate = 1000;
+    if (parser.isSet(tradeRate)) {
+        bool ok = false;
+        liveTradeRate = parser.value(tradeRate).toInt(&ok);
+        if (!ok || liveTradeRate < 0 || liveTradeRate > sim::MarketModel::kMaxLiveTradesPerSecond)
+            return fail(QStringLiteral("--trade-rate needs 0..20000 trades per second, got \"%1\"").arg(parser.value(tradeRate)));
+        if (!parser.isSet(demo) || !parser.isSet(testRealtime))
+            return fail(QStringLiteral("--trade-rate only applies with --demo --test-realtime"));
+    }
+
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
@@ -141,6 +161,50 @@ int runApp(int argc, char** argv) {
         options.databasePath = QDir(settings->cacheDirectory()).filePath(QStringLiteral("candles.sqlite3")).toStdString();
     options.tls.extraCaFile =
         (parser.isSet(caFile) ? parser.value(caFile) : settings->extraCaFile()).toStdString();
+    options.memoryBudgetBytes = settings->memoryBudgetBytes();
+    if (parser.isSet(testRealtime)) {
+        // The realtime test window on its own; in demo mode over a simulator under live load.
+        RealtimeOptions rt;
+        rt.tls = options.tls;
+        std::unique_ptr<sim::SimServer> simulator;
+        if (options.demo) {
+            sim::SimConfig simConfig;
+            simConfig.klinePushInterval = std::chrono::milliseconds(1000);
+            simConfig.liveTradesPerSecond = liveTradeRate;
+            simulator = std::make_unique<sim::SimServer>(simConfig);
+            if (auto r = simulator->start(); !r) return fail(QStringLiteral("demo simulator: ") + QString::fromStdString(r.error().message));
+            rt.restBase = simulator->restBase();
+            rt.streamBase = simulator->streamBase();
+            rt.simulator = true;
+        }
+        if (!options.restBase.empty()) rt.restBase = options.restBase;
+        if (!options.streamBase.empty()) rt.streamBase = options.streamBase;
+        rt.symbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
+        rt.interval = chosenInterval.value_or(Interval::M1);
+        int exitCode = 0;
+        {
+            RealtimeWindow window(rt);
+            window.show();
+            if (exitAfterSeconds) {
+                QTimer::singleShot(exitAfterSeconds * 1000, &app, [&] {
+                    if (!screenshotPath.isEmpty()) {
+                        window.refreshHealth();
+                        if (window.grab().save(screenshotPath, "PNG"))
+                            std::printf("canvasprochart: screenshot written to %s\n", screenshotPath.toLocal8Bit().constData());
+                        else
+                            exitCode = fail(QStringLiteral("could not write the screenshot to %1").arg(screenshotPath));
+                    }
+                    window.close();
+                    QApplication::quit();
+                });
+            }
+            const int rc = QApplication::exec();
+            if (!exitCode) exitCode = rc;
+        }
+        if (simulator) simulator->stop();
+        return exitCode;
+    }
+
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
 

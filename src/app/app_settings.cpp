@@ -155,9 +155,11 @@ void AppSettings::setCacheDirectory(const QString& path) { m_settings.setValue(k
 int AppSettings::memoryBudgetMb() const {
     bool ok = false;
     const int mb = m_settings.value(kMemoryBudget, kDefaultMemoryBudgetMb).toInt(&ok);
-    return ok ? std::clamp(mb, 64, 65536) : kDefaultMemoryBudgetMb;
+    return ok ? std::clamp(mb, kMinMemoryBudgetMb, kMaxMemoryBudgetMb) : kDefaultMemoryBudgetMb;
 }
 
-void AppSettings::setMemoryBudgetMb(int mb) { m_settings.setValue(kMemoryBudget, std::clamp(mb, 64, 65536)); }
+void AppSettings::setMemoryBudgetMb(int mb) {
+    m_settings.setValue(kMemoryBudget, std::clamp(mb, kMinMemoryBudgetMb, kMaxMemoryBudgetMb));
+}
 
 }  // namespace cpc::app

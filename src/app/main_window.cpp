@@ -18,6 +18,7 @@
 #include <QStatusBar>
 #include <QStyleFactory>
 #include <QTimeZone>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -25,6 +26,7 @@
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/indicator_dialog.hpp"
+#include "cpc/app/realtime_window.hpp"
 #include "cpc/app/settings_dialog.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
@@ -35,6 +37,7 @@
 #include <QMenu>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 namespace cpc::app {
 
@@ -113,6 +116,29 @@ struct MainWindow::ActiveIndicator {
     IndicatorSpec spec;
     std::unique_ptr<indicators::SeriesIndicator> calc;
     std::uint64_t chartId = 0;  // overlay or pane id
+    std::int64_t firstOpen = 0;  // open time of the first candle its rows start at (0: none)
+};
+
+// A recompute of the indicators over a snapshot of the series, on a worker thread.
+struct MainWindow::IndicatorJob {
+    std::uint64_t generation = 0;
+    const market::CandleSeries* series = nullptr;  // identity only; never read on the worker
+    SeriesKey key;
+    std::vector<Candle> candles;  // the snapshot
+    struct Item {
+        std::size_t index = 0;  // into m_indicators
+        std::unique_ptr<indicators::SeriesIndicator> calc;
+    };
+    std::vector<Item> items;
+    std::function<void()> hook;
+};
+
+// The worker posts its result through this; the window's destructor clears it under the lock, so
+// a worker never queues a call to a window that is gone (a queued call to a window destroyed
+// later is dropped by Qt).
+struct MainWindow::IndicatorInbox {
+    std::mutex mutex;
+    MainWindow* window = nullptr;
 };
 
 void MainWindow::applyPalette(bool dark) {
@@ -140,6 +166,8 @@ void MainWindow::applyPalette(bool dark) {
 
 MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent)
     : QMainWindow(parent), m_controller(controller), m_settings(settings) {
+    m_indicatorInbox = std::make_shared<IndicatorInbox>();
+    m_indicatorInbox->window = this;
     setWindowTitle(QStringLiteral("CanvasProChart"));
     m_canvas = new chart_qt::ChartCanvas(this);
     setCentralWidget(m_canvas);
@@ -147,6 +175,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     buildToolbar();
 
     m_stateLabel = new QLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("connectionState"));
     m_updateLabel = new QLabel(this);
     m_countLabel = new QLabel(this);
     m_zoneLabel = new QLabel(this);
@@ -180,6 +209,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_symbolBox->addItems(m_controller.symbols());
         m_symbolBox->setCurrentText(current);
         m_symbolBox->blockSignals(false);
+        m_canvas->model().setPricePrecision(m_controller.priceDecimals(), m_controller.tickSize());
     });
     connect(&m_controller, &ChartController::errorOccurred, this, [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
@@ -190,6 +220,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     connect(m_canvas, &chart_qt::ChartCanvas::historyNeeded, this, [this] {
         const auto* series = m_controller.currentSeries();
         if (!series || series->empty()) return;
+        if (m_controller.olderHistoryStartReached()) return;  // the listing start is shown: no spinner
         m_countBeforeHistory = series->size();
         setHistoryLoading(true);
         m_controller.loadOlderHistory();
@@ -213,7 +244,10 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     refreshStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    const std::lock_guard lock(m_indicatorInbox->mutex);
+    m_indicatorInbox->window = nullptr;
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -237,6 +271,8 @@ void MainWindow::buildMenus() {
     view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
     QAction* reconnect = view->addAction(tr("Re&connect"), this, [this] { m_controller.reconnect(); });
     reconnect->setShortcut(QKeySequence(tr("Ctrl+R")));
+    view->addAction(tr("Realtime &test window"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); })
+        ->setObjectName(QStringLiteral("realtimeMenuAction"));
 
     m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
     m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));
@@ -357,6 +393,9 @@ void MainWindow::buildToolbar() {
     shot->setObjectName(QStringLiteral("screenshotAction"));
     shot->setToolTip(tr("Save the chart as a PNG"));
     connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
+    QAction* realtime = bar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
+    realtime->setObjectName(QStringLiteral("realtimeAction"));
+    realtime->setToolTip(tr("Open the realtime test window: live trades, order book, ticker and feed health"));
 }
 
 void MainWindow::setChartType(chart::ChartType type) {
@@ -423,7 +462,8 @@ void MainWindow::openSettings() {
     if (dialog.exec() != QDialog::Accepted) return;
     setThemeName(m_settings.theme());
     setTimeZoneName(m_settings.timeZone());
-    statusBar()->showMessage(tr("Settings saved; endpoint, CA and cache changes apply at the next start"), 10000);
+    m_controller.setMemoryBudgetBytes(m_settings.memoryBudgetBytes());
+    statusBar()->showMessage(tr("Settings saved; endpoint, CA and cache folder changes apply at the next start"), 10000);
 }
 
 void MainWindow::saveDrawings() {
@@ -477,7 +517,8 @@ void MainWindow::rebindChart() {
     const SeriesKey& key = m_controller.currentKey();
     const QString symbol = QString::fromStdString(key.symbol);
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
-    m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals());
+    m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals(),
+                        m_controller.tickSize());
     m_canvas->model().setVenueLabel(m_controller.isDemo() ? "Simulator" : "");
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else recomputeIndicators();
@@ -494,14 +535,20 @@ void MainWindow::rebindChart() {
 
 // ---- indicators ------------------------------------------------------------------------------
 
-void MainWindow::attachIndicator(ActiveIndicator& active) {
+void MainWindow::attachIndicator(ActiveIndicator& active, std::optional<std::size_t> position) {
     auto& model = m_canvas->model();
     const std::string title = active.spec.title().toStdString();
-    if (active.spec.placement == indicators::Placement::Overlay) active.chartId = model.addOverlay(title);
-    else active.chartId = model.addPane(title);
+    // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
+    // gets its own scale instead of squeezing the price axis.
+    const bool ownScale = active.calc->indicator().info().placement == indicators::Placement::Pane;
+    if (active.spec.placement == indicators::Placement::Overlay)
+        active.chartId = model.addOverlay(title, {}, ownScale, position);
+    else
+        active.chartId = model.addPane(title, position);
     const auto* series = m_controller.currentSeries();
     if (series) active.calc->recompute(*series);
     else active.calc->indicator().reset();
+    active.firstOpen = series && !series->empty() ? (*series)[0].openTime : 0;
     pushIndicator(active, 0);
 }
 
@@ -538,24 +585,80 @@ void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
 }
 
 void MainWindow::recomputeIndicators() {
+    ++m_indicatorGeneration;  // a different series: a background result for the old one is stale
     const auto* series = m_controller.currentSeries();
     for (auto& active : m_indicators) {
         if (series) active->calc->recompute(*series);
         else active->calc->indicator().reset();
+        active->firstOpen = series && !series->empty() ? (*series)[0].openTime : 0;
         pushIndicator(*active, 0);
     }
 }
 
 void MainWindow::updateIndicators() {
     const auto* series = m_controller.currentSeries();
-    if (!series) return;
+    if (!series || m_indicatorJobRunning) return;  // a running job catches up when it lands
+    const std::int64_t first = series->empty() ? 0 : (*series)[0].openTime;
+    for (const auto& active : m_indicators)
+        if (active->firstOpen != 0 && first != 0 && first < active->firstOpen) {
+            // Older history was prepended: a full recompute, off the GUI thread.
+            startIndicatorJob();
+            return;
+        }
     for (auto& active : m_indicators) {
         const std::size_t before = active->calc->indicator().size();
         const auto kind = active->calc->sync(*series);
+        active->firstOpen = first;
         if (kind == indicators::SeriesIndicator::SyncKind::Unchanged) continue;
         // Incremental: the previously last row was revised and rows were appended — O(1) per tick.
         pushIndicator(*active, kind == indicators::SeriesIndicator::SyncKind::Full || before == 0 ? 0 : before - 1);
     }
+}
+
+void MainWindow::startIndicatorJob() {
+    const auto* series = m_controller.currentSeries();
+    if (!series || series->empty()) return;
+    auto job = std::make_shared<IndicatorJob>();
+    job->generation = m_indicatorGeneration;
+    job->series = series;
+    job->key = series->key();
+    job->candles.assign(series->candles().begin(), series->candles().end());
+    job->hook = m_indicatorJobHook;
+    for (std::size_t i = 0; i < m_indicators.size(); ++i) {
+        if (m_indicators[i]->firstOpen <= series->candles().front().openTime) continue;  // still in step
+        auto made = indicators::createFromSpec(m_indicators[i]->spec.specText().toStdString());
+        if (!made) continue;
+        job->items.push_back({i, std::make_unique<indicators::SeriesIndicator>(std::move(*made))});
+    }
+    m_indicatorJobRunning = true;
+    QThreadPool::globalInstance()->start([job, inbox = m_indicatorInbox] {
+        if (job->hook) job->hook();
+        market::CandleSeries snapshot(job->key);
+        snapshot.merge(job->candles);
+        for (auto& item : job->items) item.calc->recompute(snapshot);
+        const std::lock_guard lock(inbox->mutex);
+        if (MainWindow* window = inbox->window)
+            QMetaObject::invokeMethod(window, [window, job] { window->finishIndicatorJob(job); }, Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::finishIndicatorJob(const std::shared_ptr<IndicatorJob>& job) {
+    m_indicatorJobRunning = false;
+    const auto* series = m_controller.currentSeries();
+    // Only for the same series and indicators, and only if no more history came before it.
+    const bool applies = job->generation == m_indicatorGeneration && series == job->series && series &&
+                         !series->empty() && (*series)[0].openTime == job->candles.front().openTime;
+    if (applies) {
+        for (auto& item : job->items) {
+            ActiveIndicator& active = *m_indicators[item.index];
+            active.calc = std::move(item.calc);
+            active.calc->sync(*series);  // the ticks that came meanwhile, incrementally
+            active.firstOpen = (*series)[0].openTime;
+            pushIndicator(active, 0);
+        }
+        ++m_backgroundIndicatorRecomputes;
+    }
+    updateIndicators();  // the others catch up; more history meanwhile starts another job
 }
 
 bool MainWindow::addIndicator(const IndicatorSpec& spec) {
@@ -565,6 +668,7 @@ bool MainWindow::addIndicator(const IndicatorSpec& spec) {
                                  10000);
         return false;
     }
+    ++m_indicatorGeneration;
     auto active = std::make_unique<ActiveIndicator>();
     active->spec = spec;
     active->spec.name = QString::fromStdString((*made)->info().name);
@@ -584,7 +688,15 @@ bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
     if (index >= m_indicators.size()) return false;
     auto made = indicators::createFromSpec(spec.specText().toStdString());
     if (!made) return false;
+    ++m_indicatorGeneration;
     ActiveIndicator& active = *m_indicators[index];
+    // The edited indicator keeps its place: the same pane position (or legend row) when it stays
+    // a pane (or an overlay).
+    const auto& model = m_canvas->model();
+    const indicators::Placement oldPlacement = active.spec.placement;
+    const std::optional<std::size_t> oldPosition = oldPlacement == indicators::Placement::Pane
+                                                       ? model.paneIndex(active.chartId)
+                                                       : model.overlayIndex(active.chartId);
     detachIndicator(active);
     active.spec = spec;
     active.spec.name = QString::fromStdString((*made)->info().name);
@@ -592,7 +704,7 @@ bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
     active.spec.colours.resize((*made)->outputCount());
     for (std::size_t i = 0; i < active.spec.colours.size(); ++i) active.spec.colours[i] = active.spec.colour(i);
     active.calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
-    attachIndicator(active);
+    attachIndicator(active, active.spec.placement == oldPlacement ? oldPosition : std::nullopt);
     saveIndicators();
     rebuildIndicatorMenu();
     return true;
@@ -600,6 +712,7 @@ bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
 
 bool MainWindow::removeIndicator(std::size_t index) {
     if (index >= m_indicators.size()) return false;
+    ++m_indicatorGeneration;
     detachIndicator(*m_indicators[index]);
     m_indicators.erase(m_indicators.begin() + static_cast<std::ptrdiff_t>(index));
     saveIndicators();
@@ -622,6 +735,7 @@ std::uint64_t MainWindow::indicatorChartId(std::size_t index) const {
 }
 
 void MainWindow::loadIndicators(const QString& symbol) {
+    ++m_indicatorGeneration;
     for (auto& active : m_indicators) detachIndicator(*active);
     m_indicators.clear();
     m_indicatorsSymbol = symbol;
@@ -681,6 +795,12 @@ void MainWindow::refreshStatus() {
     const auto& st = m_controller.status();
     QString text = QStringLiteral("<span style='color:%1'>●</span> %2")
                        .arg(stateColor(st.state), qs(feed::toString(st.state)));
+    if (const auto latency = m_controller.latencyMs(); latency && st.state == feed::FeedState::Live) {
+        // Exchange event time → arrival here; "~" when the exchange clock offset is not known.
+        text += QStringLiteral(" · %1%2").arg(m_controller.latencyCorrected() ? QString() : QStringLiteral("~"),
+                                              *latency < 10'000 ? tr("%1 ms").arg(*latency)
+                                                                : tr("%1 s").arg(double(*latency) / 1000.0, 0, 'f', 1));
+    }
     if (!st.detail.empty() && st.state != feed::FeedState::Live)
         text += QStringLiteral(" — ") + QString::fromStdString(st.detail).toHtmlEscaped();
     if (st.state == feed::FeedState::Reconnecting && st.retryInMs > 0)

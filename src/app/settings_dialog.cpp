@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -87,6 +88,16 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
                      if (!d.isEmpty()) m_cacheDir->setText(d);
                  }));
 
+    m_memoryBudget = new QSpinBox(this);
+    m_memoryBudget->setObjectName(QStringLiteral("memoryBudget"));
+    m_memoryBudget->setRange(AppSettings::kMinMemoryBudgetMb, AppSettings::kMaxMemoryBudgetMb);
+    m_memoryBudget->setSingleStep(64);
+    m_memoryBudget->setSuffix(tr(" MB"));
+    m_memoryBudget->setValue(settings.memoryBudgetMb());
+    m_memoryBudget->setToolTip(tr("Candles kept in memory for instant switching; over the budget the least "
+                                  "recently used series are dropped (they stay in the cache file)."));
+    form->addRow(tr("Memory budget"), m_memoryBudget);
+
     m_timeZone = new QComboBox(this);
     m_timeZone->setObjectName(QStringLiteral("timeZone"));
     m_timeZone->setEditable(true);
@@ -105,7 +116,7 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     form->addRow(tr("Theme"), m_theme);
 
     auto* note = new QLabel(tr("Endpoints, the CA file and the cache folder take effect at the next start. "
-                               "Time zone and theme apply at once."), this);
+                               "Memory budget, time zone and theme apply at once."), this);
     note->setWordWrap(true);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("settingsError"));
@@ -167,6 +178,7 @@ bool SettingsDialog::apply() {
     if (preset == EndpointPreset::Custom) m_settings.setCustomEndpoints({m_rest->text().trimmed(), m_stream->text().trimmed()});
     m_settings.setExtraCaFile(ca);
     m_settings.setCacheDirectory(cache);
+    m_settings.setMemoryBudgetMb(m_memoryBudget->value());
     m_settings.setTimeZone(zone);
     m_settings.setTheme(m_theme->currentData().toString());
     return true;

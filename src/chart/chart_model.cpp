@@ -114,11 +114,38 @@ void ChartModel::setVenueLabel(std::string label) {
     invalidate(Invalidation::Light);
 }
 
+int ChartModel::decimalsOfTick(double tick) {
+    if (!(tick > 0.0) || !std::isfinite(tick)) return 0;
+    double scaled = tick;
+    for (int d = 0; d < 10; ++d, scaled *= 10.0)
+        if (std::fabs(scaled - std::round(scaled)) <= 1e-9 * std::max(1.0, scaled)) return d;
+    return 10;
+}
+
+double ChartModel::tickSize() const { return m_tickSize > 0.0 ? m_tickSize : std::pow(10.0, -m_priceDecimals); }
+
+double ChartModel::roundToTick(double price) const {
+    const double tick = tickSize();
+    return std::isfinite(price) ? std::round(price / tick) * tick : price;
+}
+
+void ChartModel::applyPricePrecision(int priceDecimals, double tickSize) {
+    m_tickSize = std::isfinite(tickSize) && tickSize > 0.0 ? tickSize : 0.0;
+    m_priceDecimals = m_tickSize > 0.0 ? decimalsOfTick(m_tickSize) : std::clamp(priceDecimals, 0, 10);
+}
+
+void ChartModel::setPricePrecision(int priceDecimals, double tickSize) {
+    const int oldDecimals = m_priceDecimals;
+    const double oldTick = m_tickSize;
+    applyPricePrecision(priceDecimals, tickSize);
+    if (m_priceDecimals != oldDecimals || m_tickSize != oldTick) invalidate(Invalidation::Full);
+}
+
 void ChartModel::setSeries(const market::CandleSeries* series, Interval interval,
-                           int priceDecimals) {
+                           int priceDecimals, double tickSize) {
     m_series = series;
     m_interval = interval;
-    m_priceDecimals = std::clamp(priceDecimals, 0, 10);
+    applyPricePrecision(priceDecimals, tickSize);
     const auto bars = candles();
     m_seenRevision = series != nullptr ? series->revision() : 0;
     m_seenCount = bars.size();
@@ -213,15 +240,29 @@ std::int64_t ChartModel::toDisplayTime(std::int64_t utcMs) const {
     return m_timeZone ? utcMs + m_timeZone(utcMs) : utcMs;
 }
 
-std::uint64_t ChartModel::addPane(std::string title) {
+std::uint64_t ChartModel::addPane(std::string title, std::optional<std::size_t> position) {
     Pane pane;
     pane.id = m_nextPaneId++;
     pane.title = std::move(title);
     pane.scale.setMargins(kPaneMargin, kPaneMargin);
-    m_panes.push_back(std::move(pane));
+    const std::uint64_t id = pane.id;
+    const std::size_t at = std::min(position.value_or(m_panes.size()), m_panes.size());
+    m_panes.insert(m_panes.begin() + static_cast<std::ptrdiff_t>(at), std::move(pane));
     relayout();
     invalidate(Invalidation::Full);
-    return m_panes.back().id;
+    return id;
+}
+
+std::optional<std::size_t> ChartModel::paneIndex(std::uint64_t id) const {
+    for (std::size_t i = 0; i < m_panes.size(); ++i)
+        if (m_panes[i].id == id) return i;
+    return std::nullopt;
+}
+
+std::optional<std::size_t> ChartModel::overlayIndex(std::uint64_t id) const {
+    for (std::size_t i = 0; i < m_overlays.size(); ++i)
+        if (m_overlays[i].id == id) return i;
+    return std::nullopt;
 }
 
 bool ChartModel::removePane(std::uint64_t id) {
@@ -249,14 +290,20 @@ bool ChartModel::editPaneSeries(std::uint64_t id, const std::function<void(std::
     return true;
 }
 
-std::uint64_t ChartModel::addOverlay(std::string title, std::vector<PaneSeries> series) {
+std::uint64_t ChartModel::addOverlay(std::string title, std::vector<PaneSeries> series, bool ownScale,
+                                     std::optional<std::size_t> position) {
     Overlay overlay;
     overlay.id = m_nextOverlayId++;
     overlay.title = std::move(title);
     overlay.series = std::move(series);
-    m_overlays.push_back(std::move(overlay));
+    overlay.ownScale = ownScale;
+    overlay.scale.setMargins(kPaneMargin, kPaneMargin);
+    overlay.scale.setPane(m_layout.candlePane.y, m_layout.candlePane.height);
+    const std::uint64_t id = overlay.id;
+    const std::size_t at = std::min(position.value_or(m_overlays.size()), m_overlays.size());
+    m_overlays.insert(m_overlays.begin() + static_cast<std::ptrdiff_t>(at), std::move(overlay));
     invalidate(Invalidation::Light);
-    return m_overlays.back().id;
+    return id;
 }
 
 bool ChartModel::removeOverlay(std::uint64_t id) {
@@ -396,6 +443,40 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
     return std::nullopt;
 }
 
+std::optional<ChartModel::AnchorHit> ChartModel::drawingAnchorAt(Point p, double tolerancePx) const {
+    if (!m_layout.candlePane.contains(p)) return std::nullopt;
+    std::optional<AnchorHit> best;
+    double bestDistance = tolerancePx;
+    auto consider = [&](const Drawing& d) {
+        if (anchorCount(d.kind) < 2) return;  // a horizontal line's one anchor moves the line
+        for (int i = 0; i < 2; ++i) {
+            const DrawingAnchor& a = i == 0 ? d.a : d.b;
+            const double dist = std::hypot(p.x - timeToX(a.timeMs), p.y - m_priceScale.priceToY(a.price));
+            if (dist <= bestDistance) {
+                bestDistance = dist;
+                best = AnchorHit{d.id, i};
+            }
+        }
+    };
+    // The selected drawing wins (its handles are the ones shown), then the topmost drawing.
+    for (const Drawing& d : m_drawings)
+        if (m_selectedDrawing == d.id) consider(d);
+    if (best) return best;
+    for (auto it = m_drawings.rbegin(); it != m_drawings.rend() && !best; ++it) consider(*it);
+    return best;
+}
+
+void ChartModel::moveDrawingAnchor(std::uint64_t id, int anchor, Point p) {
+    const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
+    if (it == m_drawings.end() || anchor < 0 || anchor > 1) return;
+    DrawingAnchor& target = anchor == 0 || anchorCount(it->kind) < 2 ? it->a : it->b;
+    const DrawingAnchor moved = anchorAt(p);
+    const DrawingAnchor before = target;
+    if (moved.timeMs != 0) target.timeMs = moved.timeMs;
+    target.price = moved.price;
+    if (target != before) drawingsChanged();
+}
+
 void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
     if (it == m_drawings.end()) return;
@@ -478,6 +559,7 @@ void ChartModel::relayout() {
         const Rect r = i < m_layout.extraPanes.size() ? m_layout.extraPanes[i] : Rect{};
         m_panes[i].scale.setPane(r.y, r.height);
     }
+    for (Overlay& overlay : m_overlays) overlay.scale.setPane(m_layout.candlePane.y, m_layout.candlePane.height);
 }
 
 double ChartModel::requiredPriceLabelWidth() const {
@@ -541,15 +623,25 @@ void ChartModel::autoscale() {
     // Overlays share the price scale: keep their visible values on screen too (log scales skip
     // values they cannot show).
     const bool logScale = m_priceScale.mode() == PriceScaleMode::Logarithmic;
-    for (const Overlay& overlay : m_overlays) {
+    for (Overlay& overlay : m_overlays) {
+        // An overlay on its own scale is fitted alone and does not stretch the price axis.
+        double olo = std::numeric_limits<double>::infinity();
+        double ohi = -std::numeric_limits<double>::infinity();
+        const bool skipNonPositive = logScale && !overlay.ownScale;
         for (const PaneSeries& series : overlay.series) {
             const std::size_t end = std::min(last + 1, series.values.size());
             for (std::size_t i = first; i < end; ++i) {
                 const double v = series.values[i];
-                if (!std::isfinite(v) || (logScale && v <= 0)) continue;
-                lo = std::min(lo, v);
-                hi = std::max(hi, v);
+                if (!std::isfinite(v) || (skipNonPositive && v <= 0)) continue;
+                olo = std::min(olo, v);
+                ohi = std::max(ohi, v);
             }
+        }
+        if (overlay.ownScale) {
+            if (ohi >= olo) overlay.scale.autoscaleTo(olo, ohi);
+        } else {
+            lo = std::min(lo, olo);
+            hi = std::max(hi, ohi);
         }
     }
     m_priceScale.autoscaleTo(lo, hi);

@@ -209,7 +209,7 @@ void buildPriceAxis(const ChartModel& model, FrameItems& out) {
     tagBox.height += 4;
 
     const PriceScale& ps = model.priceScale();
-    const double tickSize = std::pow(10.0, -model.priceDecimals());
+    const double tickSize = model.tickSize();
     for (const double v : ps.ticks(spacing, tickSize)) {
         const double y = ps.priceToY(v);
         if (y < l.candlePane.top() || y >= l.candlePane.bottom()) continue;
@@ -357,6 +357,7 @@ void buildOverlayLines(const ChartModel& model, FrameItems& out) {
     const IndexRange range = ts.visibleRange();
     if (range.empty()) return;
     for (const Overlay& overlay : model.overlays()) {
+        const PriceScale& scale = overlay.ownScale ? overlay.scale : ps;
         for (const PaneSeries& series : overlay.series) {
             PolylineItem line;
             line.rgba = series.rgba;
@@ -365,7 +366,7 @@ void buildOverlayLines(const ChartModel& model, FrameItems& out) {
             for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
                 const double v = series.values[i];
                 const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
-                line.points.push_back(LinePoint{x, std::isfinite(v) ? clampY(ps.priceToY(v))
+                line.points.push_back(LinePoint{x, std::isfinite(v) ? clampY(scale.priceToY(v))
                                                                     : std::numeric_limits<float>::quiet_NaN()});
             }
             out.overlayLines.push_back(std::move(line));
@@ -595,7 +596,7 @@ void buildCrosshair(const ChartModel& model, OverlayItems& out) {
         std::string value;
         if (!inCandles) value = formatVolume(model.volumeScale().yToPrice(p->y));
         else if (ps.mode() == PriceScaleMode::Percent) value = formatPercent(ps.toScale(ps.yToPrice(p->y)));
-        else value = formatPrice(ps.yToPrice(p->y), model.priceDecimals());
+        else value = formatPrice(model.roundToTick(ps.yToPrice(p->y)), model.priceDecimals());
         item.priceLabel = makeAxisTag(m, inCandles ? l.priceAxis : l.volumeAxis, p->y, {value});
     }
 

@@ -70,8 +70,8 @@ void ChartCanvas::setDrawingTool(std::optional<chart::DrawingKind> tool) {
 }
 
 void ChartCanvas::setSeries(const market::CandleSeries* series, Interval interval,
-                            int priceDecimals) {
-    m_model.setSeries(series, interval, priceDecimals);
+                            int priceDecimals, double tickSize) {
+    m_model.setSeries(series, interval, priceDecimals, tickSize);
 }
 
 void ChartCanvas::seriesChanged() { m_model.seriesChanged(); }
@@ -175,6 +175,10 @@ void ChartCanvas::updateCursorShape(QPointF pos) {
     case ChartRegion::PriceAxis:
     case ChartRegion::VolumeAxis: setCursor(Qt::SizeVerCursor); break;
     case ChartRegion::TimeAxis: setCursor(Qt::SizeHorCursor); break;
+    case ChartRegion::CandlePane:
+        // Over a drawing's end point: it can be dragged on its own.
+        setCursor(!m_tool && m_model.drawingAnchorAt(toPoint(pos)) ? Qt::SizeAllCursor : Qt::CrossCursor);
+        break;
     default: setCursor(Qt::CrossCursor); break;
     }
 }
@@ -211,6 +215,16 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
         return;
     }
     if (region == ChartRegion::CandlePane) {
+        // An end point or corner under the mouse: drag just that anchor.
+        if (const auto anchor = m_model.drawingAnchorAt(toPoint(pos))) {
+            m_model.selectDrawing(anchor->id);
+            m_drag = Drag::MoveAnchor;
+            m_dragDrawing = anchor->id;
+            m_dragAnchor = anchor->anchor;
+            m_dragLast = pos;
+            event->accept();
+            return;
+        }
         const auto hit = m_model.drawingAt(toPoint(pos));
         m_model.selectDrawing(hit);
         if (hit) {
@@ -257,6 +271,9 @@ void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
         break;
     case Drag::MoveDrawing:
         if (delta.x() != 0.0 || delta.y() != 0.0) m_model.moveDrawing(m_dragDrawing, delta.x(), delta.y());
+        break;
+    case Drag::MoveAnchor:
+        if (delta.x() != 0.0 || delta.y() != 0.0) m_model.moveDrawingAnchor(m_dragDrawing, m_dragAnchor, toPoint(pos));
         break;
     case Drag::NewDrawing: break;
     case Drag::None: break;

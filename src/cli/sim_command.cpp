@@ -76,6 +76,14 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         config.klinePushInterval = std::chrono::milliseconds(*ms);
     }
     if (auto v = args.value("--bind")) config.bindAddress = *v;
+    if (auto v = args.value("--trade-rate")) {
+        auto rate = parseIntOption("--trade-rate", *v, 0, sim::MarketModel::kMaxLiveTradesPerSecond);
+        if (!rate) {
+            err << "cpc sim: " << rate.error().message << '\n';
+            return kExitUsage;
+        }
+        config.liveTradesPerSecond = static_cast<int>(*rate);
+    }
     for (const MsOption& o : kMsOptions) {
         if (auto v = args.value(o.name)) {
             auto n = parseIntOption(o.name, *v, o.min, o.max);
@@ -147,7 +155,10 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     out << "cpc sim: Binance-compatible simulator (seed " << config.seed << ")\n"
         << "rest: " << server.restBase() << '\n'
         << "streams: " << server.streamBase() << '\n'
-        << "symbols: " << symbols << '\n'
+        << "symbols: " << symbols << '\n';
+    if (config.liveTradesPerSecond > 0)
+        out << "live load: " << config.liveTradesPerSecond << " trades/s per symbol from now on\n";
+    out
         << "try: " << server.restBase() << "/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5\n"
         << "     " << server.streamBase() << "/ws/btcusdt@kline_1m\n"
         << "Press Ctrl+C to stop." << std::endl;
@@ -177,7 +188,8 @@ Command makeSimCommand() {
     c.summary = "run the local Binance-compatible exchange simulator";
     c.usage = "cpc sim [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
               "               [--ping-interval-ms MS] [--pong-timeout-ms MS] [--max-lifetime-ms MS] [--rest-delay-ms MS]\n"
-              "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]";
+              "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]\n"
+              "               [--trade-rate N]";
     c.description =
         "Serves deterministic market data for a few symbols over Binance's REST API (/api/v3/klines,\n"
         "uiKlines, exchangeInfo, time, ping) and kline WebSocket streams (/ws/<stream>,\n"
@@ -190,6 +202,8 @@ Command makeSimCommand() {
         {"--key", "FILE", "PEM private key for --tls"},
         {"--seed", "S", "seed of the simulated market (default 42)"},
         {"--push-interval-ms", "MS", "kline stream push interval (default 2000, as Binance)"},
+        {"--trade-rate", "N", "live load: every symbol also trades N times a second from now on, history "
+                              "unchanged (0..20000, default 0)"},
         {"--ping-interval-ms", "MS", "server ping interval (default 20000, as Binance)"},
         {"--pong-timeout-ms", "MS", "close a connection without pong after this (default 60000)"},
         {"--max-lifetime-ms", "MS", "cut every WebSocket connection after this (default 24 h)"},

@@ -251,8 +251,11 @@ Result<std::vector<SymbolInfo>> BinanceAdapter::parseExchangeInfo(std::string_vi
         if (s.contains("filters") && s["filters"].is_array()) {
             for (const json& f : s["filters"]) {
                 const std::string type = f.value("filterType", "");
-                if (type == "PRICE_FILTER" && f.contains("tickSize") && f["tickSize"].is_string())
-                    info.priceDecimals = decimalsOf(f["tickSize"].get<std::string>());
+                if (type == "PRICE_FILTER" && f.contains("tickSize") && f["tickSize"].is_string()) {
+                    const std::string tick = f["tickSize"].get<std::string>();
+                    info.priceDecimals = decimalsOf(tick);
+                    if (const auto d = Decimal::parse(tick); d && !d->isNegative()) info.tickSize = *d;
+                }
                 if (type == "LOT_SIZE" && f.contains("stepSize") && f["stepSize"].is_string())
                     info.quantityDecimals = decimalsOf(f["stepSize"].get<std::string>());
             }
@@ -449,6 +452,9 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
             r.errorCode = j["error"].value("code", -1);
             r.message = j["error"].value("msg", "");
         }
+        if (j.contains("result") && j["result"].is_array())  // LIST_SUBSCRIPTIONS
+            for (const auto& name : j["result"])
+                if (name.is_string()) r.streams.push_back(name.get<std::string>());
         out.emplace_back(std::move(r));
         return out;
     }

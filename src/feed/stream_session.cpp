@@ -55,7 +55,9 @@ std::string streamNameOf(std::string_view frame) {
 struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          StreamSessionConfig sessionConfig, FeedSink& target)
-        : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {}
+        : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {
+        if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
+    }
 
     net::IoThread& io;
     std::shared_ptr<const exchange::ExchangeAdapter> adapter;
@@ -73,25 +75,37 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::string method;
         std::vector<std::string> names;
     };
+    // One WebSocket connection of the session: at most streamLimit() streams, its own control
+    // queue (the venue's message rate is per connection), its own reconnect loop.
+    struct Conn {
+        explicit Conn(int i) : index(i) {}
+        int index;
+        std::shared_ptr<net::WsClient> ws;
+        bool live = false;     // ws is connected and reading
+        bool closing = false;  // no longer part of the session (emptied, start(), stop())
+        std::shared_ptr<asio::steady_timer> watchdogTimer;
+        std::vector<exchange::StreamSpec> desired;  // this connection's stream set
+        std::set<std::string> names;
+        std::deque<std::string> controlQueue;
+        bool draining = false;
+        Clock::time_point lastControl{};
+        std::map<std::int64_t, Pending> pendingIds;
+    };
 
     // --- network thread only ---
     std::shared_ptr<asio::ssl::context> tls;
     std::string tlsError;
-    std::shared_ptr<net::WsClient> ws;
-    bool live = false;  // ws is connected and reading
-    std::shared_ptr<asio::steady_timer> watchdogTimer;
+    std::vector<std::shared_ptr<Conn>> conns;  // conns[0] always exists after start()
+    int nextConnIndex = 0;
+    bool started = false;
     std::set<std::shared_ptr<asio::steady_timer>> timers;  // every pending sleep
     std::set<std::shared_ptr<net::HttpClient>> https;      // every REST request in flight
     std::uint64_t generation = 0;
     bool stopping = false;
-    std::vector<exchange::StreamSpec> desired;  // the current stream set
-    std::set<std::string> desiredNames;
+    std::set<std::string> desiredNames;         // union of every connection's set
+    std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
     std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
-    std::deque<std::string> controlQueue;
-    bool draining = false;
-    Clock::time_point lastControl{};
     std::int64_t nextId = 1;
-    std::map<std::int64_t, Pending> pendingIds;
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -99,13 +113,25 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     detail::CoroutineTracker coroutines;  // stop() waits for these
 
     using ActiveGuard = detail::CoroutineTracker::Guard;
+    using ConnPtr = std::shared_ptr<Conn>;
 
     bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
+    bool alive(std::uint64_t gen, const Conn& c) const { return alive(gen) && !c.closing; }
 
     SeriesKey sessionKey() const { return SeriesKey{adapter->name(), "", Interval::M1}; }
 
+    std::size_t streamLimit() const {
+        const int limit = config.maxStreamsPerConnection > 0 ? config.maxStreamsPerConnection
+                                                             : adapter->maxStreamsPerConnection();
+        return static_cast<std::size_t>(std::max(1, limit));
+    }
+
     void publish(FeedState state, std::string detail, std::int64_t retryInMs = 0) {
         sink.post(FeedStatus{sessionKey(), state, std::move(detail), retryInMs, nowMs()});
+    }
+    void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0) {
+        if (c.index > 0) detail = "connection " + std::to_string(c.index + 1) + ": " + detail;
+        publish(state, std::move(detail), retryInMs);
     }
 
     void noteError(const std::string& message) {
@@ -134,83 +160,183 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         co_return !ec && !stopping;
     }
 
+    void closeConn(Conn& c) {
+        c.closing = true;
+        c.live = false;
+        if (c.ws) c.ws->cancel();
+        if (c.watchdogTimer) c.watchdogTimer->cancel();
+    }
+
     void cancelAll() {
-        if (ws) ws->cancel();
-        if (watchdogTimer) watchdogTimer->cancel();
+        for (const auto& c : conns) {
+            if (c->ws) c->ws->cancel();
+            if (c->watchdogTimer) c->watchdogTimer->cancel();
+        }
         for (const auto& t : timers) t->cancel();
         for (const auto& h : https) h->close();
     }
 
-    // --- stream set ---
+    // --- stream set: spread over connections of at most streamLimit() streams each ---
+
+    ConnPtr newConn() {
+        auto c = std::make_shared<Conn>(nextConnIndex++);
+        conns.push_back(c);
+        if (started) spawn(run(generation, c));
+        return c;
+    }
 
     void add(std::vector<exchange::StreamSpec> streams) {
-        std::vector<exchange::StreamSpec> added;
-        const auto limit = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerConnection()));
+        std::map<ConnPtr, std::vector<exchange::StreamSpec>> added;
+        const std::size_t limit = streamLimit();
         for (auto& s : streams) {
             std::string name = adapter->streamName(s);
             if (desiredNames.contains(name)) continue;
-            if (desiredNames.size() >= limit) {
-                const std::string msg = "at most " + std::to_string(limit) + " streams per connection; " +
-                                        name + " not subscribed";
-                noteError(msg);
-                sink.post(FeedError{sessionKey(), makeError(msg)});
-                continue;
-            }
+            ConnPtr target;
+            for (const auto& c : conns)
+                if (c->names.size() < limit) {
+                    target = c;
+                    break;
+                }
+            if (!target) target = newConn();  // a new connection opens with this set in its URL
             desiredNames.insert(name);
+            knownSpecs.insert_or_assign(name, s);
             if (s.kind == exchange::StreamKind::Depth) books.try_emplace(upper(s.symbol), upper(s.symbol));
-            desired.push_back(s);
-            added.push_back(std::move(s));
+            target->names.insert(name);
+            target->desired.push_back(s);
+            added[target].push_back(std::move(s));
         }
-        if (live && !added.empty()) sendControl("SUBSCRIBE", added);
+        for (auto& [c, specs] : added)
+            if (c->live) sendControl(*c, "SUBSCRIBE", specs);
+        updateConnected();
     }
 
     void remove(const std::vector<exchange::StreamSpec>& streams) {
-        std::vector<exchange::StreamSpec> removed;
+        std::map<ConnPtr, std::vector<exchange::StreamSpec>> removed;
         for (const auto& s : streams) {
             const std::string name = adapter->streamName(s);
             if (!desiredNames.erase(name)) continue;
-            std::erase_if(desired, [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
+            for (const auto& c : conns) {
+                if (!c->names.erase(name)) continue;
+                std::erase_if(c->desired, [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
+                removed[c].push_back(s);
+                break;
+            }
             if (s.kind == exchange::StreamKind::Depth) books.erase(upper(s.symbol));
-            removed.push_back(s);
         }
-        if (live && !removed.empty()) sendControl("UNSUBSCRIBE", removed);
+        for (auto& [c, specs] : removed) {
+            if (c->names.empty() && c != conns.front()) {
+                closeConn(*c);  // an emptied extra connection is closed, not kept idle
+                std::erase(conns, c);
+            } else if (c->live) {
+                sendControl(*c, "UNSUBSCRIBE", specs);
+            }
+        }
+        updateConnected();
     }
 
-    // --- control messages: a queue drained at most one message per controlInterval ---
+    // --- control messages: per connection, a queue drained at most one per controlInterval ---
 
-    void sendControl(const std::string& method, const std::vector<exchange::StreamSpec>& streams) {
+    void sendControl(Conn& c, const std::string& method, const std::vector<exchange::StreamSpec>& streams) {
         const std::int64_t id = nextId++;
         Pending p{method, {}};
         for (const auto& s : streams) p.names.push_back(adapter->streamName(s));
-        pendingIds[id] = std::move(p);
-        controlQueue.push_back(method == "SUBSCRIBE" ? adapter->subscribeMessage(streams, id)
-                                                     : adapter->unsubscribeMessage(streams, id));
-        kickDrain();
+        c.pendingIds[id] = std::move(p);
+        c.controlQueue.push_back(method == "SUBSCRIBE" ? adapter->subscribeMessage(streams, id)
+                                                       : adapter->unsubscribeMessage(streams, id));
+        kickDrain(c);
     }
 
-    void kickDrain() {
-        if (draining || !live || controlQueue.empty() || stopping) return;
-        draining = true;
-        spawn(drainControl());
+    // Asks the venue which streams this connection really carries (answered in onReply).
+    void sendList(Conn& c) {
+        const std::int64_t id = nextId++;
+        c.pendingIds[id] = Pending{"LIST_SUBSCRIPTIONS", {}};
+        c.controlQueue.push_back(adapter->listSubscriptionsMessage(id));
+        kickDrain(c);
     }
 
-    awaitable<void> drainControl() {
+    // Names in control requests not answered yet: the venue's list cannot show them yet.
+    static std::set<std::string> namesInFlight(const Conn& c) {
+        std::set<std::string> out;
+        for (const auto& [id, p] : c.pendingIds) out.insert(p.names.begin(), p.names.end());
+        return out;
+    }
+
+    // The venue's list against the connection's set: subscribe what it lacks, unsubscribe what
+    // it has extra.
+    void reconcile(Conn& c, const std::vector<std::string>& venueNames) {
+        const std::set<std::string> venue(venueNames.begin(), venueNames.end());
+        const std::set<std::string> inFlight = namesInFlight(c);
+        std::vector<exchange::StreamSpec> missing, extra;
+        for (const auto& s : c.desired) {
+            const std::string name = adapter->streamName(s);
+            if (!venue.contains(name) && !inFlight.contains(name)) missing.push_back(s);
+        }
+        std::string unknown;
+        for (const auto& name : venue) {
+            if (c.names.contains(name) || inFlight.contains(name)) continue;
+            if (auto it = knownSpecs.find(name); it != knownSpecs.end()) extra.push_back(it->second);
+            else unknown += (unknown.empty() ? "" : ",") + name;
+        }
+        if (missing.empty() && extra.empty() && unknown.empty()) return;
+        std::string msg = "the venue's subscriptions differed from the session's:";
+        for (const auto& s : missing) msg += " +" + adapter->streamName(s);
+        for (const auto& s : extra) msg += " -" + adapter->streamName(s);
+        if (!unknown.empty()) msg += " (unknown streams left alone: " + unknown + ")";
+        {
+            std::lock_guard lock(statsMutex);
+            statsValue.subscriptionsRepaired += missing.size() + extra.size();
+            statsValue.lastError = msg;
+        }
+        std::fprintf(stderr, "cpc stream session: %s\n", msg.c_str());
+        if (!missing.empty()) sendControl(c, "SUBSCRIBE", missing);
+        if (!extra.empty()) sendControl(c, "UNSUBSCRIBE", extra);
+    }
+
+    // A SUBSCRIBE the venue refused: its streams are not carried, so they leave the set (Binance
+    // refuses the whole request, e.g. for one invalid stream name or past the stream limit).
+    void dropRejected(Conn& c, const std::vector<std::string>& names) {
+        for (const auto& name : names) {
+            if (!c.names.erase(name)) continue;
+            desiredNames.erase(name);
+            const auto it = std::find_if(c.desired.begin(), c.desired.end(),
+                                         [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
+            if (it == c.desired.end()) continue;
+            if (it->kind == exchange::StreamKind::Depth) books.erase(upper(it->symbol));
+            c.desired.erase(it);
+        }
+    }
+
+    void kickDrain(Conn& c) {
+        if (c.draining || !c.live || c.controlQueue.empty() || stopping) return;
+        c.draining = true;
+        spawn(drainControl(connPtr(c)));
+    }
+
+    ConnPtr connPtr(const Conn& c) const {
+        for (const auto& p : conns)
+            if (p.get() == &c) return p;
+        return nullptr;
+    }
+
+    awaitable<void> drainControl(ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        while (!stopping && live && !controlQueue.empty()) {
-            const auto due = lastControl + config.controlInterval;
+        if (!conn) co_return;
+        Conn& c = *conn;
+        while (!stopping && c.live && !c.closing && !c.controlQueue.empty()) {
+            const auto due = c.lastControl + config.controlInterval;
             const auto now = Clock::now();
             if (now < due) {
                 const auto wait = std::chrono::duration_cast<milliseconds>(due - now) + milliseconds(1);
                 if (!co_await sleepFor(wait)) break;
                 continue;
             }
-            auto socket = ws;
-            std::string message = std::move(controlQueue.front());
-            controlQueue.pop_front();
-            lastControl = Clock::now();
+            auto socket = c.ws;
+            std::string message = std::move(c.controlQueue.front());
+            c.controlQueue.pop_front();
+            c.lastControl = Clock::now();
             auto sent = co_await socket->send(std::move(message));
-            lastControl = Clock::now();
+            c.lastControl = Clock::now();
             {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.controlMessagesSent;
@@ -218,21 +344,25 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
             if (!sent) break;  // the connection ends; the reconnect opens with the current set
         }
-        draining = false;
+        c.draining = false;
     }
 
-    void onReply(const exchange::ControlReply& reply) {
+    void onReply(Conn& c, const exchange::ControlReply& reply) {
         std::int64_t id = 0;
         try {
             id = std::stoll(reply.id);
         } catch (const std::exception&) {
         }
         Pending request;
-        if (auto it = pendingIds.find(id); it != pendingIds.end()) {
+        if (auto it = c.pendingIds.find(id); it != c.pendingIds.end()) {
             request = std::move(it->second);
-            pendingIds.erase(it);
+            c.pendingIds.erase(it);
         }
-        if (reply.errorCode == 0) return;
+        if (reply.errorCode == 0) {
+            if (request.method == "LIST_SUBSCRIPTIONS") reconcile(c, reply.streams);
+            return;
+        }
+        if (request.method == "SUBSCRIBE") dropRejected(c, request.names);
         std::string names;
         for (const auto& n : request.names) names += (names.empty() ? "" : ",") + n;
         const std::string msg = (request.method.empty() ? std::string("control request") : request.method) +
@@ -352,24 +482,29 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // --- connection ---
 
-    void setConnected(bool connected) {
+    // stats.connected: every connection of the session is connected and reading.
+    void updateConnected() {
+        std::size_t liveCount = 0;
+        for (const auto& c : conns) liveCount += c->live ? 1 : 0;
         std::lock_guard lock(statsMutex);
-        statsValue.connected = connected;
+        statsValue.connected = !conns.empty() && liveCount == conns.size();
+        statsValue.connections = conns.size();
     }
 
-    awaitable<void> watchdog(std::shared_ptr<net::WsClient> socket, std::shared_ptr<Clock::time_point> last,
-                             std::shared_ptr<bool> done, std::shared_ptr<bool> stale) {
+    awaitable<void> watchdog(ConnPtr conn, std::shared_ptr<net::WsClient> socket,
+                             std::shared_ptr<Clock::time_point> last, std::shared_ptr<bool> done,
+                             std::shared_ptr<bool> stale) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         auto timer = std::make_shared<asio::steady_timer>(io.context());
-        watchdogTimer = timer;
+        conn->watchdogTimer = timer;
         const auto idle = config.watchdog;
         while (!*done) {
             timer->expires_after(std::max(idle / 4, milliseconds(50)));
             boost::system::error_code ec;
             co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (*done || stopping) co_return;
-            if (desired.empty()) *last = Clock::now();  // nothing subscribed: silence is expected
+            if (*done || stopping || conn->closing) co_return;
+            if (conn->desired.empty()) *last = Clock::now();  // nothing subscribed: silence is expected
             if (Clock::now() - *last > idle) {
                 *stale = true;
                 socket->cancel();
@@ -379,7 +514,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     // Returns true when the venue announced a shutdown.
-    bool handleFrame(const std::string& frame) {
+    bool handleFrame(Conn& c, const std::string& frame) {
         const std::string name = streamNameOf(frame);
         auto events = adapter->parseStreamMessage(frame);
         {
@@ -390,14 +525,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 ++statsValue.framesRejected;
                 statsValue.lastError = "rejected frame: " + events.error().message;
             } else if (!name.empty()) {
-                auto& c = statsValue.perStream[name];
-                ++c.messages;
-                c.bytes += frame.size();
+                auto& counters = statsValue.perStream[name];
+                ++counters.messages;
+                counters.bytes += frame.size();
             }
         }
         if (!events) return false;
         // A frame of a stream just unsubscribed (in flight before the reply): not delivered.
-        if (!name.empty() && !desiredNames.contains(name)) return false;
+        if (!name.empty() && !c.names.contains(name)) return false;
         bool shutdown = false;
         for (auto& e : *events) {
             if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
@@ -414,7 +549,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
                 sink.post(std::move(*tk));
             } else if (const auto* r = std::get_if<exchange::ControlReply>(&e)) {
-                onReply(*r);
+                onReply(c, *r);
             } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {
                 shutdown = true;
             }
@@ -422,61 +557,75 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         return shutdown;
     }
 
-    awaitable<std::string> readLoop(std::uint64_t gen, std::shared_ptr<net::WsClient> socket) {
+    awaitable<std::string> readLoop(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket) {
         auto last = std::make_shared<Clock::time_point>(Clock::now());
         auto done = std::make_shared<bool>(false);
         auto stale = std::make_shared<bool>(false);
-        spawn(watchdog(socket, last, done, stale));
+        spawn(watchdog(conn, socket, last, done, stale));
         std::string reason;
-        while (alive(gen)) {
+        while (alive(gen, *conn)) {
             auto frame = co_await socket->read();
             if (!frame) {
                 reason = *stale ? "no data for " + std::to_string(config.watchdog.count()) + " ms"
                                 : "stream closed: " + frame.error().message;
-                if (*stale && alive(gen)) publish(FeedState::Stale, reason);
+                if (*stale && alive(gen, *conn)) publish(*conn, FeedState::Stale, reason);
                 break;
             }
             *last = Clock::now();
-            if (handleFrame(*frame)) {
+            if (handleFrame(*conn, *frame)) {
                 reason = "the exchange announced a server shutdown";
                 break;
             }
         }
         *done = true;
-        if (watchdogTimer) watchdogTimer->cancel();
+        if (conn->watchdogTimer) conn->watchdogTimer->cancel();
         co_return reason;
     }
 
-    awaitable<void> run(std::uint64_t gen) {
+    awaitable<void> run(std::uint64_t gen, ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen)) co_return;
+        if (!alive(gen, *conn)) co_return;
         ensureTls();
         if (!tls) {
             const std::string msg = "TLS setup failed: " + tlsError;
             noteError(msg);
             sink.post(FeedError{sessionKey(), makeError(msg)});
-            publish(FeedState::Failed, msg);
+            publish(*conn, FeedState::Failed, msg);
             co_return;
         }
+        Conn& c = *conn;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         bool firstAttempt = true;
-        while (alive(gen)) {
-            const std::vector<exchange::StreamSpec> initial = desired;
+        while (alive(gen, c)) {
+            const std::vector<exchange::StreamSpec> initial = c.desired;
             auto url = net::Url::parse(adapter->streamUrl(initial));
             if (!url) {
                 noteError(url.error().message);
                 sink.post(FeedError{sessionKey(), url.error()});
-                publish(FeedState::Failed, url.error().message);
+                publish(c, FeedState::Failed, url.error().message);
                 co_return;
             }
-            publish(firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
+            publish(c, firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
                     (firstAttempt ? "connecting to " : "reconnecting to ") + url->host);
             firstAttempt = false;
+            for (auto wait = config.connectionBudget->reserve(); wait.count() > 0;
+                 wait = config.connectionBudget->reserve()) {
+                {
+                    std::lock_guard lock(statsMutex);
+                    ++statsValue.budgetWaits;
+                }
+                publish(c, FeedState::Reconnecting,
+                        "waiting for the connection budget (" +
+                            std::to_string(config.connectionBudget->maxAttempts()) + " attempts per " +
+                            std::to_string(config.connectionBudget->window().count() / 1000) + " s)",
+                        wait.count());
+                if (!co_await sleepFor(wait) || !alive(gen, c)) co_return;
+            }
             auto socket = std::make_shared<net::WsClient>(io.context(), tls);
-            ws = socket;
+            c.ws = socket;
             auto connected = co_await socket->connect(*url, config.requestTimeout);
-            if (!alive(gen)) {
+            if (!alive(gen, c)) {
                 socket->cancel();
                 co_return;
             }
@@ -485,12 +634,16 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 reason = "stream: " + connected.error().message;
             } else {
                 // The URL carried the set as it was; streams changed meanwhile are sent now.
-                live = true;
-                controlQueue.clear();
-                pendingIds.clear();
-                lastControl = Clock::now() - config.controlInterval;
-                setConnected(true);
-                for (auto& [symbol, b] : books) {  // the stream does not replay: sync afresh
+                c.live = true;
+                c.controlQueue.clear();
+                c.pendingIds.clear();
+                c.lastControl = Clock::now() - config.controlInterval;
+                updateConnected();
+                for (const auto& s : c.desired) {  // the stream does not replay: sync afresh
+                    if (s.kind != exchange::StreamKind::Depth) continue;
+                    auto it = books.find(upper(s.symbol));
+                    if (it == books.end()) continue;
+                    Book& b = it->second;
                     b.book.reset();
                     ++b.token;
                     b.fetching = false;
@@ -500,21 +653,22 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 std::set<std::string> initialNames;
                 for (const auto& s : initial) initialNames.insert(adapter->streamName(s));
                 std::vector<exchange::StreamSpec> toAdd, toRemove;
-                for (const auto& s : desired)
+                for (const auto& s : c.desired)
                     if (!initialNames.contains(adapter->streamName(s))) toAdd.push_back(s);
                 for (const auto& s : initial)
-                    if (!desiredNames.contains(adapter->streamName(s))) toRemove.push_back(s);
-                if (!toAdd.empty()) sendControl("SUBSCRIBE", toAdd);
-                if (!toRemove.empty()) sendControl("UNSUBSCRIBE", toRemove);
-                publish(FeedState::Live, "live");
+                    if (!c.names.contains(adapter->streamName(s))) toRemove.push_back(s);
+                if (!toAdd.empty()) sendControl(c, "SUBSCRIBE", toAdd);
+                if (!toRemove.empty()) sendControl(c, "UNSUBSCRIBE", toRemove);
+                sendList(c);  // what does the venue really carry? (answered after the above)
+                publish(c, FeedState::Live, "live");
                 backoff.reset();
-                if (config.syncClock) spawn(syncClock(gen));
-                reason = co_await readLoop(gen, socket);
-                if (ws == socket) {
-                    live = false;
-                    setConnected(false);
+                if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(gen));
+                reason = co_await readLoop(gen, conn, socket);
+                if (c.ws == socket) {
+                    c.live = false;
+                    updateConnected();
                 }
-                if (!alive(gen)) co_return;
+                if (!alive(gen, c)) co_return;
             }
             socket->cancel();
             {
@@ -523,8 +677,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 statsValue.lastError = reason;
             }
             const auto delay = backoff.next();
-            publish(FeedState::Reconnecting, reason, delay.count());
-            if (!co_await sleepFor(delay) || !alive(gen)) co_return;
+            publish(c, FeedState::Reconnecting, reason, delay.count());
+            if (!co_await sleepFor(delay) || !alive(gen, c)) co_return;
         }
     }
 };
@@ -541,21 +695,25 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
         if (impl->stopping) return;
         ++impl->generation;
         impl->cancelAll();
-        impl->live = false;
-        impl->desired.clear();
+        for (const auto& c : impl->conns) impl->closeConn(*c);
+        impl->conns.clear();
         impl->desiredNames.clear();
         impl->books.clear();
-        impl->controlQueue.clear();
-        impl->pendingIds.clear();
+        // The whole set is placed first, so every connection opens with its streams in the URL.
+        impl->started = false;
+        impl->newConn();  // the first connection exists even without streams
         impl->add(std::move(streams));
-        impl->spawn(impl->run(impl->generation));
+        impl->started = true;
+        for (const auto& c : impl->conns) impl->spawn(impl->run(impl->generation, c));
     });
 }
 
 void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
-        if (!impl->stopping) impl->add(std::move(streams));
+        if (impl->stopping) return;
+        if (impl->conns.empty()) impl->conns.push_back(std::make_shared<Impl::Conn>(impl->nextConnIndex++));
+        impl->add(std::move(streams));
     });
 }
 
@@ -569,7 +727,8 @@ void StreamSession::unsubscribe(std::vector<exchange::StreamSpec> streams) {
 void StreamSession::dropConnection() {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl] {
-        if (impl->ws) impl->ws->cancel();
+        for (const auto& c : impl->conns)
+            if (c->ws) c->ws->cancel();
     });
 }
 
@@ -578,7 +737,7 @@ void StreamSession::stop() {
     asio::post(impl->io.context(), [impl] {
         impl->stopping = true;
         ++impl->generation;
-        impl->live = false;
+        for (const auto& c : impl->conns) impl->closeConn(*c);
         impl->cancelAll();
         impl->coroutines.markStopped();
     });

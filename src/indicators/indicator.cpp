@@ -14,6 +14,7 @@ std::string_view toString(IndicatorGroup group) {
         case IndicatorGroup::Statistic: return "Statistic Functions";
         case IndicatorGroup::MathOperator: return "Math Operators";
         case IndicatorGroup::ChartStudy: return "Chart Studies";
+        case IndicatorGroup::Cycle: return "Cycle Indicators";
     }
     return "Unknown";
 }

@@ -40,6 +40,9 @@ IndicatorInfo makeInfo(std::string name, std::string title, IndicatorGroup group
     return info;
 }
 
+// cycle_indicators.cpp: MAMA and the Hilbert-transform functions (HT_*).
+void registerCycle(RegistryBuilder& r);
+
 }  // namespace detail
 
 namespace {
@@ -67,6 +70,7 @@ struct Registry {
         detail::registerVolumeVolatility(b);
         detail::registerStatistics(b);
         detail::registerStudies(b);
+        detail::registerCycle(b);
         std::sort(entries.begin(), entries.end(),
                   [](const auto& a, const auto& c) { return a.info.name < c.info.name; });
         for (const auto& e : entries) infos.push_back(&e.info);

@@ -14,12 +14,24 @@ const CandleSeries* CandleStore::find(const SeriesKey& key) const {
     return it == m_series.end() ? nullptr : it->second.series.get();
 }
 
+CandleSeries* CandleStore::find(const SeriesKey& key) {
+    auto it = m_series.find(key);
+    return it == m_series.end() ? nullptr : it->second.series.get();
+}
+
 void CandleStore::erase(const SeriesKey& key) { m_series.erase(key); }
 
 std::size_t CandleStore::candleCount() const {
     std::size_t n = 0;
     for (const auto& [key, e] : m_series) n += e.series->size();
     return n;
+}
+
+std::vector<SeriesKey> CandleStore::keys() const {
+    std::vector<SeriesKey> out;
+    out.reserve(m_series.size());
+    for (const auto& [key, e] : m_series) out.push_back(key);
+    return out;
 }
 
 std::size_t CandleStore::bytesUsed() const {

@@ -32,6 +32,7 @@ constexpr std::uint64_t hashKey(std::uint64_t a, std::uint64_t b, std::int64_t c
 constexpr std::uint64_t kSaltAnchors = 0x616E63686F7273ull;  // "anchors"
 constexpr std::uint64_t kSaltPath = 0x70617468ull;           // "path"
 constexpr std::uint64_t kSaltTrades = 0x747261646573ull;     // "trades"
+constexpr std::uint64_t kSaltLive = 0x6C697665ull;           // "live"
 
 class Rng {
 public:
@@ -75,18 +76,21 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
     return q;
 }
 
+constexpr std::int32_t kLiveSeqBase = 1024;  // live trades sort after the historical ones of a ms
+
 constexpr int kMinutesPerDay = 1440;
 constexpr int kMaxTradesPerMinute = 999;  // trade ids are minute·1000 + rank
 
 // One generated trade inside its minute. Ordering key (offsetMs, seq): seq is the generation
-// index and breaks ties between trades in the same millisecond.
+// index and breaks ties between trades in the same millisecond (live trades: kLiveSeqBase + their
+// index within the millisecond, so they follow the historical trades of that millisecond).
 struct RawTrade {
     std::int32_t offsetMs;
     std::int32_t seq;
     std::int64_t priceTicks;
     std::int64_t qtySteps;
     bool buyerIsMaker;
-    std::int64_t key() const { return static_cast<std::int64_t>(offsetMs) * 1024 + seq; }
+    std::int64_t key() const { return static_cast<std::int64_t>(offsetMs) * 65536 + seq; }
 };
 
 // Minute-boundary prices of one UTC day: path[i] is the price at minute i (0..1440).
@@ -124,6 +128,30 @@ struct CandleAcc {
             takerBase += t.qtySteps;
             takerQuote += q;
         }
+    }
+
+    // Folds another accumulator of the same minute (keys are comparable) into this one.
+    void merge(const CandleAcc& o) {
+        if (o.n == 0) return;
+        if (n == 0) {
+            *this = o;
+            return;
+        }
+        if (o.openKey < openKey) {
+            openKey = o.openKey;
+            open = o.open;
+        }
+        if (o.closeKey > closeKey) {
+            closeKey = o.closeKey;
+            close = o.close;
+        }
+        high = std::max(high, o.high);
+        low = std::min(low, o.low);
+        n += o.n;
+        volume += o.volume;
+        quote += o.quote;
+        takerBase += o.takerBase;
+        takerQuote += o.takerQuote;
     }
 };
 
@@ -208,19 +236,107 @@ struct SymbolState {
             const std::uint64_t r1 = rng.next();
             const std::uint64_t r2 = rng.next();
             const auto offset = static_cast<std::int32_t>(((r1 & 0xFFFFFFFFull) * 60000ull) >> 32);
-            const bool maker = ((r1 >> 32) & 0xFFFFull) < makerThreshold;
-            // Irwin-Hall(4) noise: mean 2, variance 1/3; centred and scaled to unit variance.
-            const double ih = static_cast<double>((r2 & 0xFFFF) + ((r2 >> 16) & 0xFFFF) +
-                                                  ((r2 >> 32) & 0xFFFF) + ((r2 >> 48) & 0xFFFF)) /
-                              65536.0;
-            const double noise = (ih - 2.0) * 1.7320508075688772;
-            const double price = p0 + (p1 - p0) * (offset / 60000.0) + sigma * noise;
-            const std::int64_t ticks = std::max<std::int64_t>(1, std::llround(price * ticksPerPrice));
-            const double u = static_cast<double>((r1 >> 48) + 1) / 65536.0;
-            const double qty = def.meanQuantity * 3.0 * u * u;  // mean meanQuantity, long tail
-            const std::int64_t steps = std::max<std::int64_t>(1, std::llround(qty * stepsPerQty));
-            out.push_back(RawTrade{offset, i, ticks, steps, maker});
+            out.push_back(shapeTrade(p0, p1, sigma, makerThreshold, offset, i, r1, r2));
         }
+    }
+
+    // Side, price (on the minute's path plus noise) and size of a trade from two random words.
+    RawTrade shapeTrade(double p0, double p1, double sigma, std::uint64_t makerThreshold, std::int32_t offset,
+                        std::int32_t seq, std::uint64_t r1, std::uint64_t r2) const {
+        const bool maker = ((r1 >> 32) & 0xFFFFull) < makerThreshold;
+        // Irwin-Hall(4) noise: mean 2, variance 1/3; centred and scaled to unit variance.
+        const double ih = static_cast<double>((r2 & 0xFFFF) + ((r2 >> 16) & 0xFFFF) + ((r2 >> 32) & 0xFFFF) +
+                                              ((r2 >> 48) & 0xFFFF)) /
+                          65536.0;
+        const double noise = (ih - 2.0) * 1.7320508075688772;
+        const double price = p0 + (p1 - p0) * (offset / 60000.0) + sigma * noise;
+        const std::int64_t ticks = std::max<std::int64_t>(1, std::llround(price * ticksPerPrice));
+        const double u = static_cast<double>((r1 >> 48) + 1) / 65536.0;
+        const double qty = def.meanQuantity * 3.0 * u * u;  // mean meanQuantity, long tail
+        const std::int64_t steps = std::max<std::int64_t>(1, std::llround(qty * stepsPerQty));
+        return RawTrade{offset, seq, ticks, steps, maker};
+    }
+
+    // ---- Live load -----------------------------------------------------------------------------
+    // Virtual live trades: index k lies in second k / n at millisecond (k mod n)·1000 / n of it
+    // (n per second, evenly spread). Those with k >= liveK0 (at or after liveFromMs) exist; each
+    // is a pure function of k, so any range is generated on its own.
+    std::int64_t liveN = 0;  // trades per second; 0: off
+    std::int64_t liveFromMs = 0;
+    std::int64_t liveK0 = 0;
+    std::int64_t liveStartMinute = 0;
+    static constexpr std::size_t kMaxCachedSeconds = 200'000;
+    mutable std::mutex liveMutex;
+    mutable std::unordered_map<std::int64_t, CandleAcc> liveSeconds;  // whole seconds (pure: never stale)
+
+    bool live() const { return liveN > 0; }
+    // Number of virtual live trades before time t.
+    std::int64_t liveF(std::int64_t t) const {
+        const std::int64_t sec = floorDiv(t, kSecondMs);
+        const std::int64_t d = t - sec * kSecondMs;
+        return sec * liveN + (d * liveN + kSecondMs - 1) / kSecondMs;
+    }
+    std::int64_t liveTime(std::int64_t k) const {
+        const std::int64_t sec = floorDiv(k, liveN);
+        return sec * kSecondMs + (k - sec * liveN) * kSecondMs / liveN;
+    }
+    // Index of the first existing live trade at or after t.
+    std::int64_t liveFirstAt(std::int64_t t) const { return std::max(liveK0, liveF(t)); }
+    // Trade ids: minute·1000 + rank, stretched after the live start so a live minute fits.
+    std::int64_t idBase(std::int64_t minute) const {
+        if (!live() || minute <= liveStartMinute) return minute * 1000;
+        return liveStartMinute * 1000 + (minute - liveStartMinute) * MarketModel::kLiveIdStride;
+    }
+
+    RawTrade liveTrade(const DayPath& path, std::int64_t minute, std::int64_t k) const {
+        const std::int64_t t = liveTime(k);
+        const auto m = static_cast<std::size_t>(minute - floorDiv(minute, kMinutesPerDay) * kMinutesPerDay);
+        const double p0 = path[m];
+        const double p1 = path[m + 1];
+        // A twentieth of the historical trades' noise: thousands of trades a second stay within a
+        // few ticks of each other (and the order book's mid does not jump hundreds of ticks).
+        const double sigma = p0 * 0.03 * def.volatility / std::sqrt(static_cast<double>(kMinutesPerDay));
+        const std::uint64_t makerThreshold = p1 >= p0 ? 0x6000 : 0xA000;
+        const std::uint64_t r1 = hashKey(key, kSaltLive, k);
+        const std::uint64_t r2 = splitmix(r1 ^ kSaltLive);
+        return shapeTrade(p0, p1, sigma, makerThreshold, static_cast<std::int32_t>(t - minute * kMinuteMs),
+                          static_cast<std::int32_t>(kLiveSeqBase + (k - liveF(t))), r1, r2);
+    }
+
+    // Live trades with time in [a, b), all inside `minute`.
+    void addLive(const DayPath& path, std::int64_t minute, std::int64_t a, std::int64_t b, CandleAcc& acc) const {
+        const std::int64_t end = liveF(b);
+        for (std::int64_t k = liveFirstAt(a); k < end; ++k) acc.add(liveTrade(path, minute, k));
+    }
+
+    CandleAcc wholeLiveSecond(const DayPath& path, std::int64_t minute, std::int64_t sec) const {
+        {
+            std::lock_guard lock(liveMutex);
+            if (auto it = liveSeconds.find(sec); it != liveSeconds.end()) return it->second;
+        }
+        CandleAcc acc;
+        addLive(path, minute, sec * kSecondMs, (sec + 1) * kSecondMs, acc);
+        std::lock_guard lock(liveMutex);
+        if (liveSeconds.size() >= kMaxCachedSeconds) liveSeconds.clear();
+        liveSeconds.emplace(sec, acc);
+        return acc;
+    }
+
+    // The live part of a candle: live trades with time in [a, b), inside `minute`.
+    CandleAcc liveAcc(const DayPath& path, std::int64_t minute, std::int64_t a, std::int64_t b) const {
+        CandleAcc acc;
+        if (!live() || b <= liveFromMs) return acc;
+        std::int64_t t = std::max(a, liveFromMs);
+        while (t < b) {
+            const std::int64_t sec = floorDiv(t, kSecondMs);
+            const std::int64_t secEnd = (sec + 1) * kSecondMs;
+            if (t == sec * kSecondMs && secEnd <= b)
+                acc.merge(wholeLiveSecond(path, minute, sec));
+            else
+                addLive(path, minute, t, std::min(b, secEnd), acc);
+            t = std::min(b, secEnd);
+        }
+        return acc;
     }
 
     Candle toCandle(std::int64_t openTime, const CandleAcc& acc, std::int64_t prevCloseTicks, bool closed) const {
@@ -268,6 +384,7 @@ private:
 
 struct MarketModel::Impl {
     std::uint64_t seed;
+    LiveTrades live;
     std::vector<SimSymbol> symbols;
     std::vector<std::unique_ptr<SymbolState>> states;
 
@@ -282,7 +399,16 @@ struct MarketModel::Impl {
         if (tMs <= s.def.listingMs) return s.listingTicks;
         PathCursor paths(s);
         std::vector<RawTrade> buf;
+        // The newest live trade before tMs, if any: older minutes cannot hold a later trade.
+        std::optional<RawTrade> liveLast;
+        std::int64_t liveMinute = INT64_MIN;
+        if (s.live() && s.liveF(tMs) - 1 >= s.liveK0) {
+            const std::int64_t k = s.liveF(tMs) - 1;
+            liveMinute = floorDiv(s.liveTime(k), kMinuteMs);
+            liveLast = s.liveTrade(paths.get(floorDiv(liveMinute, kMinutesPerDay)), liveMinute, k);
+        }
         for (std::int64_t m = floorDiv(tMs - 1, kMinuteMs); m >= s.listingMinute; --m) {
+            if (liveLast && m < liveMinute) return liveLast->priceTicks;
             const std::int64_t day = floorDiv(m, kMinutesPerDay);
             const bool lastOfDay = m == day * kMinutesPerDay + kMinutesPerDay - 1;
             if (lastOfDay && (day + 1) * kDayMs <= tMs) {
@@ -294,6 +420,7 @@ struct MarketModel::Impl {
             const RawTrade* last = nullptr;
             for (const RawTrade& t : buf)
                 if (t.offsetMs < cutoff && (!last || t.key() > last->key())) last = &t;
+            if (liveLast && m == liveMinute && (!last || liveLast->key() > last->key())) return liveLast->priceTicks;
             if (last) return last->priceTicks;
         }
         return s.listingTicks;
@@ -309,7 +436,8 @@ struct MarketModel::Impl {
         std::vector<RawTrade> buf;
         buf.reserve(64);
         for (std::int64_t m = first; m <= last; ++m) {
-            s.minuteTrades(paths.get(floorDiv(m, kMinutesPerDay)), m, buf);
+            const DayPath& path = paths.get(floorDiv(m, kMinutesPerDay));
+            s.minuteTrades(path, m, buf);
             const std::int64_t cutoff = nowMs - m * kMinuteMs;  // include offsets <= cutoff
             CandleAcc acc;
             if (cutoff >= kMinuteMs - 1) {
@@ -318,6 +446,7 @@ struct MarketModel::Impl {
                 for (const RawTrade& t : buf)
                     if (t.offsetMs <= cutoff) acc.add(t);
             }
+            if (s.live()) acc.merge(s.liveAcc(path, m, m * kMinuteMs, std::min((m + 1) * kMinuteMs, nowMs + 1)));
             const bool closed = (m + 1) * kMinuteMs <= nowMs;
             out.push_back(s.toCandle(m * kMinuteMs, acc, prev, closed));
             if (acc.n > 0) prev = acc.close;
@@ -343,6 +472,9 @@ struct MarketModel::Impl {
             CandleAcc acc;
             for (const RawTrade& t : buf)
                 if (t.offsetMs >= from && t.offsetMs <= to) acc.add(t);
+            if (s.live())
+                acc.merge(s.liveAcc(paths.get(floorDiv(minute, kMinutesPerDay)), minute, sec * kSecondMs,
+                                    std::min((sec + 1) * kSecondMs, nowMs + 1)));
             const bool closed = (sec + 1) * kSecondMs <= nowMs;
             out.push_back(s.toCandle(sec * kSecondMs, acc, prev, closed));
             if (acc.n > 0) prev = acc.close;
@@ -376,9 +508,12 @@ struct MarketModel::Impl {
 
 // ---------------------------------------------------------------------------------------------
 
-MarketModel::MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols)
+MarketModel::MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols, LiveTrades live)
     : m_impl(std::make_unique<Impl>()) {
     m_impl->seed = seed;
+    if (live.perSecond < 0 || live.perSecond > kMaxLiveTradesPerSecond)
+        throw std::invalid_argument("MarketModel: live trades per second must be within 0..20000");
+    m_impl->live = live;
     for (const SimSymbol& def : symbols) {
         const std::string what = "MarketModel: symbol '" + def.symbol + "': ";
         if (def.symbol.empty()) throw std::invalid_argument("MarketModel: empty symbol name");
@@ -406,6 +541,12 @@ MarketModel::MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols)
         s->listingTicks = std::max<std::int64_t>(1, std::llround(def.startPrice * s->ticksPerPrice));
         s->logAnchors.push_back(std::log(def.startPrice));
         s->anchorRng = Rng(hashKey(s->key, kSaltAnchors, 0));
+        if (live.perSecond > 0) {
+            s->liveN = live.perSecond;
+            s->liveFromMs = live.fromMs;
+            s->liveK0 = s->liveF(live.fromMs);
+            s->liveStartMinute = floorDiv(live.fromMs, kMinuteMs);
+        }
         m_impl->states.push_back(std::move(s));
     }
     m_impl->symbols = std::move(symbols);
@@ -428,6 +569,8 @@ std::vector<SimSymbol> MarketModel::defaultSymbols() {
 
 const std::vector<SimSymbol>& MarketModel::symbols() const { return m_impl->symbols; }
 
+const LiveTrades& MarketModel::liveTrades() const { return m_impl->live; }
+
 const SimSymbol* MarketModel::find(const std::string& symbol) const {
     const SymbolState* s = m_impl->state(symbol);
     return s ? &s->def : nullptr;
@@ -442,17 +585,43 @@ std::vector<exchange::TradeTick> MarketModel::trades(const std::string& symbol, 
     if (fromMs >= toMs) return out;
     PathCursor paths(*s);
     std::vector<RawTrade> buf;
+    // (trade, rank in its minute) of the requested part of one minute, in time order.
+    std::vector<std::pair<RawTrade, std::int64_t>> ranked;
+    const auto byKey = [](const RawTrade& a, const RawTrade& b) { return a.key() < b.key(); };
     for (std::int64_t m = floorDiv(fromMs, kMinuteMs); m * kMinuteMs < toMs; ++m) {
-        s->minuteTrades(paths.get(floorDiv(m, kMinutesPerDay)), m, buf);
-        std::sort(buf.begin(), buf.end(), [](const RawTrade& a, const RawTrade& b) { return a.key() < b.key(); });
-        for (std::size_t rank = 0; rank < buf.size(); ++rank) {
-            const RawTrade& t = buf[rank];
-            const std::int64_t time = m * kMinuteMs + t.offsetMs;
-            if (time < fromMs || time >= toMs) continue;
+        const DayPath& path = paths.get(floorDiv(m, kMinutesPerDay));
+        s->minuteTrades(path, m, buf);
+        std::sort(buf.begin(), buf.end(), byKey);
+        const std::int64_t mStart = m * kMinuteMs;
+        const std::int64_t a = std::max(fromMs, mStart);
+        const std::int64_t b = std::min(toMs, mStart + kMinuteMs);
+        const bool liveMinute = s->live() && mStart + kMinuteMs > s->liveFromMs;
+        const std::int64_t kMinuteFirst = liveMinute ? s->liveFirstAt(mStart) : 0;
+        ranked.clear();
+        for (std::size_t i = 0; i < buf.size(); ++i) {
+            const std::int64_t time = mStart + buf[i].offsetMs;
+            if (time < a || time >= b) continue;
+            // Live trades of the same millisecond come after it, so count those strictly before.
+            const std::int64_t liveBefore = liveMinute ? std::max<std::int64_t>(0, s->liveF(time) - kMinuteFirst) : 0;
+            ranked.emplace_back(buf[i], static_cast<std::int64_t>(i) + liveBefore);
+        }
+        if (liveMinute) {
+            const std::size_t historical = ranked.size();
+            const std::int64_t end = s->liveF(b);
+            for (std::int64_t k = s->liveFirstAt(a); k < end; ++k) {
+                const RawTrade t = s->liveTrade(path, m, k);
+                const auto baseBefore = std::upper_bound(buf.begin(), buf.end(), t, byKey) - buf.begin();
+                ranked.emplace_back(t, (k - kMinuteFirst) + baseBefore);
+            }
+            std::inplace_merge(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(historical), ranked.end(),
+                               [](const auto& x, const auto& y) { return x.first.key() < y.first.key(); });
+        }
+        for (const auto& [t, rank] : ranked) {
+            const std::int64_t time = mStart + t.offsetMs;
             exchange::TradeTick tick;
             tick.exchange = "binance";
             tick.symbol = symbol;
-            tick.tradeId = m * 1000 + static_cast<std::int64_t>(rank);
+            tick.tradeId = s->idBase(m) + rank;
             tick.firstTradeId = tick.lastTradeId = tick.tradeId;
             tick.price = s->price(t.priceTicks);
             tick.quantity = Decimal::fromUnits(static_cast<Int128>(t.qtySteps) * s->qtyUnit);
@@ -462,6 +631,31 @@ std::vector<exchange::TradeTick> MarketModel::trades(const std::string& symbol, 
         }
     }
     return out;
+}
+
+std::optional<exchange::TradeTick> MarketModel::firstTradeFrom(const std::string& symbol, std::int64_t fromMs,
+                                                              std::int64_t beforeMs) const {
+    // Growing windows: a busy live market answers from the first few milliseconds.
+    std::int64_t window = 50;
+    for (std::int64_t from = fromMs; from < beforeMs; window = std::min(window * 4, kDayMs)) {
+        const std::int64_t to = std::min(beforeMs, from + window);
+        auto found = trades(symbol, from, to);
+        if (!found.empty()) return std::move(found.front());
+        from = to;
+    }
+    return std::nullopt;
+}
+
+std::optional<exchange::TradeTick> MarketModel::lastTradeBefore(const std::string& symbol, std::int64_t beforeMs,
+                                                               std::int64_t notBeforeMs) const {
+    std::int64_t window = 50;
+    for (std::int64_t to = beforeMs; to > notBeforeMs; window = std::min(window * 4, kDayMs)) {
+        const std::int64_t from = std::max(notBeforeMs, to - window);
+        auto found = trades(symbol, from, to);
+        if (!found.empty()) return std::move(found.back());
+        to = from;
+    }
+    return std::nullopt;
 }
 
 std::optional<std::int64_t> MarketModel::firstOpenTime(const std::string& symbol, Interval interval) const {

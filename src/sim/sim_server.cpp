@@ -124,6 +124,7 @@ struct ServerState {
     std::deque<Clock::time_point> connectionAttempts;  // last 5 minutes
     Clock::time_point ignorePongsUntil{};
     int failRest503 = 0, failRest429 = 0;
+    int forgetSubscriptions = 0;  // next connections to open without their URL's streams
     std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
     std::int64_t bannedUntilMs = 0;
 
@@ -133,7 +134,9 @@ struct ServerState {
     std::unique_ptr<tcp::acceptor> acceptor;
 
     explicit ServerState(SimConfig c)
-        : config(std::move(c)), model(config.seed), book(model, config.seed),
+        : config(std::move(c)),
+          model(config.seed, MarketModel::defaultSymbols(), LiveTrades{config.liveTradesPerSecond, now()}),
+          book(model, config.seed),
           streams(makeBinanceStreams(model, book, config.klinePushInterval)) {}
 
     std::int64_t now() const { return config.clock ? config.clock() : cpc::nowMs(); }
@@ -214,7 +217,11 @@ public:
         ++m_server.wsOpen;
         std::erase_if(m_server.sessions, [](const std::weak_ptr<WsSessionBase>& w) { return w.expired(); });
         m_server.sessions.push_back(this->weak_from_this());
-        for (auto& name : names) m_subs.push_back(Subscription{name, m_server.streams.create(name)});
+        if (m_server.forgetSubscriptions > 0) {
+            --m_server.forgetSubscriptions;  // the fault: this connection "lost" its streams
+        } else {
+            for (auto& name : names) m_subs.push_back(Subscription{name, m_server.streams.create(name)});
+        }
 
         const auto self = this->shared_from_this();
         const auto ex = m_ws.get_executor();
@@ -516,7 +523,9 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
             if (failRest429 > 0) --failRest429;
             else ++weightViolations;
             ++rest429;
-            const std::int64_t wait = (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
+            const std::int64_t wait = config.tooManyRetryAfterSeconds > 0
+                                          ? config.tooManyRetryAfterSeconds
+                                          : (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
             retryAfterUntilMs = nowMs + wait * 1000;
             reply = binanceError(-1003, "Too much request weight used; current limit is " +
                                             std::to_string(config.restWeightPerMinute) +
@@ -671,7 +680,7 @@ asio::awaitable<void> ServerState::serveWebSocket(Stream stream, http::request<h
     // Binance: at most 300 connection attempts per 5 minutes per IP.
     const auto attemptAt = Clock::now();
     connectionAttempts.push_back(attemptAt);
-    while (!connectionAttempts.empty() && attemptAt - connectionAttempts.front() >= std::chrono::minutes(5))
+    while (!connectionAttempts.empty() && attemptAt - connectionAttempts.front() >= config.connectionWindow)
         connectionAttempts.pop_front();
     if (connectionAttempts.size() > static_cast<std::size_t>(config.maxConnectionsPer5Min)) {
         ++connectionRateViolations;
@@ -824,6 +833,7 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
             case SimFault::IgnorePongs: impl.ignorePongsUntil = Clock::now() + duration; break;
             case SimFault::RestServerError: impl.failRest503 += count; break;
             case SimFault::RestTooMany: impl.failRest429 += count; break;
+            case SimFault::ForgetSubscriptions: impl.forgetSubscriptions += count; break;
         }
     });
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
@@ -122,6 +123,24 @@ public:
         auto current = m_book.book(m_symbol, due);
         if (m_kind == Kind::Diff) {
             exchange::DepthUpdate d = OrderBookModel::diff(m_previous, current, due);
+            if (due - *m_last > 1 && due - *m_last <= 64 * m_every) {
+                // As Binance: every level that changed in (last, due] with its final quantity,
+                // also one that appeared and vanished in between — a client whose REST snapshot
+                // lies inside the range holds it and must see it removed.
+                d.bids.clear();
+                d.asks.clear();
+                std::map<Decimal, Decimal> bids, asks;
+                exchange::DepthSnapshot before = m_previous;
+                for (std::int64_t t = *m_last + 1; t <= due; ++t) {
+                    exchange::DepthSnapshot at = t == due ? current : m_book.book(m_symbol, t);
+                    const exchange::DepthUpdate step = OrderBookModel::diff(before, at, t);
+                    for (const auto& l : step.bids) bids[l.price] = l.quantity;
+                    for (const auto& l : step.asks) asks[l.price] = l.quantity;
+                    before = std::move(at);
+                }
+                for (auto it = bids.rbegin(); it != bids.rend(); ++it) d.bids.push_back({it->first, it->second});
+                for (const auto& [price, qty] : asks) d.asks.push_back({price, qty});
+            }
             if (due - *m_last > m_every || m_every > 1) {
                 d.firstUpdateId = OrderBookModel::lastUpdateId(*m_last) + 1;
                 if (due - *m_last > 64 * m_every)  // too far behind: a gap, as after a stall

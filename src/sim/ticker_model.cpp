@@ -68,12 +68,12 @@ exchange::Ticker24h rollingTicker(const MarketModel& model, const OrderBookModel
         t.open = t.high = t.low = t.lastPrice;
         t.firstTradeId = t.lastTradeId = -1;  // Binance: -1 when the window had no trade
     } else {
-        const auto head = model.trades(symbol, firstTraded, firstTraded + kMinuteMs);
-        const auto tail = model.trades(symbol, lastTraded, std::min(lastTraded + kMinuteMs, nowMs + 1));
-        if (!head.empty()) t.firstTradeId = head.front().tradeId;
-        if (!tail.empty()) {
-            t.lastTradeId = tail.back().tradeId;
-            t.lastQuantity = tail.back().quantity;
+        const auto head = model.firstTradeFrom(symbol, firstTraded, firstTraded + kMinuteMs);
+        const auto tail = model.lastTradeBefore(symbol, std::min(lastTraded + kMinuteMs, nowMs + 1), lastTraded);
+        if (head) t.firstTradeId = head->tradeId;
+        if (tail) {
+            t.lastTradeId = tail->tradeId;
+            t.lastQuantity = tail->quantity;
         }
     }
     if (mini) return t;

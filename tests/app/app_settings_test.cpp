@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTemporaryDir>
 
 #include "cpc/app/app_settings.hpp"
@@ -103,7 +104,10 @@ TEST(SettingsDialog, RefusesBadInputAndSavesGoodInput) {
     auto* ca = dialog.findChild<QLineEdit*>("caFile");
     auto* zone = dialog.findChild<QComboBox*>("timeZone");
     auto* theme = dialog.findChild<QComboBox*>("theme");
-    ASSERT_TRUE(preset && rest && stream && ca && zone && theme);
+    auto* budget = dialog.findChild<QSpinBox*>("memoryBudget");
+    ASSERT_TRUE(preset && rest && stream && ca && zone && theme && budget);
+    EXPECT_EQ(budget->value(), 512);  // the default
+    EXPECT_EQ(budget->minimum(), 64);
 
     // Picking a preset shows its URLs, read-only.
     preset->setCurrentIndex(preset->findData("market-data"));
@@ -127,7 +131,13 @@ TEST(SettingsDialog, RefusesBadInputAndSavesGoodInput) {
 
     zone->setCurrentText("America/New_York");
     theme->setCurrentIndex(theme->findData("light"));
+    budget->setValue(1536);
     ASSERT_TRUE(dialog.apply()) << dialog.errorText().toStdString();
+    EXPECT_EQ(settings.memoryBudgetMb(), 1536);
+    EXPECT_EQ(settings.memoryBudgetBytes(), std::size_t{1536} << 20);
+    // A reopened dialog shows the saved budget.
+    SettingsDialog again(settings);
+    EXPECT_EQ(again.findChild<QSpinBox*>("memoryBudget")->value(), 1536);
     EXPECT_EQ(settings.endpointPreset(), EndpointPreset::Custom);
     EXPECT_EQ(settings.effectiveEndpoints().rest, "http://127.0.0.1:8080");
     EXPECT_EQ(settings.effectiveEndpoints().stream, "wss://stream.example.com");

@@ -212,3 +212,164 @@ TEST(MainWindowIndicators, OverlayAndPaneAreDrawnComputedSavedAndRemoved) {
         EXPECT_TRUE(settings.indicators("BTCUSDT").empty());
     }
 }
+
+#include <semaphore>
+
+#include "cpc/core/time.hpp"
+#include "cpc/sim/market_model.hpp"
+#include "cpc/storage/candle_database.hpp"
+
+namespace {
+
+// Caches `count` closed 1h candles of the simulator's symbol ending now, so the chart opens with
+// the newest 5,000 and has older ones to scroll back to.
+void cacheHours(const std::string& path, const std::string& symbol, int count) {
+    auto db = storage::CandleDatabase::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    sim::MarketModel model(42);
+    const std::int64_t now = nowMs();
+    const std::int64_t first = bucketStart(Interval::H1, now) - static_cast<std::int64_t>(count) * 3'600'000;
+    std::vector<Candle> all;
+    for (std::int64_t from = first; static_cast<int>(all.size()) < count;) {
+        auto page = model.klines(symbol, Interval::H1, from, std::nullopt, 1000, now);
+        std::erase_if(page, [](const Candle& c) { return !c.closed; });
+        if (page.empty()) break;
+        from = page.back().openTime + 1;
+        all.insert(all.end(), page.begin(), page.end());
+    }
+    ASSERT_TRUE(db->upsert(SeriesKey{"binance", symbol, Interval::H1}, all));
+}
+
+double batchAt(const market::CandleSeries& series, const std::string& text, std::size_t row) {
+    auto made = indicators::createFromSpec(text);
+    EXPECT_TRUE(made);
+    (*made)->computeAll(indicators::toBars(series.candles()));
+    return (*made)->value(0, row);
+}
+
+}  // namespace
+
+TEST(MainWindowIndicators, PrependedHistoryIsRecomputedOnAWorkerAndAppliedOnlyToTheSameSeries) {
+    QTemporaryDir dir;
+    const std::string db = dir.filePath("demo.sqlite3").toStdString();
+    cacheHours(db, "ETHUSDT", 7000);
+    cacheHours(db, "BTCUSDT", 7000);
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = db;
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    std::counting_semaphore<4> release(0);
+    window.setIndicatorJobHook([&] { release.acquire(); });  // the worker waits for the test
+    // A failed assertion must not leave a worker waiting (the thread pool joins it at exit).
+    const std::unique_ptr<void, std::function<void(void*)>> unblock(&release, [&](void*) { release.release(2); });
+    const auto openCached = [&](const char* symbol) {
+        window.openSeries(symbol, Interval::H1);
+        return test::processEventsUntil([&] {
+            return controller.currentSeries() && controller.currentSeries()->size() >= 5000 &&
+                   controller.status().state == feed::FeedState::Live;
+        }, 30000);
+    };
+
+    // 1. The user scrolls back on ETHUSDT, then switches the timeframe while the job runs: its
+    // result is for a series no longer shown and is dropped.
+    ASSERT_TRUE(openCached("ETHUSDT"));
+    ASSERT_TRUE(window.addIndicator(spec("SMA", {20}, kMagenta, indicators::Placement::Overlay)));
+    const std::size_t before = controller.currentSeries()->size();
+    controller.loadOlderHistory();
+    ASSERT_TRUE(test::processEventsUntil([&] { return window.indicatorRecomputeRunning(); }, 20000));
+    EXPECT_GT(controller.currentSeries()->size(), before);
+    window.openSeries("ETHUSDT", Interval::H4);  // derived from the 1h at once
+    const market::CandleSeries* fourHours = controller.currentSeries();
+    release.release();
+    ASSERT_TRUE(test::processEventsUntil([&] { return !window.indicatorRecomputeRunning(); }, 20000));
+    EXPECT_EQ(window.backgroundIndicatorRecomputes(), 0U) << "a result for the 1h series was applied to the 4h";
+    ASSERT_EQ(controller.currentSeries(), fourHours);
+    ASSERT_EQ(window.indicator(0)->size(), fourHours->size());
+    EXPECT_DOUBLE_EQ(window.indicator(0)->value(0, fourHours->size() - 1),
+                     batchAt(*fourHours, "SMA(20)", fourHours->size() - 1));
+
+    // 2. On BTCUSDT the prepend is recomputed on the worker: the GUI thread keeps the old rows
+    // until the result lands, then the whole series is exact.
+    ASSERT_TRUE(openCached("BTCUSDT"));
+    ASSERT_TRUE(window.addIndicator(spec("SMA", {20}, kMagenta, indicators::Placement::Overlay)));
+    ASSERT_TRUE(window.addIndicator(spec("RSI", {14}, kCyan, indicators::Placement::Pane)));
+    const std::size_t rowsBefore = window.indicator(0)->size();
+    controller.loadOlderHistory();
+    ASSERT_TRUE(test::processEventsUntil([&] { return window.indicatorRecomputeRunning(); }, 20000));
+    const market::CandleSeries& series = *controller.currentSeries();
+    ASSERT_GT(series.size(), rowsBefore);
+    EXPECT_EQ(window.indicator(0)->size(), rowsBefore) << "recomputed on the GUI thread";
+    release.release();
+    ASSERT_TRUE(test::processEventsUntil([&] { return window.backgroundIndicatorRecomputes() == 1; }, 20000));
+    ASSERT_EQ(window.indicator(0)->size(), series.size());
+    ASSERT_EQ(window.indicator(1)->size(), series.size());
+    for (const std::size_t row : {std::size_t{19}, std::size_t{500}, series.size() - 1}) {
+        EXPECT_DOUBLE_EQ(window.indicator(0)->value(0, row), batchAt(series, "SMA(20)", row)) << row;
+        EXPECT_DOUBLE_EQ(window.indicator(1)->value(0, row), batchAt(series, "RSI(14)", row)) << row;
+    }
+    // What the chart draws follows.
+    const auto& model = window.canvas()->model();
+    ASSERT_EQ(model.overlays().size(), 1U);
+    EXPECT_EQ(model.overlays()[0].series[0].values.size(), series.size());
+    EXPECT_DOUBLE_EQ(model.overlays()[0].series[0].values[500], batchAt(series, "SMA(20)", 500));
+    window.setIndicatorJobHook({});
+}
+
+TEST(MainWindowIndicators, EditingKeepsThePanesPlaceAndANonPriceOverlayGetsItsOwnScale) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1100, 800);
+    window.openSeries("BTCUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 1000;
+    }, 30000));
+    auto& model = window.canvas()->model();
+
+    // Three panes; editing the first keeps it first (it used to move to the bottom).
+    ASSERT_TRUE(window.addIndicator(spec("RSI", {14}, kCyan, indicators::Placement::Pane)));
+    ASSERT_TRUE(window.addIndicator(spec("ATR", {14}, kMagenta, indicators::Placement::Pane)));
+    ASSERT_TRUE(window.addIndicator(spec("CCI", {14}, kMagenta, indicators::Placement::Pane)));
+    ASSERT_EQ(model.panes().size(), 3U);
+    ASSERT_TRUE(window.editIndicator(0, spec("RSI", {7}, kCyan, indicators::Placement::Pane)));
+    ASSERT_EQ(model.panes().size(), 3U);
+    EXPECT_EQ(model.panes()[0].id, window.indicatorChartId(0));
+    EXPECT_EQ(model.panes()[1].id, window.indicatorChartId(1));
+    EXPECT_EQ(model.panes()[2].id, window.indicatorChartId(2));
+    EXPECT_EQ(model.panes()[0].title, window.indicatorSpecs()[0].title().toStdString());
+    // Moving it to an overlay and back puts it last (a new place was chosen).
+    ASSERT_TRUE(window.editIndicator(1, spec("ATR", {14}, kMagenta, indicators::Placement::Overlay)));
+    EXPECT_EQ(model.panes().size(), 2U);
+
+    // OBV over the candles: its own scale; the price axis still fits the candles. A price study
+    // (SMA) stays on the price scale.
+    ASSERT_TRUE(window.addIndicator(spec("SMA", {20}, kCyan, indicators::Placement::Overlay)));
+    ASSERT_TRUE(window.addIndicator(spec("OBV", {}, kMagenta, indicators::Placement::Overlay)));
+    const auto& overlays = model.overlays();
+    ASSERT_EQ(overlays.size(), 3U);  // ATR, SMA, OBV
+    EXPECT_TRUE(overlays[0].ownScale);   // ATR is not a price either
+    EXPECT_FALSE(overlays[1].ownScale);  // SMA
+    EXPECT_TRUE(overlays[2].ownScale);   // OBV
+    window.canvas()->renderToImage(QSize(1000, 700));
+    const auto bars = model.candles();
+    const auto range = model.timeScale().visibleRange();
+    double low = std::numeric_limits<double>::infinity();
+    for (auto i = range.first; i <= range.last && i < static_cast<std::int64_t>(bars.size()); ++i)
+        low = std::min(low, bars[static_cast<std::size_t>(i)].low.toDouble());
+    // OBV's visible values lie far below the prices (so on the price scale they would stretch it).
+    double obvLow = std::numeric_limits<double>::infinity();
+    for (auto i = range.first; i <= range.last && i < static_cast<std::int64_t>(overlays[2].series[0].values.size()); ++i)
+        if (std::isfinite(overlays[2].series[0].values[static_cast<std::size_t>(i)]))
+            obvLow = std::min(obvLow, overlays[2].series[0].values[static_cast<std::size_t>(i)]);
+    ASSERT_LT(obvLow, low * 0.5);
+    const double shownLow = model.priceScale().fromScale(model.priceScale().range().min);
+    EXPECT_GT(shownLow, low * 0.9) << "the price axis was stretched towards OBV's values";
+}

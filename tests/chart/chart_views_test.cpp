@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "cpc/chart/chart_views.hpp"
@@ -253,3 +255,131 @@ TEST_F(ChartViewsTest, NoDataMeansNoItems) {
 }
 
 }  // namespace
+
+namespace {
+
+bool isMultipleOf(const std::string& text, double tick) {
+    const double v = std::stod(text);
+    const double k = v / tick;
+    return std::fabs(k - std::round(k)) < 1e-6;
+}
+
+int decimalsIn(const std::string& text) {
+    const auto dot = text.find('.');
+    return dot == std::string::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+}
+
+}  // namespace
+
+TEST(ChartModelTick, DecimalsOfATickSize) {
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.01), 2);
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.05), 2);
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.5), 1);
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.000001), 6);
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.00000001), 8);
+    EXPECT_EQ(ChartModel::decimalsOfTick(10.0), 0);
+    EXPECT_EQ(ChartModel::decimalsOfTick(0.0), 0);
+}
+
+TEST_F(ChartViewsTest, TickSizeSetsLabelDecimalsAxisStepsAndTheCrosshairPrice) {
+    // A 0.05 tick: two decimals whatever priceDecimals says, the crosshair snaps to 0.05.
+    model.setSeries(&series, Interval::M1, 8, 0.05);
+    prepare();
+    EXPECT_EQ(model.priceDecimals(), 2);
+    ASSERT_GE(frame.priceLabels.size(), 3U);
+    for (const TextItem& t : frame.priceLabels) {
+        EXPECT_EQ(decimalsIn(t.text), 2) << t.text;
+        EXPECT_TRUE(isMultipleOf(t.text, 0.05)) << t.text;
+    }
+    const double barX = model.timeScale().indexToX(780);
+    for (double y : {120.0, 150.0, 151.0, 233.0}) {
+        model.setCrosshair({barX, y});
+        prepare();
+        ASSERT_TRUE(overlay.crosshair && overlay.crosshair->priceLabel);
+        const std::string text = overlay.crosshair->priceLabel->texts[0].text;
+        EXPECT_TRUE(isMultipleOf(text, 0.05)) << text;
+        EXPECT_NEAR(std::stod(text), model.priceScale().yToPrice(y), 0.025 + 1e-9) << text;
+    }
+
+    // The symbol list arrives later with a coarse tick of 5: whole numbers on multiples of 5,
+    // the view is not reset.
+    model.scrollBy(-40);  // the user looks back a little
+    prepare();
+    const double rightOffset = model.timeScale().rightOffset();
+    ASSERT_NE(rightOffset, cpc::chart::TimeScale::kDefaultRightOffset);
+    model.setPricePrecision(2, 5.0);
+    prepare();
+    EXPECT_EQ(model.priceDecimals(), 0);
+    EXPECT_EQ(model.timeScale().rightOffset(), rightOffset);
+    ASSERT_GE(frame.priceLabels.size(), 2U);
+    for (const TextItem& t : frame.priceLabels) {
+        EXPECT_EQ(decimalsIn(t.text), 0) << t.text;
+        EXPECT_TRUE(isMultipleOf(t.text, 5.0)) << t.text;
+    }
+    model.setCrosshair({barX, 150});
+    prepare();
+    ASSERT_TRUE(overlay.crosshair && overlay.crosshair->priceLabel);
+    EXPECT_TRUE(isMultipleOf(overlay.crosshair->priceLabel->texts[0].text, 5.0));
+
+    // Unknown tick (0): the step is 10^-priceDecimals, as before.
+    model.setPricePrecision(3, 0.0);
+    EXPECT_EQ(model.priceDecimals(), 3);
+    EXPECT_DOUBLE_EQ(model.tickSize(), 0.001);
+}
+
+TEST_F(ChartViewsTest, AnOverlayOnItsOwnScaleLeavesThePriceAxisAlone) {
+    const PriceRange before = model.priceScale().range();
+    // An OBV-like study: values nowhere near the price.
+    std::vector<double> obv(series.size());
+    for (std::size_t i = 0; i < obv.size(); ++i) obv[i] = 2e9 + static_cast<double>(i % 97) * 1e6;
+    model.addOverlay("OBV", {PaneSeries{"obv", PaneSeriesKind::Line, 0xff00ffffU, obv}}, true);
+    prepare();
+    EXPECT_EQ(model.priceScale().range(), before) << "the price axis was squeezed";
+    ASSERT_EQ(frame.overlayLines.size(), 1U);
+    const Rect& pane = frame.layout.candlePane;
+    float lo = std::numeric_limits<float>::infinity();
+    float hi = -std::numeric_limits<float>::infinity();
+    for (const LinePoint& p : frame.overlayLines[0].points) {
+        ASSERT_TRUE(std::isfinite(p.y));
+        EXPECT_GE(p.y, pane.top());
+        EXPECT_LE(p.y, pane.bottom());
+        lo = std::min(lo, p.y);
+        hi = std::max(hi, p.y);
+    }
+    EXPECT_GT(hi - lo, pane.height * 0.5) << "fitted to its own visible values";
+
+    // The same values on the price scale do squeeze it (what ownScale avoids).
+    model.addOverlay("OBV on price", {PaneSeries{"obv", PaneSeriesKind::Line, 0xff00ffffU, obv}});
+    prepare();
+    EXPECT_GT(model.priceScale().range().max, before.max * 1000);
+}
+
+TEST_F(ChartViewsTest, PanesAndOverlaysCanBeInsertedAtAPosition) {
+    const auto a = model.addPane("A");
+    const auto b = model.addPane("B");
+    const auto c = model.addPane("C", 1);
+    ASSERT_EQ(model.panes().size(), 3U);
+    EXPECT_EQ(model.panes()[0].id, a);
+    EXPECT_EQ(model.panes()[1].id, c);
+    EXPECT_EQ(model.panes()[2].id, b);
+    EXPECT_EQ(model.paneIndex(b), std::optional<std::size_t>(2));
+    EXPECT_EQ(model.paneIndex(999), std::nullopt);
+    const auto d = model.addPane("D", 99);  // past the end: appended
+    EXPECT_EQ(model.panes().back().id, d);
+    prepare();
+    // Drawn top to bottom in stack order, each with its title.
+    ASSERT_EQ(frame.panes.size(), 4U);
+    const char* const titles[] = {"A", "C", "B", "D"};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(frame.panes[i].pane, frame.layout.extraPanes[i]);
+        if (i > 0) {
+            EXPECT_GT(frame.panes[i].pane.y, frame.panes[i - 1].pane.y);
+        }
+        ASSERT_FALSE(frame.panes[i].labels.empty());
+        EXPECT_EQ(frame.panes[i].labels.back().text, titles[i]);
+    }
+    const auto o1 = model.addOverlay("o1");
+    const auto o2 = model.addOverlay("o2", {}, false, 0);
+    EXPECT_EQ(model.overlayIndex(o2), std::optional<std::size_t>(0));
+    EXPECT_EQ(model.overlayIndex(o1), std::optional<std::size_t>(1));
+}

@@ -321,3 +321,72 @@ TEST_F(ChartCanvasTest, ZoomedFarOutDrawsPixelColumns) {
 }
 
 }  // namespace
+
+namespace {
+
+void sendDrag(QWidget* w, QPointF from, QPointF to) {
+    QMouseEvent press(QEvent::MouseButtonPress, from, w->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton,
+                      Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &press);
+    // Two steps, as a real drag sends many moves.
+    const QPointF mid = (from + to) / 2;
+    for (const QPointF p : {mid, to}) {
+        QMouseEvent move(QEvent::MouseMove, p, w->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(w, &move);
+    }
+    QMouseEvent release(QEvent::MouseButtonRelease, to, w->mapToGlobal(to), Qt::LeftButton, Qt::NoButton,
+                        Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &release);
+}
+
+}  // namespace
+
+TEST_F(ChartCanvasTest, DraggingAnEndPointMovesOnlyThatAnchorOfATrendLine) {
+    using cpc::chart::Drawing;
+    using cpc::chart::DrawingKind;
+    auto& model = canvas->model();
+    paint();  // lays the chart out
+    const auto bars = model.candles();
+    const auto at = [&](std::size_t i) {
+        return cpc::chart::DrawingAnchor{bars[i].openTime, bars[i].close.toDouble()};
+    };
+    const std::uint64_t id = model.addDrawing(Drawing{0, DrawingKind::TrendLine, at(220), at(260)});
+    const Drawing before = model.drawings().front();
+    int changes = 0;
+    QObject::connect(canvas.get(), &ChartCanvas::drawingsChanged, [&] { ++changes; });
+    paint();
+
+    // Grab the second end point (2 px off, within the handle) and drag it 5 bars left, 40 px up.
+    const QPointF end(model.timeToX(before.b.timeMs) + 2, model.priceScale().priceToY(before.b.price) - 1);
+    const QPointF target(model.timeToX(bars[255].openTime), end.y() - 40);
+    sendDrag(canvas.get(), end, target);
+    ASSERT_EQ(model.drawings().size(), 1U);
+    const Drawing after = model.drawings().front();
+    EXPECT_EQ(after.a, before.a) << "the other end point stays where it was";
+    EXPECT_EQ(after.b.timeMs, bars[255].openTime);
+    EXPECT_NEAR(after.b.price, model.priceScale().yToPrice(target.y()), 1e-9);
+    EXPECT_EQ(model.selectedDrawing(), std::optional<std::uint64_t>(id));
+    EXPECT_GT(changes, 0);
+
+    // Grabbing the middle of the line still moves the whole drawing.
+    const QPointF middle((model.timeToX(after.a.timeMs) + model.timeToX(after.b.timeMs)) / 2,
+                         (model.priceScale().priceToY(after.a.price) + model.priceScale().priceToY(after.b.price)) / 2);
+    sendDrag(canvas.get(), middle, middle + QPointF(0, 30));
+    const Drawing moved = model.drawings().front();
+    EXPECT_EQ(moved.a.timeMs, after.a.timeMs);
+    EXPECT_EQ(moved.b.timeMs, after.b.timeMs);
+    EXPECT_LT(moved.a.price, after.a.price);  // 30 px down: both ends lower
+    EXPECT_LT(moved.b.price, after.b.price);
+
+    // The first end point can be dragged too, and a horizontal line has no separate anchors.
+    const QPointF start(model.timeToX(moved.a.timeMs), model.priceScale().priceToY(moved.a.price));
+    sendDrag(canvas.get(), start, QPointF(model.timeToX(bars[200].openTime), start.y() + 25));
+    EXPECT_EQ(model.drawings().front().a.timeMs, bars[200].openTime);
+    EXPECT_EQ(model.drawings().front().b, moved.b);
+    model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, at(100), {}});
+    paint();
+    const auto& hline = model.drawings().back();
+    EXPECT_FALSE(model.drawingAnchorAt({model.timeToX(hline.a.timeMs), model.priceScale().priceToY(hline.a.price)}) &&
+                 model.drawingAnchorAt({model.timeToX(hline.a.timeMs), model.priceScale().priceToY(hline.a.price)})->id ==
+                     hline.id);
+}

@@ -179,7 +179,13 @@ TEST(BinanceAdapter, ExchangeInfoGivesSymbolsAndPrecision) {
     EXPECT_EQ(it->baseAsset, "BTC");
     EXPECT_EQ(it->quoteAsset, "USDT");
     EXPECT_EQ(it->priceDecimals, 2);
+    EXPECT_EQ(it->tickSize, *Decimal::parse("0.01"));  // PRICE_FILTER tickSize "0.01000000"
     EXPECT_EQ(it->status, "TRADING");
+    const auto eth = std::find_if(symbols->begin(), symbols->end(),
+                                  [](const SymbolInfo& s) { return s.symbol == "ETHBTC"; });
+    ASSERT_NE(eth, symbols->end());
+    EXPECT_EQ(eth->tickSize, *Decimal::parse("0.000001"));
+    EXPECT_EQ(eth->priceDecimals, 6);
     EXPECT_FALSE(adapter.parseExchangeInfo("{}", 200));
     EXPECT_EQ(adapter.parseServerTime(R"({"serverTime":1499827319559})", 200).value(), 1499827319559);
 }

@@ -64,6 +64,7 @@ protected:
         // The exchange clock runs 30x fast so that trades come often (a quiet market otherwise).
         const std::int64_t origin = nowMs();
         c.clock = [origin, k = speed()] { return origin + (nowMs() - origin) * k; };
+        configure(c);
         server = std::make_unique<sim::SimServer>(c);
         ASSERT_TRUE(server->start());
         adapter = std::make_shared<exchange::BinanceAdapter>(
@@ -76,6 +77,7 @@ protected:
         session = std::make_unique<feed::StreamSession>(io, adapter, config, sink);
     }
     virtual std::int64_t speed() const { return 30; }
+    virtual void configure(sim::SimConfig&) const {}
     void TearDown() override {
         if (session) session->stop();
     }
@@ -106,6 +108,12 @@ void expectMatchesTruth(const sim::SimServer& server, const feed::OrderBookView&
     EXPECT_TRUE(std::equal(view.bids.begin(), view.bids.end(), truth.bids.begin()));
     EXPECT_TRUE(std::equal(view.asks.begin(), view.asks.end(), truth.asks.begin()));
 }
+
+// A venue that carries at most two streams per connection.
+class StreamSessionSmallVenueTest : public StreamSessionTest {
+protected:
+    void configure(sim::SimConfig& c) const override { c.maxStreamsPerConnection = 2; }
+};
 
 // The order book test runs the exchange clock at real speed: one diff per 100 ms tick.
 class StreamSessionBookTest : public StreamSessionTest {
@@ -144,7 +152,8 @@ TEST_F(StreamSessionTest, SubscribeAndUnsubscribeLiveWithoutReconnecting) {
     session->subscribe({spec("ADAUSDT", StreamKind::MiniTicker)});
     session->subscribe({spec("BTCUSDT", StreamKind::AggTrade)});  // already subscribed: no message
     session->unsubscribe({spec("BTCUSDT", StreamKind::Trade)});
-    ASSERT_TRUE(got.until(sink, [&] { return server->stats().controlMessages >= 5; }, 3s));
+    // 5 changes + the LIST_SUBSCRIPTIONS sent after the connect.
+    ASSERT_TRUE(got.until(sink, [&] { return server->stats().controlMessages >= 6; }, 3s));
     ASSERT_TRUE(got.until(sink, [&] { return !got.aggTrades.empty() && !got.bookTickers.empty(); }, 3s));
     std::this_thread::sleep_for(300ms);  // the UNSUBSCRIBE reply is in
     got.clear();
@@ -153,12 +162,13 @@ TEST_F(StreamSessionTest, SubscribeAndUnsubscribeLiveWithoutReconnecting) {
 
     const auto st = server->stats();
     EXPECT_EQ(st.wsConnections, 1u);
-    EXPECT_EQ(st.controlMessages, 5u);
+    EXPECT_EQ(st.controlMessages, 6u);
     EXPECT_EQ(st.messageRateViolations, 0u);
     const auto mine = session->stats();
     EXPECT_EQ(mine.reconnects, 0u);
-    EXPECT_EQ(mine.controlMessagesSent, 5u);
+    EXPECT_EQ(mine.controlMessagesSent, 6u);
     EXPECT_EQ(mine.controlErrors, 0u);
+    EXPECT_EQ(mine.subscriptionsRepaired, 0u) << mine.lastError;
     EXPECT_TRUE(mine.perStream.contains("ethusdt@bookTicker"));
     EXPECT_TRUE(got.errors.empty());
 }
@@ -172,7 +182,8 @@ TEST_F(StreamSessionTest, ControlMessagesArePacedUnderTheVenueLimit) {
         session->subscribe({spec(s, StreamKind::BookTicker)});
         session->subscribe({spec(s, StreamKind::Ticker)});
     }
-    ASSERT_TRUE(got.until(sink, [&] { return server->stats().controlMessages >= 9; }, 4s));
+    // 9 SUBSCRIBEs + the LIST_SUBSCRIPTIONS after the connect.
+    ASSERT_TRUE(got.until(sink, [&] { return server->stats().controlMessages >= 10; }, 5s));
     EXPECT_GE(std::chrono::steady_clock::now() - t0, 8 * 250ms);
     EXPECT_EQ(server->stats().messageRateViolations, 0u);
     EXPECT_EQ(server->stats().wsConnections, 1u);
@@ -219,4 +230,126 @@ TEST_F(StreamSessionTest, ReconnectsResubscribesAndContinues) {
     EXPECT_EQ(server->stats().messageRateViolations, 0u);
     EXPECT_EQ(session->stats().reconnects, 1u);
     EXPECT_TRUE(session->stats().connected);
+}
+
+TEST_F(StreamSessionTest, ARefusedSubscribeIsReportedAndItsStreamsLeaveTheSet) {
+    session->start({spec("BTCUSDT", StreamKind::Trade)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.trades.empty(); }, 3s));
+    // One request, one stream the venue does not know: Binance refuses the whole request.
+    session->subscribe({spec("NOSUCHCOIN", StreamKind::Trade), spec("ETHUSDT", StreamKind::AggTrade)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.errors.empty(); }, 3s));
+    const auto st = session->stats();
+    EXPECT_EQ(st.controlErrors, 1u);
+    EXPECT_NE(st.lastError.find("invalid stream"), std::string::npos) << st.lastError;
+    EXPECT_NE(st.lastError.find("nosuchcoin@trade"), std::string::npos) << st.lastError;
+    EXPECT_EQ(got.errors.front().error.code, 2);
+    // Out of the set: the reconnect's URL no longer names them, so the venue accepts it.
+    session->dropConnection();
+    ASSERT_TRUE(got.until(sink, [&] { return session->stats().reconnects >= 1; }, 3s));
+    got.clear();
+    ASSERT_TRUE(got.until(sink, [&] { return got.trades.size() >= 3 && session->stats().connected; }, 5s));
+    EXPECT_TRUE(got.aggTrades.empty());
+    EXPECT_TRUE(got.errors.empty());
+    EXPECT_EQ(server->stats().wsConnections, 2u) << "the reconnect was refused";
+    // A later SUBSCRIBE of a valid stream is not affected.
+    session->subscribe({spec("ETHUSDT", StreamKind::AggTrade)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.aggTrades.empty(); }, 3s));
+    EXPECT_EQ(session->stats().controlErrors, 1u);
+}
+
+TEST_F(StreamSessionSmallVenueTest, ASubscribePastTheVenuesStreamLimitIsRefusedAndReported) {
+    session->start({spec("BTCUSDT", StreamKind::Trade), spec("BTCUSDT", StreamKind::AggTrade)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.trades.empty() && !got.aggTrades.empty(); }, 3s));
+    session->subscribe({spec("ETHUSDT", StreamKind::BookTicker)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.errors.empty(); }, 3s));
+    EXPECT_NE(session->stats().lastError.find("too many streams"), std::string::npos) << session->stats().lastError;
+    EXPECT_EQ(session->stats().controlErrors, 1u);
+    // Removed from the set: a reconnect opens with the two streams the venue allows.
+    session->dropConnection();
+    ASSERT_TRUE(got.until(sink, [&] { return session->stats().reconnects >= 1; }, 3s));
+    got.clear();
+    ASSERT_TRUE(got.until(sink, [&] { return !got.trades.empty() && !got.aggTrades.empty(); }, 5s));
+    EXPECT_TRUE(got.bookTickers.empty());
+    EXPECT_EQ(server->stats().wsConnections, 2u);
+}
+
+TEST_F(StreamSessionTest, StreamsTheVenueLostAreResubscribedAfterListSubscriptions) {
+    session->start({spec("BTCUSDT", StreamKind::Trade), spec("ETHUSDT", StreamKind::BookTicker)});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.trades.empty() && !got.bookTickers.empty(); }, 3s));
+    EXPECT_EQ(session->stats().subscriptionsRepaired, 0u);
+    // The next connection opens without its URL's streams: only LIST_SUBSCRIPTIONS shows it.
+    server->inject(sim::SimFault::ForgetSubscriptions, 0ms, 1);
+    session->dropConnection();
+    ASSERT_TRUE(got.until(sink, [&] { return session->stats().reconnects >= 1; }, 3s));
+    ASSERT_TRUE(got.until(sink, [&] { return session->stats().subscriptionsRepaired >= 2; }, 5s))
+        << session->stats().lastError;
+    got.clear();
+    ASSERT_TRUE(got.until(sink, [&] { return got.trades.size() >= 3 && !got.bookTickers.empty(); }, 5s));
+    const auto st = session->stats();
+    EXPECT_EQ(st.subscriptionsRepaired, 2u);
+    EXPECT_NE(st.lastError.find("+btcusdt@trade"), std::string::npos) << st.lastError;
+    EXPECT_EQ(st.reconnects, 1u) << "repaired by the watchdog, not by the list";
+    EXPECT_EQ(server->stats().wsConnections, 2u);
+    EXPECT_EQ(server->stats().messageRateViolations, 0u);
+}
+
+// A session told the venue's limit (2 streams per connection) spreads its streams over several
+// connections, opens one more when a subscription does not fit and closes an emptied one.
+class StreamSessionSplitTest : public StreamSessionSmallVenueTest {
+protected:
+    void SetUp() override {
+        StreamSessionSmallVenueTest::SetUp();
+        session->stop();
+        feed::StreamSessionConfig config;
+        config.backoffBase = 100ms;
+        config.backoffMax = 500ms;
+        config.watchdog = 3s;
+        config.maxStreamsPerConnection = 2;
+        session = std::make_unique<feed::StreamSession>(io, adapter, config, sink);
+    }
+};
+
+TEST_F(StreamSessionSplitTest, StreamsBeyondTheLimitOpenMoreConnections) {
+    session->start({spec("BTCUSDT", StreamKind::Trade), spec("BTCUSDT", StreamKind::AggTrade),
+                    spec("ETHUSDT", StreamKind::BookTicker)});
+    ASSERT_TRUE(got.until(sink, [&] {
+        return !got.trades.empty() && !got.aggTrades.empty() && !got.bookTickers.empty() && session->stats().connected;
+    }, 5s));
+    EXPECT_EQ(session->stats().connections, 2u);
+    EXPECT_EQ(server->stats().wsConnections, 2u);
+
+    // Live: one more fits the second connection, the next one opens a third.
+    session->subscribe({spec("ETHUSDT", StreamKind::Trade)});
+    session->subscribe({spec("ADAUSDT", StreamKind::Trade)});
+    ASSERT_TRUE(got.until(sink, [&] {
+        const auto has = [&](const char* symbol) {
+            return std::any_of(got.trades.begin(), got.trades.end(), [&](const auto& t) { return t.symbol == symbol; });
+        };
+        return has("ETHUSDT") && has("ADAUSDT");
+    }, 5s));
+    EXPECT_EQ(session->stats().connections, 3u);
+    EXPECT_EQ(server->stats().wsConnections, 3u);
+    EXPECT_TRUE(got.until(sink, [&] { return server->stats().wsOpenConnections == 3; }, 3s));
+
+    // Emptying the third connection closes it.
+    session->unsubscribe({spec("ADAUSDT", StreamKind::Trade)});
+    ASSERT_TRUE(got.until(sink, [&] { return server->stats().wsOpenConnections == 2; }, 5s));
+    EXPECT_EQ(session->stats().connections, 2u);
+
+    // After a network failure every connection comes back with its own streams.
+    session->dropConnection();
+    ASSERT_TRUE(got.until(sink, [&] { return session->stats().reconnects >= 2; }, 5s));
+    got.clear();
+    ASSERT_TRUE(got.until(sink, [&] {
+        const auto has = [&](const char* symbol) {
+            return std::any_of(got.trades.begin(), got.trades.end(), [&](const auto& t) { return t.symbol == symbol; });
+        };
+        return has("BTCUSDT") && has("ETHUSDT") && !got.aggTrades.empty() && !got.bookTickers.empty();
+    }, 5s));
+    EXPECT_TRUE(std::none_of(got.trades.begin(), got.trades.end(), [](const auto& t) { return t.symbol == "ADAUSDT"; }));
+    const auto st = session->stats();
+    EXPECT_EQ(st.controlErrors, 0u) << st.lastError;  // never more than the venue allows
+    EXPECT_EQ(st.subscriptionsRepaired, 0u) << st.lastError;
+    EXPECT_EQ(server->stats().messageRateViolations, 0u);
+    EXPECT_TRUE(got.errors.empty());
 }

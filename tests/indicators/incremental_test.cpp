@@ -31,6 +31,8 @@ std::vector<Case> allCases() {
     cases.push_back({"SAREXT", {-105, 0.01, 0.01, 0.02, 0.1, 0.03, 0.03, 0.3}});
     cases.push_back({"ULTOSC", {28, 7, 14}});
     cases.push_back({"ICHIMOKU", {9, 26, 52, 26}});
+    cases.push_back({"MAMA", {0.3, 0.02}});
+    cases.push_back({"MAMA", {0.99, 0.01}});
     return cases;
 }
 

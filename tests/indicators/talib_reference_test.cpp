@@ -173,8 +173,10 @@ TEST(TalibReference, EveryColumnOfTheExtendedTalibFixtureMatches) {
         EXPECT_GT(expectColumnMatches(table, bars, c), 500u) << c.fixtureColumn;
         functions.insert(c.indicator);
     }
-    // HT_TRENDLINE (Hilbert transform) is the one TA-Lib function in the file we do not provide.
-    EXPECT_EQ(skipped, std::vector<std::string>{"HT_TRENDLINE"});
+    // Every column is a function we provide (HT_TRENDLINE included; the other Hilbert-transform
+    // functions and MAMA are checked against their own fixture in hilbert_reference_test.cpp).
+    EXPECT_TRUE(skipped.empty()) << "not checked: " << (skipped.empty() ? std::string() : skipped.front());
+    EXPECT_TRUE(functions.count("HT_TRENDLINE"));
     EXPECT_GE(functions.size(), 70u);
 }
 

@@ -98,3 +98,38 @@ TEST(Aggregate, DerivedCandleIsFinalOnlyWhenItsLastSourceIs) {
     EXPECT_FALSE(aggregate(src, Interval::M1, Interval::M5)[0].closed);
     EXPECT_TRUE(aggregate(src, Interval::M1, Interval::M5, {.anchor3dMs = 0, .previousClose = std::nullopt, .nowMs = 10 * 60'000})[0].closed);
 }
+
+TEST(Aggregate, IntoAReusedBufferEqualsAFoldOfEverySourceCandle) {
+    // aggregateInto (the fast path with the sums in locals) against the plain rule: foldInto of
+    // every source candle of a bucket, on random minutes with no-trade and unknown-count candles.
+    auto minutes = test::randomMinutes(*parseUtc("2024-01-29"), 40 * 24 * 60, 11);
+    for (std::size_t i = 0; i < minutes.size(); i += 97) minutes[i].trades = -1;  // CSV without a count
+    std::vector<Candle> out(5);  // stale contents must not leak into the result
+    for (Interval to : {Interval::M3, Interval::M5, Interval::H1, Interval::D1, Interval::W1, Interval::Mo1}) {
+        market::aggregateInto(minutes, Interval::M1, to, out);
+        std::vector<Candle> expected;
+        std::vector<const Candle*> lastSource;
+        std::vector<bool> traded;
+        for (const Candle& c : minutes) {
+            const std::int64_t open = bucketStart(to, c.openTime);
+            if (expected.empty() || expected.back().openTime != open) {
+                expected.emplace_back().openTime = open;
+                lastSource.push_back(nullptr);
+                traded.push_back(false);
+            }
+            bool hasTrades = traded.back();
+            market::foldInto(expected.back(), c, hasTrades);
+            traded.back() = hasTrades;
+            lastSource.back() = &c;
+        }
+        ASSERT_EQ(out.size(), expected.size()) << toString(to);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const Candle& last = *lastSource[i];
+            if (!traded[i]) expected[i].open = expected[i].high = expected[i].low = expected[i].close = last.close;
+            expected[i].closed = last.closed && (i + 1 < out.size() ||
+                                                 closeTime(Interval::M1, last.openTime) == closeTime(to, expected[i].openTime));
+            EXPECT_EQ(out[i], expected[i]) << toString(to) << " bucket " << i;
+        }
+        EXPECT_EQ(out, market::aggregate(minutes, Interval::M1, to)) << toString(to);
+    }
+}

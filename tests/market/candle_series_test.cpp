@@ -72,3 +72,20 @@ TEST(CandleStore, EvictsLeastRecentlyUsedSeriesOverBudgetButNeverTheOpenOne) {
     EXPECT_EQ(store.seriesCount(), 1u);
     EXPECT_GE(market::CandleStore::bytesPerCandle(), sizeof(std::int64_t) * 2);
 }
+
+TEST(CandleStore, FindWithoutUseDoesNotProtectASeriesFromEviction) {
+    market::CandleStore store(0);
+    const SeriesKey a{"binance", "BTCUSDT", Interval::M1};
+    const SeriesKey b{"binance", "BTCUSDT", Interval::M15};
+    const SeriesKey c{"binance", "BTCUSDT", Interval::H1};
+    for (const auto& k : {a, b, c}) store.series(k).merge(cpc::test::randomMinutes(0, 100, 5));
+    EXPECT_EQ(store.keys(), (std::vector<SeriesKey>{a, b, c}));
+    // A live update of a background series (found, not used) leaves it least recently used.
+    market::CandleSeries* background = store.find(a);
+    ASSERT_NE(background, nullptr);
+    background->upsert((*background)[0]);
+    store.setBudgetBytes(store.bytesUsed() - 1);
+    EXPECT_EQ(store.enforceBudget(c), 1u);
+    EXPECT_EQ(store.find(a), nullptr);
+    EXPECT_NE(store.find(b), nullptr);
+}

@@ -218,3 +218,13 @@ TEST(Cli, SimInjectsTheScriptedFaultRepeatedly) {
     close(pipeFds[0]);
     EXPECT_TRUE(contains(tail, "faults injected")) << tail;
 }
+
+TEST(Cli, SimTradeRateIsListedAndChecked) {
+    const CpcRun help = runCpc({"sim", "--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_TRUE(contains(help.out, "--trade-rate")) << help.out;
+    const CpcRun tooHigh = runCpc({"sim", "--trade-rate", "20001"});
+    EXPECT_EQ(tooHigh.exitCode, 2);
+    EXPECT_TRUE(contains(tooHigh.err, "--trade-rate")) << tooHigh.err;
+    EXPECT_EQ(runCpc({"sim", "--trade-rate", "fast"}).exitCode, 2);
+}

@@ -152,3 +152,49 @@ TEST_F(SimFaults, ConnectionsAreCutAtTheirMaximumLifetime) {
     EXPECT_GE(std::chrono::steady_clock::now() - t0, 250ms);
     EXPECT_EQ(env->server->stats().lifetimeCuts, 1u);
 }
+
+TEST_F(SimFaults, AConnectionThatLostItsStreamsShowsItInListSubscriptions) {
+    start();
+    env->server->inject(sim::SimFault::ForgetSubscriptions, 0ms, 1);
+    const auto url = *net::Url::parse(env->server->streamBase() + "/stream?streams=btcusdt@kline_1s");
+    const auto listOf = [&](net::WsClient& ws, std::int64_t id) {
+        EXPECT_TRUE(runSync(io, ws.send(adapter.listSubscriptionsMessage(id))));
+        for (int i = 0; i < 100; ++i) {
+            auto frame = runSync(io, ws.read(), 3s);
+            if (!frame) break;
+            auto events = adapter.parseStreamMessage(*frame);
+            if (!events) continue;
+            for (const auto& e : *events)
+                if (const auto* r = std::get_if<exchange::ControlReply>(&e); r && r->id == std::to_string(id))
+                    return r->streams;
+        }
+        ADD_FAILURE() << "no LIST_SUBSCRIPTIONS reply";
+        return std::vector<std::string>{};
+    };
+    net::WsClient lost(io.context(), env->clientTls);
+    ASSERT_TRUE(runSync(io, lost.connect(url)));
+    EXPECT_TRUE(listOf(lost, 7).empty()) << "the faulty connection carries nothing";
+    net::WsClient next(io.context(), env->clientTls);  // only the next connection was affected
+    ASSERT_TRUE(runSync(io, next.connect(url)));
+    EXPECT_EQ(listOf(next, 8), std::vector<std::string>{"btcusdt@kline_1s"});
+}
+
+TEST_F(SimFaults, TooManyRetryAfterAndTheConnectionWindowCanBeShortened) {
+    sim::SimConfig c;
+    c.tooManyRetryAfterSeconds = 2;
+    c.maxConnectionsPer5Min = 1;
+    c.connectionWindow = 1500ms;
+    start(c);
+    net::HttpClient http(io.context(), env->clientTls);
+    env->server->inject(sim::SimFault::RestTooMany, 0ms, 1);
+    const auto r = get(http, "/api/v3/time");
+    EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(r.header("retry-after"), "2");
+
+    auto first = connect();
+    auto second = connect();  // 2 attempts within the window
+    EXPECT_EQ(env->server->stats().connectionRateViolations, 1u);
+    std::this_thread::sleep_for(1600ms);  // the window has passed (a loaded machine only waits longer)
+    auto third = connect();
+    EXPECT_EQ(env->server->stats().connectionRateViolations, 1u);
+}

@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
+#include <cstddef>
 
 #include "cpc/app/indicator_spec.hpp"
 #include "cpc/chart/chart_model.hpp"
@@ -65,8 +66,11 @@ public:
     void setExtraCaFile(const QString& path);
     QString cacheDirectory() const;  // empty: the default per-user data directory
     void setCacheDirectory(const QString& path);
-    int memoryBudgetMb() const;  // candle memory budget, 64 … 65536
+    static constexpr int kMinMemoryBudgetMb = 64;
+    static constexpr int kMaxMemoryBudgetMb = 65536;
+    int memoryBudgetMb() const;  // candle memory budget, 64 … 65536 (default 512)
     void setMemoryBudgetMb(int mb);
+    std::size_t memoryBudgetBytes() const { return static_cast<std::size_t>(memoryBudgetMb()) << 20; }
 
     void sync() { m_settings.sync(); }
 

@@ -3,7 +3,9 @@
 // screenshot), the chart, and a status bar (connection, last update, history loading).
 #include <QMainWindow>
 #include <QPointer>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "cpc/app/indicator_spec.hpp"
@@ -60,6 +62,12 @@ public:
     std::uint64_t indicatorChartId(std::size_t index) const;
     void openAddIndicatorDialog();
     void openEditIndicatorDialog(std::size_t index);
+    // Older history prepended to the series: the indicators recompute on a worker thread and the
+    // result is applied only if the chart still shows the same series and indicators.
+    bool indicatorRecomputeRunning() const { return m_indicatorJobRunning; }
+    std::uint64_t backgroundIndicatorRecomputes() const { return m_backgroundIndicatorRecomputes; }
+    // Tests: runs on the worker thread before it computes (to hold a job while the chart changes).
+    void setIndicatorJobHook(std::function<void()> hook) { m_indicatorJobHook = std::move(hook); }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -77,11 +85,16 @@ private:
     void saveDrawings();
     void setHistoryLoading(bool loading);
     struct ActiveIndicator;
-    void attachIndicator(ActiveIndicator& active);
+    // position: where its pane (or overlay) goes, nullopt = last (an edit keeps its place).
+    void attachIndicator(ActiveIndicator& active, std::optional<std::size_t> position = std::nullopt);
     void detachIndicator(ActiveIndicator& active);
     void pushIndicator(ActiveIndicator& active, std::size_t fromRow);
     void recomputeIndicators();
     void updateIndicators();
+    struct IndicatorJob;
+    struct IndicatorInbox;
+    void startIndicatorJob();
+    void finishIndicatorJob(const std::shared_ptr<IndicatorJob>& job);
     void loadIndicators(const QString& symbol);
     void saveIndicators();
     void rebuildIndicatorMenu();
@@ -107,6 +120,11 @@ private:
     QString m_drawingsSymbol;       // whose drawings the chart shows
     QString m_indicatorsSymbol;     // whose indicators the chart shows
     std::vector<std::unique_ptr<ActiveIndicator>> m_indicators;
+    std::uint64_t m_indicatorGeneration = 0;  // bumps when the indicator list or the series changes
+    bool m_indicatorJobRunning = false;
+    std::uint64_t m_backgroundIndicatorRecomputes = 0;
+    std::shared_ptr<IndicatorInbox> m_indicatorInbox;  // how a worker reaches this window (or not)
+    std::function<void()> m_indicatorJobHook;
     QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;

@@ -1,12 +1,14 @@
 #pragma once
 // Preferences: exchange endpoints (applied at the next start), an extra CA file, the cache
-// location, and the default time zone and theme (applied at once by the caller after accept()).
+// location, and the memory budget of the candle cache, the default time zone and theme (applied at
+// once by the caller after accept()).
 // Invalid input keeps the dialog open with the reason shown.
 #include <QDialog>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 
 namespace cpc::app {
 
@@ -32,6 +34,7 @@ private:
     QLineEdit* m_stream = nullptr;
     QLineEdit* m_caFile = nullptr;
     QLineEdit* m_cacheDir = nullptr;
+    QSpinBox* m_memoryBudget = nullptr;
     QComboBox* m_timeZone = nullptr;
     QComboBox* m_theme = nullptr;
     QLabel* m_error = nullptr;

@@ -75,6 +75,10 @@ struct Overlay {
     std::uint64_t id = 0;
     std::string title;
     std::vector<PaneSeries> series;
+    // A study that is not a price (OBV, RSI…) drawn over the candles: it gets its own scale,
+    // fitted to its visible values over the candle pane, and leaves the price axis alone.
+    bool ownScale = false;
+    PriceScale scale;  // used when ownScale
 };
 
 // Offset of the display time zone from UTC at a UTC instant, in ms (DST-aware when the
@@ -100,7 +104,11 @@ public:
     // ---- data ----------------------------------------------------------------------------
     // Shows `series` (not owned; GUI thread only; nullptr clears) and resets the view to the
     // live edge with default zoom and autoscale.
-    void setSeries(const market::CandleSeries* series, Interval interval, int priceDecimals);
+    // tickSize: the symbol's price step (exchangeInfo PRICE_FILTER); when > 0 it sets the label
+    // decimals, the price axis ticks on its multiples and the crosshair price snaps to it.
+    // 0: unknown, a step of 10^-priceDecimals.
+    void setSeries(const market::CandleSeries* series, Interval interval, int priceDecimals,
+                   double tickSize = 0.0);
     // The series changed (compares its revision): appended bars shift the view only when the
     // user is at the live edge; prepended history never moves it. Light invalidation.
     void seriesChanged();
@@ -109,6 +117,14 @@ public:
     bool hasData() const { return !candles().empty(); }
     Interval interval() const { return m_interval; }
     int priceDecimals() const { return m_priceDecimals; }
+    // Changes the price precision of the shown series (the symbol list arrived after it opened)
+    // without touching the view.
+    void setPricePrecision(int priceDecimals, double tickSize);
+    double tickSize() const;
+    // `price` rounded to the nearest multiple of tickSize().
+    double roundToTick(double price) const;
+    // Decimals needed to write multiples of `tick` exactly (0.05 → 2, 0.5 → 1, 10 → 0), at most 10.
+    static int decimalsOfTick(double tick);
     // "BTCUSDT · 1m · Binance"; empty without a series.
     std::string title() const;
     // Shown after symbol and interval in the legend instead of the series' exchange name (e.g.
@@ -137,8 +153,10 @@ public:
     std::size_t cacheBytes() const;
 
     // ---- stacked panes -------------------------------------------------------------------
-    std::uint64_t addPane(std::string title);
+    // position: where in the stack (0 = just below the candles); appended when nullopt.
+    std::uint64_t addPane(std::string title, std::optional<std::size_t> position = std::nullopt);
     bool removePane(std::uint64_t id);
+    std::optional<std::size_t> paneIndex(std::uint64_t id) const;
     // Replaces the pane's series; returns false for an unknown id.
     bool setPaneSeries(std::uint64_t id, std::vector<PaneSeries> series);
     const std::vector<Pane>& panes() const { return m_panes; }
@@ -148,9 +166,12 @@ public:
     // Light; returns false for an unknown id.
     bool editPaneSeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
 
-    // ---- overlays on the candle pane (share the price scale; autoscale includes them) -------
-    std::uint64_t addOverlay(std::string title, std::vector<PaneSeries> series = {});
+    // ---- overlays on the candle pane (share the price scale unless ownScale; autoscale includes them)
+    // ownScale: see Overlay::ownScale. position: index in overlays() (legend order); nullopt appends.
+    std::uint64_t addOverlay(std::string title, std::vector<PaneSeries> series = {}, bool ownScale = false,
+                             std::optional<std::size_t> position = std::nullopt);
     bool removeOverlay(std::uint64_t id);
+    std::optional<std::size_t> overlayIndex(std::uint64_t id) const;
     bool setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series);
     bool editOverlaySeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
     const std::vector<Overlay>& overlays() const { return m_overlays; }
@@ -173,6 +194,17 @@ public:
     std::optional<std::uint64_t> drawingAt(Point p, double tolerancePx = 5.0) const;
     // Moves a drawing by a pixel delta (time snaps to bars, price follows the scale).
     void moveDrawing(std::uint64_t id, double dxPx, double dyPx);
+    // One anchor (end point or corner) of a two-anchor drawing within tolerancePx of p: the
+    // selected drawing's first, then topmost first. anchor is 0 for Drawing::a, 1 for Drawing::b.
+    struct AnchorHit {
+        std::uint64_t id = 0;
+        int anchor = 0;
+        bool operator==(const AnchorHit&) const = default;
+    };
+    std::optional<AnchorHit> drawingAnchorAt(Point p, double tolerancePx = 6.0) const;
+    // Puts one anchor of a drawing at p (time snaps to a bar, price follows the scale); the other
+    // anchor stays where it is.
+    void moveDrawingAnchor(std::uint64_t id, int anchor, Point p);
     // Called after every change to the drawing list (add, remove, move, setDrawings).
     void setDrawingsChangedHandler(std::function<void()> handler) { m_onDrawingsChanged = std::move(handler); }
     // Pixel ↔ (time, price) in the candle pane; x is a viewport coordinate.
@@ -241,7 +273,9 @@ private:
     const market::CandleSeries* m_series = nullptr;
     Interval m_interval = Interval::M1;
     std::string m_venueLabel;
+    void applyPricePrecision(int priceDecimals, double tickSize);
     int m_priceDecimals = 2;
+    double m_tickSize = 0.0;  // 0: 10^-m_priceDecimals
     std::uint64_t m_seenRevision = 0;
     std::size_t m_seenCount = 0;
     std::optional<std::int64_t> m_seenLastOpenTime;

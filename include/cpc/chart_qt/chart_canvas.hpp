@@ -37,7 +37,8 @@ public:
 
     // Shows `series` (not owned; must outlive the canvas or be replaced; GUI thread only) and
     // resets the view to the live edge. nullptr shows the placeholder.
-    void setSeries(const market::CandleSeries* series, Interval interval, int priceDecimals);
+    void setSeries(const market::CandleSeries* series, Interval interval, int priceDecimals,
+                   double tickSize = 0.0);  // see chart::ChartModel::setSeries
     // The series' data changed: Light invalidation, painted at the next frame.
     void seriesChanged();
 
@@ -88,7 +89,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
-    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, NewDrawing };
+    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing };
 
     void renderBase(QPainter& painter, qreal dpr);
     void updateCursorShape(QPointF pos);
@@ -110,6 +111,7 @@ private:
     std::optional<chart::DrawingKind> m_tool;
     std::optional<std::uint64_t> m_newDrawing;  // being placed: its second anchor follows the mouse
     std::uint64_t m_dragDrawing = 0;
+    int m_dragAnchor = 0;  // MoveAnchor: 0 = Drawing::a, 1 = Drawing::b
 };
 
 }  // namespace cpc::chart_qt

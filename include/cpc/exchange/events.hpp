@@ -97,6 +97,7 @@ struct ControlReply {
     std::string id;
     int errorCode = 0;
     std::string message;
+    std::vector<std::string> streams;  // LIST_SUBSCRIPTIONS: the venue's stream names ("result")
 };
 
 using StreamEvent = std::variant<KlineUpdate, TradeTick, ServerShutdown, ControlReply, DepthUpdate,

@@ -26,6 +26,23 @@ struct RestRequest {
     int weight = 1;
 };
 
+// A request other than a GET: KuCoin's stream token (POST /api/v1/bullet-public, empty body), see
+// ExchangeAdapter::streamConnectRequest.
+struct HttpRequest {
+    std::string method;  // "POST"
+    std::string target;  // relative to restBase
+    std::string body;    // may be empty
+    int weight = 1;
+};
+
+// Where to open the stream and how to keep it alive, when the venue hands that out at run time
+// (KuCoin: POST /api/v1/bullet-public answers a token, a server list and its ping rules).
+struct StreamConnectInfo {
+    std::string url;                                   // full wss URL, token included
+    std::chrono::milliseconds heartbeatInterval{0};    // send heartbeatMessage() this often
+    std::chrono::milliseconds heartbeatTimeout{0};     // the reply is due within this
+};
+
 struct HistoryQuery {
     std::string symbol;
     Interval interval = Interval::M1;
@@ -41,6 +58,7 @@ struct SymbolInfo {
     std::string status;      // "TRADING", "BREAK", …
     int priceDecimals = 8;   // from the tick size
     int quantityDecimals = 8;
+    Decimal tickSize{};      // price step (Binance PRICE_FILTER tickSize); zero when not known
 };
 
 // The market streams a feed can subscribe to (Binance names in comments).
@@ -99,6 +117,55 @@ public:
 
     // Watchdog: longest silence on a healthy kline stream before we reconnect.
     virtual std::chrono::milliseconds streamIdleTimeout(Interval interval) const = 0;
+
+    // ---- Multi-venue additions (docs/ARCHITECTURE.md, "Exchange adapters"). Every default is
+    // Binance's behaviour, so BinanceAdapter overrides none of them.
+
+    // The venue's instrument spelling of base/quote: "BTCUSDT" (Binance, Bybit), "BTC-USDT" (OKX,
+    // KuCoin).
+    virtual std::string symbolFor(std::string_view base, std::string_view quote) const {
+        return std::string(base) + std::string(quote);
+    }
+    // Intervals the venue serves with exactly our buckets (REST and stream). The others are
+    // aggregated (market::aggregate) from nativeSourceInterval().
+    virtual bool isNativeInterval(Interval interval) const {
+        (void)interval;
+        return true;
+    }
+    // What to request from the venue for `interval`: the interval itself when native, otherwise
+    // the coarsest native interval that divides it (fewest rows, same aggregate as from any finer
+    // one), nullopt when none does (1s on venues without seconds).
+    virtual std::optional<Interval> nativeSourceInterval(Interval interval) const { return interval; }
+    // Same as parseHistory(), told which query the body answers: venues whose rows carry no close
+    // time (Bybit, KuCoin) need the interval to tell the forming candle from closed ones.
+    virtual Result<std::vector<Candle>> parseHistoryFor(const HistoryQuery& query, std::string_view body,
+                                                        int httpStatus, std::int64_t serverNowMs) const {
+        (void)query;
+        return parseHistory(body, httpStatus, serverNowMs);
+    }
+    // true: streamUrl() names the streams (Binance combined streams). false: streamUrl() is the
+    // bare endpoint and the feed sends subscribeMessage() after connecting (Bybit, OKX, KuCoin).
+    // Streams whose streamUrl({stream}) differ need separate connections (OKX: candles on
+    // /ws/v5/business, the rest on /ws/v5/public).
+    virtual bool streamsInUrl() const { return true; }
+    // Most streams one subscribe message may carry (Bybit spot: 10 args).
+    virtual int maxStreamsPerSubscribe() const { return maxStreamsPerConnection(); }
+    // Client-sent keep-alive: send heartbeatMessage(id) every heartbeatInterval(). nullopt / 0:
+    // none (Binance pings from the server and the WebSocket layer answers).
+    virtual std::optional<std::string> heartbeatMessage(std::int64_t id) const {
+        (void)id;
+        return std::nullopt;
+    }
+    virtual std::chrono::milliseconds heartbeatInterval() const { return std::chrono::milliseconds(0); }
+    // A venue may need a REST call before every connect to learn the stream URL (KuCoin's token):
+    // make streamConnectRequest() when it is not nullopt and connect to
+    // parseStreamConnect(...).url instead of streamUrl(); its heartbeat rules override the above.
+    virtual std::optional<HttpRequest> streamConnectRequest() const { return std::nullopt; }
+    virtual Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
+                                                         std::string_view connectId) const {
+        (void)body, (void)httpStatus, (void)connectId;
+        return makeError(name() + ": the stream URL needs no connect request");
+    }
 };
 
 }  // namespace cpc::exchange

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,12 +29,17 @@ struct FeedStatus {
     std::string detail;          // human-readable reason ("connection refused", "no data for 30 s")
     std::int64_t retryInMs = 0;  // Reconnecting: delay before the next attempt
     std::int64_t atMs = 0;       // local time of the change
+    // Exchange clock − local clock (ms), once the feed has asked the venue for its time; used to
+    // correct the latency of stream events (event time → receipt). nullopt: not known.
+    std::optional<std::int64_t> clockOffsetMs = std::nullopt;
 };
 
-// Candles fetched over REST (initial load or backfill after a reconnect).
+// Candles fetched over REST (initial load, backfill after a reconnect, or MarketFeed::loadOlder).
 struct HistoryBatch {
     SeriesKey key;
-    std::vector<Candle> candles;
+    std::vector<Candle> candles;  // ascending open time
+    bool older = false;         // a page of MarketFeed::loadOlder (scroll-back history)
+    bool startReached = false;  // loadOlder: the venue has nothing older (start of the listing)
 };
 
 struct SymbolList {

@@ -11,6 +11,7 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
+#include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
@@ -25,6 +26,12 @@ struct FeedConfig {
     std::chrono::milliseconds watchdogOverride{0};
     // Stop asking for more weight when the venue reports this share of its per-minute budget.
     int weightBudgetPerMinute = 6000;
+    // Make-before-break rotation of the stream connection this long after it opened (Binance
+    // cuts connections at 24 h); 0: only on the venue's serverShutdown event.
+    std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
+    // Connection attempts, shared with every other feed of the process; null: the process-wide
+    // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
+    std::shared_ptr<net::ConnectionBudget> connectionBudget;
     double weightSafetyShare = 0.8;
 };
 
@@ -32,8 +39,12 @@ struct FeedStats {
     std::uint64_t framesReceived = 0;
     std::uint64_t framesRejected = 0;
     std::uint64_t reconnects = 0;
+    std::uint64_t rotations = 0;
+    std::uint64_t budgetWaits = 0;      // connection attempts delayed by the connection budget        // make-before-break connection switches (no gap, no backfill)
     std::uint64_t restRequests = 0;
     std::int64_t lastMessageAtMs = 0;
+    std::uint64_t restBans = 0;          // HTTP 418 answers (IP ban)
+    std::int64_t restBannedUntilMs = 0;  // local clock; no REST request before it
 };
 
 class MarketFeed {
@@ -47,6 +58,14 @@ public:
     // Any thread. Switches the feed to `key`. resumeFromOpenTime: the newest closed candle the
     // caller already holds (cache); history is fetched from there on, else the newest page.
     void open(SeriesKey key, std::optional<std::int64_t> resumeFromOpenTime = std::nullopt);
+    // Any thread. Scroll-back history: up to `count` candles of `key` opening before
+    // `beforeOpenTime` (the oldest candle the caller holds), newest first over REST, in pages of
+    // the venue's maximum (1,000 for Binance). Each page is posted as a HistoryBatch with
+    // older = true (candles ascending); the page that shows the venue has nothing older (the
+    // start of the listing) has startReached = true (it may be empty). A request that fails is
+    // posted as FeedError (after a few retries for transient errors). Cancelled by open() and
+    // stop(); several loads may run at once. Shares the REST weight budget and ban gate.
+    void loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size_t count = 1000);
     // Any thread. Fetches the venue's symbol list; delivered as SymbolList (or FeedError).
     void requestSymbols();
     // Any thread except the network thread. Closes everything and waits for it to finish.

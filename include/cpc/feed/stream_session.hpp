@@ -1,9 +1,13 @@
 #pragma once
-// StreamSession = one live multi-stream WebSocket connection to one venue (the realtime test
-// window's feed). Streams are subscribed and unsubscribed LIVE on the open connection with
+// StreamSession = the live multi-stream WebSocket connections to one venue (the realtime test
+// window's feed): one connection per maxStreamsPerConnection streams (Binance: 1,024), a new one
+// opened when a subscription does not fit, an emptied extra one closed. Streams are subscribed
+// and unsubscribed LIVE on the open connection with
 // request-id'd control messages, paced at least `controlInterval` apart. The connection is
 // watched (watchdog), reconnected with jittered exponential back-off and, after a reconnect,
-// opened with the current stream set again. For each subscribed diff depth stream it keeps a
+// opened with the current stream set again; after every connect LIST_SUBSCRIPTIONS reconciles the
+// set with what the venue reports. A SUBSCRIBE the venue refuses is reported (FeedError,
+// stats.controlErrors, lastError) and its streams leave the set. For each subscribed diff depth stream it keeps a
 // LocalOrderBook synced (buffer, REST snapshot, replay, resync on a gap) and posts its top levels
 // as OrderBookView. Every other stream event goes to the sink as its FeedEvent alternative.
 // Qt-free; all socket work runs on the IoThread.
@@ -17,6 +21,7 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
+#include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
@@ -29,13 +34,20 @@ struct StreamSessionConfig {
     std::chrono::milliseconds requestTimeout{10000};
     // Silence (no frame at all) after which a connection with subscriptions is reconnected.
     std::chrono::milliseconds watchdog{30000};
-    // Minimum gap between two outgoing control messages (Binance: at most 5 messages per second).
+    // Streams per connection; 0: the adapter's limit (Binance 1,024). More streams open more
+    // connections.
+    int maxStreamsPerConnection = 0;
+    // Minimum gap between two outgoing control messages on one connection (Binance: at most 5
+    // incoming messages per second per connection).
     std::chrono::milliseconds controlInterval{250};
     // Levels per side of each posted OrderBookView, and of the REST snapshot request.
     std::size_t bookLevels = 20;
     int snapshotLimit = 1000;
     // Measure the clock offset from the venue's server time after every connect.
     bool syncClock = true;
+    // Connection attempts, shared with every other feed of the process; null: the process-wide
+    // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
+    std::shared_ptr<net::ConnectionBudget> connectionBudget;
 };
 
 struct StreamCounters {
@@ -48,14 +60,18 @@ struct StreamSessionStats {
     std::uint64_t framesReceived = 0;
     std::uint64_t framesRejected = 0;     // not parseable
     std::uint64_t reconnects = 0;
+    std::uint64_t budgetWaits = 0;        // connection attempts delayed by the connection budget
     std::uint64_t controlMessagesSent = 0;
-    std::uint64_t controlErrors = 0;      // error replies to our control messages
+    std::uint64_t controlErrors = 0;      // error replies to our control messages (a refused
+                                          // SUBSCRIBE also removes its streams from the set)
+    std::uint64_t subscriptionsRepaired = 0;  // streams re-(un)subscribed after LIST_SUBSCRIPTIONS
     std::uint64_t bookResyncs = 0;        // order book snapshots fetched after a gap
     std::uint64_t bookSnapshots = 0;      // REST depth snapshots fetched
     std::string lastError;
     std::int64_t clockOffsetMs = 0;       // exchange clock − local clock
     bool clockSynced = false;
-    bool connected = false;
+    bool connected = false;               // every connection of the session is connected
+    std::size_t connections = 0;          // connections the session has (open or reconnecting)
     std::int64_t lastMessageAtMs = 0;
 };
 
@@ -73,7 +89,7 @@ public:
     // (un)subscribed are skipped. Before start() they only change the initial set.
     void subscribe(std::vector<exchange::StreamSpec> streams);
     void unsubscribe(std::vector<exchange::StreamSpec> streams);
-    // Any thread: drop the connection now; the session reconnects as after a network failure.
+    // Any thread: drop every connection now; each reconnects as after a network failure.
     void dropConnection();
     // Any thread except the network thread. Closes everything and waits until every coroutine
     // has ended; nothing is posted to the sink afterwards.

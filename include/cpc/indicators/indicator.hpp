@@ -1,7 +1,8 @@
 #pragma once
 // An indicator computes one or more output columns over a whole series and then keeps them up to
 // date bar by bar: revising the forming (last) candle or appending a new one costs O(1) (amortised
-// O(1) for window extremes; O(period) for the mean-deviation studies CCI and AVGDEV), never a
+// O(1) for window extremes; O(period) for the mean-deviation studies CCI and AVGDEV; at most 50
+// terms for the dominant-cycle sums of HT_DCPHASE, HT_SINE, HT_TRENDLINE, HT_TRENDMODE), never a
 // recompute of the series. The incremental path runs exactly the same arithmetic as computeAll(),
 // so both give bitwise-identical columns.
 //
@@ -30,6 +31,7 @@ enum class IndicatorGroup : unsigned char {
     Statistic,
     MathOperator,    // MAX, MIN, SUM, MAXINDEX...
     ChartStudy,      // studies TA-Lib lacks: VWAP, SuperTrend, Ichimoku...
+    Cycle,           // TA-Lib's Hilbert-transform cycle functions: HT_DCPERIOD, HT_SINE...
 };
 std::string_view toString(IndicatorGroup group);
 

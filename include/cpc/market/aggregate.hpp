@@ -26,6 +26,12 @@ struct AggregateOptions {
 std::vector<Candle> aggregate(std::span<const Candle> source, Interval from, Interval to,
                               const AggregateOptions& options = {});
 
+// The same as aggregate(), written into `out` (cleared first). Its capacity is reused, so
+// aggregating again into the same buffer (a timeframe switch, a benchmark) neither allocates nor
+// faults in fresh pages.
+void aggregateInto(std::span<const Candle> source, Interval from, Interval to, std::vector<Candle>& out,
+                   const AggregateOptions& options = {});
+
 // Folds one source candle into a bucket candle (both already in the same bucket).
 // `isFirst` when the bucket has no source yet.
 void foldInto(Candle& bucket, const Candle& source, bool& bucketHasTrades);

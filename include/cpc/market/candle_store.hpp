@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "cpc/market/candle_series.hpp"
 
@@ -20,9 +21,14 @@ public:
     // References stay valid until the series is evicted or erased.
     CandleSeries& series(const SeriesKey& key);
     const CandleSeries* find(const SeriesKey& key) const;
+    // The series for key if held, without marking it used (live updates of a series in the
+    // background must not keep it from eviction).
+    CandleSeries* find(const SeriesKey& key);
     void erase(const SeriesKey& key);
     std::size_t seriesCount() const { return m_series.size(); }
     std::size_t candleCount() const;
+    // Keys of every series held, in key order.
+    std::vector<SeriesKey> keys() const;
 
     // Memory accounting: the candles' storage (vector capacity × sizeof(Candle)).
     static constexpr std::size_t bytesPerCandle() { return sizeof(Candle); }

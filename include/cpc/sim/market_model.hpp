@@ -30,13 +30,30 @@ struct SimSymbol {
     double meanQuantity = 1.0;  // mean trade size in the base asset
 };
 
+// Live load (the realtime window, `cpc sim --trade-rate N`): from `fromMs` on, every symbol also
+// trades `perSecond` times a second, evenly spread over each second, on top of its historical
+// trades. Everything before fromMs (trades, ids, candles) is exactly as without live load; every
+// candle after it aggregates exactly the trades the model (and so the trade streams) produce.
+// Trade ids stay increasing: minutes after the one holding fromMs are numbered
+// `startMinute·1000 + (minute − startMinute)·kLiveIdStride + rank`.
+struct LiveTrades {
+    int perSecond = 0;         // 0: off; at most MarketModel::kMaxLiveTradesPerSecond
+    std::int64_t fromMs = 0;   // exchange time the load starts (the server's start)
+};
+
 class MarketModel {
 public:
     static constexpr int kMaxLimit = 1000;  // rows per klines() call, as Binance
+    static constexpr int kMaxLiveTradesPerSecond = 20000;
+    static constexpr std::int64_t kLiveIdStride = 2'000'000;  // > 60·kMaxLiveTradesPerSecond + 999
 
-    // Throws std::invalid_argument for an inconsistent symbol table (a programming error).
-    explicit MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols = defaultSymbols());
+    // Throws std::invalid_argument for an inconsistent symbol table or live load (a programming
+    // error).
+    explicit MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols = defaultSymbols(),
+                         LiveTrades live = {});
     ~MarketModel();
+
+    const LiveTrades& liveTrades() const;
 
     static std::vector<SimSymbol> defaultSymbols();
     const std::vector<SimSymbol>& symbols() const;
@@ -45,6 +62,12 @@ public:
     // Trades of [fromMs, toMs) in time order (deterministic).
     std::vector<exchange::TradeTick> trades(const std::string& symbol, std::int64_t fromMs,
                                             std::int64_t toMs) const;
+    // The first trade in [fromMs, beforeMs) / the last trade in [notBeforeMs, beforeMs), found
+    // without materialising the whole range (a live minute holds up to 1.2 million trades).
+    std::optional<exchange::TradeTick> firstTradeFrom(const std::string& symbol, std::int64_t fromMs,
+                                                      std::int64_t beforeMs) const;
+    std::optional<exchange::TradeTick> lastTradeBefore(const std::string& symbol, std::int64_t beforeMs,
+                                                       std::int64_t notBeforeMs) const;
     // Open time of the symbol's first candle of `interval` (the bucket holding the listing day).
     std::optional<std::int64_t> firstOpenTime(const std::string& symbol, Interval interval) const;
     // Klines whose open time is in [startMs, endMs], at most `limit`, as of exchange time nowMs

@@ -37,9 +37,15 @@ struct SimConfig {
     // weight per minute (over it: 429 + Retry-After; a request during that wait: 418 ban).
     int maxIncomingMessagesPerSecond = 5;
     int maxConnectionsPer5Min = 300;
+    std::chrono::milliseconds connectionWindow{300'000};  // the "5 minutes" (tests shorten it)
     int restWeightPerMinute = 6000;
     std::chrono::milliseconds banDuration{120'000};
+    // Retry-After of a 429 in seconds; 0: until the next minute of exchange time (Binance).
+    int tooManyRetryAfterSeconds = 0;
     std::chrono::milliseconds restDelay{0};  // slow answers
+    // Live load: every symbol also trades this often per second (evenly spread) from the server's
+    // start on, on the trade/aggTrade streams and in every candle; history before it is unchanged.
+    int liveTradesPerSecond = 0;  // 0..MarketModel::kMaxLiveTradesPerSecond
 };
 
 // Faults a test (or `cpc sim`) can inject at any time; see SimServer::inject.
@@ -53,6 +59,8 @@ enum class SimFault : std::uint8_t {
     IgnorePongs,     // stop counting pongs for `duration`: the pong deadline then cuts the client
     RestServerError, // the next `count` REST answers are HTTP 503
     RestTooMany,     // the next `count` REST answers are 429 with Retry-After (then 418 if ignored)
+    ForgetSubscriptions,  // the next `count` WebSocket connections start without their URL's
+                          // streams (the venue lost them; LIST_SUBSCRIPTIONS shows it)
 };
 
 struct SimStats {

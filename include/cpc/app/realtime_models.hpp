@@ -1,0 +1,73 @@
+#pragma once
+// Bounded views of the realtime window: the live trades table model (newest on top, at most
+// maxRows rows) and the order book ladder widget (top N levels each side with size bars and the
+// spread). GUI thread only; both take whole batches, so a frame costs one model change.
+#include <QAbstractTableModel>
+#include <QWidget>
+#include <deque>
+#include <span>
+
+#include "cpc/exchange/events.hpp"
+#include "cpc/feed/feed_events.hpp"
+
+namespace cpc::app {
+
+class TradesTableModel final : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Price, Quantity, Side, ColumnCount };
+
+    explicit TradesTableModel(int maxRows = 500, QObject* parent = nullptr);
+
+    // Adds trades in arrival order (oldest first); they appear newest on top. Rows beyond
+    // maxRows are dropped from the bottom.
+    void addTrades(std::span<const exchange::TradeTick> trades);
+    void clear();
+    void setMaxRows(int maxRows);
+    int maxRows() const { return m_maxRows; }
+    // Row 0 is the newest.
+    const exchange::TradeTick& trade(int row) const { return m_trades[static_cast<std::size_t>(row)]; }
+    // Price and quantity decimals shown (the symbol's tick and step sizes).
+    void setDecimals(int priceDecimals, int quantityDecimals);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    static const QColor& buyColor();   // the buyer was the taker
+    static const QColor& sellColor();  // the seller was the taker
+
+private:
+    std::deque<exchange::TradeTick> m_trades;  // front = newest
+    int m_maxRows;
+    int m_priceDecimals = 2, m_quantityDecimals = 5;
+};
+
+class OrderBookLadder final : public QWidget {
+    Q_OBJECT
+public:
+    explicit OrderBookLadder(int levels = 10, QWidget* parent = nullptr);
+
+    void setBook(const feed::OrderBookView& book);
+    void clear();
+    const feed::OrderBookView& book() const { return m_book; }
+    int levels() const { return m_levels; }
+    void setDecimals(int priceDecimals, int quantityDecimals);
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    feed::OrderBookView m_book;
+    int m_levels;
+    int m_priceDecimals = 2, m_quantityDecimals = 5;
+};
+
+// "12.50" from a Decimal with `decimals` fraction digits (Binance strings carry 8).
+QString formatDecimal(const Decimal& value, int decimals);
+
+}  // namespace cpc::app

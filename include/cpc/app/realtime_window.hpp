@@ -1,0 +1,178 @@
+#pragma once
+// The realtime test window (issue 6): what the feed is doing right now, and proof that it keeps
+// up. Its own symbol and timeframe, a live candlestick chart (MarketFeed: history, kline stream,
+// backfill after every reconnect), live trades, the synced order book ladder, the 24 h ticker,
+// a stream selector that subscribes and unsubscribes live on one StreamSession, feed health
+// (FeedHealth: rates, latency to receipt and to paint, counters), a log of state changes and a
+// "Force reconnect" button.
+//
+// Threads: the window owns a network thread (net::IoThread) running the StreamSession and the
+// MarketFeed. Both post into a mailbox (the receipt time is stamped there, on the network
+// thread); a post into an empty mailbox wakes the GUI thread, which takes the whole mailbox at
+// most every frameInterval (4 ms) and applies it to bounded models, so 20,000 messages a second
+// cost at most 250 model updates a second, Qt repaints at most once per display frame, and a
+// quiet feed pays no coalescing delay.
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "cpc/core/interval.hpp"
+#include "cpc/exchange/exchange_adapter.hpp"
+#include "cpc/feed/feed_health.hpp"
+#include "cpc/feed/stream_session.hpp"
+#include "cpc/market/candle_series.hpp"
+#include "cpc/net/tls.hpp"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+class QTableWidget;
+class QTimer;
+
+namespace cpc::net { class IoThread; }
+namespace cpc::feed { class MarketFeed; }
+namespace cpc::chart_qt { class ChartCanvas; }
+
+namespace cpc::app {
+
+class AppSettings;
+class ChartController;
+class OrderBookLadder;
+class TradesTableModel;
+
+struct RealtimeOptions {
+    std::string restBase;    // "https://api.binance.com" or the simulator's
+    std::string streamBase;  // "wss://stream.binance.com:9443" or the simulator's
+    net::TlsOptions tls;
+    QString symbol = QStringLiteral("BTCUSDT");
+    Interval interval = Interval::M1;
+    bool simulator = false;  // label the chart "Simulator"
+    int maxTradeRows = 500;  // bounded trades table
+    int bookLevels = 12;     // ladder levels per side
+    // Streams subscribed at the start (the selector's initial ticks).
+    std::vector<exchange::StreamKind> streams = {exchange::StreamKind::Kline, exchange::StreamKind::Trade,
+                                                 exchange::StreamKind::Depth, exchange::StreamKind::BookTicker,
+                                                 exchange::StreamKind::Ticker};
+    feed::StreamSessionConfig session;  // back-off, watchdog, pacing (tests shorten them)
+    // Minimum time between two model updates of the GUI (the mailbox is applied whole). Qt
+    // repaints at most once per display frame (update() only marks dirty) whatever this is;
+    // 4 ms keeps tick-to-paint p99 under one 16 ms frame at 1,000 msgs/s, 16 ms would add up to
+    // a frame of waiting (docs/PERFORMANCE.md has both).
+    std::chrono::milliseconds frameInterval{4};
+};
+
+class RealtimeWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit RealtimeWindow(RealtimeOptions options, QWidget* parent = nullptr);
+    ~RealtimeWindow() override;  // stops the feeds and the network thread
+
+    // Options for the venue the main window's controller talks to (the demo simulator's
+    // endpoints in demo mode, else the settings' endpoints).
+    static RealtimeOptions optionsFor(const ChartController& controller, const AppSettings& settings);
+    // The main window's View menu and toolbar: shows the window for that venue (one per parent;
+    // an open one is raised). Deleted on close.
+    static RealtimeWindow* openFor(ChartController& controller, const AppSettings& settings, QWidget* parent);
+
+    void setSymbol(const QString& symbol);
+    void setInterval(Interval interval);
+    QString symbol() const { return m_symbol; }
+    Interval interval() const { return m_interval; }
+    // Subscribes / unsubscribes one stream kind of the current symbol, live (as the checkboxes).
+    void setStreamEnabled(exchange::StreamKind kind, bool on);
+    bool streamEnabled(exchange::StreamKind kind) const;
+    // Drops both connections now; they heal themselves (the button).
+    void forceReconnect();
+
+    // ---- for tests and diagnostics ----------------------------------------------------------
+    TradesTableModel* tradesModel() const { return m_trades; }
+    OrderBookLadder* ladder() const { return m_ladder; }
+    chart_qt::ChartCanvas* canvas() const { return m_canvas; }
+    const market::CandleSeries& series() const { return m_series; }
+    feed::StreamSessionStats sessionStats() const;
+    const feed::HealthSnapshot& health() const { return m_snapshot; }
+    QCheckBox* streamCheckBox(exchange::StreamKind kind) const;
+    QString logText() const;
+    std::uint64_t tradesReceived() const { return m_tradesReceived; }
+    std::uint64_t framesApplied() const { return m_framesApplied; }
+    // GUI thread time spent applying one frame's events, in µs, over the last 10 s.
+    const feed::LatencySummary& frameCost() const { return m_frameSummary; }
+    const std::optional<exchange::Ticker24h>& ticker() const { return m_ticker; }
+    // The statistics refresh (normally every 250 ms); tests call it to read fresh numbers.
+    void refreshHealth();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    struct Sink;
+    struct Received;
+    void buildUi();
+    void scheduleFrame();  // the mailbox got events: apply them now or at the next frame
+    void applyFrame();     // take the whole mailbox, update the models once
+    void apply(std::vector<Received>& batch);
+    void onStatus(const feed::FeedStatus& status);
+    void updateTicker();
+    void log(const QString& line);
+    std::vector<exchange::StreamSpec> specs(const std::vector<exchange::StreamKind>& kinds) const;
+    exchange::StreamSpec spec(exchange::StreamKind kind) const;
+    void openChart();
+    void applySymbolDecimals();
+
+    RealtimeOptions m_options;
+    QString m_symbol;
+    Interval m_interval;
+    std::vector<exchange::StreamKind> m_enabled;
+
+    std::unique_ptr<Sink> m_sink;
+    std::unique_ptr<net::IoThread> m_io;
+    std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
+    std::unique_ptr<feed::StreamSession> m_session;
+    std::unique_ptr<feed::MarketFeed> m_feed;
+
+    market::CandleSeries m_series;
+    std::vector<exchange::SymbolInfo> m_symbols;
+    feed::FeedHealth m_healthStats;
+    feed::HealthSnapshot m_snapshot;
+    feed::RateMeter m_tradeRate;
+    std::vector<std::int64_t> m_awaitingPaint;  // exchange event times applied, not yet painted
+    std::optional<exchange::Ticker24h> m_ticker;
+    std::optional<exchange::BookTicker> m_bookTicker;
+    std::uint64_t m_tradesReceived = 0;
+    std::uint64_t m_framesApplied = 0;
+    feed::LatencyWindow m_frameCost{std::chrono::milliseconds(10000)};  // µs per applied frame
+    feed::LatencySummary m_frameSummary;
+    std::int64_t m_openedAtMs = 0;
+    std::map<std::string, feed::FeedState> m_states;  // "stream session" / "chart feed"
+    bool m_chartHistoryLoaded = false;
+
+    // Widgets (owned by the window).
+    QComboBox* m_symbolBox = nullptr;
+    QComboBox* m_intervalBox = nullptr;
+    std::map<exchange::StreamKind, QCheckBox*> m_streamBoxes;
+    QPushButton* m_reconnectButton = nullptr;
+    chart_qt::ChartCanvas* m_canvas = nullptr;
+    TradesTableModel* m_trades = nullptr;
+    QTableView* m_tradesView = nullptr;
+    QLabel* m_tradeRateLabel = nullptr;
+    OrderBookLadder* m_ladder = nullptr;
+    std::map<QString, QLabel*> m_tickerLabels;
+    QTableWidget* m_streamTable = nullptr;
+    std::map<QString, QLabel*> m_healthLabels;
+    QPlainTextEdit* m_log = nullptr;
+    QTimer* m_frameTimer = nullptr;  // single shot: the next frame when the last one is < 16 ms old
+    QElapsedTimer m_sinceFrame;
+    QTimer* m_healthTimer = nullptr;
+};
+
+}  // namespace cpc::app

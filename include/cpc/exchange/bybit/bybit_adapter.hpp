@@ -1,0 +1,92 @@
+#pragma once
+#include "cpc/exchange/exchange_adapter.hpp"
+
+namespace cpc::exchange {
+
+// Bybit v5 spot market data (REST /v5/market/*, WebSocket /v5/public/spot). Pure codec, no sockets.
+// Symbols are spelled "BTCUSDT". Docs: https://bybit-exchange.github.io/docs/v5/intro
+//
+// Streams are subscribed after connecting ({"op":"subscribe","args":["kline.1.BTCUSDT"]}, at most
+// 10 args per message on spot); the client sends {"op":"ping"} every 20 s. Every book topic
+// (orderbook.{1,50,200}.SYM) is a snapshot followed by deltas; a delta's `u` is the next update id,
+// so it is passed on as a DepthUpdate with firstUpdateId == finalUpdateId == u, and a new snapshot
+// (also one with u == 1 after a service restart) replaces the local book.
+//
+// REST limits (https://bybit-exchange.github.io/docs/v5/rate-limit): 600 requests per 5 s per IP
+// over all of api.bybit.com; beyond it HTTP 403 "access too frequent" and a ban of >= 10 minutes.
+// Per-endpoint limits answer retCode 10006 "Too many visits!". Every request here has weight 1.
+class BybitAdapter final : public ExchangeAdapter {
+public:
+    static constexpr const char* kProductionRest = "https://api.bybit.com";
+    static constexpr const char* kProductionStream = "wss://stream.bybit.com/v5/public/spot";
+
+    BybitAdapter() : BybitAdapter(Endpoints{kProductionRest, kProductionStream}) {}
+    explicit BybitAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
+
+    std::string name() const override { return "bybit"; }
+    const Endpoints& endpoints() const override { return m_endpoints; }
+    int maxHistoryLimit() const override { return 1000; }
+
+    std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamName(const StreamSpec& stream) const override;
+    std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    // Bybit has no "list subscriptions" operation: empty (nothing to send).
+    std::string listSubscriptionsMessage(std::int64_t id) const override;
+    // Our cap: Bybit limits one public connection's args to 21,000 characters, not a count.
+    int maxStreamsPerConnection() const override { return 200; }
+    RestRequest historyRequest(const HistoryQuery& query) const override;
+    RestRequest depthRequest(const std::string& symbol, int limit) const override;
+    Result<DepthSnapshot> parseDepthSnapshot(std::string_view body, int httpStatus,
+                                             const std::string& symbol) const override;
+    RestRequest exchangeInfoRequest() const override;
+    RestRequest serverTimeRequest() const override;
+
+    // Without the query the rows' interval is unknown: every row but the newest is closed (a newer
+    // one exists), the newest once the widest row spacing has passed (conservative).
+    // parseHistoryFor() knows the interval and decides by the clock: feeds should call it.
+    Result<std::vector<Candle>> parseHistory(std::string_view body, int httpStatus,
+                                             std::int64_t serverNowMs) const override;
+    Result<std::vector<Candle>> parseHistoryFor(const HistoryQuery& query, std::string_view body,
+                                                int httpStatus, std::int64_t serverNowMs) const override;
+    Result<std::vector<SymbolInfo>> parseExchangeInfo(std::string_view body, int httpStatus) const override;
+    Result<std::int64_t> parseServerTime(std::string_view body, int httpStatus) const override;
+    Result<std::vector<StreamEvent>> parseStreamMessage(std::string_view frame) const override;
+    std::chrono::milliseconds streamIdleTimeout(Interval interval) const override;
+
+    bool isNativeInterval(Interval interval) const override;
+    std::optional<Interval> nativeSourceInterval(Interval interval) const override;
+    bool streamsInUrl() const override { return false; }
+    int maxStreamsPerSubscribe() const override { return 10; }
+    std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
+    std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(20); }
+
+    // Bybit's interval spelling ("1", "60", "D", "W", "M"); nullopt where Bybit has none (1s, 8h,
+    // 3d). The spelling exists for 1w, but those buckets are not verified to be Monday weeks, so
+    // 1w is not native (aggregated from 1d).
+    static std::optional<std::string> intervalCode(Interval interval);
+    static std::optional<Interval> parseIntervalCode(std::string_view code);
+    // {"retCode":10001,"retMsg":"…"} (retCode != 0) or an HTTP error as an Error; nullopt when the
+    // body is a success.
+    static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
+
+    // Encoders of Bybit's wire format (for the simulator's Bybit dialect; round-trip tested).
+    // GET /v5/market/kline answer: rows newest first, 7 string fields each.
+    static std::string klineListJson(const std::string& symbol, const std::vector<Candle>& ascending,
+                                     std::int64_t serverTimeMs);
+    // "kline.<interval>.<symbol>" push of one candle (end = close time, confirm = closed).
+    static std::string klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
+                                      std::int64_t eventTimeMs);
+    static std::string errorJson(int retCode, const std::string& retMsg, std::int64_t serverTimeMs);
+    static std::string serverTimeJson(std::int64_t serverTimeMs);
+    // {"success":…,"ret_msg":…,"conn_id":…,"op":…[,"req_id":…]}: replies to subscribe and ping.
+    static std::string replyJson(const std::string& op, bool success, const std::string& retMsg,
+                                 const std::string& reqId);
+
+private:
+    Result<std::vector<Candle>> parseRows(std::string_view body, int httpStatus) const;
+    Endpoints m_endpoints;
+};
+
+}  // namespace cpc::exchange

@@ -1,0 +1,87 @@
+#pragma once
+#include "cpc/exchange/exchange_adapter.hpp"
+
+namespace cpc::exchange {
+
+// OKX v5 spot market data (REST /api/v5/market/*, /api/v5/public/*; WebSocket /ws/v5/business for
+// candles, /ws/v5/public for trades, books and tickers). Pure codec, no sockets. Instruments are
+// spelled "BTC-USDT". Docs: https://www.okx.com/docs-v5/en/
+//
+// Endpoints::streamBase is the common prefix "wss://ws.okx.com:8443/ws/v5"; streamUrl() appends
+// "/business" for candle channels and "/public" for the others, so a feed must open one
+// connection per distinct streamUrl({spec}). Heartbeat: the text frame "ping" (answered by the text
+// "pong") when nothing was received for N < 30 s. Books ("books"): a snapshot (prevSeqId -1), then
+// updates whose prevSeqId equals the previous message's seqId; an update is passed on as a
+// DepthUpdate with firstUpdateId = prevSeqId + 1 and finalUpdateId = seqId, so Binance's rule
+// "first == last + 1" checks OKX's chain. A keep-alive update (seqId == prevSeqId, no levels) has
+// final <= last and is dropped as stale; after a sequence reset (seqId < prevSeqId) the next update
+// breaks the chain and the book re-syncs.
+//
+// REST limits per IP (docs-v5, each endpoint's "Rate Limit"): history-candles 20 requests / 2 s,
+// candles 40 / 2 s, books 40 / 2 s, instruments 20 / 2 s, time 10 / 2 s. Errors come as
+// {"code":"5xxxx","msg":…} (often with HTTP 200); 50011 is "Too Many Requests".
+class OkxAdapter final : public ExchangeAdapter {
+public:
+    static constexpr const char* kProductionRest = "https://www.okx.com";
+    static constexpr const char* kProductionStream = "wss://ws.okx.com:8443/ws/v5";
+
+    OkxAdapter() : OkxAdapter(Endpoints{kProductionRest, kProductionStream}) {}
+    explicit OkxAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
+
+    std::string name() const override { return "okx"; }
+    const Endpoints& endpoints() const override { return m_endpoints; }
+    // history-candles: 300 in the current docs, 100 in older ones and SDKs; 100 is safe for both
+    // (a page cut to 300 rows answered with 100 would lose 200).
+    int maxHistoryLimit() const override { return 100; }
+
+    std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
+    std::string streamName(const StreamSpec& stream) const override;  // "candle1m:BTC-USDT"
+    std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
+    std::string listSubscriptionsMessage(std::int64_t id) const override;  // none: empty
+    // Our cap (OKX: "use multiple websocket connections each with less than 30 channels" for
+    // many 400-level books; args <= 64 KB per connection).
+    int maxStreamsPerConnection() const override { return 100; }
+    RestRequest historyRequest(const HistoryQuery& query) const override;
+    RestRequest depthRequest(const std::string& symbol, int limit) const override;
+    Result<DepthSnapshot> parseDepthSnapshot(std::string_view body, int httpStatus,
+                                             const std::string& symbol) const override;
+    RestRequest exchangeInfoRequest() const override;
+    RestRequest serverTimeRequest() const override;
+
+    // Rows carry OKX's own "confirm" flag ("0" forming, "1" completed).
+    Result<std::vector<Candle>> parseHistory(std::string_view body, int httpStatus,
+                                             std::int64_t serverNowMs) const override;
+    Result<std::vector<SymbolInfo>> parseExchangeInfo(std::string_view body, int httpStatus) const override;
+    Result<std::int64_t> parseServerTime(std::string_view body, int httpStatus) const override;
+    Result<std::vector<StreamEvent>> parseStreamMessage(std::string_view frame) const override;
+    std::chrono::milliseconds streamIdleTimeout(Interval interval) const override;
+
+    std::string symbolFor(std::string_view base, std::string_view quote) const override;
+    bool isNativeInterval(Interval interval) const override;
+    std::optional<Interval> nativeSourceInterval(Interval interval) const override;
+    bool streamsInUrl() const override { return false; }
+    std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
+    std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(25); }
+
+    // OKX bar spelling: "1s" "1m" … "4H", UTC-aligned "6Hutc" "12Hutc" "1Dutc" "3Dutc" "1Wutc"
+    // "1Mutc" (the plain "6H"/"1D"/… are UTC+8-aligned and never used). nullopt for 8h.
+    static std::optional<std::string> barCode(Interval interval);
+    static std::optional<Interval> parseBarCode(std::string_view code);
+    // {"code":"51001","msg":"…","data":[]} (code != "0") or an HTTP error; nullopt on success.
+    static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
+
+    // Encoders of OKX's wire format (for the simulator's OKX dialect; round-trip tested).
+    // Candles answer: rows newest first, [ts,o,h,l,c,vol,volCcy,volCcyQuote,confirm].
+    static std::string candlesJson(const std::vector<Candle>& ascending);
+    // "candle<bar>" push of one candle on /ws/v5/business.
+    static std::string candleEventJson(const std::string& instId, Interval interval, const Candle& c);
+    static std::string errorJson(int code, const std::string& msg);
+    static std::string timeJson(std::int64_t serverTimeMs);
+
+private:
+    Endpoints m_endpoints;
+};
+
+}  // namespace cpc::exchange

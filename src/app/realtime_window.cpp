@@ -1,0 +1,719 @@
+#include "cpc/app/realtime_window.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QDateTime>
+#include <QEvent>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "cpc/app/app_settings.hpp"
+#include "cpc/app/chart_controller.hpp"
+#include "cpc/app/realtime_models.hpp"
+#include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/feed/mailbox.hpp"
+#include "cpc/feed/market_feed.hpp"
+#include "cpc/net/io_thread.hpp"
+
+namespace cpc::app {
+
+using exchange::StreamKind;
+
+namespace {
+
+constexpr int kHealthMs = 250;
+constexpr std::size_t kMaxAwaitingPaint = 400'000;
+
+struct KindInfo {
+    StreamKind kind;
+    const char* label;
+    const char* objectName;
+};
+constexpr KindInfo kKinds[] = {
+    {StreamKind::Kline, "kline", "streamKline"},       {StreamKind::Trade, "trade", "streamTrade"},
+    {StreamKind::AggTrade, "aggTrade", "streamAggTrade"}, {StreamKind::Depth, "depth", "streamDepth"},
+    {StreamKind::BookTicker, "bookTicker", "streamBookTicker"}, {StreamKind::Ticker, "ticker", "streamTicker"},
+};
+
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+QString humanBytes(double perSecond) {
+    if (perSecond >= 1024.0 * 1024.0) return QStringLiteral("%1 MB/s").arg(perSecond / (1024.0 * 1024.0), 0, 'f', 2);
+    if (perSecond >= 1024.0) return QStringLiteral("%1 kB/s").arg(perSecond / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 B/s").arg(perSecond, 0, 'f', 0);
+}
+
+QString latencyText(const feed::LatencySummary& s) {
+    if (s.count == 0) return QStringLiteral("–");
+    return QStringLiteral("p50 %1 · p99 %2 · max %3 ms (n=%4)").arg(s.p50).arg(s.p99).arg(s.max).arg(s.count);
+}
+
+}  // namespace
+
+struct RealtimeWindow::Received {
+    feed::FeedEvent event;
+    std::int64_t receivedMs = 0;  // local clock, stamped on the network thread
+    bool fromChartFeed = false;
+};
+
+// Both feeds post here on the network thread; the GUI thread takes the whole box every frame.
+// A post into an EMPTY box wakes the GUI thread once (queued call; dropped if the window is gone).
+struct RealtimeWindow::Sink {
+    struct Port final : feed::FeedSink {
+        Port(Sink& s, bool chart) : sink(s), chartFeed(chart) {}
+        void post(feed::FeedEvent event) override {
+            if (sink.box.post(Received{std::move(event), cpc::nowMs(), chartFeed})) {
+                RealtimeWindow* w = sink.window;
+                QMetaObject::invokeMethod(w, [w] { w->scheduleFrame(); }, Qt::QueuedConnection);
+            }
+        }
+        Sink& sink;
+        bool chartFeed;
+    };
+    explicit Sink(RealtimeWindow* w) : window(w) {}
+    RealtimeWindow* window;
+    feed::Mailbox<Received> box;
+    Port session{*this, false};
+    Port chart{*this, true};
+};
+
+// ---------------------------------------------------------------------------------------------
+
+RealtimeOptions RealtimeWindow::optionsFor(const ChartController& controller, const AppSettings& settings) {
+    RealtimeOptions o;
+    o.restBase = controller.restBase().toStdString();
+    if (controller.isDemo()) {
+        // The demo simulator serves REST and streams on one port.
+        std::string s = o.restBase;
+        if (s.starts_with("https://")) s = "wss://" + s.substr(8);
+        else if (s.starts_with("http://")) s = "ws://" + s.substr(7);
+        o.streamBase = s;
+        o.simulator = true;
+    } else {
+        o.streamBase = settings.effectiveEndpoints().stream.toStdString();
+    }
+    o.tls.extraCaFile = settings.extraCaFile().toStdString();
+    if (!controller.currentKey().symbol.empty()) {
+        o.symbol = QString::fromStdString(controller.currentKey().symbol);
+        o.interval = controller.currentKey().interval;
+    }
+    return o;
+}
+
+RealtimeWindow* RealtimeWindow::openFor(ChartController& controller, const AppSettings& settings, QWidget* parent) {
+    if (parent)
+        if (auto* open = parent->findChild<RealtimeWindow*>(QString(), Qt::FindDirectChildrenOnly)) {
+            open->show();
+            open->raise();
+            open->activateWindow();
+            return open;
+        }
+    auto* window = new RealtimeWindow(optionsFor(controller, settings), parent);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
+RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
+    : QMainWindow(parent), m_options(std::move(options)), m_symbol(m_options.symbol.trimmed().toUpper()),
+      m_interval(m_options.interval), m_enabled(m_options.streams), m_sink(std::make_unique<Sink>(this)),
+      m_healthStats(std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)),
+      m_tradeRate(std::chrono::milliseconds(3000)) {
+    setObjectName(QStringLiteral("realtimeWindow"));
+    m_openedAtMs = cpc::nowMs();
+    if (m_symbol.isEmpty()) m_symbol = QStringLiteral("BTCUSDT");
+    buildUi();
+
+    m_adapter = std::make_shared<exchange::BinanceAdapter>(
+        exchange::Endpoints{m_options.restBase, m_options.streamBase});
+    m_io = std::make_unique<net::IoThread>();
+    feed::StreamSessionConfig sessionConfig = m_options.session;
+    sessionConfig.tls = m_options.tls;
+    m_session = std::make_unique<feed::StreamSession>(*m_io, m_adapter, sessionConfig, m_sink->session);
+    feed::FeedConfig feedConfig;
+    feedConfig.tls = m_options.tls;
+    m_feed = std::make_unique<feed::MarketFeed>(*m_io, m_adapter, feedConfig, m_sink->chart);
+
+    log(tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
+    m_session->start(specs(m_enabled));
+    m_feed->requestSymbols();
+    openChart();
+
+    m_frameTimer = new QTimer(this);
+    m_frameTimer->setTimerType(Qt::PreciseTimer);
+    m_frameTimer->setSingleShot(true);
+    connect(m_frameTimer, &QTimer::timeout, this, &RealtimeWindow::applyFrame);
+    m_sinceFrame.start();
+    m_healthTimer = new QTimer(this);
+    connect(m_healthTimer, &QTimer::timeout, this, &RealtimeWindow::refreshHealth);
+    m_healthTimer->start(kHealthMs);
+}
+
+RealtimeWindow::~RealtimeWindow() {
+    m_frameTimer->stop();
+    m_healthTimer->stop();
+    if (m_feed) m_feed->stop();
+    if (m_session) m_session->stop();
+    m_feed.reset();
+    m_session.reset();
+    m_io.reset();
+    m_canvas->setSeries(nullptr, m_interval, 2);  // the series is a member, gone before the canvas
+}
+
+// ---- UI -------------------------------------------------------------------------------------
+
+void RealtimeWindow::buildUi() {
+    setWindowTitle(tr("Realtime test — %1").arg(m_symbol));
+    auto* bar = addToolBar(tr("Realtime"));
+    bar->setObjectName(QStringLiteral("realtimeToolbar"));
+    bar->setMovable(false);
+    bar->addWidget(new QLabel(tr(" Symbol "), bar));
+    m_symbolBox = new QComboBox(bar);
+    m_symbolBox->setObjectName(QStringLiteral("realtimeSymbolBox"));
+    m_symbolBox->setEditable(true);
+    m_symbolBox->setInsertPolicy(QComboBox::NoInsert);
+    m_symbolBox->setMinimumContentsLength(10);
+    m_symbolBox->completer()->setFilterMode(Qt::MatchContains);
+    m_symbolBox->completer()->setCaseSensitivity(Qt::CaseInsensitive);
+    m_symbolBox->addItem(m_symbol);
+    connect(m_symbolBox, &QComboBox::activated, this, [this](int) { setSymbol(m_symbolBox->currentText()); });
+    connect(m_symbolBox->lineEdit(), &QLineEdit::returnPressed, this, [this] { setSymbol(m_symbolBox->currentText()); });
+    bar->addWidget(m_symbolBox);
+    bar->addWidget(new QLabel(tr("  Timeframe "), bar));
+    m_intervalBox = new QComboBox(bar);
+    m_intervalBox->setObjectName(QStringLiteral("realtimeIntervalBox"));
+    for (Interval i : kAllIntervals) m_intervalBox->addItem(qs(toString(i)), static_cast<int>(i));
+    m_intervalBox->setCurrentIndex(m_intervalBox->findData(static_cast<int>(m_interval)));
+    connect(m_intervalBox, &QComboBox::activated, this,
+            [this](int index) { setInterval(static_cast<Interval>(m_intervalBox->itemData(index).toInt())); });
+    bar->addWidget(m_intervalBox);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Streams "), bar));
+    for (const KindInfo& k : kKinds) {
+        auto* box = new QCheckBox(QString::fromLatin1(k.label), bar);
+        box->setObjectName(QString::fromLatin1(k.objectName));
+        box->setChecked(std::find(m_enabled.begin(), m_enabled.end(), k.kind) != m_enabled.end());
+        box->setToolTip(tr("Subscribe or unsubscribe this stream live, on the open connection"));
+        const StreamKind kind = k.kind;
+        connect(box, &QCheckBox::toggled, this, [this, kind](bool on) { setStreamEnabled(kind, on); });
+        bar->addWidget(box);
+        m_streamBoxes[k.kind] = box;
+    }
+    bar->addSeparator();
+    m_reconnectButton = new QPushButton(tr("Force reconnect"), bar);
+    m_reconnectButton->setObjectName(QStringLiteral("forceReconnectButton"));
+    m_reconnectButton->setToolTip(tr("Drop both connections now: they reconnect and backfill what they missed"));
+    connect(m_reconnectButton, &QPushButton::clicked, this, &RealtimeWindow::forceReconnect);
+    bar->addWidget(m_reconnectButton);
+
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+
+    // Left: chart over (health | log). Right: ticker, order book, trades.
+    auto* columns = new QSplitter(Qt::Horizontal, this);
+    auto* left = new QSplitter(Qt::Vertical, columns);
+    m_canvas = new chart_qt::ChartCanvas(left);
+    m_canvas->setObjectName(QStringLiteral("realtimeChart"));
+    m_canvas->installEventFilter(this);
+
+    auto* lower = new QWidget(left);
+    auto* lowerLayout = new QHBoxLayout(lower);
+    lowerLayout->setContentsMargins(0, 0, 0, 0);
+    auto* healthBox = new QGroupBox(tr("Feed health"), lower);
+    auto* healthLayout = new QVBoxLayout(healthBox);
+    m_streamTable = new QTableWidget(0, 4, healthBox);
+    m_streamTable->setObjectName(QStringLiteral("streamHealthTable"));
+    m_streamTable->setHorizontalHeaderLabels({tr("Stream"), tr("msgs/s"), tr("bytes/s"), tr("messages")});
+    m_streamTable->verticalHeader()->hide();
+    m_streamTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_streamTable->setSelectionMode(QAbstractItemView::NoSelection);
+    m_streamTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 4; ++c) m_streamTable->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_streamTable->verticalHeader()->setDefaultSectionSize(m_streamTable->fontMetrics().height() + 4);
+    // Room for all six streams without scrolling.
+    m_streamTable->setMinimumHeight(m_streamTable->verticalHeader()->defaultSectionSize() * 7 +
+                                    m_streamTable->horizontalHeader()->sizeHint().height());
+    healthLayout->addWidget(m_streamTable, 1);
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    const auto addHealth = [&](const QString& key, const QString& label) {
+        auto* value = new QLabel(QStringLiteral("–"), healthBox);
+        value->setObjectName(QStringLiteral("health_") + key);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        form->addRow(label, value);
+        m_healthLabels[key] = value;
+    };
+    addHealth(QStringLiteral("total"), tr("All streams"));
+    addHealth(QStringLiteral("receipt"), tr("Event → receipt"));
+    addHealth(QStringLiteral("paint"), tr("Event → paint"));
+    addHealth(QStringLiteral("frame"), tr("GUI frame"));
+    addHealth(QStringLiteral("counters"), tr("Reconnects"));
+    addHealth(QStringLiteral("clock"), tr("Clock offset"));
+    addHealth(QStringLiteral("error"), tr("Last error"));
+    m_healthLabels[QStringLiteral("error")]->setWordWrap(true);
+    healthLayout->addLayout(form);
+    lowerLayout->addWidget(healthBox, 3);
+
+    auto* logBox = new QGroupBox(tr("State log"), lower);
+    auto* logLayout = new QVBoxLayout(logBox);
+    m_log = new QPlainTextEdit(logBox);
+    m_log->setObjectName(QStringLiteral("realtimeLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(1000);
+    m_log->setFont(fixed);
+    m_log->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    logLayout->addWidget(m_log);
+    lowerLayout->addWidget(logBox, 2);
+    left->addWidget(m_canvas);
+    left->addWidget(lower);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+
+    auto* right = new QWidget(columns);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(4, 0, 0, 0);
+    auto* tickerBox = new QGroupBox(tr("24h ticker"), right);
+    auto* tickerGrid = new QGridLayout(tickerBox);
+    const auto addTicker = [&](const QString& key, const QString& label, int row, int col) {
+        auto* name = new QLabel(label, tickerBox);
+        name->setForegroundRole(QPalette::PlaceholderText);
+        auto* value = new QLabel(QStringLiteral("–"), tickerBox);
+        value->setObjectName(QStringLiteral("ticker_") + key);
+        value->setFont(fixed);
+        value->installEventFilter(this);
+        tickerGrid->addWidget(name, row, col * 2);
+        tickerGrid->addWidget(value, row, col * 2 + 1);
+        m_tickerLabels[key] = value;
+    };
+    addTicker(QStringLiteral("last"), tr("Last"), 0, 0);
+    addTicker(QStringLiteral("change"), tr("Change"), 0, 1);
+    addTicker(QStringLiteral("high"), tr("High"), 1, 0);
+    addTicker(QStringLiteral("low"), tr("Low"), 1, 1);
+    addTicker(QStringLiteral("volume"), tr("Volume"), 2, 0);
+    addTicker(QStringLiteral("quoteVolume"), tr("Quote vol."), 2, 1);
+    addTicker(QStringLiteral("bid"), tr("Best bid"), 3, 0);
+    addTicker(QStringLiteral("ask"), tr("Best ask"), 3, 1);
+    QFont big = fixed;
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    big.setBold(true);
+    m_tickerLabels[QStringLiteral("last")]->setFont(big);
+    rightLayout->addWidget(tickerBox);
+
+    auto* bookBox = new QGroupBox(tr("Order book"), right);
+    auto* bookLayout = new QVBoxLayout(bookBox);
+    m_ladder = new OrderBookLadder(m_options.bookLevels, bookBox);
+    m_ladder->setObjectName(QStringLiteral("orderBookLadder"));
+    m_ladder->installEventFilter(this);
+    bookLayout->addWidget(m_ladder);
+    rightLayout->addWidget(bookBox, 3);
+
+    auto* tradesBox = new QGroupBox(tr("Trades"), right);
+    auto* tradesLayout = new QVBoxLayout(tradesBox);
+    auto* tradesHeader = new QHBoxLayout;
+    m_tradeRateLabel = new QLabel(tr("– trades/s"), tradesBox);
+    m_tradeRateLabel->setObjectName(QStringLiteral("tradeRateLabel"));
+    tradesHeader->addWidget(m_tradeRateLabel, 1);
+    tradesHeader->addWidget(new QLabel(tr("keep"), tradesBox));
+    auto* maxRows = new QSpinBox(tradesBox);
+    maxRows->setObjectName(QStringLiteral("maxTradeRowsBox"));
+    maxRows->setRange(10, 100'000);
+    maxRows->setSingleStep(100);
+    maxRows->setValue(m_options.maxTradeRows);
+    maxRows->setSuffix(tr(" rows"));
+    maxRows->setToolTip(tr("How many of the newest trades the table keeps"));
+    tradesHeader->addWidget(maxRows);
+    tradesLayout->addLayout(tradesHeader);
+    m_trades = new TradesTableModel(m_options.maxTradeRows, this);
+    m_tradesView = new QTableView(tradesBox);
+    m_tradesView->setObjectName(QStringLiteral("tradesView"));
+    m_tradesView->setModel(m_trades);
+    m_tradesView->setFont(fixed);
+    m_tradesView->verticalHeader()->hide();
+    m_tradesView->verticalHeader()->setDefaultSectionSize(QFontMetrics(fixed).height() + 2);
+    m_tradesView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_tradesView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tradesView->setShowGrid(false);
+    m_tradesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_tradesView->horizontalHeader()->setSectionResizeMode(TradesTableModel::Time, QHeaderView::ResizeToContents);
+    m_tradesView->viewport()->installEventFilter(this);
+    connect(maxRows, &QSpinBox::valueChanged, m_trades, &TradesTableModel::setMaxRows);
+    tradesLayout->addWidget(m_tradesView);
+    rightLayout->addWidget(tradesBox, 4);
+
+    columns->addWidget(left);
+    columns->addWidget(right);
+    columns->setStretchFactor(0, 3);
+    columns->setStretchFactor(1, 2);
+    setCentralWidget(columns);
+    resize(1440, 900);
+}
+
+QCheckBox* RealtimeWindow::streamCheckBox(StreamKind kind) const {
+    const auto it = m_streamBoxes.find(kind);
+    return it == m_streamBoxes.end() ? nullptr : it->second;
+}
+
+QString RealtimeWindow::logText() const { return m_log->toPlainText(); }
+
+void RealtimeWindow::log(const QString& line) {
+    const QString time = QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss.zzz"));
+    m_log->appendPlainText(time + QStringLiteral("  ") + line);
+}
+
+feed::StreamSessionStats RealtimeWindow::sessionStats() const { return m_session->stats(); }
+
+// ---- Streams ----------------------------------------------------------------------------------
+
+exchange::StreamSpec RealtimeWindow::spec(StreamKind kind) const {
+    exchange::StreamSpec s;
+    s.symbol = m_symbol.toStdString();
+    s.interval = m_interval;
+    s.kind = kind;
+    return s;
+}
+
+std::vector<exchange::StreamSpec> RealtimeWindow::specs(const std::vector<StreamKind>& kinds) const {
+    std::vector<exchange::StreamSpec> out;
+    for (StreamKind k : kinds) out.push_back(spec(k));
+    return out;
+}
+
+bool RealtimeWindow::streamEnabled(StreamKind kind) const {
+    return std::find(m_enabled.begin(), m_enabled.end(), kind) != m_enabled.end();
+}
+
+void RealtimeWindow::setStreamEnabled(StreamKind kind, bool on) {
+    if (QCheckBox* box = streamCheckBox(kind); box && box->isChecked() != on) {
+        box->setChecked(on);  // comes back here through toggled()
+        return;
+    }
+    if (on == streamEnabled(kind)) return;
+    const std::string name = m_adapter->streamName(spec(kind));
+    if (on) {
+        m_enabled.push_back(kind);
+        m_session->subscribe({spec(kind)});
+        log(tr("subscribe %1").arg(qs(name)));
+    } else {
+        m_enabled.erase(std::find(m_enabled.begin(), m_enabled.end(), kind));
+        m_session->unsubscribe({spec(kind)});
+        log(tr("unsubscribe %1").arg(qs(name)));
+        if (kind == StreamKind::Depth) m_ladder->clear();
+    }
+}
+
+void RealtimeWindow::setSymbol(const QString& symbolText) {
+    const QString symbol = symbolText.trimmed().toUpper();
+    if (symbol.isEmpty() || symbol == m_symbol) return;
+    if (!m_symbols.empty() &&
+        std::none_of(m_symbols.begin(), m_symbols.end(), [&](const auto& s) { return qs(s.symbol) == symbol; })) {
+        log(tr("unknown symbol %1").arg(symbol));
+        m_symbolBox->setCurrentText(m_symbol);
+        return;
+    }
+    m_session->unsubscribe(specs(m_enabled));
+    m_symbol = symbol;
+    m_session->subscribe(specs(m_enabled));
+    m_trades->clear();
+    m_ladder->clear();
+    m_ticker.reset();
+    m_bookTicker.reset();
+    updateTicker();
+    if (m_symbolBox->currentText() != m_symbol) m_symbolBox->setCurrentText(m_symbol);
+    setWindowTitle(tr("Realtime test — %1").arg(m_symbol));
+    log(tr("symbol %1").arg(m_symbol));
+    applySymbolDecimals();
+    openChart();
+}
+
+void RealtimeWindow::setInterval(Interval interval) {
+    if (interval == m_interval) return;
+    const bool kline = streamEnabled(StreamKind::Kline);
+    if (kline) m_session->unsubscribe({spec(StreamKind::Kline)});
+    m_interval = interval;
+    if (kline) m_session->subscribe({spec(StreamKind::Kline)});
+    const int index = m_intervalBox->findData(static_cast<int>(interval));
+    if (m_intervalBox->currentIndex() != index) m_intervalBox->setCurrentIndex(index);
+    log(tr("timeframe %1").arg(qs(toString(interval))));
+    openChart();
+}
+
+void RealtimeWindow::forceReconnect() {
+    log(tr("force reconnect: dropping the stream session and the chart feed"));
+    m_session->dropConnection();
+    m_feed->dropConnection();
+}
+
+void RealtimeWindow::openChart() {
+    SeriesKey key{m_adapter->name(), m_symbol.toStdString(), m_interval};
+    m_series = market::CandleSeries(key);
+    m_chartHistoryLoaded = false;
+    int priceDecimals = 2;
+    for (const auto& s : m_symbols)
+        if (qs(s.symbol) == m_symbol) priceDecimals = s.priceDecimals;
+    m_canvas->setSeries(&m_series, m_interval, priceDecimals);
+    m_canvas->model().setVenueLabel(m_options.simulator ? "Simulator" : "");
+    m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(m_symbol, qs(toString(m_interval))));
+    m_feed->open(key);
+}
+
+void RealtimeWindow::applySymbolDecimals() {
+    for (const auto& s : m_symbols)
+        if (qs(s.symbol) == m_symbol) {
+            m_trades->setDecimals(s.priceDecimals, s.quantityDecimals);
+            m_ladder->setDecimals(s.priceDecimals, s.quantityDecimals);
+        }
+}
+
+// ---- The frame --------------------------------------------------------------------------------
+
+void RealtimeWindow::scheduleFrame() {
+    // At most one model update per frameInterval: apply now when the last one is that old (a
+    // quiet feed pays no coalescing delay), else when it will be. Repaints are coalesced further
+    // by Qt (update() marks dirty; one paint per display frame).
+    if (m_frameTimer->isActive()) return;
+    const qint64 since = m_sinceFrame.elapsed();
+    const qint64 interval = m_options.frameInterval.count();
+    if (since >= interval)
+        applyFrame();
+    else
+        m_frameTimer->start(static_cast<int>(interval - since));
+}
+
+void RealtimeWindow::applyFrame() {
+    m_sinceFrame.restart();
+    std::vector<Received> batch = m_sink->box.takeAll();
+    if (batch.empty()) return;
+    QElapsedTimer cost;
+    cost.start();
+    apply(batch);
+    ++m_framesApplied;
+    m_frameCost.add(cpc::nowMs(), cost.nsecsElapsed() / 1000);
+}
+
+void RealtimeWindow::apply(std::vector<Received>& batch) {
+    const std::string symbol = m_symbol.toStdString();
+    const bool tradeStream = streamEnabled(StreamKind::Trade);
+    std::vector<exchange::TradeTick> trades;
+    const feed::OrderBookView* book = nullptr;
+    bool seriesChanged = false;
+    bool tickerChanged = false;
+    const auto awaitPaint = [&](std::int64_t eventTimeMs, std::int64_t receivedMs) {
+        if (eventTimeMs <= 0) return;
+        m_healthStats.addReceipt(eventTimeMs, receivedMs);
+        if (m_awaitingPaint.size() < kMaxAwaitingPaint) m_awaitingPaint.push_back(eventTimeMs);
+    };
+    for (Received& r : batch) {
+        feed::FeedEvent& e = r.event;
+        if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
+            if (t->symbol != symbol) continue;
+            awaitPaint(t->eventTimeMs, r.receivedMs);
+            // The table shows plain trades; aggregate trades only while the trade stream is off.
+            if (t->aggregate && tradeStream) continue;
+            trades.push_back(std::move(*t));
+        } else if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
+            if (k->key.symbol != symbol || k->key.interval != m_interval) continue;
+            awaitPaint(k->eventTimeMs, r.receivedMs);
+            m_series.upsert(k->candle);
+            seriesChanged = true;
+        } else if (auto* h = std::get_if<feed::HistoryBatch>(&e)) {
+            if (h->key != m_series.key() || h->older) continue;
+            m_series.merge(h->candles);
+            seriesChanged = true;
+            // MarketFeed sends live history once per connection: after the first, each one is
+            // the REST backfill of a reconnect.
+            if (m_chartHistoryLoaded) {
+                m_healthStats.addBackfill();
+                log(tr("chart feed: backfill done (%1 candles over REST)").arg(h->candles.size()));
+            } else {
+                log(tr("chart feed: history loaded (%1 candles)").arg(h->candles.size()));
+            }
+            m_chartHistoryLoaded = true;
+        } else if (auto* b = std::get_if<feed::OrderBookView>(&e)) {
+            if (b->symbol == symbol && streamEnabled(StreamKind::Depth)) book = b;
+        } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
+            if (tk->symbol != symbol || tk->mini) continue;
+            awaitPaint(tk->eventTimeMs, r.receivedMs);
+            m_ticker = std::move(*tk);
+            tickerChanged = true;
+        } else if (auto* bt = std::get_if<exchange::BookTicker>(&e)) {
+            if (bt->symbol != symbol) continue;
+            m_bookTicker = std::move(*bt);
+            tickerChanged = true;
+        } else if (auto* st = std::get_if<feed::FeedStatus>(&e)) {
+            if (r.fromChartFeed && st->key != m_series.key()) continue;
+            feed::FeedStatus status = *st;
+            status.key.symbol = r.fromChartFeed ? "chart feed" : "stream session";
+            onStatus(status);
+        } else if (auto* list = std::get_if<feed::SymbolList>(&e)) {
+            m_symbols = std::move(list->symbols);
+            const QSignalBlocker block(m_symbolBox);
+            m_symbolBox->clear();
+            for (const auto& s : m_symbols) m_symbolBox->addItem(qs(s.symbol));
+            m_symbolBox->setCurrentText(m_symbol);
+            applySymbolDecimals();
+            int priceDecimals = 2;
+            for (const auto& s : m_symbols)
+                if (qs(s.symbol) == m_symbol) priceDecimals = s.priceDecimals;
+            m_canvas->setSeries(&m_series, m_interval, priceDecimals);
+        } else if (auto* err = std::get_if<feed::FeedError>(&e)) {
+            log(tr("%1 error: %2").arg(r.fromChartFeed ? tr("chart feed") : tr("stream session"),
+                                       qs(err->error.message)));
+        }
+    }
+    if (!trades.empty()) {
+        m_tradesReceived += trades.size();
+        m_trades->addTrades(trades);
+    }
+    if (book) m_ladder->setBook(*book);
+    if (seriesChanged) {
+        m_canvas->setPlaceholderText(QString());
+        m_canvas->seriesChanged();
+    }
+    if (tickerChanged) updateTicker();
+}
+
+void RealtimeWindow::onStatus(const feed::FeedStatus& status) {
+    const std::string& source = status.key.symbol;
+    auto& last = m_states[source];
+    const bool changed = last != status.state;
+    last = status.state;
+    if (!changed && status.state != feed::FeedState::Reconnecting) return;
+    QString line = qs(source) + QStringLiteral(": ") + qs(feed::toString(status.state));
+    if (status.state == feed::FeedState::Reconnecting && status.retryInMs > 0)
+        line += tr(" (retry in %1 ms)").arg(status.retryInMs);
+    if (!status.detail.empty() && status.detail != feed::toString(status.state))
+        line += QStringLiteral(" — ") + qs(status.detail);
+    log(line);
+}
+
+void RealtimeWindow::updateTicker() {
+    const auto set = [this](const QString& key, const QString& text, const QColor& color = {}) {
+        QLabel* l = m_tickerLabels.at(key);
+        l->setText(text);
+        QPalette p = l->palette();
+        p.setColor(QPalette::WindowText, color.isValid() ? color : palette().color(QPalette::WindowText));
+        l->setPalette(p);
+    };
+    int priceDecimals = 8, qtyDecimals = 8;
+    for (const auto& s : m_symbols)
+        if (qs(s.symbol) == m_symbol) {
+            priceDecimals = s.priceDecimals;
+            qtyDecimals = s.quantityDecimals;
+        }
+    if (m_ticker) {
+        const auto& t = *m_ticker;
+        const bool up = !(t.priceChange < Decimal{});
+        const QColor c = up ? TradesTableModel::buyColor() : TradesTableModel::sellColor();
+        set(QStringLiteral("last"), formatDecimal(t.lastPrice, priceDecimals), c);
+        set(QStringLiteral("change"),
+            QStringLiteral("%1%2 (%3%4 %)")
+                .arg(up ? QStringLiteral("+") : QString(), formatDecimal(t.priceChange, priceDecimals),
+                     up ? QStringLiteral("+") : QString(), formatDecimal(t.priceChangePercent, 2)),
+            c);
+        set(QStringLiteral("high"), formatDecimal(t.high, priceDecimals));
+        set(QStringLiteral("low"), formatDecimal(t.low, priceDecimals));
+        set(QStringLiteral("volume"), formatDecimal(t.volume, qtyDecimals));
+        set(QStringLiteral("quoteVolume"), formatDecimal(t.quoteVolume, 2));
+    } else {
+        for (const char* k : {"last", "change", "high", "low", "volume", "quoteVolume"})
+            set(QString::fromLatin1(k), QStringLiteral("–"));
+    }
+    if (m_bookTicker) {
+        set(QStringLiteral("bid"),
+            formatDecimal(m_bookTicker->bidPrice, priceDecimals) + QStringLiteral(" × ") +
+                formatDecimal(m_bookTicker->bidQuantity, qtyDecimals),
+            TradesTableModel::buyColor());
+        set(QStringLiteral("ask"),
+            formatDecimal(m_bookTicker->askPrice, priceDecimals) + QStringLiteral(" × ") +
+                formatDecimal(m_bookTicker->askQuantity, qtyDecimals),
+            TradesTableModel::sellColor());
+    } else {
+        set(QStringLiteral("bid"), QStringLiteral("–"));
+        set(QStringLiteral("ask"), QStringLiteral("–"));
+    }
+}
+
+bool RealtimeWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Paint && !m_awaitingPaint.empty()) {
+        // The first paint after a frame's changes: everything applied so far reaches the screen now.
+        const std::int64_t now = cpc::nowMs();
+        for (std::int64_t t : m_awaitingPaint) m_healthStats.addPaint(t, now);
+        m_awaitingPaint.clear();
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+// ---- Health -------------------------------------------------------------------------------------
+
+void RealtimeWindow::refreshHealth() {
+    const std::int64_t now = cpc::nowMs();
+    m_healthStats.updateSession(now, m_session->stats());
+    m_tradeRate.sample(now, m_tradesReceived);
+    m_snapshot = m_healthStats.snapshot(now);
+    const auto& s = m_snapshot;
+
+    m_tradeRateLabel->setText(tr("%1 trades/s · %2 received · newest on top")
+                                  .arg(m_tradeRate.perSecond(), 0, 'f', 0)
+                                  .arg(m_tradesReceived));
+    m_streamTable->setRowCount(static_cast<int>(s.streams.size()));
+    for (int row = 0; row < static_cast<int>(s.streams.size()); ++row) {
+        const auto& h = s.streams[static_cast<std::size_t>(row)];
+        const QString texts[] = {qs(h.stream), QString::number(h.messagesPerSecond, 'f', 1), humanBytes(h.bytesPerSecond),
+                                 QString::number(h.messages)};
+        for (int c = 0; c < 4; ++c) {
+            QTableWidgetItem* item = m_streamTable->item(row, c);
+            if (!item) {
+                item = new QTableWidgetItem;
+                if (c > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                m_streamTable->setItem(row, c, item);
+            }
+            if (item->text() != texts[c]) item->setText(texts[c]);
+        }
+    }
+    m_healthLabels.at(QStringLiteral("total"))
+        ->setText(tr("%1 msgs/s · %2 · %3").arg(s.messagesPerSecond, 0, 'f', 1).arg(humanBytes(s.bytesPerSecond))
+                      .arg(s.connected ? tr("connected") : tr("disconnected")));
+    m_healthLabels.at(QStringLiteral("receipt"))->setText(latencyText(s.receipt));
+    m_healthLabels.at(QStringLiteral("paint"))->setText(latencyText(s.paint));
+    m_frameSummary = m_frameCost.summary(now);
+    m_healthLabels.at(QStringLiteral("frame"))
+        ->setText(m_frameSummary.count == 0
+                      ? QStringLiteral("–")
+                      : tr("apply p50 %1 · p99 %2 · max %3 ms, %4 frames/s")
+                            .arg(m_frameSummary.p50 / 1000.0, 0, 'f', 2)
+                            .arg(m_frameSummary.p99 / 1000.0, 0, 'f', 2)
+                            .arg(m_frameSummary.max / 1000.0, 0, 'f', 2)
+                            .arg(static_cast<double>(m_frameSummary.count) /
+                                     std::clamp(static_cast<double>(now - m_openedAtMs) / 1000.0, 1.0, 10.0),
+                                 0, 'f', 0));
+    m_healthLabels.at(QStringLiteral("counters"))
+        ->setText(tr("%1 · gaps backfilled %2 · frames rejected %3 · book resyncs %4")
+                      .arg(s.reconnects)
+                      .arg(s.gapsBackfilled)
+                      .arg(s.framesRejected)
+                      .arg(s.bookResyncs));
+    m_healthLabels.at(QStringLiteral("clock"))
+        ->setText(s.clockSynced ? tr("%1 ms (exchange − local, from /api/v3/time)").arg(s.clockOffsetMs)
+                                : tr("not measured yet"));
+    m_healthLabels.at(QStringLiteral("error"))->setText(s.lastError.empty() ? tr("none") : qs(s.lastError));
+}
+
+}  // namespace cpc::app

@@ -1,0 +1,482 @@
+#include "cpc/exchange/okx/okx_adapter.hpp"
+
+#include <algorithm>
+
+#include "common/venue_json.hpp"
+
+namespace cpc::exchange {
+
+using venue::json;
+
+namespace {
+
+std::optional<std::int64_t> field(const json& o, const char* key) {
+    const auto it = o.find(key);
+    return it == o.end() ? std::nullopt : venue::intOf(*it);
+}
+std::optional<Decimal> decimalField(const json& o, const char* key) {
+    const auto it = o.find(key);
+    return it == o.end() ? std::nullopt : venue::decimalOf(*it);
+}
+
+// Channel of a spec on OKX: candle channels on /ws/v5/business, the rest on /ws/v5/public.
+struct Channel {
+    std::string channel;
+    bool business = false;
+};
+
+Channel channelOf(const OkxAdapter& a, const StreamSpec& s) {
+    switch (s.kind) {
+        case StreamKind::Kline: {
+            const auto src = a.nativeSourceInterval(s.interval).value_or(Interval::M1);
+            return {"candle" + OkxAdapter::barCode(src).value_or("1m"), true};
+        }
+        case StreamKind::Trade:
+        case StreamKind::AggTrade: return {"trades", false};  // already one message per taker order and price
+        case StreamKind::Depth: return {"books", false};      // 400 levels, snapshot + updates
+        case StreamKind::PartialDepth: return {"books5", false};
+        case StreamKind::BookTicker: return {"bbo-tbt", false};
+        case StreamKind::Ticker:
+        case StreamKind::MiniTicker: return {"tickers", false};
+    }
+    return {"tickers", false};
+}
+
+std::string controlMessage(const OkxAdapter& a, const char* op, const std::vector<StreamSpec>& streams,
+                           std::int64_t id) {
+    json args = json::array();
+    for (const auto& s : streams) args.push_back({{"channel", channelOf(a, s).channel}, {"instId", venue::upper(s.symbol)}});
+    json j;
+    j["id"] = std::to_string(id);
+    j["op"] = op;
+    j["args"] = std::move(args);
+    return j.dump();
+}
+
+}  // namespace
+
+// ---- intervals -------------------------------------------------------------------------------
+// Bars: https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks-history and
+// the candle channels of https://www.okx.com/docs-v5/en/#order-book-trading-market-data-ws-candlesticks-channel.
+
+std::optional<std::string> OkxAdapter::barCode(Interval interval) {
+    switch (interval) {
+        case Interval::S1: return "1s";
+        case Interval::M1: return "1m";
+        case Interval::M3: return "3m";
+        case Interval::M5: return "5m";
+        case Interval::M15: return "15m";
+        case Interval::M30: return "30m";
+        case Interval::H1: return "1H";
+        case Interval::H2: return "2H";
+        case Interval::H4: return "4H";
+        case Interval::H6: return "6Hutc";
+        case Interval::H12: return "12Hutc";
+        case Interval::D1: return "1Dutc";
+        case Interval::D3: return "3Dutc";
+        case Interval::W1: return "1Wutc";
+        case Interval::Mo1: return "1Mutc";
+        case Interval::H8: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+std::optional<Interval> OkxAdapter::parseBarCode(std::string_view code) {
+    for (Interval i : kAllIntervals) {
+        const auto c = barCode(i);
+        if (c && *c == code) return i;
+    }
+    return std::nullopt;
+}
+
+bool OkxAdapter::isNativeInterval(Interval interval) const {
+    // 3Dutc is not anchored at the listing day as our 3d is, and the weekday 1Wutc starts on is
+    // undocumented: both are built from 1d. 8h does not exist.
+    return interval != Interval::D3 && interval != Interval::W1 && barCode(interval).has_value();
+}
+
+std::optional<Interval> OkxAdapter::nativeSourceInterval(Interval interval) const {
+    if (isNativeInterval(interval)) return interval;
+    return venue::coarsestNativeDivisor(interval, [this](Interval i) { return isNativeInterval(i); });
+}
+
+std::string OkxAdapter::symbolFor(std::string_view base, std::string_view quote) const {
+    return std::string(base) + "-" + std::string(quote);
+}
+
+// ---- streams ---------------------------------------------------------------------------------
+
+std::string OkxAdapter::streamName(const StreamSpec& spec) const {
+    return channelOf(*this, spec).channel + ":" + venue::upper(spec.symbol);
+}
+
+std::string OkxAdapter::streamUrl(const std::vector<StreamSpec>& streams) const {
+    const bool business = !streams.empty() && channelOf(*this, streams.front()).business;
+    return m_endpoints.streamBase + (business ? "/business" : "/public");
+}
+
+std::string OkxAdapter::klineStreamUrl(const std::vector<StreamSpec>& streams) const {
+    (void)streams;
+    return m_endpoints.streamBase + "/business";
+}
+
+std::string OkxAdapter::subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const {
+    return controlMessage(*this, "subscribe", streams, id);
+}
+
+std::string OkxAdapter::unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const {
+    return controlMessage(*this, "unsubscribe", streams, id);
+}
+
+std::string OkxAdapter::listSubscriptionsMessage(std::int64_t id) const {
+    (void)id;
+    return {};
+}
+
+std::optional<std::string> OkxAdapter::heartbeatMessage(std::int64_t id) const {
+    (void)id;
+    // https://www.okx.com/docs-v5/en/#overview-websocket-overview: "send the String 'ping'" when
+    // nothing was received for N < 30 seconds; the answer is the text "pong".
+    return std::string("ping");
+}
+
+std::chrono::milliseconds OkxAdapter::streamIdleTimeout(Interval interval) const {
+    (void)interval;
+    // Candles push at most every second; OKX itself drops a connection silent for 30 s, and the
+    // 25 s pings are answered, so 40 s of silence means the connection is gone.
+    return std::chrono::seconds(40);
+}
+
+// ---- REST ------------------------------------------------------------------------------------
+
+RestRequest OkxAdapter::historyRequest(const HistoryQuery& q) const {
+    const Interval src = nativeSourceInterval(q.interval).value_or(Interval::M1);
+    const int limit = std::clamp(q.limit, 1, maxHistoryLimit());
+    // /market/candles keeps only the latest 1,440 rows and rejects 1s (error 51000); every page
+    // with a start or an end, and every 1s page, uses /market/history-candles.
+    const bool latest = !q.startTime && !q.endTime && src != Interval::S1;
+    std::string target = std::string(latest ? "/api/v5/market/candles" : "/api/v5/market/history-candles") +
+                         "?instId=" + venue::upper(q.symbol) + "&bar=" + barCode(src).value_or("1m");
+    // after = rows older than ts, before = rows newer than ts (both exclusive); the answer is the
+    // newest `limit` rows between, so a forward page is cut to `limit` rows from its start.
+    std::optional<std::int64_t> end = q.endTime;
+    if (q.startTime) {
+        const std::int64_t pe = venue::pageEnd(src, *q.startTime, limit);
+        end = end ? std::min(*end, pe) : pe;
+    }
+    if (end) target += "&after=" + std::to_string(*end + 1);
+    if (q.startTime) target += "&before=" + std::to_string(*q.startTime - 1);
+    target += "&limit=" + std::to_string(limit);
+    return RestRequest{std::move(target), 1};
+}
+
+RestRequest OkxAdapter::depthRequest(const std::string& symbol, int limit) const {
+    // sz: at most 400 per side (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-order-book).
+    return RestRequest{"/api/v5/market/books?instId=" + venue::upper(symbol) + "&sz=" + std::to_string(std::clamp(limit, 1, 400)), 1};
+}
+
+RestRequest OkxAdapter::exchangeInfoRequest() const {
+    return RestRequest{"/api/v5/public/instruments?instType=SPOT", 1};
+}
+
+RestRequest OkxAdapter::serverTimeRequest() const { return RestRequest{"/api/v5/public/time", 1}; }
+
+std::optional<Error> OkxAdapter::parseErrorBody(std::string_view body, int httpStatus) {
+    if (const auto j = venue::parseObject(body); j && j->contains("code")) {
+        const auto code = venue::intOf((*j)["code"]);
+        if (code && *code != 0) {
+            return Error{"OKX error " + std::to_string(*code) + ": " + j->value("msg", ""), static_cast<int>(*code)};
+        }
+        if (code && httpStatus < 400) return std::nullopt;
+    }
+    if (httpStatus >= 400 || httpStatus < 200) {
+        const std::string snippet(body.substr(0, 200));
+        return Error{"HTTP " + std::to_string(httpStatus) + (snippet.empty() ? "" : ": " + snippet), httpStatus};
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+Result<json> dataArray(std::string_view body, int httpStatus, const char* what) {
+    if (auto e = OkxAdapter::parseErrorBody(body, httpStatus)) return *e;
+    auto j = venue::parseObject(body);
+    if (!j) return makeError(std::string(what) + ": response is not a JSON object");
+    if (!j->contains("data") || !(*j)["data"].is_array()) return makeError(std::string(what) + ": no \"data\" array");
+    return std::move((*j)["data"]);
+}
+
+// [ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]; vol is base, volCcyQuote (or, in older
+// 7/8-field rows, volCcy) is quote volume on SPOT.
+Result<Candle> candleOfRow(const json& row, std::size_t index) {
+    const auto where = [&](const char* what) { return makeError("candle row " + std::to_string(index) + ": " + what); };
+    if (!row.is_array() || row.size() < 7) return where("expected an array of at least 7 fields");
+    Candle c;
+    const auto t = venue::intOf(row[0]);
+    if (!t) return where("ts is not an integer");
+    c.openTime = *t;
+    Decimal* fields[] = {&c.open, &c.high, &c.low, &c.close, &c.volume};
+    for (std::size_t f = 0; f < 5; ++f) {
+        const auto d = venue::decimalOf(row[f + 1]);
+        if (!d) return where("a price or volume is not a decimal");
+        *fields[f] = *d;
+    }
+    const auto quote = venue::decimalOf(row[row.size() >= 9 ? 7 : 6]);
+    if (!quote) return where("quote volume is not a decimal");
+    c.quoteVolume = *quote;
+    c.trades = -1;  // OKX does not count trades
+    c.closed = row.size() >= 8 && row.back().is_string() && row.back().get<std::string>() == "1";
+    return c;
+}
+
+}  // namespace
+
+Result<std::vector<Candle>> OkxAdapter::parseHistory(std::string_view body, int httpStatus,
+                                                     std::int64_t serverNowMs) const {
+    (void)serverNowMs;  // OKX says itself which row is complete
+    auto data = dataArray(body, httpStatus, "candles");
+    if (!data) return data.error();
+    std::vector<Candle> out;
+    out.reserve(data->size());
+    for (std::size_t i = 0; i < data->size(); ++i) {
+        auto c = candleOfRow((*data)[i], i);
+        if (!c) return c.error();
+        out.push_back(*c);
+    }
+    return venue::ascendingUnique(std::move(out));
+}
+
+Result<std::vector<SymbolInfo>> OkxAdapter::parseExchangeInfo(std::string_view body, int httpStatus) const {
+    auto data = dataArray(body, httpStatus, "instruments");
+    if (!data) return data.error();
+    std::vector<SymbolInfo> out;
+    for (const json& s : *data) {
+        if (!s.is_object() || !s.contains("instId") || !s["instId"].is_string()) continue;
+        SymbolInfo info;
+        info.symbol = s["instId"].get<std::string>();
+        info.baseAsset = s.value("baseCcy", "");
+        info.quoteAsset = s.value("quoteCcy", "");
+        info.status = s.value("state", "");  // "live", "suspend", "preopen", "test"
+        info.priceDecimals = venue::decimalsOf(s.value("tickSz", "0.00000001"));
+        info.tickSize = decimalField(s, "tickSz").value_or(Decimal{});
+        info.quantityDecimals = venue::decimalsOf(s.value("lotSz", "0.00000001"));
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+Result<std::int64_t> OkxAdapter::parseServerTime(std::string_view body, int httpStatus) const {
+    auto data = dataArray(body, httpStatus, "time");
+    if (!data) return data.error();
+    if (data->empty() || !(*data)[0].is_object()) return makeError("time: empty \"data\"");
+    const auto ts = field((*data)[0], "ts");
+    if (!ts) return makeError("time: no \"ts\"");
+    return *ts;
+}
+
+Result<DepthSnapshot> OkxAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
+                                                     const std::string& symbol) const {
+    auto data = dataArray(body, httpStatus, "books");
+    if (!data) return data.error();
+    if (data->empty() || !(*data)[0].is_object()) return makeError("books: empty \"data\"");
+    const json& b = (*data)[0];
+    DepthSnapshot snap;
+    snap.exchange = name();
+    snap.symbol = venue::upper(symbol);
+    snap.lastUpdateId = field(b, "seqId").value_or(0);
+    auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
+    if (!bids) return bids.error();
+    auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
+    if (!asks) return asks.error();
+    snap.bids = std::move(*bids);
+    snap.asks = std::move(*asks);
+    return snap;
+}
+
+// ---- stream ----------------------------------------------------------------------------------
+
+Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view frame) const {
+    std::vector<StreamEvent> out;
+    if (frame == "pong") {  // the answer to our text "ping" (not JSON)
+        ControlReply pong;
+        pong.id = pong.message = "pong";
+        out.emplace_back(std::move(pong));
+        return out;
+    }
+    auto parsed = venue::parseObject(frame);
+    if (!parsed) return makeError("stream: frame is neither \"pong\" nor a JSON object");
+    const json& j = *parsed;
+
+    if (j.contains("event")) {
+        const std::string event = j.value("event", "");
+        // {"event":"notice","code":"64008","msg":"The connection will soon be closed for a service
+        // upgrade. Please reconnect."}: sent 30 s before the server closes the connection.
+        if (event == "notice" && field(j, "code").value_or(0) == 64008) {
+            out.emplace_back(ServerShutdown{0});
+            return out;
+        }
+        ControlReply r;
+        r.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : event;
+        if (event == "error") {
+            r.errorCode = static_cast<int>(field(j, "code").value_or(-1));
+            if (r.errorCode == 0) r.errorCode = -1;
+            r.message = j.value("msg", "");
+        } else {
+            r.message = event;
+        }
+        out.emplace_back(std::move(r));
+        return out;
+    }
+    if (!j.contains("arg") || !j["arg"].is_object() || !j.contains("data") || !j["data"].is_array()) return out;
+    const std::string channel = j["arg"].value("channel", "");
+    const std::string instId = j["arg"].value("instId", "");
+    const json& data = j["data"];
+
+    if (channel.starts_with("candle")) {
+        const auto interval = parseBarCode(std::string_view(channel).substr(6));
+        // UTC+8-aligned bars ("candle1D") and bars that are not ours ("candle1Wutc", "candle3Dutc")
+        // are never subscribed.
+        if (!interval || !isNativeInterval(*interval)) return out;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            auto c = candleOfRow(data[i], i);
+            if (!c) return c.error();
+            KlineUpdate u;
+            u.key = SeriesKey{name(), instId, *interval};
+            u.candle = *c;
+            out.emplace_back(std::move(u));
+        }
+        return out;
+    }
+    if (channel == "trades") {
+        for (const json& t : data) {
+            TradeTick tick;
+            tick.exchange = name();
+            tick.symbol = t.value("instId", instId);
+            const auto id = field(t, "tradeId");
+            const auto px = decimalField(t, "px");
+            const auto sz = decimalField(t, "sz");
+            const auto ts = field(t, "ts");
+            if (!id || !px || !sz || !ts) return makeError("trades: missing tradeId, px, sz or ts");
+            // One message per taker order and price; tradeId is the last of `count` trades.
+            const std::int64_t count = std::max<std::int64_t>(1, field(t, "count").value_or(1));
+            tick.tradeId = *id;
+            tick.price = *px;
+            tick.quantity = *sz;
+            tick.timeMs = *ts;
+            tick.eventTimeMs = *ts;
+            tick.buyerIsMaker = t.value("side", "") == "sell";  // side of the taker
+            tick.aggregate = true;
+            tick.firstTradeId = *id - count + 1;
+            tick.lastTradeId = *id;
+            out.emplace_back(std::move(tick));
+        }
+        return out;
+    }
+    if (channel == "books" || channel == "books5" || channel == "bbo-tbt") {
+        const std::string action = j.value("action", channel == "books" ? "update" : "snapshot");
+        for (const json& b : data) {
+            auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
+            if (!bids) return bids.error();
+            auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
+            if (!asks) return asks.error();
+            const std::int64_t seq = field(b, "seqId").value_or(0);
+            const std::string symbol = b.value("instId", instId);
+            if (channel == "bbo-tbt") {
+                if (bids->empty() || asks->empty()) continue;
+                BookTicker t;
+                t.exchange = name();
+                t.symbol = symbol;
+                t.updateId = seq;
+                t.bidPrice = bids->front().price;
+                t.bidQuantity = bids->front().quantity;
+                t.askPrice = asks->front().price;
+                t.askQuantity = asks->front().quantity;
+                out.emplace_back(std::move(t));
+            } else if (action == "snapshot") {
+                DepthSnapshot s;
+                s.exchange = name();
+                s.symbol = symbol;
+                s.lastUpdateId = seq;
+                s.bids = std::move(*bids);
+                s.asks = std::move(*asks);
+                s.partial = channel == "books5";
+                out.emplace_back(std::move(s));
+            } else {
+                const auto prev = field(b, "prevSeqId");
+                if (!prev) return makeError("books: update without \"prevSeqId\"");
+                DepthUpdate d;
+                d.exchange = name();
+                d.symbol = symbol;
+                d.eventTimeMs = field(b, "ts").value_or(0);
+                d.firstUpdateId = *prev + 1;
+                d.finalUpdateId = seq;
+                d.bids = std::move(*bids);
+                d.asks = std::move(*asks);
+                out.emplace_back(std::move(d));
+            }
+        }
+        return out;
+    }
+    if (channel == "tickers") {
+        for (const json& t : data) {
+            Ticker24h tk;
+            tk.exchange = name();
+            tk.symbol = t.value("instId", instId);
+            tk.eventTimeMs = field(t, "ts").value_or(0);
+            // SPOT: vol24h is base, volCcy24h quote volume.
+            const std::pair<Decimal*, const char*> decimals[] = {
+                {&tk.lastPrice, "last"},  {&tk.lastQuantity, "lastSz"}, {&tk.open, "open24h"},
+                {&tk.high, "high24h"},    {&tk.low, "low24h"},          {&tk.volume, "vol24h"},
+                {&tk.quoteVolume, "volCcy24h"}, {&tk.bidPrice, "bidPx"}, {&tk.bidQuantity, "bidSz"},
+                {&tk.askPrice, "askPx"},  {&tk.askQuantity, "askSz"}};
+            for (auto [f, key] : decimals) {
+                const auto d = decimalField(t, key);
+                if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
+                *f = *d;
+            }
+            tk.priceChange = tk.lastPrice - tk.open;
+            if (!tk.open.isZero())
+                tk.priceChangePercent =
+                    Decimal::fromDouble(tk.priceChange.toDouble() / tk.open.toDouble() * 100.0).value_or(Decimal{});
+            out.emplace_back(std::move(tk));
+        }
+        return out;
+    }
+    return out;  // channels this client does not use
+}
+
+
+// ---- encoders (simulator) ---------------------------------------------------------------------
+
+namespace {
+
+json candleRow(const Candle& c) {
+    return json::array({std::to_string(c.openTime), c.open.toShortString(), c.high.toShortString(),
+                        c.low.toShortString(), c.close.toShortString(), c.volume.toShortString(),
+                        c.quoteVolume.toShortString(), c.quoteVolume.toShortString(), c.closed ? "1" : "0"});
+}
+
+}  // namespace
+
+std::string OkxAdapter::candlesJson(const std::vector<Candle>& ascending) {
+    json data = json::array();
+    for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) data.push_back(candleRow(*it));
+    return json{{"code", "0"}, {"msg", ""}, {"data", std::move(data)}}.dump();
+}
+
+std::string OkxAdapter::candleEventJson(const std::string& instId, Interval interval, const Candle& c) {
+    json j;
+    j["arg"] = {{"channel", "candle" + barCode(interval).value_or("1m")}, {"instId", venue::upper(instId)}};
+    j["data"] = json::array({candleRow(c)});
+    return j.dump();
+}
+
+std::string OkxAdapter::errorJson(int code, const std::string& msg) {
+    return json{{"code", std::to_string(code)}, {"msg", msg}, {"data", json::array()}}.dump();
+}
+
+std::string OkxAdapter::timeJson(std::int64_t serverTimeMs) {
+    return json{{"code", "0"}, {"msg", ""}, {"data", json::array({json{{"ts", std::to_string(serverTimeMs)}}})}}.dump();
+}
+
+}  // namespace cpc::exchange
