@@ -107,7 +107,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     void publish(const SeriesKey& key, FeedState state, std::string detail, std::int64_t retryInMs = 0) {
-        sink.post(FeedStatus{key, state, std::move(detail), retryInMs, nowMs()});
+        FeedStatus status{key, state, std::move(detail), retryInMs, nowMs()};
+        if (clockSynced) status.clockOffsetMs = skewMs;  // lets the app correct its latency figures
+        sink.post(std::move(status));
     }
 
     void spawn(awaitable<void> coroutine) { detail::spawnLogged(io.context(), std::move(coroutine), "cpc feed"); }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <QTemporaryDir>
+#include <cstdlib>
 
 #include "app_test_util.hpp"
 #include "cpc/app/chart_controller.hpp"
@@ -39,6 +40,10 @@ TEST(ChartController, SwitchingTimeframeIsInstantFromAFinerSeriesInMemory) {
     ASSERT_TRUE(test::processEventsUntil([&] {
         return controller.currentSeries()->size() >= 1000 && controller.status().state == feed::FeedState::Live;
     }, 20000));
+    // The feed measured the venue's clock (/api/v3/time) and passes the offset on, so the
+    // latency in the status bar is corrected (no "~").
+    ASSERT_TRUE(controller.status().clockOffsetMs.has_value());
+    EXPECT_LT(std::abs(*controller.status().clockOffsetMs), 5'000);  // the simulator runs on this clock
     const market::CandleSeries& native = *controller.currentSeries();
     for (std::size_t i = 0; i + 1 < expected.size(); ++i) {
         const Candle* n = native.find(expected[i].openTime);
@@ -201,28 +206,25 @@ TEST(ChartController, StatusBarShowsTheLatencyOfTheNewestKlineNextToTheConnectio
     window.openSeries("BTCUSDT", Interval::M1);
     auto* state = window.findChild<QLabel*>("connectionState");
     ASSERT_NE(state, nullptr);
-    // The stream's first update arrives; the feed's clock offset is not reported: "~" marks the
-    // latency as uncorrected (here 0: our clock is behind the exchange's).
-    const QRegularExpression live(QStringLiteral("live · ~\\d+(\\.\\d)? m?s"));
-    ASSERT_TRUE(test::processEventsUntil([&] { return live.match(state->text()).hasMatch(); }, 30000))
+    // The feed measures the exchange clock (/api/v3/time) before it goes live and reports the
+    // offset, so the first update's latency is already corrected: small, although the exchange's
+    // clock is an hour ahead of ours, and shown without the "~" of an uncorrected figure.
+    const QRegularExpression corrected(QStringLiteral("live · \\d+(\\.\\d)? m?s"));
+    ASSERT_TRUE(test::processEventsUntil([&] { return corrected.match(state->text()).hasMatch(); }, 30000))
         << state->text().toStdString();
+    ASSERT_TRUE(controller.latencyCorrected());
+    ASSERT_TRUE(controller.status().clockOffsetMs.has_value());
+    EXPECT_NEAR(static_cast<double>(*controller.status().clockOffsetMs), static_cast<double>(ahead), 5'000.0);
     ASSERT_TRUE(controller.latencyMs().has_value());
-    EXPECT_FALSE(controller.latencyCorrected());
+    EXPECT_LT(*controller.latencyMs(), ahead / 2);
 
-    // Once the feed reports the exchange clock offset, the latency is corrected by it: an update
-    // stamped 250 ms ago on the exchange's clock is shown ≥ 250 ms old, not 0.
+    // An update stamped 250 ms ago on the exchange's clock is shown >= 250 ms old, not 0.
     auto* bridge = controller.findChild<MarketBridge*>();
     ASSERT_NE(bridge, nullptr);
-    feed::FeedStatus status = controller.status();
-    status.clockOffsetMs = ahead;
-    bridge->post(status);
     const Candle existing = *controller.currentSeries()->last();
     bridge->post(exchange::KlineUpdate{controller.currentKey(), existing, nowMs() + ahead - 250});
-    ASSERT_TRUE(test::processEventsUntil([&] { return controller.latencyCorrected(); }, 10000));
-    ASSERT_TRUE(controller.latencyMs().has_value());
-    EXPECT_GE(*controller.latencyMs(), 250);
+    ASSERT_TRUE(test::processEventsUntil([&] { return controller.latencyMs() && *controller.latencyMs() >= 250; }, 10000));
     EXPECT_LT(*controller.latencyMs(), ahead / 2);
-    const QRegularExpression corrected(QStringLiteral("live · \\d+(\\.\\d)? m?s"));
     EXPECT_TRUE(corrected.match(state->text()).hasMatch()) << state->text().toStdString();
 }
 
@@ -244,6 +246,7 @@ TEST(ChartController, TheSymbolsTickSizeComesFromExchangeInfo) {
 
 #include <thread>
 
+#include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/candle_database.hpp"
 
@@ -388,13 +391,31 @@ TEST(ChartController, AScrollBackPageOfASeriesTheUserLeftIsDropped) {
     }, 60000));
     test::processEventsUntil([] { return false; }, 300);
 
+    // The same, deterministically: a page for the daily series arrives now that it is not current,
+    // and an older page for the weekly one that nobody asked for.
+    const sim::MarketModel model(options.simSeed);
+    auto* bridge = controller.findChild<MarketBridge*>();
+    ASSERT_NE(bridge, nullptr);
+    feed::HistoryBatch stale{daily, model.klines("NKNUSDT", Interval::D1, std::nullopt, dailyFirst - 1, 10,
+                                                 options.simClock())};
+    stale.older = true;
+    ASSERT_EQ(stale.candles.size(), 10u);
+    bridge->post(stale);
+    const std::size_t weeklyCount = controller.currentSeries()->size();
+    feed::HistoryBatch unasked{controller.currentKey(), {}};
+    unasked.older = true;
+    unasked.startReached = true;
+    bridge->post(unasked);
+    test::processEventsUntil([] { return false; }, 300);
+
     const market::CandleSeries* left = controller.store().find(daily);
     ASSERT_NE(left, nullptr);
     EXPECT_EQ(left->size(), dailyCount) << "a page of the daily series merged after the user left it";
     EXPECT_EQ((*left)[0].openTime, dailyFirst);
     EXPECT_FALSE(controller.olderHistoryLoading());
+    EXPECT_FALSE(controller.olderHistoryStartReached()) << "a page not asked for ended the scroll-back";
+    EXPECT_EQ(controller.currentSeries()->size(), weeklyCount);
     // The weekly series' newest page already starts at the listing week; nothing older merged.
-    const sim::MarketModel model(options.simSeed);
     EXPECT_EQ((*controller.currentSeries())[0].openTime, *model.firstOpenTime("NKNUSDT", Interval::W1));
 }
 
@@ -439,4 +460,56 @@ TEST(ChartController, ScrollingBackTakesWhatTheCacheHoldsThenTheRestFromTheVenue
     ASSERT_EQ(series.size(), expected.size() + 1);  // + the forming hour
     for (std::size_t i = 0; i < expected.size(); ++i)
         ASSERT_EQ(series[i], expected[i]) << "candle " << i << " differs from the venue's";
+}
+
+TEST(ChartController, ScrollingTheChartToItsFirstCandleLoadsOlderCandlesFromTheVenueWithoutMovingTheView) {
+    std::int64_t listing = 0;
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.simClock = clockDaysAfterNknListing(2100, &listing);
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("s.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1200, 800);
+    window.show();
+    window.openSeries("NKNUSDT", Interval::D1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries()->size() >= 1000 && controller.status().state == feed::FeedState::Live;
+    }, 60000));
+    auto& model = window.canvas()->model();
+    ASSERT_EQ(model.candles().size(), controller.currentSeries()->size());
+    auto* busy = window.findChild<QWidget*>("historyBusy");
+    ASSERT_NE(busy, nullptr);
+
+    // The user drags to the first candle, twice: each time one page comes from the venue and the
+    // bar under the user's eyes stays where it was.
+    for (int page = 1; page <= 2; ++page) {
+        model.scrollToFirstBar();
+        const auto& scale = model.timeScale();
+        const std::int64_t index = scale.xToIndex(scale.width() / 2);
+        ASSERT_GE(index, 0);
+        const std::int64_t watched = model.candles()[static_cast<std::size_t>(index)].openTime;
+        const double x = scale.indexToX(static_cast<double>(index));
+        const std::size_t before = model.candles().size();
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return model.candles().size() > before && !controller.olderHistoryLoading();
+        }, 60000)) << "page " << page;
+        EXPECT_EQ(controller.olderHistoryVenueRequests(), static_cast<std::uint64_t>(page));
+        const std::size_t moved = controller.currentSeries()->lowerBound(watched);
+        ASSERT_EQ(model.candles()[moved].openTime, watched);
+        EXPECT_DOUBLE_EQ(model.timeScale().indexToX(static_cast<double>(moved)), x)
+            << "the prepended page moved the view (page " << page << ")";
+    }
+    EXPECT_TRUE(controller.olderHistoryStartReached());
+    EXPECT_EQ(model.candles().front().openTime, listing);
+
+    // At the listing: dragging to the first candle again asks nothing and shows no busy bar.
+    model.scrollToFirstBar();
+    test::processEventsUntil([] { return false; }, 300);
+    EXPECT_EQ(controller.olderHistoryVenueRequests(), 2u);
+    EXPECT_FALSE(busy->isVisible());
 }
