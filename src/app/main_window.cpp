@@ -89,27 +89,6 @@ std::uint32_t toRgba(const QColor& c) {
            (static_cast<std::uint32_t>(c.blue()) << 8U) | static_cast<std::uint32_t>(c.alpha());
 }
 
-// Writes rows [fromRow, size) of one output into `dst` (index-aligned with `bars` candles),
-// shifted by the output's plot offset; slots without a value are NaN.
-void fillColumn(std::vector<double>& dst, const indicators::Indicator& ind, std::size_t output, std::size_t bars,
-                std::size_t fromRow) {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    const int offset = ind.plotOffset(output);
-    if (dst.size() > bars) fromRow = 0;  // shrunk: redo everything
-    // A positive offset dropped the last `offset` rows beyond the newest bar; rewrite them too.
-    if (offset > 0) fromRow = fromRow > static_cast<std::size_t>(offset) ? fromRow - static_cast<std::size_t>(offset) : 0;
-    dst.resize(bars, nan);
-    if (fromRow == 0) std::fill(dst.begin(), dst.end(), nan);
-    const auto col = ind.output(output);
-    const auto n = static_cast<std::int64_t>(bars);
-    for (std::size_t row = fromRow; row < col.size(); ++row) {
-        const std::int64_t at = static_cast<std::int64_t>(row) + offset;
-        if (at >= 0 && at < n) dst[static_cast<std::size_t>(at)] = col[row];
-    }
-    // A negative offset leaves the last |offset| slots without a value.
-    if (offset < 0)
-        for (std::int64_t at = std::max<std::int64_t>(0, n + offset); at < n; ++at) dst[static_cast<std::size_t>(at)] = nan;
-}
 }  // namespace
 
 struct MainWindow::ActiveIndicator {
@@ -577,7 +556,8 @@ void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
                                   : chart::PaneSeriesKind::Line;
             }
         }
-        for (std::size_t o = 0; o < out.size(); ++o) fillColumn(out[o].values, ind, o, bars, fromRow);
+        // Displaced outputs (Ichimoku's cloud) run past the newest candle into the future slots.
+        for (std::size_t o = 0; o < out.size(); ++o) indicators::placeOutput(out[o].values, ind, o, bars, fromRow);
     };
     auto& model = m_canvas->model();
     if (active.spec.placement == indicators::Placement::Overlay) model.editOverlaySeries(active.chartId, edit);

@@ -594,12 +594,23 @@ void ChartModel::prepareFrame(Invalidation level) {
     }
 }
 
+IndexRange ChartModel::visibleSlots() const {
+    IndexRange range = m_timeScale.visibleRange();
+    if (range.empty()) return range;
+    // Slot i covers [i − 0.5, i + 0.5) like a bar; visibleRange() stops at the newest bar.
+    const double right = m_timeScale.xToFloatIndex(m_timeScale.width());
+    range.last = std::max(range.last, static_cast<std::int64_t>(std::ceil(right - 0.5)));
+    return range;
+}
+
 void ChartModel::autoscale() {
     const auto bars = candles();
     const IndexRange range = m_timeScale.visibleRange();
     if (bars.empty() || range.empty()) return;
     const auto first = static_cast<std::size_t>(range.first);
     const auto last = static_cast<std::size_t>(range.last);
+    // Indicator values also count in the visible future slots (displaced outputs).
+    const auto lastSlot = static_cast<std::size_t>(visibleSlots().last);
     // Percent mode measures against the first visible close (lightweight-charts' choice).
     m_priceScale.setBase(displayBar(first).close);
     const bool closesOnly = m_chartType == ChartType::Line || m_chartType == ChartType::Area ||
@@ -629,7 +640,7 @@ void ChartModel::autoscale() {
         double ohi = -std::numeric_limits<double>::infinity();
         const bool skipNonPositive = logScale && !overlay.ownScale;
         for (const PaneSeries& series : overlay.series) {
-            const std::size_t end = std::min(last + 1, series.values.size());
+            const std::size_t end = std::min(lastSlot + 1, series.values.size());
             for (std::size_t i = first; i < end; ++i) {
                 const double v = series.values[i];
                 if (!std::isfinite(v) || (skipNonPositive && v <= 0)) continue;
@@ -653,7 +664,7 @@ void ChartModel::autoscale() {
         bool histogram = false;
         for (const PaneSeries& series : pane.series) {
             histogram = histogram || series.kind == PaneSeriesKind::Histogram;
-            const std::size_t end = std::min(last + 1, series.values.size());
+            const std::size_t end = std::min(lastSlot + 1, series.values.size());
             for (std::size_t i = first; i < end; ++i) {
                 const double v = series.values[i];
                 if (!std::isfinite(v)) continue;

@@ -31,6 +31,8 @@ void FrameItems::clear() {
     panes.clear();
     overlayLines.clear();
     drawings.clear();
+    volumeProfile.visible = false;
+    volumeProfile.rows.clear();
 }
 
 void OverlayItems::clear() {
@@ -290,7 +292,7 @@ void buildTimeAxis(const ChartModel& model, FrameItems& out) {
 void buildPanes(const ChartModel& model, FrameItems& out) {
     const ChartLayout& l = out.layout;
     const TimeScale& ts = model.timeScale();
-    const IndexRange range = ts.visibleRange();
+    const IndexRange range = model.visibleSlots();  // past the newest bar too: displaced values
     const TextMeasurer& m = model.textMeasurer();
     const double lh = m.lineHeight();
     const double pad = ViewMetrics::kLabelPaddingX;
@@ -354,7 +356,9 @@ void buildOverlayLines(const ChartModel& model, FrameItems& out) {
     const ChartLayout& l = out.layout;
     const TimeScale& ts = model.timeScale();
     const PriceScale& ps = model.priceScale();
-    const IndexRange range = ts.visibleRange();
+    // The visible bars and the future slots right of the newest one: a displaced output (Ichimoku's
+    // senkou spans, +26) has values there and is drawn into the future on the bar spacing.
+    const IndexRange range = model.visibleSlots();
     if (range.empty()) return;
     for (const Overlay& overlay : model.overlays()) {
         const PriceScale& scale = overlay.ownScale ? overlay.scale : ps;

@@ -17,9 +17,13 @@
 // bar and recomputes only that step. The two 50-bar rings (raw and smoothed price) live outside the
 // checkpoint: a step writes only its own bar's slot, and the slot it overwrites belongs to a bar 50
 // back that no step reads any more.
+//
+// MAMA's machine also serves as TA-Lib's MA type 7 (MamaKernel, declared in kernels.hpp): the same
+// HilbertCore<kMama> fed whatever series the MA-type parameter averages.
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
 #include "indicator_impl.hpp"
 
@@ -89,9 +93,12 @@ enum Kind { kMama, kDcPeriod, kDcPhase, kPhasor, kSine, kTrendline, kTrendMode }
 
 constexpr int lookbackOf(Kind k) { return (k == kMama || k == kDcPeriod || k == kPhasor) ? 32 : 63; }
 
+// The whole per-bar machine of one function, fed one value per bar: step(x, today, put) processes
+// bar `today` (0 = the first bar it sees; the same `today` again revises that bar) and writes the
+// outputs through put(output, value) from the look-back on. Used by the indicators below and, for
+// MAMA, by MovingAverage type 7 (MamaKernel), so both run the same code.
 template <Kind K>
-class HilbertIndicator final : public IndicatorImpl<HilbertIndicator<K>> {
-    using Base = IndicatorImpl<HilbertIndicator<K>>;
+class HilbertCore {
     static constexpr int kLookback = lookbackOf(K);
     // First bar of TA-Lib's main loop: 3 seed bars, then 9 or 34 smoother-only bars.
     static constexpr int kMainStart = kLookback == 32 ? 12 : 37;
@@ -99,23 +106,18 @@ class HilbertIndicator final : public IndicatorImpl<HilbertIndicator<K>> {
     static constexpr bool kNeedsTrendline = K == kTrendline || K == kTrendMode;
 
 public:
-    HilbertIndicator(const IndicatorInfo& info, std::vector<double> p) : Base(info, std::move(p)) {
-        if constexpr (K == kMama) {
-            m_fastLimit = this->realParam(0);
-            m_slowLimit = this->realParam(1);
-        }
-        resetState();
-    }
+    explicit HilbertCore(double fastLimit = 0.5, double slowLimit = 0.05)
+        : m_fastLimit(fastLimit), m_slowLimit(slowLimit) {}
 
-    void resetState() {
+    void clear() {
         m_cp.clear();
         m_price.fill(0.0);
         m_smooth.fill(0.0);
     }
 
-    void step(const Bar& bar, std::int64_t today) {
+    template <class Put>
+    void step(double x, std::int64_t today, Put&& put) {
         State& s = m_cp.enter(today);
-        const double x = bar.close;
         const auto slot = static_cast<std::size_t>(today % kRingSize);
         m_price[slot] = x;
         // TA-Lib's price smoother: WMA seed, then DO_PRICE_WMA.
@@ -174,8 +176,8 @@ public:
 
         if constexpr (K == kPhasor) {
             if (output) {
-                this->put(0, i1);
-                this->put(1, q1);
+                put(0, i1);
+                put(1, q1);
             }
         }
         if constexpr (K == kMama) {
@@ -193,8 +195,8 @@ public:
             alpha *= 0.5;
             s.fama = (alpha * s.mama) + ((1 - alpha) * s.fama);
             if (output) {
-                this->put(0, s.mama);
-                this->put(1, s.fama);
+                put(0, s.mama);
+                put(1, s.fama);
             }
         }
 
@@ -219,7 +221,7 @@ public:
 
         s.smoothPeriod = (0.33 * s.period) + (0.67 * s.smoothPeriod);
         if constexpr (K == kDcPeriod) {
-            if (output) this->put(0, s.smoothPeriod);
+            if (output) put(0, s.smoothPeriod);
             return;
         }
         const int dcPeriodInt = static_cast<int>(s.smoothPeriod + 0.5);
@@ -254,15 +256,15 @@ public:
             if (imagPart < 0.0) s.dcPhase += 180.0;
             if (s.dcPhase > 315.0) s.dcPhase -= 360.0;
             if constexpr (K == kDcPhase) {
-                if (output) this->put(0, s.dcPhase);
+                if (output) put(0, s.dcPhase);
                 return;
             }
             sine = std::sin(s.dcPhase * c.deg2Rad);
             leadSine = std::sin((s.dcPhase + 45) * c.deg2Rad);
             if constexpr (K == kSine) {
                 if (output) {
-                    this->put(0, sine);
-                    this->put(1, leadSine);
+                    put(0, sine);
+                    put(1, leadSine);
                 }
                 return;
             }
@@ -281,7 +283,7 @@ public:
             s.iTrend2 = s.iTrend1;
             s.iTrend1 = mean;
             if constexpr (K == kTrendline) {
-                if (output) this->put(0, trendline);
+                if (output) put(0, trendline);
                 return;
             }
             if constexpr (K == kTrendMode) {
@@ -304,7 +306,7 @@ public:
                 }
                 const double price = m_smooth[slot];
                 if (trendline != 0.0 && std::fabs((price - trendline) / trendline) >= 0.015) trend = 1;
-                if (output) this->put(0, static_cast<double>(trend));
+                if (output) put(0, static_cast<double>(trend));
             }
         }
     }
@@ -337,7 +339,67 @@ private:
     std::array<double, kRingSize> m_smooth{};  // smoothed price by bar % 50 (0 before the main loop)
 };
 
+template <Kind K>
+class HilbertIndicator final : public IndicatorImpl<HilbertIndicator<K>> {
+    using Base = IndicatorImpl<HilbertIndicator<K>>;
+
+public:
+    HilbertIndicator(const IndicatorInfo& info, std::vector<double> p) : Base(info, std::move(p)) {
+        if constexpr (K == kMama) m_core = HilbertCore<K>(this->realParam(0), this->realParam(1));
+    }
+    void resetState() { m_core.clear(); }
+    void step(const Bar& bar, std::int64_t today) {
+        m_core.step(bar.close, today, [this](std::size_t output, double v) { this->put(output, v); });
+    }
+
+private:
+    HilbertCore<K> m_core;
+};
+
 }  // namespace
+
+// ---- MamaKernel (kernels.hpp): MAMA's mama line as a moving average of any input ----
+
+struct MamaKernel::Core {
+    HilbertCore<kMama> machine;
+};
+
+MamaKernel::MamaKernel(double fastLimit, double slowLimit)
+    : m_core(std::make_unique<Core>(Core{HilbertCore<kMama>(fastLimit, slowLimit)})) {}
+MamaKernel::MamaKernel() = default;
+MamaKernel::~MamaKernel() = default;
+MamaKernel::MamaKernel(const MamaKernel& other)
+    : m_core(other.m_core ? std::make_unique<Core>(*other.m_core) : nullptr),
+      m_count(other.m_count),
+      m_lastBar(other.m_lastBar) {}
+MamaKernel& MamaKernel::operator=(const MamaKernel& other) {
+    if (this != &other) *this = MamaKernel(other);
+    return *this;
+}
+MamaKernel::MamaKernel(MamaKernel&&) noexcept = default;
+MamaKernel& MamaKernel::operator=(MamaKernel&&) noexcept = default;
+
+void MamaKernel::clear() {
+    if (m_core) m_core->machine.clear();
+    m_count = 0;
+    m_lastBar = -1;
+}
+
+double MamaKernel::update(std::int64_t bar, double x) {
+    // The machine counts its own values from 0 (TA-Lib starts MAMA at the first value it is given,
+    // and the Hilbert transform's even/odd buffers follow that count); `bar` only tells a
+    // revision (the same bar again) from a new value.
+    if (bar != m_lastBar) {
+        m_lastBar = bar;
+        ++m_count;
+    }
+    double mama = kNaN;
+    if (!m_core) return mama;  // default-constructed: not a MAMA
+    m_core->machine.step(x, m_count - 1, [&mama](std::size_t output, double v) {
+        if (output == 0) mama = v;
+    });
+    return mama;
+}
 
 void registerCycle(RegistryBuilder& r) {
     const std::vector<std::string> close{"close"};

@@ -29,6 +29,7 @@ MovingAverage::MovingAverage(int type, int period) : m_type(type), m_period(peri
             break;
         case kKama: m_kama = Kama(p); break;
         case kT3: m_t3 = T3(p, 0.7); break;
+        case kMama: m_mama = MamaKernel(0.5, 0.05); break;  // TA_MA's limits for MA type 7
         default: m_type = kSma; m_sma = Sma(p); break;
     }
 }
@@ -40,6 +41,7 @@ int MovingAverage::lookback(int type, int period) {
         case kTema: return 3 * (period - 1);
         case kKama: return period;
         case kT3: return 6 * (period - 1);
+        case kMama: return MamaKernel::kLookback;
         default: return period - 1;
     }
 }
@@ -53,6 +55,7 @@ void MovingAverage::clear() {
     m_wma.clear();
     m_kama.clear();
     m_t3.clear();
+    m_mama.clear();
 }
 
 double MovingAverage::update(std::int64_t bar, double x) {
@@ -83,6 +86,7 @@ double MovingAverage::update(std::int64_t bar, double x) {
         }
         case kKama: return m_kama.update(bar, x);
         case kT3: return m_t3.update(bar, x);
+        case kMama: return m_mama.update(bar, x);
         default: return m_sma.update(bar, x);
     }
 }

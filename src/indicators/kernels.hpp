@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <vector>
 
 namespace cpc::indicators::detail {
@@ -381,8 +382,33 @@ private:
     double m_c1 = 0, m_c2 = 0, m_c3 = 0, m_c4 = 0;
 };
 
-// TA-Lib's MA with optInMAType: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 8 T3
-// (7 MAMA is not provided). Period 1 passes the input through, as TA-Lib does.
+// TA-Lib's MAMA as a moving average of any input (MA type 7): the mama line, look-back 32; the
+// machine is the MAMA indicator's own (cycle_indicators.cpp). It counts the values it is given from
+// 0, as TA-Lib's MAMA counts from the first value it is asked about; update(bar, x) with the same
+// `bar` again revises the last value. A default-constructed kernel is empty and returns NaN.
+class MamaKernel {
+public:
+    static constexpr int kLookback = 32;
+    MamaKernel();
+    MamaKernel(double fastLimit, double slowLimit);
+    ~MamaKernel();
+    MamaKernel(const MamaKernel& other);
+    MamaKernel& operator=(const MamaKernel& other);
+    MamaKernel(MamaKernel&&) noexcept;
+    MamaKernel& operator=(MamaKernel&&) noexcept;
+    void clear();
+    double update(std::int64_t bar, double x);  // NaN for the first kLookback values
+
+private:
+    struct Core;
+    std::unique_ptr<Core> m_core;  // ~2 KB, allocated only for MA type 7
+    std::int64_t m_count = 0;
+    std::int64_t m_lastBar = -1;
+};
+
+// TA-Lib's MA with optInMAType: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA
+// (TA-Lib's fixed limits 0.5/0.05, the period is ignored, the mama line), 8 T3. Period 1 passes
+// the input through, as TA-Lib does (also for MAMA).
 class MovingAverage {
 public:
     enum Type { kSma = 0, kEma = 1, kWma = 2, kDema = 3, kTema = 4, kTrima = 5, kKama = 6, kMama = 7, kT3 = 8 };
@@ -400,6 +426,7 @@ private:
     Wma m_wma;
     Kama m_kama{1};
     T3 m_t3{1, 0.7};
+    MamaKernel m_mama;
 };
 
 // True when |a - b| is within the rounding noise of numbers of that size: a window whose range

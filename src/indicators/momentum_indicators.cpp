@@ -744,15 +744,6 @@ private:
     RollingSum m_up, m_down;
 };
 
-std::string checkMaTypes(std::span<const double> v, std::initializer_list<std::size_t> idx) {
-    for (std::size_t i : idx) {
-        if (static_cast<int>(v[i]) == MovingAverage::kMama) {
-            return "MA type 7 (MAMA) is not available; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA or 8 T3";
-        }
-    }
-    return {};
-}
-
 }  // namespace
 
 void registerMomentum(RegistryBuilder& r) {
@@ -773,9 +764,8 @@ void registerMomentum(RegistryBuilder& r) {
     const auto poParams = [] {
         return std::vector<ParamInfo>{periodParam("fastperiod", 12), periodParam("slowperiod", 26), maTypeParam("matype")};
     };
-    const auto poCheck = [](std::span<const double> v) { return checkMaTypes(v, {2}); };
-    r.add<PriceOscillator<false>>(makeInfo("APO", "Absolute Price Oscillator", G, P, close, poParams(), real), poCheck);
-    r.add<PriceOscillator<true>>(makeInfo("PPO", "Percentage Price Oscillator", G, P, close, poParams(), real), poCheck);
+    r.add<PriceOscillator<false>>(makeInfo("APO", "Absolute Price Oscillator", G, P, close, poParams(), real));
+    r.add<PriceOscillator<true>>(makeInfo("PPO", "Percentage Price Oscillator", G, P, close, poParams(), real));
     r.add<Aroon>(makeInfo("AROON", "Aroon", G, P, hl, tp14(), {"aroondown", "aroonup"}));
     r.add<Aroon>(makeInfo("AROONOSC", "Aroon Oscillator", G, P, hl, tp14(), real));
     r.add<Bop>(makeInfo("BOP", "Balance Of Power", G, P, {"open", "high", "low", "close"}, {}, real));
@@ -789,8 +779,7 @@ void registerMomentum(RegistryBuilder& r) {
         makeInfo("MACDEXT", "MACD with controllable MA type", G, P, close,
                  {periodParam("fastperiod", 12), maTypeParam("fastmatype"), periodParam("slowperiod", 26),
                   maTypeParam("slowmatype"), periodParam("signalperiod", 9, 1), maTypeParam("signalmatype")},
-                 macdOut),
-        [](std::span<const double> v) { return checkMaTypes(v, {1, 3, 5}); });
+                 macdOut));
     r.add<Macd>(makeInfo("MACDFIX", "Moving Average Convergence/Divergence Fix 12/26", G, P, close,
                                             {periodParam("signalperiod", 9, 1)}, macdOut));
     r.add<Mfi>(makeInfo("MFI", "Money Flow Index", G, P, {"high", "low", "close", "volume"}, tp14(), real));
@@ -806,17 +795,14 @@ void registerMomentum(RegistryBuilder& r) {
     r.add<Stoch>(makeInfo("STOCH", "Stochastic", G, P, hlc,
                           {periodParam("fastk_period", 5, 1), periodParam("slowk_period", 3, 1),
                            maTypeParam("slowk_matype"), periodParam("slowd_period", 3, 1), maTypeParam("slowd_matype")},
-                          {"slowk", "slowd"}),
-                 [](std::span<const double> v) { return checkMaTypes(v, {2, 4}); });
+                          {"slowk", "slowd"}));
     r.add<StochF>(makeInfo("STOCHF", "Stochastic Fast", G, P, hlc,
                            {periodParam("fastk_period", 5, 1), periodParam("fastd_period", 3, 1), maTypeParam("fastd_matype")},
-                           {"fastk", "fastd"}),
-                  [](std::span<const double> v) { return checkMaTypes(v, {2}); });
+                           {"fastk", "fastd"}));
     r.add<StochRsi>(makeInfo("STOCHRSI", "Stochastic Relative Strength Index", G, P, close,
                              {periodParam("timeperiod", 14), periodParam("fastk_period", 5, 1),
                               periodParam("fastd_period", 3, 1), maTypeParam("fastd_matype")},
-                             {"fastk", "fastd"}),
-                    [](std::span<const double> v) { return checkMaTypes(v, {3}); });
+                             {"fastk", "fastd"}));
     r.add<Trix>(makeInfo("TRIX", "1-day Rate-Of-Change (ROC) of a Triple Smooth EMA", G, P, close,
                          {periodParam("timeperiod", 30, 1)}, real));
     r.add<UltOsc>(makeInfo("ULTOSC", "Ultimate Oscillator", G, P, hlc,

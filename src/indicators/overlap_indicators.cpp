@@ -264,14 +264,6 @@ private:
     Sma m_up, m_mid, m_low;
 };
 
-std::string checkMaType(std::span<const double> v, std::size_t index, const char* name) {
-    if (static_cast<int>(v[index]) == MovingAverage::kMama) {
-        return std::string(name) + " 7 (MAMA) is not available; use 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, "
-                                   "5 TRIMA, 6 KAMA or 8 T3";
-    }
-    return {};
-}
-
 }  // namespace
 
 void registerOverlap(RegistryBuilder& r) {
@@ -294,8 +286,7 @@ void registerOverlap(RegistryBuilder& r) {
     r.add<MaIndicator<MovingAverage::kKama>>(
         makeInfo("KAMA", "Kaufman Adaptive Moving Average", G, O, close, {periodParam("timeperiod", 30)}, real));
     r.add<MaIndicator<-1>>(makeInfo("MA", "Moving average", G, O, close,
-                                    {periodParam("timeperiod", 30, 1), maTypeParam("matype")}, real),
-                           [](std::span<const double> v) { return checkMaType(v, 1, "matype"); });
+                                    {periodParam("timeperiod", 30, 1), maTypeParam("matype")}, real));
     r.add<T3Indicator>(makeInfo("T3", "Triple Exponential Moving Average (T3)", G, O, close,
                                 {periodParam("timeperiod", 5), realParam("vfactor", 0.7, 0, 1, "volume factor")},
                                 real));
@@ -304,8 +295,7 @@ void registerOverlap(RegistryBuilder& r) {
                             realParam("nbdevup", 2, -3e37, 3e37, "deviation multiplier for the upper band"),
                             realParam("nbdevdn", 2, -3e37, 3e37, "deviation multiplier for the lower band"),
                             maTypeParam("matype")},
-                           {"upperband", "middleband", "lowerband"}),
-                  [](std::span<const double> v) { return checkMaType(v, 3, "matype"); });
+                           {"upperband", "middleband", "lowerband"}));
     r.add<Sar>(makeInfo("SAR", "Parabolic SAR", G, O, {"high", "low"},
                         {realParam("acceleration", 0.02, 0, 3e37, "acceleration factor step"),
                          realParam("maximum", 0.2, 0, 3e37, "acceleration factor maximum")},

@@ -22,8 +22,7 @@ ParamInfo realParam(std::string name, double def, double min, double max, std::s
 
 ParamInfo maTypeParam(std::string name, int def) {
     return ParamInfo{std::move(name), static_cast<double>(def), 0.0, 8.0, true,
-                     "moving average type: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 8 T3 "
-                     "(7 MAMA is not available)"};
+                     "moving average type: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3"};
 }
 
 IndicatorInfo makeInfo(std::string name, std::string title, IndicatorGroup group, Placement placement,

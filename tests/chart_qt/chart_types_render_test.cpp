@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -155,6 +156,41 @@ TEST(ChartPanes, IndicatorPaneLinesAndHistogramsArePainted) {
     // Nothing yellow outside the pane.
     const QRect candles = toQRect(canvas.model().layout().candlePane);
     EXPECT_EQ(count(image, candles, [](QRgb p) { return near(p, QColor(0xff, 0xeb, 0x3b), 20); }), 0);
+}
+
+TEST(ChartOverlays, DisplacedValuesArePaintedInTheFutureSlotsPastTheNewestCandle) {
+    // A study displaced +26 (Ichimoku's senkou spans): its column runs 26 slots past the newest
+    // candle, and scrolled into the future those slots are painted right of the last candle.
+    auto series = synth::makeSeries(300);
+    ChartCanvas canvas;
+    canvas.resize(900, 560);
+    canvas.setSeries(&series, Interval::M1, 2);
+    const std::size_t n = series.size();
+    std::vector<double> span(n + 26, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t i = 0; i < span.size(); ++i) {
+        const std::size_t from = std::min(i, n - 1);  // near the price: a lagged close
+        span[i] = series[from >= 26 ? from - 26 : 0].close.toDouble();
+    }
+    auto& model = canvas.model();
+    const auto id = model.addOverlay("SPAN", {cpc::chart::PaneSeries{"span", cpc::chart::PaneSeriesKind::Line, 0xff00ffffU, span}});
+    model.scrollBy(-40 * model.timeScale().barSpacing());
+    const QColor magenta(0xff, 0x00, 0xff);
+    const auto futureMagenta = [&] {
+        const QImage image = canvas.renderToImage(QSize(900, 560)).convertToFormat(QImage::Format_RGB32);
+        const auto& l = model.layout();
+        const double lastX = l.candlePane.x + model.timeScale().indexToX(static_cast<double>(n - 1));
+        QRect future = toQRect(l.candlePane);
+        future.setLeft(static_cast<int>(std::ceil(lastX)) + 2);
+        return count(image, future, [&](QRgb p) { return near(p, magenta, 40); });
+    };
+    ASSERT_GE(model.timeScale().rightOffset(), 27.0);
+    const int painted = futureMagenta();
+    // 26 slots of 8 px: a line at least that long.
+    EXPECT_GT(painted, 150);
+    // The same study cut at the newest candle paints nothing there.
+    span.resize(n);
+    model.setOverlaySeries(id, {cpc::chart::PaneSeries{"span", cpc::chart::PaneSeriesKind::Line, 0xff00ffffU, span}});
+    EXPECT_EQ(futureMagenta(), 0);
 }
 
 class CanvasInput : public ::testing::Test {

@@ -19,7 +19,7 @@ struct Case {
 std::vector<Case> allCases() {
     std::vector<Case> cases;
     for (const auto& name : indicatorNames()) cases.push_back({name, {}});
-    for (double t : {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0}) cases.push_back({"MA", {30, t}});
+    for (double t : {0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0}) cases.push_back({"MA", {30, t}});
     cases.push_back({"MA", {15, 5}});
     cases.push_back({"MACDEXT", {10, 6, 21, 2, 5, 3}});
     cases.push_back({"MACDEXT", {12, 8, 26, 1, 9, 4}});
@@ -31,6 +31,14 @@ std::vector<Case> allCases() {
     cases.push_back({"SAREXT", {-105, 0.01, 0.01, 0.02, 0.1, 0.03, 0.03, 0.3}});
     cases.push_back({"ULTOSC", {28, 7, 14}});
     cases.push_back({"ICHIMOKU", {9, 26, 52, 26}});
+    // MA type 7 (MAMA) inside the indicators that take an MA type.
+    cases.push_back({"BBANDS", {20, 2, 2, 7}});
+    cases.push_back({"MACDEXT", {12, 7, 26, 7, 9, 7}});
+    cases.push_back({"MACDEXT", {5, 8, 60, 7, 9, 0}});
+    cases.push_back({"APO", {12, 26, 7}});
+    cases.push_back({"STOCH", {14, 3, 7, 3, 7}});
+    cases.push_back({"STOCHF", {5, 3, 7}});
+    cases.push_back({"STOCHRSI", {14, 14, 3, 7}});
     cases.push_back({"MAMA", {0.3, 0.02}});
     cases.push_back({"MAMA", {0.99, 0.01}});
     return cases;

@@ -65,9 +65,19 @@ TEST(Registry, BadParametersSayWhatIsAccepted) {
     ASSERT_FALSE(nan.ok());
     EXPECT_NE(nan.error().message.find("nbdevup must be a number"), std::string::npos) << nan.error().message;
 
-    auto mama = create("MA", {30, 7});
-    ASSERT_FALSE(mama.ok());
-    EXPECT_NE(mama.error().message.find("MAMA) is not available"), std::string::npos) << mama.error().message;
+    auto badType = create("MA", {30, 9});  // 7 (MAMA) is accepted; 0..8 are TA-Lib's types
+    ASSERT_FALSE(badType.ok());
+    EXPECT_NE(badType.error().message.find("matype"), std::string::npos) << badType.error().message;
+    for (const char* name : {"MA", "BBANDS", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "APO", "PPO"}) {
+        const auto info = findIndicator(name);
+        ASSERT_TRUE(info) << name;
+        std::vector<NamedParam> params;
+        for (const auto& p : info->params)
+            if (p.name.find("matype") != std::string::npos) params.push_back({p.name, 7});
+        ASSERT_FALSE(params.empty()) << name;
+        auto withMama = create(name, std::span<const NamedParam>(params));
+        EXPECT_TRUE(withMama.ok()) << name << ": " << (withMama.ok() ? "" : withMama.error().message);
+    }
 
     const std::vector<NamedParam> wrong{{"period", 20}};
     auto named = create("SMA", std::span<const NamedParam>(wrong));

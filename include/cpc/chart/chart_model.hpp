@@ -53,12 +53,14 @@ struct OhlcBar {
 };
 
 // A series of an extra pane (indicators): one value per candle index, NaN = no value (gap).
+// Values past the newest candle (index >= candle count) are plotted in the future slots to its
+// right, at the time axis' bar spacing (displaced outputs such as Ichimoku's senkou spans).
 enum class PaneSeriesKind : unsigned char { Line, Histogram };
 struct PaneSeries {
     std::string name;
     PaneSeriesKind kind = PaneSeriesKind::Line;
     std::uint32_t rgba = 0x2962ffffU;  // 0xRRGGBBAA
-    std::vector<double> values;        // index-aligned with the candles
+    std::vector<double> values;        // index-aligned with the candles, may run past the newest
 };
 
 // A stacked pane below the candles sharing the time axis, with its own price scale.
@@ -226,6 +228,10 @@ public:
 
     // ---- view ------------------------------------------------------------------------------
     const TimeScale& timeScale() const { return m_timeScale; }
+    // Plot slots on screen: the visible bars and, right of the newest bar, the empty future slots
+    // (on the bar spacing) that displaced indicator values run into — Ichimoku's cloud is drawn
+    // 26 slots ahead of price. Empty when no bar is visible.
+    IndexRange visibleSlots() const;
     const PriceScale& priceScale() const { return m_priceScale; }
     const PriceScale& volumeScale() const { return m_volumeScale; }
 

@@ -105,4 +105,13 @@ private:
     std::vector<double> m_params;
 };
 
+// The plotted column of `output`: slot i (a bar index of the chart's time axis) holds row
+// i − plotOffset, NaN where there is none. A positive offset (Ichimoku's cloud, +26) runs past the
+// newest bar: dst has bars + offset slots, the last `offset` of them in the future, to the right
+// of the newest candle. A negative offset leaves the last |offset| slots NaN. Incremental: only
+// rows [fromRow, size) changed since the previous call with the same dst (0: rewrite everything);
+// costs O(changed rows + |offset|).
+void placeOutput(std::vector<double>& dst, const Indicator& ind, std::size_t output, std::size_t bars,
+                 std::size_t fromRow);
+
 }  // namespace cpc::indicators
