@@ -31,8 +31,6 @@ void FrameItems::clear() {
     panes.clear();
     overlayLines.clear();
     drawings.clear();
-    volumeProfile.visible = false;
-    volumeProfile.rows.clear();
 }
 
 void OverlayItems::clear() {
