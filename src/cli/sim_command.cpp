@@ -1,4 +1,5 @@
 // `cpc sim`: runs the Binance-compatible exchange simulator until SIGINT/SIGTERM.
+#include <algorithm>
 #include <csignal>
 #include <limits>
 #include <iostream>
@@ -47,10 +48,25 @@ constexpr MsOption kMsOptions[] = {
     {"--rest-delay-ms", 0, 600'000, [](sim::SimConfig& c, long long v) { c.restDelay = std::chrono::milliseconds(v); }},
     {"--ban-ms", 0, 3LL * 24 * 3'600'000, [](sim::SimConfig& c, long long v) { c.banDuration = std::chrono::milliseconds(v); }},
     {"--weight-per-minute", 1, 1'000'000, [](sim::SimConfig& c, long long v) { c.restWeightPerMinute = static_cast<int>(v); }},
+    {"--heartbeat-timeout-ms", 10, 3'600'000, [](sim::SimConfig& c, long long v) { c.heartbeatTimeout = std::chrono::milliseconds(v); }},
 };
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
 
 int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     sim::SimConfig config;
+    if (auto v = args.value("--exchange")) {
+        const auto names = sim::SimServer::exchangeNames();
+        if (std::find(names.begin(), names.end(), *v) == names.end()) {
+            err << "cpc sim: --exchange: unknown exchange '" << *v << "'; accepted: " << joined(names) << '\n';
+            return kExitUsage;
+        }
+        config.exchange = *v;
+    }
     if (auto v = args.value("--port")) {
         auto port = parseIntOption("--port", *v, 0, 65535);
         if (!port) {
@@ -152,16 +168,18 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     std::string symbols;
     for (const auto& s : server.model().symbols()) symbols += (symbols.empty() ? "" : " ") + s.symbol;
-    out << "cpc sim: Binance-compatible simulator (seed " << config.seed << ")\n"
+    out << "cpc sim: " << config.exchange << " dialect simulator (seed " << config.seed << ")\n"
         << "rest: " << server.restBase() << '\n'
         << "streams: " << server.streamBase() << '\n'
         << "symbols: " << symbols << '\n';
     if (config.liveTradesPerSecond > 0)
         out << "live load: " << config.liveTradesPerSecond << " trades/s per symbol from now on\n";
-    out
-        << "try: " << server.restBase() << "/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5\n"
-        << "     " << server.streamBase() << "/ws/btcusdt@kline_1m\n"
-        << "Press Ctrl+C to stop." << std::endl;
+    const char* tryLabel = "try: ";
+    for (const std::string& url : server.exampleUrls()) {
+        out << tryLabel << url << '\n';
+        tryLabel = "     ";
+    }
+    out << "Press Ctrl+C to stop." << std::endl;
 
     int signal = 0;
     if (fault) {
@@ -185,16 +203,19 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 Command makeSimCommand() {
     Command c;
     c.name = "sim";
-    c.summary = "run the local Binance-compatible exchange simulator";
-    c.usage = "cpc sim [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
+    c.summary = "run the local exchange simulator (Binance, Bybit, OKX or KuCoin dialect)";
+    c.usage = "cpc sim [--exchange binance|bybit|okx|kucoin] [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
               "               [--ping-interval-ms MS] [--pong-timeout-ms MS] [--max-lifetime-ms MS] [--rest-delay-ms MS]\n"
               "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]\n"
-              "               [--trade-rate N]";
+              "               [--trade-rate N] [--heartbeat-timeout-ms MS]";
     c.description =
         "Serves deterministic market data for a few symbols over Binance's REST API (/api/v3/klines,\n"
         "uiKlines, exchangeInfo, time, ping) and kline WebSocket streams (/ws/<stream>,\n"
-        "/stream?streams=a/b) until interrupted (Ctrl+C or SIGTERM). Prints the REST and stream base URLs.";
+        "/stream?streams=a/b) until interrupted (Ctrl+C or SIGTERM). Prints the REST and stream base URLs.\n"
+        "--exchange bybit|okx|kucoin serves the same market in that venue's dialect instead (its REST\n"
+        "paths, error bodies, WebSocket path, subscribe/ping messages; the client pings).";
     c.options = {
+        {"--exchange", "NAME", "the venue dialect: binance (default), bybit, okx, kucoin"},
         {"--port", "N", "TCP port, 0 = any free port (default 0)"},
         {"--bind", "ADDR", "address to listen on (default 127.0.0.1)"},
         {"--tls", "", "serve https:// and wss:// (needs --cert and --key)"},
@@ -206,6 +227,8 @@ Command makeSimCommand() {
                               "unchanged (0..20000, default 0)"},
         {"--ping-interval-ms", "MS", "server ping interval (default 20000, as Binance)"},
         {"--pong-timeout-ms", "MS", "close a connection without pong after this (default 60000)"},
+        {"--heartbeat-timeout-ms", "MS", "bybit/okx/kucoin: close a connection whose client sent nothing for "
+                                         "this long (default: the venue's)"},
         {"--max-lifetime-ms", "MS", "cut every WebSocket connection after this (default 24 h)"},
         {"--rest-delay-ms", "MS", "answer every REST request this late (default 0)"},
         {"--weight-per-minute", "N", "REST weight limit per minute (default 6000; over it: 429, then 418)"},

@@ -8,6 +8,7 @@ void LocalOrderBook::reset() {
     m_buffer.clear();
     m_synced = false;
     m_firstAfterSnapshot = false;
+    m_overlapOk = false;
     m_lastUpdateId = 0;
 }
 
@@ -29,6 +30,11 @@ void LocalOrderBook::apply(const exchange::DepthUpdate& diff) {
     }
     m_lastUpdateId = diff.finalUpdateId;
     m_firstAfterSnapshot = false;
+    m_overlapOk = false;
+}
+
+void LocalOrderBook::allowOverlap() {
+    if (m_synced) m_overlapOk = true;
 }
 
 LocalOrderBook::Outcome LocalOrderBook::onDiff(const exchange::DepthUpdate& diff) {
@@ -38,8 +44,10 @@ LocalOrderBook::Outcome LocalOrderBook::onDiff(const exchange::DepthUpdate& diff
         return Outcome::Buffered;
     }
     if (diff.finalUpdateId <= m_lastUpdateId) return Outcome::Stale;
+    // Binance: U == previous u + 1 (after a snapshot, or once after allowOverlap(): U <= u + 1).
     const std::int64_t next = m_lastUpdateId + 1;
-    const bool continues = m_firstAfterSnapshot ? diff.firstUpdateId <= next : diff.firstUpdateId == next;
+    const bool continues = (m_firstAfterSnapshot || m_overlapOk) ? diff.firstUpdateId <= next
+                                                                 : diff.firstUpdateId == next;
     if (!continues) return gap(&diff);
     apply(diff);
     return Outcome::Applied;

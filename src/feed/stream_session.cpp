@@ -7,7 +7,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -71,6 +73,20 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::uint64_t token = 0;  // invalidates snapshot fetches of an earlier connection
         std::vector<exchange::PriceLevel> lastBids, lastAsks;
     };
+    // The position of a stream's newest event: an id (trade, aggregate, diff depth final update,
+    // bookTicker update, partial depth), an event time (tickers) or, for klines, open time + event
+    // time + final.
+    struct Mark {
+        std::int64_t a = 0;
+        std::int64_t b = 0;
+        bool kline = false;
+        bool final = false;
+    };
+    struct Keyed {
+        std::string key;
+        Mark mark;
+        bool ordered = false;  // trade, aggTrade, kline, diff depth: the rotation waits for these
+    };
     struct Pending {
         std::string method;
         std::vector<std::string> names;
@@ -90,6 +106,25 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         bool draining = false;
         Clock::time_point lastControl{};
         std::map<std::int64_t, Pending> pendingIds;
+        // De-duplication: the newest event delivered per stream (kept across a rotation, cleared
+        // by a fresh connect — a stream never replays).
+        std::map<std::string, Mark> marks;
+        // One per connect: coroutines of an earlier connect (pumps, watchdog, rotation) stop.
+        std::uint64_t epoch = 0;
+        std::shared_ptr<asio::steady_timer> endSignal;  // woken when the primary socket ends
+        bool ended = false;
+        bool stale = false;
+        std::string endReason;
+        Clock::time_point lastFrame{};
+        // Rotation (make-before-break): the new connection, read into a buffer until the switch.
+        Clock::time_point rotateDueAt = Clock::time_point::max();
+        bool rotating = false;
+        std::shared_ptr<net::WsClient> candidate;
+        bool candidateConnected = false;
+        std::vector<exchange::StreamSpec> candidateSpecs;  // its URL's streams
+        std::deque<std::string> candidateFrames;
+        std::map<std::string, Mark> candidateFirst;  // its first event per ordered stream
+        Clock::time_point switchDeadline{};
     };
 
     // --- network thread only ---
@@ -106,6 +141,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
     std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
     std::int64_t nextId = 1;
+    Clock::time_point restPausedUntil{};  // Retry-After of the venue's last 429 / 418
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -160,18 +196,21 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         co_return !ec && !stopping;
     }
 
+    static void cancelSockets(Conn& c) {
+        if (c.ws) c.ws->cancel();
+        if (c.candidate) c.candidate->cancel();
+        if (c.watchdogTimer) c.watchdogTimer->cancel();
+        if (c.endSignal) c.endSignal->cancel();
+    }
+
     void closeConn(Conn& c) {
         c.closing = true;
         c.live = false;
-        if (c.ws) c.ws->cancel();
-        if (c.watchdogTimer) c.watchdogTimer->cancel();
+        cancelSockets(c);
     }
 
     void cancelAll() {
-        for (const auto& c : conns) {
-            if (c->ws) c->ws->cancel();
-            if (c->watchdogTimer) c->watchdogTimer->cancel();
-        }
+        for (const auto& c : conns) cancelSockets(*c);
         for (const auto& t : timers) t->cancel();
         for (const auto& h : https) h->close();
     }
@@ -417,6 +456,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         };
         for (int attempt = 0; attempt < 8 && alive(gen); ++attempt) {
             if (attempt > 0 && !co_await sleepFor(milliseconds(200 * attempt))) co_return;
+            // A 429 / 418 said when to ask again: nothing is sent before (Binance bans otherwise).
+            while (Clock::now() < restPausedUntil) {
+                const auto wait = std::chrono::duration_cast<milliseconds>(restPausedUntil - Clock::now()) + milliseconds(1);
+                if (!co_await sleepFor(wait)) co_return;
+            }
             if (!alive(gen) || !current()) co_return;
             auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
             https.insert(client);
@@ -436,7 +480,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             auto snapshot = adapter->parseDepthSnapshot(r->body, r->status, symbol);
             if (!snapshot) {
                 noteError("depth snapshot: " + snapshot.error().message);
-                if (r->status == 418 || r->status == 429) break;  // never hammer a rate-limited venue
+                if (r->status == 418 || r->status == 429) {  // never hammer a rate-limited venue
+                    int retryAfter = 60;
+                    try {
+                        const std::string h = r->header("retry-after");
+                        if (!h.empty()) retryAfter = std::max(1, std::stoi(h));
+                    } catch (const std::exception&) {
+                    }
+                    restPausedUntil = std::max(restPausedUntil, Clock::now() + std::chrono::seconds(retryAfter));
+                }
                 continue;
             }
             Book* b = current();
@@ -480,6 +532,50 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         statsValue.clockSynced = true;
     }
 
+    // --- de-duplication (a rotation's overlap delivers some events twice) ---
+
+    static std::optional<Keyed> keyOf(const exchange::StreamEvent& e) {
+        if (const auto* k = std::get_if<exchange::KlineUpdate>(&e))
+            return Keyed{"k|" + k->key.symbol + "|" + std::to_string(static_cast<int>(k->key.interval)),
+                         Mark{k->candle.openTime, k->eventTimeMs, true, k->candle.closed}, true};
+        if (const auto* t = std::get_if<exchange::TradeTick>(&e))
+            return Keyed{(t->aggregate ? "a|" : "t|") + t->symbol, Mark{t->tradeId, 0, false, false}, true};
+        if (const auto* d = std::get_if<exchange::DepthUpdate>(&e))
+            return Keyed{"d|" + d->symbol, Mark{d->finalUpdateId, 0, false, false}, true};
+        if (const auto* p = std::get_if<exchange::DepthSnapshot>(&e); p && p->lastUpdateId > 0)
+            return Keyed{"p|" + p->symbol + "|" + std::to_string(p->bids.size()) + "|" + std::to_string(p->asks.size()),
+                         Mark{p->lastUpdateId, 0, false, false}, false};
+        if (const auto* b = std::get_if<exchange::BookTicker>(&e); b && b->updateId > 0)
+            return Keyed{"b|" + b->symbol, Mark{b->updateId, 0, false, false}, false};
+        if (const auto* tk = std::get_if<exchange::Ticker24h>(&e); tk && tk->eventTimeMs > 0)
+            return Keyed{(tk->mini ? "m|" : "T|") + tk->symbol, Mark{tk->eventTimeMs, 0, false, false}, false};
+        return std::nullopt;
+    }
+
+    // Is `m` already covered by `have` (delivered or older)?
+    static bool covered(const Mark& m, const Mark& have) {
+        if (!m.kline) return m.a <= have.a;
+        if (m.a != have.a) return m.a < have.a;
+        if (have.final) return true;   // the final version was delivered
+        if (m.final) return false;     // the final version replaces any provisional one
+        return m.b <= have.b;          // provisional versions in event-time order
+    }
+
+    // Records the event as delivered; false when it was delivered already.
+    bool firstTime(Conn& c, const exchange::StreamEvent& e) {
+        auto keyed = keyOf(e);
+        if (!keyed) return true;
+        auto [it, inserted] = c.marks.try_emplace(keyed->key, keyed->mark);
+        if (inserted) return true;
+        if (covered(keyed->mark, it->second)) {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.duplicatesDropped;
+            return false;
+        }
+        it->second = keyed->mark;
+        return true;
+    }
+
     // --- connection ---
 
     // stats.connected: every connection of the session is connected and reading.
@@ -489,28 +585,6 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::lock_guard lock(statsMutex);
         statsValue.connected = !conns.empty() && liveCount == conns.size();
         statsValue.connections = conns.size();
-    }
-
-    awaitable<void> watchdog(ConnPtr conn, std::shared_ptr<net::WsClient> socket,
-                             std::shared_ptr<Clock::time_point> last, std::shared_ptr<bool> done,
-                             std::shared_ptr<bool> stale) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        auto timer = std::make_shared<asio::steady_timer>(io.context());
-        conn->watchdogTimer = timer;
-        const auto idle = config.watchdog;
-        while (!*done) {
-            timer->expires_after(std::max(idle / 4, milliseconds(50)));
-            boost::system::error_code ec;
-            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (*done || stopping || conn->closing) co_return;
-            if (conn->desired.empty()) *last = Clock::now();  // nothing subscribed: silence is expected
-            if (Clock::now() - *last > idle) {
-                *stale = true;
-                socket->cancel();
-                co_return;
-            }
-        }
     }
 
     // Returns true when the venue announced a shutdown.
@@ -531,10 +605,16 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
         }
         if (!events) return false;
-        // A frame of a stream just unsubscribed (in flight before the reply): not delivered.
-        if (!name.empty() && !c.names.contains(name)) return false;
+        // A frame of a stream just unsubscribed (in flight before the reply): not delivered. The
+        // venue's own events ("!serverShutdown") are not subscribed streams.
+        const bool subscribed = name.empty() || c.names.contains(name);
         bool shutdown = false;
         for (auto& e : *events) {
+            if (std::holds_alternative<exchange::ServerShutdown>(e)) {
+                shutdown = true;
+                continue;
+            }
+            if (!subscribed || !firstTime(c, e)) continue;
             if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
                 if (k->key.exchange.empty()) k->key.exchange = adapter->name();
                 sink.post(std::move(*k));
@@ -557,29 +637,278 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         return shutdown;
     }
 
-    awaitable<std::string> readLoop(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket) {
-        auto last = std::make_shared<Clock::time_point>(Clock::now());
-        auto done = std::make_shared<bool>(false);
-        auto stale = std::make_shared<bool>(false);
-        spawn(watchdog(conn, socket, last, done, stale));
-        std::string reason;
-        while (alive(gen, *conn)) {
-            auto frame = co_await socket->read();
-            if (!frame) {
-                reason = *stale ? "no data for " + std::to_string(config.watchdog.count()) + " ms"
-                                : "stream closed: " + frame.error().message;
-                if (*stale && alive(gen, *conn)) publish(*conn, FeedState::Stale, reason);
-                break;
-            }
-            *last = Clock::now();
-            if (handleFrame(*conn, *frame)) {
-                reason = "the exchange announced a server shutdown";
-                break;
+    // After a connect (fresh) or a rotation's switch: the URL carried `initial`; streams changed
+    // meanwhile are (un)subscribed now, then LIST_SUBSCRIPTIONS checks what the venue carries.
+    void afterConnect(Conn& c, const std::vector<exchange::StreamSpec>& initial, bool fresh) {
+        c.live = true;
+        c.controlQueue.clear();
+        c.pendingIds.clear();
+        c.lastControl = Clock::now() - config.controlInterval;
+        c.lastFrame = Clock::now();
+        c.rotateDueAt = Clock::now() + config.rotateAfter;
+        updateConnected();
+        if (fresh) {
+            c.marks.clear();
+            for (const auto& s : c.desired) {  // the stream does not replay: sync afresh
+                if (s.kind != exchange::StreamKind::Depth) continue;
+                auto it = books.find(upper(s.symbol));
+                if (it == books.end()) continue;
+                Book& b = it->second;
+                b.book.reset();
+                ++b.token;
+                b.fetching = false;
+                b.lastBids.clear();
+                b.lastAsks.clear();
             }
         }
-        *done = true;
-        if (conn->watchdogTimer) conn->watchdogTimer->cancel();
-        co_return reason;
+        std::set<std::string> initialNames;
+        for (const auto& s : initial) initialNames.insert(adapter->streamName(s));
+        std::vector<exchange::StreamSpec> toAdd, toRemove;
+        for (const auto& s : c.desired)
+            if (!initialNames.contains(adapter->streamName(s))) toAdd.push_back(s);
+        for (const auto& s : initial)
+            if (!c.names.contains(adapter->streamName(s))) toRemove.push_back(s);
+        if (!toAdd.empty()) sendControl(c, "SUBSCRIBE", toAdd);
+        if (!toRemove.empty()) sendControl(c, "UNSUBSCRIBE", toRemove);
+        sendList(c);  // what does the venue really carry? (answered after the above)
+    }
+
+    // --- rotation, make-before-break ---
+
+    void maybeRotate(std::uint64_t gen, const ConnPtr& conn) {
+        Conn& c = *conn;
+        if (c.rotating || !c.live || !alive(gen, c) || Clock::now() < c.rotateDueAt) return;
+        c.rotating = true;
+        spawn(rotate(gen, conn, c.epoch));
+    }
+
+    // Every ordered stream the new connection has started on has been delivered by the old one up
+    // to the new one's first event: switching now loses nothing.
+    bool readyToSwitch(const Conn& c) const {
+        if (!c.candidate || !c.candidateConnected) return false;
+        if (Clock::now() >= c.switchDeadline || c.candidateFrames.size() >= 100'000) return true;
+        if (c.candidateFrames.empty()) return false;  // the new one has not delivered yet
+        for (const auto& [key, first] : c.candidateFirst) {
+            const auto it = c.marks.find(key);
+            if (it == c.marks.end() || !covered(first, it->second)) return false;
+        }
+        return true;
+    }
+
+    // The new connection becomes the connection; its buffered frames are delivered (what the old
+    // one delivered already is dropped) and the old one is closed.
+    void switchOver(Conn& c) {
+        auto old = c.ws;
+        c.ws = c.candidate;
+        c.candidate.reset();
+        c.candidateConnected = false;
+        c.rotating = false;
+        std::deque<std::string> frames;
+        frames.swap(c.candidateFrames);
+        c.candidateFirst.clear();
+        const std::vector<exchange::StreamSpec> initial = std::move(c.candidateSpecs);
+        c.candidateSpecs.clear();
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.rotations;
+        }
+        afterConnect(c, initial, false);
+        for (const auto& s : c.desired) {
+            if (s.kind != exchange::StreamKind::Depth) continue;
+            if (auto it = books.find(upper(s.symbol)); it != books.end()) it->second.book.allowOverlap();
+        }
+        bool shutdown = false;
+        for (const auto& f : frames) shutdown = handleFrame(c, f) || shutdown;
+        if (shutdown) c.rotateDueAt = Clock::now();
+        if (old) old->cancel();
+        publish(c, FeedState::Live, "live (rotated to a new connection)");
+    }
+
+    void bufferCandidate(Conn& c, std::string frame) {
+        const std::string name = streamNameOf(frame);
+        if (name.empty() || c.names.contains(name)) {
+            if (auto events = adapter->parseStreamMessage(frame)) {
+                for (const auto& e : *events)
+                    if (auto keyed = keyOf(e); keyed && keyed->ordered) c.candidateFirst.try_emplace(keyed->key, keyed->mark);
+            }
+        }
+        c.candidateFrames.push_back(std::move(frame));
+    }
+
+    awaitable<void> rotate(std::uint64_t gen, ConnPtr conn, std::uint64_t epoch) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        Conn& c = *conn;
+        auto current = [&] { return alive(gen, c) && c.epoch == epoch && !c.ended; };
+        auto retryLater = [&](const std::string& why) {
+            c.rotating = false;
+            c.candidate.reset();
+            c.candidateConnected = false;
+            c.rotateDueAt = Clock::now() + std::max(config.backoffBase, milliseconds(1000));
+            noteError("rotation: " + why);
+        };
+        const std::vector<exchange::StreamSpec> specs = c.desired;
+        auto url = net::Url::parse(adapter->streamUrl(specs));
+        if (!url) {
+            retryLater(url.error().message);
+            co_return;
+        }
+        for (auto wait = config.connectionBudget->reserve(); wait.count() > 0;
+             wait = config.connectionBudget->reserve()) {
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.budgetWaits;
+            }
+            if (!co_await sleepFor(wait) || !current()) {
+                if (c.epoch == epoch) c.rotating = false;
+                co_return;
+            }
+        }
+        auto socket = std::make_shared<net::WsClient>(io.context(), tls);
+        c.candidate = socket;
+        c.candidateConnected = false;
+        auto connected = co_await socket->connect(*url, config.requestTimeout);
+        if (!current() || c.candidate != socket) {
+            socket->cancel();
+            co_return;
+        }
+        if (!connected) {
+            retryLater(connected.error().message);
+            co_return;
+        }
+        c.candidateConnected = true;
+        c.candidateSpecs = specs;
+        c.candidateFrames.clear();
+        c.candidateFirst.clear();
+        c.switchDeadline = Clock::now() + config.rotationOverlapMax;
+        spawn(pump(gen, conn, socket, epoch));
+    }
+
+    // --- reading: one pump per socket (the connection, or a rotation's new one) ---
+
+    void endPrimary(Conn& c, std::string reason) {
+        c.ended = true;
+        c.endReason = std::move(reason);
+        if (c.endSignal) c.endSignal->cancel();
+    }
+
+    awaitable<void> pump(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket, std::uint64_t epoch) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        Conn& c = *conn;
+        for (;;) {
+            auto frame = co_await socket->read();
+            if (!alive(gen, c) || c.epoch != epoch || c.ended) {
+                if (c.ws == socket && c.epoch == epoch && !c.ended) endPrimary(c, "closed");
+                co_return;
+            }
+            const bool primary = c.ws == socket;
+            if (!primary && c.candidate != socket) co_return;  // an old connection, switched away from
+            if (!frame) {
+                if (!primary) {
+                    retryAfterCandidateFailed(c, frame.error().message);
+                    co_return;
+                }
+                if (c.candidate && c.candidateConnected) {
+                    switchOver(c);  // the old one ended during the overlap: the new one carries on
+                    co_return;
+                }
+                if (c.candidate) c.candidate->cancel();
+                endPrimary(c, c.stale ? "no data for " + std::to_string(config.watchdog.count()) + " ms"
+                                      : "stream closed: " + frame.error().message);
+                co_return;
+            }
+            if (primary) {
+                c.lastFrame = Clock::now();
+                if (handleFrame(c, *frame)) c.rotateDueAt = Clock::now();  // serverShutdown
+                if (c.ws == socket) maybeRotate(gen, conn);
+            } else {
+                bufferCandidate(c, std::move(*frame));
+            }
+            if (readyToSwitch(c)) switchOver(c);
+        }
+    }
+
+    void retryAfterCandidateFailed(Conn& c, const std::string& why) {
+        c.rotating = false;
+        c.candidate.reset();
+        c.candidateConnected = false;
+        c.candidateFrames.clear();
+        c.candidateFirst.clear();
+        c.rotateDueAt = Clock::now() + std::max(config.backoffBase, milliseconds(1000));
+        noteError("rotation: the new connection closed: " + why);
+    }
+
+    awaitable<void> watchdog(std::uint64_t gen, ConnPtr conn, std::uint64_t epoch) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        Conn& c = *conn;
+        auto timer = std::make_shared<asio::steady_timer>(io.context());
+        c.watchdogTimer = timer;
+        const auto idle = config.watchdog;
+        const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
+        while (alive(gen, c) && c.epoch == epoch && !c.ended) {
+            timer->expires_after(tick);
+            boost::system::error_code ec;
+            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+            if (!alive(gen, c) || c.epoch != epoch || c.ended) co_return;
+            if (c.desired.empty()) c.lastFrame = Clock::now();  // nothing subscribed: silence is expected
+            if (Clock::now() - c.lastFrame > idle) {
+                if (c.candidate && c.candidateConnected) {
+                    switchOver(c);  // the old one went silent during the overlap
+                    continue;
+                }
+                c.stale = true;
+                publish(c, FeedState::Stale, "no data for " + std::to_string(idle.count()) + " ms");
+                if (c.ws) c.ws->cancel();
+                co_return;
+            }
+            if (readyToSwitch(c)) switchOver(c);  // the overlap's deadline
+            maybeRotate(gen, conn);
+        }
+    }
+
+    // Reads the connection (through any number of rotations) until it ends; returns why.
+    awaitable<std::string> serve(std::uint64_t gen, ConnPtr conn) {
+        Conn& c = *conn;
+        auto signal = std::make_shared<asio::steady_timer>(io.context());
+        c.endSignal = signal;
+        c.ended = false;
+        c.stale = false;
+        c.endReason.clear();
+        const std::uint64_t epoch = c.epoch;
+        spawn(pump(gen, conn, c.ws, epoch));
+        spawn(watchdog(gen, conn, epoch));
+        while (!c.ended && alive(gen, c)) {
+            signal->expires_after(milliseconds(500));
+            boost::system::error_code ec;
+            co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+        if (c.candidate) c.candidate->cancel();
+        c.candidate.reset();
+        c.candidateConnected = false;
+        c.rotating = false;
+        c.candidateFrames.clear();
+        c.candidateFirst.clear();
+        if (c.watchdogTimer) c.watchdogTimer->cancel();
+        ++c.epoch;  // this connect's pumps and watchdog end
+        co_return c.endReason;
+    }
+
+    // The streams of a refused URL, the one that cannot be right when only one is plausible, and
+    // what the venue accepts.
+    std::string refusedMessage(const std::vector<exchange::StreamSpec>& streams, const std::string& venueAnswer) const {
+        std::string names;
+        for (const auto& s : streams) names += (names.empty() ? "" : ", ") + adapter->streamName(s);
+        std::string msg = streams.size() == 1 ? "the venue refused the stream " + names
+                                              : "the venue refused the stream set [" + names +
+                                                    "] (at least one of them is invalid)";
+        msg += " at the handshake (" + venueAnswer +
+               "); not retried. Accepted: <symbol>@kline_<interval> (1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d "
+               "3d 1w 1M), <symbol>@trade, <symbol>@aggTrade, <symbol>@depth[@100ms], "
+               "<symbol>@depth<5|10|20>[@100ms], <symbol>@bookTicker, <symbol>@ticker, <symbol>@miniTicker, "
+               "for a symbol the venue lists (lower case)";
+        return msg;
     }
 
     awaitable<void> run(std::uint64_t gen, ConnPtr conn) {
@@ -631,43 +960,33 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
             std::string reason;
             if (!connected) {
+                const int status = connected.error().code;
+                if (status == 400 || status == 404 || status == 414) {
+                    // The venue refused the URL itself (Binance: HTTP 400 for an invalid stream
+                    // name): the same set would be refused forever, so it is not retried.
+                    socket->cancel();
+                    const std::string msg = refusedMessage(initial, connected.error().message);
+                    {
+                        std::lock_guard lock(statsMutex);
+                        statsValue.refused = true;
+                        statsValue.lastError = msg;
+                    }
+                    sink.post(FeedError{sessionKey(), makeError(msg, status)});
+                    publish(c, FeedState::Failed, msg);
+                    co_return;
+                }
                 reason = "stream: " + connected.error().message;
             } else {
-                // The URL carried the set as it was; streams changed meanwhile are sent now.
-                c.live = true;
-                c.controlQueue.clear();
-                c.pendingIds.clear();
-                c.lastControl = Clock::now() - config.controlInterval;
-                updateConnected();
-                for (const auto& s : c.desired) {  // the stream does not replay: sync afresh
-                    if (s.kind != exchange::StreamKind::Depth) continue;
-                    auto it = books.find(upper(s.symbol));
-                    if (it == books.end()) continue;
-                    Book& b = it->second;
-                    b.book.reset();
-                    ++b.token;
-                    b.fetching = false;
-                    b.lastBids.clear();
-                    b.lastAsks.clear();
-                }
-                std::set<std::string> initialNames;
-                for (const auto& s : initial) initialNames.insert(adapter->streamName(s));
-                std::vector<exchange::StreamSpec> toAdd, toRemove;
-                for (const auto& s : c.desired)
-                    if (!initialNames.contains(adapter->streamName(s))) toAdd.push_back(s);
-                for (const auto& s : initial)
-                    if (!c.names.contains(adapter->streamName(s))) toRemove.push_back(s);
-                if (!toAdd.empty()) sendControl(c, "SUBSCRIBE", toAdd);
-                if (!toRemove.empty()) sendControl(c, "UNSUBSCRIBE", toRemove);
-                sendList(c);  // what does the venue really carry? (answered after the above)
+                ++c.epoch;
+                afterConnect(c, initial, true);
                 publish(c, FeedState::Live, "live");
                 backoff.reset();
                 if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(gen));
-                reason = co_await readLoop(gen, conn, socket);
-                if (c.ws == socket) {
-                    c.live = false;
-                    updateConnected();
-                }
+                auto served = serve(gen, conn);
+                reason = co_await std::move(served);
+                c.live = false;
+                updateConnected();
+                socket = c.ws;  // the connection that ended (after any rotations)
                 if (!alive(gen, c)) co_return;
             }
             socket->cancel();
@@ -727,8 +1046,10 @@ void StreamSession::unsubscribe(std::vector<exchange::StreamSpec> streams) {
 void StreamSession::dropConnection() {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl] {
-        for (const auto& c : impl->conns)
+        for (const auto& c : impl->conns) {
             if (c->ws) c->ws->cancel();
+            if (c->candidate) c->candidate->cancel();
+        }
     });
 }
 

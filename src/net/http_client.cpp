@@ -50,10 +50,10 @@ std::string lowerCase(std::string_view s) {
     return out;
 }
 
-template <class Stream>
+template <class Stream, class Body>
 asio::awaitable<boost::system::error_code> roundTrip(Stream& stream, beast::tcp_stream& lowest,
                                                      beast::flat_buffer& buffer,
-                                                     http::request<http::empty_body>& request,
+                                                     http::request<Body>& request,
                                                      http::response_parser<http::string_body>& parser,
                                                      std::chrono::milliseconds timeout) {
     lowest.expires_after(timeout);
@@ -82,6 +82,12 @@ struct HttpClient::Impl {
     std::chrono::milliseconds timeout;
     std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by scheme://host:port
     std::uint64_t opened = 0;
+
+    // One request on a kept-alive (or new) connection. A request on a reused connection that the
+    // server had already closed (it was never read) is sent once more on a fresh one.
+    template <class Body>
+    asio::awaitable<Result<HttpResponse>> send(const Url& base, const std::string& target, http::request<Body>& request,
+                                               const char* method);
 
     asio::awaitable<Result<std::unique_ptr<Connection>>> open(const Url& url) {
         auto endpoints = co_await detail::resolve(url.host, url.port, timeout);
@@ -126,15 +132,33 @@ void HttpClient::close() { m_impl->idle.clear(); }
 std::uint64_t HttpClient::connectionsOpened() const { return m_impl->opened; }
 
 asio::awaitable<Result<HttpResponse>> HttpClient::get(const Url& base, std::string target) {
-    Impl& impl = *m_impl;
+    if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    auto result = co_await m_impl->send(base, target, request, "GET");
+    co_return result;
+}
+
+asio::awaitable<Result<HttpResponse>> HttpClient::post(const Url& base, std::string target, std::string body,
+                                                       std::string contentType) {
+    if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
+    http::request<http::string_body> request{http::verb::post, target, 11};
+    request.set(http::field::content_type, contentType);
+    request.body() = std::move(body);
+    request.prepare_payload();
+    auto result = co_await m_impl->send(base, target, request, "POST");
+    co_return result;
+}
+
+template <class Body>
+asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, const std::string& target,
+                                                             http::request<Body>& request, const char* method) {
+    Impl& impl = *this;
     if (!base.secure() && !isLoopbackHost(base.host))
         co_return makeError("plain " + base.scheme + ":// is only allowed to loopback hosts; use https:// for '" +
                             base.host + "'");
     if (base.secure() && !impl.tls) co_return makeError("https:// needs a TLS context (none was given)");
-    if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
 
     const std::string key = base.scheme + "://" + base.host + ":" + base.port;
-    http::request<http::empty_body> request{http::verb::get, target, 11};
     request.set(http::field::host, base.hostHeader());
     request.set(http::field::user_agent, kUserAgent);
     request.set(http::field::accept, "application/json");
@@ -148,9 +172,9 @@ asio::awaitable<Result<HttpResponse>> HttpClient::get(const Url& base, std::stri
             it->second.pop_back();
             reused = true;
         } else {
-            auto opened = co_await impl.open(base);
-            if (!opened) co_return opened.error();
-            conn = std::move(*opened);
+            auto fresh = co_await impl.open(base);
+            if (!fresh) co_return fresh.error();
+            conn = std::move(*fresh);
         }
 
         http::response_parser<http::string_body> parser;
@@ -165,9 +189,10 @@ asio::awaitable<Result<HttpResponse>> HttpClient::get(const Url& base, std::stri
                 continue;
             }
             if (ec == beast::error::timeout)
-                co_return makeError("GET " + base.hostHeader() + target + " timed out after " +
+                co_return makeError(std::string(method) + " " + base.hostHeader() + target + " timed out after " +
                                     detail::millisText(impl.timeout));
-            co_return makeError("GET " + base.hostHeader() + target + " failed: " + detail::describe(ec));
+            co_return makeError(std::string(method) + " " + base.hostHeader() + target + " failed: " +
+                                detail::describe(ec));
         }
 
         auto response = parser.release();
@@ -181,7 +206,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::get(const Url& base, std::stri
         }
         co_return out;
     }
-    co_return makeError("GET " + base.hostHeader() + target +
+    co_return makeError(std::string(method) + " " + base.hostHeader() + target +
                         " failed: the server closed the connection twice before answering");
 }
 

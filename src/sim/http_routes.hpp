@@ -46,6 +46,7 @@ struct RestRoute {
     std::string path;
     int weight = 1;
     std::function<HttpReply(const RestContext&)> handler;
+    std::string method = "GET";  // KuCoin's bullet-public is a POST
 };
 
 class RestRouter {

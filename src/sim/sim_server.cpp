@@ -32,8 +32,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
-#include "http_routes.hpp"
-#include "stream_registry.hpp"
+#include "dialect.hpp"
 
 namespace cpc::sim {
 
@@ -63,24 +62,6 @@ bool isNormalClose(const boost::system::error_code& ec) {
            ec == asio::error::bad_descriptor || ec == beast::error::timeout;
 }
 
-std::string errorReply(int code, const std::string& msg, const ojson& id) {
-    ojson j;
-    j["error"] = ojson{{"code", code}, {"msg", msg}};
-    j["id"] = id;
-    return j.dump();
-}
-
-std::vector<std::string> splitStreams(std::string_view text) {
-    std::vector<std::string> out;
-    while (!text.empty()) {
-        const std::size_t slash = text.find('/');
-        if (slash != 0) out.emplace_back(text.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        text.remove_prefix(slash + 1);
-    }
-    return out;
-}
-
 // Bound to a wildcard address, the server is still reached on loopback.
 std::string urlHost(const std::string& bind) {
     if (bind == "0.0.0.0") return "127.0.0.1";
@@ -106,12 +87,11 @@ struct ServerState {
     SimConfig config;
     MarketModel model;
     OrderBookModel book;
-    RestRouter routes = makeBinanceRoutes();
-    StreamRegistry streams;
+    std::unique_ptr<Dialect> dialect;  // nullptr: SimConfig::exchange names no dialect (start() fails)
     std::shared_ptr<asio::ssl::context> tls;
     std::atomic<std::uint16_t> boundPort{0};
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
-        pingsSent{0}, pongTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
+        pingsSent{0}, pongTimeouts{0}, heartbeatTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
         rest418{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
     bool started = false;
     bool stopped = false;
@@ -137,7 +117,12 @@ struct ServerState {
         : config(std::move(c)),
           model(config.seed, MarketModel::defaultSymbols(), LiveTrades{config.liveTradesPerSecond, now()}),
           book(model, config.seed),
-          streams(makeBinanceStreams(model, book, config.klinePushInterval)) {}
+          dialect(makeDialect(config.exchange, DialectEnv{model, book, config, [this] { return streamBase(); }})) {}
+
+    std::string streamBase() const {
+        return std::string(config.tls ? "wss" : "ws") + "://" + urlHost(config.bindAddress) + ":" +
+               std::to_string(boundPort.load());
+    }
 
     std::int64_t now() const { return config.clock ? config.clock() : cpc::nowMs(); }
     void log(const std::string& line) const {
@@ -184,11 +169,13 @@ struct ServerState {
 // (Beast allows one write at a time). Everything runs on the server's single network thread.
 
 template <class Stream>
-class WsSession final : public WsSessionBase, public std::enable_shared_from_this<WsSession<Stream>> {
+class WsSession final : public WsSessionBase,
+                        public WsSubscriptions,
+                        public std::enable_shared_from_this<WsSession<Stream>> {
 public:
-    WsSession(ServerState& server, Stream&& stream, bool combined)
+    WsSession(ServerState& server, Stream&& stream, std::unique_ptr<WsProtocol> protocol)
         : m_server(server), m_ws(std::move(stream)), m_pushTimer(m_ws.get_executor()),
-          m_pingTimer(m_ws.get_executor()), m_combined(combined) {}
+          m_pingTimer(m_ws.get_executor()), m_protocol(std::move(protocol)) {}
 
     asio::awaitable<void> run(http::request<http::string_body> req, std::vector<std::string> names) {
         websocket::stream_base::timeout t{};
@@ -220,13 +207,16 @@ public:
         if (m_server.forgetSubscriptions > 0) {
             --m_server.forgetSubscriptions;  // the fault: this connection "lost" its streams
         } else {
-            for (auto& name : names) m_subs.push_back(Subscription{name, m_server.streams.create(name)});
+            for (auto& name : names) m_subs.push_back(Subscription{name, m_server.dialect->createStream(name)});
         }
+        m_lastHeard = Clock::now();
+        for (std::string& frame : m_protocol->onOpen()) enqueue(std::move(frame));
 
         const auto self = this->shared_from_this();
         const auto ex = m_ws.get_executor();
         asio::co_spawn(ex, pushLoop(self), asio::detached);
-        asio::co_spawn(ex, pingLoop(self), asio::detached);
+        if (m_server.dialect->serverPings()) asio::co_spawn(ex, pingLoop(self), asio::detached);
+        else asio::co_spawn(ex, silenceLoop(self), asio::detached);
         co_await readLoop();
         stop();
         --m_server.wsOpen;
@@ -247,6 +237,23 @@ public:
     void sendRaw(std::string frame) override { enqueue(std::move(frame)); }
 
     void stall(Clock::time_point until) override { m_stalledUntil = until; }
+
+    // WsSubscriptions (the dialect's control messages)
+    bool has(std::string_view name) const override {
+        return std::any_of(m_subs.begin(), m_subs.end(), [&](const Subscription& s) { return s.name == name; });
+    }
+    std::size_t count() const override { return m_subs.size(); }
+    void add(std::string name, std::unique_ptr<StreamProducer> producer) override {
+        m_subs.push_back(Subscription{std::move(name), std::move(producer)});
+    }
+    void remove(std::string_view name) override {
+        std::erase_if(m_subs, [&](const Subscription& s) { return s.name == name; });
+    }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> out;
+        for (const Subscription& s : m_subs) out.push_back(s.name);
+        return out;
+    }
 
 private:
     struct Subscription {
@@ -272,7 +279,8 @@ private:
             buffer.consume(buffer.size());
             ++m_server.controlMessages;
             countIncoming();
-            enqueue(handleControl(text));
+            if (Clock::now() >= m_server.ignorePongsUntil) m_lastHeard = Clock::now();
+            for (std::string& reply : m_protocol->onText(text, *this)) enqueue(std::move(reply));
         }
     }
 
@@ -336,9 +344,26 @@ private:
         }
     }
 
+    // Venues whose clients ping: close a connection whose client stayed silent for the venue's
+    // timeout (the IgnorePongs fault stops counting the client's messages).
+    asio::awaitable<void> silenceLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
+        const auto timeout = heartbeatTimeoutOr(m_server.config, m_server.dialect->heartbeatTimeout());
+        while (!m_stopped) {
+            m_pingTimer.expires_at(m_lastHeard + timeout);
+            co_await m_pingTimer.async_wait(kNoThrow);
+            if (m_stopped) co_return;
+            if (Clock::now() >= m_lastHeard + timeout) {
+                ++m_server.heartbeatTimeouts;
+                m_server.log("sim: no client message within " + std::to_string(timeout.count()) +
+                             " ms, closing the connection");
+                drop();
+                co_return;
+            }
+        }
+    }
+
     std::string wrap(const std::string& name, std::string payload) const {
-        if (!m_combined) return payload;
-        return "{\"stream\":\"" + name + "\",\"data\":" + payload + "}";
+        return m_protocol->wrap(name, std::move(payload));
     }
 
     // Binance: at most 5 incoming messages (text, ping, pong) per second per connection.
@@ -382,98 +407,12 @@ private:
         m_writing = false;
     }
 
-    // SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY, with Binance's
-    // replies {"result":…,"id":…} and wrapped errors {"error":{"code":…,"msg":…},"id":…}.
-    std::string handleControl(const std::string& text) {
-        ojson request;
-        try {
-            request = ojson::parse(text);
-        } catch (const ojson::parse_error& e) {
-            return errorReply(3, "Invalid JSON: expected value at line 1 column " + std::to_string(e.byte), nullptr);
-        }
-        const std::string column = std::to_string(text.size());
-        if (!request.is_object()) return errorReply(2, "Invalid request: expected a JSON object", nullptr);
-        ojson id = nullptr;
-        if (request.contains("id")) id = request["id"];
-        // Binance: a signed 64-bit integer, an alphanumeric string of at most 36 characters, or null.
-        const std::string idText = id.is_string() ? id.get<std::string>() : std::string();
-        const bool idOk = id.is_null() || id.is_number_integer() ||
-                          (id.is_string() && idText.size() <= 36 &&
-                           std::all_of(idText.begin(), idText.end(),
-                                       [](unsigned char c) { return std::isalnum(c) != 0; }));
-        if (!request.contains("id") || !idOk)
-            return errorReply(2, "Invalid request: request ID must be an unsigned integer", nullptr);
-        if (!request.contains("method"))
-            return errorReply(2, "Invalid request: missing field `method` at line 1 column " + column, id);
-        const std::string method = request["method"].is_string() ? request["method"].get<std::string>()
-                                                                 : request["method"].dump();
-        const ojson params = request.contains("params") ? request["params"] : ojson::array();
-
-        ojson reply;
-        if (method == "SUBSCRIBE" || method == "UNSUBSCRIBE") {
-            if (!params.is_array()) return errorReply(2, "Invalid request: params must be an array", id);
-            std::vector<std::string> names;
-            for (const auto& p : params) {
-                if (!p.is_string()) return errorReply(2, "Invalid request: invalid stream", id);
-                names.push_back(p.get<std::string>());
-            }
-            if (method == "SUBSCRIBE") {
-                std::vector<Subscription> added;
-                for (const std::string& name : names) {
-                    if (isSubscribed(name) || std::any_of(added.begin(), added.end(),
-                                                          [&](const Subscription& s) { return s.name == name; }))
-                        continue;
-                    auto producer = m_server.streams.create(name);
-                    if (!producer) return errorReply(2, "Invalid request: invalid stream", id);
-                    added.push_back(Subscription{name, std::move(producer)});
-                }
-                if (m_subs.size() + added.size() > m_server.config.maxStreamsPerConnection)
-                    return errorReply(2, "Invalid request: too many streams; at most " +
-                                             std::to_string(m_server.config.maxStreamsPerConnection) +
-                                             " per connection",
-                                      id);
-                for (auto& s : added) m_subs.push_back(std::move(s));
-            } else {
-                std::erase_if(m_subs, [&](const Subscription& s) {
-                    return std::find(names.begin(), names.end(), s.name) != names.end();
-                });
-            }
-            reply["result"] = nullptr;
-        } else if (method == "LIST_SUBSCRIPTIONS") {
-            reply["result"] = ojson::array();
-            for (const Subscription& s : m_subs) reply["result"].push_back(s.name);
-        } else if (method == "SET_PROPERTY" || method == "GET_PROPERTY") {
-            if (!params.is_array() || params.empty() || !params[0].is_string())
-                return errorReply(2, "Invalid request: property name must be a string", id);
-            if (params[0].get<std::string>() != "combined") return errorReply(0, "Unknown property", id);
-            if (method == "SET_PROPERTY") {
-                if (params.size() != 2 || !params[1].is_boolean())
-                    return errorReply(1, "Invalid value type: expected Boolean", id);
-                m_combined = params[1].get<bool>();
-                reply["result"] = nullptr;
-            } else {
-                if (params.size() != 1) return errorReply(2, "Invalid request: too many parameters", id);
-                reply["result"] = m_combined;
-            }
-        } else {
-            return errorReply(2, "Invalid request: unknown variant `" + method +
-                                     "`, expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, "
-                                     "`SET_PROPERTY`, `GET_PROPERTY` at line 1 column " + column,
-                              id);
-        }
-        reply["id"] = id;
-        return reply.dump();
-    }
-
-    bool isSubscribed(const std::string& name) const {
-        return std::any_of(m_subs.begin(), m_subs.end(), [&](const Subscription& s) { return s.name == name; });
-    }
-
     ServerState& m_server;
     websocket::stream<Stream> m_ws;
     asio::steady_timer m_pushTimer;
     asio::steady_timer m_pingTimer;
-    bool m_combined;
+    std::unique_ptr<WsProtocol> m_protocol;
+    Clock::time_point m_lastHeard{};  // the client's last text frame (client-ping venues)
     bool m_stopped = false;
     bool m_writing = false;
     bool m_awaitingPong = false;
@@ -493,27 +432,34 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
     const std::int64_t nowMs = now();
     HttpReply reply;
     int weight = 1;
-    if (req.method() != http::verb::get) {
-        reply = binanceError(-1000, "Only GET is served by the simulator; got " + std::string(req.method_string()) + ".", 405);
-    } else if (auto target = parseTarget(req.target()); !target) {
-        reply = binanceError(-1000, "Malformed request target: " + target.error().message);
+    const Dialect& venue = *dialect;
+    auto target = parseTarget(req.target());
+    const RestRoute* route = target ? venue.routes().find(target->path) : nullptr;
+    const std::string method(req.method_string());
+    if (route ? method != route->method : req.method() != http::verb::get) {
+        reply = venue.restError(RestProblem::BadMethod,
+                                route ? "Only " + route->method + " is served on " + route->path + "; got " + method + "."
+                                      : "Only GET is served by the simulator; got " + method + ".",
+                                405);
+    } else if (!target) {
+        reply = venue.restError(RestProblem::BadTarget, "Malformed request target: " + target.error().message, 400);
     } else if (nowMs < bannedUntilMs || (nowMs < retryAfterUntilMs && failRest429 == 0)) {
         // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418).
         ++weightViolations;
         ++rest418;
         if (bannedUntilMs <= nowMs) bannedUntilMs = nowMs + config.banDuration.count();
         const std::int64_t wait = (bannedUntilMs - nowMs + 999) / 1000;
-        reply = binanceError(-1003, "Way too much request weight used; IP banned until " +
-                                        std::to_string(bannedUntilMs) +
-                                        ". Please use WebSocket Streams for live updates to avoid bans.",
-                             418);
+        reply = venue.restError(RestProblem::Banned,
+                                "Way too much request weight used; IP banned until " + std::to_string(bannedUntilMs) +
+                                    ". Please use WebSocket Streams for live updates to avoid bans.",
+                                418);
         reply.headers.emplace_back("Retry-After", std::to_string(wait));
         weight = 0;
     } else if (failRest503 > 0) {
         --failRest503;
-        reply = HttpReply{503, "<html><body>503 Service Unavailable</body></html>", {}};
+        reply = venue.restError(RestProblem::Unavailable, "Service Unavailable", 503);
         weight = 0;
-    } else if (const RestRoute* route = routes.find(target->path)) {
+    } else if (route) {
         weight = route->weight;
         reply = route->handler(RestContext{model, nowMs, *target, &book});
         if (reply.weight >= 0) weight = reply.weight;
@@ -527,25 +473,24 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
                                           ? config.tooManyRetryAfterSeconds
                                           : (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
             retryAfterUntilMs = nowMs + wait * 1000;
-            reply = binanceError(-1003, "Too much request weight used; current limit is " +
-                                            std::to_string(config.restWeightPerMinute) +
-                                            " request weight per 1 MINUTE. Please use WebSocket Streams for live "
-                                            "updates to avoid polling the API.",
-                                 429);
+            reply = venue.restError(RestProblem::TooMany,
+                                    "Too much request weight used; current limit is " +
+                                        std::to_string(config.restWeightPerMinute) +
+                                        " request weight per 1 MINUTE. Please use WebSocket Streams for live "
+                                        "updates to avoid polling the API.",
+                                    429);
             reply.headers.emplace_back("Retry-After", std::to_string(wait));
             weight = 0;
         }
     } else {
-        std::string accepted;
-        for (const std::string& p : routes.paths()) accepted += (accepted.empty() ? "" : ", ") + p;
-        reply = binanceError(-1000, "Unknown path '" + target->path + "'; the simulator serves " + accepted +
-                                        ", /ws/<stream> and /stream?streams=<a>/<b>.",
-                             404);
+        reply = venue.restError(RestProblem::NotFound, "Unknown path '" + target->path + "'", 404);
     }
     http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
     res.set(http::field::server, kServerName);
     res.set(http::field::content_type, "application/json;charset=UTF-8");
-    res.set("X-MBX-USED-WEIGHT-1M", std::to_string(addWeight(weight, nowMs)));
+    const int usedWeight = addWeight(weight, nowMs);
+    if (const std::string header = venue.usedWeightHeader(); !header.empty())
+        res.set(header, std::to_string(usedWeight));
     for (const auto& [name, value] : reply.headers) res.set(name, value);
     res.keep_alive(req.keep_alive());
     res.body() = std::move(reply.body);
@@ -631,39 +576,15 @@ asio::awaitable<void> ServerState::serveHttp(Stream stream) {
 template <class Stream>
 asio::awaitable<void> ServerState::serveWebSocket(Stream stream, http::request<http::string_body> req) {
     const auto target = parseTarget(req.target());
-    std::vector<std::string> names;
-    bool combined = false;
-    int rejectStatus = 0;
-    std::string rejectBody;
+    WsAccept accept;
     if (!target) {
-        rejectStatus = 400;
-        rejectBody = errorReply(2, "Invalid request: " + target.error().message, nullptr);
-    } else if (target->path == "/ws" || target->path.starts_with("/ws/")) {
-        names = splitStreams(std::string_view(target->path).substr(3));
-    } else if (target->path == "/stream" || target->path == "/stream/") {
-        combined = true;
-        names = splitStreams(target->param("streams").value_or(""));
+        accept.rejectStatus = 400;
+        accept.rejectBody = "{\"error\":{\"code\":2,\"msg\":\"Invalid request: " + target.error().message + "\"}}";
     } else {
-        rejectStatus = 404;
-        rejectBody = errorReply(2, "Invalid request: unknown WebSocket path '" + target->path +
-                                       "'; use /ws/<stream> or /stream?streams=<a>/<b>",
-                                nullptr);
+        accept = dialect->acceptWebSocket(*target);
     }
-    if (rejectStatus == 0) {
-        for (const std::string& name : names) {
-            if (!streams.valid(name)) {
-                rejectStatus = 400;
-                rejectBody = errorReply(2, "Invalid request: invalid stream", nullptr);
-                break;
-            }
-        }
-        if (names.size() > config.maxStreamsPerConnection) {
-            rejectStatus = 400;
-            rejectBody = errorReply(2, "Invalid request: too many streams; at most " +
-                                           std::to_string(config.maxStreamsPerConnection) + " per connection",
-                                    nullptr);
-        }
-    }
+    const int rejectStatus = accept.rejectStatus;
+    const std::string& rejectBody = accept.rejectBody;
     if (rejectStatus != 0) {
         http::response<http::string_body> res{static_cast<http::status>(rejectStatus), req.version()};
         res.set(http::field::server, kServerName);
@@ -686,8 +607,8 @@ asio::awaitable<void> ServerState::serveWebSocket(Stream stream, http::request<h
         ++connectionRateViolations;
         log("sim: more than " + std::to_string(config.maxConnectionsPer5Min) + " connection attempts in 5 minutes");
     }
-    auto session = std::make_shared<WsSession<Stream>>(*this, std::move(stream), combined);
-    co_await session->run(std::move(req), std::move(names));
+    auto session = std::make_shared<WsSession<Stream>>(*this, std::move(stream), std::move(accept.protocol));
+    co_await session->run(std::move(req), std::move(accept.streams));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -704,6 +625,11 @@ Result<Ok> SimServer::start() {
     Impl& impl = *m_impl;
     if (impl.started) return makeError("the simulator is already started");
     const SimConfig& cfg = impl.config;
+    if (!impl.dialect) {
+        std::string accepted;
+        for (const std::string& n : exchangeNames()) accepted += (accepted.empty() ? "" : ", ") + n;
+        return makeError("sim: unknown exchange '" + cfg.exchange + "'; accepted are " + accepted);
+    }
     if (cfg.klinePushInterval.count() <= 0 || cfg.pingInterval.count() <= 0 || cfg.pongTimeout.count() <= 0)
         return makeError("sim: klinePushInterval, pingInterval and pongTimeout must be positive");
     if (cfg.tls) {
@@ -751,6 +677,8 @@ void SimServer::stop() {
     impl.io->stop();
 }
 
+std::vector<std::string> SimServer::exchangeNames() { return {"binance", "bybit", "okx", "kucoin"}; }
+
 std::uint16_t SimServer::port() const { return m_impl->boundPort; }
 
 std::string SimServer::restBase() const {
@@ -758,9 +686,11 @@ std::string SimServer::restBase() const {
            std::to_string(port());
 }
 
-std::string SimServer::streamBase() const {
-    return std::string(m_impl->config.tls ? "wss" : "ws") + "://" + urlHost(m_impl->config.bindAddress) + ":" +
-           std::to_string(port());
+std::string SimServer::streamBase() const { return m_impl->streamBase(); }
+
+std::vector<std::string> SimServer::exampleUrls() const {
+    if (!m_impl->dialect) return {};
+    return m_impl->dialect->exampleUrls(restBase(), streamBase());
 }
 
 SimStats SimServer::stats() const {
@@ -772,6 +702,7 @@ SimStats SimServer::stats() const {
     s.wsOpenConnections = impl.wsOpen;
     s.pingsSent = impl.pingsSent;
     s.pongTimeouts = impl.pongTimeouts;
+    s.heartbeatTimeouts = impl.heartbeatTimeouts;
     s.controlMessages = impl.controlMessages;
     s.lifetimeCuts = impl.lifetimeCuts;
     s.faultsInjected = impl.faultsInjected;
@@ -818,16 +749,18 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
                 break;
             }
             case SimFault::MalformedFrame:
-                each([](WsSessionBase& s) { s.sendRaw("{\"stream\":\"btcusdt@kline_1m\",\"data\":{\"e\":\"kline\",\"k\":"); });
+            {
+                const std::string frame = impl.dialect->malformedFrame();
+                each([&frame](WsSessionBase& s) { s.sendRaw(frame); });
                 break;
+            }
             case SimFault::OversizedFrame:
                 each([](WsSessionBase& s) { s.sendRaw("{\"pad\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}"); });
                 break;
             case SimFault::ServerShutdown: {
-                const std::string event =
-                    "{\"stream\":\"!serverShutdown\",\"data\":{\"e\":\"serverShutdown\",\"E\":" +
-                    std::to_string(impl.now()) + "}}";
-                each([&event](WsSessionBase& s) { s.sendRaw(event); });
+                // Venues without such a notice: nothing is sent.
+                if (const auto event = impl.dialect->shutdownNotice(impl.now()))
+                    each([&event](WsSessionBase& s) { s.sendRaw(*event); });
                 break;
             }
             case SimFault::IgnorePongs: impl.ignorePongsUntil = Clock::now() + duration; break;

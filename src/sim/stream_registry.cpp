@@ -23,9 +23,9 @@ class KlineStream final : public StreamProducer {
 public:
     // anchor3dMs: the symbol's listing day (3d buckets; nothing is pushed before it).
     KlineStream(const MarketModel& model, std::string symbol, Interval interval, std::int64_t anchor3dMs,
-                std::chrono::milliseconds pushInterval)
+                std::chrono::milliseconds pushInterval, KlineEncoder encode)
         : m_model(model), m_symbol(std::move(symbol)), m_interval(interval), m_anchor(anchor3dMs),
-          m_push(pushInterval) {}
+          m_push(pushInterval), m_encode(std::move(encode)) {}
 
     void poll(const PollTime& now, std::vector<std::string>& out) override {
         const std::int64_t nowMs = now.exchangeMs;
@@ -46,8 +46,8 @@ private:
     void emit(std::int64_t openTime, const PollTime& now, std::vector<std::string>& out) {
         const auto candles = m_model.klines(m_symbol, m_interval, openTime, openTime, 1, now.exchangeMs);
         if (candles.empty()) return;
-        out.push_back(
-            exchange::BinanceAdapter::klineEventJson(m_symbol, m_interval, candles.front(), now.exchangeMs));
+        // An empty encoding is a push the venue leaves out (KuCoin: no trade, no candle).
+        if (std::string frame = m_encode(candles.front(), now.exchangeMs); !frame.empty()) out.push_back(std::move(frame));
         m_lastPush = now.wall;
     }
 
@@ -56,6 +56,7 @@ private:
     Interval m_interval;
     std::int64_t m_anchor;
     std::chrono::milliseconds m_push;
+    KlineEncoder m_encode;
     std::optional<std::int64_t> m_current;  // open time of the candle being pushed
     std::chrono::steady_clock::time_point m_lastPush{};
 };
@@ -99,6 +100,31 @@ private:
     const MarketModel& m_model;
     std::string m_symbol;
     bool m_aggregate;
+    std::optional<std::int64_t> m_from;
+};
+
+// The trades of each poll as one batch (venues that push trade arrays).
+class TradeBatchStream final : public StreamProducer {
+public:
+    TradeBatchStream(const MarketModel& model, std::string symbol, TradeBatchEncoder encode)
+        : m_model(model), m_symbol(std::move(symbol)), m_encode(std::move(encode)) {}
+
+    void poll(const PollTime& now, std::vector<std::string>& out) override {
+        const std::int64_t until = now.exchangeMs + 1;
+        if (!m_from) m_from = until;
+        if (until <= *m_from) return;
+        const std::int64_t from = std::max(*m_from, until - kMinuteMs);
+        auto trades = m_model.trades(m_symbol, from, until);
+        m_from = until;
+        if (trades.empty()) return;
+        for (auto& t : trades) t.eventTimeMs = now.exchangeMs;
+        m_encode(trades, now.exchangeMs, out);
+    }
+
+private:
+    const MarketModel& m_model;
+    std::string m_symbol;
+    TradeBatchEncoder m_encode;
     std::optional<std::int64_t> m_from;
 };
 
@@ -177,15 +203,15 @@ private:
 // Rolling 24 h ticker every second of wall time.
 class TickerStream final : public StreamProducer {
 public:
-    TickerStream(const MarketModel& model, const OrderBookModel& book, std::string symbol, bool mini)
-        : m_model(model), m_book(book), m_symbol(std::move(symbol)), m_mini(mini) {}
+    TickerStream(const MarketModel& model, const OrderBookModel& book, std::string symbol, bool mini,
+                 TickerEncoder encode)
+        : m_model(model), m_book(book), m_symbol(std::move(symbol)), m_mini(mini), m_encode(std::move(encode)) {}
 
     void poll(const PollTime& now, std::vector<std::string>& out) override {
         if (m_pushed && now.wall - m_lastPush < std::chrono::seconds(1)) return;
         m_pushed = true;
         m_lastPush = now.wall;
-        out.push_back(exchange::BinanceAdapter::tickerJson(
-            rollingTicker(m_model, m_book, m_symbol, now.exchangeMs, m_mini)));
+        out.push_back(m_encode(rollingTicker(m_model, m_book, m_symbol, now.exchangeMs, m_mini)));
     }
 
 private:
@@ -193,6 +219,7 @@ private:
     const OrderBookModel& m_book;
     std::string m_symbol;
     bool m_mini;
+    TickerEncoder m_encode;
     bool m_pushed = false;
     std::chrono::steady_clock::time_point m_lastPush{};
 };
@@ -231,7 +258,10 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
                 return std::make_unique<BookStream>(book, spec->symbol, BookStream::Kind::Top, 0, 1);
             case StreamKind::Ticker:
             case StreamKind::MiniTicker:
-                return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker);
+                return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker,
+                                                      [](const exchange::Ticker24h& t) {
+                                                          return exchange::BinanceAdapter::tickerJson(t);
+                                                      });
             case StreamKind::Kline: break;
         }
         return nullptr;
@@ -252,9 +282,32 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
         if (!s) return nullptr;
         const auto push = *interval == Interval::S1 ? std::min(klinePushInterval, std::chrono::milliseconds(1000))
                                                     : klinePushInterval;
-        return std::make_unique<KlineStream>(model, symbol, *interval, s->listingMs, push);
+        const Interval iv = *interval;
+        return makeKlineProducer(model, symbol, iv, push, [symbol, iv](const Candle& c, std::int64_t eventMs) {
+            return exchange::BinanceAdapter::klineEventJson(symbol, iv, c, eventMs);
+        });
     });
     return registry;
+}
+
+std::unique_ptr<StreamProducer> makeKlineProducer(const MarketModel& model, const std::string& symbol,
+                                                  Interval interval, std::chrono::milliseconds pushInterval,
+                                                  KlineEncoder encode) {
+    const SimSymbol* s = model.find(symbol);
+    if (!s) return nullptr;
+    return std::make_unique<KlineStream>(model, symbol, interval, s->listingMs, pushInterval, std::move(encode));
+}
+
+std::unique_ptr<StreamProducer> makeTradeBatchProducer(const MarketModel& model, const std::string& symbol,
+                                                       TradeBatchEncoder encode) {
+    if (!model.find(symbol)) return nullptr;
+    return std::make_unique<TradeBatchStream>(model, symbol, std::move(encode));
+}
+
+std::unique_ptr<StreamProducer> makeTickerProducer(const MarketModel& model, const OrderBookModel& book,
+                                                   const std::string& symbol, TickerEncoder encode) {
+    if (!model.find(symbol)) return nullptr;
+    return std::make_unique<TickerStream>(model, book, symbol, false, std::move(encode));
 }
 
 }  // namespace cpc::sim

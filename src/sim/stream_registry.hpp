@@ -53,6 +53,24 @@ private:
 // the book model's diff of every 100 ms tick (every 10th tick's accumulated diff without
 // @100ms). `@depth<N>[@100ms]`: the top N levels. `@bookTicker`: best bid/ask when it changes.
 // `@ticker` / `@miniTicker`: rolling 24 h statistics every second.
+// Building blocks for the venue dialects: the same market, each venue's encoder.
+// A kline producer pushes the forming candle every pushInterval, a closed candle's final version
+// as soon as it closes, then the new one (nothing before the listing); encode(candle, eventMs)
+// may return "" to leave a push out.
+using KlineEncoder = std::function<std::string(const Candle&, std::int64_t eventTimeMs)>;
+std::unique_ptr<StreamProducer> makeKlineProducer(const MarketModel& model, const std::string& symbol,
+                                                  Interval interval, std::chrono::milliseconds pushInterval,
+                                                  KlineEncoder encode);  // nullptr: unknown symbol
+// The trades that happened since the last poll as one batch (streams never replay).
+using TradeBatchEncoder = std::function<void(const std::vector<exchange::TradeTick>&, std::int64_t eventTimeMs,
+                                             std::vector<std::string>& out)>;
+std::unique_ptr<StreamProducer> makeTradeBatchProducer(const MarketModel& model, const std::string& symbol,
+                                                       TradeBatchEncoder encode);
+// The rolling 24 h ticker every second of wall time.
+using TickerEncoder = std::function<std::string(const exchange::Ticker24h&)>;
+std::unique_ptr<StreamProducer> makeTickerProducer(const MarketModel& model, const OrderBookModel& book,
+                                                   const std::string& symbol, TickerEncoder encode);
+
 StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel& book,
                                   std::chrono::milliseconds klinePushInterval);
 

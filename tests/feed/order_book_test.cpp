@@ -183,3 +183,22 @@ TEST(LocalOrderBook, ReplaysTheSimulatorModelExactly) {
         }
     }
 }
+
+TEST(LocalOrderBook, AfterAllowOverlapOneDiffMayStartBeforeTheBookAndReachPastIt) {
+    LocalOrderBook book;
+    DepthSnapshot s;
+    s.lastUpdateId = 10;
+    s.bids = {{dec("9"), dec("1")}};
+    s.asks = {{dec("11"), dec("1")}};
+    ASSERT_EQ(book.onSnapshot(s), Outcome::Applied);
+    ASSERT_EQ(book.onDiff(makeDiff(11, 14, {{dec("9"), dec("2")}})), Outcome::Applied);
+    // A rotation's new connection cut its windows differently: 13..16 overlaps 13..14.
+    book.allowOverlap();
+    EXPECT_EQ(book.onDiff(makeDiff(13, 16, {{dec("9"), dec("2")}}, {{dec("10.5"), dec("3")}})), Outcome::Applied);
+    EXPECT_EQ(book.lastUpdateId(), 16);
+    EXPECT_EQ(book.bids().at(dec("9")), dec("2"));
+    EXPECT_EQ(book.asks().begin()->first, dec("10.5"));
+    // Once only: afterwards U must again be exactly u + 1.
+    EXPECT_EQ(book.onDiff(makeDiff(16, 18, {})), Outcome::NeedsSnapshot);
+    EXPECT_EQ(book.resyncs(), 1u);
+}

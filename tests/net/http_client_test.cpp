@@ -69,6 +69,34 @@ TEST_P(HttpClientTest, CloseDropsTheKeptAliveConnection) {
     EXPECT_EQ(client.connectionsOpened(), 2u);
 }
 
+TEST_P(HttpClientTest, PostSendsItsMethodAndBodyOnTheKeptAliveConnection) {
+    SimEnv env(GetParam());
+    IoThread io;
+    HttpClient client(io.context(), env.clientTls);
+    // Binance's dialect serves GET only: the answer names the method that arrived.
+    auto r = runSync(io, client.post(restUrl(env), "/api/v3/ping", "{\"x\":1}"));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, 405);
+    EXPECT_NE(r->body.find("got POST"), std::string::npos) << r->body;
+    // The body was sent with its length: the connection is still in step for the next request.
+    auto g = runSync(io, client.get(restUrl(env), "/api/v3/ping"));
+    ASSERT_TRUE(g) << g.error().message;
+    EXPECT_EQ(g->status, 200);
+    EXPECT_EQ(client.connectionsOpened(), 1u);
+    // KuCoin's dialect answers POST /api/v1/bullet-public (and only POST).
+    cpc::sim::SimConfig kucoin;
+    kucoin.exchange = "kucoin";
+    SimEnv kenv(GetParam(), kucoin);
+    HttpClient kclient(io.context(), kenv.clientTls);  // trusts this simulator's certificate
+    auto b = runSync(io, kclient.post(restUrl(kenv), "/api/v1/bullet-public", ""));
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(b->status, 200) << b->body;
+    EXPECT_NE(b->body.find("\"token\""), std::string::npos) << b->body;
+    auto bg = runSync(io, kclient.get(restUrl(kenv), "/api/v1/bullet-public"));
+    ASSERT_TRUE(bg) << bg.error().message;
+    EXPECT_EQ(bg->status, 405);
+}
+
 INSTANTIATE_TEST_SUITE_P(Transport, HttpClientTest, ::testing::Bool(), cpc::test::tlsName);
 
 TEST(HttpClient, TimesOutOnAServerThatNeverAnswers) {

@@ -228,3 +228,58 @@ TEST(Cli, SimTradeRateIsListedAndChecked) {
     EXPECT_TRUE(contains(tooHigh.err, "--trade-rate")) << tooHigh.err;
     EXPECT_EQ(runCpc({"sim", "--trade-rate", "fast"}).exitCode, 2);
 }
+
+TEST(Cli, SimExchangeIsCheckedAndListsTheDialects) {
+    const auto bogus = runCpc({"sim", "--exchange", "kraken"});
+    EXPECT_EQ(bogus.exitCode, 2);
+    EXPECT_TRUE(contains(bogus.err, "unknown exchange 'kraken'; accepted: binance, bybit, okx, kucoin")) << bogus.err;
+    const auto help = runCpc({"sim", "--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_TRUE(contains(help.out, "--exchange")) << help.out;
+    EXPECT_TRUE(contains(help.out, "--heartbeat-timeout-ms")) << help.out;
+}
+
+TEST(Cli, SimServesTheBybitDialect) {
+    int pipeFds[2];
+    ASSERT_EQ(pipe(pipeFds), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
+    std::vector<std::string> argvStore{CPC_EXE, "sim", "--exchange", "bybit", "--port", "0"};
+    std::vector<char*> argv;
+    for (auto& a : argvStore) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, CPC_EXE, &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipeFds[1]);
+    std::string banner;
+    char buf[512];
+    while (!contains(banner, "Press Ctrl+C")) {
+        const ssize_t n = read(pipeFds[0], buf, sizeof buf);
+        if (n <= 0) break;
+        banner.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_TRUE(contains(banner, "bybit dialect")) << banner;
+    EXPECT_TRUE(contains(banner, "/v5/market/kline?category=spot")) << banner;
+    const auto restPos = banner.find("rest: ");
+    ASSERT_NE(restPos, std::string::npos) << banner;
+    const std::string rest = banner.substr(restPos + 6, banner.find('\n', restPos) - restPos - 6);
+    {
+        cpc::net::IoThread io;
+        cpc::net::HttpClient client(io.context(), nullptr);
+        auto url = cpc::net::Url::parse(rest);
+        ASSERT_TRUE(url) << rest;
+        auto r = cpc::test::runSync(io, client.get(*url, "/v5/market/time"));
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_EQ(r->status, 200);
+        EXPECT_TRUE(contains(r->body, "\"timeNano\"")) << r->body;
+    }
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(pipeFds[0]);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}

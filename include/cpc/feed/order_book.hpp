@@ -38,6 +38,11 @@ public:
     Outcome onSnapshot(const exchange::DepthSnapshot& snapshot);
     // Forget the book and buffer again (after a reconnect: the stream does not replay).
     void reset();
+    // The next diff may start before lastUpdateId() + 1 (it must still reach past it): it comes
+    // from a second connection of a make-before-break rotation, whose windows are cut
+    // differently. It carries the final quantity of every level it covers, so the part already
+    // applied is set to the same values again and nothing is missed or counted twice.
+    void allowOverlap();
 
     bool synced() const { return m_synced; }
     std::int64_t lastUpdateId() const { return m_lastUpdateId; }
@@ -61,6 +66,7 @@ private:
     std::int64_t m_lastUpdateId = 0;
     bool m_synced = false;
     bool m_firstAfterSnapshot = false;
+    bool m_overlapOk = false;
     std::uint64_t m_resyncs = 0;
 };
 

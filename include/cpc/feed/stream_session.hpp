@@ -48,6 +48,15 @@ struct StreamSessionConfig {
     // Connection attempts, shared with every other feed of the process; null: the process-wide
     // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
     std::shared_ptr<net::ConnectionBudget> connectionBudget;
+    // Planned rotation, make-before-break: this long after a connection opened (Binance cuts at
+    // 24 h) and at once on `serverShutdown`, a second connection with the same streams is opened
+    // while the first keeps being read; the switch happens once the old one has delivered, on every
+    // trade, aggTrade, kline and diff depth stream the new one has started, up to the new one's
+    // first event (or after `rotationOverlapMax`, or when the old one closes). Events of the
+    // overlap are de-duplicated (trade / aggregate id, diff depth final update id, kline open and
+    // event time, bookTicker update id, ticker event time).
+    std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
+    std::chrono::milliseconds rotationOverlapMax{10000};
 };
 
 struct StreamCounters {
@@ -60,6 +69,8 @@ struct StreamSessionStats {
     std::uint64_t framesReceived = 0;
     std::uint64_t framesRejected = 0;     // not parseable
     std::uint64_t reconnects = 0;
+    std::uint64_t rotations = 0;          // make-before-break switches to a new connection
+    std::uint64_t duplicatesDropped = 0;  // events already delivered (a rotation's overlap)
     std::uint64_t budgetWaits = 0;        // connection attempts delayed by the connection budget
     std::uint64_t controlMessagesSent = 0;
     std::uint64_t controlErrors = 0;      // error replies to our control messages (a refused
@@ -68,6 +79,9 @@ struct StreamSessionStats {
     std::uint64_t bookResyncs = 0;        // order book snapshots fetched after a gap
     std::uint64_t bookSnapshots = 0;      // REST depth snapshots fetched
     std::string lastError;
+    // The venue refused the connection's URL (HTTP 4xx at the handshake, e.g. an invalid stream
+    // name): that stream set is not retried; `lastError` / a FeedError say which streams.
+    bool refused = false;
     std::int64_t clockOffsetMs = 0;       // exchange clock − local clock
     bool clockSynced = false;
     bool connected = false;               // every connection of the session is connected

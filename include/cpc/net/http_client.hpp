@@ -21,7 +21,7 @@ struct HttpResponse {
     std::string header(const std::string& lowerName) const;
 };
 
-// HTTP/1.1 GET over TLS (https, verified: SNI + host name) or plain http to loopback.
+// HTTP/1.1 GET (and POST) over TLS (https, verified: SNI + host name) or plain http to loopback.
 // Keeps one connection alive per host and reuses it; reconnects transparently when the server
 // closed it. Runs on the network thread (coroutines on the IoThread's io_context).
 class HttpClient {
@@ -34,6 +34,10 @@ public:
     // Errors: DNS, connect, TLS verification, timeout, malformed response -> Error with message.
     // A non-2xx status is not an Error: the caller reads status and body.
     boost::asio::awaitable<Result<HttpResponse>> get(const Url& base, std::string target);
+    // POST with a body (KuCoin's bullet-public token request), same connection handling and
+    // errors as get().
+    boost::asio::awaitable<Result<HttpResponse>> post(const Url& base, std::string target, std::string body,
+                                                      std::string contentType = "application/json");
     void close();  // drop the kept-alive connection
     // TCP connections opened so far (keep-alive reuse shows as requests > connections).
     std::uint64_t connectionsOpened() const;

@@ -1,12 +1,13 @@
 #pragma once
-// The built-in exchange simulator: speaks Binance's REST and WebSocket protocol on loopback
-// (plain or TLS) over a MarketModel. Used by `canvasprochart --demo`, `cpc sim` and every network
+// The built-in exchange simulator: speaks Binance's (or Bybit's, OKX's, KuCoin's: SimConfig::exchange)
+// REST and WebSocket protocol on loopback (plain or TLS) over a MarketModel. Used by `canvasprochart --demo`, `cpc sim` and every network
 // test. Runs its own network thread.
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cpc/core/result.hpp"
 #include "cpc/sim/market_model.hpp"
@@ -15,6 +16,9 @@
 namespace cpc::sim {
 
 struct SimConfig {
+    // The venue dialect spoken over the same market: "binance" (default), "bybit", "okx",
+    // "kucoin" (see SimServer::exchangeNames()).
+    std::string exchange = "binance";
     std::string bindAddress = "127.0.0.1";
     std::uint16_t port = 0;                // 0: pick a free port
     bool tls = false;
@@ -24,6 +28,9 @@ struct SimConfig {
     std::chrono::milliseconds klinePushInterval{2000};   // Binance: 2 s (1 s for 1s klines)
     std::chrono::milliseconds pingInterval{20000};       // Binance: ping every 20 s
     std::chrono::milliseconds pongTimeout{60000};        // disconnect without pong
+    // Venues whose clients send the pings (Bybit, OKX, KuCoin): a connection without any client
+    // message for this long is closed. 0: the venue's own timeout.
+    std::chrono::milliseconds heartbeatTimeout{0};
     // Exchange clock (ms since epoch). Defaults to the system clock.
     std::function<std::int64_t()> clock;
     // Diagnostics (TLS handshake failures, dropped clients); none when empty. Called on the
@@ -70,6 +77,7 @@ struct SimStats {
     std::uint64_t wsOpenConnections = 0;
     std::uint64_t pingsSent = 0;
     std::uint64_t pongTimeouts = 0;     // connections closed because no pong came back
+    std::uint64_t heartbeatTimeouts = 0;  // connections closed because the client's pings stopped
     std::uint64_t controlMessages = 0;  // text frames received from clients
     std::uint64_t lifetimeCuts = 0;     // connections closed at maxConnectionLifetime
     std::uint64_t faultsInjected = 0;
@@ -88,11 +96,16 @@ public:
     SimServer(const SimServer&) = delete;
     SimServer& operator=(const SimServer&) = delete;
 
+    // The accepted values of SimConfig::exchange.
+    static std::vector<std::string> exchangeNames();
+
     Result<Ok> start();         // binds and starts serving; error if the port is taken etc.
     void stop();                // closes every connection, joins the thread
     std::uint16_t port() const; // the bound port (after start)
     std::string restBase() const;    // "http://127.0.0.1:PORT" or "https://…"
     std::string streamBase() const;  // "ws://127.0.0.1:PORT" or "wss://…"
+    // URLs to try by hand in this dialect (a candle request, a stream endpoint), after start.
+    std::vector<std::string> exampleUrls() const;
     SimStats stats() const;
     // Fault injection (tests): drop every open WebSocket connection now (TCP close, no close
     // frame, like a network failure). Returns when the sockets are closed.

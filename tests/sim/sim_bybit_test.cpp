@@ -1,0 +1,244 @@
+// The simulator's Bybit v5 dialect, end to end: BybitAdapter (from the registry) + HttpClient /
+// WsClient against `SimConfig::exchange = "bybit"`, plain and over TLS.
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cpc/exchange/bybit/bybit_adapter.hpp"
+#include "venue_sim_util.hpp"
+
+using namespace cpc;
+using namespace std::chrono_literals;
+using cpc::test::expectSameCandles;
+using cpc::test::kFixedNowMs;
+using cpc::test::TestClock;
+using cpc::test::VenueSim;
+
+namespace {
+constexpr std::int64_t kMinuteOpen = 1705320000000;  // 2024-01-15 12:00:00 UTC
+constexpr std::int64_t kStart = kMinuteOpen + 58'000;
+}  // namespace
+
+class SimBybitTest : public ::testing::TestWithParam<bool> {
+protected:
+    sim::SimConfig config() {
+        sim::SimConfig c;
+        c.klinePushInterval = 100ms;
+        c.clock = clock.fn();
+        return c;
+    }
+    void start(sim::SimConfig c) { sim = std::make_unique<VenueSim>("bybit", GetParam(), std::move(c), "/v5/public/spot"); }
+
+    TestClock clock{kFixedNowMs};
+    std::unique_ptr<VenueSim> sim;
+};
+
+TEST_P(SimBybitTest, RestHistoryPagesAreTheModelsCandlesAscending) {
+    start(config());
+    const auto& model = sim->env->server->model();
+    for (const Interval interval : {Interval::M1, Interval::H1}) {
+        // Page forward from 2,500 candles back: the adapter asks for newest-first pages ending
+        // where a page from `start` ends; parsed, they must be ascending and equal the model's.
+        const std::int64_t step = nominalMs(interval);
+        std::int64_t from = (kFixedNowMs / step - 2500) * step;
+        std::vector<Candle> got;
+        for (int page = 0; page < 5; ++page) {
+            exchange::HistoryQuery q{"BTCUSDT", interval, from, std::nullopt, 1000};
+            const auto req = sim->adapter->historyRequest(q);
+            const auto r = sim->get(req.target);
+            ASSERT_EQ(r.status, 200) << r.body;
+            const auto rows = sim->adapter->parseHistoryFor(q, r.body, r.status, kFixedNowMs);
+            ASSERT_TRUE(rows) << rows.error().message;
+            const auto want = model.klines("BTCUSDT", interval, from, std::nullopt, 1000, kFixedNowMs);
+            expectSameCandles(*rows, want, std::string(toString(interval)) + " page " + std::to_string(page));
+            if (rows->empty()) break;
+            got.insert(got.end(), rows->begin(), rows->end());
+            from = rows->back().openTime + 1;
+        }
+        ASSERT_EQ(got.size(), 2501u) << toString(interval);
+        for (std::size_t i = 1; i < got.size(); ++i) ASSERT_EQ(got[i].openTime, got[i - 1].openTime + step);
+        EXPECT_FALSE(got.back().closed);  // the forming candle
+        EXPECT_TRUE(got[got.size() - 2].closed);
+    }
+    // The raw answer is newest first, as Bybit's.
+    const auto r = sim->get("/v5/market/kline?category=spot&symbol=BTCUSDT&interval=1&limit=3");
+    const auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["result"]["list"].size(), 3u);
+    EXPECT_GT(std::stoll(j["result"]["list"][0][0].get<std::string>()),
+              std::stoll(j["result"]["list"][1][0].get<std::string>()));
+}
+
+TEST_P(SimBybitTest, ServerTimeInstrumentsAndOrderBook) {
+    start(config());
+    const auto t = sim->get(sim->adapter->serverTimeRequest().target);
+    const auto now = sim->adapter->parseServerTime(t.body, t.status);
+    ASSERT_TRUE(now) << now.error().message;
+    EXPECT_EQ(*now, kFixedNowMs);
+
+    const auto info = sim->get(sim->adapter->exchangeInfoRequest().target);
+    const auto symbols = sim->adapter->parseExchangeInfo(info.body, info.status);
+    ASSERT_TRUE(symbols) << symbols.error().message;
+    ASSERT_EQ(symbols->size(), sim->env->server->model().symbols().size());
+    for (const auto& s : *symbols) {
+        const sim::SimSymbol* m = sim->env->server->model().find(s.symbol);
+        ASSERT_NE(m, nullptr) << s.symbol;
+        EXPECT_EQ(s.baseAsset, m->baseAsset);
+        EXPECT_EQ(s.quoteAsset, m->quoteAsset);
+        EXPECT_EQ(s.priceDecimals, m->priceDecimals);
+        EXPECT_EQ(s.quantityDecimals, m->quantityDecimals);
+    }
+
+    const auto d = sim->get(sim->adapter->depthRequest("BTCUSDT", 10).target);
+    const auto book = sim->adapter->parseDepthSnapshot(d.body, d.status, "BTCUSDT");
+    ASSERT_TRUE(book) << book.error().message;
+    auto want = sim->env->server->book().book("BTCUSDT", sim::OrderBookModel::tickOf(kFixedNowMs));
+    want.bids.resize(10);
+    want.asks.resize(10);
+    EXPECT_EQ(book->bids, want.bids);
+    EXPECT_EQ(book->asks, want.asks);
+}
+
+TEST_P(SimBybitTest, UnknownSymbolAndBadIntervalAreBybitErrors) {
+    start(config());
+    exchange::HistoryQuery q{"NOPEUSDT", Interval::M1, std::nullopt, std::nullopt, 10};
+    auto r = sim->get(sim->adapter->historyRequest(q).target);
+    auto parsed = sim->adapter->parseHistoryFor(q, r.body, r.status, kFixedNowMs);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().code, 10001) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("Not supported symbols"), std::string::npos);
+
+    r = sim->get("/v5/market/kline?category=spot&symbol=BTCUSDT&interval=7&limit=5");
+    parsed = sim->adapter->parseHistory(r.body, r.status, kFixedNowMs);
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().code, 10001);
+    EXPECT_NE(parsed.error().message.find("Invalid period"), std::string::npos);
+
+    r = sim->get("/api/v3/klines?symbol=BTCUSDT&interval=1m");  // Binance's path: not this venue
+    EXPECT_EQ(r.status, 404);
+    EXPECT_TRUE(exchange::BybitAdapter::parseErrorBody(r.body, r.status));
+}
+
+TEST_P(SimBybitTest, SubscribeReplyLiveKlineAndItsClose) {
+    clock.set(kStart);
+    start(config());
+    auto ws = sim->connect(sim->adapter->streamUrl({}));
+    const exchange::StreamSpec spec{"BTCUSDT", Interval::M1, exchange::StreamKind::Kline};
+    sim->send(*ws, sim->adapter->subscribeMessage({spec}, 7));
+    const auto reply = sim->readUntil<exchange::ControlReply>(*ws, [](const auto&) { return true; });
+    EXPECT_EQ(reply.id, "7");
+    EXPECT_EQ(reply.errorCode, 0) << reply.message;
+
+    const auto& model = sim->env->server->model();
+    const auto forming = sim->readUntil<exchange::KlineUpdate>(*ws, [](const auto&) { return true; });
+    EXPECT_EQ(forming.key, (SeriesKey{"bybit", "BTCUSDT", Interval::M1}));
+    const auto want = model.klines("BTCUSDT", Interval::M1, kMinuteOpen, kMinuteOpen, 1, kStart);
+    ASSERT_EQ(want.size(), 1u);
+    cpc::test::expectSameCandle(forming.candle, want.front(), "forming");
+    EXPECT_FALSE(forming.candle.closed);
+    EXPECT_EQ(forming.eventTimeMs, kStart);
+
+    clock.set(kMinuteOpen + 60'500);  // the minute closes: its final version, confirm = true
+    const auto closed = sim->readUntil<exchange::KlineUpdate>(*ws, [](const auto& u) { return u.candle.closed; });
+    const auto final = model.klines("BTCUSDT", Interval::M1, kMinuteOpen, kMinuteOpen, 1, kMinuteOpen + 60'500);
+    ASSERT_EQ(final.size(), 1u);
+    ASSERT_TRUE(final.front().closed);
+    cpc::test::expectSameCandle(closed.candle, final.front(), "closed");
+    const auto next = sim->readUntil<exchange::KlineUpdate>(
+        *ws, [](const auto& u) { return u.candle.openTime == kMinuteOpen + 60'000; });
+    EXPECT_FALSE(next.candle.closed);
+}
+
+TEST_P(SimBybitTest, PingIsAnsweredWithPongAndBadTopicsAreRefused) {
+    clock.set(kStart);
+    start(config());
+    auto ws = sim->connect(sim->adapter->streamUrl({}));
+    sim->send(*ws, *sim->adapter->heartbeatMessage(42));
+    const auto pong = sim->readUntil<exchange::ControlReply>(*ws, [](const auto&) { return true; });
+    EXPECT_EQ(pong.errorCode, 0);
+    EXPECT_EQ(pong.id, "42");
+    EXPECT_EQ(pong.message, "pong");
+
+    sim->send(*ws, R"({"req_id":"9","op":"subscribe","args":["kline.1.NOPEUSDT"]})");
+    const auto refused = sim->readUntil<exchange::ControlReply>(*ws, [](const auto&) { return true; });
+    EXPECT_EQ(refused.id, "9");
+    EXPECT_NE(refused.errorCode, 0);
+    EXPECT_NE(refused.message.find("kline.1.NOPEUSDT"), std::string::npos) << refused.message;
+
+    // More than 10 args in one subscribe (Bybit spot's limit).
+    std::string args;
+    for (int i = 0; i < 11; ++i) args += std::string(i ? "," : "") + "\"kline." + std::to_string(i + 1) + ".BTCUSDT\"";
+    sim->send(*ws, R"({"req_id":"10","op":"subscribe","args":[)" + args + "]}");
+    const auto tooMany = sim->readUntil<exchange::ControlReply>(*ws, [](const auto&) { return true; });
+    EXPECT_EQ(tooMany.id, "10");
+    EXPECT_NE(tooMany.errorCode, 0);
+}
+
+TEST_P(SimBybitTest, TradesBookAndTickerTopicsParse) {
+    sim::SimConfig c;  // the real clock: trades and book ticks happen as time passes
+    c.klinePushInterval = 100ms;
+    c.liveTradesPerSecond = 20;  // a trade every 50 ms, whatever the symbol's history
+    start(c);
+    auto ws = sim->connect(sim->adapter->streamUrl({}));
+    using exchange::StreamKind;
+    const std::vector<exchange::StreamSpec> specs{{"ETHUSDT", Interval::M1, StreamKind::Trade},
+                                                  {"ETHUSDT", Interval::M1, StreamKind::Depth},
+                                                  {"ETHUSDT", Interval::M1, StreamKind::Ticker}};
+    sim->send(*ws, sim->adapter->subscribeMessage(specs, 1));
+    bool trade = false, snapshot = false, delta = false, ticker = false;
+    for (int i = 0; i < 2000 && !(trade && snapshot && delta && ticker); ++i) {
+        auto m = cpc::test::runSync(sim->io, ws->read(), 5s);
+        ASSERT_TRUE(m) << m.error().message;
+        auto events = sim->adapter->parseStreamMessage(*m);
+        ASSERT_TRUE(events) << events.error().message << " in " << *m;
+        for (const auto& e : *events) {
+            if (const auto* t = std::get_if<exchange::TradeTick>(&e)) {
+                trade = true;
+                EXPECT_EQ(t->symbol, "ETHUSDT");
+                EXPECT_GT(t->tradeId, 0);
+            } else if (const auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
+                snapshot = true;
+                EXPECT_FALSE(s->bids.empty());
+                EXPECT_LT(s->bids.front().price, s->asks.front().price);
+            } else if (std::holds_alternative<exchange::DepthUpdate>(e)) {
+                delta = true;
+            } else if (const auto* k = std::get_if<exchange::Ticker24h>(&e)) {
+                ticker = true;
+                EXPECT_EQ(k->symbol, "ETHUSDT");
+                EXPECT_GT(k->volume, Decimal{});
+            }
+        }
+    }
+    EXPECT_TRUE(trade && snapshot && delta && ticker) << trade << snapshot << delta << ticker;
+}
+
+TEST_P(SimBybitTest, ASilentClientIsCutAndAPingingOneIsNot) {
+    clock.set(kStart);
+    auto c = config();
+    c.heartbeatTimeout = 1500ms;
+    start(c);
+    sim->expectSilentClientCutAndPingingKept([this] { return sim->connect(sim->adapter->streamUrl({})); },
+                                             [this](int id) { return *sim->adapter->heartbeatMessage(id); });
+}
+
+TEST_P(SimBybitTest, FaultsApplyToTheBybitDialect) {
+    clock.set(kStart);
+    start(config());
+    auto ws = sim->connect(sim->adapter->streamUrl({}));
+    sim->send(*ws, sim->adapter->subscribeMessage({{"BTCUSDT", Interval::M1, exchange::StreamKind::Kline}}, 1));
+    sim->readUntil<exchange::ControlReply>(*ws, [](const auto&) { return true; });
+    sim->waitForOpenConnections(1);
+    sim->expectMalformedFrameRejected(*ws);
+
+    sim->env->server->inject(sim::SimFault::RestTooMany);
+    const auto r = sim->get("/v5/market/time");
+    EXPECT_EQ(r.status, 429);
+    const auto e = exchange::BybitAdapter::parseErrorBody(r.body, r.status);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 10006);
+
+    sim->env->server->inject(sim::SimFault::ResetTcp);
+    EXPECT_TRUE(sim->readsUntilClosed(*ws));
+}
+
+INSTANTIATE_TEST_SUITE_P(Transport, SimBybitTest, ::testing::Bool(), cpc::test::tlsName);
