@@ -75,6 +75,10 @@ bool AppSettings::volumeVisible() const { return m_settings.value(kVolume, true)
 
 void AppSettings::setVolumeVisible(bool visible) { m_settings.setValue(kVolume, visible); }
 
+bool AppSettings::volumeProfileVisible() const { return m_settings.value(kVolumeProfile, false).toBool(); }
+
+void AppSettings::setVolumeProfileVisible(bool visible) { m_settings.setValue(kVolumeProfile, visible); }
+
 QString AppSettings::theme() const {
     const QString t = m_settings.value(kTheme, QStringLiteral("dark")).toString();
     return t == QLatin1String("light") ? t : QStringLiteral("dark");

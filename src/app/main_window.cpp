@@ -215,6 +215,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     setChartType(m_settings.chartType());
     setPriceScaleMode(m_settings.priceScaleMode());
     setVolumeVisible(m_settings.volumeVisible());
+    setVolumeProfileVisible(m_settings.volumeProfileVisible());
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
@@ -245,6 +246,10 @@ void MainWindow::buildMenus() {
     m_lightAction->setCheckable(true);
     connect(m_lightAction, &QAction::toggled, this,
             [this](bool on) { setThemeName(on ? QStringLiteral("light") : QStringLiteral("dark")); });
+    m_volumeProfileAction = view->addAction(tr("Volume &profile (visible range)"));
+    m_volumeProfileAction->setObjectName(QStringLiteral("volumeProfileAction"));
+    m_volumeProfileAction->setCheckable(true);
+    connect(m_volumeProfileAction, &QAction::triggered, this, &MainWindow::setVolumeProfileVisible);
     view->addAction(tr("Go to &live edge"), QKeySequence(Qt::Key_End), m_canvas,
                     [this] { m_canvas->model().scrollToLiveEdge(); });
     view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
@@ -416,6 +421,12 @@ void MainWindow::setVolumeVisible(bool visible) {
     m_canvas->model().setVolumeVisible(visible);
     m_volumeAction->setChecked(visible);
     m_settings.setVolumeVisible(visible);
+}
+
+void MainWindow::setVolumeProfileVisible(bool visible) {
+    m_canvas->setVolumeProfileVisible(visible);
+    m_volumeProfileAction->setChecked(visible);
+    m_settings.setVolumeProfileVisible(visible);
 }
 
 bool MainWindow::exportPng(const QString& path) {

@@ -31,6 +31,8 @@ void FrameItems::clear() {
     panes.clear();
     overlayLines.clear();
     drawings.clear();
+    volumeProfile.visible = false;
+    volumeProfile.rows.clear();
 }
 
 void OverlayItems::clear() {
@@ -641,6 +643,108 @@ void buildOverlay(const ChartModel& model, OverlayItems& out) {
     buildLegend(model, out);
     out.lastPrice = lastPriceTag(model);
     buildCrosshair(model, out);
+}
+
+// ---- VisibleVolumeProfile ---------------------------------------------------------------------
+
+VisibleVolumeProfile::VisibleVolumeProfile()
+    : m_range(indicators::RangeVolumeProfile::create(kRows, kValueAreaFraction).value()) {}
+
+void VisibleVolumeProfile::setEnabled(bool enabled) {
+    if (enabled == m_enabled) return;
+    m_enabled = enabled;
+    if (!enabled) {  // nothing is kept while hidden; turning it on again converts once
+        m_bars.clear();
+        m_bars.shrink_to_fit();
+        m_range.sync({}, 0, 0);
+        m_series = nullptr;
+    }
+}
+
+bool VisibleVolumeProfile::syncBars(const ChartModel& model) {
+    const std::span<const Candle> candles = model.candles();
+    const bool sameSeries = m_series == static_cast<const void*>(model.series()) && m_interval == model.interval();
+    m_series = model.series();
+    m_interval = model.interval();
+    const std::size_t have = m_bars.size();
+    if (sameSeries && have > 0 && !candles.empty()) {
+        // Older history prepended: the mirror's first candle is now further in.
+        const auto firstOpen = static_cast<std::int64_t>(m_bars.front().time);
+        const auto it = std::lower_bound(candles.begin(), candles.end(), firstOpen,
+                                         [](const Candle& c, std::int64_t t) { return c.openTime < t; });
+        const auto shift = static_cast<std::size_t>(it - candles.begin());
+        // The mirrored candles must still be there, the last closed one unchanged (otherwise
+        // history was rewritten).
+        const bool kept = it != candles.end() && it->openTime == firstOpen && shift + have <= candles.size() &&
+                          (have < 2 || m_bars[have - 2] == indicators::toBar(candles[shift + have - 2]));
+        if (kept) {
+            if (shift > 0) {
+                const std::vector<indicators::Bar> older = indicators::toBars(candles.first(shift));
+                m_bars.insert(m_bars.begin(), older.begin(), older.end());
+            }
+            // The previously last (forming) bar may have been revised or closed; new bars are
+            // appended.
+            const std::size_t from = shift + have - 1;
+            m_bars.resize(candles.size());
+            for (std::size_t i = from; i < candles.size(); ++i) m_bars[i] = indicators::toBar(candles[i]);
+            return false;
+        }
+    }
+    m_bars = indicators::toBars(candles);
+    ++m_mirrorRebuilds;
+    return true;
+}
+
+void VisibleVolumeProfile::build(const ChartModel& model, FrameItems& out) {
+    using indicators::RangeVolumeProfile;
+    VolumeProfileItem& item = out.volumeProfile;
+    item.visible = false;
+    item.rows.clear();
+    if (!m_enabled) return;
+    if (!model.hasData()) {
+        m_bars.clear();
+        m_lastSync = m_range.sync({}, 0, 0);
+        return;
+    }
+    const bool rebuilt = syncBars(model);
+    const IndexRange visible = model.timeScale().visibleRange();
+    const auto n = static_cast<std::int64_t>(m_bars.size());
+    if (visible.empty() || visible.last < 0 || visible.first >= n) {
+        m_lastSync = m_range.sync({}, 0, 0);
+        return;
+    }
+    const auto first = static_cast<std::size_t>(std::max<std::int64_t>(visible.first, 0));
+    const auto last = static_cast<std::size_t>(std::min(visible.last, n - 1));
+    if (rebuilt) {
+        m_range.recompute(m_bars, first, last);
+        m_lastSync = RangeVolumeProfile::SyncKind::Full;
+    } else {
+        m_lastSync = m_range.sync(m_bars, first, last);
+    }
+    const auto& profile = m_range.profile();
+    if (!profile || profile->rows.empty()) return;
+
+    const Rect& pane = out.layout.candlePane;
+    const PriceScale& ps = model.priceScale();
+    const double maxVolume = profile->rows[profile->pocRow].volume;
+    const double maxWidth = pane.width * kWidthFraction;
+    item.fromRight = m_fromRight;
+    item.edgeX = static_cast<float>(m_fromRight ? pane.right() : pane.x);
+    item.rows.reserve(profile->rows.size());
+    for (std::size_t r = 0; r < profile->rows.size(); ++r) {
+        const indicators::VolumeProfileRow& row = profile->rows[r];
+        const double width = maxVolume > 0 ? maxWidth * row.volume / maxVolume : 0.0;
+        const double upWidth = row.volume > 0 ? width * row.upVolume / row.volume : 0.0;
+        const float top = clampY(ps.priceToY(row.priceHigh));
+        const float bottom = clampY(ps.priceToY(row.priceLow));
+        item.rows.push_back(VolumeProfileRowItem{std::min(top, bottom), std::max(top, bottom),
+                                                 static_cast<float>(width), static_cast<float>(upWidth),
+                                                 r == profile->pocRow,
+                                                 r >= profile->valueAreaLowRow && r <= profile->valueAreaHighRow});
+    }
+    const VolumeProfileRowItem& poc = item.rows[profile->pocRow];
+    item.pocY = (poc.topY + poc.bottomY) * 0.5F;
+    item.visible = true;
 }
 
 }  // namespace cpc::chart

@@ -88,8 +88,15 @@ void ChartCanvas::setTheme(const ChartTheme& theme) {
     m_model.setTextMeasurer(m_measurer.get());  // Full invalidation
 }
 
+void ChartCanvas::setVolumeProfileVisible(bool visible) {
+    if (visible == m_volumeProfile.enabled()) return;
+    m_volumeProfile.setEnabled(visible);
+    m_model.invalidate(Invalidation::Light);
+}
+
 void ChartCanvas::renderBase(QPainter& painter, qreal dpr) {
     chart::buildFrame(m_model, m_frame);
+    m_volumeProfile.build(m_model, m_frame);
     drawBase(painter, m_frame, m_theme, dpr);
     if (!m_frame.hasData) drawPlaceholder(painter, m_frame.layout, m_placeholder, m_theme);
 }
@@ -130,6 +137,7 @@ QImage ChartCanvas::renderToImage(QSize size, qreal devicePixelRatio) {
         QPainter painter(&image);
         chart::FrameItems frame;
         chart::buildFrame(m_model, frame);
+        m_volumeProfile.build(m_model, frame);
         drawBase(painter, frame, m_theme, dpr);
         if (!frame.hasData) drawPlaceholder(painter, frame.layout, m_placeholder, m_theme);
         chart::OverlayItems overlay;

@@ -202,6 +202,37 @@ void drawVolumes(QPainter& p, std::span<const VolumeItem> volumes, float baseY, 
     fillRects(p, down, composedOver(theme.fallingVolume, theme.background));
 }
 
+void drawVolumeProfile(QPainter& p, const chart::VolumeProfileItem& vp, const Rect& clip, const ChartTheme& theme,
+                       qreal dpr) {
+    if (!vp.visible || vp.rows.empty() || clip.empty()) return;
+    DeviceSpace space(p, dpr);
+    p.save();
+    p.setClipRect(devRect(clip, dpr));
+    const int edge = dev(vp.edgeX, dpr);
+    QVector<QRect> up, down, upOut, downOut;
+    for (const chart::VolumeProfileRowItem& r : vp.rows) {
+        const int top = dev(r.topY, dpr);
+        int bottom = dev(r.bottomY, dpr);
+        if (bottom - top >= 3) --bottom;  // a hairline gap between rows when they are tall enough
+        if (bottom <= top || r.width <= 0) continue;
+        const int whole = std::max(1, dev(r.width, dpr));
+        const int upPx = std::clamp(dev(r.upWidth, dpr), 0, whole);
+        const int downPx = whole - upPx;
+        // Rising volume next to the edge, falling volume beyond it.
+        const int upLeft = vp.fromRight ? edge - upPx : edge;
+        const int downLeft = vp.fromRight ? edge - whole : edge + upPx;
+        if (upPx > 0) (r.inValueArea ? up : upOut).push_back(QRect(upLeft, top, upPx, bottom - top));
+        if (downPx > 0) (r.inValueArea ? down : downOut).push_back(QRect(downLeft, top, downPx, bottom - top));
+    }
+    fillRects(p, upOut, theme.profileUpOutside);
+    fillRects(p, downOut, theme.profileDownOutside);
+    fillRects(p, up, theme.profileUp);
+    fillRects(p, down, theme.profileDown);
+    const int line = lineWidth(dpr);
+    fillRects(p, {QRect(dev(clip.x, dpr), dev(vp.pocY, dpr) - line / 2, dev(clip.width, dpr), line)}, theme.profilePoc);
+    p.restore();
+}
+
 void drawTexts(QPainter& p, std::span<const TextItem> texts, const ChartTheme& theme) {
     if (texts.empty()) return;
     p.save();
@@ -258,6 +289,7 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
     }
     if (!f.hasData) return;
     drawVolumes(p, f.volumes, f.volumeBaseY, l.volumePane, theme, dpr);
+    drawVolumeProfile(p, f.volumeProfile, l.candlePane, theme, dpr);  // behind the candles
     drawPanes(p, f.panes, l, theme, dpr);
     if (f.style == chart::SeriesStyle::Line || f.style == chart::SeriesStyle::Area ||
         f.style == chart::SeriesStyle::Baseline)

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <QAction>
 #include <QComboBox>
+#include <QMenu>
+#include <QMenuBar>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -84,4 +87,62 @@ TEST(MainWindow, ReopeningShowsTheCacheAtOnceEvenOffline) {
         return controller.status().state == feed::FeedState::Reconnecting;
     }, 10000)) << "offline state not reported";
     EXPECT_FALSE(controller.status().detail.empty());
+}
+
+TEST(MainWindow, VolumeProfileToggleInTheViewMenuDrawsAndPersists) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    const QString ini = dir.filePath("settings.ini");
+    {
+        ChartController controller(options);
+        ASSERT_TRUE(controller.start());
+        AppSettings settings(ini);
+        EXPECT_FALSE(settings.volumeProfileVisible());  // off by default
+        MainWindow window(controller, settings);
+        window.resize(1100, 700);
+        window.show();
+        window.openSeries("BTCUSDT", Interval::M1);
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.currentSeries() && controller.currentSeries()->size() >= 200;
+        }, 20000));
+
+        // A checkable action of the View menu, unchecked and not drawn.
+        auto* action = window.findChild<QAction*>("volumeProfileAction");
+        ASSERT_NE(action, nullptr);
+        EXPECT_TRUE(action->isCheckable());
+        EXPECT_FALSE(action->isChecked());
+        QMenu* viewMenu = nullptr;
+        for (QMenu* menu : window.menuBar()->findChildren<QMenu*>())
+            if (menu->actions().contains(action)) viewMenu = menu;
+        ASSERT_NE(viewMenu, nullptr);
+        EXPECT_EQ(viewMenu->title(), QStringLiteral("&View"));
+        EXPECT_FALSE(window.canvas()->volumeProfileVisible());
+
+        action->trigger();
+        EXPECT_TRUE(action->isChecked());
+        EXPECT_TRUE(window.canvas()->volumeProfileVisible());
+        EXPECT_TRUE(settings.volumeProfileVisible());
+        // The next frame computes the profile of the visible candles.
+        ASSERT_TRUE(test::processEventsUntil([&] { return window.canvas()->volumeProfile().profile().has_value(); }, 10000));
+        window.close();
+    }
+    {
+        // Restart: it comes back on; turning it off is saved too.
+        ChartController controller(options);
+        ASSERT_TRUE(controller.start());
+        AppSettings settings(ini);
+        MainWindow window(controller, settings);
+        auto* action = window.findChild<QAction*>("volumeProfileAction");
+        ASSERT_NE(action, nullptr);
+        EXPECT_TRUE(action->isChecked());
+        EXPECT_TRUE(window.canvas()->volumeProfileVisible());
+        action->trigger();
+        EXPECT_FALSE(window.canvas()->volumeProfileVisible());
+        EXPECT_FALSE(settings.volumeProfileVisible());
+    }
+    AppSettings reread(ini);
+    EXPECT_FALSE(reread.volumeProfileVisible());
 }

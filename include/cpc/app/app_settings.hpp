@@ -39,6 +39,8 @@ public:
     void setPriceScaleMode(chart::PriceScaleMode mode);
     bool volumeVisible() const;
     void setVolumeVisible(bool visible);
+    bool volumeProfileVisible() const;  // visible-range volume profile; default off
+    void setVolumeProfileVisible(bool visible);
     QString theme() const;  // "dark" | "light"
     void setTheme(const QString& theme);
     QString timeZone() const;  // "UTC" | "local" | IANA id
@@ -80,6 +82,7 @@ private:
     static constexpr auto kChartType = "chart/type";
     static constexpr auto kPriceScale = "chart/priceScale";
     static constexpr auto kVolume = "chart/volume";
+    static constexpr auto kVolumeProfile = "chart/volumeProfile";
     static constexpr auto kTheme = "view/theme";
     static constexpr auto kTimeZone = "view/timeZone";
     static constexpr auto kWindowGeometry = "window/geometry";

@@ -43,6 +43,7 @@ public:
     bool setTimeZoneName(const QString& name);         // false (and unchanged) if unknown
     void setPriceScaleMode(chart::PriceScaleMode mode);
     void setVolumeVisible(bool visible);
+    void setVolumeProfileVisible(bool visible);  // View ▸ Volume profile (visible range)
     // The chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
     bool exportPng(const QString& path);
     // Sets the application palette to match a chart theme.
@@ -111,6 +112,7 @@ private:
     QAction* m_percentAction = nullptr;
     QAction* m_autoAction = nullptr;
     QAction* m_volumeAction = nullptr;
+    QAction* m_volumeProfileAction = nullptr;
     QAction* m_lightAction = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_updateLabel = nullptr;

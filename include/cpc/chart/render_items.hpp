@@ -96,6 +96,26 @@ struct DrawingItem {
     bool selected = false;
 };
 
+// Visible-range volume profile: one horizontal bar per price row, growing from `edgeX` into the
+// candle pane (leftwards when fromRight). Widths are in logical px; upWidth is the part of width
+// traded in rising bars (drawn next to the edge), the rest in falling ones.
+struct VolumeProfileRowItem {
+    float topY = 0;  // topY < bottomY
+    float bottomY = 0;
+    float width = 0;
+    float upWidth = 0;
+    bool poc = false;          // point of control: the row with the most volume
+    bool inValueArea = false;  // within the value area (70 % of the volume around the POC)
+};
+
+struct VolumeProfileItem {
+    bool visible = false;  // the toggle is on and there is a profile to draw
+    bool fromRight = true;
+    float edgeX = 0;   // where the bars start (the pane's right or left edge)
+    float pocY = 0;    // centre of the POC row
+    std::vector<VolumeProfileRowItem> rows;  // ascending price (descending y)
+};
+
 // The cached base layer: everything that changes with data or view, not with the mouse.
 struct FrameItems {
     ChartLayout layout;
@@ -119,6 +139,7 @@ struct FrameItems {
     std::vector<PaneFrame> panes;
     std::vector<PolylineItem> overlayLines;  // indicator lines over the candles, NaN y = gap
     std::vector<DrawingItem> drawings;
+    VolumeProfileItem volumeProfile;  // filled by VisibleVolumeProfile::build (chart_views.hpp)
 
     // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.
     void clear();

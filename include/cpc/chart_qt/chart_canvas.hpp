@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "cpc/chart/chart_model.hpp"
+#include "cpc/chart/chart_views.hpp"
 #include "cpc/chart/render_items.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/core/interval.hpp"
@@ -48,6 +49,11 @@ public:
     // Shown centred when there is nothing to draw, e.g. "Loading…". Default "No data".
     void setPlaceholderText(const QString& text);
     QString placeholderText() const { return m_placeholder; }
+
+    // Visible-range volume profile over the candles (off by default); Light invalidation.
+    void setVolumeProfileVisible(bool visible);
+    bool volumeProfileVisible() const { return m_volumeProfile.enabled(); }
+    const chart::VisibleVolumeProfile& volumeProfile() const { return m_volumeProfile; }
 
     void setTheme(const ChartTheme& theme);
     const ChartTheme& theme() const { return m_theme; }
@@ -100,6 +106,7 @@ private:
     std::unique_ptr<QtTextMeasurer> m_measurer;
     chart::ChartModel m_model;
     chart::FrameItems m_frame;
+    chart::VisibleVolumeProfile m_volumeProfile;
     chart::OverlayItems m_overlay;
     QPixmap m_base;
     QString m_placeholder;

@@ -42,6 +42,10 @@ void drawDrawings(QPainter& painter, std::span<const chart::DrawingItem> drawing
 QColor fromRgba(std::uint32_t rgba);
 void drawVolumes(QPainter& painter, std::span<const chart::VolumeItem> volumes, float baseY,
                  const chart::Rect& clip, const ChartTheme& theme, qreal dpr);
+// Visible-range volume profile: a translucent bar per price row from the pane edge (rising part
+// next to the edge, falling part after it), value-area rows stronger, a line at the POC.
+void drawVolumeProfile(QPainter& painter, const chart::VolumeProfileItem& profile, const chart::Rect& clip,
+                       const ChartTheme& theme, qreal dpr);
 void drawTexts(QPainter& painter, std::span<const chart::TextItem> texts, const ChartTheme& theme);
 
 }  // namespace cpc::chart_qt

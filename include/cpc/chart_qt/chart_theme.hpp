@@ -30,6 +30,13 @@ struct ChartTheme {
     QColor drawing{0x29, 0x62, 0xff};
     QColor drawingFill{0x29, 0x62, 0xff, 0x26};
     QColor selectionHandle{0xff, 0xff, 0xff};
+    // Visible-range volume profile: translucent (drawn behind the candles, over the grid); rows
+    // in the value area stronger than the rest, the POC marked by a line across the pane.
+    QColor profileUp{0x26, 0xa6, 0x9a, 0x66};
+    QColor profileDown{0xef, 0x53, 0x50, 0x66};
+    QColor profileUpOutside{0x26, 0xa6, 0x9a, 0x2e};
+    QColor profileDownOutside{0xef, 0x53, 0x50, 0x2e};
+    QColor profilePoc{0xff, 0xb7, 0x4d, 0xcc};
     bool dark = true;
     QFont font;        // axis labels and legend
     QFont boldFont;    // emphasised labels, legend title
