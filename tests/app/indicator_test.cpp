@@ -373,3 +373,81 @@ TEST(MainWindowIndicators, EditingKeepsThePanesPlaceAndANonPriceOverlayGetsItsOw
     const double shownLow = model.priceScale().fromScale(model.priceScale().range().min);
     EXPECT_GT(shownLow, low * 0.9) << "the price axis was stretched towards OBV's values";
 }
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QMenu>
+#include <QPushButton>
+#include <QTimer>
+#include <functional>
+
+namespace {
+
+// Runs `fill` on the modal IndicatorDialog the next action opens, then presses its OK button.
+void answerNextIndicatorDialog(std::function<void(IndicatorDialog&)> fill, bool* seen) {
+    QTimer::singleShot(0, [fill = std::move(fill), seen] {
+        auto* dialog = qobject_cast<IndicatorDialog*>(QApplication::activeModalWidget());
+        if (!dialog) return;  // the test then fails on `seen`
+        *seen = true;
+        fill(*dialog);
+        auto* buttons = dialog->findChild<QDialogButtonBox*>();
+        if (buttons && buttons->button(QDialogButtonBox::Ok)) buttons->button(QDialogButtonBox::Ok)->click();
+        else dialog->accept();
+    });
+}
+
+}  // namespace
+
+TEST(MainWindowIndicators, TheIndicatorsMenuAddsEditsAndRemovesThroughTheDialog) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.openSeries("BTCUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 100;
+    }, 20000));
+
+    // Indicators → Add indicator…: search "relative strength", RSI with period 10 in its own pane.
+    auto* add = window.findChild<QAction*>(QStringLiteral("addIndicatorAction"));
+    ASSERT_NE(add, nullptr);
+    bool seen = false;
+    answerNextIndicatorDialog([](IndicatorDialog& d) {
+        d.setFilter(QStringLiteral("relative strength"));
+        EXPECT_TRUE(d.selectIndicator(QStringLiteral("RSI")));
+        EXPECT_TRUE(d.setParam(QStringLiteral("timeperiod"), 10));
+        d.setPlacement(indicators::Placement::Pane);
+    }, &seen);
+    add->trigger();
+    ASSERT_TRUE(seen) << "the menu action opened no indicator dialog";
+    ASSERT_EQ(window.indicatorCount(), 1U);
+    EXPECT_EQ(window.indicatorSpecs().front().name, QStringLiteral("RSI"));
+    EXPECT_EQ(window.indicatorSpecs().front().params, std::vector<double>{10});
+    EXPECT_EQ(window.canvas()->model().panes().size(), 1U);
+
+    // The menu now lists it: Edit… changes the period (applied right after the dialog closes).
+    auto* edit = window.findChild<QAction*>(QStringLiteral("editIndicator_0"));
+    ASSERT_NE(edit, nullptr);
+    seen = false;
+    answerNextIndicatorDialog([](IndicatorDialog& d) {
+        EXPECT_EQ(d.selectedName(), QStringLiteral("RSI"));  // opened on the indicator being edited
+        EXPECT_TRUE(d.setParam(QStringLiteral("timeperiod"), 21));
+    }, &seen);
+    edit->trigger();
+    ASSERT_TRUE(seen);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return window.indicatorCount() == 1 && window.indicatorSpecs().front().params == std::vector<double>{21};
+    }, 5000));
+
+    // … and Remove takes it away, pane included.
+    auto* remove = window.findChild<QAction*>(QStringLiteral("removeIndicator_0"));
+    ASSERT_NE(remove, nullptr);
+    remove->trigger();
+    ASSERT_TRUE(test::processEventsUntil([&] { return window.indicatorCount() == 0; }, 5000));
+    EXPECT_TRUE(window.canvas()->model().panes().empty());
+    EXPECT_TRUE(settings.indicators(QStringLiteral("BTCUSDT")).empty());
+}
