@@ -135,7 +135,16 @@ public:
     // What to request from the venue for `interval`: the interval itself when native, otherwise
     // the coarsest native interval that divides it (fewest rows, same aggregate as from any finer
     // one), nullopt when none does (1s on venues without seconds).
-    virtual std::optional<Interval> nativeSourceInterval(Interval interval) const { return interval; }
+    // Derived from isNativeInterval(), the same rule for every venue.
+    std::optional<Interval> nativeSourceInterval(Interval interval) const {
+        if (isNativeInterval(interval)) return interval;
+        std::optional<Interval> best;
+        for (Interval candidate : kAllIntervals)
+            if (candidate != interval && isNativeInterval(candidate) && divides(candidate, interval) &&
+                (!best || nominalMs(candidate) > nominalMs(*best)))
+                best = candidate;
+        return best;
+    }
     // Same as parseHistory(), told which query the body answers: venues whose rows carry no close
     // time (Bybit, KuCoin) need the interval to tell the forming candle from closed ones.
     virtual Result<std::vector<Candle>> parseHistoryFor(const HistoryQuery& query, std::string_view body,

@@ -72,22 +72,13 @@ std::optional<std::string> BybitAdapter::intervalCode(Interval interval) {
 }
 
 std::optional<Interval> BybitAdapter::parseIntervalCode(std::string_view code) {
-    for (Interval i : kAllIntervals) {
-        const auto c = intervalCode(i);
-        if (c && *c == code) return i;
-    }
-    return std::nullopt;
+    return venue::intervalWithCode(code, [](Interval i) { return intervalCode(i); });
 }
 
 bool BybitAdapter::isNativeInterval(Interval interval) const {
     // "W" exists, but Bybit does not document the weekday its weeks start on; ours are Monday
     // weeks, so 1w is built from 1d (exact whatever Bybit does).
     return interval != Interval::W1 && intervalCode(interval).has_value();
-}
-
-std::optional<Interval> BybitAdapter::nativeSourceInterval(Interval interval) const {
-    if (isNativeInterval(interval)) return interval;
-    return venue::coarsestNativeDivisor(interval, [this](Interval i) { return isNativeInterval(i); });
 }
 
 // ---- stream names and control messages -------------------------------------------------------

@@ -103,15 +103,6 @@ Result<std::vector<PriceLevel>> levelsOf(const json& v, const char* what) {
     return out;
 }
 
-std::optional<Interval> coarsestNativeDivisor(Interval target, const std::function<bool(Interval)>& isNative) {
-    std::optional<Interval> best;
-    for (Interval candidate : kAllIntervals) {
-        if (candidate == target || !isNative(candidate) || !divides(candidate, target)) continue;
-        if (!best || nominalMs(candidate) > nominalMs(*best)) best = candidate;
-    }
-    return best;
-}
-
 std::int64_t pageEnd(Interval interval, std::int64_t start, int limit) {
     std::int64_t t = bucketStart(interval, start);
     if (t < start) t = nextBucketStart(interval, t);

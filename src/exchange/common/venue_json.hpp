@@ -1,7 +1,6 @@
 #pragma once
 // Helpers shared by the Bybit, OKX and KuCoin codecs (private to src/exchange). Pure functions.
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,8 +42,13 @@ void markClosedBySpacing(std::vector<Candle>& rows, std::int64_t serverNowMs);
 // [price, size, …] levels of a book side.
 Result<std::vector<PriceLevel>> levelsOf(const json& v, const char* what);
 
-// The coarsest interval for which isNative() holds and which divides `target` (core divides()).
-std::optional<Interval> coarsestNativeDivisor(Interval target, const std::function<bool(Interval)>& isNative);
+// The interval whose venue code (`codeOf`, e.g. Bybit's "60") is `code`; nullopt if none.
+template <class CodeOf>
+std::optional<Interval> intervalWithCode(std::string_view code, CodeOf codeOf) {
+    for (Interval i : kAllIntervals)
+        if (const auto c = codeOf(i); c && *c == code) return i;
+    return std::nullopt;
+}
 // Last open time of a page of `limit` rows starting at `start` (venues that answer the newest rows
 // of a range need the range cut to one page so paging forward from `start` skips nothing).
 std::int64_t pageEnd(Interval interval, std::int64_t start, int limit);

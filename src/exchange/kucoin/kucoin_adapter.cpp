@@ -126,21 +126,12 @@ std::optional<std::string> KucoinAdapter::typeCode(Interval interval) {
 }
 
 std::optional<Interval> KucoinAdapter::parseTypeCode(std::string_view code) {
-    for (Interval i : kAllIntervals) {
-        const auto c = typeCode(i);
-        if (c && *c == code) return i;
-    }
-    return std::nullopt;
+    return venue::intervalWithCode(code, [](Interval i) { return typeCode(i); });
 }
 
 bool KucoinAdapter::isNativeInterval(Interval interval) const {
     // 1week opens on Thursdays (see the header); 1month's anchoring is undocumented.
     return interval != Interval::W1 && interval != Interval::Mo1 && typeCode(interval).has_value();
-}
-
-std::optional<Interval> KucoinAdapter::nativeSourceInterval(Interval interval) const {
-    if (isNativeInterval(interval)) return interval;
-    return venue::coarsestNativeDivisor(interval, [this](Interval i) { return isNativeInterval(i); });
 }
 
 std::string KucoinAdapter::symbolFor(std::string_view base, std::string_view quote) const {

@@ -82,22 +82,13 @@ std::optional<std::string> OkxAdapter::barCode(Interval interval) {
 }
 
 std::optional<Interval> OkxAdapter::parseBarCode(std::string_view code) {
-    for (Interval i : kAllIntervals) {
-        const auto c = barCode(i);
-        if (c && *c == code) return i;
-    }
-    return std::nullopt;
+    return venue::intervalWithCode(code, [](Interval i) { return barCode(i); });
 }
 
 bool OkxAdapter::isNativeInterval(Interval interval) const {
     // 3Dutc is not anchored at the listing day as our 3d is, and the weekday 1Wutc starts on is
     // undocumented: both are built from 1d. 8h does not exist.
     return interval != Interval::D3 && interval != Interval::W1 && barCode(interval).has_value();
-}
-
-std::optional<Interval> OkxAdapter::nativeSourceInterval(Interval interval) const {
-    if (isNativeInterval(interval)) return interval;
-    return venue::coarsestNativeDivisor(interval, [this](Interval i) { return isNativeInterval(i); });
 }
 
 std::string OkxAdapter::symbolFor(std::string_view base, std::string_view quote) const {

@@ -56,7 +56,6 @@ public:
     std::chrono::milliseconds streamIdleTimeout(Interval interval) const override;
 
     bool isNativeInterval(Interval interval) const override;
-    std::optional<Interval> nativeSourceInterval(Interval interval) const override;
     bool streamsInUrl() const override { return false; }
     int maxStreamsPerSubscribe() const override { return 10; }
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;

@@ -60,7 +60,6 @@ public:
 
     std::string symbolFor(std::string_view base, std::string_view quote) const override;
     bool isNativeInterval(Interval interval) const override;
-    std::optional<Interval> nativeSourceInterval(Interval interval) const override;
     bool streamsInUrl() const override { return false; }
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(25); }
