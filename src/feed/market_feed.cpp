@@ -3,6 +3,9 @@
 #include "coroutine_tracker.hpp"
 
 #include <condition_variable>
+#include <deque>
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <mutex>
 #include <map>
@@ -16,6 +19,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cpc/core/time.hpp"
+#include "source_aggregator.hpp"
+#include "venue_rest_gate.hpp"
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
@@ -39,23 +44,14 @@ std::string_view toString(FeedState state) {
     return "unknown";
 }
 
-namespace {
-
-// Venue answers that retrying will not fix: the request itself is wrong.
-bool isPermanent(const Error& e) {
-    switch (e.code) {
-        case -1100: case -1102: case -1120: case -1121: case -1130: case 451: return true;
-        default: return false;
-    }
-}
-
-}  // namespace
 
 struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          FeedConfig feedConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(feedConfig)), sink(target) {
         if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
+        gate = config.restGate ? config.restGate
+                               : detail::venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
     }
 
     net::IoThread& io;
@@ -75,15 +71,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     std::set<std::shared_ptr<net::HttpClient>> olderHttps;   // loadOlder requests in flight
     std::shared_ptr<asio::steady_timer> watchdogTimer;  // of the current stream connection
     std::uint64_t generation = 0;
+    std::int64_t controlId = 0;        // ids of our control messages
+    std::uint64_t connectCounter = 0;  // KuCoin connectId
     bool stopping = false;
     std::int64_t skewMs = 0;           // exchange clock − local clock
     bool clockSynced = false;
-    int usedWeight = 0;                // venue-reported weight used this minute
-    // HTTP 418: the venue banned this IP. Every REST request of the feed (history, backfill,
-    // loadOlder, symbols) waits behind this gate until the ban ends; none is sent before.
-    std::int64_t bannedUntilMs = 0;    // local clock
-    std::string banDetail;
-    std::int64_t weightMinute = 0;     // local minute of usedWeight
+    // The REST host's limits, shared with every feed, session and command of the process talking to
+    // it (weight budget, 429 pause, 418 ban): FeedConfig::restGate or RestGate::forHost().
+    std::shared_ptr<net::RestGate> gate;
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -131,80 +126,61 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         for (const auto& h : olderHttps) h->close();
     }
 
-    // One REST GET with the venue's weight budget and its 429/418 rules respected.
+    // Waits until the REST gate lets a request of `weight` go: the venue's budget
+    // (ExchangeAdapter::restRateLimit()) has room and no 429 pause holds. An IP ban (418) is an
+    // Error, code 418, saying until when; "cancelled" when the feed moved on.
+    awaitable<Result<Ok>> awaitRestGate(int weight, std::uint64_t gen) {
+        while (true) {
+            const net::RestGate::Admission a = gate->admit(weight, nowMs(), skewMs);
+            if (a.refused) co_return *a.refused;
+            if (a.go()) co_return Ok{};
+            if (!co_await sleepFor(a.wait + std::chrono::milliseconds(1)) || !alive(gen)) co_return makeError("cancelled");
+        }
+    }
+
+    // One REST GET (or, with a body, a POST) through the REST gate: the venue's weight budget and
+    // its 429/418 answers respected by every request of the process to that host.
     awaitable<Result<net::HttpResponse>> restGet(const exchange::RestRequest& request, std::uint64_t gen,
-                                                 net::HttpClient& client) {
+                                                 net::HttpClient& client, const std::string* postBody = nullptr) {
         auto base = net::Url::parse(adapter->endpoints().restBase);
         if (!base) co_return base.error();
+        const std::string usedHeader = adapter->restRateLimit().usedWeightHeader;
         for (int attempt = 0; attempt < 4; ++attempt) {
-            if (nowMs() < bannedUntilMs) co_return makeError(banDetail, 418);
-            const std::int64_t minute = nowMs() / 60'000;
-            if (minute != weightMinute) {
-                weightMinute = minute;
-                usedWeight = 0;
-            }
-            const int budget = static_cast<int>(config.weightBudgetPerMinute * config.weightSafetyShare);
-            if (usedWeight + request.weight > budget) {
-                // Wait for the venue's next minute window instead of earning a 429.
-                const auto wait = std::chrono::milliseconds(60'000 - (nowMs() + skewMs) % 60'000 + 250);
-                if (!co_await sleepFor(wait) || !alive(gen)) co_return makeError("cancelled");
-                continue;
+            if (auto admitted = co_await awaitRestGate(request.weight, gen); !admitted) {
+                if (admitted.error().code == 418) noteBanStats();
+                co_return admitted.error();
             }
             std::string target = request.target;
-            auto r = co_await client.get(*base, std::move(target));
+            Result<net::HttpResponse> r = makeError("not sent");
+            if (postBody) {
+                std::string body = *postBody;
+                r = co_await client.post(*base, std::move(target), std::move(body));
+            } else {
+                r = co_await client.get(*base, std::move(target));
+            }
             {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.restRequests;
             }
             if (!r) co_return r.error();
-            if (const auto w = r->header("x-mbx-used-weight-1m"); !w.empty()) {
-                try {
-                    usedWeight = std::stoi(w);
-                } catch (const std::exception&) {
-                }
-            } else {
-                usedWeight += request.weight;
+            const std::string used = usedHeader.empty() ? std::string() : r->header(usedHeader);
+            const std::string retryAfter = r->header("retry-after");
+            if (auto banned = gate->noteAnswer(r->status, retryAfter, used, r->body, nowMs(),
+                                               clockSynced ? std::optional<std::int64_t>(skewMs) : std::nullopt)) {
+                noteBanStats(true);
+                co_return *banned;
             }
-            if (r->status == 429 || r->status == 418) {
-                int retryAfter = 60;
-                try {
-                    retryAfter = std::max(1, std::stoi(r->header("retry-after")));
-                } catch (const std::exception&) {
-                }
-                if (r->status == 418) co_return noteBan(*r);
-                if (!co_await sleepFor(std::chrono::seconds(retryAfter)) || !alive(gen))
-                    co_return makeError("cancelled");
-                continue;
-            }
+            if (r->status == 429) continue;  // the gate holds every request until its Retry-After
             co_return r;
         }
         co_return makeError("too many rate-limited attempts", 429);
     }
 
-    // An HTTP 418 answer: close the gate until the ban ends. Binance gives the rest of the ban in
-    // Retry-After (seconds); without it, the end in the message ("IP banned until 1618228675371",
-    // exchange ms) is used when the exchange clock is known, else 2 minutes (its shortest ban).
-    Error noteBan(const net::HttpResponse& r) {
-        std::int64_t until = nowMs() + 120'000;
-        int retryAfter = 0;
-        const std::string header = r.header("retry-after");
-        const auto [hend, hec] = std::from_chars(header.data(), header.data() + header.size(), retryAfter);
-        constexpr std::string_view marker = "banned until ";
-        if (hec == std::errc{} && hend != header.data() && retryAfter > 0) {
-            until = nowMs() + retryAfter * 1000LL;
-        } else if (const auto p = r.body.find(marker); p != std::string::npos && clockSynced) {
-            std::int64_t venueUntil = 0;
-            const char* first = r.body.data() + p + marker.size();
-            const auto [end, ec] = std::from_chars(first, r.body.data() + r.body.size(), venueUntil);
-            if (ec == std::errc{} && end != first) until = venueUntil - skewMs;
-        }
-        bannedUntilMs = std::max(bannedUntilMs, until);
-        banDetail = "the exchange banned this IP for too many requests (HTTP 418) until " +
-                    formatUtc(bannedUntilMs) + " UTC; no request is sent before then";
+    // The ban is shown in the stats (and counted once per 418 answer this feed received).
+    void noteBanStats(bool answered = false) {
         std::lock_guard lock(statsMutex);
-        statsValue.restBannedUntilMs = bannedUntilMs;
-        ++statsValue.restBans;
-        return makeError(banDetail, 418);
+        statsValue.restBannedUntilMs = gate->bannedUntilMs();
+        if (answered) ++statsValue.restBans;
     }
 
     // Takes a connection attempt from the shared budget, waiting while it is spent; false when
@@ -230,7 +206,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // Delay before the next attempt: the back-off, or the rest of an IP ban if that is longer.
     std::chrono::milliseconds retryDelay(net::Backoff& backoff) const {
         auto delay = backoff.next();
-        const std::int64_t banLeft = bannedUntilMs - nowMs();
+        const std::int64_t banLeft = gate->bannedUntilMs() - nowMs();
         if (banLeft > 0) delay = std::max(delay, std::chrono::milliseconds(banLeft + 100));
         return delay;
     }
@@ -250,30 +226,94 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         co_return Ok{};
     }
 
+    // One opened series: the key asked for, the venue interval it is built from (itself when the
+    // venue has it, else nativeSourceInterval) and what the feed has delivered of it.
+    struct Series {
+        SeriesKey key;
+        Interval source;
+        detail::SourceAggregator agg;
+        std::optional<std::int64_t> resume;  // newest closed candle of key.interval delivered
+        Series(SeriesKey k, Interval src) : key(std::move(k)), source(src), agg(src, key.interval) {}
+    };
+
+    static void noteClosed(Series& s, const Candle& c) {
+        if (c.closed && (!s.resume || c.openTime > *s.resume)) s.resume = c.openTime;
+    }
+
+    // REST rows of the source interval (ascending) go out as a HistoryBatch of the series'
+    // interval; see SourceAggregator::add for holdNewest / dropOldestPartial.
+    void postHistory(Series& s, std::vector<Candle> rows, bool holdNewest, bool dropOldestPartial) {
+        std::vector<Candle> out = s.agg.passthrough()
+                                      ? std::move(rows)
+                                      : s.agg.add(rows, nowMs() + skewMs, holdNewest, dropOldestPartial);
+        for (const Candle& c : out) noteClosed(s, c);
+        sink.post(HistoryBatch{s.key, std::move(out)});
+    }
+
+    // A stream update of a source candle goes out as the update(s) of the series' candles.
+    void postLive(Series& s, exchange::KlineUpdate k) {
+        if (s.agg.passthrough()) {
+            k.key = s.key;
+            noteClosed(s, k.candle);
+            sink.post(std::move(k));
+            return;
+        }
+        for (const Candle& c : s.agg.add({k.candle}, nowMs() + skewMs)) {
+            noteClosed(s, c);
+            sink.post(exchange::KlineUpdate{s.key, c, k.eventTimeMs});
+        }
+    }
+
+    // First open time after a page of `limit` rows of `interval` starting at `start` (venues that
+    // answer the newest rows of a range cut a forward page there).
+    static std::int64_t pageCoverEnd(Interval interval, std::int64_t start, int limit) {
+        std::int64_t t = bucketStart(interval, start);
+        if (t < start) t = nextBucketStart(interval, t);
+        for (int i = 0; i < limit; ++i) t = nextBucketStart(interval, t);
+        return t;
+    }
+
     // REST history: the newest page, or every page from `resume` on. Posts each page.
-    awaitable<Result<Ok>> backfill(std::uint64_t gen, const SeriesKey& key,
-                                   std::optional<std::int64_t>& resume) {
+    awaitable<Result<Ok>> backfill(std::uint64_t gen, std::shared_ptr<Series> s) {
         if (auto c = co_await syncClock(gen, *http); !c) co_return c.error();
         if (!alive(gen)) co_return makeError("cancelled");
-        const int limit = adapter->maxHistoryLimit();
-        std::optional<std::int64_t> start = resume;
+        const int limit = std::max(1, adapter->maxHistoryLimit());
+        std::optional<std::int64_t> start = s->resume;
         while (true) {
-            exchange::HistoryQuery q{key.symbol, key.interval, start, std::nullopt, limit};
+            const exchange::HistoryQuery q{s->key.symbol, s->key.interval, start, std::nullopt, limit};
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, gen, *http);
             if (!r) co_return r.error();
             if (!alive(gen)) co_return makeError("cancelled");
-            auto rows = adapter->parseHistory(r->body, r->status, nowMs() + skewMs);
+            auto rows = adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs);
             if (!rows) co_return rows.error();
             const std::size_t n = rows->size();
-            for (const Candle& c : *rows)
-                if (c.closed && (!resume || c.openTime > *resume)) resume = c.openTime;
-            const std::int64_t lastOpen = n ? rows->back().openTime : 0;
-            sink.post(HistoryBatch{key, std::move(*rows)});
-            if (!start || n < static_cast<std::size_t>(limit)) break;
-            start = lastOpen + 1;
+            const bool full = n >= static_cast<std::size_t>(limit);
+            std::optional<std::int64_t> next;
+            if (start) {
+                if (full) {
+                    next = rows->back().openTime + 1;
+                } else if (adapter->historyHasGaps()) {
+                    // Fewer rows than asked is no end on a venue that skips quiet intervals: go on
+                    // after the range this page covered, until that is in the future.
+                    const std::int64_t covered = pageCoverEnd(s->source, *start, limit);
+                    if (covered <= nowMs() + skewMs) next = covered;
+                }
+            }
+            postHistory(*s, std::move(*rows), next.has_value(), !start && full);
+            if (!next) break;
+            start = next;
         }
         co_return Ok{};
+    }
+
+    // Why the venue cannot serve `interval` (none of its intervals builds it).
+    Error noSourceInterval(const SeriesKey& key) const {
+        std::string have;
+        for (Interval i : kAllIntervals)
+            if (adapter->isNativeInterval(i)) have += (have.empty() ? "" : ", ") + std::string(toString(i));
+        return makeError(adapter->name() + " has no " + std::string(toString(key.interval)) +
+                         " candles and none that build them; it serves " + have);
     }
 
     awaitable<void> run(std::uint64_t gen, SeriesKey key, std::optional<std::int64_t> resume) {
@@ -286,14 +326,22 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             publish(key, FeedState::Failed, "TLS setup failed: " + tlsError);
             co_return;
         }
+        const auto source = adapter->nativeSourceInterval(key.interval);
+        if (!source) {
+            const Error e = noSourceInterval(key);
+            sink.post(FeedError{key, e});
+            publish(key, FeedState::Failed, e.message);
+            co_return;
+        }
+        auto series = std::make_shared<Series>(key, *source);
+        series->resume = resume;
+        // Only for the status line: KuCoin's real URL comes with its token at every connect.
         auto url = net::Url::parse(adapter->klineStreamUrl({{key.symbol, key.interval}}));
         if (!url) {
             sink.post(FeedError{key, url.error()});
             publish(key, FeedState::Failed, url.error().message);
             co_return;
         }
-        const auto idle = config.watchdogOverride.count() > 0 ? config.watchdogOverride
-                                                              : adapter->streamIdleTimeout(key.interval);
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         bool firstAttempt = true;
         while (alive(gen)) {
@@ -305,26 +353,26 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             auto socket = std::make_shared<net::WsClient>(io.context(), tls);
             ws = socket;
             // Subscribe first, then backfill: frames that arrive meanwhile wait in the socket.
-            auto connected = co_await socket->connect(*url, config.requestTimeout);
+            auto opened = co_await openStream(gen, *series, *socket);
             if (!alive(gen)) co_return;
             // History runs even when the stream could not connect: it paints what REST has and
             // tells a permanent error (unknown symbol…) from a network problem.
-            auto history = co_await backfill(gen, key, resume);
+            auto history = co_await backfill(gen, series);
             if (!alive(gen)) co_return;
-            if (!history && isPermanent(history.error())) {
+            if (!history && adapter->isPermanentError(history.error())) {
                 sink.post(FeedError{key, history.error()});
                 publish(key, FeedState::Failed, history.error().message);
                 socket->cancel();
                 co_return;
             }
-            if (!connected) {
-                reason = "stream: " + connected.error().message;
+            if (!opened) {
+                reason = "stream: " + opened.error().message;
             } else if (!history) {
                 reason = "history: " + history.error().message;
             } else {
                 publish(key, FeedState::Live, "live");
                 backoff.reset();
-                reason = co_await readLoop(gen, key, socket, *url, idle, resume);
+                reason = co_await readLoop(gen, series, socket, *opened);
                 if (!alive(gen)) co_return;
             }
             socket->cancel();
@@ -338,17 +386,92 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
     }
 
+    // How a connected stream is kept alive.
+    struct StreamPlan {
+        std::chrono::milliseconds heartbeat{0};         // send heartbeatMessage() this often; 0: never
+        std::chrono::milliseconds heartbeatTimeout{0};  // its reply is due within this
+    };
+
+    // Connects `socket` to the series' kline stream the venue's way: asks for the URL first when
+    // the venue hands it out per connection (KuCoin's token), and subscribes after connecting when
+    // the URL does not name the stream (Bybit, OKX, KuCoin).
+    awaitable<Result<StreamPlan>> openStream(std::uint64_t gen, const Series& s, net::WsClient& socket) {
+        const std::vector<exchange::StreamSpec> specs{{s.key.symbol, s.key.interval, exchange::StreamKind::Kline}};
+        std::string urlText = adapter->klineStreamUrl(specs);
+        StreamPlan plan;
+        plan.heartbeat = adapter->heartbeatInterval();
+        if (const auto connectRequest = adapter->streamConnectRequest()) {
+            const exchange::RestRequest request{connectRequest->target, connectRequest->weight};
+            const std::string body = connectRequest->body;
+            auto r = co_await restGet(request, gen, *http, connectRequest->method == "GET" ? nullptr : &body);
+            if (!r) co_return r.error();
+            const std::string connectId = "cpc" + std::to_string(++connectCounter) + "x" + std::to_string(nowMs());
+            auto info = adapter->parseStreamConnect(r->body, r->status, connectId);
+            if (!info) co_return info.error();
+            urlText = info->url;
+            plan.heartbeat = info->heartbeatInterval;
+            plan.heartbeatTimeout = info->heartbeatTimeout;
+        }
+        if (config.heartbeatOverride.count() > 0) plan.heartbeat = config.heartbeatOverride;
+        if (!adapter->heartbeatMessage(0)) plan.heartbeat = std::chrono::milliseconds(0);
+        if (plan.heartbeatTimeout.count() <= 0 || config.heartbeatOverride.count() > 0)
+            plan.heartbeatTimeout = plan.heartbeat;
+        auto url = net::Url::parse(urlText);
+        if (!url) co_return url.error();
+        auto connected = co_await socket.connect(*url, config.requestTimeout);
+        if (!connected) co_return connected.error();
+        if (!adapter->streamsInUrl()) {
+            auto subscribed = co_await sendSubscribe(gen, socket, specs);
+            if (!subscribed) co_return subscribed.error();
+        }
+        co_return plan;
+    }
+
+    // SUBSCRIBE messages for `specs`, at most maxStreamsPerSubscribe() streams each (one per
+    // stream when the venue cannot put them in one message), controlInterval apart.
+    awaitable<Result<Ok>> sendSubscribe(std::uint64_t gen, net::WsClient& socket,
+                                        const std::vector<exchange::StreamSpec>& specs) {
+        const std::size_t per = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerSubscribe()));
+        std::vector<std::string> messages;
+        for (std::size_t i = 0; i < specs.size(); i += per) {
+            const std::vector<exchange::StreamSpec> chunk(specs.begin() + static_cast<std::ptrdiff_t>(i),
+                                                          specs.begin() + static_cast<std::ptrdiff_t>(std::min(specs.size(), i + per)));
+            std::string message = adapter->subscribeMessage(chunk, ++controlId);
+            if (!message.empty()) {
+                messages.push_back(std::move(message));
+                continue;
+            }
+            for (const auto& one : chunk) messages.push_back(adapter->subscribeMessage({one}, ++controlId));
+        }
+        bool first = true;
+        for (auto& message : messages) {
+            if (message.empty()) continue;
+            if (!first && (!co_await sleepFor(config.controlInterval) || !alive(gen))) co_return makeError("cancelled");
+            first = false;
+            auto sent = co_await socket.send(std::move(message));
+            if (!sent) co_return sent.error();
+        }
+        co_return Ok{};
+    }
+
     // One WebSocket of a readLoop: the current connection or, during a rotation, the next one.
     struct Link {
         std::shared_ptr<net::WsClient> ws;
+        StreamPlan plan;
+        std::shared_ptr<asio::steady_timer> heartbeatTimer;
         std::int64_t firstEventMs = 0;  // venue event time of the first kline read on it
         std::int64_t lastEventMs = 0;   // of the newest
         bool retired = false;           // closed by a rotation: its end is not a failure
         bool ended = false;
         std::string endReason;
+        void stop() const {
+            if (heartbeatTimer) heartbeatTimer->cancel();
+            ws->cancel();
+        }
     };
     // Shared by the coroutines of one readLoop (readers, watchdog, rotation).
     struct LoopState {
+        std::shared_ptr<Series> series;
         std::shared_ptr<Link> current, next;
         std::shared_ptr<asio::steady_timer> wake;  // cancelled to wake readLoop
         std::shared_ptr<asio::steady_timer> rotationTimer;
@@ -358,10 +481,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         bool rotateRequested = false;
         bool rotating = false;  // the next connection is being opened
         std::string rotateWhy;
-        std::optional<std::int64_t> resume;
         // Kline de-duplication across the two connections of a rotation, by open time: the
         // newest event time delivered, and whether the final (closed) version went out.
         std::map<std::int64_t, std::pair<std::int64_t, bool>> delivered;
+        // The newest source candle delivered while still open, and its last version: when a newer
+        // candle opens before its closed version came (KuCoin never sends one), it is closed and
+        // fetched over REST (reconcile).
+        std::optional<Candle> forming;
         void notify() const {
             if (wake) wake->cancel();
         }
@@ -379,14 +505,22 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         return true;
     }
 
-    awaitable<void> reader(std::uint64_t gen, SeriesKey key, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
+    static std::string upperCase(std::string s) {
+        for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return s;
+    }
+
+    awaitable<void> reader(std::uint64_t gen, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
+        Series& s = *st->series;
+        const std::string symbol = upperCase(s.key.symbol);
         while (alive(gen) && !st->finished) {
             auto frame = co_await link->ws->read();
             if (!frame) {
                 link->ended = true;
-                link->endReason = frame.error().message;
+                if (link->endReason.empty()) link->endReason = frame.error().message;
+                if (link->heartbeatTimer) link->heartbeatTimer->cancel();
                 st->notify();
                 co_return;
             }
@@ -405,15 +539,24 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             }
             for (auto& e : *events) {
                 if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
-                    if (k->key.symbol != key.symbol || k->key.interval != key.interval) continue;
+                    if (upperCase(k->key.symbol) != symbol || k->key.interval != s.source) continue;
+                    // OKX candle pushes carry no event time: the receipt time (exchange clock)
+                    // orders them for the de-duplication and the rotation overlap.
+                    if (k->eventTimeMs == 0) k->eventTimeMs = nowMs() + skewMs;
                     if (!link->firstEventMs) link->firstEventMs = k->eventTimeMs;
                     link->lastEventMs = std::max(link->lastEventMs, k->eventTimeMs);
                     if (st->next) st->notify();  // a rotation waits for the overlap
                     if (!freshKline(*st, *k)) continue;
-                    k->key.exchange = key.exchange;
-                    if (k->candle.closed && (!st->resume || k->candle.openTime > *st->resume))
-                        st->resume = k->candle.openTime;
-                    sink.post(std::move(*k));
+                    if (st->forming && k->candle.openTime > st->forming->openTime) {
+                        // A newer candle opened: the forming one is over without its closed version.
+                        spawn(reconcile(gen, st, *st->forming, k->candle.openTime));
+                        st->forming.reset();
+                    }
+                    if (!k->candle.closed && (!st->forming || k->candle.openTime >= st->forming->openTime))
+                        st->forming = k->candle;
+                    else if (k->candle.closed && st->forming && st->forming->openTime == k->candle.openTime)
+                        st->forming.reset();
+                    postLive(s, std::move(*k));
                 } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {
                     if (link == st->current && !st->rotateRequested && !st->rotating) {
                         st->rotateRequested = true;
@@ -422,9 +565,82 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     }
                 } else if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
                     sink.post(std::move(*t));
+                } else if (auto* reply = std::get_if<exchange::ControlReply>(&e); reply && reply->errorCode != 0) {
+                    // The venue refused our subscription (welcome, pong and acks carry 0).
+                    link->endReason = "the exchange refused the subscription: " + reply->message + " (code " +
+                                      std::to_string(reply->errorCode) + ")";
+                    std::fprintf(stderr, "cpc feed: %s\n", link->endReason.c_str());
+                    link->stop();
                 }
             }
         }
+    }
+
+    // Client heartbeats of one connection (venues whose clients ping). A missing reply shows as
+    // silence: the watchdog's limit is the heartbeat period plus the reply's deadline.
+    awaitable<void> heartbeat(std::uint64_t gen, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (link->plan.heartbeat.count() <= 0) co_return;
+        auto timer = std::make_shared<asio::steady_timer>(io.context());
+        link->heartbeatTimer = timer;
+        timers.insert(timer);  // cancelled by open() and stop() with the other sleeps
+        std::int64_t id = 0;
+        while (alive(gen) && !st->finished && !link->ended && !link->retired) {
+            timer->expires_after(link->plan.heartbeat);
+            boost::system::error_code ec;
+            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+            if (ec || !alive(gen) || st->finished || link->ended || link->retired) break;
+            auto message = adapter->heartbeatMessage(++id);
+            if (!message) break;
+            std::string text = std::move(*message);
+            auto sent = co_await link->ws->send(std::move(text));
+            if (!sent) break;
+            std::lock_guard lock(statsMutex);
+            ++statsValue.heartbeatsSent;
+        }
+        timers.erase(timer);
+    }
+
+    // A candle the stream left without its closed version (a newer one opened): fetch it over
+    // REST, closed, so the final candle is the venue's and not the stream's last push.
+    awaitable<void> reconcile(std::uint64_t gen, std::shared_ptr<LoopState> st, Candle last, std::int64_t newerOpen) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (!alive(gen)) co_return;
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.reconciles;
+        }
+        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
+        olderHttps.insert(client);
+        struct Forget {
+            Impl& impl;
+            std::shared_ptr<net::HttpClient> c;
+            ~Forget() { impl.olderHttps.erase(c); }
+        } forget{*this, client};
+        Series& s = *st->series;
+        net::Backoff backoff(config.backoffBase, config.backoffMax);
+        std::vector<Candle> rows;
+        for (int attempt = 0; attempt < 3 && alive(gen); ++attempt) {
+            const exchange::HistoryQuery q{s.key.symbol, s.key.interval, last.openTime, newerOpen - 1, 2};
+            const exchange::RestRequest request = adapter->historyRequest(q);
+            auto r = co_await restGet(request, gen, *client);
+            if (!alive(gen)) co_return;
+            auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
+                            : Result<std::vector<Candle>>(r.error());
+            if (parsed) {
+                for (Candle& c : *parsed)
+                    if (c.openTime >= last.openTime && c.openTime < newerOpen) rows.push_back(c);
+                break;
+            }
+            if (!co_await sleepFor(backoff.next()) || !alive(gen)) co_return;
+        }
+        // The venue has no row (or did not answer): the stream's last version is all there is.
+        if (rows.empty()) rows.push_back(last);
+        for (Candle& c : rows) c.closed = true;  // a newer candle opened on the venue
+        st->delivered[last.openTime].second = true;
+        postHistory(s, std::move(rows), false, false);
     }
 
     // Requests a planned rotation before the venue's connection lifetime runs out.
@@ -446,19 +662,20 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // Make-before-break: open the next connection; readLoop switches once the two overlap.
-    awaitable<void> openNext(std::uint64_t gen, SeriesKey key, std::shared_ptr<LoopState> st, net::Url url) {
+    awaitable<void> openNext(std::uint64_t gen, std::shared_ptr<LoopState> st) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         if (!co_await connectionAttempt(gen, nullptr) || st->finished) co_return;
         auto socket = std::make_shared<net::WsClient>(io.context(), tls);
         nextWs = socket;
-        auto connected = co_await socket->connect(url, config.requestTimeout);
+        auto opened = co_await openStream(gen, *st->series, *socket);
         if (!alive(gen) || st->finished) {
             socket->cancel();
             co_return;
         }
-        if (!connected) {
-            std::fprintf(stderr, "cpc feed: rotation: %s\n", connected.error().message.c_str());
+        if (!opened) {
+            std::fprintf(stderr, "cpc feed: rotation: %s\n", opened.error().message.c_str());
+            socket->cancel();
             st->rotating = false;
             nextWs.reset();
             // Try again a little later; the current connection keeps serving meanwhile.
@@ -469,8 +686,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
         auto link = std::make_shared<Link>();
         link->ws = socket;
+        link->plan = *opened;
         st->next = link;
-        spawn(reader(gen, key, st, link));
+        spawn(reader(gen, st, link));
+        spawn(heartbeat(gen, st, link));
         st->notify();
     }
 
@@ -486,23 +705,34 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             if (st->finished || stopping) co_return;
             if (Clock::now() - st->lastFrame > idle) {
                 st->stale = true;
-                st->current->ws->cancel();  // its reader ends; readLoop reconnects
+                st->current->stop();  // its reader ends; readLoop reconnects
                 co_return;
             }
         }
     }
 
+    // Longest silence before the connection counts as dead: the adapter's idle timeout (or the
+    // configured override) and, with client heartbeats, one period plus the reply's deadline.
+    std::chrono::milliseconds idleLimit(const Series& s, const StreamPlan& plan) const {
+        if (config.watchdogOverride.count() > 0) return config.watchdogOverride;
+        auto idle = adapter->streamIdleTimeout(s.key.interval);
+        if (plan.heartbeat.count() > 0) idle = std::min(idle, plan.heartbeat + plan.heartbeatTimeout);
+        return idle;
+    }
+
     // Reads frames until the connection ends; returns why it ended. Rotates the connection
     // make-before-break before the venue's lifetime and on serverShutdown.
-    awaitable<std::string> readLoop(std::uint64_t gen, const SeriesKey& key, std::shared_ptr<net::WsClient> socket,
-                                    const net::Url& url, std::chrono::milliseconds idle,
-                                    std::optional<std::int64_t>& resume) {
+    awaitable<std::string> readLoop(std::uint64_t gen, std::shared_ptr<Series> series,
+                                    std::shared_ptr<net::WsClient> socket, StreamPlan plan) {
         auto st = std::make_shared<LoopState>();
+        st->series = series;
         st->current = std::make_shared<Link>();
         st->current->ws = socket;
-        st->resume = resume;
+        st->current->plan = plan;
         st->wake = std::make_shared<asio::steady_timer>(io.context());
-        spawn(reader(gen, key, st, st->current));
+        const auto idle = idleLimit(*series, plan);
+        spawn(reader(gen, st, st->current));
+        spawn(heartbeat(gen, st, st->current));
         spawn(loopWatchdog(st, idle));
         spawn(rotationClock(gen, st, st->current));
         std::string reason;
@@ -510,7 +740,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             if (st->current->ended) {
                 reason = st->stale ? "no data for " + std::to_string(idle.count() / 1000) + " s"
                                    : "stream closed: " + st->current->endReason;
-                if (st->stale) publish(key, FeedState::Stale, reason);
+                if (st->stale) publish(series->key, FeedState::Stale, reason);
                 break;
             }
             if (st->next && st->next->ended) {  // the new connection died before taking over
@@ -522,7 +752,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 st->rotateRequested = false;
                 st->rotating = true;
                 std::fprintf(stderr, "cpc feed: rotating the stream connection: %s\n", st->rotateWhy.c_str());
-                spawn(openNext(gen, key, st, url));
+                spawn(openNext(gen, st));
             }
             // Switch once the old connection has delivered everything up to the new one's first
             // event: nothing is lost, and the overlap is de-duplicated.
@@ -534,7 +764,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 st->rotating = false;
                 ws = st->current->ws;
                 nextWs.reset();
-                old->ws->cancel();
+                old->stop();
                 {
                     std::lock_guard lock(statsMutex);
                     ++statsValue.rotations;
@@ -548,10 +778,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         st->finished = true;
         if (watchdogTimer) watchdogTimer->cancel();  // let the watchdog end now, not at its next tick
         if (st->rotationTimer) st->rotationTimer->cancel();
-        if (st->next) st->next->ws->cancel();
+        if (st->next) st->next->stop();
         if (nextWs) nextWs->cancel();
-        st->current->ws->cancel();
-        resume = st->resume;
+        st->current->stop();
         co_return reason;
     }
 
@@ -582,25 +811,35 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (!clockSynced) {  // decides whether the newest row is still forming
             auto c = co_await syncClock(gen, *client);
             if (!alive(gen)) co_return;
-            if (!c && (isPermanent(c.error()) || c.error().code == 418)) {
+            if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) {
                 fail(c.error());
                 co_return;
             }
         }
+        const auto source = adapter->nativeSourceInterval(key.interval);
+        if (!source) {
+            fail(noSourceInterval(key));
+            co_return;
+        }
+        // Intervals the venue lacks come from `ratio` source rows per candle (at most; months vary).
+        const bool aggregated = *source != key.interval;
+        const std::size_t ratio =
+            aggregated ? static_cast<std::size_t>(std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(*source))) : 1;
         const int limit = std::max(1, adapter->maxHistoryLimit());
         std::int64_t end = before - 1;
         std::size_t remaining = count;
+        std::vector<Candle> pending;  // source rows of the oldest bucket seen: it may go on in the next page
         while (remaining > 0 && alive(gen)) {
-            const int want = static_cast<int>(std::min<std::size_t>(remaining, static_cast<std::size_t>(limit)));
+            const int want = static_cast<int>(std::min<std::size_t>(remaining * ratio, static_cast<std::size_t>(limit)));
             const exchange::HistoryQuery q{key.symbol, key.interval, std::nullopt, end, want};
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, gen, *client);
             if (!alive(gen)) co_return;
-            Result<std::vector<Candle>> rows =
-                r ? adapter->parseHistory(r->body, r->status, nowMs() + skewMs) : Result<std::vector<Candle>>(r.error());
+            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
+                                                 : Result<std::vector<Candle>>(r.error());
             if (!rows) {
                 const Error& e = rows.error();
-                if (isPermanent(e) || e.code == 418 || ++failures > 3) {
+                if (adapter->isPermanentError(e) || e.code == 418 || ++failures > 3) {
                     fail(e);
                     co_return;
                 }
@@ -611,11 +850,30 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             backoff.reset();
             std::erase_if(*rows, [&](const Candle& c) { return c.openTime > end; });  // never trust blindly
             // endTime without startTime: the newest `want` rows up to endTime; fewer means the
-            // listing starts inside this page.
-            const bool startReached = rows->size() < static_cast<std::size_t>(want);
-            remaining -= std::min(remaining, rows->size());
+            // listing starts inside this page. A venue that skips quiet intervals says so only
+            // with an empty page.
+            const bool startReached =
+                adapter->historyHasGaps() ? rows->empty() : rows->size() < static_cast<std::size_t>(want);
             const std::int64_t oldest = rows->empty() ? end : rows->front().openTime;
-            HistoryBatch batch{key, std::move(*rows)};
+            std::vector<Candle> out;
+            if (!aggregated) {
+                out = std::move(*rows);
+            } else {
+                std::vector<Candle> sources = std::move(*rows);
+                sources.insert(sources.end(), pending.begin(), pending.end());
+                pending.clear();
+                if (!startReached && !sources.empty()) {
+                    const std::int64_t first = bucketStart(key.interval, sources.front().openTime);
+                    const auto cut = std::find_if(sources.begin(), sources.end(), [&](const Candle& c) {
+                        return bucketStart(key.interval, c.openTime) != first;
+                    });
+                    pending.assign(sources.begin(), cut);
+                    sources.erase(sources.begin(), cut);
+                }
+                out = detail::aggregateSources(sources, *source, key.interval, nowMs() + skewMs);
+            }
+            remaining -= std::min(remaining, out.size());
+            HistoryBatch batch{key, std::move(out)};
             batch.older = true;
             batch.startReached = startReached;
             sink.post(std::move(batch));
@@ -655,7 +913,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     sink.post(SymbolList{adapter->name(), std::move(*symbols)});
                     co_return;
                 }
-                if (isPermanent(symbols.error())) {
+                if (adapter->isPermanentError(symbols.error())) {
                     sink.post(FeedError{none, symbols.error()});
                     co_return;
                 }

@@ -1,6 +1,7 @@
 #include "cpc/feed/stream_session.hpp"
 
 #include "coroutine_tracker.hpp"
+#include "venue_rest_gate.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -59,6 +60,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
          StreamSessionConfig sessionConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {
         if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
+        gate = config.restGate ? config.restGate : detail::venueRestGate(*adapter, 0, config.restSafetyShare);
     }
 
     net::IoThread& io;
@@ -96,6 +98,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     struct Conn {
         explicit Conn(int i) : index(i) {}
         int index;
+        // The venue's endpoint of this connection's streams (adapter->streamUrl({stream})): streams
+        // with different endpoints (OKX: candles on /business, the rest on /public) never share a
+        // connection. Empty until the first stream is placed.
+        std::string group;
+        std::chrono::milliseconds heartbeat{0};         // client pings of the current connect
+        std::chrono::milliseconds heartbeatTimeout{0};
         std::shared_ptr<net::WsClient> ws;
         bool live = false;     // ws is connected and reading
         bool closing = false;  // no longer part of the session (emptied, start(), stop())
@@ -141,7 +149,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
     std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
     std::int64_t nextId = 1;
-    Clock::time_point restPausedUntil{};  // Retry-After of the venue's last 429 / 418
+    // The REST host's limits, shared with every feed, session and command of the process talking
+    // to it (weight budget, 429 pause, 418 ban): StreamSessionConfig::restGate or RestGate::forHost().
+    std::shared_ptr<net::RestGate> gate;
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -230,13 +240,16 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         for (auto& s : streams) {
             std::string name = adapter->streamName(s);
             if (desiredNames.contains(name)) continue;
+            // Venues naming the streams in the URL (Binance) have one endpoint for all of them.
+            const std::string group = adapter->streamsInUrl() ? std::string() : adapter->streamUrl({s});
             ConnPtr target;
             for (const auto& c : conns)
-                if (c->names.size() < limit) {
+                if (c->names.size() < limit && (c->group == group || (c->group.empty() && c->names.empty()))) {
                     target = c;
                     break;
                 }
             if (!target) target = newConn();  // a new connection opens with this set in its URL
+            target->group = group;
             desiredNames.insert(name);
             knownSpecs.insert_or_assign(name, s);
             if (s.kind == exchange::StreamKind::Depth) books.try_emplace(upper(s.symbol), upper(s.symbol));
@@ -276,20 +289,38 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // --- control messages: per connection, a queue drained at most one per controlInterval ---
 
     void sendControl(Conn& c, const std::string& method, const std::vector<exchange::StreamSpec>& streams) {
+        // At most maxStreamsPerSubscribe() streams a message (Bybit spot: 10; KuCoin: one topic).
+        const std::size_t per = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerSubscribe()));
+        if (streams.size() > per) {
+            for (std::size_t i = 0; i < streams.size(); i += per)
+                sendControl(c, method,
+                            std::vector<exchange::StreamSpec>(streams.begin() + static_cast<std::ptrdiff_t>(i),
+                                                              streams.begin() + static_cast<std::ptrdiff_t>(
+                                                                                    std::min(streams.size(), i + per))));
+            return;
+        }
         const std::int64_t id = nextId++;
+        std::string message = method == "SUBSCRIBE" ? adapter->subscribeMessage(streams, id)
+                                                    : adapter->unsubscribeMessage(streams, id);
+        if (message.empty() && streams.size() > 1) {  // the venue cannot combine these: one by one
+            for (const auto& one : streams) sendControl(c, method, {one});
+            return;
+        }
+        if (message.empty()) return;
         Pending p{method, {}};
         for (const auto& s : streams) p.names.push_back(adapter->streamName(s));
         c.pendingIds[id] = std::move(p);
-        c.controlQueue.push_back(method == "SUBSCRIBE" ? adapter->subscribeMessage(streams, id)
-                                                       : adapter->unsubscribeMessage(streams, id));
+        c.controlQueue.push_back(std::move(message));
         kickDrain(c);
     }
 
     // Asks the venue which streams this connection really carries (answered in onReply).
     void sendList(Conn& c) {
         const std::int64_t id = nextId++;
+        std::string message = adapter->listSubscriptionsMessage(id);
+        if (message.empty()) return;  // the venue has no such request (Bybit, OKX, KuCoin)
         c.pendingIds[id] = Pending{"LIST_SUBSCRIPTIONS", {}};
-        c.controlQueue.push_back(adapter->listSubscriptionsMessage(id));
+        c.controlQueue.push_back(std::move(message));
         kickDrain(c);
     }
 
@@ -438,11 +469,76 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.bookResyncs;
             }
-            if (!b.fetching) {
+            if (adapter->depthSnapshotInStream()) {
+                // Bybit, OKX: the stream's own snapshot starts the book; after a gap, subscribe
+                // again for a fresh one (diffs before it are buffered, then dropped as stale).
+                if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) resubscribeDepth(symbol);
+            } else if (!b.fetching) {
                 b.fetching = true;
                 spawn(fetchSnapshot(generation, symbol, b.token));
             }
         }
+    }
+
+    // A book whose stream carries its snapshot (Bybit, OKX): one from the stream starts it.
+    bool onStreamSnapshot(const exchange::DepthSnapshot& snapshot) {
+        if (!adapter->depthSnapshotInStream() || snapshot.partial) return false;
+        const std::string symbol = upper(snapshot.symbol);
+        auto it = books.find(symbol);
+        if (it == books.end()) return false;
+        Book& b = it->second;
+        b.book.reset();  // a snapshot replaces the book (also after the venue's restart)
+        if (b.book.onSnapshot(snapshot) == LocalOrderBook::Outcome::Applied) postView(symbol, b);
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.bookSnapshots;
+        }
+        return true;
+    }
+
+    void resubscribeDepth(const std::string& symbol) {
+        for (const auto& c : conns) {
+            for (const auto& s : c->desired) {
+                if (s.kind != exchange::StreamKind::Depth || upper(s.symbol) != symbol) continue;
+                if (!c->live) return;
+                sendControl(*c, "UNSUBSCRIBE", {s});
+                sendControl(*c, "SUBSCRIBE", {s});
+                return;
+            }
+        }
+    }
+
+    // What an answer says about the venue's limits goes to the shared REST gate (used weight,
+    // 429 pause, 418 ban), so no request of the process is sent before the venue allows it.
+    void noteAnswer(const net::HttpResponse& r) {
+        const std::string usedHeader = adapter->restRateLimit().usedWeightHeader;
+        std::optional<std::int64_t> skew;
+        {
+            std::lock_guard lock(statsMutex);
+            if (statsValue.clockSynced) skew = statsValue.clockOffsetMs;
+        }
+        if (auto banned = gate->noteAnswer(r.status, r.header("retry-after"),
+                                           usedHeader.empty() ? std::string() : r.header(usedHeader), r.body, nowMs(), skew))
+            noteError(banned->message);
+    }
+
+    // Waits until the REST gate lets a request of `weight` go (budget room, no 429 pause, no IP
+    // ban: a ban is reported once and waited out); false when `stillWanted` says no more.
+    template <typename StillWanted>
+    awaitable<bool> awaitRestGate(int weight, StillWanted stillWanted) {
+        bool banReported = false;
+        while (stillWanted()) {
+            const net::RestGate::Admission a = gate->admit(weight, nowMs());
+            if (a.go()) co_return true;
+            auto wait = a.wait;
+            if (a.refused) {
+                if (!banReported) noteError(a.refused->message);
+                banReported = true;
+                wait = milliseconds(std::max<std::int64_t>(1, gate->bannedUntilMs() - nowMs()));
+            }
+            if (!co_await sleepFor(wait + milliseconds(1))) co_return false;
+        }
+        co_return false;
     }
 
     awaitable<void> fetchSnapshot(std::uint64_t gen, std::string symbol, std::uint64_t token) {
@@ -456,15 +552,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         };
         for (int attempt = 0; attempt < 8 && alive(gen); ++attempt) {
             if (attempt > 0 && !co_await sleepFor(milliseconds(200 * attempt))) co_return;
+            const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
             // A 429 / 418 said when to ask again: nothing is sent before (Binance bans otherwise).
-            while (Clock::now() < restPausedUntil) {
-                const auto wait = std::chrono::duration_cast<milliseconds>(restPausedUntil - Clock::now()) + milliseconds(1);
-                if (!co_await sleepFor(wait)) co_return;
-            }
-            if (!alive(gen) || !current()) co_return;
+            if (!co_await awaitRestGate(request.weight, [&] { return alive(gen) && current() != nullptr; })) co_return;
             auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
             https.insert(client);
-            const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
             std::string target = request.target;
             auto r = co_await client->get(*base, std::move(target));
             https.erase(client);
@@ -477,18 +569,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 noteError("depth snapshot: " + r.error().message);
                 continue;
             }
+            noteAnswer(*r);
             auto snapshot = adapter->parseDepthSnapshot(r->body, r->status, symbol);
             if (!snapshot) {
                 noteError("depth snapshot: " + snapshot.error().message);
-                if (r->status == 418 || r->status == 429) {  // never hammer a rate-limited venue
-                    int retryAfter = 60;
-                    try {
-                        const std::string h = r->header("retry-after");
-                        if (!h.empty()) retryAfter = std::max(1, std::stoi(h));
-                    } catch (const std::exception&) {
-                    }
-                    restPausedUntil = std::max(restPausedUntil, Clock::now() + std::chrono::seconds(retryAfter));
-                }
                 continue;
             }
             Book* b = current();
@@ -509,9 +593,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         ActiveGuard guard(coroutines);
         auto base = net::Url::parse(adapter->endpoints().restBase);
         if (!base || !alive(gen)) co_return;
+        const exchange::RestRequest request = adapter->serverTimeRequest();
+        if (!gate->admit(request.weight, nowMs()).go()) co_return;  // rate-limited: the offset can wait
         auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
         https.insert(client);
-        const exchange::RestRequest request = adapter->serverTimeRequest();
         std::string target = request.target;
         const std::int64_t sent = nowMs();
         auto r = co_await client->get(*base, std::move(target));
@@ -521,6 +606,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             noteError("server time: " + r.error().message);
             co_return;
         }
+        noteAnswer(*r);
         auto t = adapter->parseServerTime(r->body, r->status);
         if (!t) {
             noteError("server time: " + t.error().message);
@@ -623,7 +709,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             } else if (auto* d = std::get_if<exchange::DepthUpdate>(&e)) {
                 onDepth(*d);
             } else if (auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
-                sink.post(std::move(*s));
+                if (!onStreamSnapshot(*s)) sink.post(std::move(*s));
             } else if (auto* b = std::get_if<exchange::BookTicker>(&e)) {
                 sink.post(std::move(*b));
             } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
@@ -671,6 +757,109 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (!toAdd.empty()) sendControl(c, "SUBSCRIBE", toAdd);
         if (!toRemove.empty()) sendControl(c, "UNSUBSCRIBE", toRemove);
         sendList(c);  // what does the venue really carry? (answered after the above)
+    }
+
+    // --- connecting the venue's way ---
+
+    // The URL to connect `c` to: streamUrl() of its streams, or, when the venue hands URLs out per
+    // connection (KuCoin's token), the answer to streamConnectRequest(). Sets the connection's
+    // client heartbeat period (config override, the venue's answer, or the adapter's).
+    awaitable<Result<std::string>> connectUrl(std::uint64_t gen, Conn& c, const std::vector<exchange::StreamSpec>& specs) {
+        std::string url = specs.empty() && !c.group.empty() ? c.group : adapter->streamUrl(specs);
+        // (Binance: the streams in the URL; the others: the group's endpoint.)
+        c.heartbeat = adapter->heartbeatInterval();
+        c.heartbeatTimeout = std::chrono::milliseconds(0);
+        if (const auto request = adapter->streamConnectRequest()) {
+            auto base = net::Url::parse(adapter->endpoints().restBase);
+            if (!base) co_return base.error();
+            // A 429 / 418 said when to ask again: nothing is sent before (as for the snapshots).
+            if (!co_await awaitRestGate(request->weight, [&] { return alive(gen, c); })) co_return makeError("cancelled");
+            auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
+            https.insert(client);
+            std::string target = request->target;
+            std::string body = request->body;
+            Result<net::HttpResponse> r = makeError("not sent");
+            if (request->method == "GET") r = co_await client->get(*base, std::move(target));
+            else r = co_await client->post(*base, std::move(target), std::move(body));
+            https.erase(client);
+            if (!alive(gen, c)) co_return makeError("cancelled");
+            if (!r) co_return r.error();
+            noteAnswer(*r);
+            const std::string connectId = "cpcs" + std::to_string(nextId++) + "x" + std::to_string(nowMs());
+            auto info = adapter->parseStreamConnect(r->body, r->status, connectId);
+            if (!info) co_return info.error();
+            url = info->url;
+            c.heartbeat = info->heartbeatInterval;
+            c.heartbeatTimeout = info->heartbeatTimeout;
+        }
+        if (config.heartbeatOverride.count() > 0) {
+            c.heartbeat = config.heartbeatOverride;
+            c.heartbeatTimeout = std::chrono::milliseconds(0);
+        }
+        if (!adapter->heartbeatMessage(0)) c.heartbeat = std::chrono::milliseconds(0);
+        if (c.heartbeatTimeout.count() <= 0) c.heartbeatTimeout = c.heartbeat;
+        co_return url;
+    }
+
+    // Subscribes a rotation's new connection at once (venues without streams in the URL), so it
+    // carries the streams before the switch; paced controlInterval apart.
+    awaitable<bool> subscribeDirect(std::uint64_t gen, Conn& c, std::shared_ptr<net::WsClient> socket,
+                                    const std::vector<exchange::StreamSpec>& specs) {
+        const std::size_t per = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerSubscribe()));
+        std::vector<std::string> messages;
+        for (std::size_t i = 0; i < specs.size(); i += per) {
+            const std::vector<exchange::StreamSpec> chunk(
+                specs.begin() + static_cast<std::ptrdiff_t>(i),
+                specs.begin() + static_cast<std::ptrdiff_t>(std::min(specs.size(), i + per)));
+            std::string m = adapter->subscribeMessage(chunk, nextId++);
+            if (!m.empty()) messages.push_back(std::move(m));
+            else
+                for (const auto& one : chunk) messages.push_back(adapter->subscribeMessage({one}, nextId++));
+        }
+        bool first = true;
+        for (auto& m : messages) {
+            if (m.empty()) continue;
+            if (!first && (!co_await sleepFor(config.controlInterval) || !alive(gen, c))) co_return false;
+            first = false;
+            auto sent = co_await socket->send(std::move(m));
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.controlMessagesSent;
+            }
+            if (!sent) co_return false;
+        }
+        co_return true;
+    }
+
+    // Client heartbeats on one socket of `c` (the connection or a rotation's new one) while it is
+    // part of this connect; a missed reply shows as silence to the watchdog.
+    awaitable<void> heartbeatLoop(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket,
+                                  std::uint64_t epoch) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        Conn& c = *conn;
+        const auto every = c.heartbeat;
+        if (every.count() <= 0) co_return;
+        std::int64_t id = 0;
+        const auto mine = [&] { return alive(gen, c) && c.epoch == epoch && (c.ws == socket || c.candidate == socket); };
+        while (mine()) {
+            if (!co_await sleepFor(every) || !mine()) co_return;
+            // On the connection itself, a ping counts against the venue's incoming message rate
+            // like a control message: it keeps the same spacing.
+            while (c.ws == socket && Clock::now() < c.lastControl + config.controlInterval) {
+                const auto wait = std::chrono::duration_cast<milliseconds>(c.lastControl + config.controlInterval -
+                                                                           Clock::now()) + milliseconds(1);
+                if (!co_await sleepFor(wait) || !mine()) co_return;
+            }
+            if (c.ws == socket) c.lastControl = Clock::now();
+            auto message = adapter->heartbeatMessage(++id);
+            if (!message) co_return;
+            std::string text = std::move(*message);
+            auto sent = co_await socket->send(std::move(text));
+            if (!sent) co_return;
+            std::lock_guard lock(statsMutex);
+            ++statsValue.heartbeatsSent;
+        }
     }
 
     // --- rotation, make-before-break ---
@@ -748,7 +937,16 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             noteError("rotation: " + why);
         };
         const std::vector<exchange::StreamSpec> specs = c.desired;
-        auto url = net::Url::parse(adapter->streamUrl(specs));
+        auto urlText = co_await connectUrl(gen, c, specs);
+        if (!current()) {
+            if (c.epoch == epoch) c.rotating = false;
+            co_return;
+        }
+        if (!urlText) {
+            retryLater(urlText.error().message);
+            co_return;
+        }
+        auto url = net::Url::parse(*urlText);
         if (!url) {
             retryLater(url.error().message);
             co_return;
@@ -776,8 +974,18 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             retryLater(connected.error().message);
             co_return;
         }
+        if (!adapter->streamsInUrl() && !co_await subscribeDirect(gen, c, socket, specs)) {
+            if (current() && c.candidate == socket) retryLater("could not subscribe on the new connection");
+            socket->cancel();
+            co_return;
+        }
+        if (!current() || c.candidate != socket) {
+            socket->cancel();
+            co_return;
+        }
         c.candidateConnected = true;
         c.candidateSpecs = specs;
+        spawn(heartbeatLoop(gen, conn, socket, epoch));
         c.candidateFrames.clear();
         c.candidateFirst.clear();
         c.switchDeadline = Clock::now() + config.rotationOverlapMax;
@@ -845,7 +1053,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         Conn& c = *conn;
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         c.watchdogTimer = timer;
-        const auto idle = config.watchdog;
+        const auto idle = c.heartbeat.count() > 0 ? std::min(config.watchdog, c.heartbeat + c.heartbeatTimeout)
+                                                  : config.watchdog;
         const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
         while (alive(gen, c) && c.epoch == epoch && !c.ended) {
             timer->expires_after(tick);
@@ -928,7 +1137,21 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         bool firstAttempt = true;
         while (alive(gen, c)) {
             const std::vector<exchange::StreamSpec> initial = c.desired;
-            auto url = net::Url::parse(adapter->streamUrl(initial));
+            auto urlText = co_await connectUrl(gen, c, initial);
+            if (!alive(gen, c)) co_return;
+            if (!urlText) {
+                // KuCoin's token request failed: a network problem like a failed connect.
+                {
+                    std::lock_guard lock(statsMutex);
+                    ++statsValue.reconnects;
+                    statsValue.lastError = "stream URL: " + urlText.error().message;
+                }
+                const auto delay = backoff.next();
+                publish(c, FeedState::Reconnecting, "stream URL: " + urlText.error().message, delay.count());
+                if (!co_await sleepFor(delay) || !alive(gen, c)) co_return;
+                continue;
+            }
+            auto url = net::Url::parse(*urlText);
             if (!url) {
                 noteError(url.error().message);
                 sink.post(FeedError{sessionKey(), url.error()});
@@ -978,7 +1201,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 reason = "stream: " + connected.error().message;
             } else {
                 ++c.epoch;
-                afterConnect(c, initial, true);
+                // Venues without streams in the URL: the connection starts empty, every stream is
+                // subscribed now.
+                afterConnect(c, adapter->streamsInUrl() ? initial : std::vector<exchange::StreamSpec>{}, true);
+                spawn(heartbeatLoop(gen, conn, socket, c.epoch));
                 publish(c, FeedState::Live, "live");
                 backoff.reset();
                 if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(gen));

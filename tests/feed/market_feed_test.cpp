@@ -9,6 +9,7 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
 #include "cpc/feed/market_feed.hpp"
+#include "cpc/feed/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/net/http_client.hpp"
@@ -330,6 +331,14 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     const auto stats = feed.stats();
     EXPECT_EQ(stats.restBans, 1u);
     EXPECT_GT(stats.restBannedUntilMs, 0);
+    // The ban is the IP's, so it holds the whole process: a realtime session started now on the
+    // same venue (its own config, no gate passed) waits for it before its book snapshot too.
+    Sink sessionSink;
+    feed::StreamSession session(io, adapterFor(server), feed::StreamSessionConfig{}, sessionSink);
+    exchange::StreamSpec depth;
+    depth.symbol = "BTCUSDT";
+    depth.kind = exchange::StreamKind::Depth;
+    session.start({depth});
     // Every other REST user of the feed is held at the same gate: no request reaches the venue.
     const auto requestsDuringBan = server.stats().restRequests;
     feed.loadOlder(key, nowMs());
@@ -346,6 +355,15 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     ASSERT_TRUE(healed) << trace << "symbol lists: " << got.symbolLists.size()
                         << ", 418 answers: " << server.stats().rest418;
     feed.stop();
+    // The session's book comes from a snapshot asked for after the ban.
+    bool booked = false;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!booked && std::chrono::steady_clock::now() < deadline) {
+        for (auto& e : sessionSink.box.takeAll()) booked = booked || std::holds_alternative<feed::OrderBookView>(e);
+        if (!booked) std::this_thread::sleep_for(20ms);
+    }
+    session.stop();
+    EXPECT_TRUE(booked) << "the session's book never synced after the ban";
     EXPECT_EQ(server.stats().rest418, 2u) << "a request was sent during the ban";
     EXPECT_GT(server.stats().restRequests, requestsDuringBan);
     EXPECT_EQ(got.historyCandles, 1000u);

@@ -43,6 +43,16 @@ struct StreamConnectInfo {
     std::chrono::milliseconds heartbeatTimeout{0};     // the reply is due within this
 };
 
+// The venue's REST request budget per IP: at most `weight` units of RestRequest::weight within any
+// `window`. usedWeightHeader: a response header in which the venue reports the weight used in its
+// current window (Binance's X-MBX-USED-WEIGHT-1M; its windows are the minutes of the exchange
+// clock); empty: the venue reports nothing and the feed keeps a sliding window of its own requests.
+struct RestRateLimit {
+    int weight = 6000;
+    std::chrono::milliseconds window{60000};
+    std::string usedWeightHeader = "x-mbx-used-weight-1m";
+};
+
 struct HistoryQuery {
     std::string symbol;
     Interval interval = Interval::M1;
@@ -170,6 +180,24 @@ public:
     // make streamConnectRequest() when it is not nullopt and connect to
     // parseStreamConnect(...).url instead of streamUrl(); its heartbeat rules override the above.
     virtual std::optional<HttpRequest> streamConnectRequest() const { return std::nullopt; }
+    // REST pacing (default: Binance's 6,000 weight per minute, reported in X-MBX-USED-WEIGHT-1M).
+    virtual RestRateLimit restRateLimit() const { return {}; }
+    // An error answer (Error::code = the venue's code) that retrying cannot fix: unknown symbol,
+    // bad interval or parameter. Default: Binance's -1100, -1102, -1120, -1121, -1130 and HTTP 451.
+    virtual bool isPermanentError(const Error& error) const {
+        switch (error.code) {
+            case -1100: case -1102: case -1120: case -1121: case -1130: case 451: return true;
+            default: return false;
+        }
+    }
+    // true: intervals without a trade have no candle (KuCoin), so a history page may hold fewer
+    // rows than asked without being the start of the listing.
+    virtual bool historyHasGaps() const { return false; }
+    // true: the diff depth stream (StreamKind::Depth) starts with its own full snapshot and is
+    // followed by deltas (Bybit, OKX), so a local book needs no REST snapshot; after a gap the stream
+    // is subscribed again for a fresh snapshot. false (Binance, KuCoin): depthRequest() snapshot
+    // plus the stream's diffs, sequence-checked.
+    virtual bool depthSnapshotInStream() const { return false; }
     virtual Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
                                                          std::string_view connectId) const {
         (void)body, (void)httpStatus, (void)connectId;

@@ -2,7 +2,10 @@
 // MarketFeed = exchange adapter + sockets. For one open series it loads history over REST,
 // streams the kline over WebSocket, watches the stream (watchdog), reconnects with jittered
 // exponential back-off and, after every reconnect, backfills the gap over REST: streams never
-// replay, so this is how no candle is lost. Written once for every adapter.
+// replay, so this is how no candle is lost. Written once for every adapter: the venue's REST pacing
+// (restRateLimit), its stream connect (KuCoin's token, subscribe after connecting), client
+// heartbeats, intervals it lacks (aggregated from nativeSourceInterval) and candles without a close
+// flag (closed by the next one and fetched over REST) all come from the adapter interface.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
 #include "cpc/net/connection_budget.hpp"
+#include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
@@ -24,8 +28,15 @@ struct FeedConfig {
     std::chrono::milliseconds requestTimeout{15000};
     // 0: use the adapter's idle timeout for the interval.
     std::chrono::milliseconds watchdogOverride{0};
-    // Stop asking for more weight when the venue reports this share of its per-minute budget.
-    int weightBudgetPerMinute = 6000;
+    // REST weight per window of the venue (ExchangeAdapter::restRateLimit()); 0: the venue's own.
+    // Requests wait once weightSafetyShare of it is used.
+    int restWeightBudget = 0;
+    // Client heartbeat period for venues whose clients ping (Bybit, OKX, KuCoin); 0: the venue's
+    // (ExchangeAdapter::heartbeatInterval(), or KuCoin's token answer). Tests shorten it.
+    std::chrono::milliseconds heartbeatOverride{0};
+    // Minimum gap between two subscribe messages on one connection (venues that subscribe after
+    // connecting).
+    std::chrono::milliseconds controlInterval{250};
     // Make-before-break rotation of the stream connection this long after it opened (Binance
     // cuts connections at 24 h); 0: only on the venue's serverShutdown event.
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
@@ -33,6 +44,10 @@ struct FeedConfig {
     // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
     std::shared_ptr<net::ConnectionBudget> connectionBudget;
     double weightSafetyShare = 0.8;
+    // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
+    // talking to the same REST host; null: net::RestGate::forHost() of the venue's REST base with
+    // its restRateLimit() (restWeightBudget and weightSafetyShare apply when it is created).
+    std::shared_ptr<net::RestGate> restGate;
 };
 
 struct FeedStats {
@@ -40,7 +55,9 @@ struct FeedStats {
     std::uint64_t framesRejected = 0;
     std::uint64_t reconnects = 0;
     std::uint64_t rotations = 0;
-    std::uint64_t budgetWaits = 0;      // connection attempts delayed by the connection budget        // make-before-break connection switches (no gap, no backfill)
+    std::uint64_t budgetWaits = 0;      // connection attempts delayed by the connection budget
+    std::uint64_t heartbeatsSent = 0;   // client pings (venues whose clients keep the stream alive)
+    std::uint64_t reconciles = 0;       // candles closed by a newer one (no close flag) and fetched over REST
     std::uint64_t restRequests = 0;
     std::int64_t lastMessageAtMs = 0;
     std::uint64_t restBans = 0;          // HTTP 418 answers (IP ban)

@@ -10,6 +10,11 @@
 // stats.controlErrors, lastError) and its streams leave the set. For each subscribed diff depth stream it keeps a
 // LocalOrderBook synced (buffer, REST snapshot, replay, resync on a gap) and posts its top levels
 // as OrderBookView. Every other stream event goes to the sink as its FeedEvent alternative.
+// Venues without streams in the URL (Bybit, OKX, KuCoin) connect to the bare endpoint (KuCoin:
+// the one its token request answers, before every connect) and subscribe everything after
+// connecting; streams whose endpoints differ (OKX /business, /public) get separate connections;
+// client heartbeats go out every heartbeat period; books whose stream carries its own snapshot
+// (Bybit, OKX) start from it and re-subscribe after a gap. There is no LIST_SUBSCRIPTIONS there.
 // Qt-free; all socket work runs on the IoThread.
 #include <chrono>
 #include <cstddef>
@@ -22,6 +27,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
 #include "cpc/net/connection_budget.hpp"
+#include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
@@ -57,6 +63,15 @@ struct StreamSessionConfig {
     // event time, bookTicker update id, ticker event time).
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
     std::chrono::milliseconds rotationOverlapMax{10000};
+    // Client heartbeat period for venues whose clients ping (Bybit, OKX, KuCoin); 0: the venue's
+    // (ExchangeAdapter::heartbeatInterval(), or KuCoin's token answer). Tests shorten it.
+    std::chrono::milliseconds heartbeatOverride{0};
+    // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
+    // talking to the same REST host, so a MarketFeed's ban also holds this session's snapshots;
+    // null: net::RestGate::forHost() of the venue's REST base with its restRateLimit() (this share
+    // of it spent at most, when the session creates the gate).
+    std::shared_ptr<net::RestGate> restGate;
+    double restSafetyShare = 0.8;
 };
 
 struct StreamCounters {
@@ -73,6 +88,7 @@ struct StreamSessionStats {
     std::uint64_t duplicatesDropped = 0;  // events already delivered (a rotation's overlap)
     std::uint64_t budgetWaits = 0;        // connection attempts delayed by the connection budget
     std::uint64_t controlMessagesSent = 0;
+    std::uint64_t heartbeatsSent = 0;     // client pings (venues whose clients keep the stream alive)
     std::uint64_t controlErrors = 0;      // error replies to our control messages (a refused
                                           // SUBSCRIBE also removes its streams from the set)
     std::uint64_t subscriptionsRepaired = 0;  // streams re-(un)subscribed after LIST_SUBSCRIPTIONS

@@ -60,6 +60,12 @@ public:
     int maxStreamsPerSubscribe() const override { return 10; }
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(20); }
+    // 600 requests per 5 s per IP (weight 1 each), nothing reported in headers.
+    RestRateLimit restRateLimit() const override { return {600, std::chrono::seconds(5), ""}; }
+    // retCode 10001: parameter error (unknown symbol "Not supported symbols", "Invalid period!").
+    bool isPermanentError(const Error& error) const override { return error.code == 10001; }
+    // orderbook.N topics start with a snapshot, then deltas.
+    bool depthSnapshotInStream() const override { return true; }
 
     // Bybit's interval spelling ("1", "60", "D", "W", "M"); nullopt where Bybit has none (1s, 8h,
     // 3d). The spelling exists for 1w, but those buckets are not verified to be Monday weeks, so

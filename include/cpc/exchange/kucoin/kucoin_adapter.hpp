@@ -74,6 +74,13 @@ public:
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     // The documented example value; the bullet-public answer's pingInterval overrides it.
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(18); }
+    // The public resource pool: 2,000 weight per 30 s per IP (KuCoin's "Public" pool for VIP0; not
+    // verified against the simulator's venue), nothing reported that the feed reads.
+    RestRateLimit restRateLimit() const override { return {2000, std::chrono::seconds(30), ""}; }
+    // 400100: parameter error (unknown pair "This pair is not provided at present", bad type).
+    bool isPermanentError(const Error& error) const override { return error.code == 400100; }
+    // Intervals without a trade have no row.
+    bool historyHasGaps() const override { return true; }
     std::optional<HttpRequest> streamConnectRequest() const override;
     Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
                                                  std::string_view connectId) const override;

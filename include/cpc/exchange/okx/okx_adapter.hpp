@@ -63,6 +63,16 @@ public:
     bool streamsInUrl() const override { return false; }
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(25); }
+    // The tightest per-IP limit the feed meets (history-candles: 20 requests per 2 s); nothing
+    // reported in headers.
+    RestRateLimit restRateLimit() const override { return {20, std::chrono::seconds(2), ""}; }
+    // 51000 "Parameter … error", 51001 "Instrument ID does not exist", 50014 "Parameter … can not
+    // be empty".
+    bool isPermanentError(const Error& error) const override {
+        return error.code == 51000 || error.code == 51001 || error.code == 50014;
+    }
+    // books / books5 channels: a snapshot, then updates chained by prevSeqId/seqId.
+    bool depthSnapshotInStream() const override { return true; }
 
     // OKX bar spelling: "1s" "1m" … "4H", UTC-aligned "6Hutc" "12Hutc" "1Dutc" "3Dutc" "1Wutc"
     // "1Mutc" (the plain "6H"/"1D"/… are UTC+8-aligned and never used). nullopt for 8h.

@@ -1,0 +1,84 @@
+#pragma once
+// RestGate: one REST host's rate limits, shared by every MarketFeed, StreamSession and command of
+// this process that talks to it (the venue counts per IP, not per connection). Thread-safe.
+//
+// - A weight budget per window: Binance's 6,000 per minute (a calendar minute of the venue's
+//   clock, reported back in X-MBX-USED-WEIGHT-1M), or a sliding window for venues that count
+//   that way. Requests wait for the next window instead of earning a 429.
+// - HTTP 429 + Retry-After pauses every request to the host until then.
+// - HTTP 418 (IP banned) refuses every request until the ban ends; the refusal says until when.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cpc/core/result.hpp"
+
+namespace cpc::net {
+
+struct RestLimits {
+    int weightPerWindow = 6000;                     // Binance: REQUEST_WEIGHT 6,000 per minute
+    std::chrono::milliseconds window{60'000};
+    bool calendarWindow = true;   // windows start at multiples of `window` on the venue's clock
+    double safetyShare = 0.8;     // spend at most this share of the budget
+    int budget() const;           // weightPerWindow × safetyShare, at least 1
+};
+
+class RestGate {
+public:
+    explicit RestGate(RestLimits limits = {});
+
+    // What a request of `weight` may do at local time nowMs (the venue's clock is nowMs + skewMs):
+    // go now (weight reserved), wait `wait` and ask again, or not be sent at all (banned: the
+    // Error, code 418, says until when).
+    struct Admission {
+        std::chrono::milliseconds wait{0};
+        std::optional<Error> refused;
+        bool go() const { return wait.count() == 0 && !refused; }
+    };
+    Admission admit(int weight, std::int64_t nowMs, std::int64_t skewMs = 0);
+
+    // The venue's own count after an answer (X-MBX-USED-WEIGHT-1M): never lowers what was
+    // reserved for requests still in flight in the same window.
+    void reportUsedWeight(int used, std::int64_t nowMs, std::int64_t skewMs = 0);
+    // HTTP 429: nothing is sent to the host before untilMs (local clock).
+    void pauseUntil(std::int64_t untilMs);
+    // HTTP 418: nothing is sent before untilMs; returns the refusal every caller will get.
+    Error ban(std::int64_t untilMs);
+
+    // Everything an answer says about the limits, in one place for every caller: the weight the
+    // venue reports as used (the header's value; empty when it sent none), HTTP 429 → pause for
+    // Retry-After seconds (60 when absent), HTTP 418 → ban for Retry-After seconds, else until the
+    // venue time in the body ("IP banned until 1618228675371") when the venue clock is known
+    // (skewMs), else 2 minutes (Binance's shortest ban). Returns the refusal for a 418.
+    std::optional<Error> noteAnswer(int status, std::string_view retryAfter, std::string_view usedWeight,
+                                    std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
+
+    std::int64_t bannedUntilMs() const;
+    std::int64_t pausedUntilMs() const;
+    int usedWeight(std::int64_t nowMs, std::int64_t skewMs = 0);
+    const RestLimits& limits() const { return m_limits; }
+
+    // The gate of a REST host ("https://api.binance.com"), created with `limits` on first use and
+    // shared while anyone holds it (a host nobody talks to any more starts afresh).
+    static std::shared_ptr<RestGate> forHost(const std::string& restBase, const RestLimits& limits = {});
+
+private:
+    void rollWindow(std::int64_t nowMs);  // m_mutex held; venue clock for calendar windows
+    Error banError() const;                    // m_mutex held
+
+    RestLimits m_limits;
+    mutable std::mutex m_mutex;
+    // guarded by m_mutex:
+    std::int64_t m_windowStart = 0;            // calendar windows: venue ms
+    int m_used = 0;                            // calendar windows
+    std::deque<std::pair<std::int64_t, int>> m_spent;  // sliding windows: (venue ms, weight)
+    std::int64_t m_pausedUntil = 0;
+    std::int64_t m_bannedUntil = 0;
+};
+
+}  // namespace cpc::net

@@ -1,0 +1,28 @@
+#pragma once
+// The REST gate a feed or session uses when its config names none: the process-wide gate of the
+// venue's REST host, created with the venue's limits (ExchangeAdapter::restRateLimit()).
+#include <memory>
+
+#include "cpc/exchange/exchange_adapter.hpp"
+#include "cpc/net/rest_gate.hpp"
+
+namespace cpc::feed::detail {
+
+inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, int weightOverride, double safetyShare) {
+    const exchange::RestRateLimit venue = adapter.restRateLimit();
+    net::RestLimits limits;
+    limits.weightPerWindow = weightOverride > 0 ? weightOverride : venue.weight;
+    limits.window = venue.window;
+    // A venue that reports its used weight counts per window of its clock (Binance's minutes);
+    // the others are paced by a sliding window of our own requests.
+    limits.calendarWindow = !venue.usedWeightHeader.empty();
+    limits.safetyShare = safetyShare;
+    return limits;
+}
+
+inline std::shared_ptr<net::RestGate> venueRestGate(const exchange::ExchangeAdapter& adapter, int weightOverride,
+                                                    double safetyShare) {
+    return net::RestGate::forHost(adapter.endpoints().restBase, restLimitsOf(adapter, weightOverride, safetyShare));
+}
+
+}  // namespace cpc::feed::detail

@@ -1,0 +1,166 @@
+#include "cpc/net/rest_gate.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "cpc/core/time.hpp"
+
+namespace cpc::net {
+
+int RestLimits::budget() const {
+    return std::max(1, static_cast<int>(static_cast<double>(weightPerWindow) * safetyShare));
+}
+
+RestGate::RestGate(RestLimits limits) : m_limits(limits) {
+    m_limits.window = std::max(m_limits.window, std::chrono::milliseconds(1));
+    m_limits.weightPerWindow = std::max(1, m_limits.weightPerWindow);
+}
+
+void RestGate::rollWindow(std::int64_t venueNowMs) {
+    const std::int64_t window = m_limits.window.count();
+    if (m_limits.calendarWindow) {
+        const std::int64_t start = venueNowMs - ((venueNowMs % window) + window) % window;
+        if (start != m_windowStart) {
+            m_windowStart = start;
+            m_used = 0;
+        }
+    } else {
+        while (!m_spent.empty() && m_spent.front().first <= venueNowMs - window) m_spent.pop_front();
+    }
+}
+
+Error RestGate::banError() const {
+    return makeError("the exchange banned this IP for too many requests (HTTP 418) until " +
+                         formatUtc(m_bannedUntil) + " UTC; no request is sent before then",
+                     418);
+}
+
+RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t skewMs) {
+    using std::chrono::milliseconds;
+    std::lock_guard lock(m_mutex);
+    Admission a;
+    if (nowMs < m_bannedUntil) {
+        a.refused = banError();
+        return a;
+    }
+    if (nowMs < m_pausedUntil) {
+        a.wait = milliseconds(m_pausedUntil - nowMs);
+        return a;
+    }
+    weight = std::max(0, weight);
+    // Calendar windows are the venue's (its clock); a sliding window is our own log, kept in
+    // local time so a clock sync in between cannot strand old entries.
+    const std::int64_t venueNow = m_limits.calendarWindow ? nowMs + skewMs : nowMs;
+    rollWindow(venueNow);
+    const int budget = m_limits.budget();
+    if (m_limits.calendarWindow) {
+        // A request heavier than the whole budget still goes, alone, at the start of a window.
+        if (m_used > 0 && m_used + weight > budget) {
+            // Wait for the venue's next window (+250 ms for clock error) instead of earning a 429.
+            a.wait = milliseconds(m_windowStart + m_limits.window.count() - venueNow + 250);
+            return a;
+        }
+        m_used += weight;
+        return a;
+    }
+    int used = 0;
+    for (const auto& [t, w] : m_spent) used += w;
+    if (!m_spent.empty() && used + weight > budget) {
+        // The oldest reservations leave the window first: wait until enough of them have.
+        std::int64_t until = m_spent.front().first;
+        for (const auto& [t, w] : m_spent) {
+            until = t;
+            used -= w;
+            if (used + weight <= budget) break;
+        }
+        a.wait = milliseconds(std::max<std::int64_t>(1, until + m_limits.window.count() - venueNow));
+        return a;
+    }
+    m_spent.emplace_back(venueNow, weight);
+    return a;
+}
+
+void RestGate::reportUsedWeight(int used, std::int64_t nowMs, std::int64_t skewMs) {
+    std::lock_guard lock(m_mutex);
+    if (!m_limits.calendarWindow) return;  // sliding windows count our own requests
+    rollWindow(nowMs + skewMs);
+    m_used = std::max(m_used, used);
+}
+
+void RestGate::pauseUntil(std::int64_t untilMs) {
+    std::lock_guard lock(m_mutex);
+    m_pausedUntil = std::max(m_pausedUntil, untilMs);
+}
+
+Error RestGate::ban(std::int64_t untilMs) {
+    std::lock_guard lock(m_mutex);
+    m_bannedUntil = std::max(m_bannedUntil, untilMs);
+    return banError();
+}
+
+namespace {
+
+std::optional<std::int64_t> parseInt(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end == text.data()) return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+std::optional<Error> RestGate::noteAnswer(int status, std::string_view retryAfter, std::string_view usedWeight,
+                                          std::string_view body, std::int64_t nowMs,
+                                          std::optional<std::int64_t> skewMs) {
+    if (const auto used = parseInt(usedWeight); used && *used >= 0 && *used < (1LL << 31))
+        reportUsedWeight(static_cast<int>(*used), nowMs, skewMs.value_or(0));
+    const auto seconds = parseInt(retryAfter);
+    const bool haveRetryAfter = seconds && *seconds > 0 && *seconds < 7LL * 24 * 3600;
+    if (status == 429) {
+        pauseUntil(nowMs + (haveRetryAfter ? *seconds : 60) * 1000);
+        return std::nullopt;
+    }
+    if (status != 418) return std::nullopt;
+    std::int64_t until = nowMs + 120'000;
+    constexpr std::string_view marker = "banned until ";
+    if (haveRetryAfter) {
+        until = nowMs + *seconds * 1000;
+    } else if (const auto p = body.find(marker); p != std::string_view::npos && skewMs) {
+        if (const auto venueUntil = parseInt(body.substr(p + marker.size()))) until = *venueUntil - *skewMs;
+    }
+    return ban(until);
+}
+
+std::int64_t RestGate::bannedUntilMs() const {
+    std::lock_guard lock(m_mutex);
+    return m_bannedUntil;
+}
+
+std::int64_t RestGate::pausedUntilMs() const {
+    std::lock_guard lock(m_mutex);
+    return m_pausedUntil;
+}
+
+int RestGate::usedWeight(std::int64_t nowMs, std::int64_t skewMs) {
+    std::lock_guard lock(m_mutex);
+    rollWindow(m_limits.calendarWindow ? nowMs + skewMs : nowMs);
+    if (m_limits.calendarWindow) return m_used;
+    int used = 0;
+    for (const auto& [t, w] : m_spent) used += w;
+    return used;
+}
+
+std::shared_ptr<RestGate> RestGate::forHost(const std::string& restBase, const RestLimits& limits) {
+    static std::mutex mutex;
+    static std::map<std::string, std::weak_ptr<RestGate>> gates;
+    std::lock_guard lock(mutex);
+    std::erase_if(gates, [](const auto& entry) { return entry.second.expired(); });
+    if (auto gate = gates[restBase].lock()) return gate;
+    auto gate = std::make_shared<RestGate>(limits);
+    gates[restBase] = gate;
+    return gate;
+}
+
+}  // namespace cpc::net

@@ -1,0 +1,121 @@
+#include "cpc/net/rest_gate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "cpc/core/time.hpp"
+
+namespace cpc::net {
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kT0 = 1'700'000'020'000;  // 40 s into a minute
+
+TEST(RestGate, CalendarWindowSpendsTheSafeShareThenWaitsForTheVenuesNextMinute) {
+    RestGate gate(RestLimits{100, std::chrono::milliseconds(kMinute), true, 0.8});
+    for (int i = 0; i < 8; ++i) EXPECT_TRUE(gate.admit(10, kT0).go()) << i;
+    const auto refused = gate.admit(10, kT0 + 5);
+    ASSERT_FALSE(refused.go());
+    EXPECT_FALSE(refused.refused);
+    EXPECT_EQ(refused.wait.count(), 20'000 - 5 + 250);  // to the minute's end + clock margin
+    // The venue's clock runs 30 s ahead: its minute ends 10 s later than ours would say.
+    RestGate skewed(RestLimits{10, std::chrono::milliseconds(kMinute), true, 1.0});
+    EXPECT_TRUE(skewed.admit(10, kT0, -30'000).go());
+    EXPECT_EQ(skewed.admit(1, kT0, -30'000).wait.count(), 50'000 + 250);
+    // A new minute starts afresh.
+    EXPECT_TRUE(gate.admit(10, kT0 + 20'000).go());
+    EXPECT_EQ(gate.usedWeight(kT0 + 20'000), 10);
+}
+
+TEST(RestGate, TheVenuesCountRaisesButNeverLowersWhatInFlightRequestsReserved) {
+    RestGate gate(RestLimits{100, std::chrono::milliseconds(kMinute), true, 1.0});
+    ASSERT_TRUE(gate.admit(30, kT0).go());
+    gate.reportUsedWeight(10, kT0 + 1);  // answered before the other 20 were counted
+    EXPECT_EQ(gate.usedWeight(kT0 + 1), 30);
+    gate.reportUsedWeight(95, kT0 + 2);  // another program on this IP spends too
+    EXPECT_EQ(gate.usedWeight(kT0 + 2), 95);
+    EXPECT_FALSE(gate.admit(10, kT0 + 3).go());
+    EXPECT_TRUE(gate.admit(5, kT0 + 3).go());
+}
+
+TEST(RestGate, AnOversizedRequestGoesAloneAtTheStartOfAWindow) {
+    RestGate gate(RestLimits{10, std::chrono::milliseconds(kMinute), true, 1.0});
+    EXPECT_TRUE(gate.admit(50, kT0).go());
+    EXPECT_FALSE(gate.admit(50, kT0 + 1).go());
+}
+
+TEST(RestGate, SlidingWindowWaitsUntilEnoughOldReservationsHaveLeft) {
+    RestGate gate(RestLimits{10, std::chrono::milliseconds(1000), false, 1.0});
+    EXPECT_TRUE(gate.admit(4, 0).go());
+    EXPECT_TRUE(gate.admit(4, 300).go());
+    const auto wait = gate.admit(4, 500);  // 12 > 10: the first 4 must leave (at 1000)
+    ASSERT_FALSE(wait.go());
+    EXPECT_EQ(wait.wait.count(), 1000 - 500);
+    EXPECT_TRUE(gate.admit(4, 1001).go());
+    EXPECT_EQ(gate.usedWeight(1001), 8);
+    EXPECT_FALSE(gate.admit(4, 1200).go());
+    EXPECT_EQ(gate.admit(10, 1200).wait.count(), 2001 - 1200);  // both must leave
+}
+
+TEST(RestGate, RetryAfterPausesEveryRequestToTheHost) {
+    RestGate gate;
+    gate.pauseUntil(kT0 + 3'000);
+    const auto a = gate.admit(1, kT0);
+    EXPECT_EQ(a.wait.count(), 3'000);
+    EXPECT_FALSE(a.refused);
+    gate.pauseUntil(kT0 + 1'000);  // an earlier end does not shorten the pause
+    EXPECT_EQ(gate.pausedUntilMs(), kT0 + 3'000);
+    EXPECT_TRUE(gate.admit(1, kT0 + 3'000).go());
+}
+
+TEST(RestGate, ABanRefusesEveryRequestUntilItEndsAndSaysUntilWhen) {
+    RestGate gate;
+    const Error e = gate.ban(kT0 + 120'000);
+    EXPECT_EQ(e.code, 418);
+    EXPECT_NE(e.message.find("banned"), std::string::npos);
+    EXPECT_NE(e.message.find(formatUtc(kT0 + 120'000)), std::string::npos);
+    const auto a = gate.admit(1, kT0 + 119'999);
+    ASSERT_TRUE(a.refused);
+    EXPECT_EQ(a.refused->code, 418);
+    EXPECT_TRUE(gate.admit(1, kT0 + 120'000).go());
+}
+
+TEST(RestGate, AnswersFeedTheGate) {
+    RestGate gate(RestLimits{1000, std::chrono::milliseconds(kMinute), true, 1.0});
+    EXPECT_FALSE(gate.noteAnswer(200, "", "640", "[]", kT0, 0));
+    EXPECT_EQ(gate.usedWeight(kT0), 640);
+    EXPECT_FALSE(gate.noteAnswer(200, "", "garbage", "[]", kT0, 0));  // ignored, not a crash
+    EXPECT_EQ(gate.usedWeight(kT0), 640);
+    EXPECT_FALSE(gate.noteAnswer(429, "7", "", "", kT0, std::nullopt));
+    EXPECT_EQ(gate.pausedUntilMs(), kT0 + 7'000);
+    EXPECT_FALSE(gate.noteAnswer(429, "", "", "", kT0, std::nullopt));  // no Retry-After: a minute
+    EXPECT_EQ(gate.pausedUntilMs(), kT0 + 60'000);
+    // 418 with Retry-After; then one whose end is only in the body, in the venue's clock.
+    auto banned = gate.noteAnswer(418, "30", "", "", kT0, std::nullopt);
+    ASSERT_TRUE(banned);
+    EXPECT_EQ(banned->code, 418);
+    EXPECT_EQ(gate.bannedUntilMs(), kT0 + 30'000);
+    banned = gate.noteAnswer(418, "", "", R"({"code":-1003,"msg":"Way too many requests; IP banned until 1700000400000."})",
+                             kT0, 1'000);
+    ASSERT_TRUE(banned);
+    EXPECT_EQ(gate.bannedUntilMs(), 1'700'000'400'000 - 1'000);
+    // Unknown venue clock and no Retry-After: Binance's shortest ban, two minutes.
+    RestGate other;
+    ASSERT_TRUE(other.noteAnswer(418, "", "", "IP banned until 1700000400000", kT0, std::nullopt));
+    EXPECT_EQ(other.bannedUntilMs(), kT0 + 120'000);
+}
+
+TEST(RestGate, OneGatePerHostSharedWhileHeld) {
+    auto a = RestGate::forHost("http://127.0.0.1:1");
+    auto b = RestGate::forHost("http://127.0.0.1:1");
+    auto c = RestGate::forHost("http://127.0.0.1:2");
+    EXPECT_EQ(a, b);
+    EXPECT_NE(a, c);
+    a->ban(kT0 + 1);
+    EXPECT_EQ(b->bannedUntilMs(), kT0 + 1);
+    a.reset();
+    b.reset();
+    EXPECT_EQ(RestGate::forHost("http://127.0.0.1:1")->bannedUntilMs(), 0);  // nobody held it: afresh
+}
+
+}  // namespace
+}  // namespace cpc::net
