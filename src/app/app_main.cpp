@@ -15,6 +15,7 @@
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 namespace cpc::app {
@@ -36,12 +37,24 @@ int runApp(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Live Binance candlestick charts."));
+    parser.setApplicationDescription(QStringLiteral("Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Run offline against the built-in exchange simulator."));
-    const QCommandLineOption symbol(QStringLiteral("symbol"), QStringLiteral("Symbol to open, e.g. BTCUSDT."),
+    const QString exchangeList = [] {
+        QStringList names;
+        for (const auto& n : exchange::adapterNames()) names << QString::fromStdString(n);
+        return names.join(QStringLiteral(", "));
+    }();
+    const QCommandLineOption exchangeOption(
+        QStringLiteral("exchange"),
+        QStringLiteral("Exchange to show: %1 (default: the last one chosen, else binance). With --demo the "
+                       "simulator speaks its API.").arg(exchangeList),
+        QStringLiteral("NAME"));
+    const QCommandLineOption symbol(QStringLiteral("symbol"),
+                                    QStringLiteral("Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; "
+                                                   "either spelling is accepted)."),
                                     QStringLiteral("SYMBOL"));
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       QStringLiteral("Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M."),
@@ -54,11 +67,15 @@ int runApp(int argc, char** argv) {
     const QCommandLineOption database(QStringLiteral("database"),
                                       QStringLiteral("SQLite candle cache to use (default: per-user data dir)."),
                                       QStringLiteral("FILE"));
-    const QCommandLineOption restBase(QStringLiteral("rest"), QStringLiteral("REST base URL (default https://api.binance.com)."),
-                                      QStringLiteral("URL"));
-    const QCommandLineOption streamBase(QStringLiteral("stream"),
-                                        QStringLiteral("Stream base URL (default wss://stream.binance.com:9443)."),
-                                        QStringLiteral("URL"));
+    const QCommandLineOption restBase(
+        QStringLiteral("rest"),
+        QStringLiteral("REST base URL (default: the exchange's endpoints from Settings, e.g. https://api.binance.com)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption streamBase(
+        QStringLiteral("stream"),
+        QStringLiteral("Stream base URL (default: the exchange's endpoints from Settings, e.g. "
+                       "wss://stream.binance.com:9443)."),
+        QStringLiteral("URL"));
     const QCommandLineOption caFile(QStringLiteral("ca-file"),
                                     QStringLiteral("Extra PEM CA certificates to trust besides the system store."),
                                     QStringLiteral("FILE"));
@@ -80,7 +97,7 @@ int runApp(int argc, char** argv) {
                                        QStringLiteral("With --demo --test-realtime: simulated live trades per second "
                                                       "and symbol, 0..20000 (default 1000)."),
                                        QStringLiteral("N"));
-    parser.addOptions({demo, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
+    parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, testRealtime, tradeRate});
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -94,6 +111,12 @@ int runApp(int argc, char** argv) {
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));
 
+    QString chosenExchange;
+    if (parser.isSet(exchangeOption)) {
+        chosenExchange = parser.value(exchangeOption).trimmed().toLower();
+        if (!exchange::defaultEndpoints(chosenExchange.toStdString()))
+            return fail(QStringLiteral("unknown exchange \"%1\"; accepted: %2").arg(parser.value(exchangeOption), exchangeList));
+    }
     std::optional<Interval> chosenInterval;
     if (parser.isSet(interval)) {
         chosenInterval = parseInterval(parser.value(interval).toStdString());
@@ -146,10 +169,14 @@ int runApp(int argc, char** argv) {
                                                 : std::make_unique<AppSettings>();
     MainWindow::applyPalette(settings->theme() == QLatin1String("dark"));
 
-    // Flags win over the settings dialog's choices; the demo always uses its simulator.
+    // Flags win over the settings dialog's choices (and are saved, as the toolbar's choices are);
+    // the demo always uses its simulator, in the exchange's dialect.
+    if (!chosenExchange.isEmpty()) settings->setExchange(chosenExchange);
+    const QString venue = settings->exchange();
     ControllerOptions options;
     options.demo = parser.isSet(demo);
-    const Endpoints endpoints = settings->effectiveEndpoints();
+    options.exchange = venue.toStdString();
+    const Endpoints endpoints = settings->effectiveEndpoints(venue);
     options.restBase = parser.isSet(restBase) ? parser.value(restBase).toStdString()
                        : options.demo         ? std::string{}
                                               : endpoints.rest.toStdString();
@@ -169,17 +196,24 @@ int runApp(int argc, char** argv) {
         std::unique_ptr<sim::SimServer> simulator;
         if (options.demo) {
             sim::SimConfig simConfig;
+            simConfig.exchange = options.exchange;
             simConfig.klinePushInterval = std::chrono::milliseconds(1000);
             simConfig.liveTradesPerSecond = liveTradeRate;
             simulator = std::make_unique<sim::SimServer>(simConfig);
             if (auto r = simulator->start(); !r) return fail(QStringLiteral("demo simulator: ") + QString::fromStdString(r.error().message));
             rt.restBase = simulator->restBase();
-            rt.streamBase = simulator->streamBase();
+            rt.streamBase = simulator->streamBase() + ChartController::venueStreamPath(options.exchange);
             rt.simulator = true;
         }
         if (!options.restBase.empty()) rt.restBase = options.restBase;
         if (!options.streamBase.empty()) rt.streamBase = options.streamBase;
+        rt.exchange = options.exchange;
         rt.symbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
+        if (const auto pair = ChartController::splitSymbol(rt.symbol.toStdString())) {
+            // The venue's spelling of the pair (BTCUSDT ↔ BTC-USDT).
+            auto adapter = exchange::makeAdapter(rt.exchange);
+            if (adapter) rt.symbol = QString::fromStdString((*adapter)->symbolFor(pair->first, pair->second));
+        }
         rt.interval = chosenInterval.value_or(Interval::M1);
         int exitCode = 0;
         {
@@ -213,7 +247,9 @@ int runApp(int argc, char** argv) {
     if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
     if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));
     window.show();
-    const QString startSymbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
+    // In the venue's spelling, whichever venue the saved (or typed) symbol was written for.
+    const QString startSymbol =
+        controller.venueSymbol(parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol());
     window.openSeries(startSymbol, chosenInterval.value_or(settings->lastInterval()));
 
     int exitCode = 0;

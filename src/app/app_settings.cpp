@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cpc/chart/drawings.hpp"
+#include "cpc/exchange/registry.hpp"
 
 namespace cpc::app {
 
@@ -28,10 +29,31 @@ std::optional<EndpointPreset> parseEndpointPreset(const QString& text) {
     return std::nullopt;
 }
 
-Endpoints presetEndpoints(EndpointPreset preset) {
+QString exchangeDisplayName(const QString& exchange) {
+    const QString n = exchange.trimmed().toLower();
+    if (n == QLatin1String("binance")) return QStringLiteral("Binance");
+    if (n == QLatin1String("bybit")) return QStringLiteral("Bybit");
+    if (n == QLatin1String("okx")) return QStringLiteral("OKX");
+    if (n == QLatin1String("kucoin")) return QStringLiteral("KuCoin");
+    return exchange;
+}
+
+std::vector<EndpointPreset> endpointPresets(const QString& exchange) {
+    if (exchange.compare(QLatin1String("binance"), Qt::CaseInsensitive) == 0)
+        return {EndpointPreset::Production, EndpointPreset::MarketData, EndpointPreset::Testnet, EndpointPreset::Custom};
+    return {EndpointPreset::Production, EndpointPreset::Custom};
+}
+
+Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange) {
+    const bool binance = exchange.compare(QLatin1String("binance"), Qt::CaseInsensitive) == 0;
+    if (preset == EndpointPreset::Production) {
+        auto e = exchange::defaultEndpoints(exchange.toStdString());
+        if (!e) return {};
+        return {QString::fromStdString(e->restBase), QString::fromStdString(e->streamBase)};
+    }
+    if (!binance) return {};
     switch (preset) {
-    case EndpointPreset::Production:
-        return {QStringLiteral("https://api.binance.com"), QStringLiteral("wss://stream.binance.com:9443")};
+    case EndpointPreset::Production: break;
     case EndpointPreset::MarketData:
         return {QStringLiteral("https://data-api.binance.vision"), QStringLiteral("wss://data-stream.binance.vision")};
     case EndpointPreset::Testnet:
@@ -128,24 +150,47 @@ void AppSettings::setDrawings(const QString& symbol, const std::vector<chart::Dr
     else m_settings.setValue(key, QString::fromStdString(chart::serializeDrawings(drawings)));
 }
 
-EndpointPreset AppSettings::endpointPreset() const {
-    return parseEndpointPreset(m_settings.value(kEndpointPreset).toString()).value_or(EndpointPreset::Production);
+QString AppSettings::exchange() const {
+    const QString name = m_settings.value(kExchange).toString().trimmed().toLower();
+    for (const auto& known : exchange::adapterNames())
+        if (name == QString::fromStdString(known)) return name;
+    return QStringLiteral("binance");
 }
 
-void AppSettings::setEndpointPreset(EndpointPreset preset) { m_settings.setValue(kEndpointPreset, toString(preset)); }
+void AppSettings::setExchange(const QString& name) { m_settings.setValue(kExchange, name.trimmed().toLower()); }
 
-Endpoints AppSettings::customEndpoints() const {
-    return {m_settings.value(kCustomRest).toString(), m_settings.value(kCustomStream).toString()};
+QString AppSettings::exchangeKey(const QString& exchangeName, const char* binanceKey, const char* name) const {
+    const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName.trimmed().toLower();
+    if (venue == QLatin1String("binance")) return QString::fromLatin1(binanceKey);
+    return QStringLiteral("exchange/%1/%2").arg(venue, QString::fromLatin1(name));
 }
 
-void AppSettings::setCustomEndpoints(const Endpoints& endpoints) {
-    m_settings.setValue(kCustomRest, endpoints.rest);
-    m_settings.setValue(kCustomStream, endpoints.stream);
+EndpointPreset AppSettings::endpointPreset(const QString& exchangeName) const {
+    const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName;
+    const auto preset = parseEndpointPreset(m_settings.value(exchangeKey(venue, kEndpointPreset, "preset")).toString());
+    const auto offered = endpointPresets(venue);
+    if (!preset || std::find(offered.begin(), offered.end(), *preset) == offered.end()) return EndpointPreset::Production;
+    return *preset;
 }
 
-Endpoints AppSettings::effectiveEndpoints() const {
-    const EndpointPreset preset = endpointPreset();
-    return preset == EndpointPreset::Custom ? customEndpoints() : presetEndpoints(preset);
+void AppSettings::setEndpointPreset(EndpointPreset preset, const QString& exchangeName) {
+    m_settings.setValue(exchangeKey(exchangeName, kEndpointPreset, "preset"), toString(preset));
+}
+
+Endpoints AppSettings::customEndpoints(const QString& exchangeName) const {
+    return {m_settings.value(exchangeKey(exchangeName, kCustomRest, "customRest")).toString(),
+            m_settings.value(exchangeKey(exchangeName, kCustomStream, "customStream")).toString()};
+}
+
+void AppSettings::setCustomEndpoints(const Endpoints& endpoints, const QString& exchangeName) {
+    m_settings.setValue(exchangeKey(exchangeName, kCustomRest, "customRest"), endpoints.rest);
+    m_settings.setValue(exchangeKey(exchangeName, kCustomStream, "customStream"), endpoints.stream);
+}
+
+Endpoints AppSettings::effectiveEndpoints(const QString& exchangeName) const {
+    const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName;
+    const EndpointPreset preset = endpointPreset(venue);
+    return preset == EndpointPreset::Custom ? customEndpoints(venue) : presetEndpoints(preset, venue);
 }
 
 QString AppSettings::extraCaFile() const { return m_settings.value(kCaFile).toString(); }

@@ -7,7 +7,7 @@
 
 #include "cpc/app/market_bridge.hpp"
 #include "cpc/core/time.hpp"
-#include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/market/aggregate.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -21,6 +21,24 @@ namespace {
 // How many cached candles a chart shows at once when it opens.
 constexpr std::size_t kInitialCachedCandles = 5000;
 }  // namespace
+
+bool ChartController::isTrading(std::string_view status) {
+    // Binance "TRADING", Bybit "Trading", OKX "live" (KuCoin's enableTrading becomes "TRADING").
+    const QString s = QString::fromUtf8(status.data(), static_cast<qsizetype>(status.size()));
+    return s.isEmpty() || s.compare(QLatin1String("trading"), Qt::CaseInsensitive) == 0 ||
+           s.compare(QLatin1String("live"), Qt::CaseInsensitive) == 0;
+}
+
+std::string ChartController::venueStreamPath(const std::string& venue) {
+    const auto production = exchange::defaultEndpoints(venue);
+    if (!production) return {};
+    const std::string& base = production->streamBase;
+    const auto scheme = base.find("://");
+    const auto slash = scheme == std::string::npos ? std::string::npos : base.find('/', scheme + 3);
+    std::string path = slash == std::string::npos ? std::string() : base.substr(slash);
+    while (path.ends_with('/')) path.pop_back();
+    return path;
+}
 
 ChartController::ChartController(ControllerOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)), m_store(m_options.memoryBudgetBytes) {
@@ -39,25 +57,13 @@ ChartController::~ChartController() {
 }
 
 Result<Ok> ChartController::start() {
-    exchange::Endpoints endpoints{exchange::BinanceAdapter::kProductionRest,
-                                  exchange::BinanceAdapter::kProductionStream};
+    // An unknown venue fails before anything starts.
+    if (auto known = exchange::defaultEndpoints(m_options.exchange); !known) return known.error();
     std::string dbPath = m_options.databasePath;
-    if (m_options.demo) {
-        sim::SimConfig config;
-        config.seed = m_options.simSeed;
-        config.klinePushInterval = std::chrono::milliseconds(m_options.simPushIntervalMs);
-        config.clock = m_options.simClock;
-        m_sim = std::make_unique<sim::SimServer>(config);
-        if (auto r = m_sim->start(); !r) return makeError("demo simulator: " + r.error().message);
-        endpoints = {m_sim->restBase(), m_sim->streamBase()};
-        if (dbPath.empty()) // Demo data stays apart from real data; defaultDatabasePath() creates the directory.
-            dbPath = (std::filesystem::path(storage::defaultDatabasePath()).parent_path() / "demo.sqlite3").string();
-    }
-    if (!m_options.restBase.empty()) endpoints.restBase = m_options.restBase;
-    if (!m_options.streamBase.empty()) endpoints.streamBase = m_options.streamBase;
+    if (m_options.demo && dbPath.empty()) // Demo data stays apart from real data; defaultDatabasePath() creates the directory.
+        dbPath = (std::filesystem::path(storage::defaultDatabasePath()).parent_path() / "demo.sqlite3").string();
     if (dbPath.empty()) dbPath = storage::defaultDatabasePath();
 
-    m_adapter = std::make_shared<exchange::BinanceAdapter>(endpoints);
     QPointer<ChartController> self(this);
     m_storage = std::make_unique<storage::StorageWorker>(dbPath, [self](const storage::StorageNotice& n) {
         const QString text = QString::fromStdString(n.message);
@@ -66,6 +72,32 @@ Result<Ok> ChartController::start() {
         }, Qt::QueuedConnection);
     });
     m_io = std::make_unique<net::IoThread>();
+    return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
+}
+
+Result<Ok> ChartController::connectVenue(const std::string& name, const exchange::Endpoints& overrides) {
+    // The old venue's feed stops first (it may be connected to the simulator stopped next).
+    if (m_feed) m_feed->stop();
+    m_feed.reset();
+    exchange::Endpoints endpoints = overrides;
+    if (m_options.demo) {
+        if (m_sim) m_sim->stop();
+        m_sim.reset();
+        sim::SimConfig config;
+        config.exchange = name;
+        config.seed = m_options.simSeed;
+        config.klinePushInterval = std::chrono::milliseconds(m_options.simPushIntervalMs);
+        config.clock = m_options.simClock;
+        m_sim = std::make_unique<sim::SimServer>(config);
+        if (auto r = m_sim->start(); !r) return makeError("demo simulator: " + r.error().message);
+        // Flags still win (a test pointing the demo elsewhere); otherwise the simulator.
+        if (endpoints.restBase.empty()) endpoints.restBase = m_sim->restBase();
+        if (endpoints.streamBase.empty()) endpoints.streamBase = m_sim->streamBase() + venueStreamPath(name);
+    }
+    auto adapter = exchange::makeAdapter(name, endpoints);
+    if (!adapter) return adapter.error();
+    m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
+    m_options.exchange = m_adapter->name();
     feed::FeedConfig feedConfig;
     feedConfig.tls = m_options.tls;
     m_feed = std::make_unique<feed::MarketFeed>(*m_io, m_adapter, feedConfig, *m_bridge);
@@ -73,13 +105,91 @@ Result<Ok> ChartController::start() {
     return Ok{};
 }
 
+QString ChartController::exchangeName() const {
+    return m_adapter ? QString::fromStdString(m_adapter->name()) : QString();
+}
+
+Result<Ok> ChartController::switchExchange(const QString& name, const exchange::Endpoints& endpoints) {
+    if (!m_io) return makeError("cannot switch the exchange before the controller started");
+    const std::string wanted = name.trimmed().toLower().toStdString();
+    if (auto known = exchange::defaultEndpoints(wanted); !known) return known.error();
+    if (m_adapter && wanted == m_adapter->name()) return Ok{};
+    // Base and quote of the open symbol, while the old venue's symbol list still says them.
+    const auto pair = baseQuote(m_key.symbol);
+    if (auto connected = connectVenue(wanted, endpoints); !connected) {
+        // Back to the venue there was (the demo: a fresh simulator in its dialect), so the chart
+        // keeps a feed; the error says why the switch failed.
+        const std::string previous = m_adapter ? m_adapter->name() : std::string("binance");
+        const exchange::Endpoints previousEndpoints =
+            m_options.demo || !m_adapter ? exchange::Endpoints{} : m_adapter->endpoints();
+        if (connectVenue(previous, previousEndpoints) && !m_key.symbol.empty())
+            m_feed->open(m_key, m_store.series(m_key).lastClosedOpenTime());
+        return connected;
+    }
+    m_symbols.clear();
+    m_symbolNames.clear();
+    m_latencyMs.reset();
+    m_clockOffsetMs.reset();  // another venue, another clock
+    emit symbolsChanged();
+    emit exchangeChanged();
+    if (!m_key.symbol.empty()) {
+        m_symbolCheckPending = true;
+        const std::string symbol = pair ? m_adapter->symbolFor(pair->first, pair->second) : m_key.symbol;
+        openSeries(QString::fromStdString(symbol), m_key.interval);
+    }
+    return Ok{};
+}
+
+std::optional<std::pair<std::string, std::string>> ChartController::baseQuote(const std::string& symbol) const {
+    for (const auto& s : m_symbols)
+        if (s.symbol == symbol && !s.baseAsset.empty() && !s.quoteAsset.empty())
+            return std::pair{s.baseAsset, s.quoteAsset};
+    return splitSymbol(symbol);
+}
+
+std::optional<std::pair<std::string, std::string>> ChartController::splitSymbol(std::string_view symbol) {
+    if (const auto dash = symbol.find('-'); dash != std::string_view::npos) {
+        if (dash == 0 || dash + 1 >= symbol.size()) return std::nullopt;
+        return std::pair{std::string(symbol.substr(0, dash)), std::string(symbol.substr(dash + 1))};
+    }
+    // Longest suffix first: FDUSD before USD, USDT before USD.
+    static constexpr std::string_view kQuotes[] = {"FDUSD", "USDT", "USDC", "BUSD", "TUSD", "DAI", "USD", "EUR",
+                                                   "TRY",   "BRL",  "BTC",  "ETH",  "BNB"};
+    for (const std::string_view quote : kQuotes)
+        if (symbol.size() > quote.size() && symbol.ends_with(quote))
+            return std::pair{std::string(symbol.substr(0, symbol.size() - quote.size())), std::string(quote)};
+    return std::nullopt;
+}
+
+QString ChartController::venueSymbol(const QString& symbol) const {
+    const std::string text = symbol.trimmed().toUpper().toStdString();
+    const auto pair = baseQuote(text);
+    if (!m_adapter || !pair) return QString::fromStdString(text);
+    return QString::fromStdString(m_adapter->symbolFor(pair->first, pair->second));
+}
+
+void ChartController::keepSymbolOnVenue() {
+    if (!m_symbolCheckPending || m_symbolNames.isEmpty()) return;
+    m_symbolCheckPending = false;
+    if (m_key.symbol.empty() || m_symbolNames.contains(QString::fromStdString(m_key.symbol))) return;
+    const QString btc = QString::fromStdString(m_adapter->symbolFor("BTC", "USDT"));
+    const QString fallback = m_symbolNames.contains(btc) ? btc : m_symbolNames.front();
+    emit noticeRaised(tr("%1 is not listed on %2; showing %3")
+                          .arg(QString::fromStdString(m_key.symbol), exchangeName(), fallback));
+    openSeries(fallback, m_key.interval);
+}
+
 QString ChartController::restBase() const {
     return m_adapter ? QString::fromStdString(m_adapter->endpoints().restBase) : QString();
 }
 
+QString ChartController::streamBase() const {
+    return m_adapter ? QString::fromStdString(m_adapter->endpoints().streamBase) : QString();
+}
+
 void ChartController::openSeries(const QString& symbol, Interval interval) {
     SeriesKey key{m_adapter ? m_adapter->name() : "binance", symbol.trimmed().toUpper().toStdString(), interval};
-    if (key.symbol.empty()) return;
+    if (key.symbol.empty() || !m_feed) return;
     m_key = key;
     m_olderLoadInFlight = false;
     m_olderFromVenue = false;
@@ -100,6 +210,8 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
     if (memoryHit) {
         // Memory tier hit: painted already; resume from the newest closed candle.
         m_feed->open(key, series.lastClosedOpenTime());
+        if (!m_listingStarts.contains(key)) loadListingStart(key, generation);
+        checkListingStart();
         return;
     }
     // SQLite tier: load on the storage thread, merge on the GUI thread, then go to the venue,
@@ -121,9 +233,36 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
             } else {
                 emit self->noticeRaised(QString::fromStdString("cache: " + candles->error().message));
             }
-            self->m_feed->open(key, resume);
+            if (self->m_feed) self->m_feed->open(key, resume);
         }, Qt::QueuedConnection);
     });
+    loadListingStart(key, generation);  // queued after the load: answers after it merged
+}
+
+void ChartController::loadListingStart(const SeriesKey& key, std::uint64_t generation) {
+    QPointer<ChartController> self(this);
+    m_storage->loadCoverage(key, [self, key, generation](Result<std::vector<storage::CoverageRange>> r) {
+        if (!r) return;  // the load of the candles reported the cache's trouble already
+        std::optional<std::int64_t> listing;
+        for (const storage::CoverageRange& range : *r)
+            if (range.kind == storage::CoverageKind::Gap && range.fromMs <= kBeforeListingFromMs)
+                listing = std::max(listing.value_or(range.toMs), range.toMs);
+        if (!listing) return;
+        QMetaObject::invokeMethod(self, [self, key, generation, listing] {
+            if (!self) return;
+            self->m_listingStarts[key] = *listing;
+            if (generation == self->m_openGeneration) self->checkListingStart();
+        }, Qt::QueuedConnection);
+    });
+}
+
+bool ChartController::checkListingStart() {
+    if (m_startReached) return true;
+    const auto it = m_listingStarts.find(m_key);
+    const market::CandleSeries* series = currentSeries();
+    if (it != m_listingStarts.end() && series && !series->empty() && (*series)[0].openTime <= it->second)
+        m_startReached = true;
+    return m_startReached;
 }
 
 void ChartController::seedFromFinerInterval(const SeriesKey& key, market::CandleSeries& target) {
@@ -229,7 +368,7 @@ bool ChartController::isKnownSymbol(const QString& symbol) const {
 
 void ChartController::loadOlderHistory() {
     const market::CandleSeries* series = currentSeries();
-    if (!series || series->empty() || m_olderLoadInFlight || m_startReached) return;
+    if (!series || series->empty() || m_olderLoadInFlight || checkListingStart()) return;
     if (m_cacheExhausted) {
         requestOlderFromVenue();
         return;
@@ -263,6 +402,7 @@ void ChartController::loadOlderHistory() {
                 self->updateDerived(key, older, true);
                 emit self->seriesUpdated();
             }
+            if (self->checkListingStart()) return;  // the cache reached the remembered listing
             // Nothing cached before the series, or the cached run ends inside the window read:
             // what is older comes from the venue, now (the chart asks again only after it grew).
             if (older.empty() || (joins && older.front().openTime > from + 2 * step)) self->m_cacheExhausted = true;
@@ -273,7 +413,7 @@ void ChartController::loadOlderHistory() {
 
 void ChartController::requestOlderFromVenue() {
     const market::CandleSeries* series = currentSeries();
-    if (!m_feed || !series || series->empty() || m_olderLoadInFlight || m_startReached) return;
+    if (!m_feed || !series || series->empty() || m_olderLoadInFlight || checkListingStart()) return;
     // The feed was opened for m_key before any scroll-back reaches here (the cache load that
     // precedes it is queued after the one that opens the feed), so open() cannot cancel this.
     m_olderLoadInFlight = true;
@@ -322,8 +462,16 @@ void ChartController::onEvents(std::vector<feed::FeedEvent>&& events) {
                 if (h->key != m_key || !m_olderFromVenue || !m_olderLoadInFlight) continue;
                 m_olderLoadInFlight = false;
                 m_olderFromVenue = false;
-                if (h->startReached) m_startReached = true;  // nothing older: stop asking
                 std::erase_if(h->candles, [this](const Candle& c) { return c.openTime >= m_olderBefore; });
+                if (h->startReached) {
+                    // Nothing older: stop asking, now and (via the coverage table) after a reopen.
+                    m_startReached = true;
+                    std::int64_t first = m_olderBefore;
+                    for (const Candle& c : h->candles) first = std::min(first, c.openTime);
+                    m_listingStarts[h->key] = first;
+                    if (first > kBeforeListingFromMs)
+                        m_storage->recordCoverage(h->key, kBeforeListingFromMs, first, storage::CoverageKind::Gap);
+                }
                 if (h->candles.empty()) continue;
             }
             market::CandleSeries& s = m_store.series(h->key);
@@ -343,14 +491,17 @@ void ChartController::onEvents(std::vector<feed::FeedEvent>&& events) {
                 statusDirty = true;
             }
         } else if (auto* list = std::get_if<feed::SymbolList>(&event)) {
+            // A list the previous venue's feed posted before it stopped is not this venue's.
+            if (!list->exchange.empty() && m_adapter && list->exchange != m_adapter->name()) continue;
             m_symbols = std::move(list->symbols);
             std::sort(m_symbols.begin(), m_symbols.end(),
                       [](const auto& a, const auto& b) { return a.symbol < b.symbol; });
             m_symbolNames.clear();
             for (const auto& s : m_symbols)
-                if (s.status.empty() || s.status == "TRADING") m_symbolNames << QString::fromStdString(s.symbol);
+                if (isTrading(s.status)) m_symbolNames << QString::fromStdString(s.symbol);
             emit symbolsChanged();
             if (!m_key.symbol.empty()) currentChanged = true;  // price precision may have changed
+            keepSymbolOnVenue();
         } else if (auto* err = std::get_if<feed::FeedError>(&event)) {
             // A failed scroll-back page ends its load; the next scroll asks again.
             if (err->key == m_key && m_olderFromVenue && m_olderLoadInFlight) {

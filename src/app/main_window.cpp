@@ -31,6 +31,7 @@
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/indicators/registry.hpp"
 #include "cpc/indicators/series_indicator.hpp"
 
@@ -190,6 +191,9 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_symbolBox->blockSignals(false);
         m_canvas->model().setPricePrecision(m_controller.priceDecimals(), m_controller.tickSize());
     });
+    connect(&m_controller, &ChartController::exchangeChanged, this, [this] {
+        m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_controller.exchangeName())));
+    });
     connect(&m_controller, &ChartController::errorOccurred, this, [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
         m_canvas->setPlaceholderText(message);
@@ -267,6 +271,16 @@ void MainWindow::buildToolbar() {
     auto* bar = addToolBar(tr("Chart"));
     bar->setObjectName(QStringLiteral("chartToolbar"));
     bar->setMovable(false);
+
+    m_exchangeBox = new QComboBox(bar);
+    m_exchangeBox->setObjectName(QStringLiteral("exchangeBox"));
+    m_exchangeBox->setToolTip(tr("Exchange: its symbols, candles and live streams (endpoints in Settings)"));
+    for (const std::string& name : exchange::adapterNames())
+        m_exchangeBox->addItem(exchangeDisplayName(QString::fromStdString(name)), QString::fromStdString(name));
+    m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_controller.exchangeName())));
+    connect(m_exchangeBox, &QComboBox::activated, this,
+            [this](int index) { switchExchange(m_exchangeBox->itemData(index).toString()); });
+    bar->addWidget(m_exchangeBox);
 
     m_symbolBox = new QComboBox(bar);
     m_symbolBox->setObjectName(QStringLiteral("symbolBox"));
@@ -453,7 +467,8 @@ void MainWindow::openSettings() {
     setThemeName(m_settings.theme());
     setTimeZoneName(m_settings.timeZone());
     m_controller.setMemoryBudgetBytes(m_settings.memoryBudgetBytes());
-    statusBar()->showMessage(tr("Settings saved; endpoint, CA and cache folder changes apply at the next start"), 10000);
+    statusBar()->showMessage(tr("Settings saved; endpoint changes apply at the next start or exchange switch, CA and cache "
+                                "folder changes at the next start"), 10000);
 }
 
 void MainWindow::saveDrawings() {
@@ -484,6 +499,27 @@ void MainWindow::openSeries(const QString& symbol, Interval interval) {
     m_controller.openSeries(symbol, interval);
 }
 
+bool MainWindow::switchExchange(const QString& name) {
+    const QString before = m_controller.exchangeName();
+    exchange::Endpoints endpoints;  // demo: the simulator, in the new venue's dialect
+    if (!m_controller.isDemo()) {
+        const Endpoints e = m_settings.effectiveEndpoints(name);
+        endpoints = {e.rest.toStdString(), e.stream.toStdString()};
+    }
+    auto switched = m_controller.switchExchange(name, endpoints);
+    if (!switched) {
+        statusBar()->showMessage(tr("Cannot switch to %1: %2").arg(name, QString::fromStdString(switched.error().message)),
+                                 15000);
+        m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(before)));
+        return false;
+    }
+    const QString now = m_controller.exchangeName();
+    m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(now)));
+    m_settings.setExchange(now);
+    if (now != before) statusBar()->showMessage(tr("Exchange: %1").arg(exchangeDisplayName(now)), 8000);
+    return true;
+}
+
 void MainWindow::onSymbolChosen() {
     const QString symbol = m_symbolBox->currentText().trimmed().toUpper();
     if (symbol.isEmpty()) return;
@@ -509,7 +545,15 @@ void MainWindow::rebindChart() {
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals(),
                         m_controller.tickSize());
-    m_canvas->model().setVenueLabel(m_controller.isDemo() ? "Simulator" : "");
+    const QString venue = exchangeDisplayName(m_controller.exchangeName());
+    // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
+    m_canvas->model().setVenueLabel(
+        (m_controller.isDemo() ? QStringLiteral("Simulator (%1)").arg(venue) : venue).toStdString());
+    // The controller may have chosen the symbol (another venue lacked the open one).
+    if (m_symbolBox->currentText() != symbol) {
+        m_symbolBox->setCurrentText(symbol);
+        m_settings.setLastSymbol(symbol);
+    }
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else recomputeIndicators();
     if (symbol != m_drawingsSymbol) {

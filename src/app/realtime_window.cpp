@@ -29,7 +29,7 @@
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
-#include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/feed/mailbox.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -100,17 +100,12 @@ struct RealtimeWindow::Sink {
 
 RealtimeOptions RealtimeWindow::optionsFor(const ChartController& controller, const AppSettings& settings) {
     RealtimeOptions o;
+    // The chart's venue, at the endpoints its controller uses (the settings', a flag's, or the
+    // demo simulator's, which speaks that venue's dialect).
+    o.exchange = controller.exchangeName().toStdString();
     o.restBase = controller.restBase().toStdString();
-    if (controller.isDemo()) {
-        // The demo simulator serves REST and streams on one port.
-        std::string s = o.restBase;
-        if (s.starts_with("https://")) s = "wss://" + s.substr(8);
-        else if (s.starts_with("http://")) s = "ws://" + s.substr(7);
-        o.streamBase = s;
-        o.simulator = true;
-    } else {
-        o.streamBase = settings.effectiveEndpoints().stream.toStdString();
-    }
+    o.streamBase = controller.streamBase().toStdString();
+    o.simulator = controller.isDemo();
     o.tls.extraCaFile = settings.extraCaFile().toStdString();
     if (!controller.currentKey().symbol.empty()) {
         o.symbol = QString::fromStdString(controller.currentKey().symbol);
@@ -143,8 +138,13 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     if (m_symbol.isEmpty()) m_symbol = QStringLiteral("BTCUSDT");
     buildUi();
 
-    m_adapter = std::make_shared<exchange::BinanceAdapter>(
-        exchange::Endpoints{m_options.restBase, m_options.streamBase});
+    auto adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
+    if (!adapter) {  // callers pass a registry name; say so rather than fail silently
+        log(tr("%1; using binance").arg(qs(adapter.error().message)));
+        m_options.exchange = "binance";
+        adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
+    }
+    m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
     m_io = std::make_unique<net::IoThread>();
     feed::StreamSessionConfig sessionConfig = m_options.session;
     sessionConfig.tls = m_options.tls;

@@ -11,12 +11,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
+#include "cpc/exchange/registry.hpp"
 
 namespace cpc::app {
 
@@ -54,14 +56,24 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     setObjectName(QStringLiteral("settingsDialog"));
     auto* form = new QFormLayout;
 
+    // Every exchange's endpoints are edited here (the one shown by the toolbar first); each is
+    // saved on OK.
+    for (const std::string& n : exchange::adapterNames()) {
+        const QString name = QString::fromStdString(n);
+        m_edits[name] = EndpointEdit{settings.endpointPreset(name), settings.customEndpoints(name)};
+    }
+    m_exchange = new QComboBox(this);
+    m_exchange->setObjectName(QStringLiteral("endpointExchange"));
+    for (const std::string& n : exchange::adapterNames())
+        m_exchange->addItem(exchangeDisplayName(QString::fromStdString(n)), QString::fromStdString(n));
+    m_exchange->setCurrentIndex(std::max(0, m_exchange->findData(settings.exchange())));
+    m_shownExchange = m_exchange->currentData().toString();
+    form->addRow(tr("Exchange"), m_exchange);
+
     m_preset = new QComboBox(this);
     m_preset->setObjectName(QStringLiteral("endpointPreset"));
-    m_preset->addItem(tr("Binance (api.binance.com)"), toString(EndpointPreset::Production));
-    m_preset->addItem(tr("Binance market data only (data-api.binance.vision)"), toString(EndpointPreset::MarketData));
-    m_preset->addItem(tr("Binance Spot testnet (testnet.binance.vision)"), toString(EndpointPreset::Testnet));
-    m_preset->addItem(tr("Custom"), toString(EndpointPreset::Custom));
-    m_preset->setCurrentIndex(m_preset->findData(toString(settings.endpointPreset())));
-    form->addRow(tr("Exchange endpoints"), m_preset);
+    fillPresets(m_shownExchange);
+    form->addRow(tr("Endpoints"), m_preset);
 
     m_rest = new QLineEdit(this);
     m_rest->setObjectName(QStringLiteral("restUrl"));
@@ -70,6 +82,7 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     form->addRow(tr("REST URL"), m_rest);
     form->addRow(tr("Stream URL"), m_stream);
     connect(m_preset, &QComboBox::currentIndexChanged, this, &SettingsDialog::presetChanged);
+    connect(m_exchange, &QComboBox::currentIndexChanged, this, &SettingsDialog::exchangeChanged);
 
     m_caFile = new QLineEdit(settings.extraCaFile(), this);
     m_caFile->setObjectName(QStringLiteral("caFile"));
@@ -115,7 +128,8 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     m_theme->setCurrentIndex(m_theme->findData(settings.theme()));
     form->addRow(tr("Theme"), m_theme);
 
-    auto* note = new QLabel(tr("Endpoints, the CA file and the cache folder take effect at the next start. "
+    auto* note = new QLabel(tr("Endpoints take effect at the next start or when the toolbar switches to that exchange; the CA "
+                               "file and the cache folder at the next start. "
                                "Memory budget, time zone and theme apply at once."), this);
     note->setWordWrap(true);
     m_error = new QLabel(this);
@@ -134,11 +148,38 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     presetChanged();
-    if (settings.endpointPreset() == EndpointPreset::Custom) {
-        m_rest->setText(settings.customEndpoints().rest);
-        m_stream->setText(settings.customEndpoints().stream);
-    }
     resize(620, sizeHint().height());
+}
+
+void SettingsDialog::fillPresets(const QString& exchange) {
+    const QSignalBlocker block(m_preset);
+    m_preset->clear();
+    const QString venue = exchangeDisplayName(exchange);
+    for (const EndpointPreset preset : endpointPresets(exchange)) {
+        const QString host = QUrl(presetEndpoints(preset, exchange).rest).host();
+        switch (preset) {
+        case EndpointPreset::Production: m_preset->addItem(tr("%1 (%2)").arg(venue, host), toString(preset)); break;
+        case EndpointPreset::MarketData:
+            m_preset->addItem(tr("%1 market data only (%2)").arg(venue, host), toString(preset));
+            break;
+        case EndpointPreset::Testnet: m_preset->addItem(tr("%1 Spot testnet (%2)").arg(venue, host), toString(preset)); break;
+        case EndpointPreset::Custom: m_preset->addItem(tr("Custom"), toString(preset)); break;
+        }
+    }
+    m_preset->setCurrentIndex(std::max(0, m_preset->findData(toString(m_edits[exchange].preset))));
+}
+
+void SettingsDialog::stashEdits() {
+    EndpointEdit& edit = m_edits[m_shownExchange];
+    edit.preset = parseEndpointPreset(m_preset->currentData().toString()).value_or(EndpointPreset::Production);
+    if (edit.preset == EndpointPreset::Custom) edit.custom = {m_rest->text().trimmed(), m_stream->text().trimmed()};
+}
+
+void SettingsDialog::exchangeChanged() {
+    stashEdits();
+    m_shownExchange = m_exchange->currentData().toString();
+    fillPresets(m_shownExchange);
+    presetChanged();
 }
 
 void SettingsDialog::presetChanged() {
@@ -146,7 +187,7 @@ void SettingsDialog::presetChanged() {
     const bool custom = preset == EndpointPreset::Custom;
     m_rest->setReadOnly(!custom);
     m_stream->setReadOnly(!custom);
-    const Endpoints e = custom ? m_settings.customEndpoints() : presetEndpoints(preset);
+    const Endpoints e = custom ? m_edits[m_shownExchange].custom : presetEndpoints(preset, m_shownExchange);
     m_rest->setText(e.rest);
     m_stream->setText(e.stream);
 }
@@ -154,12 +195,18 @@ void SettingsDialog::presetChanged() {
 QString SettingsDialog::errorText() const { return m_error->isVisible() || !m_error->text().isEmpty() ? m_error->text() : QString(); }
 
 bool SettingsDialog::apply() {
-    const auto preset = parseEndpointPreset(m_preset->currentData().toString()).value_or(EndpointPreset::Production);
+    stashEdits();
     QString error;
-    if (preset == EndpointPreset::Custom) {
-        error = checkUrl(m_rest->text().trimmed(), QStringLiteral("https"), QStringLiteral("http"), tr("REST"));
+    for (const auto& [name, edit] : m_edits) {
+        if (edit.preset != EndpointPreset::Custom) continue;
+        const QString venue = exchangeDisplayName(name);
+        error = checkUrl(edit.custom.rest, QStringLiteral("https"), QStringLiteral("http"), tr("%1 REST").arg(venue));
         if (error.isEmpty())
-            error = checkUrl(m_stream->text().trimmed(), QStringLiteral("wss"), QStringLiteral("ws"), tr("Stream"));
+            error = checkUrl(edit.custom.stream, QStringLiteral("wss"), QStringLiteral("ws"), tr("%1 Stream").arg(venue));
+        if (!error.isEmpty()) {
+            if (name != m_shownExchange) m_exchange->setCurrentIndex(m_exchange->findData(name));  // show it
+            break;
+        }
     }
     const QString ca = m_caFile->text().trimmed();
     if (error.isEmpty() && !ca.isEmpty() && !QFileInfo(ca).isFile())
@@ -174,8 +221,10 @@ bool SettingsDialog::apply() {
     m_error->setVisible(!error.isEmpty());
     if (!error.isEmpty()) return false;
 
-    m_settings.setEndpointPreset(preset);
-    if (preset == EndpointPreset::Custom) m_settings.setCustomEndpoints({m_rest->text().trimmed(), m_stream->text().trimmed()});
+    for (const auto& [name, edit] : m_edits) {
+        m_settings.setEndpointPreset(edit.preset, name);
+        if (edit.preset == EndpointPreset::Custom) m_settings.setCustomEndpoints(edit.custom, name);
+    }
     m_settings.setExtraCaFile(ca);
     m_settings.setCacheDirectory(cache);
     m_settings.setMemoryBudgetMb(m_memoryBudget->value());

@@ -3,6 +3,9 @@
 #include <charconv>
 #include <iomanip>
 
+#include "cpc/exchange/registry.hpp"
+#include "cpc/net/url.hpp"
+
 namespace cpc::cli {
 
 namespace {
@@ -166,6 +169,38 @@ CommandRegistry makeCommands() {
     registry.add(makeStreamCommand());
     registry.add(makeIndicatorCommand());
     return registry;
+}
+
+}  // namespace cpc::cli
+
+namespace cpc::cli {
+
+std::string acceptedExchangesText() {
+    std::string text;
+    for (const std::string& name : exchange::adapterNames()) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+std::string withVenueStreamPath(std::string base, const std::string& exchange) {
+    while (base.ends_with('/')) base.pop_back();
+    const auto url = net::Url::parse(base);
+    const auto defaults = exchange::defaultEndpoints(exchange);
+    if (!url || !defaults || (!url->target.empty() && url->target != "/")) return base;
+    const auto production = net::Url::parse(defaults->streamBase);
+    if (!production) return base;
+    std::string path = production->target;
+    while (path.ends_with('/')) path.pop_back();
+    return base + path;
+}
+
+Result<std::string> exchangeArg(const ParsedArgs& args) {
+    const std::string given = args.value("--exchange").value_or("binance");
+    std::string name = given;
+    for (char& c : name)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!exchange::defaultEndpoints(name))
+        return makeError("--exchange: unknown exchange '" + given + "'; accepted: " + acceptedExchangesText());
+    return name;
 }
 
 }  // namespace cpc::cli

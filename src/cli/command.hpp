@@ -50,6 +50,16 @@ struct Command {
 Result<ParsedArgs> parseArgs(const Command& command, const std::vector<std::string>& args);
 
 // Parses an integer option value in [min, max]; the error names the option and the range.
+// --exchange NAME (default "binance"), lower-cased; an unknown name is an Error naming it and
+// listing the accepted ones (exchange::adapterNames()).
+Result<std::string> exchangeArg(const ParsedArgs& args);
+// "binance, bybit, okx, kucoin"
+std::string acceptedExchangesText();
+// A stream base URL without a path gets the venue's production stream path ("ws://127.0.0.1:9443"
+// → "ws://127.0.0.1:9443/v5/public/spot" on Bybit, "…/ws/v5" on OKX; Binance and KuCoin have
+// none), so `--endpoint` can name a `cpc sim --exchange X` as it names the venue's own host.
+std::string withVenueStreamPath(std::string base, const std::string& exchange);
+
 Result<long long> parseIntOption(const std::string& name, const std::string& text, long long min, long long max);
 
 class CommandRegistry {

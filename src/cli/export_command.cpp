@@ -44,6 +44,8 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     };
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc export BTCUSDT 4h)");
+    const auto venue = exchangeArg(args);
+    if (!venue) return usage(venue.error().message);
     const std::string symbol = upperCase(args.positional[0]);
     const auto interval = parseInterval(args.positional[1]);
     if (!interval)
@@ -74,7 +76,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto db = storage::CandleDatabase::open(dbPath);
     if (!db) return failure(db.error().message);
 
-    const SeriesKey key{"binance", symbol, *interval};
+    const SeriesKey key{*venue, symbol, *interval};
     auto stored = db->count(key);
     if (!stored) return failure(stored.error().message);
     if (*stored > 0) {
@@ -88,7 +90,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::optional<Interval> source;
     for (Interval lower : kAllIntervals) {
         if (lower == *interval || !divides(lower, *interval)) continue;
-        auto n = db->count(SeriesKey{"binance", symbol, lower});
+        auto n = db->count(SeriesKey{*venue, symbol, lower});
         if (!n) return failure(n.error().message);
         if (*n > 0) source = lower;
     }
@@ -96,13 +98,17 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         std::string cached;
         if (auto keys = db->listSeries())
             for (const SeriesKey& k : *keys)
-                if (k.symbol == symbol) cached += (cached.empty() ? "" : ", ") + std::string(toString(k.interval));
-        return failure("the cache has no " + symbol + " candles at " + std::string(toString(*interval)) +
-                       " or at any interval that divides it" +
+                if (k.symbol == symbol)
+                    cached += (cached.empty() ? "" : ", ") + (k.exchange == *venue ? "" : k.exchange + " ") +
+                              std::string(toString(k.interval));
+        const std::string exchangeFlag = *venue == "binance" ? "" : " --exchange " + *venue;
+        return failure("the cache has no " + symbol + " candles at " + std::string(toString(*interval)) + " from " +
+                       *venue + " or at any interval that divides it" +
                        (cached.empty() ? " (nothing cached for " + symbol + ")" : " (cached: " + cached + ")") +
-                       "; run 'cpc fetch " + symbol + " " + std::string(toString(*interval)) + " --from … --to …'");
+                       "; run 'cpc fetch " + symbol + " " + std::string(toString(*interval)) + exchangeFlag +
+                       " --from … --to …'");
     }
-    const SeriesKey sourceKey{"binance", symbol, *source};
+    const SeriesKey sourceKey{*venue, symbol, *source};
     std::int64_t anchor = 0;
     if (*interval == Interval::D3) {
         const auto listing = knownListingDay(*db, sourceKey);
@@ -130,14 +136,17 @@ Command makeExportCommand() {
     Command c;
     c.name = "export";
     c.summary = "write cached candles as Binance JSON or CSV (aggregated where needed)";
-    c.usage = "cpc export SYMBOL INTERVAL [--from DATE] [--to DATE] [--format csv|json] [--db FILE]";
+    c.usage = "cpc export SYMBOL INTERVAL [--exchange NAME] [--from DATE] [--to DATE] [--format csv|json] [--db FILE]";
     c.description =
-        "Writes the cached Binance candles of SYMBOL at INTERVAL with open time in [--from, --to) to\n"
-        "standard output, as data.binance.vision CSV (12 columns, times in ms; the default) or a\n"
-        "Binance REST JSON array. When INTERVAL itself is not cached, it is aggregated from the largest\n"
-        "cached interval that divides it, by Binance's rules; only whole buckets are written.\n"
+        "Writes the cached candles of one exchange's SYMBOL (as that exchange spells it: BTCUSDT,\n"
+        "BTC-USDT) at INTERVAL with open time in [--from, --to) to standard output, as\n"
+        "data.binance.vision CSV (12 columns, times in ms; the default) or a Binance REST JSON array,\n"
+        "whichever exchange they came from (Bybit, OKX and KuCoin count no trades and report no taker\n"
+        "volumes: those columns are 0). When INTERVAL itself is not cached, it is aggregated from the\n"
+        "largest cached interval of that exchange that divides it; only whole buckets are written.\n"
         "Exit status: 0 success, 1 nothing cached / unreadable cache, 2 bad command line.";
     c.options = {
+        {"--exchange", "NAME", "whose candles: " + acceptedExchangesText() + " (default binance)"},
         {"--from", "DATE", "first open time (UTC; default: the oldest cached)"},
         {"--to", "DATE", "end, exclusive (UTC; default: the newest cached)"},
         {"--format", "FMT", "csv (default) or json"},

@@ -1,5 +1,7 @@
-// `cpc fetch`: downloads klines over Binance REST into the candle cache, asking only for the
-// ranges the cache's coverage table does not already know (stored, or known exchange gaps).
+// `cpc fetch`: downloads klines over a venue's REST API (the adapter from exchange::makeAdapter)
+// into the candle cache, asking only for the ranges the cache's coverage table does not already
+// know (stored, or known exchange gaps). An interval the venue does not serve is fetched at its
+// nativeSourceInterval() and aggregated (market::aggregate); both series are stored.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,13 +18,14 @@
 
 #include "command.hpp"
 #include "cpc/core/time.hpp"
-#include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
 #include "cpc/storage/candle_database.hpp"
 #include "cpc/storage/data_paths.hpp"
+#include "kline_io.hpp"
 
 namespace cpc::cli {
 
@@ -32,7 +35,8 @@ namespace asio = boost::asio;
 using Range = std::pair<std::int64_t, std::int64_t>;  // [from, to) in ms
 
 constexpr const char* kName = "cpc fetch";
-// Binance's REQUEST_WEIGHT limit per minute; we stay under 80 % of it, as the feed does.
+// Binance's REQUEST_WEIGHT limit per minute; we stay under 80 % of it, as the feed does. The other
+// venues' limits are per second or per endpoint and far above one request at a time.
 constexpr int kWeightLimit = 6000;
 constexpr int kWeightBudget = kWeightLimit * 8 / 10;
 constexpr int kMaxAttempts = 5;
@@ -97,36 +101,29 @@ struct FetchResult {
     std::size_t requests = 0;
     std::size_t stored = 0;
     std::vector<Range> gaps;
+    std::int64_t serverNow = 0;  // the venue's clock when the fetch began
 };
 
 // The download, run as one coroutine on the network thread. The caller's thread waits for it, so
 // the database and the streams are used by one thread at a time.
 class Fetcher {
 public:
+    // `key` is the series requested from the venue (a native interval).
     Fetcher(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, net::Url base, storage::CandleDatabase& db,
-            SeriesKey key, std::string intervalText, Progress& progress)
+            SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
         : m_io(io), m_tls(std::move(tls)), m_base(std::move(base)), m_db(db), m_key(std::move(key)),
-          m_intervalText(std::move(intervalText)), m_progress(progress) {}
+          m_adapter(adapter), m_progress(progress) {}
 
-    asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes, bool knownInterval) {
+    asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes) {
         net::HttpClient client(m_io, m_tls);
         FetchResult result;
-        if (!knownInterval) {
-            // Let the venue judge an interval we do not know, so the user sees its own answer.
-            const std::string target = "/api/v3/klines?symbol=" + m_key.symbol + "&interval=" + m_intervalText + "&limit=1";
-            const exchange::RestRequest probe{target, 2};
-            auto r = co_await get(client, probe, result);
-            if (!r) co_return r.error();
-            if (auto e = exchange::BinanceAdapter::parseErrorBody(r->body, r->status)) co_return *e;
-            co_return makeError("interval '" + m_intervalText + "' is not one this tool can store; accepted: " +
-                                acceptedIntervalsText());
-        }
         // Named requests: GCC 12 destroys temporaries of a co_await full-expression twice.
         const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
         auto timeReply = co_await get(client, timeRequest, result);
         if (!timeReply) co_return timeReply.error();
         const auto serverNow = m_adapter.parseServerTime(timeReply->body, timeReply->status);
         if (!serverNow) co_return serverNow.error();
+        result.serverNow = *serverNow;
 
         for (const auto& [holeFrom, holeToRaw] : holes) {
             // Nothing opens after the exchange's now; the forming candle is cut off below.
@@ -137,7 +134,7 @@ public:
                 const exchange::RestRequest request = m_adapter.historyRequest(query);
                 auto reply = co_await get(client, request, result);
                 if (!reply) co_return reply.error();
-                auto rows = m_adapter.parseHistory(reply->body, reply->status, *serverNow);
+                auto rows = m_adapter.parseHistoryFor(query, reply->body, reply->status, *serverNow);
                 if (!rows) co_return rows.error();
                 const bool fullPage = rows->size() >= static_cast<std::size_t>(m_adapter.maxHistoryLimit());
                 std::vector<Candle> closed;
@@ -202,8 +199,9 @@ private:
         co_await timer.async_wait(asio::use_awaitable);
     }
 
-    // One GET within Binance's request-weight rules: stay under 80 % of the minute's weight
-    // (X-MBX-USED-WEIGHT-1M), wait Retry-After on 429, stop on 418 (IP ban).
+    // One GET within the venue's rate limits: stay under 80 % of Binance's minute weight
+    // (X-MBX-USED-WEIGHT-1M when the venue reports it, else the requests' own weights), wait
+    // Retry-After on 429, stop on 418 (IP ban).
     asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
                                                    FetchResult& result) {
         for (int attempt = 1;; ++attempt) {
@@ -243,8 +241,8 @@ private:
                 } catch (const std::exception&) {
                 }
                 if (reply->status == 418)
-                    co_return makeError("Binance has banned this IP address for sending requests past a rate limit "
-                                        "(HTTP 418); try again in " + std::to_string(retryAfter) + " s", 418);
+                    co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
+                                        "rate limit (HTTP 418); try again in " + std::to_string(retryAfter) + " s", 418);
                 if (attempt >= kMaxAttempts) co_return makeError("still rate limited (HTTP 429) after " +
                                                                  std::to_string(attempt) + " attempts", 429);
                 m_progress.note("rate limited (HTTP 429); waiting " + std::to_string(retryAfter) + " s as asked");
@@ -265,17 +263,16 @@ private:
     net::Url m_base;
     storage::CandleDatabase& m_db;
     SeriesKey m_key;
-    std::string m_intervalText;
+    const exchange::ExchangeAdapter& m_adapter;
     Progress& m_progress;
-    exchange::BinanceAdapter m_adapter;
     int m_usedWeight = 0;
     std::int64_t m_weightMinute = -1;
 };
 
 asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<FetchResult>>> promise, Fetcher& fetcher,
-                             std::vector<Range> holes, bool knownInterval) {
+                             std::vector<Range> holes) {
     try {
-        promise->set_value(co_await fetcher.run(std::move(holes), knownInterval));
+        promise->set_value(co_await fetcher.run(std::move(holes)));
     } catch (const std::exception& e) {
         promise->set_value(makeError(std::string("unexpected error: ") + e.what()));
     }
@@ -297,9 +294,14 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     };
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc fetch BTCUSDT 1h --from 2024-01-01 --to 2024-02-01)");
+    const auto venue = exchangeArg(args);
+    if (!venue) return usage(venue.error().message);
     const std::string symbol = upper(args.positional[0]);
     const std::string intervalText = args.positional[1];
     const auto interval = parseInterval(intervalText);
+    if (!interval)
+        return usage("interval '" + intervalText + "' is not one this tool can store; accepted: " + acceptedIntervalsText() +
+                     " (case matters: 1m is a minute, 1M a month)");
     const auto fromText = args.value("--from");
     const auto toText = args.value("--to");
     if (!fromText || !toText) return usage("--from DATE and --to DATE are required");
@@ -308,9 +310,16 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto to = parseUtc(*toText);
     if (!to) return usage("--to: cannot read '" + *toText + "' as a UTC date (YYYY-MM-DD[ HH:MM[:SS]] or epoch ms)");
     if (*from >= *to) return usage("--from (" + formatUtc(*from) + ") must be before --to (" + formatUtc(*to) + ")");
-    auto base = net::Url::parse(args.value("--endpoint").value_or(exchange::BinanceAdapter::kProductionRest));
+    const auto defaults = exchange::defaultEndpoints(*venue);
+    auto base = net::Url::parse(args.value("--endpoint").value_or(defaults->restBase));
     if (!base) return usage("--endpoint: " + base.error().message);
     if (base->websocket()) return usage("--endpoint must be an https:// (or loopback http://) REST URL");
+    auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""});
+    if (!adapter) return usage(adapter.error().message);
+    // What to ask the venue for: the interval itself, or the coarsest native one dividing it.
+    const auto source = (*adapter)->nativeSourceInterval(*interval);
+    if (!source)
+        return usage(*venue + " serves no " + intervalText + " candles, nor any interval they could be built from");
 
     const std::string dbPath = args.value("--db").value_or(storage::defaultDatabasePath());
     std::string notice;
@@ -318,28 +327,50 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!db) return failure(db.error().message);
     if (!notice.empty()) err << kName << ": " << notice << '\n';
 
-    // Candles open on bucket boundaries: widen [from, to) to them (3d's anchor is the venue's).
-    SeriesKey key{"binance", symbol, interval.value_or(Interval::M1)};
+    // Candles open on bucket boundaries: widen [from, to) to the requested interval's buckets, so an
+    // aggregate has whole ones (3d's anchor is the venue's).
+    const SeriesKey key{*venue, symbol, *source};
+    const SeriesKey target{*venue, symbol, *interval};
     std::int64_t rangeFrom = *from;
     std::int64_t rangeTo = std::min(*to, nowMs() + 1);
-    if (interval && *interval != Interval::D3) {
+    if (*interval != Interval::D3) {
         if (!isAligned(*interval, rangeFrom)) rangeFrom = nextBucketStart(*interval, bucketStart(*interval, rangeFrom));
         if (!isAligned(*interval, rangeTo)) rangeTo = nextBucketStart(*interval, bucketStart(*interval, rangeTo));
     }
-    std::vector<Range> holes;
-    if (interval) {
-        if (rangeFrom >= rangeTo) {
-            out << symbol << ' ' << intervalText << ": nothing to fetch (the range holds no closed candle)\n";
-            return kExitOk;
-        }
-        auto coverage = db->coverage(key);
-        if (!coverage) return failure(coverage.error().message);
-        holes = missingRanges(*coverage, rangeFrom, rangeTo);
-        if (holes.empty()) {
-            out << symbol << ' ' << intervalText << ": already cached from " << formatUtc(rangeFrom) << " to "
-                << formatUtc(rangeTo) << "; nothing requested\n";
-            return kExitOk;
-        }
+    if (rangeFrom >= rangeTo) {
+        out << symbol << ' ' << intervalText << ": nothing to fetch (the range holds no closed candle)\n";
+        return kExitOk;
+    }
+    const std::string sourceText(toString(*source));
+    // An aggregate is (re)built from the cached source candles of the range: whole buckets only.
+    const auto storeAggregate = [&]() -> Result<std::size_t> {
+        if (*source == *interval) return std::size_t{0};
+        auto candles = db->loadRange(key, rangeFrom, rangeTo - 1);
+        if (!candles) return candles.error();
+        std::vector<Candle> buckets = aggregateWholeBuckets(*candles, *source, *interval, 0, false);
+        std::erase_if(buckets, [&](const Candle& c) {
+            return !c.closed || c.openTime < rangeFrom || closeTime(*interval, c.openTime) >= rangeTo;
+        });
+        if (buckets.empty()) return std::size_t{0};
+        if (auto written = db->upsert(target, buckets); !written) return written.error();
+        return buckets.size();
+    };
+    const auto aggregateNote = [&](std::size_t n) {
+        if (*source != *interval)
+            out << symbol << ' ' << intervalText << ": " << *venue << " has no " << intervalText << " candles; stored "
+                << n << " built from its " << sourceText << " candles\n";
+    };
+
+    auto coverage = db->coverage(key);
+    if (!coverage) return failure(coverage.error().message);
+    std::vector<Range> holes = missingRanges(*coverage, rangeFrom, rangeTo);
+    if (holes.empty()) {
+        out << symbol << ' ' << (*source == *interval ? intervalText : sourceText) << ": already cached from "
+            << formatUtc(rangeFrom) << " to " << formatUtc(rangeTo) << "; nothing requested\n";
+        auto aggregated = storeAggregate();
+        if (!aggregated) return failure(aggregated.error().message);
+        aggregateNote(*aggregated);
+        return kExitOk;
     }
 
     auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
@@ -347,30 +378,40 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::int64_t expected = 0;
     for (const auto& [a, b] : holes) expected += (b - a) / nominalMs(key.interval);
     const bool terminal = &err == &std::cerr && isatty(STDERR_FILENO) == 1;
-    Progress progress(err, terminal, symbol + " " + intervalText, expected);
+    Progress progress(err, terminal, symbol + " " + sourceText, expected);
 
     Result<FetchResult> result = makeError("not run");
     {
         net::IoThread io;
-        Fetcher fetcher(io.context(), *tls, *base, *db, key, intervalText, progress);
+        Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, progress);
         auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
         auto future = promise->get_future();
-        asio::co_spawn(io.context(), fulfil(promise, fetcher, holes, interval.has_value()), asio::detached);
+        asio::co_spawn(io.context(), fulfil(promise, fetcher, holes), asio::detached);
         result = future.get();
     }
     progress.finishLine();
-    if (!result) return failure(symbol + " " + intervalText + ": " + result.error().message);
+    if (!result) {
+        // A venue error about BTCUSDT on a venue that spells it BTC-USDT: say how it spells it.
+        const std::string example = (*adapter)->symbolFor("BTC", "USDT");
+        const bool spelling = example.find('-') != std::string::npos && symbol.find('-') == std::string::npos;
+        return failure(symbol + " " + intervalText + ": " + result.error().message +
+                       (spelling ? " (" + *venue + " spells symbols like " + example + ")" : ""));
+    }
 
-    out << symbol << ' ' << intervalText << ": stored " << result->stored << " candles from " << formatUtc(rangeFrom)
+    out << symbol << ' ' << sourceText << ": stored " << result->stored << " candles from " << formatUtc(rangeFrom)
         << " to " << formatUtc(rangeTo) << " in " << result->requests << " requests to " << base->hostHeader();
     if (!result->gaps.empty()) {
         std::int64_t gapMs = 0;
         for (const auto& [a, b] : result->gaps) gapMs += b - a;
         out << "; the exchange has no candles in " << result->gaps.size() << " range(s) (" << gapMs / nominalMs(key.interval)
-            << " " << intervalText << " buckets, e.g. " << formatUtc(result->gaps.front().first) << " to "
+            << " " << sourceText << " buckets, e.g. " << formatUtc(result->gaps.front().first) << " to "
             << formatUtc(result->gaps.front().second) << "), recorded as gaps";
     }
-    out << '\n' << "cache: " << db->path() << '\n';
+    out << '\n';
+    auto aggregated = storeAggregate();
+    if (!aggregated) return failure(aggregated.error().message);
+    aggregateNote(*aggregated);
+    out << "cache: " << db->path() << '\n';
     return kExitOk;
 }
 
@@ -379,19 +420,26 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 Command makeFetchCommand() {
     Command c;
     c.name = "fetch";
-    c.summary = "download Binance klines into the local cache (only what it lacks)";
-    c.usage = "cpc fetch SYMBOL INTERVAL --from DATE --to DATE [--endpoint URL] [--db FILE] [--ca-file F]";
+    c.summary = "download an exchange's klines into the local cache (only what it lacks)";
+    c.usage = "cpc fetch SYMBOL INTERVAL --from DATE --to DATE [--exchange NAME] [--endpoint URL] [--db FILE] "
+              "[--ca-file F]";
     c.description =
         "Downloads the closed klines of SYMBOL at INTERVAL whose open time is in [--from, --to) over\n"
-        "Binance REST (pages of 1000, within the request-weight limit, waiting on HTTP 429 as told)\n"
-        "into the candle cache. Ranges the cache already holds, and ranges the exchange has already\n"
-        "answered with no candles (outages, before listing), are not requested again.\n"
+        "the exchange's REST API (pages of its maximum size, within Binance's request-weight limit,\n"
+        "waiting on HTTP 429 as told) into the candle cache, keyed by exchange. Ranges the cache\n"
+        "already holds, and ranges the exchange has already answered with no candles (outages, before\n"
+        "listing), are not requested again.\n"
+        "SYMBOL is spelt as the exchange spells it: BTCUSDT on Binance and Bybit, BTC-USDT on OKX and\n"
+        "KuCoin. An INTERVAL the exchange does not serve (Bybit 1w, OKX 8h, …) is fetched at the\n"
+        "coarsest interval it serves that divides INTERVAL, and both are stored: those candles (with\n"
+        "their coverage, so a rerun asks nothing) and the whole INTERVAL buckets aggregated from them.\n"
         "DATE: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (UTC) or epoch milliseconds.\n"
         "Exit status: 0 success, 1 failure (venue error such as an unknown symbol, network), 2 bad command line.";
     c.options = {
         {"--from", "DATE", "first open time to fetch (UTC)"},
         {"--to", "DATE", "end of the range, exclusive (UTC); capped at now"},
-        {"--endpoint", "URL", std::string("REST base URL (default ") + exchange::BinanceAdapter::kProductionRest + ")"},
+        {"--exchange", "NAME", "the venue: " + acceptedExchangesText() + " (default binance)"},
+        {"--endpoint", "URL", "REST base URL (default: the exchange's, e.g. https://api.binance.com)"},
         {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
         {"--ca-file", "F", "extra PEM CA certificates to trust (besides the system store)"},
     };

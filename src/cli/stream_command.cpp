@@ -1,32 +1,31 @@
-// `cpc stream`: prints a symbol's live Binance market streams as JSON lines on stdout; connection
-// state and reconnects (Backoff with jitter, idle watchdog) on stderr; exits 0 on SIGINT/SIGTERM,
-// after --max-events events or after --seconds seconds, closing the WebSocket gracefully.
+// `cpc stream`: prints a symbol's live market streams on any venue of the registry as JSON lines
+// on stdout, through feed::StreamSession (the connections, subscriptions, heartbeats, KuCoin's
+// connect token, reconnects with jittered back-off, the idle watchdog and a synced order book for
+// diff depth); connection state and reconnects on stderr; exits 0 on SIGINT/SIGTERM, after
+// --max-events events or after --seconds seconds, closing the WebSockets gracefully.
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <future>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "cpc/exchange/binance/binance_adapter.hpp"
-#include "cpc/net/backoff.hpp"
+#include "cpc/exchange/registry.hpp"
+#include "cpc/feed/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
-#include "cpc/net/ws_client.hpp"
 
 namespace cpc::cli {
 
@@ -36,7 +35,6 @@ namespace asio = boost::asio;
 using json = nlohmann::ordered_json;
 using exchange::StreamKind;
 using exchange::StreamSpec;
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kName = "cpc stream";
 
@@ -74,10 +72,10 @@ std::optional<StreamSpec> parseStreamToken(const std::string& token, const std::
     return spec;
 }
 
-// Longest silence (no frame, no ping) we accept on a healthy connection carrying these streams:
-// the most talkative stream bounds it. Trades may pause on a quiet market, but Binance pings
-// every 20 s.
-std::chrono::milliseconds defaultIdleTimeout(const exchange::BinanceAdapter& adapter,
+// Longest silence (no frame) we accept on a healthy connection carrying these streams: the most
+// talkative stream bounds it. Trades may pause on a quiet market, but the venues ping (or answer
+// our pings) well within it.
+std::chrono::milliseconds defaultIdleTimeout(const exchange::ExchangeAdapter& adapter,
                                              const std::vector<StreamSpec>& specs) {
     std::chrono::milliseconds timeout = std::chrono::seconds(60);
     for (const StreamSpec& s : specs) {
@@ -96,7 +94,7 @@ json levelsJson(const std::vector<exchange::PriceLevel>& levels) {
 }
 
 // One event as one JSON object; nullopt for events that are not market data.
-std::optional<json> eventJson(const exchange::StreamEvent& event) {
+std::optional<json> eventJson(const feed::FeedEvent& event) {
     json j;
     if (const auto* k = std::get_if<exchange::KlineUpdate>(&event)) {
         const Candle& c = k->candle;
@@ -141,6 +139,14 @@ std::optional<json> eventJson(const exchange::StreamEvent& event) {
         j["finalUpdateId"] = d->finalUpdateId;
         j["bids"] = levelsJson(d->bids);
         j["asks"] = levelsJson(d->asks);
+        return j;
+    }
+    if (const auto* b = std::get_if<feed::OrderBookView>(&event)) {
+        j["type"] = "book";  // the local order book a diff depth stream keeps synced: its top levels
+        j["symbol"] = b->symbol;
+        j["lastUpdateId"] = b->lastUpdateId;
+        j["bids"] = levelsJson(b->bids);
+        j["asks"] = levelsJson(b->asks);
         return j;
     }
     if (const auto* s = std::get_if<exchange::DepthSnapshot>(&event)) {
@@ -201,186 +207,108 @@ std::string secondsText(std::chrono::milliseconds d) {
     return buf;
 }
 
-struct StreamSettings {
-    net::Url url;
-    std::shared_ptr<asio::ssl::context> tls;
-    exchange::BinanceAdapter adapter;
-    std::size_t streamCount = 0;
-    std::uint64_t maxEvents = 0;  // 0: unlimited
-    std::chrono::milliseconds duration{0};  // 0: unlimited
-    std::chrono::milliseconds idleTimeout{30000};
-};
-
-// Everything lives on the network thread (single-threaded io_context): no locks.
-class StreamSession : public std::enable_shared_from_this<StreamSession> {
+// The session's sink: prints each event as a JSON line (network thread) and stops the run on
+// --max-events, a signal, the deadline or a permanent failure.
+class Printer final : public feed::FeedSink {
 public:
-    StreamSession(asio::io_context& io, StreamSettings settings, std::ostream& out, std::ostream& err)
-        : m_io(io), m_settings(std::move(settings)), m_out(out), m_err(err), m_retryTimer(io),
-          m_watchdog(io), m_deadline(io), m_closedTimer(io), m_signals(io, SIGINT, SIGTERM),
-          m_backoff(std::chrono::milliseconds(500), std::chrono::seconds(30)) {}
+    Printer(std::ostream& out, std::ostream& err, std::string endpoint, std::size_t streamCount, std::uint64_t maxEvents)
+        : m_out(out), m_err(err), m_endpoint(std::move(endpoint)), m_streamCount(streamCount), m_maxEvents(maxEvents) {}
 
-    asio::awaitable<int> run() {
-        m_signals.async_wait([this](const boost::system::error_code& ec, int signal) {
-            if (!ec) stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
-        });
-        if (m_settings.duration.count() > 0) {
-            m_deadline.expires_after(m_settings.duration);
-            m_deadline.async_wait([this](const boost::system::error_code& ec) {
-                if (!ec) stop(secondsText(m_settings.duration) + " s elapsed");
-            });
-        }
-        armWatchdog();
-
-        while (!m_stopping) {
-            status("connecting to " + m_settings.url.toString());
-            m_client = std::make_shared<net::WsClient>(m_io, m_settings.tls);
-            m_watchdogFired = false;
-            std::string reason;
-            auto connected = co_await m_client->connect(m_settings.url, std::chrono::seconds(10));
-            if (!connected) {
-                reason = connected.error().message;
-            } else if (!m_stopping) {
-                status("live (" + std::to_string(m_settings.streamCount) + " stream" +
-                       (m_settings.streamCount == 1 ? "" : "s") + ")");
-                reason = co_await readLoop();
-            }
-            if (m_stopping) break;
-            const auto delay = m_backoff.next();
-            status("reconnecting in " + secondsText(delay) + " s (" + reason + ")");
-            m_client.reset();
-            m_retryTimer.expires_after(delay);
-            boost::system::error_code ec;
-            co_await m_retryTimer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
-
-        if (m_client && m_client->isOpen()) {
-            co_await m_client->close();
-        } else if (m_closing) {
-            // stop() is closing the connection from its own coroutine; wait for it (bounded).
-            if (!m_closed) {
-                m_closedTimer.expires_after(std::chrono::seconds(5));
-                boost::system::error_code ec;
-                co_await m_closedTimer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            }
-        }
-        m_client.reset();
-        m_signals.cancel();
-        m_deadline.cancel();
-        m_watchdog.cancel();
-        m_retryTimer.cancel();
-        status("stopped (" + m_stopReason + "; " + std::to_string(m_events) + " event" +
-               (m_events == 1 ? "" : "s") + ")");
-        co_return kExitOk;
-    }
-
-private:
-    // Reads until the connection ends or we stop; returns why it ended.
-    asio::awaitable<std::string> readLoop() {
-        const std::shared_ptr<net::WsClient> client = m_client;
-        m_lastActivity = Clock::now();
-        m_lastPings = client->pingsReceived();
-        bool healthy = false;
-        for (;;) {
-            auto frame = co_await client->read();
-            if (!frame) {
-                if (m_watchdogFired)
-                    co_return "no data for " + secondsText(m_settings.idleTimeout) + " s (watchdog)";
-                co_return frame.error().message;
-            }
-            if (m_stopping) co_return std::string("stopping");
-            m_lastActivity = Clock::now();
-            if (!healthy) {
-                healthy = true;
-                m_backoff.reset();
-            }
-            auto events = m_settings.adapter.parseStreamMessage(*frame);
-            if (!events) {
-                m_err << kName << ": ignoring a frame: " << events.error().message << std::endl;
-                continue;
-            }
-            for (const auto& event : *events) {
-                if (std::holds_alternative<exchange::ServerShutdown>(event)) {
-                    m_err << kName << ": the server announced it will close the connection soon" << std::endl;
-                    continue;
-                }
-                auto j = eventJson(event);
-                if (!j) continue;
-                m_out << j->dump() << '\n';
-                m_out.flush();
-                ++m_events;
-                if (m_settings.maxEvents != 0 && m_events >= m_settings.maxEvents) {
-                    stop(std::to_string(m_events) + " events");
-                    co_return std::string("stopping");
-                }
-            }
-        }
-    }
-
-    void armWatchdog() {
-        const auto period = std::clamp(m_settings.idleTimeout / 4, std::chrono::milliseconds(50),
-                                       std::chrono::milliseconds(1000));
-        m_watchdog.expires_after(period);
-        m_watchdog.async_wait([this](const boost::system::error_code& ec) {
-            if (ec || m_stopping) return;
-            if (m_client && m_client->isOpen()) {
-                const std::uint64_t pings = m_client->pingsReceived();
-                if (pings != m_lastPings) {
-                    m_lastPings = pings;
-                    m_lastActivity = Clock::now();
-                }
-                if (Clock::now() - m_lastActivity > m_settings.idleTimeout) {
-                    m_watchdogFired = true;
-                    m_client->cancel();
-                }
-            }
-            armWatchdog();
-        });
-    }
-
-    // Idempotent. Called on the network thread (signal, deadline, event count).
-    void stop(const std::string& reason) {
+    void post(feed::FeedEvent event) override {
+        std::lock_guard lock(m_mutex);
         if (m_stopping) return;
-        m_stopping = true;
-        m_stopReason = reason;
-        m_retryTimer.cancel();
-        if (m_client && m_client->isOpen()) {
-            // A read is pending: the close handshake completes it with an error.
-            m_closing = true;
-            asio::co_spawn(
-                m_io,
-                [self = shared_from_this(), client = m_client]() -> asio::awaitable<void> {
-                    co_await client->close();
-                    self->m_closed = true;
-                    self->m_closedTimer.cancel();
-                },
-                asio::detached);
-        } else if (m_client) {
-            m_client->cancel();  // connecting: abort
+        if (const auto* st = std::get_if<feed::FeedStatus>(&event)) {
+            onStatus(*st);
+            return;
+        }
+        if (const auto* e = std::get_if<feed::FeedError>(&event)) {
+            status("error: " + e->error.message);
+            return;
+        }
+        auto j = eventJson(event);
+        if (!j) return;
+        m_out << j->dump() << '\n';
+        m_out.flush();
+        ++m_events;
+        if (m_maxEvents != 0 && m_events >= m_maxEvents) stopLocked(std::to_string(m_events) + " events");
+    }
+
+    void stop(const std::string& reason) {
+        std::lock_guard lock(m_mutex);
+        stopLocked(reason);
+    }
+
+    // Blocks until stop() (or, with a duration, until it elapsed: then stops with that reason).
+    void wait(std::chrono::milliseconds duration) {
+        std::unique_lock lock(m_mutex);
+        if (duration.count() > 0) {
+            if (!m_stopped.wait_for(lock, duration, [this] { return m_stopping; }))
+                stopLocked(secondsText(duration) + " s elapsed");
+        } else {
+            m_stopped.wait(lock, [this] { return m_stopping; });
         }
     }
 
     void status(const std::string& text) { m_err << kName << ": " << text << std::endl; }
+    std::uint64_t events() const {
+        std::lock_guard lock(m_mutex);
+        return m_events;
+    }
+    std::string reason() const {
+        std::lock_guard lock(m_mutex);
+        return m_reason;
+    }
+    bool failed() const {
+        std::lock_guard lock(m_mutex);
+        return m_failed;
+    }
 
-    asio::io_context& m_io;
-    StreamSettings m_settings;
+private:
+    void onStatus(const feed::FeedStatus& st) {
+        switch (st.state) {
+        case feed::FeedState::Connecting: status("connecting to " + m_endpoint); break;
+        case feed::FeedState::Live:
+            status("live (" + std::to_string(m_streamCount) + " stream" + (m_streamCount == 1 ? "" : "s") + ")");
+            break;
+        case feed::FeedState::Stale: status(st.detail + " (watchdog); reconnecting"); break;
+        case feed::FeedState::Reconnecting:
+            if (st.retryInMs > 0)
+                status("reconnecting in " + secondsText(std::chrono::milliseconds(st.retryInMs)) + " s (" + st.detail + ")");
+            else
+                status(st.detail);
+            break;
+        case feed::FeedState::Failed:
+            status("failed: " + st.detail);
+            m_failed = true;
+            stopLocked("failed");
+            break;
+        case feed::FeedState::Idle: break;
+        }
+    }
+
+    void stopLocked(const std::string& reason) {
+        if (m_stopping) return;
+        m_stopping = true;
+        m_reason = reason;
+        m_stopped.notify_all();
+    }
+
     std::ostream& m_out;
     std::ostream& m_err;
-    asio::steady_timer m_retryTimer;
-    asio::steady_timer m_watchdog;
-    asio::steady_timer m_deadline;
-    asio::steady_timer m_closedTimer;
-    asio::signal_set m_signals;
-    net::Backoff m_backoff;
-    std::shared_ptr<net::WsClient> m_client;
+    const std::string m_endpoint;
+    const std::size_t m_streamCount;
+    const std::uint64_t m_maxEvents;  // 0: unlimited
+    mutable std::mutex m_mutex;
+    std::condition_variable m_stopped;
     bool m_stopping = false;
-    bool m_closing = false;
-    bool m_closed = false;
-    bool m_watchdogFired = false;
-    std::string m_stopReason;
+    bool m_failed = false;
+    std::string m_reason;
     std::uint64_t m_events = 0;
-    Clock::time_point m_lastActivity = Clock::now();
-    std::uint64_t m_lastPings = 0;
 };
+
+bool isLoopbackHost(const std::string& host) {
+    return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]";
+}
 
 std::string upper(std::string s) {
     for (char& c : s)
@@ -394,11 +322,13 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     };
     if (args.positional.size() != 1) return usage("expected one SYMBOL (e.g. cpc stream BTCUSDT --streams kline_1m,trade)");
+    const auto venue = exchangeArg(args);
+    if (!venue) return usage(venue.error().message);
     const std::string symbol = upper(args.positional[0]);
     if (symbol.empty() || !std::all_of(symbol.begin(), symbol.end(), [](char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
         }))
-        return usage("'" + args.positional[0] + "' is not a symbol (letters and digits, e.g. BTCUSDT)");
+        return usage("'" + args.positional[0] + "' is not a symbol (letters, digits and '-', e.g. BTCUSDT or BTC-USDT)");
 
     std::vector<StreamSpec> specs;
     const std::string streamsText = args.value("--streams").value_or("kline_1m");
@@ -413,70 +343,86 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         if (std::find(specs.begin(), specs.end(), *spec) == specs.end()) specs.push_back(*spec);
     }
 
-    StreamSettings settings;
+    std::uint64_t maxEvents = 0;
+    std::chrono::milliseconds duration{0};
     if (auto v = args.value("--max-events")) {
         auto n = parseIntOption("--max-events", *v, 1, std::numeric_limits<long long>::max());
         if (!n) return usage(n.error().message);
-        settings.maxEvents = static_cast<std::uint64_t>(*n);
+        maxEvents = static_cast<std::uint64_t>(*n);
     }
     if (auto v = args.value("--seconds")) {
         auto n = parseIntOption("--seconds", *v, 1, 365LL * 24 * 3600);
         if (!n) return usage(n.error().message);
-        settings.duration = std::chrono::seconds(*n);
+        duration = std::chrono::seconds(*n);
     }
 
-    std::string base = args.value("--endpoint").value_or(exchange::BinanceAdapter::kProductionStream);
+    const auto defaults = exchange::defaultEndpoints(*venue);
+    std::string base = args.value("--endpoint").value_or(defaults->streamBase);
     while (base.ends_with('/')) base.pop_back();
     auto baseUrl = net::Url::parse(base);
     if (!baseUrl) return usage("--endpoint: " + baseUrl.error().message);
     if (!baseUrl->websocket()) return usage("--endpoint must be a wss:// (or loopback ws://) URL");
-    if (baseUrl->target != "/" && !baseUrl->target.empty())
+    if (*venue == "binance" && baseUrl->target != "/" && !baseUrl->target.empty())
         return usage("--endpoint is the stream base URL without a path (e.g. wss://stream.binance.com:9443)");
-    settings.adapter = exchange::BinanceAdapter(exchange::Endpoints{exchange::BinanceAdapter::kProductionRest, base});
-    auto url = net::Url::parse(settings.adapter.streamUrl(specs));
-    if (!url) return usage("--endpoint: " + url.error().message);
-    settings.url = *url;
-    settings.streamCount = specs.size();
-    settings.idleTimeout = defaultIdleTimeout(settings.adapter, specs);
+    base = withVenueStreamPath(base, *venue);
+    // REST (order book snapshots, the exchange clock, KuCoin's stream token): --rest, else the
+    // same loopback host and port as a loopback --endpoint (the simulator serves both), else the
+    // exchange's production host.
+    std::string rest = defaults->restBase;
+    if (auto v = args.value("--rest")) {
+        rest = *v;
+    } else if (args.has("--endpoint") && isLoopbackHost(baseUrl->host)) {
+        rest = std::string(baseUrl->secure() ? "https" : "http") + "://" + baseUrl->hostHeader();
+    }
+    while (rest.ends_with('/')) rest.pop_back();
+    auto restUrl = net::Url::parse(rest);
+    if (!restUrl) return usage("--rest: " + restUrl.error().message);
+    if (restUrl->websocket()) return usage("--rest must be an https:// (or loopback http://) URL");
+    auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{rest, base});
+    if (!adapter) return usage(adapter.error().message);
+    const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
+
+    feed::StreamSessionConfig config;
+    config.tls.extraCaFile = args.value("--ca-file").value_or("");
+    config.watchdog = defaultIdleTimeout(*shared, specs);
     if (auto v = args.value("--idle-timeout")) {
         auto n = parseIntOption("--idle-timeout", *v, 1, 3600);
         if (!n) return usage(n.error().message);
-        settings.idleTimeout = std::chrono::seconds(*n);
+        config.watchdog = std::chrono::seconds(*n);
     }
-
-    if (url->secure() || args.has("--ca-file")) {
-        auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
-        if (!tls) {
+    if (!config.tls.extraCaFile.empty()) {
+        // A bad CA file is this command's failure, said before anything connects.
+        if (auto tls = net::makeClientTlsContext(config.tls); !tls) {
             err << kName << ": " << tls.error().message << '\n';
             return kExitFailure;
         }
-        settings.tls = *tls;
     }
 
-    auto promise = std::make_shared<std::promise<int>>();
-    auto result = promise->get_future();
+    Printer printer(out, err, base, specs.size(), maxEvents);
     {
         net::IoThread io;
-        auto session = std::make_shared<StreamSession>(io.context(), std::move(settings), out, err);
-        asio::co_spawn(
-            io.context(),
-            [session, promise]() -> asio::awaitable<void> {
-                try {
-                    const int code = co_await session->run();
-                    promise->set_value(code);
-                } catch (...) {
-                    promise->set_value(-1);
-                }
-            },
-            asio::detached);
-        const int code = result.get();
-        if (code < 0) {
-            err << kName << ": unexpected error\n";
-            return kExitFailure;
+        asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+        signals.async_wait([&printer](const boost::system::error_code& ec, int signal) {
+            if (!ec) printer.stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
+        });
+        {
+            feed::StreamSession session(io, shared, config, printer);
+            session.start(specs);
+            printer.wait(duration);
+            session.stop();  // closes every WebSocket; nothing is posted afterwards
         }
-        io.stop();
-        return code;
+        // The signal set belongs to the network thread: cancel it there, and wait until it is.
+        std::promise<void> cancelled;
+        asio::post(io.context(), [&signals, &cancelled] {
+            signals.cancel();
+            cancelled.set_value();
+        });
+        cancelled.get_future().wait();
     }
+    const std::uint64_t events = printer.events();
+    printer.status("stopped (" + printer.reason() + "; " + std::to_string(events) + " event" + (events == 1 ? "" : "s") +
+                   ")");
+    return printer.failed() ? kExitFailure : kExitOk;
 }
 
 }  // namespace
@@ -485,18 +431,28 @@ Command makeStreamCommand() {
     Command c;
     c.name = "stream";
     c.summary = "print a symbol's live market streams as JSON lines";
-    c.usage = "cpc stream SYMBOL [--streams kline_1m,trade,depth,…] [--endpoint URL] [--ca-file F] "
-              "[--max-events N] [--seconds S]";
+    c.usage = "cpc stream SYMBOL [--exchange NAME] [--streams kline_1m,trade,depth,…] [--endpoint URL] [--rest URL] "
+              "[--ca-file F] [--max-events N] [--seconds S]";
     c.description =
-        "Subscribes to Binance market streams of SYMBOL and prints every event as one JSON object per\n"
-        "line on stdout, with a \"type\" field (kline, trade, aggTrade, depthUpdate, depth, bookTicker,\n"
-        "ticker, miniTicker); prices and quantities are exact decimal strings. Connection state and\n"
-        "reconnects (exponential back-off with jitter; also when the stream goes silent) are reported\n"
-        "on stderr. Stops cleanly on Ctrl+C or SIGTERM, after --max-events or after --seconds.\n"
-        "Streams: " + acceptedStreamsText() + ".";
+        "Subscribes to an exchange's market streams of SYMBOL (as the exchange spells it: BTCUSDT,\n"
+        "BTC-USDT) and prints every event as one JSON object per line on stdout, with a \"type\" field\n"
+        "(kline, trade, aggTrade, book, depth, bookTicker, ticker, miniTicker); prices and quantities\n"
+        "are exact decimal strings. A diff depth stream (depth) keeps a local order book synced (REST\n"
+        "snapshot, replay, resync on a gap) and prints its top levels as \"book\". Connection state\n"
+        "and reconnects (exponential back-off with jitter; also when the stream goes silent) are\n"
+        "reported on stderr. Stops cleanly on Ctrl+C or SIGTERM, after --max-events or after --seconds.\n"
+        "Streams: " + acceptedStreamsText() + " (a venue without one of them, e.g. Bybit's\n"
+        "aggTrade, serves the nearest it has).\n"
+        "Exit status: 0 stopped as asked, 1 the venue refused the streams (or a bad CA file), 2 bad\n"
+        "command line.";
     c.options = {
+        {"--exchange", "NAME", "the venue: " + acceptedExchangesText() + " (default binance)"},
         {"--streams", "LIST", "comma-separated streams (default kline_1m)"},
-        {"--endpoint", "URL", "stream base URL (default wss://stream.binance.com:9443; ws:// only to loopback)"},
+        {"--endpoint", "URL", "stream base URL (default: the exchange's, e.g. wss://stream.binance.com:9443; ws:// only "
+                              "to loopback; without a path, the exchange's path is added: /v5/public/spot on Bybit, "
+                              "/ws/v5 on OKX)"},
+        {"--rest", "URL", "REST base URL for book snapshots, the clock and KuCoin's token (default: a loopback "
+                          "--endpoint's host over http(s)://, else the exchange's)"},
         {"--ca-file", "F", "extra PEM CA certificate(s) to trust"},
         {"--max-events", "N", "stop after N events"},
         {"--seconds", "S", "stop after S seconds"},

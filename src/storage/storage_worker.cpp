@@ -30,6 +30,14 @@ void StorageWorker::loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int
     enqueue(LoadRangeJob{std::move(key), fromOpenTime, toOpenTime, std::move(done)});
 }
 
+void StorageWorker::recordCoverage(SeriesKey key, std::int64_t fromMs, std::int64_t toMs, CoverageKind kind) {
+    enqueue(CoverageJob{std::move(key), fromMs, toMs, kind});
+}
+
+void StorageWorker::loadCoverage(SeriesKey key, CoverageCallback done) {
+    enqueue(LoadCoverageJob{std::move(key), std::move(done)});
+}
+
 void StorageWorker::enqueue(Job job) {
     {
         std::lock_guard lock(m_mutex);
@@ -123,6 +131,16 @@ void StorageWorker::run(std::stop_token stop) {
                                       : Result<std::vector<Candle>>(
                                             makeError("candle database not open: " + m_openError)));
             jobs = 1;
+        } else if (auto* cover = std::get_if<CoverageJob>(&*single)) {
+            auto recorded = m_db ? m_db->recordCoverage(cover->key, cover->from, cover->to, cover->kind)
+                                 : Result<Ok>(makeError("candle database not open: " + m_openError));
+            if (!recorded && m_db) notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
+            jobs = 1;
+        } else if (auto* coverage = std::get_if<LoadCoverageJob>(&*single)) {
+            runLoad(coverage->done, m_db ? m_db->coverage(coverage->key)
+                                         : Result<std::vector<CoverageRange>>(
+                                               makeError("candle database not open: " + m_openError)));
+            jobs = 1;
         }
         {
             std::lock_guard lock(m_mutex);
@@ -177,7 +195,8 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
     }
 }
 
-void StorageWorker::runLoad(LoadCallback& done, Result<std::vector<Candle>> result) {
+template <class Callback, class Value>
+void StorageWorker::runLoad(Callback& done, Value result) {
     if (!done) return;
     try {
         done(std::move(result));

@@ -9,6 +9,7 @@
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/settings_dialog.hpp"
+#include "cpc/exchange/registry.hpp"
 
 using namespace cpc;
 using namespace cpc::app;
@@ -143,4 +144,87 @@ TEST(SettingsDialog, RefusesBadInputAndSavesGoodInput) {
     EXPECT_EQ(settings.effectiveEndpoints().stream, "wss://stream.example.com");
     EXPECT_EQ(settings.timeZone(), "America/New_York");
     EXPECT_EQ(settings.theme(), "light");
+}
+
+TEST(AppSettings, TheExchangeAndEachExchangesEndpointsRoundTrip) {
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("s.ini");
+    {
+        AppSettings s(ini);
+        EXPECT_EQ(s.exchange(), "binance");  // the default
+        // Production endpoints of every venue come from the registry.
+        EXPECT_EQ(s.effectiveEndpoints("okx").rest, "https://www.okx.com");
+        EXPECT_EQ(s.effectiveEndpoints("bybit").rest,
+                  QString::fromStdString(exchange::defaultEndpoints("bybit")->restBase));
+        s.setExchange("OKX");
+        s.setEndpointPreset(EndpointPreset::Custom, "kucoin");
+        s.setCustomEndpoints({"http://127.0.0.1:7000", "ws://127.0.0.1:7000"}, "kucoin");
+        s.setEndpointPreset(EndpointPreset::Testnet, "binance");
+        s.sync();
+    }
+    AppSettings s(ini);
+    EXPECT_EQ(s.exchange(), "okx");
+    // The current exchange's endpoints when none is named: OKX production.
+    EXPECT_EQ(s.endpointPreset(), EndpointPreset::Production);
+    EXPECT_EQ(s.effectiveEndpoints().rest, QString::fromStdString(exchange::defaultEndpoints("okx")->restBase));
+    EXPECT_EQ(s.effectiveEndpoints().stream, QString::fromStdString(exchange::defaultEndpoints("okx")->streamBase));
+    EXPECT_EQ(s.endpointPreset("kucoin"), EndpointPreset::Custom);
+    EXPECT_EQ(s.effectiveEndpoints("kucoin").rest, "http://127.0.0.1:7000");
+    EXPECT_EQ(s.effectiveEndpoints("kucoin").stream, "ws://127.0.0.1:7000");
+    EXPECT_EQ(s.effectiveEndpoints("binance").rest, "https://testnet.binance.vision");
+    EXPECT_EQ(s.effectiveEndpoints("bybit").rest, QString::fromStdString(exchange::defaultEndpoints("bybit")->restBase));
+
+    // Binance keeps its keys from before there were several venues; a hand-edited file with an
+    // unknown exchange, or a Binance-only preset on another venue, falls back.
+    QSettings raw(ini, QSettings::IniFormat);
+    EXPECT_EQ(raw.value("exchange/preset").toString(), "testnet");
+    raw.setValue("exchange/name", "mtgox");
+    raw.setValue("exchange/okx/preset", "testnet");
+    raw.sync();
+    const AppSettings edited(ini);
+    EXPECT_EQ(edited.exchange(), "binance");
+    EXPECT_EQ(edited.endpointPreset("okx"), EndpointPreset::Production);
+}
+
+TEST(SettingsDialog, EditsTheEndpointsOfEachExchange) {
+    QTemporaryDir dir;
+    AppSettings settings(dir.filePath("s.ini"));
+    settings.setExchange("bybit");
+    SettingsDialog dialog(settings);
+    auto* venue = dialog.findChild<QComboBox*>("endpointExchange");
+    auto* preset = dialog.findChild<QComboBox*>("endpointPreset");
+    auto* rest = dialog.findChild<QLineEdit*>("restUrl");
+    auto* stream = dialog.findChild<QLineEdit*>("streamUrl");
+    ASSERT_TRUE(venue && preset && rest && stream);
+    ASSERT_EQ(venue->count(), 4);
+    for (int i = 0; i < venue->count(); ++i)
+        EXPECT_EQ(venue->itemData(i).toString().toStdString(), exchange::adapterNames()[static_cast<std::size_t>(i)]);
+    // The toolbar's exchange is shown first, with its production hosts and no Binance-only presets.
+    EXPECT_EQ(venue->currentData().toString(), "bybit");
+    EXPECT_EQ(rest->text(), QString::fromStdString(exchange::defaultEndpoints("bybit")->restBase));
+    EXPECT_EQ(preset->findData("testnet"), -1);
+    EXPECT_EQ(preset->count(), 2);
+
+    // Custom Bybit endpoints, then OKX: a bad custom URL there is refused and shown.
+    preset->setCurrentIndex(preset->findData("custom"));
+    rest->setText("http://127.0.0.1:8100");
+    stream->setText("ws://127.0.0.1:8100");
+    venue->setCurrentIndex(venue->findData("okx"));
+    EXPECT_EQ(rest->text(), QString::fromStdString(exchange::defaultEndpoints("okx")->restBase));
+    preset->setCurrentIndex(preset->findData("custom"));
+    rest->setText("http://okx.example.com");
+    stream->setText("wss://ws.okx.example.com");
+    EXPECT_FALSE(dialog.apply());
+    EXPECT_TRUE(dialog.errorText().contains("OKX REST")) << dialog.errorText().toStdString();
+    EXPECT_EQ(settings.endpointPreset("bybit"), EndpointPreset::Production) << "saved despite errors";
+    rest->setText("https://okx.example.com");
+    // Back on Bybit the edits made there are still shown.
+    venue->setCurrentIndex(venue->findData("bybit"));
+    EXPECT_EQ(rest->text(), "http://127.0.0.1:8100");
+    ASSERT_TRUE(dialog.apply()) << dialog.errorText().toStdString();
+    EXPECT_EQ(settings.effectiveEndpoints("bybit").rest, "http://127.0.0.1:8100");
+    EXPECT_EQ(settings.effectiveEndpoints("bybit").stream, "ws://127.0.0.1:8100");
+    EXPECT_EQ(settings.effectiveEndpoints("okx").rest, "https://okx.example.com");
+    EXPECT_EQ(settings.effectiveEndpoints("binance").rest, "https://api.binance.com") << "an exchange not edited changed";
+    EXPECT_EQ(settings.exchange(), "bybit") << "the dialog does not switch the toolbar's exchange";
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <QTemporaryDir>
+#include <algorithm>
 #include <cstdlib>
 
 #include "app_test_util.hpp"
@@ -357,6 +358,64 @@ TEST(ChartController, ScrollingBackPastTheCacheLoadsTheVenuesOlderCandlesUntilTh
     ASSERT_TRUE(test::processEventsUntil([&] { return reopened.currentSeries()->size() >= expected.size(); }, 30000));
     const auto cached = reopened.currentSeries()->candles();
     EXPECT_TRUE(std::vector<Candle>(cached.begin(), cached.end()) == expected);
+}
+
+TEST(ChartController, TheListingStartIsKeptInTheCacheSoAReopenedChartDoesNotAskTheVenueForOlderCandlesAgain) {
+    std::int64_t listing = 0;
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    // 1,200 daily candles: the newest page (1,000) when the series opens, one scroll-back page
+    // (200) that reaches the listing.
+    options.simClock = clockDaysAfterNknListing(1200, &listing);
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    const SeriesKey key{"binance", "NKNUSDT", Interval::D1};
+    {
+        ChartController controller(options);
+        ASSERT_TRUE(controller.start());
+        controller.openSeries("NKNUSDT", Interval::D1);
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.currentSeries()->size() >= 1000 && controller.status().state == feed::FeedState::Live;
+        }, 60000));
+        controller.loadOlderHistory();
+        ASSERT_TRUE(test::processEventsUntil([&] { return !controller.olderHistoryLoading(); }, 60000));
+        ASSERT_TRUE(controller.olderHistoryStartReached());
+        EXPECT_EQ(controller.olderHistoryVenueRequests(), 1u);
+        EXPECT_EQ((*controller.currentSeries())[0].openTime, listing);
+    }  // the storage worker writes every queued job before it stops
+    {
+        // The coverage table says: nothing at the venue before the listing.
+        auto db = storage::CandleDatabase::open(options.databasePath);
+        ASSERT_TRUE(db) << db.error().message;
+        auto coverage = db->coverage(key);
+        ASSERT_TRUE(coverage) << coverage.error().message;
+        const storage::CoverageRange gap{ChartController::kBeforeListingFromMs, listing, storage::CoverageKind::Gap};
+        EXPECT_NE(std::find(coverage->begin(), coverage->end(), gap), coverage->end());
+    }
+
+    // Reopened against the venue: the cached candles reach the remembered listing, so scrolling
+    // back asks the venue nothing (before, it made one empty request per opening).
+    ChartController reopened(options);
+    ASSERT_TRUE(reopened.start());
+    reopened.openSeries("NKNUSDT", Interval::D1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return reopened.currentSeries()->size() >= 1200 && reopened.status().state == feed::FeedState::Live &&
+               reopened.olderHistoryStartReached();
+    }, 60000));
+    EXPECT_EQ((*reopened.currentSeries())[0].openTime, listing);
+    const std::uint64_t served = reopened.simulator()->stats().restRequests;
+    for (int i = 0; i < 3; ++i) {
+        reopened.loadOlderHistory();
+        EXPECT_FALSE(reopened.olderHistoryLoading());
+    }
+    test::processEventsUntil([] { return false; }, 500);  // anything sent would have been served
+    EXPECT_EQ(reopened.olderHistoryVenueRequests(), 0u);
+    EXPECT_EQ(reopened.simulator()->stats().restRequests, served);
+
+    // Another series of the same symbol knows nothing of it: its listing is its own.
+    reopened.openSeries("NKNUSDT", Interval::W1);
+    EXPECT_FALSE(reopened.olderHistoryStartReached());
 }
 
 TEST(ChartController, AScrollBackPageOfASeriesTheUserLeftIsDropped) {

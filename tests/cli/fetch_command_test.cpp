@@ -91,14 +91,18 @@ TEST_F(FetchCommand, RangesBeforeTheListingAreRecordedAsGapsAndNotAskedAgain) {
     EXPECT_EQ(requests(), before);
 }
 
-TEST_F(FetchCommand, UnknownSymbolOrIntervalReportsTheVenuesMessage) {
+TEST_F(FetchCommand, UnknownSymbolReportsTheVenuesMessageAndAnUnknownIntervalWhatIsAccepted) {
     const auto symbol = fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
     EXPECT_EQ(symbol.code, 1);
     EXPECT_NE(symbol.err.find("NOPEUSDT 1h: Binance error -1121: Invalid symbol."), std::string::npos) << symbol.err;
 
+    // An interval no venue's candles could be stored under is refused before anything is asked.
+    const std::uint64_t before = requests();
     const auto interval = fetch({"BTCUSDT", "2m", "--from", "2024-01-01", "--to", "2024-01-02"});
-    EXPECT_EQ(interval.code, 1);
-    EXPECT_NE(interval.err.find("Binance error -1120: Invalid interval."), std::string::npos) << interval.err;
+    EXPECT_EQ(interval.code, 2);
+    EXPECT_NE(interval.err.find("interval '2m' is not one this tool can store; accepted: 1s 1m 3m"), std::string::npos)
+        << interval.err;
+    EXPECT_EQ(requests(), before);
 }
 
 TEST_F(FetchCommand, BadCommandLinesExitTwo) {

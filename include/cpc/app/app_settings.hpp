@@ -5,6 +5,7 @@
 #include <QSettings>
 #include <QString>
 #include <cstddef>
+#include <vector>
 
 #include "cpc/app/indicator_spec.hpp"
 #include "cpc/chart/chart_model.hpp"
@@ -13,7 +14,9 @@
 
 namespace cpc::app {
 
-// Which exchange endpoints the app connects to (applied at the next start).
+// Which endpoints the app connects to for one exchange (applied at the next start, or when the
+// toolbar switches to that exchange). Production is the venue's own hosts (the registry's
+// defaults); MarketData and Testnet exist for Binance only.
 enum class EndpointPreset : unsigned char { Production, MarketData, Testnet, Custom };
 struct Endpoints {
     QString rest;
@@ -21,8 +24,12 @@ struct Endpoints {
 };
 QString toString(EndpointPreset preset);  // "production", "market-data", "testnet", "custom"
 std::optional<EndpointPreset> parseEndpointPreset(const QString& text);
-// The fixed URLs of a preset (Custom: empty).
-Endpoints presetEndpoints(EndpointPreset preset);
+// "Binance", "Bybit", "OKX", "KuCoin" for the registry names (others unchanged).
+QString exchangeDisplayName(const QString& exchange);
+// The presets offered for `exchange` (Binance: all four; the others: Production, Custom).
+std::vector<EndpointPreset> endpointPresets(const QString& exchange);
+// The fixed URLs of a preset of `exchange` (Custom, or a preset the exchange lacks: empty).
+Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange = QStringLiteral("binance"));
 
 class AppSettings {
 public:
@@ -58,12 +65,18 @@ public:
     std::vector<IndicatorSpec> indicators(const QString& symbol) const;
     void setIndicators(const QString& symbol, const std::vector<IndicatorSpec>& specs);
 
-    EndpointPreset endpointPreset() const;
-    void setEndpointPreset(EndpointPreset preset);
-    Endpoints customEndpoints() const;
-    void setCustomEndpoints(const Endpoints& endpoints);
-    // What the app should connect to: the preset's URLs, or the custom ones.
-    Endpoints effectiveEndpoints() const;
+    // The exchange the app shows (exchange::adapterNames(); default and fallback "binance").
+    QString exchange() const;
+    void setExchange(const QString& name);
+    // Endpoints are kept per exchange; an empty `exchange` means exchange(). Binance keeps the
+    // keys it had before there were several venues ("exchange/preset", …), the others use
+    // "exchange/<name>/preset", "exchange/<name>/customRest", "exchange/<name>/customStream".
+    EndpointPreset endpointPreset(const QString& exchange = {}) const;
+    void setEndpointPreset(EndpointPreset preset, const QString& exchange = {});
+    Endpoints customEndpoints(const QString& exchange = {}) const;
+    void setCustomEndpoints(const Endpoints& endpoints, const QString& exchange = {});
+    // What the app should connect to for `exchange`: the preset's URLs, or the custom ones.
+    Endpoints effectiveEndpoints(const QString& exchange = {}) const;
     QString extraCaFile() const;
     void setExtraCaFile(const QString& path);
     QString cacheDirectory() const;  // empty: the default per-user data directory
@@ -89,6 +102,8 @@ private:
     static constexpr auto kWindowState = "window/state";
     static constexpr auto kDrawingsGroup = "drawings/";
     static constexpr auto kIndicatorsGroup = "indicators/";
+    QString exchangeKey(const QString& exchange, const char* binanceKey, const char* name) const;
+    static constexpr auto kExchange = "exchange/name";
     static constexpr auto kEndpointPreset = "exchange/preset";
     static constexpr auto kCustomRest = "exchange/customRest";
     static constexpr auto kCustomStream = "exchange/customStream";

@@ -11,6 +11,7 @@
 #include <span>
 #include <utility>
 #include <optional>
+#include <string_view>
 
 #include "cpc/core/result.hpp"
 #include "cpc/exchange/exchange_adapter.hpp"
@@ -30,7 +31,10 @@ class MarketBridge;
 
 struct ControllerOptions {
     bool demo = false;              // run against the in-process simulator on loopback
-    std::string restBase;           // override (empty: Binance production, or the simulator)
+    // The venue (exchange::adapterNames(): binance, bybit, okx, kucoin); demo: the dialect the
+    // simulator speaks. switchExchange() changes it at run time.
+    std::string exchange = "binance";
+    std::string restBase;           // override (empty: the venue's production host, or the simulator)
     std::string streamBase;
     std::string databasePath;       // empty: the default per-user database (demo: its own file)
     net::TlsOptions tls;
@@ -49,7 +53,34 @@ public:
     ~ChartController() override;
 
     // Starts the simulator (demo), the network thread, storage and the symbol list request.
+    // An unknown ControllerOptions::exchange is an error naming the accepted ones.
     Result<Ok> start();
+
+    // The venue now: "binance", "bybit", "okx", "kucoin" (empty before start()).
+    QString exchangeName() const;
+    // Switches the venue at run time (after start()): the feed (and in demo mode the simulator,
+    // now speaking `name`'s dialect) is recreated over a new adapter from exchange::makeAdapter
+    // with `endpoints` (empty fields: the venue's production hosts; ignored in demo mode), the
+    // symbol list is requested again, and the open series is reopened on the new venue with the
+    // same base/quote in its spelling (BTCUSDT ↔ BTC-USDT). Should the venue's symbol list not
+    // have it, the first of BTC/USDT or the venue's first symbol is opened instead. Series are
+    // keyed by exchange (SeriesKey::exchange) in memory and SQLite, so nothing of one venue is
+    // shown as another's. Same venue: nothing happens. Unknown name: an Error listing the
+    // accepted names, nothing changed.
+    Result<Ok> switchExchange(const QString& name, const exchange::Endpoints& endpoints = {});
+    // `symbol` (any venue's spelling) in the current venue's spelling: base/quote from the symbol
+    // list when it is there, else split at "-" or a common quote asset suffix (USDT, USDC, BTC…).
+    // Unchanged when it cannot be split.
+    QString venueSymbol(const QString& symbol) const;
+    // "BTCUSDT" / "BTC-USDT" → {"BTC", "USDT"}; nullopt when no known quote suffix matches.
+    static std::optional<std::pair<std::string, std::string>> splitSymbol(std::string_view symbol);
+    const exchange::ExchangeAdapter* adapter() const { return m_adapter.get(); }
+    // The path of the venue's production stream base ("/v5/public/spot" on Bybit, "/ws/v5" on
+    // OKX, "" on Binance and KuCoin): the simulator serves each dialect's WebSockets under it, so
+    // its stream base for that venue is SimServer::streamBase() + this.
+    static std::string venueStreamPath(const std::string& venue);
+    // Whether a SymbolInfo::status is open for trading on any venue (only those are listed).
+    static bool isTrading(std::string_view status);
 
     // Shows cached candles at once (memory, else SQLite), then loads and streams from the venue.
     void openSeries(const QString& symbol, Interval interval);
@@ -78,15 +109,21 @@ public:
     static std::int64_t klineLatencyMs(std::int64_t eventTimeMs, std::int64_t receivedMs,
                                        std::optional<std::int64_t> clockOffsetMs);
     QString restBase() const;
+    QString streamBase() const;
     bool isDemo() const { return m_options.demo; }
     // Demo mode: the in-process simulator (null otherwise).
     const sim::SimServer* simulator() const { return m_sim.get(); }
     void reconnect();  // drop the stream now; the feed heals itself
 
     // Scroll-back state of the current series: a load (cache or venue) is in flight; the venue
-    // said it has nothing older (listing start), so loadOlderHistory() does nothing more.
+    // said it has nothing older (listing start), so loadOlderHistory() does nothing more. The
+    // listing start is kept in SQLite (a coverage Gap [kBeforeListingFromMs, first candle)), so a
+    // reopened chart whose candles reach it does not ask the venue again.
     bool olderHistoryLoading() const { return m_olderLoadInFlight; }
     bool olderHistoryStartReached() const { return m_startReached; }
+    // Where the coverage Gap recorded at the listing start begins: the Unix epoch (no venue has
+    // candles before it).
+    static constexpr std::int64_t kBeforeListingFromMs = 0;
     // MarketFeed::loadOlder requests sent since start (every series).
     std::uint64_t olderHistoryVenueRequests() const { return m_olderVenueRequests; }
 
@@ -102,11 +139,19 @@ signals:
     void seriesUpdated();   // the current series changed
     void statusChanged();
     void symbolsChanged();
+    void exchangeChanged();  // switchExchange() made another venue current
     void errorOccurred(const QString& message);
     void noticeRaised(const QString& message);  // non-fatal information (e.g. cache rebuilt)
 
 private:
     void onEvents(std::vector<feed::FeedEvent>&& events);
+    // (Re)creates the adapter and the feed (and in demo mode the simulator) for venue `name`.
+    Result<Ok> connectVenue(const std::string& name, const exchange::Endpoints& overrides);
+    // After a switch, once the new venue's symbols are known: reopens on a symbol it lists when
+    // the current one is not among them.
+    void keepSymbolOnVenue();
+    // Base and quote asset of a symbol: from the venue's symbol list, else splitSymbol().
+    std::optional<std::pair<std::string, std::string>> baseQuote(const std::string& symbol) const;
     void persistClosed(const SeriesKey& key, std::vector<Candle> candles);
     void requestOlderFromVenue();  // one loadOlder page before the current series' first candle
     void seedFromFinerInterval(const SeriesKey& key, market::CandleSeries& target);
@@ -115,6 +160,10 @@ private:
     // updated from it with a TimeframeAggregator. Returns whether the current series changed.
     bool updateDerived(const SeriesKey& source, std::span<const Candle> changed, bool batch);
     void pruneAggregators();  // drops the aggregators of evicted series
+    // m_startReached from the known listing start of m_key (m_listingStarts): true once the
+    // current series' first candle is at or before it. Returns m_startReached.
+    bool checkListingStart();
+    void loadListingStart(const SeriesKey& key, std::uint64_t generation);
 
     ControllerOptions m_options;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
@@ -134,12 +183,16 @@ private:
     bool m_startReached = false;       // the venue has nothing older than m_key's first candle
     std::int64_t m_olderBefore = 0;    // beforeOpenTime of the loadOlder page in flight
     std::uint64_t m_olderVenueRequests = 0;
+    // First open time of each series whose listing start is known (the venue said so now, or
+    // the coverage table remembered it).
+    std::map<SeriesKey, std::int64_t> m_listingStarts;
     feed::FeedStatus m_status;
     qint64 m_lastUpdateMs = 0;
     std::optional<std::int64_t> m_latencyMs;
     std::optional<std::int64_t> m_clockOffsetMs;  // exchange − local, from the feed's status
     std::vector<exchange::SymbolInfo> m_symbols;
     QStringList m_symbolNames;
+    bool m_symbolCheckPending = false;  // a switch waits for the venue's symbol list
 };
 
 }  // namespace cpc::app

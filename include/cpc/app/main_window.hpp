@@ -35,6 +35,10 @@ public:
     ~MainWindow() override;
 
     void openSeries(const QString& symbol, Interval interval);
+    // The toolbar's exchange selector: makes `name` (exchange::adapterNames()) the venue, with its
+    // endpoints from the settings (the demo: the simulator in its dialect), keeps the symbol when
+    // the venue has it, and saves the choice. False (status bar says why) if it failed.
+    bool switchExchange(const QString& name);
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
 
     // Chart presentation; each is saved in the settings.
@@ -103,6 +107,7 @@ private:
     ChartController& m_controller;
     AppSettings& m_settings;
     chart_qt::ChartCanvas* m_canvas = nullptr;
+    QComboBox* m_exchangeBox = nullptr;
     QComboBox* m_symbolBox = nullptr;
     QComboBox* m_intervalBox = nullptr;
     QComboBox* m_chartTypeBox = nullptr;

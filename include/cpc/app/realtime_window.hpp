@@ -51,6 +51,7 @@ class OrderBookLadder;
 class TradesTableModel;
 
 struct RealtimeOptions {
+    std::string exchange = "binance";  // exchange::adapterNames(); the adapter comes from the registry
     std::string restBase;    // "https://api.binance.com" or the simulator's
     std::string streamBase;  // "wss://stream.binance.com:9443" or the simulator's
     net::TlsOptions tls;

@@ -1,9 +1,14 @@
 #pragma once
-// Preferences: exchange endpoints (applied at the next start), an extra CA file, the cache
+// Preferences: endpoints per exchange (applied at the next start, or when the toolbar switches
+// to that exchange; pick the exchange to edit at the top), an extra CA file, the cache
 // location, and the memory budget of the candle cache, the default time zone and theme (applied at
 // once by the caller after accept()).
 // Invalid input keeps the dialog open with the reason shown.
 #include <QDialog>
+#include <QString>
+#include <map>
+
+#include "cpc/app/app_settings.hpp"
 
 class QComboBox;
 class QLabel;
@@ -27,8 +32,19 @@ public:
 
 private:
     void presetChanged();
+    void exchangeChanged();
+    void fillPresets(const QString& exchange);
+    void stashEdits();  // the shown exchange's preset and URLs into m_edits
+
+    struct EndpointEdit {
+        EndpointPreset preset = EndpointPreset::Production;
+        Endpoints custom;
+    };
 
     AppSettings& m_settings;
+    std::map<QString, EndpointEdit> m_edits;  // every exchange's endpoints as edited so far
+    QString m_shownExchange;
+    QComboBox* m_exchange = nullptr;
     QComboBox* m_preset = nullptr;
     QLineEdit* m_rest = nullptr;
     QLineEdit* m_stream = nullptr;

@@ -37,6 +37,7 @@ class StorageWorker {
 public:
     using LoadCallback = std::function<void(Result<std::vector<Candle>>)>;
     using NoticeHandler = std::function<void(const StorageNotice&)>;
+    using CoverageCallback = std::function<void(Result<std::vector<CoverageRange>>)>;
 
     struct Stats {
         std::uint64_t savesQueued = 0;   // save() calls
@@ -65,6 +66,11 @@ public:
     void loadLatest(SeriesKey key, std::size_t limit, LoadCallback done);
     void loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime,
                    LoadCallback done);
+    // Any thread. The coverage table (CandleDatabase::recordCoverage / coverage): what the venue
+    // was asked about a series, e.g. a Gap before its listing so a reopened chart does not ask
+    // again. A failed record is reported as a SaveFailed notice.
+    void recordCoverage(SeriesKey key, std::int64_t fromMs, std::int64_t toMs, CoverageKind kind);
+    void loadCoverage(SeriesKey key, CoverageCallback done);
     // Any thread except the storage thread itself (where it returns at once): blocks until every
     // job queued before the call has finished, callbacks included.
     void flush();
@@ -90,12 +96,23 @@ private:
         std::int64_t to;
         LoadCallback done;
     };
-    using Job = std::variant<SaveJob, LoadLatestJob, LoadRangeJob>;
+    struct CoverageJob {
+        SeriesKey key;
+        std::int64_t from;
+        std::int64_t to;
+        CoverageKind kind;
+    };
+    struct LoadCoverageJob {
+        SeriesKey key;
+        CoverageCallback done;
+    };
+    using Job = std::variant<SaveJob, LoadLatestJob, LoadRangeJob, CoverageJob, LoadCoverageJob>;
 
     void enqueue(Job job);
     void run(std::stop_token stop);
     void runSaves(std::vector<SaveJob>& saves);
-    void runLoad(LoadCallback& done, Result<std::vector<Candle>> result);
+    template <class Callback, class Value>
+    void runLoad(Callback& done, Value result);
     void notify(StorageNotice::Kind kind, std::string message);
 
     const std::string m_path;
