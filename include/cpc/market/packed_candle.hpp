@@ -73,7 +73,7 @@ private:
 inline std::size_t grownCapacity(std::size_t capacity, std::size_t needed) {
     if (needed <= capacity) return capacity;
     constexpr std::size_t kDoublingUpTo = 1U << 16;
-    const std::size_t grown = capacity < kDoublingUpTo ? std::max<std::size_t>(2 * capacity, 16) : capacity + capacity / 16;
+    const std::size_t grown = capacity < kDoublingUpTo ? 2 * capacity : capacity + capacity / 16;
     return std::max(needed, grown);
 }
 
