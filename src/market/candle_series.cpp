@@ -91,7 +91,9 @@ std::size_t CandleSeries::merge(std::span<const Candle> batch) {
                 ++m_rejected;
                 continue;
             }
-            m_rows.push_back(rowFor(c, PackedCandle::pack(c)));
+            // Packed straight into the new row: no optional and no copies of it per candle.
+            PackedCandle& row = m_rows.emplace_back();
+            if (!PackedCandle::packInto(c, row)) row = rowFor(c, std::nullopt);
             ++appended;
         }
         if (appended) ++m_revision;

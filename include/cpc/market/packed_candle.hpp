@@ -44,6 +44,8 @@ struct PackedCandle {
 
     // `c` exactly, or nullopt when a field does not fit (then use wideRow()).
     static std::optional<PackedCandle> pack(const Candle& c);
+    // The same into `out` (every field written); false, with `out` unspecified, when it does not fit.
+    static bool packInto(const Candle& c, PackedCandle& out);
     // The row standing for a candle kept whole in the side table.
     static PackedCandle wideRow(const Candle& c);
     // The candle of a row that is not wide().
