@@ -5,7 +5,8 @@
 // million candles costs what the screen has columns, not what the series has bars. Bars
 // themselves are read from the series (exact, through CandleView's field accessors). Block
 // values are floats rounded outwards (low down, high up), which keeps every answer a superset of
-// the exact one at 20 bytes per 2 bars (10 bytes per candle: 20/4 + 20/8 + …). GUI thread only.
+// the exact one at about 10 bytes per candle (a 20-byte node per 4 bars, per 8, …). GUI thread
+// only.
 #include <cstddef>
 #include <vector>
 
