@@ -321,7 +321,7 @@ bool ChartController::updateDerived(const SeriesKey& sourceKey, std::span<const 
             if (d.openTime < sourceStart) continue;  // the source starts inside this bucket: partial
             // A final candle already there (the venue's own, or one derived earlier) is kept: the
             // venue's candles are the authority, derived ones only fill in until they come.
-            if (const Candle* existing = target->find(d.openTime); existing && existing->closed) continue;
+            if (const auto existing = target->find(d.openTime); existing && existing->closed) continue;
             const auto outcome = target->upsert(d);
             if (key == m_key && outcome != market::UpsertOutcome::Unchanged &&
                 outcome != market::UpsertOutcome::IgnoredClosed && outcome != market::UpsertOutcome::Rejected)

@@ -88,8 +88,8 @@ void ChartModel::setClock(Clock clock) {
     invalidate(Invalidation::Cursor);
 }
 
-std::span<const Candle> ChartModel::candles() const {
-    return m_series != nullptr ? m_series->candles() : std::span<const Candle>{};
+market::CandleView ChartModel::candles() const {
+    return m_series != nullptr ? m_series->candles() : market::CandleView{};
 }
 
 std::string ChartModel::title() const {
@@ -150,7 +150,7 @@ void ChartModel::setSeries(const market::CandleSeries* series, Interval interval
     m_seenRevision = series != nullptr ? series->revision() : 0;
     m_seenCount = bars.size();
     m_seenLastOpenTime =
-        bars.empty() ? std::nullopt : std::optional<std::int64_t>(bars.back().openTime);
+        bars.empty() ? std::nullopt : std::optional<std::int64_t>(bars.openTime(bars.size() - 1));
     m_timeScale.setBarCount(bars.size());
     m_timeScale.reset();
     m_priceScale.setAutoScale(true);
@@ -185,11 +185,10 @@ void ChartModel::rebuildCaches(std::size_t from, bool full) {
     from = std::min(from, m_heikinAshi.size());
     m_heikinAshi.resize(n);
     for (std::size_t i = from; i < n; ++i) {
-        const Candle& c = bars[i];
-        const double o = c.open.toDouble();
-        const double h = c.high.toDouble();
-        const double l = c.low.toDouble();
-        const double cl = c.close.toDouble();
+        const double o = bars.open(i);
+        const double h = bars.high(i);
+        const double l = bars.low(i);
+        const double cl = bars.close(i);
         OhlcBar ha;
         ha.close = (o + h + l + cl) / 4.0;
         ha.open = i == 0 ? (o + cl) / 2.0 : (m_heikinAshi[i - 1].open + m_heikinAshi[i - 1].close) / 2.0;
@@ -201,8 +200,8 @@ void ChartModel::rebuildCaches(std::size_t from, bool full) {
 
 OhlcBar ChartModel::displayBar(std::size_t i) const {
     if (m_chartType == ChartType::HeikinAshi && i < m_heikinAshi.size()) return m_heikinAshi[i];
-    const Candle& c = candles()[i];
-    return OhlcBar{c.open.toDouble(), c.high.toDouble(), c.low.toDouble(), c.close.toDouble()};
+    const market::CandleView bars = candles();
+    return OhlcBar{bars.open(i), bars.high(i), bars.low(i), bars.close(i)};
 }
 
 std::size_t ChartModel::cacheBytes() const {
@@ -393,11 +392,13 @@ double ChartModel::timeToX(std::int64_t timeMs) const {
     if (bars.empty()) return paneX;
     const std::int64_t step = std::max<std::int64_t>(1, nominalMs(m_interval));
     double index = 0;
-    if (timeMs > bars.back().openTime) {
+    const std::int64_t newest = bars.openTime(bars.size() - 1);
+    const std::int64_t oldest = bars.openTime(0);
+    if (timeMs > newest) {
         index = static_cast<double>(bars.size() - 1) +
-                static_cast<double>(timeMs - bars.back().openTime) / static_cast<double>(step);
-    } else if (timeMs < bars.front().openTime) {
-        index = -static_cast<double>(bars.front().openTime - timeMs) / static_cast<double>(step);
+                static_cast<double>(timeMs - newest) / static_cast<double>(step);
+    } else if (timeMs < oldest) {
+        index = -static_cast<double>(oldest - timeMs) / static_cast<double>(step);
     } else {
         index = static_cast<double>(m_series->lowerBound(timeMs));
     }
@@ -511,7 +512,7 @@ void ChartModel::seriesChanged() {
         // it (history paging), which leaves the view alone because rightOffset counts from the end.
         const std::size_t at = m_series->lowerBound(*m_seenLastOpenTime);
         std::size_t appended = 0;
-        if (at < n && bars[at].openTime == *m_seenLastOpenTime) appended = n - 1 - at;
+        if (at < n && bars.openTime(at) == *m_seenLastOpenTime) appended = n - 1 - at;
         m_timeScale.setBarCount(n - appended);
         m_timeScale.appendBars(appended);
         // Same bars before the previously newest one: only the tail changed. Otherwise history
@@ -521,7 +522,7 @@ void ChartModel::seriesChanged() {
     }
     m_seenRevision = m_series->revision();
     m_seenCount = n;
-    m_seenLastOpenTime = n == 0 ? std::nullopt : std::optional<std::int64_t>(bars.back().openTime);
+    m_seenLastOpenTime = n == 0 ? std::nullopt : std::optional<std::int64_t>(bars.openTime(n - 1));
     invalidate(Invalidation::Light);
 }
 
@@ -572,7 +573,7 @@ double ChartModel::requiredPriceLabelWidth() const {
     if (m_priceScale.mode() == PriceScaleMode::Percent)
         w = std::max({w, m.textWidth(formatPercent(r.max)), m.textWidth(formatPercent(r.min))});
     if (const auto bars = candles(); !bars.empty())
-        w = std::max(w, m.textWidth(formatPrice(bars.back().close.toDouble(), m_priceDecimals)));
+        w = std::max(w, m.textWidth(formatPrice(bars.close(bars.size() - 1), m_priceDecimals)));
     w = std::max(w, m.textWidth(formatVolume(m_volumeScale.range().max)));
     w = std::max(w, m.textWidth(formatCountdown(nominalMs(m_interval))));
     return std::ceil(w);
@@ -628,7 +629,7 @@ void ChartModel::autoscale() {
             const OhlcBar b = displayBar(i);
             lo = std::min(lo, closesOnly ? b.close : b.low);
             hi = std::max(hi, closesOnly ? b.close : b.high);
-            maxVolume = std::max(maxVolume, bars[i].volume.toDouble());
+            maxVolume = std::max(maxVolume, bars.volume(i));
         }
     }
     // Overlays share the price scale: keep their visible values on screen too (log scales skip
@@ -758,19 +759,19 @@ std::optional<std::int64_t> ChartModel::timeAtIndex(std::int64_t index) const {
     const auto bars = candles();
     if (bars.empty()) return std::nullopt;
     const auto n = static_cast<std::int64_t>(bars.size());
-    if (index >= 0 && index < n) return bars[static_cast<std::size_t>(index)].openTime;
+    if (index >= 0 && index < n) return bars.openTime(static_cast<std::size_t>(index));
     const bool calendar = isCalendar(m_interval);
     const std::int64_t step = nominalMs(m_interval);
     if (index >= n) {
         const std::int64_t ahead = index - (n - 1);
-        std::int64_t t = bars.back().openTime;
+        std::int64_t t = bars.openTime(bars.size() - 1);
         if (!calendar) return t + ahead * step;
         if (ahead > kMaxExtrapolatedBars) return std::nullopt;
         for (std::int64_t k = 0; k < ahead; ++k) t = nextBucketStart(m_interval, t);
         return t;
     }
     const std::int64_t behind = -index;
-    std::int64_t t = bars.front().openTime;
+    std::int64_t t = bars.openTime(0);
     if (!calendar) return t - behind * step;
     if (behind > kMaxExtrapolatedBars) return std::nullopt;
     for (std::int64_t k = 0; k < behind; ++k) t = bucketStart(m_interval, t - 1);
@@ -779,11 +780,12 @@ std::optional<std::int64_t> ChartModel::timeAtIndex(std::int64_t index) const {
 
 std::optional<std::int64_t> ChartModel::countdownMs() const {
     const auto bars = candles();
-    if (bars.empty() || bars.back().closed) return std::nullopt;
-    const std::int64_t close = nextBucketStart(m_interval, bars.back().openTime);
+    if (bars.empty() || bars.closed(bars.size() - 1)) return std::nullopt;
+    const std::int64_t open = bars.openTime(bars.size() - 1);
+    const std::int64_t close = nextBucketStart(m_interval, open);
     const std::int64_t left = close - now();
     // Negative: the data is old (or the clock is off); beyond one bar: the clock is off.
-    if (left < 0 || left > close - bars.back().openTime) return std::nullopt;
+    if (left < 0 || left > close - open) return std::nullopt;
     return left;
 }
 

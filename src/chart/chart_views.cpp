@@ -108,9 +108,8 @@ void buildBars(const ChartModel& model, FrameItems& out) {
             }
             if (volume) {
                 // Volume colour follows the real candle, whatever the chart type shows.
-                const Candle& c = bars[idx];
-                out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(c.volume.toDouble())), bodyWidth,
-                                                 c.close >= c.open});
+                out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(bars.volume(idx))), bodyWidth,
+                                                 bars.rising(idx)});
             }
         }
         return;
@@ -261,13 +260,14 @@ void buildTimeAxis(const ChartModel& model, FrameItems& out) {
     std::vector<TimeMarkCandidate> candidates;
     candidates.reserve(static_cast<std::size_t>((last - first) / stride + 1));
     auto utcAt = [&](std::int64_t i) -> std::optional<std::int64_t> {
-        if (i >= 0 && i < n) return bars[static_cast<std::size_t>(i)].openTime;
-        if (i >= n && !isCalendar(interval)) return bars.back().openTime + (i - (n - 1)) * nominalMs(interval);
+        if (i >= 0 && i < n) return bars.openTime(static_cast<std::size_t>(i));
+        if (i >= n && !isCalendar(interval))
+            return bars.openTime(static_cast<std::size_t>(n - 1)) + (i - (n - 1)) * nominalMs(interval);
         return model.timeAtIndex(i);
     };
     std::int64_t prev = model.toDisplayTime(
-        first > 0 ? utcAt(std::max<std::int64_t>(0, first - stride)).value_or(bars.front().openTime)
-                  : bars.front().openTime - nominalMs(interval));
+        first > 0 ? utcAt(std::max<std::int64_t>(0, first - stride)).value_or(bars.openTime(0))
+                  : bars.openTime(0) - nominalMs(interval));
     for (std::int64_t i = first; i <= last; i += stride) {
         const auto utc = utcAt(i);
         if (!utc) break;
@@ -662,7 +662,7 @@ void VisibleVolumeProfile::setEnabled(bool enabled) {
 }
 
 bool VisibleVolumeProfile::syncBars(const ChartModel& model) {
-    const std::span<const Candle> candles = model.candles();
+    const market::CandleView candles = model.candles();
     const bool sameSeries = m_series == static_cast<const void*>(model.series()) && m_interval == model.interval();
     m_series = model.series();
     m_interval = model.interval();

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "cpc/market/packed_candle.hpp"
+
 namespace cpc::chart {
 
 namespace {
@@ -21,10 +23,21 @@ float up(double v) {
 }
 }  // namespace
 
-MinMaxPyramid::Node MinMaxPyramid::leaf(const Candle& c) {
-    const double close = c.close.toDouble();
-    return Node{down(c.low.toDouble()), up(c.high.toDouble()), down(close), up(close),
-                up(c.volume.toDouble())};
+MinMaxPyramid::Node MinMaxPyramid::block(const market::CandleView& bars, std::size_t k) {
+    // Extremes in double first, rounded outwards once (rounding is monotonic, so this equals the
+    // extremes of the rounded bars).
+    const std::size_t from = k << kBlockShift;
+    double low = bars.low(from), high = bars.high(from), closeLow = bars.close(from), closeHigh = closeLow;
+    double volume = bars.volume(from);
+    for (std::size_t i = from + 1; i < from + (std::size_t{1} << kBlockShift); ++i) {
+        const double close = bars.close(i);
+        low = std::min(low, bars.low(i));
+        high = std::max(high, bars.high(i));
+        closeLow = std::min(closeLow, close);
+        closeHigh = std::max(closeHigh, close);
+        volume = std::max(volume, bars.volume(i));
+    }
+    return Node{down(low), up(high), down(closeLow), up(closeHigh), up(volume)};
 }
 
 MinMaxPyramid::Node MinMaxPyramid::merge(const Node& a, const Node& b) {
@@ -32,40 +45,40 @@ MinMaxPyramid::Node MinMaxPyramid::merge(const Node& a, const Node& b) {
                 std::max(a.closeHigh, b.closeHigh), std::max(a.maxVolume, b.maxVolume)};
 }
 
-MinMaxPyramid::Node MinMaxPyramid::pairNode(std::span<const Candle> bars, std::size_t level,
-                                            std::size_t k) const {
-    if (level == 0) return merge(leaf(bars[2 * k]), leaf(bars[2 * k + 1]));
-    const auto& below = m_levels[level - 1];
-    return merge(below[2 * k], below[2 * k + 1]);
-}
-
 void MinMaxPyramid::clear() {
     m_levels.clear();
     m_barCount = 0;
 }
 
-void MinMaxPyramid::rebuild(std::span<const Candle> bars) {
+void MinMaxPyramid::rebuild(const market::CandleView& bars) {
     clear();
     updateFrom(bars, 0);
 }
 
-void MinMaxPyramid::updateFrom(std::span<const Candle> bars, std::size_t first) {
+void MinMaxPyramid::updateFrom(const market::CandleView& bars, std::size_t first) {
     const std::size_t n = bars.size();
     m_barCount = n;
     first = std::min(first, n);
     std::size_t level = 0;
-    for (std::size_t size = n / 2; size > 0; size /= 2, ++level) {
+    for (std::size_t size = n >> kBlockShift; size > 0; size /= 2, ++level) {
         if (m_levels.size() <= level) m_levels.emplace_back();
         auto& nodes = m_levels[level];
-        // Entry k covers bars [k·2^(level+1), (k+1)·2^(level+1)); the first changed one holds `first`.
-        const std::size_t from = std::min(first >> (level + 1), nodes.size());
+        // Entry k covers bars [k·2^(level+2), (k+1)·2^(level+2)); the first changed one holds `first`.
+        const std::size_t shift = level + kBlockShift;
+        const std::size_t from = std::min(first >> shift, nodes.size());
+        market::reserveGrown(nodes, size);  // live appends grow by 1/16, not 2x
         nodes.resize(size);
-        for (std::size_t k = from; k < size; ++k) nodes[k] = pairNode(bars, level, k);
+        if (level == 0) {
+            for (std::size_t k = from; k < size; ++k) nodes[k] = block(bars, k);
+        } else {
+            const auto& below = m_levels[level - 1];
+            for (std::size_t k = from; k < size; ++k) nodes[k] = merge(below[2 * k], below[2 * k + 1]);
+        }
     }
     m_levels.resize(level);
 }
 
-BarExtremes MinMaxPyramid::query(std::span<const Candle> bars, std::size_t first,
+BarExtremes MinMaxPyramid::query(const market::CandleView& bars, std::size_t first,
                                  std::size_t last) const {
     BarExtremes out{std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
                     std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
@@ -73,13 +86,13 @@ BarExtremes MinMaxPyramid::query(std::span<const Candle> bars, std::size_t first
     const std::size_t n = std::min(bars.size(), m_barCount);
     if (n == 0 || first > last || first >= n) return out;
     last = std::min(last, n - 1);
-    auto addBar = [&](const Candle& c) {
-        const double close = c.close.toDouble();
-        out.low = std::min(out.low, c.low.toDouble());
-        out.high = std::max(out.high, c.high.toDouble());
+    auto addBar = [&](std::size_t b) {
+        const double close = bars.close(b);
+        out.low = std::min(out.low, bars.low(b));
+        out.high = std::max(out.high, bars.high(b));
         out.closeLow = std::min(out.closeLow, close);
         out.closeHigh = std::max(out.closeHigh, close);
-        out.maxVolume = std::max(out.maxVolume, c.volume.toDouble());
+        out.maxVolume = std::max(out.maxVolume, bars.volume(b));
     };
     auto addNode = [&](const Node& v) {
         out.low = std::min(out.low, static_cast<double>(v.low));
@@ -88,19 +101,21 @@ BarExtremes MinMaxPyramid::query(std::span<const Candle> bars, std::size_t first
         out.closeHigh = std::max(out.closeHigh, static_cast<double>(v.closeHigh));
         out.maxVolume = std::max(out.maxVolume, static_cast<double>(v.maxVolume));
     };
-    // Half-open [i, j) walked up the pyramid: odd ends are taken at the current level, the
-    // rest moves up one level (a bottom-up segment-tree query).
+    // Half-open [i, j): the bars outside whole 4-bar blocks are read directly, then the blocks
+    // are walked up the pyramid: odd ends are taken at the current level, the rest moves up one
+    // level (a bottom-up segment-tree query).
+    constexpr std::size_t kBlockMask = (std::size_t{1} << kBlockShift) - 1;
     std::size_t i = first;
     std::size_t j = last + 1;
-    if (i & 1U) addBar(bars[i++]);
-    if (j & 1U) addBar(bars[--j]);
-    i >>= 1U;
-    j >>= 1U;
+    while ((i & kBlockMask) != 0 && i < j) addBar(i++);
+    while ((j & kBlockMask) != 0 && j > i) addBar(--j);
+    i >>= kBlockShift;
+    j >>= kBlockShift;
     for (std::size_t level = 0; i < j; ++level) {
         if (level >= m_levels.size()) {
             // Only reachable if the pyramid is stale; stay correct by reading the bars.
-            for (std::size_t b = i << (level + 1); b < std::min(n, j << (level + 1)); ++b)
-                addBar(bars[b]);
+            const std::size_t shift = level + kBlockShift;
+            for (std::size_t b = i << shift; b < std::min(n, j << shift); ++b) addBar(b);
             break;
         }
         const auto& nodes = m_levels[level];

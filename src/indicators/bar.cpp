@@ -14,4 +14,13 @@ std::vector<Bar> toBars(std::span<const Candle> candles) {
     return bars;
 }
 
+std::vector<Bar> toBars(const market::CandleView& candles) {
+    std::vector<Bar> bars;
+    bars.reserve(candles.size());
+    for (std::size_t i = 0; i < candles.size(); ++i)
+        bars.push_back(Bar{static_cast<double>(candles.openTime(i)), candles.open(i), candles.high(i),
+                           candles.low(i), candles.close(i), candles.volume(i)});
+    return bars;
+}
+
 }  // namespace cpc::indicators

@@ -6,8 +6,8 @@ SeriesIndicator::SeriesIndicator(std::unique_ptr<Indicator> indicator) : m_indic
 
 void SeriesIndicator::remember(const market::CandleSeries& series) {
     m_size = series.size();
-    m_firstOpen = series.empty() ? 0 : series[0].openTime;
-    m_lastOpen = series.empty() ? 0 : series.last()->openTime;
+    m_firstOpen = series.empty() ? 0 : series.openTime(0);
+    m_lastOpen = series.empty() ? 0 : series.openTime(series.size() - 1);
     m_revision = series.revision();
     m_synced = true;
 }
@@ -51,7 +51,7 @@ SeriesIndicator::SyncKind SeriesIndicator::onUpsert(const market::CandleSeries& 
 SeriesIndicator::SyncKind SeriesIndicator::sync(const market::CandleSeries& series) {
     if (m_synced && series.revision() == m_revision && series.size() == m_size) return SyncKind::Unchanged;
     const bool grewAtEnd = m_synced && m_size > 0 && m_indicator->size() == m_size && series.size() >= m_size &&
-                           series[0].openTime == m_firstOpen && series[m_size - 1].openTime == m_lastOpen;
+                           series.openTime(0) == m_firstOpen && series.openTime(m_size - 1) == m_lastOpen;
     if (!grewAtEnd) {
         recompute(series);
         return SyncKind::Full;

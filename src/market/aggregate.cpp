@@ -28,16 +28,21 @@ void foldInto(Candle& bucket, const Candle& source, bool& bucketHasTrades) {
 
 namespace {
 
+std::int64_t openTimeOf(std::span<const Candle> source, std::size_t i) { return source[i].openTime; }
+std::int64_t openTimeOf(const CandleView& source, std::size_t i) { return source.openTime(i); }
+
 // Folds source[i, stop) into `bucket` (which must be zero-initialised apart from its open time).
 // The sums run in locals the compiler keeps in registers, instead of read-modify-writes of the
 // bucket's 16-byte fields for every source candle.
-inline std::size_t foldRange(Candle& bucket, const Candle* source, std::size_t i, std::size_t n,
+// Source: a span of Candles or a series' CandleView (same indexing, the view decodes rows).
+template <class Source>
+inline std::size_t foldRange(Candle& bucket, const Source& source, std::size_t i, std::size_t n,
                              std::int64_t end, bool& hasTrades) {
     Int128 volume = 0, quoteVolume = 0, takerBase = 0, takerQuote = 0;
     std::int64_t trades = 0;
     Decimal open, high, low, close;
     bool traded = false;
-    for (; i < n && source[i].openTime < end; ++i) {
+    for (; i < n && openTimeOf(source, i) < end; ++i) {
         const Candle& c = source[i];
         if (c.hasTrades()) {
             if (!traded) {
@@ -72,28 +77,26 @@ inline std::size_t foldRange(Candle& bucket, const Candle* source, std::size_t i
     return i;
 }
 
-}  // namespace
-
-void aggregateInto(std::span<const Candle> source, Interval from, Interval to, std::vector<Candle>& out,
-                   const AggregateOptions& options) {
+template <class Source>
+void aggregateRange(const Source& source, Interval from, Interval to, std::vector<Candle>& out,
+                    const AggregateOptions& options) {
     out.clear();
     if (source.empty() || !divides(from, to)) return;
     // One allocation: growing by push_back would copy the output (176 bytes a candle) about twice
     // more, which dominates when buckets are small (1m -> 3m: 333k buckets from 1M candles).
-    const std::int64_t span = std::max<std::int64_t>(0, source.back().openTime - source.front().openTime);
+    const std::int64_t span = std::max<std::int64_t>(0, openTimeOf(source, source.size() - 1) - openTimeOf(source, 0));
     out.reserve(static_cast<std::size_t>(span / nominalMs(to)) + 2);
     std::optional<Decimal> prevClose = options.previousClose;
-    const Candle* src = source.data();
     const std::size_t n = source.size();
     std::size_t i = 0;
     while (i < n) {
-        const std::int64_t start = bucketStart(to, src[i].openTime, options.anchor3dMs);
+        const std::int64_t start = bucketStart(to, openTimeOf(source, i), options.anchor3dMs);
         const std::int64_t end = nextBucketStart(to, start);
         Candle& bucket = out.emplace_back();  // built in place: no 176-byte copy per bucket
         bucket.openTime = start;
         bool hasTrades = false;
-        i = foldRange(bucket, src, i, n, end, hasTrades);
-        const Candle& lastInBucket = src[i - 1];
+        i = foldRange(bucket, source, i, n, end, hasTrades);
+        const Candle& lastInBucket = source[i - 1];  // a decoded temporary for a view
         if (!hasTrades) {
             // Every source candle was empty: flat at the previous close. Binance publishes
             // no-trade candles flat at the previous close already, so their own price is it;
@@ -109,10 +112,29 @@ void aggregateInto(std::span<const Candle> source, Interval from, Interval to, s
     }
 }
 
+}  // namespace
+
+void aggregateInto(std::span<const Candle> source, Interval from, Interval to, std::vector<Candle>& out,
+                   const AggregateOptions& options) {
+    aggregateRange(source, from, to, out, options);
+}
+
+void aggregateInto(const CandleView& source, Interval from, Interval to, std::vector<Candle>& out,
+                   const AggregateOptions& options) {
+    aggregateRange(source, from, to, out, options);
+}
+
 std::vector<Candle> aggregate(std::span<const Candle> source, Interval from, Interval to,
                               const AggregateOptions& options) {
     std::vector<Candle> out;
-    aggregateInto(source, from, to, out, options);
+    aggregateRange(source, from, to, out, options);
+    return out;
+}
+
+std::vector<Candle> aggregate(const CandleView& source, Interval from, Interval to,
+                              const AggregateOptions& options) {
+    std::vector<Candle> out;
+    aggregateRange(source, from, to, out, options);
     return out;
 }
 

@@ -7,20 +7,43 @@
 namespace cpc::market {
 
 std::size_t CandleSeries::lowerBound(std::int64_t openTime) const {
-    auto it = std::lower_bound(m_candles.begin(), m_candles.end(), openTime,
-                               [](const Candle& c, std::int64_t t) { return c.openTime < t; });
-    return static_cast<std::size_t>(it - m_candles.begin());
+    auto it = std::lower_bound(m_rows.begin(), m_rows.end(), openTime,
+                               [](const PackedCandle& r, std::int64_t t) { return r.openTime < t; });
+    return static_cast<std::size_t>(it - m_rows.begin());
 }
 
-const Candle* CandleSeries::find(std::int64_t openTime) const {
+std::optional<Candle> CandleSeries::find(std::int64_t openTime) const {
     const std::size_t i = lowerBound(openTime);
-    return (i < m_candles.size() && m_candles[i].openTime == openTime) ? &m_candles[i] : nullptr;
+    if (i < m_rows.size() && m_rows[i].openTime == openTime) return (*this)[i];
+    return std::nullopt;
+}
+
+std::optional<Candle> CandleSeries::last() const {
+    if (m_rows.empty()) return std::nullopt;
+    return (*this)[m_rows.size() - 1];
 }
 
 std::optional<std::int64_t> CandleSeries::lastClosedOpenTime() const {
-    for (auto it = m_candles.rbegin(); it != m_candles.rend(); ++it)
-        if (it->closed) return it->openTime;
+    for (auto it = m_rows.rbegin(); it != m_rows.rend(); ++it)
+        if (it->closed()) return it->openTime;
     return std::nullopt;
+}
+
+void CandleSeries::clear() {
+    m_rows.clear();
+    m_wide.clear();
+}
+
+PackedCandle CandleSeries::rowFor(const Candle& candle, const std::optional<PackedCandle>& packed) {
+    if (packed) return *packed;
+    m_wide.put(candle);
+    return PackedCandle::wideRow(candle);
+}
+
+void CandleSeries::store(std::size_t i, const Candle& candle, const std::optional<PackedCandle>& packed) {
+    PackedCandle& row = m_rows[i];
+    if (packed && row.wide()) m_wide.erase(candle.openTime);
+    row = rowFor(candle, packed);
 }
 
 UpsertOutcome CandleSeries::upsert(const Candle& candle) {
@@ -28,22 +51,28 @@ UpsertOutcome CandleSeries::upsert(const Candle& candle) {
         ++m_rejected;
         return UpsertOutcome::Rejected;
     }
-    if (m_candles.empty() || m_candles.back().openTime < candle.openTime) {
+    const std::optional<PackedCandle> packed = PackedCandle::pack(candle);
+    if (m_rows.empty() || m_rows.back().openTime < candle.openTime) {
         // A newer candle implicitly closes the previous one (Binance's x:true can come late).
-        m_candles.push_back(candle);
+        reserveGrown(m_rows, m_rows.size() + 1);
+        m_rows.push_back(rowFor(candle, packed));
         ++m_revision;
         return UpsertOutcome::Appended;
     }
     const std::size_t i = lowerBound(candle.openTime);
-    if (i < m_candles.size() && m_candles[i].openTime == candle.openTime) {
-        Candle& existing = m_candles[i];
-        if (existing == candle) return UpsertOutcome::Unchanged;
-        if (existing.closed && !candle.closed) return UpsertOutcome::IgnoredClosed;
-        existing = candle;
+    if (i < m_rows.size() && m_rows[i].openTime == candle.openTime) {
+        const PackedCandle& existing = m_rows[i];
+        // Both packed: comparing the rows is comparing the candles (packing is exact).
+        const bool same = packed && !existing.wide() ? existing == *packed : (*this)[i] == candle;
+        if (same) return UpsertOutcome::Unchanged;
+        if (existing.closed() && !candle.closed) return UpsertOutcome::IgnoredClosed;
+        store(i, candle, packed);
         ++m_revision;
-        return i + 1 == m_candles.size() ? UpsertOutcome::UpdatedLast : UpsertOutcome::Replaced;
+        return i + 1 == m_rows.size() ? UpsertOutcome::UpdatedLast : UpsertOutcome::Replaced;
     }
-    m_candles.insert(m_candles.begin() + static_cast<std::ptrdiff_t>(i), candle);
+    reserveGrown(m_rows, m_rows.size() + 1);
+    const PackedCandle row = rowFor(candle, packed);
+    m_rows.insert(m_rows.begin() + static_cast<std::ptrdiff_t>(i), row);
     ++m_revision;
     return UpsertOutcome::Inserted;
 }
@@ -54,15 +83,17 @@ std::size_t CandleSeries::merge(std::span<const Candle> batch) {
     const bool sorted = std::adjacent_find(batch.begin(), batch.end(), [](const Candle& a, const Candle& b) {
                             return a.openTime >= b.openTime;
                         }) == batch.end();  // strictly increasing
-    if (sorted && !batch.empty() && (m_candles.empty() || m_candles.back().openTime < batch.front().openTime)) {
+    if (sorted && !batch.empty() && (m_rows.empty() || m_rows.back().openTime < batch.front().openTime)) {
         std::size_t appended = 0;
-        m_candles.reserve(m_candles.size() + batch.size());
+        reserveGrown(m_rows, m_rows.size() + batch.size());
         for (const Candle& c : batch) {
             if (validateCandle(c)) {
                 ++m_rejected;
                 continue;
             }
-            m_candles.push_back(c);
+            // Packed straight into the new row: no optional and no copies of it per candle.
+            PackedCandle& row = m_rows.emplace_back();
+            if (!PackedCandle::packInto(c, row)) row = rowFor(c, std::nullopt);
             ++appended;
         }
         if (appended) ++m_revision;

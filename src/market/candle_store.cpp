@@ -36,7 +36,7 @@ std::vector<SeriesKey> CandleStore::keys() const {
 
 std::size_t CandleStore::bytesUsed() const {
     std::size_t n = 0;
-    for (const auto& [key, e] : m_series) n += e.series->capacity() * sizeof(Candle) + sizeof(CandleSeries);
+    for (const auto& [key, e] : m_series) n += e.series->memoryBytes() + sizeof(CandleSeries);
     return n;
 }
 

@@ -32,7 +32,7 @@ Candle TimeframeAggregator::recompute(const CandleSeries& source, std::int64_t b
     // Remember the state if this is the newest bucket, so the next tick takes the fast path.
     if (stop > first && (!m_bucketOpen || bucketOpen >= *m_bucketOpen)) {
         m_bucketOpen = bucketOpen;
-        m_tipOpen = source[stop - 1].openTime;
+        m_tipOpen = source.openTime(stop - 1);
         m_acc = acc;
         m_accHasTrades = hasTrades;
     }
@@ -42,8 +42,9 @@ Candle TimeframeAggregator::recompute(const CandleSeries& source, std::int64_t b
     }
     Candle bucket = acc;
     bool bucketHasTrades = hasTrades;
-    foldInto(bucket, source[stop - 1], bucketHasTrades);
-    return finish(bucket, bucketHasTrades, source[stop - 1], previousClose,
+    const Candle tip = source[stop - 1];
+    foldInto(bucket, tip, bucketHasTrades);
+    return finish(bucket, bucketHasTrades, tip, previousClose,
                   laterExists || stop < source.size());
 }
 
@@ -51,7 +52,7 @@ std::vector<Candle> TimeframeAggregator::apply(const CandleSeries& source, const
                                                std::optional<Decimal> previousClose) {
     // Work from the version the series kept (a late provisional update of a closed candle was
     // ignored by the series, and must be here too).
-    const Candle* stored = source.find(update.openTime);
+    const std::optional<Candle> stored = source.find(update.openTime);
     if (!stored) return {};
     const Candle& changed = *stored;
     const std::int64_t bucketOpen = bucketStart(m_target, changed.openTime, m_anchor3d);
@@ -66,7 +67,7 @@ std::vector<Candle> TimeframeAggregator::apply(const CandleSeries& source, const
     }
     if (changed.openTime > m_tipOpen) {
         // The old tip is now followed by a newer candle: fold its current version in for good.
-        const Candle* oldTip = source.find(m_tipOpen);
+        const std::optional<Candle> oldTip = source.find(m_tipOpen);
         if (!oldTip || source.lowerBound(m_tipOpen) + 1 != source.lowerBound(changed.openTime)) {
             out.push_back(recompute(source, bucketOpen, previousClose));  // an insert in between
             return out;

@@ -47,8 +47,8 @@ TEST(ChartController, SwitchingTimeframeIsInstantFromAFinerSeriesInMemory) {
     EXPECT_LT(std::abs(*controller.status().clockOffsetMs), 5'000);  // the simulator runs on this clock
     const market::CandleSeries& native = *controller.currentSeries();
     for (std::size_t i = 0; i + 1 < expected.size(); ++i) {
-        const Candle* n = native.find(expected[i].openTime);
-        ASSERT_NE(n, nullptr);
+        const std::optional<Candle> n = native.find(expected[i].openTime);
+        ASSERT_TRUE(n.has_value());
         EXPECT_EQ(*n, expected[i]) << "native and derived 15m differ at bucket " << i;
     }
 }
@@ -112,7 +112,7 @@ TEST(ChartController, LiveUpdatesOfTheStreamedSeriesKeepEveryOpenCoarserTimefram
     // and the next one has been derived from several live 1s updates.
     ASSERT_TRUE(test::processEventsUntil([&] {
         const market::CandleSeries* m = minutes();
-        const Candle* switched = m ? m->find(formingAtSwitch) : nullptr;
+        const std::optional<Candle> switched = m ? m->find(formingAtSwitch) : std::nullopt;
         return switched && switched->closed && m->find(formingAtSwitch + 60'000) &&
                secondsIn(formingAtSwitch + 60'000) >= 5;
     }, 150000)) << "the 1m series in memory did not follow the live 1s stream";
@@ -127,8 +127,7 @@ TEST(ChartController, LiveUpdatesOfTheStreamedSeriesKeepEveryOpenCoarserTimefram
     // The forming derived candle is the aggregate of the 1s candles received so far.
     const std::int64_t forming = derived.last()->openTime;
     ASSERT_EQ(forming, formingAtSwitch + 60'000);
-    const auto first = seconds.candles().begin() + static_cast<std::ptrdiff_t>(seconds.lowerBound(forming));
-    const auto expected = market::aggregate(std::span<const Candle>(first, seconds.candles().end()), Interval::S1,
+    const auto expected = market::aggregate(seconds.candles().subspan(seconds.lowerBound(forming)), Interval::S1,
                                             Interval::M1);
     ASSERT_EQ(expected.size(), 1u);
     EXPECT_EQ(*derived.last(), expected.front());
@@ -159,7 +158,7 @@ TEST(ChartController, MemoryBudgetFromTheOptionsAndFromSettingsEvictsLeastRecent
 
     // The user lowers the budget to what two series take: BTCUSDT, used least recently, goes.
     const auto bytesOf = [&](const SeriesKey& k) {
-        return controller.store().find(k)->capacity() * sizeof(Candle) + sizeof(market::CandleSeries);
+        return controller.store().find(k)->memoryBytes() + sizeof(market::CandleSeries);
     };
     const std::size_t two = bytesOf(eth) + bytesOf(ada);
     controller.setMemoryBudgetBytes(two);

@@ -52,7 +52,7 @@ TEST(MainWindow, DemoShowsLiveCandlesFromTheSimulator) {
         return controller.currentKey().interval == Interval::H1 && controller.currentSeries() &&
                controller.currentSeries()->size() >= 1000;
     }, 20000));
-    const Candle& last = *controller.currentSeries()->last();
+    const Candle last = *controller.currentSeries()->last();  // a copy: last() returns an optional by value
     EXPECT_EQ(last.openTime % 3'600'000, 0);
 }
 

@@ -232,6 +232,58 @@ TEST(MinMaxPyramid, AnswersEveryRangeLikeABruteForceScan) {
     }
 }
 
+TEST(MinMaxPyramid, EveryShortRangeAndWideCandlesLikeABruteForceScan) {
+    // Level 0 covers 4-bar blocks, so ranges inside one block, across one boundary and of every
+    // alignment are read partly from the bars; wide candles (volume past int64 units, kept in
+    // the series' side table) are read exactly too.
+    auto series = synth::makeSeries(203);  // not a multiple of 4: a partial block at the end
+    for (const std::size_t i : {std::size_t{5}, std::size_t{64}, std::size_t{201}}) {
+        cpc::Candle c = series[i];
+        c.volume = cpc::Decimal::fromUnits(static_cast<cpc::Int128>(std::numeric_limits<std::int64_t>::max()) * (i + 2));
+        series.upsert(c);
+    }
+    ASSERT_EQ(series.wideCount(), 3u);
+    const auto bars = series.candles();
+    MinMaxPyramid pyramid;
+    pyramid.rebuild(bars);
+    auto check = [&](std::size_t first, std::size_t last) {
+        double lo = 1e300, hi = -1e300, clo = 1e300, chi = -1e300, vol = 0;
+        for (std::size_t i = first; i <= last; ++i) {
+            const cpc::Candle c = bars[i];
+            lo = std::min(lo, c.low.toDouble());
+            hi = std::max(hi, c.high.toDouble());
+            clo = std::min(clo, c.close.toDouble());
+            chi = std::max(chi, c.close.toDouble());
+            vol = std::max(vol, c.volume.toDouble());
+        }
+        const BarExtremes e = pyramid.query(bars, first, last);
+        ASSERT_LE(e.low, lo) << first << ".." << last;
+        ASSERT_GE(e.high, hi) << first << ".." << last;
+        ASSERT_LE(e.closeLow, clo) << first << ".." << last;
+        ASSERT_GE(e.closeHigh, chi) << first << ".." << last;
+        ASSERT_GE(e.maxVolume, vol) << first << ".." << last;
+        ASSERT_NEAR(e.low, lo, lo * 1e-6);
+        ASSERT_NEAR(e.high, hi, hi * 1e-6);
+        ASSERT_NEAR(e.closeLow, clo, clo * 1e-6);
+        ASSERT_NEAR(e.closeHigh, chi, chi * 1e-6);
+        ASSERT_NEAR(e.maxVolume, vol, vol * 1e-6);
+        if (last - first < 3) {  // within at most one block: exact, read from the bars
+            ASSERT_EQ(e.low, lo);
+            ASSERT_EQ(e.high, hi);
+        }
+    };
+    for (std::size_t first = 0; first < bars.size(); ++first) {
+        for (std::size_t last = first; last < std::min(bars.size(), first + 40); ++last) check(first, last);
+        check(first, bars.size() - 1);
+    }
+    // Past the end is clipped; an empty range is invalid.
+    EXPECT_EQ(pyramid.query(bars, 190, 10'000).high, pyramid.query(bars, 190, 202).high);
+    EXPECT_FALSE(pyramid.query(bars, 9, 8).valid());
+    EXPECT_FALSE(pyramid.query(bars, 203, 203).valid());
+    // Twice the rows' bytes would be 40 per candle; the pyramid holds about 10.
+    EXPECT_LE(pyramid.memoryBytes(), bars.size() * 10);
+}
+
 TEST(MinMaxPyramid, TailUpdatesMatchARebuild) {
     auto series = synth::makeSeries(1000);
     MinMaxPyramid incremental;

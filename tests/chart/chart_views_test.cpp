@@ -178,7 +178,7 @@ TEST_F(ChartViewsTest, TimeLabelsNeverOverlapAcrossIntervalsAndZooms) {
 }
 
 TEST_F(ChartViewsTest, LegendShowsTheLastCandleUntilOneIsHovered) {
-    const cpc::Candle& last = *series.last();
+    const cpc::Candle last = *series.last();  // a copy: last() returns an optional by value
     const std::string text = legendText();
     EXPECT_NE(text.find("BTCUSDT · 1m · Binance"), std::string::npos) << text;
     EXPECT_NE(text.find("O " + formatPrice(last.open.toDouble(), 2)), std::string::npos) << text;
@@ -201,7 +201,7 @@ TEST_F(ChartViewsTest, LegendShowsTheLastCandleUntilOneIsHovered) {
 
 TEST_F(ChartViewsTest, LastPriceTagSitsAtTheLastClose) {
     ASSERT_TRUE(overlay.lastPrice.has_value());
-    const cpc::Candle& last = *series.last();
+    const cpc::Candle last = *series.last();  // a copy: last() returns an optional by value
     EXPECT_NEAR(overlay.lastPrice->y, model.priceScale().priceToY(last.close.toDouble()), 1e-3);
     EXPECT_TRUE(overlay.lastPrice->lineVisible);
     EXPECT_EQ(overlay.lastPrice->rising, last.close >= last.open);

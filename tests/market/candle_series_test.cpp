@@ -47,8 +47,8 @@ TEST(CandleSeries, MergeOfOverlappingBatchesKeepsOneCandlePerOpenTime) {
     s.merge(a);
     ASSERT_EQ(s.size(), 150u);
     for (std::size_t i = 1; i < s.size(); ++i) EXPECT_LT(s[i - 1].openTime, s[i].openTime);
-    EXPECT_NE(s.find(120 * 60'000), nullptr);
-    EXPECT_EQ(s.find(120 * 60'000 + 1), nullptr);
+    EXPECT_TRUE(s.find(120 * 60'000).has_value());
+    EXPECT_FALSE(s.find(120 * 60'000 + 1).has_value());
 }
 
 #include "cpc/market/candle_store.hpp"

@@ -115,7 +115,8 @@ public:
     // user is at the live edge; prepended history never moves it. Light invalidation.
     void seriesChanged();
     const market::CandleSeries* series() const { return m_series; }
-    std::span<const Candle> candles() const;
+    // The shown series' candles (empty without one); hot paths use the view's field accessors.
+    market::CandleView candles() const;
     bool hasData() const { return !candles().empty(); }
     Interval interval() const { return m_interval; }
     int priceDecimals() const { return m_priceDecimals; }

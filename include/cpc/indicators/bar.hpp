@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cpc/core/candle.hpp"
+#include "cpc/market/candle_view.hpp"
 
 namespace cpc::indicators {
 
@@ -20,5 +21,7 @@ struct Bar {
 
 Bar toBar(const Candle& candle);
 std::vector<Bar> toBars(std::span<const Candle> candles);
+// From a series' rows directly (no Candle decoded per row).
+std::vector<Bar> toBars(const market::CandleView& candles);
 
 }  // namespace cpc::indicators

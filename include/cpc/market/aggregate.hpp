@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cpc/core/candle.hpp"
+#include "cpc/market/candle_view.hpp"
 
 namespace cpc::market {
 
@@ -25,11 +26,16 @@ struct AggregateOptions {
 // `source` sorted by open time, all of interval `from`; `from` must divide `to`.
 std::vector<Candle> aggregate(std::span<const Candle> source, Interval from, Interval to,
                               const AggregateOptions& options = {});
+// The same from a series' candles (CandleSeries::candles(), or a subspan of it).
+std::vector<Candle> aggregate(const CandleView& source, Interval from, Interval to,
+                              const AggregateOptions& options = {});
 
 // The same as aggregate(), written into `out` (cleared first). Its capacity is reused, so
 // aggregating again into the same buffer (a timeframe switch, a benchmark) neither allocates nor
 // faults in fresh pages.
 void aggregateInto(std::span<const Candle> source, Interval from, Interval to, std::vector<Candle>& out,
+                   const AggregateOptions& options = {});
+void aggregateInto(const CandleView& source, Interval from, Interval to, std::vector<Candle>& out,
                    const AggregateOptions& options = {});
 
 // Folds one source candle into a bucket candle (both already in the same bucket).

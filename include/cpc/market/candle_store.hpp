@@ -30,8 +30,9 @@ public:
     // Keys of every series held, in key order.
     std::vector<SeriesKey> keys() const;
 
-    // Memory accounting: the candles' storage (vector capacity × sizeof(Candle)).
-    static constexpr std::size_t bytesPerCandle() { return sizeof(Candle); }
+    // Memory accounting: each series' heap bytes (CandleSeries::memoryBytes(): row capacity ×
+    // sizeof(PackedCandle) plus its side table) and the series object itself.
+    static constexpr std::size_t bytesPerCandle() { return sizeof(PackedCandle); }
     std::size_t bytesUsed() const;
     std::size_t budgetBytes() const { return m_budget; }
     void setBudgetBytes(std::size_t bytes) { m_budget = bytes; }
