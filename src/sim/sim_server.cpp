@@ -513,6 +513,10 @@ asio::awaitable<void> ServerState::acceptLoop() {
 }
 
 asio::awaitable<void> ServerState::handleConnection(tcp::socket socket) {
+    // Stream frames are small and written one by one: with Nagle's algorithm a frame can wait
+    // for the client's delayed ACK (up to 40 ms on Linux), which was the p99 of a 20,000 msg/s run.
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     beast::tcp_stream stream(std::move(socket));
     if (!tls) {
         co_await serveHttp(std::move(stream));
