@@ -125,6 +125,10 @@ void buildBars(const ChartModel& model, FrameItems& out) {
     else out.candles.reserve(columns);
     if (volume) out.volumes.reserve(columns);
     const bool heikinAshi = model.chartType() == ChartType::HeikinAshi;
+    // A column needs only its first open and last close (and first close for lines): converting
+    // just those, not whole bars, halves the Decimal → double conversions of a zoomed-out frame.
+    auto openAt = [&](std::size_t i) { return heikinAshi ? model.displayBar(i).open : bars[i].open.toDouble(); };
+    auto closeAt = [&](std::size_t i) { return heikinAshi ? model.displayBar(i).close : bars[i].close.toDouble(); };
     for (double px = left; px <= right; px += 1.0) {
         // Bars whose centre falls in [px, px + 1).
         const double fromIndex = ts.xToFloatIndex(px - paneX);
@@ -136,24 +140,25 @@ void buildBars(const ChartModel& model, FrameItems& out) {
         const auto a = static_cast<std::size_t>(first);
         const auto b = static_cast<std::size_t>(last);
         const BarExtremes e = model.pyramid().query(bars, a, b);
-        const OhlcBar firstBar = model.displayBar(a);
-        const OhlcBar lastBar = model.displayBar(b);
+        const double firstOpen = openAt(a);
+        const double lastClose = closeAt(b);
         const auto x = static_cast<float>(px + 0.5);
-        const bool rising = lastBar.close >= firstBar.open;
+        const bool rising = lastClose >= firstOpen;
         if (lines) {
-            const bool upFirst = lastBar.close >= firstBar.close;
-            out.line.push_back(LinePoint{x, clampY(ps.priceToY(firstBar.close))});
+            const double firstClose = closeAt(a);
+            const bool upFirst = lastClose >= firstClose;
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(firstClose))});
             out.line.push_back(LinePoint{x, clampY(ps.priceToY(upFirst ? e.closeLow : e.closeHigh))});
             out.line.push_back(LinePoint{x, clampY(ps.priceToY(upFirst ? e.closeHigh : e.closeLow))});
-            out.line.push_back(LinePoint{x, clampY(ps.priceToY(lastBar.close))});
+            out.line.push_back(LinePoint{x, clampY(ps.priceToY(lastClose))});
         } else {
             // Heikin-Ashi extremes can only lie within the raw extremes' hull of earlier bars;
             // the column shows the raw high/low, which is what a trader reads at this zoom.
-            const double hi = heikinAshi ? std::max(e.high, std::max(firstBar.open, lastBar.close)) : e.high;
-            const double lo = heikinAshi ? std::min(e.low, std::min(firstBar.open, lastBar.close)) : e.low;
-            out.candles.push_back(CandleItem{x, clampY(ps.priceToY(firstBar.open)), clampY(ps.priceToY(hi)),
-                                             clampY(ps.priceToY(lo)), clampY(ps.priceToY(lastBar.close)),
-                                             1.0F, rising});
+            const double hi = heikinAshi ? std::max(e.high, std::max(firstOpen, lastClose)) : e.high;
+            const double lo = heikinAshi ? std::min(e.low, std::min(firstOpen, lastClose)) : e.low;
+            out.candles.push_back(CandleItem{x, clampY(ps.priceToY(firstOpen)), clampY(ps.priceToY(hi)),
+                                             clampY(ps.priceToY(lo)), clampY(ps.priceToY(lastClose)), 1.0F,
+                                             rising});
         }
         if (volume) out.volumes.push_back(VolumeItem{x, clampY(vs.priceToY(e.maxVolume)), 1.0F, rising});
     }

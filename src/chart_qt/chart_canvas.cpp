@@ -112,14 +112,16 @@ void ChartCanvas::paintEvent(QPaintEvent*) {
         level = chart::mergeInvalidation(level, Invalidation::Full);
     m_model.prepareFrame(level);
     if (level >= Invalidation::Light) {
-        if (m_base.size() != pixels) m_base = QPixmap(pixels);
+        // A QImage (not a QPixmap): the renderers fill its rectangles straight into its memory.
+        // RGB32 like a raster QPixmap, so blitting it to the window is a plain copy.
+        if (m_base.size() != pixels) m_base = QImage(pixels, QImage::Format_RGB32);
         m_base.setDevicePixelRatio(dpr);
         QPainter base(&m_base);
         renderBase(base, dpr);
         ++m_baseBuilds;
     }
     QPainter painter(this);
-    painter.drawPixmap(0, 0, m_base);
+    painter.drawImage(0, 0, m_base);
     chart::buildOverlay(m_model, m_overlay);
     drawOverlay(painter, m_overlay, m_model.layout(), m_theme, dpr);
 }

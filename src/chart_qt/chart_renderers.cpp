@@ -1,6 +1,8 @@
 #include "cpc/chart_qt/chart_renderers.hpp"
 
+#include <QImage>
 #include <QLinearGradient>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPolygonF>
 #include <tuple>
@@ -53,6 +55,77 @@ void fillRects(QPainter& p, const QVector<QRect>& rects, const QColor& colour) {
     p.setBrush(colour);
     p.drawRects(rects.constData(), static_cast<int>(rects.size()));
 }
+
+// Fills batches of opaque device-pixel rectangles inside a clip rectangle (device pixels).
+// QPainter's raster engine fills a rectangle row by row through a span function, ~2.5 ns a row
+// whatever its width, so the 1 px columns of a zoomed-out frame (1,500 volume bars ~150 rows
+// high) cost ~0.5 ms. When the painter paints 1:1 into a 32-bit QImage with nothing that could
+// change an opaque pixel (no clip of its own, SourceOver, full opacity, no transform left after
+// DeviceSpace), the rectangles are written straight into the image's memory instead: the same
+// pixels (exactly what drawRects fills for an integer rectangle without antialiasing:
+// [x, x + w) × [y, y + h)), about 7× faster. Otherwise, and for translucent colours, it clips the
+// painter and uses drawRects. Use inside a DeviceSpace scope; the painter's clip is its own until
+// that scope ends.
+class RectFill {
+public:
+    RectFill(QPainter& p, const QRect& clip) : m_p(p), m_clip(clip) {
+        // DeviceSpace leaves dpr · (1 / dpr), which QTransform already reads as no scale.
+        const QTransform t = p.deviceTransform();
+        const bool oneToOne = t.type() <= QTransform::TxTranslate && std::abs(t.dx() - std::round(t.dx())) < 1e-9 &&
+                              std::abs(t.dy() - std::round(t.dy())) < 1e-9;
+        auto* image = p.device() != nullptr && p.device()->devType() == QInternal::Image
+                          ? static_cast<QImage*>(p.device())
+                          : nullptr;
+        const bool direct = image != nullptr && p.paintEngine() != nullptr &&
+                            p.paintEngine()->type() == QPaintEngine::Raster && oneToOne && !p.hasClipping() &&
+                            p.compositionMode() == QPainter::CompositionMode_SourceOver && p.opacity() == 1.0 &&
+                            image->isDetached() &&
+                            (image->format() == QImage::Format_RGB32 || image->format() == QImage::Format_ARGB32 ||
+                             image->format() == QImage::Format_ARGB32_Premultiplied);
+        if (direct) {
+            m_dx = static_cast<int>(std::lround(t.dx()));
+            m_dy = static_cast<int>(std::lround(t.dy()));
+            m_clip = m_clip.translated(m_dx, m_dy).intersected(image->rect());
+            m_bits = reinterpret_cast<QRgb*>(image->bits());
+            m_stride = image->bytesPerLine() / static_cast<qsizetype>(sizeof(QRgb));
+        }
+    }
+    RectFill(const RectFill&) = delete;
+    RectFill& operator=(const RectFill&) = delete;
+
+    void fill(const QVector<QRect>& rects, const QColor& colour) {
+        if (rects.isEmpty()) return;
+        if (m_bits == nullptr || colour.alpha() != 255) {
+            if (!m_painterClipped) {
+                m_p.setClipRect(m_clip.translated(-m_dx, -m_dy));
+                m_painterClipped = true;
+            }
+            fillRects(m_p, rects, colour);
+            return;
+        }
+        const QRgb value = colour.rgba();  // 0xffRRGGBB: the same opaque pixel in all three formats
+        for (const QRect& rect : rects) {
+            const QRect r = rect.translated(m_dx, m_dy).intersected(m_clip);
+            if (r.isEmpty()) continue;
+            QRgb* row = m_bits + static_cast<qsizetype>(r.top()) * m_stride + r.left();
+            if (r.width() == 1) {
+                for (QRgb* const end = row + static_cast<qsizetype>(r.height()) * m_stride; row != end; row += m_stride)
+                    *row = value;
+            } else {
+                for (int y = 0; y < r.height(); ++y, row += m_stride) std::fill_n(row, r.width(), value);
+            }
+        }
+    }
+
+private:
+    QPainter& m_p;
+    QRect m_clip;
+    QRgb* m_bits = nullptr;
+    qsizetype m_stride = 0;
+    int m_dx = 0;
+    int m_dy = 0;
+    bool m_painterClipped = false;
+};
 
 // Body width in device pixels: same parity as the wick so the wick sits exactly in the middle
 // (and the crosshair, which has the wick's width, over it).
@@ -115,7 +188,7 @@ void drawCandles(QPainter& p, std::span<const CandleItem> candles, bool pixelCol
                  const Rect& clip, const ChartTheme& theme, qreal dpr, chart::SeriesStyle style) {
     if (candles.empty()) return;
     DeviceSpace space(p, dpr);
-    p.setClipRect(devRect(clip, dpr));
+    RectFill filler(p, devRect(clip, dpr));
     const int wick = lineWidth(dpr);
     QVector<QRect> up;
     QVector<QRect> down;
@@ -175,15 +248,15 @@ void drawCandles(QPainter& p, std::span<const CandleItem> candles, bool pixelCol
             }
         }
     }
-    fillRects(p, up, theme.rising);
-    fillRects(p, down, theme.falling);
+    filler.fill(up, theme.rising);
+    filler.fill(down, theme.falling);
 }
 
 void drawVolumes(QPainter& p, std::span<const VolumeItem> volumes, float baseY, const Rect& clip,
                  const ChartTheme& theme, qreal dpr) {
     if (volumes.empty() || clip.empty()) return;
     DeviceSpace space(p, dpr);
-    p.setClipRect(devRect(clip, dpr));
+    RectFill filler(p, devRect(clip, dpr));
     const int wick = lineWidth(dpr);
     const int bottom = dev(baseY, dpr);
     QVector<QRect> up;
@@ -198,8 +271,8 @@ void drawVolumes(QPainter& p, std::span<const VolumeItem> volumes, float baseY, 
     }
     // Volume bars stand on the plain background (the grid lines behind them are hidden either
     // way at these colours), so the translucent theme colours can be composed in advance.
-    fillRects(p, up, composedOver(theme.risingVolume, theme.background));
-    fillRects(p, down, composedOver(theme.fallingVolume, theme.background));
+    filler.fill(up, composedOver(theme.risingVolume, theme.background));
+    filler.fill(down, composedOver(theme.fallingVolume, theme.background));
 }
 
 void drawVolumeProfile(QPainter& p, const chart::VolumeProfileItem& vp, const Rect& clip, const ChartTheme& theme,
@@ -271,8 +344,7 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
         for (const float y : f.volumeGrid) grid.push_back(QRect(volume.left(), dev(y, dpr), volume.width(), line));
         for (const float x : f.timeGrid) grid.push_back(QRect(dev(x, dpr) - line / 2, plot.top(), line, plot.height()));
         p.save();
-        p.setClipRect(plot);
-        fillRects(p, grid, theme.grid);
+        RectFill(p, plot).fill(grid, theme.grid);
         p.restore();
 
         // Borders: price axis edge, time axis edge, pane separator.
@@ -285,7 +357,9 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
                                     std::max(line, dev(l.volumePane.top() - l.separatorY, dpr))));
         for (const double y : l.extraSeparatorsY)
             borders.push_back(QRect(0, dev(y, dpr), dev(l.viewport.width, dpr), line));
-        fillRects(p, borders, theme.border);
+        p.save();
+        RectFill(p, devRect(l.viewport, dpr)).fill(borders, theme.border);
+        p.restore();
     }
     if (!f.hasData) return;
     drawVolumes(p, f.volumes, f.volumeBaseY, l.volumePane, theme, dpr);

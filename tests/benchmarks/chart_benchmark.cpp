@@ -122,6 +122,20 @@ void BM_FullFrame(benchmark::State& state) {
 }
 BENCHMARK(BM_FullFrame)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
+// A drag across the chart: every frame is scrolled 5 px further (the visible range, autoscale,
+// grid and every label move), turning back after 150 frames so the view stays inside the data.
+void BM_PanFrame(benchmark::State& state) {
+    const auto visible = static_cast<std::size_t>(state.range(0));
+    Chart chart(visible, visible);
+    int step = 0;
+    for (auto _ : state) {
+        chart.model.scrollBy((step++ / 150) % 2 == 0 ? 5.0 : -5.0);
+        chart.fullFrame();
+        benchmark::DoNotOptimize(chart.image.constBits());
+    }
+}
+BENCHMARK(BM_PanFrame)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
 void BM_FullFrameLineChart(benchmark::State& state) {
     const auto visible = static_cast<std::size_t>(state.range(0));
     Chart chart(visible, visible);

@@ -1,11 +1,10 @@
 #pragma once
 // ChartCanvas: the candlestick chart widget. Input becomes ChartModel operations; painting is
-// two layers (lightweight-charts' pane widget): a base pixmap (grid, volume, candles, axes)
+// two layers (lightweight-charts' pane widget): a base image (grid, volume, candles, axes)
 // rebuilt only when data or view changed, and an overlay (legend, last-price tag, crosshair)
 // drawn over it every frame, so moving the mouse never redraws a candle. Any number of
 // invalidations between two frames cost one paint (QWidget::update() coalesces). GUI thread only.
 #include <QImage>
-#include <QPixmap>
 #include <QPointF>
 #include <QString>
 #include <QWidget>
@@ -108,7 +107,7 @@ private:
     chart::FrameItems m_frame;
     chart::VisibleVolumeProfile m_volumeProfile;
     chart::OverlayItems m_overlay;
-    QPixmap m_base;
+    QImage m_base;  // the base layer, Format_RGB32 at the device pixel ratio
     QString m_placeholder;
     QTimer* m_clockTimer = nullptr;
     Drag m_drag = Drag::None;
