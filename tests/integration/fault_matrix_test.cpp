@@ -8,6 +8,8 @@
 // limits broken.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <algorithm>
 #include <random>
 #include <stdexcept>
@@ -172,12 +174,16 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
         return lastView.lastUpdateId > 0;
     }, 15s)) << "the session's book did not sync";
 
+    std::optional<std::uint64_t> rotationsBeforeShutdown;  // set while a serverShutdown's rotation runs
     for (std::size_t i = 0; i < faults.size(); ++i) {
-        // Inject into a live feed whose connection the server has registered and that reads.
+        // Inject into a live feed whose connection the server has registered and that reads; after
+        // a serverShutdown, once its make-before-break rotation finished (a fault injected while
+        // the new connection subscribes would turn the rotation into a plain reconnect).
         const auto frames = feed.stats().framesReceived;
         const auto sessionFrames = session.stats().framesReceived;
         ASSERT_TRUE(app.runUntil(sink, [&] {
             drainBook();
+            if (rotationsBeforeShutdown && feed.stats().rotations <= *rotationsBeforeShutdown) return false;
             return app.state == feed::FeedState::Live && server.stats().wsOpenConnections >= 1 &&
                    bookServer.stats().wsOpenConnections >= 1 &&
                    feed.stats().framesReceived > frames && session.stats().framesReceived > sessionFrames;
@@ -185,6 +191,9 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
                  << static_cast<int>(app.state) << ", open connections " << server.stats().wsOpenConnections
                  << ", session connected " << session.stats().connected << " frames " << session.stats().framesReceived
                  << " (" << sessionFrames << "), session: " << session.stats().lastError;
+        rotationsBeforeShutdown.reset();
+        if (faults[i] == sim::SimFault::ServerShutdown && venue.shutdownNotice)
+            rotationsBeforeShutdown = feed.stats().rotations;
         server.inject(faults[i], faults[i] == sim::SimFault::Stall ? 600ms : 0ms, 1);
         bookServer.inject(faults[i], faults[i] == sim::SimFault::Stall ? 600ms : 0ms, 1);
     }
