@@ -278,7 +278,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (auto c = co_await syncClock(gen, *http); !c) co_return c.error();
         if (!alive(gen)) co_return makeError("cancelled");
         const int limit = std::max(1, adapter->maxHistoryLimit());
-        std::optional<std::int64_t> start = s->resume;
+        // (After the clock sync: the start of a first load is in the venue's time.)
+        std::optional<std::int64_t> start = s->resume ? s->resume : initialStart(s->key, s->source);
         while (true) {
             const exchange::HistoryQuery q{s->key.symbol, s->key.interval, start, std::nullopt, limit};
             const exchange::RestRequest request = adapter->historyRequest(q);
@@ -305,6 +306,17 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             start = next;
         }
         co_return Ok{};
+    }
+
+    // Where a series opened without a cache starts. Normally the venue's newest page; a venue whose
+    // pages are short (OKX: 100 rows) is read forward from config.initialCandles candles back
+    // instead (at most 20 of its pages), so a new chart shows as much as on the other venues.
+    std::optional<std::int64_t> initialStart(const SeriesKey& key, Interval source) const {
+        const int limit = std::max(1, adapter->maxHistoryLimit());
+        if (limit >= config.initialCandles || key.interval == Interval::D3) return std::nullopt;  // 3d: listing-anchored
+        const std::int64_t span = std::min<std::int64_t>(config.initialCandles * nominalMs(key.interval),
+                                                         std::int64_t{20} * limit * nominalMs(source));
+        return bucketStart(key.interval, nowMs() + skewMs - span);
     }
 
     // Why the venue cannot serve `interval` (none of its intervals builds it).

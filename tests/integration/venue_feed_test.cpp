@@ -363,3 +363,23 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
 
 INSTANTIATE_TEST_SUITE_P(Venues, VenueFeedTest, ::testing::ValuesIn(venues()),
                          [](const auto& p) { return p.param.name; });
+
+// A chart opened without a cache starts with at least a thousand candles on every venue, equal
+// to the simulator's: one newest page on Binance, Bybit and KuCoin, ten forward pages of 100 on
+// OKX (its REST page size).
+TEST_P(VenueFeedTest, AFirstOpenWithoutACacheStartsWithAThousandCandles) {
+    startSim();
+    Delivered seen;
+    auto feed = makeFeed();
+    feed->open({GetParam().name, symbol, Interval::M1});
+    ASSERT_TRUE(seen.until(sink, [&] { return seen.count(feed::FeedState::Live) > 0 && seen.liveUpdates > 0; }));
+    feed->stop();
+    seen.drain(sink);
+    EXPECT_TRUE(seen.errors.empty()) << (seen.errors.empty() ? "" : seen.errors.front().error.message);
+    ASSERT_GE(seen.candles.size(), 1000u);
+    const auto want = truth(Interval::M1, seen.candles.begin()->first, seen.candles.rbegin()->first);
+    ASSERT_EQ(want.size(), seen.candles.size()) << "a hole or an extra candle";
+    std::size_t i = 0;
+    for (const auto& [t, c] : seen.candles) expectSameCandle(c, want[i], "row " + std::to_string(i)), ++i;
+    EXPECT_GE(server->stats().restRequests, GetParam().name == "okx" ? 10u : 1u);
+}

@@ -37,6 +37,9 @@ struct FeedConfig {
     // Minimum gap between two subscribe messages on one connection (venues that subscribe after
     // connecting).
     std::chrono::milliseconds controlInterval{250};
+    // Candles a series opened without a cache starts with, at least: venues whose REST pages are
+    // shorter (OKX: 100) are read forward over several pages instead of one newest page.
+    int initialCandles = 1000;
     // Make-before-break rotation of the stream connection this long after it opened (Binance
     // cuts connections at 24 h); 0: only on the venue's serverShutdown event.
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
