@@ -19,6 +19,7 @@
 #include "command.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
@@ -37,8 +38,6 @@ using Range = std::pair<std::int64_t, std::int64_t>;  // [from, to) in ms
 constexpr const char* kName = "cpc fetch";
 // Binance's REQUEST_WEIGHT limit per minute; we stay under 80 % of it, as the feed does. The other
 // venues' limits are per second or per endpoint and far above one request at a time.
-constexpr int kWeightLimit = 6000;
-constexpr int kWeightBudget = kWeightLimit * 8 / 10;
 constexpr int kMaxAttempts = 5;
 
 // Parts of [from, to) that no coverage range (of either kind) contains, in order.
@@ -199,22 +198,24 @@ private:
         co_await timer.async_wait(asio::use_awaitable);
     }
 
-    // One GET within the venue's rate limits: stay under 80 % of Binance's minute weight
-    // (X-MBX-USED-WEIGHT-1M when the venue reports it, else the requests' own weights), wait
-    // Retry-After on 429, stop on 418 (IP ban).
+    // One GET within the venue's rate limits, through a RestGate made from the adapter's
+    // (ExchangeAdapter::restRateLimit(): Binance's minute weight from X-MBX-USED-WEIGHT-1M, the
+    // others' request windows; 80 % of the budget at most): wait Retry-After on 429, stop on the
+    // venue's IP ban (Binance 418, Bybit 403).
     asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
                                                    FetchResult& result) {
-        for (int attempt = 1;; ++attempt) {
-            const std::int64_t minute = nowMs() / kMinuteMs;
-            if (minute != m_weightMinute) {
-                m_weightMinute = minute;
-                m_usedWeight = 0;
-            }
-            if (m_usedWeight + request.weight > kWeightBudget) {
-                const auto wait = std::chrono::milliseconds(kMinuteMs - nowMs() % kMinuteMs + 250);
-                m_progress.note("request weight " + std::to_string(m_usedWeight) + "/" + std::to_string(kWeightLimit) +
-                                " used this minute; waiting " + std::to_string(wait.count() / 1000) + " s");
-                co_await sleep(wait);
+        const std::string usedHeader = m_adapter.restRateLimit().usedWeightHeader;
+        for (int attempt = 1;;) {
+            const net::RestGate::Admission admission = m_gate->admit(request.weight, nowMs());
+            if (admission.refused)
+                co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
+                                    "rate limit: " + admission.refused->message, 418);
+            if (!admission.go()) {
+                if (m_gate->pausedUntilMs() <= nowMs())
+                    m_progress.note("request weight " + std::to_string(m_gate->usedWeight(nowMs())) + "/" +
+                                    std::to_string(m_gate->limits().weightPerWindow) + " used; waiting " +
+                                    std::to_string((admission.wait.count() + 999) / 1000) + " s");
+                co_await sleep(admission.wait + std::chrono::milliseconds(1));
                 continue;
             }
             auto reply = co_await client.get(m_base, request.target);
@@ -222,36 +223,26 @@ private:
             if (!reply) {
                 if (attempt >= 3) co_return reply.error();
                 m_progress.note(reply.error().message + "; retrying");
-                co_await sleep(std::chrono::seconds(attempt));
+                co_await sleep(std::chrono::seconds(attempt++));
                 continue;
             }
-            if (const std::string w = reply->header("x-mbx-used-weight-1m"); !w.empty()) {
-                try {
-                    m_usedWeight = std::stoi(w);
-                } catch (const std::exception&) {
-                    m_usedWeight += request.weight;
-                }
-            } else {
-                m_usedWeight += request.weight;
-            }
-            if (reply->status == 429 || reply->status == 418) {
-                int retryAfter = 60;
-                try {
-                    retryAfter = std::max(1, std::stoi(reply->header("retry-after")));
-                } catch (const std::exception&) {
-                }
-                if (reply->status == 418)
-                    co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
-                                        "rate limit (HTTP 418); try again in " + std::to_string(retryAfter) + " s", 418);
+            const std::string retryAfter = reply->header("retry-after");
+            if (auto banned = m_gate->noteAnswer(reply->status, retryAfter,
+                                                 usedHeader.empty() ? std::string() : reply->header(usedHeader),
+                                                 reply->body, nowMs(), std::nullopt))
+                co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
+                                    "rate limit: " + banned->message, 418);
+            if (reply->status == 429) {
                 if (attempt >= kMaxAttempts) co_return makeError("still rate limited (HTTP 429) after " +
                                                                  std::to_string(attempt) + " attempts", 429);
-                m_progress.note("rate limited (HTTP 429); waiting " + std::to_string(retryAfter) + " s as asked");
-                co_await sleep(std::chrono::seconds(retryAfter));
-                continue;
+                ++attempt;
+                const std::int64_t wait = std::max<std::int64_t>(0, m_gate->pausedUntilMs() - nowMs());
+                m_progress.note("rate limited (HTTP 429); waiting " + std::to_string((wait + 999) / 1000) + " s as asked");
+                continue;  // the gate holds the next request until then
             }
             if (reply->status >= 500 && attempt < 3) {
                 m_progress.note("server error (HTTP " + std::to_string(reply->status) + "); retrying");
-                co_await sleep(std::chrono::seconds(attempt));
+                co_await sleep(std::chrono::seconds(attempt++));
                 continue;
             }
             co_return reply;
@@ -265,8 +256,7 @@ private:
     SeriesKey m_key;
     const exchange::ExchangeAdapter& m_adapter;
     Progress& m_progress;
-    int m_usedWeight = 0;
-    std::int64_t m_weightMinute = -1;
+    std::shared_ptr<net::RestGate> m_gate = feed::venueRestGate(m_adapter, 0, 0.8);  // 80 % of the budget
 };
 
 asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<FetchResult>>> promise, Fetcher& fetcher,

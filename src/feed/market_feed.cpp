@@ -20,7 +20,7 @@
 
 #include "cpc/core/time.hpp"
 #include "source_aggregator.hpp"
-#include "venue_rest_gate.hpp"
+#include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
@@ -51,7 +51,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         : io(ioThread), adapter(std::move(venue)), config(std::move(feedConfig)), sink(target) {
         if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
         gate = config.restGate ? config.restGate
-                               : detail::venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
+                               : venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
     }
 
     net::IoThread& io;

@@ -1,7 +1,7 @@
 #include "cpc/feed/stream_session.hpp"
 
 #include "coroutine_tracker.hpp"
-#include "venue_rest_gate.hpp"
+#include "cpc/feed/venue_rest_gate.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -60,7 +60,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
          StreamSessionConfig sessionConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {
         if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
-        gate = config.restGate ? config.restGate : detail::venueRestGate(*adapter, 0, config.restSafetyShare);
+        gate = config.restGate ? config.restGate : venueRestGate(*adapter, 0, config.restSafetyShare);
     }
 
     net::IoThread& io;

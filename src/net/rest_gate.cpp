@@ -31,7 +31,8 @@ void RestGate::rollWindow(std::int64_t venueNowMs) {
 }
 
 Error RestGate::banError() const {
-    return makeError("the exchange banned this IP for too many requests (HTTP 418) until " +
+    const int status = m_limits.banStatus > 0 ? m_limits.banStatus : 418;
+    return makeError("the exchange banned this IP for too many requests (HTTP " + std::to_string(status) + ") until " +
                          formatUtc(m_bannedUntil) + " UTC; no request is sent before then",
                      418);
 }
@@ -122,8 +123,8 @@ std::optional<Error> RestGate::noteAnswer(int status, std::string_view retryAfte
         pauseUntil(nowMs + (haveRetryAfter ? *seconds : 60) * 1000);
         return std::nullopt;
     }
-    if (status != 418) return std::nullopt;
-    std::int64_t until = nowMs + 120'000;
+    if (status != 418 && status != m_limits.banStatus) return std::nullopt;
+    std::int64_t until = nowMs + m_limits.ban.count();
     constexpr std::string_view marker = "banned until ";
     if (haveRetryAfter) {
         until = nowMs + *seconds * 1000;

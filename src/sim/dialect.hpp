@@ -76,6 +76,9 @@ public:
     virtual HttpReply restError(RestProblem problem, const std::string& message, int status) const = 0;
     // Response header carrying the used request weight (Binance's X-MBX-USED-WEIGHT-1M); empty: none.
     virtual std::string usedWeightHeader() const { return {}; }
+    // The HTTP status of an IP ban (requests while told to wait): Binance 418, Bybit 403. The
+    // simulator says Retry-After (its ban length) on every dialect, so tests can use short bans.
+    virtual int banStatus() const { return 418; }
     virtual WsAccept acceptWebSocket(const ParsedTarget& target) const = 0;
     // A producer for one of the dialect's stream names/topics; nullptr when unknown.
     virtual std::unique_ptr<StreamProducer> createStream(std::string_view name) const = 0;

@@ -338,6 +338,7 @@ public:
     // Bybit closes a connection that sent nothing for 10 minutes (exchange-protocols guide §5);
     // clients ping every 20 s.
     std::chrono::milliseconds heartbeatTimeout() const override { return std::chrono::minutes(10); }
+    int banStatus() const override { return 403; }  // Bybit: 'access too frequent'
     std::string malformedFrame() const override { return "{\"topic\":\"kline.1.BTCUSDT\",\"data\":[{\"start\":"; }
 
     std::vector<std::string> exampleUrls(const std::string& rest, const std::string& stream) const override {

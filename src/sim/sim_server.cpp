@@ -449,7 +449,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
     } else if (!target) {
         reply = venue.restError(RestProblem::BadTarget, "Malformed request target: " + target.error().message, 400);
     } else if (nowMs < bannedUntilMs || (nowMs < retryAfterUntilMs && failRest429 == 0)) {
-        // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418).
+        // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418; Bybit 403).
         ++weightViolations;
         ++rest418;
         if (bannedUntilMs <= nowMs) bannedUntilMs = nowMs + config.banDuration.count();
@@ -457,7 +457,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         reply = venue.restError(RestProblem::Banned,
                                 "Way too much request weight used; IP banned until " + std::to_string(bannedUntilMs) +
                                     ". Please use WebSocket Streams for live updates to avoid bans.",
-                                418);
+                                venue.banStatus());
         reply.headers.emplace_back("Retry-After", std::to_string(wait));
         weight = 0;
     } else if (failRest503 > 0) {

@@ -104,6 +104,25 @@ TEST(RestGate, AnswersFeedTheGate) {
     EXPECT_EQ(other.bannedUntilMs(), kT0 + 120'000);
 }
 
+TEST(RestGate, AVenueWhoseBanIsAnotherStatusIsBannedForItsOwnDuration) {
+    // Bybit: HTTP 403 "access too frequent", no Retry-After, stop for at least 10 minutes.
+    RestLimits bybit{600, std::chrono::milliseconds(5'000), false, 0.8};
+    bybit.banStatus = 403;
+    bybit.ban = std::chrono::minutes(10);
+    RestGate gate(bybit);
+    const auto banned = gate.noteAnswer(403, "", "", R"({"retCode":10006,"retMsg":"access too frequent"})", kT0,
+                                        std::nullopt);
+    ASSERT_TRUE(banned);
+    EXPECT_EQ(banned->code, 418);  // our code for "banned", whatever the venue's status
+    EXPECT_NE(banned->message.find("HTTP 403"), std::string::npos) << banned->message;
+    EXPECT_EQ(gate.bannedUntilMs(), kT0 + 600'000);
+    EXPECT_TRUE(gate.admit(1, kT0 + 599'999).refused);
+    // On Binance a 403 is its firewall, not a ban: nothing is held.
+    RestGate binance;
+    EXPECT_FALSE(binance.noteAnswer(403, "", "", "", kT0, std::nullopt));
+    EXPECT_EQ(binance.bannedUntilMs(), 0);
+}
+
 TEST(RestGate, OneGatePerHostSharedWhileHeld) {
     auto a = RestGate::forHost("http://127.0.0.1:1");
     auto b = RestGate::forHost("http://127.0.0.1:1");

@@ -236,6 +236,12 @@ TEST_P(SimBybitTest, FaultsApplyToTheBybitDialect) {
     const auto e = exchange::BybitAdapter::parseErrorBody(r.body, r.status);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, 10006);
+    // Asking again before the wait: Bybit's IP ban is HTTP 403, which the adapter's REST limits
+    // name, so the feed's RestGate treats it as a ban (tests/net/rest_gate_test.cpp).
+    const auto banned = sim->get("/v5/market/time");
+    EXPECT_EQ(banned.status, 403);
+    EXPECT_EQ(banned.status, sim->adapter->restRateLimit().banStatus);
+    EXPECT_EQ(sim->env->server->stats().rest418, 1u);  // (counts bans, whatever the status)
 
     sim->env->server->inject(sim::SimFault::ResetTcp);
     EXPECT_TRUE(sim->readsUntilClosed(*ws));

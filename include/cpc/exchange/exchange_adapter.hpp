@@ -51,6 +51,11 @@ struct RestRateLimit {
     int weight = 6000;
     std::chrono::milliseconds window{60000};
     std::string usedWeightHeader = "x-mbx-used-weight-1m";
+    // How the venue says "this IP is banned": Binance HTTP 418 (2 minutes to 3 days, Retry-After
+    // says how long); Bybit HTTP 403 "access too frequent" (stop for at least 10 minutes, no
+    // Retry-After). `ban` is the wait when the answer does not say.
+    int banStatus = 418;
+    std::chrono::milliseconds ban{120000};
 };
 
 struct HistoryQuery {

@@ -25,6 +25,8 @@ struct RestLimits {
     std::chrono::milliseconds window{60'000};
     bool calendarWindow = true;   // windows start at multiples of `window` on the venue's clock
     double safetyShare = 0.8;     // spend at most this share of the budget
+    int banStatus = 418;          // the HTTP status of an IP ban besides 418 (Bybit: 403)
+    std::chrono::milliseconds ban{120'000};  // a ban's length when the answer does not say
     int budget() const;           // weightPerWindow × safetyShare, at least 1
 };
 
@@ -52,9 +54,10 @@ public:
 
     // Everything an answer says about the limits, in one place for every caller: the weight the
     // venue reports as used (the header's value; empty when it sent none), HTTP 429 → pause for
-    // Retry-After seconds (60 when absent), HTTP 418 → ban for Retry-After seconds, else until the
-    // venue time in the body ("IP banned until 1618228675371") when the venue clock is known
-    // (skewMs), else 2 minutes (Binance's shortest ban). Returns the refusal for a 418.
+    // Retry-After seconds (60 when absent), HTTP 418 or limits().banStatus → ban for Retry-After
+    // seconds, else until the venue time in the body ("IP banned until 1618228675371") when the
+    // venue clock is known (skewMs), else limits().ban (Binance's shortest: 2 minutes). Returns
+    // the refusal (code 418 whatever the venue's status) for a ban.
     std::optional<Error> noteAnswer(int status, std::string_view retryAfter, std::string_view usedWeight,
                                     std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
 

@@ -6,7 +6,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/net/rest_gate.hpp"
 
-namespace cpc::feed::detail {
+namespace cpc::feed {
 
 inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, int weightOverride, double safetyShare) {
     const exchange::RestRateLimit venue = adapter.restRateLimit();
@@ -17,6 +17,8 @@ inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, in
     // the others are paced by a sliding window of our own requests.
     limits.calendarWindow = !venue.usedWeightHeader.empty();
     limits.safetyShare = safetyShare;
+    limits.banStatus = venue.banStatus;
+    limits.ban = venue.ban;
     return limits;
 }
 
@@ -25,4 +27,4 @@ inline std::shared_ptr<net::RestGate> venueRestGate(const exchange::ExchangeAdap
     return net::RestGate::forHost(adapter.endpoints().restBase, restLimitsOf(adapter, weightOverride, safetyShare));
 }
 
-}  // namespace cpc::feed::detail
+}  // namespace cpc::feed
