@@ -170,7 +170,7 @@ TEST(OkxAdapter, DocumentedTradesTickersAndBooks) {
 
     events = parseOk(a, test::readFixture("okx/books-ws-snapshot.json"));
     ASSERT_EQ(events.size(), 1u);
-    const auto& s = std::get<DepthSnapshot>(events[0]);
+    const DepthSnapshot s = std::get<DepthSnapshot>(events[0]);  // a copy: `events` is reassigned below
     EXPECT_EQ(s.lastUpdateId, 123456);
     EXPECT_FALSE(s.partial);
     ASSERT_EQ(s.bids.size(), 8u);
