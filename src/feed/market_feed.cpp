@@ -3,10 +3,8 @@
 #include "coroutine_tracker.hpp"
 
 #include <condition_variable>
-#include <deque>
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <mutex>
 #include <map>
 #include <set>
