@@ -169,6 +169,13 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
 }
 
 RealtimeWindow::~RealtimeWindow() {
+    // QWidget's destructor deletes the children after this object has stopped being a
+    // RealtimeWindow; a child that signals on its way out (the symbol box's line edit does) or an
+    // event filter would then call into a half-destroyed window. Cut those ties first.
+    for (QObject* child : findChildren<QObject*>()) {
+        child->removeEventFilter(this);
+        QObject::disconnect(child, nullptr, this, nullptr);
+    }
     m_frameTimer->stop();
     m_healthTimer->stop();
     if (m_feed) m_feed->stop();

@@ -428,6 +428,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             request = std::move(it->second);
             c.pendingIds.erase(it);
         }
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.controlReplies;
+        }
         if (reply.errorCode == 0) {
             if (request.method == "LIST_SUBSCRIPTIONS") reconcile(c, reply.streams);
             return;
@@ -511,15 +515,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // What an answer says about the venue's limits goes to the shared REST gate (used weight,
     // 429 pause, 418 ban), so no request of the process is sent before the venue allows it.
     void noteAnswer(const net::HttpResponse& r) {
-        const std::string usedHeader = adapter->restRateLimit().usedWeightHeader;
         std::optional<std::int64_t> skew;
         {
             std::lock_guard lock(statsMutex);
             if (statsValue.clockSynced) skew = statsValue.clockOffsetMs;
         }
-        if (auto banned = gate->noteAnswer(r.status, r.header("retry-after"),
-                                           usedHeader.empty() ? std::string() : r.header(usedHeader), r.body, nowMs(), skew))
-            noteError(banned->message);
+        if (auto banned = gate->noteAnswer(r, nowMs(), skew)) noteError(banned->message);
     }
 
     // Waits until the REST gate lets a request of `weight` go (budget room, no 429 pause, no IP

@@ -203,11 +203,18 @@ TEST_F(RealtimeWindowTest, StreamTogglesChangeTheSubscriptionsLive) {
     ASSERT_TRUE(processEventsUntil([&] { return streamMessages("btcusdt@aggTrade") > 100; }, kWaitMs));
     EXPECT_GE(server->stats().controlMessages, controlBefore + 1);
 
-    // Untick trade: one UNSUBSCRIBE; its counter stops while aggTrade keeps flowing.
+    // Untick trade: one UNSUBSCRIBE; its counter stops while aggTrade keeps flowing. Trades the
+    // venue sent before it handled the UNSUBSCRIBE still arrive (a slow reader has a backlog), but
+    // none after its reply.
+    const auto sentBefore = window->sessionStats().controlMessagesSent;
     QCheckBox* trade = window->streamCheckBox(StreamKind::Trade);
     trade->click();
     EXPECT_FALSE(window->streamEnabled(StreamKind::Trade));
     ASSERT_TRUE(processEventsUntil([&] { return server->stats().controlMessages >= controlBefore + 2; }, kWaitMs));
+    ASSERT_TRUE(processEventsUntil([&] {
+        const auto s = window->sessionStats();
+        return s.controlMessagesSent > sentBefore && s.controlReplies >= s.controlMessagesSent;  // all answered
+    }, kWaitMs));
     std::uint64_t agg0 = streamMessages("btcusdt@aggTrade");
     ASSERT_TRUE(processEventsUntil([&] { return streamMessages("btcusdt@aggTrade") > agg0 + 500; }, kWaitMs));
     const auto tradeStopped = streamMessages("btcusdt@trade");

@@ -88,6 +88,9 @@ struct StreamSessionStats {
     std::uint64_t duplicatesDropped = 0;  // events already delivered (a rotation's overlap)
     std::uint64_t budgetWaits = 0;        // connection attempts delayed by the connection budget
     std::uint64_t controlMessagesSent = 0;
+    // Replies to them (success or error). A stream's messages sent before the venue handled an
+    // UNSUBSCRIBE arrive before its reply: once the reply is counted, no more of them come.
+    std::uint64_t controlReplies = 0;
     std::uint64_t heartbeatsSent = 0;     // client pings (venues whose clients keep the stream alive)
     std::uint64_t controlErrors = 0;      // error replies to our control messages (a refused
                                           // SUBSCRIBE also removes its streams from the set)
