@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cpc/app/chart_controller.hpp"
 #include "cpc/chart/drawings.hpp"
 #include "cpc/exchange/registry.hpp"
 
@@ -122,32 +123,56 @@ void AppSettings::setWindowState(const QByteArray& state) { m_settings.setValue(
 
 std::vector<IndicatorSpec> AppSettings::indicators(const QString& symbol) const {
     std::vector<IndicatorSpec> specs;
-    const QStringList lines = m_settings.value(QLatin1String(kIndicatorsGroup) + symbol).toStringList();
+    const QStringList lines = m_settings.value(readKey(kIndicatorsGroup, symbol)).toStringList();
     for (const QString& line : lines)
         if (auto spec = parseIndicatorSpec(line)) specs.push_back(std::move(*spec));
     return specs;
 }
 
 void AppSettings::setIndicators(const QString& symbol, const std::vector<IndicatorSpec>& specs) {
-    const QString key = QLatin1String(kIndicatorsGroup) + symbol;
-    if (specs.empty()) {
-        m_settings.remove(key);
-        return;
-    }
     QStringList lines;
     for (const IndicatorSpec& spec : specs) lines << serializeIndicatorSpec(spec);
-    m_settings.setValue(key, lines);
+    writePerPair(kIndicatorsGroup, symbol, specs.empty() ? QVariant() : QVariant(lines));
 }
 
 std::vector<chart::Drawing> AppSettings::drawings(const QString& symbol) const {
-    const QString text = m_settings.value(QLatin1String(kDrawingsGroup) + symbol).toString();
+    const QString text = m_settings.value(readKey(kDrawingsGroup, symbol)).toString();
     return chart::parseDrawings(text.toStdString());
 }
 
 void AppSettings::setDrawings(const QString& symbol, const std::vector<chart::Drawing>& drawings) {
-    const QString key = QLatin1String(kDrawingsGroup) + symbol;
-    if (drawings.empty()) m_settings.remove(key);
-    else m_settings.setValue(key, QString::fromStdString(chart::serializeDrawings(drawings)));
+    writePerPair(kDrawingsGroup, symbol,
+                 drawings.empty() ? QVariant() : QVariant(QString::fromStdString(chart::serializeDrawings(drawings))));
+}
+
+QString AppSettings::pairKey(const QString& symbol) {
+    const QString upper = symbol.trimmed().toUpper();
+    const auto pair = ChartController::splitSymbol(upper.toStdString());
+    return pair ? QString::fromStdString(pair->first + "-" + pair->second) : upper;
+}
+
+QString AppSettings::readKey(const char* group, const QString& symbol) const {
+    const QString pair = QLatin1String(group) + pairKey(symbol);
+    if (m_settings.contains(pair)) return pair;
+    // Before drawings and indicators were kept per pair they were kept per venue symbol.
+    return QLatin1String(group) + symbol.trimmed().toUpper();
+}
+
+void AppSettings::writePerPair(const char* group, const QString& symbol, const QVariant& value) {
+    const QString pair = QLatin1String(group) + pairKey(symbol);
+    const QString legacy = QLatin1String(group) + symbol.trimmed().toUpper();
+    const bool hadPair = m_settings.contains(pair);
+    if (legacy != pair && m_settings.contains(legacy)) {
+        if (!hadPair) m_settings.remove(legacy);  // what was shown came from it: now kept under the pair
+        else if (!value.isValid()) {
+            // Another spelling's old entry stays (nothing is thrown away unseen); an empty entry
+            // under the pair keeps it from showing again once this pair's list is cleared.
+            m_settings.setValue(pair, QString());
+            return;
+        }
+    }
+    if (value.isValid()) m_settings.setValue(pair, value);
+    else m_settings.remove(pair);
 }
 
 QString AppSettings::exchange() const {

@@ -64,6 +64,62 @@ TEST(AppSettings, EveryValueRoundTripsThroughTheFile) {
     EXPECT_EQ(s.memoryBudgetMb(), 2048);
 }
 
+TEST(AppSettings, DrawingsAndIndicatorsBelongToThePairInEveryVenuesSpelling) {
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("pairs.ini");
+    const std::vector<chart::Drawing> line{
+        chart::Drawing{1, chart::DrawingKind::HorizontalLine, {1705276800000, 42000.5}, {0, 0}}};
+    const std::vector<chart::Drawing> legacyEth{
+        chart::Drawing{1, chart::DrawingKind::TrendLine, {1705276800000, 2500}, {1705280400000, 2600}}};
+    {
+        // A file written before the pair keys: drawings under the venue symbol.
+        QSettings raw(ini, QSettings::IniFormat);
+        raw.setValue("drawings/ETHUSDT", QString::fromStdString(chart::serializeDrawings(legacyEth)));
+        raw.setValue("drawings/SOLUSDT", QString::fromStdString(chart::serializeDrawings(legacyEth)));
+        raw.setValue("drawings/SOL-USDT", QString::fromStdString(chart::serializeDrawings(line)));
+    }
+    AppSettings s(ini);
+    EXPECT_EQ(AppSettings::pairKey("btcusdt"), "BTC-USDT");
+    EXPECT_EQ(AppSettings::pairKey("BTC-USDT"), "BTC-USDT");
+    EXPECT_EQ(AppSettings::pairKey("ETHBTC"), "ETH-BTC");
+    EXPECT_EQ(AppSettings::pairKey("XYZ"), "XYZ");
+
+    s.setDrawings("BTCUSDT", line);  // drawn on Binance
+    ASSERT_EQ(s.drawings("BTC-USDT").size(), 1U) << "OKX's spelling of the same pair";
+    EXPECT_EQ(s.drawings("BTC-USDT")[0].a, line[0].a);
+    EXPECT_TRUE(s.drawings("BTCUSDC").empty()) << "another pair";
+    IndicatorSpec rsi;
+    rsi.name = "RSI";
+    rsi.params = {14};
+    s.setIndicators("BTC-USDT", {rsi});
+    ASSERT_EQ(s.indicators("BTCUSDT").size(), 1U);
+    EXPECT_EQ(s.indicators("BTCUSDT")[0].name, "RSI");
+
+    // The old entry is read under either spelling until the next save moves it to the pair.
+    ASSERT_EQ(s.drawings("ETHUSDT").size(), 1U);
+    EXPECT_EQ(s.drawings("ETHUSDT")[0].kind, chart::DrawingKind::TrendLine);
+    EXPECT_TRUE(s.drawings("ETH-USDT").empty()) << "the old key was ETHUSDT's";
+    auto moved = s.drawings("ETHUSDT");
+    moved.push_back(line[0]);
+    s.setDrawings("ETHUSDT", moved);
+    EXPECT_EQ(s.drawings("ETH-USDT").size(), 2U);
+    {
+        QSettings raw(ini, QSettings::IniFormat);
+        s.sync();
+        EXPECT_FALSE(raw.contains("drawings/ETHUSDT")) << "moved, not copied";
+        EXPECT_TRUE(raw.contains("drawings/ETH-USDT"));
+    }
+    // Clearing a pair that also has another spelling's old entry does not bring that one back, and
+    // does not delete it either.
+    ASSERT_EQ(s.drawings("SOLUSDT").size(), 1U);
+    EXPECT_EQ(s.drawings("SOLUSDT")[0].kind, chart::DrawingKind::HorizontalLine) << "the pair's own entry wins";
+    s.setDrawings("SOLUSDT", {});
+    EXPECT_TRUE(s.drawings("SOLUSDT").empty());
+    EXPECT_TRUE(s.drawings("SOL-USDT").empty());
+    s.sync();
+    EXPECT_TRUE(QSettings(ini, QSettings::IniFormat).contains("drawings/SOLUSDT"));
+}
+
 TEST(AppSettings, DefaultsAndBadValuesFallBack) {
     QTemporaryDir dir;
     const QString ini = dir.filePath("bad.ini");

@@ -14,6 +14,7 @@
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/app/realtime_window.hpp"
+#include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/sim/market_model.hpp"
@@ -108,6 +109,11 @@ TEST(MainWindow, TheExchangeSelectorSwitchesTheVenueAndKeepsTheSymbol) {
         EXPECT_EQ(box->itemText(box->findData("okx")), "OKX");
         const SeriesKey binanceKey = controller.currentKey();
         EXPECT_EQ(binanceKey.exchange, "binance");
+        // A line drawn on Binance's BTCUSDT belongs to the pair: it is there on every venue.
+        auto& chartModel = window.canvas()->model();
+        chartModel.addDrawing(chart::Drawing{0, chart::DrawingKind::HorizontalLine, chartModel.anchorAt({300, 200}), {}});
+        ASSERT_EQ(chartModel.drawings().size(), 1U);
+        const chart::Drawing drawn = chartModel.drawings()[0];
 
         // The user picks Bybit: a new adapter and feed, the simulator now speaking Bybit's API.
         const int bybitIndex = box->findData("bybit");
@@ -148,6 +154,8 @@ TEST(MainWindow, TheExchangeSelectorSwitchesTheVenueAndKeepsTheSymbol) {
         emit box->activated(okxIndex);
         EXPECT_EQ(controller.currentKey(), (SeriesKey{"okx", "BTC-USDT", Interval::H1}));
         EXPECT_EQ(window.findChild<QComboBox*>("symbolBox")->currentText(), "BTC-USDT");
+        ASSERT_EQ(chartModel.drawings().size(), 1U) << "the drawing did not follow BTC/USDT to OKX";
+        EXPECT_EQ(chartModel.drawings()[0].a, drawn.a);
         // OKX answers at most 100 candles a page.
         ASSERT_TRUE(test::processEventsUntil([&] {
             return controller.currentSeries()->size() >= 100 && controller.status().state == feed::FeedState::Live;

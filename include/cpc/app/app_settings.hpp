@@ -56,11 +56,16 @@ public:
     void setWindowGeometry(const QByteArray& geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray& state);
-    // Drawings of one symbol (chart::serializeDrawings text); empty when none.
+    // Drawings and indicators belong to the pair, not to one venue's spelling of it: they are kept
+    // under pairKey(symbol) ("drawings/BTC-USDT" for BTCUSDT on Binance and Bybit and BTC-USDT on
+    // OKX and KuCoin), so they follow the chart across exchanges. An entry saved before that under
+    // the venue symbol ("drawings/BTCUSDT") is read while the pair has none and moved to the pair
+    // on the next save.
+    // Drawings of one pair (chart::serializeDrawings text); empty when none.
     std::vector<chart::Drawing> drawings(const QString& symbol) const;
     void setDrawings(const QString& symbol, const std::vector<chart::Drawing>& drawings);
-    // Indicators of one symbol's chart (whatever the timeframe), in the order they were added;
-    // one "indicators/SYMBOL" string list of serializeIndicatorSpec() lines. Lines that no longer
+    // Indicators of one pair's chart (whatever the timeframe), in the order they were added; one
+    // "indicators/BASE-QUOTE" string list of serializeIndicatorSpec() lines. Lines that no longer
     // parse are skipped.
     std::vector<IndicatorSpec> indicators(const QString& symbol) const;
     void setIndicators(const QString& symbol, const std::vector<IndicatorSpec>& specs);
@@ -89,6 +94,10 @@ public:
 
     void sync() { m_settings.sync(); }
 
+    // "BASE-QUOTE" of a symbol in any venue's spelling (ChartController::splitSymbol); the symbol
+    // itself, upper-cased, when it cannot be split.
+    static QString pairKey(const QString& symbol);
+
 private:
     static constexpr auto kLastSymbol = "chart/lastSymbol";
     static constexpr auto kLastInterval = "chart/lastInterval";
@@ -103,6 +112,8 @@ private:
     static constexpr auto kDrawingsGroup = "drawings/";
     static constexpr auto kIndicatorsGroup = "indicators/";
     QString exchangeKey(const QString& exchange, const char* binanceKey, const char* name) const;
+    QString readKey(const char* group, const QString& symbol) const;
+    void writePerPair(const char* group, const QString& symbol, const QVariant& value);
     static constexpr auto kExchange = "exchange/name";
     static constexpr auto kEndpointPreset = "exchange/preset";
     static constexpr auto kCustomRest = "exchange/customRest";
