@@ -204,7 +204,6 @@ private:
     // venue's IP ban (Binance 418, Bybit 403).
     asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
                                                    FetchResult& result) {
-        const std::string usedHeader = m_adapter.restRateLimit().usedWeightHeader;
         for (int attempt = 1;;) {
             const net::RestGate::Admission admission = m_gate->admit(request.weight, nowMs());
             if (admission.refused)
@@ -226,10 +225,7 @@ private:
                 co_await sleep(std::chrono::seconds(attempt++));
                 continue;
             }
-            const std::string retryAfter = reply->header("retry-after");
-            if (auto banned = m_gate->noteAnswer(reply->status, retryAfter,
-                                                 usedHeader.empty() ? std::string() : reply->header(usedHeader),
-                                                 reply->body, nowMs(), std::nullopt))
+            if (auto banned = m_gate->noteAnswer(*reply, nowMs(), std::nullopt))
                 co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
                                     "rate limit: " + banned->message, 418);
             if (reply->status == 429) {

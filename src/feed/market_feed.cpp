@@ -142,7 +142,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                                                  net::HttpClient& client, const std::string* postBody = nullptr) {
         auto base = net::Url::parse(adapter->endpoints().restBase);
         if (!base) co_return base.error();
-        const std::string usedHeader = adapter->restRateLimit().usedWeightHeader;
         for (int attempt = 0; attempt < 4; ++attempt) {
             if (auto admitted = co_await awaitRestGate(request.weight, gen); !admitted) {
                 if (admitted.error().code == 418) noteBanStats();
@@ -161,14 +160,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 ++statsValue.restRequests;
             }
             if (!r) co_return r.error();
-            const std::string used = usedHeader.empty() ? std::string() : r->header(usedHeader);
-            const std::string retryAfter = r->header("retry-after");
-            if (auto banned = gate->noteAnswer(r->status, retryAfter, used, r->body, nowMs(),
-                                               clockSynced ? std::optional<std::int64_t>(skewMs) : std::nullopt)) {
+            if (auto banned = gate->noteAnswer(*r, nowMs(), clockSynced ? std::optional<std::int64_t>(skewMs) : std::nullopt)) {
                 noteBanStats(true);
                 co_return *banned;
             }
-            if (r->status == 429) continue;  // the gate holds every request until its Retry-After
+            if (r->status == 429) continue;  // the gate holds every request until the venue's wait ends
             co_return r;
         }
         co_return makeError("too many rate-limited attempts", 429);

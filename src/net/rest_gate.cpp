@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cpc/core/time.hpp"
+#include "cpc/net/http_client.hpp"
 
 namespace cpc::net {
 
@@ -110,24 +111,66 @@ std::optional<std::int64_t> parseInt(std::string_view text) {
     return v;
 }
 
+// A wait the venue asked for, in ms: positive and under a week, else none.
+std::optional<std::int64_t> plausibleWait(std::optional<std::int64_t> ms) {
+    if (!ms || *ms <= 0 || *ms > 7LL * 24 * 3600 * 1000) return std::nullopt;
+    return ms;
+}
+
 }  // namespace
 
 std::optional<Error> RestGate::noteAnswer(int status, std::string_view retryAfter, std::string_view usedWeight,
                                           std::string_view body, std::int64_t nowMs,
                                           std::optional<std::int64_t> skewMs) {
+    const auto seconds = parseInt(retryAfter);
+    const bool sane = seconds && *seconds > 0 && *seconds < 7LL * 24 * 3600;
+    return note(status, sane ? std::optional<std::int64_t>(*seconds * 1000) : std::nullopt, usedWeight, body, nowMs,
+                skewMs);
+}
+
+std::optional<Error> RestGate::noteAnswer(const HttpResponse& answer, std::int64_t nowMs,
+                                          std::optional<std::int64_t> skewMs) {
+    const std::string used = m_limits.usedWeightHeader.empty() ? std::string() : answer.header(m_limits.usedWeightHeader);
+    std::optional<std::int64_t> wait;
+    if (status429OrBan(answer.status)) {
+        const auto value = m_limits.waitHeader.empty() ? std::nullopt : parseInt(answer.header(m_limits.waitHeader));
+        switch (m_limits.waitKind) {
+            case WaitHeader::RetryAfterSeconds:
+                if (value && *value < 7LL * 24 * 3600) wait = plausibleWait(*value * 1000);
+                break;
+            case WaitHeader::MillisecondsLeft: wait = plausibleWait(value); break;
+            case WaitHeader::ResetAtVenueMs:
+                if (value && skewMs) wait = plausibleWait(*value - *skewMs - nowMs);
+                break;
+        }
+        // A venue's limit resets within its window: a later reset time is a clock offset gone
+        // stale, not a reason to stop for longer.
+        if (wait && answer.status == 429 && m_limits.waitKind != WaitHeader::RetryAfterSeconds)
+            wait = std::min<std::int64_t>(*wait, m_limits.window.count());
+        if (!wait && m_limits.waitHeader != "retry-after")
+            if (const auto seconds = parseInt(answer.header("retry-after")); seconds && *seconds < 7LL * 24 * 3600)
+                wait = plausibleWait(*seconds * 1000);
+    }
+    return note(answer.status, wait, used, answer.body, nowMs, skewMs);
+}
+
+bool RestGate::status429OrBan(int status) const {
+    return status == 429 || status == 418 || status == m_limits.banStatus;
+}
+
+std::optional<Error> RestGate::note(int status, std::optional<std::int64_t> waitMs, std::string_view usedWeight,
+                                    std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs) {
     if (const auto used = parseInt(usedWeight); used && *used >= 0 && *used < (1LL << 31))
         reportUsedWeight(static_cast<int>(*used), nowMs, skewMs.value_or(0));
-    const auto seconds = parseInt(retryAfter);
-    const bool haveRetryAfter = seconds && *seconds > 0 && *seconds < 7LL * 24 * 3600;
     if (status == 429) {
-        pauseUntil(nowMs + (haveRetryAfter ? *seconds : 60) * 1000);
+        pauseUntil(nowMs + waitMs.value_or(m_limits.window.count()));
         return std::nullopt;
     }
     if (status != 418 && status != m_limits.banStatus) return std::nullopt;
     std::int64_t until = nowMs + m_limits.ban.count();
     constexpr std::string_view marker = "banned until ";
-    if (haveRetryAfter) {
-        until = nowMs + *seconds * 1000;
+    if (waitMs) {
+        until = nowMs + *waitMs;
     } else if (const auto p = body.find(marker); p != std::string_view::npos && skewMs) {
         if (const auto venueUntil = parseInt(body.substr(p + marker.size()))) until = *venueUntil - *skewMs;
     }

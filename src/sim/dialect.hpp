@@ -5,11 +5,13 @@
 // stream topics and the heartbeat rule come from the dialect (one file per venue:
 // dialect_<venue>.cpp).
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cpc/sim/sim_server.hpp"
@@ -79,6 +81,13 @@ public:
     // The HTTP status of an IP ban (requests while told to wait): Binance 418, Bybit 403. The
     // simulator says Retry-After (its ban length) on every dialect, so tests can use short bans.
     virtual int banStatus() const { return 418; }
+    // The headers of a 429 that say when to ask again, `waitMs` from the venue time `nowMs`:
+    // HTTP's Retry-After (whole seconds) unless the venue says it its own way.
+    virtual std::vector<std::pair<std::string, std::string>> tooManyHeaders(std::int64_t waitMs,
+                                                                            std::int64_t nowMs) const {
+        (void)nowMs;
+        return {{"Retry-After", std::to_string((waitMs + 999) / 1000)}};
+    }
     virtual WsAccept acceptWebSocket(const ParsedTarget& target) const = 0;
     // A producer for one of the dialect's stream names/topics; nullptr when unknown.
     virtual std::unique_ptr<StreamProducer> createStream(std::string_view name) const = 0;

@@ -339,6 +339,11 @@ public:
     // clients ping every 20 s.
     std::chrono::milliseconds heartbeatTimeout() const override { return std::chrono::minutes(10); }
     int banStatus() const override { return 403; }  // Bybit: 'access too frequent'
+    // Every answer carries X-Bapi-Limit-Reset-Timestamp; past the limit it is when the limit resets.
+    std::vector<std::pair<std::string, std::string>> tooManyHeaders(std::int64_t waitMs,
+                                                                    std::int64_t nowMs) const override {
+        return {{"X-Bapi-Limit-Status", "0"}, {"X-Bapi-Limit-Reset-Timestamp", std::to_string(nowMs + waitMs)}};
+    }
     std::string malformedFrame() const override { return "{\"topic\":\"kline.1.BTCUSDT\",\"data\":[{\"start\":"; }
 
     std::vector<std::string> exampleUrls(const std::string& rest, const std::string& stream) const override {

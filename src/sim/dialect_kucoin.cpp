@@ -229,6 +229,10 @@ public:
     }
 
     std::string name() const override { return "kucoin"; }
+    // KuCoin: the pool's quota, what is left and the milliseconds until it resets.
+    std::vector<std::pair<std::string, std::string>> tooManyHeaders(std::int64_t waitMs, std::int64_t) const override {
+        return {{"gw-ratelimit-limit", "2000"}, {"gw-ratelimit-remaining", "0"}, {"gw-ratelimit-reset", std::to_string(waitMs)}};
+    }
     const RestRouter& routes() const override { return m_routes; }
 
     HttpReply restError(RestProblem problem, const std::string& message, int status) const override {

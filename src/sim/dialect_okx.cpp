@@ -218,6 +218,10 @@ public:
     }
 
     std::string name() const override { return "okx"; }
+    // OKX's 429 (code 50011) says nothing of when to ask again.
+    std::vector<std::pair<std::string, std::string>> tooManyHeaders(std::int64_t, std::int64_t) const override {
+        return {};
+    }
     const RestRouter& routes() const override { return m_routes; }
 
     HttpReply restError(RestProblem problem, const std::string& message, int status) const override {

@@ -484,7 +484,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
                                         " request weight per 1 MINUTE. Please use WebSocket Streams for live "
                                         "updates to avoid polling the API.",
                                     429);
-            reply.headers.emplace_back("Retry-After", std::to_string(wait));
+            for (auto& header : venue.tooManyHeaders(wait * 1000, nowMs)) reply.headers.push_back(std::move(header));
             weight = 0;
         }
     } else {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "cpc/core/time.hpp"
+#include "cpc/net/http_client.hpp"
 
 namespace cpc::net {
 namespace {
@@ -102,6 +106,58 @@ TEST(RestGate, AnswersFeedTheGate) {
     RestGate other;
     ASSERT_TRUE(other.noteAnswer(418, "", "", "IP banned until 1700000400000", kT0, std::nullopt));
     EXPECT_EQ(other.bannedUntilMs(), kT0 + 120'000);
+}
+
+TEST(RestGate, EachVenuesWaitHeaderSaysHowLongA429Pauses) {
+    const auto answer = [](int status, std::map<std::string, std::string> headers) {
+        HttpResponse r;
+        r.status = status;
+        r.headers = std::move(headers);
+        return r;
+    };
+    // Binance: Retry-After seconds, and its used weight.
+    RestLimits binanceLimits;
+    binanceLimits.usedWeightHeader = "x-mbx-used-weight-1m";
+    RestGate binance(binanceLimits);
+    EXPECT_FALSE(binance.noteAnswer(answer(200, {{"x-mbx-used-weight-1m", "321"}}), kT0, 0));
+    EXPECT_EQ(binance.usedWeight(kT0), 321);
+    EXPECT_FALSE(binance.noteAnswer(answer(429, {{"retry-after", "9"}}), kT0, 0));
+    EXPECT_EQ(binance.pausedUntilMs(), kT0 + 9'000);
+    // KuCoin: milliseconds until the quota resets.
+    RestLimits kucoinLimits{2000, std::chrono::milliseconds(30'000), false, 0.8};
+    kucoinLimits.waitHeader = "gw-ratelimit-reset";
+    kucoinLimits.waitKind = WaitHeader::MillisecondsLeft;
+    RestGate kucoin(kucoinLimits);
+    EXPECT_FALSE(kucoin.noteAnswer(answer(429, {{"gw-ratelimit-reset", "8500"}}), kT0, std::nullopt));
+    EXPECT_EQ(kucoin.pausedUntilMs(), kT0 + 8'500);
+    // Bybit: the venue time the limit resets, converted with the clock offset; unknown offset:
+    // one window.
+    RestLimits bybitLimits{600, std::chrono::milliseconds(5'000), false, 0.8};
+    bybitLimits.waitHeader = "x-bapi-limit-reset-timestamp";
+    bybitLimits.waitKind = WaitHeader::ResetAtVenueMs;
+    RestGate bybit(bybitLimits);
+    const auto reset = std::to_string(kT0 + 3'000 + 700);  // venue 3 s ahead; resets 700 ms from now
+    EXPECT_FALSE(bybit.noteAnswer(answer(429, {{"x-bapi-limit-reset-timestamp", reset}}), kT0, 3'000));
+    EXPECT_EQ(bybit.pausedUntilMs(), kT0 + 700);
+    RestGate bybitStale(bybitLimits);  // an offset gone stale: never longer than the window
+    EXPECT_FALSE(bybitStale.noteAnswer(answer(429, {{"x-bapi-limit-reset-timestamp", reset}}), kT0, -600'000));
+    EXPECT_EQ(bybitStale.pausedUntilMs(), kT0 + 5'000);
+    RestGate bybitUnsynced(bybitLimits);
+    EXPECT_FALSE(bybitUnsynced.noteAnswer(answer(429, {{"x-bapi-limit-reset-timestamp", reset}}), kT0, std::nullopt));
+    EXPECT_EQ(bybitUnsynced.pausedUntilMs(), kT0 + 5'000);
+    // OKX says nothing: one window of its limit. A value that makes no sense is no value.
+    RestLimits okxLimits{20, std::chrono::milliseconds(2'000), false, 0.8};
+    okxLimits.waitHeader.clear();
+    RestGate okx(okxLimits);
+    EXPECT_FALSE(okx.noteAnswer(answer(429, {}), kT0, 0));
+    EXPECT_EQ(okx.pausedUntilMs(), kT0 + 2'000);
+    RestGate kucoinGarbage(kucoinLimits);
+    EXPECT_FALSE(kucoinGarbage.noteAnswer(answer(429, {{"gw-ratelimit-reset", "-5"}}), kT0, 0));
+    EXPECT_EQ(kucoinGarbage.pausedUntilMs(), kT0 + 30'000);
+    // A ban with the venue's own wait header is a ban that long.
+    RestGate kucoinBan(kucoinLimits);
+    ASSERT_TRUE(kucoinBan.noteAnswer(answer(418, {{"gw-ratelimit-reset", "45000"}}), kT0, 0));
+    EXPECT_EQ(kucoinBan.bannedUntilMs(), kT0 + 45'000);
 }
 
 TEST(RestGate, AVenueWhoseBanIsAnotherStatusIsBannedForItsOwnDuration) {

@@ -236,6 +236,13 @@ TEST_P(SimBybitTest, FaultsApplyToTheBybitDialect) {
     const auto e = exchange::BybitAdapter::parseErrorBody(r.body, r.status);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, 10006);
+    // When to ask again, Bybit's way: the venue time its limit resets, no Retry-After; the feed's
+    // gate converts it with the venue clock offset (here the venue runs 5 s ahead of us).
+    EXPECT_EQ(r.header("retry-after"), "");
+    const std::string reset = r.header("x-bapi-limit-reset-timestamp");
+    ASSERT_FALSE(reset.empty());
+    EXPECT_GT(std::stoll(reset), kStart);
+    EXPECT_EQ(sim->pauseAfter(r, kStart - 5'000, 5'000), std::stoll(reset) - kStart);
     // Asking again before the wait: Bybit's IP ban is HTTP 403, which the adapter's REST limits
     // name, so the feed's RestGate treats it as a ban (tests/net/rest_gate_test.cpp).
     const auto banned = sim->get("/v5/market/time");

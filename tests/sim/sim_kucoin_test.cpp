@@ -254,6 +254,14 @@ TEST_P(SimKucoinTest, FaultsApplyToTheKucoinDialect) {
     const auto e = exchange::KucoinAdapter::parseErrorBody(r.body, r.status);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, 429000);
+    // When to ask again, KuCoin's way: the milliseconds until its quota resets, no Retry-After;
+    // the feed's gate waits exactly that.
+    EXPECT_EQ(r.header("retry-after"), "");
+    EXPECT_EQ(r.header("gw-ratelimit-remaining"), "0");
+    const std::string reset = r.header("gw-ratelimit-reset");
+    ASSERT_FALSE(reset.empty());
+    EXPECT_GT(std::stoll(reset), 0);
+    EXPECT_EQ(sim->pauseAfter(r, kStart, 0), std::stoll(reset));
     sim->env->server->inject(sim::SimFault::CloseTcp);
     EXPECT_TRUE(sim->readsUntilClosed(*ws));
 }

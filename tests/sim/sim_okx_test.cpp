@@ -240,6 +240,17 @@ TEST_P(SimOkxTest, FaultsApplyToTheOkxDialect) {
     EXPECT_EQ(r.status, 503);
     EXPECT_TRUE(exchange::OkxAdapter::parseErrorBody(r.body, r.status));
 
+    // OKX's 429 (code 50011) does not say when to ask again: the feed's gate waits one window of
+    // the limit it paces by (2 s).
+    sim->env->server->inject(sim::SimFault::RestTooMany);
+    const auto tooMany = sim->get("/api/v5/public/time");
+    EXPECT_EQ(tooMany.status, 429);
+    const auto e = exchange::OkxAdapter::parseErrorBody(tooMany.body, tooMany.status);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 50011);
+    EXPECT_EQ(tooMany.header("retry-after"), "");
+    EXPECT_EQ(sim->pauseAfter(tooMany, kStart, 0), 2'000);
+
     sim->env->server->inject(sim::SimFault::CloseTcp);
     EXPECT_TRUE(sim->readsUntilClosed(*ws));
 }

@@ -56,6 +56,13 @@ struct RestRateLimit {
     // Retry-After). `ban` is the wait when the answer does not say.
     int banStatus = 418;
     std::chrono::milliseconds ban{120000};
+    // How a 429 says when to ask again: the header (lower case) and what its number means —
+    // Binance "retry-after" seconds; KuCoin "gw-ratelimit-reset", ms left; Bybit
+    // "x-bapi-limit-reset-timestamp", the venue time it resets. "" (OKX: nothing is said): wait
+    // one window.
+    enum class Wait : std::uint8_t { Seconds, MillisecondsLeft, ResetAtMs };
+    std::string waitHeader = "retry-after";
+    Wait waitKind = Wait::Seconds;
 };
 
 struct HistoryQuery {

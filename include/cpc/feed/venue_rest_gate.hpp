@@ -19,6 +19,13 @@ inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, in
     limits.safetyShare = safetyShare;
     limits.banStatus = venue.banStatus;
     limits.ban = venue.ban;
+    limits.usedWeightHeader = venue.usedWeightHeader;
+    limits.waitHeader = venue.waitHeader;
+    switch (venue.waitKind) {
+        case exchange::RestRateLimit::Wait::Seconds: limits.waitKind = net::WaitHeader::RetryAfterSeconds; break;
+        case exchange::RestRateLimit::Wait::MillisecondsLeft: limits.waitKind = net::WaitHeader::MillisecondsLeft; break;
+        case exchange::RestRateLimit::Wait::ResetAtMs: limits.waitKind = net::WaitHeader::ResetAtVenueMs; break;
+    }
     return limits;
 }
 

@@ -5,7 +5,9 @@
 // - A weight budget per window: Binance's 6,000 per minute (a calendar minute of the venue's
 //   clock, reported back in X-MBX-USED-WEIGHT-1M), or a sliding window for venues that count
 //   that way. Requests wait for the next window instead of earning a 429.
-// - HTTP 429 + Retry-After pauses every request to the host until then.
+// - HTTP 429 pauses every request to the host for as long as the venue's wait header says
+//   (Binance's Retry-After seconds, KuCoin's milliseconds left, Bybit's reset time), else for one
+//   window.
 // - HTTP 418 (IP banned) refuses every request until the ban ends; the refusal says until when.
 #include <chrono>
 #include <cstdint>
@@ -20,6 +22,15 @@
 
 namespace cpc::net {
 
+struct HttpResponse;
+
+// How a venue says when to ask again after a 429.
+enum class WaitHeader : std::uint8_t {
+    RetryAfterSeconds,  // "Retry-After: 7" (Binance; HTTP's own)
+    MillisecondsLeft,   // KuCoin "gw-ratelimit-reset: 8500": ms until its quota resets
+    ResetAtVenueMs,     // Bybit "X-Bapi-Limit-Reset-Timestamp": the venue time (ms) it resets
+};
+
 struct RestLimits {
     int weightPerWindow = 6000;                     // Binance: REQUEST_WEIGHT 6,000 per minute
     std::chrono::milliseconds window{60'000};
@@ -27,6 +38,9 @@ struct RestLimits {
     double safetyShare = 0.8;     // spend at most this share of the budget
     int banStatus = 418;          // the HTTP status of an IP ban besides 418 (Bybit: 403)
     std::chrono::milliseconds ban{120'000};  // a ban's length when the answer does not say
+    std::string usedWeightHeader;           // lower-case name of the venue's used-weight count ("": none)
+    std::string waitHeader = "retry-after";  // lower-case name of its "ask again after" header
+    WaitHeader waitKind = WaitHeader::RetryAfterSeconds;
     int budget() const;           // weightPerWindow × safetyShare, at least 1
 };
 
@@ -54,12 +68,16 @@ public:
 
     // Everything an answer says about the limits, in one place for every caller: the weight the
     // venue reports as used (the header's value; empty when it sent none), HTTP 429 → pause for
-    // Retry-After seconds (60 when absent), HTTP 418 or limits().banStatus → ban for Retry-After
+    // Retry-After seconds (one window when absent), HTTP 418 or limits().banStatus → ban for Retry-After
     // seconds, else until the venue time in the body ("IP banned until 1618228675371") when the
     // venue clock is known (skewMs), else limits().ban (Binance's shortest: 2 minutes). Returns
     // the refusal (code 418 whatever the venue's status) for a ban.
     std::optional<Error> noteAnswer(int status, std::string_view retryAfter, std::string_view usedWeight,
                                     std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
+    // The same, reading the venue's headers named in limits(): its used weight, and how long to
+    // wait after a 429 or ban (limits().waitHeader, or Retry-After when that is absent). A 429
+    // that says nothing pauses for one window (limits().window).
+    std::optional<Error> noteAnswer(const HttpResponse& answer, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
 
     std::int64_t bannedUntilMs() const;
     std::int64_t pausedUntilMs() const;
@@ -73,6 +91,9 @@ public:
 private:
     void rollWindow(std::int64_t nowMs);  // m_mutex held; venue clock for calendar windows
     Error banError() const;                    // m_mutex held
+    bool status429OrBan(int status) const;
+    std::optional<Error> note(int status, std::optional<std::int64_t> waitMs, std::string_view usedWeight,
+                              std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
 
     RestLimits m_limits;
     mutable std::mutex m_mutex;

@@ -62,7 +62,12 @@ public:
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(20); }
     // 600 requests per 5 s per IP (weight 1 each), nothing reported in headers.
     // 600 requests / 5 s per IP; past it HTTP 403 "access too frequent" and a ban of ≥ 10 minutes.
-    RestRateLimit restRateLimit() const override { return {600, std::chrono::seconds(5), "", 403, std::chrono::minutes(10)}; }
+    RestRateLimit restRateLimit() const override {
+        RestRateLimit limit{600, std::chrono::seconds(5), "", 403, std::chrono::minutes(10)};
+        limit.waitHeader = "x-bapi-limit-reset-timestamp";  // a 429's: when its limit resets (venue ms)
+        limit.waitKind = RestRateLimit::Wait::ResetAtMs;
+        return limit;
+    }
     // retCode 10001: parameter error (unknown symbol "Not supported symbols", "Invalid period!").
     bool isPermanentError(const Error& error) const override { return error.code == 10001; }
     // orderbook.N topics start with a snapshot, then deltas.

@@ -74,9 +74,17 @@ public:
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     // The documented example value; the bullet-public answer's pingInterval overrides it.
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(18); }
-    // The public resource pool: 2,000 weight per 30 s per IP (KuCoin's "Public" pool for VIP0; not
-    // verified against the simulator's venue), nothing reported that the feed reads.
-    RestRateLimit restRateLimit() const override { return {2000, std::chrono::seconds(30), ""}; }
+    // The "Public" resource pool: 2,000 weight per 30 s per IP at every VIP level, counted from the
+    // first request of the window; over it, HTTP 429 with code 429000 and the wait in a header
+    // (KuCoin's REST rate-limit page, checked 2026-12). Klines and the server time weigh 3, the
+    // symbol list 4. KuCoin reports what is left (gw-ratelimit-remaining), not what was used, so
+    // the gate counts locally, in a sliding window (stricter than KuCoin's fixed one).
+    RestRateLimit restRateLimit() const override {
+        RestRateLimit limit{2000, std::chrono::seconds(30), ""};
+        limit.waitHeader = "gw-ratelimit-reset";
+        limit.waitKind = RestRateLimit::Wait::MillisecondsLeft;
+        return limit;
+    }
     // 400100: parameter error (unknown pair "This pair is not provided at present", bad type).
     bool isPermanentError(const Error& error) const override { return error.code == 400100; }
     // Intervals without a trade have no row.

@@ -65,7 +65,11 @@ public:
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(25); }
     // The tightest per-IP limit the feed meets (history-candles: 20 requests per 2 s); nothing
     // reported in headers.
-    RestRateLimit restRateLimit() const override { return {20, std::chrono::seconds(2), ""}; }
+    RestRateLimit restRateLimit() const override {
+        RestRateLimit limit{20, std::chrono::seconds(2), ""};
+        limit.waitHeader.clear();  // a 429 (code 50011) says nothing of when: one window
+        return limit;
+    }
     // 51000 "Parameter … error", 51001 "Instrument ID does not exist", 50014 "Parameter … can not
     // be empty".
     bool isPermanentError(const Error& error) const override {
