@@ -149,6 +149,17 @@ public:
                 const bool forming = pageEnd < holeTo;
                 if (fullPage && !forming && !closed.empty())
                     pageEnd = std::min(holeTo, closeTime(m_key.interval, closed.back().openTime) + 1);
+                // A venue that skips intervals without trades (KuCoin) answers a forward page for
+                // `limit` intervals from the start: fewer rows (or none: a no-trade stretch) is no
+                // end. Only that span is known; the rest of the hole is asked for next.
+                bool more = fullPage;
+                if (!fullPage && !forming && m_adapter.historyHasGaps()) {
+                    const std::int64_t covered = pageSpanEnd(start);
+                    if (covered < holeTo) {
+                        pageEnd = covered;
+                        more = true;
+                    }
+                }
                 if (!closed.empty()) {
                     auto written = m_db.upsert(m_key, closed);
                     if (!written) co_return written.error();
@@ -159,7 +170,7 @@ public:
                 }
                 m_progress.page(static_cast<std::int64_t>(closed.size()),
                                 closed.empty() ? pageEnd - 1 : closed.back().openTime);
-                if (!fullPage || forming || pageEnd <= start) break;
+                if (!more || forming || pageEnd <= start) break;
                 start = pageEnd;
             }
         }
@@ -167,6 +178,14 @@ public:
     }
 
 private:
+    // First open time after the `limit` intervals a forward page starting at `start` spans.
+    std::int64_t pageSpanEnd(std::int64_t start) const {
+        std::int64_t t = bucketStart(m_key.interval, start);
+        if (t < start) t = nextBucketStart(m_key.interval, t);
+        for (int i = 0; i < m_adapter.maxHistoryLimit(); ++i) t = nextBucketStart(m_key.interval, t);
+        return t;
+    }
+
     // Coverage of one answered page [from, to): candle spans are Complete, the rest is an
     // exchange Gap (the venue has no candle opening there), so neither is requested again.
     Result<Ok> recordPage(std::int64_t from, std::int64_t to, const std::vector<Candle>& candles, FetchResult& result) {

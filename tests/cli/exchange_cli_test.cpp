@@ -192,6 +192,43 @@ TEST(ExchangeCliAggregate, AnIntervalTheVenueLacksIsBuiltFromOneItHasAndBothAreS
     EXPECT_EQ(sim.stats().restRequests, requests);
 }
 
+// KuCoin has no candle for a minute without trades: a page with fewer rows than asked (here none,
+// inside a two-day no-trade stretch longer than its 1,500-row page) does not end the range. The
+// whole range is fetched, the stretch is recorded as the venue's gap, and nothing is asked again.
+TEST(ExchangeCliKucoin, AFetchGoesOnPastANoTradeStretch) {
+    const std::int64_t quietFrom = *parseUtc("2024-01-03 01:00"), quietTo = *parseUtc("2024-01-05 01:00");
+    sim::SimConfig config;
+    config.exchange = "kucoin";
+    config.symbols = sim::MarketModel::defaultSymbols();
+    for (auto& s : config.symbols)
+        if (s.symbol == "BTCUSDT") s.quietWindows = {{quietFrom, quietTo}};
+    sim::SimServer sim(config);
+    ASSERT_TRUE(sim.start());
+    TempDir dir;
+    const std::vector<std::string> args{"fetch", "BTC-USDT", "1m", "--from", "2024-01-03", "--to", "2024-01-05 03:00",
+                                        "--exchange", "kucoin", "--endpoint", sim.restBase(), "--db",
+                                        dir.file("c.sqlite3")};
+    const auto run = runCpc(args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto truth = sim.model().klines("BTCUSDT", Interval::M1, *parseUtc("2024-01-03"), std::nullopt, 1000, nowMs());
+    const auto after = sim.model().klines("BTCUSDT", Interval::M1, quietTo, *parseUtc("2024-01-05 03:00") - 1, 1000, nowMs());
+    truth.insert(truth.end(), after.begin(), after.end());
+    std::erase_if(truth, [](const Candle& c) { return c.trades <= 0; });
+    ASSERT_EQ(truth.size(), 180u);  // an hour before the stretch, two after
+    {
+        auto db = storage::CandleDatabase::open(dir.file("c.sqlite3"));
+        ASSERT_TRUE(db);
+        auto stored = db->loadRange(SeriesKey{"kucoin", "BTC-USDT", Interval::M1}, 0, *parseUtc("2024-01-06"));
+        ASSERT_TRUE(stored);
+        ASSERT_EQ(stored->size(), truth.size()) << "the minutes after the stretch were not fetched";
+        for (std::size_t i = 0; i < truth.size(); ++i) expectSameMarket((*stored)[i], truth[i]);
+    }
+    const std::uint64_t requests = sim.stats().restRequests;
+    const auto again = runCpc(args);
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(sim.stats().restRequests, requests) << again.out;
+}
+
 TEST(ExchangeCliErrors, ASymbolInAnotherVenuesSpellingGetsTheVenuesAnswerAndAHint) {
     sim::SimConfig config;
     config.exchange = "okx";
