@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
 #include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/backoff.hpp"
@@ -809,33 +810,17 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // The symbol's listing day: the open time of its first 1d candle on the venue (cached per
-    // symbol). A binary search over days between the venue's earliestHistoryMs() and today with
-    // newest-rows pages of 1d ending at the probed day: empty means listed later; otherwise the
-    // listing is no later than the page's first row, and exactly that row when the page is short on
-    // a venue without gaps. About 13 requests, once (each through the REST gate). A venue whose
-    // days skip no-trade days (KuCoin) is asked for its widest page (1,500 days), so a quiet day is
-    // never taken for the time before the listing.
+    // symbol): exchange::ListingDaySearch's pages (about 13), each through the REST gate.
     awaitable<Result<std::int64_t>> listingDay(std::uint64_t gen, net::HttpClient& client, const std::string& symbol) {
         if (const auto it = listingDays.find(symbol); it != listingDays.end()) co_return it->second;
-        const bool gaps = adapter->historyHasGaps();
-        const int limit = std::max(1, gaps ? adapter->maxHistoryLimit() : std::min(100, adapter->maxHistoryLimit()));
-        std::int64_t lo = bucketStart(Interval::D1, adapter->earliestHistoryMs());
-        std::int64_t hi = bucketStart(Interval::D1, nowMs() + skewMs);
-        while (lo < hi && alive(gen)) {
-            const std::int64_t mid = lo + (hi - lo) / kDayMs / 2 * kDayMs;
-            const exchange::HistoryQuery q{symbol, Interval::D1, std::nullopt, mid + kDayMs - 1, limit};
-            auto rows = co_await olderRows(gen, client, q);
+        exchange::ListingDaySearch search(*adapter, symbol, nowMs() + skewMs);
+        while (const auto q = search.next()) {
+            auto rows = co_await olderRows(gen, client, *q);
             if (!rows) co_return rows.error();
-            if (rows->empty()) {
-                lo = mid + kDayMs;
-                continue;
-            }
-            hi = std::min(hi, bucketStart(Interval::D1, rows->front().openTime));
-            if (!gaps && rows->size() < static_cast<std::size_t>(limit)) lo = hi;
+            search.answer(*rows);
         }
-        if (!alive(gen)) co_return makeError("cancelled");
-        listingDays[symbol] = lo;
-        co_return lo;
+        listingDays[symbol] = search.day();
+        co_return search.day();
     }
 
     // One page of older history with a few retries: the venue's rows with open times in the query's
