@@ -18,6 +18,7 @@
 
 #include "command.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/http_client.hpp"
@@ -149,6 +150,17 @@ public:
                 const bool forming = pageEnd < holeTo;
                 if (fullPage && !forming && !closed.empty())
                     pageEnd = std::min(holeTo, closeTime(m_key.interval, closed.back().openTime) + 1);
+                // A venue that skips intervals without trades (KuCoin) answers a forward page for
+                // `limit` intervals from the start: fewer rows (or none: a no-trade stretch) is no
+                // end. Only that span is known; the rest of the hole is asked for next.
+                bool more = fullPage;
+                if (!fullPage && !forming && m_adapter.historyHasGaps()) {
+                    const std::int64_t covered = pageSpanEnd(start);
+                    if (covered < holeTo) {
+                        pageEnd = covered;
+                        more = true;
+                    }
+                }
                 if (!closed.empty()) {
                     auto written = m_db.upsert(m_key, closed);
                     if (!written) co_return written.error();
@@ -159,14 +171,44 @@ public:
                 }
                 m_progress.page(static_cast<std::int64_t>(closed.size()),
                                 closed.empty() ? pageEnd - 1 : closed.back().openTime);
-                if (!fullPage || forming || pageEnd <= start) break;
+                if (!more || forming || pageEnd <= start) break;
                 start = pageEnd;
             }
         }
         co_return result;
     }
 
+    // The symbol's listing day, where 3d built from days is anchored (as in the app):
+    // exchange::ListingDaySearch's 1d pages, through the same gate.
+    asio::awaitable<Result<std::int64_t>> listingDay() {
+        net::HttpClient client(m_io, m_tls);
+        FetchResult counted;
+        const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
+        auto timeReply = co_await get(client, timeRequest, counted);
+        if (!timeReply) co_return timeReply.error();
+        const auto serverNow = m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        if (!serverNow) co_return serverNow.error();
+        exchange::ListingDaySearch search(m_adapter, m_key.symbol, *serverNow);
+        while (const auto query = search.next()) {
+            const exchange::RestRequest request = m_adapter.historyRequest(*query);
+            auto reply = co_await get(client, request, counted);
+            if (!reply) co_return reply.error();
+            auto rows = m_adapter.parseHistoryFor(*query, reply->body, reply->status, *serverNow);
+            if (!rows) co_return rows.error();
+            search.answer(*rows);
+        }
+        co_return search.day();
+    }
+
 private:
+    // First open time after the `limit` intervals a forward page starting at `start` spans.
+    std::int64_t pageSpanEnd(std::int64_t start) const {
+        std::int64_t t = bucketStart(m_key.interval, start);
+        if (t < start) t = nextBucketStart(m_key.interval, t);
+        for (int i = 0; i < m_adapter.maxHistoryLimit(); ++i) t = nextBucketStart(m_key.interval, t);
+        return t;
+    }
+
     // Coverage of one answered page [from, to): candle spans are Complete, the rest is an
     // exchange Gap (the venue has no candle opening there), so neither is requested again.
     Result<Ok> recordPage(std::int64_t from, std::int64_t to, const std::vector<Candle>& candles, FetchResult& result) {
@@ -255,6 +297,14 @@ private:
     std::shared_ptr<net::RestGate> m_gate = feed::venueRestGate(m_adapter, 0, 0.8);  // 80 % of the budget
 };
 
+asio::awaitable<void> fulfilListingDay(std::shared_ptr<std::promise<Result<std::int64_t>>> promise, Fetcher& fetcher) {
+    try {
+        promise->set_value(co_await fetcher.listingDay());
+    } catch (const std::exception& e) {
+        promise->set_value(makeError(std::string("unexpected error: ") + e.what()));
+    }
+}
+
 asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<FetchResult>>> promise, Fetcher& fetcher,
                              std::vector<Range> holes) {
     try {
@@ -328,12 +378,28 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
     const std::string sourceText(toString(*source));
+    auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
+    if (!tls) return failure(tls.error().message);
+    // 3d built from days starts at the symbol's listing day (as in the app and on Binance), which
+    // the venue is asked for first.
+    std::int64_t anchor3d = 0;
+    if (*interval == Interval::D3 && *source != Interval::D3) {
+        Progress quiet(err, false, symbol + " 1d", 1);
+        net::IoThread io;
+        Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, quiet);
+        auto promise = std::make_shared<std::promise<Result<std::int64_t>>>();
+        auto future = promise->get_future();
+        asio::co_spawn(io.context(), fulfilListingDay(promise, fetcher), asio::detached);
+        auto day = future.get();
+        if (!day) return failure(symbol + " " + intervalText + ": finding the listing day: " + day.error().message);
+        anchor3d = *day;
+    }
     // An aggregate is (re)built from the cached source candles of the range: whole buckets only.
     const auto storeAggregate = [&]() -> Result<std::size_t> {
         if (*source == *interval) return std::size_t{0};
         auto candles = db->loadRange(key, rangeFrom, rangeTo - 1);
         if (!candles) return candles.error();
-        std::vector<Candle> buckets = aggregateWholeBuckets(*candles, *source, *interval, 0, false);
+        std::vector<Candle> buckets = aggregateWholeBuckets(*candles, *source, *interval, anchor3d, false);
         std::erase_if(buckets, [&](const Candle& c) {
             return !c.closed || c.openTime < rangeFrom || closeTime(*interval, c.openTime) >= rangeTo;
         });
@@ -359,8 +425,6 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
 
-    auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
-    if (!tls) return failure(tls.error().message);
     std::int64_t expected = 0;
     for (const auto& [a, b] : holes) expected += (b - a) / nominalMs(key.interval);
     const bool terminal = &err == &std::cerr && isatty(STDERR_FILENO) == 1;

@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
 #include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/backoff.hpp"
@@ -77,6 +78,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // The REST host's limits, shared with every feed, session and command of the process talking to
     // it (weight budget, 429 pause, 418 ban): FeedConfig::restGate or RestGate::forHost().
     std::shared_ptr<net::RestGate> gate;
+    // Listing days (open time of the first 1d candle) by symbol: the anchor of 3d buckets built
+    // from days (venues without our 3d). Found once per symbol (listingDay()).
+    std::map<std::string, std::int64_t> listingDays;
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -271,6 +275,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<Result<Ok>> backfill(std::uint64_t gen, std::shared_ptr<Series> s) {
         if (auto c = co_await syncClock(gen, *http); !c) co_return c.error();
         if (!alive(gen)) co_return makeError("cancelled");
+        if (needsListingDay(s->key.interval, s->source)) {
+            auto day = co_await listingDay(gen, *http, s->key.symbol);
+            if (!day) co_return day.error();
+            s->agg.setAnchor3d(*day);
+        }
         const int limit = std::max(1, adapter->maxHistoryLimit());
         // (After the clock sync: the start of a first load is in the venue's time.)
         std::optional<std::int64_t> start = s->resume ? s->resume : initialStart(s->key, s->source);
@@ -790,6 +799,81 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         co_return reason;
     }
 
+    // 3d built from another interval needs the symbol's listing day (our 3d, like Binance's, starts
+    // there plus a multiple of 3 days; a venue's own 3-day candles are not anchored so).
+    static bool needsListingDay(Interval interval, Interval source) {
+        return interval == Interval::D3 && source != Interval::D3;
+    }
+
+    // The symbol's listing day: the open time of its first 1d candle on the venue (cached per
+    // symbol): exchange::ListingDaySearch's pages (about 13), each through the REST gate.
+    awaitable<Result<std::int64_t>> listingDay(std::uint64_t gen, net::HttpClient& client, const std::string& symbol) {
+        if (const auto it = listingDays.find(symbol); it != listingDays.end()) co_return it->second;
+        exchange::ListingDaySearch search(*adapter, symbol, nowMs() + skewMs);
+        while (const auto q = search.next()) {
+            auto rows = co_await olderRows(gen, client, *q);
+            if (!rows) co_return rows.error();
+            search.answer(*rows);
+        }
+        listingDays[symbol] = search.day();
+        co_return search.day();
+    }
+
+    // One page of older history with a few retries: the venue's rows with open times in the query's
+    // range (ascending); an Error when retrying cannot help or keeps failing.
+    awaitable<Result<std::vector<Candle>>> olderRows(std::uint64_t gen, net::HttpClient& client,
+                                                     exchange::HistoryQuery q) {
+        net::Backoff backoff(config.backoffBase, config.backoffMax);
+        for (int failures = 0;; ) {
+            const exchange::RestRequest request = adapter->historyRequest(q);
+            auto r = co_await restGet(request, gen, client);
+            if (!alive(gen)) co_return makeError("cancelled");
+            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
+                                                 : Result<std::vector<Candle>>(r.error());
+            if (rows) {
+                std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly
+                    return (q.endTime && c.openTime > *q.endTime) || (q.startTime && c.openTime < *q.startTime);
+                });
+                co_return rows;
+            }
+            const Error& e = rows.error();
+            if (adapter->isPermanentError(e) || e.code == 418 || ++failures > 3) co_return e;
+            if (!co_await sleepFor(backoff.next()) || !alive(gen)) co_return makeError("cancelled");
+        }
+    }
+
+    // Scroll-back probes on a venue that skips intervals without trades (historyHasGaps(): KuCoin).
+    // Its page of `want` rows ending at `end` was empty: a no-trade stretch (an illiquid pair's
+    // quiet weeks, maintenance) or the listing start. Each probe asks for the newest rows of a range
+    // ending at `end` kProbeGrowth times wider than the one before (the first: the empty page's
+    // span), never starting before the venue's earliestHistoryMs(), at most kMaxProbes of them (so
+    // a stretch costs at most kMaxProbes requests, each through the REST gate). Returns the open
+    // time of the newest row found — normal paging goes on from there — or nullopt: nothing down to
+    // the floor (or within the widest probe), the listing start.
+    static constexpr int kMaxProbes = 6;
+    static constexpr std::int64_t kProbeGrowth = 4;
+    awaitable<Result<std::optional<std::int64_t>>> probeOlder(std::uint64_t gen, net::HttpClient& client,
+                                                              const SeriesKey& key, Interval source,
+                                                              std::int64_t end, int want) {
+        const std::int64_t floor = adapter->earliestHistoryMs();
+        std::int64_t span = static_cast<std::int64_t>(want) * nominalMs(source);
+        for (int probe = 0; probe < kMaxProbes && end >= floor && alive(gen); ++probe) {
+            span *= kProbeGrowth;
+            const std::int64_t start = end - floor > span ? end - span : floor;
+            exchange::HistoryQuery q{key.symbol, key.interval, start, end, adapter->maxHistoryLimit()};
+            q.newestOfRange = true;
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.historyProbes;
+            }
+            auto rows = co_await olderRows(gen, client, q);
+            if (!rows) co_return rows.error();
+            if (!rows->empty()) co_return std::optional<std::int64_t>(rows->back().openTime);
+            if (start == floor) break;
+        }
+        co_return std::optional<std::int64_t>();
+    }
+
     // Scroll-back history (loadOlder): pages backwards from `before`, newest page first.
     awaitable<void> older(std::uint64_t gen, SeriesKey key, std::int64_t before, std::size_t count) {
         auto self = shared_from_this();
@@ -812,8 +896,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                                                std::string(toString(key.interval)) + ": " + e.message,
                                            e.code}});
         };
-        net::Backoff backoff(config.backoffBase, config.backoffMax);
-        int failures = 0;
         if (!clockSynced) {  // decides whether the newest row is still forming
             auto c = co_await syncClock(gen, *client);
             if (!alive(gen)) co_return;
@@ -827,6 +909,16 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             fail(noSourceInterval(key));
             co_return;
         }
+        std::int64_t anchor3d = 0;  // 3d built from days: the listing day
+        if (needsListingDay(key.interval, *source)) {
+            auto day = co_await listingDay(gen, *client, key.symbol);
+            if (!alive(gen)) co_return;
+            if (!day) {
+                fail(day.error());
+                co_return;
+            }
+            anchor3d = *day;
+        }
         // Intervals the venue lacks come from `ratio` source rows per candle (at most; months vary).
         const bool aggregated = *source != key.interval;
         const std::size_t ratio =
@@ -835,31 +927,39 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         std::int64_t end = before - 1;
         std::size_t remaining = count;
         std::vector<Candle> pending;  // source rows of the oldest bucket seen: it may go on in the next page
+        std::optional<std::int64_t> resumedAt;  // the newest row a probe found (paging goes on from it)
         while (remaining > 0 && alive(gen)) {
             const int want = static_cast<int>(std::min<std::size_t>(remaining * ratio, static_cast<std::size_t>(limit)));
             const exchange::HistoryQuery q{key.symbol, key.interval, std::nullopt, end, want};
-            const exchange::RestRequest request = adapter->historyRequest(q);
-            auto r = co_await restGet(request, gen, *client);
+            auto rows = co_await olderRows(gen, *client, q);
             if (!alive(gen)) co_return;
-            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
-                                                 : Result<std::vector<Candle>>(r.error());
             if (!rows) {
-                const Error& e = rows.error();
-                if (adapter->isPermanentError(e) || e.code == 418 || ++failures > 3) {
-                    fail(e);
-                    co_return;
-                }
-                if (!co_await sleepFor(backoff.next()) || !alive(gen)) co_return;
-                continue;
+                fail(rows.error());
+                co_return;
             }
-            failures = 0;
-            backoff.reset();
-            std::erase_if(*rows, [&](const Candle& c) { return c.openTime > end; });  // never trust blindly
             // endTime without startTime: the newest `want` rows up to endTime; fewer means the
-            // listing starts inside this page. A venue that skips quiet intervals says so only
-            // with an empty page.
-            const bool startReached =
-                adapter->historyHasGaps() ? rows->empty() : rows->size() < static_cast<std::size_t>(want);
+            // listing starts inside this page. A venue that skips quiet intervals may answer an
+            // empty page inside a no-trade stretch: probe further back before calling it the start.
+            bool startReached = rows->size() < static_cast<std::size_t>(want);
+            if (adapter->historyHasGaps()) {
+                startReached = false;
+                if (rows->empty() && resumedAt == end) {
+                    startReached = true;  // the row the probe found is gone: do not probe in circles
+                } else if (rows->empty()) {
+                    auto newest = co_await probeOlder(gen, *client, key, *source, end, want);
+                    if (!alive(gen)) co_return;
+                    if (!newest) {
+                        fail(newest.error());
+                        co_return;
+                    }
+                    if (*newest) {  // rows before the stretch: page on from the newest of them
+                        end = **newest;
+                        resumedAt = end;
+                        continue;
+                    }
+                    startReached = true;
+                }
+            }
             const std::int64_t oldest = rows->empty() ? end : rows->front().openTime;
             std::vector<Candle> out;
             if (!aggregated) {
@@ -869,14 +969,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 sources.insert(sources.end(), pending.begin(), pending.end());
                 pending.clear();
                 if (!startReached && !sources.empty()) {
-                    const std::int64_t first = bucketStart(key.interval, sources.front().openTime);
+                    const std::int64_t first = bucketStart(key.interval, sources.front().openTime, anchor3d);
                     const auto cut = std::find_if(sources.begin(), sources.end(), [&](const Candle& c) {
-                        return bucketStart(key.interval, c.openTime) != first;
+                        return bucketStart(key.interval, c.openTime, anchor3d) != first;
                     });
                     pending.assign(sources.begin(), cut);
                     sources.erase(sources.begin(), cut);
                 }
-                out = detail::aggregateSources(sources, *source, key.interval, nowMs() + skewMs);
+                out = detail::aggregateSources(sources, *source, key.interval, nowMs() + skewMs, std::nullopt, anchor3d);
             }
             remaining -= std::min(remaining, out.size());
             HistoryBatch batch{key, std::move(out)};

@@ -5,8 +5,10 @@
 namespace cpc::feed::detail {
 
 std::vector<Candle> aggregateSources(const std::vector<Candle>& sources, Interval from, Interval to,
-                                     std::int64_t nowMs, std::optional<Decimal> previousClose) {
+                                     std::int64_t nowMs, std::optional<Decimal> previousClose,
+                                     std::int64_t anchor3dMs) {
     market::AggregateOptions options;
+    options.anchor3dMs = anchor3dMs;
     options.nowMs = nowMs;
     options.previousClose = previousClose;
     auto out = market::aggregate(sources, from, to, options);
@@ -21,7 +23,7 @@ std::vector<Candle> aggregateSources(const std::vector<Candle>& sources, Interva
 }
 
 std::int64_t SourceAggregator::bucketOf(std::int64_t sourceOpenTime) const {
-    return bucketStart(m_target, sourceOpenTime);
+    return bucketStart(m_target, sourceOpenTime, m_anchor3d);
 }
 
 Candle SourceAggregator::build(std::int64_t bucket, std::int64_t nowMs) const {
@@ -31,7 +33,7 @@ Candle SourceAggregator::build(std::int64_t bucket, std::int64_t nowMs) const {
     std::optional<Decimal> previousClose;
     const auto before = m_sources.lower_bound(bucket);
     if (before != m_sources.begin()) previousClose = std::prev(before)->second.close;
-    auto out = aggregateSources(sources, m_source, m_target, nowMs, previousClose);
+    auto out = aggregateSources(sources, m_source, m_target, nowMs, previousClose, m_anchor3d);
     if (out.empty()) return Candle{};
     Candle c = out.front();
     // A later source candle (the next bucket's) ends this one, as aggregate() says for its input.

@@ -15,13 +15,19 @@
 namespace cpc::feed::detail {
 
 // market::aggregate of ascending source candles, keeping "no trade count" (trades = -1, KuCoin) on
-// the buckets built from such candles.
+// the buckets built from such candles. anchor3dMs: the symbol's listing day (3d buckets only).
 std::vector<Candle> aggregateSources(const std::vector<Candle>& sources, Interval from, Interval to,
-                                     std::int64_t nowMs, std::optional<Decimal> previousClose = std::nullopt);
+                                     std::int64_t nowMs, std::optional<Decimal> previousClose = std::nullopt,
+                                     std::int64_t anchor3dMs = 0);
 
 class SourceAggregator {
 public:
     SourceAggregator(Interval source, Interval target) : m_source(source), m_target(target) {}
+
+    // 3d buckets start at the symbol's listing day plus a multiple of 3 days (as Binance's and the
+    // rest of the app's); set before the first add(). Ignored for other targets.
+    void setAnchor3d(std::int64_t listingDayMs) { m_anchor3d = listingDayMs; }
+    std::int64_t anchor3d() const { return m_anchor3d; }
 
     Interval source() const { return m_source; }
     Interval target() const { return m_target; }
@@ -46,6 +52,7 @@ private:
 
     Interval m_source;
     Interval m_target;
+    std::int64_t m_anchor3d = 0;
     std::map<std::int64_t, Candle> m_sources;  // by open time
     std::set<std::int64_t> m_held;             // buckets kept back by holdNewest
     std::set<std::int64_t> m_dropped;          // partial buckets never to put out

@@ -31,8 +31,46 @@ HttpReply kucoinError(int code, const std::string& msg, int status = 400) {
     return HttpReply{status, KucoinAdapter::errorJson(code, msg), {}};
 }
 
+constexpr std::int64_t kWeekMs = 7 * kDayMs;
+
+// KuCoin's "1week" candles open on Thursday 00:00 UTC: weeks aligned to the epoch (1970-01-01 was a
+// Thursday; Kucoin/kucoin-api-docs issues 350, 373), not the model's (Binance's) Monday weeks.
+// Folded from the model's days with open time in [fromMs, toMs]: OHLC of the traded days, sums of
+// the volumes; a week without a trade has no candle. Newest `limit` weeks, ascending.
+std::vector<Candle> thursdayWeeks(const MarketModel& model, const std::string& symbol, std::optional<std::int64_t> fromMs,
+                                  std::int64_t toMs, std::size_t limit, std::int64_t nowMs) {
+    const auto floorDiv = [](std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); };
+    const std::int64_t lastWeek = floorDiv(std::min(toMs, nowMs), kWeekMs) * kWeekMs;
+    std::int64_t firstWeek = lastWeek - (static_cast<std::int64_t>(limit) - 1) * kWeekMs;
+    if (fromMs) firstWeek = std::max(firstWeek, (floorDiv(*fromMs - 1, kWeekMs) + 1) * kWeekMs);  // open >= startAt
+    std::vector<Candle> weeks;
+    for (std::int64_t week = firstWeek; week <= lastWeek; week += kWeekMs) {
+        const auto days = model.klines(symbol, Interval::D1, week, week + kWeekMs - 1, 7, nowMs);
+        std::optional<Candle> w;
+        for (const Candle& d : days) {
+            if (d.trades <= 0) continue;
+            if (!w) {
+                w = d;
+                w->openTime = week;
+                continue;
+            }
+            w->high = std::max(w->high, d.high);
+            w->low = std::min(w->low, d.low);
+            w->close = d.close;
+            w->volume = w->volume + d.volume;
+            w->quoteVolume = w->quoteVolume + d.quoteVolume;
+            w->trades += d.trades;
+        }
+        if (!w) continue;
+        w->closed = week + kWeekMs <= nowMs;
+        weeks.push_back(*w);
+    }
+    return weeks;
+}
+
 // GET /api/v1/market/candles?symbol=S&type=T[&startAt=s][&endAt=s]: the newest 1,500 candles
-// with startAt <= open time <= endAt (seconds), newest first, without no-trade periods.
+// with startAt <= open time <= endAt (seconds), newest first, without no-trade periods; 1week
+// candles open on Thursdays (thursdayWeeks).
 HttpReply candlesHandler(const RestContext& ctx) {
     const auto symbol = ctx.target.param("symbol");
     const SimSymbol* s = symbol ? findDashed(ctx.model, *symbol) : nullptr;
@@ -49,6 +87,9 @@ HttpReply candlesHandler(const RestContext& ctx) {
         }
     }
     constexpr std::size_t kMaxRows = 1500;
+    if (*interval == Interval::W1)
+        return ok(KucoinAdapter::candlesJson(
+            thursdayWeeks(ctx.model, s->symbol, startMs, endMs.value_or(ctx.nowMs), kMaxRows, ctx.nowMs)));
     std::vector<Candle> newestFirst;
     std::int64_t end = endMs.value_or(ctx.nowMs);
     while (newestFirst.size() < kMaxRows) {

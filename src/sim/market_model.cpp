@@ -228,10 +228,18 @@ struct SymbolState {
         return path;
     }
 
+    // The minute lies in one of the symbol's no-trade windows.
+    bool quiet(std::int64_t minute) const {
+        const std::int64_t t = minute * kMinuteMs;
+        for (const auto& [from, to] : def.quietWindows)
+            if (t >= from && t < to) return true;
+        return false;
+    }
+
     // The trades of one minute (minute index since the epoch), in generation order.
     void minuteTrades(const DayPath& path, std::int64_t minute, std::vector<RawTrade>& out) const {
         out.clear();
-        if (minute < listingMinute) return;
+        if (minute < listingMinute || quiet(minute)) return;
         Rng rng(hashKey(key, kSaltTrades, minute));
         const double lambda = def.tradesPerMinute;
         int n = 0;

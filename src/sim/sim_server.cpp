@@ -115,7 +115,7 @@ struct ServerState {
 
     explicit ServerState(SimConfig c)
         : config(std::move(c)),
-          model(config.seed, MarketModel::defaultSymbols(), LiveTrades{config.liveTradesPerSecond, now()}),
+          model(config.seed, config.symbols.empty() ? MarketModel::defaultSymbols() : config.symbols, LiveTrades{config.liveTradesPerSecond, now()}),
           book(model, config.seed),
           dialect(makeDialect(config.exchange, DialectEnv{model, book, config, [this] { return streamBase(); }})) {}
 

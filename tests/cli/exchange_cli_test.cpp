@@ -192,6 +192,78 @@ TEST(ExchangeCliAggregate, AnIntervalTheVenueLacksIsBuiltFromOneItHasAndBothAreS
     EXPECT_EQ(sim.stats().restRequests, requests);
 }
 
+// KuCoin has no candle for a minute without trades: a page with fewer rows than asked (here none,
+// inside a two-day no-trade stretch longer than its 1,500-row page) does not end the range. The
+// whole range is fetched, the stretch is recorded as the venue's gap, and nothing is asked again.
+TEST(ExchangeCliKucoin, AFetchGoesOnPastANoTradeStretch) {
+    const std::int64_t quietFrom = *parseUtc("2024-01-03 01:00"), quietTo = *parseUtc("2024-01-05 01:00");
+    sim::SimConfig config;
+    config.exchange = "kucoin";
+    config.symbols = sim::MarketModel::defaultSymbols();
+    for (auto& s : config.symbols)
+        if (s.symbol == "BTCUSDT") s.quietWindows = {{quietFrom, quietTo}};
+    sim::SimServer sim(config);
+    ASSERT_TRUE(sim.start());
+    TempDir dir;
+    const std::vector<std::string> args{"fetch", "BTC-USDT", "1m", "--from", "2024-01-03", "--to", "2024-01-05 03:00",
+                                        "--exchange", "kucoin", "--endpoint", sim.restBase(), "--db",
+                                        dir.file("c.sqlite3")};
+    const auto run = runCpc(args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto truth = sim.model().klines("BTCUSDT", Interval::M1, *parseUtc("2024-01-03"), std::nullopt, 1000, nowMs());
+    const auto after = sim.model().klines("BTCUSDT", Interval::M1, quietTo, *parseUtc("2024-01-05 03:00") - 1, 1000, nowMs());
+    truth.insert(truth.end(), after.begin(), after.end());
+    std::erase_if(truth, [](const Candle& c) { return c.trades <= 0; });
+    ASSERT_EQ(truth.size(), 180u);  // an hour before the stretch, two after
+    {
+        auto db = storage::CandleDatabase::open(dir.file("c.sqlite3"));
+        ASSERT_TRUE(db);
+        auto stored = db->loadRange(SeriesKey{"kucoin", "BTC-USDT", Interval::M1}, 0, *parseUtc("2024-01-06"));
+        ASSERT_TRUE(stored);
+        ASSERT_EQ(stored->size(), truth.size()) << "the minutes after the stretch were not fetched";
+        for (std::size_t i = 0; i < truth.size(); ++i) expectSameMarket((*stored)[i], truth[i]);
+    }
+    const std::uint64_t requests = sim.stats().restRequests;
+    const auto again = runCpc(args);
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(sim.stats().restRequests, requests) << again.out;
+}
+
+// OKX has no 3d of ours: fetch stores its days and the 3d candles built from them, anchored at the
+// symbol's listing day (found from the venue's days) as the app's and Binance's 3d candles are —
+// here a listing day off the epoch's 3-day grid.
+TEST(ExchangeCliAggregate, ThreeDaysFromOkxDaysStartAtTheListingDay) {
+    constexpr std::int64_t kDay = 24 * 3600'000;
+    const std::int64_t listing = *parseUtc("2023-06-29");
+    ASSERT_EQ((listing / kDay) % 3, 1);
+    sim::SimConfig config;
+    config.exchange = "okx";
+    config.symbols = sim::MarketModel::defaultSymbols();
+    for (auto& s : config.symbols)
+        if (s.symbol == "BTCUSDT") s.listingMs = listing;
+    sim::SimServer sim(config);
+    ASSERT_TRUE(sim.start());
+    TempDir dir;
+    const auto run = runCpc({"fetch", "BTC-USDT", "3d", "--from", "2023-11-01", "--to", "2024-01-01", "--exchange",
+                             "okx", "--endpoint", sim.restBase(), "--db", dir.file("c.sqlite3")});
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto db = storage::CandleDatabase::open(dir.file("c.sqlite3"));
+    ASSERT_TRUE(db);
+    auto buckets = db->loadRange(SeriesKey{"okx", "BTC-USDT", Interval::D3}, 0, *parseUtc("2024-01-01"));
+    ASSERT_TRUE(buckets);
+    const auto truth = sim.model().klines("BTCUSDT", Interval::D3, *parseUtc("2023-11-01"), *parseUtc("2024-01-01") - 1,
+                                          100, nowMs());
+    ASSERT_GE(truth.size(), 19u);
+    std::vector<Candle> whole;  // the model's 3d candles wholly inside the range
+    for (const Candle& c : truth)
+        if (closeTime(Interval::D3, c.openTime) < *parseUtc("2024-01-01")) whole.push_back(c);
+    ASSERT_EQ(buckets->size(), whole.size()) << run.out;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        EXPECT_EQ(((*buckets)[i].openTime - listing) % (3 * kDay), 0);
+        expectSameMarket((*buckets)[i], whole[i]);
+    }
+}
+
 TEST(ExchangeCliErrors, ASymbolInAnotherVenuesSpellingGetsTheVenuesAnswerAndAHint) {
     sim::SimConfig config;
     config.exchange = "okx";

@@ -85,6 +85,24 @@ TEST(KucoinAdapter, HistoryRequestsUseSecondsAndOnePageWindows) {
     EXPECT_EQ(a.serverTimeRequest().target, "/api/v1/timestamp");
 }
 
+// A scroll-back probe past a no-trade stretch asks for the newest rows of a wide range: both
+// bounds as given, not cut to one page from the start.
+TEST(KucoinAdapter, AProbeAsksForTheWholeRange) {
+    KucoinAdapter a;
+    const std::int64_t end = 1545904920000;
+    const std::int64_t start = end - 100 * 1500 * kMinuteMs;
+    HistoryQuery q{"BTC-USDT", Interval::M1, start, end, 1500};
+    q.newestOfRange = true;
+    EXPECT_EQ(a.historyRequest(q).target, "/api/v1/market/candles?symbol=BTC-USDT&type=1min&startAt=" +
+                                              std::to_string(start / 1000 - 1) + "&endAt=" + std::to_string(end / 1000));
+    q.newestOfRange = false;  // a forward page: 1,500 minutes from the start
+    EXPECT_EQ(a.historyRequest(q).target, "/api/v1/market/candles?symbol=BTC-USDT&type=1min&startAt=" +
+                                              std::to_string(start / 1000 - 1) + "&endAt=" +
+                                              std::to_string((start + 1499 * kMinuteMs) / 1000));
+    EXPECT_TRUE(a.historyHasGaps());
+    EXPECT_LE(a.earliestHistoryMs(), 1505779200000);  // KuCoin opened in September 2017
+}
+
 TEST(KucoinAdapter, DocumentedCandlesComeBackAscendingInOpenHighLowCloseOrder) {
     KucoinAdapter a;
     const std::string body = test::readFixture("kucoin/candles-rest.json");

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
 
 using namespace cpc;
@@ -50,6 +51,46 @@ TEST(VenuePaging, ForwardPagesSpanExactlyOnePage) {
                                                                         : param(target, "startAt") * 1000 + 1000;
                 EXPECT_EQ(first, start) << name << " " << target;
             }
+        }
+    }
+}
+
+// ListingDaySearch against a venue's days answered the way the venue pages (the newest `limit`
+// rows up to endTime): finds the first day in a few requests on every venue, also when KuCoin
+// leaves out days without trades (every third day here, and a quiet month).
+TEST(ListingDaySearch, FindsTheFirstDayInAFewPages) {
+    constexpr std::int64_t kDay = 24 * 3600'000;
+    const std::int64_t now = 1705322096789;  // 2024-01-15
+    for (const std::string venue : {"binance", "bybit", "okx", "kucoin"}) {
+        auto adapter = makeAdapter(venue);
+        ASSERT_TRUE(adapter);
+        for (const std::int64_t listing : {now / kDay * kDay - 2000 * kDay, now / kDay * kDay - 37 * kDay,
+                                           (*adapter)->earliestHistoryMs() / kDay * kDay + 400 * kDay}) {
+            const bool gaps = (*adapter)->historyHasGaps();
+            const auto traded = [&](std::int64_t day) {
+                if (!gaps) return true;
+                const std::int64_t i = (day - listing) / kDay;
+                return i == 0 || (i % 3 != 1 && !(i > 100 && i < 130));
+            };
+            ListingDaySearch search(**adapter, "X", now);
+            int pages = 0;
+            while (const auto q = search.next()) {
+                ASSERT_LT(++pages, 30) << venue;
+                ASSERT_TRUE(q->endTime);
+                ASSERT_FALSE(q->startTime);
+                std::vector<Candle> rows;
+                const std::int64_t from = gaps ? *q->endTime - q->limit * kDay : 0;  // KuCoin: limit days back
+                for (std::int64_t d = *q->endTime / kDay * kDay; d >= listing && d > from; d -= kDay) {
+                    if (!gaps && static_cast<int>(rows.size()) == q->limit) break;
+                    if (!traded(d)) continue;
+                    Candle c;
+                    c.openTime = d;
+                    rows.insert(rows.begin(), c);
+                }
+                search.answer(rows);
+            }
+            EXPECT_EQ(search.day(), listing) << venue;
+            EXPECT_LE(pages, 16) << venue;
         }
     }
 }

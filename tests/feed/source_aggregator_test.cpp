@@ -133,3 +133,26 @@ TEST(SourceAggregator, UncountedTradesStayUncounted) {
     ASSERT_EQ(viaAgg.size(), 1u);
     EXPECT_EQ(viaAgg[0].trades, -1);
 }
+
+// 3d from days is anchored at the listing day given (as Binance's 3d and market::aggregate), not at
+// the epoch: the listing's day number is 1 mod 3, so epoch-anchored buckets would differ.
+TEST(SourceAggregator, ThreeDaysStartAtTheListingDay) {
+    const std::int64_t listing = kMonday + 2 * kDay;
+    ASSERT_EQ((listing / kDay) % 3, 1);
+    SourceAggregator agg(Interval::D1, Interval::D3);
+    agg.setAnchor3d(listing);
+    const std::int64_t now = kMonday + 30 * kDay;
+    const auto out = agg.add(days(2, 14), now);
+    market::AggregateOptions o;
+    o.nowMs = now;
+    o.anchor3dMs = listing;
+    const auto want = market::aggregate(days(2, 14), Interval::D1, Interval::D3, o);
+    ASSERT_EQ(want.size(), 4u);
+    EXPECT_EQ(out, want);
+    for (const Candle& c : out) EXPECT_EQ((c.openTime - listing) % (3 * kDay), 0);
+    EXPECT_EQ(agg.bucketOf(listing + 4 * kDay), listing + 3 * kDay);
+    // Live: day 14 opens the bucket of days 14..16.
+    const auto live = agg.add({day(14, false)}, now);
+    ASSERT_FALSE(live.empty());
+    EXPECT_EQ(live.back().openTime, kMonday + 14 * kDay);
+}

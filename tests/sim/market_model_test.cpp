@@ -137,6 +137,36 @@ TEST(MarketModel, NoTradeMinutesAreFlatAtThePreviousClose) {
     EXPECT_LT(empty, 800);
 }
 
+// A no-trade stretch (SimSymbol::quietWindows): no trade and flat candles at the previous close
+// inside it, every candle before it as without it; the day holding it has fewer trades.
+TEST(MarketModel, AQuietWindowHasNoTrades) {
+    auto symbols = MarketModel::defaultSymbols();
+    const std::int64_t from = utc(2021, 2, 3, 4), to = utc(2021, 2, 3, 10);
+    symbols[0].quietWindows = {{from, to}};
+    ASSERT_EQ(symbols[0].symbol, "BTCUSDT");
+    const MarketModel quiet(42, symbols), plain(42);
+    const auto q = quiet.klines("BTCUSDT", Interval::M1, utc(2021, 2, 3), std::nullopt, 1000, kNow);
+    const auto p = plain.klines("BTCUSDT", Interval::M1, utc(2021, 2, 3), std::nullopt, 1000, kNow);
+    ASSERT_EQ(q.size(), p.size());
+    for (std::size_t i = 0; i < q.size(); ++i) {
+        if (q[i].openTime < from) {
+            EXPECT_EQ(q[i], p[i]);
+        } else if (q[i].openTime < to) {
+            EXPECT_EQ(q[i].trades, 0);
+            EXPECT_TRUE(q[i].volume.isZero());
+            EXPECT_EQ(q[i].close, q[i - 1].close);
+            EXPECT_EQ(q[i].high, q[i].low);
+        } else {
+            EXPECT_GT(q[i].trades, 0);
+        }
+    }
+    EXPECT_TRUE(quiet.trades("BTCUSDT", from, to).empty());
+    EXPECT_FALSE(plain.trades("BTCUSDT", from, to).empty());
+    const auto day = quiet.klines("BTCUSDT", Interval::D1, utc(2021, 2, 3), utc(2021, 2, 3), 1, kNow);
+    ASSERT_EQ(day.size(), 1u);
+    EXPECT_LT(day[0].trades, plain.klines("BTCUSDT", Interval::D1, utc(2021, 2, 3), utc(2021, 2, 3), 1, kNow)[0].trades);
+}
+
 TEST(MarketModel, SecondsAggregateToTheMinute) {
     MarketModel m(42);
     for (const char* symbol : {"BTCUSDT", "NKNUSDT"}) {

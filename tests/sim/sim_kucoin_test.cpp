@@ -103,6 +103,37 @@ TEST_P(SimKucoinTest, RestHistoryPagesAreTheModelsTradedCandlesAscending) {
     EXPECT_LE(j["data"].size(), 1500u);
 }
 
+// KuCoin's 1week candles open on Thursday 00:00 UTC (epoch-aligned), as the real venue's do: each
+// folds the model's days of its Thursday-to-Wednesday week. (The app never asks for them: its 1w is
+// Monday weeks built from 1day; tests/integration/venue_history_test.cpp.)
+TEST_P(SimKucoinTest, WeeksOpenOnThursday) {
+    start(config());
+    constexpr std::int64_t kDay = 24 * 3600'000;
+    const auto& model = sim->env->server->model();
+    const auto r = sim->get("/api/v1/market/candles?symbol=BTC-USDT&type=1week&startAt=" +
+                            std::to_string((kFixedNowMs - 70 * kDay) / 1000) + "&endAt=" + std::to_string(kFixedNowMs / 1000));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto rows = sim->adapter->parseHistory(r.body, r.status, kFixedNowMs);
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 10u);
+    for (const Candle& w : *rows) {
+        EXPECT_EQ(w.openTime % (7 * kDay), 0) << w.openTime;  // 1970-01-01, day 0, was a Thursday
+        const auto days = model.klines("BTCUSDT", Interval::D1, w.openTime, w.openTime + 7 * kDay - 1, 7, kFixedNowMs);
+        ASSERT_FALSE(days.empty());
+        Decimal volume{};
+        Decimal high = days.front().high;
+        for (const Candle& d : days) {
+            volume = volume + d.volume;
+            high = std::max(high, d.high);
+        }
+        EXPECT_EQ(w.open, days.front().open);
+        EXPECT_EQ(w.close, days.back().close);
+        EXPECT_EQ(w.high, high);
+        EXPECT_EQ(w.volume, volume);
+    }
+    EXPECT_EQ(rows->back().openTime, kFixedNowMs / (7 * kDay) * (7 * kDay));  // the forming week
+}
+
 TEST_P(SimKucoinTest, TimestampSymbolsAndOrderBook) {
     start(config());
     const auto t = sim->get(sim->adapter->serverTimeRequest().target);

@@ -71,6 +71,10 @@ struct HistoryQuery {
     std::optional<std::int64_t> startTime;  // open time >= startTime
     std::optional<std::int64_t> endTime;    // open time <= endTime
     int limit = 1000;
+    // With both bounds: the newest `limit` rows of [startTime, endTime] however wide that range (a
+    // scroll-back probe past a no-trade stretch; only asked of venues with historyHasGaps(), whose
+    // answers are newest first). false: a start means a page of `limit` rows forward from it.
+    bool newestOfRange = false;
 };
 
 struct SymbolInfo {
@@ -205,6 +209,10 @@ public:
     // true: intervals without a trade have no candle (KuCoin), so a history page may hold fewer
     // rows than asked without being the start of the listing.
     virtual bool historyHasGaps() const { return false; }
+    // No candle of the venue opens before this (its launch, or a safe earlier bound): scroll-back
+    // probes across a no-trade stretch never ask for anything older. Default: 2009-01-03, the
+    // Bitcoin genesis block; nothing older can have crypto market data.
+    virtual std::int64_t earliestHistoryMs() const { return 1230940800000; }
     // true: the diff depth stream (StreamKind::Depth) starts with its own full snapshot and is
     // followed by deltas (Bybit, OKX), so a local book needs no REST snapshot; after a gap the stream
     // is subscribed again for a fresh snapshot. false (Binance, KuCoin): depthRequest() snapshot

@@ -62,6 +62,7 @@ struct FeedStats {
     std::uint64_t heartbeatsSent = 0;   // client pings (venues whose clients keep the stream alive)
     std::uint64_t reconciles = 0;       // candles closed by a newer one (no close flag) and fetched over REST
     std::uint64_t restRequests = 0;
+    std::uint64_t historyProbes = 0;     // scroll-back probes past an empty page (historyHasGaps venues)
     std::int64_t lastMessageAtMs = 0;
     std::uint64_t restBans = 0;          // HTTP 418 answers (IP ban)
     std::int64_t restBannedUntilMs = 0;  // local clock; no REST request before it
@@ -82,7 +83,9 @@ public:
     // `beforeOpenTime` (the oldest candle the caller holds), newest first over REST, in pages of
     // the venue's maximum (1,000 for Binance). Each page is posted as a HistoryBatch with
     // older = true (candles ascending); the page that shows the venue has nothing older (the
-    // start of the listing) has startReached = true (it may be empty). A request that fails is
+    // start of the listing) has startReached = true (it may be empty). On a venue whose history
+    // skips intervals without trades (KuCoin) an empty page is probed past (ranges growing 4-fold,
+    // at most 6 requests, never before the venue's earliest data) before the start is reached. A request that fails is
     // posted as FeedError (after a few retries for transient errors). Cancelled by open() and
     // stop(); several loads may run at once. Shares the REST weight budget and ban gate.
     void loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size_t count = 1000);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpc/core/candle.hpp"
@@ -28,6 +29,11 @@ struct SimSymbol {
     int quantityDecimals;     // step size 10^-quantityDecimals; priceDecimals + this <= 8 so
                               // that price·qty is exact in Decimal's 8 fractional digits
     double meanQuantity = 1.0;  // mean trade size in the base asset
+    // No-trade stretches: no historical trade in a minute whose start lies in one of these
+    // [fromMs, toMs) windows (an illiquid pair's quiet days, an exchange's maintenance). Binance's
+    // candles there are flat at the previous close with zero volume; KuCoin's dialect omits them.
+    // Live load (LiveTrades) is not silenced.
+    std::vector<std::pair<std::int64_t, std::int64_t>> quietWindows = {};
 };
 
 // Live load (the realtime window, `cpc sim --trade-rate N`): from `fromMs` on, every symbol also

@@ -53,6 +53,8 @@ struct SimConfig {
     // Live load: every symbol also trades this often per second (evenly spread) from the server's
     // start on, on the trade/aggTrade streams and in every candle; history before it is unchanged.
     int liveTradesPerSecond = 0;  // 0..MarketModel::kMaxLiveTradesPerSecond
+    // The market's symbols; empty: MarketModel::defaultSymbols() (tests add no-trade stretches).
+    std::vector<SimSymbol> symbols;
 };
 
 // Faults a test (or `cpc sim`) can inject at any time; see SimServer::inject.

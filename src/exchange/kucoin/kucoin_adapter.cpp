@@ -220,9 +220,12 @@ RestRequest KucoinAdapter::historyRequest(const HistoryQuery& q) const {
     // startAt/endAt are seconds; KuCoin answers the newest rows of the range (at most 1,500), so a
     // forward page is cut to `limit` rows. startAt is one second early so an inclusive or an
     // exclusive bound both keep the row opening at the start (no bucket opens 1 s earlier).
+    // newestOfRange (a scroll-back probe): the whole range, however wide; its newest rows come back.
     std::optional<std::int64_t> end = q.endTime;
     std::optional<std::int64_t> start = q.startTime;
-    if (start) {
+    if (start && end && q.newestOfRange) {
+        // as asked
+    } else if (start) {
         const std::int64_t pe = venue::pageEnd(src, *start, limit);
         end = end ? std::min(*end, pe) : pe;
     } else if (end) {

@@ -89,6 +89,8 @@ public:
     bool isPermanentError(const Error& error) const override { return error.code == 400100; }
     // Intervals without a trade have no row.
     bool historyHasGaps() const override { return true; }
+    // KuCoin opened in September 2017; 2017-01-01 is a safe earlier bound.
+    std::int64_t earliestHistoryMs() const override { return 1483228800000; }
     std::optional<HttpRequest> streamConnectRequest() const override;
     Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
                                                  std::string_view connectId) const override;
