@@ -482,7 +482,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // A book whose stream carries its snapshot (Bybit, OKX): one from the stream starts it.
     bool onStreamSnapshot(const exchange::DepthSnapshot& snapshot) {
-        if (!adapter->depthSnapshotInStream() || snapshot.partial) return false;
+        if (!adapter->depthSnapshotInStream() || snapshot.partial()) return false;
         const std::string symbol = upper(snapshot.symbol);
         auto it = books.find(symbol);
         if (it == books.end()) return false;
