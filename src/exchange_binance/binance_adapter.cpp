@@ -473,13 +473,19 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
         // carries no symbol) and bookTicker.
         if (data->contains("lastUpdateId")) {
             std::string symbol;
+            std::optional<int> levels;
             if (!streamName.empty()) {
                 const auto spec = parseStreamName(streamName);
-                if (spec) symbol = spec->symbol;
+                if (spec) {
+                    symbol = spec->symbol;
+                    levels = depthLevelsOf(*spec);
+                }
             }
             auto snap = parseSnapshotObject(*data, name(), std::move(symbol));
             if (!snap) return snap.error();
-            snap->partial = true;
+            // Without the wrapper's name (a raw stream), the levels sent tell @depth5/10/20 apart.
+            const int sent = static_cast<int>(std::max(snap->bids.size(), snap->asks.size()));
+            snap->depthLevels = levels.value_or(sent <= 5 ? 5 : sent <= 10 ? 10 : 20);
             out.emplace_back(std::move(*snap));
         } else if (data->contains("u") && data->contains("b") && data->contains("a")) {
             auto b = parseBookTicker(*data, name());

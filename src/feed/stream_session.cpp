@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -148,6 +149,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::set<std::string> desiredNames;         // union of every connection's set
     std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
     std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
+    // Every spec asked for under each desired stream name (a Bybit bookTicker and a one-level
+    // partial depth are both orderbook.1), and from them the partial-depth books whose events are
+    // posted: (upper-case symbol, depthLevels) of each PartialDepth stream. A depth event of
+    // another book (Bybit's orderbook.1 of a bookTicker subscription) is not posted.
+    std::map<std::string, std::vector<exchange::StreamSpec>> specsByName;
+    std::set<std::pair<std::string, int>> partialWanted;
+    // Partial-depth books whose topic sends deltas after its snapshot (Bybit orderbook.50): kept
+    // per (symbol, depthLevels) so each delta can be posted as the topic's whole top N.
+    std::map<std::pair<std::string, int>, LocalOrderBook> partialBooks;
     std::int64_t nextId = 1;
     // The REST host's limits, shared with every feed, session and command of the process talking
     // to it (weight budget, 429 pause, 418 ban): StreamSessionConfig::restGate or RestGate::forHost().
@@ -239,6 +249,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         const std::size_t limit = streamLimit();
         for (auto& s : streams) {
             std::string name = adapter->streamName(s);
+            if (auto& asked = specsByName[name]; std::find(asked.begin(), asked.end(), s) == asked.end())
+                asked.push_back(s);
             if (desiredNames.contains(name)) continue;
             // Venues naming the streams in the URL (Binance) have one endpoint for all of them.
             const std::string group = adapter->streamsInUrl() ? std::string() : adapter->streamUrl({s});
@@ -259,7 +271,22 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         for (auto& [c, specs] : added)
             if (c->live) sendControl(*c, "SUBSCRIBE", specs);
+        updateRoutes();
         updateConnected();
+    }
+
+    // partialWanted from specsByName; partial books nobody asks for any more are dropped.
+    void updateRoutes() {
+        partialWanted.clear();
+        for (const auto& [name, specs] : specsByName) {
+            if (!desiredNames.contains(name)) continue;
+            for (const auto& s : specs) {
+                if (s.kind != exchange::StreamKind::PartialDepth) continue;
+                if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook)
+                    partialWanted.emplace(upper(s.symbol), *levels);
+            }
+        }
+        std::erase_if(partialBooks, [&](const auto& entry) { return !partialWanted.contains(entry.first); });
     }
 
     void remove(const std::vector<exchange::StreamSpec>& streams) {
@@ -267,6 +294,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         for (const auto& s : streams) {
             const std::string name = adapter->streamName(s);
             if (!desiredNames.erase(name)) continue;
+            specsByName.erase(name);
             for (const auto& c : conns) {
                 if (!c->names.erase(name)) continue;
                 std::erase_if(c->desired, [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
@@ -283,6 +311,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 sendControl(*c, "UNSUBSCRIBE", specs);
             }
         }
+        updateRoutes();
         updateConnected();
     }
 
@@ -368,12 +397,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         for (const auto& name : names) {
             if (!c.names.erase(name)) continue;
             desiredNames.erase(name);
+            specsByName.erase(name);
             const auto it = std::find_if(c.desired.begin(), c.desired.end(),
                                          [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
             if (it == c.desired.end()) continue;
             if (it->kind == exchange::StreamKind::Depth) books.erase(upper(it->symbol));
             c.desired.erase(it);
         }
+        updateRoutes();
     }
 
     void kickDrain(Conn& c) {
@@ -476,7 +507,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             if (adapter->depthSnapshotInStream()) {
                 // Bybit, OKX: the stream's own snapshot starts the book; after a gap, subscribe
                 // again for a fresh one (diffs before it are buffered, then dropped as stale).
-                if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) resubscribeDepth(symbol);
+                if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) resubscribe(symbol, exchange::kDiffDepthBook);
             } else if (!b.fetching) {
                 b.fetching = true;
                 spawn(fetchSnapshot(generation, symbol, b.token));
@@ -486,7 +517,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // A book whose stream carries its snapshot (Bybit, OKX): one from the stream starts it.
     bool onStreamSnapshot(const exchange::DepthSnapshot& snapshot) {
-        if (!adapter->depthSnapshotInStream() || snapshot.partial) return false;
+        if (!adapter->depthSnapshotInStream() || snapshot.partial()) return false;
         const std::string symbol = upper(snapshot.symbol);
         auto it = books.find(symbol);
         if (it == books.end()) return false;
@@ -500,10 +531,49 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         return true;
     }
 
-    void resubscribeDepth(const std::string& symbol) {
+    // A push of a partial-depth topic (depthLevels N > 0): posted when a PartialDepth stream of
+    // that N is subscribed. On a venue whose topics start with a snapshot it also (re)starts the
+    // topic's own book, for the deltas that may follow (Bybit orderbook.50).
+    void onPartialSnapshot(exchange::DepthSnapshot snapshot) {
+        std::pair<std::string, int> key{upper(snapshot.symbol), snapshot.depthLevels};
+        if (!partialWanted.contains(key)) return;  // e.g. Bybit's orderbook.1 of a bookTicker
+        if (adapter->depthSnapshotInStream()) {
+            LocalOrderBook& book = partialBooks.try_emplace(key, key.first).first->second;
+            book.reset();
+            book.onSnapshot(snapshot);
+        }
+        sink.post(std::move(snapshot));
+    }
+
+    // A delta of a partial-depth topic: applied to that topic's book only, whose top N is posted.
+    // A gap re-subscribes that topic (never the diff-depth book's).
+    void onPartialDiff(const exchange::DepthUpdate& diff) {
+        const std::pair<std::string, int> key{upper(diff.symbol), diff.depthLevels};
+        auto it = partialBooks.find(key);
+        if (it == partialBooks.end()) return;  // not asked for, or before the topic's snapshot
+        const auto outcome = it->second.onDiff(diff);
+        if (outcome == LocalOrderBook::Outcome::Applied) {
+            exchange::DepthSnapshot top = it->second.snapshot(static_cast<std::size_t>(diff.depthLevels));
+            top.exchange = diff.exchange;
+            top.symbol = diff.symbol;
+            top.depthLevels = diff.depthLevels;
+            sink.post(std::move(top));
+        } else if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) {
+            partialBooks.erase(it);  // started again by the fresh subscription's snapshot
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.partialBookResyncs;
+            }
+            resubscribe(key.first, key.second);
+        }
+    }
+
+    // Subscribes again the stream whose depth events belong to `symbol`'s book of `depthLevels`
+    // (0: the Depth stream), for a fresh snapshot.
+    void resubscribe(const std::string& symbol, int depthLevels) {
         for (const auto& c : conns) {
             for (const auto& s : c->desired) {
-                if (s.kind != exchange::StreamKind::Depth || upper(s.symbol) != symbol) continue;
+                if (upper(s.symbol) != symbol || adapter->depthLevelsOf(s) != depthLevels) continue;
                 if (!c->live) return;
                 sendControl(*c, "UNSUBSCRIBE", {s});
                 sendControl(*c, "SUBSCRIBE", {s});
@@ -627,11 +697,13 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                          Mark{k->candle.openTime, k->eventTimeMs, true, k->candle.closed}, true};
         if (const auto* t = std::get_if<exchange::TradeTick>(&e))
             return Keyed{(t->aggregate ? "a|" : "t|") + t->symbol, Mark{t->tradeId, 0, false, false}, true};
+        // Each book of a symbol (depthLevels: the diff-depth book, each partial topic) has its own ids.
         if (const auto* d = std::get_if<exchange::DepthUpdate>(&e))
-            return Keyed{"d|" + d->symbol, Mark{d->finalUpdateId, 0, false, false}, true};
+            return Keyed{"d|" + d->symbol + "|" + std::to_string(d->depthLevels), Mark{d->finalUpdateId, 0, false, false},
+                         true};
         if (const auto* p = std::get_if<exchange::DepthSnapshot>(&e); p && p->lastUpdateId > 0)
-            return Keyed{"p|" + p->symbol + "|" + std::to_string(p->bids.size()) + "|" + std::to_string(p->asks.size()),
-                         Mark{p->lastUpdateId, 0, false, false}, false};
+            return Keyed{"p|" + p->symbol + "|" + std::to_string(p->depthLevels), Mark{p->lastUpdateId, 0, false, false},
+                         false};
         if (const auto* b = std::get_if<exchange::BookTicker>(&e); b && b->updateId > 0)
             return Keyed{"b|" + b->symbol, Mark{b->updateId, 0, false, false}, false};
         if (const auto* tk = std::get_if<exchange::Ticker24h>(&e); tk && tk->eventTimeMs > 0)
@@ -708,9 +780,13 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             } else if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
                 sink.post(std::move(*t));
             } else if (auto* d = std::get_if<exchange::DepthUpdate>(&e)) {
-                onDepth(*d);
+                // Routed by the book the event belongs to: only the diff-depth book's own events
+                // reach the synced LocalOrderBook.
+                if (d->depthLevels == exchange::kDiffDepthBook) onDepth(*d);
+                else onPartialDiff(*d);
             } else if (auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
-                if (!onStreamSnapshot(*s)) sink.post(std::move(*s));
+                if (s->partial()) onPartialSnapshot(std::move(*s));
+                else if (!onStreamSnapshot(*s)) sink.post(std::move(*s));
             } else if (auto* b = std::get_if<exchange::BookTicker>(&e)) {
                 sink.post(std::move(*b));
             } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
@@ -737,6 +813,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (fresh) {
             c.marks.clear();
             for (const auto& s : c.desired) {  // the stream does not replay: sync afresh
+                if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook)
+                    partialBooks.erase(std::pair<std::string, int>{upper(s.symbol), *levels});  // its topic starts with a snapshot
                 if (s.kind != exchange::StreamKind::Depth) continue;
                 auto it = books.find(upper(s.symbol));
                 if (it == books.end()) continue;
@@ -904,8 +982,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         afterConnect(c, initial, false);
         for (const auto& s : c.desired) {
-            if (s.kind != exchange::StreamKind::Depth) continue;
-            if (auto it = books.find(upper(s.symbol)); it != books.end()) it->second.book.allowOverlap();
+            if (s.kind == exchange::StreamKind::Depth) {
+                if (auto it = books.find(upper(s.symbol)); it != books.end()) it->second.book.allowOverlap();
+            } else if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook) {
+                const auto it = partialBooks.find(std::pair<std::string, int>{upper(s.symbol), *levels});
+                if (it != partialBooks.end()) it->second.allowOverlap();
+            }
         }
         bool shutdown = false;
         for (const auto& f : frames) shutdown = handleFrame(c, f) || shutdown;
@@ -1245,6 +1327,9 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
         impl->conns.clear();
         impl->desiredNames.clear();
         impl->books.clear();
+        impl->specsByName.clear();
+        impl->partialWanted.clear();
+        impl->partialBooks.clear();
         // The whole set is placed first, so every connection opens with its streams in the URL.
         impl->started = false;
         impl->newConn();  // the first connection exists even without streams

@@ -135,7 +135,11 @@ HttpReply orderbookHandler(const RestContext& ctx) {
 }
 
 // orderbook.<depth>.<SYMBOL>: a snapshot of the top `depth` levels, then a delta every `every`
-// book ticks whose u is the previous u + 1 (depth 1: a snapshot whenever the top changes).
+// book ticks whose u is the previous u + 1 (depth 1: a snapshot whenever the top changes). Each
+// depth is a book of its own, as on Bybit: its own cadence (200: every other tick) and its own u
+// sequence, starting at the tick plus 10^12 (200), 2·10^12 (50) or 3·10^12 (1): the u of one
+// symbol's topics never coincide, and orderbook.1 / .50 run ahead of .200, so a message of theirs
+// taken for one of orderbook.200's is a gap (a resync), not a stale message quietly dropped.
 class BybitBookStream final : public StreamProducer {
 public:
     BybitBookStream(const OrderBookModel& book, std::string symbol, std::size_t depth)
@@ -146,7 +150,8 @@ public:
         if (m_last && tick < *m_last + m_every) return;
         exchange::DepthSnapshot current = top(m_book.book(m_symbol, tick));
         if (!m_last) {
-            m_u = tick;  // any start > 1 (u == 1 means "service restarted" to a client)
+            // Any start > 1 (u == 1 means "service restarted" to a client).
+            m_u = (m_depth >= 200 ? 1 : m_depth >= 50 ? 2 : 3) * kUOriginStep + tick;
             out.push_back(message("snapshot", current.bids, current.asks, now.exchangeMs));
         } else if (m_depth == 1) {
             if (current.bids != m_previous.bids || current.asks != m_previous.asks) {
@@ -165,6 +170,8 @@ public:
     }
 
 private:
+    static constexpr std::int64_t kUOriginStep = 1'000'000'000'000;
+
     exchange::DepthSnapshot top(exchange::DepthSnapshot b) const {
         if (b.bids.size() > m_depth) b.bids.resize(m_depth);
         if (b.asks.size() > m_depth) b.asks.resize(m_depth);

@@ -248,7 +248,8 @@ TEST(BinanceAdapter, PartialDepthIsRoutedByTheCombinedStreamName) {
     ASSERT_TRUE(events);
     const auto& s = std::get<DepthSnapshot>(events->at(0));
     EXPECT_EQ(s.symbol, "BNBBTC");
-    EXPECT_TRUE(s.partial);
+    EXPECT_TRUE(s.partial());
+    EXPECT_EQ(s.depthLevels, 5);
     EXPECT_EQ(s.lastUpdateId, 160);
     EXPECT_EQ(s.bids.at(0).price.toString(), "0.00240000");
     EXPECT_EQ(s.asks.at(0).quantity.toString(), "100.00000000");

@@ -176,6 +176,8 @@ TEST(BybitAdapter, DocumentedTradeOrderBookAndTicker) {
     ASSERT_EQ(s.asks.size(), 2u);
     EXPECT_EQ(s.bids[0].price.toString(), "16493.50000000");
     EXPECT_EQ(s.asks[1].quantity.toString(), "0.21300000");
+    EXPECT_EQ(s.depthLevels, 50);  // orderbook.50: a partial-depth book, not the diff-depth one
+    EXPECT_TRUE(s.partial());
 
     // The same message as the next delta: an update id sequence of one.
     auto delta = nlohmann::json::parse(snapshot);
@@ -225,6 +227,62 @@ TEST(BybitAdapter, BookTickerFromLevelOneBook) {
     EXPECT_EQ(b.bidPrice.toString(), "16493.50000000");
     EXPECT_EQ(b.askPrice.toString(), "16611.00000000");
     EXPECT_EQ(b.updateId, 18521288);
+}
+
+// orderbook.1, .50 and .200 of one symbol are three books, each with its own snapshots and u
+// sequence: every event names its book (depthLevels; 0 for orderbook.200, the diff-depth book the
+// Depth stream subscribes), so a session can keep them apart.
+TEST(BybitAdapter, EachOrderBookTopicDecodesWithItsOwnDepthLevels) {
+    BybitAdapter a;
+    const auto fixture = nlohmann::json::parse(test::readFixture("bybit/orderbook-ws-snapshot.json"));
+    struct Case {
+        const char* topic;
+        int levels;
+    };
+    for (const Case& c : {Case{"orderbook.1.BTCUSDT", 1}, Case{"orderbook.50.BTCUSDT", 50}, Case{"orderbook.200.BTCUSDT", 0}}) {
+        SCOPED_TRACE(c.topic);
+        auto doc = fixture;
+        doc["topic"] = c.topic;
+        if (c.levels == 1) {
+            doc["data"]["b"].erase(1);
+            doc["data"]["a"].erase(1);
+        }
+        auto events = parseOk(a, doc.dump());
+        ASSERT_EQ(events.size(), c.levels == 1 ? 2u : 1u);  // orderbook.1: a BookTicker too
+        const auto& s = std::get<DepthSnapshot>(events.back());
+        EXPECT_EQ(s.depthLevels, c.levels);
+        EXPECT_EQ(s.partial(), c.levels != 0);
+        EXPECT_EQ(s.lastUpdateId, 18521288);
+        EXPECT_EQ(s.bids.front().price.toString(), "16493.50000000");
+
+        doc["type"] = "delta";
+        doc["data"]["u"] = 18521289;
+        doc["data"]["b"] = nlohmann::json::array({nlohmann::json::array({"16493.50", "0"})});
+        doc["data"]["a"] = nlohmann::json::array();
+        events = parseOk(a, doc.dump());
+        ASSERT_EQ(events.size(), 1u);
+        const auto& d = std::get<DepthUpdate>(events[0]);
+        EXPECT_EQ(d.depthLevels, c.levels);
+        EXPECT_EQ(d.finalUpdateId, 18521289);
+    }
+    // The streams name those topics and the levels their events carry.
+    const auto spec = [](StreamKind kind, int depthLevels = 20) {
+        StreamSpec s{"btcusdt", Interval::M1, kind, depthLevels};
+        return s;
+    };
+    EXPECT_EQ(a.streamName(spec(StreamKind::Depth)), "orderbook.200.BTCUSDT");
+    EXPECT_EQ(a.depthLevelsOf(spec(StreamKind::Depth)), 0);
+    EXPECT_EQ(a.streamName(spec(StreamKind::PartialDepth)), "orderbook.50.BTCUSDT");
+    EXPECT_EQ(a.depthLevelsOf(spec(StreamKind::PartialDepth)), 50);
+    EXPECT_EQ(a.streamName(spec(StreamKind::PartialDepth, 1)), "orderbook.1.BTCUSDT");
+    EXPECT_EQ(a.depthLevelsOf(spec(StreamKind::PartialDepth, 1)), 1);
+    EXPECT_EQ(a.streamName(spec(StreamKind::BookTicker)), "orderbook.1.BTCUSDT");
+    EXPECT_EQ(a.depthLevelsOf(spec(StreamKind::BookTicker)), 1);
+    EXPECT_EQ(a.depthLevelsOf(spec(StreamKind::Trade)), std::nullopt);
+    // A topic whose depth is not a number is refused.
+    auto bad = fixture;
+    bad["topic"] = "orderbook.x.BTCUSDT";
+    EXPECT_FALSE(a.parseStreamMessage(bad.dump()));
 }
 
 TEST(BybitAdapter, SubscribeHeartbeatAndReplies) {

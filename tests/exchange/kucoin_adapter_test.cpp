@@ -182,6 +182,11 @@ TEST(KucoinAdapter, SubscribeMessagesOneTopicEach) {
               "");
     EXPECT_EQ(a.streamName({"BTC-USDT", Interval::M1, StreamKind::Depth}), "/market/level2:BTC-USDT");
     EXPECT_EQ(a.streamName({"BTC-USDT", Interval::M1, StreamKind::PartialDepth, 5}), "/spotMarket/level2Depth5:BTC-USDT");
+    // The depthLevels each stream's depth events carry: 0 for the diff-depth book.
+    EXPECT_EQ(a.depthLevelsOf({"BTC-USDT", Interval::M1, StreamKind::Depth}), 0);
+    EXPECT_EQ(a.depthLevelsOf({"BTC-USDT", Interval::M1, StreamKind::PartialDepth, 5}), 5);
+    EXPECT_EQ(a.depthLevelsOf({"BTC-USDT", Interval::M1, StreamKind::PartialDepth, 20}), 50);
+    EXPECT_EQ(a.depthLevelsOf({"BTC-USDT", Interval::M1, StreamKind::BookTicker}), std::nullopt);
     EXPECT_EQ(a.streamName({"BTC-USDT", Interval::W1, StreamKind::Kline}), "/market/candles:BTC-USDT_1day");
 }
 
@@ -250,7 +255,8 @@ TEST(KucoinAdapter, DocumentedPushes) {
     events = parseOk(a, test::readFixture("kucoin/level2depth5-ws.json"));
     ASSERT_EQ(events.size(), 1u);
     const auto& p = std::get<DepthSnapshot>(events[0]);
-    EXPECT_TRUE(p.partial);
+    EXPECT_TRUE(p.partial());
+    EXPECT_EQ(p.depthLevels, 5);
     EXPECT_EQ(p.symbol, "BTC-USDT");
     EXPECT_EQ(p.bids.size(), 5u);
     EXPECT_EQ(p.asks[0].price.toString(), "9989.00000000");

@@ -172,7 +172,8 @@ TEST(OkxAdapter, DocumentedTradesTickersAndBooks) {
     ASSERT_EQ(events.size(), 1u);
     const DepthSnapshot s = std::get<DepthSnapshot>(events[0]);  // a copy: `events` is reassigned below
     EXPECT_EQ(s.lastUpdateId, 123456);
-    EXPECT_FALSE(s.partial);
+    EXPECT_FALSE(s.partial());
+    EXPECT_EQ(s.depthLevels, 0);  // books: the diff-depth book
     ASSERT_EQ(s.bids.size(), 8u);
     ASSERT_EQ(s.asks.size(), 8u);
     EXPECT_EQ(s.bids[0].price.toString(), "8476.97000000");
@@ -185,11 +186,13 @@ TEST(OkxAdapter, DocumentedTradesTickersAndBooks) {
     EXPECT_EQ(d.firstUpdateId, s.lastUpdateId + 1);
     EXPECT_EQ(d.finalUpdateId, 123457);
     EXPECT_EQ(d.eventTimeMs, 1597026383085);
+    EXPECT_EQ(d.depthLevels, 0);
 
     events = parseOk(a, test::readFixture("okx/books5-ws.json"));
     ASSERT_EQ(events.size(), 1u);
     const auto& p = std::get<DepthSnapshot>(events[0]);
-    EXPECT_TRUE(p.partial);
+    EXPECT_TRUE(p.partial());
+    EXPECT_EQ(p.depthLevels, 5);
     EXPECT_EQ(p.symbol, "BCH-USDT-SWAP");
     EXPECT_EQ(p.bids.size(), 5u);
 

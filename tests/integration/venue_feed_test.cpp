@@ -121,6 +121,57 @@ protected:
         return out;
     }
 
+    // A StreamSession against a simulator on the system clock (the market moves), with live
+    // trades and a 1.5 s silence cut-off that only client heartbeats get past.
+    std::unique_ptr<feed::StreamSession> startLiveSession(std::vector<exchange::StreamSpec> streams,
+                                                          feed::StreamSessionConfig& sessionConfig) {
+        sim::SimConfig config;
+        config.liveTradesPerSecond = 20;
+        config.heartbeatTimeout = 1500ms;
+        config.exchange = GetParam().name;
+        config.klinePushInterval = 100ms;
+        server = std::make_unique<sim::SimServer>(config);
+        if (!server->start()) return nullptr;
+        auto a = exchange::makeAdapter(GetParam().name,
+                                       {server->restBase(), server->streamBase() + GetParam().streamPath});
+        if (!a) return nullptr;
+        adapter = std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*a));
+        symbol = adapter->symbolFor("BTC", "USDT");
+        sessionConfig.backoffBase = 100ms;
+        if (GetParam().name != "kucoin") sessionConfig.heartbeatOverride = 400ms;  // KuCoin: its token answer's
+        auto session = std::make_unique<feed::StreamSession>(io, adapter, sessionConfig, sink);
+        for (auto& s : streams) s.symbol = symbol;
+        session->start(std::move(streams));
+        return session;
+    }
+    // The top `levels` per side of a book are the simulator's at `tick`.
+    bool sameTop(const std::vector<exchange::PriceLevel>& bids, const std::vector<exchange::PriceLevel>& asks,
+                 std::int64_t tick, std::size_t levels) const {
+        const auto truthBook = server->book().book("BTCUSDT", tick);
+        const auto n = std::min(levels, truthBook.bids.size());
+        const auto m = std::min(levels, truthBook.asks.size());
+        return bids.size() == n && asks.size() == m && std::equal(bids.begin(), bids.end(), truthBook.bids.begin()) &&
+               std::equal(asks.begin(), asks.end(), truthBook.asks.begin());
+    }
+    // … at a tick shortly before `takenMs` (for update ids that do not name the simulator's tick).
+    bool sameTopRecently(const std::vector<exchange::PriceLevel>& bids, const std::vector<exchange::PriceLevel>& asks,
+                         std::int64_t takenMs, std::size_t levels) const {
+        const std::int64_t taken = sim::OrderBookModel::tickOf(takenMs);
+        for (std::int64_t tick = taken + 1; tick >= taken - 30; --tick)
+            if (sameTop(bids, asks, tick, levels)) return true;
+        return false;
+    }
+    // A synced book's view (taken at `takenMs`) equals the simulator's book: at the tick its update
+    // id names or, on Bybit, whose u counts the messages of one subscription, shortly before.
+    void expectViewMatchesTruth(const feed::OrderBookView& view, std::int64_t takenMs, std::size_t levels) const {
+        if (GetParam().bookIdsAreTicks) {
+            EXPECT_TRUE(sameTop(view.bids, view.asks, sim::OrderBookModel::tickOfUpdateId(view.lastUpdateId), levels))
+                << "update id " << view.lastUpdateId;
+            return;
+        }
+        EXPECT_TRUE(sameTopRecently(view.bids, view.asks, takenMs, levels)) << "Bybit u " << view.lastUpdateId;
+    }
+
     TestClock clock{kFixedNowMs};
     std::unique_ptr<sim::SimServer> server;
     std::shared_ptr<const exchange::ExchangeAdapter> adapter;
@@ -282,23 +333,12 @@ TEST_P(VenueFeedTest, OlderHistoryOfTheNonNativeIntervalIsWholeCandles) {
 // simulator's, client heartbeats keep the connections past the silence cut-off, and after a
 // dropped connection the book is synced again.
 TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulators) {
-    sim::SimConfig config;
-    config.liveTradesPerSecond = 20;
-    config.heartbeatTimeout = 1500ms;
-    config.exchange = GetParam().name;
-    config.klinePushInterval = 100ms;
-    server = std::make_unique<sim::SimServer>(config);  // the system clock: the market moves
-    ASSERT_TRUE(server->start());
-    auto a = exchange::makeAdapter(GetParam().name, {server->restBase(), server->streamBase() + GetParam().streamPath});
-    ASSERT_TRUE(a) << a.error().message;
-    adapter = std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*a));
-    symbol = adapter->symbolFor("BTC", "USDT");
-    feed::StreamSessionConfig sessionConfig;
-    sessionConfig.backoffBase = 100ms;
-    if (GetParam().name != "kucoin") sessionConfig.heartbeatOverride = 400ms;  // KuCoin: its token answer's
-    feed::StreamSession session(io, adapter, sessionConfig, sink);
     using exchange::StreamKind;
-    session.start({{symbol, Interval::M1, StreamKind::Trade}, {symbol, Interval::M1, StreamKind::Depth}});
+    feed::StreamSessionConfig sessionConfig;
+    auto started = startLiveSession({{"", Interval::M1, StreamKind::Trade}, {"", Interval::M1, StreamKind::Depth}},
+                                    sessionConfig);
+    ASSERT_NE(started, nullptr);
+    feed::StreamSession& session = *started;
 
     std::vector<exchange::TradeTick> trades;
     std::vector<std::pair<feed::OrderBookView, std::int64_t>> views;  // with the time it was taken
@@ -329,26 +369,8 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
     EXPECT_EQ(stats.controlErrors, 0u) << stats.lastError;
     for (std::size_t i = 1; i < trades.size(); ++i)
         ASSERT_GT(trades[i].tradeId, trades[i - 1].tradeId) << "trade " << i << " out of order";
-    const auto sameTop = [&](const feed::OrderBookView& view, std::int64_t tick) {
-        const auto truthBook = server->book().book("BTCUSDT", tick);
-        const auto n = std::min<std::size_t>(sessionConfig.bookLevels, truthBook.bids.size());
-        const auto m = std::min<std::size_t>(sessionConfig.bookLevels, truthBook.asks.size());
-        return view.bids.size() == n && view.asks.size() == m &&
-               std::equal(view.bids.begin(), view.bids.end(), truthBook.bids.begin()) &&
-               std::equal(view.asks.begin(), view.asks.end(), truthBook.asks.begin());
-    };
     const auto expectMatchesTruth = [&](const std::pair<feed::OrderBookView, std::int64_t>& v) {
-        if (GetParam().bookIdsAreTicks) {  // the update id names the simulator's tick
-            EXPECT_TRUE(sameTop(v.first, sim::OrderBookModel::tickOfUpdateId(v.first.lastUpdateId)))
-                << "update id " << v.first.lastUpdateId;
-            return;
-        }
-        // Bybit's u counts the messages of one subscription: the book must be the simulator's at a
-        // tick shortly before the view was taken.
-        const std::int64_t taken = sim::OrderBookModel::tickOf(v.second);
-        bool found = false;
-        for (std::int64_t tick = taken + 1; tick >= taken - 30 && !found; --tick) found = sameTop(v.first, tick);
-        EXPECT_TRUE(found) << "Bybit u " << v.first.lastUpdateId;
+        expectViewMatchesTruth(v.first, v.second, sessionConfig.bookLevels);
     };
     for (const auto& v : views) expectMatchesTruth(v);
     // A dropped connection: the book syncs again and goes on matching.
@@ -359,6 +381,55 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
     stats = session.stats();
     EXPECT_GE(stats.reconnects, 1u);
     for (std::size_t i = before; i < views.size(); ++i) expectMatchesTruth(views[i]);
+}
+
+// One session subscribes the diff depth, a partial depth and the bookTicker of the same symbol. On
+// Bybit those are three books of their own (orderbook.200, .50, .1), each with its snapshots and u
+// sequence: only orderbook.200's events feed the synced book, which still equals the simulator's
+// without a single resync; the partial depth (orderbook.50's snapshot and deltas, kept in a book
+// of its own) is the simulator's top 50; orderbook.1 gives bookTickers only.
+TEST_P(VenueFeedTest, DiffDepthPartialDepthAndBookTickerOfOneSymbolKeepTheirBooksApart) {
+    using exchange::StreamKind;
+    feed::StreamSessionConfig sessionConfig;
+    const exchange::StreamSpec partialSpec{"", Interval::M1, StreamKind::PartialDepth, 20};
+    auto session = startLiveSession({{"", Interval::M1, StreamKind::Depth}, partialSpec,
+                                     {"", Interval::M1, StreamKind::BookTicker}},
+                                    sessionConfig);
+    ASSERT_NE(session, nullptr);
+    const int partialLevels = adapter->depthLevelsOf(partialSpec).value_or(-1);
+    ASSERT_GT(partialLevels, 0);
+
+    std::vector<std::pair<feed::OrderBookView, std::int64_t>> views;  // with the time it was taken
+    std::vector<std::pair<exchange::DepthSnapshot, std::int64_t>> partials;
+    std::size_t bookTickers = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           (views.size() < 20 || partials.size() < 20 || bookTickers < 5)) {
+        for (auto& e : sink.box.takeAll()) {
+            if (auto* v = std::get_if<feed::OrderBookView>(&e)) views.emplace_back(*v, nowMs());
+            if (auto* p = std::get_if<exchange::DepthSnapshot>(&e)) partials.emplace_back(*p, nowMs());
+            if (std::holds_alternative<exchange::BookTicker>(e)) ++bookTickers;
+            if (auto* err = std::get_if<feed::FeedError>(&e)) ADD_FAILURE() << err->error.message;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    session->stop();
+    EXPECT_GE(views.size(), 20u);
+    EXPECT_GE(partials.size(), 20u);
+    EXPECT_GE(bookTickers, 5u);
+    for (const auto& [view, taken] : views) expectViewMatchesTruth(view, taken, sessionConfig.bookLevels);
+    for (const auto& [p, taken] : partials) {
+        // Only the partial depth's own book reaches the sink (no orderbook.1 snapshot on Bybit).
+        EXPECT_EQ(p.depthLevels, partialLevels);
+        EXPECT_EQ(p.symbol, symbol);
+        EXPECT_TRUE(sameTopRecently(p.bids, p.asks, taken, static_cast<std::size_t>(partialLevels)))
+            << "partial depth " << p.lastUpdateId << " with " << p.bids.size() << " bids";
+    }
+    const auto stats = session->stats();
+    EXPECT_EQ(stats.bookResyncs, 0u);  // no other book's update looked like a gap in the diff depth
+    EXPECT_EQ(stats.partialBookResyncs, 0u);
+    EXPECT_EQ(stats.reconnects, 0u);
+    EXPECT_EQ(stats.controlErrors, 0u) << stats.lastError;
 }
 
 INSTANTIATE_TEST_SUITE_P(Venues, VenueFeedTest, ::testing::ValuesIn(venues()),

@@ -1,5 +1,8 @@
 // The simulator's Bybit v5 dialect, end to end: BybitAdapter (from the registry) + HttpClient /
 // WsClient against `SimConfig::exchange = "bybit"`, plain and over TLS.
+#include <algorithm>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -210,6 +213,63 @@ TEST_P(SimBybitTest, TradesBookAndTickerTopicsParse) {
         }
     }
     EXPECT_TRUE(trade && snapshot && delta && ticker) << trade << snapshot << delta << ticker;
+}
+
+// orderbook.1, .50 and .200 of one symbol on one connection are three books: each starts with
+// its own snapshot and goes on with its own u sequence (consecutive, disjoint from the others'),
+// orderbook.1 keeps one level per side, and the adapter labels each with its depthLevels.
+TEST_P(SimBybitTest, OrderBookTopicsOfOneSymbolAreBooksOfTheirOwn) {
+    sim::SimConfig c;  // the real clock: book ticks happen as time passes
+    start(c);
+    auto ws = sim->connect(sim->adapter->streamUrl({}));
+    using exchange::StreamKind;
+    sim->send(*ws, sim->adapter->subscribeMessage({{"ETHUSDT", Interval::M1, StreamKind::Depth},
+                                                   {"ETHUSDT", Interval::M1, StreamKind::PartialDepth, 50},
+                                                   {"ETHUSDT", Interval::M1, StreamKind::BookTicker}},
+                                                  1));
+    struct Topic {
+        int levels = 0;
+        std::vector<std::int64_t> us{};
+        std::vector<std::string> types{};
+        std::size_t mostLevels = 0;
+    };
+    std::map<std::string, Topic> topics{{"orderbook.1.ETHUSDT", {1}}, {"orderbook.50.ETHUSDT", {50}},
+                                        {"orderbook.200.ETHUSDT", {0}}};
+    const auto enough = [&] {
+        return std::all_of(topics.begin(), topics.end(), [](const auto& t) { return t.second.us.size() >= 4; });
+    };
+    for (int i = 0; i < 2000 && !enough(); ++i) {
+        auto m = cpc::test::runSync(sim->io, ws->read(), 5s);
+        ASSERT_TRUE(m) << m.error().message;
+        const auto j = nlohmann::json::parse(*m);
+        if (!j.contains("topic")) continue;  // the subscribe reply
+        auto it = topics.find(j["topic"].get<std::string>());
+        ASSERT_NE(it, topics.end()) << *m;
+        Topic& t = it->second;
+        t.us.push_back(j["data"]["u"].get<std::int64_t>());
+        t.types.push_back(j["type"].get<std::string>());
+        t.mostLevels = std::max({t.mostLevels, j["data"]["b"].size(), j["data"]["a"].size()});
+        auto events = sim->adapter->parseStreamMessage(*m);
+        ASSERT_TRUE(events) << events.error().message << " in " << *m;
+        for (const auto& e : *events) {
+            if (const auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
+                EXPECT_EQ(s->depthLevels, t.levels) << *m;
+            } else if (const auto* d = std::get_if<exchange::DepthUpdate>(&e)) {
+                EXPECT_EQ(d->depthLevels, t.levels) << *m;
+            }
+        }
+    }
+    ASSERT_TRUE(enough());
+    std::set<std::int64_t> seen;
+    for (const auto& [name, t] : topics) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(t.types.front(), "snapshot");
+        for (std::size_t i = 1; i < t.us.size(); ++i) EXPECT_EQ(t.us[i], t.us[i - 1] + 1);
+        for (const std::int64_t u : t.us) EXPECT_TRUE(seen.insert(u).second) << "u " << u << " of another topic too";
+    }
+    EXPECT_EQ(topics["orderbook.1.ETHUSDT"].mostLevels, 1u);
+    EXPECT_GT(topics["orderbook.50.ETHUSDT"].mostLevels, 1u);
+    EXPECT_EQ(std::count(topics["orderbook.1.ETHUSDT"].types.begin(), topics["orderbook.1.ETHUSDT"].types.end(), "delta"), 0);
 }
 
 TEST_P(SimBybitTest, ASilentClientIsCutAndAPingingOneIsNot) {

@@ -39,8 +39,19 @@ struct PriceLevel {
     bool operator==(const PriceLevel&) const = default;
 };
 
+// Which book a depth event belongs to (DepthUpdate::depthLevels, DepthSnapshot::depthLevels): a
+// venue may push several books of one symbol, each with its own snapshots and update ids, and a
+// book may only be fed the events of its own topic.
+//   0  the venue's diff-depth book, the stream StreamKind::Depth subscribes (Binance `@depth`,
+//      Bybit `orderbook.200`, OKX `books`, KuCoin `/market/level2`) and its REST snapshots;
+//   N  a partial-depth topic of the top N levels (Binance `@depth5/10/20`, Bybit `orderbook.1` /
+//      `orderbook.50`, OKX `books5`, KuCoin `level2Depth5` / `level2Depth50`).
+// ExchangeAdapter::depthLevelsOf(spec) names the value a subscribed stream's events carry.
+inline constexpr int kDiffDepthBook = 0;
+
 // Diff depth stream (`<symbol>@depth@100ms`, "depthUpdate"): the changes between update ids
-// firstUpdateId (U) and finalUpdateId (u), both inclusive.
+// firstUpdateId (U) and finalUpdateId (u), both inclusive. Bybit's partial topics send deltas too
+// (depthLevels > 0): those change only their own top-N book.
 struct DepthUpdate {
     std::string exchange;
     std::string symbol;
@@ -49,19 +60,22 @@ struct DepthUpdate {
     std::int64_t finalUpdateId = 0;  // u
     std::vector<PriceLevel> bids;    // any order, as sent
     std::vector<PriceLevel> asks;
+    int depthLevels = kDiffDepthBook;  // the book it belongs to (see above)
 };
 
-// A full or partial book at lastUpdateId: the REST snapshot (GET /api/v3/depth) or one push of a
-// partial depth stream (`<symbol>@depth<levels>[@100ms]`; its payload has no symbol, the adapter
-// takes it from the combined wrapper's stream name). Bids best (highest) first, asks best
-// (lowest) first.
+// A full or partial book at lastUpdateId: the REST snapshot (GET /api/v3/depth), the snapshot a
+// stream-snapshot venue's diff-depth topic starts with (Bybit, OKX), or one push of a partial depth
+// stream (`<symbol>@depth<levels>[@100ms]`; its payload has no symbol, the adapter takes it from
+// the combined wrapper's stream name). Bids best (highest) first, asks best (lowest) first.
 struct DepthSnapshot {
     std::string exchange;
     std::string symbol;
     std::int64_t lastUpdateId = 0;
     std::vector<PriceLevel> bids;
     std::vector<PriceLevel> asks;
-    bool partial = false;  // from a partial depth stream (top N levels only)
+    int depthLevels = kDiffDepthBook;  // the book it belongs to (see above)
+    // From a partial depth stream (top N levels only), not the diff-depth book.
+    bool partial() const { return depthLevels != kDiffDepthBook; }
 };
 
 // Best bid/ask (`<symbol>@bookTicker`).

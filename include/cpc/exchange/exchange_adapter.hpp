@@ -218,6 +218,17 @@ public:
     // is subscribed again for a fresh snapshot. false (Binance, KuCoin): depthRequest() snapshot
     // plus the stream's diffs, sequence-checked.
     virtual bool depthSnapshotInStream() const { return false; }
+    // The depthLevels the DepthSnapshot / DepthUpdate events of `spec`'s stream carry
+    // (events.hpp): 0 for the diff-depth book (StreamKind::Depth), N for a partial-depth topic of
+    // the top N levels; nullopt when the stream carries no depth events. Default (Binance):
+    // PartialDepth is @depth5, @depth10 or @depth20.
+    virtual std::optional<int> depthLevelsOf(const StreamSpec& spec) const {
+        switch (spec.kind) {
+            case StreamKind::Depth: return kDiffDepthBook;
+            case StreamKind::PartialDepth: return spec.depthLevels <= 5 ? 5 : spec.depthLevels <= 10 ? 10 : 20;
+            default: return std::nullopt;
+        }
+    }
     virtual Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
                                                          std::string_view connectId) const {
         (void)body, (void)httpStatus, (void)connectId;

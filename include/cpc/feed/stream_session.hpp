@@ -9,7 +9,10 @@
 // set with what the venue reports. A SUBSCRIBE the venue refuses is reported (FeedError,
 // stats.controlErrors, lastError) and its streams leave the set. For each subscribed diff depth stream it keeps a
 // LocalOrderBook synced (buffer, REST snapshot, replay, resync on a gap) and posts its top levels
-// as OrderBookView. Every other stream event goes to the sink as its FeedEvent alternative.
+// as OrderBookView, fed only by the depth events of that diff-depth book (depthLevels 0); a partial
+// depth topic's events (depthLevels N) go to the sink as DepthSnapshots when a PartialDepth stream
+// of that N is subscribed (Bybit's orderbook.50 deltas applied to a top-50 book of its own first).
+// Every other stream event goes to the sink as its FeedEvent alternative.
 // Venues without streams in the URL (Bybit, OKX, KuCoin) connect to the bare endpoint (KuCoin:
 // the one its token request answers, before every connect) and subscribe everything after
 // connecting; streams whose endpoints differ (OKX /business, /public) get separate connections;
@@ -96,6 +99,8 @@ struct StreamSessionStats {
                                           // SUBSCRIBE also removes its streams from the set)
     std::uint64_t subscriptionsRepaired = 0;  // streams re-(un)subscribed after LIST_SUBSCRIPTIONS
     std::uint64_t bookResyncs = 0;        // order book snapshots fetched after a gap
+    std::uint64_t partialBookResyncs = 0; // partial-depth topics re-subscribed after a gap in
+                                          // their deltas (Bybit orderbook.50)
     std::uint64_t bookSnapshots = 0;      // REST depth snapshots fetched
     std::string lastError;
     // The venue refused the connection's URL (HTTP 4xx at the handshake, e.g. an invalid stream

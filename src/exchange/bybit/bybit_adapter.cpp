@@ -1,6 +1,7 @@
 #include "cpc/exchange/bybit/bybit_adapter.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/venue_json.hpp"
 
@@ -94,13 +95,27 @@ std::string BybitAdapter::streamName(const StreamSpec& spec) const {
         case StreamKind::Trade:
         case StreamKind::AggTrade: return "publicTrade." + sym;  // Bybit has no aggregate trades
         // Spot book depths: 1, 50, 200 (https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook).
-        case StreamKind::Depth: return "orderbook.200." + sym;
-        case StreamKind::PartialDepth: return std::string("orderbook.") + (spec.depthLevels <= 1 ? "1." : "50.") + sym;
-        case StreamKind::BookTicker: return "orderbook.1." + sym;
+        case StreamKind::Depth:
+        case StreamKind::PartialDepth:
+        case StreamKind::BookTicker: {
+            const int levels = *depthLevelsOf(spec);
+            return "orderbook." + std::to_string(levels == kDiffDepthBook ? kDiffDepthTopicLevels : levels) + "." + sym;
+        }
         case StreamKind::Ticker:
         case StreamKind::MiniTicker: return "tickers." + sym;
     }
     return sym;
+}
+
+std::optional<int> BybitAdapter::depthLevelsOf(const StreamSpec& spec) const {
+    // Every orderbook topic has its own snapshot and u sequence: orderbook.200 is the diff-depth
+    // book, orderbook.1 the bookTicker (and a one-level partial depth), orderbook.50 partial depth.
+    switch (spec.kind) {
+        case StreamKind::Depth: return kDiffDepthBook;
+        case StreamKind::PartialDepth: return spec.depthLevels <= 1 ? 1 : 50;
+        case StreamKind::BookTicker: return 1;
+        default: return std::nullopt;
+    }
 }
 
 std::string BybitAdapter::streamUrl(const std::vector<StreamSpec>& streams) const {
@@ -390,6 +405,12 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
     }
     if (parts[0] == "orderbook") {
         if (parts.size() != 3 || !data.is_object()) return makeError("orderbook: bad topic or \"data\"");
+        // orderbook.<depth>.<symbol>: each depth is a book of its own (snapshot, u sequence).
+        int topicLevels = 0;
+        const auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), topicLevels);
+        if (ec != std::errc() || end != parts[1].data() + parts[1].size() || topicLevels < 1)
+            return makeError("orderbook: bad depth in " + topic);
+        const int levels = topicLevels == kDiffDepthTopicLevels ? kDiffDepthBook : topicLevels;
         const auto u = field(data, "u");
         if (!u) return makeError("orderbook: no update id \"u\"");
         auto bids = venue::levelsOf(data.value("b", json::array()), "b");
@@ -416,6 +437,7 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
             s.lastUpdateId = *u;
             s.bids = std::move(*bids);
             s.asks = std::move(*asks);
+            s.depthLevels = levels;
             out.emplace_back(std::move(s));
         } else {
             DepthUpdate d;
@@ -425,6 +447,7 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
             d.firstUpdateId = d.finalUpdateId = *u;
             d.bids = std::move(*bids);
             d.asks = std::move(*asks);
+            d.depthLevels = levels;
             out.emplace_back(std::move(d));
         }
         return out;

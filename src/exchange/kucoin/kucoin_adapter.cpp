@@ -448,7 +448,7 @@ Result<std::vector<StreamEvent>> KucoinAdapter::parseStreamMessage(std::string_v
         DepthSnapshot s;
         s.exchange = name();
         s.symbol = rest;
-        s.partial = true;
+        s.depthLevels = prefix == "/spotMarket/level2Depth5:" ? 5 : 50;
         auto bids = venue::levelsOf(data.value("bids", json::array()), "bids");
         if (!bids) return bids.error();
         auto asks = venue::levelsOf(data.value("asks", json::array()), "asks");

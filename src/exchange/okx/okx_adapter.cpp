@@ -363,8 +363,12 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
         }
         return out;
     }
+    // books (400 levels: a snapshot, then updates chained by prevSeqId → seqId) is the diff-depth
+    // book; books5 pushes whole top-5 snapshots; bbo-tbt is a BookTicker only. books-l2-tbt and
+    // books50-l2-tbt (login, VIP tiers) are never subscribed here and are not parsed.
     if (channel == "books" || channel == "books5" || channel == "bbo-tbt") {
         const std::string action = j.value("action", channel == "books" ? "update" : "snapshot");
+        const int levels = channel == "books5" ? 5 : kDiffDepthBook;
         for (const json& b : data) {
             auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
             if (!bids) return bids.error();
@@ -390,7 +394,7 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                 s.lastUpdateId = seq;
                 s.bids = std::move(*bids);
                 s.asks = std::move(*asks);
-                s.partial = channel == "books5";
+                s.depthLevels = levels;
                 out.emplace_back(std::move(s));
             } else {
                 const auto prev = field(b, "prevSeqId");
@@ -403,6 +407,7 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                 d.finalUpdateId = seq;
                 d.bids = std::move(*bids);
                 d.asks = std::move(*asks);
+                d.depthLevels = levels;
                 out.emplace_back(std::move(d));
             }
         }

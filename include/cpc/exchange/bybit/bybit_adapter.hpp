@@ -72,6 +72,10 @@ public:
     bool isPermanentError(const Error& error) const override { return error.code == 10001; }
     // orderbook.N topics start with a snapshot, then deltas.
     bool depthSnapshotInStream() const override { return true; }
+    // Depth: orderbook.200 (its events carry depthLevels 0), PartialDepth: orderbook.1 (at most
+    // one level asked) or orderbook.50, BookTicker: orderbook.1 (a BookTicker and a one-level book).
+    std::optional<int> depthLevelsOf(const StreamSpec& spec) const override;
+    static constexpr int kDiffDepthTopicLevels = 200;  // the diff-depth book's topic, orderbook.200
 
     // Bybit's interval spelling ("1", "60", "D", "W", "M"); nullopt where Bybit has none (1s, 8h,
     // 3d). The spelling exists for 1w, but those buckets are not verified to be Monday weeks, so

@@ -91,6 +91,15 @@ public:
     bool historyHasGaps() const override { return true; }
     // KuCoin opened in September 2017; 2017-01-01 is a safe earlier bound.
     std::int64_t earliestHistoryMs() const override { return 1483228800000; }
+    // Depth: /market/level2 (depthLevels 0), PartialDepth: /spotMarket/level2Depth5 or
+    // level2Depth50 (whole top-N snapshots); BookTicker (/market/ticker) carries no depth events.
+    std::optional<int> depthLevelsOf(const StreamSpec& spec) const override {
+        switch (spec.kind) {
+            case StreamKind::Depth: return kDiffDepthBook;
+            case StreamKind::PartialDepth: return spec.depthLevels <= 5 ? 5 : 50;
+            default: return std::nullopt;
+        }
+    }
     std::optional<HttpRequest> streamConnectRequest() const override;
     Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
                                                  std::string_view connectId) const override;

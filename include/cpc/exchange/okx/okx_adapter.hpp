@@ -77,6 +77,14 @@ public:
     }
     // books / books5 channels: a snapshot, then updates chained by prevSeqId/seqId.
     bool depthSnapshotInStream() const override { return true; }
+    // Depth: books (depthLevels 0), PartialDepth: books5 (5); BookTicker (bbo-tbt) carries no depth events.
+    std::optional<int> depthLevelsOf(const StreamSpec& spec) const override {
+        switch (spec.kind) {
+            case StreamKind::Depth: return kDiffDepthBook;
+            case StreamKind::PartialDepth: return 5;
+            default: return std::nullopt;
+        }
+    }
 
     // OKX bar spelling: "1s" "1m" … "4H", UTC-aligned "6Hutc" "12Hutc" "1Dutc" "3Dutc" "1Wutc"
     // "1Mutc" (the plain "6H"/"1D"/… are UTC+8-aligned and never used). nullopt for 8h.
