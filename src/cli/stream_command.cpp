@@ -137,6 +137,7 @@ std::optional<json> eventJson(const feed::FeedEvent& event) {
         j["eventTime"] = d->eventTimeMs;
         j["firstUpdateId"] = d->firstUpdateId;
         j["finalUpdateId"] = d->finalUpdateId;
+        j["levels"] = d->depthLevels;  // its book: 0 the diff-depth book, N a top-N partial topic
         j["bids"] = levelsJson(d->bids);
         j["asks"] = levelsJson(d->asks);
         return j;
@@ -153,6 +154,7 @@ std::optional<json> eventJson(const feed::FeedEvent& event) {
         j["type"] = "depth";
         j["symbol"] = s->symbol;
         j["lastUpdateId"] = s->lastUpdateId;
+        j["levels"] = s->depthLevels;  // N: the venue's top-N partial book as sent
         j["bids"] = levelsJson(s->bids);
         j["asks"] = levelsJson(s->asks);
         return j;

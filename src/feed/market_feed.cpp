@@ -8,6 +8,7 @@
 #include <mutex>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -231,6 +232,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         Interval source;
         detail::SourceAggregator agg;
         std::optional<std::int64_t> resume;  // newest closed candle of key.interval delivered
+        // The newest source row of the last backfill when REST had it still forming: the next read
+        // loop starts with it as its forming candle, so it is closed and reconciled when a newer
+        // one streams in even if the stream never pushes it (the reconnect fell on its end, or the
+        // venue pushes only on trades and there was none after the backfill).
+        std::optional<Candle> restForming;
         Series(SeriesKey k, Interval src) : key(std::move(k)), source(src), agg(src, key.interval) {}
     };
 
@@ -303,6 +309,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     const std::int64_t covered = pageCoverEnd(s->source, *start, limit);
                     if (covered <= nowMs() + skewMs) next = covered;
                 }
+            }
+            if (!next) {
+                s->restForming.reset();
+                if (!rows->empty() && !rows->back().closed) s->restForming = rows->back();
             }
             postHistory(*s, std::move(*rows), next.has_value(), !start && full);
             if (!next) break;
@@ -741,6 +751,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                                     std::shared_ptr<net::WsClient> socket, StreamPlan plan) {
         auto st = std::make_shared<LoopState>();
         st->series = series;
+        st->forming = std::exchange(series->restForming, std::nullopt);
         st->current = std::make_shared<Link>();
         st->current->ws = socket;
         st->current->plan = plan;

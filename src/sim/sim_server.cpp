@@ -92,7 +92,7 @@ struct ServerState {
     std::atomic<std::uint16_t> boundPort{0};
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
         pingsSent{0}, pongTimeouts{0}, heartbeatTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
-        rest418{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
+        rest418{0}, rest429InFlight{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
     bool started = false;
     bool stopped = false;
 
@@ -106,6 +106,8 @@ struct ServerState {
     int failRest503 = 0, failRest429 = 0;
     int forgetSubscriptions = 0;  // next connections to open without their URL's streams
     std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
+    Clock::time_point last429At{};       // when that 429 was answered (wall clock)
+    int crossing429 = 0;                 // requests forgiven since (SimConfig::maxCrossing429 at most)
     std::int64_t bannedUntilMs = 0;
 
     // Declared last so they are destroyed first: the io_context's destructor destroys the
@@ -448,6 +450,17 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
                                 405);
     } else if (!target) {
         reply = venue.restError(RestProblem::BadTarget, "Malformed request target: " + target.error().message, 400);
+    } else if (bannedUntilMs <= nowMs && nowMs < retryAfterUntilMs && failRest429 == 0 &&
+               Clock::now() - last429At < config.crossing429Grace && crossing429 < config.maxCrossing429) {
+        // A request that crossed the 429 on the wire (sent before the client could read it, e.g.
+        // by another of its connections): Binance bans clients that keep sending after a 429, not
+        // that. It gets the 429 again, with what is left of the wait.
+        ++rest429InFlight;
+        ++crossing429;
+        const std::int64_t waitMs = retryAfterUntilMs - nowMs;
+        reply = venue.restError(RestProblem::TooMany, "Too much request weight used; please wait before sending more.", 429);
+        for (auto& header : venue.tooManyHeaders(waitMs, nowMs)) reply.headers.push_back(std::move(header));
+        weight = 0;
     } else if (nowMs < bannedUntilMs || (nowMs < retryAfterUntilMs && failRest429 == 0)) {
         // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418; Bybit 403).
         ++weightViolations;
@@ -478,6 +491,8 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
                                           ? config.tooManyRetryAfterSeconds
                                           : (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
             retryAfterUntilMs = nowMs + wait * 1000;
+            last429At = Clock::now();
+            crossing429 = 0;
             reply = venue.restError(RestProblem::TooMany,
                                     "Too much request weight used; current limit is " +
                                         std::to_string(config.restWeightPerMinute) +
@@ -717,6 +732,7 @@ SimStats SimServer::stats() const {
     s.faultsInjected = impl.faultsInjected;
     s.rest429 = impl.rest429;
     s.rest418 = impl.rest418;
+    s.rest429InFlight = impl.rest429InFlight;
     s.messageRateViolations = impl.messageRateViolations;
     s.connectionRateViolations = impl.connectionRateViolations;
     s.weightViolations = impl.weightViolations;

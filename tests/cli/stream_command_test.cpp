@@ -129,6 +129,10 @@ TEST_F(StreamCommand, OtherStreamTypes) {
     for (const auto& j : jsonLines(run.out)) {
         types.insert(j["type"].get<std::string>());
         EXPECT_EQ(j["symbol"], "ETHUSDT") << j.dump();
+        if (j["type"] == "depth") {  // depth5: its book is named by its levels
+            EXPECT_EQ(j["levels"], 5) << j.dump();
+            EXPECT_LE(j["bids"].size(), 5u) << j.dump();
+        }
     }
     // The diff depth stream keeps a local book synced (REST snapshot from the same simulator) and
     // prints its top levels; depth5 is the venue's partial book as sent.

@@ -38,7 +38,7 @@ struct RestLimits {
     double safetyShare = 0.8;     // spend at most this share of the budget
     int banStatus = 418;          // the HTTP status of an IP ban besides 418 (Bybit: 403)
     std::chrono::milliseconds ban{120'000};  // a ban's length when the answer does not say
-    std::string usedWeightHeader;           // lower-case name of the venue's used-weight count ("": none)
+    std::string usedWeightHeader{};         // lower-case name of the venue's used-weight count ("": none)
     std::string waitHeader = "retry-after";  // lower-case name of its "ask again after" header
     WaitHeader waitKind = WaitHeader::RetryAfterSeconds;
     int budget() const;           // weightPerWindow × safetyShare, at least 1

@@ -47,6 +47,10 @@ struct SimConfig {
     std::chrono::milliseconds connectionWindow{300'000};  // the "5 minutes" (tests shorten it)
     int restWeightPerMinute = 6000;
     std::chrono::milliseconds banDuration{120'000};
+    // Requests arriving this soon (wall clock) after a 429 and inside its wait, at most
+    // maxCrossing429 of them, crossed it on the wire: answered 429 again, no ban (SimStats::rest429InFlight).
+    std::chrono::milliseconds crossing429Grace{250};
+    int maxCrossing429 = 3;
     // Retry-After of a 429 in seconds; 0: until the next minute of exchange time (Binance).
     int tooManyRetryAfterSeconds = 0;
     std::chrono::milliseconds restDelay{0};  // slow answers
@@ -85,6 +89,10 @@ struct SimStats {
     std::uint64_t faultsInjected = 0;
     std::uint64_t rest429 = 0;          // answered 429
     std::uint64_t rest418 = 0;          // answered 418 (the client ignored a Retry-After or is banned)
+    // Requests that reached the simulator within SimConfig::crossing429Grace of a 429 and inside
+    // its wait (maxCrossing429 at most): taken as sent before the client could have read it
+    // (another of its connections), answered 429 again, not counted as violations. More: a ban.
+    std::uint64_t rest429InFlight = 0;
     // Limit violations by the clients (a well-behaved client leaves all three at 0).
     std::uint64_t messageRateViolations = 0;     // > maxIncomingMessagesPerSecond on one connection
     std::uint64_t connectionRateViolations = 0;  // > maxConnectionsPer5Min attempts
