@@ -556,8 +556,15 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
         } else if (auto* b = std::get_if<feed::OrderBookView>(&e)) {
             if (b->symbol == symbol && streamEnabled(StreamKind::Depth)) book = b;
         } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
-            if (tk->symbol != symbol || tk->mini) continue;
+            // A mini ticker (Binance's miniTicker; the only 24 h ticker of Bybit's spot) is shown
+            // unless a full one is: its change is worked out from the open when it has none.
+            if (tk->symbol != symbol || (tk->mini && m_ticker && !m_ticker->mini)) continue;
             awaitPaint(tk->eventTimeMs, r.receivedMs);
+            if (tk->mini && tk->priceChange == Decimal{} && tk->open != Decimal{}) {
+                tk->priceChange = tk->lastPrice - tk->open;
+                if (const auto pct = Decimal::fromDouble(tk->priceChange.toDouble() / tk->open.toDouble() * 100.0))
+                    tk->priceChangePercent = *pct;
+            }
             m_ticker = std::move(*tk);
             tickerChanged = true;
         } else if (auto* bt = std::get_if<exchange::BookTicker>(&e)) {

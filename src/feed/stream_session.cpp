@@ -42,18 +42,6 @@ std::string upper(std::string s) {
     return s;
 }
 
-// The combined-stream wrapper's stream name ({"stream":"btcusdt@trade","data":…}); empty for
-// control replies and raw frames.
-std::string streamNameOf(std::string_view frame) {
-    constexpr std::string_view key = "\"stream\":\"";
-    const auto p = frame.substr(0, 128).find(key);
-    if (p == std::string_view::npos) return {};
-    const auto from = p + key.size();
-    const auto end = frame.find('"', from);
-    if (end == std::string_view::npos) return {};
-    return std::string(frame.substr(from, end - from));
-}
-
 }  // namespace
 
 struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
@@ -748,7 +736,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // Returns true when the venue announced a shutdown.
     bool handleFrame(Conn& c, const std::string& frame) {
-        const std::string name = streamNameOf(frame);
+        const std::string name = adapter->streamNameOfFrame(frame);
         auto events = adapter->parseStreamMessage(frame);
         {
             std::lock_guard lock(statsMutex);
@@ -997,7 +985,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void bufferCandidate(Conn& c, std::string frame) {
-        const std::string name = streamNameOf(frame);
+        const std::string name = adapter->streamNameOfFrame(frame);
         if (name.empty() || c.names.contains(name)) {
             if (auto events = adapter->parseStreamMessage(frame)) {
                 for (const auto& e : *events)

@@ -284,9 +284,44 @@ TEST(RealtimeWindowEntry, OpensOnTheChartsExchangeAndShowsThatVenuesTradesAndBoo
                                          30000))
         << rt->logText().toStdString() << "\nbids " << rt->ladder()->book().bids.size() << ", candles "
         << rt->series().size();
+    // The 24 h ticker panel (OKX's tickers), and the feed health table counting each stream under
+    // its OKX name.
+    const std::string books = controller.adapter()->streamName({"ETH-USDT", Interval::M1, exchange::StreamKind::Depth});
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        const auto s = rt->sessionStats();
+        return rt->ticker().has_value() && s.perStream.contains(books) && s.perStream.at(books).messages > 0;
+    }, 30000)) << rt->logText().toStdString();
+    EXPECT_EQ(rt->ticker()->symbol, "ETH-USDT");
+    EXPECT_GT(rt->ticker()->lastPrice, Decimal{});
     const auto stats = rt->sessionStats();
     EXPECT_GE(stats.connections, 2u) << "OKX: candles on /business, the rest on /public";
     for (const auto& [stream, counters] : stats.perStream) EXPECT_NE(stream.find("ETH-USDT"), std::string::npos) << stream;
     EXPECT_EQ(rt->series().key().exchange, "okx");
+    rt->close();
+}
+
+// Bybit's spot ticker is a mini one (no bid/ask; the book ticker has them): the panel shows it.
+TEST(RealtimeWindowEntry, ShowsBybitsMiniTickerAndCountsItsTopics) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.exchange = "bybit";
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow main(controller, settings);
+    main.show();
+    main.openSeries("BTCUSDT", Interval::M1);
+    auto* rt = RealtimeWindow::openFor(controller, settings, &main);
+    ASSERT_NE(rt, nullptr);
+    const std::string tickers = controller.adapter()->streamName({"BTCUSDT", Interval::M1, exchange::StreamKind::Ticker});
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        const auto s = rt->sessionStats();
+        return rt->ticker().has_value() && s.perStream.contains(tickers) && s.perStream.contains("orderbook.200.BTCUSDT");
+    }, 30000)) << rt->logText().toStdString();
+    EXPECT_TRUE(rt->ticker()->mini);
+    EXPECT_GT(rt->ticker()->lastPrice, Decimal{});
+    EXPECT_EQ(rt->ticker()->priceChange, rt->ticker()->lastPrice - rt->ticker()->open);
     rt->close();
 }

@@ -356,3 +356,17 @@ TEST(BybitAdapter, WeeklyPushesAreIgnoredBecauseOurWeeksAreBuiltFromDays) {
     doc["topic"] = "kline.7.BTCUSDT";
     EXPECT_FALSE(a.parseStreamMessage(doc.dump()));
 }
+
+// The session counts and filters frames by stream: a documented push names its topic, which is
+// what streamName() spells for the subscription; replies name none.
+TEST(BybitAdapter, DocumentedPushesNameTheStreamTheyBelongTo) {
+    BybitAdapter a;
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("bybit/trade-ws.json")),
+              a.streamName({"BTCUSDT", Interval::M1, StreamKind::Trade}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("bybit/kline-ws.json")),
+              a.streamName({"BTCUSDT", Interval::M5, StreamKind::Kline}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("bybit/orderbook-ws-snapshot.json")),
+              a.streamName({"BTCUSDT", Interval::M1, StreamKind::PartialDepth, 50}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("bybit/subscribe-reply.json")), "");
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("bybit/pong-spot.json")), "");
+}

@@ -295,3 +295,17 @@ TEST(KucoinAdapter, PushesOfIntervalsThatAreNotOursAreIgnored) {
     week["topic"] = "/market/candles:BTC-USDT_2day";
     EXPECT_FALSE(a.parseStreamMessage(week.dump()));
 }
+
+// The session counts and filters frames by stream: a documented push names its topic, which is
+// what streamName() spells for the subscription; acks and the welcome name none.
+TEST(KucoinAdapter, DocumentedPushesNameTheStreamTheyBelongTo) {
+    KucoinAdapter a;
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("kucoin/match-ws.json")),
+              a.streamName({"BTC-USDT", Interval::M1, StreamKind::Trade}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("kucoin/candles-ws.json")),
+              a.streamName({"BTC-USDT", Interval::H1, StreamKind::Kline}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("kucoin/level2depth5-ws.json")),
+              a.streamName({"BTC-USDT", Interval::M1, StreamKind::PartialDepth, 5}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("kucoin/ack.json")), "");
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("kucoin/welcome.json")), "");
+}

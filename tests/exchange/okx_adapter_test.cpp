@@ -274,3 +274,15 @@ TEST(OkxAdapter, KeepAliveBookUpdateIsAnEmptyRangeAndForeignBarsAreIgnored) {
     week["arg"]["channel"] = "candle1Wutc";
     EXPECT_TRUE(parseOk(a, week.dump()).empty());
 }
+
+// The session counts and filters frames by stream: a documented push names its channel and
+// instrument, as streamName() spells them; replies (an "event") name none.
+TEST(OkxAdapter, DocumentedPushesNameTheStreamTheyBelongTo) {
+    OkxAdapter a;
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("okx/trades-ws.json")),
+              a.streamName({"BTC-USDT", Interval::M1, StreamKind::Trade}));
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("okx/tickers-ws.json")), "tickers:BTC-USDT");
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("okx/books5-ws.json")), "books5:BCH-USDT-SWAP");
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("okx/subscribe-reply.json")), "");
+    EXPECT_EQ(a.streamNameOfFrame(test::readFixture("okx/notice.json")), "");
+}

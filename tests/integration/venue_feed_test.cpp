@@ -367,6 +367,16 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
         EXPECT_GE(stats.heartbeatsSent, 3u);
     }
     EXPECT_EQ(stats.controlErrors, 0u) << stats.lastError;
+    // Every frame is counted under its stream's name, as the venue's streamName() spells it (the
+    // realtime window's feed health table).
+    for (const StreamKind kind : {StreamKind::Trade, StreamKind::Depth}) {
+        const std::string name = adapter->streamName({symbol, Interval::M1, kind});
+        const auto it = stats.perStream.find(name);
+        ASSERT_NE(it, stats.perStream.end()) << name << " not counted";
+        EXPECT_GT(it->second.messages, 10u) << name;
+        EXPECT_GT(it->second.bytes, it->second.messages * 20) << name;
+    }
+    EXPECT_EQ(stats.perStream.size(), 2u) << "frames counted under names that are no stream";
     for (std::size_t i = 1; i < trades.size(); ++i)
         ASSERT_GT(trades[i].tradeId, trades[i - 1].tradeId) << "trade " << i << " out of order";
     const auto expectMatchesTruth = [&](const std::pair<feed::OrderBookView, std::int64_t>& v) {

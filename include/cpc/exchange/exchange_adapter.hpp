@@ -120,6 +120,29 @@ public:
     // Any streams, combined-stream form (every frame names its stream).
     virtual std::string streamUrl(const std::vector<StreamSpec>& streams) const = 0;
     virtual std::string streamName(const StreamSpec& stream) const = 0;
+    // The stream (as streamName() spells it) a data frame belongs to, read from the frame without
+    // parsing it (per-stream counters, dropping frames of a stream just unsubscribed);
+    // "" for frames of no stream (replies, pongs, the venue's notices). Binance: the combined
+    // stream's "stream".
+    virtual std::string streamNameOfFrame(std::string_view frame) const { return frameString(frame, "stream"); }
+    // The string value of the first `"key": "…"` in `frame` (any key order or spacing: venues'
+    // encoders differ); "" if none.
+    static std::string frameString(std::string_view frame, std::string_view key) {
+        const std::string quoted = "\"" + std::string(key) + "\"";
+        const auto skipSpace = [&](std::size_t i) {
+            while (i < frame.size() && (frame[i] == ' ' || frame[i] == '\n' || frame[i] == '\r' || frame[i] == '\t')) ++i;
+            return i;
+        };
+        for (auto p = frame.find(quoted); p != std::string_view::npos; p = frame.find(quoted, p + 1)) {
+            std::size_t i = skipSpace(p + quoted.size());
+            if (i >= frame.size() || frame[i] != ':') continue;
+            i = skipSpace(i + 1);
+            if (i >= frame.size() || frame[i] != '"') continue;
+            const auto end = frame.find('"', i + 1);
+            return end == std::string_view::npos ? std::string() : std::string(frame.substr(i + 1, end - i - 1));
+        }
+        return {};
+    }
     // Live subscription control messages with a request id (the reply carries the same id).
     virtual std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const = 0;
     virtual std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const = 0;

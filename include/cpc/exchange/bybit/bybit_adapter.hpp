@@ -30,6 +30,7 @@ public:
     std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamName(const StreamSpec& stream) const override;
+    std::string streamNameOfFrame(std::string_view frame) const override { return frameString(frame, "topic"); }
     std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
     std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
     // Bybit has no "list subscriptions" operation: empty (nothing to send).

@@ -41,6 +41,7 @@ public:
     std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamName(const StreamSpec& stream) const override;  // the topic
+    std::string streamNameOfFrame(std::string_view frame) const override { return frameString(frame, "topic"); }
     // One topic per message; several streams of the same channel share it ("…:BTC-USDT,ETH-USDT"),
     // streams of different channels give an empty string (send them one by one).
     std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;

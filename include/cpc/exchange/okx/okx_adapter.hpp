@@ -37,6 +37,13 @@ public:
     std::string klineStreamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamName(const StreamSpec& stream) const override;  // "candle1m:BTC-USDT"
+    // A data frame starts {"arg":{"channel":…,"instId":…},"data":…}; replies carry an "event".
+    std::string streamNameOfFrame(std::string_view frame) const override {
+        if (!frameString(frame, "event").empty()) return {};
+        const std::string channel = frameString(frame, "channel");
+        const std::string instId = frameString(frame, "instId");
+        return channel.empty() || instId.empty() ? std::string() : channel + ":" + instId;
+    }
     std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
     std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
     std::string listSubscriptionsMessage(std::int64_t id) const override;  // none: empty
