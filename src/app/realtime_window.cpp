@@ -725,7 +725,9 @@ void RealtimeWindow::refreshHealth() {
                       .arg(s.framesRejected)
                       .arg(s.bookResyncs));
     m_healthLabels.at(QStringLiteral("clock"))
-        ->setText(s.clockSynced ? tr("%1 ms (exchange − local, from /api/v3/time)").arg(s.clockOffsetMs)
+        ->setText(s.clockSynced ? tr("%1 ms (exchange − local, from %2)")
+                                      .arg(s.clockOffsetMs)
+                                      .arg(qs(m_adapter->serverTimeRequest().target))
                                 : tr("not measured yet"));
     m_healthLabels.at(QStringLiteral("error"))->setText(s.lastError.empty() ? tr("none") : qs(s.lastError));
 }

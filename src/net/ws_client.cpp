@@ -53,7 +53,12 @@ struct WsClient::Impl {
     std::string peer;  // "host:port" for messages
     // Beast allows one write at a time: send() calls queue behind the one in flight.
     bool writing = false;
-    std::deque<std::shared_ptr<asio::steady_timer>> writeWaiters;
+    struct WriteWaiter {
+        explicit WriteWaiter(asio::io_context& ctx) : timer(ctx, asio::steady_timer::time_point::max()) {}
+        asio::steady_timer timer;
+        bool granted = false;  // the writer ahead handed the stream over
+    };
+    std::deque<std::shared_ptr<WriteWaiter>> writeWaiters;  // oldest first
 
     Impl(asio::io_context& ctx, std::shared_ptr<asio::ssl::context> t) : io(ctx), tls(std::move(t)) {}
 
@@ -158,20 +163,26 @@ asio::awaitable<Result<std::string>> WsClient::read() {
 asio::awaitable<Result<Ok>> WsClient::send(std::string text) {
     Impl& impl = *m_impl;
     if (!impl.hasStream() || !impl.open) co_return makeError("WebSocket is not open");
-    while (impl.writing) {
-        auto waiter = std::make_shared<asio::steady_timer>(impl.io, asio::steady_timer::time_point::max());
+    // Messages leave in the order send() was called (a SUBSCRIBE before its UNSUBSCRIBE): a writer
+    // hands the stream straight to the oldest waiter (`writing` stays set), so a send called
+    // meanwhile queues behind it instead of slipping in before the waiter resumes.
+    if (impl.writing) {
+        auto waiter = std::make_shared<Impl::WriteWaiter>(impl.io);
         impl.writeWaiters.push_back(waiter);
-        co_await waiter->async_wait(kNoThrow);  // cancelled by the writer ahead of us
+        while (!waiter->granted) co_await waiter->timer.async_wait(kNoThrow);
     }
     impl.writing = true;
     auto [ec, bytes] = co_await impl.withStream([&](auto& ws) {
         ws.text(true);
         return ws.async_write(asio::buffer(text), kNoThrow);
     });
-    impl.writing = false;
     if (!impl.writeWaiters.empty()) {
-        impl.writeWaiters.front()->cancel();
+        auto next = std::move(impl.writeWaiters.front());
         impl.writeWaiters.pop_front();
+        next->granted = true;
+        next->timer.cancel();
+    } else {
+        impl.writing = false;
     }
     if (ec) co_return makeError("WebSocket send to " + impl.peer + " failed: " + detail::describe(ec));
     co_return Ok{};

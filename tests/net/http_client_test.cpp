@@ -3,6 +3,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "net_test_util.hpp"
 
 using namespace std::chrono_literals;
@@ -112,7 +114,13 @@ TEST(HttpClient, TimesOutOnAServerThatNeverAnswers) {
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("timed out"), std::string::npos) << r.error().message;
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-    boost::asio::post(io.executor(), [&] { silent.close(); });
+    // Closed on the network thread, and only then destroyed here (TSan: the two raced).
+    std::promise<void> closed;
+    boost::asio::post(io.executor(), [&] {
+        silent.close();
+        closed.set_value();
+    });
+    closed.get_future().wait();
 }
 
 TEST(HttpClient, ReportsARefusedConnection) {
