@@ -281,8 +281,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::map<ConnPtr, std::vector<exchange::StreamSpec>> removed;
         for (const auto& s : streams) {
             const std::string name = adapter->streamName(s);
+            if (auto it = specsByName.find(name); it != specsByName.end()) {
+                std::erase(it->second, s);
+                // Another subscription still wants the venue's stream (Bybit's orderbook.1 is
+                // both a bookTicker and a one-level partial depth): only the routes change.
+                if (!it->second.empty()) continue;
+                specsByName.erase(it);
+            }
             if (!desiredNames.erase(name)) continue;
-            specsByName.erase(name);
             for (const auto& c : conns) {
                 if (!c->names.erase(name)) continue;
                 std::erase_if(c->desired, [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });

@@ -393,6 +393,45 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
     for (std::size_t i = before; i < views.size(); ++i) expectMatchesTruth(views[i]);
 }
 
+// Bybit's orderbook.1 is both a bookTicker and a one-level partial depth. A session asked for both
+// subscribes it once; dropping the partial depth keeps the topic (no UNSUBSCRIBE) and the book
+// tickers, and ends the partial snapshots. (The other venues have a stream for each.)
+TEST_P(VenueFeedTest, DroppingOneOfTwoSubscriptionsSharingATopicKeepsTheOther) {
+    using exchange::StreamKind;
+    if (GetParam().name != "bybit") GTEST_SKIP() << "no two stream kinds share a stream on " << GetParam().name;
+    feed::StreamSessionConfig sessionConfig;
+    exchange::StreamSpec partial{"", Interval::M1, StreamKind::PartialDepth, 1};
+    exchange::StreamSpec ticker{"", Interval::M1, StreamKind::BookTicker};
+    auto session = startLiveSession({partial, ticker}, sessionConfig);
+    ASSERT_NE(session, nullptr);
+    partial.symbol = ticker.symbol = symbol;
+    ASSERT_EQ(adapter->streamName(partial), adapter->streamName(ticker));
+    std::size_t partials = 0, bookTickers = 0;
+    const auto pump = [&](std::chrono::milliseconds timeout, const std::function<bool()>& done) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        do {
+            for (auto& e : sink.box.takeAll()) {
+                if (std::holds_alternative<exchange::DepthSnapshot>(e)) ++partials;
+                if (std::holds_alternative<exchange::BookTicker>(e)) ++bookTickers;
+                if (auto* err = std::get_if<feed::FeedError>(&e)) ADD_FAILURE() << err->error.message;
+            }
+            if (done()) return true;
+            std::this_thread::sleep_for(20ms);
+        } while (std::chrono::steady_clock::now() < deadline);
+        return done();
+    };
+    ASSERT_TRUE(pump(15s, [&] { return partials >= 3 && bookTickers >= 3; }));
+    const auto sentBefore = session->stats().controlMessagesSent;
+    session->unsubscribe({partial});
+    pump(500ms, [] { return false; });  // the unsubscribe is handled; what was in flight is drained
+    partials = bookTickers = 0;
+    ASSERT_TRUE(pump(15s, [&] { return bookTickers >= 5; })) << "the shared topic was dropped";
+    EXPECT_EQ(partials, 0u);
+    EXPECT_EQ(session->stats().controlMessagesSent, sentBefore) << "no UNSUBSCRIBE of a topic still wanted";
+    EXPECT_EQ(session->stats().controlErrors, 0u);
+    session->stop();
+}
+
 // One session subscribes the diff depth, a partial depth and the bookTicker of the same symbol. On
 // Bybit those are three books of their own (orderbook.200, .50, .1), each with its snapshots and u
 // sequence: only orderbook.200's events feed the synced book, which still equals the simulator's
