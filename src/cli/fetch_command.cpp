@@ -155,7 +155,7 @@ public:
                 // end. Only that span is known; the rest of the hole is asked for next.
                 bool more = fullPage;
                 if (!fullPage && !forming && m_adapter.historyHasGaps()) {
-                    const std::int64_t covered = pageSpanEnd(start);
+                    const std::int64_t covered = bucketsEnd(m_key.interval, start, m_adapter.maxHistoryLimit());
                     if (covered < holeTo) {
                         pageEnd = covered;
                         more = true;
@@ -201,14 +201,6 @@ public:
     }
 
 private:
-    // First open time after the `limit` intervals a forward page starting at `start` spans.
-    std::int64_t pageSpanEnd(std::int64_t start) const {
-        std::int64_t t = bucketStart(m_key.interval, start);
-        if (t < start) t = nextBucketStart(m_key.interval, t);
-        for (int i = 0; i < m_adapter.maxHistoryLimit(); ++i) t = nextBucketStart(m_key.interval, t);
-        return t;
-    }
-
     // Coverage of one answered page [from, to): candle spans are Complete, the rest is an
     // exchange Gap (the venue has no candle opening there), so neither is requested again.
     Result<Ok> recordPage(std::int64_t from, std::int64_t to, const std::vector<Candle>& candles, FetchResult& result) {
@@ -297,18 +289,11 @@ private:
     std::shared_ptr<net::RestGate> m_gate = feed::venueRestGate(m_adapter, 0, 0.8);  // 80 % of the budget
 };
 
-asio::awaitable<void> fulfilListingDay(std::shared_ptr<std::promise<Result<std::int64_t>>> promise, Fetcher& fetcher) {
+// Runs `work` on the network thread and hands its result (or what it threw) to the waiting thread.
+template <class T>
+asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<T>>> promise, asio::awaitable<Result<T>> work) {
     try {
-        promise->set_value(co_await fetcher.listingDay());
-    } catch (const std::exception& e) {
-        promise->set_value(makeError(std::string("unexpected error: ") + e.what()));
-    }
-}
-
-asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<FetchResult>>> promise, Fetcher& fetcher,
-                             std::vector<Range> holes) {
-    try {
-        promise->set_value(co_await fetcher.run(std::move(holes)));
+        promise->set_value(co_await std::move(work));
     } catch (const std::exception& e) {
         promise->set_value(makeError(std::string("unexpected error: ") + e.what()));
     }
@@ -389,7 +374,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, quiet);
         auto promise = std::make_shared<std::promise<Result<std::int64_t>>>();
         auto future = promise->get_future();
-        asio::co_spawn(io.context(), fulfilListingDay(promise, fetcher), asio::detached);
+        asio::co_spawn(io.context(), fulfil(promise, fetcher.listingDay()), asio::detached);
         auto day = future.get();
         if (!day) return failure(symbol + " " + intervalText + ": finding the listing day: " + day.error().message);
         anchor3d = *day;
@@ -436,7 +421,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, progress);
         auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
         auto future = promise->get_future();
-        asio::co_spawn(io.context(), fulfil(promise, fetcher, holes), asio::detached);
+        asio::co_spawn(io.context(), fulfil(promise, fetcher.run(holes)), asio::detached);
         result = future.get();
     }
     progress.finishLine();

@@ -63,6 +63,13 @@ std::int64_t bucketStart(Interval interval, std::int64_t timeMs, std::int64_t an
     }
 }
 
+std::int64_t bucketsEnd(Interval interval, std::int64_t startMs, int count) {
+    std::int64_t t = bucketStart(interval, startMs);
+    if (t < startMs) t = nextBucketStart(interval, t);
+    for (int i = 0; i < count; ++i) t = nextBucketStart(interval, t);
+    return t;
+}
+
 std::int64_t nextBucketStart(Interval interval, std::int64_t openTimeMs) {
     if (interval == Interval::Mo1) {
         CivilDate d = civilFromDays(floorDiv(openTimeMs, kDayMs));

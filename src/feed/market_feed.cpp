@@ -268,15 +268,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
     }
 
-    // First open time after a page of `limit` rows of `interval` starting at `start` (venues that
-    // answer the newest rows of a range cut a forward page there).
-    static std::int64_t pageCoverEnd(Interval interval, std::int64_t start, int limit) {
-        std::int64_t t = bucketStart(interval, start);
-        if (t < start) t = nextBucketStart(interval, t);
-        for (int i = 0; i < limit; ++i) t = nextBucketStart(interval, t);
-        return t;
-    }
-
     // REST history: the newest page, or every page from `resume` on. Posts each page.
     awaitable<Result<Ok>> backfill(std::uint64_t gen, std::shared_ptr<Series> s) {
         if (auto c = co_await syncClock(gen, *http); !c) co_return c.error();
@@ -306,7 +297,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 } else if (adapter->historyHasGaps()) {
                     // Fewer rows than asked is no end on a venue that skips quiet intervals: go on
                     // after the range this page covered, until that is in the future.
-                    const std::int64_t covered = pageCoverEnd(s->source, *start, limit);
+                    const std::int64_t covered = bucketsEnd(s->source, *start, limit);
                     if (covered <= nowMs() + skewMs) next = covered;
                 }
             }

@@ -132,7 +132,7 @@ std::optional<Error> RestGate::noteAnswer(const HttpResponse& answer, std::int64
                                           std::optional<std::int64_t> skewMs) {
     const std::string used = m_limits.usedWeightHeader.empty() ? std::string() : answer.header(m_limits.usedWeightHeader);
     std::optional<std::int64_t> wait;
-    if (status429OrBan(answer.status)) {
+    if (answer.status == 429 || answer.status == 418 || answer.status == m_limits.banStatus) {
         const auto value = m_limits.waitHeader.empty() ? std::nullopt : parseInt(answer.header(m_limits.waitHeader));
         switch (m_limits.waitKind) {
             case WaitHeader::RetryAfterSeconds:
@@ -152,10 +152,6 @@ std::optional<Error> RestGate::noteAnswer(const HttpResponse& answer, std::int64
                 wait = plausibleWait(*seconds * 1000);
     }
     return note(answer.status, wait, used, answer.body, nowMs, skewMs);
-}
-
-bool RestGate::status429OrBan(int status) const {
-    return status == 429 || status == 418 || status == m_limits.banStatus;
 }
 
 std::optional<Error> RestGate::note(int status, std::optional<std::int64_t> waitMs, std::string_view usedWeight,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <QComboBox>
+#include <memory>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -262,20 +263,36 @@ TEST(CanvasProChartBinary, DemoOnAnotherExchangeDrawsItsCandlesAndSavesTheChoice
     EXPECT_TRUE(help.out.contains("--exchange")) << help.out.toStdString();
 }
 
-TEST(RealtimeWindowEntry, OpensOnTheChartsExchangeAndShowsThatVenuesTradesAndBook) {
+// The demo app on one venue, its main window showing `symbol` (BTC/USDT-style, in any spelling).
+struct DemoOnVenue {
+    DemoOnVenue(const std::string& venue, const char* symbol, Interval interval)
+        : options(makeOptions(venue, dir)), controller(options), settings(dir.filePath("settings.ini")) {
+        started = static_cast<bool>(controller.start());
+        main = std::make_unique<MainWindow>(controller, settings);
+        main->show();
+        main->openSeries(controller.venueSymbol(QString::fromLatin1(symbol)), interval);
+    }
+    static ControllerOptions makeOptions(const std::string& venue, const QTemporaryDir& dir) {
+        ControllerOptions o;
+        o.demo = true;
+        o.exchange = venue;
+        o.databasePath = dir.filePath("demo.sqlite3").toStdString();
+        return o;
+    }
     QTemporaryDir dir;
     ControllerOptions options;
-    options.demo = true;
-    options.exchange = "okx";
-    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
-    ChartController controller(options);
-    ASSERT_TRUE(controller.start());
-    AppSettings settings(dir.filePath("settings.ini"));
-    MainWindow main(controller, settings);
-    main.show();
-    main.openSeries(controller.venueSymbol("ETHUSDT"), Interval::M5);
+    ChartController controller;
+    AppSettings settings;
+    std::unique_ptr<MainWindow> main;
+    bool started = false;
+};
+
+TEST(RealtimeWindowEntry, OpensOnTheChartsExchangeAndShowsThatVenuesTradesAndBook) {
+    DemoOnVenue app("okx", "ETHUSDT", Interval::M5);
+    ASSERT_TRUE(app.started);
+    auto& controller = app.controller;
     EXPECT_EQ(controller.currentKey(), (SeriesKey{"okx", "ETH-USDT", Interval::M5}));
-    auto* rt = RealtimeWindow::openFor(controller, settings, &main);
+    auto* rt = RealtimeWindow::openFor(controller, app.settings, app.main.get());
     ASSERT_NE(rt, nullptr);
     EXPECT_EQ(rt->symbol(), "ETH-USDT");
     // OKX's order book (snapshot and updates on the stream), its ticker and its candles. (The demo
@@ -302,18 +319,10 @@ TEST(RealtimeWindowEntry, OpensOnTheChartsExchangeAndShowsThatVenuesTradesAndBoo
 
 // Bybit's spot ticker is a mini one (no bid/ask; the book ticker has them): the panel shows it.
 TEST(RealtimeWindowEntry, ShowsBybitsMiniTickerAndCountsItsTopics) {
-    QTemporaryDir dir;
-    ControllerOptions options;
-    options.demo = true;
-    options.exchange = "bybit";
-    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
-    ChartController controller(options);
-    ASSERT_TRUE(controller.start());
-    AppSettings settings(dir.filePath("settings.ini"));
-    MainWindow main(controller, settings);
-    main.show();
-    main.openSeries("BTCUSDT", Interval::M1);
-    auto* rt = RealtimeWindow::openFor(controller, settings, &main);
+    DemoOnVenue app("bybit", "BTCUSDT", Interval::M1);
+    ASSERT_TRUE(app.started);
+    auto& controller = app.controller;
+    auto* rt = RealtimeWindow::openFor(controller, app.settings, app.main.get());
     ASSERT_NE(rt, nullptr);
     const std::string tickers = controller.adapter()->streamName({"BTCUSDT", Interval::M1, exchange::StreamKind::Ticker});
     ASSERT_TRUE(test::processEventsUntil([&] {

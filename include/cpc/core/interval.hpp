@@ -40,6 +40,10 @@ bool isCalendar(Interval interval);  // 1w or 1M
 std::int64_t bucketStart(Interval interval, std::int64_t timeMs, std::int64_t anchor3dMs = 0);
 // Start of the bucket after the one opening at openTimeMs (which must be aligned).
 std::int64_t nextBucketStart(Interval interval, std::int64_t openTimeMs);
+// The first open time after `count` buckets of `interval`, counted from the first bucket opening
+// at or after `startMs` (where a forward REST page of `count` rows from startMs ends when the venue
+// skips empty intervals).
+std::int64_t bucketsEnd(Interval interval, std::int64_t startMs, int count);
 // Binance close time: next open − 1 ms.
 inline std::int64_t closeTime(Interval interval, std::int64_t openTimeMs) {
     return nextBucketStart(interval, openTimeMs) - 1;

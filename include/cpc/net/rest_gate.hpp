@@ -91,7 +91,6 @@ public:
 private:
     void rollWindow(std::int64_t nowMs);  // m_mutex held; venue clock for calendar windows
     Error banError() const;                    // m_mutex held
-    bool status429OrBan(int status) const;
     std::optional<Error> note(int status, std::optional<std::int64_t> waitMs, std::string_view usedWeight,
                               std::string_view body, std::int64_t nowMs, std::optional<std::int64_t> skewMs);
 
