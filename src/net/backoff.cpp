@@ -18,8 +18,8 @@ std::chrono::milliseconds Backoff::peek() const {
 
 std::chrono::milliseconds Backoff::next() {
     const std::int64_t upper = peek().count();
-    const std::int64_t lower = upper / 2;
-    std::uniform_int_distribution<std::int64_t> dist(lower, upper);
+    // Full jitter: anywhere from no wait to the whole bound.
+    std::uniform_int_distribution<std::int64_t> dist(0, upper);
     ++m_attempt;
     return std::chrono::milliseconds(dist(m_rng));
 }

@@ -17,15 +17,25 @@ TEST(Backoff, UpperBoundDoublesUntilTheCap) {
     EXPECT_EQ(b.attempts(), 7);
 }
 
-TEST(Backoff, EveryDelayIsWithinHalfAndFullOfItsBound) {
+TEST(Backoff, EveryDelayIsWithinZeroAndItsBound) {
     Backoff b(50ms, 5000ms, 7);
     for (int i = 0; i < 200; ++i) {
         const auto upper = b.peek();
         const auto d = b.next();
-        EXPECT_GE(d, upper / 2) << "attempt " << i;
+        EXPECT_GE(d, 0ms) << "attempt " << i;
         EXPECT_LE(d, upper) << "attempt " << i;
         EXPECT_LE(d, 5000ms);
     }
+}
+
+TEST(Backoff, FullJitterUsesTheWholeRangeDownToZero) {
+    // Equal jitter would never go below half the bound; full jitter does, about half the time.
+    Backoff b(1000ms, 1000ms, 11);
+    int belowHalf = 0;
+    for (int i = 0; i < 1000; ++i)
+        if (b.next() < 500ms) ++belowHalf;
+    EXPECT_GT(belowHalf, 400);
+    EXPECT_LT(belowHalf, 600);
 }
 
 TEST(Backoff, JitterSpreadsTheDelays) {
@@ -34,7 +44,7 @@ TEST(Backoff, JitterSpreadsTheDelays) {
         Backoff b(1000ms, 60000ms, seed);
         b.next();
         b.next();
-        seen.insert(b.next().count());  // bound 4000 ms: drawn from [2000, 4000]
+        seen.insert(b.next().count());  // bound 4000 ms: drawn from [0, 4000]
     }
     EXPECT_GT(seen.size(), 10u);
 }

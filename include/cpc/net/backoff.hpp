@@ -5,8 +5,9 @@
 
 namespace cpc::net {
 
-// Exponential back-off with full jitter ("decorrelated" retries never hit the venue in lockstep):
-// delay n = random in [base·2^n / 2, base·2^n], capped at maxDelay. reset() after a success.
+// Exponential back-off with full jitter (AWS's "full jitter": clients that failed together never
+// retry in lockstep): delay n = uniform random in [0, min(maxDelay, base·2^n)]. reset() after a
+// success.
 class Backoff {
 public:
     Backoff(std::chrono::milliseconds base, std::chrono::milliseconds maxDelay,
