@@ -72,21 +72,6 @@ std::optional<StreamSpec> parseStreamToken(const std::string& token, const std::
     return spec;
 }
 
-// Longest silence (no frame) we accept on a healthy connection carrying these streams: the most
-// talkative stream bounds it. Trades may pause on a quiet market, but the venues ping (or answer
-// our pings) well within it.
-std::chrono::milliseconds defaultIdleTimeout(const exchange::ExchangeAdapter& adapter,
-                                             const std::vector<StreamSpec>& specs) {
-    std::chrono::milliseconds timeout = std::chrono::seconds(60);
-    for (const StreamSpec& s : specs) {
-        std::chrono::milliseconds t = std::chrono::seconds(30);
-        if (s.kind == StreamKind::Kline) t = adapter.streamIdleTimeout(s.interval);
-        if (s.kind == StreamKind::Trade || s.kind == StreamKind::AggTrade) t = std::chrono::seconds(60);
-        timeout = std::min(timeout, t);
-    }
-    return timeout;
-}
-
 json levelsJson(const std::vector<exchange::PriceLevel>& levels) {
     json a = json::array();
     for (const auto& l : levels) a.push_back(json::array({l.price.toString(), l.quantity.toString()}));
@@ -386,7 +371,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
     feed::StreamSessionConfig config;
     config.tls.extraCaFile = args.value("--ca-file").value_or("");
-    config.watchdog = defaultIdleTimeout(*shared, specs);
+    // Without --idle-timeout the session's own limit for these streams (StreamSessionConfig::watchdog).
     if (auto v = args.value("--idle-timeout")) {
         auto n = parseIntOption("--idle-timeout", *v, 1, 3600);
         if (!n) return usage(n.error().message);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -54,15 +55,21 @@ private:
     bool m_stopSeen = false;  // guarded by m_mutex
 };
 
-// co_spawn on `io`; an exception escaping the coroutine is reported on stderr, tagged `who`.
-inline void spawnLogged(boost::asio::io_context& io, boost::asio::awaitable<void> coroutine, const char* who) {
-    boost::asio::co_spawn(io, std::move(coroutine), [who](std::exception_ptr e) {
+// co_spawn on `io`; an exception escaping the coroutine is handed to `onFailure` (on the network
+// thread, with its message), which turns it into a visible failed state and a restart: a feed
+// never keeps saying "live" after one of its coroutines died.
+template <class OnFailure>
+void spawnSupervised(boost::asio::io_context& io, boost::asio::awaitable<void> coroutine, OnFailure onFailure) {
+    boost::asio::co_spawn(io, std::move(coroutine), [onFailure = std::move(onFailure)](std::exception_ptr e) mutable {
         if (!e) return;
+        std::string what = "unknown exception";
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
-            std::fprintf(stderr, "%s: unexpected exception: %s\n", who, ex.what());
+            what = ex.what();
+        } catch (...) {
         }
+        onFailure(what);
     });
 }
 

@@ -45,6 +45,16 @@ std::string_view toString(FeedState state) {
 }
 
 
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
 struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          FeedConfig feedConfig, FeedSink& target)
@@ -52,7 +62,33 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
         gate = config.restGate ? config.restGate
                                : venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
+        streams = config.streamSession;
+        if (!streams) {
+            // A feed of its own: the connection engine with the feed's settings.
+            StreamSessionConfig sc;
+            sc.tls = config.tls;
+            sc.backoffBase = config.backoffBase;
+            sc.backoffMax = config.backoffMax;
+            sc.requestTimeout = config.requestTimeout;
+            sc.watchdog = config.watchdogOverride;
+            sc.controlInterval = config.controlInterval;
+            sc.syncClock = false;  // the feed measures the venue's clock with its history
+            sc.connectionBudget = config.connectionBudget;
+            sc.rotateAfter = config.rotateAfter;
+            sc.heartbeatOverride = config.heartbeatOverride;
+            sc.restGate = gate;
+            streams = std::make_shared<StreamSession>(io, adapter, std::move(sc), discard);
+        }
     }
+
+    // The session's own sink of a feed's private session: the feed hears through its listener.
+    struct Discard final : FeedSink {
+        void post(FeedEvent) override {}
+    };
+    Discard discard;
+
+    struct Series;
+    struct Tap;
 
     net::IoThread& io;
     std::shared_ptr<const exchange::ExchangeAdapter> adapter;
@@ -64,16 +100,15 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     std::string tlsError;
     std::unique_ptr<net::HttpClient> http;      // history and time
     std::unique_ptr<net::HttpClient> metaHttp;  // exchangeInfo (may run beside history)
-    std::shared_ptr<net::WsClient> ws;      // the current stream connection
-    std::shared_ptr<net::WsClient> nextWs;  // a rotation's new connection while it opens
     std::set<std::shared_ptr<asio::steady_timer>> timers;    // every pending sleep of a series
     std::set<std::shared_ptr<asio::steady_timer>> metaTimers;  // fetchSymbols; cancelled by stop()
     std::set<std::shared_ptr<net::HttpClient>> olderHttps;   // loadOlder requests in flight
-    std::shared_ptr<asio::steady_timer> watchdogTimer;  // of the current stream connection
     std::uint64_t generation = 0;
-    std::int64_t controlId = 0;        // ids of our control messages
-    std::uint64_t connectCounter = 0;  // KuCoin connectId
     bool stopping = false;
+    // The connection engine carrying the kline stream: FeedConfig::streamSession (shared with
+    // every other user of the venue in the process) or the feed's own.
+    std::shared_ptr<StreamSession> streams;
+    net::Backoff restartBackoff{config.backoffBase, config.backoffMax};  // after internal errors
     std::int64_t skewMs = 0;           // exchange clock − local clock
     bool clockSynced = false;
     // The REST host's limits, shared with every feed, session and command of the process talking to
@@ -110,7 +145,37 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         sink.post(std::move(status));
     }
 
-    void spawn(awaitable<void> coroutine) { detail::spawnLogged(io.context(), std::move(coroutine), "cpc feed"); }
+    // An exception escaping one of the feed's coroutines is a failure of the series, shown with
+    // its reason (Failed), and the series is opened again after a back-off.
+    void spawn(awaitable<void> coroutine) {
+        std::weak_ptr<Impl> weak = weak_from_this();
+        detail::spawnSupervised(io.context(), std::move(coroutine), [weak](const std::string& what) {
+            if (auto self = weak.lock()) self->internalError(what);
+        });
+    }
+
+    void internalError(const std::string& what) {
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.internalErrors;
+        }
+        if (stopping || !current) return;
+        const SeriesKey key = current->key;
+        const std::optional<std::int64_t> resume = current->resume;
+        const auto delay = restartBackoff.next();
+        publish(key, FeedState::Failed,
+                "internal error: " + what + "; restarting in " + std::to_string(delay.count()) + " ms", delay.count());
+        closeCurrent();
+        spawn(restartAfter(generation, key, resume, delay));
+    }
+
+    awaitable<void> restartAfter(std::uint64_t gen, SeriesKey key, std::optional<std::int64_t> resume,
+                                 std::chrono::milliseconds delay) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (!co_await sleepFor(delay) || !alive(gen)) co_return;
+        openSeries(std::move(key), resume);
+    }
 
     awaitable<bool> sleepFor(std::chrono::milliseconds delay) {
         auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
@@ -122,11 +187,51 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     void cancelCurrent() {
-        if (ws) ws->cancel();
-        if (nextWs) nextWs->cancel();
         for (const auto& t : timers) t->cancel();
-        if (watchdogTimer) watchdogTimer->cancel();
         for (const auto& h : olderHttps) h->close();
+    }
+
+    std::shared_ptr<Series> current;  // the open series (network thread)
+
+    // Ends the open series: its coroutines are cancelled and its stream left (the session
+    // unsubscribes it when no other user has it).
+    void closeCurrent() {
+        ++generation;
+        cancelCurrent();
+        if (!current) return;
+        streams->unsubscribe({current->spec}, current->tap);
+        current->notify();
+        current.reset();
+    }
+
+    // Network thread: `key` becomes the open series.
+    void openSeries(SeriesKey key, std::optional<std::int64_t> resume) {
+        closeCurrent();
+        ensureClients();
+        if (!tls) {
+            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
+            publish(key, FeedState::Failed, "TLS setup failed: " + tlsError);
+            return;
+        }
+        const auto source = adapter->nativeSourceInterval(key.interval);
+        if (!source) {
+            const Error e = noSourceInterval(key);
+            sink.post(FeedError{key, e});
+            publish(key, FeedState::Failed, e.message);
+            return;
+        }
+        auto s = std::make_shared<Series>(key, *source);
+        s->gen = generation;
+        s->resume = resume;
+        s->spec = exchange::StreamSpec{key.symbol, *source, exchange::StreamKind::Kline};
+        s->wake = std::make_shared<asio::steady_timer>(io.context());
+        s->tap = std::make_shared<Tap>();
+        s->tap->impl = weak_from_this();
+        s->tap->series = s;
+        current = s;
+        // Subscribe first, then fetch history: stream updates that arrive meanwhile are held.
+        streams->subscribe({s->spec}, s->tap);
+        spawn(run(s));
     }
 
     // Waits until the REST gate lets a request of `weight` go: the venue's budget
@@ -182,26 +287,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (answered) ++statsValue.restBans;
     }
 
-    // Takes a connection attempt from the shared budget, waiting while it is spent; false when
-    // cancelled. `key` set: the wait is shown as the series' status.
-    awaitable<bool> connectionAttempt(std::uint64_t gen, const SeriesKey* key) {
-        while (alive(gen)) {
-            const auto wait = config.connectionBudget->reserve();
-            if (wait.count() == 0) co_return true;
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.budgetWaits;
-            }
-            if (key)
-                publish(*key, FeedState::Reconnecting,
-                        "waiting for the connection budget (" + std::to_string(config.connectionBudget->maxAttempts()) +
-                            " attempts per " + std::to_string(config.connectionBudget->window().count() / 1000) + " s)",
-                        wait.count());
-            if (!co_await sleepFor(wait)) co_return false;
-        }
-        co_return false;
-    }
-
     // Delay before the next attempt: the back-off, or the rest of an IP ban if that is longer.
     std::chrono::milliseconds retryDelay(net::Backoff& backoff) const {
         auto delay = backoff.next();
@@ -226,22 +311,71 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // One opened series: the key asked for, the venue interval it is built from (itself when the
-    // venue has it, else nativeSourceInterval) and what the feed has delivered of it.
-    struct Series {
+    // venue has it, else nativeSourceInterval) and what the feed has delivered of it. Network
+    // thread only.
+    struct Series : std::enable_shared_from_this<Series> {
         SeriesKey key;
         Interval source;
+        std::uint64_t gen = 0;
+        exchange::StreamSpec spec;  // the source interval's kline stream
         detail::SourceAggregator agg;
         std::optional<std::int64_t> resume;  // newest closed candle of key.interval delivered
-        // The newest source row of the last backfill when REST had it still forming: the next read
-        // loop starts with it as its forming candle, so it is closed and reconciled when a newer
-        // one streams in even if the stream never pushes it (the reconnect fell on its end, or the
-        // venue pushes only on trades and there was none after the backfill).
-        std::optional<Candle> restForming;
+        // Source open time of the newest candle delivered closed (REST or stream): stream updates
+        // of it or older are stale (held while a backfill ran, or late).
+        std::optional<std::int64_t> newestClosedSource;
+        // The newest source candle delivered while still open (the stream's, or the newest REST row
+        // when the venue still had it forming): when a newer candle opens before its closed version
+        // came (a reconnect at its end; KuCoin never sends one) it is fetched over REST (reconcile).
+        std::optional<Candle> forming;
+        // Source candles that are over (a newer one opened) but whose closed version the venue has
+        // not confirmed (REST failed or did not have it yet): shown as they are, never saved as
+        // final, re-checked at the next successful REST call of the series.
+        std::vector<Candle> unconfirmed;
+        // Stream updates that arrived while history was (to be) fetched: applied after it, in order.
+        std::vector<exchange::KlineUpdate> held;
+        // Provisional updates in event-time order per open time (a held update may repeat one).
+        std::map<std::int64_t, std::int64_t> newestEvent;
+        bool backfillWanted = true;  // at the open, and after every fresh connection
+        bool backfilling = false;
+        bool linkSeen = false;       // the connection said something (live, or why not): history may start
+        bool linkLive = false;
+        bool failed = false;         // a permanent error: nothing more is delivered
+        StreamLink lastLink;
+        std::optional<std::string> streamRefused;  // the venue refused the stream: not retried
+        std::shared_ptr<asio::steady_timer> wake;  // run() waits on it; notify() cancels it
+        std::shared_ptr<Tap> tap;
         Series(SeriesKey k, Interval src) : key(std::move(k)), source(src), agg(src, key.interval) {}
+        void notify() const {
+            if (wake) wake->cancel();
+        }
+        bool holding() const { return backfillWanted || backfilling; }
+        std::shared_ptr<Series> shared() { return shared_from_this(); }
+    };
+
+    // The series' user of the stream session: what the session delivers for its kline stream (on
+    // the network thread) goes to the series it was made for, while that series is current.
+    struct Tap final : FeedSink {
+        std::weak_ptr<Impl> impl;
+        std::weak_ptr<Series> series;
+        void post(FeedEvent event) override {
+            auto i = impl.lock();
+            auto s = series.lock();
+            if (i && s && !s->failed && i->alive(s->gen)) i->onStream(*s, std::move(event));
+        }
+        void onLink(const StreamLink& link) override {
+            auto i = impl.lock();
+            auto s = series.lock();
+            if (i && s && !s->failed && i->alive(s->gen)) i->onLink(*s, link);
+        }
     };
 
     static void noteClosed(Series& s, const Candle& c) {
         if (c.closed && (!s.resume || c.openTime > *s.resume)) s.resume = c.openTime;
+    }
+
+    static void noteClosedSource(Series& s, const std::vector<Candle>& rows) {
+        for (const Candle& c : rows)
+            if (c.closed && (!s.newestClosedSource || c.openTime > *s.newestClosedSource)) s.newestClosedSource = c.openTime;
     }
 
     // REST rows of the source interval (ascending) go out as a HistoryBatch of the series'
@@ -301,10 +435,16 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     if (covered <= nowMs() + skewMs) next = covered;
                 }
             }
-            if (!next) {
-                s->restForming.reset();
-                if (!rows->empty() && !rows->back().closed) s->restForming = rows->back();
+            if (!next && !rows->empty()) {
+                // The newest row still forming on the venue is the forming candle: closed and
+                // reconciled when a newer one streams in, even if the stream never pushes it (the
+                // reconnect fell on its end, or the venue pushes only on trades).
+                if (!rows->back().closed && (!s->forming || rows->back().openTime >= s->forming->openTime))
+                    s->forming = rows->back();
+                else if (rows->back().closed && s->forming && s->forming->openTime <= rows->back().openTime)
+                    s->forming.reset();
             }
+            noteClosedSource(*s, *rows);
             postHistory(*s, std::move(*rows), next.has_value(), !start && full);
             if (!next) break;
             start = next;
@@ -323,6 +463,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         return bucketStart(key.interval, nowMs() + skewMs - span);
     }
 
+
     // Why the venue cannot serve `interval` (none of its intervals builds it).
     Error noSourceInterval(const SeriesKey& key) const {
         std::string have;
@@ -332,295 +473,140 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                          " candles and none that build them; it serves " + have);
     }
 
-    awaitable<void> run(std::uint64_t gen, SeriesKey key, std::optional<std::int64_t> resume) {
+    // --- the stream, through the session: its events and its connection's state ---
+
+    void onStream(Series& s, FeedEvent event) {
+        auto* k = std::get_if<exchange::KlineUpdate>(&event);
+        if (!k || k->key.interval != s.source || !equalsIgnoreCase(k->key.symbol, s.key.symbol)) return;
+        if (s.holding()) {
+            s.held.push_back(std::move(*k));  // applied once history has caught up
+            return;
+        }
+        applyKline(s, std::move(*k));
+    }
+
+    // A stream update, after history: stale ones dropped, a candle left without its closed version
+    // reconciled over REST, the rest delivered.
+    void applyKline(Series& s, exchange::KlineUpdate k) {
+        const Candle& c = k.candle;
+        if (s.newestClosedSource && c.openTime <= *s.newestClosedSource) return;  // the venue's final is out
+        if (!c.closed) {
+            auto& newest = s.newestEvent[c.openTime];
+            if (k.eventTimeMs != 0 && k.eventTimeMs < newest) return;  // older than one delivered
+            newest = std::max(newest, k.eventTimeMs);
+            while (s.newestEvent.size() > 64) s.newestEvent.erase(s.newestEvent.begin());
+        }
+        if (s.forming && c.openTime > s.forming->openTime) {
+            // A newer candle opened: the forming one is over without its closed version.
+            spawn(reconcile(s.gen, s.shared(), *s.forming, c.openTime));
+            s.forming.reset();
+        }
+        if (!c.closed && (!s.forming || c.openTime >= s.forming->openTime)) s.forming = c;
+        else if (c.closed && s.forming && s.forming->openTime == c.openTime) s.forming.reset();
+        if (c.closed) noteClosedSource(s, {c});
+        postLive(s, std::move(k));
+    }
+
+    void onLink(Series& s, const StreamLink& link) {
+        s.lastLink = link;
+        s.linkLive = link.state == FeedState::Live;
+        if (link.state != FeedState::Connecting) s.linkSeen = true;
+        if (link.state == FeedState::Live) {
+            if (link.fresh) s.backfillWanted = true;  // nothing between the connections was streamed
+            s.notify();
+            return;  // the series is live once history has caught up
+        }
+        if (link.state == FeedState::Failed && link.detail.rfind("internal error", 0) != 0) {
+            s.streamRefused = link.detail;  // refused by the venue: the session does not retry it
+            s.notify();
+        } else if (!s.holding() || link.state != FeedState::Connecting) {
+            publish(s.key, link.state, link.detail, link.retryInMs);
+        }
+        s.notify();
+    }
+
+    // The series' supervisor: history at the open and after every fresh connection (streams never
+    // replay, so the REST backfill is what guarantees no candle is lost), held stream updates
+    // applied after it, the status kept true. Retries with back-off; a permanent error ends it.
+    awaitable<void> run(std::shared_ptr<Series> s) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen)) co_return;
-        ensureClients();
-        if (!tls) {
-            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
-            publish(key, FeedState::Failed, "TLS setup failed: " + tlsError);
-            co_return;
-        }
-        const auto source = adapter->nativeSourceInterval(key.interval);
-        if (!source) {
-            const Error e = noSourceInterval(key);
-            sink.post(FeedError{key, e});
-            publish(key, FeedState::Failed, e.message);
-            co_return;
-        }
-        auto series = std::make_shared<Series>(key, *source);
-        series->resume = resume;
-        // Only for the status line: KuCoin's real URL comes with its token at every connect.
-        auto url = net::Url::parse(adapter->klineStreamUrl({{key.symbol, key.interval}}));
-        if (!url) {
-            sink.post(FeedError{key, url.error()});
-            publish(key, FeedState::Failed, url.error().message);
-            co_return;
-        }
+        const std::uint64_t gen = s->gen;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
-        bool firstAttempt = true;
+        publish(s->key, FeedState::Connecting, "connecting to " + streamHost());
         while (alive(gen)) {
-            publish(key, firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
-                    firstAttempt ? "connecting to " + url->host : "reconnecting to " + url->host);
-            firstAttempt = false;
-            std::string reason;
-            if (!co_await connectionAttempt(gen, &key)) co_return;
-            auto socket = std::make_shared<net::WsClient>(io.context(), tls);
-            ws = socket;
-            // Subscribe first, then backfill: frames that arrive meanwhile wait in the socket.
-            auto opened = co_await openStream(gen, *series, *socket);
+            if (!(s->backfillWanted && s->linkSeen) && !(s->streamRefused && !s->backfilling)) {
+                s->wake->expires_at(Clock::time_point::max());
+                boost::system::error_code ec;
+                co_await s->wake->async_wait(asio::redirect_error(use_awaitable, ec));
+                continue;
+            }
+            if (!s->backfillWanted && s->streamRefused) {
+                fail(*s, makeError(*s->streamRefused));
+                co_return;
+            }
+            s->backfillWanted = false;
+            s->backfilling = true;
+            auto history = co_await backfill(gen, s);
             if (!alive(gen)) co_return;
-            // History runs even when the stream could not connect: it paints what REST has and
-            // tells a permanent error (unknown symbol…) from a network problem.
-            auto history = co_await backfill(gen, series);
-            if (!alive(gen)) co_return;
+            s->backfilling = false;
             if (!history && adapter->isPermanentError(history.error())) {
-                sink.post(FeedError{key, history.error()});
-                publish(key, FeedState::Failed, history.error().message);
-                socket->cancel();
+                fail(*s, history.error());
                 co_return;
             }
-            if (!opened) {
-                reason = "stream: " + opened.error().message;
-            } else if (!history) {
-                reason = "history: " + history.error().message;
-            } else {
-                publish(key, FeedState::Live, "live");
-                backoff.reset();
-                reason = co_await readLoop(gen, series, socket, *opened);
-                if (!alive(gen)) co_return;
-            }
-            socket->cancel();
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.reconnects;
-            }
-            const auto delay = retryDelay(backoff);
-            publish(key, FeedState::Reconnecting, reason, delay.count());
-            if (!co_await sleepFor(delay)) co_return;  // cancelled: open() or stop()
-        }
-    }
-
-    // How a connected stream is kept alive.
-    struct StreamPlan {
-        std::chrono::milliseconds heartbeat{0};         // send heartbeatMessage() this often; 0: never
-        std::chrono::milliseconds heartbeatTimeout{0};  // its reply is due within this
-    };
-
-    // Connects `socket` to the series' kline stream the venue's way: asks for the URL first when
-    // the venue hands it out per connection (KuCoin's token), and subscribes after connecting when
-    // the URL does not name the stream (Bybit, OKX, KuCoin).
-    awaitable<Result<StreamPlan>> openStream(std::uint64_t gen, const Series& s, net::WsClient& socket) {
-        const std::vector<exchange::StreamSpec> specs{{s.key.symbol, s.key.interval, exchange::StreamKind::Kline}};
-        std::string urlText = adapter->klineStreamUrl(specs);
-        StreamPlan plan;
-        plan.heartbeat = adapter->heartbeatInterval();
-        if (const auto connectRequest = adapter->streamConnectRequest()) {
-            const exchange::RestRequest request{connectRequest->target, connectRequest->weight};
-            const std::string body = connectRequest->body;
-            auto r = co_await restGet(request, gen, *http, connectRequest->method == "GET" ? nullptr : &body);
-            if (!r) co_return r.error();
-            const std::string connectId = "cpc" + std::to_string(++connectCounter) + "x" + std::to_string(nowMs());
-            auto info = adapter->parseStreamConnect(r->body, r->status, connectId);
-            if (!info) co_return info.error();
-            urlText = info->url;
-            plan.heartbeat = info->heartbeatInterval;
-            plan.heartbeatTimeout = info->heartbeatTimeout;
-        }
-        if (config.heartbeatOverride.count() > 0) plan.heartbeat = config.heartbeatOverride;
-        if (!adapter->heartbeatMessage(0)) plan.heartbeat = std::chrono::milliseconds(0);
-        if (plan.heartbeatTimeout.count() <= 0 || config.heartbeatOverride.count() > 0)
-            plan.heartbeatTimeout = plan.heartbeat;
-        auto url = net::Url::parse(urlText);
-        if (!url) co_return url.error();
-        auto connected = co_await socket.connect(*url, config.requestTimeout);
-        if (!connected) co_return connected.error();
-        if (!adapter->streamsInUrl()) {
-            auto subscribed = co_await sendSubscribe(gen, socket, specs);
-            if (!subscribed) co_return subscribed.error();
-        }
-        co_return plan;
-    }
-
-    // SUBSCRIBE messages for `specs`, at most maxStreamsPerSubscribe() streams each (one per
-    // stream when the venue cannot put them in one message), controlInterval apart.
-    awaitable<Result<Ok>> sendSubscribe(std::uint64_t gen, net::WsClient& socket,
-                                        const std::vector<exchange::StreamSpec>& specs) {
-        const std::size_t per = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerSubscribe()));
-        std::vector<std::string> messages;
-        for (std::size_t i = 0; i < specs.size(); i += per) {
-            const std::vector<exchange::StreamSpec> chunk(specs.begin() + static_cast<std::ptrdiff_t>(i),
-                                                          specs.begin() + static_cast<std::ptrdiff_t>(std::min(specs.size(), i + per)));
-            std::string message = adapter->subscribeMessage(chunk, ++controlId);
-            if (!message.empty()) {
-                messages.push_back(std::move(message));
-                continue;
-            }
-            for (const auto& one : chunk) messages.push_back(adapter->subscribeMessage({one}, ++controlId));
-        }
-        bool first = true;
-        for (auto& message : messages) {
-            if (message.empty()) continue;
-            if (!first && (!co_await sleepFor(config.controlInterval) || !alive(gen))) co_return makeError("cancelled");
-            first = false;
-            auto sent = co_await socket.send(std::move(message));
-            if (!sent) co_return sent.error();
-        }
-        co_return Ok{};
-    }
-
-    // One WebSocket of a readLoop: the current connection or, during a rotation, the next one.
-    struct Link {
-        std::shared_ptr<net::WsClient> ws;
-        StreamPlan plan;
-        std::shared_ptr<asio::steady_timer> heartbeatTimer;
-        std::int64_t firstEventMs = 0;  // venue event time of the first kline read on it
-        std::int64_t lastEventMs = 0;   // of the newest
-        bool retired = false;           // closed by a rotation: its end is not a failure
-        bool ended = false;
-        std::string endReason;
-        void stop() const {
-            if (heartbeatTimer) heartbeatTimer->cancel();
-            ws->cancel();
-        }
-    };
-    // Shared by the coroutines of one readLoop (readers, watchdog, rotation).
-    struct LoopState {
-        std::shared_ptr<Series> series;
-        std::shared_ptr<Link> current, next;
-        std::shared_ptr<asio::steady_timer> wake;  // cancelled to wake readLoop
-        std::shared_ptr<asio::steady_timer> rotationTimer;
-        Clock::time_point lastFrame = Clock::now();
-        bool finished = false;
-        bool stale = false;
-        bool rotateRequested = false;
-        bool rotating = false;  // the next connection is being opened
-        std::string rotateWhy;
-        // Kline de-duplication across the two connections of a rotation, by open time: the
-        // newest event time delivered, and whether the final (closed) version went out.
-        std::map<std::int64_t, std::pair<std::int64_t, bool>> delivered;
-        // The newest source candle delivered while still open, and its last version: when a newer
-        // candle opens before its closed version came (KuCoin never sends one), it is closed and
-        // fetched over REST (reconcile).
-        std::optional<Candle> forming;
-        void notify() const {
-            if (wake) wake->cancel();
-        }
-    };
-
-    // A kline goes out unless it is a repeat or older than what was delivered for its candle (two
-    // connections overlap during a rotation; frames of one connection arrive in order).
-    static bool freshKline(LoopState& st, const exchange::KlineUpdate& k) {
-        auto& [eventMs, closed] = st.delivered[k.candle.openTime];
-        if (closed) return false;
-        if (!k.candle.closed && k.eventTimeMs <= eventMs && eventMs != 0) return false;
-        eventMs = std::max(eventMs, k.eventTimeMs);
-        closed = k.candle.closed;
-        while (st.delivered.size() > 64) st.delivered.erase(st.delivered.begin());
-        return true;
-    }
-
-    static std::string upperCase(std::string s) {
-        for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return s;
-    }
-
-    awaitable<void> reader(std::uint64_t gen, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        Series& s = *st->series;
-        const std::string symbol = upperCase(s.key.symbol);
-        while (alive(gen) && !st->finished) {
-            auto frame = co_await link->ws->read();
-            if (!frame) {
-                link->ended = true;
-                if (link->endReason.empty()) link->endReason = frame.error().message;
-                if (link->heartbeatTimer) link->heartbeatTimer->cancel();
-                st->notify();
+            if (s->streamRefused) {
+                fail(*s, makeError(*s->streamRefused));
                 co_return;
             }
-            if (st->finished || link->retired) co_return;
-            st->lastFrame = Clock::now();
-            auto events = adapter->parseStreamMessage(*frame);
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.framesReceived;
-                statsValue.lastMessageAtMs = nowMs();
-                if (!events) ++statsValue.framesRejected;
-            }
-            if (!events) {
-                std::fprintf(stderr, "cpc feed: rejected frame: %s\n", events.error().message.c_str());
-                continue;
-            }
-            for (auto& e : *events) {
-                if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
-                    if (upperCase(k->key.symbol) != symbol || k->key.interval != s.source) continue;
-                    // OKX candle pushes carry no event time: the receipt time (exchange clock)
-                    // orders them for the de-duplication and the rotation overlap.
-                    if (k->eventTimeMs == 0) k->eventTimeMs = nowMs() + skewMs;
-                    if (!link->firstEventMs) link->firstEventMs = k->eventTimeMs;
-                    link->lastEventMs = std::max(link->lastEventMs, k->eventTimeMs);
-                    if (st->next) st->notify();  // a rotation waits for the overlap
-                    if (!freshKline(*st, *k)) continue;
-                    if (st->forming && k->candle.openTime > st->forming->openTime) {
-                        // A newer candle opened: the forming one is over without its closed version.
-                        spawn(reconcile(gen, st, *st->forming, k->candle.openTime));
-                        st->forming.reset();
-                    }
-                    if (!k->candle.closed && (!st->forming || k->candle.openTime >= st->forming->openTime))
-                        st->forming = k->candle;
-                    else if (k->candle.closed && st->forming && st->forming->openTime == k->candle.openTime)
-                        st->forming.reset();
-                    postLive(s, std::move(*k));
-                } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {
-                    if (link == st->current && !st->rotateRequested && !st->rotating) {
-                        st->rotateRequested = true;
-                        st->rotateWhy = "the exchange announced a server shutdown";
-                        st->notify();
-                    }
-                } else if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
-                    sink.post(std::move(*t));
-                } else if (auto* reply = std::get_if<exchange::ControlReply>(&e); reply && reply->errorCode != 0) {
-                    // The venue refused our subscription (welcome, pong and acks carry 0).
-                    link->endReason = "the exchange refused the subscription: " + reply->message + " (code " +
-                                      std::to_string(reply->errorCode) + ")";
-                    std::fprintf(stderr, "cpc feed: %s\n", link->endReason.c_str());
-                    link->stop();
+            if (!history) {
+                s->backfillWanted = true;  // stream updates stay held meanwhile
+                {
+                    std::lock_guard lock(statsMutex);
+                    ++statsValue.historyRetries;
                 }
+                const auto delay = retryDelay(backoff);
+                publish(s->key, FeedState::Reconnecting, "history: " + history.error().message, delay.count());
+                if (!co_await sleepFor(delay)) co_return;  // cancelled: open() or stop()
+                continue;
             }
+            if (s->backfillWanted) continue;  // a fresh connection came meanwhile: fetch its gap too
+            backoff.reset();
+            recheckUnconfirmed(*s);
+            for (auto& k : std::exchange(s->held, {})) applyKline(*s, std::move(k));
+            if (s->linkLive) publish(s->key, FeedState::Live, "live");
+            else publish(s->key, s->lastLink.state, s->lastLink.detail, s->lastLink.retryInMs);
         }
     }
 
-    // Client heartbeats of one connection (venues whose clients ping). A missing reply shows as
-    // silence: the watchdog's limit is the heartbeat period plus the reply's deadline.
-    awaitable<void> heartbeat(std::uint64_t gen, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        if (link->plan.heartbeat.count() <= 0) co_return;
-        auto timer = std::make_shared<asio::steady_timer>(io.context());
-        link->heartbeatTimer = timer;
-        timers.insert(timer);  // cancelled by open() and stop() with the other sleeps
-        std::int64_t id = 0;
-        while (alive(gen) && !st->finished && !link->ended && !link->retired) {
-            timer->expires_after(link->plan.heartbeat);
-            boost::system::error_code ec;
-            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (ec || !alive(gen) || st->finished || link->ended || link->retired) break;
-            auto message = adapter->heartbeatMessage(++id);
-            if (!message) break;
-            std::string text = std::move(*message);
-            auto sent = co_await link->ws->send(std::move(text));
-            if (!sent) break;
-            std::lock_guard lock(statsMutex);
-            ++statsValue.heartbeatsSent;
-        }
-        timers.erase(timer);
+    // A permanent error of the series: reported, shown, and its stream left.
+    void fail(Series& s, const Error& e) {
+        s.failed = true;
+        sink.post(FeedError{s.key, e});
+        publish(s.key, FeedState::Failed, e.message);
+        streams->unsubscribe({s.spec}, s.tap);
+    }
+
+    // The host the series' stream connects to, for the status line (KuCoin's real URL comes with
+    // its token at every connect).
+    std::string streamHost() const {
+        auto url = net::Url::parse(adapter->endpoints().streamBase);
+        return url ? url->host : adapter->endpoints().streamBase;
+    }
+
+    // Candles parked as unconfirmed are asked for again now that REST answers.
+    void recheckUnconfirmed(Series& s) {
+        if (s.unconfirmed.empty()) return;
+        std::vector<Candle> again = std::exchange(s.unconfirmed, {});
+        std::sort(again.begin(), again.end(), [](const Candle& a, const Candle& b) { return a.openTime < b.openTime; });
+        for (const Candle& c : again) spawn(reconcile(s.gen, s.shared(), c, c.openTime + nominalMs(s.source)));
     }
 
     // A candle the stream left without its closed version (a newer one opened): fetch it over
-    // REST, closed, so the final candle is the venue's and not the stream's last push.
-    awaitable<void> reconcile(std::uint64_t gen, std::shared_ptr<LoopState> st, Candle last, std::int64_t newerOpen) {
+    // REST. Only the venue makes a candle final: a REST row whose close time has passed on the
+    // venue's clock (the venue's stream has moved past it). When REST fails (or does not have it closed yet) a few times, the candle stays
+    // as the stream left it, provisional, and is asked for again at the series' next successful
+    // REST call (recheckUnconfirmed) — never saved as final from the stream's last push.
+    awaitable<void> reconcile(std::uint64_t gen, std::shared_ptr<Series> sp, Candle last, std::int64_t newerOpen) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         if (!alive(gen)) co_return;
@@ -635,170 +621,39 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             std::shared_ptr<net::HttpClient> c;
             ~Forget() { impl.olderHttps.erase(c); }
         } forget{*this, client};
-        Series& s = *st->series;
+        Series& s = *sp;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         std::vector<Candle> rows;
         for (int attempt = 0; attempt < 3 && alive(gen); ++attempt) {
+            if (attempt > 0 && (!co_await sleepFor(backoff.next()) || !alive(gen))) co_return;
             const exchange::HistoryQuery q{s.key.symbol, s.key.interval, last.openTime, newerOpen - 1, 2};
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, gen, *client);
             if (!alive(gen)) co_return;
             auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
                             : Result<std::vector<Candle>>(r.error());
-            if (parsed) {
-                for (Candle& c : *parsed)
-                    if (c.openTime >= last.openTime && c.openTime < newerOpen) rows.push_back(c);
-                break;
-            }
-            if (!co_await sleepFor(backoff.next()) || !alive(gen)) co_return;
+            if (!parsed) continue;
+            // The venue's row of a candle the venue's stream has already moved past is its final
+            // version (its close time has passed on the venue's clock; ours may lag it).
+            for (Candle& c : *parsed)
+                if (c.openTime >= last.openTime && c.openTime < newerOpen) rows.push_back(c);
+            if (!rows.empty() && rows.front().openTime == last.openTime) break;
+            rows.clear();  // REST does not have it yet: ask again
         }
-        // The venue has no row (or did not answer): the stream's last version is all there is.
-        if (rows.empty()) rows.push_back(last);
-        for (Candle& c : rows) c.closed = true;  // a newer candle opened on the venue
-        st->delivered[last.openTime].second = true;
+        if (rows.empty()) {
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.unconfirmed;
+            }
+            if (std::none_of(s.unconfirmed.begin(), s.unconfirmed.end(),
+                             [&](const Candle& c) { return c.openTime == last.openTime; }))
+                s.unconfirmed.push_back(last);
+            co_return;
+        }
+        for (Candle& c : rows) c.closed = true;
+        noteClosedSource(s, rows);
         postHistory(s, std::move(rows), false, false);
-    }
-
-    // Requests a planned rotation before the venue's connection lifetime runs out.
-    awaitable<void> rotationClock(std::uint64_t gen, std::shared_ptr<LoopState> st, std::shared_ptr<Link> link) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        if (config.rotateAfter.count() <= 0) co_return;
-        auto timer = std::make_shared<asio::steady_timer>(io.context(), config.rotateAfter);
-        if (st->rotationTimer) st->rotationTimer->cancel();
-        st->rotationTimer = timer;
-        boost::system::error_code ec;
-        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-        if (ec || !alive(gen) || st->finished) co_return;
-        if (st->current == link && !st->rotateRequested && !st->rotating) {
-            st->rotateRequested = true;
-            st->rotateWhy = "planned rotation before the venue's connection lifetime";
-            st->notify();
-        }
-    }
-
-    // Make-before-break: open the next connection; readLoop switches once the two overlap.
-    awaitable<void> openNext(std::uint64_t gen, std::shared_ptr<LoopState> st) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        if (!co_await connectionAttempt(gen, nullptr) || st->finished) co_return;
-        auto socket = std::make_shared<net::WsClient>(io.context(), tls);
-        nextWs = socket;
-        auto opened = co_await openStream(gen, *st->series, *socket);
-        if (!alive(gen) || st->finished) {
-            socket->cancel();
-            co_return;
-        }
-        if (!opened) {
-            std::fprintf(stderr, "cpc feed: rotation: %s\n", opened.error().message.c_str());
-            socket->cancel();
-            st->rotating = false;
-            nextWs.reset();
-            // Try again a little later; the current connection keeps serving meanwhile.
-            if (!co_await sleepFor(config.backoffBase) || !alive(gen) || st->finished) co_return;
-            st->rotateRequested = true;
-            st->notify();
-            co_return;
-        }
-        auto link = std::make_shared<Link>();
-        link->ws = socket;
-        link->plan = *opened;
-        st->next = link;
-        spawn(reader(gen, st, link));
-        spawn(heartbeat(gen, st, link));
-        st->notify();
-    }
-
-    awaitable<void> loopWatchdog(std::shared_ptr<LoopState> st, std::chrono::milliseconds idle) {
-        auto self = shared_from_this();
-        ActiveGuard guard(coroutines);
-        auto timer = std::make_shared<asio::steady_timer>(io.context());
-        watchdogTimer = timer;  // cancelled when the loop ends, on open() and on stop()
-        while (!st->finished) {
-            timer->expires_after(std::max(idle / 4, std::chrono::milliseconds(50)));
-            boost::system::error_code ec;
-            co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (st->finished || stopping) co_return;
-            if (Clock::now() - st->lastFrame > idle) {
-                st->stale = true;
-                st->current->stop();  // its reader ends; readLoop reconnects
-                co_return;
-            }
-        }
-    }
-
-    // Longest silence before the connection counts as dead: the adapter's idle timeout (or the
-    // configured override) and, with client heartbeats, one period plus the reply's deadline.
-    std::chrono::milliseconds idleLimit(const Series& s, const StreamPlan& plan) const {
-        if (config.watchdogOverride.count() > 0) return config.watchdogOverride;
-        auto idle = adapter->streamIdleTimeout(s.key.interval);
-        if (plan.heartbeat.count() > 0) idle = std::min(idle, plan.heartbeat + plan.heartbeatTimeout);
-        return idle;
-    }
-
-    // Reads frames until the connection ends; returns why it ended. Rotates the connection
-    // make-before-break before the venue's lifetime and on serverShutdown.
-    awaitable<std::string> readLoop(std::uint64_t gen, std::shared_ptr<Series> series,
-                                    std::shared_ptr<net::WsClient> socket, StreamPlan plan) {
-        auto st = std::make_shared<LoopState>();
-        st->series = series;
-        st->forming = std::exchange(series->restForming, std::nullopt);
-        st->current = std::make_shared<Link>();
-        st->current->ws = socket;
-        st->current->plan = plan;
-        st->wake = std::make_shared<asio::steady_timer>(io.context());
-        const auto idle = idleLimit(*series, plan);
-        spawn(reader(gen, st, st->current));
-        spawn(heartbeat(gen, st, st->current));
-        spawn(loopWatchdog(st, idle));
-        spawn(rotationClock(gen, st, st->current));
-        std::string reason;
-        while (alive(gen)) {
-            if (st->current->ended) {
-                reason = st->stale ? "no data for " + std::to_string(idle.count() / 1000) + " s"
-                                   : "stream closed: " + st->current->endReason;
-                if (st->stale) publish(series->key, FeedState::Stale, reason);
-                break;
-            }
-            if (st->next && st->next->ended) {  // the new connection died before taking over
-                st->next.reset();
-                st->rotating = false;
-                st->rotateRequested = true;
-            }
-            if (st->rotateRequested && !st->rotating) {
-                st->rotateRequested = false;
-                st->rotating = true;
-                std::fprintf(stderr, "cpc feed: rotating the stream connection: %s\n", st->rotateWhy.c_str());
-                spawn(openNext(gen, st));
-            }
-            // Switch once the old connection has delivered everything up to the new one's first
-            // event: nothing is lost, and the overlap is de-duplicated.
-            if (st->next && st->next->firstEventMs != 0 && st->current->lastEventMs >= st->next->firstEventMs) {
-                auto old = st->current;
-                old->retired = true;
-                st->current = st->next;
-                st->next.reset();
-                st->rotating = false;
-                ws = st->current->ws;
-                nextWs.reset();
-                old->stop();
-                {
-                    std::lock_guard lock(statsMutex);
-                    ++statsValue.rotations;
-                }
-                spawn(rotationClock(gen, st, st->current));
-            }
-            st->wake->expires_at(Clock::time_point::max());
-            boost::system::error_code ec;
-            co_await st->wake->async_wait(asio::redirect_error(use_awaitable, ec));
-        }
-        st->finished = true;
-        if (watchdogTimer) watchdogTimer->cancel();  // let the watchdog end now, not at its next tick
-        if (st->rotationTimer) st->rotationTimer->cancel();
-        if (st->next) st->next->stop();
-        if (nextWs) nextWs->cancel();
-        st->current->stop();
-        co_return reason;
+        recheckUnconfirmed(s);  // REST answers again: the candles it could not confirm before
     }
 
     // 3d built from another interval needs the symbol's listing day (our 3d, like Binance's, starts
@@ -1043,10 +898,7 @@ MarketFeed::~MarketFeed() { stop(); }
 void MarketFeed::open(SeriesKey key, std::optional<std::int64_t> resumeFromOpenTime) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), resumeFromOpenTime]() mutable {
-        if (impl->stopping) return;
-        ++impl->generation;
-        impl->cancelCurrent();
-        impl->spawn(impl->run(impl->generation, std::move(key), resumeFromOpenTime));
+        if (!impl->stopping) impl->openSeries(std::move(key), resumeFromOpenTime);
     });
 }
 
@@ -1064,19 +916,14 @@ void MarketFeed::requestSymbols() {
     });
 }
 
-void MarketFeed::dropConnection() {
-    auto impl = m_impl;
-    asio::post(impl->io.context(), [impl] {
-        if (impl->ws) impl->ws->cancel();
-    });
-}
+void MarketFeed::dropConnection() { m_impl->streams->dropConnection(); }
 
 void MarketFeed::stop() {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl] {
+        if (impl->stopping) return;
+        impl->closeCurrent();
         impl->stopping = true;
-        ++impl->generation;
-        impl->cancelCurrent();
         for (const auto& t : impl->metaTimers) t->cancel();
         if (impl->http) impl->http->close();
         if (impl->metaHttp) impl->metaHttp->close();
@@ -1085,11 +932,26 @@ void MarketFeed::stop() {
     // Wait (bounded) until the network thread has cancelled everything and every coroutine has
     // ended; after that nothing posts to the sink any more.
     impl->coroutines.waitStopped(std::chrono::seconds(5));
+    if (!impl->config.streamSession) impl->streams->stop();  // the feed's own connection engine
 }
 
 FeedStats MarketFeed::stats() const {
-    std::lock_guard lock(m_impl->statsMutex);
-    return m_impl->statsValue;
+    FeedStats out;
+    {
+        std::lock_guard lock(m_impl->statsMutex);
+        out = m_impl->statsValue;
+    }
+    // The connection's figures are the session's (shared: of every stream it carries).
+    const StreamSessionStats ss = m_impl->streams->stats();
+    out.framesReceived = ss.framesReceived;
+    out.framesRejected = ss.framesRejected;
+    out.reconnects = ss.reconnects + out.historyRetries;
+    out.rotations = ss.rotations;
+    out.budgetWaits = ss.budgetWaits;
+    out.heartbeatsSent = ss.heartbeatsSent;
+    out.lastMessageAtMs = ss.lastMessageAtMs;
+    out.internalErrors += ss.internalErrors;
+    return out;
 }
 
 }  // namespace cpc::feed

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -60,6 +61,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     struct Book {
         explicit Book(const std::string& symbol) : book(symbol) {}
         LocalOrderBook book;
+        std::string name;  // the diff depth stream whose users get its views
         bool fetching = false;
         std::uint64_t token = 0;  // invalidates snapshot fetches of an earlier connection
         std::vector<exchange::PriceLevel> lastBids, lastAsks;
@@ -85,8 +87,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // One WebSocket connection of the session: at most streamLimit() streams, its own control
     // queue (the venue's message rate is per connection), its own reconnect loop.
     struct Conn {
-        explicit Conn(int i) : index(i) {}
+        Conn(int i, const StreamSessionConfig& config) : index(i), restartBackoff(config.backoffBase, config.backoffMax) {}
         int index;
+        net::Backoff restartBackoff;  // restarts of its run loop after an internal error
         // The venue's endpoint of this connection's streams (adapter->streamUrl({stream})): streams
         // with different endpoints (OKX: candles on /business, the rest on /public) never share a
         // connection. Empty until the first stream is placed.
@@ -137,11 +140,19 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::set<std::string> desiredNames;         // union of every connection's set
     std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
     std::map<std::string, Book> books;          // by upper-case symbol (diff depth subscribed)
-    // Every spec asked for under each desired stream name (a Bybit bookTicker and a one-level
-    // partial depth are both orderbook.1), and from them the partial-depth books whose events are
-    // posted: (upper-case symbol, depthLevels) of each PartialDepth stream. A depth event of
-    // another book (Bybit's orderbook.1 of a bookTicker subscription) is not posted.
-    std::map<std::string, std::vector<exchange::StreamSpec>> specsByName;
+    // The users of each desired venue stream: (listener, spec) pairs, the one place subscriptions
+    // are counted. A listener is a shared user (StreamSession::subscribe with a listener); null is
+    // the session's own sink. A venue stream may be asked for under several specs (a Bybit
+    // bookTicker and a one-level partial depth are both orderbook.1). The first user subscribes the
+    // stream, the last one leaving unsubscribes it. From the specs come the partial-depth books
+    // whose events are posted: (upper-case symbol, depthLevels) of each PartialDepth stream. A depth
+    // event of another book (Bybit's orderbook.1 of a bookTicker subscription) is not posted.
+    struct User {
+        std::shared_ptr<FeedSink> listener;
+        exchange::StreamSpec spec;
+        bool operator==(const User&) const = default;
+    };
+    std::map<std::string, std::vector<User>> usersByName;
     std::set<std::pair<std::string, int>> partialWanted;
     // Partial-depth books whose topic sends deltas after its snapshot (Bybit orderbook.50): kept
     // per (symbol, depthLevels) so each delta can be posted as the topic's whole top N.
@@ -173,9 +184,77 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     void publish(FeedState state, std::string detail, std::int64_t retryInMs = 0) {
         sink.post(FeedStatus{sessionKey(), state, std::move(detail), retryInMs, nowMs()});
     }
-    void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0) {
+    // The connection's state: the session's sink gets it as a FeedStatus, the listeners whose
+    // streams it carries as a StreamLink (fresh: a Live on a new connection).
+    void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0, bool fresh = false) {
+        notifyLink(c, StreamLink{state, detail, retryInMs, fresh});
         if (c.index > 0) detail = "connection " + std::to_string(c.index + 1) + ": " + detail;
         publish(state, std::move(detail), retryInMs);
+    }
+
+    // --- users: who receives what ---
+
+    // The distinct receivers of a venue stream's events (listeners; the session's own sink for
+    // its own subscriptions). A frame naming no stream goes to every receiver of the connection.
+    std::vector<FeedSink*> receiversOf(const std::string& name, const Conn* c) const {
+        std::vector<FeedSink*> out;
+        const auto addUsers = [&](const std::string& n) {
+            const auto it = usersByName.find(n);
+            if (it == usersByName.end()) return;
+            for (const User& u : it->second) {
+                FeedSink* r = u.listener ? u.listener.get() : &sink;
+                if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+            }
+        };
+        if (!name.empty()) addUsers(name);
+        else if (c)
+            for (const auto& n : c->names) addUsers(n);
+        if (out.empty() && name.empty()) out.push_back(&sink);
+        return out;
+    }
+
+    void deliver(const std::string& name, const Conn* c, FeedEvent event) {
+        const std::vector<FeedSink*> receivers = receiversOf(name, c);
+        for (std::size_t i = 0; i + 1 < receivers.size(); ++i) receivers[i]->post(event);
+        if (!receivers.empty()) receivers.back()->post(std::move(event));
+    }
+
+    std::vector<std::shared_ptr<FeedSink>> listenersOf(const std::vector<std::string>& names) const {
+        std::vector<std::shared_ptr<FeedSink>> out;
+        for (const auto& n : names) {
+            const auto it = usersByName.find(n);
+            if (it == usersByName.end()) continue;
+            for (const User& u : it->second)
+                if (u.listener && std::find(out.begin(), out.end(), u.listener) == out.end()) out.push_back(u.listener);
+        }
+        return out;
+    }
+
+    void notifyLink(const Conn& c, const StreamLink& link) {
+        for (const auto& l : listenersOf(std::vector<std::string>(c.names.begin(), c.names.end()))) l->onLink(link);
+    }
+
+    std::size_t usersOf(const std::string& name) const {
+        const auto it = usersByName.find(name);
+        return it == usersByName.end() ? 0 : it->second.size();
+    }
+
+    // Longest silence a healthy connection carrying `c`'s streams may have (see
+    // StreamSessionConfig::watchdog).
+    milliseconds idleLimit(const Conn& c) const {
+        milliseconds idle = config.watchdog;
+        if (idle.count() <= 0) {
+            idle = std::chrono::seconds(60);
+            for (const auto& spec : c.desired) {
+                milliseconds t = std::chrono::seconds(30);
+                if (spec.kind == exchange::StreamKind::Kline) t = adapter->streamIdleTimeout(spec.interval);
+                if (spec.kind == exchange::StreamKind::Trade || spec.kind == exchange::StreamKind::AggTrade)
+                    t = std::chrono::seconds(60);
+                idle = std::min(idle, t);
+            }
+        }
+        if (c.heartbeat.count() > 0) idle = std::min(idle, c.heartbeat + c.heartbeatTimeout);
+        return idle;
     }
 
     void noteError(const std::string& message) {
@@ -193,7 +272,56 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         tls = *ctx;
     }
 
-    void spawn(awaitable<void> coroutine) { detail::spawnLogged(io.context(), std::move(coroutine), "cpc stream session"); }
+    // An exception escaping a coroutine is a failure of the session, not a line on stderr: it is
+    // counted and shown (Failed, with its reason), and every connection ends and reconnects with
+    // back-off (their run loops are the supervisors; a run loop that failed is restarted).
+    void spawn(awaitable<void> coroutine) {
+        std::weak_ptr<Impl> weak = weak_from_this();
+        detail::spawnSupervised(io.context(), std::move(coroutine), [weak](const std::string& what) {
+            if (auto self = weak.lock()) self->internalError(what, nullptr);
+        });
+    }
+
+    void spawnRun(std::uint64_t gen, const ConnPtr& conn) {
+        std::weak_ptr<Impl> weak = weak_from_this();
+        detail::spawnSupervised(io.context(), run(gen, conn), [weak, gen, conn](const std::string& what) {
+            if (auto self = weak.lock()) self->internalError(what, conn, gen);
+        });
+    }
+
+    void internalError(const std::string& what, const ConnPtr& deadRun, std::uint64_t gen = 0) {
+        const std::string msg = "internal error: " + what;
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.internalErrors;
+            statsValue.lastError = msg;
+        }
+        if (stopping) return;
+        for (const auto& c : conns) {
+            if (c == deadRun) continue;
+            publish(*c, FeedState::Failed, msg);
+            if (c->ws && !c->ended) {
+                endPrimary(*c, msg);
+                c->ws->cancel();
+            }
+        }
+        if (deadRun && alive(gen, *deadRun)) {
+            deadRun->live = false;
+            if (deadRun->ws) deadRun->ws->cancel();
+            ++deadRun->epoch;  // its pumps, watchdog and heartbeats end
+            const auto delay = deadRun->restartBackoff.next();
+            publish(*deadRun, FeedState::Failed, msg + "; restarting in " + std::to_string(delay.count()) + " ms",
+                    delay.count());
+            spawn(restartRun(gen, deadRun, delay));
+        }
+    }
+
+    awaitable<void> restartRun(std::uint64_t gen, ConnPtr conn, milliseconds delay) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (!co_await sleepFor(delay) || !alive(gen, *conn)) co_return;
+        spawnRun(gen, conn);
+    }
 
     awaitable<bool> sleepFor(milliseconds delay) {
         auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
@@ -226,20 +354,31 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // --- stream set: spread over connections of at most streamLimit() streams each ---
 
     ConnPtr newConn() {
-        auto c = std::make_shared<Conn>(nextConnIndex++);
+        auto c = std::make_shared<Conn>(nextConnIndex++, config);
         conns.push_back(c);
-        if (started) spawn(run(generation, c));
+        if (started) spawnRun(generation, c);
         return c;
     }
 
-    void add(std::vector<exchange::StreamSpec> streams) {
+    ConnPtr connOf(const std::string& name) const {
+        for (const auto& c : conns)
+            if (c->names.contains(name)) return c;
+        return nullptr;
+    }
+
+    void add(std::vector<exchange::StreamSpec> streams, const std::shared_ptr<FeedSink>& listener = nullptr) {
         std::map<ConnPtr, std::vector<exchange::StreamSpec>> added;
+        std::set<ConnPtr> joined;  // connections already carrying a stream the listener now shares
         const std::size_t limit = streamLimit();
         for (auto& s : streams) {
             std::string name = adapter->streamName(s);
-            if (auto& asked = specsByName[name]; std::find(asked.begin(), asked.end(), s) == asked.end())
-                asked.push_back(s);
-            if (desiredNames.contains(name)) continue;
+            auto& users = usersByName[name];
+            if (const User user{listener, s}; std::find(users.begin(), users.end(), user) == users.end())
+                users.push_back(user);
+            if (desiredNames.contains(name)) {
+                if (auto c = connOf(name)) joined.insert(c);
+                continue;
+            }
             // Venues naming the streams in the URL (Binance) have one endpoint for all of them.
             const std::string group = adapter->streamsInUrl() ? std::string() : adapter->streamUrl({s});
             ConnPtr target;
@@ -252,23 +391,35 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             target->group = group;
             desiredNames.insert(name);
             knownSpecs.insert_or_assign(name, s);
-            if (s.kind == exchange::StreamKind::Depth) books.try_emplace(upper(s.symbol), upper(s.symbol));
+            if (s.kind == exchange::StreamKind::Depth)
+                books.try_emplace(upper(s.symbol), upper(s.symbol)).first->second.name = name;
             target->names.insert(name);
             target->desired.push_back(s);
             added[target].push_back(std::move(s));
         }
-        for (auto& [c, specs] : added)
+        for (auto& [c, specs] : added) {
             if (c->live) sendControl(*c, "SUBSCRIBE", specs);
+            joined.insert(c);
+        }
         updateRoutes();
         updateConnected();
+        // A listener whose streams flow (or are being subscribed) on a live connection hears so now;
+        // on one still connecting it hears at its connect. Fresh: it did not get what came before.
+        if (listener)
+            for (const auto& c : joined)
+                if (c->live) {
+                    listener->onLink(StreamLink{FeedState::Live, "live", 0, true});
+                    break;
+                }
     }
 
-    // partialWanted from specsByName; partial books nobody asks for any more are dropped.
+    // partialWanted from the users' specs; partial books nobody asks for any more are dropped.
     void updateRoutes() {
         partialWanted.clear();
-        for (const auto& [name, specs] : specsByName) {
+        for (const auto& [name, users] : usersByName) {
             if (!desiredNames.contains(name)) continue;
-            for (const auto& s : specs) {
+            for (const auto& u : users) {
+                const exchange::StreamSpec& s = u.spec;
                 if (s.kind != exchange::StreamKind::PartialDepth) continue;
                 if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook)
                     partialWanted.emplace(upper(s.symbol), *levels);
@@ -277,16 +428,22 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::erase_if(partialBooks, [&](const auto& entry) { return !partialWanted.contains(entry.first); });
     }
 
-    void remove(const std::vector<exchange::StreamSpec>& streams) {
+    void remove(const std::vector<exchange::StreamSpec>& streams, const std::shared_ptr<FeedSink>& listener = nullptr) {
         std::map<ConnPtr, std::vector<exchange::StreamSpec>> removed;
         for (const auto& s : streams) {
             const std::string name = adapter->streamName(s);
-            if (auto it = specsByName.find(name); it != specsByName.end()) {
-                std::erase(it->second, s);
-                // Another subscription still wants the venue's stream (Bybit's orderbook.1 is
-                // both a bookTicker and a one-level partial depth): only the routes change.
-                if (!it->second.empty()) continue;
-                specsByName.erase(it);
+            if (auto it = usersByName.find(name); it != usersByName.end()) {
+                std::erase(it->second, User{listener, s});
+                // Another user still wants the venue's stream (another chart, or Bybit's
+                // orderbook.1 that is both a bookTicker and a one-level partial depth): only the
+                // routes change.
+                if (!it->second.empty()) {
+                    updateRoutes();
+                    continue;
+                }
+                usersByName.erase(it);
+            } else {
+                continue;  // nobody asked for it
             }
             if (!desiredNames.erase(name)) continue;
             for (const auto& c : conns) {
@@ -391,7 +548,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         for (const auto& name : names) {
             if (!c.names.erase(name)) continue;
             desiredNames.erase(name);
-            specsByName.erase(name);
+            usersByName.erase(name);
             const auto it = std::find_if(c.desired.begin(), c.desired.end(),
                                          [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
             if (it == c.desired.end()) continue;
@@ -461,6 +618,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             if (request.method == "LIST_SUBSCRIPTIONS") reconcile(c, reply.streams);
             return;
         }
+        // The users of a refused SUBSCRIBE are told, then the streams leave the set.
+        const auto refusedUsers = request.method == "SUBSCRIBE" ? listenersOf(request.names)
+                                                                : std::vector<std::shared_ptr<FeedSink>>{};
         if (request.method == "SUBSCRIBE") dropRejected(c, request.names);
         std::string names;
         for (const auto& n : request.names) names += (names.empty() ? "" : ",") + n;
@@ -470,6 +630,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             std::lock_guard lock(statsMutex);
             ++statsValue.controlErrors;
             statsValue.lastError = msg;
+        }
+        for (const auto& l : refusedUsers) {
+            l->post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
+            l->onLink(StreamLink{FeedState::Failed, msg, 0, false});
         }
         sink.post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
     }
@@ -481,7 +645,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (top.bids == b.lastBids && top.asks == b.lastAsks) return;
         b.lastBids = top.bids;
         b.lastAsks = top.asks;
-        sink.post(OrderBookView{symbol, std::move(top.bids), std::move(top.asks), b.book.lastUpdateId()});
+        deliver(b.name, nullptr, OrderBookView{symbol, std::move(top.bids), std::move(top.asks), b.book.lastUpdateId()});
     }
 
     void onDepth(const exchange::DepthUpdate& diff) {
@@ -528,7 +692,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // A push of a partial-depth topic (depthLevels N > 0): posted when a PartialDepth stream of
     // that N is subscribed. On a venue whose topics start with a snapshot it also (re)starts the
     // topic's own book, for the deltas that may follow (Bybit orderbook.50).
-    void onPartialSnapshot(exchange::DepthSnapshot snapshot) {
+    void onPartialSnapshot(exchange::DepthSnapshot snapshot, const std::string& name, const Conn& c) {
         std::pair<std::string, int> key{upper(snapshot.symbol), snapshot.depthLevels};
         if (!partialWanted.contains(key)) return;  // e.g. Bybit's orderbook.1 of a bookTicker
         if (adapter->depthSnapshotInStream()) {
@@ -536,12 +700,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             book.reset();
             book.onSnapshot(snapshot);
         }
-        sink.post(std::move(snapshot));
+        deliver(name, &c, std::move(snapshot));
     }
 
     // A delta of a partial-depth topic: applied to that topic's book only, whose top N is posted.
     // A gap re-subscribes that topic (never the diff-depth book's).
-    void onPartialDiff(const exchange::DepthUpdate& diff) {
+    void onPartialDiff(const exchange::DepthUpdate& diff, const std::string& name, const Conn& c) {
         const std::pair<std::string, int> key{upper(diff.symbol), diff.depthLevels};
         auto it = partialBooks.find(key);
         if (it == partialBooks.end()) return;  // not asked for, or before the topic's snapshot
@@ -551,7 +715,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             top.exchange = diff.exchange;
             top.symbol = diff.symbol;
             top.depthLevels = diff.depthLevels;
-            sink.post(std::move(top));
+            deliver(name, &c, std::move(top));
         } else if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) {
             partialBooks.erase(it);  // started again by the fresh subscription's snapshot
             {
@@ -741,9 +905,19 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     // Returns true when the venue announced a shutdown.
+    // The frame's stream name and events; a codec that throws (a field of an unexpected type)
+    // rejects the frame like any other malformed one: the frames around it are still delivered.
+    std::pair<std::string, Result<std::vector<exchange::StreamEvent>>> parseFrame(const std::string& frame) const {
+        try {
+            std::string name = adapter->streamNameOfFrame(frame);
+            return {std::move(name), adapter->parseStreamMessage(frame)};
+        } catch (const std::exception& e) {
+            return {std::string(), makeError(std::string("malformed frame: ") + e.what())};
+        }
+    }
+
     bool handleFrame(Conn& c, const std::string& frame) {
-        const std::string name = adapter->streamNameOfFrame(frame);
-        auto events = adapter->parseStreamMessage(frame);
+        auto [name, events] = parseFrame(frame);
         {
             std::lock_guard lock(statsMutex);
             ++statsValue.framesReceived;
@@ -767,24 +941,30 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 shutdown = true;
                 continue;
             }
+            if (auto* k = std::get_if<exchange::KlineUpdate>(&e); k && k->eventTimeMs == 0) {
+                // OKX candle pushes carry no event time: the receipt time on the exchange clock
+                // orders them for the de-duplication and the rotation overlap.
+                std::lock_guard lock(statsMutex);
+                k->eventTimeMs = nowMs() + statsValue.clockOffsetMs;
+            }
             if (!subscribed || !firstTime(c, e)) continue;
             if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
                 if (k->key.exchange.empty()) k->key.exchange = adapter->name();
-                sink.post(std::move(*k));
+                deliver(name, &c, std::move(*k));
             } else if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
-                sink.post(std::move(*t));
+                deliver(name, &c, std::move(*t));
             } else if (auto* d = std::get_if<exchange::DepthUpdate>(&e)) {
                 // Routed by the book the event belongs to: only the diff-depth book's own events
                 // reach the synced LocalOrderBook.
                 if (d->depthLevels == exchange::kDiffDepthBook) onDepth(*d);
-                else onPartialDiff(*d);
+                else onPartialDiff(*d, name, c);
             } else if (auto* s = std::get_if<exchange::DepthSnapshot>(&e)) {
-                if (s->partial()) onPartialSnapshot(std::move(*s));
-                else if (!onStreamSnapshot(*s)) sink.post(std::move(*s));
+                if (s->partial()) onPartialSnapshot(std::move(*s), name, c);
+                else if (!onStreamSnapshot(*s)) deliver(name, &c, std::move(*s));
             } else if (auto* b = std::get_if<exchange::BookTicker>(&e)) {
-                sink.post(std::move(*b));
+                deliver(name, &c, std::move(*b));
             } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
-                sink.post(std::move(*tk));
+                deliver(name, &c, std::move(*tk));
             } else if (const auto* r = std::get_if<exchange::ControlReply>(&e)) {
                 onReply(c, *r);
             } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {
@@ -802,7 +982,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.pendingIds.clear();
         c.lastControl = Clock::now() - config.controlInterval;
         c.lastFrame = Clock::now();
-        c.rotateDueAt = Clock::now() + config.rotateAfter;
+        // rotateAfter 0: only the venue's serverShutdown rotates.
+        c.rotateDueAt = config.rotateAfter.count() > 0 ? Clock::now() + config.rotateAfter : Clock::time_point::max();
         updateConnected();
         if (fresh) {
             c.marks.clear();
@@ -991,9 +1172,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void bufferCandidate(Conn& c, std::string frame) {
-        const std::string name = adapter->streamNameOfFrame(frame);
+        auto [name, events] = parseFrame(frame);
         if (name.empty() || c.names.contains(name)) {
-            if (auto events = adapter->parseStreamMessage(frame)) {
+            if (events) {
                 for (const auto& e : *events)
                     if (auto keyed = keyOf(e); keyed && keyed->ordered) c.candidateFirst.try_emplace(keyed->key, keyed->mark);
             }
@@ -1099,13 +1280,30 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                     co_return;
                 }
                 if (c.candidate) c.candidate->cancel();
-                endPrimary(c, c.stale ? "no data for " + std::to_string(config.watchdog.count()) + " ms"
+                endPrimary(c, c.stale ? "no data for " + std::to_string(idleLimit(c).count()) + " ms"
                                       : "stream closed: " + frame.error().message);
                 co_return;
             }
             if (primary) {
                 c.lastFrame = Clock::now();
-                if (handleFrame(c, *frame)) c.rotateDueAt = Clock::now();  // serverShutdown
+                bool shutdown = false;
+                try {
+                    shutdown = handleFrame(c, *frame);
+                } catch (const std::exception& e) {
+                    // A user's handler (or ours) failed on this frame: the connection ends with
+                    // the reason shown and reconnects with back-off; nothing is left half-read.
+                    const std::string msg = std::string("internal error: ") + e.what();
+                    {
+                        std::lock_guard lock(statsMutex);
+                        ++statsValue.internalErrors;
+                    }
+                    publish(c, FeedState::Failed, msg);
+                    if (c.candidate) c.candidate->cancel();
+                    endPrimary(c, msg);
+                    socket->cancel();
+                    co_return;
+                }
+                if (shutdown) c.rotateDueAt = Clock::now();  // serverShutdown
                 if (c.ws == socket) maybeRotate(gen, conn);
             } else {
                 bufferCandidate(c, std::move(*frame));
@@ -1130,10 +1328,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         Conn& c = *conn;
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         c.watchdogTimer = timer;
-        const auto idle = c.heartbeat.count() > 0 ? std::min(config.watchdog, c.heartbeat + c.heartbeatTimeout)
-                                                  : config.watchdog;
-        const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
         while (alive(gen, c) && c.epoch == epoch && !c.ended) {
+            const auto idle = idleLimit(c);  // the streams it carries may have changed
+            const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
             timer->expires_after(tick);
             boost::system::error_code ec;
             co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
@@ -1282,7 +1479,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 // subscribed now.
                 afterConnect(c, adapter->streamsInUrl() ? initial : std::vector<exchange::StreamSpec>{}, true);
                 spawn(heartbeatLoop(gen, conn, socket, c.epoch));
-                publish(c, FeedState::Live, "live");
+                publish(c, FeedState::Live, "live", 0, true);
                 backoff.reset();
                 if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(gen));
                 auto served = serve(gen, conn);
@@ -1321,7 +1518,7 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
         impl->conns.clear();
         impl->desiredNames.clear();
         impl->books.clear();
-        impl->specsByName.clear();
+        impl->usersByName.clear();
         impl->partialWanted.clear();
         impl->partialBooks.clear();
         // The whole set is placed first, so every connection opens with its streams in the URL.
@@ -1329,7 +1526,7 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
         impl->newConn();  // the first connection exists even without streams
         impl->add(std::move(streams));
         impl->started = true;
-        for (const auto& c : impl->conns) impl->spawn(impl->run(impl->generation, c));
+        for (const auto& c : impl->conns) impl->spawnRun(impl->generation, c);
     });
 }
 
@@ -1337,9 +1534,44 @@ void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
         if (impl->stopping) return;
-        if (impl->conns.empty()) impl->conns.push_back(std::make_shared<Impl::Conn>(impl->nextConnIndex++));
+        if (impl->conns.empty()) impl->conns.push_back(std::make_shared<Impl::Conn>(impl->nextConnIndex++, impl->config));
         impl->add(std::move(streams));
     });
+}
+
+void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, streams = std::move(streams), listener = std::move(listener)]() mutable {
+        if (impl->stopping) return;
+        if (impl->conns.empty()) {
+            // A session nobody start()ed: its first user starts it, with its streams placed first
+            // so that they are in the first connection's URL (where the venue takes them there).
+            impl->started = false;
+            impl->newConn();
+            impl->add(std::move(streams), listener);
+            impl->started = true;
+            for (const auto& c : impl->conns) impl->spawnRun(impl->generation, c);
+            return;
+        }
+        impl->add(std::move(streams), listener);
+    });
+}
+
+void StreamSession::unsubscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, streams = std::move(streams), listener = std::move(listener)] {
+        if (!impl->stopping) impl->remove(streams, listener);
+    });
+}
+
+std::size_t StreamSession::usersOf(const std::string& streamName) const {
+    // The count lives on the network thread: ask it there and wait (never call this on it).
+    auto impl = m_impl;
+    auto answer = std::make_shared<std::promise<std::size_t>>();
+    auto future = answer->get_future();
+    asio::post(impl->io.context(), [impl, name = streamName, answer] { answer->set_value(impl->usersOf(name)); });
+    if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return 0;
+    return future.get();
 }
 
 void StreamSession::unsubscribe(std::vector<exchange::StreamSpec> streams) {

@@ -18,8 +18,9 @@ std::chrono::milliseconds Backoff::peek() const {
 
 std::chrono::milliseconds Backoff::next() {
     const std::int64_t upper = peek().count();
-    // Full jitter: anywhere from no wait to the whole bound.
-    std::uniform_int_distribution<std::int64_t> dist(0, upper);
+    // Full jitter: anywhere from (next to) no wait to the whole bound; 1 ms at least, so a retry
+    // loop never spins and a "retry in" is never shown as 0.
+    std::uniform_int_distribution<std::int64_t> dist(std::min<std::int64_t>(1, upper), upper);
     ++m_attempt;
     return std::chrono::milliseconds(dist(m_rng));
 }

@@ -492,3 +492,32 @@ TEST(MarketFeed, LoadOlderRetriesAServerErrorAndStillDeliversEveryPage) {
     ASSERT_EQ(got.olderBatches.size(), 2u);
     EXPECT_TRUE(joined(got.olderBatches) == venueCandles(server, config, "NKNUSDT", listing, before));
 }
+
+// The venue pings and cuts a client whose pong is late. A backfill that takes longer than that
+// deadline (slow REST answers) used to leave the socket unread, so its pings went unanswered and
+// the connection was cut. The read loop now runs from connect to close whatever else is going on:
+// the backfill ends with the connection it started with.
+TEST(MarketFeed, ABackfillLongerThanThePongDeadlineKeepsTheConnection) {
+    sim::SimConfig config;
+    config.klinePushInterval = 100ms;
+    config.pingInterval = 200ms;   // Binance: 20 s (a sped-up clock)
+    config.pongTimeout = 700ms;    // Binance: 60 s
+    config.restDelay = 1000ms;     // the time request and the page: 2 s of backfill
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    Sink sink;
+    Collected got;
+    feed::FeedConfig feedConfig;
+    feedConfig.backoffBase = 100ms;
+    feedConfig.backoffMax = 300ms;
+    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    feed.open({"binance", "BTCUSDT", Interval::M1});
+    ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live) && !got.klines.empty(); }, 20s));
+    feed.stop();
+    EXPECT_GE(server.stats().pingsSent, 5u);
+    EXPECT_EQ(server.stats().pongTimeouts, 0u) << "pings went unanswered during the backfill";
+    EXPECT_EQ(server.stats().wsConnections, 1u);
+    EXPECT_EQ(feed.stats().reconnects, 0u);
+    EXPECT_EQ(got.historyCandles, 1000u);
+}

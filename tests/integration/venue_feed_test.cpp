@@ -243,6 +243,34 @@ TEST_P(VenueFeedTest, LiveCandlesCloseAsRestHasThem) {
     else EXPECT_EQ(stats.reconciles, 0u);
 }
 
+// A candle the venue's stream leaves without a close flag (KuCoin) is final only once REST has it:
+// when REST fails every attempt, the candle stays as the stream left it, provisional (never saved
+// as final from the stream's last push), and the next successful REST call confirms it with the
+// venue's values. It used to be marked closed after three failures and never checked again.
+TEST_P(VenueFeedTest, ACandleRestCannotConfirmStaysProvisionalUntilItCan) {
+    if (GetParam().name != "kucoin") GTEST_SKIP() << "the venue's stream closes its own candles";
+    const std::int64_t minute = (kFixedNowMs / kMinute) * kMinute;
+    clock.set(minute + 58'000);
+    startSim();
+    auto feed = makeFeed();
+    feed->open({GetParam().name, symbol, Interval::M1});
+    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    server->inject(sim::SimFault::RestServerError, 0ms, 3);  // every attempt of the reconcile
+    clock.set(minute + kMinute + 30'000);
+    ASSERT_TRUE(got.until(sink, [&] { return feed->stats().unconfirmed >= 1 && got.candles.count(minute + kMinute) > 0; }));
+    got.drain(sink);
+    ASSERT_TRUE(got.candles.count(minute));
+    EXPECT_FALSE(got.closed(minute)) << "the stream's last push was made final without the venue";
+    // REST answers again: the next reconcile (the next minute's) also confirms the parked one.
+    clock.set(minute + 2 * kMinute + 30'000);
+    ASSERT_TRUE(got.until(sink, [&] { return got.closed(minute) && got.closed(minute + kMinute); }));
+    const auto rest = truth(Interval::M1, minute, minute + kMinute);
+    ASSERT_EQ(rest.size(), 2u);
+    expectSameCandle(got.candles[minute], rest[0], "the candle REST could not confirm at first");
+    expectSameCandle(got.candles[minute + kMinute], rest[1], "the next one");
+    feed->stop();
+}
+
 // The dialect cuts a connection whose client stays silent for 1.5 s; the feed's heartbeats (every
 // 400 ms here; KuCoin: the token answer's pingInterval, half the cut-off) keep it open for longer.
 TEST_P(VenueFeedTest, ClientHeartbeatsKeepTheStreamPastTheSilenceCutOff) {

@@ -66,11 +66,26 @@ using FeedEvent = std::variant<exchange::KlineUpdate, HistoryBatch, FeedStatus, 
                                exchange::TradeTick, exchange::DepthUpdate, exchange::DepthSnapshot,
                                exchange::BookTicker, exchange::Ticker24h, OrderBookView>;
 
+// The state of the connection that carries a user's streams (StreamSession → its listeners).
+struct StreamLink {
+    FeedState state = FeedState::Idle;
+    std::string detail;
+    std::int64_t retryInMs = 0;
+    // Live: the streams start on a NEW connection (or were just subscribed on one): what happened
+    // before was not streamed, a user that must not miss anything fetches it (REST backfill).
+    // false: a make-before-break rotation switched connections without a gap.
+    bool fresh = false;
+};
+
 // Where a feed delivers its events. post() is called on the network thread.
 class FeedSink {
 public:
     virtual ~FeedSink() = default;
     virtual void post(FeedEvent event) = 0;
+    // A StreamSession listener (StreamSession::subscribe with a listener) also hears about the
+    // connection carrying its streams; network thread. The session's own sink gets FeedStatus
+    // events instead.
+    virtual void onLink(const StreamLink& link) { (void)link; }
 };
 
 }  // namespace cpc::feed

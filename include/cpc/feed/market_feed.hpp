@@ -1,11 +1,12 @@
 #pragma once
-// MarketFeed = exchange adapter + sockets. For one open series it loads history over REST,
-// streams the kline over WebSocket, watches the stream (watchdog), reconnects with jittered
-// exponential back-off and, after every reconnect, backfills the gap over REST: streams never
-// replay, so this is how no candle is lost. Written once for every adapter: the venue's REST pacing
-// (restRateLimit), its stream connect (KuCoin's token, subscribe after connecting), client
-// heartbeats, intervals it lacks (aggregated from nativeSourceInterval) and candles without a close
-// flag (closed by the next one and fetched over REST) all come from the adapter interface.
+// MarketFeed = the history side of one open series, on top of the connection engine. For the open
+// series it loads history over REST and takes the series' kline stream from a StreamSession (the
+// one engine that opens and keeps venue connections: connect plan, heartbeats, watchdog,
+// rotation); after the open and after every fresh connection it backfills the gap over REST while
+// the stream's updates are held in memory: streams never replay, so this is how no candle is lost.
+// Written once for every adapter: the venue's REST pacing (restRateLimit), intervals it lacks
+// (aggregated from nativeSourceInterval) and candles without a close flag (closed by the next one
+// and fetched over REST; final only once the venue confirms them) come from the adapter interface.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
+#include "cpc/feed/stream_session.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -51,12 +53,22 @@ struct FeedConfig {
     // talking to the same REST host; null: net::RestGate::forHost() of the venue's REST base with
     // its restRateLimit() (restWeightBudget and weightSafetyShare apply when it is created).
     std::shared_ptr<net::RestGate> restGate;
+    // The connection engine that carries the kline stream, shared with every other user of the
+    // venue in the process (charts, the realtime window): one subscription per stream, one
+    // connection per venue's limits. null: the feed makes its own from the settings above.
+    std::shared_ptr<StreamSession> streamSession;
 };
 
+// The connection's figures (frames, reconnects, rotations, budget waits, heartbeats, last message)
+// are those of the StreamSession carrying the stream.
 struct FeedStats {
     std::uint64_t framesReceived = 0;
     std::uint64_t framesRejected = 0;
-    std::uint64_t reconnects = 0;
+    std::uint64_t reconnects = 0;       // of the stream connection, plus history retries
+    std::uint64_t historyRetries = 0;   // backfills that failed and were tried again
+    std::uint64_t unconfirmed = 0;      // candles REST could not confirm final yet (re-checked later)
+    std::uint64_t internalErrors = 0;   // exceptions caught in the feed's coroutines (each shown as
+                                        // Failed, the series reopened after a back-off)
     std::uint64_t rotations = 0;
     std::uint64_t budgetWaits = 0;      // connection attempts delayed by the connection budget
     std::uint64_t heartbeatsSent = 0;   // client pings (venues whose clients keep the stream alive)

@@ -41,8 +41,11 @@ struct StreamSessionConfig {
     std::chrono::milliseconds backoffBase{500};
     std::chrono::milliseconds backoffMax{30000};
     std::chrono::milliseconds requestTimeout{10000};
-    // Silence (no frame at all) after which a connection with subscriptions is reconnected.
-    std::chrono::milliseconds watchdog{30000};
+    // Silence (no frame at all) after which a connection with subscriptions is reconnected; 0:
+    // the most talkative of its streams decides (a kline stream the adapter's streamIdleTimeout,
+    // 10 s for Binance's 1s; trades 60 s; books and tickers 30 s), and with client heartbeats one
+    // period plus the reply's deadline at most.
+    std::chrono::milliseconds watchdog{0};
     // Streams per connection; 0: the adapter's limit (Binance 1,024). More streams open more
     // connections.
     int maxStreamsPerConnection = 0;
@@ -85,7 +88,9 @@ struct StreamCounters {
 struct StreamSessionStats {
     std::map<std::string, StreamCounters> perStream;  // by venue stream name ("btcusdt@trade")
     std::uint64_t framesReceived = 0;
-    std::uint64_t framesRejected = 0;     // not parseable
+    std::uint64_t framesRejected = 0;     // not parseable (also a field of the wrong type)
+    std::uint64_t internalErrors = 0;     // exceptions caught in the session's coroutines (each
+                                          // ended its connection, which reconnected)
     std::uint64_t reconnects = 0;
     std::uint64_t rotations = 0;          // make-before-break switches to a new connection
     std::uint64_t duplicatesDropped = 0;  // events already delivered (a rotation's overlap)
@@ -127,6 +132,17 @@ public:
     // (un)subscribed are skipped. Before start() they only change the initial set.
     void subscribe(std::vector<exchange::StreamSpec> streams);
     void unsubscribe(std::vector<exchange::StreamSpec> streams);
+    // Any thread. Shared subscriptions: `listener` becomes a user of `streams`; it receives their
+    // events (and the book views of a diff depth stream) and, through FeedSink::onLink, the state
+    // of the connection carrying them. Subscriptions are counted per venue stream: the first user
+    // subscribes it, further users share it (told Live at once when it already flows), the last
+    // one leaving unsubscribes it. The session keeps `listener` alive while it uses any stream; a
+    // listener may still get events already in flight when unsubscribe() returns.
+    void subscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener);
+    void unsubscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener);
+    // Users of the venue stream `streamName` (network thread state, read under a lock): tests
+    // and the realtime window show how many share it.
+    std::size_t usersOf(const std::string& streamName) const;
     // Any thread: drop every connection now; each reconnects as after a network failure.
     void dropConnection();
     // Any thread except the network thread. Closes everything and waits until every coroutine

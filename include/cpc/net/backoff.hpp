@@ -6,7 +6,7 @@
 namespace cpc::net {
 
 // Exponential back-off with full jitter (AWS's "full jitter": clients that failed together never
-// retry in lockstep): delay n = uniform random in [0, min(maxDelay, base·2^n)]. reset() after a
+// retry in lockstep): delay n = uniform random in [1 ms, min(maxDelay, base·2^n)]. reset() after a
 // success.
 class Backoff {
 public:
