@@ -1,4 +1,5 @@
-// openOrRecover: damaged files are moved aside (never deleted) and replaced by a fresh database.
+// openOrRecover: damaged files are salvaged (what can be read is copied into a new file), moved
+// aside (never deleted) and replaced; the notice says what was kept and where the old file went.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -20,7 +21,8 @@ namespace fs = std::filesystem;
 using test::asideFiles;
 using test::randomBytes;
 
-// Opens with openOrRecover and checks the result is a usable, empty, current database.
+// After openOrRecover of a file with nothing readable: the result is a usable, empty, current
+// database.
 void expectFreshAfterRecovery(const std::string& path, const std::string& notice) {
     auto db = CandleDatabase::open(path);
     ASSERT_TRUE(db.ok()) << db.error().message;
