@@ -312,8 +312,17 @@ TEST(StorageWorkerTransient, DiskFullSaveIsReportedAndTheNextSaveWorks) {
     worker.save(btc1m(), test::minuteCandles(0, 100));
     worker.flush();
     vfs.set({.file = path + "-wal", .writeError = SQLITE_FULL});
+    // Hold the storage thread in a callback while both saves are queued, so they are coalesced
+    // into one transaction: one failure, one notice (not one per save).
+    std::promise<void> entered, release;
+    worker.loadLatest(btc1m(), 1, [&](Result<std::vector<Candle>>) {
+        entered.set_value();
+        release.get_future().wait();
+    });
+    ASSERT_EQ(entered.get_future().wait_for(10s), std::future_status::ready);
     worker.save(btc1m(), test::minuteCandles(100, 100));
-    worker.save(eth1h(), hourCandles(10));  // coalesced with the one above: one notice
+    worker.save(eth1h(), hourCandles(10));
+    release.set_value();
     worker.flush();
     vfs.clear();
     auto all = notices.get();
