@@ -3,13 +3,19 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <system_error>
+#include <thread>
 
 #include "cpc/core/time.hpp"
 #include "cpc/market/validation.hpp"
+#include "candle_row.hpp"
+#include "salvage.hpp"
 #include "schema.hpp"
 #include "sqlite_util.hpp"
 
@@ -21,9 +27,6 @@ using detail::Transaction;
 
 namespace {
 
-// Other connections (a second app instance, the `cpc` tool) hold the write lock for one batch at
-// most; waiting 5 s covers a large batch on a slow disk without hanging the storage thread forever.
-constexpr int kBusyTimeoutMs = 5000;
 // STRICT tables (schema.cpp).
 constexpr int kMinSqliteVersion = 3037000;
 
@@ -102,41 +105,6 @@ std::optional<Decimal> columnDecimal(sqlite3_stmt* statement, int column) {
     }
 }
 
-// Column order of kSelectRangeSql / kSelectLatestSql.
-constexpr const char* kCandleColumnNames[] = {"open_time",      "open",
-                                              "high",           "low",
-                                              "close",          "volume",
-                                              "quote_volume",   "trades",
-                                              "taker_buy_base", "taker_buy_quote",
-                                              "closed"};
-
-// Fills `out` from the current row; returns why the row is unusable, or nullopt.
-std::optional<std::string> decodeCandle(sqlite3_stmt* statement, Candle& out) {
-    if (sqlite3_column_type(statement, 0) != SQLITE_INTEGER) return "open_time is not an integer";
-    out.openTime = sqlite3_column_int64(statement, 0);
-    // Built only for a bad row: a string per row would cost more than decoding it.
-    const auto at = [&out] { return " (open_time " + std::to_string(out.openTime) + ")"; };
-    Decimal* decimals[] = {&out.open,  &out.high,         &out.low,
-                           &out.close, &out.volume,       &out.quoteVolume,
-                           nullptr,    &out.takerBuyBase, &out.takerBuyQuote};
-    for (int i = 0; i < 9; ++i) {
-        Decimal* target = decimals[i];
-        if (target == nullptr) continue;  // trades
-        auto value = columnDecimal(statement, i + 1);
-        if (!value) return std::string(kCandleColumnNames[i + 1]) + " is not a decimal" + at();
-        *target = *value;
-    }
-    if (sqlite3_column_type(statement, 7) != SQLITE_INTEGER) return "trades is not an integer" + at();
-    out.trades = sqlite3_column_int64(statement, 7);
-    if (sqlite3_column_type(statement, 10) != SQLITE_INTEGER)
-        return "closed is not an integer" + at();
-    const auto closed = sqlite3_column_int64(statement, 10);
-    if (closed != 0 && closed != 1) return "closed is neither 0 nor 1" + at();
-    out.closed = closed == 1;
-    if (auto why = market::validateCandle(out)) return *why;
-    return std::nullopt;
-}
-
 int bindText(sqlite3_stmt* statement, int index, std::string_view text) {
     return sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()),
                              SQLITE_TRANSIENT);
@@ -162,19 +130,55 @@ std::optional<CoverageKind> parseCoverageKind(std::string_view text) {
     return std::nullopt;
 }
 
-// Failures that mean "this file is not a usable database": openOrRecover moves such a file
-// aside. Busy/locked (another process), full disk, read-only and out-of-memory are not the file's
-// fault and moving it would not help.
-bool isDamage(int primaryCode) {
-    switch (primaryCode) {
-        case SQLITE_NOTADB:
-        case SQLITE_CORRUPT:
-        case SQLITE_IOERR:     // includes short reads of a truncated file
-        case SQLITE_CANTOPEN:  // an existing file we cannot use (see Impl::open)
-        case SQLITE_ERROR:     // schema conflicts: tables that are not ours
-            return true;
-        default: return false;
-    }
+// BUSY and LOCKED have already waited busy_timeout (SQLite's busy handler is their back-off).
+bool retryable(const Error& error) {
+    return errorKind(error) == StorageErrorKind::Transient && error.code != SQLITE_BUSY &&
+           error.code != SQLITE_LOCKED;
+}
+
+void backOff(const OpenOptions& options, int failedAttempt) {
+    const int delay = options.retryDelayMs << std::min(failedAttempt - 1, 10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+}
+
+// Whether the previous session left the file without closing it cleanly: the last connection
+// to close a WAL database checkpoints and deletes the -wal, and a committed rollback journal is
+// deleted (or truncated). A -wal is also there while another connection has the file open; the
+// full check then runs needlessly, which costs time, never data.
+bool leftUnclean(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path + "-wal", ec)) return true;
+    const auto journal = std::filesystem::file_size(path + "-journal", ec);
+    return !ec && journal > 0;
+}
+
+std::uint32_t bigEndian(const unsigned char* p, int bytes) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < bytes; ++i) value = value << 8 | p[i];
+    return value;
+}
+
+// The bounded check that replaces a full scan for a file closed cleanly: a database whose
+// header states its size (change counter == version-valid-for, as every SQLite since 3.7.0
+// writes it) must be at least that long when no -wal holds pages of it. Reads 100 bytes.
+std::optional<std::string> shorterThanHeader(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto walSize = fs::file_size(path + "-wal", ec);
+    if (!ec && walSize > 0) return std::nullopt;  // pages may live in the WAL
+    std::ifstream in(path, std::ios::binary);
+    unsigned char header[100];
+    if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return std::nullopt;
+    if (std::memcmp(header, "SQLite format 3", 16) != 0) return std::nullopt;  // SQLite says
+    std::uint64_t pageSize = bigEndian(header + 16, 2);
+    if (pageSize == 1) pageSize = 65536;
+    const std::uint64_t pages = bigEndian(header + 28, 4);
+    if (pages == 0 || bigEndian(header + 24, 4) != bigEndian(header + 92, 4)) return std::nullopt;
+    const auto size = fs::file_size(path, ec);
+    if (ec || size >= pages * pageSize) return std::nullopt;
+    return "the file is " + std::to_string(size) + " bytes but its header says " +
+           std::to_string(pages) + " pages of " + std::to_string(pageSize) +
+           " bytes (it was truncated)";
 }
 
 // "20240115T130500Z": sortable and free of characters file systems dislike.
@@ -224,6 +228,88 @@ Error closedError() { return makeError("candle database is closed (moved from)")
 
 }  // namespace
 
+// Column order of kSelectRangeSql / kSelectLatestSql.
+constexpr const char* kCandleColumnNames[] = {"open_time",      "open",
+                                              "high",           "low",
+                                              "close",          "volume",
+                                              "quote_volume",   "trades",
+                                              "taker_buy_base", "taker_buy_quote",
+                                              "closed"};
+
+std::optional<std::string> detail::decodeCandle(sqlite3_stmt* statement, Candle& out) {
+    if (sqlite3_column_type(statement, 0) != SQLITE_INTEGER) return "open_time is not an integer";
+    out.openTime = sqlite3_column_int64(statement, 0);
+    // Built only for a bad row: a string per row would cost more than decoding it.
+    const auto at = [&out] { return " (open_time " + std::to_string(out.openTime) + ")"; };
+    Decimal* decimals[] = {&out.open,  &out.high,         &out.low,
+                           &out.close, &out.volume,       &out.quoteVolume,
+                           nullptr,    &out.takerBuyBase, &out.takerBuyQuote};
+    for (int i = 0; i < 9; ++i) {
+        Decimal* target = decimals[i];
+        if (target == nullptr) continue;  // trades
+        auto value = columnDecimal(statement, i + 1);
+        if (!value) return std::string(kCandleColumnNames[i + 1]) + " is not a decimal" + at();
+        *target = *value;
+    }
+    if (sqlite3_column_type(statement, 7) != SQLITE_INTEGER) return "trades is not an integer" + at();
+    out.trades = sqlite3_column_int64(statement, 7);
+    if (sqlite3_column_type(statement, 10) != SQLITE_INTEGER)
+        return "closed is not an integer" + at();
+    const auto closed = sqlite3_column_int64(statement, 10);
+    if (closed != 0 && closed != 1) return "closed is neither 0 nor 1" + at();
+    out.closed = closed == 1;
+    if (auto why = market::validateCandle(out)) return *why;
+    return std::nullopt;
+}
+
+StorageErrorKind errorKind(const Error& error) {
+    switch (error.code & 0xff) {
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return StorageErrorKind::Damage;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PERM:
+        case SQLITE_READONLY:
+        case SQLITE_NOMEM:
+        case SQLITE_PROTOCOL:
+        case SQLITE_INTERRUPT: return StorageErrorKind::Transient;
+        default: return StorageErrorKind::Other;
+    }
+}
+
+std::string_view toString(StorageErrorKind kind) {
+    switch (kind) {
+        case StorageErrorKind::Transient: return "transient";
+        case StorageErrorKind::Damage: return "damage";
+        case StorageErrorKind::Other: return "other";
+    }
+    return "other";
+}
+
+std::string SalvageReport::summary() const {
+    std::string text = "The candle cache was damaged (" + reason + "). " +
+                       std::to_string(candlesKept) + " candles of " + std::to_string(seriesKept) +
+                       " series and " + std::to_string(coverageKept) +
+                       " coverage ranges were saved into a new cache; ";
+    if (unreadablePages && candlesLost > 0)
+        text += "at least " + std::to_string(candlesLost) + " candles could not be read";
+    else if (unreadablePages)
+        text += "an unknown number of candles could not be read";
+    else if (candlesLost > 0)
+        text += std::to_string(candlesLost) + " candles could not be read";
+    else
+        text += "no candle was lost";
+    if (unreadablePages || candlesLost > 0) text += " and will be downloaded again when needed";
+    if (coverageDropped > 0)
+        text += " (" + std::to_string(coverageDropped) + " coverage ranges were dropped)";
+    text += ". The damaged file was kept as " +
+            (damagedPath.empty() ? std::string("(not moved)") : damagedPath) + ".";
+    return text;
+}
+
 std::string_view toString(CoverageKind kind) {
     switch (kind) {
         case CoverageKind::Complete: return "complete";
@@ -247,12 +333,23 @@ struct CandleDatabase::Impl {
         m_insertSeries, m_listSeries, m_coverageSpan, m_coverageDelete, m_coverageInsert,
         m_coverageSelect;
 
+    OpenOptions m_options;
+
+    // What open() checks beyond opening and migrating.
+    enum class Checks : std::uint8_t {
+        None,     // open()
+        Startup,  // openOrSalvage(): bounded checks, the full quick_check after an unclean close
+    };
     struct OpenAttempt {
         std::unique_ptr<Impl> impl;  // set on success
         Error error;
-        bool damaged = false;  // the file itself is unusable: openOrRecover may move it aside
+        bool damaged = false;     // the file itself is unusable: openOrSalvage salvages it
+        bool fullCheck = false;   // the previous session had not closed cleanly: quick_check ran
     };
-    static OpenAttempt open(const std::string& path, bool quickCheck);
+    static OpenAttempt open(const std::string& path, Checks checks, const OpenOptions& options);
+    // open(), tried again after a retryable failure (OpenOptions).
+    static OpenAttempt openRetrying(const std::string& path, Checks checks,
+                                    const OpenOptions& options);
 
     sqlite3* db() const { return m_db.get(); }
     Error sqliteError(int rc, std::string_view what) const {
@@ -286,12 +383,13 @@ struct CandleDatabase::Impl {
 };
 
 CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& path,
-                                                             bool quickCheck) {
+                                                             Checks checks,
+                                                             const OpenOptions& options) {
     OpenAttempt attempt;
     auto fail = [&attempt](Error error, bool damaged) {
         if (damaged && attempt.impl && attempt.impl->db() != nullptr) {
             // SQLite deletes the -wal (and -shm) when the last connection closes; keep them, so
-            // openOrRecover moves the whole damaged set aside for inspection.
+            // the salvage reads them and moves the whole damaged set aside for inspection.
             int persist = 1;
             sqlite3_file_control(attempt.impl->db(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         }
@@ -300,7 +398,15 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
         attempt.damaged = damaged;
         return std::move(attempt);
     };
-    auto failSqlite = [&fail](const Error& error) { return fail(error, isDamage(error.code)); };
+    auto failSqlite = [&fail](const Error& error) {
+        return fail(error, errorKind(error) == StorageErrorKind::Damage);
+    };
+    // Tables that are not ours (a name clash while creating them, a missing table or column
+    // while preparing): the file is some other database, which is damage for a candle cache.
+    auto failSchema = [&fail](const Error& error) {
+        return fail(error, error.code == SQLITE_ERROR ||
+                               errorKind(error) == StorageErrorKind::Damage);
+    };
 
     if (sqlite3_libversion_number() < kMinSqliteVersion)
         return fail(makeError(path + ": SQLite " + sqlite3_libversion() +
@@ -308,20 +414,26 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
                     false);
     if (path.empty()) return fail(makeError("database path is empty"), false);
 
+    if (checks == Checks::Startup) {
+        attempt.fullCheck = leftUnclean(path);
+        // Checked twice: a file whose last other connection is closing right now (checkpoint
+        // under way, then the -wal deleted) may look short for a moment.
+        auto shorter = shorterThanHeader(path);
+        if (shorter) shorter = shorterThanHeader(path);
+        if (shorter) return fail(makeError(path + ": " + *shorter, SQLITE_CORRUPT), true);
+    }
+
     attempt.impl = std::make_unique<Impl>();
     Impl& impl = *attempt.impl;
     impl.m_path = path;
+    impl.m_options = options;
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     impl.m_db.reset(raw);  // even on failure a handle may need closing
-    if (rc != SQLITE_OK) {
-        std::error_code ec;
-        const bool existingFile = std::filesystem::is_regular_file(path, ec);
-        return fail(detail::sqliteError(raw, rc, path + ": opening"), existingFile && isDamage(rc));
-    }
+    if (rc != SQLITE_OK) return failSqlite(detail::sqliteError(raw, rc, path + ": opening"));
     sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    sqlite3_busy_timeout(raw, options.busyTimeoutMs);
 
     // Nothing below writes until the version is known to be ours: a database from a newer build
     // must stay byte-for-byte as it was.
@@ -330,7 +442,8 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
     if (*version > kSchemaVersion)
         return fail(makeError(detail::newerSchemaMessage(path, *version, kSchemaVersion)), false);
 
-    if (quickCheck) {
+    if (attempt.fullCheck) {
+        // Grows with the file (about 1 s per million candles): only after an unclean close.
         auto check =
             detail::queryTextRows(raw, "PRAGMA quick_check", path + ": integrity check", 8);
         if (!check) return failSqlite(check.error());
@@ -339,9 +452,9 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
                         true);
     }
     if (sqlite3_db_readonly(raw, "main") == 1)
-        return fail(
-            makeError(path + ": the file is read-only; the candle cache needs write access"),
-            false);
+        return fail(makeError(path + ": the file is read-only; the candle cache needs write access",
+                              SQLITE_READONLY),
+                    false);
 
     // WAL: readers never block the writer, and a commit is one append + (with synchronous=NORMAL)
     // no fsync; fsync happens at checkpoints. A process crash loses nothing committed; a power
@@ -357,15 +470,43 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
         return failSqlite(r.error());
 
     auto migrated = detail::migrate(raw, path, detail::migrations());
-    if (!migrated) return failSqlite(migrated.error());
+    if (!migrated) return failSchema(migrated.error());
     impl.m_schemaVersion = *migrated;
 
     if (auto r = impl.prepareStatements(); !r)
-        return fail(makeError(path + ": the tables do not match schema version " +
-                                  std::to_string(*migrated) + ": " + r.error().message,
-                              r.error().code),
-                    isDamage(r.error().code));
+        return failSchema(makeError(path + ": the tables do not match schema version " +
+                                        std::to_string(*migrated) + ": " + r.error().message,
+                                    r.error().code));
+
+    if (checks == Checks::Startup) {
+        // The series table (one row per series the app has seen) is read whole: a damaged root
+        // or schema shows up now rather than on the first load. Bounded by the series count.
+        std::optional<Error> unreadable;
+        {
+            StatementUse use(impl.m_listSeries);  // reset before fail() closes the connection
+            for (;;) {
+                const int step = sqlite3_step(use.get());
+                if (step == SQLITE_DONE) break;
+                if (step == SQLITE_ROW) continue;
+                unreadable = impl.sqliteError(step, "reading the series");
+                break;
+            }
+        }
+        if (unreadable) return failSqlite(*unreadable);
+    }
     return attempt;
+}
+
+CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::openRetrying(const std::string& path,
+                                                                     Checks checks,
+                                                                     const OpenOptions& options) {
+    for (int tries = 1;; ++tries) {
+        auto attempt = open(path, checks, options);
+        if (attempt.impl || attempt.damaged || !retryable(attempt.error) ||
+            tries >= options.transientAttempts)
+            return attempt;
+        backOff(options, tries);
+    }
 }
 
 Result<Ok> CandleDatabase::Impl::prepareStatements() {
@@ -437,7 +578,7 @@ Result<std::vector<Candle>> CandleDatabase::Impl::readCandles(sqlite3_stmt* stat
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) return sqliteError(rc, "reading candles of " + toString(key));
         Candle candle;
-        if (auto why = decodeCandle(statement, candle)) {
+        if (auto why = detail::decodeCandle(statement, candle)) {
             noteCorruption(toString(key) + ": " + *why);
             continue;
         }
@@ -453,45 +594,140 @@ CandleDatabase::CandleDatabase(CandleDatabase&&) noexcept = default;
 CandleDatabase& CandleDatabase::operator=(CandleDatabase&&) noexcept = default;
 CandleDatabase::~CandleDatabase() = default;
 
-Result<CandleDatabase> CandleDatabase::open(const std::string& path) {
-    auto attempt = Impl::open(path, /*quickCheck=*/false);
+template <class F>
+auto CandleDatabase::retrying(F&& attempt) -> decltype(attempt()) {
+    const OpenOptions& options = m_impl->m_options;
+    for (int tries = 1;; ++tries) {
+        auto result = attempt();
+        if (result || !retryable(result.error()) || tries >= options.transientAttempts)
+            return result;
+        backOff(options, tries);
+    }
+}
+
+Result<CandleDatabase> CandleDatabase::open(const std::string& path, const OpenOptions& options) {
+    auto attempt = Impl::openRetrying(path, Impl::Checks::None, options);
     if (!attempt.impl) return attempt.error;
     return CandleDatabase(std::move(attempt.impl));
 }
 
+Result<CandleDatabase> CandleDatabase::openOrSalvage(const std::string& path, OpenReport* report,
+                                                     const OpenOptions& options) {
+    if (report != nullptr) *report = OpenReport{};
+    auto attempt = Impl::openRetrying(path, Impl::Checks::Startup, options);
+    if (report != nullptr) report->fullCheckRan = attempt.fullCheck;
+    if (attempt.impl) return CandleDatabase(std::move(attempt.impl));
+    if (!attempt.damaged) {
+        if (errorKind(attempt.error) != StorageErrorKind::Transient) return attempt.error;
+        return makeError(attempt.error.message +
+                             " (a temporary failure: the file was left as it is)",
+                         attempt.error.code);
+    }
+    SalvageReport salvaged;
+    // The failed attempt has closed its connection, so the file can be read and renamed.
+    auto fresh = salvage(path, attempt.error.message, &salvaged, options);
+    if (!fresh) return fresh.error();
+    if (report != nullptr) report->salvage = std::move(salvaged);
+    return fresh;
+}
+
 Result<CandleDatabase> CandleDatabase::openOrRecover(const std::string& path, std::string* notice) {
     if (notice != nullptr) notice->clear();
-    auto attempt = Impl::open(path, /*quickCheck=*/true);
-    if (attempt.impl) return CandleDatabase(std::move(attempt.impl));
-    if (!attempt.damaged) return attempt.error;
+    OpenReport report;
+    auto db = openOrSalvage(path, &report);
+    if (db && report.salvage && notice != nullptr) *notice = report.salvage->summary();
+    return db;
+}
 
-    // The failed attempt has closed its connection, so the files can be renamed.
+Result<CandleDatabase> CandleDatabase::salvage(const std::string& path, std::string reason,
+                                               SalvageReport* report, const OpenOptions& options) {
+    namespace fs = std::filesystem;
+    SalvageReport result;
+    result.reason = std::move(reason);
+    const std::string temp = path + ".salvage";
+    auto removeTemp = [&temp]() -> Result<Ok> {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            fs::remove(temp + suffix, ec);
+            if (ec) return makeError("cannot remove " + temp + suffix + ": " + ec.message());
+        }
+        return Ok{};
+    };
+    auto failed = [&](const Error& error) -> Error {
+        (void)removeTemp();
+        return makeError(path + " is damaged (" + result.reason + ") and could not be salvaged: " +
+                             error.message + "; the file was left where it is",
+                         error.code);
+    };
+    // A salvage interrupted by a crash leaves its half-written file: start again from scratch.
+    if (auto r = removeTemp(); !r) return failed(r.error());
+
+    {
+        auto target = Impl::openRetrying(temp, Impl::Checks::None, options);
+        if (!target.impl) return failed(target.error);
+        CandleDatabase fresh(std::move(target.impl));
+        sqlite3* source = nullptr;
+        // Read-only: the damaged file is kept as it is for inspection.
+        const int rc = sqlite3_open_v2(path.c_str(), &source,
+                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+        detail::Connection sourceHandle(source);
+        if (rc == SQLITE_OK) {
+            sqlite3_extended_result_codes(source, 1);
+            sqlite3_busy_timeout(source, options.busyTimeoutMs);
+            // Lets SQLite read a file shorter than its header says (it refuses otherwise) and a
+            // schema it would reject; nothing is written through this read-only connection.
+            sqlite3_exec(source, "PRAGMA writable_schema = ON", nullptr, nullptr, nullptr);
+            auto copied = detail::copyReadableRows(source, path, fresh, result);
+            if (!copied) return failed(copied.error());
+        } else {
+            const Error error = detail::sqliteError(source, rc, path + ": opening read-only");
+            if (errorKind(error) == StorageErrorKind::Transient) return failed(error);
+            result.unreadablePages = true;  // nothing readable: the new file starts empty
+        }
+        // One self-contained file (no -wal beside it) before it is renamed into place.
+        sqlite3* db = fresh.m_impl->db();
+        auto settled =
+            detail::queryTextRows(db, "PRAGMA wal_checkpoint(TRUNCATE)", temp + ": checkpoint", 1);
+        if (settled)
+            settled = detail::queryTextRows(db, "PRAGMA journal_mode = DELETE",
+                                            temp + ": leaving WAL mode", 1);
+        if (!settled) return failed(settled.error());
+    }  // both connections are closed here
+
     auto aside = moveAside(path);
-    if (!aside)
-        return makeError(attempt.error.message + "; recovering failed: " + aside.error().message);
-    auto fresh = Impl::open(path, /*quickCheck=*/true);
-    if (!fresh.impl)
-        return makeError(attempt.error.message + "; the file was moved to " + *aside +
-                         ", but a new database could not be created: " + fresh.error.message);
-    if (notice != nullptr)
-        *notice = "The candle cache could not be used (" + attempt.error.message +
-                  "). It was moved to " + *aside +
-                  " and a new, empty cache was created; chart history will be downloaded again.";
-    return CandleDatabase(std::move(fresh.impl));
+    if (!aside) return failed(aside.error());
+    result.damagedPath = *aside;
+    std::error_code ec;
+    fs::rename(temp, path, ec);
+    if (ec)
+        return makeError(path + " was damaged (" + result.reason + "); it was moved to " + *aside +
+                         ", but the salvaged copy " + temp + " could not take its place: " +
+                         ec.message());
+    auto reopened = Impl::openRetrying(path, Impl::Checks::None, options);
+    if (!reopened.impl)
+        return makeError(path + " was salvaged (the damaged file is " + *aside +
+                             ") but could not be opened: " + reopened.error.message,
+                         reopened.error.code);
+    if (report != nullptr) *report = std::move(result);
+    return CandleDatabase(std::move(reopened.impl));
 }
 
 Result<std::size_t> CandleDatabase::upsert(const SeriesKey& key, std::span<const Candle> candles) {
     if (!m_impl) return closedError();
-    const Impl::BatchView batch{&key, candles};
-    return m_impl->upsert(std::span(&batch, 1));
+    return retrying([&]() -> Result<std::size_t> {
+        const Impl::BatchView batch{&key, candles};
+        return m_impl->upsert(std::span(&batch, 1));
+    });
 }
 
 Result<std::size_t> CandleDatabase::upsert(std::span<const SeriesCandles> batches) {
     if (!m_impl) return closedError();
-    std::vector<Impl::BatchView> views;
-    views.reserve(batches.size());
-    for (const SeriesCandles& batch : batches) views.push_back({&batch.key, batch.candles});
-    return m_impl->upsert(views);
+    return retrying([&]() -> Result<std::size_t> {
+        std::vector<Impl::BatchView> views;
+        views.reserve(batches.size());
+        for (const SeriesCandles& batch : batches) views.push_back({&batch.key, batch.candles});
+        return m_impl->upsert(views);
+    });
 }
 
 Result<std::size_t> CandleDatabase::Impl::upsert(std::span<const BatchView> batches) {
@@ -546,193 +782,209 @@ Result<std::vector<Candle>> CandleDatabase::loadRange(const SeriesKey& key,
                                                       std::int64_t fromOpenTime,
                                                       std::int64_t toOpenTime) {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    if (fromOpenTime > toOpenTime)
-        return impl.plainError("loadRange of " + toString(key) + ": from (" +
-                               formatUtc(fromOpenTime) + ") is after to (" + formatUtc(toOpenTime) +
-                               ")");
-    auto id = impl.findSeriesId(key);
-    if (!id) return id.error();
-    if (!*id) return std::vector<Candle>{};
-    StatementUse use(impl.m_selectRange);
-    int rc = sqlite3_bind_int64(use.get(), 1, **id);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 2, fromOpenTime);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 3, toOpenTime);
-    if (rc != SQLITE_OK) return impl.sqliteError(rc, "reading candles of " + toString(key));
-    // Reserve what the stored bounds allow (one allocation instead of ~20 regrowths, each
-    // copying every candle read so far), never more than the series holds (sparse series).
-    std::size_t reserve = 0;
-    if (auto b = bounds(key); b && *b) {
-        const std::int64_t lo = std::max(fromOpenTime, (*b)->first);
-        const std::int64_t hi = std::min(toOpenTime, (*b)->second);
-        if (lo <= hi) {
-            reserve = static_cast<std::size_t>((hi - lo) / nominalMs(key.interval) + 1);
-            if (auto n = count(key); n) reserve = std::min(reserve, *n);
+    return retrying([&]() -> Result<std::vector<Candle>> {
+        Impl& impl = *m_impl;
+        if (fromOpenTime > toOpenTime)
+            return impl.plainError("loadRange of " + toString(key) + ": from (" +
+                                   formatUtc(fromOpenTime) + ") is after to (" + formatUtc(toOpenTime) +
+                                   ")");
+        auto id = impl.findSeriesId(key);
+        if (!id) return id.error();
+        if (!*id) return std::vector<Candle>{};
+        StatementUse use(impl.m_selectRange);
+        int rc = sqlite3_bind_int64(use.get(), 1, **id);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 2, fromOpenTime);
+        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 3, toOpenTime);
+        if (rc != SQLITE_OK) return impl.sqliteError(rc, "reading candles of " + toString(key));
+        // Reserve what the stored bounds allow (one allocation instead of ~20 regrowths, each
+        // copying every candle read so far), never more than the series holds (sparse series).
+        std::size_t reserve = 0;
+        if (auto b = bounds(key); b && *b) {
+            const std::int64_t lo = std::max(fromOpenTime, (*b)->first);
+            const std::int64_t hi = std::min(toOpenTime, (*b)->second);
+            if (lo <= hi) {
+                reserve = static_cast<std::size_t>((hi - lo) / nominalMs(key.interval) + 1);
+                if (auto n = count(key); n) reserve = std::min(reserve, *n);
+            }
         }
-    }
-    return impl.readCandles(use.get(), key, reserve);
+        return impl.readCandles(use.get(), key, reserve);
+    });
 }
 
 Result<std::vector<Candle>> CandleDatabase::loadLatest(const SeriesKey& key, std::size_t limit) {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    auto id = impl.findSeriesId(key);
-    if (!id) return id.error();
-    if (!*id || limit == 0) return std::vector<Candle>{};
-    constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<sqlite3_int64>::max());
-    StatementUse use(impl.m_selectLatest);
-    int rc = sqlite3_bind_int64(use.get(), 1, **id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(use.get(), 2,
-                                static_cast<sqlite3_int64>(std::min(limit, kMaxLimit)));
-    if (rc != SQLITE_OK) return impl.sqliteError(rc, "reading candles of " + toString(key));
-    auto candles = impl.readCandles(use.get(), key, std::min<std::size_t>(limit, 1 << 16));
-    if (candles) std::reverse(candles->begin(), candles->end());
-    return candles;
+    return retrying([&]() -> Result<std::vector<Candle>> {
+        Impl& impl = *m_impl;
+        auto id = impl.findSeriesId(key);
+        if (!id) return id.error();
+        if (!*id || limit == 0) return std::vector<Candle>{};
+        constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<sqlite3_int64>::max());
+        StatementUse use(impl.m_selectLatest);
+        int rc = sqlite3_bind_int64(use.get(), 1, **id);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(use.get(), 2,
+                                    static_cast<sqlite3_int64>(std::min(limit, kMaxLimit)));
+        if (rc != SQLITE_OK) return impl.sqliteError(rc, "reading candles of " + toString(key));
+        auto candles = impl.readCandles(use.get(), key, std::min<std::size_t>(limit, 1 << 16));
+        if (candles) std::reverse(candles->begin(), candles->end());
+        return candles;
+    });
 }
 
 Result<std::optional<std::pair<std::int64_t, std::int64_t>>> CandleDatabase::bounds(
     const SeriesKey& key) {
-    using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    auto id = impl.findSeriesId(key);
-    if (!id) return id.error();
-    if (!*id) return Bounds{};
-    StatementUse use(impl.m_bounds);
-    int rc = sqlite3_bind_int64(use.get(), 1, **id);
-    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) return impl.sqliteError(rc, "reading the time range of " + toString(key));
-    if (sqlite3_column_type(use.get(), 0) == SQLITE_NULL) return Bounds{};
-    return Bounds{
-        std::pair(sqlite3_column_int64(use.get(), 0), sqlite3_column_int64(use.get(), 1))};
+    return retrying([&]() -> Result<std::optional<std::pair<std::int64_t, std::int64_t>>> {
+        using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
+        Impl& impl = *m_impl;
+        auto id = impl.findSeriesId(key);
+        if (!id) return id.error();
+        if (!*id) return Bounds{};
+        StatementUse use(impl.m_bounds);
+        int rc = sqlite3_bind_int64(use.get(), 1, **id);
+        if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+        if (rc != SQLITE_ROW) return impl.sqliteError(rc, "reading the time range of " + toString(key));
+        if (sqlite3_column_type(use.get(), 0) == SQLITE_NULL) return Bounds{};
+        return Bounds{
+            std::pair(sqlite3_column_int64(use.get(), 0), sqlite3_column_int64(use.get(), 1))};
+    });
 }
 
 Result<std::size_t> CandleDatabase::count(const SeriesKey& key) {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    auto id = impl.findSeriesId(key);
-    if (!id) return id.error();
-    if (!*id) return std::size_t{0};
-    StatementUse use(impl.m_count);
-    int rc = sqlite3_bind_int64(use.get(), 1, **id);
-    if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-    if (rc != SQLITE_ROW) return impl.sqliteError(rc, "counting candles of " + toString(key));
-    return static_cast<std::size_t>(sqlite3_column_int64(use.get(), 0));
+    return retrying([&]() -> Result<std::size_t> {
+        Impl& impl = *m_impl;
+        auto id = impl.findSeriesId(key);
+        if (!id) return id.error();
+        if (!*id) return std::size_t{0};
+        StatementUse use(impl.m_count);
+        int rc = sqlite3_bind_int64(use.get(), 1, **id);
+        if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+        if (rc != SQLITE_ROW) return impl.sqliteError(rc, "counting candles of " + toString(key));
+        return static_cast<std::size_t>(sqlite3_column_int64(use.get(), 0));
+    });
 }
 
 Result<std::vector<SeriesKey>> CandleDatabase::listSeries() {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    std::vector<SeriesKey> keys;
-    StatementUse use(impl.m_listSeries);
-    for (;;) {
-        const int rc = sqlite3_step(use.get());
-        if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) return impl.sqliteError(rc, "listing series");
-        auto text = [&use](int column) {
-            const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(use.get(), column));
-            return std::string(p != nullptr ? p : "");
-        };
-        const std::string intervalText = text(2);
-        const auto interval = parseInterval(intervalText);
-        if (!interval) {
-            impl.noteCorruption("series " + text(0) + ":" + text(1) + " has unknown interval \"" +
-                                intervalText + "\"");
-            continue;
+    return retrying([&]() -> Result<std::vector<SeriesKey>> {
+        Impl& impl = *m_impl;
+        std::vector<SeriesKey> keys;
+        StatementUse use(impl.m_listSeries);
+        for (;;) {
+            const int rc = sqlite3_step(use.get());
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) return impl.sqliteError(rc, "listing series");
+            auto text = [&use](int column) {
+                const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(use.get(), column));
+                return std::string(p != nullptr ? p : "");
+            };
+            const std::string intervalText = text(2);
+            const auto interval = parseInterval(intervalText);
+            if (!interval) {
+                impl.noteCorruption("series " + text(0) + ":" + text(1) + " has unknown interval \"" +
+                                    intervalText + "\"");
+                continue;
+            }
+            keys.push_back(SeriesKey{text(0), text(1), *interval});
         }
-        keys.push_back(SeriesKey{text(0), text(1), *interval});
-    }
-    std::sort(keys.begin(), keys.end());
-    return keys;
+        std::sort(keys.begin(), keys.end());
+        return keys;
+    });
 }
 
 Result<Ok> CandleDatabase::recordCoverage(const SeriesKey& key, std::int64_t fromMs,
                                           std::int64_t toMs, CoverageKind kind) {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    if (auto bad = checkKey(key)) return impl.plainError(*bad);
-    if (fromMs >= toMs)
-        return impl.plainError("recordCoverage of " + toString(key) + ": empty range [" +
-                               std::to_string(fromMs) + ", " + std::to_string(toMs) + ")");
-    const std::string what =
-        "recording " + std::string(toString(kind)) + " coverage of " + toString(key);
-    Transaction txn(impl.db());
-    if (auto r = txn.begin(); !r) return impl.prefixed(r.error());
-    std::map<SeriesKey, std::int64_t> created;
-    auto id = impl.seriesIdForWrite(key, created);
-    if (!id) return id.error();
-    const std::string kindText(toString(kind));
-    auto bindRange = [&](sqlite3_stmt* s, std::int64_t from, std::int64_t to) {
-        int rc = sqlite3_bind_int64(s, 1, *id);
-        if (rc == SQLITE_OK) rc = bindText(s, 2, kindText);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 3, from);
-        if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 4, to);
-        return rc;
-    };
-    std::int64_t mergedFrom = fromMs;
-    std::int64_t mergedTo = toMs;
-    {
-        StatementUse use(impl.m_coverageSpan);
-        int rc = bindRange(use.get(), fromMs, toMs);
-        if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-        if (rc != SQLITE_ROW) return impl.sqliteError(rc, what);
-        if (sqlite3_column_type(use.get(), 0) != SQLITE_NULL) {
-            mergedFrom = std::min<std::int64_t>(mergedFrom, sqlite3_column_int64(use.get(), 0));
-            mergedTo = std::max<std::int64_t>(mergedTo, sqlite3_column_int64(use.get(), 1));
+    return retrying([&]() -> Result<Ok> {
+        Impl& impl = *m_impl;
+        if (auto bad = checkKey(key)) return impl.plainError(*bad);
+        if (fromMs >= toMs)
+            return impl.plainError("recordCoverage of " + toString(key) + ": empty range [" +
+                                   std::to_string(fromMs) + ", " + std::to_string(toMs) + ")");
+        const std::string what =
+            "recording " + std::string(toString(kind)) + " coverage of " + toString(key);
+        Transaction txn(impl.db());
+        if (auto r = txn.begin(); !r) return impl.prefixed(r.error());
+        std::map<SeriesKey, std::int64_t> created;
+        auto id = impl.seriesIdForWrite(key, created);
+        if (!id) return id.error();
+        const std::string kindText(toString(kind));
+        auto bindRange = [&](sqlite3_stmt* s, std::int64_t from, std::int64_t to) {
+            int rc = sqlite3_bind_int64(s, 1, *id);
+            if (rc == SQLITE_OK) rc = bindText(s, 2, kindText);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 3, from);
+            if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 4, to);
+            return rc;
+        };
+        std::int64_t mergedFrom = fromMs;
+        std::int64_t mergedTo = toMs;
+        {
+            StatementUse use(impl.m_coverageSpan);
+            int rc = bindRange(use.get(), fromMs, toMs);
+            if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+            if (rc != SQLITE_ROW) return impl.sqliteError(rc, what);
+            if (sqlite3_column_type(use.get(), 0) != SQLITE_NULL) {
+                mergedFrom = std::min<std::int64_t>(mergedFrom, sqlite3_column_int64(use.get(), 0));
+                mergedTo = std::max<std::int64_t>(mergedTo, sqlite3_column_int64(use.get(), 1));
+            }
         }
-    }
-    {
-        StatementUse use(impl.m_coverageDelete);
-        int rc = bindRange(use.get(), fromMs, toMs);
-        if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-        if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
-    }
-    {
-        StatementUse use(impl.m_coverageInsert);
-        int rc = bindRange(use.get(), mergedFrom, mergedTo);
-        if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
-        if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
-    }
-    if (auto r = txn.commit(); !r) return impl.prefixed(r.error());
-    impl.m_seriesIds.merge(created);
-    return Ok{};
+        {
+            StatementUse use(impl.m_coverageDelete);
+            int rc = bindRange(use.get(), fromMs, toMs);
+            if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+            if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
+        }
+        {
+            StatementUse use(impl.m_coverageInsert);
+            int rc = bindRange(use.get(), mergedFrom, mergedTo);
+            if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
+            if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
+        }
+        if (auto r = txn.commit(); !r) return impl.prefixed(r.error());
+        impl.m_seriesIds.merge(created);
+        return Ok{};
+    });
 }
 
 Result<std::vector<CoverageRange>> CandleDatabase::coverage(const SeriesKey& key) {
     if (!m_impl) return closedError();
-    Impl& impl = *m_impl;
-    auto id = impl.findSeriesId(key);
-    if (!id) return id.error();
-    std::vector<CoverageRange> ranges;
-    if (!*id) return ranges;
-    StatementUse use(impl.m_coverageSelect);
-    if (const int rc = sqlite3_bind_int64(use.get(), 1, **id); rc != SQLITE_OK)
-        return impl.sqliteError(rc, "reading coverage of " + toString(key));
-    for (;;) {
-        const int rc = sqlite3_step(use.get());
-        if (rc == SQLITE_DONE) break;
-        if (rc != SQLITE_ROW) return impl.sqliteError(rc, "reading coverage of " + toString(key));
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(use.get(), 0));
-        const auto kind = parseCoverageKind(p != nullptr ? p : "");
-        if (!kind) {
-            impl.noteCorruption(toString(key) + ": unknown coverage kind");
-            continue;
+    return retrying([&]() -> Result<std::vector<CoverageRange>> {
+        Impl& impl = *m_impl;
+        auto id = impl.findSeriesId(key);
+        if (!id) return id.error();
+        std::vector<CoverageRange> ranges;
+        if (!*id) return ranges;
+        StatementUse use(impl.m_coverageSelect);
+        if (const int rc = sqlite3_bind_int64(use.get(), 1, **id); rc != SQLITE_OK)
+            return impl.sqliteError(rc, "reading coverage of " + toString(key));
+        for (;;) {
+            const int rc = sqlite3_step(use.get());
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) return impl.sqliteError(rc, "reading coverage of " + toString(key));
+            const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(use.get(), 0));
+            const auto kind = parseCoverageKind(p != nullptr ? p : "");
+            if (!kind) {
+                impl.noteCorruption(toString(key) + ": unknown coverage kind");
+                continue;
+            }
+            ranges.push_back(CoverageRange{sqlite3_column_int64(use.get(), 1),
+                                           sqlite3_column_int64(use.get(), 2), *kind});
         }
-        ranges.push_back(CoverageRange{sqlite3_column_int64(use.get(), 1),
-                                       sqlite3_column_int64(use.get(), 2), *kind});
-    }
-    return ranges;
+        return ranges;
+    });
 }
 
 Result<Ok> CandleDatabase::checkIntegrity() {
     if (!m_impl) return closedError();
-    auto rows = detail::queryTextRows(m_impl->db(), "PRAGMA integrity_check",
-                                      m_impl->m_path + ": integrity check", 20);
-    if (!rows) return rows.error();
-    if (*rows != "ok")
-        return makeError(m_impl->m_path + ": integrity check failed: " + *rows, SQLITE_CORRUPT);
-    return Ok{};
+    return retrying([&]() -> Result<Ok> {
+        auto rows = detail::queryTextRows(m_impl->db(), "PRAGMA integrity_check",
+                                          m_impl->m_path + ": integrity check", 20);
+        if (!rows) return rows.error();
+        if (*rows != "ok")
+            return makeError(m_impl->m_path + ": integrity check failed: " + *rows, SQLITE_CORRUPT);
+        return Ok{};
+    });
 }
 
 int CandleDatabase::schemaVersion() const { return m_impl ? m_impl->m_schemaVersion : 0; }

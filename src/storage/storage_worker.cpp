@@ -5,9 +5,10 @@
 
 namespace cpc::storage {
 
-StorageWorker::StorageWorker(std::string path, NoticeHandler onNotice)
+StorageWorker::StorageWorker(std::string path, NoticeHandler onNotice, OpenOptions options)
     : m_path(std::move(path)),
       m_onNotice(std::move(onNotice)),
+      m_options(options),
       m_thread([this](std::stop_token stop) { run(std::move(stop)); }) {}
 
 StorageWorker::~StorageWorker() {
@@ -66,10 +67,93 @@ bool StorageWorker::isOpen() const {
     return m_open;
 }
 
-void StorageWorker::notify(StorageNotice::Kind kind, std::string message) {
+std::optional<SalvageReport> StorageWorker::lastSalvage() const {
+    std::lock_guard lock(m_mutex);
+    return m_lastSalvage;
+}
+
+void StorageWorker::setOpen(bool open) {
+    std::lock_guard lock(m_mutex);
+    m_open = open;
+}
+
+void StorageWorker::recordSalvage(SalvageReport report) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_lastSalvage = report;
+    }
+    std::string summary = report.summary();
+    notify(StorageNotice::Kind::Recovered, std::move(summary), std::move(report));
+}
+
+void StorageWorker::openDatabase(bool again) {
+    m_lastOpenAttempt = std::chrono::steady_clock::now();
+    OpenReport report;
+    auto opened = CandleDatabase::openOrSalvage(m_path, &report, m_options);
+    if (opened) {
+        m_db.emplace(std::move(*opened));
+        m_reopenable = false;
+        setOpen(true);
+        if (report.salvage) recordSalvage(std::move(*report.salvage));
+        if (again) notify(StorageNotice::Kind::Reopened, m_path + ": the candle cache is open again");
+        return;
+    }
+    const bool transient = errorKind(opened.error()) == StorageErrorKind::Transient;
+    // A retry that fails the same way again is not news.
+    const bool repeated = again && m_openError == opened.error().message;
+    m_openError = opened.error().message;
+    m_reopenable = transient;
+    setOpen(false);
+    if (!repeated)
+        notify(StorageNotice::Kind::OpenFailed,
+               m_openError + (transient ? "; the candle cache is unavailable for now and will be "
+                                          "tried again"
+                                        : "; the candle cache is unavailable until restart"));
+}
+
+void StorageWorker::reopenIfDue() {
+    if (m_db || !m_reopenable) return;
+    if (std::chrono::steady_clock::now() - m_lastOpenAttempt < kReopenInterval) return;
+    openDatabase(/*again=*/true);
+}
+
+bool StorageWorker::recover(const std::string& reason) {
+    m_db.reset();  // salvage needs the file closed
+    setOpen(false);
+    m_lastOpenAttempt = std::chrono::steady_clock::now();
+    SalvageReport report;
+    auto fresh = CandleDatabase::salvage(m_path, reason, &report, m_options);
+    if (fresh) {
+        m_db.emplace(std::move(*fresh));
+        setOpen(true);
+        recordSalvage(std::move(report));
+        return true;
+    }
+    // Salvage failed transiently (disk full …): the file was left as it was; a later job opens
+    // it again (and finds the damage again when it reads it).
+    m_openError = fresh.error().message;
+    m_reopenable = errorKind(fresh.error()) == StorageErrorKind::Transient;
+    notify(StorageNotice::Kind::OpenFailed, m_openError);
+    return false;
+}
+
+template <class Operation>
+auto StorageWorker::withDatabase(Operation operation)
+    -> decltype(operation(std::declval<CandleDatabase&>())) {
+    reopenIfDue();
+    if (!m_db) return makeError("candle database not open: " + m_openError);
+    auto result = operation(*m_db);
+    if (!result && errorKind(result.error()) == StorageErrorKind::Damage &&
+        recover(result.error().message))
+        result = operation(*m_db);
+    return result;
+}
+
+void StorageWorker::notify(StorageNotice::Kind kind, std::string message,
+                           std::optional<SalvageReport> salvage) {
     if (!m_onNotice) return;
     try {
-        m_onNotice(StorageNotice{kind, std::move(message)});
+        m_onNotice(StorageNotice{kind, std::move(message), std::move(salvage)});
     } catch (...) {
         // The handler is the app's logging; if even that fails there is nobody left to tell,
         // and the storage thread must keep running.
@@ -77,19 +161,10 @@ void StorageWorker::notify(StorageNotice::Kind kind, std::string message) {
 }
 
 void StorageWorker::run(std::stop_token stop) {
-    std::string notice;
-    auto opened = CandleDatabase::openOrRecover(m_path, &notice);
-    if (opened) {
-        m_db.emplace(std::move(*opened));
-        if (!notice.empty()) notify(StorageNotice::Kind::Recovered, notice);
-    } else {
-        m_openError = opened.error().message;
-        notify(StorageNotice::Kind::OpenFailed, m_openError);
-    }
+    openDatabase(/*again=*/false);
     {
         std::lock_guard lock(m_mutex);
         m_openAttempted = true;
-        m_open = m_db.has_value();
     }
     m_progress.notify_all();
 
@@ -122,24 +197,27 @@ void StorageWorker::run(std::stop_token stop) {
             runSaves(saves);
             jobs = saves.size();
         } else if (auto* latest = std::get_if<LoadLatestJob>(&*single)) {
-            runLoad(latest->done, m_db ? m_db->loadLatest(latest->key, latest->limit)
-                                       : Result<std::vector<Candle>>(makeError(
-                                             "candle database not open: " + m_openError)));
+            runLoad(latest->done, withDatabase([latest](CandleDatabase& db) {
+                        return db.loadLatest(latest->key, latest->limit);
+                    }));
             jobs = 1;
         } else if (auto* range = std::get_if<LoadRangeJob>(&*single)) {
-            runLoad(range->done, m_db ? m_db->loadRange(range->key, range->from, range->to)
-                                      : Result<std::vector<Candle>>(
-                                            makeError("candle database not open: " + m_openError)));
+            runLoad(range->done, withDatabase([range](CandleDatabase& db) {
+                        return db.loadRange(range->key, range->from, range->to);
+                    }));
             jobs = 1;
         } else if (auto* cover = std::get_if<CoverageJob>(&*single)) {
-            auto recorded = m_db ? m_db->recordCoverage(cover->key, cover->from, cover->to, cover->kind)
-                                 : Result<Ok>(makeError("candle database not open: " + m_openError));
-            if (!recorded && m_db) notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
+            auto recorded = withDatabase([cover](CandleDatabase& db) {
+                return db.recordCoverage(cover->key, cover->from, cover->to, cover->kind);
+            });
+            // Without a database OpenFailed was reported once; don't repeat it per record.
+            if (!recorded && m_db)
+                notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
             jobs = 1;
         } else if (auto* coverage = std::get_if<LoadCoverageJob>(&*single)) {
-            runLoad(coverage->done, m_db ? m_db->coverage(coverage->key)
-                                         : Result<std::vector<CoverageRange>>(
-                                               makeError("candle database not open: " + m_openError)));
+            runLoad(coverage->done, withDatabase([coverage](CandleDatabase& db) {
+                        return db.coverage(coverage->key);
+                    }));
             jobs = 1;
         }
         {
@@ -153,6 +231,7 @@ void StorageWorker::run(std::stop_token stop) {
 
 void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
     const auto count = static_cast<std::uint64_t>(saves.size());
+    reopenIfDue();
     if (!m_db) {
         std::lock_guard lock(m_mutex);
         m_stats.savesFailed += count;  // OpenFailed was reported once; don't repeat it per save
@@ -163,24 +242,29 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
     for (SaveJob& save : saves)
         batches.push_back(SeriesCandles{std::move(save.key), std::move(save.candles)});
 
-    if (auto written = m_db->upsert(batches)) {
+    if (auto written = withDatabase([&batches](CandleDatabase& db) { return db.upsert(batches); })) {
         std::lock_guard lock(m_mutex);
         m_stats.savesWritten += count;
         m_stats.rowsWritten += *written;
         ++m_stats.writeTransactions;
         return;
-    } else if (batches.size() == 1) {
+    } else if (batches.size() == 1 || !m_db ||
+               errorKind(written.error()) == StorageErrorKind::Transient) {
+        // A transient failure (disk full, locked …) would fail each save alone the same way.
         {
             std::lock_guard lock(m_mutex);
-            ++m_stats.savesFailed;
+            m_stats.savesFailed += count;
         }
-        notify(StorageNotice::Kind::SaveFailed, written.error().message);
+        // Without a database (a salvage failed) OpenFailed has said it already.
+        if (m_db) notify(StorageNotice::Kind::SaveFailed, written.error().message);
         return;
     }
     // One bad save (say, an invalid candle) must not take the others down with it: retry each
     // alone. The failed transaction wrote nothing, so nothing is applied twice.
     for (const SeriesCandles& batch : batches) {
-        auto written = m_db->upsert(std::span<const SeriesCandles>(&batch, 1));
+        auto written = withDatabase([&batch](CandleDatabase& db) {
+            return db.upsert(std::span<const SeriesCandles>(&batch, 1));
+        });
         {
             std::lock_guard lock(m_mutex);
             if (written) {

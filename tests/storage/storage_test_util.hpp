@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <iterator>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +141,38 @@ inline void writeFile(const std::string& path, std::string_view bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     EXPECT_TRUE(out.good()) << "cannot write " << path;
+}
+
+inline bool endsWith(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Files in `dir` whose name starts with "<base>.corrupt-": the moved database files, and with
+// withSidecars also their -wal/-shm.
+inline std::vector<std::string> asideFiles(const std::string& dir, const std::string& base,
+                                    bool withSidecars = false) {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(base + ".corrupt-", 0) != 0) continue;
+        if (!withSidecars && (endsWith(name, "-wal") || endsWith(name, "-shm"))) continue;
+        names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+inline std::string randomBytes(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string bytes(n, '\0');
+    for (char& b : bytes) b = static_cast<char>(rng() & 0xff);
+    return bytes;
+}
+
+inline std::vector<std::string> asideFiles(const TempDir& dir, const std::string& base,
+                                           bool withSidecars = false) {
+    return asideFiles(dir.path(), base, withSidecars);
 }
 
 }  // namespace cpc::storage::test

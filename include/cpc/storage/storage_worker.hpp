@@ -2,6 +2,7 @@
 // The storage thread (docs/ARCHITECTURE.md §4): owns the CandleDatabase and runs jobs in the
 // order they were queued. Callers on any thread queue saves and loads and never wait for disk.
 // No Qt here: load callbacks run on the storage thread and the app forwards them to the GUI.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -24,13 +25,19 @@ namespace cpc::storage {
 // Something the user or the log should hear about, reported on the storage thread.
 struct StorageNotice {
     enum class Kind : std::uint8_t {
-        Recovered,      // the file was damaged, moved aside and recreated (message says where)
-        OpenFailed,     // no database: saves are dropped and loads fail until restart
+        // The file was damaged (found on open or by a later statement): its readable rows were
+        // salvaged into a new file and it was moved aside. `salvage` says what was kept.
+        Recovered,
+        // No database: saves are dropped and loads fail. After a transient failure (errorKind)
+        // the open is tried again with later jobs, at most every kReopenInterval.
+        OpenFailed,
+        Reopened,       // the database opened after an OpenFailed: saves and loads work again
         SaveFailed,     // one save could not be written (message names series and reason)
         CallbackThrew,  // a load callback threw; the worker caught it and went on
     };
     Kind kind = Kind::OpenFailed;
     std::string message;
+    std::optional<SalvageReport> salvage;  // Recovered only
 };
 
 class StorageWorker {
@@ -52,9 +59,16 @@ public:
     // hold the write lock (and delay the next load) for long.
     static constexpr std::size_t kMaxCandlesPerTransaction = 50'000;
 
-    // Starts the thread, which opens `path` with CandleDatabase::openOrRecover. A recovery or an
+    // After an open failed transiently, the next job tries again when this long has passed.
+    static constexpr std::chrono::milliseconds kReopenInterval{1000};
+
+    // Starts the thread, which opens `path` with CandleDatabase::openOrSalvage. A salvage or an
     // open failure is passed to `onNotice` (on the storage thread) before any job runs.
-    explicit StorageWorker(std::string path, NoticeHandler onNotice = {});
+    // A job that finds the file damaged (errorKind Damage) salvages it, reports Recovered and
+    // runs once more on the new file; a transient failure is retried by CandleDatabase and then
+    // reported as that job's error, the file untouched.
+    explicit StorageWorker(std::string path, NoticeHandler onNotice = {},
+                           OpenOptions options = {});
     // Runs every queued job, then joins the thread.
     ~StorageWorker();
     StorageWorker(const StorageWorker&) = delete;
@@ -79,6 +93,8 @@ public:
     // Whether the thread opened the database. Known once flush() has returned (flush waits for
     // the open attempt); false before that.
     bool isOpen() const;
+    // The last salvage of this worker's file (on open or later), if any: what was kept and lost.
+    std::optional<SalvageReport> lastSalvage() const;
 
 private:
     struct SaveJob {
@@ -113,14 +129,30 @@ private:
     void runSaves(std::vector<SaveJob>& saves);
     template <class Callback, class Value>
     void runLoad(Callback& done, Value result);
-    void notify(StorageNotice::Kind kind, std::string message);
+    void notify(StorageNotice::Kind kind, std::string message,
+                std::optional<SalvageReport> salvage = std::nullopt);
+    // Opens the database (first time, or again after a transient failure); reports the outcome.
+    void openDatabase(bool again);
+    // Retries a transiently failed open when kReopenInterval has passed.
+    void reopenIfDue();
+    // Salvages the damaged file; true when a new database is open.
+    bool recover(const std::string& reason);
+    void recordSalvage(SalvageReport report);
+    // Runs `operation` on the database (reopening first if due); salvages and runs it once more
+    // when it finds the file damaged.
+    template <class Operation>
+    auto withDatabase(Operation operation) -> decltype(operation(std::declval<CandleDatabase&>()));
+    void setOpen(bool open);
 
     const std::string m_path;
     const NoticeHandler m_onNotice;
+    const OpenOptions m_options;
 
     // Storage thread only.
     std::optional<CandleDatabase> m_db;
     std::string m_openError;
+    bool m_reopenable = false;  // the last open failed transiently
+    std::chrono::steady_clock::time_point m_lastOpenAttempt;
 
     mutable std::mutex m_mutex;
     std::condition_variable_any m_wake;  // storage thread waits for jobs
@@ -130,6 +162,7 @@ private:
     std::uint64_t m_finished = 0;        // guarded by m_mutex; jobs fully run
     bool m_openAttempted = false;        // guarded by m_mutex
     bool m_open = false;                 // guarded by m_mutex
+    std::optional<SalvageReport> m_lastSalvage;  // guarded by m_mutex
     Stats m_stats;                       // guarded by m_mutex
 
     std::jthread m_thread;  // last: joins before the members above are destroyed
