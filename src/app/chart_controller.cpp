@@ -1,7 +1,5 @@
 #include "cpc/app/chart_controller.hpp"
 
-#include <QMetaObject>
-#include <QPointer>
 #include <algorithm>
 #include <filesystem>
 
@@ -37,7 +35,7 @@ std::string ChartController::venueStreamPath(const std::string& venue) {
 ChartController::ChartController(ControllerOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)) {
     m_bridge = new MarketBridge(this);
-    m_bridge->setConsumer([this](std::vector<feed::FeedEvent>&& events) { onEvents(std::move(events)); });
+    m_bridge->setConsumer([this](std::vector<session::Handoff>&& items) { onHandoffs(std::move(items)); });
 }
 
 ChartController::~ChartController() {
@@ -60,16 +58,14 @@ Result<Ok> ChartController::start() {
         dbPath = (std::filesystem::path(storage::defaultDatabasePath()).parent_path() / "demo.sqlite3").string();
     if (dbPath.empty()) dbPath = storage::defaultDatabasePath();
 
-    QPointer<ChartController> self(this);
-    m_storage = std::make_unique<storage::StorageWorker>(dbPath, [self](const storage::StorageNotice& n) {
-        const QString text = QString::fromStdString(n.message);
-        QMetaObject::invokeMethod(self, [self, text] {
-            if (self) emit self->noticeRaised(text);
-        }, Qt::QueuedConnection);
-    });
+    // Storage notices come on the storage thread; they reach the GUI through the mailbox, whose
+    // drain runs only while the controller (the bridge's parent) exists.
+    m_storage = std::make_unique<storage::StorageWorker>(
+        dbPath, [this, post = m_bridge->executor()](const storage::StorageNotice& n) {
+            post([this, text = QString::fromStdString(n.message)] { emit noticeRaised(text); });
+        });
     session::SeriesHub::Hooks hooks;
-    // The hub's storage answers, from the storage thread: a queued call to this object.
-    hooks.post = [self](session::Task task) { QMetaObject::invokeMethod(self, std::move(task), Qt::QueuedConnection); };
+    hooks.post = m_bridge->executor();
     hooks.openFeed = [this](const SeriesKey& key, std::optional<std::int64_t> resume) {
         if (m_feed) m_feed->open(key, resume);
     };
@@ -241,6 +237,8 @@ const market::CandleStore& ChartController::store() const {
     return m_hub ? m_hub->store() : kNone;
 }
 
+session::Executor ChartController::executor() const { return m_bridge->executor(); }
+
 const market::CandleSeries* ChartController::currentSeries() const { return m_hub ? m_hub->find(m_key) : nullptr; }
 
 int ChartController::priceDecimals() const {
@@ -267,12 +265,15 @@ void ChartController::reconnect() {
     if (m_feed) m_feed->dropConnection();
 }
 
-void ChartController::onEvents(std::vector<feed::FeedEvent>&& events) {
+void ChartController::onHandoffs(std::vector<session::Handoff>&& items) {
     // Signals about the current series and the status go out once per wake-up, after the batch.
     m_draining = true;
     m_seriesDirty = false;
     m_statusDirty = false;
-    for (feed::FeedEvent& event : events) onEvent(std::move(event));
+    for (session::Handoff& item : items) {
+        if (auto* event = std::get_if<feed::FeedEvent>(&item)) onEvent(std::move(*event));
+        else std::get<session::Task>(item)();  // a storage answer for the hub, a worker's result
+    }
     m_draining = false;
     if (m_seriesDirty) emit seriesUpdated();
     if (m_statusDirty) emit statusChanged();

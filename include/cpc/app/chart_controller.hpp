@@ -3,7 +3,7 @@
 // MarketFeed on the network thread, the SQLite StorageWorker, the Qt-free session::SeriesHub
 // (every candle series: memory tier, derived timeframes, cache, scroll-back) and in demo mode the
 // in-process exchange simulator; turns the hub's change notices and the feed's status into
-// signals.
+// signals. Everything from other threads arrives through the MarketBridge's one mailbox.
 // Widgets talk to this; it knows no widgets.
 #include <QObject>
 #include <QString>
@@ -97,6 +97,10 @@ public:
     // Applies a new memory budget at once (evicting least recently used series if now over it).
     void setMemoryBudgetBytes(std::size_t bytes);
     std::size_t memoryBudgetBytes() const;
+    // Any thread: runs a closure on the GUI thread through the one mailbox, in order with the
+    // feed's events and the storage answers (a worker's result, e.g. an indicator recompute).
+    // Safe to keep and call after the controller is gone (the closure is then dropped).
+    session::Executor executor() const;
     int priceDecimals() const;
     // The current symbol's price step from exchangeInfo (PRICE_FILTER tickSize); 0 when unknown.
     double tickSize() const;
@@ -146,8 +150,8 @@ signals:
     void noticeRaised(const QString& message);  // non-fatal information (e.g. cache rebuilt)
 
 private:
-    // GUI thread, once per wake-up: every feed event posted since the last one, in order.
-    void onEvents(std::vector<feed::FeedEvent>&& events);
+    // GUI thread, once per wake-up: every feed event and closure posted since the last one, in order.
+    void onHandoffs(std::vector<session::Handoff>&& items);
     void onEvent(feed::FeedEvent&& event);
     void onSeriesChange(const session::SeriesChange& change);
     // (Re)creates the adapter and the feed (and in demo mode the simulator) for venue `name`.
