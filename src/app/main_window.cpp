@@ -38,7 +38,6 @@
 #include <QMenu>
 #include <cmath>
 #include <limits>
-#include <mutex>
 
 namespace cpc::app {
 
@@ -113,14 +112,6 @@ struct MainWindow::IndicatorJob {
     std::function<void()> hook;
 };
 
-// The worker posts its result through this; the window's destructor clears it under the lock, so
-// a worker never queues a call to a window that is gone (a queued call to a window destroyed
-// later is dropped by Qt).
-struct MainWindow::IndicatorInbox {
-    std::mutex mutex;
-    MainWindow* window = nullptr;
-};
-
 void MainWindow::applyPalette(bool dark) {
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     if (!dark) {
@@ -146,8 +137,6 @@ void MainWindow::applyPalette(bool dark) {
 
 MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent)
     : QMainWindow(parent), m_controller(controller), m_settings(settings) {
-    m_indicatorInbox = std::make_shared<IndicatorInbox>();
-    m_indicatorInbox->window = this;
     setWindowTitle(QStringLiteral("CanvasProChart"));
     m_canvas = new chart_qt::ChartCanvas(this);
     setCentralWidget(m_canvas);
@@ -228,10 +217,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     refreshStatus();
 }
 
-MainWindow::~MainWindow() {
-    const std::lock_guard lock(m_indicatorInbox->mutex);
-    m_indicatorInbox->window = nullptr;
-}
+MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -666,14 +652,17 @@ void MainWindow::startIndicatorJob() {
         job->items.push_back({i, std::make_unique<indicators::SeriesIndicator>(std::move(*made))});
     }
     m_indicatorJobRunning = true;
-    QThreadPool::globalInstance()->start([job, inbox = m_indicatorInbox] {
+    // The result comes back through the controller's mailbox, in order with the feed's events,
+    // and lands only if this window still exists then (checked on the GUI thread).
+    session::Task land = [self = QPointer<MainWindow>(this), job] {
+        if (self) self->finishIndicatorJob(job);
+    };
+    QThreadPool::globalInstance()->start([job, land = std::move(land), post = m_controller.executor()]() mutable {
         if (job->hook) job->hook();
         market::CandleSeries snapshot(job->key);
         snapshot.merge(job->candles);
         for (auto& item : job->items) item.calc->recompute(snapshot);
-        const std::lock_guard lock(inbox->mutex);
-        if (MainWindow* window = inbox->window)
-            QMetaObject::invokeMethod(window, [window, job] { window->finishIndicatorJob(job); }, Qt::QueuedConnection);
+        post(std::move(land));
     });
 }
 

@@ -4,18 +4,21 @@
 
 namespace cpc::app {
 
-void MarketBridge::post(feed::FeedEvent event) {
-    if (m_mailbox.post(std::move(event))) {
-        // First event since the last drain: wake the GUI thread once.
-        QMetaObject::invokeMethod(this, &MarketBridge::drain, Qt::QueuedConnection);
-    }
-}
+MarketBridge::MarketBridge(QObject* parent)
+    : QObject(parent),
+      // First post since the last drain: wake the GUI thread once (a queued call; the inbox
+      // stops calling it before the bridge is destroyed).
+      m_inbox([this] { QMetaObject::invokeMethod(this, &MarketBridge::drain, Qt::QueuedConnection); }) {}
+
+void MarketBridge::post(feed::FeedEvent event) { m_inbox.post(std::move(event)); }
+
+void MarketBridge::post(session::Task task) { m_inbox.post(std::move(task)); }
 
 void MarketBridge::drain() {
-    auto events = m_mailbox.takeAll();
-    if (events.empty()) return;
+    auto items = m_inbox.takeAll();
+    if (items.empty()) return;
     ++m_wakeUps;
-    if (m_consumer) m_consumer(std::move(events));
+    if (m_consumer) m_consumer(std::move(items));
 }
 
 }  // namespace cpc::app

@@ -1,7 +1,10 @@
 #pragma once
-// Composition of the data side of the app, on the GUI thread: exchange adapter + MarketFeed on
-// the network thread, the in-memory CandleStore, the SQLite StorageWorker, and in demo mode the
-// in-process exchange simulator. Widgets talk to this; it knows no widgets.
+// Qt glue over the data side of the app, on the GUI thread: composes the exchange adapter +
+// MarketFeed on the network thread, the SQLite StorageWorker, the Qt-free session::SeriesHub
+// (every candle series: memory tier, derived timeframes, cache, scroll-back) and in demo mode the
+// in-process exchange simulator; turns the hub's change notices and the feed's status into
+// signals. Everything from other threads arrives through the MarketBridge's one mailbox.
+// Widgets talk to this; it knows no widgets.
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -17,8 +20,8 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
 #include "cpc/market/candle_store.hpp"
-#include "cpc/market/timeframe_aggregator.hpp"
 #include "cpc/net/tls.hpp"
+#include "cpc/session/series_hub.hpp"
 
 namespace cpc::net { class IoThread; }
 namespace cpc::feed { class MarketFeed; }
@@ -87,11 +90,17 @@ public:
     const SeriesKey& currentKey() const { return m_key; }
     const market::CandleSeries* currentSeries() const;
     // The memory tier: every series held (the current one, other timeframes kept live, evicted
-    // least recently used first).
-    const market::CandleStore& store() const { return m_store; }
+    // least recently used first). Empty before start().
+    const market::CandleStore& store() const;
+    // The series hub (null before start()).
+    const session::SeriesHub* hub() const { return m_hub.get(); }
     // Applies a new memory budget at once (evicting least recently used series if now over it).
     void setMemoryBudgetBytes(std::size_t bytes);
-    std::size_t memoryBudgetBytes() const { return m_store.budgetBytes(); }
+    std::size_t memoryBudgetBytes() const;
+    // Any thread: runs a closure on the GUI thread through the one mailbox, in order with the
+    // feed's events and the storage answers (a worker's result, e.g. an indicator recompute).
+    // Safe to keep and call after the controller is gone (the closure is then dropped).
+    session::Executor executor() const;
     int priceDecimals() const;
     // The current symbol's price step from exchangeInfo (PRICE_FILTER tickSize); 0 when unknown.
     double tickSize() const;
@@ -115,17 +124,14 @@ public:
     const sim::SimServer* simulator() const { return m_sim.get(); }
     void reconnect();  // drop the stream now; the feed heals itself
 
-    // Scroll-back state of the current series: a load (cache or venue) is in flight; the venue
-    // said it has nothing older (listing start), so loadOlderHistory() does nothing more. The
-    // listing start is kept in SQLite (a coverage Gap [kBeforeListingFromMs, first candle)), so a
+    // Scroll-back state of the current series (the hub's): a load (cache or venue) is in flight;
+    // the venue said it has nothing older (listing start), so loadOlderHistory() does nothing
+    // more. The listing start is kept in SQLite (a coverage Gap before the first candle), so a
     // reopened chart whose candles reach it does not ask the venue again.
-    bool olderHistoryLoading() const { return m_olderLoadInFlight; }
-    bool olderHistoryStartReached() const { return m_startReached; }
-    // Where the coverage Gap recorded at the listing start begins: the Unix epoch (no venue has
-    // candles before it).
-    static constexpr std::int64_t kBeforeListingFromMs = 0;
+    bool olderHistoryLoading() const { return m_hub && m_hub->olderLoading(); }
+    bool olderHistoryStartReached() const { return m_hub && m_hub->startReached(); }
     // MarketFeed::loadOlder requests sent since start (every series).
-    std::uint64_t olderHistoryVenueRequests() const { return m_olderVenueRequests; }
+    std::uint64_t olderHistoryVenueRequests() const { return m_hub ? m_hub->olderVenueRequests() : 0; }
 
 public slots:
     // The user scrolled back to the first loaded candle: load older candles of the current
@@ -144,7 +150,10 @@ signals:
     void noticeRaised(const QString& message);  // non-fatal information (e.g. cache rebuilt)
 
 private:
-    void onEvents(std::vector<feed::FeedEvent>&& events);
+    // GUI thread, once per wake-up: every feed event and closure posted since the last one, in order.
+    void onHandoffs(std::vector<session::Handoff>&& items);
+    void onEvent(feed::FeedEvent&& event);
+    void onSeriesChange(const session::SeriesChange& change);
     // (Re)creates the adapter and the feed (and in demo mode the simulator) for venue `name`.
     Result<Ok> connectVenue(const std::string& name, const exchange::Endpoints& overrides);
     // After a switch, once the new venue's symbols are known: reopens on a symbol it lists when
@@ -152,18 +161,6 @@ private:
     void keepSymbolOnVenue();
     // Base and quote asset of a symbol: from the venue's symbol list, else splitSymbol().
     std::optional<std::pair<std::string, std::string>> baseQuote(const std::string& symbol) const;
-    void persistClosed(const SeriesKey& key, std::vector<Candle> candles);
-    void requestOlderFromVenue();  // one loadOlder page before the current series' first candle
-    void seedFromFinerInterval(const SeriesKey& key, market::CandleSeries& target);
-    // Live multi-timeframe: `changed` candles were just upserted into the series `source` (one
-    // live update, or a merged batch); every coarser series of the same symbol held in memory is
-    // updated from it with a TimeframeAggregator. Returns whether the current series changed.
-    bool updateDerived(const SeriesKey& source, std::span<const Candle> changed, bool batch);
-    void pruneAggregators();  // drops the aggregators of evicted series
-    // m_startReached from the known listing start of m_key (m_listingStarts): true once the
-    // current series' first candle is at or before it. Returns m_startReached.
-    bool checkListingStart();
-    void loadListingStart(const SeriesKey& key, std::uint64_t generation);
 
     ControllerOptions m_options;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
@@ -172,20 +169,12 @@ private:
     std::unique_ptr<net::IoThread> m_io;
     MarketBridge* m_bridge = nullptr;              // child QObject
     std::unique_ptr<feed::MarketFeed> m_feed;
-    market::CandleStore m_store;
-    std::map<std::pair<SeriesKey, Interval>, market::TimeframeAggregator> m_aggregators;  // (source, target)
-    std::vector<Candle> m_aggregateScratch;  // output buffer of seedFromFinerInterval, reused
+    std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over m_storage
+    session::SeriesHub::Subscription m_subscription;  // to m_key
     SeriesKey m_key;
-    std::uint64_t m_openGeneration = 0;
-    bool m_olderLoadInFlight = false;
-    bool m_cacheExhausted = false;     // no older candles in SQLite for m_key
-    bool m_olderFromVenue = false;     // the load in flight is a MarketFeed::loadOlder page
-    bool m_startReached = false;       // the venue has nothing older than m_key's first candle
-    std::int64_t m_olderBefore = 0;    // beforeOpenTime of the loadOlder page in flight
-    std::uint64_t m_olderVenueRequests = 0;
-    // First open time of each series whose listing start is known (the venue said so now, or
-    // the coverage table remembered it).
-    std::map<SeriesKey, std::int64_t> m_listingStarts;
+    bool m_draining = false;     // inside onHandoffs: signals wait for its end
+    bool m_seriesDirty = false;  // the current series changed during this drain
+    bool m_statusDirty = false;
     feed::FeedStatus m_status;
     qint64 m_lastUpdateMs = 0;
     std::optional<std::int64_t> m_latencyMs;

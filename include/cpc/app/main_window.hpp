@@ -97,7 +97,6 @@ private:
     void recomputeIndicators();
     void updateIndicators();
     struct IndicatorJob;
-    struct IndicatorInbox;
     void startIndicatorJob();
     void finishIndicatorJob(const std::shared_ptr<IndicatorJob>& job);
     void loadIndicators(const QString& symbol);
@@ -130,7 +129,6 @@ private:
     std::uint64_t m_indicatorGeneration = 0;  // bumps when the indicator list or the series changes
     bool m_indicatorJobRunning = false;
     std::uint64_t m_backgroundIndicatorRecomputes = 0;
-    std::shared_ptr<IndicatorInbox> m_indicatorInbox;  // how a worker reaches this window (or not)
     std::function<void()> m_indicatorJobHook;
     QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
