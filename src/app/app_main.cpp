@@ -1,5 +1,8 @@
 #include "cpc/app/app_main.hpp"
 
+#include "cpc/net/io_thread.hpp"
+#include "cpc/session/market_session.hpp"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -217,6 +220,13 @@ int runApp(int argc, char** argv) {
         rt.interval = chosenInterval.value_or(Interval::M1);
         int exitCode = 0;
         {
+            // The composition root: one network thread and one market session for the process.
+            net::IoThread io;
+            session::MarketSessionConfig marketConfig;
+            marketConfig.tls = rt.tls;
+            marketConfig.streams = rt.session;
+            session::MarketSession market(io, std::move(marketConfig));
+            rt.market = &market;
             RealtimeWindow window(rt);
             window.show();
             if (exitAfterSeconds) {
@@ -239,6 +249,14 @@ int runApp(int argc, char** argv) {
         return exitCode;
     }
 
+    // The composition root: one network thread and one market session for the whole process,
+    // shared by every window (the charts, the realtime window) — the venues' connections,
+    // subscriptions and REST limits live there. Destroyed after the windows and the controller.
+    net::IoThread io;
+    session::MarketSessionConfig marketConfig;
+    marketConfig.tls = options.tls;
+    session::MarketSession market(io, std::move(marketConfig));
+    options.market = &market;
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
 

@@ -1,5 +1,7 @@
 #include "cpc/app/chart_controller.hpp"
 
+#include "cpc/session/market_session.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -42,7 +44,9 @@ ChartController::~ChartController() {
     // Shutdown order (architecture §4): close feeds → stop the network thread → flush storage.
     if (m_feed) m_feed->stop();
     m_feed.reset();
+    if (m_ownMarket) m_ownMarket->stop();
     if (m_io) m_io->stop();
+    m_ownMarket.reset();
     m_io.reset();
     m_subscription.reset();
     m_hub.reset();
@@ -79,7 +83,14 @@ Result<Ok> ChartController::start() {
     };
     hooks.notice = [this](const std::string& message) { emit noticeRaised(QString::fromStdString(message)); };
     m_hub = std::make_unique<session::SeriesHub>(*m_storage, std::move(hooks), m_options.memoryBudgetBytes);
-    m_io = std::make_unique<net::IoThread>();
+    m_market = m_options.market;
+    if (!m_market) {  // no process session given (tests): a network thread and session of its own
+        m_io = std::make_unique<net::IoThread>();
+        session::MarketSessionConfig marketConfig;
+        marketConfig.tls = m_options.tls;
+        m_ownMarket = std::make_unique<session::MarketSession>(*m_io, std::move(marketConfig));
+        m_market = m_ownMarket.get();
+    }
     return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
 }
 
@@ -106,9 +117,9 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     if (!adapter) return adapter.error();
     m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
     m_options.exchange = m_adapter->name();
-    feed::FeedConfig feedConfig;
-    feedConfig.tls = m_options.tls;
-    m_feed = std::make_unique<feed::MarketFeed>(*m_io, m_adapter, feedConfig, *m_bridge);
+    // The venue's connection engine and REST gate are the market session's, shared with every
+    // other window on this venue.
+    m_feed = std::make_unique<feed::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter), *m_bridge);
     m_feed->requestSymbols();
     return Ok{};
 }
@@ -118,7 +129,7 @@ QString ChartController::exchangeName() const {
 }
 
 Result<Ok> ChartController::switchExchange(const QString& name, const exchange::Endpoints& endpoints) {
-    if (!m_io) return makeError("cannot switch the exchange before the controller started");
+    if (!m_market) return makeError("cannot switch the exchange before the controller started");
     const std::string wanted = name.trimmed().toLower().toStdString();
     if (auto known = exchange::defaultEndpoints(wanted); !known) return known.error();
     if (m_adapter && wanted == m_adapter->name()) return Ok{};

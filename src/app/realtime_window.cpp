@@ -33,6 +33,7 @@
 #include "cpc/feed/mailbox.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/net/io_thread.hpp"
+#include "cpc/session/market_session.hpp"
 
 namespace cpc::app {
 
@@ -76,21 +77,35 @@ struct RealtimeWindow::Received {
 };
 
 // Both feeds post here on the network thread; the GUI thread takes the whole box every frame.
-// A post into an EMPTY box wakes the GUI thread once (queued call; dropped if the window is gone).
+// A post into an EMPTY box wakes the GUI thread once (queued call). The stream session is shared
+// with other windows and outlives this one, so a post may come after the window is gone: the
+// window detaches itself first (under the lock), and a wake-up queued before is dropped by Qt
+// with the window.
 struct RealtimeWindow::Sink {
     struct Port final : feed::FeedSink {
         Port(Sink& s, bool chart) : sink(s), chartFeed(chart) {}
         void post(feed::FeedEvent event) override {
-            if (sink.box.post(Received{std::move(event), cpc::nowMs(), chartFeed})) {
-                RealtimeWindow* w = sink.window;
-                QMetaObject::invokeMethod(w, [w] { w->scheduleFrame(); }, Qt::QueuedConnection);
-            }
+            if (sink.box.post(Received{std::move(event), cpc::nowMs(), chartFeed})) sink.wake();
+        }
+        // The connection carrying the window's streams, shown as the session's status.
+        void onLink(const feed::StreamLink& link) override {
+            post(feed::FeedStatus{SeriesKey{}, link.state, link.detail, link.retryInMs, cpc::nowMs()});
         }
         Sink& sink;
         bool chartFeed;
     };
     explicit Sink(RealtimeWindow* w) : window(w) {}
-    RealtimeWindow* window;
+    void wake() {
+        std::lock_guard lock(mutex);
+        if (RealtimeWindow* w = window)
+            QMetaObject::invokeMethod(w, [w] { w->scheduleFrame(); }, Qt::QueuedConnection);
+    }
+    void detach() {
+        std::lock_guard lock(mutex);
+        window = nullptr;
+    }
+    std::mutex mutex;
+    RealtimeWindow* window;  // guarded by mutex
     feed::Mailbox<Received> box;
     Port session{*this, false};
     Port chart{*this, true};
@@ -107,6 +122,7 @@ RealtimeOptions RealtimeWindow::optionsFor(const ChartController& controller, co
     o.streamBase = controller.streamBase().toStdString();
     o.simulator = controller.isDemo();
     o.tls.extraCaFile = settings.extraCaFile().toStdString();
+    o.market = controller.marketSession();  // the process's session: one connection per venue
     if (!controller.currentKey().symbol.empty()) {
         o.symbol = QString::fromStdString(controller.currentKey().symbol);
         o.interval = controller.currentKey().interval;
@@ -130,7 +146,7 @@ RealtimeWindow* RealtimeWindow::openFor(ChartController& controller, const AppSe
 
 RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     : QMainWindow(parent), m_options(std::move(options)), m_symbol(m_options.symbol.trimmed().toUpper()),
-      m_interval(m_options.interval), m_enabled(m_options.streams), m_sink(std::make_unique<Sink>(this)),
+      m_interval(m_options.interval), m_enabled(m_options.streams), m_sink(std::make_shared<Sink>(this)),
       m_healthStats(std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)),
       m_tradeRate(std::chrono::milliseconds(3000)) {
     setObjectName(QStringLiteral("realtimeWindow"));
@@ -145,16 +161,24 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
         adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     }
     m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
-    m_io = std::make_unique<net::IoThread>();
-    feed::StreamSessionConfig sessionConfig = m_options.session;
-    sessionConfig.tls = m_options.tls;
-    m_session = std::make_unique<feed::StreamSession>(*m_io, m_adapter, sessionConfig, m_sink->session);
-    feed::FeedConfig feedConfig;
-    feedConfig.tls = m_options.tls;
-    m_feed = std::make_unique<feed::MarketFeed>(*m_io, m_adapter, feedConfig, m_sink->chart);
+    m_market = m_options.market;
+    if (!m_market) {  // a window of its own (`--test-realtime`, tests): its own network thread
+        m_io = std::make_unique<net::IoThread>();
+        session::MarketSessionConfig marketConfig;
+        marketConfig.tls = m_options.tls;
+        marketConfig.streams = m_options.session;
+        m_ownMarket = std::make_unique<session::MarketSession>(*m_io, std::move(marketConfig));
+        m_market = m_ownMarket.get();
+    }
+    // The venue's connection engine, shared with the main window's charts on the same venue; the
+    // window is one more user of it (m_listener), its chart feed another.
+    m_session = m_market->streams(m_adapter);
+    m_listener = std::shared_ptr<feed::FeedSink>(m_sink, &m_sink->session);
+    m_feed = std::make_unique<feed::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter),
+                                                m_sink->chart);
 
     log(tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
-    m_session->start(specs(m_enabled));
+    m_session->subscribe(specs(m_enabled), m_listener);
     m_feed->requestSymbols();
     openChart();
 
@@ -178,10 +202,14 @@ RealtimeWindow::~RealtimeWindow() {
     }
     m_frameTimer->stop();
     m_healthTimer->stop();
+    m_sink->detach();  // the shared session may still deliver: nothing reaches this window now
+    if (m_session) m_session->unsubscribe(specs(m_enabled), m_listener);  // the last user leaving unsubscribes
     if (m_feed) m_feed->stop();
-    if (m_session) m_session->stop();
     m_feed.reset();
+    m_listener.reset();
     m_session.reset();
+    if (m_ownMarket) m_ownMarket->stop();
+    m_ownMarket.reset();
     m_io.reset();
     m_canvas->setSeries(nullptr, m_interval, 2);  // the series is a member, gone before the canvas
 }
@@ -416,11 +444,11 @@ void RealtimeWindow::setStreamEnabled(StreamKind kind, bool on) {
     const std::string name = m_adapter->streamName(spec(kind));
     if (on) {
         m_enabled.push_back(kind);
-        m_session->subscribe({spec(kind)});
+        m_session->subscribe({spec(kind)}, m_listener);
         log(tr("subscribe %1").arg(qs(name)));
     } else {
         m_enabled.erase(std::find(m_enabled.begin(), m_enabled.end(), kind));
-        m_session->unsubscribe({spec(kind)});
+        m_session->unsubscribe({spec(kind)}, m_listener);
         log(tr("unsubscribe %1").arg(qs(name)));
         if (kind == StreamKind::Depth) m_ladder->clear();
     }
@@ -435,9 +463,9 @@ void RealtimeWindow::setSymbol(const QString& symbolText) {
         m_symbolBox->setCurrentText(m_symbol);
         return;
     }
-    m_session->unsubscribe(specs(m_enabled));
+    m_session->unsubscribe(specs(m_enabled), m_listener);
     m_symbol = symbol;
-    m_session->subscribe(specs(m_enabled));
+    m_session->subscribe(specs(m_enabled), m_listener);
     m_trades->clear();
     m_ladder->clear();
     m_ticker.reset();
@@ -453,9 +481,9 @@ void RealtimeWindow::setSymbol(const QString& symbolText) {
 void RealtimeWindow::setInterval(Interval interval) {
     if (interval == m_interval) return;
     const bool kline = streamEnabled(StreamKind::Kline);
-    if (kline) m_session->unsubscribe({spec(StreamKind::Kline)});
+    if (kline) m_session->unsubscribe({spec(StreamKind::Kline)}, m_listener);
     m_interval = interval;
-    if (kline) m_session->subscribe({spec(StreamKind::Kline)});
+    if (kline) m_session->subscribe({spec(StreamKind::Kline)}, m_listener);
     const int index = m_intervalBox->findData(static_cast<int>(interval));
     if (m_intervalBox->currentIndex() != index) m_intervalBox->setCurrentIndex(index);
     log(tr("timeframe %1").arg(qs(toString(interval))));
@@ -463,9 +491,10 @@ void RealtimeWindow::setInterval(Interval interval) {
 }
 
 void RealtimeWindow::forceReconnect() {
-    log(tr("force reconnect: dropping the stream session and the chart feed"));
+    // The chart feed's kline stream rides the same connection: one drop reconnects both (and the
+    // chart backfills its gap).
+    log(tr("force reconnect: dropping the venue connection"));
     m_session->dropConnection();
-    m_feed->dropConnection();
 }
 
 void RealtimeWindow::openChart() {

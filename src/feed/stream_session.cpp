@@ -133,6 +133,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::vector<std::shared_ptr<Conn>> conns;  // conns[0] always exists after start()
     int nextConnIndex = 0;
     bool started = false;
+    bool userDriven = false;  // started by its first listener, not by start(): closes when unused
+    std::uint64_t unusedSince = 0;  // bumped when the last user leaves; a later user cancels the close
     std::set<std::shared_ptr<asio::steady_timer>> timers;  // every pending sleep
     std::set<std::shared_ptr<net::HttpClient>> https;      // every REST request in flight
     std::uint64_t generation = 0;
@@ -463,6 +465,20 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
         }
         updateRoutes();
+        updateConnected();
+        if (userDriven && usersByName.empty() && !conns.empty()) spawn(closeWhenUnused(generation, ++unusedSince));
+    }
+
+    // The last user left: after a grace period with still nobody, the connections close.
+    awaitable<void> closeWhenUnused(std::uint64_t gen, std::uint64_t mark) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (!co_await sleepFor(config.closeWhenUnusedAfter) || !alive(gen) || mark != unusedSince ||
+            !usersByName.empty())
+            co_return;
+        for (const auto& c : conns) closeConn(*c);
+        conns.clear();
+        ++generation;  // their run loops end
         updateConnected();
     }
 
@@ -1513,6 +1529,7 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
     asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
         if (impl->stopping) return;
         ++impl->generation;
+        impl->userDriven = false;
         impl->cancelAll();
         for (const auto& c : impl->conns) impl->closeConn(*c);
         impl->conns.clear();
@@ -1547,12 +1564,14 @@ void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams, std::sh
             // A session nobody start()ed: its first user starts it, with its streams placed first
             // so that they are in the first connection's URL (where the venue takes them there).
             impl->started = false;
+            impl->userDriven = true;
             impl->newConn();
             impl->add(std::move(streams), listener);
             impl->started = true;
             for (const auto& c : impl->conns) impl->spawnRun(impl->generation, c);
             return;
         }
+        ++impl->unusedSince;  // a pending close of an unused session is off
         impl->add(std::move(streams), listener);
     });
 }

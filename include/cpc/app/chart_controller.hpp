@@ -23,6 +23,8 @@
 #include "cpc/net/tls.hpp"
 #include "cpc/session/series_hub.hpp"
 
+namespace cpc::session { class MarketSession; }
+
 namespace cpc::net { class IoThread; }
 namespace cpc::feed { class MarketFeed; }
 namespace cpc::storage { class StorageWorker; }
@@ -47,6 +49,10 @@ struct ControllerOptions {
     // Byte budget of the memory tier (Settings → memory budget); over it, the least recently
     // used series other than the open one are evicted (they stay in SQLite).
     std::size_t memoryBudgetBytes = market::CandleStore::kDefaultBudgetBytes;
+    // The process's market session (runApp's): the controller's feed rides its venue connections
+    // and REST limits, shared with every other window. null: the controller makes a network thread
+    // and a market session of its own (tests).
+    session::MarketSession* market = nullptr;
 };
 
 class ChartController final : public QObject {
@@ -122,6 +128,8 @@ public:
     bool isDemo() const { return m_options.demo; }
     // Demo mode: the in-process simulator (null otherwise).
     const sim::SimServer* simulator() const { return m_sim.get(); }
+    // The market session the controller's feed uses (its own or the process's; null before start()).
+    session::MarketSession* marketSession() const { return m_market; }
     void reconnect();  // drop the stream now; the feed heals itself
 
     // Scroll-back state of the current series (the hub's): a load (cache or venue) is in flight;
@@ -166,7 +174,9 @@ private:
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
     std::unique_ptr<sim::SimServer> m_sim;
     std::unique_ptr<storage::StorageWorker> m_storage;
-    std::unique_ptr<net::IoThread> m_io;
+    std::unique_ptr<net::IoThread> m_io;                   // only without ControllerOptions::market
+    std::unique_ptr<session::MarketSession> m_ownMarket;   // likewise
+    session::MarketSession* m_market = nullptr;
     MarketBridge* m_bridge = nullptr;              // child QObject
     std::unique_ptr<feed::MarketFeed> m_feed;
     std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over m_storage

@@ -41,6 +41,7 @@ class QTimer;
 
 namespace cpc::net { class IoThread; }
 namespace cpc::feed { class MarketFeed; }
+namespace cpc::session { class MarketSession; }
 namespace cpc::chart_qt { class ChartCanvas; }
 
 namespace cpc::app {
@@ -65,6 +66,11 @@ struct RealtimeOptions {
                                                  exchange::StreamKind::Depth, exchange::StreamKind::BookTicker,
                                                  exchange::StreamKind::Ticker};
     feed::StreamSessionConfig session;  // back-off, watchdog, pacing (tests shorten them)
+    // The process's market session (the main window's): the window's streams and its chart's
+    // kline stream ride the venue's shared connection, subscribed as one more user. null: the
+    // window makes a network thread and a market session of its own (`--test-realtime`, tests),
+    // with `session`'s settings.
+    session::MarketSession* market = nullptr;
     // Minimum time between two model updates of the GUI (the mailbox is applied whole). Qt
     // repaints at most once per display frame (update() only marks dirty) whatever this is;
     // 4 ms keeps tick-to-paint p99 under one 16 ms frame at 1,000 msgs/s, 16 ms would add up to
@@ -135,10 +141,13 @@ private:
     Interval m_interval;
     std::vector<exchange::StreamKind> m_enabled;
 
-    std::unique_ptr<Sink> m_sink;
-    std::unique_ptr<net::IoThread> m_io;
+    std::shared_ptr<Sink> m_sink;
+    std::unique_ptr<net::IoThread> m_io;                   // only without RealtimeOptions::market
+    std::unique_ptr<session::MarketSession> m_ownMarket;   // likewise
+    session::MarketSession* m_market = nullptr;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
-    std::unique_ptr<feed::StreamSession> m_session;
+    std::shared_ptr<feed::StreamSession> m_session;  // the venue's connection engine (shared)
+    std::shared_ptr<feed::FeedSink> m_listener;      // the window as one of its users
     std::unique_ptr<feed::MarketFeed> m_feed;
 
     market::CandleSeries m_series;

@@ -69,6 +69,10 @@ struct StreamSessionConfig {
     // event time, bookTicker update id, ticker event time).
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
     std::chrono::milliseconds rotationOverlapMax{10000};
+    // A session its users started (subscribe with a listener, no start()) closes its connections
+    // once its last user has been gone this long (a chart switching symbols re-subscribes at once
+    // on the open connection); the next user opens them again.
+    std::chrono::milliseconds closeWhenUnusedAfter{5000};
     // Client heartbeat period for venues whose clients ping (Bybit, OKX, KuCoin); 0: the venue's
     // (ExchangeAdapter::heartbeatInterval(), or KuCoin's token answer). Tests shorten it.
     std::chrono::milliseconds heartbeatOverride{0};

@@ -1,0 +1,62 @@
+#include "cpc/session/market_session.hpp"
+
+#include "cpc/feed/venue_rest_gate.hpp"
+
+namespace cpc::session {
+
+MarketSession::MarketSession(net::IoThread& io, MarketSessionConfig config)
+    : m_io(io),
+      m_config(std::move(config)),
+      m_budget(std::make_shared<net::ConnectionBudget>(m_config.connectionAttempts, m_config.connectionWindow)) {}
+
+MarketSession::~MarketSession() { stop(); }
+
+std::shared_ptr<net::RestGate> MarketSession::restGate(const exchange::ExchangeAdapter& adapter) {
+    std::lock_guard lock(m_mutex);
+    auto& gate = m_gates[adapter.endpoints().restBase];
+    if (!gate) gate = std::make_shared<net::RestGate>(feed::restLimitsOf(adapter, 0, m_config.restSafetyShare));
+    return gate;
+}
+
+std::shared_ptr<feed::StreamSession> MarketSession::streams(
+    const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
+    auto gate = restGate(*adapter);
+    std::lock_guard lock(m_mutex);
+    const auto key = std::make_tuple(adapter->name(), adapter->endpoints().restBase, adapter->endpoints().streamBase);
+    auto& engine = m_streams[key];
+    if (!engine) {
+        feed::StreamSessionConfig c = m_config.streams;
+        c.tls = m_config.tls;
+        c.connectionBudget = m_budget;
+        c.restGate = gate;
+        engine = std::make_shared<feed::StreamSession>(m_io, adapter, std::move(c), m_discard);
+        if (m_stopped) engine->stop();
+    }
+    return engine;
+}
+
+feed::FeedConfig MarketSession::feedConfig(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter,
+                                           feed::FeedConfig base) {
+    base.tls = m_config.tls;
+    base.streamSession = streams(adapter);
+    base.restGate = restGate(*adapter);
+    base.connectionBudget = m_budget;
+    return base;
+}
+
+std::size_t MarketSession::streamSessions() const {
+    std::lock_guard lock(m_mutex);
+    return m_streams.size();
+}
+
+void MarketSession::stop() {
+    std::vector<std::shared_ptr<feed::StreamSession>> engines;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopped = true;
+        for (const auto& [key, engine] : m_streams) engines.push_back(engine);
+    }
+    for (const auto& e : engines) e->stop();
+}
+
+}  // namespace cpc::session
