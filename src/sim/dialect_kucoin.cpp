@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/exchange/kucoin/kucoin_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
 #include "dialect.hpp"
@@ -39,7 +40,6 @@ constexpr std::int64_t kWeekMs = 7 * kDayMs;
 // the volumes; a week without a trade has no candle. Newest `limit` weeks, ascending.
 std::vector<Candle> thursdayWeeks(const MarketModel& model, const std::string& symbol, std::optional<std::int64_t> fromMs,
                                   std::int64_t toMs, std::size_t limit, std::int64_t nowMs) {
-    const auto floorDiv = [](std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); };
     const std::int64_t lastWeek = floorDiv(std::min(toMs, nowMs), kWeekMs) * kWeekMs;
     std::int64_t firstWeek = lastWeek - (static_cast<std::int64_t>(limit) - 1) * kWeekMs;
     if (fromMs) firstWeek = std::max(firstWeek, (floorDiv(*fromMs - 1, kWeekMs) + 1) * kWeekMs);  // open >= startAt

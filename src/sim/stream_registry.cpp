@@ -1,9 +1,9 @@
 #include "stream_registry.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
 
@@ -224,13 +224,6 @@ private:
     std::chrono::steady_clock::time_point m_lastPush{};
 };
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 }  // namespace
 
 StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel& book,
@@ -240,8 +233,7 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
         const auto spec = exchange::BinanceAdapter::parseStreamName(name);
         if (!spec || spec->kind == exchange::StreamKind::Kline) return nullptr;
         const std::string_view symbolPart = name.substr(0, name.find('@'));
-        if (std::any_of(symbolPart.begin(), symbolPart.end(), [](unsigned char c) { return std::isupper(c) != 0; }))
-            return nullptr;
+        if (toLowerAscii(symbolPart) != symbolPart) return nullptr;
         if (!model.find(spec->symbol)) return nullptr;
         const bool fast = name.ends_with("@100ms");
         using exchange::StreamKind;
@@ -272,12 +264,10 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
         if (at == std::string_view::npos || at == 0) return nullptr;
         const std::string_view symbolPart = name.substr(0, at);
         // Stream names carry the symbol in lower case (payloads in upper case).
-        if (std::any_of(symbolPart.begin(), symbolPart.end(),
-                        [](unsigned char c) { return std::isupper(c) != 0; }))
-            return nullptr;
+        if (toLowerAscii(symbolPart) != symbolPart) return nullptr;
         const auto interval = parseInterval(name.substr(at + kTag.size()));
         if (!interval) return nullptr;
-        const std::string symbol = upper(symbolPart);
+        const std::string symbol = toUpperAscii(symbolPart);
         const SimSymbol* s = model.find(symbol);
         if (!s) return nullptr;
         const auto push = *interval == Interval::S1 ? std::min(klinePushInterval, std::chrono::milliseconds(1000))
