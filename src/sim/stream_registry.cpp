@@ -6,6 +6,7 @@
 #include "cpc/core/ascii.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -91,7 +92,7 @@ public:
                 t.firstTradeId = trades[i].tradeId;
                 t.tradeId = trades[i].tradeId;  // aggregate id = its first trade's id
             }
-            out.push_back(exchange::BinanceAdapter::tradeEventJson(t));
+            out.push_back(wire::binance::tradeEvent(t));
             i = j;
         }
     }
@@ -173,18 +174,18 @@ public:
                     d.firstUpdateId = OrderBookModel::firstUpdateId(due);
             }
             d.eventTimeMs = now.exchangeMs;
-            out.push_back(exchange::BinanceAdapter::depthUpdateJson(d));
+            out.push_back(wire::binance::depthUpdateEvent(d));
         } else if (m_kind == Kind::Partial) {
             exchange::DepthSnapshot top = current;
             if (top.bids.size() > static_cast<std::size_t>(m_levels)) top.bids.resize(static_cast<std::size_t>(m_levels));
             if (top.asks.size() > static_cast<std::size_t>(m_levels)) top.asks.resize(static_cast<std::size_t>(m_levels));
-            out.push_back(exchange::BinanceAdapter::depthSnapshotJson(top));
+            out.push_back(wire::binance::depthSnapshot(top));
         } else {
             const auto before = OrderBookModel::top(m_previous, *m_last);
             const auto after = OrderBookModel::top(current, due);
             if (before.bidPrice != after.bidPrice || before.bidQuantity != after.bidQuantity ||
                 before.askPrice != after.askPrice || before.askQuantity != after.askQuantity)
-                out.push_back(exchange::BinanceAdapter::bookTickerJson(after));
+                out.push_back(wire::binance::bookTickerEvent(after));
         }
         m_previous = std::move(current);
         m_last = due;
@@ -251,9 +252,7 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
             case StreamKind::Ticker:
             case StreamKind::MiniTicker:
                 return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker,
-                                                      [](const exchange::Ticker24h& t) {
-                                                          return exchange::BinanceAdapter::tickerJson(t);
-                                                      });
+                                                      [](const exchange::Ticker24h& t) { return wire::binance::tickerEvent(t); });
             case StreamKind::Kline: break;
         }
         return nullptr;
@@ -274,7 +273,7 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
                                                     : klinePushInterval;
         const Interval iv = *interval;
         return makeKlineProducer(model, symbol, iv, push, [symbol, iv](const Candle& c, std::int64_t eventMs) {
-            return exchange::BinanceAdapter::klineEventJson(symbol, iv, c, eventMs);
+            return wire::binance::klineEvent(symbol, iv, c, eventMs);
         });
     });
     return registry;

@@ -442,38 +442,4 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
     return out;  // channels this client does not use
 }
 
-
-// ---- encoders (simulator) ---------------------------------------------------------------------
-
-namespace {
-
-json candleRow(const Candle& c) {
-    return json::array({std::to_string(c.openTime), c.open.toShortString(), c.high.toShortString(),
-                        c.low.toShortString(), c.close.toShortString(), c.volume.toShortString(),
-                        c.quoteVolume.toShortString(), c.quoteVolume.toShortString(), c.closed ? "1" : "0"});
-}
-
-}  // namespace
-
-std::string OkxAdapter::candlesJson(const std::vector<Candle>& ascending) {
-    json data = json::array();
-    for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) data.push_back(candleRow(*it));
-    return json{{"code", "0"}, {"msg", ""}, {"data", std::move(data)}}.dump();
-}
-
-std::string OkxAdapter::candleEventJson(const std::string& instId, Interval interval, const Candle& c) {
-    json j;
-    j["arg"] = {{"channel", "candle" + barCode(interval).value_or("1m")}, {"instId", toUpperAscii(instId)}};
-    j["data"] = json::array({candleRow(c)});
-    return j.dump();
-}
-
-std::string OkxAdapter::errorJson(int code, const std::string& msg) {
-    return json{{"code", std::to_string(code)}, {"msg", msg}, {"data", json::array()}}.dump();
-}
-
-std::string OkxAdapter::timeJson(std::int64_t serverTimeMs) {
-    return json{{"code", "0"}, {"msg", ""}, {"data", json::array({json{{"ts", std::to_string(serverTimeMs)}}})}}.dump();
-}
-
 }  // namespace cpc::exchange
