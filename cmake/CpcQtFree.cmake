@@ -1,5 +1,9 @@
-# The Qt-free core is structural (architecture guide §1): fail the configure step if any core
-# library reaches Qt through its link graph.
+# The Qt-free core is structural (architecture guide §1): the configure step fails if a core
+# library reaches Qt through its link graph. Which libraries are core is not listed by hand: every
+# `cpc_*` library defined under the source tree is checked, except those defined in the GUI
+# directories, so a library added later is covered the moment it exists.
+
+# Every target `target` links, followed through the project's own (`cpc_*`) libraries.
 function(_cpc_collect_links target out)
   set(seen ${${out}})
   get_target_property(type ${target} TYPE)
@@ -9,6 +13,11 @@ function(_cpc_collect_links target out)
     get_target_property(libs ${target} LINK_LIBRARIES)
   endif()
   foreach(lib IN LISTS libs)
+    # A private dependency of a static library shows up as $<LINK_ONLY:lib>: it is linked all the
+    # same. Other generator expressions cannot be evaluated here.
+    if(lib MATCHES "^\\$<LINK_ONLY:([^$<>]+)>$")
+      set(lib ${CMAKE_MATCH_1})
+    endif()
     if(lib MATCHES "^\\$<" OR lib STREQUAL "libs-NOTFOUND")
       continue()
     endif()
@@ -28,17 +37,62 @@ function(_cpc_collect_links target out)
   set(${out} ${seen} PARENT_SCOPE)
 endfunction()
 
+# Fails the configure step if one of the named targets links Qt, directly or through cpc_* libraries.
 function(cpc_assert_qt_free)
   foreach(target IN LISTS ARGN)
     if(NOT TARGET ${target})
-      continue()
+      message(FATAL_ERROR "cpc_assert_qt_free: ${target} is not a target")
     endif()
     set(links "")
     _cpc_collect_links(${target} links)
     foreach(lib IN LISTS links)
-      if(lib MATCHES "^Qt6?::")
+      if(lib MATCHES "^Qt[0-9]*::")
         message(FATAL_ERROR "${target} must stay Qt-free but links ${lib}")
       endif()
     endforeach()
   endforeach()
+endfunction()
+
+# The `cpc_*` libraries defined in `dir` and every directory below it, skipping the directories
+# in the list `excluded` (absolute paths) and everything below them.
+function(_cpc_libraries_below dir excluded out)
+  set(found ${${out}})
+  if(dir IN_LIST excluded)
+    set(${out} ${found} PARENT_SCOPE)
+    return()
+  endif()
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    if(target MATCHES "^cpc_" AND type MATCHES "_LIBRARY$")
+      list(APPEND found ${target})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    _cpc_libraries_below(${sub} "${excluded}" found)
+  endforeach()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
+# cpc_assert_qt_free_below(<dir> GUI_DIRS <dir>…): checks every `cpc_*` library defined in <dir>
+# and below, except in the GUI directories (relative to <dir>). Call it after the last
+# add_subdirectory() of <dir>. The checked libraries are printed, so a review sees what is covered.
+function(cpc_assert_qt_free_below dir)
+  cmake_parse_arguments(ARG "" "" "GUI_DIRS" ${ARGN})
+  get_filename_component(dir ${dir} ABSOLUTE)
+  set(excluded "")
+  foreach(gui IN LISTS ARG_GUI_DIRS)
+    get_filename_component(gui ${gui} ABSOLUTE BASE_DIR ${dir})
+    list(APPEND excluded ${gui})
+  endforeach()
+  set(libraries "")
+  _cpc_libraries_below(${dir} "${excluded}" libraries)
+  if(NOT libraries)
+    message(FATAL_ERROR "cpc_assert_qt_free_below: no cpc_* library below ${dir}; call it after add_subdirectory()")
+  endif()
+  list(SORT libraries)
+  list(JOIN libraries " " text)
+  message(STATUS "Qt-free libraries: ${text}")
+  cpc_assert_qt_free(${libraries})
 endfunction()

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "cpc/chart/format.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/market/candle_series.hpp"
 
@@ -102,7 +103,7 @@ std::string ChartModel::title() const {
         t += " · " + m_venueLabel;
     } else if (!key.exchange.empty()) {
         std::string venue = key.exchange;
-        venue[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(venue[0])));
+        venue[0] = toUpperAscii(venue[0]);
         t += " · " + venue;
     }
     return t;

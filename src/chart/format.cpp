@@ -5,17 +5,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/core/time.hpp"
 
 namespace cpc::chart {
 
 namespace {
-
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 std::string printf2(const char* fmt, double v, int decimals) {
     char buf[64];
@@ -89,7 +84,7 @@ UtcFields utcFields(std::int64_t ms) {
     f.year = d.year;
     f.month = static_cast<int>(d.month);
     f.day = static_cast<int>(d.day);
-    f.weekday = static_cast<int>(((days % 7) + 7 + 4) % 7);
+    f.weekday = static_cast<int>(floorMod(days + 4, 7));  // 1970-01-01 was a Thursday
     f.hour = static_cast<int>(rem / kHourMs);
     f.minute = static_cast<int>(rem / kMinuteMs % 60);
     f.second = static_cast<int>(rem / kSecondMs % 60);
@@ -110,7 +105,7 @@ const char* weekdayShortName(int weekday) {
 
 std::string formatCrosshairTime(std::int64_t ms, Interval interval) {
     const UtcFields f = utcFields(ms);
-    const int yy = ((f.year % 100) + 100) % 100;
+    const int yy = static_cast<int>(floorMod(f.year, 100));
     char buf[64];
     if (interval == Interval::Mo1) {
         std::snprintf(buf, sizeof buf, "%s '%02d", monthShortName(f.month), yy);

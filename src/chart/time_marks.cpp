@@ -6,16 +6,11 @@
 #include <numeric>
 
 #include "cpc/chart/format.hpp"
+#include "cpc/core/arith.hpp"
 
 namespace cpc::chart {
 
 namespace {
-
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 struct ClockUnit {
     std::int64_t ms;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "command.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/storage/candle_database.hpp"
 #include "cpc/storage/data_paths.hpp"
@@ -15,12 +16,6 @@ namespace cpc::cli {
 namespace {
 
 constexpr const char* kName = "cpc export";
-
-std::string upperCase(std::string s) {
-    for (char& c : s)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
 
 // The listing day of a series, when the cache can prove it: coverage reaches back past the first
 // stored candle, so the exchange has nothing before it (fetch records such pre-listing ranges).
@@ -46,7 +41,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc export BTCUSDT 4h)");
     const auto venue = exchangeArg(args);
     if (!venue) return usage(venue.error().message);
-    const std::string symbol = upperCase(args.positional[0]);
+    const std::string symbol = toUpperAscii(args.positional[0]);
     const auto interval = parseInterval(args.positional[1]);
     if (!interval)
         return usage("unknown interval '" + args.positional[1] + "'; accepted: " + acceptedIntervalsText());

@@ -17,6 +17,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "command.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
@@ -299,12 +300,6 @@ asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<T>>> promise, a
     }
 }
 
-std::string upper(std::string s) {
-    for (char& c : s)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
-
 int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc fetch --help' for usage.\n";
@@ -317,7 +312,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc fetch BTCUSDT 1h --from 2024-01-01 --to 2024-02-01)");
     const auto venue = exchangeArg(args);
     if (!venue) return usage(venue.error().message);
-    const std::string symbol = upper(args.positional[0]);
+    const std::string symbol = toUpperAscii(args.positional[0]);
     const std::string intervalText = args.positional[1];
     const auto interval = parseInterval(intervalText);
     if (!interval)

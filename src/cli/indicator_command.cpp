@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "command.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/indicators/bar.hpp"
 #include "cpc/indicators/registry.hpp"
@@ -105,9 +106,7 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::vector<indicators::NamedParam> params;
     for (const auto& [option, text] : args.options) {
         const std::string param = option.substr(option.starts_with("--") ? 2 : 1);
-        std::string lowered = param;
-        std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string lowered = toLowerAscii(param);
         const auto it = std::find_if(info->params.begin(), info->params.end(),
                                      [&](const indicators::ParamInfo& p) { return p.name == lowered; });
         if (it == info->params.end())

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "cpc/core/time.hpp"
-#include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/market/aggregate.hpp"
 #include "cpc/market/validation.hpp"
 
@@ -294,6 +293,16 @@ std::string klineCsvRow(const Candle& c, Interval interval) {
     return s;
 }
 
+std::string klineJsonRow(const Candle& c, Interval interval) {
+    std::string s = "[" + std::to_string(c.openTime);
+    for (const Decimal* d : {&c.open, &c.high, &c.low, &c.close, &c.volume}) s += ",\"" + d->toString() + "\"";
+    s += "," + std::to_string(closeTime(interval, c.openTime));
+    s += ",\"" + c.quoteVolume.toString() + "\"";
+    s += "," + std::to_string(std::max<std::int64_t>(c.trades, 0));
+    s += ",\"" + c.takerBuyBase.toString() + "\",\"" + c.takerBuyQuote.toString() + "\",\"0\"]";
+    return s;
+}
+
 void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval interval,
                  KlineFormat format) {
     if (format == KlineFormat::Csv) {
@@ -306,8 +315,7 @@ void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval in
     }
     out << "[\n";
     for (std::size_t i = 0; i < candles.size(); ++i)
-        out << exchange::BinanceAdapter::klineRowJson(candles[i], interval)
-            << (i + 1 < candles.size() ? ",\n" : "\n");
+        out << klineJsonRow(candles[i], interval) << (i + 1 < candles.size() ? ",\n" : "\n");
     out << "]\n";
 }
 

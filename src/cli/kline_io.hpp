@@ -52,6 +52,8 @@ Result<KlineInput> readKlines(std::string_view text, std::optional<KlineFormat> 
 
 // One data.binance.vision CSV line without the newline (times in ms).
 std::string klineCsvRow(const Candle& candle, Interval interval);
+// One GET /api/v3/klines row as Binance writes it: times as numbers, prices and volumes as strings.
+std::string klineJsonRow(const Candle& candle, Interval interval);
 // Writes candles of `interval` as a JSON array (one REST row per line) or CSV lines.
 void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval interval,
                  KlineFormat format);

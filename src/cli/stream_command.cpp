@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -297,12 +298,6 @@ bool isLoopbackHost(const std::string& host) {
     return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]";
 }
 
-std::string upper(std::string s) {
-    for (char& c : s)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return s;
-}
-
 int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc stream --help' for usage.\n";
@@ -311,7 +306,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (args.positional.size() != 1) return usage("expected one SYMBOL (e.g. cpc stream BTCUSDT --streams kline_1m,trade)");
     const auto venue = exchangeArg(args);
     if (!venue) return usage(venue.error().message);
-    const std::string symbol = upper(args.positional[0]);
+    const std::string symbol = toUpperAscii(args.positional[0]);
     if (symbol.empty() || !std::all_of(symbol.begin(), symbol.end(), [](char c) {
             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
         }))

@@ -1,5 +1,6 @@
 #include "cpc/core/interval.hpp"
 
+#include "cpc/core/arith.hpp"
 #include "cpc/core/candle.hpp"
 #include "cpc/core/time.hpp"
 
@@ -18,11 +19,6 @@ constexpr IntervalInfo kInfo[] = {
 };
 const IntervalInfo& info(Interval i) { return kInfo[static_cast<int>(i)]; }
 
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 std::int64_t floorTo(std::int64_t t, std::int64_t step, std::int64_t anchor) {
     return anchor + floorDiv(t - anchor, step) * step;
 }

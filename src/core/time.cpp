@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cpc/core/arith.hpp"
+
 namespace cpc {
 
 // Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
@@ -34,14 +36,6 @@ std::int64_t nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
-
-namespace {
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
-}  // namespace
 
 std::string formatUtc(std::int64_t ms, bool withMillis) {
     const std::int64_t days = floorDiv(ms, 86'400'000);

@@ -4,7 +4,6 @@
 
 #include <condition_variable>
 #include <algorithm>
-#include <cctype>
 #include <mutex>
 #include <map>
 #include <set>
@@ -17,6 +16,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
@@ -44,16 +44,6 @@ std::string_view toString(FeedState state) {
     return "unknown";
 }
 
-
-namespace {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-           });
-}
-
-}  // namespace
 
 struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
@@ -477,7 +467,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     void onStream(Series& s, FeedEvent event) {
         auto* k = std::get_if<exchange::KlineUpdate>(&event);
-        if (!k || k->key.interval != s.source || !equalsIgnoreCase(k->key.symbol, s.key.symbol)) return;
+        if (!k || k->key.interval != s.source || !equalsIgnoreCaseAscii(k->key.symbol, s.key.symbol)) return;
         if (s.holding()) {
             s.held.push_back(std::move(*k));  // applied once history has caught up
             return;

@@ -4,7 +4,6 @@
 #include "cpc/feed/venue_rest_gate.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -22,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/feed/order_book.hpp"
 #include "cpc/net/backoff.hpp"
@@ -35,15 +35,6 @@ using asio::awaitable;
 using asio::use_awaitable;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-namespace {
-
-std::string upper(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
-}  // namespace
 
 struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
@@ -394,7 +385,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             desiredNames.insert(name);
             knownSpecs.insert_or_assign(name, s);
             if (s.kind == exchange::StreamKind::Depth)
-                books.try_emplace(upper(s.symbol), upper(s.symbol)).first->second.name = name;
+                books.try_emplace(toUpperAscii(s.symbol), toUpperAscii(s.symbol)).first->second.name = name;
             target->names.insert(name);
             target->desired.push_back(s);
             added[target].push_back(std::move(s));
@@ -424,7 +415,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 const exchange::StreamSpec& s = u.spec;
                 if (s.kind != exchange::StreamKind::PartialDepth) continue;
                 if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook)
-                    partialWanted.emplace(upper(s.symbol), *levels);
+                    partialWanted.emplace(toUpperAscii(s.symbol), *levels);
             }
         }
         std::erase_if(partialBooks, [&](const auto& entry) { return !partialWanted.contains(entry.first); });
@@ -454,7 +445,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 removed[c].push_back(s);
                 break;
             }
-            if (s.kind == exchange::StreamKind::Depth) books.erase(upper(s.symbol));
+            if (s.kind == exchange::StreamKind::Depth) books.erase(toUpperAscii(s.symbol));
         }
         for (auto& [c, specs] : removed) {
             if (c->names.empty() && c != conns.front()) {
@@ -568,7 +559,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             const auto it = std::find_if(c.desired.begin(), c.desired.end(),
                                          [&](const exchange::StreamSpec& d) { return adapter->streamName(d) == name; });
             if (it == c.desired.end()) continue;
-            if (it->kind == exchange::StreamKind::Depth) books.erase(upper(it->symbol));
+            if (it->kind == exchange::StreamKind::Depth) books.erase(toUpperAscii(it->symbol));
             c.desired.erase(it);
         }
         updateRoutes();
@@ -665,7 +656,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void onDepth(const exchange::DepthUpdate& diff) {
-        const std::string symbol = upper(diff.symbol);
+        const std::string symbol = toUpperAscii(diff.symbol);
         auto it = books.find(symbol);
         if (it == books.end()) return;
         Book& b = it->second;
@@ -692,7 +683,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // A book whose stream carries its snapshot (Bybit, OKX): one from the stream starts it.
     bool onStreamSnapshot(const exchange::DepthSnapshot& snapshot) {
         if (!adapter->depthSnapshotInStream() || snapshot.partial()) return false;
-        const std::string symbol = upper(snapshot.symbol);
+        const std::string symbol = toUpperAscii(snapshot.symbol);
         auto it = books.find(symbol);
         if (it == books.end()) return false;
         Book& b = it->second;
@@ -709,7 +700,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // that N is subscribed. On a venue whose topics start with a snapshot it also (re)starts the
     // topic's own book, for the deltas that may follow (Bybit orderbook.50).
     void onPartialSnapshot(exchange::DepthSnapshot snapshot, const std::string& name, const Conn& c) {
-        std::pair<std::string, int> key{upper(snapshot.symbol), snapshot.depthLevels};
+        std::pair<std::string, int> key{toUpperAscii(snapshot.symbol), snapshot.depthLevels};
         if (!partialWanted.contains(key)) return;  // e.g. Bybit's orderbook.1 of a bookTicker
         if (adapter->depthSnapshotInStream()) {
             LocalOrderBook& book = partialBooks.try_emplace(key, key.first).first->second;
@@ -722,7 +713,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // A delta of a partial-depth topic: applied to that topic's book only, whose top N is posted.
     // A gap re-subscribes that topic (never the diff-depth book's).
     void onPartialDiff(const exchange::DepthUpdate& diff, const std::string& name, const Conn& c) {
-        const std::pair<std::string, int> key{upper(diff.symbol), diff.depthLevels};
+        const std::pair<std::string, int> key{toUpperAscii(diff.symbol), diff.depthLevels};
         auto it = partialBooks.find(key);
         if (it == partialBooks.end()) return;  // not asked for, or before the topic's snapshot
         const auto outcome = it->second.onDiff(diff);
@@ -747,7 +738,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     void resubscribe(const std::string& symbol, int depthLevels) {
         for (const auto& c : conns) {
             for (const auto& s : c->desired) {
-                if (upper(s.symbol) != symbol || adapter->depthLevelsOf(s) != depthLevels) continue;
+                if (toUpperAscii(s.symbol) != symbol || adapter->depthLevelsOf(s) != depthLevels) continue;
                 if (!c->live) return;
                 sendControl(*c, "UNSUBSCRIBE", {s});
                 sendControl(*c, "SUBSCRIBE", {s});
@@ -1005,9 +996,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             c.marks.clear();
             for (const auto& s : c.desired) {  // the stream does not replay: sync afresh
                 if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook)
-                    partialBooks.erase(std::pair<std::string, int>{upper(s.symbol), *levels});  // its topic starts with a snapshot
+                    partialBooks.erase(std::pair<std::string, int>{toUpperAscii(s.symbol), *levels});  // its topic starts with a snapshot
                 if (s.kind != exchange::StreamKind::Depth) continue;
-                auto it = books.find(upper(s.symbol));
+                auto it = books.find(toUpperAscii(s.symbol));
                 if (it == books.end()) continue;
                 Book& b = it->second;
                 b.book.reset();
@@ -1174,9 +1165,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         afterConnect(c, initial, false);
         for (const auto& s : c.desired) {
             if (s.kind == exchange::StreamKind::Depth) {
-                if (auto it = books.find(upper(s.symbol)); it != books.end()) it->second.book.allowOverlap();
+                if (auto it = books.find(toUpperAscii(s.symbol)); it != books.end()) it->second.book.allowOverlap();
             } else if (const auto levels = adapter->depthLevelsOf(s); levels && *levels != exchange::kDiffDepthBook) {
-                const auto it = partialBooks.find(std::pair<std::string, int>{upper(s.symbol), *levels});
+                const auto it = partialBooks.find(std::pair<std::string, int>{toUpperAscii(s.symbol), *levels});
                 if (it != partialBooks.end()) it->second.allowOverlap();
             }
         }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cpc/core/ascii.hpp"
 #include "indicator_impl.hpp"
 
 namespace cpc::indicators {
@@ -46,18 +47,6 @@ void registerCycle(RegistryBuilder& r);
 
 namespace {
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 struct Registry {
     std::vector<detail::RegistryEntry> entries;  // sorted by name; never modified after build
     std::vector<const IndicatorInfo*> infos;
@@ -76,7 +65,7 @@ struct Registry {
     }
 
     const detail::RegistryEntry* find(std::string_view name) const {
-        const std::string key = upper(name);
+        const std::string key = toUpperAscii(name);
         auto it = std::lower_bound(entries.begin(), entries.end(), key,
                                    [](const auto& e, const std::string& k) { return e.info.name < k; });
         return it != entries.end() && it->info.name == key ? &*it : nullptr;
@@ -180,7 +169,7 @@ Result<std::unique_ptr<Indicator>> create(std::string_view name, std::span<const
     for (const auto& p : info.params) values.push_back(p.defaultValue);
     std::vector<bool> seen(info.params.size(), false);
     for (const auto& np : params) {
-        const std::string key = lower(np.name);
+        const std::string key = toLowerAscii(np.name);
         auto it = std::find_if(info.params.begin(), info.params.end(), [&](const ParamInfo& p) { return p.name == key; });
         if (it == info.params.end()) {
             return makeError(info.name + " has no parameter '" + np.name + "'; accepted: " + paramNames(info));

@@ -1,7 +1,6 @@
 #include "cpc/net/http_client.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
 #include <boost/asio/ssl/stream.hpp>
@@ -13,6 +12,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/net/tls.hpp"
 #include "net_detail.hpp"
 
@@ -42,13 +42,6 @@ struct Connection {
 
     beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
-
-std::string lowerCase(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 template <class Stream, class Body>
 asio::awaitable<boost::system::error_code> roundTrip(Stream& stream, beast::tcp_stream& lowest,
@@ -198,7 +191,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, co
         auto response = parser.release();
         HttpResponse out;
         out.status = static_cast<int>(response.result_int());
-        for (const auto& field : response) out.headers[lowerCase(field.name_string())] = std::string(field.value());
+        for (const auto& field : response) out.headers[toLowerAscii(field.name_string())] = std::string(field.value());
         out.body = std::move(response.body());
         if (response.keep_alive()) {
             auto& pool = impl.idle[key];

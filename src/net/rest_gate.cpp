@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/net/http_client.hpp"
 
@@ -21,7 +22,7 @@ RestGate::RestGate(RestLimits limits) : m_limits(limits) {
 void RestGate::rollWindow(std::int64_t venueNowMs) {
     const std::int64_t window = m_limits.window.count();
     if (m_limits.calendarWindow) {
-        const std::int64_t start = venueNowMs - ((venueNowMs % window) + window) % window;
+        const std::int64_t start = venueNowMs - floorMod(venueNowMs, window);
         if (start != m_windowStart) {
             m_windowStart = start;
             m_used = 0;

@@ -4,16 +4,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "cpc/core/ascii.hpp"
+
 namespace cpc::net {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view defaultPort(std::string_view scheme) {
     return (scheme == "wss" || scheme == "https") ? "443" : "80";
@@ -42,7 +37,7 @@ int ipv4FirstOctet(std::string_view host) {
 }  // namespace
 
 bool isLoopbackHost(std::string_view host) {
-    const std::string h = lower(host);
+    const std::string h = toLowerAscii(host);
     if (h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1") return true;
     return ipv4FirstOctet(h) == 127;
 }
@@ -60,7 +55,7 @@ Result<Url> Url::parse(std::string_view text) {
     if (sep == std::string_view::npos)
         return makeError("URL " + quoted + " has no scheme; expected ws://, wss://, http:// or https://");
     Url url;
-    url.scheme = lower(text.substr(0, sep));
+    url.scheme = toLowerAscii(text.substr(0, sep));
     if (url.scheme != "ws" && url.scheme != "wss" && url.scheme != "http" && url.scheme != "https")
         return makeError("URL " + quoted + ": unsupported scheme '" + url.scheme +
                          "'; accepted: ws, wss, http, https");
@@ -98,7 +93,7 @@ Result<Url> Url::parse(std::string_view text) {
         }
     }
     if (url.host.empty()) return makeError("URL " + quoted + " has no host");
-    url.host = lower(url.host);
+    url.host = toLowerAscii(url.host);
     for (char c : url.host) {
         const auto u = static_cast<unsigned char>(c);
         if (!(std::isalnum(u) || c == '.' || c == '-' || c == ':' || c == '_'))

@@ -2,7 +2,7 @@
 // {"retCode","retMsg","result"} bodies (errors answered with HTTP 200 and retCode != 0, as Bybit),
 // WebSocket /v5/public/spot with {"op":"subscribe"|"unsubscribe"|"ping"} and the kline,
 // publicTrade, orderbook and tickers topics; the client pings, a silent connection is closed.
-// Candle answers, pushes, errors, server time and replies come from BybitAdapter's encoders.
+// Candle answers, pushes, errors, server time and replies come from wire_bybit.cpp.
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "cpc/sim/ticker_model.hpp"
 #include "dialect.hpp"
 #include "dialect_util.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -25,7 +26,7 @@ constexpr int kParamError = 10001;  // Bybit: "params error" family (unknown sym
 HttpReply ok(std::string body) { return HttpReply{200, std::move(body), {}}; }
 
 HttpReply paramError(const RestContext& ctx, const std::string& msg) {
-    return ok(BybitAdapter::errorJson(kParamError, msg, ctx.nowMs));
+    return ok(wire::bybit::error(kParamError, msg, ctx.nowMs));
 }
 
 std::vector<std::string_view> splitDots(std::string_view topic) {
@@ -78,7 +79,7 @@ HttpReply klineHandler(const RestContext& ctx) {
     }
     auto rows = ctx.model.klines(s->symbol, *interval, std::nullopt, end.value_or(ctx.nowMs), limit, ctx.nowMs);
     if (start) std::erase_if(rows, [&](const Candle& c) { return c.openTime < *start; });
-    return ok(BybitAdapter::klineListJson(s->symbol, rows, ctx.nowMs));
+    return ok(wire::bybit::klineList(s->symbol, rows, ctx.nowMs));
 }
 
 HttpReply instrumentsHandler(const RestContext& ctx) {
@@ -259,7 +260,7 @@ public:
     explicit BybitDialect(const DialectEnv& env) : m_env(env) {
         m_routes.add({"/v5/market/kline", 1, klineHandler});
         m_routes.add({"/v5/market/time", 1, [](const RestContext& ctx) {
-                          return ok(BybitAdapter::serverTimeJson(ctx.nowMs));
+                          return ok(wire::bybit::serverTime(ctx.nowMs));
                       }});
         m_routes.add({"/v5/market/instruments-info", 1, instrumentsHandler});
         m_routes.add({"/v5/market/orderbook", 1, orderbookHandler});
@@ -273,14 +274,14 @@ public:
         switch (problem) {
             case RestProblem::TooMany:
             case RestProblem::Banned:
-                return HttpReply{status, BybitAdapter::errorJson(10006, "Too many visits!", now), {}};
+                return HttpReply{status, wire::bybit::error(10006, "Too many visits!", now), {}};
             case RestProblem::Unavailable:
-                return HttpReply{status, BybitAdapter::errorJson(10016, "Service unavailable", now), {}};
+                return HttpReply{status, wire::bybit::error(10016, "Service unavailable", now), {}};
             case RestProblem::NotFound: {
                 std::string paths;
                 for (const std::string& p : m_routes.paths()) paths += (paths.empty() ? "" : ", ") + p;
                 return HttpReply{status,
-                                 BybitAdapter::errorJson(10001, message + "; the simulator serves " + paths +
+                                 wire::bybit::error(10001, message + "; the simulator serves " + paths +
                                                                     " and /v5/public/spot",
                                                          now),
                                  {}};
@@ -288,14 +289,14 @@ public:
             case RestProblem::BadMethod:
             case RestProblem::BadTarget: break;
         }
-        return HttpReply{status, BybitAdapter::errorJson(10001, message, now), {}};
+        return HttpReply{status, wire::bybit::error(10001, message, now), {}};
     }
 
     WsAccept acceptWebSocket(const ParsedTarget& target) const override {
         WsAccept a;
         if (target.path != "/v5/public/spot") {
             a.rejectStatus = 404;
-            a.rejectBody = BybitAdapter::errorJson(10001, "unknown WebSocket path '" + target.path +
+            a.rejectBody = wire::bybit::error(10001, "unknown WebSocket path '" + target.path +
                                                              "'; the simulator serves /v5/public/spot",
                                                    0);
             return a;
@@ -313,9 +314,10 @@ public:
             if (!interval || !s) return nullptr;
             const std::string symbol = s->symbol;
             const Interval iv = *interval;
+            const std::string code(parts[1]);
             return makeKlineProducer(m_env.model, symbol, iv, m_env.config.klinePushInterval,
-                                     [symbol, iv](const Candle& c, std::int64_t eventMs) {
-                                         return BybitAdapter::klineEventJson(symbol, iv, c, eventMs);
+                                     [code, symbol, iv](const Candle& c, std::int64_t eventMs) {
+                                         return wire::bybit::klineEvent(code, symbol, iv, c, eventMs);
                                      });
         }
         if (parts[0] == "publicTrade" && parts.size() == 2) {
@@ -369,37 +371,37 @@ private:
 std::vector<std::string> BybitProtocol::onText(const std::string& text, WsSubscriptions& subs) {
     const json request = json::parse(text, nullptr, false);
     if (!request.is_object() || !request.contains("op") || !request["op"].is_string())
-        return {BybitAdapter::replyJson("", false, "error:request not json or without op", "")};
+        return {wire::bybit::reply("", false, "error:request not json or without op", "")};
     const std::string op = request["op"].get<std::string>();
     const std::string reqId =
         request.contains("req_id") && request["req_id"].is_string() ? request["req_id"].get<std::string>() : "";
-    if (op == "ping") return {BybitAdapter::replyJson("ping", true, "pong", reqId)};
+    if (op == "ping") return {wire::bybit::reply("ping", true, "pong", reqId)};
     if (op != "subscribe" && op != "unsubscribe")
-        return {BybitAdapter::replyJson(op, false, "error:unknown op " + op, reqId)};
+        return {wire::bybit::reply(op, false, "error:unknown op " + op, reqId)};
     if (!request.contains("args") || !request["args"].is_array())
-        return {BybitAdapter::replyJson(op, false, "error:args must be an array", reqId)};
+        return {wire::bybit::reply(op, false, "error:args must be an array", reqId)};
     std::vector<std::string> topics;
     for (const json& a : request["args"]) {
-        if (!a.is_string()) return {BybitAdapter::replyJson(op, false, "error:args must be strings", reqId)};
+        if (!a.is_string()) return {wire::bybit::reply(op, false, "error:args must be strings", reqId)};
         topics.push_back(a.get<std::string>());
     }
     if (topics.size() > BybitDialect::kMaxArgsPerSubscribe)
-        return {BybitAdapter::replyJson(op, false, "error:args size >10", reqId)};
+        return {wire::bybit::reply(op, false, "error:args size >10", reqId)};
     if (op == "unsubscribe") {
         for (const std::string& t : topics) subs.remove(t);
-        return {BybitAdapter::replyJson(op, true, "", reqId)};
+        return {wire::bybit::reply(op, true, "", reqId)};
     }
     std::vector<std::pair<std::string, std::unique_ptr<StreamProducer>>> added;
     for (const std::string& t : topics) {
-        if (subs.has(t)) return {BybitAdapter::replyJson(op, false, "error:already subscribed,topic:" + t, reqId)};
+        if (subs.has(t)) return {wire::bybit::reply(op, false, "error:already subscribed,topic:" + t, reqId)};
         auto producer = m_dialect.createStream(t);
-        if (!producer) return {BybitAdapter::replyJson(op, false, "error:handler not found,topic:" + t, reqId)};
+        if (!producer) return {wire::bybit::reply(op, false, "error:handler not found,topic:" + t, reqId)};
         added.emplace_back(t, std::move(producer));
     }
     if (subs.count() + added.size() > m_dialect.maxStreams())
-        return {BybitAdapter::replyJson(op, false, "error:too many topics on one connection", reqId)};
+        return {wire::bybit::reply(op, false, "error:too many topics on one connection", reqId)};
     for (auto& [t, p] : added) subs.add(t, std::move(p));
-    return {BybitAdapter::replyJson(op, true, "", reqId)};
+    return {wire::bybit::reply(op, true, "", reqId)};
 }
 
 }  // namespace

@@ -4,16 +4,18 @@
 // ping rules. The WebSocket (path "/", ?token=…&connectId=…) greets with {"type":"welcome"},
 // acks {"type":"subscribe",…,"response":true}, answers {"type":"ping"} with {"type":"pong"} and
 // closes a connection that sent nothing for pingInterval + pingTimeout. Candle answers, pushes,
-// errors, the token answer and welcome/pong/ack come from KucoinAdapter's encoders.
+// errors, the token answer and welcome/pong/ack come from wire_kucoin.cpp.
 #include <algorithm>
 #include <atomic>
 
 #include <nlohmann/json.hpp>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/exchange/kucoin/kucoin_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
 #include "dialect.hpp"
 #include "dialect_util.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -28,7 +30,7 @@ constexpr std::chrono::milliseconds kPingTimeout{10000};
 
 HttpReply ok(std::string body) { return HttpReply{200, std::move(body), {}}; }
 HttpReply kucoinError(int code, const std::string& msg, int status = 400) {
-    return HttpReply{status, KucoinAdapter::errorJson(code, msg), {}};
+    return HttpReply{status, wire::kucoin::error(code, msg), {}};
 }
 
 constexpr std::int64_t kWeekMs = 7 * kDayMs;
@@ -39,7 +41,6 @@ constexpr std::int64_t kWeekMs = 7 * kDayMs;
 // the volumes; a week without a trade has no candle. Newest `limit` weeks, ascending.
 std::vector<Candle> thursdayWeeks(const MarketModel& model, const std::string& symbol, std::optional<std::int64_t> fromMs,
                                   std::int64_t toMs, std::size_t limit, std::int64_t nowMs) {
-    const auto floorDiv = [](std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); };
     const std::int64_t lastWeek = floorDiv(std::min(toMs, nowMs), kWeekMs) * kWeekMs;
     std::int64_t firstWeek = lastWeek - (static_cast<std::int64_t>(limit) - 1) * kWeekMs;
     if (fromMs) firstWeek = std::max(firstWeek, (floorDiv(*fromMs - 1, kWeekMs) + 1) * kWeekMs);  // open >= startAt
@@ -88,7 +89,7 @@ HttpReply candlesHandler(const RestContext& ctx) {
     }
     constexpr std::size_t kMaxRows = 1500;
     if (*interval == Interval::W1)
-        return ok(KucoinAdapter::candlesJson(
+        return ok(wire::kucoin::candles(
             thursdayWeeks(ctx.model, s->symbol, startMs, endMs.value_or(ctx.nowMs), kMaxRows, ctx.nowMs)));
     std::vector<Candle> newestFirst;
     std::int64_t end = endMs.value_or(ctx.nowMs);
@@ -107,7 +108,7 @@ HttpReply candlesHandler(const RestContext& ctx) {
         if (page.size() < static_cast<std::size_t>(MarketModel::kMaxLimit)) break;  // the listing
     }
     std::vector<Candle> ascending(newestFirst.rbegin(), newestFirst.rend());
-    return ok(KucoinAdapter::candlesJson(ascending));
+    return ok(wire::kucoin::candles(ascending));
 }
 
 HttpReply symbolsHandler(const RestContext& ctx) {
@@ -243,7 +244,7 @@ class KucoinProtocol final : public WsProtocol {
 public:
     KucoinProtocol(const KucoinDialect& dialect, std::string connectId)
         : m_dialect(dialect), m_connectId(std::move(connectId)) {}
-    std::vector<std::string> onOpen() override { return {KucoinAdapter::typedJson("welcome", m_connectId)}; }
+    std::vector<std::string> onOpen() override { return {wire::kucoin::typed("welcome", m_connectId)}; }
     std::vector<std::string> onText(const std::string& text, WsSubscriptions& subs) override;
 
 private:
@@ -255,7 +256,7 @@ class KucoinDialect final : public Dialect {
 public:
     explicit KucoinDialect(const DialectEnv& env) : m_env(env) {
         m_routes.add({"/api/v1/market/candles", 3, candlesHandler});
-        m_routes.add({"/api/v1/timestamp", 3, [](const RestContext& c) { return ok(KucoinAdapter::timestampJson(c.nowMs)); }});
+        m_routes.add({"/api/v1/timestamp", 3, [](const RestContext& c) { return ok(wire::kucoin::timestamp(c.nowMs)); }});
         m_routes.add({"/api/v2/symbols", 4, symbolsHandler});
         m_routes.add({"/api/v1/market/orderbook/level2_20", 2, [](const RestContext& c) { return orderbookHandler(c, 20); }});
         m_routes.add({"/api/v1/market/orderbook/level2_100", 4, [](const RestContext& c) { return orderbookHandler(c, 100); }});
@@ -263,7 +264,7 @@ public:
                       [this](const RestContext&) {
                           const auto [interval, timeout] = pingRules();
                           const std::string token = kTokenPrefix + std::to_string(++m_tokens);
-                          return ok(KucoinAdapter::bulletJson(token, m_env.streamBase() + "/", interval.count(),
+                          return ok(wire::kucoin::bullet(token, m_env.streamBase() + "/", interval.count(),
                                                               timeout.count()));
                       },
                       "POST"});
@@ -298,11 +299,11 @@ public:
         const auto token = target.param("token");
         if (target.path != "/") {
             a.rejectStatus = 404;
-            a.rejectBody = KucoinAdapter::errorJson(404000, "unknown WebSocket path '" + target.path +
+            a.rejectBody = wire::kucoin::error(404000, "unknown WebSocket path '" + target.path +
                                                                 "'; connect to the bullet-public endpoint");
         } else if (!token || !token->starts_with(kTokenPrefix)) {
             a.rejectStatus = 401;
-            a.rejectBody = KucoinAdapter::errorJson(401, "token is invalid; get one from POST /api/v1/bullet-public");
+            a.rejectBody = wire::kucoin::error(401, "token is invalid; get one from POST /api/v1/bullet-public");
         } else {
             a.protocol = std::make_unique<KucoinProtocol>(*this, target.param("connectId").value_or(""));
         }
@@ -317,10 +318,12 @@ public:
         const std::string prefix = topic.substr(0, colon + 1);
         std::string instrument = topic.substr(colon + 1);
         std::optional<Interval> interval;
+        std::string typeCode;
         if (prefix == "/market/candles:") {
             const std::size_t us = instrument.rfind('_');
             if (us == std::string::npos) return nullptr;
-            interval = KucoinAdapter::parseTypeCode(std::string_view(instrument).substr(us + 1));
+            typeCode = instrument.substr(us + 1);
+            interval = KucoinAdapter::parseTypeCode(typeCode);
             if (!interval) return nullptr;
             instrument.resize(us);
         }
@@ -330,9 +333,9 @@ public:
         if (interval) {
             const Interval iv = *interval;
             return makeKlineProducer(m_env.model, symbol, iv, m_env.config.klinePushInterval,
-                                     [instrument, iv](const Candle& c, std::int64_t eventMs) {
+                                     [instrument, typeCode](const Candle& c, std::int64_t eventMs) {
                                          // "No data is published for intervals where there are no ticks."
-                                         return c.trades > 0 ? KucoinAdapter::candleEventJson(instrument, iv, c, eventMs)
+                                         return c.trades > 0 ? wire::kucoin::candleEvent(instrument, typeCode, c, eventMs)
                                                              : std::string();
                                      });
         }
@@ -391,7 +394,7 @@ std::vector<std::string> KucoinProtocol::onText(const std::string& text, WsSubsc
     const auto error = [&id](int code, const std::string& data) {
         return json{{"id", id}, {"type", "error"}, {"code", code}, {"data", data}}.dump();
     };
-    if (type == "ping") return {KucoinAdapter::typedJson("pong", id)};
+    if (type == "ping") return {wire::kucoin::typed("pong", id)};
     if (type != "subscribe" && type != "unsubscribe") return {error(400, "unknown type " + type)};
     const std::string topic = request.value("topic", "");
     const std::size_t colon = topic.find(':');
@@ -419,7 +422,7 @@ std::vector<std::string> KucoinProtocol::onText(const std::string& text, WsSubsc
         for (auto& [n, p] : added) subs.add(n, std::move(p));
     }
     if (request.contains("response") && request["response"].is_boolean() && request["response"].get<bool>())
-        return {KucoinAdapter::typedJson("ack", id)};
+        return {wire::kucoin::typed("ack", id)};
     return {};
 }
 

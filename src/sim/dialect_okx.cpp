@@ -3,7 +3,7 @@
 // /ws/v5/business (candle channels) and /ws/v5/public (trades, books, books5, bbo-tbt, tickers)
 // with {"op":"subscribe","args":[{"channel","instId"}]}; the client's text "ping" is answered
 // with the text "pong", a connection silent for 30 s is closed. Candle answers, pushes, errors and
-// server time come from OkxAdapter's encoders. Instruments are spelled "BTC-USDT".
+// server time come from wire_okx.cpp. Instruments are spelled "BTC-USDT".
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +11,7 @@
 #include "cpc/exchange/okx/okx_adapter.hpp"
 #include "dialect.hpp"
 #include "dialect_util.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -21,7 +22,7 @@ using exchange::OkxAdapter;
 
 HttpReply ok(std::string body) { return HttpReply{200, std::move(body), {}}; }
 HttpReply okxError(int code, const std::string& msg, int status = 200) {
-    return HttpReply{status, OkxAdapter::errorJson(code, msg), {}};
+    return HttpReply{status, wire::okx::error(code, msg), {}};
 }
 
 // OKX levels: [price, size, "0" (deprecated), number of orders].
@@ -59,11 +60,11 @@ HttpReply candlesHandler(const RestContext& ctx, bool history) {
         if (!before) return okxError(51000, "Parameter before error");
     }
     const std::int64_t end = after ? *after - 1 : ctx.nowMs;
-    if (end < 0) return ok(OkxAdapter::candlesJson({}));
+    if (end < 0) return ok(wire::okx::candles({}));
     auto rows = ctx.model.klines(s->symbol, *interval, std::nullopt, end, std::min(limit, MarketModel::kMaxLimit),
                                  ctx.nowMs);
     if (before) std::erase_if(rows, [&](const Candle& c) { return c.openTime <= *before; });
-    return ok(OkxAdapter::candlesJson(rows));
+    return ok(wire::okx::candles(rows));
 }
 
 HttpReply instrumentsHandler(const RestContext& ctx) {
@@ -213,7 +214,7 @@ public:
         m_routes.add({"/api/v5/market/candles", 1, [](const RestContext& c) { return candlesHandler(c, false); }});
         m_routes.add({"/api/v5/market/history-candles", 1, [](const RestContext& c) { return candlesHandler(c, true); }});
         m_routes.add({"/api/v5/market/books", 1, booksHandler});
-        m_routes.add({"/api/v5/public/time", 1, [](const RestContext& c) { return ok(OkxAdapter::timeJson(c.nowMs)); }});
+        m_routes.add({"/api/v5/public/time", 1, [](const RestContext& c) { return ok(wire::okx::time(c.nowMs)); }});
         m_routes.add({"/api/v5/public/instruments", 1, instrumentsHandler});
     }
 
@@ -245,7 +246,7 @@ public:
         WsAccept a;
         if (target.path != "/ws/v5/business" && target.path != "/ws/v5/public") {
             a.rejectStatus = 404;
-            a.rejectBody = OkxAdapter::errorJson(60018, "unknown WebSocket path '" + target.path +
+            a.rejectBody = wire::okx::error(60018, "unknown WebSocket path '" + target.path +
                                                             "'; the simulator serves /ws/v5/business and /ws/v5/public");
             return a;
         }
@@ -267,8 +268,8 @@ public:
             if (!interval) return nullptr;
             const Interval iv = *interval;
             return makeKlineProducer(m_env.model, symbol, iv, m_env.config.klinePushInterval,
-                                     [instId, iv](const Candle& c, std::int64_t) {
-                                         return OkxAdapter::candleEventJson(instId, iv, c);
+                                     [channel, instId](const Candle& c, std::int64_t) {
+                                         return wire::okx::candleEvent(channel, instId, c);
                                      });
         }
         if (channel == "trades")

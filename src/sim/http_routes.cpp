@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -96,7 +96,7 @@ HttpReply klinesHandler(const RestContext& ctx) {
     std::string body = "[";
     for (std::size_t i = 0; i < candles.size(); ++i) {
         if (i) body += ',';
-        body += exchange::BinanceAdapter::klineRowJson(candles[i], *interval);
+        body += wire::binance::klineRow(candles[i], *interval);
     }
     body += ']';
     return HttpReply{200, std::move(body), {}};
@@ -203,7 +203,7 @@ HttpReply depthHandler(const RestContext& ctx) {
     auto book = ctx.book->book(*symbol, OrderBookModel::tickOf(ctx.nowMs));
     if (book.bids.size() > static_cast<std::size_t>(limit)) book.bids.resize(static_cast<std::size_t>(limit));
     if (book.asks.size() > static_cast<std::size_t>(limit)) book.asks.resize(static_cast<std::size_t>(limit));
-    HttpReply reply{200, exchange::BinanceAdapter::depthSnapshotJson(book), {}};
+    HttpReply reply{200, wire::binance::depthSnapshot(book), {}};
     reply.weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
     return reply;
 }

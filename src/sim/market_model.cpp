@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/market/aggregate.hpp"
 
@@ -69,12 +70,6 @@ constexpr std::int64_t pow10(int n) {
     std::int64_t v = 1;
     for (int i = 0; i < n; ++i) v *= 10;
     return v;
-}
-
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
 }
 
 constexpr std::int32_t kLiveSeqBase = 1024;  // live trades sort after the historical ones of a ms

@@ -1,11 +1,12 @@
 #include "stream_registry.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
+#include "wire.hpp"
 
 namespace cpc::sim {
 
@@ -91,7 +92,7 @@ public:
                 t.firstTradeId = trades[i].tradeId;
                 t.tradeId = trades[i].tradeId;  // aggregate id = its first trade's id
             }
-            out.push_back(exchange::BinanceAdapter::tradeEventJson(t));
+            out.push_back(wire::binance::tradeEvent(t));
             i = j;
         }
     }
@@ -173,18 +174,18 @@ public:
                     d.firstUpdateId = OrderBookModel::firstUpdateId(due);
             }
             d.eventTimeMs = now.exchangeMs;
-            out.push_back(exchange::BinanceAdapter::depthUpdateJson(d));
+            out.push_back(wire::binance::depthUpdateEvent(d));
         } else if (m_kind == Kind::Partial) {
             exchange::DepthSnapshot top = current;
             if (top.bids.size() > static_cast<std::size_t>(m_levels)) top.bids.resize(static_cast<std::size_t>(m_levels));
             if (top.asks.size() > static_cast<std::size_t>(m_levels)) top.asks.resize(static_cast<std::size_t>(m_levels));
-            out.push_back(exchange::BinanceAdapter::depthSnapshotJson(top));
+            out.push_back(wire::binance::depthSnapshot(top));
         } else {
             const auto before = OrderBookModel::top(m_previous, *m_last);
             const auto after = OrderBookModel::top(current, due);
             if (before.bidPrice != after.bidPrice || before.bidQuantity != after.bidQuantity ||
                 before.askPrice != after.askPrice || before.askQuantity != after.askQuantity)
-                out.push_back(exchange::BinanceAdapter::bookTickerJson(after));
+                out.push_back(wire::binance::bookTickerEvent(after));
         }
         m_previous = std::move(current);
         m_last = due;
@@ -224,13 +225,6 @@ private:
     std::chrono::steady_clock::time_point m_lastPush{};
 };
 
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 }  // namespace
 
 StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel& book,
@@ -240,8 +234,7 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
         const auto spec = exchange::BinanceAdapter::parseStreamName(name);
         if (!spec || spec->kind == exchange::StreamKind::Kline) return nullptr;
         const std::string_view symbolPart = name.substr(0, name.find('@'));
-        if (std::any_of(symbolPart.begin(), symbolPart.end(), [](unsigned char c) { return std::isupper(c) != 0; }))
-            return nullptr;
+        if (toLowerAscii(symbolPart) != symbolPart) return nullptr;
         if (!model.find(spec->symbol)) return nullptr;
         const bool fast = name.ends_with("@100ms");
         using exchange::StreamKind;
@@ -259,9 +252,7 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
             case StreamKind::Ticker:
             case StreamKind::MiniTicker:
                 return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker,
-                                                      [](const exchange::Ticker24h& t) {
-                                                          return exchange::BinanceAdapter::tickerJson(t);
-                                                      });
+                                                      [](const exchange::Ticker24h& t) { return wire::binance::tickerEvent(t); });
             case StreamKind::Kline: break;
         }
         return nullptr;
@@ -272,19 +263,17 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
         if (at == std::string_view::npos || at == 0) return nullptr;
         const std::string_view symbolPart = name.substr(0, at);
         // Stream names carry the symbol in lower case (payloads in upper case).
-        if (std::any_of(symbolPart.begin(), symbolPart.end(),
-                        [](unsigned char c) { return std::isupper(c) != 0; }))
-            return nullptr;
+        if (toLowerAscii(symbolPart) != symbolPart) return nullptr;
         const auto interval = parseInterval(name.substr(at + kTag.size()));
         if (!interval) return nullptr;
-        const std::string symbol = upper(symbolPart);
+        const std::string symbol = toUpperAscii(symbolPart);
         const SimSymbol* s = model.find(symbol);
         if (!s) return nullptr;
         const auto push = *interval == Interval::S1 ? std::min(klinePushInterval, std::chrono::milliseconds(1000))
                                                     : klinePushInterval;
         const Interval iv = *interval;
         return makeKlineProducer(model, symbol, iv, push, [symbol, iv](const Candle& c, std::int64_t eventMs) {
-            return exchange::BinanceAdapter::klineEventJson(symbol, iv, c, eventMs);
+            return wire::binance::klineEvent(symbol, iv, c, eventMs);
         });
     });
     return registry;

@@ -25,6 +25,19 @@ TEST(KlineIo, ReadsRestRowsExactly) {
     EXPECT_EQ(c.takerBuyQuote.toString(), "56779695.64663060");
 }
 
+TEST(KlineIo, WritesRestRowsAsBinanceDoes) {
+    const std::string row =
+        R"([1705276800000,"41732.35000000","42353.94000000","41718.05000000","42279.75000000","2433.52283000",)"
+        R"(1705280399999,"102456168.22559890",66725,"1348.93805000","56779695.64663060","0"])";
+    const auto in = readKlines("[" + row + "]", std::nullopt, "x.json");
+    ASSERT_TRUE(in) << in.error().message;
+    EXPECT_EQ(cpc::cli::klineJsonRow(in->rows[0].candle, Interval::H1), row);
+    std::ostringstream out;
+    const std::vector<Candle> candles{in->rows[0].candle};
+    cpc::cli::writeKlines(out, candles, Interval::H1, KlineFormat::Json);
+    EXPECT_EQ(out.str(), "[\n" + row + "\n]\n");
+}
+
 TEST(KlineIo, DetectsMicrosecondTimesPerRow) {
     const auto in = readKlines(
         "1735689600000000,0.31600000,0.31600000,0.31600000,0.31600000,27.00000000,1735689600999999,8.53200000,1,0,0,0\n"

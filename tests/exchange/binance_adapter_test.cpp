@@ -84,7 +84,7 @@ TEST(BinanceAdapter, RawStreamEventWithoutWrapperAndSpecialEvents) {
         k.openTime = 1672515780000;
         k.open = *Decimal::parse("0.0010");
         k.high = *Decimal::parse("0.0025");
-        k.low = *Decimal::parse("0.0010");
+        k.low = *Decimal::parse("0.0015");
         k.close = *Decimal::parse("0.0020");
         k.volume = *Decimal::parse("1000");
         k.quoteVolume = *Decimal::parse("1.0000");
@@ -93,12 +93,17 @@ TEST(BinanceAdapter, RawStreamEventWithoutWrapperAndSpecialEvents) {
         k.takerBuyQuote = *Decimal::parse("0.500");
         return k;
     }();
-    const auto raw = BinanceAdapter::klineEventJson("bnbbtc", Interval::M1, c, 1672515782136);
+    // The documented example of <symbol>@kline_<interval> (raw stream, no combined wrapper).
+    const std::string raw =
+        R"({"e":"kline","E":1672515782136,"s":"BNBBTC","k":{"t":1672515780000,"T":1672515839999,"s":"BNBBTC",)"
+        R"("i":"1m","f":100,"L":200,"o":"0.0010","c":"0.0020","h":"0.0025","l":"0.0015","v":"1000","n":100,)"
+        R"("x":false,"q":"1.0000","V":"500","Q":"0.500","B":"123456"}})";
     auto events = adapter.parseStreamMessage(raw);
     ASSERT_TRUE(events) << events.error().message;
     const auto& k = std::get<KlineUpdate>(events->front());
-    EXPECT_EQ(k.candle, c);  // encoder and decoder agree field by field
+    EXPECT_EQ(k.candle, c);
     EXPECT_EQ(k.key.symbol, "BNBBTC");
+    EXPECT_EQ(k.eventTimeMs, 1672515782136);
 
     auto shutdown = adapter.parseStreamMessage(
         R"({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}})");
@@ -139,9 +144,6 @@ TEST(BinanceAdapter, ParsesRealRestKlinesAndMarksTheFormingRowProvisional) {
     EXPECT_TRUE(rows->front().closed);
     EXPECT_FALSE(rows->back().closed);  // its close time is after "now"
     EXPECT_FALSE(market::validateSeries(*rows, Interval::H1));
-    // Encoding a parsed row reproduces Binance's bytes exactly.
-    const std::string first = body.substr(1, body.find(']') );
-    EXPECT_EQ(BinanceAdapter::klineRowJson(rows->front(), Interval::H1), first);
 }
 
 TEST(BinanceAdapter, ErrorBodiesBecomeErrorsWithTheVenueCode) {
@@ -236,8 +238,6 @@ TEST(BinanceAdapter, DepthDiffKeepsLevelsAndUpdateIds) {
     EXPECT_EQ(d.bids[0].quantity.toString(), "6195.00000000");
     EXPECT_TRUE(d.bids[1].quantity.isZero());
     EXPECT_TRUE(d.asks.empty());
-    EXPECT_EQ(BinanceAdapter::depthUpdateJson(d),
-              R"({"e":"depthUpdate","E":1633998512068,"s":"NKNUSDT","U":499869750,"u":499869752,"b":[["0.35130000","6195.00000000"],["0.34750000","0.00000000"]],"a":[]})");
 }
 
 TEST(BinanceAdapter, PartialDepthIsRoutedByTheCombinedStreamName) {
@@ -278,9 +278,6 @@ TEST(BinanceAdapter, TradeBookTickerAndTickersFromTheDocumentedPayloads) {
     EXPECT_TRUE(a.aggregate);
     EXPECT_EQ(a.firstTradeId, 100);
     EXPECT_EQ(a.lastTradeId, 105);
-    EXPECT_EQ(adapter.parseStreamMessage(BinanceAdapter::tradeEventJson(a))->size(), 1u);
-    EXPECT_EQ(std::get<TradeTick>(adapter.parseStreamMessage(BinanceAdapter::tradeEventJson(a))->at(0)).lastTradeId,
-              105);
 
     auto book = adapter.parseStreamMessage(
         R"({"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})");
@@ -288,8 +285,6 @@ TEST(BinanceAdapter, TradeBookTickerAndTickersFromTheDocumentedPayloads) {
     const auto& b = std::get<BookTicker>(book->at(0));
     EXPECT_EQ(b.updateId, 400900217);
     EXPECT_EQ(b.askQuantity.toString(), "40.66000000");
-    EXPECT_EQ(BinanceAdapter::bookTickerJson(b),
-              R"({"u":400900217,"s":"BNBUSDT","b":"25.35190000","B":"31.21000000","a":"25.36520000","A":"40.66000000"})");
 
     auto ticker = adapter.parseStreamMessage(
         R"({"e":"24hrTicker","E":1672515782136,"s":"BNBBTC","p":"0.0015","P":"250.00","w":"0.0018","x":"0.0009","c":"0.0025","Q":"10","b":"0.0024","B":"10","a":"0.0026","A":"100","o":"0.0010","h":"0.0025","l":"0.0010","v":"10000","q":"18","O":0,"C":86400000,"F":0,"L":18150,"n":18151})");
@@ -300,9 +295,7 @@ TEST(BinanceAdapter, TradeBookTickerAndTickersFromTheDocumentedPayloads) {
     EXPECT_EQ(tk.lastPrice.toString(), "0.00250000");
     EXPECT_EQ(tk.closeTimeMs, 86400000);
     EXPECT_EQ(tk.tradeCount, 18151);
-    auto again = adapter.parseStreamMessage(BinanceAdapter::tickerJson(tk));
-    ASSERT_TRUE(again);
-    EXPECT_EQ(std::get<Ticker24h>(again->at(0)).weightedAvgPrice, tk.weightedAvgPrice);
+    EXPECT_EQ(tk.weightedAvgPrice.toString(), "0.00180000");
 
     auto mini = adapter.parseStreamMessage(
         R"({"stream":"bnbbtc@miniTicker","data":{"e":"24hrMiniTicker","E":1672515782136,"s":"BNBBTC","c":"0.0025","o":"0.0010","h":"0.0025","l":"0.0010","v":"10000","q":"18"}})");

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/venue_json.hpp"
+#include "cpc/core/ascii.hpp"
 
 namespace cpc::exchange {
 
@@ -85,7 +86,7 @@ bool BybitAdapter::isNativeInterval(Interval interval) const {
 // ---- stream names and control messages -------------------------------------------------------
 
 std::string BybitAdapter::streamName(const StreamSpec& spec) const {
-    const std::string sym = venue::upper(spec.symbol);
+    const std::string sym = toUpperAscii(spec.symbol);
     switch (spec.kind) {
         case StreamKind::Kline: {
             // A non-native interval has no topic; its source interval's topic is what to open.
@@ -163,7 +164,7 @@ std::chrono::milliseconds BybitAdapter::streamIdleTimeout(Interval interval) con
 RestRequest BybitAdapter::historyRequest(const HistoryQuery& q) const {
     const Interval src = nativeSourceInterval(q.interval).value_or(Interval::M1);
     const int limit = std::clamp(q.limit, 1, maxHistoryLimit());
-    std::string target = "/v5/market/kline?" + std::string(kCategory) + "&symbol=" + venue::upper(q.symbol) +
+    std::string target = "/v5/market/kline?" + std::string(kCategory) + "&symbol=" + toUpperAscii(q.symbol) +
                          "&interval=" + intervalCode(src).value_or("1");
     // Bybit answers the newest `limit` rows of [start, end]; paging forward from `start` therefore
     // cuts the range to one page.
@@ -180,7 +181,7 @@ RestRequest BybitAdapter::historyRequest(const HistoryQuery& q) const {
 
 RestRequest BybitAdapter::depthRequest(const std::string& symbol, int limit) const {
     // Spot: limit [1, 200] (https://bybit-exchange.github.io/docs/v5/market/orderbook).
-    return RestRequest{"/v5/market/orderbook?" + std::string(kCategory) + "&symbol=" + venue::upper(symbol) +
+    return RestRequest{"/v5/market/orderbook?" + std::string(kCategory) + "&symbol=" + toUpperAscii(symbol) +
                            "&limit=" + std::to_string(std::clamp(limit, 1, 200)),
                        1};
 }
@@ -310,7 +311,7 @@ Result<DepthSnapshot> BybitAdapter::parseDepthSnapshot(std::string_view body, in
     if (!result) return result.error();
     DepthSnapshot snap;
     snap.exchange = name();
-    snap.symbol = result->value("s", venue::upper(symbol));
+    snap.symbol = result->value("s", toUpperAscii(symbol));
     const auto u = field(*result, "u");
     if (!u) return makeError("orderbook: no update id \"u\"");
     snap.lastUpdateId = *u;
@@ -476,80 +477,6 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
         return out;
     }
     return out;  // topics this client does not use
-}
-
-// ---- encoders (simulator) ---------------------------------------------------------------------
-
-std::string BybitAdapter::klineListJson(const std::string& symbol, const std::vector<Candle>& ascending,
-                                        std::int64_t serverTimeMs) {
-    json list = json::array();
-    for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) {
-        list.push_back({std::to_string(it->openTime), it->open.toShortString(), it->high.toShortString(),
-                        it->low.toShortString(), it->close.toShortString(), it->volume.toShortString(),
-                        it->quoteVolume.toShortString()});
-    }
-    json j;
-    j["retCode"] = 0;
-    j["retMsg"] = "OK";
-    j["result"] = {{"symbol", venue::upper(symbol)}, {"category", "spot"}, {"list", std::move(list)}};
-    j["retExtInfo"] = json::object();
-    j["time"] = serverTimeMs;
-    return j.dump();
-}
-
-std::string BybitAdapter::klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
-                                         std::int64_t eventTimeMs) {
-    const std::string code = intervalCode(interval).value_or("1");
-    json k;
-    k["start"] = c.openTime;
-    k["end"] = closeTime(interval, c.openTime);
-    k["interval"] = code;
-    k["open"] = c.open.toShortString();
-    k["close"] = c.close.toShortString();
-    k["high"] = c.high.toShortString();
-    k["low"] = c.low.toShortString();
-    k["volume"] = c.volume.toShortString();
-    k["turnover"] = c.quoteVolume.toShortString();
-    k["confirm"] = c.closed;
-    k["timestamp"] = eventTimeMs;
-    json j;
-    j["topic"] = "kline." + code + "." + venue::upper(symbol);
-    j["data"] = json::array({std::move(k)});
-    j["ts"] = eventTimeMs;
-    j["type"] = "snapshot";
-    return j.dump();
-}
-
-std::string BybitAdapter::errorJson(int retCode, const std::string& retMsg, std::int64_t serverTimeMs) {
-    json j;
-    j["retCode"] = retCode;
-    j["retMsg"] = retMsg;
-    j["result"] = json::object();
-    j["retExtInfo"] = json::object();
-    j["time"] = serverTimeMs;
-    return j.dump();
-}
-
-std::string BybitAdapter::serverTimeJson(std::int64_t serverTimeMs) {
-    json j;
-    j["retCode"] = 0;
-    j["retMsg"] = "OK";
-    j["result"] = {{"timeSecond", std::to_string(serverTimeMs / 1000)},
-                   {"timeNano", std::to_string(serverTimeMs) + "000000"}};
-    j["retExtInfo"] = json::object();
-    j["time"] = serverTimeMs;
-    return j.dump();
-}
-
-std::string BybitAdapter::replyJson(const std::string& op, bool success, const std::string& retMsg,
-                                    const std::string& reqId) {
-    json j;
-    j["success"] = success;
-    j["ret_msg"] = retMsg;
-    j["conn_id"] = "cpc-sim";
-    if (!reqId.empty()) j["req_id"] = reqId;
-    j["op"] = op;
-    return j.dump();
 }
 
 }  // namespace cpc::exchange

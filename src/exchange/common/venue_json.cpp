@@ -1,21 +1,8 @@
 #include "common/venue_json.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace cpc::exchange::venue {
-
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return s;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 std::optional<Decimal> decimalOf(std::string_view text) {
     if (text.empty()) return std::nullopt;

@@ -16,9 +16,6 @@ namespace cpc::exchange::venue {
 
 using nlohmann::json;
 
-std::string upper(std::string s);
-std::string lower(std::string s);
-
 // Decimal from a JSON string or number. These venues send some values with more than the 8
 // decimals Decimal keeps (KuCoin turnover "3027558.991928447"): extra digits are rounded half
 // away from zero, so a value never fails to parse for its precision. "" and non-numbers: nullopt.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/venue_json.hpp"
+#include "cpc/core/ascii.hpp"
 
 namespace cpc::exchange {
 
@@ -42,7 +43,7 @@ std::string urlEncode(std::string_view s) {
 
 // Topic prefix and per-stream suffix: "/market/candles:" + "BTC-USDT_1min".
 std::pair<std::string, std::string> topicParts(const KucoinAdapter& a, const StreamSpec& s) {
-    const std::string sym = venue::upper(s.symbol);
+    const std::string sym = toUpperAscii(s.symbol);
     switch (s.kind) {
         case StreamKind::Kline: {
             const auto src = a.nativeSourceInterval(s.interval).value_or(Interval::M1);
@@ -215,7 +216,7 @@ Result<json> dataOf(std::string_view body, int httpStatus, const char* what) {
 RestRequest KucoinAdapter::historyRequest(const HistoryQuery& q) const {
     const Interval src = nativeSourceInterval(q.interval).value_or(Interval::M1);
     const int limit = std::clamp(q.limit, 1, maxHistoryLimit());
-    std::string target = "/api/v1/market/candles?symbol=" + venue::upper(q.symbol) + "&type=" +
+    std::string target = "/api/v1/market/candles?symbol=" + toUpperAscii(q.symbol) + "&type=" +
                          typeCode(src).value_or("1min");
     // startAt/endAt are seconds; KuCoin answers the newest rows of the range (at most 1,500), so a
     // forward page is cut to `limit` rows. startAt is one second early so an inclusive or an
@@ -238,7 +239,7 @@ RestRequest KucoinAdapter::historyRequest(const HistoryQuery& q) const {
 
 RestRequest KucoinAdapter::depthRequest(const std::string& symbol, int limit) const {
     return RestRequest{std::string("/api/v1/market/orderbook/") + (limit <= 20 ? "level2_20" : "level2_100") +
-                           "?symbol=" + venue::upper(symbol),
+                           "?symbol=" + toUpperAscii(symbol),
                        limit <= 20 ? 2 : 4};
 }
 
@@ -312,7 +313,7 @@ Result<DepthSnapshot> KucoinAdapter::parseDepthSnapshot(std::string_view body, i
     if (!data->is_object()) return makeError("orderbook: \"data\" is not an object");
     DepthSnapshot snap;
     snap.exchange = name();
-    snap.symbol = venue::upper(symbol);
+    snap.symbol = toUpperAscii(symbol);
     const auto seq = field(*data, "sequence");
     if (!seq) return makeError("orderbook: no \"sequence\"");
     snap.lastUpdateId = *seq;
@@ -506,55 +507,6 @@ Result<std::vector<StreamEvent>> KucoinAdapter::parseStreamMessage(std::string_v
         return out;
     }
     return out;
-}
-
-
-// ---- encoders (simulator) ---------------------------------------------------------------------
-
-namespace {
-
-json candleRow(const Candle& c) {
-    return json::array({std::to_string(c.openTime / 1000), c.open.toShortString(), c.close.toShortString(),
-                        c.high.toShortString(), c.low.toShortString(), c.volume.toShortString(),
-                        c.quoteVolume.toShortString()});
-}
-
-}  // namespace
-
-std::string KucoinAdapter::candlesJson(const std::vector<Candle>& ascending) {
-    json data = json::array();
-    for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) data.push_back(candleRow(*it));
-    return json{{"code", "200000"}, {"data", std::move(data)}}.dump();
-}
-
-std::string KucoinAdapter::candleEventJson(const std::string& symbol, Interval interval, const Candle& c,
-                                           std::int64_t eventTimeMs) {
-    const std::string sym = venue::upper(symbol);
-    json j;
-    j["type"] = "message";
-    j["topic"] = "/market/candles:" + sym + "_" + typeCode(interval).value_or("1min");
-    j["subject"] = "trade.candles.update";
-    j["data"] = {{"symbol", sym}, {"candles", candleRow(c)}, {"time", eventTimeMs * 1'000'000}};
-    return j.dump();
-}
-
-std::string KucoinAdapter::bulletJson(const std::string& token, const std::string& endpoint,
-                                      std::int64_t pingIntervalMs, std::int64_t pingTimeoutMs) {
-    json server = {{"endpoint", endpoint}, {"encrypt", true}, {"protocol", "websocket"},
-                   {"pingInterval", pingIntervalMs}, {"pingTimeout", pingTimeoutMs}};
-    return json{{"code", "200000"}, {"data", {{"token", token}, {"instanceServers", json::array({server})}}}}.dump();
-}
-
-std::string KucoinAdapter::errorJson(int code, const std::string& msg) {
-    return json{{"code", std::to_string(code)}, {"msg", msg}}.dump();
-}
-
-std::string KucoinAdapter::timestampJson(std::int64_t serverTimeMs) {
-    return json{{"code", "200000"}, {"msg", "success"}, {"data", serverTimeMs}}.dump();
-}
-
-std::string KucoinAdapter::typedJson(const std::string& type, const std::string& id) {
-    return json{{"id", id}, {"type", type}}.dump();
 }
 
 }  // namespace cpc::exchange

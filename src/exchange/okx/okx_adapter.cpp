@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/venue_json.hpp"
+#include "cpc/core/ascii.hpp"
 
 namespace cpc::exchange {
 
@@ -45,7 +46,7 @@ Channel channelOf(const OkxAdapter& a, const StreamSpec& s) {
 std::string controlMessage(const OkxAdapter& a, const char* op, const std::vector<StreamSpec>& streams,
                            std::int64_t id) {
     json args = json::array();
-    for (const auto& s : streams) args.push_back({{"channel", channelOf(a, s).channel}, {"instId", venue::upper(s.symbol)}});
+    for (const auto& s : streams) args.push_back({{"channel", channelOf(a, s).channel}, {"instId", toUpperAscii(s.symbol)}});
     json j;
     j["id"] = std::to_string(id);
     j["op"] = op;
@@ -98,7 +99,7 @@ std::string OkxAdapter::symbolFor(std::string_view base, std::string_view quote)
 // ---- streams ---------------------------------------------------------------------------------
 
 std::string OkxAdapter::streamName(const StreamSpec& spec) const {
-    return channelOf(*this, spec).channel + ":" + venue::upper(spec.symbol);
+    return channelOf(*this, spec).channel + ":" + toUpperAscii(spec.symbol);
 }
 
 std::string OkxAdapter::streamUrl(const std::vector<StreamSpec>& streams) const {
@@ -147,7 +148,7 @@ RestRequest OkxAdapter::historyRequest(const HistoryQuery& q) const {
     // with a start or an end, and every 1s page, uses /market/history-candles.
     const bool latest = !q.startTime && !q.endTime && src != Interval::S1;
     std::string target = std::string(latest ? "/api/v5/market/candles" : "/api/v5/market/history-candles") +
-                         "?instId=" + venue::upper(q.symbol) + "&bar=" + barCode(src).value_or("1m");
+                         "?instId=" + toUpperAscii(q.symbol) + "&bar=" + barCode(src).value_or("1m");
     // after = rows older than ts, before = rows newer than ts (both exclusive); the answer is the
     // newest `limit` rows between, so a forward page is cut to `limit` rows from its start.
     std::optional<std::int64_t> end = q.endTime;
@@ -163,7 +164,7 @@ RestRequest OkxAdapter::historyRequest(const HistoryQuery& q) const {
 
 RestRequest OkxAdapter::depthRequest(const std::string& symbol, int limit) const {
     // sz: at most 400 per side (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-order-book).
-    return RestRequest{"/api/v5/market/books?instId=" + venue::upper(symbol) + "&sz=" + std::to_string(std::clamp(limit, 1, 400)), 1};
+    return RestRequest{"/api/v5/market/books?instId=" + toUpperAscii(symbol) + "&sz=" + std::to_string(std::clamp(limit, 1, 400)), 1};
 }
 
 RestRequest OkxAdapter::exchangeInfoRequest() const {
@@ -273,7 +274,7 @@ Result<DepthSnapshot> OkxAdapter::parseDepthSnapshot(std::string_view body, int 
     const json& b = (*data)[0];
     DepthSnapshot snap;
     snap.exchange = name();
-    snap.symbol = venue::upper(symbol);
+    snap.symbol = toUpperAscii(symbol);
     snap.lastUpdateId = field(b, "seqId").value_or(0);
     auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
     if (!bids) return bids.error();
@@ -439,40 +440,6 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
         return out;
     }
     return out;  // channels this client does not use
-}
-
-
-// ---- encoders (simulator) ---------------------------------------------------------------------
-
-namespace {
-
-json candleRow(const Candle& c) {
-    return json::array({std::to_string(c.openTime), c.open.toShortString(), c.high.toShortString(),
-                        c.low.toShortString(), c.close.toShortString(), c.volume.toShortString(),
-                        c.quoteVolume.toShortString(), c.quoteVolume.toShortString(), c.closed ? "1" : "0"});
-}
-
-}  // namespace
-
-std::string OkxAdapter::candlesJson(const std::vector<Candle>& ascending) {
-    json data = json::array();
-    for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) data.push_back(candleRow(*it));
-    return json{{"code", "0"}, {"msg", ""}, {"data", std::move(data)}}.dump();
-}
-
-std::string OkxAdapter::candleEventJson(const std::string& instId, Interval interval, const Candle& c) {
-    json j;
-    j["arg"] = {{"channel", "candle" + barCode(interval).value_or("1m")}, {"instId", venue::upper(instId)}};
-    j["data"] = json::array({candleRow(c)});
-    return j.dump();
-}
-
-std::string OkxAdapter::errorJson(int code, const std::string& msg) {
-    return json{{"code", std::to_string(code)}, {"msg", msg}, {"data", json::array()}}.dump();
-}
-
-std::string OkxAdapter::timeJson(std::int64_t serverTimeMs) {
-    return json{{"code", "0"}, {"msg", ""}, {"data", json::array({json{{"ts", std::to_string(serverTimeMs)}}})}}.dump();
 }
 
 }  // namespace cpc::exchange

@@ -39,25 +39,14 @@ public:
     Result<std::vector<StreamEvent>> parseStreamMessage(std::string_view frame) const override;
     std::chrono::milliseconds streamIdleTimeout(Interval interval) const override;
 
-    // Helpers shared with the simulator and the CLI.
+    // Helpers shared with the simulator and the CLI (names and errors; the simulator's encoders
+    // are its own, src/sim/wire_binance.cpp).
     static std::string klineStreamName(const std::string& symbol, Interval interval);  // btcusdt@kline_1m
     // A Binance error body {"code":-1121,"msg":"Invalid symbol."} as an Error; nullopt if the
     // body is not one.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
-    // One 12-field REST kline row, as JSON text (exactly Binance's mix of strings and numbers).
-    static std::string klineRowJson(const Candle& c, Interval interval);
     // Stream spec of a Binance stream name ("btcusdt@depth5@100ms"); nullopt when unknown.
     static std::optional<StreamSpec> parseStreamName(std::string_view name);
-    static std::string klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
-                                      std::int64_t eventTimeMs);
-
-    // Encoders of the other stream payloads (raw form, without the combined wrapper) and of the
-    // REST depth snapshot; the simulator writes its frames with these.
-    static std::string tradeEventJson(const TradeTick& t);     // "trade" or "aggTrade" by t.aggregate
-    static std::string depthUpdateJson(const DepthUpdate& d);  // "depthUpdate"
-    static std::string depthSnapshotJson(const DepthSnapshot& d);  // {"lastUpdateId":…,"bids":…,"asks":…}
-    static std::string bookTickerJson(const BookTicker& b);
-    static std::string tickerJson(const Ticker24h& t);         // "24hrTicker" or "24hrMiniTicker" by t.mini
 
 private:
     Endpoints m_endpoints;

@@ -87,19 +87,6 @@ public:
     // body is a success.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
 
-    // Encoders of Bybit's wire format (for the simulator's Bybit dialect; round-trip tested).
-    // GET /v5/market/kline answer: rows newest first, 7 string fields each.
-    static std::string klineListJson(const std::string& symbol, const std::vector<Candle>& ascending,
-                                     std::int64_t serverTimeMs);
-    // "kline.<interval>.<symbol>" push of one candle (end = close time, confirm = closed).
-    static std::string klineEventJson(const std::string& symbol, Interval interval, const Candle& c,
-                                      std::int64_t eventTimeMs);
-    static std::string errorJson(int retCode, const std::string& retMsg, std::int64_t serverTimeMs);
-    static std::string serverTimeJson(std::int64_t serverTimeMs);
-    // {"success":…,"ret_msg":…,"conn_id":…,"op":…[,"req_id":…]}: replies to subscribe and ping.
-    static std::string replyJson(const std::string& op, bool success, const std::string& retMsg,
-                                 const std::string& reqId);
-
 private:
     Result<std::vector<Candle>> parseRows(std::string_view body, int httpStatus) const;
     Endpoints m_endpoints;

@@ -111,19 +111,6 @@ public:
     // {"code":"400100","msg":"…"} (code != "200000") or an HTTP error; nullopt on success.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
 
-    // Encoders of KuCoin's wire format (for the simulator's KuCoin dialect; round-trip tested).
-    // Candles answer: rows newest first, [time(s), open, close, high, low, volume, turnover].
-    static std::string candlesJson(const std::vector<Candle>& ascending);
-    // "/market/candles:<symbol>_<type>" push ("time" in nanoseconds).
-    static std::string candleEventJson(const std::string& symbol, Interval interval, const Candle& c,
-                                       std::int64_t eventTimeMs);
-    static std::string bulletJson(const std::string& token, const std::string& endpoint,
-                                  std::int64_t pingIntervalMs, std::int64_t pingTimeoutMs);
-    static std::string errorJson(int code, const std::string& msg);
-    static std::string timestampJson(std::int64_t serverTimeMs);
-    // {"id":…,"type":"welcome"|"pong"|"ack"}
-    static std::string typedJson(const std::string& type, const std::string& id);
-
 private:
     Result<std::vector<Candle>> parseRows(std::string_view body, int httpStatus) const;
     Endpoints m_endpoints;

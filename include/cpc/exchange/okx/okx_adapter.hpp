@@ -100,14 +100,6 @@ public:
     // {"code":"51001","msg":"…","data":[]} (code != "0") or an HTTP error; nullopt on success.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
 
-    // Encoders of OKX's wire format (for the simulator's OKX dialect; round-trip tested).
-    // Candles answer: rows newest first, [ts,o,h,l,c,vol,volCcy,volCcyQuote,confirm].
-    static std::string candlesJson(const std::vector<Candle>& ascending);
-    // "candle<bar>" push of one candle on /ws/v5/business.
-    static std::string candleEventJson(const std::string& instId, Interval interval, const Candle& c);
-    static std::string errorJson(int code, const std::string& msg);
-    static std::string timeJson(std::int64_t serverTimeMs);
-
 private:
     Endpoints m_endpoints;
 };

@@ -1,9 +1,9 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 
 namespace cpc::exchange {
@@ -11,17 +11,6 @@ namespace cpc::exchange {
 using nlohmann::json;
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return s;
-}
 
 // Binance sends prices and quantities as decimal strings; accept numbers too (other tools).
 std::optional<Decimal> decimalField(const json& v) {
@@ -72,7 +61,7 @@ Result<Candle> candleFromRestRow(const json& row, std::size_t index) {
 }  // namespace
 
 std::string BinanceAdapter::klineStreamName(const std::string& symbol, Interval interval) {
-    return lower(symbol) + "@kline_" + std::string(toString(interval));
+    return toLowerAscii(symbol) + "@kline_" + std::string(toString(interval));
 }
 
 std::string BinanceAdapter::klineStreamUrl(const std::vector<StreamSpec>& streams) const {
@@ -82,7 +71,7 @@ std::string BinanceAdapter::klineStreamUrl(const std::vector<StreamSpec>& stream
 }
 
 std::string BinanceAdapter::streamName(const StreamSpec& spec) const {
-    const std::string sym = lower(spec.symbol);
+    const std::string sym = toLowerAscii(spec.symbol);
     switch (spec.kind) {
         case StreamKind::Kline: return klineStreamName(spec.symbol, spec.interval);
         case StreamKind::Trade: return sym + "@trade";
@@ -103,7 +92,7 @@ std::optional<StreamSpec> BinanceAdapter::parseStreamName(std::string_view name)
     const std::size_t at = name.find('@');
     if (at == std::string_view::npos || at == 0) return std::nullopt;
     StreamSpec spec;
-    spec.symbol = upper(std::string(name.substr(0, at)));
+    spec.symbol = toUpperAscii(name.substr(0, at));
     std::string_view rest = name.substr(at + 1);
     if (rest.starts_with("kline_")) {
         const auto interval = parseInterval(rest.substr(6));
@@ -170,11 +159,11 @@ std::string BinanceAdapter::listSubscriptionsMessage(std::int64_t id) const {
 RestRequest BinanceAdapter::depthRequest(const std::string& symbol, int limit) const {
     limit = std::clamp(limit, 1, 5000);
     const int weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
-    return RestRequest{"/api/v3/depth?symbol=" + upper(symbol) + "&limit=" + std::to_string(limit), weight};
+    return RestRequest{"/api/v3/depth?symbol=" + toUpperAscii(symbol) + "&limit=" + std::to_string(limit), weight};
 }
 
 RestRequest BinanceAdapter::historyRequest(const HistoryQuery& q) const {
-    std::string target = "/api/v3/klines?symbol=" + upper(q.symbol) +
+    std::string target = "/api/v3/klines?symbol=" + toUpperAscii(q.symbol) +
                          "&interval=" + std::string(toString(q.interval));
     if (q.startTime) target += "&startTime=" + std::to_string(*q.startTime);
     if (q.endTime) target += "&endTime=" + std::to_string(*q.endTime);
@@ -526,103 +515,12 @@ Result<DepthSnapshot> BinanceAdapter::parseDepthSnapshot(std::string_view body, 
     }
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return makeError("depth: response is not a JSON object");
-    return parseSnapshotObject(j, name(), upper(symbol));
+    return parseSnapshotObject(j, name(), toUpperAscii(symbol));
 }
 
 std::chrono::milliseconds BinanceAdapter::streamIdleTimeout(Interval interval) const {
     // Kline streams push every 1 s (1s) or 2 s (others); allow for irregular cadence.
     return interval == Interval::S1 ? std::chrono::seconds(10) : std::chrono::seconds(30);
-}
-
-std::string BinanceAdapter::klineRowJson(const Candle& c, Interval interval) {
-    std::string s = "[" + std::to_string(c.openTime) + ",\"" + c.open.toString() + "\",\"" +
-                    c.high.toString() + "\",\"" + c.low.toString() + "\",\"" + c.close.toString() +
-                    "\",\"" + c.volume.toString() + "\"," +
-                    std::to_string(closeTime(interval, c.openTime)) + ",\"" +
-                    c.quoteVolume.toString() + "\"," + std::to_string(std::max<std::int64_t>(c.trades, 0)) +
-                    ",\"" + c.takerBuyBase.toString() + "\",\"" + c.takerBuyQuote.toString() +
-                    "\",\"0\"]";
-    return s;
-}
-
-std::string BinanceAdapter::klineEventJson(const std::string& symbol, Interval interval,
-                                           const Candle& c, std::int64_t eventTimeMs) {
-    const std::string sym = upper(symbol);
-    return "{\"e\":\"kline\",\"E\":" + std::to_string(eventTimeMs) + ",\"s\":\"" + sym +
-           "\",\"k\":{\"t\":" + std::to_string(c.openTime) +
-           ",\"T\":" + std::to_string(closeTime(interval, c.openTime)) + ",\"s\":\"" + sym +
-           "\",\"i\":\"" + std::string(toString(interval)) + "\",\"f\":-1,\"L\":-1,\"o\":\"" +
-           c.open.toString() + "\",\"c\":\"" + c.close.toString() + "\",\"h\":\"" +
-           c.high.toString() + "\",\"l\":\"" + c.low.toString() + "\",\"v\":\"" +
-           c.volume.toString() + "\",\"n\":" + std::to_string(std::max<std::int64_t>(c.trades, 0)) +
-           ",\"x\":" + (c.closed ? "true" : "false") + ",\"q\":\"" + c.quoteVolume.toString() +
-           "\",\"V\":\"" + c.takerBuyBase.toString() + "\",\"Q\":\"" + c.takerBuyQuote.toString() +
-           "\",\"B\":\"0\"}}";
-}
-
-namespace {
-
-std::string levelsJson(const std::vector<PriceLevel>& levels) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < levels.size(); ++i) {
-        if (i) out += ',';
-        out += "[\"" + levels[i].price.toString() + "\",\"" + levels[i].quantity.toString() + "\"]";
-    }
-    out += ']';
-    return out;
-}
-
-}  // namespace
-
-std::string BinanceAdapter::tradeEventJson(const TradeTick& t) {
-    const std::string sym = upper(t.symbol);
-    std::string s = "{\"e\":\"" + std::string(t.aggregate ? "aggTrade" : "trade") + "\",\"E\":" +
-                    std::to_string(t.eventTimeMs) + ",\"s\":\"" + sym + "\",\"" + (t.aggregate ? "a" : "t") +
-                    "\":" + std::to_string(t.tradeId) + ",\"p\":\"" + t.price.toString() + "\",\"q\":\"" +
-                    t.quantity.toString() + "\",";
-    if (t.aggregate)
-        s += "\"f\":" + std::to_string(t.firstTradeId) + ",\"l\":" + std::to_string(t.lastTradeId) + ",";
-    s += "\"T\":" + std::to_string(t.timeMs) + ",\"m\":" + (t.buyerIsMaker ? "true" : "false") + ",\"M\":true}";
-    return s;
-}
-
-std::string BinanceAdapter::depthUpdateJson(const DepthUpdate& d) {
-    return "{\"e\":\"depthUpdate\",\"E\":" + std::to_string(d.eventTimeMs) + ",\"s\":\"" + upper(d.symbol) +
-           "\",\"U\":" + std::to_string(d.firstUpdateId) + ",\"u\":" + std::to_string(d.finalUpdateId) +
-           ",\"b\":" + levelsJson(d.bids) + ",\"a\":" + levelsJson(d.asks) + "}";
-}
-
-std::string BinanceAdapter::depthSnapshotJson(const DepthSnapshot& d) {
-    return "{\"lastUpdateId\":" + std::to_string(d.lastUpdateId) + ",\"bids\":" + levelsJson(d.bids) +
-           ",\"asks\":" + levelsJson(d.asks) + "}";
-}
-
-std::string BinanceAdapter::bookTickerJson(const BookTicker& b) {
-    return "{\"u\":" + std::to_string(b.updateId) + ",\"s\":\"" + upper(b.symbol) + "\",\"b\":\"" +
-           b.bidPrice.toString() + "\",\"B\":\"" + b.bidQuantity.toString() + "\",\"a\":\"" +
-           b.askPrice.toString() + "\",\"A\":\"" + b.askQuantity.toString() + "\"}";
-}
-
-std::string BinanceAdapter::tickerJson(const Ticker24h& t) {
-    const auto str = [](const char* key, const Decimal& d) {
-        return std::string(",\"") + key + "\":\"" + d.toString() + "\"";
-    };
-    std::string s = "{\"e\":\"" + std::string(t.mini ? "24hrMiniTicker" : "24hrTicker") + "\",\"E\":" +
-                    std::to_string(t.eventTimeMs) + ",\"s\":\"" + upper(t.symbol) + "\"";
-    if (t.mini) {
-        s += str("c", t.lastPrice) + str("o", t.open) + str("h", t.high) + str("l", t.low) + str("v", t.volume) +
-             str("q", t.quoteVolume) + "}";
-        return s;
-    }
-    // Binance's "x" (first trade before the window) is the window's open price here.
-    s += str("p", t.priceChange) + str("P", t.priceChangePercent) + str("w", t.weightedAvgPrice) +
-         str("x", t.open) + str("c", t.lastPrice) + str("Q", t.lastQuantity) + str("b", t.bidPrice) +
-         str("B", t.bidQuantity) + str("a", t.askPrice) + str("A", t.askQuantity) + str("o", t.open) +
-         str("h", t.high) + str("l", t.low) + str("v", t.volume) + str("q", t.quoteVolume) +
-         ",\"O\":" + std::to_string(t.openTimeMs) + ",\"C\":" + std::to_string(t.closeTimeMs) +
-         ",\"F\":" + std::to_string(t.firstTradeId) + ",\"L\":" + std::to_string(t.lastTradeId) +
-         ",\"n\":" + std::to_string(t.tradeCount) + "}";
-    return s;
 }
 
 }  // namespace cpc::exchange

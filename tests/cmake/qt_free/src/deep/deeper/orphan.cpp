@@ -1,0 +1,1 @@
+int cpcFakeOrphan() { return 0; }
