@@ -49,7 +49,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          FeedConfig feedConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(feedConfig)), sink(target) {
-        if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
+        if (!config.connectionBudget)
+            config.connectionBudget = std::make_shared<net::ConnectionBudget>(net::ConnectionBudget::kVenueAttempts,
+                                                                              net::ConnectionBudget::kVenueWindow);
         gate = config.restGate ? config.restGate
                                : venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
         streams = config.streamSession;
@@ -102,7 +104,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     std::int64_t skewMs = 0;           // exchange clock − local clock
     bool clockSynced = false;
     // The REST host's limits, shared with every feed, session and command of the process talking to
-    // it (weight budget, 429 pause, 418 ban): FeedConfig::restGate or RestGate::forHost().
+    // it (weight budget, 429 pause, 418 ban): FeedConfig::restGate (the MarketSession's) or one of its own.
     std::shared_ptr<net::RestGate> gate;
     // Listing days (open time of the first 1d candle) by symbol: the anchor of 3d buckets built
     // from days (venues without our 3d). Found once per symbol (listingDay()).

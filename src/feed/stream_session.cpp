@@ -40,7 +40,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          StreamSessionConfig sessionConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(sessionConfig)), sink(target) {
-        if (!config.connectionBudget) config.connectionBudget = net::ConnectionBudget::processDefault();
+        if (!config.connectionBudget)
+            config.connectionBudget = std::make_shared<net::ConnectionBudget>(net::ConnectionBudget::kVenueAttempts,
+                                                                              net::ConnectionBudget::kVenueWindow);
         gate = config.restGate ? config.restGate : venueRestGate(*adapter, 0, config.restSafetyShare);
     }
 
@@ -152,7 +154,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     std::map<std::pair<std::string, int>, LocalOrderBook> partialBooks;
     std::int64_t nextId = 1;
     // The REST host's limits, shared with every feed, session and command of the process talking
-    // to it (weight budget, 429 pause, 418 ban): StreamSessionConfig::restGate or RestGate::forHost().
+    // to it (weight budget, 429 pause, 418 ban): StreamSessionConfig::restGate (the MarketSession's) or one of its own.
     std::shared_ptr<net::RestGate> gate;
 
     // --- any thread ---
@@ -207,6 +209,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void deliver(const std::string& name, const Conn* c, FeedEvent event) {
+        if (!name.empty()) {  // the common case, one user of the stream: no list to build
+            const auto it = usersByName.find(name);
+            if (it != usersByName.end() && it->second.size() == 1) {
+                const User& u = it->second.front();
+                (u.listener ? u.listener.get() : &sink)->post(std::move(event));
+                return;
+            }
+        }
         const std::vector<FeedSink*> receivers = receiversOf(name, c);
         for (std::size_t i = 0; i + 1 < receivers.size(); ++i) receivers[i]->post(event);
         if (!receivers.empty()) receivers.back()->post(std::move(event));

@@ -18,9 +18,4 @@ std::chrono::milliseconds ConnectionBudget::reserve(Clock::time_point now) {
     return std::max(std::chrono::milliseconds(1), std::chrono::ceil<std::chrono::milliseconds>(free));
 }
 
-std::shared_ptr<ConnectionBudget> ConnectionBudget::processDefault() {
-    static const auto budget = std::make_shared<ConnectionBudget>(300, std::chrono::minutes(5));
-    return budget;
-}
-
 }  // namespace cpc::net

@@ -193,15 +193,4 @@ int RestGate::usedWeight(std::int64_t nowMs, std::int64_t skewMs) {
     return used;
 }
 
-std::shared_ptr<RestGate> RestGate::forHost(const std::string& restBase, const RestLimits& limits) {
-    static std::mutex mutex;
-    static std::map<std::string, std::weak_ptr<RestGate>> gates;
-    std::lock_guard lock(mutex);
-    std::erase_if(gates, [](const auto& entry) { return entry.second.expired(); });
-    if (auto gate = gates[restBase].lock()) return gate;
-    auto gate = std::make_shared<RestGate>(limits);
-    gates[restBase] = gate;
-    return gate;
-}
-
 }  // namespace cpc::net

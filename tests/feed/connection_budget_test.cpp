@@ -28,11 +28,9 @@ TEST(ConnectionBudget, GrantsAttemptsUntilTheWindowIsFullThenSaysHowLongToWait) 
     EXPECT_EQ(budget.reserve(t0 + 11s), 0ms);
 }
 
-TEST(ConnectionBudget, TheProcessDefaultIsBinancesPerIpLimitAndShared) {
-    const auto a = net::ConnectionBudget::processDefault();
-    EXPECT_EQ(a, net::ConnectionBudget::processDefault());
-    EXPECT_EQ(a->maxAttempts(), 300);
-    EXPECT_EQ(a->window(), std::chrono::milliseconds(5min));
+TEST(ConnectionBudget, TheVenueLimitIsBinancesPerIpLimit) {
+    EXPECT_EQ(net::ConnectionBudget::kVenueAttempts, 300);
+    EXPECT_EQ(net::ConnectionBudget::kVenueWindow, std::chrono::milliseconds(5min));
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "cpc/feed/mailbox.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/feed/stream_session.hpp"
+#include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/net/http_client.hpp"
@@ -323,6 +324,8 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     feed::FeedConfig feedConfig;
     feedConfig.backoffBase = 50ms;  // shorter than the ban: the ban, not the back-off, decides
     feedConfig.backoffMax = 100ms;
+    const auto gate = feed::venueRestGate(*adapterFor(server), 0, 0.8);  // the host's, as a MarketSession has it
+    feedConfig.restGate = gate;
     feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
     feed.open(key);
@@ -337,9 +340,12 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     EXPECT_EQ(stats.restBans, 1u);
     EXPECT_GT(stats.restBannedUntilMs, 0);
     // The ban is the IP's, so it holds the whole process: a realtime session started now on the
-    // same venue (its own config, no gate passed) waits for it before its book snapshot too.
+    // same venue (its own config, the feed's gate: in the app both come from the MarketSession)
+    // waits for it before its book snapshot too.
     Sink sessionSink;
-    feed::StreamSession session(io, adapterFor(server), feed::StreamSessionConfig{}, sessionSink);
+    feed::StreamSessionConfig sessionConfig;
+    sessionConfig.restGate = gate;
+    feed::StreamSession session(io, adapterFor(server), sessionConfig, sessionSink);
     exchange::StreamSpec depth;
     depth.symbol = "BTCUSDT";
     depth.kind = exchange::StreamKind::Depth;

@@ -140,7 +140,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     feedConfig.watchdogOverride = 400ms;
     feedConfig.connectionBudget = std::make_shared<net::ConnectionBudget>(1000, 5min);
     feedConfig.heartbeatOverride = heartbeat;
-    // One REST gate for the feed and the session (as RestGate::forHost gives them in the app), with
+    // One REST gate for the feed and the session (as the MarketSession gives them in the app), with
     // the venue's limits; a window counted in local time is shortened 30x like the exchange clock
     // (KuCoin's 30 s pool refills in 1 s here: ~170 token requests in a run would otherwise wait
     // out windows the venue has long closed).

@@ -179,18 +179,5 @@ TEST(RestGate, AVenueWhoseBanIsAnotherStatusIsBannedForItsOwnDuration) {
     EXPECT_EQ(binance.bannedUntilMs(), 0);
 }
 
-TEST(RestGate, OneGatePerHostSharedWhileHeld) {
-    auto a = RestGate::forHost("http://127.0.0.1:1");
-    auto b = RestGate::forHost("http://127.0.0.1:1");
-    auto c = RestGate::forHost("http://127.0.0.1:2");
-    EXPECT_EQ(a, b);
-    EXPECT_NE(a, c);
-    a->ban(kT0 + 1);
-    EXPECT_EQ(b->bannedUntilMs(), kT0 + 1);
-    a.reset();
-    b.reset();
-    EXPECT_EQ(RestGate::forHost("http://127.0.0.1:1")->bannedUntilMs(), 0);  // nobody held it: afresh
-}
-
 }  // namespace
 }  // namespace cpc::net

@@ -45,13 +45,13 @@ struct FeedConfig {
     // Make-before-break rotation of the stream connection this long after it opened (Binance
     // cuts connections at 24 h); 0: only on the venue's serverShutdown event.
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};
-    // Connection attempts, shared with every other feed of the process; null: the process-wide
-    // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
+    // Connection attempts, shared with every other feed of the process (the MarketSession's);
+    // null: a budget of its own with Binance's per-IP limit (300 per 5 minutes).
     std::shared_ptr<net::ConnectionBudget> connectionBudget;
     double weightSafetyShare = 0.8;
     // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
-    // talking to the same REST host; null: net::RestGate::forHost() of the venue's REST base with
-    // its restRateLimit() (restWeightBudget and weightSafetyShare apply when it is created).
+    // of the process talking to the same REST host (the MarketSession's gate); null: a gate of its
+    // own with the venue's restRateLimit() (restWeightBudget and weightSafetyShare apply).
     std::shared_ptr<net::RestGate> restGate;
     // The connection engine that carries the kline stream, shared with every other user of the
     // venue in the process (charts, the realtime window): one subscription per stream, one

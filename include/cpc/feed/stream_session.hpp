@@ -57,8 +57,8 @@ struct StreamSessionConfig {
     int snapshotLimit = 1000;
     // Measure the clock offset from the venue's server time after every connect.
     bool syncClock = true;
-    // Connection attempts, shared with every other feed of the process; null: the process-wide
-    // ConnectionBudget::processDefault() (Binance: 300 per 5 minutes per IP).
+    // Connection attempts, shared with every other feed of the process (the MarketSession's);
+    // null: a budget of its own with Binance's per-IP limit (300 per 5 minutes).
     std::shared_ptr<net::ConnectionBudget> connectionBudget;
     // Planned rotation, make-before-break: this long after a connection opened (Binance cuts at
     // 24 h) and at once on `serverShutdown`, a second connection with the same streams is opened
@@ -77,9 +77,9 @@ struct StreamSessionConfig {
     // (ExchangeAdapter::heartbeatInterval(), or KuCoin's token answer). Tests shorten it.
     std::chrono::milliseconds heartbeatOverride{0};
     // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
-    // talking to the same REST host, so a MarketFeed's ban also holds this session's snapshots;
-    // null: net::RestGate::forHost() of the venue's REST base with its restRateLimit() (this share
-    // of it spent at most, when the session creates the gate).
+    // of the process talking to the same REST host (the MarketSession's gate), so a MarketFeed's
+    // ban also holds this session's snapshots; null: a gate of its own with the venue's
+    // restRateLimit() (this share of it spent at most).
     std::shared_ptr<net::RestGate> restGate;
     double restSafetyShare = 0.8;
 };

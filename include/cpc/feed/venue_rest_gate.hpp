@@ -1,6 +1,7 @@
 #pragma once
-// The REST gate a feed or session uses when its config names none: the process-wide gate of the
-// venue's REST host, created with the venue's limits (ExchangeAdapter::restRateLimit()).
+// The venue's REST limits (ExchangeAdapter::restRateLimit()) as a gate's. A process shares one gate
+// per REST host through its session::MarketSession; a feed, session or command given none makes
+// its own with venueRestGate().
 #include <memory>
 
 #include "cpc/exchange/exchange_adapter.hpp"
@@ -31,7 +32,7 @@ inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, in
 
 inline std::shared_ptr<net::RestGate> venueRestGate(const exchange::ExchangeAdapter& adapter, int weightOverride,
                                                     double safetyShare) {
-    return net::RestGate::forHost(adapter.endpoints().restBase, restLimitsOf(adapter, weightOverride, safetyShare));
+    return std::make_shared<net::RestGate>(restLimitsOf(adapter, weightOverride, safetyShare));
 }
 
 }  // namespace cpc::feed

@@ -1,6 +1,7 @@
 #pragma once
 // ConnectionBudget: a sliding-window budget of WebSocket connection attempts, shared by every
-// feed that talks to one venue from this machine (Binance: 300 attempts per 5 minutes per IP).
+// feed that talks to the venues from this machine (Binance: 300 attempts per 5 minutes per IP):
+// the process's session::MarketSession owns it.
 // Thread-safe. A feed asks reserve() before each attempt and waits the answer when it is not 0.
 #include <chrono>
 #include <deque>
@@ -21,9 +22,10 @@ public:
     int maxAttempts() const { return m_max; }
     std::chrono::milliseconds window() const { return m_window; }
 
-    // The process-wide budget, the default of every MarketFeed and StreamSession: 300 attempts
-    // per 5 minutes, Binance's per-IP limit (the strictest of the venues).
-    static std::shared_ptr<ConnectionBudget> processDefault();
+    // Binance's per-IP limit, the strictest of the venues: 300 attempts per 5 minutes. A process
+    // has one budget, its session::MarketSession's.
+    static constexpr int kVenueAttempts = 300;
+    static constexpr std::chrono::milliseconds kVenueWindow{5 * 60 * 1000};
 
 private:
     int m_max;

@@ -84,10 +84,6 @@ public:
     int usedWeight(std::int64_t nowMs, std::int64_t skewMs = 0);
     const RestLimits& limits() const { return m_limits; }
 
-    // The gate of a REST host ("https://api.binance.com"), created with `limits` on first use and
-    // shared while anyone holds it (a host nobody talks to any more starts afresh).
-    static std::shared_ptr<RestGate> forHost(const std::string& restBase, const RestLimits& limits = {});
-
 private:
     void rollWindow(std::int64_t nowMs);  // m_mutex held; venue clock for calendar windows
     Error banError() const;                    // m_mutex held

@@ -30,8 +30,8 @@ struct MarketSessionConfig {
     // the session's).
     feed::StreamSessionConfig streams;
     // Connection attempts per window for the whole process (Binance: 300 per 5 minutes per IP).
-    int connectionAttempts = 300;
-    std::chrono::milliseconds connectionWindow{5 * 60 * 1000};
+    int connectionAttempts = net::ConnectionBudget::kVenueAttempts;
+    std::chrono::milliseconds connectionWindow = net::ConnectionBudget::kVenueWindow;
     double restSafetyShare = 0.8;  // share of a venue's REST weight budget spent at most
 };
 
