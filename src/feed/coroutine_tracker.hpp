@@ -13,7 +13,22 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "cpc/net/tls.hpp"
+
 namespace cpc::feed::detail {
+
+// A feed's TLS context, made on first use; a failure is kept (shown by the caller, not retried).
+inline bool ensureTlsContext(const net::TlsOptions& options, std::shared_ptr<boost::asio::ssl::context>& tls,
+                             std::string& error) {
+    if (tls || !error.empty()) return tls != nullptr;
+    auto ctx = net::makeClientTlsContext(options);
+    if (!ctx) {
+        error = ctx.error().message;
+        return false;
+    }
+    tls = *ctx;
+    return true;
+}
 
 class CoroutineTracker {
 public:

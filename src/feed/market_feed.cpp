@@ -120,13 +120,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
 
     void ensureClients() {
-        if (tls || !tlsError.empty()) return;
-        auto ctx = net::makeClientTlsContext(config.tls);
-        if (!ctx) {
-            tlsError = ctx.error().message;
-            return;
-        }
-        tls = *ctx;
+        if (http || !detail::ensureTlsContext(config.tls, tls, tlsError)) return;
         http = std::make_unique<net::HttpClient>(io.context(), tls, config.requestTimeout);
         metaHttp = std::make_unique<net::HttpClient>(io.context(), tls, config.requestTimeout);
     }
@@ -177,6 +171,22 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         timers.erase(timer);
         co_return !ec && !stopping;
     }
+
+    // A REST client of one job (scroll-back, reconcile): requests of several jobs run side by side;
+    // cancelCurrent() closes it with the series.
+    struct JobClient {
+        Impl& impl;
+        std::shared_ptr<net::HttpClient> client;
+        explicit JobClient(Impl& owner)
+            : impl(owner),
+              client(std::make_shared<net::HttpClient>(owner.io.context(), owner.tls, owner.config.requestTimeout)) {
+            impl.olderHttps.insert(client);
+        }
+        ~JobClient() { impl.olderHttps.erase(client); }
+        JobClient(const JobClient&) = delete;
+        JobClient& operator=(const JobClient&) = delete;
+        net::HttpClient& operator*() const { return *client; }
+    };
 
     void cancelCurrent() {
         for (const auto& t : timers) t->cancel();
@@ -606,13 +616,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             std::lock_guard lock(statsMutex);
             ++statsValue.reconciles;
         }
-        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-        olderHttps.insert(client);
-        struct Forget {
-            Impl& impl;
-            std::shared_ptr<net::HttpClient> c;
-            ~Forget() { impl.olderHttps.erase(c); }
-        } forget{*this, client};
+        JobClient client(*this);
         Series& s = *sp;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         std::vector<Candle> rows;
@@ -733,13 +737,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
             co_return;
         }
-        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-        olderHttps.insert(client);
-        struct Forget {
-            Impl& impl;
-            std::shared_ptr<net::HttpClient> c;
-            ~Forget() { impl.olderHttps.erase(c); }
-        } forget{*this, client};
+        JobClient client(*this);
         const auto fail = [&](const Error& e) {
             sink.post(FeedError{key, Error{"older history of " + key.symbol + " " +
                                                std::string(toString(key.interval)) + ": " + e.message,

@@ -265,15 +265,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         statsValue.lastError = message;
     }
 
-    void ensureTls() {
-        if (tls || !tlsError.empty()) return;
-        auto ctx = net::makeClientTlsContext(config.tls);
-        if (!ctx) {
-            tlsError = ctx.error().message;
-            return;
-        }
-        tls = *ctx;
-    }
+    void ensureTls() { detail::ensureTlsContext(config.tls, tls, tlsError); }
 
     // An exception escaping a coroutine is a failure of the session, not a line on stderr: it is
     // counted and shown (Failed, with its reason), and every connection ends and reconnects with
