@@ -81,6 +81,13 @@ Result<Ok> ChartController::start() {
         // One page of the venue's maximum: exactly one HistoryBatch (or a FeedError) answers it.
         m_feed->loadOlder(key, before, static_cast<std::size_t>(std::max(1, m_adapter->maxHistoryLimit())));
     };
+    hooks.loadRange = [this](const SeriesKey& key, std::int64_t from, std::int64_t to) {
+        if (!m_feed) {  // no venue after a failed switch: the hole stays (asked on the next opening)
+            m_bridge->post(feed::FeedError{key, Error{"no connection to the exchange"}});
+            return;
+        }
+        m_feed->loadRange(key, from, to);
+    };
     hooks.notice = [this](const std::string& message) { emit noticeRaised(QString::fromStdString(message)); };
     m_hub = std::make_unique<session::SeriesHub>(*m_storage, std::move(hooks), m_options.memoryBudgetBytes);
     m_market = m_options.market;

@@ -27,6 +27,7 @@
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
 #include "cpc/storage/candle_database.hpp"
+#include "cpc/storage/coverage.hpp"
 #include "cpc/storage/data_paths.hpp"
 #include "kline_io.hpp"
 
@@ -41,23 +42,6 @@ constexpr const char* kName = "cpc fetch";
 // Binance's REQUEST_WEIGHT limit per minute; we stay under 80 % of it, as the feed does. The other
 // venues' limits are per second or per endpoint and far above one request at a time.
 constexpr int kMaxAttempts = 5;
-
-// Parts of [from, to) that no coverage range (of either kind) contains, in order.
-std::vector<Range> missingRanges(std::vector<storage::CoverageRange> coverage, std::int64_t from, std::int64_t to) {
-    std::sort(coverage.begin(), coverage.end(),
-              [](const auto& a, const auto& b) { return a.fromMs < b.fromMs; });
-    std::vector<Range> holes;
-    std::int64_t pos = from;
-    for (const auto& r : coverage) {
-        if (r.toMs <= pos) continue;
-        if (r.fromMs >= to) break;
-        if (r.fromMs > pos) holes.emplace_back(pos, std::min(r.fromMs, to));
-        pos = std::max(pos, r.toMs);
-        if (pos >= to) break;
-    }
-    if (pos < to) holes.emplace_back(pos, to);
-    return holes;
-}
 
 // Progress on stderr: a redrawn bar on a terminal, one plain line per page otherwise.
 class Progress {
@@ -395,7 +379,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
     auto coverage = db->coverage(key);
     if (!coverage) return failure(coverage.error().message);
-    std::vector<Range> holes = missingRanges(*coverage, rangeFrom, rangeTo);
+    std::vector<Range> holes = storage::missingRanges(*coverage, rangeFrom, rangeTo);
     if (holes.empty()) {
         out << symbol << ' ' << (*source == *interval ? intervalText : sourceText) << ": already cached from "
             << formatUtc(rangeFrom) << " to " << formatUtc(rangeTo) << "; nothing requested\n";

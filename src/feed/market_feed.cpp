@@ -674,8 +674,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     // One page of older history with a few retries: the venue's rows with open times in the query's
     // range (ascending); an Error when retrying cannot help or keeps failing.
+    // `outside`: when given, how many rows of the answer lay outside the query's range.
     awaitable<Result<std::vector<Candle>>> olderRows(std::uint64_t gen, net::HttpClient& client,
-                                                     exchange::HistoryQuery q) {
+                                                     exchange::HistoryQuery q, std::size_t* outside = nullptr) {
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         for (int failures = 0;; ) {
             const exchange::RestRequest request = adapter->historyRequest(q);
@@ -684,9 +685,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
                                                  : Result<std::vector<Candle>>(r.error());
             if (rows) {
-                std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly
+                const std::size_t dropped = std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly
                     return (q.endTime && c.openTime > *q.endTime) || (q.startTime && c.openTime < *q.startTime);
                 });
+                if (outside) *outside = dropped;
                 co_return rows;
             }
             const Error& e = rows.error();
@@ -835,6 +837,98 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
     }
 
+    // A hole in the caller's cache (loadRange): forward windows over [from, to), each at most one
+    // venue page of whole buckets, so that every answer tells exactly which span it covers (also on
+    // a venue that skips intervals without trades, where fewer rows than asked is no end).
+    awaitable<void> range(std::uint64_t gen, SeriesKey key, std::int64_t from, std::int64_t to) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        if (!alive(gen)) co_return;
+        ensureClients();
+        if (!tls) {
+            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
+            co_return;
+        }
+        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
+        olderHttps.insert(client);
+        struct Forget {
+            Impl& impl;
+            std::shared_ptr<net::HttpClient> c;
+            ~Forget() { impl.olderHttps.erase(c); }
+        } forget{*this, client};
+        const auto fail = [&](const Error& e) {
+            sink.post(FeedError{key, Error{"history of " + key.symbol + " " + std::string(toString(key.interval)) +
+                                               " from " + formatUtc(from) + ": " + e.message,
+                                           e.code}});
+        };
+        if (!clockSynced) {  // decides whether a row is still forming
+            auto c = co_await syncClock(gen, *client);
+            if (!alive(gen)) co_return;
+            if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) {
+                fail(c.error());
+                co_return;
+            }
+        }
+        const auto source = adapter->nativeSourceInterval(key.interval);
+        if (!source) {
+            fail(noSourceInterval(key));
+            co_return;
+        }
+        std::int64_t anchor3d = 0;  // 3d built from days: the listing day
+        if (needsListingDay(key.interval, *source)) {
+            auto day = co_await listingDay(gen, *client, key.symbol);
+            if (!alive(gen)) co_return;
+            if (!day) {
+                fail(day.error());
+                co_return;
+            }
+            anchor3d = *day;
+        }
+        // A window holds at most one page of source rows (a calendar month: up to ratio + 1 days).
+        const bool aggregated = *source != key.interval;
+        const int limit = std::max(1, adapter->maxHistoryLimit());
+        const std::int64_t ratio =
+            aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(*source)) + 1 : 1;
+        const int buckets = static_cast<int>(std::max<std::int64_t>(1, limit / ratio));
+        for (std::int64_t start = from; start < to && alive(gen);) {
+            const std::int64_t end = std::min(to, isCalendar(key.interval)
+                                                      ? bucketsEnd(key.interval, start, buckets)
+                                                      : start + buckets * nominalMs(key.interval));
+            const exchange::HistoryQuery q{key.symbol, key.interval, start, end - 1, limit};
+            std::size_t outside = 0;
+            auto rows = co_await olderRows(gen, *client, q, &outside);
+            if (!alive(gen)) co_return;
+            if (!rows) {
+                fail(rows.error());
+                co_return;
+            }
+            if (rows->empty() && outside > 0) {
+                // Rows, but none where asked: no word about this span (not a gap of the venue).
+                fail(makeError("the venue answered with " + std::to_string(outside) + " rows outside " +
+                               formatUtc(start) + " .. " + formatUtc(end - 1)));
+                co_return;
+            }
+            // Nothing opens after the forming candle: the span ends at its bucket.
+            std::int64_t pageEnd = end;
+            if (const auto forming = std::find_if(rows->begin(), rows->end(), [](const Candle& c) { return !c.closed; });
+                forming != rows->end()) {
+                pageEnd = aggregated ? bucketStart(key.interval, forming->openTime, anchor3d) : forming->openTime;
+                std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= pageEnd; });
+            }
+            HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, *source, key.interval,
+                                                                          nowMs() + skewMs, std::nullopt, anchor3d)
+                                               : std::move(*rows)};
+            batch.filled = true;
+            batch.fromOpenTime = start;
+            batch.toOpenTime = pageEnd;
+            batch.rangeEnd = pageEnd >= to || pageEnd < end;
+            const bool last = batch.rangeEnd;
+            sink.post(std::move(batch));
+            if (last) break;
+            start = pageEnd;
+        }
+    }
+
     // fetchSymbols' own sleep: open() (which cancels the series' sleeps) must not end it.
     awaitable<void> metaSleep(std::chrono::milliseconds delay) {
         auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
@@ -896,6 +990,14 @@ void MarketFeed::loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), beforeOpenTime, count]() mutable {
         if (!impl->stopping) impl->spawn(impl->older(impl->generation, std::move(key), beforeOpenTime, count));
+    });
+}
+
+void MarketFeed::loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime) {
+    auto impl = m_impl;
+    asio::post(impl->io.context(), [impl, key = std::move(key), fromOpenTime, toOpenTime]() mutable {
+        if (!impl->stopping && fromOpenTime < toOpenTime)
+            impl->spawn(impl->range(impl->generation, std::move(key), fromOpenTime, toOpenTime));
     });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cpc/market/aggregate.hpp"
+#include "cpc/storage/coverage.hpp"
 #include "cpc/storage/storage_worker.hpp"
 
 namespace cpc::session {
@@ -97,12 +98,22 @@ void SeriesHub::open(const SeriesKey& key) {
     m_olderFromVenue = false;
     m_cacheExhausted = false;
     m_startReached = false;
+    m_fills.clear();  // pages of an earlier opening's holes are dropped (asked again next time)
     const std::uint64_t generation = ++m_openGeneration;
     market::CandleSeries& series = m_store.series(key);  // exists before observers read it
     const bool memoryHit = !series.empty();
     // Instant switch: derive the new timeframe from a finer one already in memory while the
-    // venue's own candles load (they replace the derived ones where they differ).
-    if (!memoryHit) seedFromFinerInterval(key, series);
+    // venue's own candles load (they replace the derived ones where they differ). The derived
+    // span is remembered: what the feed's backfill does not reach is asked of the venue with the
+    // cache's holes, so no derived candle stays where the venue has its own.
+    m_holeSearch = HoleSearch{};
+    if (!memoryHit) {
+        seedFromFinerInterval(key, series);
+        m_holeSearch.pending = true;
+        m_holeSearch.generation = generation;
+        if (!series.empty())
+            m_holeSearch.derived.emplace(series[0].openTime, nextBucketStart(key.interval, series.last()->openTime));
+    }
     enforceBudget();  // memory tier: least recently used go first
     const std::optional<std::int64_t> resume = series.lastClosedOpenTime();
     notify(SeriesChange{key, SeriesChange::Kind::Reset});
@@ -138,7 +149,56 @@ void SeriesHub::onLatestLoaded(const SeriesKey& key, std::uint64_t generation, R
     } else if (m_hooks.notice) {
         m_hooks.notice("cache: " + loaded.error().message);
     }
-    if (generation == m_openGeneration && m_hooks.openFeed) m_hooks.openFeed(key, resume);
+    if (generation != m_openGeneration) return;  // an observer opened another series
+    if (m_hooks.openFeed) m_hooks.openFeed(key, resume);
+    if (m_holeSearch.pending && m_holeSearch.generation == generation) {
+        m_holeSearch.cacheLoaded = true;
+        if (loaded.ok()) {
+            m_holeSearch.cached.reserve(loaded->size());
+            for (const Candle& c : *loaded) m_holeSearch.cached.push_back(c.openTime);
+        }
+        // The feed fetches everything after the resume point; without one, its newest page (see
+        // applyHistory). Nothing cached and nothing derived: no holes.
+        if (resume) m_holeSearch.upTo = nextBucketStart(key.interval, *resume);
+        else if (!m_holeSearch.derived) m_holeSearch.pending = false;
+        searchHoles();
+    }
+}
+
+void SeriesHub::searchHoles() {
+    HoleSearch& search = m_holeSearch;
+    if (!search.pending || search.generation != m_openGeneration || !search.cacheLoaded || !search.coverage ||
+        !search.upTo)
+        return;
+    search.pending = false;
+    const SeriesKey& key = m_key;
+    std::optional<std::int64_t> lo;
+    if (!search.cached.empty()) lo = search.cached.front();
+    if (search.derived) lo = std::min(lo.value_or(search.derived->first), search.derived->first);
+    if (!lo || *lo >= *search.upTo || !m_hooks.loadRange) return;
+    // Buckets the cache lacks in [lo, upTo) (derived candles are not the venue's), minus what the
+    // coverage table explains: the venue has none there (Gap), or every one it has is stored
+    // (Complete: a venue that skips intervals without trades).
+    std::vector<storage::TimeRange> holes;
+    for (const auto& [from, to] : storage::absentRuns(search.cached, key.interval, *lo, *search.upTo))
+        for (const storage::TimeRange& hole : storage::missingRanges(*search.coverage, from, to))
+            holes.push_back(hole);
+    // Newest first; holes close to each other are one request.
+    const std::int64_t mergeSpan = kHoleMergeCandles * nominalMs(key.interval);
+    std::vector<storage::TimeRange> asks;
+    for (auto it = holes.rbegin(); it != holes.rend(); ++it) {
+        if (!asks.empty() && asks.back().second - it->first <= mergeSpan) {
+            asks.back().first = it->first;
+            continue;
+        }
+        if (asks.size() == kMaxHolesPerOpen) break;
+        asks.push_back(*it);
+    }
+    for (const auto& [from, to] : asks) {
+        m_fills.push_back(Fill{key, from, to});
+        ++m_holeVenueRequests;
+        m_hooks.loadRange(key, from, to);
+    }
 }
 
 void SeriesHub::loadListingStart(const SeriesKey& key, std::uint64_t generation) {
@@ -149,6 +209,10 @@ void SeriesHub::loadListingStart(const SeriesKey& key, std::uint64_t generation)
         for (const storage::CoverageRange& range : *r)
             if (range.kind == storage::CoverageKind::Gap && range.fromMs <= kBeforeListingFromMs)
                 listing = std::max(listing.value_or(range.toMs), range.toMs);
+        if (generation == hub->m_openGeneration && hub->m_holeSearch.generation == generation) {
+            hub->m_holeSearch.coverage = *r;
+            hub->searchHoles();
+        }
         if (!listing) return;
         hub->m_listingStarts[key] = *listing;
         if (generation == hub->m_openGeneration) hub->checkListingStart();
@@ -185,6 +249,14 @@ bool SeriesHub::applyKline(const exchange::KlineUpdate& update) {
 }
 
 bool SeriesHub::applyHistory(feed::HistoryBatch&& batch) {
+    if (batch.filled) return applyFilled(std::move(batch));
+    if (!batch.older && batch.key == m_key && m_holeSearch.pending && m_holeSearch.cacheLoaded &&
+        !m_holeSearch.upTo && !batch.candles.empty()) {
+        // The feed's first page of an opening without a cache: the derived candles older than it
+        // are asked of the venue.
+        m_holeSearch.upTo = batch.candles.front().openTime;
+        searchHoles();
+    }
     if (batch.older) {
         // Scroll-back page: only the one asked for the open series (a page of a series the user
         // left, or of an earlier opening of this one, is dropped).
@@ -212,7 +284,36 @@ bool SeriesHub::applyHistory(feed::HistoryBatch&& batch) {
     return true;
 }
 
+bool SeriesHub::applyFilled(feed::HistoryBatch&& batch) {
+    // Only pages of a range asked for (an earlier opening's are dropped).
+    const auto fill = std::find_if(m_fills.begin(), m_fills.end(), [&](const Fill& f) {
+        return f.key == batch.key && f.from <= batch.fromOpenTime && batch.toOpenTime <= f.to;
+    });
+    if (fill == m_fills.end()) return false;
+    if (batch.rangeEnd) m_fills.erase(fill);
+    std::erase_if(batch.candles, [&](const Candle& c) {
+        return c.openTime < batch.fromOpenTime || c.openTime >= batch.toOpenTime;
+    });
+    const std::int64_t from = batch.fromOpenTime;
+    const std::int64_t to = batch.toOpenTime;
+    const bool empty = batch.candles.empty();
+    market::CandleSeries& series = m_store.series(batch.key);
+    if (!empty && series.merge(batch.candles) > 0) {
+        notifyUpdate(batch.key, batch.candles);
+        updateDerived(batch.key, batch.candles, true);
+    }
+    const SeriesKey key = batch.key;
+    persistClosed(key, std::move(batch.candles));  // queued before the coverage: saved first
+    // The page answers for exactly [from, to): all the venue has there is stored now, or it has
+    // nothing there (no trades, an outage). Either way the next opening does not ask again.
+    if (from < to)
+        m_storage.recordCoverage(key, from, to, empty ? storage::CoverageKind::Gap : storage::CoverageKind::Complete);
+    return !empty;
+}
+
 void SeriesHub::applyError(const feed::FeedError& error) {
+    // A failed hole load is not recorded: the next opening asks again.
+    std::erase_if(m_fills, [&](const Fill& f) { return f.key == error.key; });
     // A failed scroll-back page ends its load; the next scroll asks again.
     if (error.key == m_key && m_olderFromVenue && m_olderLoadInFlight) {
         m_olderLoadInFlight = false;

@@ -6,6 +6,8 @@
 // - Intervals a venue lacks and the feed builds from days: 3d (OKX, Bybit, KuCoin) is anchored at
 //   the listing day like Binance's 3d (the same buckets), 1w on KuCoin (whose own weeks open on
 //   Thursday) is Monday weeks; history and a candle closed live equal the simulator's ground truth.
+// - A hole of the cache (MarketFeed::loadRange): each venue's windows cover the asked span exactly
+//   (one page each, so a short answer says where the venue has nothing) with the venue's candles.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -355,3 +357,72 @@ TEST(BuiltFromDays3d, OkxOpensTheSameBucketsAsBinance) {
     }
     EXPECT_GE(same, 30u);
 }
+
+// ---- A hole of the cache (MarketFeed::loadRange) ------------------------------------------------
+
+namespace {
+
+struct RangeCase {
+    std::string venue;
+    Interval interval;
+    std::int64_t buckets;  // the span asked for
+};
+std::ostream& operator<<(std::ostream& os, const RangeCase& c) {
+    return os << c.venue << ' ' << toString(c.interval) << ' ' << c.buckets;
+}
+
+class LoadRange : public ::testing::TestWithParam<RangeCase> {};
+
+}  // namespace
+
+// Each venue's windows answer for exactly the span asked, one after the other, with every candle
+// the venue has there: its own intervals (OKX's pages are 100 rows: several windows), and 3d built
+// from days (anchored at the listing day) where the venue has no 3d.
+TEST_P(LoadRange, WindowsCoverTheSpanExactlyWithTheVenuesCandles) {
+    const RangeCase& c = GetParam();
+    TestClock clock{kFixedNowMs};
+    VenueSim venue(c.venue, clock, sim::MarketModel::defaultSymbols());
+    const std::int64_t listing = venue.server->model().find("BTCUSDT")->listingMs;
+    const std::int64_t to = bucketStart(c.interval, kFixedNowMs, listing) - 10 * nominalMs(c.interval);
+    const std::int64_t from = to - c.buckets * nominalMs(c.interval);
+    net::IoThread io;
+    Sink sink;
+    auto feed = venue.makeFeed(io, sink);
+    feed->loadRange({c.venue, venue.symbol, c.interval}, from, to);
+    std::vector<feed::HistoryBatch> windows;
+    std::vector<feed::FeedError> errors;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (errors.empty() && (windows.empty() || !windows.back().rangeEnd) && std::chrono::steady_clock::now() < deadline) {
+        for (auto& e : sink.box.takeAll()) {
+            if (auto* h = std::get_if<feed::HistoryBatch>(&e); h && h->filled) windows.push_back(*h);
+            if (auto* err = std::get_if<feed::FeedError>(&e)) errors.push_back(*err);
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    feed->stop();
+    ASSERT_TRUE(errors.empty()) << errors.front().error.message;
+    ASSERT_FALSE(windows.empty());
+    ASSERT_TRUE(windows.back().rangeEnd);
+    std::int64_t next = from;
+    std::vector<Candle> delivered;
+    for (const feed::HistoryBatch& w : windows) {
+        EXPECT_EQ(w.fromOpenTime, next) << "the windows leave a hole or overlap";
+        EXPECT_GT(w.toOpenTime, w.fromOpenTime);
+        for (const Candle& candle : w.candles) {
+            EXPECT_GE(candle.openTime, w.fromOpenTime);
+            EXPECT_LT(candle.openTime, w.toOpenTime);
+        }
+        next = w.toOpenTime;
+        delivered.insert(delivered.end(), w.candles.begin(), w.candles.end());
+    }
+    EXPECT_EQ(next, to);
+    auto want = venue.truth(c.interval, from, to - 1, clock.now());
+    if (c.venue == "kucoin" && c.interval == Interval::M1) std::erase_if(want, [](const Candle& x) { return x.trades <= 0; });
+    ASSERT_EQ(delivered.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) expectSameCandle(delivered[i], want[i], "row " + std::to_string(i));
+}
+
+INSTANTIATE_TEST_SUITE_P(Venues, LoadRange,
+                         ::testing::Values(RangeCase{"binance", Interval::M1, 2500}, RangeCase{"bybit", Interval::M1, 1200},
+                                           RangeCase{"okx", Interval::M1, 250}, RangeCase{"kucoin", Interval::M1, 2000},
+                                           RangeCase{"okx", Interval::D3, 40}, RangeCase{"kucoin", Interval::D3, 40}));

@@ -75,6 +75,9 @@ struct HubRig {
         hooks.loadOlder = [this](const SeriesKey& key, std::int64_t before) {
             feed->loadOlder(key, before, static_cast<std::size_t>(adapter->maxHistoryLimit()));
         };
+        hooks.loadRange = [this](const SeriesKey& key, std::int64_t from, std::int64_t to) {
+            feed->loadRange(key, from, to);
+        };
         hooks.notice = [this](const std::string& message) { notices.push_back(message); };
         hub = std::make_unique<session::SeriesHub>(*storage, std::move(hooks), options.memoryBudgetBytes);
     }

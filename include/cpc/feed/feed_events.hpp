@@ -40,6 +40,12 @@ struct HistoryBatch {
     std::vector<Candle> candles;  // ascending open time
     bool older = false;         // a page of MarketFeed::loadOlder (scroll-back history)
     bool startReached = false;  // loadOlder: the venue has nothing older (start of the listing)
+    // A page of MarketFeed::loadRange: `candles` are every candle the venue has with open times
+    // in [fromOpenTime, toOpenTime) (none: it has none there); rangeEnd on its last page.
+    bool filled = false;
+    bool rangeEnd = false;
+    std::int64_t fromOpenTime = 0;
+    std::int64_t toOpenTime = 0;
 };
 
 struct SymbolList {

@@ -101,6 +101,14 @@ public:
     // posted as FeedError (after a few retries for transient errors). Cancelled by open() and
     // stop(); several loads may run at once. Shares the REST weight budget and ban gate.
     void loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size_t count = 1000);
+    // Any thread. Every candle of `key` the venue has with open times in [fromOpenTime,
+    // toOpenTime) (bucket starts; a hole in the caller's cache), paged forward. Each page is
+    // posted as a HistoryBatch with filled = true and the span it answers for
+    // (fromOpenTime/toOpenTime: the candles are all the venue has there, none when it has none);
+    // the last one has rangeEnd = true. Stops before a forming candle. A failure (or an answer
+    // whose rows all lie outside the asked span: it says nothing about the span) is posted as
+    // FeedError. Same REST gate, retries and cancellation as loadOlder.
+    void loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime);
     // Any thread. Fetches the venue's symbol list; delivered as SymbolList (or FeedError).
     void requestSymbols();
     // Any thread except the network thread. Closes everything and waits for it to finish.

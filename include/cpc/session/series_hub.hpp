@@ -24,6 +24,7 @@
 #include "cpc/market/candle_store.hpp"
 #include "cpc/market/timeframe_aggregator.hpp"
 #include "cpc/session/inbox.hpp"
+#include "cpc/storage/candle_database.hpp"
 
 namespace cpc::storage { class StorageWorker; }
 
@@ -57,6 +58,10 @@ public:
         // MarketFeed::loadOlder(key, beforeOpenTime, <one page>). Its HistoryBatch (older) or
         // FeedError must come back through apply(). Empty: scroll-back stops at the cache.
         std::function<void(const SeriesKey& key, std::int64_t beforeOpenTime)> loadOlder;
+        // Every candle of the venue with open times in [fromOpenTime, toOpenTime) (a hole in the
+        // cache, or candles the hub derived from a finer series): MarketFeed::loadRange. Its
+        // HistoryBatches (filled) or FeedError must come back through apply(). Empty: holes stay.
+        std::function<void(const SeriesKey& key, std::int64_t fromOpenTime, std::int64_t toOpenTime)> loadRange;
         // Something the user should hear about (the cache could not be read). May be empty.
         std::function<void(const std::string& message)> notice;
     };
@@ -87,6 +92,11 @@ public:
     // Where the coverage Gap recorded at the listing start begins: the Unix epoch (no venue has
     // candles before it).
     static constexpr std::int64_t kBeforeListingFromMs = 0;
+    // Holes asked of the venue per opening at most (the newest first); the rest on later openings.
+    static constexpr std::size_t kMaxHolesPerOpen = 8;
+    // Holes closer than this many candles are asked for as one range (one or a few REST pages
+    // instead of a request per missing candle).
+    static constexpr std::int64_t kHoleMergeCandles = 1000;
 
     SeriesHub(storage::StorageWorker& storage, Hooks hooks,
               std::size_t memoryBudgetBytes = market::CandleStore::kDefaultBudgetBytes);
@@ -104,7 +114,12 @@ public:
     // 2. else derived from a finer series of the symbol in memory (not 3d, which needs the
     //    listing day; a partial first bucket is dropped); the venue's candles replace them;
     // 3. the newest kInitialCachedCandles cached candles are loaded on the storage thread and
-    //    merged; the feed then opens from the newest closed one of them.
+    //    merged; the feed then opens from the newest closed one of them;
+    // 4. with the series' coverage read: the holes between the cached candles (and the derived
+    //    candles the feed's backfill does not reach) that the coverage table does not explain are
+    //    asked of the venue (Hooks::loadRange, at most kMaxHolesPerOpen, newest first); what it
+    //    answers is merged, saved and recorded in the coverage table (Complete, or Gap when it has
+    //    no candles there), so the next opening asks nothing.
     // Observers of `key` get a Reset at once. The coverage table's listing start is read too.
     void open(const SeriesKey& key);
     const SeriesKey& openKey() const { return m_key; }
@@ -128,6 +143,12 @@ public:
     bool startReached() const { return m_startReached; }
     // Hooks::loadOlder requests made (every series).
     std::uint64_t olderVenueRequests() const { return m_olderVenueRequests; }
+    // Hooks::loadRange requests made (every series), and those not answered to the end yet.
+    std::uint64_t holeVenueRequests() const { return m_holeVenueRequests; }
+    std::size_t holesLoading() const { return m_fills.size(); }
+    // The open series' hole search is done: nothing to ask, or every hole asked (holesLoading()
+    // then tells whether the answers are in).
+    bool holesSearched() const { return !m_holeSearch.pending; }
 
     const market::CandleSeries* find(const SeriesKey& key) const { return m_store.find(key); }
     const market::CandleSeries* openSeries() const { return m_store.find(m_key); }
@@ -158,6 +179,10 @@ private:
     // candle is at or before it. Returns m_startReached.
     bool checkListingStart();
     void loadListingStart(const SeriesKey& key, std::uint64_t generation);
+    // Asks the venue for the open series' holes once the cache, its coverage and the end of what
+    // the feed's backfill fetches anyway are known.
+    void searchHoles();
+    bool applyFilled(feed::HistoryBatch&& batch);
     // Wraps an owner-thread handler for a storage answer: posted through Hooks::post, dropped if
     // the hub is gone by then.
     template <class Fn>
@@ -178,6 +203,26 @@ private:
     bool m_startReached = false;       // the venue has nothing older than m_key's first candle
     std::int64_t m_olderBefore = 0;    // beforeOpenTime of the venue page in flight
     std::uint64_t m_olderVenueRequests = 0;
+    // The open series' hole search (SQLite tier openings only).
+    struct HoleSearch {
+        bool pending = false;
+        std::uint64_t generation = 0;
+        std::vector<std::int64_t> cached;                 // open times of the cached candles loaded
+        std::optional<std::pair<std::int64_t, std::int64_t>> derived;  // [from, to) derived at open
+        bool cacheLoaded = false;
+        std::optional<std::vector<storage::CoverageRange>> coverage;
+        // Holes end here: the feed's backfill fetches what follows (the newest cached closed
+        // candle's end; without one, the first candle of the backfill's first page).
+        std::optional<std::int64_t> upTo;
+    };
+    HoleSearch m_holeSearch;
+    struct Fill {
+        SeriesKey key;
+        std::int64_t from = 0;
+        std::int64_t to = 0;
+    };
+    std::vector<Fill> m_fills;  // Hooks::loadRange requests not answered to the end
+    std::uint64_t m_holeVenueRequests = 0;
     // First open time of each series whose listing start is known (the venue said so now, or
     // the coverage table remembered it).
     std::map<SeriesKey, std::int64_t> m_listingStarts;
