@@ -138,9 +138,13 @@ TEST_F(SharedSessionTest, TwoUsersOfAStreamShareOneSubscriptionAndTheLastOneLeav
     std::this_thread::sleep_for(400ms);  // past the control interval: an UNSUBSCRIBE would be out
     EXPECT_EQ(session->stats().controlMessagesSent, controlBefore + 0) << "a shared stream was unsubscribed";
 
-    // The last user leaves: the venue stream is unsubscribed, its frames stop.
+    // The last user leaves: the venue stream is unsubscribed, its frames stop. Wait for the
+    // UNSUBSCRIBE's own reply (the connect's replies are already counted): the message is sent
+    // by the connection's writer after usersOf() has dropped to 0.
+    const auto repliesBefore = session->stats().controlReplies;
     session->unsubscribe({kline("BTCUSDT", Interval::S1)}, b);
-    ASSERT_TRUE(waitFor([&] { return session->usersOf(name) == 0u && session->stats().controlReplies > 0; }, 5s));
+    ASSERT_TRUE(waitFor(
+        [&] { return session->usersOf(name) == 0u && session->stats().controlReplies > repliesBefore; }, 5s));
     EXPECT_GE(session->stats().controlMessagesSent, controlBefore + 1);
     const auto after = b->klines();
     std::this_thread::sleep_for(500ms);
