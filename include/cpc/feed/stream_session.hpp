@@ -144,8 +144,9 @@ public:
     // listener may still get events already in flight when unsubscribe() returns.
     void subscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener);
     void unsubscribe(std::vector<exchange::StreamSpec> streams, std::shared_ptr<FeedSink> listener);
-    // Users of the venue stream `streamName` (network thread state, read under a lock): tests
-    // and the realtime window show how many share it.
+    // Users of the venue stream `streamName`. The count lives on the network thread: this asks it
+    // there and waits (at most 5 s, then 0), so never call it on the network thread. Tests and
+    // diagnostics show how many share a stream.
     std::size_t usersOf(const std::string& streamName) const;
     // Any thread: drop every connection now; each reconnects as after a network failure.
     void dropConnection();
