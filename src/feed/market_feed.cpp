@@ -729,49 +729,61 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         co_return std::optional<std::int64_t>();
     }
 
+    // What a history job (scroll-back, a hole) needs before its first page: the venue's clock once
+    // (it decides whether a row is still forming; a transient failure is not fatal), the interval
+    // that builds the asked one, and for 3d built from days the symbol's listing day.
+    // The job's own REST client comes with it. nullopt: cancelled, or failed — then a FeedError of
+    // `key`, "<what>: <reason>", was posted.
+    struct JobPlan {
+        std::unique_ptr<JobClient> client;
+        Interval source = Interval::M1;
+        std::int64_t anchor3d = 0;
+    };
+    awaitable<std::optional<JobPlan>> prepareJob(std::uint64_t gen, const SeriesKey& key, std::string what) {
+        const auto fail = [&](const Error& e) {
+            sink.post(FeedError{key, Error{what + ": " + e.message, e.code}});
+            return std::optional<JobPlan>();
+        };
+        if (!alive(gen)) co_return std::nullopt;
+        ensureClients();
+        if (!tls) {
+            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
+            co_return std::nullopt;
+        }
+        JobPlan plan;
+        plan.client = std::make_unique<JobClient>(*this);
+        if (!clockSynced) {
+            auto c = co_await syncClock(gen, **plan.client);
+            if (!alive(gen)) co_return std::nullopt;
+            if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) co_return fail(c.error());
+        }
+        const auto source = adapter->nativeSourceInterval(key.interval);
+        if (!source) co_return fail(noSourceInterval(key));
+        plan.source = *source;
+        if (needsListingDay(key.interval, *source)) {
+            auto day = co_await listingDay(gen, **plan.client, key.symbol);
+            if (!alive(gen)) co_return std::nullopt;
+            if (!day) co_return fail(day.error());
+            plan.anchor3d = *day;
+        }
+        co_return plan;
+    }
+
     // Scroll-back history (loadOlder): pages backwards from `before`, newest page first.
     awaitable<void> older(std::uint64_t gen, SeriesKey key, std::int64_t before, std::size_t count) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen)) co_return;
-        ensureClients();
-        if (!tls) {
-            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
-            co_return;
-        }
-        JobClient client(*this);
-        const auto fail = [&](const Error& e) {
-            sink.post(FeedError{key, Error{"older history of " + key.symbol + " " +
-                                               std::string(toString(key.interval)) + ": " + e.message,
-                                           e.code}});
-        };
-        if (!clockSynced) {  // decides whether the newest row is still forming
-            auto c = co_await syncClock(gen, *client);
-            if (!alive(gen)) co_return;
-            if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) {
-                fail(c.error());
-                co_return;
-            }
-        }
-        const auto source = adapter->nativeSourceInterval(key.interval);
-        if (!source) {
-            fail(noSourceInterval(key));
-            co_return;
-        }
-        std::int64_t anchor3d = 0;  // 3d built from days: the listing day
-        if (needsListingDay(key.interval, *source)) {
-            auto day = co_await listingDay(gen, *client, key.symbol);
-            if (!alive(gen)) co_return;
-            if (!day) {
-                fail(day.error());
-                co_return;
-            }
-            anchor3d = *day;
-        }
+        const std::string what = "older history of " + key.symbol + " " + std::string(toString(key.interval));
+        const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
+        auto plan = co_await prepareJob(gen, key, what);
+        if (!plan || !alive(gen)) co_return;
+        JobClient& client = *plan->client;
+        const Interval source = plan->source;
+        const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
         // Intervals the venue lacks come from `ratio` source rows per candle (at most; months vary).
-        const bool aggregated = *source != key.interval;
+        const bool aggregated = source != key.interval;
         const std::size_t ratio =
-            aggregated ? static_cast<std::size_t>(std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(*source))) : 1;
+            aggregated ? static_cast<std::size_t>(std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(source))) : 1;
         const int limit = std::max(1, adapter->maxHistoryLimit());
         std::int64_t end = before - 1;
         std::size_t remaining = count;
@@ -795,7 +807,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 if (rows->empty() && resumedAt == end) {
                     startReached = true;  // the row the probe found is gone: do not probe in circles
                 } else if (rows->empty()) {
-                    auto newest = co_await probeOlder(gen, *client, key, *source, end, want);
+                    auto newest = co_await probeOlder(gen, *client, key, source, end, want);
                     if (!alive(gen)) co_return;
                     if (!newest) {
                         fail(newest.error());
@@ -825,7 +837,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     pending.assign(sources.begin(), cut);
                     sources.erase(sources.begin(), cut);
                 }
-                out = detail::aggregateSources(sources, *source, key.interval, nowMs() + skewMs, std::nullopt, anchor3d);
+                out = detail::aggregateSources(sources, source, key.interval, nowMs() + skewMs, std::nullopt, anchor3d);
             }
             remaining -= std::min(remaining, out.size());
             HistoryBatch batch{key, std::move(out)};
@@ -843,52 +855,19 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<void> range(std::uint64_t gen, SeriesKey key, std::int64_t from, std::int64_t to) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen)) co_return;
-        ensureClients();
-        if (!tls) {
-            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
-            co_return;
-        }
-        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-        olderHttps.insert(client);
-        struct Forget {
-            Impl& impl;
-            std::shared_ptr<net::HttpClient> c;
-            ~Forget() { impl.olderHttps.erase(c); }
-        } forget{*this, client};
-        const auto fail = [&](const Error& e) {
-            sink.post(FeedError{key, Error{"history of " + key.symbol + " " + std::string(toString(key.interval)) +
-                                               " from " + formatUtc(from) + ": " + e.message,
-                                           e.code}});
-        };
-        if (!clockSynced) {  // decides whether a row is still forming
-            auto c = co_await syncClock(gen, *client);
-            if (!alive(gen)) co_return;
-            if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) {
-                fail(c.error());
-                co_return;
-            }
-        }
-        const auto source = adapter->nativeSourceInterval(key.interval);
-        if (!source) {
-            fail(noSourceInterval(key));
-            co_return;
-        }
-        std::int64_t anchor3d = 0;  // 3d built from days: the listing day
-        if (needsListingDay(key.interval, *source)) {
-            auto day = co_await listingDay(gen, *client, key.symbol);
-            if (!alive(gen)) co_return;
-            if (!day) {
-                fail(day.error());
-                co_return;
-            }
-            anchor3d = *day;
-        }
+        const std::string what =
+            "history of " + key.symbol + " " + std::string(toString(key.interval)) + " from " + formatUtc(from);
+        const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
+        auto plan = co_await prepareJob(gen, key, what);
+        if (!plan || !alive(gen)) co_return;
+        JobClient& client = *plan->client;
+        const Interval source = plan->source;
+        const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
         // A window holds at most one page of source rows (a calendar month: up to ratio + 1 days).
-        const bool aggregated = *source != key.interval;
+        const bool aggregated = source != key.interval;
         const int limit = std::max(1, adapter->maxHistoryLimit());
         const std::int64_t ratio =
-            aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(*source)) + 1 : 1;
+            aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(source)) + 1 : 1;
         const int buckets = static_cast<int>(std::max<std::int64_t>(1, limit / ratio));
         for (std::int64_t start = from; start < to && alive(gen);) {
             const std::int64_t end = std::min(to, isCalendar(key.interval)
@@ -915,7 +894,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 pageEnd = aggregated ? bucketStart(key.interval, forming->openTime, anchor3d) : forming->openTime;
                 std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= pageEnd; });
             }
-            HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, *source, key.interval,
+            HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, source, key.interval,
                                                                           nowMs() + skewMs, std::nullopt, anchor3d)
                                                : std::move(*rows)};
             batch.filled = true;
