@@ -1,6 +1,11 @@
 #pragma once
-// StreamSession = the live multi-stream WebSocket connections to one venue (the realtime test
-// window's feed): one connection per maxStreamsPerConnection streams (Binance: 1,024), a new one
+// StreamSession = the one connection engine: the only code that opens and keeps a venue's stream
+// connections (one per venue and endpoints in a process, from session::MarketSession). Its users —
+// chart feeds (MarketFeed), the realtime window — subscribe streams as listeners (`cpc stream`
+// uses the session's own sink: start / subscribe without a listener);
+// subscriptions are counted per venue stream (the first user subscribes, the last one leaving
+// unsubscribes), each user gets its streams' events and its connection's state (StreamLink).
+// The connections: one per maxStreamsPerConnection streams (Binance: 1,024), a new one
 // opened when a subscription does not fit, an emptied extra one closed. Streams are subscribed
 // and unsubscribed LIVE on the open connection with
 // request-id'd control messages, paced at least `controlInterval` apart. The connection is
