@@ -340,7 +340,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         bool backfillWanted = true;  // at the open, and after every fresh connection
         bool backfilling = false;
         bool linkSeen = false;       // the connection said something (live, or why not): history may start
-        bool linkLive = false;
         bool failed = false;         // a permanent error: nothing more is delivered
         StreamLink lastLink;
         std::optional<std::string> streamRefused;  // the venue refused the stream: not retried
@@ -511,16 +510,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     void onLink(Series& s, const StreamLink& link) {
         s.lastLink = link;
-        s.linkLive = link.state == FeedState::Live;
         if (link.state != FeedState::Connecting) s.linkSeen = true;
         if (link.state == FeedState::Live) {
             if (link.fresh) s.backfillWanted = true;  // nothing between the connections was streamed
-            s.notify();
-            return;  // the series is live once history has caught up
-        }
-        if (link.state == FeedState::Failed && link.detail.rfind("internal error", 0) != 0) {
-            s.streamRefused = link.detail;  // refused by the venue: the session does not retry it
-            s.notify();
+            // (the series is live once history has caught up)
+        } else if (link.final) {
+            s.streamRefused = link.detail;  // the session does not retry it
         } else if (!s.holding() || link.state != FeedState::Connecting) {
             publish(s.key, link.state, link.detail, link.retryInMs);
         }
@@ -575,7 +570,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             backoff.reset();
             recheckUnconfirmed(*s);
             for (auto& k : std::exchange(s->held, {})) applyKline(*s, std::move(k));
-            if (s->linkLive) publish(s->key, FeedState::Live, "live");
+            if (s->lastLink.state == FeedState::Live) publish(s->key, FeedState::Live, "live");
             else publish(s->key, s->lastLink.state, s->lastLink.detail, s->lastLink.retryInMs);
         }
     }

@@ -181,8 +181,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
     // The connection's state: the session's sink gets it as a FeedStatus, the listeners whose
     // streams it carries as a StreamLink (fresh: a Live on a new connection).
-    void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0, bool fresh = false) {
-        notifyLink(c, StreamLink{state, detail, retryInMs, fresh});
+    void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0, bool fresh = false,
+                 bool final = false) {
+        notifyLink(c, StreamLink{state, detail, retryInMs, fresh, final});
         if (c.index > 0) detail = "connection " + std::to_string(c.index + 1) + ": " + detail;
         publish(state, std::move(detail), retryInMs);
     }
@@ -642,7 +643,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         for (const auto& l : refusedUsers) {
             l->post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
-            l->onLink(StreamLink{FeedState::Failed, msg, 0, false});
+            l->onLink(StreamLink{FeedState::Failed, msg, 0, false, true});
         }
         sink.post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
     }
@@ -1412,7 +1413,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             const std::string msg = "TLS setup failed: " + tlsError;
             noteError(msg);
             sink.post(FeedError{sessionKey(), makeError(msg)});
-            publish(*conn, FeedState::Failed, msg);
+            publish(*conn, FeedState::Failed, msg, 0, false, true);
             co_return;
         }
         Conn& c = *conn;
@@ -1438,7 +1439,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             if (!url) {
                 noteError(url.error().message);
                 sink.post(FeedError{sessionKey(), url.error()});
-                publish(c, FeedState::Failed, url.error().message);
+                publish(c, FeedState::Failed, url.error().message, 0, false, true);
                 co_return;
             }
             publish(c, firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
@@ -1478,7 +1479,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                         statsValue.lastError = msg;
                     }
                     sink.post(FeedError{sessionKey(), makeError(msg, status)});
-                    publish(c, FeedState::Failed, msg);
+                    publish(c, FeedState::Failed, msg, 0, false, true);
                     co_return;
                 }
                 reason = "stream: " + connected.error().message;

@@ -81,6 +81,10 @@ struct StreamLink {
     // before was not streamed, a user that must not miss anything fetches it (REST backfill).
     // false: a make-before-break rotation switched connections without a gap.
     bool fresh = false;
+    // Failed and not retried: the venue refused the stream (at the handshake or its SUBSCRIBE), or
+    // the connection cannot be made at all (TLS setup, URL). false: the session recovers by itself
+    // (an internal error restarts the connection).
+    bool final = false;
 };
 
 // Where a feed delivers its events. post() is called on the network thread.
