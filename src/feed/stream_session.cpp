@@ -433,10 +433,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 // Another user still wants the venue's stream (another chart, or Bybit's
                 // orderbook.1 that is both a bookTicker and a one-level partial depth): only the
                 // routes change.
-                if (!it->second.empty()) {
-                    updateRoutes();
-                    continue;
-                }
+                if (!it->second.empty()) continue;
                 usersByName.erase(it);
             } else {
                 continue;  // nobody asked for it
