@@ -52,8 +52,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (!config.connectionBudget)
             config.connectionBudget = std::make_shared<net::ConnectionBudget>(net::ConnectionBudget::kVenueAttempts,
                                                                               net::ConnectionBudget::kVenueWindow);
-        gate = config.restGate ? config.restGate
-                               : venueRestGate(*adapter, config.restWeightBudget, config.weightSafetyShare);
+        rest = config.rest;
+        if (!rest)
+            rest = std::make_shared<VenueRest>(
+                io.context(), adapter,
+                VenueRestConfig{config.tls, config.requestTimeout, config.restGate, config.restWeightBudget,
+                                config.weightSafetyShare});
         streams = config.streamSession;
         if (!streams) {
             // A feed of its own: the connection engine with the feed's settings.
@@ -68,7 +72,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             sc.connectionBudget = config.connectionBudget;
             sc.rotateAfter = config.rotateAfter;
             sc.heartbeatOverride = config.heartbeatOverride;
-            sc.restGate = gate;
+            sc.rest = rest;
             streams = std::make_shared<StreamSession>(io, adapter, std::move(sc), discard);
         }
     }
@@ -88,24 +92,20 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     FeedSink& sink;
 
     // --- network thread only ---
-    std::shared_ptr<asio::ssl::context> tls;
-    std::string tlsError;
-    std::unique_ptr<net::HttpClient> http;      // history and time
-    std::unique_ptr<net::HttpClient> metaHttp;  // exchangeInfo (may run beside history)
-    std::set<std::shared_ptr<asio::steady_timer>> timers;    // every pending sleep of a series
-    std::set<std::shared_ptr<asio::steady_timer>> metaTimers;  // fetchSymbols; cancelled by stop()
-    std::set<std::shared_ptr<net::HttpClient>> olderHttps;   // loadOlder requests in flight
-    std::uint64_t generation = 0;
+    // The open series' work (its history, stream, reconciles, scroll-back and hole jobs) runs in
+    // `scope`: open() and stop() cancel it and start a new one. The symbol list runs in metaScope
+    // (only stop() ends it).
+    using Scope = std::shared_ptr<CancelScope>;
+    Scope scope = std::make_shared<CancelScope>(io.context());
+    Scope metaScope = std::make_shared<CancelScope>(io.context());
     bool stopping = false;
     // The connection engine carrying the kline stream: FeedConfig::streamSession (shared with
     // every other user of the venue in the process) or the feed's own.
     std::shared_ptr<StreamSession> streams;
     net::Backoff restartBackoff{config.backoffBase, config.backoffMax};  // after internal errors
-    std::int64_t skewMs = 0;           // exchange clock − local clock
-    bool clockSynced = false;
-    // The REST host's limits, shared with every feed, session and command of the process talking to
-    // it (weight budget, 429 pause, 418 ban): FeedConfig::restGate (the MarketSession's) or one of its own.
-    std::shared_ptr<net::RestGate> gate;
+    // The REST host's client (limits, clock offset), shared with every feed, session and command of
+    // the process talking to it: FeedConfig::rest (the MarketSession's) or one of its own.
+    std::shared_ptr<VenueRest> rest;
     // Listing days (open time of the first 1d candle) by symbol: the anchor of 3d buckets built
     // from days (venues without our 3d). Found once per symbol (listingDay()).
     std::map<std::string, std::int64_t> listingDays;
@@ -117,19 +117,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     using ActiveGuard = detail::CoroutineTracker::Guard;
 
-    bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
-
-    void ensureClients() {
-        if (http || !detail::ensureTlsContext(config.tls, tls, tlsError)) return;
-        http = std::make_unique<net::HttpClient>(io.context(), tls, config.requestTimeout);
-        metaHttp = std::make_unique<net::HttpClient>(io.context(), tls, config.requestTimeout);
-    }
-
     void publish(const SeriesKey& key, FeedState state, std::string detail, std::int64_t retryInMs = 0) {
         FeedStatus status{key, state, std::move(detail), retryInMs, nowMs()};
-        if (clockSynced) status.clockOffsetMs = skewMs;  // lets the app correct its latency figures
+        status.clockOffsetMs = rest->clockOffsetMs();  // lets the app correct its latency figures
         sink.post(std::move(status));
     }
+
+    std::int64_t venueNow() const { return rest->venueNowMs(); }
 
     // An exception escaping one of the feed's coroutines is a failure of the series, shown with
     // its reason (Failed), and the series is opened again after a back-off.
@@ -152,45 +146,15 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         publish(key, FeedState::Failed,
                 "internal error: " + what + "; restarting in " + std::to_string(delay.count()) + " ms", delay.count());
         closeCurrent();
-        spawn(restartAfter(generation, key, resume, delay));
+        spawn(restartAfter(scope, key, resume, delay));
     }
 
-    awaitable<void> restartAfter(std::uint64_t gen, SeriesKey key, std::optional<std::int64_t> resume,
+    awaitable<void> restartAfter(Scope sc, SeriesKey key, std::optional<std::int64_t> resume,
                                  std::chrono::milliseconds delay) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!co_await sleepFor(delay) || !alive(gen)) co_return;
+        if (!co_await sc->sleep(delay)) co_return;
         openSeries(std::move(key), resume);
-    }
-
-    awaitable<bool> sleepFor(std::chrono::milliseconds delay) {
-        auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
-        timers.insert(timer);
-        boost::system::error_code ec;
-        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-        timers.erase(timer);
-        co_return !ec && !stopping;
-    }
-
-    // A REST client of one job (scroll-back, reconcile): requests of several jobs run side by side;
-    // cancelCurrent() closes it with the series.
-    struct JobClient {
-        Impl& impl;
-        std::shared_ptr<net::HttpClient> client;
-        explicit JobClient(Impl& owner)
-            : impl(owner),
-              client(std::make_shared<net::HttpClient>(owner.io.context(), owner.tls, owner.config.requestTimeout)) {
-            impl.olderHttps.insert(client);
-        }
-        ~JobClient() { impl.olderHttps.erase(client); }
-        JobClient(const JobClient&) = delete;
-        JobClient& operator=(const JobClient&) = delete;
-        net::HttpClient& operator*() const { return *client; }
-    };
-
-    void cancelCurrent() {
-        for (const auto& t : timers) t->cancel();
-        for (const auto& h : olderHttps) h->close();
     }
 
     std::shared_ptr<Series> current;  // the open series (network thread)
@@ -198,8 +162,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // Ends the open series: its coroutines are cancelled and its stream left (the session
     // unsubscribes it when no other user has it).
     void closeCurrent() {
-        ++generation;
-        cancelCurrent();
+        scope->cancel();
+        scope = std::make_shared<CancelScope>(io.context());
         if (!current) return;
         streams->unsubscribe({current->spec}, current->tap);
         current->notify();
@@ -209,12 +173,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // Network thread: `key` becomes the open series.
     void openSeries(SeriesKey key, std::optional<std::int64_t> resume) {
         closeCurrent();
-        ensureClients();
-        if (!tls) {
-            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
-            publish(key, FeedState::Failed, "TLS setup failed: " + tlsError);
-            return;
-        }
         const auto source = adapter->nativeSourceInterval(key.interval);
         if (!source) {
             const Error e = noSourceInterval(key);
@@ -223,7 +181,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             return;
         }
         auto s = std::make_shared<Series>(key, *source);
-        s->gen = generation;
+        s->scope = scope;
         s->resume = resume;
         s->spec = exchange::StreamSpec{key.symbol, *source, exchange::StreamKind::Kline};
         s->wake = std::make_shared<asio::steady_timer>(io.context());
@@ -236,80 +194,38 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         spawn(run(s));
     }
 
-    // Waits until the REST gate lets a request of `weight` go: the venue's budget
-    // (ExchangeAdapter::restRateLimit()) has room and no 429 pause holds. An IP ban (418) is an
-    // Error, code 418, saying until when; "cancelled" when the feed moved on.
-    awaitable<Result<Ok>> awaitRestGate(int weight, std::uint64_t gen) {
-        while (true) {
-            const net::RestGate::Admission a = gate->admit(weight, nowMs(), skewMs);
-            if (a.refused) co_return *a.refused;
-            if (a.go()) co_return Ok{};
-            if (!co_await sleepFor(a.wait + std::chrono::milliseconds(1)) || !alive(gen)) co_return makeError("cancelled");
-        }
+    // One REST request of the series' work through the host's client (its gate: the venue's
+    // weight budget and 429/418 answers respected by every request of the process to that host);
+    // an IP ban is an Error, code 418, saying until when.
+    awaitable<Result<net::HttpResponse>> restGet(const exchange::RestRequest& request, CancelScope& sc) {
+        VenueRest::Tally tally;
+        auto r = co_await rest->send(request, sc, {.tally = &tally});
+        count(tally, !r && r.error().code == 418);
+        co_return r;
     }
 
-    // One REST GET (or, with a body, a POST) through the REST gate: the venue's weight budget and
-    // its 429/418 answers respected by every request of the process to that host.
-    awaitable<Result<net::HttpResponse>> restGet(const exchange::RestRequest& request, std::uint64_t gen,
-                                                 net::HttpClient& client, const std::string* postBody = nullptr) {
-        auto base = net::Url::parse(adapter->endpoints().restBase);
-        if (!base) co_return base.error();
-        for (int attempt = 0; attempt < 4; ++attempt) {
-            if (auto admitted = co_await awaitRestGate(request.weight, gen); !admitted) {
-                if (admitted.error().code == 418) noteBanStats();
-                co_return admitted.error();
-            }
-            std::string target = request.target;
-            Result<net::HttpResponse> r = makeError("not sent");
-            if (postBody) {
-                std::string body = *postBody;
-                r = co_await client.post(*base, std::move(target), std::move(body));
-            } else {
-                r = co_await client.get(*base, std::move(target));
-            }
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.restRequests;
-            }
-            if (!r) co_return r.error();
-            if (auto banned = gate->noteAnswer(*r, nowMs(), clockSynced ? std::optional<std::int64_t>(skewMs) : std::nullopt)) {
-                noteBanStats(true);
-                co_return *banned;
-            }
-            if (r->status == 429) continue;  // the gate holds every request until the venue's wait ends
-            co_return r;
-        }
-        co_return makeError("too many rate-limited attempts", 429);
+    awaitable<Result<Ok>> syncClock(CancelScope& sc) {
+        VenueRest::Tally tally;
+        auto offset = co_await rest->syncClock(sc, {.tally = &tally});
+        count(tally, !offset && offset.error().code == 418);
+        if (!offset) co_return offset.error();
+        co_return Ok{};
     }
 
-    // The ban is shown in the stats (and counted once per 418 answer this feed received).
-    void noteBanStats(bool answered = false) {
+    // The feed's own requests in its stats, and a ban (shown until it ends).
+    void count(const VenueRest::Tally& tally, bool banned) {
         std::lock_guard lock(statsMutex);
-        statsValue.restBannedUntilMs = gate->bannedUntilMs();
-        if (answered) ++statsValue.restBans;
+        statsValue.restRequests += tally.sent;
+        statsValue.restBans += tally.bans;
+        if (banned) statsValue.restBannedUntilMs = rest->gate()->bannedUntilMs();
     }
 
     // Delay before the next attempt: the back-off, or the rest of an IP ban if that is longer.
     std::chrono::milliseconds retryDelay(net::Backoff& backoff) const {
         auto delay = backoff.next();
-        const std::int64_t banLeft = gate->bannedUntilMs() - nowMs();
+        const std::int64_t banLeft = rest->gate()->bannedUntilMs() - nowMs();
         if (banLeft > 0) delay = std::max(delay, std::chrono::milliseconds(banLeft + 100));
         return delay;
-    }
-
-    awaitable<Result<Ok>> syncClock(std::uint64_t gen, net::HttpClient& client) {
-        const std::int64_t sent = nowMs();
-        // Requests are named before co_await: GCC 12 destroys a temporary with a destructor
-        // inside a co_await expression twice.
-        const exchange::RestRequest request = adapter->serverTimeRequest();
-        auto r = co_await restGet(request, gen, client);
-        if (!r) co_return r.error();
-        auto t = adapter->parseServerTime(r->body, r->status);
-        if (!t) co_return t.error();
-        const std::int64_t received = nowMs();
-        skewMs = *t - (sent + received) / 2;
-        clockSynced = true;
-        co_return Ok{};
     }
 
     // One opened series: the key asked for, the venue interval it is built from (itself when the
@@ -318,7 +234,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     struct Series : std::enable_shared_from_this<Series> {
         SeriesKey key;
         Interval source;
-        std::uint64_t gen = 0;
+        Scope scope;  // the work of the series (cancelled when it closes)
         exchange::StreamSpec spec;  // the source interval's kline stream
         detail::SourceAggregator agg;
         std::optional<std::int64_t> resume;  // newest closed candle of key.interval delivered
@@ -361,12 +277,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         void post(FeedEvent event) override {
             auto i = impl.lock();
             auto s = series.lock();
-            if (i && s && !s->failed && i->alive(s->gen)) i->onStream(*s, std::move(event));
+            if (i && s && !s->failed && !s->scope->cancelled()) i->onStream(*s, std::move(event));
         }
         void onLink(const StreamLink& link) override {
             auto i = impl.lock();
             auto s = series.lock();
-            if (i && s && !s->failed && i->alive(s->gen)) i->onLink(*s, link);
+            if (i && s && !s->failed && !s->scope->cancelled()) i->onLink(*s, link);
         }
     };
 
@@ -384,7 +300,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     void postHistory(Series& s, std::vector<Candle> rows, bool holdNewest, bool dropOldestPartial) {
         std::vector<Candle> out = s.agg.passthrough()
                                       ? std::move(rows)
-                                      : s.agg.add(rows, nowMs() + skewMs, holdNewest, dropOldestPartial);
+                                      : s.agg.add(rows, venueNow(), holdNewest, dropOldestPartial);
         for (const Candle& c : out) noteClosed(s, c);
         sink.post(HistoryBatch{s.key, std::move(out)});
     }
@@ -397,18 +313,18 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             sink.post(std::move(k));
             return;
         }
-        for (const Candle& c : s.agg.add({k.candle}, nowMs() + skewMs)) {
+        for (const Candle& c : s.agg.add({k.candle}, venueNow())) {
             noteClosed(s, c);
             sink.post(exchange::KlineUpdate{s.key, c, k.eventTimeMs});
         }
     }
 
     // REST history: the newest page, or every page from `resume` on. Posts each page.
-    awaitable<Result<Ok>> backfill(std::uint64_t gen, std::shared_ptr<Series> s) {
-        if (auto c = co_await syncClock(gen, *http); !c) co_return c.error();
-        if (!alive(gen)) co_return makeError("cancelled");
+    awaitable<Result<Ok>> backfill(Scope sc, std::shared_ptr<Series> s) {
+        if (auto c = co_await syncClock(*sc); !c) co_return c.error();
+        if (sc->cancelled()) co_return makeError("cancelled");
         if (needsListingDay(s->key.interval, s->source)) {
-            auto day = co_await listingDay(gen, *http, s->key.symbol);
+            auto day = co_await listingDay(sc, s->key.symbol);
             if (!day) co_return day.error();
             s->agg.setAnchor3d(*day);
         }
@@ -418,10 +334,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         while (true) {
             const exchange::HistoryQuery q{s->key.symbol, s->key.interval, start, std::nullopt, limit};
             const exchange::RestRequest request = adapter->historyRequest(q);
-            auto r = co_await restGet(request, gen, *http);
+            auto r = co_await restGet(request, *sc);
             if (!r) co_return r.error();
-            if (!alive(gen)) co_return makeError("cancelled");
-            auto rows = adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs);
+            if (sc->cancelled()) co_return makeError("cancelled");
+            auto rows = adapter->parseHistoryFor(q, r->body, r->status, venueNow());
             if (!rows) co_return rows.error();
             const std::size_t n = rows->size();
             const bool full = n >= static_cast<std::size_t>(limit);
@@ -433,7 +349,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     // Fewer rows than asked is no end on a venue that skips quiet intervals: go on
                     // after the range this page covered, until that is in the future.
                     const std::int64_t covered = bucketsEnd(s->source, *start, limit);
-                    if (covered <= nowMs() + skewMs) next = covered;
+                    if (covered <= venueNow()) next = covered;
                 }
             }
             if (!next && !rows->empty()) {
@@ -461,7 +377,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (limit >= config.initialCandles || key.interval == Interval::D3) return std::nullopt;  // 3d: listing-anchored
         const std::int64_t span = std::min<std::int64_t>(config.initialCandles * nominalMs(key.interval),
                                                          std::int64_t{20} * limit * nominalMs(source));
-        return bucketStart(key.interval, nowMs() + skewMs - span);
+        return bucketStart(key.interval, venueNow() - span);
     }
 
 
@@ -499,7 +415,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
         if (s.forming && c.openTime > s.forming->openTime) {
             // A newer candle opened: the forming one is over without its closed version.
-            spawn(reconcile(s.gen, s.shared(), *s.forming, c.openTime));
+            spawn(reconcile(s.scope, s.shared(), *s.forming, c.openTime));
             s.forming.reset();
         }
         if (!c.closed && (!s.forming || c.openTime >= s.forming->openTime)) s.forming = c;
@@ -528,10 +444,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<void> run(std::shared_ptr<Series> s) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        const std::uint64_t gen = s->gen;
+        const Scope sc = s->scope;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         publish(s->key, FeedState::Connecting, "connecting to " + streamHost());
-        while (alive(gen)) {
+        while (!sc->cancelled()) {
             if (!(s->backfillWanted && s->linkSeen) && !(s->streamRefused && !s->backfilling)) {
                 s->wake->expires_at(Clock::time_point::max());
                 boost::system::error_code ec;
@@ -544,8 +460,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             }
             s->backfillWanted = false;
             s->backfilling = true;
-            auto history = co_await backfill(gen, s);
-            if (!alive(gen)) co_return;
+            auto history = co_await backfill(sc, s);
+            if (sc->cancelled()) co_return;
             s->backfilling = false;
             if (!history && adapter->isPermanentError(history.error())) {
                 fail(*s, history.error());
@@ -563,7 +479,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 }
                 const auto delay = retryDelay(backoff);
                 publish(s->key, FeedState::Reconnecting, "history: " + history.error().message, delay.count());
-                if (!co_await sleepFor(delay)) co_return;  // cancelled: open() or stop()
+                if (!co_await sc->sleep(delay)) co_return;  // cancelled: open() or stop()
                 continue;
             }
             if (s->backfillWanted) continue;  // a fresh connection came meanwhile: fetch its gap too
@@ -595,7 +511,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (s.unconfirmed.empty()) return;
         std::vector<Candle> again = std::exchange(s.unconfirmed, {});
         std::sort(again.begin(), again.end(), [](const Candle& a, const Candle& b) { return a.openTime < b.openTime; });
-        for (const Candle& c : again) spawn(reconcile(s.gen, s.shared(), c, c.openTime + nominalMs(s.source)));
+        for (const Candle& c : again) spawn(reconcile(s.scope, s.shared(), c, c.openTime + nominalMs(s.source)));
     }
 
     // A candle the stream left without its closed version (a newer one opened): fetch it over
@@ -603,25 +519,24 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // venue's clock (the venue's stream has moved past it). When REST fails (or does not have it closed yet) a few times, the candle stays
     // as the stream left it, provisional, and is asked for again at the series' next successful
     // REST call (recheckUnconfirmed) — never saved as final from the stream's last push.
-    awaitable<void> reconcile(std::uint64_t gen, std::shared_ptr<Series> sp, Candle last, std::int64_t newerOpen) {
+    awaitable<void> reconcile(Scope sc, std::shared_ptr<Series> sp, Candle last, std::int64_t newerOpen) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen)) co_return;
+        if (sc->cancelled()) co_return;
         {
             std::lock_guard lock(statsMutex);
             ++statsValue.reconciles;
         }
-        JobClient client(*this);
         Series& s = *sp;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         std::vector<Candle> rows;
-        for (int attempt = 0; attempt < 3 && alive(gen); ++attempt) {
-            if (attempt > 0 && (!co_await sleepFor(backoff.next()) || !alive(gen))) co_return;
+        for (int attempt = 0; attempt < 3 && !sc->cancelled(); ++attempt) {
+            if (attempt > 0 && (!co_await sc->sleep(backoff.next()) || sc->cancelled())) co_return;
             const exchange::HistoryQuery q{s.key.symbol, s.key.interval, last.openTime, newerOpen - 1, 2};
             const exchange::RestRequest request = adapter->historyRequest(q);
-            auto r = co_await restGet(request, gen, *client);
-            if (!alive(gen)) co_return;
-            auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
+            auto r = co_await restGet(request, *sc);
+            if (sc->cancelled()) co_return;
+            auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
                             : Result<std::vector<Candle>>(r.error());
             if (!parsed) continue;
             // The venue's row of a candle the venue's stream has already moved past is its final
@@ -655,11 +570,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     // The symbol's listing day: the open time of its first 1d candle on the venue (cached per
     // symbol): exchange::ListingDaySearch's pages (about 13), each through the REST gate.
-    awaitable<Result<std::int64_t>> listingDay(std::uint64_t gen, net::HttpClient& client, const std::string& symbol) {
+    awaitable<Result<std::int64_t>> listingDay(Scope sc, const std::string& symbol) {
         if (const auto it = listingDays.find(symbol); it != listingDays.end()) co_return it->second;
-        exchange::ListingDaySearch search(*adapter, symbol, nowMs() + skewMs);
+        exchange::ListingDaySearch search(*adapter, symbol, venueNow());
         while (const auto q = search.next()) {
-            auto rows = co_await olderRows(gen, client, *q);
+            auto rows = co_await olderRows(sc, *q);
             if (!rows) co_return rows.error();
             search.answer(*rows);
         }
@@ -670,14 +585,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // One page of older history with a few retries: the venue's rows with open times in the query's
     // range (ascending); an Error when retrying cannot help or keeps failing.
     // `outside`: when given, how many rows of the answer lay outside the query's range.
-    awaitable<Result<std::vector<Candle>>> olderRows(std::uint64_t gen, net::HttpClient& client,
+    awaitable<Result<std::vector<Candle>>> olderRows(Scope sc,
                                                      exchange::HistoryQuery q, std::size_t* outside = nullptr) {
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         for (int failures = 0;; ) {
             const exchange::RestRequest request = adapter->historyRequest(q);
-            auto r = co_await restGet(request, gen, client);
-            if (!alive(gen)) co_return makeError("cancelled");
-            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, nowMs() + skewMs)
+            auto r = co_await restGet(request, *sc);
+            if (sc->cancelled()) co_return makeError("cancelled");
+            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
                                                  : Result<std::vector<Candle>>(r.error());
             if (rows) {
                 const std::size_t dropped = std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly
@@ -688,7 +603,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             }
             const Error& e = rows.error();
             if (adapter->isPermanentError(e) || e.code == 418 || ++failures > 3) co_return e;
-            if (!co_await sleepFor(backoff.next()) || !alive(gen)) co_return makeError("cancelled");
+            if (!co_await sc->sleep(backoff.next()) || sc->cancelled()) co_return makeError("cancelled");
         }
     }
 
@@ -702,12 +617,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // the floor (or within the widest probe), the listing start.
     static constexpr int kMaxProbes = 6;
     static constexpr std::int64_t kProbeGrowth = 4;
-    awaitable<Result<std::optional<std::int64_t>>> probeOlder(std::uint64_t gen, net::HttpClient& client,
+    awaitable<Result<std::optional<std::int64_t>>> probeOlder(Scope sc,
                                                               const SeriesKey& key, Interval source,
                                                               std::int64_t end, int want) {
         const std::int64_t floor = adapter->earliestHistoryMs();
         std::int64_t span = static_cast<std::int64_t>(want) * nominalMs(source);
-        for (int probe = 0; probe < kMaxProbes && end >= floor && alive(gen); ++probe) {
+        for (int probe = 0; probe < kMaxProbes && end >= floor && !sc->cancelled(); ++probe) {
             span *= kProbeGrowth;
             const std::int64_t start = end - floor > span ? end - span : floor;
             exchange::HistoryQuery q{key.symbol, key.interval, start, end, adapter->maxHistoryLimit()};
@@ -716,7 +631,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.historyProbes;
             }
-            auto rows = co_await olderRows(gen, client, q);
+            auto rows = co_await olderRows(sc, q);
             if (!rows) co_return rows.error();
             if (!rows->empty()) co_return std::optional<std::int64_t>(rows->back().openTime);
             if (start == floor) break;
@@ -727,37 +642,30 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // What a history job (scroll-back, a hole) needs before its first page: the venue's clock once
     // (it decides whether a row is still forming; a transient failure is not fatal), the interval
     // that builds the asked one, and for 3d built from days the symbol's listing day.
-    // The job's own REST client comes with it. nullopt: cancelled, or failed — then a FeedError of
+    // nullopt: cancelled, or failed — then a FeedError of
     // `key`, "<what>: <reason>", was posted.
     struct JobPlan {
-        std::unique_ptr<JobClient> client;
         Interval source = Interval::M1;
         std::int64_t anchor3d = 0;
     };
-    awaitable<std::optional<JobPlan>> prepareJob(std::uint64_t gen, const SeriesKey& key, std::string what) {
+    awaitable<std::optional<JobPlan>> prepareJob(Scope sc, const SeriesKey& key, std::string what) {
         const auto fail = [&](const Error& e) {
             sink.post(FeedError{key, Error{what + ": " + e.message, e.code}});
             return std::optional<JobPlan>();
         };
-        if (!alive(gen)) co_return std::nullopt;
-        ensureClients();
-        if (!tls) {
-            sink.post(FeedError{key, makeError("TLS setup failed: " + tlsError)});
-            co_return std::nullopt;
-        }
+        if (sc->cancelled()) co_return std::nullopt;
         JobPlan plan;
-        plan.client = std::make_unique<JobClient>(*this);
-        if (!clockSynced) {
-            auto c = co_await syncClock(gen, **plan.client);
-            if (!alive(gen)) co_return std::nullopt;
+        if (!rest->clockOffsetMs()) {
+            auto c = co_await syncClock(*sc);
+            if (sc->cancelled()) co_return std::nullopt;
             if (!c && (adapter->isPermanentError(c.error()) || c.error().code == 418)) co_return fail(c.error());
         }
         const auto source = adapter->nativeSourceInterval(key.interval);
         if (!source) co_return fail(noSourceInterval(key));
         plan.source = *source;
         if (needsListingDay(key.interval, *source)) {
-            auto day = co_await listingDay(gen, **plan.client, key.symbol);
-            if (!alive(gen)) co_return std::nullopt;
+            auto day = co_await listingDay(sc, key.symbol);
+            if (sc->cancelled()) co_return std::nullopt;
             if (!day) co_return fail(day.error());
             plan.anchor3d = *day;
         }
@@ -765,14 +673,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // Scroll-back history (loadOlder): pages backwards from `before`, newest page first.
-    awaitable<void> older(std::uint64_t gen, SeriesKey key, std::int64_t before, std::size_t count) {
+    awaitable<void> older(Scope sc, SeriesKey key, std::int64_t before, std::size_t count) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         const std::string what = "older history of " + key.symbol + " " + std::string(toString(key.interval));
         const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
-        auto plan = co_await prepareJob(gen, key, what);
-        if (!plan || !alive(gen)) co_return;
-        JobClient& client = *plan->client;
+        auto plan = co_await prepareJob(sc, key, what);
+        if (!plan || sc->cancelled()) co_return;
         const Interval source = plan->source;
         const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
         // Intervals the venue lacks come from `ratio` source rows per candle (at most; months vary).
@@ -784,11 +691,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         std::size_t remaining = count;
         std::vector<Candle> pending;  // source rows of the oldest bucket seen: it may go on in the next page
         std::optional<std::int64_t> resumedAt;  // the newest row a probe found (paging goes on from it)
-        while (remaining > 0 && alive(gen)) {
+        while (remaining > 0 && !sc->cancelled()) {
             const int want = static_cast<int>(std::min<std::size_t>(remaining * ratio, static_cast<std::size_t>(limit)));
             const exchange::HistoryQuery q{key.symbol, key.interval, std::nullopt, end, want};
-            auto rows = co_await olderRows(gen, *client, q);
-            if (!alive(gen)) co_return;
+            auto rows = co_await olderRows(sc, q);
+            if (sc->cancelled()) co_return;
             if (!rows) {
                 fail(rows.error());
                 co_return;
@@ -802,8 +709,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 if (rows->empty() && resumedAt == end) {
                     startReached = true;  // the row the probe found is gone: do not probe in circles
                 } else if (rows->empty()) {
-                    auto newest = co_await probeOlder(gen, *client, key, source, end, want);
-                    if (!alive(gen)) co_return;
+                    auto newest = co_await probeOlder(sc, key, source, end, want);
+                    if (sc->cancelled()) co_return;
                     if (!newest) {
                         fail(newest.error());
                         co_return;
@@ -832,7 +739,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     pending.assign(sources.begin(), cut);
                     sources.erase(sources.begin(), cut);
                 }
-                out = detail::aggregateSources(sources, source, key.interval, nowMs() + skewMs, std::nullopt, anchor3d);
+                out = detail::aggregateSources(sources, source, key.interval, venueNow(), std::nullopt, anchor3d);
             }
             remaining -= std::min(remaining, out.size());
             HistoryBatch batch{key, std::move(out)};
@@ -847,15 +754,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // A hole in the caller's cache (loadRange): forward windows over [from, to), each at most one
     // venue page of whole buckets, so that every answer tells exactly which span it covers (also on
     // a venue that skips intervals without trades, where fewer rows than asked is no end).
-    awaitable<void> range(std::uint64_t gen, SeriesKey key, std::int64_t from, std::int64_t to) {
+    awaitable<void> range(Scope sc, SeriesKey key, std::int64_t from, std::int64_t to) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         const std::string what =
             "history of " + key.symbol + " " + std::string(toString(key.interval)) + " from " + formatUtc(from);
         const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
-        auto plan = co_await prepareJob(gen, key, what);
-        if (!plan || !alive(gen)) co_return;
-        JobClient& client = *plan->client;
+        auto plan = co_await prepareJob(sc, key, what);
+        if (!plan || sc->cancelled()) co_return;
         const Interval source = plan->source;
         const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
         // A window holds at most one page of source rows (a calendar month: up to ratio + 1 days).
@@ -864,14 +770,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const std::int64_t ratio =
             aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(source)) + 1 : 1;
         const int buckets = static_cast<int>(std::max<std::int64_t>(1, limit / ratio));
-        for (std::int64_t start = from; start < to && alive(gen);) {
+        for (std::int64_t start = from; start < to && !sc->cancelled();) {
             const std::int64_t end = std::min(to, isCalendar(key.interval)
                                                       ? bucketsEnd(key.interval, start, buckets)
                                                       : start + buckets * nominalMs(key.interval));
             const exchange::HistoryQuery q{key.symbol, key.interval, start, end - 1, limit};
             std::size_t outside = 0;
-            auto rows = co_await olderRows(gen, *client, q, &outside);
-            if (!alive(gen)) co_return;
+            auto rows = co_await olderRows(sc, q, &outside);
+            if (sc->cancelled()) co_return;
             if (!rows) {
                 fail(rows.error());
                 co_return;
@@ -890,7 +796,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= pageEnd; });
             }
             HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, source, key.interval,
-                                                                          nowMs() + skewMs, std::nullopt, anchor3d)
+                                                                          venueNow(), std::nullopt, anchor3d)
                                                : std::move(*rows)};
             batch.filled = true;
             batch.fromOpenTime = start;
@@ -903,30 +809,16 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
     }
 
-    // fetchSymbols' own sleep: open() (which cancels the series' sleeps) must not end it.
-    awaitable<void> metaSleep(std::chrono::milliseconds delay) {
-        auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
-        metaTimers.insert(timer);
-        boost::system::error_code ec;
-        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-        metaTimers.erase(timer);
-    }
-
     awaitable<void> fetchSymbols() {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         if (stopping) co_return;
-        ensureClients();
         SeriesKey none{adapter->name(), "", Interval::M1};
-        if (!tls) {
-            sink.post(FeedError{none, makeError("TLS setup failed: " + tlsError)});
-            co_return;
-        }
         net::Backoff backoff(config.backoffBase, config.backoffMax);
-        const std::uint64_t gen = generation;
+        const Scope sc = metaScope;  // open() does not end it
         for (int attempt = 0; attempt < 6 && !stopping; ++attempt) {
             const exchange::RestRequest request = adapter->exchangeInfoRequest();
-            auto r = co_await restGet(request, gen, *metaHttp);
+            auto r = co_await restGet(request, *sc);
             if (stopping) co_return;
             if (r) {
                 auto symbols = adapter->parseExchangeInfo(r->body, r->status);
@@ -939,8 +831,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     co_return;
                 }
             }
+            if (!r && r.error().message.starts_with("TLS setup failed")) {
+                sink.post(FeedError{none, r.error()});
+                co_return;
+            }
             if (!r && r.error().code == 418) --attempt;  // the ban is waited out, not counted
-            co_await metaSleep(retryDelay(backoff));
+            co_await sc->sleep(retryDelay(backoff));
         }
         if (stopping) co_return;
         sink.post(FeedError{none, makeError("could not load the symbol list from " + adapter->endpoints().restBase)});
@@ -963,7 +859,7 @@ void MarketFeed::open(SeriesKey key, std::optional<std::int64_t> resumeFromOpenT
 void MarketFeed::loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size_t count) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), beforeOpenTime, count]() mutable {
-        if (!impl->stopping) impl->spawn(impl->older(impl->generation, std::move(key), beforeOpenTime, count));
+        if (!impl->stopping) impl->spawn(impl->older(impl->scope, std::move(key), beforeOpenTime, count));
     });
 }
 
@@ -971,7 +867,7 @@ void MarketFeed::loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), fromOpenTime, toOpenTime]() mutable {
         if (!impl->stopping && fromOpenTime < toOpenTime)
-            impl->spawn(impl->range(impl->generation, std::move(key), fromOpenTime, toOpenTime));
+            impl->spawn(impl->range(impl->scope, std::move(key), fromOpenTime, toOpenTime));
     });
 }
 
@@ -990,9 +886,7 @@ void MarketFeed::stop() {
         if (impl->stopping) return;
         impl->closeCurrent();
         impl->stopping = true;
-        for (const auto& t : impl->metaTimers) t->cancel();
-        if (impl->http) impl->http->close();
-        if (impl->metaHttp) impl->metaHttp->close();
+        impl->metaScope->cancel();
         impl->coroutines.markStopped();
     });
     // Wait (bounded) until the network thread has cancelled everything and every coroutine has

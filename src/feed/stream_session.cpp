@@ -43,7 +43,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (!config.connectionBudget)
             config.connectionBudget = std::make_shared<net::ConnectionBudget>(net::ConnectionBudget::kVenueAttempts,
                                                                               net::ConnectionBudget::kVenueWindow);
-        gate = config.restGate ? config.restGate : venueRestGate(*adapter, 0, config.restSafetyShare);
+        rest = config.rest;
+        if (!rest)
+            rest = std::make_shared<VenueRest>(io.context(), adapter,
+                                               VenueRestConfig{config.tls, config.requestTimeout, config.restGate, 0,
+                                                               config.restSafetyShare});
     }
 
     net::IoThread& io;
@@ -128,9 +132,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     bool started = false;
     bool userDriven = false;  // started by its first listener, not by start(): closes when unused
     std::uint64_t unusedSince = 0;  // bumped when the last user leaves; a later user cancels the close
-    std::set<std::shared_ptr<asio::steady_timer>> timers;  // every pending sleep
-    std::set<std::shared_ptr<net::HttpClient>> https;      // every REST request in flight
-    std::uint64_t generation = 0;
+    // Every sleep and REST request of the session's connections runs in `scope`: start(), the
+    // close of an unused session and stop() cancel it (and make a new one).
+    using Scope = std::shared_ptr<CancelScope>;
+    Scope scope = std::make_shared<CancelScope>(io.context());
     bool stopping = false;
     std::set<std::string> desiredNames;         // union of every connection's set
     std::map<std::string, exchange::StreamSpec> knownSpecs;  // every stream named this session
@@ -153,9 +158,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // per (symbol, depthLevels) so each delta can be posted as the topic's whole top N.
     std::map<std::pair<std::string, int>, LocalOrderBook> partialBooks;
     std::int64_t nextId = 1;
-    // The REST host's limits, shared with every feed, session and command of the process talking
-    // to it (weight budget, 429 pause, 418 ban): StreamSessionConfig::restGate (the MarketSession's) or one of its own.
-    std::shared_ptr<net::RestGate> gate;
+    // The REST host's client (limits, clock offset), shared with every feed, session and command of
+    // the process talking to it: StreamSessionConfig::rest (the MarketSession's) or one of its own.
+    std::shared_ptr<VenueRest> rest;
 
     // --- any thread ---
     mutable std::mutex statsMutex;
@@ -165,8 +170,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     using ActiveGuard = detail::CoroutineTracker::Guard;
     using ConnPtr = std::shared_ptr<Conn>;
 
-    bool alive(std::uint64_t gen) const { return !stopping && gen == generation; }
-    bool alive(std::uint64_t gen, const Conn& c) const { return alive(gen) && !c.closing; }
+    bool alive(const Scope& sc) const { return !stopping && !sc->cancelled(); }
+    bool alive(const Scope& sc, const Conn& c) const { return alive(sc) && !c.closing; }
+    void renewScope() {
+        scope->cancel();
+        scope = std::make_shared<CancelScope>(io.context());
+    }
 
     SeriesKey sessionKey() const { return SeriesKey{adapter->name(), "", Interval::M1}; }
 
@@ -278,14 +287,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         });
     }
 
-    void spawnRun(std::uint64_t gen, const ConnPtr& conn) {
+    void spawnRun(Scope sc, const ConnPtr& conn) {
         std::weak_ptr<Impl> weak = weak_from_this();
-        detail::spawnSupervised(io.context(), run(gen, conn), [weak, gen, conn](const std::string& what) {
-            if (auto self = weak.lock()) self->internalError(what, conn, gen);
+        detail::spawnSupervised(io.context(), run(sc, conn), [weak, sc, conn](const std::string& what) {
+            if (auto self = weak.lock()) self->internalError(what, conn, sc);
         });
     }
 
-    void internalError(const std::string& what, const ConnPtr& deadRun, std::uint64_t gen = 0) {
+    void internalError(const std::string& what, const ConnPtr& deadRun, const Scope& sc = nullptr) {
         const std::string msg = "internal error: " + what;
         {
             std::lock_guard lock(statsMutex);
@@ -301,31 +310,22 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 c->ws->cancel();
             }
         }
-        if (deadRun && alive(gen, *deadRun)) {
+        if (deadRun && sc && alive(sc, *deadRun)) {
             deadRun->live = false;
             if (deadRun->ws) deadRun->ws->cancel();
             ++deadRun->epoch;  // its pumps, watchdog and heartbeats end
             const auto delay = deadRun->restartBackoff.next();
             publish(*deadRun, FeedState::Failed, msg + "; restarting in " + std::to_string(delay.count()) + " ms",
                     delay.count());
-            spawn(restartRun(gen, deadRun, delay));
+            spawn(restartRun(sc, deadRun, delay));
         }
     }
 
-    awaitable<void> restartRun(std::uint64_t gen, ConnPtr conn, milliseconds delay) {
+    awaitable<void> restartRun(Scope sc, ConnPtr conn, milliseconds delay) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!co_await sleepFor(delay) || !alive(gen, *conn)) co_return;
-        spawnRun(gen, conn);
-    }
-
-    awaitable<bool> sleepFor(milliseconds delay) {
-        auto timer = std::make_shared<asio::steady_timer>(io.context(), delay);
-        timers.insert(timer);
-        boost::system::error_code ec;
-        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-        timers.erase(timer);
-        co_return !ec && !stopping;
+        if (!co_await sc->sleep(delay) || !alive(sc, *conn)) co_return;
+        spawnRun(sc, conn);
     }
 
     static void cancelSockets(Conn& c) {
@@ -343,8 +343,6 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     void cancelAll() {
         for (const auto& c : conns) cancelSockets(*c);
-        for (const auto& t : timers) t->cancel();
-        for (const auto& h : https) h->close();
     }
 
     // --- stream set: spread over connections of at most streamLimit() streams each ---
@@ -352,7 +350,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     ConnPtr newConn() {
         auto c = std::make_shared<Conn>(nextConnIndex++, config);
         conns.push_back(c);
-        if (started) spawnRun(generation, c);
+        if (started) spawnRun(scope, c);
         return c;
     }
 
@@ -457,19 +455,19 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         updateRoutes();
         updateConnected();
-        if (userDriven && usersByName.empty() && !conns.empty()) spawn(closeWhenUnused(generation, ++unusedSince));
+        if (userDriven && usersByName.empty() && !conns.empty()) spawn(closeWhenUnused(scope, ++unusedSince));
     }
 
     // The last user left: after a grace period with still nobody, the connections close.
-    awaitable<void> closeWhenUnused(std::uint64_t gen, std::uint64_t mark) {
+    awaitable<void> closeWhenUnused(Scope sc, std::uint64_t mark) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!co_await sleepFor(config.closeWhenUnusedAfter) || !alive(gen) || mark != unusedSince ||
+        if (!co_await sc->sleep(config.closeWhenUnusedAfter) || !alive(sc) || mark != unusedSince ||
             !usersByName.empty())
             co_return;
         for (const auto& c : conns) closeConn(*c);
         conns.clear();
-        ++generation;  // their run loops end
+        renewScope();  // their run loops end
         updateConnected();
     }
 
@@ -581,13 +579,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         if (!conn) co_return;
+        const Scope sc = scope;  // held: start() or stop() may replace the session's scope meanwhile
         Conn& c = *conn;
         while (!stopping && c.live && !c.closing && !c.controlQueue.empty()) {
             const auto due = c.lastControl + config.controlInterval;
             const auto now = Clock::now();
             if (now < due) {
                 const auto wait = std::chrono::duration_cast<milliseconds>(due - now) + milliseconds(1);
-                if (!co_await sleepFor(wait)) break;
+                if (!co_await sc->sleep(wait)) break;
                 continue;
             }
             auto socket = c.ws;
@@ -675,7 +674,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) resubscribe(symbol, exchange::kDiffDepthBook);
             } else if (!b.fetching) {
                 b.fetching = true;
-                spawn(fetchSnapshot(generation, symbol, b.token));
+                spawn(fetchSnapshot(scope, symbol, b.token));
             }
         }
     }
@@ -747,66 +746,34 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
     }
 
-    // What an answer says about the venue's limits goes to the shared REST gate (used weight,
-    // 429 pause, 418 ban), so no request of the process is sent before the venue allows it.
-    void noteAnswer(const net::HttpResponse& r) {
-        std::optional<std::int64_t> skew;
-        {
-            std::lock_guard lock(statsMutex);
-            if (statsValue.clockSynced) skew = statsValue.clockOffsetMs;
-        }
-        if (auto banned = gate->noteAnswer(r, nowMs(), skew)) noteError(banned->message);
+    // A REST request of the session through the host's client: nothing is sent before the gate
+    // allows (Binance bans otherwise); a ban is waited out, and reported once.
+    awaitable<Result<net::HttpResponse>> restSend(exchange::HttpRequest request, const Scope& sc) {
+        std::string banned;
+        auto r = co_await rest->send(std::move(request), *sc, {.onBan = VenueRest::OnBan::WaitOut, .banned = &banned});
+        if (!banned.empty()) noteError(banned);
+        co_return r;
     }
 
-    // Waits until the REST gate lets a request of `weight` go (budget room, no 429 pause, no IP
-    // ban: a ban is reported once and waited out); false when `stillWanted` says no more.
-    template <typename StillWanted>
-    awaitable<bool> awaitRestGate(int weight, StillWanted stillWanted) {
-        bool banReported = false;
-        while (stillWanted()) {
-            const net::RestGate::Admission a = gate->admit(weight, nowMs());
-            if (a.go()) co_return true;
-            auto wait = a.wait;
-            if (a.refused) {
-                if (!banReported) noteError(a.refused->message);
-                banReported = true;
-                wait = milliseconds(std::max<std::int64_t>(1, gate->bannedUntilMs() - nowMs()));
-            }
-            if (!co_await sleepFor(wait + milliseconds(1))) co_return false;
-        }
-        co_return false;
-    }
-
-    awaitable<void> fetchSnapshot(std::uint64_t gen, std::string symbol, std::uint64_t token) {
+    awaitable<void> fetchSnapshot(Scope sc, std::string symbol, std::uint64_t token) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        auto base = net::Url::parse(adapter->endpoints().restBase);
-        if (!base) co_return;
         auto current = [&]() -> Book* {
             auto it = books.find(symbol);
             return it != books.end() && it->second.token == token ? &it->second : nullptr;
         };
-        for (int attempt = 0; attempt < 8 && alive(gen); ++attempt) {
-            if (attempt > 0 && !co_await sleepFor(milliseconds(200 * attempt))) co_return;
+        for (int attempt = 0; attempt < 8 && alive(sc) && current(); ++attempt) {
+            if (attempt > 0 && !co_await sc->sleep(milliseconds(200 * attempt))) co_return;
             const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
-            // A 429 / 418 said when to ask again: nothing is sent before (Binance bans otherwise).
-            if (!co_await awaitRestGate(request.weight, [&] { return alive(gen) && current() != nullptr; })) co_return;
-            auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-            https.insert(client);
-            std::string target = request.target;
-            auto r = co_await client->get(*base, std::move(target));
-            https.erase(client);
-            if (!alive(gen)) co_return;
+            const exchange::HttpRequest get{"GET", request.target, "", request.weight};
+            auto r = co_await restSend(get, sc);
+            if (!alive(sc)) co_return;
             {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.bookSnapshots;
             }
-            if (!r) {
-                noteError("depth snapshot: " + r.error().message);
-                continue;
-            }
-            noteAnswer(*r);
-            auto snapshot = adapter->parseDepthSnapshot(r->body, r->status, symbol);
+            auto snapshot = r ? adapter->parseDepthSnapshot(r->body, r->status, symbol)
+                              : Result<exchange::DepthSnapshot>(r.error());
             if (!snapshot) {
                 noteError("depth snapshot: " + snapshot.error().message);
                 continue;
@@ -824,34 +791,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // --- clock ---
 
-    awaitable<void> syncClock(std::uint64_t gen) {
+    awaitable<void> syncClock(Scope sc) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        auto base = net::Url::parse(adapter->endpoints().restBase);
-        if (!base || !alive(gen)) co_return;
-        const exchange::RestRequest request = adapter->serverTimeRequest();
-        if (!gate->admit(request.weight, nowMs()).go()) co_return;  // rate-limited: the offset can wait
-        auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-        https.insert(client);
-        std::string target = request.target;
-        const std::int64_t sent = nowMs();
-        auto r = co_await client->get(*base, std::move(target));
-        https.erase(client);
-        if (!alive(gen)) co_return;
-        if (!r) {
-            noteError("server time: " + r.error().message);
-            co_return;
-        }
-        noteAnswer(*r);
-        auto t = adapter->parseServerTime(r->body, r->status);
-        if (!t) {
-            noteError("server time: " + t.error().message);
-            co_return;
-        }
-        const std::int64_t received = nowMs();
-        std::lock_guard lock(statsMutex);
-        statsValue.clockOffsetMs = *t - (sent + received) / 2;
-        statsValue.clockSynced = true;
+        // Rate-limited: the offset can wait.
+        auto offset = co_await rest->syncClock(*sc, {.skipWhenLimited = true});
+        if (!offset && alive(sc) && offset.error().code != 429) noteError("server time: " + offset.error().message);
     }
 
     // --- de-duplication (a rotation's overlap delivers some events twice) ---
@@ -951,8 +896,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             if (auto* k = std::get_if<exchange::KlineUpdate>(&e); k && k->eventTimeMs == 0) {
                 // OKX candle pushes carry no event time: the receipt time on the exchange clock
                 // orders them for the de-duplication and the rotation overlap.
-                std::lock_guard lock(statsMutex);
-                k->eventTimeMs = nowMs() + statsValue.clockOffsetMs;
+                k->eventTimeMs = rest->venueNowMs();
             }
             if (!subscribed || !firstTime(c, e)) continue;
             if (auto* k = std::get_if<exchange::KlineUpdate>(&e)) {
@@ -1025,27 +969,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // The URL to connect `c` to: streamUrl() of its streams, or, when the venue hands URLs out per
     // connection (KuCoin's token), the answer to streamConnectRequest(). Sets the connection's
     // client heartbeat period (config override, the venue's answer, or the adapter's).
-    awaitable<Result<std::string>> connectUrl(std::uint64_t gen, Conn& c, const std::vector<exchange::StreamSpec>& specs) {
+    awaitable<Result<std::string>> connectUrl(Scope sc, Conn& c, const std::vector<exchange::StreamSpec>& specs) {
         std::string url = specs.empty() && !c.group.empty() ? c.group : adapter->streamUrl(specs);
         // (Binance: the streams in the URL; the others: the group's endpoint.)
         c.heartbeat = adapter->heartbeatInterval();
         c.heartbeatTimeout = std::chrono::milliseconds(0);
         if (const auto request = adapter->streamConnectRequest()) {
-            auto base = net::Url::parse(adapter->endpoints().restBase);
-            if (!base) co_return base.error();
-            // A 429 / 418 said when to ask again: nothing is sent before (as for the snapshots).
-            if (!co_await awaitRestGate(request->weight, [&] { return alive(gen, c); })) co_return makeError("cancelled");
-            auto client = std::make_shared<net::HttpClient>(io.context(), tls, config.requestTimeout);
-            https.insert(client);
-            std::string target = request->target;
-            std::string body = request->body;
-            Result<net::HttpResponse> r = makeError("not sent");
-            if (request->method == "GET") r = co_await client->get(*base, std::move(target));
-            else r = co_await client->post(*base, std::move(target), std::move(body));
-            https.erase(client);
-            if (!alive(gen, c)) co_return makeError("cancelled");
+            auto r = co_await restSend(*request, sc);
+            if (!alive(sc, c)) co_return makeError("cancelled");
             if (!r) co_return r.error();
-            noteAnswer(*r);
             const std::string connectId = "cpcs" + std::to_string(nextId++) + "x" + std::to_string(nowMs());
             auto info = adapter->parseStreamConnect(r->body, r->status, connectId);
             if (!info) co_return info.error();
@@ -1062,9 +994,60 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         co_return url;
     }
 
+    // One socket for `c` carrying `specs`, opened the venue's way: its URL (connectUrl), a slot of
+    // the connection budget (waited for), the WebSocket handshake. The socket is `c.ws` (a
+    // connect or reconnect, announced as Connecting / Reconnecting) or, for a rotation,
+    // `c.candidate` (nothing announced: the connection stays live meanwhile).
+    struct Dial {
+        enum Stage { Opened, UrlFailed, BadUrl, HandshakeFailed, Cancelled } stage = Opened;
+        std::shared_ptr<net::WsClient> socket;
+        Error error;
+    };
+    awaitable<Dial> dial(Scope sc, ConnPtr conn, std::vector<exchange::StreamSpec> specs, bool rotation,
+                         bool firstAttempt) {
+        Conn& c = *conn;
+        const std::uint64_t epoch = c.epoch;
+        const auto current = [&] { return alive(sc, c) && (!rotation || (c.epoch == epoch && !c.ended)); };
+        Dial d;
+        auto urlText = co_await connectUrl(sc, c, specs);
+        if (!current()) co_return Dial{Dial::Cancelled, nullptr, {}};
+        // KuCoin's token request failed: a network problem like a failed connect.
+        if (!urlText) co_return Dial{Dial::UrlFailed, nullptr, Error{"stream URL: " + urlText.error().message, 0}};
+        auto url = net::Url::parse(*urlText);
+        if (!url) co_return Dial{Dial::BadUrl, nullptr, url.error()};
+        if (!rotation)
+            publish(c, firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
+                    (firstAttempt ? "connecting to " : "reconnecting to ") + url->host);
+        for (auto wait = config.connectionBudget->reserve(); wait.count() > 0; wait = config.connectionBudget->reserve()) {
+            {
+                std::lock_guard lock(statsMutex);
+                ++statsValue.budgetWaits;
+            }
+            if (!rotation)
+                publish(c, FeedState::Reconnecting,
+                        "waiting for the connection budget (" + std::to_string(config.connectionBudget->maxAttempts()) +
+                            " attempts per " + std::to_string(config.connectionBudget->window().count() / 1000) + " s)",
+                        wait.count());
+            if (!co_await sc->sleep(wait) || !current()) co_return Dial{Dial::Cancelled, nullptr, {}};
+        }
+        d.socket = std::make_shared<net::WsClient>(io.context(), tls);
+        auto& slot = rotation ? c.candidate : c.ws;
+        slot = d.socket;
+        if (rotation) c.candidateConnected = false;
+        auto connected = co_await d.socket->connect(*url, config.requestTimeout);
+        if (!current() || slot != d.socket) {
+            d.socket->cancel();
+            d.stage = Dial::Cancelled;
+        } else if (!connected) {
+            d.stage = Dial::HandshakeFailed;
+            d.error = connected.error();
+        }
+        co_return d;
+    }
+
     // Subscribes a rotation's new connection at once (venues without streams in the URL), so it
     // carries the streams before the switch; paced controlInterval apart.
-    awaitable<bool> subscribeDirect(std::uint64_t gen, Conn& c, std::shared_ptr<net::WsClient> socket,
+    awaitable<bool> subscribeDirect(Scope sc, Conn& c, std::shared_ptr<net::WsClient> socket,
                                     const std::vector<exchange::StreamSpec>& specs) {
         const std::size_t per = static_cast<std::size_t>(std::max(1, adapter->maxStreamsPerSubscribe()));
         std::vector<std::string> messages;
@@ -1080,7 +1063,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         bool first = true;
         for (auto& m : messages) {
             if (m.empty()) continue;
-            if (!first && (!co_await sleepFor(config.controlInterval) || !alive(gen, c))) co_return false;
+            if (!first && (!co_await sc->sleep(config.controlInterval) || !alive(sc, c))) co_return false;
             first = false;
             auto sent = co_await socket->send(std::move(m));
             {
@@ -1094,7 +1077,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // Client heartbeats on one socket of `c` (the connection or a rotation's new one) while it is
     // part of this connect; a missed reply shows as silence to the watchdog.
-    awaitable<void> heartbeatLoop(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket,
+    awaitable<void> heartbeatLoop(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket,
                                   std::uint64_t epoch) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
@@ -1102,15 +1085,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         const auto every = c.heartbeat;
         if (every.count() <= 0) co_return;
         std::int64_t id = 0;
-        const auto mine = [&] { return alive(gen, c) && c.epoch == epoch && (c.ws == socket || c.candidate == socket); };
+        const auto mine = [&] { return alive(sc, c) && c.epoch == epoch && (c.ws == socket || c.candidate == socket); };
         while (mine()) {
-            if (!co_await sleepFor(every) || !mine()) co_return;
+            if (!co_await sc->sleep(every) || !mine()) co_return;
             // On the connection itself, a ping counts against the venue's incoming message rate
             // like a control message: it keeps the same spacing.
             while (c.ws == socket && Clock::now() < c.lastControl + config.controlInterval) {
                 const auto wait = std::chrono::duration_cast<milliseconds>(c.lastControl + config.controlInterval -
                                                                            Clock::now()) + milliseconds(1);
-                if (!co_await sleepFor(wait) || !mine()) co_return;
+                if (!co_await sc->sleep(wait) || !mine()) co_return;
             }
             if (c.ws == socket) c.lastControl = Clock::now();
             auto message = adapter->heartbeatMessage(++id);
@@ -1125,11 +1108,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // --- rotation, make-before-break ---
 
-    void maybeRotate(std::uint64_t gen, const ConnPtr& conn) {
+    void maybeRotate(Scope sc, const ConnPtr& conn) {
         Conn& c = *conn;
-        if (c.rotating || !c.live || !alive(gen, c) || Clock::now() < c.rotateDueAt) return;
+        if (c.rotating || !c.live || !alive(sc, c) || Clock::now() < c.rotateDueAt) return;
         c.rotating = true;
-        spawn(rotate(gen, conn, c.epoch));
+        spawn(rotate(sc, conn, c.epoch));
     }
 
     // Every ordered stream the new connection has started on has been delivered by the old one up
@@ -1189,58 +1172,24 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.candidateFrames.push_back(std::move(frame));
     }
 
-    awaitable<void> rotate(std::uint64_t gen, ConnPtr conn, std::uint64_t epoch) {
+    awaitable<void> rotate(Scope sc, ConnPtr conn, std::uint64_t epoch) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
-        auto current = [&] { return alive(gen, c) && c.epoch == epoch && !c.ended; };
-        auto retryLater = [&](const std::string& why) {
-            c.rotating = false;
-            c.candidate.reset();
-            c.candidateConnected = false;
-            c.rotateDueAt = Clock::now() + std::max(config.backoffBase, milliseconds(1000));
-            noteError("rotation: " + why);
-        };
+        auto current = [&] { return alive(sc, c) && c.epoch == epoch && !c.ended; };
         const std::vector<exchange::StreamSpec> specs = c.desired;
-        auto urlText = co_await connectUrl(gen, c, specs);
-        if (!current()) {
-            if (c.epoch == epoch) c.rotating = false;
+        Dial d = co_await dial(sc, conn, specs, true, false);
+        if (d.stage == Dial::Cancelled) {
+            if (!d.socket && c.epoch == epoch) c.rotating = false;
             co_return;
         }
-        if (!urlText) {
-            retryLater(urlText.error().message);
+        if (d.stage != Dial::Opened) {
+            abandonRotation(c, d.error.message);
             co_return;
         }
-        auto url = net::Url::parse(*urlText);
-        if (!url) {
-            retryLater(url.error().message);
-            co_return;
-        }
-        for (auto wait = config.connectionBudget->reserve(); wait.count() > 0;
-             wait = config.connectionBudget->reserve()) {
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.budgetWaits;
-            }
-            if (!co_await sleepFor(wait) || !current()) {
-                if (c.epoch == epoch) c.rotating = false;
-                co_return;
-            }
-        }
-        auto socket = std::make_shared<net::WsClient>(io.context(), tls);
-        c.candidate = socket;
-        c.candidateConnected = false;
-        auto connected = co_await socket->connect(*url, config.requestTimeout);
-        if (!current() || c.candidate != socket) {
-            socket->cancel();
-            co_return;
-        }
-        if (!connected) {
-            retryLater(connected.error().message);
-            co_return;
-        }
-        if (!adapter->streamsInUrl() && !co_await subscribeDirect(gen, c, socket, specs)) {
-            if (current() && c.candidate == socket) retryLater("could not subscribe on the new connection");
+        auto socket = d.socket;
+        if (!adapter->streamsInUrl() && !co_await subscribeDirect(sc, c, socket, specs)) {
+            if (current() && c.candidate == socket) abandonRotation(c, "could not subscribe on the new connection");
             socket->cancel();
             co_return;
         }
@@ -1250,11 +1199,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         c.candidateConnected = true;
         c.candidateSpecs = specs;
-        spawn(heartbeatLoop(gen, conn, socket, epoch));
+        spawn(heartbeatLoop(sc, conn, socket, epoch));
         c.candidateFrames.clear();
         c.candidateFirst.clear();
         c.switchDeadline = Clock::now() + config.rotationOverlapMax;
-        spawn(pump(gen, conn, socket, epoch));
+        spawn(pump(sc, conn, socket, epoch));
     }
 
     // --- reading: one pump per socket (the connection, or a rotation's new one) ---
@@ -1265,13 +1214,13 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (c.endSignal) c.endSignal->cancel();
     }
 
-    awaitable<void> pump(std::uint64_t gen, ConnPtr conn, std::shared_ptr<net::WsClient> socket, std::uint64_t epoch) {
+    awaitable<void> pump(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket, std::uint64_t epoch) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
         for (;;) {
             auto frame = co_await socket->read();
-            if (!alive(gen, c) || c.epoch != epoch || c.ended) {
+            if (!alive(sc, c) || c.epoch != epoch || c.ended) {
                 if (c.ws == socket && c.epoch == epoch && !c.ended) endPrimary(c, "closed");
                 co_return;
             }
@@ -1279,7 +1228,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             if (!primary && c.candidate != socket) co_return;  // an old connection, switched away from
             if (!frame) {
                 if (!primary) {
-                    retryAfterCandidateFailed(c, frame.error().message);
+                    abandonRotation(c, "the new connection closed: " + frame.error().message);
                     co_return;
                 }
                 if (c.candidate && c.candidateConnected) {
@@ -1311,7 +1260,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                     co_return;
                 }
                 if (shutdown) c.rotateDueAt = Clock::now();  // serverShutdown
-                if (c.ws == socket) maybeRotate(gen, conn);
+                if (c.ws == socket) maybeRotate(sc, conn);
             } else {
                 bufferCandidate(c, std::move(*frame));
             }
@@ -1319,29 +1268,31 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
     }
 
-    void retryAfterCandidateFailed(Conn& c, const std::string& why) {
+    // A rotation that could not open (or keep) its new connection: the connection goes on, and
+    // the rotation is tried again after a pause.
+    void abandonRotation(Conn& c, const std::string& why) {
         c.rotating = false;
         c.candidate.reset();
         c.candidateConnected = false;
         c.candidateFrames.clear();
         c.candidateFirst.clear();
         c.rotateDueAt = Clock::now() + std::max(config.backoffBase, milliseconds(1000));
-        noteError("rotation: the new connection closed: " + why);
+        noteError("rotation: " + why);
     }
 
-    awaitable<void> watchdog(std::uint64_t gen, ConnPtr conn, std::uint64_t epoch) {
+    awaitable<void> watchdog(Scope sc, ConnPtr conn, std::uint64_t epoch) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         c.watchdogTimer = timer;
-        while (alive(gen, c) && c.epoch == epoch && !c.ended) {
+        while (alive(sc, c) && c.epoch == epoch && !c.ended) {
             const auto idle = idleLimit(c);  // the streams it carries may have changed
             const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
             timer->expires_after(tick);
             boost::system::error_code ec;
             co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (!alive(gen, c) || c.epoch != epoch || c.ended) co_return;
+            if (!alive(sc, c) || c.epoch != epoch || c.ended) co_return;
             if (c.desired.empty()) c.lastFrame = Clock::now();  // nothing subscribed: silence is expected
             if (Clock::now() - c.lastFrame > idle) {
                 if (c.candidate && c.candidateConnected) {
@@ -1354,12 +1305,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 co_return;
             }
             if (readyToSwitch(c)) switchOver(c);  // the overlap's deadline
-            maybeRotate(gen, conn);
+            maybeRotate(sc, conn);
         }
     }
 
     // Reads the connection (through any number of rotations) until it ends; returns why.
-    awaitable<std::string> serve(std::uint64_t gen, ConnPtr conn) {
+    awaitable<std::string> serve(Scope sc, ConnPtr conn) {
         Conn& c = *conn;
         auto signal = std::make_shared<asio::steady_timer>(io.context());
         c.endSignal = signal;
@@ -1367,9 +1318,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.stale = false;
         c.endReason.clear();
         const std::uint64_t epoch = c.epoch;
-        spawn(pump(gen, conn, c.ws, epoch));
-        spawn(watchdog(gen, conn, epoch));
-        while (!c.ended && alive(gen, c)) {
+        spawn(pump(sc, conn, c.ws, epoch));
+        spawn(watchdog(sc, conn, epoch));
+        while (!c.ended && alive(sc, c)) {
             signal->expires_after(milliseconds(500));
             boost::system::error_code ec;
             co_await signal->async_wait(asio::redirect_error(use_awaitable, ec));
@@ -1401,10 +1352,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         return msg;
     }
 
-    awaitable<void> run(std::uint64_t gen, ConnPtr conn) {
+    awaitable<void> run(Scope sc, ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!alive(gen, *conn)) co_return;
+        if (!alive(sc, *conn)) co_return;
         ensureTls();
         if (!tls) {
             const std::string msg = "TLS setup failed: " + tlsError;
@@ -1416,60 +1367,26 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         Conn& c = *conn;
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         bool firstAttempt = true;
-        while (alive(gen, c)) {
+        while (alive(sc, c)) {
             const std::vector<exchange::StreamSpec> initial = c.desired;
-            auto urlText = co_await connectUrl(gen, c, initial);
-            if (!alive(gen, c)) co_return;
-            if (!urlText) {
-                // KuCoin's token request failed: a network problem like a failed connect.
-                {
-                    std::lock_guard lock(statsMutex);
-                    ++statsValue.reconnects;
-                    statsValue.lastError = "stream URL: " + urlText.error().message;
-                }
-                const auto delay = backoff.next();
-                publish(c, FeedState::Reconnecting, "stream URL: " + urlText.error().message, delay.count());
-                if (!co_await sleepFor(delay) || !alive(gen, c)) co_return;
-                continue;
-            }
-            auto url = net::Url::parse(*urlText);
-            if (!url) {
-                noteError(url.error().message);
-                sink.post(FeedError{sessionKey(), url.error()});
-                publish(c, FeedState::Failed, url.error().message, 0, false, true);
+            Dial d = co_await dial(sc, conn, initial, false, firstAttempt);
+            if (d.stage == Dial::Cancelled) co_return;
+            if (d.stage == Dial::BadUrl) {
+                noteError(d.error.message);
+                sink.post(FeedError{sessionKey(), d.error});
+                publish(c, FeedState::Failed, d.error.message, 0, false, true);
                 co_return;
             }
-            publish(c, firstAttempt ? FeedState::Connecting : FeedState::Reconnecting,
-                    (firstAttempt ? "connecting to " : "reconnecting to ") + url->host);
-            firstAttempt = false;
-            for (auto wait = config.connectionBudget->reserve(); wait.count() > 0;
-                 wait = config.connectionBudget->reserve()) {
-                {
-                    std::lock_guard lock(statsMutex);
-                    ++statsValue.budgetWaits;
-                }
-                publish(c, FeedState::Reconnecting,
-                        "waiting for the connection budget (" +
-                            std::to_string(config.connectionBudget->maxAttempts()) + " attempts per " +
-                            std::to_string(config.connectionBudget->window().count() / 1000) + " s)",
-                        wait.count());
-                if (!co_await sleepFor(wait) || !alive(gen, c)) co_return;
-            }
-            auto socket = std::make_shared<net::WsClient>(io.context(), tls);
-            c.ws = socket;
-            auto connected = co_await socket->connect(*url, config.requestTimeout);
-            if (!alive(gen, c)) {
-                socket->cancel();
-                co_return;
-            }
-            std::string reason;
-            if (!connected) {
-                const int status = connected.error().code;
+            if (d.stage != Dial::UrlFailed) firstAttempt = false;
+            auto socket = d.socket;
+            std::string reason = d.error.message;
+            if (d.stage == Dial::HandshakeFailed) {
+                const int status = d.error.code;
                 if (status == 400 || status == 404 || status == 414) {
                     // The venue refused the URL itself (Binance: HTTP 400 for an invalid stream
                     // name): the same set would be refused forever, so it is not retried.
                     socket->cancel();
-                    const std::string msg = refusedMessage(initial, connected.error().message);
+                    const std::string msg = refusedMessage(initial, d.error.message);
                     {
                         std::lock_guard lock(statsMutex);
                         statsValue.refused = true;
@@ -1479,24 +1396,24 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                     publish(c, FeedState::Failed, msg, 0, false, true);
                     co_return;
                 }
-                reason = "stream: " + connected.error().message;
-            } else {
+                reason = "stream: " + d.error.message;
+            } else if (d.stage == Dial::Opened) {
                 ++c.epoch;
                 // Venues without streams in the URL: the connection starts empty, every stream is
                 // subscribed now.
                 afterConnect(c, adapter->streamsInUrl() ? initial : std::vector<exchange::StreamSpec>{}, true);
-                spawn(heartbeatLoop(gen, conn, socket, c.epoch));
+                spawn(heartbeatLoop(sc, conn, socket, c.epoch));
                 publish(c, FeedState::Live, "live", 0, true);
                 backoff.reset();
-                if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(gen));
-                auto served = serve(gen, conn);
+                if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(sc));
+                auto served = serve(sc, conn);
                 reason = co_await std::move(served);
                 c.live = false;
                 updateConnected();
                 socket = c.ws;  // the connection that ended (after any rotations)
-                if (!alive(gen, c)) co_return;
+                if (!alive(sc, c)) co_return;
             }
-            socket->cancel();
+            if (socket) socket->cancel();
             {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.reconnects;
@@ -1504,7 +1421,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
             const auto delay = backoff.next();
             publish(c, FeedState::Reconnecting, reason, delay.count());
-            if (!co_await sleepFor(delay) || !alive(gen, c)) co_return;
+            if (!co_await sc->sleep(delay) || !alive(sc, c)) co_return;
         }
     }
 };
@@ -1519,7 +1436,7 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, streams = std::move(streams)]() mutable {
         if (impl->stopping) return;
-        ++impl->generation;
+        impl->renewScope();
         impl->userDriven = false;
         impl->cancelAll();
         for (const auto& c : impl->conns) impl->closeConn(*c);
@@ -1534,7 +1451,7 @@ void StreamSession::start(std::vector<exchange::StreamSpec> streams) {
         impl->newConn();  // the first connection exists even without streams
         impl->add(std::move(streams));
         impl->started = true;
-        for (const auto& c : impl->conns) impl->spawnRun(impl->generation, c);
+        for (const auto& c : impl->conns) impl->spawnRun(impl->scope, c);
     });
 }
 
@@ -1559,7 +1476,7 @@ void StreamSession::subscribe(std::vector<exchange::StreamSpec> streams, std::sh
             impl->newConn();
             impl->add(std::move(streams), listener);
             impl->started = true;
-            for (const auto& c : impl->conns) impl->spawnRun(impl->generation, c);
+            for (const auto& c : impl->conns) impl->spawnRun(impl->scope, c);
             return;
         }
         ++impl->unusedSince;  // a pending close of an unused session is off
@@ -1605,7 +1522,7 @@ void StreamSession::stop() {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl] {
         impl->stopping = true;
-        ++impl->generation;
+        impl->renewScope();
         for (const auto& c : impl->conns) impl->closeConn(*c);
         impl->cancelAll();
         impl->coroutines.markStopped();
@@ -1614,8 +1531,15 @@ void StreamSession::stop() {
 }
 
 StreamSessionStats StreamSession::stats() const {
-    std::lock_guard lock(m_impl->statsMutex);
-    return m_impl->statsValue;
+    StreamSessionStats out;
+    {
+        std::lock_guard lock(m_impl->statsMutex);
+        out = m_impl->statsValue;
+    }
+    const auto offset = m_impl->rest->clockOffsetMs();  // the host's, measured by any of its users
+    out.clockSynced = offset.has_value();
+    out.clockOffsetMs = offset.value_or(0);
+    return out;
 }
 
 }  // namespace cpc::feed

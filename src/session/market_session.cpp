@@ -11,6 +11,19 @@ MarketSession::MarketSession(net::IoThread& io, MarketSessionConfig config)
 
 MarketSession::~MarketSession() { stop(); }
 
+std::shared_ptr<feed::VenueRest> MarketSession::rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
+    std::lock_guard lock(m_mutex);
+    auto& client = m_rests[adapter->endpoints().restBase];
+    if (!client) {
+        auto& gate = m_gates[adapter->endpoints().restBase];
+        if (!gate) gate = std::make_shared<net::RestGate>(feed::restLimitsOf(*adapter, 0, m_config.restSafetyShare));
+        client = std::make_shared<feed::VenueRest>(m_io.context(), adapter,
+                                                   feed::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
+                                                                         gate, 0, m_config.restSafetyShare});
+    }
+    return client;
+}
+
 std::shared_ptr<net::RestGate> MarketSession::restGate(const exchange::ExchangeAdapter& adapter) {
     std::lock_guard lock(m_mutex);
     auto& gate = m_gates[adapter.endpoints().restBase];
@@ -20,7 +33,7 @@ std::shared_ptr<net::RestGate> MarketSession::restGate(const exchange::ExchangeA
 
 std::shared_ptr<feed::StreamSession> MarketSession::streams(
     const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
-    auto gate = restGate(*adapter);
+    auto host = rest(adapter);
     std::lock_guard lock(m_mutex);
     const auto key = std::make_tuple(adapter->name(), adapter->endpoints().restBase, adapter->endpoints().streamBase);
     auto& engine = m_streams[key];
@@ -28,7 +41,7 @@ std::shared_ptr<feed::StreamSession> MarketSession::streams(
         feed::StreamSessionConfig c = m_config.streams;
         c.tls = m_config.tls;
         c.connectionBudget = m_budget;
-        c.restGate = gate;
+        c.rest = host;
         engine = std::make_shared<feed::StreamSession>(m_io, adapter, std::move(c), m_discard);
         if (m_stopped) engine->stop();
     }
@@ -39,7 +52,7 @@ feed::FeedConfig MarketSession::feedConfig(const std::shared_ptr<const exchange:
                                            feed::FeedConfig base) {
     base.tls = m_config.tls;
     base.streamSession = streams(adapter);
-    base.restGate = restGate(*adapter);
+    base.rest = rest(adapter);
     base.connectionBudget = m_budget;
     return base;
 }

@@ -37,7 +37,9 @@ TEST(MarketSession, OneEngineAndGatePerVenueOneBudgetForTheProcess) {
     // Feeds made from the session use its pieces.
     const feed::FeedConfig config = market.feedConfig(binanceB);
     EXPECT_EQ(config.streamSession, market.streams(binanceA));
-    EXPECT_EQ(config.restGate, market.restGate(*binanceA));
+    EXPECT_EQ(config.rest, market.rest(binanceA)) << "one REST client per host";
+    EXPECT_NE(market.rest(binanceA), market.rest(bybit));
+    EXPECT_EQ(config.rest->gate(), market.restGate(*binanceA));
     EXPECT_EQ(config.connectionBudget, market.connectionBudget());
     EXPECT_EQ(market.connectionBudget()->maxAttempts(), net::ConnectionBudget::kVenueAttempts);
     // Another process (another session) shares nothing with this one.

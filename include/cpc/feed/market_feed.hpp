@@ -16,6 +16,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
 #include "cpc/feed/stream_session.hpp"
+#include "cpc/feed/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -49,9 +50,11 @@ struct FeedConfig {
     // null: a budget of its own with Binance's per-IP limit (300 per 5 minutes).
     std::shared_ptr<net::ConnectionBudget> connectionBudget;
     double weightSafetyShare = 0.8;
-    // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
-    // of the process talking to the same REST host (the MarketSession's gate); null: a gate of its
-    // own with the venue's restRateLimit() (restWeightBudget and weightSafetyShare apply).
+    // The REST host's client (its gate: weight budget, 429 pause, 418 ban; the venue clock's
+    // offset), shared with every feed, session and command of the process talking to the host (the
+    // MarketSession's); null: one of its own with `restGate` (null: the venue's restRateLimit(),
+    // restWeightBudget and weightSafetyShare apply).
+    std::shared_ptr<VenueRest> rest;
     std::shared_ptr<net::RestGate> restGate;
     // The connection engine that carries the kline stream, shared with every other user of the
     // venue in the process (charts, the realtime window): one subscription per stream, one

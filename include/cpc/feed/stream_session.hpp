@@ -34,6 +34,7 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
+#include "cpc/feed/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -81,10 +82,11 @@ struct StreamSessionConfig {
     // Client heartbeat period for venues whose clients ping (Bybit, OKX, KuCoin); 0: the venue's
     // (ExchangeAdapter::heartbeatInterval(), or KuCoin's token answer). Tests shorten it.
     std::chrono::milliseconds heartbeatOverride{0};
-    // REST limits (weight budget, 429 pause, 418 ban) shared with every feed, session and command
-    // of the process talking to the same REST host (the MarketSession's gate), so a MarketFeed's
-    // ban also holds this session's snapshots; null: a gate of its own with the venue's
-    // restRateLimit() (this share of it spent at most).
+    // The REST host's client (its gate: weight budget, 429 pause, 418 ban; the venue clock's
+    // offset) shared with every feed, session and command of the process talking to the host (the
+    // MarketSession's), so a MarketFeed's ban also holds this session's snapshots; null: one of its
+    // own with `restGate` (null: the venue's restRateLimit(), this share of it spent at most).
+    std::shared_ptr<VenueRest> rest;
     std::shared_ptr<net::RestGate> restGate;
     double restSafetyShare = 0.8;
 };

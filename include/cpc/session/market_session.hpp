@@ -5,7 +5,8 @@
 //   - per venue (adapter name + endpoints): the StreamSession, the one connection engine; its
 //     subscriptions are shared and counted (two charts and a realtime window on one stream are one
 //     subscription on one connection);
-//   - per REST host: the RestGate (weight budget, 429 pause, IP ban);
+//   - per REST host: the VenueRest, the one REST client (its RestGate: weight budget, 429 pause,
+//     IP ban; the venue clock's offset; pooled connections);
 //   - the connection budget (connection attempts per window, Binance's 300 per 5 minutes).
 // Feeds made with feedConfig() use all three. Qt-free; any thread.
 #include <map>
@@ -18,6 +19,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/feed/stream_session.hpp"
+#include "cpc/feed/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/rest_gate.hpp"
@@ -47,7 +49,11 @@ public:
 
     // The venue's connection engine, made at first use: one per (venue, endpoints).
     std::shared_ptr<feed::StreamSession> streams(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
-    // The REST gate of the adapter's REST host (made at first use with the venue's limits).
+    // The REST client of the adapter's REST host (its gate, the venue clock's offset), made at
+    // first use: one per host, shared by every feed, engine and command of the process.
+    std::shared_ptr<feed::VenueRest> rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
+    // The REST gate of the adapter's REST host (made at first use with the venue's limits); the
+    // host's VenueRest uses it.
     std::shared_ptr<net::RestGate> restGate(const exchange::ExchangeAdapter& adapter);
     std::shared_ptr<net::ConnectionBudget> connectionBudget() const { return m_budget; }
     // `base` with this session's connection engine, REST gate and connection budget for `adapter`.
@@ -73,6 +79,7 @@ private:
     // guarded by m_mutex
     std::map<std::tuple<std::string, std::string, std::string>, std::shared_ptr<feed::StreamSession>> m_streams;
     std::map<std::string, std::shared_ptr<net::RestGate>> m_gates;  // by REST base
+    std::map<std::string, std::shared_ptr<feed::VenueRest>> m_rests;  // by REST base
     bool m_stopped = false;
 };
 
