@@ -1,7 +1,6 @@
 #include "cpc/app/app_main.hpp"
 
-#include "cpc/net/io_thread.hpp"
-#include "cpc/session/market_session.hpp"
+#include "cpc/app/app_services.hpp"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -196,16 +195,17 @@ int runApp(int argc, char** argv) {
         // The realtime test window on its own; in demo mode over a simulator under live load.
         RealtimeOptions rt;
         rt.tls = options.tls;
-        std::unique_ptr<sim::SimServer> simulator;
+        // The composition root: one network thread, one market session and, in demo mode, the
+        // simulator (under live load) for the process.
+        ServicesOptions servicesConfig = servicesOptions(options);
+        servicesConfig.streams = rt.session;
+        servicesConfig.simLiveTradesPerSecond = liveTradeRate;
+        AppServices services(std::move(servicesConfig));
         if (options.demo) {
-            sim::SimConfig simConfig;
-            simConfig.exchange = options.exchange;
-            simConfig.klinePushInterval = std::chrono::milliseconds(1000);
-            simConfig.liveTradesPerSecond = liveTradeRate;
-            simulator = std::make_unique<sim::SimServer>(simConfig);
-            if (auto r = simulator->start(); !r) return fail(QStringLiteral("demo simulator: ") + QString::fromStdString(r.error().message));
-            rt.restBase = simulator->restBase();
-            rt.streamBase = simulator->streamBase() + ChartController::venueStreamPath(options.exchange);
+            auto simulator = services.simulator(options.exchange);
+            if (!simulator) return fail(QString::fromStdString(simulator.error().message));
+            rt.restBase = (*simulator)->restBase();
+            rt.streamBase = (*simulator)->streamBase() + ChartController::venueStreamPath(options.exchange);
             rt.simulator = true;
         }
         if (!options.restBase.empty()) rt.restBase = options.restBase;
@@ -220,13 +220,7 @@ int runApp(int argc, char** argv) {
         rt.interval = chosenInterval.value_or(Interval::M1);
         int exitCode = 0;
         {
-            // The composition root: one network thread and one market session for the process.
-            net::IoThread io;
-            session::MarketSessionConfig marketConfig;
-            marketConfig.tls = rt.tls;
-            marketConfig.streams = rt.session;
-            session::MarketSession market(io, std::move(marketConfig));
-            rt.market = &market;
+            rt.market = &services.market();
             RealtimeWindow window(rt);
             window.show();
             if (exitAfterSeconds) {
@@ -245,18 +239,15 @@ int runApp(int argc, char** argv) {
             const int rc = QApplication::exec();
             if (!exitCode) exitCode = rc;
         }
-        if (simulator) simulator->stop();
         return exitCode;
     }
 
-    // The composition root: one network thread and one market session for the whole process,
-    // shared by every window (the charts, the realtime window) — the venues' connections,
-    // subscriptions and REST limits live there. Destroyed after the windows and the controller.
-    net::IoThread io;
-    session::MarketSessionConfig marketConfig;
-    marketConfig.tls = options.tls;
-    session::MarketSession market(io, std::move(marketConfig));
-    options.market = &market;
+    // The composition root: one network thread, one market session, one storage worker and (demo)
+    // the simulators for the whole process, shared by every window (the charts, the realtime
+    // window) — the venues' connections, subscriptions and REST limits live in the session, every
+    // series is saved by the one worker. Destroyed after the windows and the controller.
+    AppServices services(servicesOptions(options));
+    options.services = &services;
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
 

@@ -3,15 +3,12 @@
 #include "cpc/session/market_session.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "cpc/app/market_bridge.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/market_feed.hpp"
-#include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
-#include "cpc/storage/data_paths.hpp"
 #include "cpc/storage/storage_worker.hpp"
 
 namespace cpc::app {
@@ -34,38 +31,50 @@ std::string ChartController::venueStreamPath(const std::string& venue) {
     return path;
 }
 
+ServicesOptions servicesOptions(const ControllerOptions& options) {
+    ServicesOptions s;
+    s.tls = options.tls;
+    s.databasePath = options.databasePath;
+    s.demo = options.demo;
+    s.simSeed = options.simSeed;
+    s.simPushIntervalMs = options.simPushIntervalMs;
+    s.simClock = options.simClock;
+    return s;
+}
+
 ChartController::ChartController(ControllerOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)) {
     m_bridge = new MarketBridge(this);
     m_bridge->setConsumer([this](std::vector<session::Handoff>&& items) { onHandoffs(std::move(items)); });
+    m_services = m_options.services;
+    if (!m_services) {  // none given (tests): the same pieces, made for this controller alone
+        m_ownServices = std::make_unique<AppServices>(servicesOptions(m_options));
+        m_services = m_ownServices.get();
+    }
 }
 
 ChartController::~ChartController() {
-    // Shutdown order (architecture §4): close feeds → stop the network thread → flush storage.
+    // Shutdown order (architecture §4): close the feed (it leaves its streams; the process's
+    // market session and simulators outlive every window) → the hub (its queued saves stay with
+    // the storage worker) → own services, if the controller made them (market session, network
+    // thread, storage worker draining its saves, simulators — in that order).
     if (m_feed) m_feed->stop();
     m_feed.reset();
-    if (m_ownMarket) m_ownMarket->stop();
-    if (m_io) m_io->stop();
-    m_ownMarket.reset();
-    m_io.reset();
+    if (m_noticeHandler) m_services->removeStorageNoticeHandler(m_noticeHandler);
     m_subscription.reset();
     m_hub.reset();
-    m_storage.reset();  // drains queued saves (answers left in the mailbox are dropped), joins
-    if (m_sim) m_sim->stop();
+    m_ownServices.reset();
 }
 
 Result<Ok> ChartController::start() {
     // An unknown venue fails before anything starts.
     if (auto known = exchange::defaultEndpoints(m_options.exchange); !known) return known.error();
-    std::string dbPath = m_options.databasePath;
-    if (m_options.demo && dbPath.empty()) // Demo data stays apart from real data; defaultDatabasePath() creates the directory.
-        dbPath = (std::filesystem::path(storage::defaultDatabasePath()).parent_path() / "demo.sqlite3").string();
-    if (dbPath.empty()) dbPath = storage::defaultDatabasePath();
+    if (m_hub) return makeError("the chart controller is already started");
 
     // Storage notices come on the storage thread; they reach the GUI through the mailbox, whose
     // drain runs only while the controller (the bridge's parent) exists.
-    m_storage = std::make_unique<storage::StorageWorker>(
-        dbPath, [this, post = m_bridge->executor()](const storage::StorageNotice& n) {
+    m_noticeHandler = m_services->addStorageNoticeHandler(
+        [this, post = m_bridge->executor()](const storage::StorageNotice& n) {
             post([this, text = QString::fromStdString(n.message)] { emit noticeRaised(text); });
         });
     session::SeriesHub::Hooks hooks;
@@ -89,15 +98,8 @@ Result<Ok> ChartController::start() {
         m_feed->loadRange(key, from, to);
     };
     hooks.notice = [this](const std::string& message) { emit noticeRaised(QString::fromStdString(message)); };
-    m_hub = std::make_unique<session::SeriesHub>(*m_storage, std::move(hooks), m_options.memoryBudgetBytes);
-    m_market = m_options.market;
-    if (!m_market) {  // no process session given (tests): a network thread and session of its own
-        m_io = std::make_unique<net::IoThread>();
-        session::MarketSessionConfig marketConfig;
-        marketConfig.tls = m_options.tls;
-        m_ownMarket = std::make_unique<session::MarketSession>(*m_io, std::move(marketConfig));
-        m_market = m_ownMarket.get();
-    }
+    m_hub = std::make_unique<session::SeriesHub>(m_services->storage(), std::move(hooks), m_options.memoryBudgetBytes);
+    m_market = &m_services->market();
     return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
 }
 
@@ -107,18 +109,13 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     m_feed.reset();
     exchange::Endpoints endpoints = overrides;
     if (m_options.demo) {
-        if (m_sim) m_sim->stop();
-        m_sim.reset();
-        sim::SimConfig config;
-        config.exchange = name;
-        config.seed = m_options.simSeed;
-        config.klinePushInterval = std::chrono::milliseconds(m_options.simPushIntervalMs);
-        config.clock = m_options.simClock;
-        m_sim = std::make_unique<sim::SimServer>(config);
-        if (auto r = m_sim->start(); !r) return makeError("demo simulator: " + r.error().message);
+        // The process's simulator of this dialect (started at its first use, kept): switching
+        // back to a venue reaches the same endpoints, so the market session's engine is reused.
+        auto server = m_services->simulator(name);
+        if (!server) return server.error();
         // Flags still win (a test pointing the demo elsewhere); otherwise the simulator.
-        if (endpoints.restBase.empty()) endpoints.restBase = m_sim->restBase();
-        if (endpoints.streamBase.empty()) endpoints.streamBase = m_sim->streamBase() + venueStreamPath(name);
+        if (endpoints.restBase.empty()) endpoints.restBase = (*server)->restBase();
+        if (endpoints.streamBase.empty()) endpoints.streamBase = (*server)->streamBase() + venueStreamPath(name);
     }
     auto adapter = exchange::makeAdapter(name, endpoints);
     if (!adapter) return adapter.error();
@@ -143,7 +140,7 @@ Result<Ok> ChartController::switchExchange(const QString& name, const exchange::
     // Base and quote of the open symbol, while the old venue's symbol list still says them.
     const auto pair = baseQuote(m_key.symbol);
     if (auto connected = connectVenue(wanted, endpoints); !connected) {
-        // Back to the venue there was (the demo: a fresh simulator in its dialect), so the chart
+        // Back to the venue there was (the demo: its simulator, still running), so the chart
         // keeps a feed; the error says why the switch failed.
         const std::string previous = m_adapter ? m_adapter->name() : std::string("binance");
         const exchange::Endpoints previousEndpoints =
@@ -203,6 +200,10 @@ void ChartController::keepSymbolOnVenue() {
     emit noticeRaised(tr("%1 is not listed on %2; showing %3")
                           .arg(QString::fromStdString(m_key.symbol), exchangeName(), fallback));
     openSeries(fallback, m_key.interval);
+}
+
+const sim::SimServer* ChartController::simulator() const {
+    return m_options.demo && m_adapter ? m_services->findSimulator(m_adapter->name()) : nullptr;
 }
 
 QString ChartController::restBase() const {

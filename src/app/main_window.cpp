@@ -33,7 +33,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/indicators/registry.hpp"
-#include "cpc/indicators/series_indicator.hpp"
+#include "cpc/session/indicator_set.hpp"
 
 #include <QMenu>
 #include <cmath>
@@ -91,26 +91,17 @@ std::uint32_t toRgba(const QColor& c) {
 
 }  // namespace
 
-struct MainWindow::ActiveIndicator {
-    IndicatorSpec spec;
-    std::unique_ptr<indicators::SeriesIndicator> calc;
-    std::uint64_t chartId = 0;  // overlay or pane id
-    std::int64_t firstOpen = 0;  // open time of the first candle its rows start at (0: none)
-};
+namespace {
 
-// A recompute of the indicators over a snapshot of the series, on a worker thread.
-struct MainWindow::IndicatorJob {
-    std::uint64_t generation = 0;
-    const market::CandleSeries* series = nullptr;  // identity only; never read on the worker
-    SeriesKey key;
-    std::vector<Candle> candles;  // the snapshot
-    struct Item {
-        std::size_t index = 0;  // into m_indicators
-        std::unique_ptr<indicators::SeriesIndicator> calc;
-    };
-    std::vector<Item> items;
-    std::function<void()> hook;
-};
+// The spec as the indicator made from it says it: registry name, every parameter, a colour per output.
+void completeSpec(IndicatorSpec& spec, const indicators::Indicator& made) {
+    spec.name = QString::fromStdString(made.info().name);
+    spec.params.assign(made.params().begin(), made.params().end());
+    spec.colours.resize(made.outputCount());
+    for (std::size_t i = 0; i < spec.colours.size(); ++i) spec.colours[i] = spec.colour(i);
+}
+
+}  // namespace
 
 void MainWindow::applyPalette(bool dark) {
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
@@ -137,6 +128,15 @@ void MainWindow::applyPalette(bool dark) {
 
 MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent)
     : QMainWindow(parent), m_controller(controller), m_settings(settings) {
+    // The indicators over the controller's current series; a background recompute runs on the
+    // thread pool and its result comes back through the controller's mailbox, in order with the
+    // feed's events (the set drops it if the window is gone by then).
+    session::IndicatorSet::Hooks indicatorHooks;
+    indicatorHooks.series = [this] { return m_controller.currentSeries(); };
+    indicatorHooks.post = m_controller.executor();
+    indicatorHooks.run = [](std::function<void()> job) { QThreadPool::globalInstance()->start(std::move(job)); };
+    indicatorHooks.changed = [this](std::size_t index, std::size_t fromRow) { pushIndicator(index, fromRow); };
+    m_indicatorSet = std::make_unique<session::IndicatorSet>(std::move(indicatorHooks));
     setWindowTitle(QStringLiteral("CanvasProChart"));
     m_canvas = new chart_qt::ChartCanvas(this);
     setCentralWidget(m_canvas);
@@ -164,7 +164,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
 
     connect(&m_controller, &ChartController::seriesReset, this, &MainWindow::rebindChart);
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
-        updateIndicators();
+        m_indicatorSet->update();
         m_canvas->seriesChanged();
         const auto* series = m_controller.currentSeries();
         if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
@@ -541,7 +541,7 @@ void MainWindow::rebindChart() {
         m_settings.setLastSymbol(symbol);
     }
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
-    else recomputeIndicators();
+    else m_indicatorSet->reset();
     if (symbol != m_drawingsSymbol) {
         // Drawings belong to the symbol, whatever the timeframe.
         m_drawingsSymbol = symbol;
@@ -555,32 +555,31 @@ void MainWindow::rebindChart() {
 
 // ---- indicators ------------------------------------------------------------------------------
 
-void MainWindow::attachIndicator(ActiveIndicator& active, std::optional<std::size_t> position) {
+void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> position) {
     auto& model = m_canvas->model();
-    const std::string title = active.spec.title().toStdString();
+    ShownIndicator& shown = m_shownIndicators[index];
+    const std::string title = shown.spec.title().toStdString();
     // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
     // gets its own scale instead of squeezing the price axis.
-    const bool ownScale = active.calc->indicator().info().placement == indicators::Placement::Pane;
-    if (active.spec.placement == indicators::Placement::Overlay)
-        active.chartId = model.addOverlay(title, {}, ownScale, position);
+    const bool ownScale = m_indicatorSet->indicator(index).info().placement == indicators::Placement::Pane;
+    if (shown.spec.placement == indicators::Placement::Overlay)
+        shown.chartId = model.addOverlay(title, {}, ownScale, position);
     else
-        active.chartId = model.addPane(title, position);
-    const auto* series = m_controller.currentSeries();
-    if (series) active.calc->recompute(*series);
-    else active.calc->indicator().reset();
-    active.firstOpen = series && !series->empty() ? (*series)[0].openTime : 0;
-    pushIndicator(active, 0);
+        shown.chartId = model.addPane(title, position);
+    pushIndicator(index, 0);
 }
 
-void MainWindow::detachIndicator(ActiveIndicator& active) {
+void MainWindow::detachIndicator(std::size_t index) {
     auto& model = m_canvas->model();
-    if (active.spec.placement == indicators::Placement::Overlay) model.removeOverlay(active.chartId);
-    else model.removePane(active.chartId);
-    active.chartId = 0;
+    ShownIndicator& shown = m_shownIndicators[index];
+    if (shown.spec.placement == indicators::Placement::Overlay) model.removeOverlay(shown.chartId);
+    else model.removePane(shown.chartId);
+    shown.chartId = 0;
 }
 
-void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
-    const indicators::Indicator& ind = active.calc->indicator();
+void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
+    const indicators::Indicator& ind = m_indicatorSet->indicator(index);
+    const ShownIndicator& shown = m_shownIndicators[index];
     const auto* series = m_controller.currentSeries();
     const std::size_t bars = series ? series->size() : 0;
     auto edit = [&](std::vector<chart::PaneSeries>& out) {
@@ -590,9 +589,9 @@ void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
             for (std::size_t o = 0; o < out.size(); ++o) {
                 const auto& info = ind.info().outputs[o];
                 out[o].name = info.name;
-                out[o].rgba = toRgba(active.spec.colour(o));
+                out[o].rgba = toRgba(shown.spec.colour(o));
                 out[o].kind = info.name.find("hist") != std::string::npos &&
-                                      active.spec.placement == indicators::Placement::Pane
+                                      shown.spec.placement == indicators::Placement::Pane
                                   ? chart::PaneSeriesKind::Histogram
                                   : chart::PaneSeriesKind::Line;
             }
@@ -601,107 +600,22 @@ void MainWindow::pushIndicator(ActiveIndicator& active, std::size_t fromRow) {
         for (std::size_t o = 0; o < out.size(); ++o) indicators::placeOutput(out[o].values, ind, o, bars, fromRow);
     };
     auto& model = m_canvas->model();
-    if (active.spec.placement == indicators::Placement::Overlay) model.editOverlaySeries(active.chartId, edit);
-    else model.editPaneSeries(active.chartId, edit);
-}
-
-void MainWindow::recomputeIndicators() {
-    ++m_indicatorGeneration;  // a different series: a background result for the old one is stale
-    const auto* series = m_controller.currentSeries();
-    for (auto& active : m_indicators) {
-        if (series) active->calc->recompute(*series);
-        else active->calc->indicator().reset();
-        active->firstOpen = series && !series->empty() ? (*series)[0].openTime : 0;
-        pushIndicator(*active, 0);
-    }
-}
-
-void MainWindow::updateIndicators() {
-    const auto* series = m_controller.currentSeries();
-    if (!series || m_indicatorJobRunning) return;  // a running job catches up when it lands
-    const std::int64_t first = series->empty() ? 0 : (*series)[0].openTime;
-    for (const auto& active : m_indicators)
-        if (active->firstOpen != 0 && first != 0 && first < active->firstOpen) {
-            // Older history was prepended: a full recompute, off the GUI thread.
-            startIndicatorJob();
-            return;
-        }
-    for (auto& active : m_indicators) {
-        const std::size_t before = active->calc->indicator().size();
-        const auto kind = active->calc->sync(*series);
-        active->firstOpen = first;
-        if (kind == indicators::SeriesIndicator::SyncKind::Unchanged) continue;
-        // Incremental: the previously last row was revised and rows were appended — O(1) per tick.
-        pushIndicator(*active, kind == indicators::SeriesIndicator::SyncKind::Full || before == 0 ? 0 : before - 1);
-    }
-}
-
-void MainWindow::startIndicatorJob() {
-    const auto* series = m_controller.currentSeries();
-    if (!series || series->empty()) return;
-    auto job = std::make_shared<IndicatorJob>();
-    job->generation = m_indicatorGeneration;
-    job->series = series;
-    job->key = series->key();
-    job->candles.assign(series->candles().begin(), series->candles().end());
-    job->hook = m_indicatorJobHook;
-    for (std::size_t i = 0; i < m_indicators.size(); ++i) {
-        if (m_indicators[i]->firstOpen <= series->candles().front().openTime) continue;  // still in step
-        auto made = indicators::createFromSpec(m_indicators[i]->spec.specText().toStdString());
-        if (!made) continue;
-        job->items.push_back({i, std::make_unique<indicators::SeriesIndicator>(std::move(*made))});
-    }
-    m_indicatorJobRunning = true;
-    // The result comes back through the controller's mailbox, in order with the feed's events,
-    // and lands only if this window still exists then (checked on the GUI thread).
-    session::Task land = [self = QPointer<MainWindow>(this), job] {
-        if (self) self->finishIndicatorJob(job);
-    };
-    QThreadPool::globalInstance()->start([job, land = std::move(land), post = m_controller.executor()]() mutable {
-        if (job->hook) job->hook();
-        market::CandleSeries snapshot(job->key);
-        snapshot.merge(job->candles);
-        for (auto& item : job->items) item.calc->recompute(snapshot);
-        post(std::move(land));
-    });
-}
-
-void MainWindow::finishIndicatorJob(const std::shared_ptr<IndicatorJob>& job) {
-    m_indicatorJobRunning = false;
-    const auto* series = m_controller.currentSeries();
-    // Only for the same series and indicators, and only if no more history came before it.
-    const bool applies = job->generation == m_indicatorGeneration && series == job->series && series &&
-                         !series->empty() && (*series)[0].openTime == job->candles.front().openTime;
-    if (applies) {
-        for (auto& item : job->items) {
-            ActiveIndicator& active = *m_indicators[item.index];
-            active.calc = std::move(item.calc);
-            active.calc->sync(*series);  // the ticks that came meanwhile, incrementally
-            active.firstOpen = (*series)[0].openTime;
-            pushIndicator(active, 0);
-        }
-        ++m_backgroundIndicatorRecomputes;
-    }
-    updateIndicators();  // the others catch up; more history meanwhile starts another job
+    if (shown.spec.placement == indicators::Placement::Overlay) model.editOverlaySeries(shown.chartId, edit);
+    else model.editPaneSeries(shown.chartId, edit);
 }
 
 bool MainWindow::addIndicator(const IndicatorSpec& spec) {
-    auto made = indicators::createFromSpec(spec.specText().toStdString());
-    if (!made) {
-        statusBar()->showMessage(tr("Cannot add %1: %2").arg(spec.specText(), QString::fromStdString(made.error().message)),
+    const auto added = m_indicatorSet->add(spec.specText().toStdString());
+    if (!added) {
+        statusBar()->showMessage(tr("Cannot add %1: %2").arg(spec.specText(), QString::fromStdString(added.error().message)),
                                  10000);
         return false;
     }
-    ++m_indicatorGeneration;
-    auto active = std::make_unique<ActiveIndicator>();
-    active->spec = spec;
-    active->spec.name = QString::fromStdString((*made)->info().name);
-    active->spec.params.assign((*made)->params().begin(), (*made)->params().end());
-    active->spec.colours.resize((*made)->outputCount());
-    for (std::size_t i = 0; i < active->spec.colours.size(); ++i) active->spec.colours[i] = active->spec.colour(i);
-    active->calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
-    attachIndicator(*active);
-    m_indicators.push_back(std::move(active));
+    ShownIndicator shown;
+    shown.spec = spec;
+    completeSpec(shown.spec, m_indicatorSet->indicator(*added));
+    m_shownIndicators.push_back(std::move(shown));
+    attachIndicator(*added);
     if (m_indicatorsSymbol.isEmpty()) m_indicatorsSymbol = QString::fromStdString(m_controller.currentKey().symbol);
     saveIndicators();
     rebuildIndicatorMenu();
@@ -709,36 +623,30 @@ bool MainWindow::addIndicator(const IndicatorSpec& spec) {
 }
 
 bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
-    if (index >= m_indicators.size()) return false;
-    auto made = indicators::createFromSpec(spec.specText().toStdString());
-    if (!made) return false;
-    ++m_indicatorGeneration;
-    ActiveIndicator& active = *m_indicators[index];
+    if (index >= m_shownIndicators.size()) return false;
     // The edited indicator keeps its place: the same pane position (or legend row) when it stays
     // a pane (or an overlay).
     const auto& model = m_canvas->model();
-    const indicators::Placement oldPlacement = active.spec.placement;
+    ShownIndicator& shown = m_shownIndicators[index];
+    const indicators::Placement oldPlacement = shown.spec.placement;
     const std::optional<std::size_t> oldPosition = oldPlacement == indicators::Placement::Pane
-                                                       ? model.paneIndex(active.chartId)
-                                                       : model.overlayIndex(active.chartId);
-    detachIndicator(active);
-    active.spec = spec;
-    active.spec.name = QString::fromStdString((*made)->info().name);
-    active.spec.params.assign((*made)->params().begin(), (*made)->params().end());
-    active.spec.colours.resize((*made)->outputCount());
-    for (std::size_t i = 0; i < active.spec.colours.size(); ++i) active.spec.colours[i] = active.spec.colour(i);
-    active.calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
-    attachIndicator(active, active.spec.placement == oldPlacement ? oldPosition : std::nullopt);
+                                                       ? model.paneIndex(shown.chartId)
+                                                       : model.overlayIndex(shown.chartId);
+    if (!m_indicatorSet->replace(index, spec.specText().toStdString())) return false;
+    detachIndicator(index);
+    shown.spec = spec;
+    completeSpec(shown.spec, m_indicatorSet->indicator(index));
+    attachIndicator(index, shown.spec.placement == oldPlacement ? oldPosition : std::nullopt);
     saveIndicators();
     rebuildIndicatorMenu();
     return true;
 }
 
 bool MainWindow::removeIndicator(std::size_t index) {
-    if (index >= m_indicators.size()) return false;
-    ++m_indicatorGeneration;
-    detachIndicator(*m_indicators[index]);
-    m_indicators.erase(m_indicators.begin() + static_cast<std::ptrdiff_t>(index));
+    if (index >= m_shownIndicators.size()) return false;
+    detachIndicator(index);
+    m_indicatorSet->remove(index);
+    m_shownIndicators.erase(m_shownIndicators.begin() + static_cast<std::ptrdiff_t>(index));
     saveIndicators();
     rebuildIndicatorMenu();
     return true;
@@ -746,31 +654,34 @@ bool MainWindow::removeIndicator(std::size_t index) {
 
 std::vector<IndicatorSpec> MainWindow::indicatorSpecs() const {
     std::vector<IndicatorSpec> specs;
-    for (const auto& active : m_indicators) specs.push_back(active->spec);
+    for (const auto& shown : m_shownIndicators) specs.push_back(shown.spec);
     return specs;
 }
 
 const indicators::Indicator* MainWindow::indicator(std::size_t index) const {
-    return index < m_indicators.size() ? &m_indicators[index]->calc->indicator() : nullptr;
+    return index < m_indicatorSet->size() ? &m_indicatorSet->indicator(index) : nullptr;
 }
 
 std::uint64_t MainWindow::indicatorChartId(std::size_t index) const {
-    return index < m_indicators.size() ? m_indicators[index]->chartId : 0;
+    return index < m_shownIndicators.size() ? m_shownIndicators[index].chartId : 0;
 }
 
+bool MainWindow::indicatorRecomputeRunning() const { return m_indicatorSet->jobRunning(); }
+
+std::uint64_t MainWindow::backgroundIndicatorRecomputes() const { return m_indicatorSet->backgroundRecomputes(); }
+
+void MainWindow::setIndicatorJobHook(std::function<void()> hook) { m_indicatorSet->setJobHook(std::move(hook)); }
+
 void MainWindow::loadIndicators(const QString& symbol) {
-    ++m_indicatorGeneration;
-    for (auto& active : m_indicators) detachIndicator(*active);
-    m_indicators.clear();
+    for (std::size_t i = 0; i < m_shownIndicators.size(); ++i) detachIndicator(i);
+    m_shownIndicators.clear();
+    m_indicatorSet->clear();
     m_indicatorsSymbol = symbol;
     for (const IndicatorSpec& spec : m_settings.indicators(symbol)) {
-        auto made = indicators::createFromSpec(spec.specText().toStdString());
-        if (!made) continue;
-        auto active = std::make_unique<ActiveIndicator>();
-        active->spec = spec;
-        active->calc = std::make_unique<indicators::SeriesIndicator>(std::move(*made));
-        attachIndicator(*active);
-        m_indicators.push_back(std::move(active));
+        const auto added = m_indicatorSet->add(spec.specText().toStdString());
+        if (!added) continue;
+        m_shownIndicators.push_back(ShownIndicator{spec, 0});
+        attachIndicator(*added);
     }
     rebuildIndicatorMenu();
 }
@@ -786,10 +697,10 @@ void MainWindow::rebuildIndicatorMenu() {
     QAction* add = m_indicatorMenu->addAction(tr("&Add indicator…"), this, &MainWindow::openAddIndicatorDialog);
     add->setObjectName(QStringLiteral("addIndicatorAction"));
     add->setShortcut(QKeySequence(tr("Ctrl+I")));
-    if (m_indicators.empty()) return;
+    if (m_shownIndicators.empty()) return;
     m_indicatorMenu->addSeparator();
-    for (std::size_t i = 0; i < m_indicators.size(); ++i) {
-        const IndicatorSpec& spec = m_indicators[i]->spec;
+    for (std::size_t i = 0; i < m_shownIndicators.size(); ++i) {
+        const IndicatorSpec& spec = m_shownIndicators[i].spec;
         QMenu* sub = m_indicatorMenu->addMenu(
             spec.title() + (spec.placement == indicators::Placement::Overlay ? tr(" (overlay)") : tr(" (pane)")));
         QAction* edit = sub->addAction(tr("&Edit…"), this, [this, i] { openEditIndicatorDialog(i); });
@@ -809,8 +720,8 @@ void MainWindow::openAddIndicatorDialog() {
 }
 
 void MainWindow::openEditIndicatorDialog(std::size_t index) {
-    if (index >= m_indicators.size()) return;
-    IndicatorDialog dialog(this, m_indicators[index]->spec);
+    if (index >= m_shownIndicators.size()) return;
+    IndicatorDialog dialog(this, m_shownIndicators[index].spec);
     if (dialog.exec() != QDialog::Accepted) return;
     if (const auto spec = dialog.spec()) QTimer::singleShot(0, this, [this, index, s = *spec] { editIndicator(index, s); });
 }

@@ -30,9 +30,9 @@
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/mailbox.hpp"
 #include "cpc/feed/market_feed.hpp"
 #include "cpc/net/io_thread.hpp"
+#include "cpc/session/inbox.hpp"
 #include "cpc/session/market_session.hpp"
 
 namespace cpc::app {
@@ -76,39 +76,33 @@ struct RealtimeWindow::Received {
     bool fromChartFeed = false;
 };
 
-// Both feeds post here on the network thread; the GUI thread takes the whole box every frame.
-// A post into an EMPTY box wakes the GUI thread once (queued call). The stream session is shared
-// with other windows and outlives this one, so a post may come after the window is gone: the
-// window detaches itself first (under the lock), and a wake-up queued before is dropped by Qt
-// with the window.
-struct RealtimeWindow::Sink {
+// Both feeds post here on the network thread. Each event, stamped with its receipt time, goes into
+// the window's session::Inbox (the one hand-off to the GUI thread, as the chart controller's
+// MarketBridge uses it) as a task that adds it to the next frame; a post into an EMPTY inbox wakes
+// the GUI thread once, and the frame takes the whole inbox. The stream session is shared with
+// other windows and outlives this one, so a post may come after the window is gone: the ports post
+// through the inbox's executor, which drops what comes after the inbox is destroyed (the window's
+// destructor does that first), and a wake-up queued before is dropped by Qt with the window.
+struct RealtimeWindow::Ports {
     struct Port final : feed::FeedSink {
-        Port(Sink& s, bool chart) : sink(s), chartFeed(chart) {}
+        Port(session::Executor post, RealtimeWindow* w, bool chart) : executor(std::move(post)), window(w), chartFeed(chart) {}
         void post(feed::FeedEvent event) override {
-            if (sink.box.post(Received{std::move(event), cpc::nowMs(), chartFeed})) sink.wake();
+            // Runs on the GUI thread only while the inbox, and so the window, exists.
+            executor([w = window, r = Received{std::move(event), cpc::nowMs(), chartFeed}]() mutable {
+                w->m_frame.push_back(std::move(r));
+            });
         }
         // The connection carrying the window's streams, shown as the session's status.
         void onLink(const feed::StreamLink& link) override {
             post(feed::FeedStatus{SeriesKey{}, link.state, link.detail, link.retryInMs, cpc::nowMs()});
         }
-        Sink& sink;
+        session::Executor executor;
+        RealtimeWindow* window;
         bool chartFeed;
     };
-    explicit Sink(RealtimeWindow* w) : window(w) {}
-    void wake() {
-        std::lock_guard lock(mutex);
-        if (RealtimeWindow* w = window)
-            QMetaObject::invokeMethod(w, [w] { w->scheduleFrame(); }, Qt::QueuedConnection);
-    }
-    void detach() {
-        std::lock_guard lock(mutex);
-        window = nullptr;
-    }
-    std::mutex mutex;
-    RealtimeWindow* window;  // guarded by mutex
-    feed::Mailbox<Received> box;
-    Port session{*this, false};
-    Port chart{*this, true};
+    Ports(const session::Executor& post, RealtimeWindow* w) : session(post, w, false), chart(post, w, true) {}
+    Port session;
+    Port chart;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +140,12 @@ RealtimeWindow* RealtimeWindow::openFor(ChartController& controller, const AppSe
 
 RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     : QMainWindow(parent), m_options(std::move(options)), m_symbol(m_options.symbol.trimmed().toUpper()),
-      m_interval(m_options.interval), m_enabled(m_options.streams), m_sink(std::make_shared<Sink>(this)),
+      m_interval(m_options.interval), m_enabled(m_options.streams),
+      // First post since the last frame: wake the GUI thread once (a queued call; the inbox stops
+      // calling it when the window destroys it).
+      m_inbox(std::make_unique<session::Inbox>(
+          [this] { QMetaObject::invokeMethod(this, [this] { scheduleFrame(); }, Qt::QueuedConnection); })),
+      m_ports(std::make_shared<Ports>(m_inbox->executor(), this)),
       m_healthStats(std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)),
       m_tradeRate(std::chrono::milliseconds(3000)) {
     setObjectName(QStringLiteral("realtimeWindow"));
@@ -173,9 +172,9 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     // The venue's connection engine, shared with the main window's charts on the same venue; the
     // window is one more user of it (m_listener), its chart feed another.
     m_session = m_market->streams(m_adapter);
-    m_listener = std::shared_ptr<feed::FeedSink>(m_sink, &m_sink->session);
+    m_listener = std::shared_ptr<feed::FeedSink>(m_ports, &m_ports->session);
     m_feed = std::make_unique<feed::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter),
-                                                m_sink->chart);
+                                                m_ports->chart);
 
     log(tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
     m_session->subscribe(specs(m_enabled), m_listener);
@@ -202,7 +201,7 @@ RealtimeWindow::~RealtimeWindow() {
     }
     m_frameTimer->stop();
     m_healthTimer->stop();
-    m_sink->detach();  // the shared session may still deliver: nothing reaches this window now
+    m_inbox.reset();  // the shared session may still deliver: nothing reaches this window now
     if (m_session) m_session->unsubscribe(specs(m_enabled), m_listener);  // the last user leaving unsubscribes
     if (m_feed) m_feed->stop();
     m_feed.reset();
@@ -535,11 +534,18 @@ void RealtimeWindow::scheduleFrame() {
 
 void RealtimeWindow::applyFrame() {
     m_sinceFrame.restart();
-    std::vector<Received> batch = m_sink->box.takeAll();
-    if (batch.empty()) return;
+    if (!m_inbox) return;
     QElapsedTimer cost;
     cost.start();
-    apply(batch);
+    // Everything posted since the last frame, in posting order: the ports' tasks add their events
+    // to m_frame (a plain feed event, posted by none of them today, counts as the session's).
+    for (session::Handoff& item : m_inbox->takeAll()) {
+        if (auto* task = std::get_if<session::Task>(&item)) (*task)();
+        else m_frame.push_back(Received{std::move(std::get<feed::FeedEvent>(item)), cpc::nowMs(), false});
+    }
+    if (m_frame.empty()) return;
+    apply(m_frame);
+    m_frame.clear();
     ++m_framesApplied;
     m_frameCost.add(cpc::nowMs(), cost.nsecsElapsed() / 1000);
 }

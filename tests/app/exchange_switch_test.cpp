@@ -18,6 +18,7 @@
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/session/market_session.hpp"
 #include "cpc/sim/market_model.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/candle_database.hpp"
@@ -333,4 +334,37 @@ TEST(RealtimeWindowEntry, ShowsBybitsMiniTickerAndCountsItsTopics) {
     EXPECT_GT(rt->ticker()->lastPrice, Decimal{});
     EXPECT_EQ(rt->ticker()->priceChange, rt->ticker()->lastPrice - rt->ticker()->open);
     rt->close();
+}
+
+// The demo's simulators belong to the process (one per dialect, started at first use and kept):
+// switching venues back and forth reaches the same simulator at the same endpoints again, so the
+// market session reuses that venue's connection engine instead of keeping one more per switch.
+TEST(ChartController, DemoVenueSwitchesBackAndForthReuseTheSimulatorsAndTheirConnectionEngines) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    controller.openSeries("BTCUSDT", Interval::M1);
+    const std::string binanceRest = controller.restBase().toStdString();
+    ASSERT_TRUE(controller.switchExchange("bybit"));
+    const std::string bybitRest = controller.restBase().toStdString();
+    EXPECT_NE(bybitRest, binanceRest);  // one simulator per dialect
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_TRUE(controller.switchExchange("binance"));
+        EXPECT_EQ(controller.restBase().toStdString(), binanceRest) << "round " << round;
+        ASSERT_TRUE(controller.switchExchange("bybit"));
+        EXPECT_EQ(controller.restBase().toStdString(), bybitRest) << "round " << round;
+    }
+    // Two venues, two simulators and two connection engines, however often the user switched.
+    EXPECT_EQ(controller.services().simulatorCount(), 2U);
+    EXPECT_EQ(controller.marketSession()->streamSessions(), 2U);
+    // And the chart still goes live on the venue it ended on.
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.status().state == feed::FeedState::Live && controller.currentSeries() &&
+               controller.currentSeries()->size() > 100;
+    }, 30000)) << feed::toString(controller.status().state) << ": " << controller.status().detail;
+    EXPECT_EQ(controller.currentKey(), (SeriesKey{"bybit", "BTCUSDT", Interval::M1}));
 }

@@ -18,6 +18,8 @@
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/net/io_thread.hpp"
+#include "cpc/session/market_session.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 using namespace cpc;
@@ -281,6 +283,51 @@ TEST(RealtimeWindowEntry, MainWindowViewMenuAndToolbarOpenOneWindowOnTheSameVenu
     ASSERT_TRUE(processEventsUntil([&] { return !rt->ladder()->book().bids.empty(); }, kWaitMs));
     rt->close();  // deleted on close
     ASSERT_TRUE(processEventsUntil([&] { return main.findChildren<RealtimeWindow*>().isEmpty(); }, kWaitMs));
+}
+
+// The window's hand-off is the session inbox: thousands of trades a second arrive in frames at
+// most every frameInterval (the inbox is taken whole), in order and none missing; a window closed
+// while the shared session still delivers its streams (to another window) drops what comes after
+// it, and the other window goes on.
+TEST(RealtimeWindowEntry, TheInboxIsAppliedInPacedFramesAndAClosedWindowOnASharedSessionIsLeftSafely) {
+    sim::SimConfig c;
+    c.liveTradesPerSecond = 2000;
+    c.klinePushInterval = 200ms;
+    sim::SimServer server(c);
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    session::MarketSession market(io);
+    app::RealtimeOptions o;
+    o.restBase = server.restBase();
+    o.streamBase = server.streamBase();
+    o.symbol = QStringLiteral("BTCUSDT");
+    o.interval = Interval::S1;
+    o.maxTradeRows = 5000;
+    o.market = &market;
+    o.frameInterval = 100ms;
+    auto first = std::make_unique<RealtimeWindow>(o);
+    auto second = std::make_unique<RealtimeWindow>(o);
+    ASSERT_TRUE(processEventsUntil([&] { return first->tradesReceived() > 0; }, kWaitMs));
+    const std::uint64_t framesBefore = first->framesApplied();
+    const std::uint64_t tradesBefore = first->tradesReceived();
+    QElapsedTimer clock;
+    clock.start();
+    ASSERT_TRUE(processEventsUntil([&] { return first->tradesReceived() > tradesBefore + 1000; }, kWaitMs));
+    const qint64 elapsed = clock.elapsed();
+    const std::uint64_t frames = first->framesApplied() - framesBefore;
+    // Over a thousand trades, yet at most one frame per 100 ms (plus the one under way).
+    EXPECT_LE(frames, static_cast<std::uint64_t>(elapsed / 100 + 2)) << frames << " frames in " << elapsed << " ms";
+    EXPECT_GE(frames, 1U);
+    expectTableMatchesSimulator(*first->tradesModel(), server.model());
+
+    // Closing one window while the shared session keeps delivering to the other.
+    first.reset();
+    const std::uint64_t secondBefore = second->tradesReceived();
+    ASSERT_TRUE(processEventsUntil([&] { return second->tradesReceived() > secondBefore + 200; }, kWaitMs));
+    expectTableMatchesSimulator(*second->tradesModel(), server.model());
+    second.reset();
+    market.stop();
+    server.stop();
 }
 
 TEST(RealtimeWindowEntry, BinaryTestRealtimeFlagWritesAScreenshotOfTheWindow) {

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
+#include "cpc/app/app_services.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/app/realtime_window.hpp"
@@ -24,19 +25,21 @@ TEST(OneMarketSession, TwoChartsAndARealtimeWindowOnOneSymbolShareOneSubscriptio
     sim::SimServer server(simConfig);
     ASSERT_TRUE(server.start());
 
-    net::IoThread io;  // the process's one network thread
-    session::MarketSession market(io);
+    // As runApp composes the process: one network thread, one market session, one storage worker.
     QTemporaryDir dir;
-    const auto controllerOptions = [&](const char* db) {
+    app::ServicesOptions servicesConfig;
+    servicesConfig.databasePath = dir.filePath("candles.sqlite3").toStdString();
+    app::AppServices services(servicesConfig);
+    session::MarketSession& market = services.market();
+    const auto controllerOptions = [&] {
         app::ControllerOptions o;
         o.restBase = server.restBase();
         o.streamBase = server.streamBase();
-        o.databasePath = dir.filePath(db).toStdString();
-        o.market = &market;
+        o.services = &services;
         return o;
     };
-    auto chart1 = std::make_unique<app::ChartController>(controllerOptions("one.sqlite3"));
-    auto chart2 = std::make_unique<app::ChartController>(controllerOptions("two.sqlite3"));
+    auto chart1 = std::make_unique<app::ChartController>(controllerOptions());
+    auto chart2 = std::make_unique<app::ChartController>(controllerOptions());
     ASSERT_TRUE(chart1->start());
     ASSERT_TRUE(chart2->start());
     chart1->openSeries("BTCUSDT", Interval::S1);

@@ -1,9 +1,11 @@
 #pragma once
 // Qt glue over the data side of the app, on the GUI thread: composes the exchange adapter +
-// MarketFeed on the network thread, the SQLite StorageWorker, the Qt-free session::SeriesHub
-// (every candle series: memory tier, derived timeframes, cache, scroll-back) and in demo mode the
-// in-process exchange simulator; turns the hub's change notices and the feed's status into
-// signals. Everything from other threads arrives through the MarketBridge's one mailbox.
+// MarketFeed on the process's network thread and the Qt-free session::SeriesHub (every candle
+// series: memory tier, derived timeframes, cache, scroll-back) over the process's storage worker;
+// in demo mode it points the feed at the process's simulator of the venue's dialect. Those
+// process-wide pieces (AppServices) are the composition root's (runApp's), injected through
+// ControllerOptions::services. Turns the hub's change notices and the feed's status into signals.
+// Everything from other threads arrives through the MarketBridge's one mailbox.
 // Widgets talk to this; it knows no widgets.
 #include <QObject>
 #include <QString>
@@ -16,6 +18,7 @@
 #include <optional>
 #include <string_view>
 
+#include "cpc/app/app_services.hpp"
 #include "cpc/core/result.hpp"
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
@@ -35,12 +38,14 @@ namespace cpc::app {
 class MarketBridge;
 
 struct ControllerOptions {
-    bool demo = false;              // run against the in-process simulator on loopback
+    bool demo = false;              // run against the process's simulator on loopback
     // The venue (exchange::adapterNames(): binance, bybit, okx, kucoin); demo: the dialect the
     // simulator speaks. switchExchange() changes it at run time.
     std::string exchange = "binance";
     std::string restBase;           // override (empty: the venue's production host, or the simulator)
     std::string streamBase;
+    // Without `services` only: what the controller's own AppServices are made with (see
+    // servicesOptions()); with them, theirs apply.
     std::string databasePath;       // empty: the default per-user database (demo: its own file)
     net::TlsOptions tls;
     std::uint64_t simSeed = 42;
@@ -49,11 +54,17 @@ struct ControllerOptions {
     // Byte budget of the memory tier (Settings → memory budget); over it, the least recently
     // used series other than the open one are evicted (they stay in SQLite).
     std::size_t memoryBudgetBytes = market::CandleStore::kDefaultBudgetBytes;
-    // The process's market session (runApp's): the controller's feed rides its venue connections
-    // and REST limits, shared with every other window. null: the controller makes a network thread
-    // and a market session of its own (tests).
-    session::MarketSession* market = nullptr;
+    // The process's network thread, market session, storage worker and demo simulators
+    // (runApp's): the controller's feed rides the session's venue connections and REST limits,
+    // shared with every other window; its series are saved by the one storage worker; in demo
+    // mode it talks to the simulator of the venue's dialect, the same one on every switch back.
+    // null: the controller makes AppServices of its own from servicesOptions() (tests) — the
+    // same pieces, owned instead of borrowed.
+    AppServices* services = nullptr;
 };
+
+// The AppServices options these controller options describe (database, demo, TLS, simulator).
+ServicesOptions servicesOptions(const ControllerOptions& options);
 
 class ChartController final : public QObject {
     Q_OBJECT
@@ -61,14 +72,15 @@ public:
     explicit ChartController(ControllerOptions options, QObject* parent = nullptr);
     ~ChartController() override;
 
-    // Starts the simulator (demo), the network thread, storage and the symbol list request.
+    // Starts the feed on the venue (demo: on the process's simulator of its dialect, started at
+    // first use), the series hub over the storage worker, and the symbol list request.
     // An unknown ControllerOptions::exchange is an error naming the accepted ones.
     Result<Ok> start();
 
     // The venue now: "binance", "bybit", "okx", "kucoin" (empty before start()).
     QString exchangeName() const;
-    // Switches the venue at run time (after start()): the feed (and in demo mode the simulator,
-    // now speaking `name`'s dialect) is recreated over a new adapter from exchange::makeAdapter
+    // Switches the venue at run time (after start()): the feed (in demo mode on the process's
+    // simulator speaking `name`'s dialect, kept from an earlier switch) is recreated over a new adapter from exchange::makeAdapter
     // with `endpoints` (empty fields: the venue's production hosts; ignored in demo mode), the
     // symbol list is requested again, and the open series is reopened on the new venue with the
     // same base/quote in its spelling (BTCUSDT ↔ BTC-USDT). Should the venue's symbol list not
@@ -126,10 +138,12 @@ public:
     QString restBase() const;
     QString streamBase() const;
     bool isDemo() const { return m_options.demo; }
-    // Demo mode: the in-process simulator (null otherwise).
-    const sim::SimServer* simulator() const { return m_sim.get(); }
+    // Demo mode: the simulator of the current venue's dialect (null otherwise).
+    const sim::SimServer* simulator() const;
     // The market session the controller's feed uses (its own or the process's; null before start()).
     session::MarketSession* marketSession() const { return m_market; }
+    // The process pieces the controller uses (its own or the composition root's).
+    AppServices& services() const { return *m_services; }
     void reconnect();  // drop the stream now; the feed heals itself
 
     // Scroll-back state of the current series (the hub's): a load (cache or venue) is in flight;
@@ -172,14 +186,13 @@ private:
 
     ControllerOptions m_options;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
-    std::unique_ptr<sim::SimServer> m_sim;
-    std::unique_ptr<storage::StorageWorker> m_storage;
-    std::unique_ptr<net::IoThread> m_io;                   // only without ControllerOptions::market
-    std::unique_ptr<session::MarketSession> m_ownMarket;   // likewise
-    session::MarketSession* m_market = nullptr;
+    std::unique_ptr<AppServices> m_ownServices;  // only without ControllerOptions::services
+    AppServices* m_services = nullptr;
+    AppServices::NoticeHandlerId m_noticeHandler = 0;  // storage notices → noticeRaised
+    session::MarketSession* m_market = nullptr;    // m_services->market() after start()
     MarketBridge* m_bridge = nullptr;              // child QObject
     std::unique_ptr<feed::MarketFeed> m_feed;
-    std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over m_storage
+    std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over the services' storage
     session::SeriesHub::Subscription m_subscription;  // to m_key
     SeriesKey m_key;
     bool m_draining = false;     // inside onHandoffs: signals wait for its end

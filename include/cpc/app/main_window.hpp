@@ -22,6 +22,7 @@ class QProgressBar;
 
 namespace cpc::chart_qt { class ChartCanvas; }
 namespace cpc::indicators { class Indicator; }
+namespace cpc::session { class IndicatorSet; }
 
 namespace cpc::app {
 
@@ -54,12 +55,14 @@ public:
     static void applyPalette(bool dark);
 
     // ---- indicators (saved per symbol, whatever the timeframe) ----------------------------
+    // Computing them is session::IndicatorSet's (Qt-free); the window adds the dialogs, the
+    // chart's overlays and panes, and saving the specs in the settings.
     // Adds an indicator over the current series (several instances of one indicator are fine);
     // false when the spec does not create an indicator.
     bool addIndicator(const IndicatorSpec& spec);
     bool editIndicator(std::size_t index, const IndicatorSpec& spec);
     bool removeIndicator(std::size_t index);
-    std::size_t indicatorCount() const { return m_indicators.size(); }
+    std::size_t indicatorCount() const { return m_shownIndicators.size(); }
     std::vector<IndicatorSpec> indicatorSpecs() const;
     // The computed indicator (rows index-aligned with the current series); nullptr if out of range.
     const indicators::Indicator* indicator(std::size_t index) const;
@@ -69,10 +72,10 @@ public:
     void openEditIndicatorDialog(std::size_t index);
     // Older history prepended to the series: the indicators recompute on a worker thread and the
     // result is applied only if the chart still shows the same series and indicators.
-    bool indicatorRecomputeRunning() const { return m_indicatorJobRunning; }
-    std::uint64_t backgroundIndicatorRecomputes() const { return m_backgroundIndicatorRecomputes; }
+    bool indicatorRecomputeRunning() const;
+    std::uint64_t backgroundIndicatorRecomputes() const;
     // Tests: runs on the worker thread before it computes (to hold a job while the chart changes).
-    void setIndicatorJobHook(std::function<void()> hook) { m_indicatorJobHook = std::move(hook); }
+    void setIndicatorJobHook(std::function<void()> hook);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -89,16 +92,11 @@ private:
     void exportPngInteractive();
     void saveDrawings();
     void setHistoryLoading(bool loading);
-    struct ActiveIndicator;
-    // position: where its pane (or overlay) goes, nullopt = last (an edit keeps its place).
-    void attachIndicator(ActiveIndicator& active, std::optional<std::size_t> position = std::nullopt);
-    void detachIndicator(ActiveIndicator& active);
-    void pushIndicator(ActiveIndicator& active, std::size_t fromRow);
-    void recomputeIndicators();
-    void updateIndicators();
-    struct IndicatorJob;
-    void startIndicatorJob();
-    void finishIndicatorJob(const std::shared_ptr<IndicatorJob>& job);
+    // Indicator `index` of the set on the chart: its overlay or pane (position: where it goes,
+    // nullopt = last; an edit keeps its place), and its rows from `fromRow` on.
+    void attachIndicator(std::size_t index, std::optional<std::size_t> position = std::nullopt);
+    void detachIndicator(std::size_t index);
+    void pushIndicator(std::size_t index, std::size_t fromRow);
     void loadIndicators(const QString& symbol);
     void saveIndicators();
     void rebuildIndicatorMenu();
@@ -125,11 +123,14 @@ private:
     QProgressBar* m_busy = nullptr;
     QString m_drawingsSymbol;       // whose drawings the chart shows
     QString m_indicatorsSymbol;     // whose indicators the chart shows
-    std::vector<std::unique_ptr<ActiveIndicator>> m_indicators;
-    std::uint64_t m_indicatorGeneration = 0;  // bumps when the indicator list or the series changes
-    bool m_indicatorJobRunning = false;
-    std::uint64_t m_backgroundIndicatorRecomputes = 0;
-    std::function<void()> m_indicatorJobHook;
+    // What the user chose for each indicator and where the chart draws it, index-aligned with
+    // the set's indicators.
+    struct ShownIndicator {
+        IndicatorSpec spec;
+        std::uint64_t chartId = 0;  // overlay or pane id
+    };
+    std::vector<ShownIndicator> m_shownIndicators;
+    std::unique_ptr<session::IndicatorSet> m_indicatorSet;
     QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;

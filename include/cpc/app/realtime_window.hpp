@@ -6,9 +6,10 @@
 // (FeedHealth: rates, latency to receipt and to paint, counters), a log of state changes and a
 // "Force reconnect" button.
 //
-// Threads: the window owns a network thread (net::IoThread) running the StreamSession and the
-// MarketFeed. Both post into a mailbox (the receipt time is stamped there, on the network
-// thread); a post into an empty mailbox wakes the GUI thread, which takes the whole mailbox at
+// Threads: the StreamSession and the MarketFeed run on the process's network thread (the market
+// session's; a window given none makes its own). Both post into the window's session::Inbox, the
+// same one hand-off the chart controller uses (the receipt time is stamped on the network
+// thread); a post into an empty inbox wakes the GUI thread, which takes the whole inbox at
 // most every frameInterval (4 ms) and applies it to bounded models, so 20,000 messages a second
 // cost at most 250 model updates a second, Qt repaints at most once per display frame, and a
 // quiet feed pays no coalescing delay.
@@ -41,7 +42,7 @@ class QTimer;
 
 namespace cpc::net { class IoThread; }
 namespace cpc::feed { class MarketFeed; }
-namespace cpc::session { class MarketSession; }
+namespace cpc::session { class Inbox; class MarketSession; }
 namespace cpc::chart_qt { class ChartCanvas; }
 
 namespace cpc::app {
@@ -122,7 +123,7 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    struct Sink;
+    struct Ports;
     struct Received;
     void buildUi();
     void scheduleFrame();  // the mailbox got events: apply them now or at the next frame
@@ -141,7 +142,9 @@ private:
     Interval m_interval;
     std::vector<exchange::StreamKind> m_enabled;
 
-    std::shared_ptr<Sink> m_sink;
+    std::unique_ptr<session::Inbox> m_inbox;  // the hand-off from the network thread; reset first on close
+    std::shared_ptr<Ports> m_ports;           // the feeds' sinks, posting into m_inbox
+    std::vector<Received> m_frame;            // GUI thread: the events of the frame being applied
     std::unique_ptr<net::IoThread> m_io;                   // only without RealtimeOptions::market
     std::unique_ptr<session::MarketSession> m_ownMarket;   // likewise
     session::MarketSession* m_market = nullptr;
