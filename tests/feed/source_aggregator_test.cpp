@@ -156,3 +156,41 @@ TEST(SourceAggregator, ThreeDaysStartAtTheListingDay) {
     ASSERT_FALSE(live.empty());
     EXPECT_EQ(live.back().openTime, kMonday + 14 * kDay);
 }
+
+// The forming bucket follows its stream through market::TimeframeAggregator's O(1) path (the app's
+// one live aggregator), not by rebuilding the bucket from its sources on every update.
+TEST(SourceAggregator, StreamUpdatesOfTheFormingBucketAreFoldedInConstantTime) {
+    SourceAggregator agg(Interval::D1, Interval::W1);
+    const std::int64_t now = kMonday + 10 * kDay + 3600'000;
+    agg.add(days(0, 11, 10), now);  // history up to Thursday of week 2, Thursday forming
+    const std::uint64_t rebuildsAfterHistory = agg.rebuilds();
+    Candle thursday = day(10, false);
+    for (int tick = 0; tick < 500; ++tick) {
+        thursday.close = d(100 + tick % 17);
+        thursday.high = std::max(thursday.high, thursday.close);
+        thursday.volume = d(tick + 1);
+        const auto out = agg.add({thursday}, now);
+        ASSERT_EQ(out.size(), 1u);
+        auto want = days(7, 10);
+        want.push_back(thursday);
+        ASSERT_EQ(out[0], week(want, now)) << "tick " << tick;
+    }
+    EXPECT_EQ(agg.fastUpdates(), 500u);
+    EXPECT_EQ(agg.rebuilds(), rebuildsAfterHistory);
+}
+
+// A source candle corrected after its bucket went out final (REST confirming a candle the stream
+// left provisional) puts the bucket out again with the correction.
+TEST(SourceAggregator, ACorrectedSourceCandleRebuildsABucketAlreadyFinal) {
+    SourceAggregator agg(Interval::D1, Interval::W1);
+    agg.add(days(7, 13), kMonday + 13 * kDay);
+    Candle sunday = day(13);
+    agg.add({sunday}, kMonday + 14 * kDay);  // week 2 final
+    agg.add({day(14, false)}, kMonday + 14 * kDay + 1000);
+    sunday.high = d(900);  // the venue's final Sunday differs from the stream's last push
+    const auto out = agg.add({sunday}, kMonday + 14 * kDay + 2000);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].openTime, kMonday + 7 * kDay);
+    EXPECT_EQ(out[0].high, d(900));
+    EXPECT_TRUE(out[0].closed);
+}
