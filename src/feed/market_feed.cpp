@@ -49,9 +49,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<const exchange::ExchangeAdapter> venue,
          FeedConfig feedConfig, FeedSink& target)
         : io(ioThread), adapter(std::move(venue)), config(std::move(feedConfig)), sink(target) {
-        if (!config.connectionBudget)
-            config.connectionBudget = std::make_shared<net::ConnectionBudget>(net::ConnectionBudget::kVenueAttempts,
-                                                                              net::ConnectionBudget::kVenueWindow);
         rest = config.rest;
         if (!rest)
             rest = std::make_shared<VenueRest>(
@@ -69,7 +66,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             sc.watchdog = config.watchdogOverride;
             sc.controlInterval = config.controlInterval;
             sc.syncClock = false;  // the feed measures the venue's clock with its history
-            sc.connectionBudget = config.connectionBudget;
+            sc.connectionBudget = config.connectionBudget;  // null: the engine's own
             sc.rotateAfter = config.rotateAfter;
             sc.heartbeatOverride = config.heartbeatOverride;
             sc.rest = rest;
