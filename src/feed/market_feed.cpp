@@ -639,15 +639,21 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // What a history job (scroll-back, a hole) needs before its first page: the venue's clock once
     // (it decides whether a row is still forming; a transient failure is not fatal), the interval
     // that builds the asked one, and for 3d built from days the symbol's listing day.
-    // nullopt: cancelled, or failed — then a FeedError of
-    // `key`, "<what>: <reason>", was posted.
+    // nullopt: cancelled, or failed — then `job`'s FeedError, "<what>: <reason>", was posted.
     struct JobPlan {
         Interval source = Interval::M1;
         std::int64_t anchor3d = 0;
     };
-    awaitable<std::optional<JobPlan>> prepareJob(Scope sc, const SeriesKey& key, std::string what) {
+    // The FeedError of a history job: which job (its owner ends only that one), "<what>: <reason>".
+    static FeedError jobError(const FeedError& job, const Error& e) {
+        FeedError out = job;
+        out.error = Error{job.error.message + ": " + e.message, e.code};
+        return out;
+    }
+    awaitable<std::optional<JobPlan>> prepareJob(Scope sc, FeedError job) {
+        const SeriesKey& key = job.key;
         const auto fail = [&](const Error& e) {
-            sink.post(FeedError{key, Error{what + ": " + e.message, e.code}});
+            sink.post(jobError(job, e));
             return std::optional<JobPlan>();
         };
         if (sc->cancelled()) co_return std::nullopt;
@@ -673,9 +679,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<void> older(Scope sc, SeriesKey key, std::int64_t before, std::size_t count) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        const std::string what = "older history of " + key.symbol + " " + std::string(toString(key.interval));
-        const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
-        auto plan = co_await prepareJob(sc, key, what);
+        const FeedError job{key, makeError("older history of " + key.symbol + " " + std::string(toString(key.interval))),
+                            FeedError::Job::Older};
+        const auto fail = [&](const Error& e) { sink.post(jobError(job, e)); };
+        auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
         const Interval source = plan->source;
         const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
@@ -754,10 +761,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<void> range(Scope sc, SeriesKey key, std::int64_t from, std::int64_t to) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        const std::string what =
-            "history of " + key.symbol + " " + std::string(toString(key.interval)) + " from " + formatUtc(from);
-        const auto fail = [&](const Error& e) { sink.post(FeedError{key, Error{what + ": " + e.message, e.code}}); };
-        auto plan = co_await prepareJob(sc, key, what);
+        const FeedError job{
+            key, makeError("history of " + key.symbol + " " + std::string(toString(key.interval)) + " from " + formatUtc(from)),
+            FeedError::Job::Range, from, to};
+        const auto fail = [&](const Error& e) { sink.post(jobError(job, e)); };
+        auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
         const Interval source = plan->source;
         const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day

@@ -312,10 +312,14 @@ bool SeriesHub::applyFilled(feed::HistoryBatch&& batch) {
 }
 
 void SeriesHub::applyError(const feed::FeedError& error) {
-    // A failed hole load is not recorded: the next opening asks again.
-    std::erase_if(m_fills, [&](const Fill& f) { return f.key == error.key; });
+    // A failed hole load ends that hole's load only, and is not recorded: the next opening asks
+    // again. The other holes' pages are still taken.
+    if (error.job == feed::FeedError::Job::Range)
+        std::erase_if(m_fills, [&](const Fill& f) {
+            return f.key == error.key && f.from == error.fromOpenTime && f.to == error.toOpenTime;
+        });
     // A failed scroll-back page ends its load; the next scroll asks again.
-    if (error.key == m_key && m_olderFromVenue && m_olderLoadInFlight) {
+    if (error.job == feed::FeedError::Job::Older && error.key == m_key && m_olderFromVenue && m_olderLoadInFlight) {
         m_olderLoadInFlight = false;
         m_olderFromVenue = false;
     }

@@ -16,7 +16,8 @@ using session::SeriesChange;
 namespace {
 
 struct FakeOwner {
-    explicit FakeOwner(const test::TempDir& dir, std::size_t budget = market::CandleStore::kDefaultBudgetBytes)
+    explicit FakeOwner(const test::TempDir& dir, std::size_t budget = market::CandleStore::kDefaultBudgetBytes,
+                       bool fillsHoles = false)
         : storage(dir.file("cache.sqlite3")) {
         session::SeriesHub::Hooks hooks;
         hooks.post = inbox.executor();
@@ -25,6 +26,8 @@ struct FakeOwner {
         };
         hooks.loadOlder = [this](const SeriesKey& key, std::int64_t before) { older.emplace_back(key, before); };
         hooks.notice = [this](const std::string& message) { notices.push_back(message); };
+        if (fillsHoles)
+            hooks.loadRange = [this](const SeriesKey&, std::int64_t from, std::int64_t to) { ranges.emplace_back(from, to); };
         hub = std::make_unique<session::SeriesHub>(storage, std::move(hooks), budget);
     }
     // Every storage job queued so far has answered, and its answer has run here.
@@ -41,6 +44,7 @@ struct FakeOwner {
     std::unique_ptr<session::SeriesHub> hub;
     std::vector<std::pair<SeriesKey, std::optional<std::int64_t>>> opened;
     std::vector<std::pair<SeriesKey, std::int64_t>> older;
+    std::vector<std::pair<std::int64_t, std::int64_t>> ranges;  // hole loads asked of the venue
     std::vector<std::string> notices;
 };
 
@@ -203,7 +207,7 @@ TEST(SeriesHub, ScrollBackAsksTheCacheThenTheVenueAndRemembersTheListingStart) {
     EXPECT_TRUE(owner.hub->olderLoading());
 
     // The page fails: the load ends; the next scroll asks the venue again at once.
-    owner.hub->apply(feed::FeedError{key, Error{"timeout"}});
+    owner.hub->apply(feed::FeedError{key, Error{"timeout"}, feed::FeedError::Job::Older});
     EXPECT_FALSE(owner.hub->olderLoading());
     owner.hub->loadOlder();
     ASSERT_EQ(owner.older.size(), 2u);
@@ -256,4 +260,68 @@ TEST(SeriesHub, OverTheMemoryBudgetTheLeastRecentlyUsedSeriesGoesAndItsObservers
     EXPECT_EQ(owner.hub->store().seriesCount(), 1u);
     ASSERT_NE(owner.hub->openSeries(), nullptr);
     EXPECT_EQ(owner.hub->openSeries()->key(), c);
+}
+
+// Two holes load while a scroll-back runs. Each failure ends its own load only: a hole that failed
+// is not recorded (asked again next time), the other hole's pages are still taken and recorded,
+// and the scroll-back goes on until its own failure. (Before, any FeedError of the series dropped
+// every hole load and ended the scroll-back.)
+TEST(SeriesHub, AFailedHoleOrScrollBackEndsThatLoadOnly) {
+    test::TempDir dir;
+    const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
+    constexpr std::int64_t kMinute = 60'000;
+    const auto minutes = [&](std::int64_t from, std::int64_t to) {
+        std::vector<Candle> out;
+        for (std::int64_t i = from; i < to; ++i) out.push_back(test::makeCandle(kStart + i * kMinute, 10, 11, 9, 10, 1));
+        return out;
+    };
+    {
+        // Cached: minutes [0, 100), [200, 1500), [1600, 1700): holes [100, 200) and [1500, 1600),
+        // too far apart to be one request.
+        auto db = storage::CandleDatabase::open(dir.file("cache.sqlite3"));
+        ASSERT_TRUE(db) << db.error().message;
+        for (const auto& [from, to] : {std::pair{0, 100}, std::pair{200, 1500}, std::pair{1600, 1700}})
+            ASSERT_TRUE(db->upsert(key, minutes(from, to)));
+    }
+    FakeOwner owner(dir, market::CandleStore::kDefaultBudgetBytes, /*fillsHoles=*/true);
+    owner.hub->open(key);
+    owner.settle();
+    ASSERT_EQ(owner.ranges.size(), 2u);
+    const std::pair<std::int64_t, std::int64_t> newer{kStart + 1500 * kMinute, kStart + 1600 * kMinute};
+    const std::pair<std::int64_t, std::int64_t> older{kStart + 100 * kMinute, kStart + 200 * kMinute};
+    EXPECT_EQ(owner.ranges[0], newer);  // newest first
+    EXPECT_EQ(owner.ranges[1], older);
+    ASSERT_EQ(owner.hub->holesLoading(), 2u);
+    // Scroll back past the cache: the venue is asked.
+    owner.hub->loadOlder();
+    owner.settle();
+    ASSERT_EQ(owner.older.size(), 1u);
+    ASSERT_TRUE(owner.hub->olderLoading());
+
+    // The newer hole's load fails.
+    owner.hub->apply(feed::FeedError{key, Error{"timeout"}, feed::FeedError::Job::Range, newer.first, newer.second});
+    EXPECT_EQ(owner.hub->holesLoading(), 1u);
+    EXPECT_TRUE(owner.hub->olderLoading()) << "a hole's failure ended the scroll-back";
+    // The older hole's page still lands.
+    feed::HistoryBatch page{key, minutes(100, 200)};
+    page.filled = true;
+    page.fromOpenTime = older.first;
+    page.toOpenTime = older.second;
+    page.rangeEnd = true;
+    EXPECT_TRUE(owner.hub->apply(std::move(page))) << "the other hole's page was dropped";
+    EXPECT_EQ(owner.hub->holesLoading(), 0u);
+    EXPECT_EQ(owner.hub->openSeries()->size(), 1600u);
+    // The scroll-back's own failure ends it.
+    owner.hub->apply(feed::FeedError{key, Error{"timeout"}, feed::FeedError::Job::Older});
+    EXPECT_FALSE(owner.hub->olderLoading());
+
+    owner.settle();
+    auto db = storage::CandleDatabase::open(dir.file("cache.sqlite3"));
+    ASSERT_TRUE(db);
+    const auto coverage = db->coverage(key);
+    ASSERT_TRUE(coverage);
+    const storage::CoverageRange filled{older.first, older.second, storage::CoverageKind::Complete};
+    EXPECT_NE(std::find(coverage->begin(), coverage->end(), filled), coverage->end());
+    for (const storage::CoverageRange& r : *coverage)
+        EXPECT_FALSE(r.fromMs < newer.second && newer.first < r.toMs) << "the failed hole was recorded";
 }

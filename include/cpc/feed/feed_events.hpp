@@ -54,9 +54,16 @@ struct SymbolList {
 };
 
 // A request the user made cannot be served (unknown symbol, bad interval): shown, not retried.
+// `job` says which request it ends, so that its owner ends that one only: the open series (its
+// history or stream), a scroll-back (MarketFeed::loadOlder), or the loading of one hole
+// (MarketFeed::loadRange of [fromOpenTime, toOpenTime)).
 struct FeedError {
+    enum class Job { Series, Older, Range };
     SeriesKey key;
     Error error;
+    Job job = Job::Series;
+    std::int64_t fromOpenTime = 0;  // Range: the span asked for
+    std::int64_t toOpenTime = 0;
 };
 
 // The top levels of a synced local order book (StreamSession), posted when they change.
