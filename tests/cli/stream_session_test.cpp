@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_test_util.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/stream_session.hpp"
@@ -20,17 +21,9 @@
 #include "stream_run.hpp"
 
 using namespace cpc;
+using cpc::test::waitFor;
 
 namespace {
-
-bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return condition();
-}
 
 // Another user of the session (a chart, in the app): counts what it hears.
 struct OtherUser final : feed::FeedSink {
@@ -89,7 +82,7 @@ TEST_F(StreamOnSession, ItsStreamsShareTheSessionsConnectionAndItLeavesOnlyItsOw
     const auto streams = market.streams(m_adapter);
     const auto other = std::make_shared<OtherUser>();
     streams->subscribe({spec(exchange::StreamKind::Kline, Interval::S1)}, other);
-    ASSERT_TRUE(waitFor([&] { return other->klines > 0; }));
+    ASSERT_TRUE(waitFor([&] { return other->klines > 0; }, std::chrono::seconds(5)));
     ASSERT_EQ(m_sim->stats().wsConnections, 1u);
 
     // The command's run: the same kline stream (a second user of it) and a trade stream of its own.
@@ -109,7 +102,7 @@ TEST_F(StreamOnSession, ItsStreamsShareTheSessionsConnectionAndItLeavesOnlyItsOw
     ASSERT_TRUE(waitFor([&] {
         if (streams->usersOf("btcusdt@kline_1s") == 2) usersDuringRun = 2;
         return usersDuringRun == 2 || ended;
-    }));
+    }, std::chrono::seconds(5)));
     run.join();
     EXPECT_EQ(usersDuringRun, 2u) << "the run shares the other user's subscription";
     EXPECT_EQ(lines(out.str()).size(), 15u) << err.str();
@@ -122,7 +115,7 @@ TEST_F(StreamOnSession, ItsStreamsShareTheSessionsConnectionAndItLeavesOnlyItsOw
     EXPECT_EQ(streams->usersOf("btcusdt@kline_1s"), 1u);
     EXPECT_EQ(streams->usersOf("btcusdt@trade"), 0u);
     const int before = other->klines;
-    EXPECT_TRUE(waitFor([&] { return other->klines > before + 2; })) << "the other user still hears its stream";
+    EXPECT_TRUE(waitFor([&] { return other->klines > before + 2; }, std::chrono::seconds(5))) << "the other user still hears its stream";
     EXPECT_EQ(m_sim->stats().wsOpenConnections, 1u);
     streams->unsubscribe({spec(exchange::StreamKind::Kline, Interval::S1)}, other);
     market.stop();
