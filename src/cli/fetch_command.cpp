@@ -106,7 +106,8 @@ public:
         if (notice.kind == storage::StorageNotice::Kind::Recovered)
             m_recovered.push_back(notice.message);
         else if (notice.kind != storage::StorageNotice::Kind::Reopened && !m_failure)
-            m_failure = notice.message;
+            m_failure = notice.kind == storage::StorageNotice::Kind::OpenFailed ? reasonOnly(notice.message)
+                                                                                : notice.message;
     }
     std::optional<std::string> failure() const {
         std::lock_guard lock(m_mutex);
@@ -118,6 +119,12 @@ public:
     }
 
 private:
+    // An OpenFailed notice speaks to a running app ("…; the candle cache is unavailable for now
+    // and will be tried again"); the command ends at it, so it says the reason only.
+    static std::string reasonOnly(const std::string& message) {
+        return message.substr(0, message.find("; the candle cache is unavailable"));
+    }
+
     mutable std::mutex m_mutex;
     std::vector<std::string> m_recovered;  // guarded by m_mutex
     std::optional<std::string> m_failure;  // guarded by m_mutex

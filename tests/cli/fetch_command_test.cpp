@@ -191,3 +191,14 @@ TEST_F(FetchCommand, AWriteThatFailsIsAFailureAndLeavesNoCoverageSoARerunAsksAga
     EXPECT_GT(requests(), before) << "the rerun asked the venue again";
     EXPECT_EQ(stored("ETHUSDT", Interval::H1), 24u);
 }
+
+TEST_F(FetchCommand, ACacheThatCannotOpenIsAFailureSayingWhyBeforeAnythingIsAsked) {
+    const auto run = runCpc({"fetch", "BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02", "--endpoint",
+                             m_sim->restBase(), "--db", m_dir.file("missing/dir/cache.sqlite3")});
+    EXPECT_EQ(run.code, 1) << run.err;
+    EXPECT_NE(run.err.find("cpc fetch: " + m_dir.file("missing/dir/cache.sqlite3") + ": opening: "), std::string::npos)
+        << run.err;
+    // The command ends here: nothing is "tried again" (the storage worker's words for the app).
+    EXPECT_EQ(run.err.find("tried again"), std::string::npos) << run.err;
+    EXPECT_EQ(requests(), 0u);
+}
