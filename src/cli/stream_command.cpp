@@ -422,10 +422,6 @@ void Listener::onLink(const feed::StreamLink& link) {
     m_door->post(session::Task([run = m_run, link] { run->onLink(link); }));
 }
 
-bool isLoopbackHost(const std::string& host) {
-    return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]";
-}
-
 int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc stream --help' for usage.\n";
@@ -481,7 +477,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::string rest = defaults->restBase;
     if (auto v = args.value("--rest")) {
         rest = *v;
-    } else if (args.has("--endpoint") && isLoopbackHost(baseUrl->host)) {
+    } else if (args.has("--endpoint") && net::isLoopbackHost(baseUrl->host)) {
         rest = std::string(baseUrl->secure() ? "https" : "http") + "://" + baseUrl->hostHeader();
     }
     while (rest.ends_with('/')) rest.pop_back();
