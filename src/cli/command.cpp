@@ -4,7 +4,6 @@
 #include <iomanip>
 
 #include "cpc/exchange/registry.hpp"
-#include "cpc/net/url.hpp"
 
 namespace cpc::cli {
 
@@ -179,18 +178,6 @@ std::string acceptedExchangesText() {
     std::string text;
     for (const std::string& name : exchange::adapterNames()) text += (text.empty() ? "" : ", ") + name;
     return text;
-}
-
-std::string withVenueStreamPath(std::string base, const std::string& exchange) {
-    while (base.ends_with('/')) base.pop_back();
-    const auto url = net::Url::parse(base);
-    const auto defaults = exchange::defaultEndpoints(exchange);
-    if (!url || !defaults || (!url->target.empty() && url->target != "/")) return base;
-    const auto production = net::Url::parse(defaults->streamBase);
-    if (!production) return base;
-    std::string path = production->target;
-    while (path.ends_with('/')) path.pop_back();
-    return base + path;
 }
 
 Result<std::string> exchangeArg(const ParsedArgs& args) {

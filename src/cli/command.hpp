@@ -55,11 +55,6 @@ Result<ParsedArgs> parseArgs(const Command& command, const std::vector<std::stri
 Result<std::string> exchangeArg(const ParsedArgs& args);
 // "binance, bybit, okx, kucoin"
 std::string acceptedExchangesText();
-// A stream base URL without a path gets the venue's production stream path ("ws://127.0.0.1:9443"
-// → "ws://127.0.0.1:9443/v5/public/spot" on Bybit, "…/ws/v5" on OKX; Binance and KuCoin have
-// none), so `--endpoint` can name a `cpc sim --exchange X` as it names the venue's own host.
-std::string withVenueStreamPath(std::string base, const std::string& exchange);
-
 Result<long long> parseIntOption(const std::string& name, const std::string& text, long long min, long long max);
 
 class CommandRegistry {

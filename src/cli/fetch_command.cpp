@@ -2,6 +2,11 @@
 // into the candle cache, asking only for the ranges the cache's coverage table does not already
 // know (stored, or known exchange gaps). An interval the venue does not serve is fetched at its
 // nativeSourceInterval() and aggregated (market::aggregate); both series are stored.
+// The command is a composition root: one network thread, one session::MarketSession (the REST
+// host's gate: weight budget, 429 pause, ban) and one storage::StorageWorker (the only code that
+// touches the SQLite file). The download runs on the network thread and never waits for the disk:
+// each page is queued to the storage worker, and its coverage is recorded there only once the
+// page's candles are written.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +15,8 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,14 +28,15 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
+#include "cpc/session/market_session.hpp"
 #include "cpc/storage/candle_database.hpp"
 #include "cpc/storage/coverage.hpp"
 #include "cpc/storage/data_paths.hpp"
+#include "cpc/storage/storage_worker.hpp"
 #include "kline_io.hpp"
 
 namespace cpc::cli {
@@ -89,24 +97,63 @@ struct FetchResult {
     std::int64_t serverNow = 0;  // the venue's clock when the fetch began
 };
 
-// The download, run as one coroutine on the network thread. The caller's thread waits for it, so
-// the database and the streams are used by one thread at a time.
+// What the storage worker reported (on its thread): a salvaged file, and the first failure (the
+// database could not be opened, a save or a coverage record failed). A failure ends the fetch.
+class StorageReports {
+public:
+    void onNotice(const storage::StorageNotice& notice) {
+        std::lock_guard lock(m_mutex);
+        if (notice.kind == storage::StorageNotice::Kind::Recovered)
+            m_recovered.push_back(notice.message);
+        else if (notice.kind != storage::StorageNotice::Kind::Reopened && !m_failure)
+            m_failure = notice.kind == storage::StorageNotice::Kind::OpenFailed ? reasonOnly(notice.message)
+                                                                                : notice.message;
+    }
+    std::optional<std::string> failure() const {
+        std::lock_guard lock(m_mutex);
+        return m_failure;
+    }
+    std::vector<std::string> takeRecovered() {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_recovered, {});
+    }
+
+private:
+    // An OpenFailed notice speaks to a running app ("…; the candle cache is unavailable for now
+    // and will be tried again"); the command ends at it, so it says the reason only.
+    static std::string reasonOnly(const std::string& message) {
+        return message.substr(0, message.find("; the candle cache is unavailable"));
+    }
+
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_recovered;  // guarded by m_mutex
+    std::optional<std::string> m_failure;  // guarded by m_mutex
+};
+
+// Asks the storage worker on the calling thread and waits for its answer.
+template <class T, class Ask>
+Result<T> askStorage(Ask ask) {
+    std::promise<Result<T>> answer;
+    auto future = answer.get_future();
+    ask([&answer](Result<T> result) { answer.set_value(std::move(result)); });
+    return future.get();
+}
+
+// The download, run as one coroutine on the network thread; the command's thread waits for its
+// result. Pages go to the storage worker as they come.
 class Fetcher {
 public:
     // `key` is the series requested from the venue (a native interval).
-    Fetcher(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, net::Url base, storage::CandleDatabase& db,
+    Fetcher(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, net::Url base,
+            std::shared_ptr<net::RestGate> gate, storage::StorageWorker& storage, StorageReports& reports,
             SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
-        : m_io(io), m_tls(std::move(tls)), m_base(std::move(base)), m_db(db), m_key(std::move(key)),
-          m_adapter(adapter), m_progress(progress) {}
+        : m_io(io), m_tls(std::move(tls)), m_base(std::move(base)), m_gate(std::move(gate)), m_storage(storage),
+          m_reports(reports), m_key(std::move(key)), m_adapter(adapter), m_progress(progress) {}
 
     asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes) {
         net::HttpClient client(m_io, m_tls);
         FetchResult result;
-        // Named requests: GCC 12 destroys temporaries of a co_await full-expression twice.
-        const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
-        auto timeReply = co_await get(client, timeRequest, result);
-        if (!timeReply) co_return timeReply.error();
-        const auto serverNow = m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        const auto serverNow = co_await venueNow(client, result);
         if (!serverNow) co_return serverNow.error();
         result.serverNow = *serverNow;
 
@@ -115,6 +162,7 @@ public:
             const std::int64_t holeTo = std::min(holeToRaw, *serverNow + 1);
             std::int64_t start = holeFrom;
             while (start < holeTo) {
+                if (const auto failed = m_reports.failure()) co_return makeError(*failed);
                 exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
                 const exchange::RestRequest request = m_adapter.historyRequest(query);
                 auto reply = co_await get(client, request, result);
@@ -146,16 +194,11 @@ public:
                         more = true;
                     }
                 }
-                if (!closed.empty()) {
-                    auto written = m_db.upsert(m_key, closed);
-                    if (!written) co_return written.error();
-                    result.stored += closed.size();
-                }
-                if (pageEnd > start) {
-                    if (auto r = recordPage(start, pageEnd, closed, result); !r) co_return r.error();
-                }
-                m_progress.page(static_cast<std::int64_t>(closed.size()),
-                                closed.empty() ? pageEnd - 1 : closed.back().openTime);
+                const std::int64_t lastOpen = closed.empty() ? pageEnd - 1 : closed.back().openTime;
+                const auto added = static_cast<std::int64_t>(closed.size());
+                result.stored += closed.size();
+                storePage(start, pageEnd, std::move(closed), result);
+                m_progress.page(added, lastOpen);
                 if (!more || forming || pageEnd <= start) break;
                 start = pageEnd;
             }
@@ -168,10 +211,7 @@ public:
     asio::awaitable<Result<std::int64_t>> listingDay() {
         net::HttpClient client(m_io, m_tls);
         FetchResult counted;
-        const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
-        auto timeReply = co_await get(client, timeRequest, counted);
-        if (!timeReply) co_return timeReply.error();
-        const auto serverNow = m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        const auto serverNow = co_await venueNow(client, counted);
         if (!serverNow) co_return serverNow.error();
         exchange::ListingDaySearch search(m_adapter, m_key.symbol, *serverNow);
         while (const auto query = search.next()) {
@@ -186,9 +226,21 @@ public:
     }
 
 private:
-    // Coverage of one answered page [from, to): candle spans are Complete, the rest is an
-    // exchange Gap (the venue has no candle opening there), so neither is requested again.
-    Result<Ok> recordPage(std::int64_t from, std::int64_t to, const std::vector<Candle>& candles, FetchResult& result) {
+    // The venue's clock now (every fetch starts with it).
+    asio::awaitable<Result<std::int64_t>> venueNow(net::HttpClient& client, FetchResult& result) {
+        // Named request: GCC 12 destroys temporaries of a co_await full-expression twice.
+        const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
+        auto timeReply = co_await get(client, timeRequest, result);
+        if (!timeReply) co_return timeReply.error();
+        co_return m_adapter.parseServerTime(timeReply->body, timeReply->status);
+    }
+
+    // One answered page [from, to): its candles are queued to the storage worker, and behind them
+    // its coverage: candle spans Complete, the rest an exchange Gap (the venue has no candle
+    // opening there), so neither is requested again. The coverage is recorded on the storage
+    // thread only when the candles were written (a failed save is reported before the worker
+    // runs the next job), so the table never claims candles the file lacks.
+    void storePage(std::int64_t from, std::int64_t to, std::vector<Candle> candles, FetchResult& result) {
         std::vector<std::pair<Range, storage::CoverageKind>> parts;
         const auto add = [&parts](std::int64_t a, std::int64_t b, storage::CoverageKind kind) {
             if (a >= b) return;
@@ -205,11 +257,17 @@ private:
             pos = std::max(pos, spanEnd);
         }
         add(pos, to, storage::CoverageKind::Gap);
-        for (const auto& [range, kind] : parts) {
-            if (auto r = m_db.recordCoverage(m_key, range.first, range.second, kind); !r) return r.error();
+        for (const auto& [range, kind] : parts)
             if (kind == storage::CoverageKind::Gap) result.gaps.push_back(range);
-        }
-        return Ok{};
+        if (!candles.empty()) m_storage.save(m_key, std::move(candles));
+        if (parts.empty()) return;
+        // A job queued behind the save, whose answer runs on the storage thread once the save is
+        // done: the coverage goes in only if nothing failed.
+        m_storage.loadCoverage(m_key, [&storage = m_storage, &reports = m_reports, key = m_key,
+                                       parts = std::move(parts)](const Result<std::vector<storage::CoverageRange>>&) {
+            if (reports.failure()) return;
+            for (const auto& [range, kind] : parts) storage.recordCoverage(key, range.first, range.second, kind);
+        });
     }
 
     asio::awaitable<void> sleep(std::chrono::milliseconds delay) {
@@ -217,9 +275,9 @@ private:
         co_await timer.async_wait(asio::use_awaitable);
     }
 
-    // One GET within the venue's rate limits, through a RestGate made from the adapter's
-    // (ExchangeAdapter::restRateLimit(): Binance's minute weight from X-MBX-USED-WEIGHT-1M, the
-    // others' request windows; 80 % of the budget at most): wait Retry-After on 429, stop on the
+    // One GET within the venue's rate limits, through the session's RestGate of the REST host,
+    // made from the adapter's (ExchangeAdapter::restRateLimit(): Binance's minute weight from
+    // X-MBX-USED-WEIGHT-1M, the others' request windows; 80 % of the budget at most): wait Retry-After on 429, stop on the
     // venue's IP ban (Binance 418, Bybit 403).
     asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
                                                    FetchResult& result) {
@@ -267,11 +325,12 @@ private:
     asio::io_context& m_io;
     std::shared_ptr<asio::ssl::context> m_tls;
     net::Url m_base;
-    storage::CandleDatabase& m_db;
+    std::shared_ptr<net::RestGate> m_gate;  // the session's gate of this REST host
+    storage::StorageWorker& m_storage;
+    StorageReports& m_reports;
     SeriesKey m_key;
     const exchange::ExchangeAdapter& m_adapter;
     Progress& m_progress;
-    std::shared_ptr<net::RestGate> m_gate = feed::venueRestGate(m_adapter, 0, 0.8);  // 80 % of the budget
 };
 
 // Runs `work` on the network thread and hands its result (or what it threw) to the waiting thread.
@@ -322,10 +381,20 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return usage(*venue + " serves no " + intervalText + " candles, nor any interval they could be built from");
 
     const std::string dbPath = args.value("--db").value_or(storage::defaultDatabasePath());
-    std::string notice;
-    auto db = storage::CandleDatabase::openOrRecover(dbPath, &notice);
-    if (!db) return failure(db.error().message);
-    if (!notice.empty()) err << kName << ": " << notice << '\n';
+    // The composition root of the command: one storage worker (the only user of the file), one
+    // network thread and one market session (declared in this order: the network thread stops
+    // before the worker that its download queues to).
+    StorageReports reports;
+    storage::StorageWorker storage(dbPath, [&reports](const storage::StorageNotice& n) { reports.onNotice(n); });
+    storage.flush();  // the file is open (or salvaged, or known not to open)
+    for (const std::string& salvaged : reports.takeRecovered()) err << kName << ": " << salvaged << '\n';
+    if (!storage.isOpen()) return failure(reports.failure().value_or(dbPath + ": the candle cache did not open"));
+    // Everything queued so far is written (or a failure is known).
+    const auto written = [&]() -> Result<Ok> {
+        storage.flush();
+        if (const auto failed = reports.failure()) return makeError(*failed);
+        return Ok{};
+    };
 
     // Candles open on bucket boundaries: widen [from, to) to the requested interval's buckets, so an
     // aggregate has whole ones (3d's anchor is the venue's).
@@ -342,15 +411,20 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
     const std::string sourceText(toString(*source));
-    auto tls = net::makeClientTlsContext(net::TlsOptions{args.value("--ca-file").value_or("")});
+    const net::TlsOptions tlsOptions{args.value("--ca-file").value_or("")};
+    auto tls = net::makeClientTlsContext(tlsOptions);
     if (!tls) return failure(tls.error().message);
+    net::IoThread io;
+    session::MarketSessionConfig marketConfig;
+    marketConfig.tls = tlsOptions;
+    session::MarketSession market(io, std::move(marketConfig));
+    const auto gate = market.restGate(**adapter);
     // 3d built from days starts at the symbol's listing day (as in the app and on Binance), which
     // the venue is asked for first.
     std::int64_t anchor3d = 0;
     if (*interval == Interval::D3 && *source != Interval::D3) {
         Progress quiet(err, false, symbol + " 1d", 1);
-        net::IoThread io;
-        Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, quiet);
+        Fetcher fetcher(io.context(), *tls, *base, gate, storage, reports, key, **adapter, quiet);
         auto promise = std::make_shared<std::promise<Result<std::int64_t>>>();
         auto future = promise->get_future();
         asio::co_spawn(io.context(), fulfil(promise, fetcher.listingDay()), asio::detached);
@@ -361,15 +435,18 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     // An aggregate is (re)built from the cached source candles of the range: whole buckets only.
     const auto storeAggregate = [&]() -> Result<std::size_t> {
         if (*source == *interval) return std::size_t{0};
-        auto candles = db->loadRange(key, rangeFrom, rangeTo - 1);
+        auto candles = askStorage<std::vector<Candle>>(
+            [&](auto done) { storage.loadRange(key, rangeFrom, rangeTo - 1, std::move(done)); });
         if (!candles) return candles.error();
         std::vector<Candle> buckets = aggregateWholeBuckets(*candles, *source, *interval, anchor3d, false);
         std::erase_if(buckets, [&](const Candle& c) {
             return !c.closed || c.openTime < rangeFrom || closeTime(*interval, c.openTime) >= rangeTo;
         });
         if (buckets.empty()) return std::size_t{0};
-        if (auto written = db->upsert(target, buckets); !written) return written.error();
-        return buckets.size();
+        const std::size_t n = buckets.size();
+        storage.save(target, std::move(buckets));
+        if (auto saved = written(); !saved) return saved.error();
+        return n;
     };
     const auto aggregateNote = [&](std::size_t n) {
         if (*source != *interval)
@@ -377,7 +454,8 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
                 << n << " built from its " << sourceText << " candles\n";
     };
 
-    auto coverage = db->coverage(key);
+    auto coverage = askStorage<std::vector<storage::CoverageRange>>(
+        [&](auto done) { storage.loadCoverage(key, std::move(done)); });
     if (!coverage) return failure(coverage.error().message);
     std::vector<Range> holes = storage::missingRanges(*coverage, rangeFrom, rangeTo);
     if (holes.empty()) {
@@ -396,8 +474,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
     Result<FetchResult> result = makeError("not run");
     {
-        net::IoThread io;
-        Fetcher fetcher(io.context(), *tls, *base, *db, key, **adapter, progress);
+        Fetcher fetcher(io.context(), *tls, *base, gate, storage, reports, key, **adapter, progress);
         auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
         auto future = promise->get_future();
         asio::co_spawn(io.context(), fulfil(promise, fetcher.run(holes)), asio::detached);
@@ -411,6 +488,8 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return failure(symbol + " " + intervalText + ": " + result.error().message +
                        (spelling ? " (" + *venue + " spells symbols like " + example + ")" : ""));
     }
+    // The download's pages are in the file (and their coverage), or the failure is known.
+    if (auto saved = written(); !saved) return failure(symbol + " " + intervalText + ": " + saved.error().message);
 
     out << symbol << ' ' << sourceText << ": stored " << result->stored << " candles from " << formatUtc(rangeFrom)
         << " to " << formatUtc(rangeTo) << " in " << result->requests << " requests to " << base->hostHeader();
@@ -425,7 +504,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto aggregated = storeAggregate();
     if (!aggregated) return failure(aggregated.error().message);
     aggregateNote(*aggregated);
-    out << "cache: " << db->path() << '\n';
+    out << "cache: " << dbPath << '\n';
     return kExitOk;
 }
 

@@ -1,8 +1,11 @@
 // `cpc stream`: prints a symbol's live market streams on any venue of the registry as JSON lines
-// on stdout, through feed::StreamSession (the connections, subscriptions, heartbeats, KuCoin's
-// connect token, reconnects with jittered back-off, the idle watchdog and a synced order book for
-// diff depth); connection state and reconnects on stderr; exits 0 on SIGINT/SIGTERM, after
-// --max-events events or after --seconds seconds, closing the WebSockets gracefully.
+// on stdout; connection state and reconnects on stderr; exits 0 on SIGINT/SIGTERM, after
+// --max-events events or after --seconds seconds, closing the WebSockets gracefully. The command
+// is a composition root: one network thread, one session::MarketSession (whose StreamSession does
+// the connections, subscriptions, heartbeats, KuCoin's connect token, reconnects with jittered
+// back-off, the idle watchdog and a synced order book for diff depth) and one storage worker.
+// The run is one user of the session's streams; what it hears reaches the command's thread
+// through one session::Inbox, and its klines go through a session::SeriesHub and its observer.
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -10,10 +13,12 @@
 #include <cstdio>
 #include <future>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -24,9 +29,16 @@
 #include "cpc/core/ascii.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/stream_session.hpp"
+#include "cpc/market/candle_series.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
+#include "cpc/session/inbox.hpp"
+#include "cpc/session/market_session.hpp"
+#include "cpc/session/series_hub.hpp"
+#include "cpc/session/venue_paths.hpp"
+#include "cpc/storage/storage_worker.hpp"
+#include "stream_run.hpp"
 
 namespace cpc::cli {
 
@@ -195,107 +207,219 @@ std::string secondsText(std::chrono::milliseconds d) {
     return buf;
 }
 
-// The session's sink: prints each event as a JSON line (network thread) and stops the run on
-// --max-events, a signal, the deadline or a permanent failure.
-class Printer final : public feed::FeedSink {
+// What the network thread may reach of a run: its inbox, until the run has ended. The listener
+// and the signal handler may outlive the run (the session can deliver an event already in flight
+// after the run left its streams), so they post through this door, which the run closes.
+struct InboxDoor {
+    std::mutex mutex;
+    session::Inbox* inbox = nullptr;  // guarded by mutex
+
+    void post(session::Handoff item) {
+        std::lock_guard lock(mutex);
+        if (inbox == nullptr) return;
+        if (auto* event = std::get_if<feed::FeedEvent>(&item))
+            inbox->post(std::move(*event));
+        else
+            inbox->post(std::move(std::get<session::Task>(item)));
+    }
+    void close() {
+        std::lock_guard lock(mutex);
+        inbox = nullptr;
+    }
+};
+
+class StreamRun;
+
+// The run's user of the venue's connection engine (network thread): hands every event and every
+// state of the connection to the run's thread.
+class Listener final : public feed::FeedSink {
 public:
-    Printer(std::ostream& out, std::ostream& err, std::string endpoint, std::size_t streamCount, std::uint64_t maxEvents)
-        : m_out(out), m_err(err), m_endpoint(std::move(endpoint)), m_streamCount(streamCount), m_maxEvents(maxEvents) {}
-
-    void post(feed::FeedEvent event) override {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) return;
-        if (const auto* st = std::get_if<feed::FeedStatus>(&event)) {
-            onStatus(*st);
-            return;
-        }
-        if (const auto* e = std::get_if<feed::FeedError>(&event)) {
-            status("error: " + e->error.message);
-            return;
-        }
-        auto j = eventJson(event);
-        if (!j) return;
-        m_out << j->dump() << '\n';
-        m_out.flush();
-        ++m_events;
-        if (m_maxEvents != 0 && m_events >= m_maxEvents) stopLocked(std::to_string(m_events) + " events");
-    }
-
-    void stop(const std::string& reason) {
-        std::lock_guard lock(m_mutex);
-        stopLocked(reason);
-    }
-
-    // Blocks until stop() (or, with a duration, until it elapsed: then stops with that reason).
-    void wait(std::chrono::milliseconds duration) {
-        std::unique_lock lock(m_mutex);
-        if (duration.count() > 0) {
-            if (!m_stopped.wait_for(lock, duration, [this] { return m_stopping; }))
-                stopLocked(secondsText(duration) + " s elapsed");
-        } else {
-            m_stopped.wait(lock, [this] { return m_stopping; });
-        }
-    }
-
-    void status(const std::string& text) { m_err << kName << ": " << text << std::endl; }
-    std::uint64_t events() const {
-        std::lock_guard lock(m_mutex);
-        return m_events;
-    }
-    std::string reason() const {
-        std::lock_guard lock(m_mutex);
-        return m_reason;
-    }
-    bool failed() const {
-        std::lock_guard lock(m_mutex);
-        return m_failed;
-    }
+    Listener(std::shared_ptr<InboxDoor> door, StreamRun* run) : m_door(std::move(door)), m_run(run) {}
+    void post(feed::FeedEvent event) override { m_door->post(std::move(event)); }
+    void onLink(const feed::StreamLink& link) override;
 
 private:
-    void onStatus(const feed::FeedStatus& st) {
-        switch (st.state) {
-        case feed::FeedState::Connecting: status("connecting to " + m_endpoint); break;
-        case feed::FeedState::Live:
-            status("live (" + std::to_string(m_streamCount) + " stream" + (m_streamCount == 1 ? "" : "s") + ")");
+    std::shared_ptr<InboxDoor> m_door;
+    StreamRun* m_run;  // only used by tasks, which run while the run drains its inbox
+};
+
+// One `cpc stream` run on the calling thread: the owner of the inbox and of the series hub.
+class StreamRun {
+public:
+    StreamRun(storage::StorageWorker& storage, const StreamOptions& options, std::ostream& out, std::ostream& err)
+        : m_options(options),
+          m_out(out),
+          m_err(err),
+          m_inbox([this] {
+              {
+                  std::lock_guard lock(m_wakeMutex);
+                  m_woken = true;
+              }
+              m_wake.notify_one();
+          }),
+          m_door(std::make_shared<InboxDoor>()),
+          m_hub(storage, session::SeriesHub::Hooks{m_inbox.executor(), {}, {}, {},
+                                                   [this](const std::string& message) { status(message); }}) {
+        m_door->inbox = &m_inbox;
+    }
+
+    ~StreamRun() { m_door->close(); }
+
+    int run(session::MarketSession& market, const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
+        const auto streams = market.streams(adapter);
+        const auto listener = std::make_shared<Listener>(m_door, this);
+        asio::signal_set signals(market.io().context(), SIGINT, SIGTERM);
+        signals.async_wait([door = m_door, this](const boost::system::error_code& ec, int signal) {
+            if (!ec) door->post(session::Task([this, signal] { stop(signal == SIGINT ? "SIGINT" : "SIGTERM"); }));
+        });
+        const auto deadline = m_options.duration.count() > 0 ? std::chrono::steady_clock::now() + m_options.duration
+                                                             : std::chrono::steady_clock::time_point::max();
+        streams->subscribe(m_options.specs, listener);
+        while (!m_stopping) {
+            {
+                std::unique_lock lock(m_wakeMutex);
+                if (!m_wake.wait_until(lock, deadline, [this] { return m_woken; })) {
+                    stop(secondsText(m_options.duration) + " s elapsed");
+                    break;
+                }
+                m_woken = false;
+            }
+            for (auto& item : m_inbox.takeAll()) {
+                if (m_stopping) break;
+                if (auto* event = std::get_if<feed::FeedEvent>(&item))
+                    onEvent(std::move(*event));
+                else
+                    std::get<session::Task>(item)();
+            }
+        }
+        // This user leaves its streams; the session (the composition root's) and its other users
+        // go on. What is still in flight is not printed.
+        streams->unsubscribe(m_options.specs, listener);
+        m_door->close();
+        // The signal set belongs to the network thread: cancel it there, and wait until it is.
+        std::promise<void> cancelled;
+        asio::post(market.io().context(), [&signals, &cancelled] {
+            signals.cancel();
+            cancelled.set_value();
+        });
+        cancelled.get_future().wait();
+        status("stopped (" + m_reason + "; " + std::to_string(m_events) + " event" + (m_events == 1 ? "" : "s") + ")");
+        return m_failed ? kExitFailure : kExitOk;
+    }
+
+    // The state of the connection carrying the run's streams (as a task on the run's thread).
+    void onLink(const feed::StreamLink& link) {
+        switch (link.state) {
+        case feed::FeedState::Connecting: status("connecting to " + m_options.endpoint); break;
+        case feed::FeedState::Live: {
+            const std::size_t n = m_options.specs.size();
+            status("live (" + std::to_string(n) + " stream" + (n == 1 ? "" : "s") + ")");
             break;
-        case feed::FeedState::Stale: status(st.detail + " (watchdog); reconnecting"); break;
+        }
+        case feed::FeedState::Stale: status(link.detail + " (watchdog); reconnecting"); break;
         case feed::FeedState::Reconnecting:
-            if (st.retryInMs > 0)
-                status("reconnecting in " + secondsText(std::chrono::milliseconds(st.retryInMs)) + " s (" + st.detail + ")");
+            if (link.retryInMs > 0)
+                status("reconnecting in " + secondsText(std::chrono::milliseconds(link.retryInMs)) + " s (" +
+                       link.detail + ")");
             else
-                status(st.detail);
+                status(link.detail);
             break;
         case feed::FeedState::Failed:
-            status("failed: " + st.detail);
+            // A SUBSCRIBE the venue refused was said with its FeedError; the other streams go on.
+            if (link.final && link.detail == m_lastError) break;
+            // The venue refused the connection's streams, or the connection cannot be made: the
+            // reason, then the failure (an internal error that restarts the connection is only the
+            // failure).
+            if (link.final) status("error: " + link.detail);
+            status("failed: " + link.detail);
             m_failed = true;
-            stopLocked("failed");
+            stop("failed");
             break;
         case feed::FeedState::Idle: break;
         }
     }
 
-    void stopLocked(const std::string& reason) {
+private:
+    void onEvent(feed::FeedEvent&& event) {
+        if (auto* kline = std::get_if<exchange::KlineUpdate>(&event)) {
+            onKline(std::move(*kline));
+            return;
+        }
+        if (const auto* e = std::get_if<feed::FeedError>(&event)) {
+            m_lastError = e->error.message;
+            status("error: " + e->error.message);
+            return;
+        }
+        if (auto j = eventJson(event)) print(*j);
+    }
+
+    // A kline goes into the run's series hub; its observer prints what changed. A kline the hub
+    // does not take as a change (the same candle again, a late update of a closed one, one its
+    // series rejects) is printed as the venue sent it: `cpc stream` prints every event.
+    void onKline(exchange::KlineUpdate&& kline) {
+        auto [observed, added] = m_observed.try_emplace(kline.key);
+        if (added)
+            observed->second =
+                m_hub.subscribe(kline.key, [this](const session::SeriesChange& change) { onSeriesChange(change); });
+        const exchange::KlineUpdate update = kline;
+        m_applying = &update;
+        m_appliedPrinted = false;
+        m_hub.apply(feed::FeedEvent(std::move(kline)));
+        m_applying = nullptr;
+        if (!m_appliedPrinted) print(*eventJson(feed::FeedEvent(update)));
+    }
+
+    // The hub's change notice: the candle of the kline being applied, read back from its series.
+    // Notices of other series (a coarser timeframe the hub derives from this one) are not events
+    // of the venue and are not printed.
+    void onSeriesChange(const session::SeriesChange& change) {
+        if (m_applying == nullptr || m_appliedPrinted || change.kind != session::SeriesChange::Kind::Update ||
+            !(change.key == m_applying->key))
+            return;
+        const market::CandleSeries* series = m_hub.find(change.key);
+        const auto candle = series ? series->find(m_applying->candle.openTime) : std::nullopt;
+        if (!candle) return;
+        m_appliedPrinted = true;
+        print(*eventJson(feed::FeedEvent(exchange::KlineUpdate{change.key, *candle, m_applying->eventTimeMs})));
+    }
+
+    void print(const json& j) {
+        if (m_stopping) return;
+        m_out << j.dump() << '\n';
+        m_out.flush();
+        ++m_events;
+        if (m_options.maxEvents != 0 && m_events >= m_options.maxEvents) stop(std::to_string(m_events) + " events");
+    }
+
+    void stop(const std::string& reason) {
         if (m_stopping) return;
         m_stopping = true;
         m_reason = reason;
-        m_stopped.notify_all();
     }
 
+    void status(const std::string& text) { m_err << kName << ": " << text << std::endl; }
+
+    const StreamOptions& m_options;
     std::ostream& m_out;
     std::ostream& m_err;
-    const std::string m_endpoint;
-    const std::size_t m_streamCount;
-    const std::uint64_t m_maxEvents;  // 0: unlimited
-    mutable std::mutex m_mutex;
-    std::condition_variable m_stopped;
+    std::mutex m_wakeMutex;
+    std::condition_variable m_wake;
+    bool m_woken = false;  // guarded by m_wakeMutex
+    session::Inbox m_inbox;  // after what its wake function uses
+    std::shared_ptr<InboxDoor> m_door;
+    session::SeriesHub m_hub;
+    std::map<SeriesKey, session::SeriesHub::Subscription> m_observed;  // after the hub: destroyed first
+    const exchange::KlineUpdate* m_applying = nullptr;  // the kline the hub is applying
+    bool m_appliedPrinted = false;
     bool m_stopping = false;
     bool m_failed = false;
     std::string m_reason;
+    std::string m_lastError;  // the last FeedError's message
     std::uint64_t m_events = 0;
 };
 
-bool isLoopbackHost(const std::string& host) {
-    return host == "localhost" || host.starts_with("127.") || host == "::1" || host == "[::1]";
+void Listener::onLink(const feed::StreamLink& link) {
+    m_door->post(session::Task([run = m_run, link] { run->onLink(link); }));
 }
 
 int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
@@ -346,14 +470,14 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!baseUrl->websocket()) return usage("--endpoint must be a wss:// (or loopback ws://) URL");
     if (*venue == "binance" && baseUrl->target != "/" && !baseUrl->target.empty())
         return usage("--endpoint is the stream base URL without a path (e.g. wss://stream.binance.com:9443)");
-    base = withVenueStreamPath(base, *venue);
+    base = session::withVenueStreamPath(base, *venue);
     // REST (order book snapshots, the exchange clock, KuCoin's stream token): --rest, else the
     // same loopback host and port as a loopback --endpoint (the simulator serves both), else the
     // exchange's production host.
     std::string rest = defaults->restBase;
     if (auto v = args.value("--rest")) {
         rest = *v;
-    } else if (args.has("--endpoint") && isLoopbackHost(baseUrl->host)) {
+    } else if (args.has("--endpoint") && net::isLoopbackHost(baseUrl->host)) {
         rest = std::string(baseUrl->secure() ? "https" : "http") + "://" + baseUrl->hostHeader();
     }
     while (rest.ends_with('/')) rest.pop_back();
@@ -380,34 +504,28 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         }
     }
 
-    Printer printer(out, err, base, specs.size(), maxEvents);
-    {
-        net::IoThread io;
-        asio::signal_set signals(io.context(), SIGINT, SIGTERM);
-        signals.async_wait([&printer](const boost::system::error_code& ec, int signal) {
-            if (!ec) printer.stop(signal == SIGINT ? "SIGINT" : "SIGTERM");
-        });
-        {
-            feed::StreamSession session(io, shared, config, printer);
-            session.start(specs);
-            printer.wait(duration);
-            session.stop();  // closes every WebSocket; nothing is posted afterwards
-        }
-        // The signal set belongs to the network thread: cancel it there, and wait until it is.
-        std::promise<void> cancelled;
-        asio::post(io.context(), [&signals, &cancelled] {
-            signals.cancel();
-            cancelled.set_value();
-        });
-        cancelled.get_future().wait();
-    }
-    const std::uint64_t events = printer.events();
-    printer.status("stopped (" + printer.reason() + "; " + std::to_string(events) + " event" + (events == 1 ? "" : "s") +
-                   ")");
-    return printer.failed() ? kExitFailure : kExitOk;
+    // The composition root of the command: one network thread, one market session, one storage
+    // worker (the series hub's; `cpc stream` keeps nothing, so it writes to memory only).
+    StreamOptions options{std::move(specs), base, maxEvents, duration};
+    net::IoThread io;
+    session::MarketSessionConfig marketConfig;
+    marketConfig.tls = config.tls;
+    marketConfig.streams = config;
+    session::MarketSession market(io, std::move(marketConfig));
+    storage::StorageWorker storage(":memory:");
+    const int status = streamThrough(market, shared, storage, options, out, err);
+    market.stop();  // closes every WebSocket; nothing is delivered afterwards
+    return status;
 }
 
 }  // namespace
+
+int streamThrough(session::MarketSession& market, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
+                  storage::StorageWorker& storage, const StreamOptions& options, std::ostream& out,
+                  std::ostream& err) {
+    StreamRun run(storage, options, out, err);
+    return run.run(market, adapter);
+}
 
 Command makeStreamCommand() {
     Command c;

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for the `cpc` command tests: run a command line in-process, temporary files.
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,9 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// Polls `condition` every 10 ms until it holds or `timeout` passed; returns its last value.
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
 void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);

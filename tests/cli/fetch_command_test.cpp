@@ -6,6 +6,8 @@
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/candle_database.hpp"
 
+#include <sqlite3.h>
+
 using namespace cpc;
 using cpc::test::runCpc;
 using cpc::test::TempDir;
@@ -149,3 +151,54 @@ TEST(FetchCommandLimits, WaitsOutA429AndRetriesA503) {
     EXPECT_NE(again.out.find("stored 10 candles"), std::string::npos) << again.out;
 }
 
+
+TEST_F(FetchCommand, AWriteThatFailsIsAFailureAndLeavesNoCoverageSoARerunAsksAgain) {
+    // The download's pages are written by the storage worker while the next page is fetched; the
+    // coverage of a page may only go in once its candles did.
+    ASSERT_EQ(fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 0);
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+        char* message = nullptr;
+        // ETHUSDT's candles cannot be written (as on a full disk); its coverage could be.
+        const int rc = sqlite3_exec(raw,
+                                    "CREATE TRIGGER refuse_eth BEFORE INSERT ON candles WHEN (SELECT symbol FROM "
+                                    "series WHERE series_id = NEW.series_id) = 'ETHUSDT' BEGIN SELECT "
+                                    "RAISE(ABORT, 'no space left (test)'); END;",
+                                    nullptr, nullptr, &message);
+        EXPECT_EQ(rc, SQLITE_OK) << (message ? message : "");
+        sqlite3_free(message);
+        sqlite3_close(raw);
+    }
+    const auto failed = fetch({"ETHUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
+    EXPECT_EQ(failed.code, 1) << failed.out << failed.err;
+    EXPECT_NE(failed.err.find("no space left (test)"), std::string::npos) << failed.err;
+    {
+        auto database = storage::CandleDatabase::open(db());
+        ASSERT_TRUE(database);
+        auto coverage = database->coverage(SeriesKey{"binance", "ETHUSDT", Interval::H1});
+        ASSERT_TRUE(coverage);
+        EXPECT_TRUE(coverage->empty()) << "coverage claims candles the file lacks";
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(db().c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TRIGGER refuse_eth;", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    const std::uint64_t before = requests();
+    const auto again = fetch({"ETHUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.out.find("stored 24 candles"), std::string::npos) << again.out;
+    EXPECT_GT(requests(), before) << "the rerun asked the venue again";
+    EXPECT_EQ(stored("ETHUSDT", Interval::H1), 24u);
+}
+
+TEST_F(FetchCommand, ACacheThatCannotOpenIsAFailureSayingWhyBeforeAnythingIsAsked) {
+    const auto run = runCpc({"fetch", "BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02", "--endpoint",
+                             m_sim->restBase(), "--db", m_dir.file("missing/dir/cache.sqlite3")});
+    EXPECT_EQ(run.code, 1) << run.err;
+    EXPECT_NE(run.err.find("cpc fetch: " + m_dir.file("missing/dir/cache.sqlite3") + ": opening: "), std::string::npos)
+        << run.err;
+    // The command ends here: nothing is "tried again" (the storage worker's words for the app).
+    EXPECT_EQ(run.err.find("tried again"), std::string::npos) << run.err;
+    EXPECT_EQ(requests(), 0u);
+}

@@ -14,6 +14,7 @@
 
 using namespace cpc;
 using cpc::test::runCpc;
+using cpc::test::waitFor;
 
 namespace {
 
@@ -32,15 +33,6 @@ std::size_t count(const std::string& text, const std::string& needle) {
     std::size_t n = 0;
     for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
     return n;
-}
-
-bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return condition();
 }
 
 sim::SimConfig fastConfig() {
