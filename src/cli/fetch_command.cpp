@@ -28,6 +28,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/feed/venue_rest.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
@@ -144,16 +145,14 @@ Result<T> askStorage(Ask ask) {
 class Fetcher {
 public:
     // `key` is the series requested from the venue (a native interval).
-    Fetcher(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls, net::Url base,
-            std::shared_ptr<net::RestGate> gate, storage::StorageWorker& storage, StorageReports& reports,
-            SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
-        : m_io(io), m_tls(std::move(tls)), m_base(std::move(base)), m_gate(std::move(gate)), m_storage(storage),
+    Fetcher(asio::io_context& io, std::shared_ptr<feed::VenueRest> rest, storage::StorageWorker& storage,
+            StorageReports& reports, SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
+        : m_rest(std::move(rest)), m_scope(std::make_shared<feed::CancelScope>(io)), m_storage(storage),
           m_reports(reports), m_key(std::move(key)), m_adapter(adapter), m_progress(progress) {}
 
     asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes) {
-        net::HttpClient client(m_io, m_tls);
         FetchResult result;
-        const auto serverNow = co_await venueNow(client, result);
+        const auto serverNow = co_await venueNow(result);
         if (!serverNow) co_return serverNow.error();
         result.serverNow = *serverNow;
 
@@ -165,7 +164,7 @@ public:
                 if (const auto failed = m_reports.failure()) co_return makeError(*failed);
                 exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
                 const exchange::RestRequest request = m_adapter.historyRequest(query);
-                auto reply = co_await get(client, request, result);
+                auto reply = co_await get(request, result);
                 if (!reply) co_return reply.error();
                 auto rows = m_adapter.parseHistoryFor(query, reply->body, reply->status, *serverNow);
                 if (!rows) co_return rows.error();
@@ -209,14 +208,13 @@ public:
     // The symbol's listing day, where 3d built from days is anchored (as in the app):
     // exchange::ListingDaySearch's 1d pages, through the same gate.
     asio::awaitable<Result<std::int64_t>> listingDay() {
-        net::HttpClient client(m_io, m_tls);
         FetchResult counted;
-        const auto serverNow = co_await venueNow(client, counted);
+        const auto serverNow = co_await venueNow(counted);
         if (!serverNow) co_return serverNow.error();
         exchange::ListingDaySearch search(m_adapter, m_key.symbol, *serverNow);
         while (const auto query = search.next()) {
             const exchange::RestRequest request = m_adapter.historyRequest(*query);
-            auto reply = co_await get(client, request, counted);
+            auto reply = co_await get(request, counted);
             if (!reply) co_return reply.error();
             auto rows = m_adapter.parseHistoryFor(*query, reply->body, reply->status, *serverNow);
             if (!rows) co_return rows.error();
@@ -227,10 +225,10 @@ public:
 
 private:
     // The venue's clock now (every fetch starts with it).
-    asio::awaitable<Result<std::int64_t>> venueNow(net::HttpClient& client, FetchResult& result) {
+    asio::awaitable<Result<std::int64_t>> venueNow(FetchResult& result) {
         // Named request: GCC 12 destroys temporaries of a co_await full-expression twice.
         const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
-        auto timeReply = co_await get(client, timeRequest, result);
+        auto timeReply = co_await get(timeRequest, result);
         if (!timeReply) co_return timeReply.error();
         co_return m_adapter.parseServerTime(timeReply->body, timeReply->status);
     }
@@ -270,62 +268,34 @@ private:
         });
     }
 
-    asio::awaitable<void> sleep(std::chrono::milliseconds delay) {
-        asio::steady_timer timer(m_io, delay);
-        co_await timer.async_wait(asio::use_awaitable);
-    }
-
-    // One GET within the venue's rate limits, through the session's RestGate of the REST host,
-    // made from the adapter's (ExchangeAdapter::restRateLimit(): Binance's minute weight from
-    // X-MBX-USED-WEIGHT-1M, the others' request windows; 80 % of the budget at most): wait Retry-After on 429, stop on the
-    // venue's IP ban (Binance 418, Bybit 403).
-    asio::awaitable<Result<net::HttpResponse>> get(net::HttpClient& client, const exchange::RestRequest& request,
-                                                   FetchResult& result) {
-        for (int attempt = 1;;) {
-            const net::RestGate::Admission admission = m_gate->admit(request.weight, nowMs());
-            if (admission.refused)
+    // One GET through the session's REST client of the host (feed::VenueRest: the venue's rate
+    // limits from ExchangeAdapter::restRateLimit(), 80 % of the budget at most; a 429 waited out as
+    // asked, at most kMaxAttempts sends), each wait shown on the progress line; a network error or
+    // a 5xx is tried again (3 attempts); the venue's IP ban (Binance 418, Bybit 403) stops it.
+    asio::awaitable<Result<net::HttpResponse>> get(const exchange::RestRequest& request, FetchResult& result) {
+        const std::function<void(const std::string&)> note = [this](const std::string& m) { m_progress.note(m); };
+        for (int attempt = 1;; ++attempt) {
+            feed::RestTally tally;
+            auto reply = co_await m_rest->send(request, *m_scope,
+                                               {.tally = &tally, .progress = &note, .maxSends = kMaxAttempts});
+            result.requests += tally.sent;
+            if (!reply && reply.error().code == 418)
                 co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
-                                    "rate limit: " + admission.refused->message, 418);
-            if (!admission.go()) {
-                if (m_gate->pausedUntilMs() <= nowMs())
-                    m_progress.note("request weight " + std::to_string(m_gate->usedWeight(nowMs())) + "/" +
-                                    std::to_string(m_gate->limits().weightPerWindow) + " used; waiting " +
-                                    std::to_string((admission.wait.count() + 999) / 1000) + " s");
-                co_await sleep(admission.wait + std::chrono::milliseconds(1));
-                continue;
-            }
-            auto reply = co_await client.get(m_base, request.target);
-            ++result.requests;
+                                    "rate limit: " + reply.error().message, 418);
+            if (!reply && (reply.error().code == 429 || attempt >= 3)) co_return reply.error();
             if (!reply) {
-                if (attempt >= 3) co_return reply.error();
                 m_progress.note(reply.error().message + "; retrying");
-                co_await sleep(std::chrono::seconds(attempt++));
-                continue;
-            }
-            if (auto banned = m_gate->noteAnswer(*reply, nowMs(), std::nullopt))
-                co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
-                                    "rate limit: " + banned->message, 418);
-            if (reply->status == 429) {
-                if (attempt >= kMaxAttempts) co_return makeError("still rate limited (HTTP 429) after " +
-                                                                 std::to_string(attempt) + " attempts", 429);
-                ++attempt;
-                const std::int64_t wait = std::max<std::int64_t>(0, m_gate->pausedUntilMs() - nowMs());
-                m_progress.note("rate limited (HTTP 429); waiting " + std::to_string((wait + 999) / 1000) + " s as asked");
-                continue;  // the gate holds the next request until then
-            }
-            if (reply->status >= 500 && attempt < 3) {
+            } else if (reply->status >= 500 && attempt < 3) {
                 m_progress.note("server error (HTTP " + std::to_string(reply->status) + "); retrying");
-                co_await sleep(std::chrono::seconds(attempt++));
-                continue;
+            } else {
+                co_return reply;
             }
-            co_return reply;
+            co_await m_scope->sleep(std::chrono::seconds(attempt));
         }
     }
 
-    asio::io_context& m_io;
-    std::shared_ptr<asio::ssl::context> m_tls;
-    net::Url m_base;
-    std::shared_ptr<net::RestGate> m_gate;  // the session's gate of this REST host
+    std::shared_ptr<feed::VenueRest> m_rest;  // the session's REST client of this host
+    std::shared_ptr<feed::CancelScope> m_scope;
     storage::StorageWorker& m_storage;
     StorageReports& m_reports;
     SeriesKey m_key;
@@ -375,8 +345,9 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (base->websocket()) return usage("--endpoint must be an https:// (or loopback http://) REST URL");
     auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""});
     if (!adapter) return usage(adapter.error().message);
+    const std::shared_ptr<const exchange::ExchangeAdapter> venueAdapter = std::move(*adapter);
     // What to ask the venue for: the interval itself, or the coarsest native one dividing it.
-    const auto source = (*adapter)->nativeSourceInterval(*interval);
+    const auto source = venueAdapter->nativeSourceInterval(*interval);
     if (!source)
         return usage(*venue + " serves no " + intervalText + " candles, nor any interval they could be built from");
 
@@ -418,13 +389,13 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     session::MarketSessionConfig marketConfig;
     marketConfig.tls = tlsOptions;
     session::MarketSession market(io, std::move(marketConfig));
-    const auto gate = market.restGate(**adapter);
+    const auto rest = market.rest(venueAdapter);
     // 3d built from days starts at the symbol's listing day (as in the app and on Binance), which
     // the venue is asked for first.
     std::int64_t anchor3d = 0;
     if (*interval == Interval::D3 && *source != Interval::D3) {
         Progress quiet(err, false, symbol + " 1d", 1);
-        Fetcher fetcher(io.context(), *tls, *base, gate, storage, reports, key, **adapter, quiet);
+        Fetcher fetcher(io.context(), rest, storage, reports, key, *venueAdapter, quiet);
         auto promise = std::make_shared<std::promise<Result<std::int64_t>>>();
         auto future = promise->get_future();
         asio::co_spawn(io.context(), fulfil(promise, fetcher.listingDay()), asio::detached);
@@ -474,7 +445,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
     Result<FetchResult> result = makeError("not run");
     {
-        Fetcher fetcher(io.context(), *tls, *base, gate, storage, reports, key, **adapter, progress);
+        Fetcher fetcher(io.context(), rest, storage, reports, key, *venueAdapter, progress);
         auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
         auto future = promise->get_future();
         asio::co_spawn(io.context(), fulfil(promise, fetcher.run(holes)), asio::detached);
@@ -483,7 +454,7 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     progress.finishLine();
     if (!result) {
         // A venue error about BTCUSDT on a venue that spells it BTC-USDT: say how it spells it.
-        const std::string example = (*adapter)->symbolFor("BTC", "USDT");
+        const std::string example = venueAdapter->symbolFor("BTC", "USDT");
         const bool spelling = example.find('-') != std::string::npos && symbol.find('-') == std::string::npos;
         return failure(symbol + " " + intervalText + ": " + result.error().message +
                        (spelling ? " (" + *venue + " spells symbols like " + example + ")" : ""));

@@ -93,7 +93,8 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
                                                       const Options& options, std::int64_t* sentAtMs) {
     const auto cancelled = [] { return makeError("cancelled"); };
     bool banReported = false;
-    for (int attempt = 0; attempt < 4; ++attempt) {
+    int sends = 0;
+    for (; sends < std::max(1, options.maxSends); ++sends) {
         // Nothing goes out before the gate allows: the budget has room, no 429 pause holds and no
         // ban (Binance bans clients that keep sending after a 429).
         while (true) {
@@ -108,6 +109,10 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
                 wait = milliseconds(std::max<std::int64_t>(1, m_gate->bannedUntilMs() - nowMs()));
             } else if (options.skipWhenLimited) {
                 co_return makeError("rate-limited", 429);
+            } else if (options.progress && m_gate->pausedUntilMs() <= nowMs()) {
+                (*options.progress)("request weight " + std::to_string(m_gate->usedWeight(nowMs())) + "/" +
+                                    std::to_string(m_gate->limits().weightPerWindow) + " used; waiting " +
+                                    std::to_string((wait.count() + 999) / 1000) + " s");
             }
             if (!co_await scope.sleep(wait + milliseconds(1))) co_return cancelled();
         }
@@ -121,10 +126,17 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
             if (options.onBan == OnBan::Fail) co_return *banned;
             continue;  // waited out above
         }
-        if (r->status == 429) continue;  // the gate holds every request until the venue's wait ends
+        if (r->status == 429) {  // the gate holds every request until the venue's wait ends
+            if (options.progress && sends + 1 < options.maxSends) {
+                const std::int64_t wait = std::max<std::int64_t>(0, m_gate->pausedUntilMs() - nowMs());
+                (*options.progress)("rate limited (HTTP 429); waiting " + std::to_string((wait + 999) / 1000) +
+                                    " s as asked");
+            }
+            continue;
+        }
         co_return r;
     }
-    co_return makeError("too many rate-limited attempts", 429);
+    co_return makeError("still rate limited (HTTP 429) after " + std::to_string(sends) + " attempts", 429);
 }
 
 awaitable<Result<net::HttpResponse>> VenueRest::send(const exchange::RestRequest& request, CancelScope& scope,

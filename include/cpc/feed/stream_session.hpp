@@ -1,8 +1,8 @@
 #pragma once
 // StreamSession = the one connection engine: the only code that opens and keeps a venue's stream
 // connections (one per venue and endpoints in a process, from session::MarketSession). Its users —
-// chart feeds (MarketFeed), the realtime window — subscribe streams as listeners (`cpc stream`
-// uses the session's own sink: start / subscribe without a listener);
+// chart feeds (MarketFeed), the realtime window, `cpc stream` — subscribe streams as listeners
+// (start / subscribe without a listener use the session's own sink: tests and benchmarks);
 // subscriptions are counted per venue stream (the first user subscribes, the last one leaving
 // unsubscribes), each user gets its streams' events and its connection's state (StreamLink).
 // The connections: one per maxStreamsPerConnection streams (Binance: 1,024), a new one

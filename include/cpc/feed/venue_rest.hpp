@@ -15,6 +15,7 @@
 // Network thread only (the io_context's), except venueNowMs() / clockOffsetMs() / gate().
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,6 +82,11 @@ struct RestOptions {
     bool skipWhenLimited = false;  // the gate says wait: give up at once ("rate-limited", 429)
     RestTally* tally = nullptr;
     std::string* banned = nullptr;  // WaitOut: the ban's message, when one was waited out
+    // Told each wait in words ("request weight 4900/6000 used; waiting 12 s", "rate limited (HTTP
+    // 429); waiting 3 s as asked"): a command's progress line. (Pointers: an Options temporary in
+    // a co_await expression must be trivially destructible for GCC 12.)
+    const std::function<void(const std::string&)>* progress = nullptr;
+    int maxSends = 4;  // sends of one request at most (a 429 answer is sent again)
 };
 
 class VenueRest {
@@ -100,8 +106,8 @@ public:
     using OnBan = RestOnBan;
     using Options = RestOptions;
 
-    // One request through the gate: sent once the gate allows (a 429 answer retried, at most 4
-    // sends); a non-2xx answer other than 429 / a ban is returned for the caller's codec to read.
+    // One request through the gate: sent once the gate allows (a 429 answer retried, at most
+    // Options::maxSends sends); a non-2xx answer other than 429 / a ban is returned for the caller's codec to read.
     // Errors: the URL, TLS, the network, a ban (OnBan::Fail), "cancelled" (the scope).
     boost::asio::awaitable<Result<net::HttpResponse>> send(exchange::HttpRequest request, CancelScope& scope,
                                                            Options options);
