@@ -1,5 +1,6 @@
 #include "cpc/app/app_main.hpp"
 
+#include "cpc/session/venue_paths.hpp"
 #include "cpc/app/app_services.hpp"
 
 #include <QApplication>
@@ -205,7 +206,7 @@ int runApp(int argc, char** argv) {
             auto simulator = services.simulator(options.exchange);
             if (!simulator) return fail(QString::fromStdString(simulator.error().message));
             rt.restBase = (*simulator)->restBase();
-            rt.streamBase = (*simulator)->streamBase() + ChartController::venueStreamPath(options.exchange);
+            rt.streamBase = (*simulator)->streamBase() + session::venueStreamPath(options.exchange);
             rt.simulator = true;
         }
         if (!options.restBase.empty()) rt.restBase = options.restBase;

@@ -1,5 +1,6 @@
 #include "cpc/app/chart_controller.hpp"
 
+#include "cpc/session/venue_paths.hpp"
 #include "cpc/session/market_session.hpp"
 
 #include <algorithm>
@@ -18,17 +19,6 @@ bool ChartController::isTrading(std::string_view status) {
     const QString s = QString::fromUtf8(status.data(), static_cast<qsizetype>(status.size()));
     return s.isEmpty() || s.compare(QLatin1String("trading"), Qt::CaseInsensitive) == 0 ||
            s.compare(QLatin1String("live"), Qt::CaseInsensitive) == 0;
-}
-
-std::string ChartController::venueStreamPath(const std::string& venue) {
-    const auto production = exchange::defaultEndpoints(venue);
-    if (!production) return {};
-    const std::string& base = production->streamBase;
-    const auto scheme = base.find("://");
-    const auto slash = scheme == std::string::npos ? std::string::npos : base.find('/', scheme + 3);
-    std::string path = slash == std::string::npos ? std::string() : base.substr(slash);
-    while (path.ends_with('/')) path.pop_back();
-    return path;
 }
 
 ServicesOptions servicesOptions(const ControllerOptions& options) {
@@ -115,7 +105,7 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
         if (!server) return server.error();
         // Flags still win (a test pointing the demo elsewhere); otherwise the simulator.
         if (endpoints.restBase.empty()) endpoints.restBase = (*server)->restBase();
-        if (endpoints.streamBase.empty()) endpoints.streamBase = (*server)->streamBase() + venueStreamPath(name);
+        if (endpoints.streamBase.empty()) endpoints.streamBase = (*server)->streamBase() + session::venueStreamPath(name);
     }
     auto adapter = exchange::makeAdapter(name, endpoints);
     if (!adapter) return adapter.error();

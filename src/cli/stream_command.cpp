@@ -308,7 +308,11 @@ public:
     }
 
     // The state of the connection carrying the run's streams (as a task on the run's thread).
-    void onLink(const feed::StreamLink& link) {
+    void onLink(const feed::StreamLink& received) {
+        // A state of another than the run's first connection says which (as the engine's own
+        // status lines do).
+        feed::StreamLink link = received;
+        if (link.connection > 0) link.detail = "connection " + std::to_string(link.connection + 1) + ": " + link.detail;
         switch (link.state) {
         case feed::FeedState::Connecting: status("connecting to " + m_options.endpoint); break;
         case feed::FeedState::Live: {

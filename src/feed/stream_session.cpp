@@ -192,7 +192,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // streams it carries as a StreamLink (fresh: a Live on a new connection).
     void publish(const Conn& c, FeedState state, std::string detail, std::int64_t retryInMs = 0, bool fresh = false,
                  bool final = false) {
-        notifyLink(c, StreamLink{state, detail, retryInMs, fresh, final});
+        notifyLink(c, StreamLink{state, detail, retryInMs, fresh, final, c.index});
         if (c.index > 0) detail = "connection " + std::to_string(c.index + 1) + ": " + detail;
         publish(state, std::move(detail), retryInMs);
     }
@@ -402,7 +402,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (listener)
             for (const auto& c : joined)
                 if (c->live) {
-                    listener->onLink(StreamLink{FeedState::Live, "live", 0, true});
+                    listener->onLink(StreamLink{FeedState::Live, "live", 0, true, false, c->index});
                     break;
                 }
     }
@@ -639,7 +639,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         for (const auto& l : refusedUsers) {
             l->post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
-            l->onLink(StreamLink{FeedState::Failed, msg, 0, false, true});
+            l->onLink(StreamLink{FeedState::Failed, msg, 0, false, true, c.index});
         }
         sink.post(FeedError{sessionKey(), makeError(msg, reply.errorCode)});
     }

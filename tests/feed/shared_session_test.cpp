@@ -4,6 +4,8 @@
 // coroutine or a user's handler is a visible state followed by a restart, not a line on stderr.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <algorithm>
 #include <atomic>
 #include <stdexcept>
@@ -275,4 +277,25 @@ TEST(SharedFeed, AnExceptionEscapingAFeedCoroutineIsFailedWithItsReasonThenResta
     EXPECT_NE(failed->detail.find("sink broke"), std::string::npos) << failed->detail;
     EXPECT_GT(failed->retryInMs, 0);
     EXPECT_EQ(feed.stats().internalErrors, 1u);
+}
+
+// Streams that need two connections (here the venue's limit is one stream a connection): each
+// state a user hears says which connection it is about, so a command can say so.
+TEST_F(SharedSessionTest, EachLinkSaysWhichOfTheEnginesConnectionsItIsAbout) {
+    session->stop();
+    feed::StreamSessionConfig config;
+    config.backoffBase = 100ms;
+    config.backoffMax = 400ms;
+    config.watchdog = 3s;
+    config.maxStreamsPerConnection = 1;
+    session = std::make_shared<feed::StreamSession>(io, adapter, config, sink);
+    auto user = std::make_shared<Listener>();
+    session->subscribe({kline("BTCUSDT", Interval::S1), trades("BTCUSDT")}, user);
+    ASSERT_TRUE(waitFor([&] { return user->klines() >= 2 && user->trades() >= 2; }, 10s));
+    EXPECT_EQ(session->stats().connections, 2u);
+    std::lock_guard lock(user->mutex);
+    std::set<int> live;
+    for (const auto& l : user->links)
+        if (l.state == feed::FeedState::Live) live.insert(l.connection);
+    EXPECT_EQ(live, (std::set<int>{0, 1}));
 }

@@ -96,10 +96,6 @@ public:
     // "BTCUSDT" / "BTC-USDT" → {"BTC", "USDT"}; nullopt when no known quote suffix matches.
     static std::optional<std::pair<std::string, std::string>> splitSymbol(std::string_view symbol);
     const exchange::ExchangeAdapter* adapter() const { return m_adapter.get(); }
-    // The path of the venue's production stream base ("/v5/public/spot" on Bybit, "/ws/v5" on
-    // OKX, "" on Binance and KuCoin): the simulator serves each dialect's WebSockets under it, so
-    // its stream base for that venue is SimServer::streamBase() + this.
-    static std::string venueStreamPath(const std::string& venue);
     // Whether a SymbolInfo::status is open for trading on any venue (only those are listed).
     static bool isTrading(std::string_view status);
 

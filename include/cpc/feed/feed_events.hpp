@@ -92,6 +92,9 @@ struct StreamLink {
     // the connection cannot be made at all (TLS setup, URL). false: the session recovers by itself
     // (an internal error restarts the connection).
     bool final = false;
+    // Which of the engine's connections (0: its first; a venue whose streams need several, e.g.
+    // OKX's candles on /business and the rest on /public, or past maxStreamsPerConnection).
+    int connection = 0;
 };
 
 // Where a feed delivers its events. post() is called on the network thread.

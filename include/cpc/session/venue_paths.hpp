@@ -2,8 +2,7 @@
 // Where a venue's stream path goes on a base URL given without one: a simulator's or a test's
 // `ws://127.0.0.1:PORT` stands for the venue's production stream base, whose path (Bybit
 // /v5/public/spot, OKX /ws/v5, none on Binance and KuCoin) the composition root adds. Written once
-// for the composition roots: `cpc stream --endpoint` uses it (the app's demo simulator still goes
-// through ChartController::venueStreamPath, a copy that can call this one).
+// for the composition roots: `cpc stream --endpoint` and the app's demo simulators use it.
 #include <string>
 
 namespace cpc::session {
