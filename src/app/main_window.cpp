@@ -187,6 +187,10 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         statusBar()->showMessage(message, 15000);
         m_canvas->setPlaceholderText(message);
     });
+    // Only a symbol the venue lists is remembered for the next start (a typo would otherwise
+    // reopen as a blank "Invalid symbol" chart).
+    connect(&m_controller, &ChartController::symbolAccepted, this,
+            [this](const QString& symbol) { m_settings.setLastSymbol(symbol); });
     connect(&m_controller, &ChartController::noticeRaised, this,
             [this](const QString& message) { statusBar()->showMessage(message, 15000); });
     connect(m_canvas, &chart_qt::ChartCanvas::historyNeeded, this, [this] {
@@ -480,8 +484,7 @@ void MainWindow::syncIntervalControls(Interval interval) {
 void MainWindow::openSeries(const QString& symbol, Interval interval) {
     m_symbolBox->setCurrentText(symbol);
     syncIntervalControls(interval);
-    m_settings.setLastSymbol(symbol);
-    m_settings.setLastInterval(interval);
+    m_settings.setLastInterval(interval);  // the symbol once the venue accepted it (symbolAccepted)
     m_controller.openSeries(symbol, interval);
 }
 
@@ -535,11 +538,8 @@ void MainWindow::rebindChart() {
     // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
     m_canvas->model().setVenueLabel(
         (m_controller.isDemo() ? QStringLiteral("Simulator (%1)").arg(venue) : venue).toStdString());
-    // The controller may have chosen the symbol (another venue lacked the open one).
-    if (m_symbolBox->currentText() != symbol) {
-        m_symbolBox->setCurrentText(symbol);
-        m_settings.setLastSymbol(symbol);
-    }
+    // The controller may have chosen the symbol (the venue lacked the open one).
+    if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else m_indicatorSet->reset();
     if (symbol != m_drawingsSymbol) {

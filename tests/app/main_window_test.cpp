@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QMenu>
 #include <QMenuBar>
+#include <QStatusBar>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -145,4 +146,32 @@ TEST(MainWindow, VolumeProfileToggleInTheViewMenuDrawsAndPersists) {
     }
     AppSettings reread(ini);
     EXPECT_FALSE(reread.volumeProfileVisible());
+}
+
+TEST(MainWindow, OnlyASymbolTheVenueListsIsSavedAndAnUnknownOneFallsBackWithAMessage) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    settings.setLastSymbol("ETHUSDT");
+    MainWindow window(controller, settings);
+    window.resize(1100, 700);
+    window.show();
+    // The symbol list has not come yet: nothing says FOOUSDT exists, so it is not saved.
+    window.openSeries("FOOUSDT", Interval::M1);
+    EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
+    // The list comes without it: the chart falls back to the default, the status bar says why.
+    ASSERT_TRUE(test::processEventsUntil([&] { return controller.currentKey().symbol == "BTCUSDT"; }, 20000))
+        << "still on " << controller.currentKey().symbol;
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("FOOUSDT"))
+        << window.statusBar()->currentMessage().toStdString();
+    EXPECT_EQ(window.findChild<QComboBox*>("symbolBox")->currentText(), "BTCUSDT");
+    EXPECT_EQ(settings.lastSymbol(), "BTCUSDT");
+    // A listed symbol is saved.
+    window.openSeries("ETHUSDT", Interval::M1);
+    EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
 }
