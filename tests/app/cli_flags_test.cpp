@@ -101,3 +101,31 @@ TEST(CanvasProChartBinary, AnUnknownSymbolIsNeverSavedAndAnUnknownSavedOneFallsB
     const QSettings saved(old, QSettings::IniFormat);
     EXPECT_EQ(saved.value("chart/lastSymbol").toString(), "BTCUSDT");
 }
+
+TEST(CanvasProChartBinary, HelpAndVersionNeedNoDisplay) {
+    // Issue 22: they aborted without a display (the GUI was made before the flags were read).
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(name);
+    auto run = [&](const QString& flag) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(CPC_APP_BINARY, {flag});
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return AppRun{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                      QString::fromLocal8Bit(p.readAllStandardOutput()), QString::fromLocal8Bit(p.readAllStandardError())};
+    };
+    for (const QString flag : {"--help", "-h"}) {
+        const AppRun help = run(flag);
+        EXPECT_EQ(help.exitCode, 0) << flag.toStdString() << ": " << help.err.toStdString();
+        EXPECT_TRUE(help.out.contains("--demo")) << help.out.toStdString();
+        EXPECT_TRUE(help.out.contains("--symbol")) << help.out.toStdString();
+    }
+    for (const QString flag : {"--version", "-v"}) {
+        const AppRun version = run(flag);
+        EXPECT_EQ(version.exitCode, 0) << flag.toStdString() << ": " << version.err.toStdString();
+        EXPECT_TRUE(version.out.startsWith("canvasprochart ")) << version.out.toStdString();
+    }
+}
