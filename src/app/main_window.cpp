@@ -364,7 +364,16 @@ void MainWindow::buildToolbar() {
     del->setObjectName(QStringLiteral("deleteDrawingAction"));
     del->setToolTip(tr("Delete the selected drawing"));
     connect(del, &QAction::triggered, this, [this] {
-        if (const auto id = m_canvas->model().selectedDrawing()) m_canvas->model().removeDrawing(*id);
+        auto& model = m_canvas->model();
+        if (const auto id = model.selectedDrawing()) {
+            model.removeDrawing(*id);
+            return;
+        }
+        // A click that does nothing must say why.
+        statusBar()->showMessage(model.drawings().empty()
+                                     ? tr("Delete: the chart has no drawings")
+                                     : tr("Delete: no drawing selected; click a drawing on the chart to select it first"),
+                                 8000);
     });
     bar->addSeparator();
     auto* indicatorButton = new QToolButton(bar);

@@ -175,3 +175,36 @@ TEST(MainWindow, OnlyASymbolTheVenueListsIsSavedAndAnUnknownOneFallsBackWithAMes
     window.openSeries("ETHUSDT", Interval::M1);
     EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
 }
+
+TEST(MainWindow, DeleteWithoutASelectedDrawingSaysSoInTheStatusBar) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1100, 700);
+    window.show();
+    window.openSeries("BTCUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 100;
+    }, 20000));
+    auto& model = window.canvas()->model();
+    model.addDrawing(chart::Drawing{0, chart::DrawingKind::HorizontalLine, model.anchorAt({300, 200}), {}});
+    model.selectDrawing(std::nullopt);
+    auto* del = window.findChild<QAction*>("deleteDrawingAction");
+    ASSERT_NE(del, nullptr);
+    window.statusBar()->clearMessage();
+    del->trigger();
+    // Nothing selected: nothing deleted, and the status bar says what to do (it was silent).
+    EXPECT_EQ(model.drawings().size(), 1U);
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("select", Qt::CaseInsensitive))
+        << window.statusBar()->currentMessage().toStdString();
+    // Selected: deleted.
+    model.selectDrawing(model.drawings()[0].id);
+    del->trigger();
+    EXPECT_TRUE(model.drawings().empty());
+}
