@@ -15,7 +15,9 @@
 #include <QPalette>
 #include <QProgressBar>
 #include <QStandardPaths>
+#include <QScreen>
 #include <QStatusBar>
+#include <QGuiApplication>
 #include <QStyleFactory>
 #include <QTimeZone>
 #include <QThreadPool>
@@ -36,6 +38,7 @@
 #include "cpc/session/indicator_set.hpp"
 
 #include <QMenu>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -217,6 +220,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
     if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 760);
+    else keepOnScreen();  // saved on a larger screen or at another scale factor
     restoreState(m_settings.windowState());
     refreshStatus();
 }
@@ -766,6 +770,33 @@ void MainWindow::refreshStatus() {
                                                             : QTimeZone(zone.toUtf8());
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(last, tz.isValid() ? tz : QTimeZone::utc());
         m_updateLabel->setText(tr("last update %1").arg(at.toString(QStringLiteral("HH:mm:ss"))));
+    }
+}
+
+void MainWindow::keepOnScreen() {
+    if (isMaximized() || isFullScreen()) return;
+    const QRect frame = frameGeometry();
+    const QRect inner = geometry();
+    QScreen* screen = QGuiApplication::screenAt(frame.center());
+    if (!screen) screen = this->screen();
+    if (!screen) screen = QGuiApplication::primaryScreen();
+    if (!screen) return;
+    // Where the client area may go: the screen's available area less the window frame.
+    const QMargins margins(inner.left() - frame.left(), inner.top() - frame.top(), frame.right() - inner.right(),
+                           frame.bottom() - inner.bottom());
+    const QRect room = screen->availableGeometry().marginsRemoved(margins);
+    const QSize size = inner.size().boundedTo(room.size());
+    const QPoint at(std::clamp(inner.x(), room.left(), room.right() + 1 - size.width()),
+                    std::clamp(inner.y(), room.top(), room.bottom() + 1 - size.height()));
+    if (QRect(at, size) != inner) setGeometry(QRect(at, size));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // The frame's size is known once shown: check again with it.
+    if (!m_shownOnce) {
+        m_shownOnce = true;
+        keepOnScreen();
     }
 }
 

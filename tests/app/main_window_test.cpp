@@ -4,6 +4,8 @@
 #include <QComboBox>
 #include <QMenu>
 #include <QMenuBar>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QStatusBar>
 #include <QTemporaryDir>
 
@@ -207,4 +209,34 @@ TEST(MainWindow, DeleteWithoutASelectedDrawingSaysSoInTheStatusBar) {
     model.selectDrawing(model.drawings()[0].id);
     del->trigger();
     EXPECT_TRUE(model.drawings().empty());
+}
+
+TEST(MainWindow, ASavedGeometryLargerThanTheScreenOrOffItIsClampedToTheAvailableScreen) {
+    // Issue 22: a geometry saved on a larger screen (or at another QT_SCALE_FACTOR) came back
+    // partly or wholly off-screen.
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+    for (const QRect saved : {QRect(available.right() - 100, available.bottom() - 80, available.width() * 2, available.height() * 2),
+                              QRect(available.x() + 40, available.y() + 30, available.width() + 600, available.height() + 400)}) {
+        QByteArray geometry;
+        {
+            QMainWindow other;
+            other.setGeometry(saved);
+            geometry = other.saveGeometry();
+        }
+        AppSettings settings(dir.filePath("settings.ini"));
+        settings.setWindowGeometry(geometry);
+        MainWindow window(controller, settings);
+        window.show();
+        QCoreApplication::processEvents();
+        EXPECT_TRUE(available.contains(window.frameGeometry()))
+            << "window at " << window.frameGeometry().x() << "," << window.frameGeometry().y() << " "
+            << window.frameGeometry().width() << "x" << window.frameGeometry().height() << ", screen "
+            << available.width() << "x" << available.height();
+    }
 }

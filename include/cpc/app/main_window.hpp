@@ -79,8 +79,12 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
+    // Moves and, if need be, shrinks the window (frame included) into its screen's available
+    // area: a geometry saved on a larger screen or at another QT_SCALE_FACTOR stays reachable.
+    void keepOnScreen();
     void buildMenus();
     void buildToolbar();
     void onSymbolChosen();
@@ -134,6 +138,7 @@ private:
     QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;
+    bool m_shownOnce = false;
 };
 
 }  // namespace cpc::app
