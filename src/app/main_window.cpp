@@ -219,7 +219,8 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
-    if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 760);
+    m_geometryRestored = restoreGeometry(m_settings.windowGeometry());
+    if (!m_geometryRestored) resize(1280, 760);
     else keepOnScreen();  // saved on a larger screen or at another scale factor
     restoreState(m_settings.windowState());
     refreshStatus();
@@ -796,7 +797,7 @@ void MainWindow::showEvent(QShowEvent* event) {
     // The frame's size is known once shown: check again with it.
     if (!m_shownOnce) {
         m_shownOnce = true;
-        keepOnScreen();
+        if (m_geometryRestored) keepOnScreen();
     }
 }
 

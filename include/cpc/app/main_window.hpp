@@ -139,6 +139,7 @@ private:
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;
     bool m_shownOnce = false;
+    bool m_geometryRestored = false;  // from the settings (the default size is left alone)
 };
 
 }  // namespace cpc::app
