@@ -323,38 +323,21 @@ void MainWindow::buildToolbar() {
         setChartType(static_cast<chart::ChartType>(m_chartTypeBox->itemData(index).toInt()));
     });
     bar->addWidget(m_chartTypeBox);
-
-    m_autoAction = bar->addAction(tr("Auto"));
-    m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
-    m_autoAction->setCheckable(true);
-    m_autoAction->setChecked(true);
-    m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
-    connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
-    m_logAction = bar->addAction(tr("Log"));
-    m_logAction->setObjectName(QStringLiteral("logScaleAction"));
-    m_logAction->setCheckable(true);
-    m_logAction->setToolTip(tr("Logarithmic price scale"));
-    connect(m_logAction, &QAction::triggered, this, [this](bool on) {
-        setPriceScaleMode(on ? chart::PriceScaleMode::Logarithmic : chart::PriceScaleMode::Linear);
-    });
-    m_percentAction = bar->addAction(tr("%"));
-    m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
-    m_percentAction->setCheckable(true);
-    m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
-    connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
-        setPriceScaleMode(on ? chart::PriceScaleMode::Percent : chart::PriceScaleMode::Linear);
-    });
-    m_volumeAction = bar->addAction(tr("Vol"));
-    m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
-    m_volumeAction->setCheckable(true);
-    m_volumeAction->setToolTip(tr("Show the volume pane"));
-    connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
     bar->addSeparator();
 
+    // The drawing tools, the price scale's switches, screenshot and the realtime window on a
+    // toolbar of their own at the chart's left edge (the drawing tools are there on TradingView
+    // too), so the top toolbar (market, timeframe, chart type, indicators) fits at 800 px with
+    // nothing behind its overflow.
+    QToolBar* drawBar = new QToolBar(tr("Drawing"), this);
+    drawBar->setObjectName(QStringLiteral("drawingToolbar"));
+    drawBar->setMovable(false);
+    drawBar->setOrientation(Qt::Vertical);
+    addToolBar(Qt::LeftToolBarArea, drawBar);
     m_toolGroup = new QActionGroup(this);
     m_toolGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
     for (const chart::DrawingKind k : chart::kAllDrawingKinds) {
-        QAction* a = bar->addAction(drawingLabel(k));
+        QAction* a = drawBar->addAction(drawingLabel(k));
         a->setObjectName(QStringLiteral("draw_") + qs(chart::toString(k)));
         a->setCheckable(true);
         a->setData(static_cast<int>(k));
@@ -365,7 +348,8 @@ void MainWindow::buildToolbar() {
             if (on) m_canvas->setFocus();
         });
     }
-    QAction* del = bar->addAction(tr("Delete"));
+    drawBar->addSeparator();
+    QAction* del = drawBar->addAction(tr("Delete"));
     del->setObjectName(QStringLiteral("deleteDrawingAction"));
     del->setToolTip(tr("Delete the selected drawing"));
     connect(del, &QAction::triggered, this, [this] {
@@ -380,7 +364,33 @@ void MainWindow::buildToolbar() {
                                      : tr("Delete: no drawing selected; click a drawing on the chart to select it first"),
                                  8000);
     });
-    bar->addSeparator();
+    // The price scale's switches.
+    drawBar->addSeparator();
+    m_autoAction = drawBar->addAction(tr("Auto"));
+    m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
+    m_autoAction->setCheckable(true);
+    m_autoAction->setChecked(true);
+    m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
+    connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
+    m_logAction = drawBar->addAction(tr("Log"));
+    m_logAction->setObjectName(QStringLiteral("logScaleAction"));
+    m_logAction->setCheckable(true);
+    m_logAction->setToolTip(tr("Logarithmic price scale"));
+    connect(m_logAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Logarithmic : chart::PriceScaleMode::Linear);
+    });
+    m_percentAction = drawBar->addAction(tr("%"));
+    m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
+    m_percentAction->setCheckable(true);
+    m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
+    connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Percent : chart::PriceScaleMode::Linear);
+    });
+    m_volumeAction = drawBar->addAction(tr("Vol"));
+    m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
+    m_volumeAction->setCheckable(true);
+    m_volumeAction->setToolTip(tr("Show the volume pane"));
+    connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
     auto* indicatorButton = new QToolButton(bar);
     indicatorButton->setObjectName(QStringLiteral("indicatorButton"));
     QAction* indicatorAction = new QAction(tr("Indicators"), indicatorButton);
@@ -390,12 +400,12 @@ void MainWindow::buildToolbar() {
     indicatorButton->setMenu(m_indicatorMenu);
     indicatorButton->setPopupMode(QToolButton::MenuButtonPopup);
     bar->addWidget(indicatorButton);
-    bar->addSeparator();
-    QAction* shot = bar->addAction(tr("Screenshot"));
+    drawBar->addSeparator();
+    QAction* shot = drawBar->addAction(tr("PNG"));
     shot->setObjectName(QStringLiteral("screenshotAction"));
-    shot->setToolTip(tr("Save the chart as a PNG"));
+    shot->setToolTip(tr("Screenshot: save the chart as a PNG (File → Export PNG, Ctrl+S)"));
     connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
-    QAction* realtime = bar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
+    QAction* realtime = drawBar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
     realtime->setObjectName(QStringLiteral("realtimeAction"));
     realtime->setToolTip(tr("Open the realtime test window: live trades, order book, ticker and feed health"));
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The main window: toolbar (symbol search, timeframes, chart type, scales, drawing tools,
-// screenshot), the chart, and a status bar (connection, last update, history loading).
+// The main window: a top toolbar (exchange, symbol search, timeframes, chart type, indicators),
+// a side toolbar at the chart's left edge (drawing tools, price scales, volume, screenshot,
+// realtime window), the chart, and a status bar (connection, last update, history loading).
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
