@@ -226,6 +226,7 @@ int runApp(int argc, char** argv) {
             if (adapter) rt.symbol = QString::fromStdString((*adapter)->symbolFor(pair->first, pair->second));
         }
         rt.interval = chosenInterval.value_or(Interval::M1);
+        rt.timeZone = parser.isSet(timeZone) ? parser.value(timeZone) : settings->timeZone();
         int exitCode = 0;
         {
             rt.market = &services.market();
