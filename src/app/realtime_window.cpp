@@ -736,9 +736,17 @@ void RealtimeWindow::refreshHealth() {
     m_tradeRateLabel->setText(tr("%1 trades/s · %2 received · newest on top")
                                   .arg(m_tradeRate.perSecond(), 0, 'f', 0)
                                   .arg(m_tradesReceived));
-    m_streamTable->setRowCount(static_cast<int>(s.streams.size()));
-    for (int row = 0; row < static_cast<int>(s.streams.size()); ++row) {
-        const auto& h = s.streams[static_cast<std::size_t>(row)];
+    // Only the streams of what the window shows now: the session's counters keep a switched-away
+    // symbol's streams (and, shared, other windows' streams).
+    std::vector<std::string> wanted;
+    for (const auto& stream : specs(m_enabled)) wanted.push_back(m_adapter->streamName(stream));
+    wanted.push_back(m_adapter->streamName(spec(StreamKind::Kline)));  // the chart's feed
+    std::vector<const feed::StreamHealth*> shown;
+    for (const auto& h : s.streams)
+        if (std::find(wanted.begin(), wanted.end(), h.stream) != wanted.end()) shown.push_back(&h);
+    m_streamTable->setRowCount(static_cast<int>(shown.size()));
+    for (int row = 0; row < static_cast<int>(shown.size()); ++row) {
+        const auto& h = *shown[static_cast<std::size_t>(row)];
         const QString texts[] = {qs(h.stream), QString::number(h.messagesPerSecond, 'f', 1), humanBytes(h.bytesPerSecond),
                                  QString::number(h.messages)};
         for (int c = 0; c < 4; ++c) {

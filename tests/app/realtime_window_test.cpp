@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -256,6 +257,26 @@ TEST_F(RealtimeWindowTest, SwitchingSymbolAndTimeframeResubscribes) {
     EXPECT_EQ(window->series().key().symbol, "ETHUSDT");
     // The ticker follows the symbol.
     ASSERT_TRUE(processEventsUntil([&] { return window->ticker() && window->ticker()->symbol == "ETHUSDT"; }, kWaitMs));
+}
+
+// Issue 22: the feed health table kept the old symbol's stream rows after a symbol switch.
+TEST_F(RealtimeWindowTest, TheStreamTableShowsOnlyTheStreamsOfTheSymbolShownNow) {
+    ASSERT_TRUE(processEventsUntil([&] { return streamMessages("btcusdt@trade") > 100; }, kWaitMs));
+    auto* table = window->findChild<QTableWidget*>(QStringLiteral("streamHealthTable"));
+    ASSERT_NE(table, nullptr);
+    auto names = [&] {
+        window->refreshHealth();
+        QStringList out;
+        for (int row = 0; row < table->rowCount(); ++row)
+            if (table->item(row, 0)) out << table->item(row, 0)->text();
+        return out;
+    };
+    EXPECT_TRUE(names().contains("btcusdt@trade")) << names().join(", ").toStdString();
+    window->setSymbol(QStringLiteral("ETHUSDT"));
+    ASSERT_TRUE(processEventsUntil([&] { return streamMessages("ethusdt@trade") > 100; }, kWaitMs));
+    const QStringList after = names();
+    EXPECT_TRUE(after.contains("ethusdt@trade")) << after.join(", ").toStdString();
+    for (const QString& name : after) EXPECT_FALSE(name.startsWith("btcusdt")) << name.toStdString() << " stayed";
 }
 
 TEST(RealtimeWindowEntry, MainWindowViewMenuAndToolbarOpenOneWindowOnTheSameVenue) {
