@@ -33,11 +33,10 @@ int fail(const QString& message) {
 }  // namespace
 
 int runApp(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("canvasprochart"));
     // No organisation name: QStandardPaths::AppDataLocation is then ~/.local/share/canvasprochart,
     // the directory the Qt-free storage module (and the cpc CLI) use for the cache.
-    QApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
+    QCoreApplication::setApplicationName(QStringLiteral("canvasprochart"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
@@ -102,15 +101,24 @@ int runApp(int argc, char** argv) {
                                        QStringLiteral("N"));
     parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, testRealtime, tradeRate});
+    {
+        // --help and --version are answered before the GUI exists: they need no display (a
+        // QApplication aborts without one). A core application reads the arguments; Qt's own
+        // GUI flags (-platform, -style…) are not ours, so a line with them goes on to the GUI.
+        QCoreApplication core(argc, argv);
+        if (parser.parse(QCoreApplication::arguments())) {
+            if (parser.isSet(QStringLiteral("help"))) {
+                std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
+                return 0;
+            }
+            if (parser.isSet(QStringLiteral("version"))) {
+                std::printf("canvasprochart %s\n", CPC_VERSION);
+                return 0;
+            }
+        }
+    }
+    QApplication app(argc, argv);
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
-        return 0;
-    }
-    if (parser.isSet(QStringLiteral("version"))) {
-        std::printf("canvasprochart %s\n", CPC_VERSION);
-        return 0;
-    }
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));
 
@@ -219,6 +227,7 @@ int runApp(int argc, char** argv) {
             if (adapter) rt.symbol = QString::fromStdString((*adapter)->symbolFor(pair->first, pair->second));
         }
         rt.interval = chosenInterval.value_or(Interval::M1);
+        rt.timeZone = parser.isSet(timeZone) ? parser.value(timeZone) : settings->timeZone();
         int exitCode = 0;
         {
             rt.market = &services.market();

@@ -146,7 +146,6 @@ Result<Ok> ChartController::switchExchange(const QString& name, const exchange::
     emit symbolsChanged();
     emit exchangeChanged();
     if (!m_key.symbol.empty()) {
-        m_symbolCheckPending = true;
         const std::string symbol = pair ? m_adapter->symbolFor(pair->first, pair->second) : m_key.symbol;
         openSeries(QString::fromStdString(symbol), m_key.interval);
     }
@@ -181,14 +180,18 @@ QString ChartController::venueSymbol(const QString& symbol) const {
     return QString::fromStdString(m_adapter->symbolFor(pair->first, pair->second));
 }
 
-void ChartController::keepSymbolOnVenue() {
-    if (!m_symbolCheckPending || m_symbolNames.isEmpty()) return;
-    m_symbolCheckPending = false;
-    if (m_key.symbol.empty() || m_symbolNames.contains(QString::fromStdString(m_key.symbol))) return;
+void ChartController::checkSymbolListed() {
+    if (m_symbolNames.isEmpty() || m_key.symbol.empty()) return;
+    const QString current = QString::fromStdString(m_key.symbol);
+    if (m_symbolNames.contains(current)) {
+        emit symbolAccepted(current);
+        return;
+    }
+    // Not listed (a typo on the command line, a saved symbol the venue delisted, a pair another
+    // venue lacks after a switch): the venue would only answer "Invalid symbol" to a blank chart.
     const QString btc = QString::fromStdString(m_adapter->symbolFor("BTC", "USDT"));
     const QString fallback = m_symbolNames.contains(btc) ? btc : m_symbolNames.front();
-    emit noticeRaised(tr("%1 is not listed on %2; showing %3")
-                          .arg(QString::fromStdString(m_key.symbol), exchangeName(), fallback));
+    emit noticeRaised(tr("%1 is not listed on %2; showing %3").arg(current, exchangeName(), fallback));
     openSeries(fallback, m_key.interval);
 }
 
@@ -214,6 +217,8 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
     m_subscription = m_hub->subscribe(key, [this](const session::SeriesChange& change) { onSeriesChange(change); });
     m_hub->open(key);
     emit statusChanged();
+    // Known to be listed already: accepted now (else when the venue's list comes).
+    if (m_symbolNames.contains(QString::fromStdString(key.symbol))) emit symbolAccepted(QString::fromStdString(key.symbol));
 }
 
 void ChartController::onSeriesChange(const session::SeriesChange& change) {
@@ -323,7 +328,7 @@ void ChartController::onEvent(feed::FeedEvent&& event) {
             if (isTrading(s.status)) m_symbolNames << QString::fromStdString(s.symbol);
         emit symbolsChanged();
         if (!m_key.symbol.empty()) m_seriesDirty = true;  // price precision may have changed
-        keepSymbolOnVenue();
+        checkSymbolListed();
     } else if (auto* err = std::get_if<feed::FeedError>(&event)) {
         const bool shown = err->key.symbol.empty() || err->key == m_key;
         const QString message = QString::fromStdString(err->error.message);

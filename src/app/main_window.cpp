@@ -15,7 +15,9 @@
 #include <QPalette>
 #include <QProgressBar>
 #include <QStandardPaths>
+#include <QScreen>
 #include <QStatusBar>
+#include <QGuiApplication>
 #include <QStyleFactory>
 #include <QTimeZone>
 #include <QThreadPool>
@@ -36,6 +38,7 @@
 #include "cpc/session/indicator_set.hpp"
 
 #include <QMenu>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -187,6 +190,10 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         statusBar()->showMessage(message, 15000);
         m_canvas->setPlaceholderText(message);
     });
+    // Only a symbol the venue lists is remembered for the next start (a typo would otherwise
+    // reopen as a blank "Invalid symbol" chart).
+    connect(&m_controller, &ChartController::symbolAccepted, this,
+            [this](const QString& symbol) { m_settings.setLastSymbol(symbol); });
     connect(&m_controller, &ChartController::noticeRaised, this,
             [this](const QString& message) { statusBar()->showMessage(message, 15000); });
     connect(m_canvas, &chart_qt::ChartCanvas::historyNeeded, this, [this] {
@@ -212,7 +219,9 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
-    if (!restoreGeometry(m_settings.windowGeometry())) resize(1280, 760);
+    m_geometryRestored = restoreGeometry(m_settings.windowGeometry());
+    if (!m_geometryRestored) resize(1280, 760);
+    else keepOnScreen();  // saved on a larger screen or at another scale factor
     restoreState(m_settings.windowState());
     refreshStatus();
 }
@@ -314,38 +323,21 @@ void MainWindow::buildToolbar() {
         setChartType(static_cast<chart::ChartType>(m_chartTypeBox->itemData(index).toInt()));
     });
     bar->addWidget(m_chartTypeBox);
-
-    m_autoAction = bar->addAction(tr("Auto"));
-    m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
-    m_autoAction->setCheckable(true);
-    m_autoAction->setChecked(true);
-    m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
-    connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
-    m_logAction = bar->addAction(tr("Log"));
-    m_logAction->setObjectName(QStringLiteral("logScaleAction"));
-    m_logAction->setCheckable(true);
-    m_logAction->setToolTip(tr("Logarithmic price scale"));
-    connect(m_logAction, &QAction::triggered, this, [this](bool on) {
-        setPriceScaleMode(on ? chart::PriceScaleMode::Logarithmic : chart::PriceScaleMode::Linear);
-    });
-    m_percentAction = bar->addAction(tr("%"));
-    m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
-    m_percentAction->setCheckable(true);
-    m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
-    connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
-        setPriceScaleMode(on ? chart::PriceScaleMode::Percent : chart::PriceScaleMode::Linear);
-    });
-    m_volumeAction = bar->addAction(tr("Vol"));
-    m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
-    m_volumeAction->setCheckable(true);
-    m_volumeAction->setToolTip(tr("Show the volume pane"));
-    connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
     bar->addSeparator();
 
+    // The drawing tools, the price scale's switches, screenshot and the realtime window on a
+    // toolbar of their own at the chart's left edge (the drawing tools are there on TradingView
+    // too), so the top toolbar (market, timeframe, chart type, indicators) fits at 800 px with
+    // nothing behind its overflow.
+    QToolBar* drawBar = new QToolBar(tr("Drawing"), this);
+    drawBar->setObjectName(QStringLiteral("drawingToolbar"));
+    drawBar->setMovable(false);
+    drawBar->setOrientation(Qt::Vertical);
+    addToolBar(Qt::LeftToolBarArea, drawBar);
     m_toolGroup = new QActionGroup(this);
     m_toolGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
     for (const chart::DrawingKind k : chart::kAllDrawingKinds) {
-        QAction* a = bar->addAction(drawingLabel(k));
+        QAction* a = drawBar->addAction(drawingLabel(k));
         a->setObjectName(QStringLiteral("draw_") + qs(chart::toString(k)));
         a->setCheckable(true);
         a->setData(static_cast<int>(k));
@@ -356,13 +348,49 @@ void MainWindow::buildToolbar() {
             if (on) m_canvas->setFocus();
         });
     }
-    QAction* del = bar->addAction(tr("Delete"));
+    drawBar->addSeparator();
+    QAction* del = drawBar->addAction(tr("Delete"));
     del->setObjectName(QStringLiteral("deleteDrawingAction"));
     del->setToolTip(tr("Delete the selected drawing"));
     connect(del, &QAction::triggered, this, [this] {
-        if (const auto id = m_canvas->model().selectedDrawing()) m_canvas->model().removeDrawing(*id);
+        auto& model = m_canvas->model();
+        if (const auto id = model.selectedDrawing()) {
+            model.removeDrawing(*id);
+            return;
+        }
+        // A click that does nothing must say why.
+        statusBar()->showMessage(model.drawings().empty()
+                                     ? tr("Delete: the chart has no drawings")
+                                     : tr("Delete: no drawing selected; click a drawing on the chart to select it first"),
+                                 8000);
     });
-    bar->addSeparator();
+    // The price scale's switches.
+    drawBar->addSeparator();
+    m_autoAction = drawBar->addAction(tr("Auto"));
+    m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
+    m_autoAction->setCheckable(true);
+    m_autoAction->setChecked(true);
+    m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
+    connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
+    m_logAction = drawBar->addAction(tr("Log"));
+    m_logAction->setObjectName(QStringLiteral("logScaleAction"));
+    m_logAction->setCheckable(true);
+    m_logAction->setToolTip(tr("Logarithmic price scale"));
+    connect(m_logAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Logarithmic : chart::PriceScaleMode::Linear);
+    });
+    m_percentAction = drawBar->addAction(tr("%"));
+    m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
+    m_percentAction->setCheckable(true);
+    m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
+    connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
+        setPriceScaleMode(on ? chart::PriceScaleMode::Percent : chart::PriceScaleMode::Linear);
+    });
+    m_volumeAction = drawBar->addAction(tr("Vol"));
+    m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
+    m_volumeAction->setCheckable(true);
+    m_volumeAction->setToolTip(tr("Show the volume pane"));
+    connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
     auto* indicatorButton = new QToolButton(bar);
     indicatorButton->setObjectName(QStringLiteral("indicatorButton"));
     QAction* indicatorAction = new QAction(tr("Indicators"), indicatorButton);
@@ -372,12 +400,12 @@ void MainWindow::buildToolbar() {
     indicatorButton->setMenu(m_indicatorMenu);
     indicatorButton->setPopupMode(QToolButton::MenuButtonPopup);
     bar->addWidget(indicatorButton);
-    bar->addSeparator();
-    QAction* shot = bar->addAction(tr("Screenshot"));
+    drawBar->addSeparator();
+    QAction* shot = drawBar->addAction(tr("PNG"));
     shot->setObjectName(QStringLiteral("screenshotAction"));
-    shot->setToolTip(tr("Save the chart as a PNG"));
+    shot->setToolTip(tr("Screenshot: save the chart as a PNG (File → Export PNG, Ctrl+S)"));
     connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
-    QAction* realtime = bar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
+    QAction* realtime = drawBar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
     realtime->setObjectName(QStringLiteral("realtimeAction"));
     realtime->setToolTip(tr("Open the realtime test window: live trades, order book, ticker and feed health"));
 }
@@ -480,8 +508,7 @@ void MainWindow::syncIntervalControls(Interval interval) {
 void MainWindow::openSeries(const QString& symbol, Interval interval) {
     m_symbolBox->setCurrentText(symbol);
     syncIntervalControls(interval);
-    m_settings.setLastSymbol(symbol);
-    m_settings.setLastInterval(interval);
+    m_settings.setLastInterval(interval);  // the symbol once the venue accepted it (symbolAccepted)
     m_controller.openSeries(symbol, interval);
 }
 
@@ -535,11 +562,8 @@ void MainWindow::rebindChart() {
     // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
     m_canvas->model().setVenueLabel(
         (m_controller.isDemo() ? QStringLiteral("Simulator (%1)").arg(venue) : venue).toStdString());
-    // The controller may have chosen the symbol (another venue lacked the open one).
-    if (m_symbolBox->currentText() != symbol) {
-        m_symbolBox->setCurrentText(symbol);
-        m_settings.setLastSymbol(symbol);
-    }
+    // The controller may have chosen the symbol (the venue lacked the open one).
+    if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else m_indicatorSet->reset();
     if (symbol != m_drawingsSymbol) {
@@ -757,6 +781,33 @@ void MainWindow::refreshStatus() {
                                                             : QTimeZone(zone.toUtf8());
         const QDateTime at = QDateTime::fromMSecsSinceEpoch(last, tz.isValid() ? tz : QTimeZone::utc());
         m_updateLabel->setText(tr("last update %1").arg(at.toString(QStringLiteral("HH:mm:ss"))));
+    }
+}
+
+void MainWindow::keepOnScreen() {
+    if (isMaximized() || isFullScreen()) return;
+    const QRect frame = frameGeometry();
+    const QRect inner = geometry();
+    QScreen* screen = QGuiApplication::screenAt(frame.center());
+    if (!screen) screen = this->screen();
+    if (!screen) screen = QGuiApplication::primaryScreen();
+    if (!screen) return;
+    // Where the client area may go: the screen's available area less the window frame.
+    const QMargins margins(inner.left() - frame.left(), inner.top() - frame.top(), frame.right() - inner.right(),
+                           frame.bottom() - inner.bottom());
+    const QRect room = screen->availableGeometry().marginsRemoved(margins);
+    const QSize size = inner.size().boundedTo(room.size());
+    const QPoint at(std::clamp(inner.x(), room.left(), room.right() + 1 - size.width()),
+                    std::clamp(inner.y(), room.top(), room.bottom() + 1 - size.height()));
+    if (QRect(at, size) != inner) setGeometry(QRect(at, size));
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // The frame's size is known once shown: check again with it.
+    if (!m_shownOnce) {
+        m_shownOnce = true;
+        if (m_geometryRestored) keepOnScreen();
     }
 }
 

@@ -89,7 +89,7 @@ QVariant TradesTableModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
             switch (index.column()) {
                 case Time:
-                    return QDateTime::fromMSecsSinceEpoch(t.timeMs, Qt::UTC).toString(QStringLiteral("HH:mm:ss.zzz"));
+                    return QDateTime::fromMSecsSinceEpoch(t.timeMs, m_zone).toString(QStringLiteral("HH:mm:ss.zzz"));
                 case Price: return formatDecimal(t.price, m_priceDecimals);
                 case Quantity: return formatDecimal(t.quantity, m_quantityDecimals);
                 case Side: return takerBuy ? tr("Buy") : tr("Sell");
@@ -108,10 +108,22 @@ QVariant TradesTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
+bool TradesTableModel::setTimeZone(const QString& name) {
+    const QTimeZone zone = name == QLatin1String("UTC")     ? QTimeZone::utc()
+                           : name == QLatin1String("local") ? QTimeZone::systemTimeZone()
+                                                            : QTimeZone(name.toUtf8());
+    if (!zone.isValid()) return false;
+    m_zone = zone;
+    m_zoneName = name == QLatin1String("local") ? QString::fromUtf8(QTimeZone::systemTimeZoneId()) : name;
+    emit headerDataChanged(Qt::Horizontal, Time, Time);
+    if (rowCount() > 0) emit dataChanged(index(0, Time), index(rowCount() - 1, Time));
+    return true;
+}
+
 QVariant TradesTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case Time: return tr("Time (UTC)");
+        case Time: return tr("Time (%1)").arg(m_zoneName);
         case Price: return tr("Price");
         case Quantity: return tr("Quantity");
         case Side: return tr("Taker");

@@ -1,5 +1,6 @@
 #include "cpc/app/realtime_window.hpp"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -11,6 +12,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -116,6 +118,7 @@ RealtimeOptions RealtimeWindow::optionsFor(const ChartController& controller, co
     o.streamBase = controller.streamBase().toStdString();
     o.simulator = controller.isDemo();
     o.tls.extraCaFile = settings.extraCaFile().toStdString();
+    o.timeZone = settings.timeZone();
     o.market = controller.marketSession();  // the process's session: one connection per venue
     if (!controller.currentKey().symbol.empty()) {
         o.symbol = QString::fromStdString(controller.currentKey().symbol);
@@ -149,6 +152,13 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
       m_healthStats(std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)),
       m_tradeRate(std::chrono::milliseconds(3000)) {
     setObjectName(QStringLiteral("realtimeWindow"));
+    // A tool window: Escape and Ctrl+W close it (Ctrl+W is not QKeySequence::Close everywhere).
+    auto* closeAction = new QAction(tr("Close"), this);
+    closeAction->setObjectName(QStringLiteral("realtimeCloseAction"));
+    closeAction->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)});
+    closeAction->setShortcutContext(Qt::WindowShortcut);
+    connect(closeAction, &QAction::triggered, this, &QWidget::close);
+    addAction(closeAction);
     m_openedAtMs = cpc::nowMs();
     if (m_symbol.isEmpty()) m_symbol = QStringLiteral("BTCUSDT");
     buildUi();
@@ -378,6 +388,8 @@ void RealtimeWindow::buildUi() {
     m_trades = new TradesTableModel(m_options.maxTradeRows, this);
     m_tradesView = new QTableView(tradesBox);
     m_tradesView->setObjectName(QStringLiteral("tradesView"));
+    if (!m_trades->setTimeZone(m_options.timeZone))
+        log(tr("unknown time zone \"%1\"; trade times are in UTC").arg(m_options.timeZone));
     m_tradesView->setModel(m_trades);
     m_tradesView->setFont(fixed);
     m_tradesView->verticalHeader()->hide();
@@ -386,6 +398,8 @@ void RealtimeWindow::buildUi() {
     m_tradesView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tradesView->setShowGrid(false);
     m_tradesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // The time (HH:mm:ss.zzz) is never cut: its column is as wide as its text.
+    m_tradesView->horizontalHeader()->setSectionResizeMode(TradesTableModel::Time, QHeaderView::ResizeToContents);
     m_tradesView->horizontalHeader()->setSectionResizeMode(TradesTableModel::Time, QHeaderView::ResizeToContents);
     m_tradesView->viewport()->installEventFilter(this);
     connect(maxRows, &QSpinBox::valueChanged, m_trades, &TradesTableModel::setMaxRows);
@@ -722,9 +736,17 @@ void RealtimeWindow::refreshHealth() {
     m_tradeRateLabel->setText(tr("%1 trades/s · %2 received · newest on top")
                                   .arg(m_tradeRate.perSecond(), 0, 'f', 0)
                                   .arg(m_tradesReceived));
-    m_streamTable->setRowCount(static_cast<int>(s.streams.size()));
-    for (int row = 0; row < static_cast<int>(s.streams.size()); ++row) {
-        const auto& h = s.streams[static_cast<std::size_t>(row)];
+    // Only the streams of what the window shows now: the session's counters keep a switched-away
+    // symbol's streams (and, shared, other windows' streams).
+    std::vector<std::string> wanted;
+    for (const auto& stream : specs(m_enabled)) wanted.push_back(m_adapter->streamName(stream));
+    wanted.push_back(m_adapter->streamName(spec(StreamKind::Kline)));  // the chart's feed
+    std::vector<const feed::StreamHealth*> shown;
+    for (const auto& h : s.streams)
+        if (std::find(wanted.begin(), wanted.end(), h.stream) != wanted.end()) shown.push_back(&h);
+    m_streamTable->setRowCount(static_cast<int>(shown.size()));
+    for (int row = 0; row < static_cast<int>(shown.size()); ++row) {
+        const auto& h = *shown[static_cast<std::size_t>(row)];
         const QString texts[] = {qs(h.stream), QString::number(h.messagesPerSecond, 'f', 1), humanBytes(h.bytesPerSecond),
                                  QString::number(h.messages)};
         for (int c = 0; c < 4; ++c) {

@@ -388,6 +388,23 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
     const PriceScale& ps = model.priceScale();
     const TextMeasurer& m = model.textMeasurer();
     const double lh = m.lineHeight();
+    // Labels are drawn unclipped: each one is sized to its text, kept inside the candle pane
+    // (never over the price axis), and left out when it would overlap one placed before it
+    // (zoomed out, a Fibonacci's levels crowd into a few pixels; close lines' prices stack).
+    std::vector<Rect> placed;
+    constexpr double kLabelPad = 4;
+    auto place = [&](DrawingItem& item, double x, double lineY, std::string text, TextAlign align) {
+        const double width = m.textWidth(text) + 2;
+        Rect box{align == TextAlign::Right ? x - width : x, lineY - lh - 1, width, lh};
+        // Moved left rather than over the axis (a level starting near the right edge).
+        box.x = std::min(box.x, pane.right() - kLabelPad - width);
+        box.x = std::max(box.x, pane.left() + kLabelPad);
+        if (box.right() > pane.right() || box.top() < pane.top() || box.bottom() > pane.bottom()) return;
+        for (const Rect& other : placed)
+            if (box.intersects(other)) return;
+        placed.push_back(box);
+        item.labels.push_back(TextItem{box, std::move(text), TextTone::Normal, FontRole::Regular, align});
+    };
     for (const Drawing& d : model.drawings()) {
         DrawingItem item;
         item.selected = model.selectedDrawing() == d.id;
@@ -400,9 +417,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
         switch (d.kind) {
         case DrawingKind::HorizontalLine:
             item.lines.push_back(SegmentItem{left, ay, right, ay});
-            item.labels.push_back(TextItem{Rect{pane.right() - 90, ay - lh - 1, 86, lh},
-                                           formatPrice(d.a.price, model.priceDecimals()), TextTone::Normal,
-                                           FontRole::Regular, TextAlign::Right});
+            place(item, pane.right() - kLabelPad, ay, formatPrice(d.a.price, model.priceDecimals()), TextAlign::Right);
             item.handles.push_back(LinePoint{ax, ay});
             break;
         case DrawingKind::TrendLine:
@@ -439,9 +454,8 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
                 item.lines.push_back(SegmentItem{from, y, right, y});
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%.3f", level);
-                item.labels.push_back(TextItem{Rect{from + 4, y - lh - 1, 260, lh},
-                                               std::string(buf) + " (" + formatPrice(price, model.priceDecimals()) + ")",
-                                               TextTone::Normal, FontRole::Regular, TextAlign::Left});
+                place(item, from + kLabelPad, y, std::string(buf) + " (" + formatPrice(price, model.priceDecimals()) + ")",
+                      TextAlign::Left);
             }
             item.lines.push_back(SegmentItem{ax, ay, bx, by});  // the measured swing, as a diagonal
             item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};

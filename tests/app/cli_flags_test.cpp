@@ -3,6 +3,7 @@
 
 #include <QImage>
 #include <QProcess>
+#include <QSettings>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -61,4 +62,70 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_TRUE(help.out.contains("--demo"));
+}
+
+TEST(CanvasProChartBinary, AnUnknownSymbolIsNeverSavedAndAnUnknownSavedOneFallsBackToTheDefault) {
+    // Issue 22: `--demo --symbol FOOUSDT`, quit, then `--demo` opened on a blank chart with
+    // "Invalid symbol" because the typed symbol was saved before the venue had seen it.
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("s.ini");
+    const QString db = dir.filePath("demo.sqlite3");
+    const AppRun bad = runApp({"--demo", "--symbol", "FOOUSDT", "--exit-after", "4", "--database", db, "--settings", ini});
+    ASSERT_EQ(bad.exitCode, 0) << bad.err.toStdString();
+    {
+        const QSettings saved(ini, QSettings::IniFormat);
+        EXPECT_NE(saved.value("chart/lastSymbol").toString(), "FOOUSDT") << "a symbol the venue does not list was saved";
+    }
+    // The next start draws candles, not an empty chart.
+    const QString png = dir.filePath("next.png");
+    const AppRun next = runApp({"--demo", "--screenshot", png, "--exit-after", "4", "--database", db, "--settings", ini});
+    ASSERT_EQ(next.exitCode, 0) << next.err.toStdString();
+    QImage image(png);
+    ASSERT_FALSE(image.isNull()) << "not a readable PNG";
+    EXPECT_GT(cpc::test::countColor(image, cpc::test::kRising), 200) << "the chart is blank";
+    EXPECT_GT(cpc::test::countColor(image, cpc::test::kFalling), 200) << "the chart is blank";
+
+    // A settings file that already holds an unknown symbol (written by an older version) opens
+    // the default instead, and saves it.
+    const QString old = dir.filePath("old.ini");
+    {
+        QSettings s(old, QSettings::IniFormat);
+        s.setValue("chart/lastSymbol", "FOOUSDT");
+    }
+    const QString oldPng = dir.filePath("old.png");
+    const AppRun fallback = runApp({"--demo", "--screenshot", oldPng, "--exit-after", "4", "--database", db, "--settings", old});
+    ASSERT_EQ(fallback.exitCode, 0) << fallback.err.toStdString();
+    QImage fallbackImage(oldPng);
+    ASSERT_FALSE(fallbackImage.isNull());
+    EXPECT_GT(cpc::test::countColor(fallbackImage, cpc::test::kRising), 200) << "the chart is blank";
+    const QSettings saved(old, QSettings::IniFormat);
+    EXPECT_EQ(saved.value("chart/lastSymbol").toString(), "BTCUSDT");
+}
+
+TEST(CanvasProChartBinary, HelpAndVersionNeedNoDisplay) {
+    // Issue 22: they aborted without a display (the GUI was made before the flags were read).
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(name);
+    auto run = [&](const QString& flag) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(CPC_APP_BINARY, {flag});
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return AppRun{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                      QString::fromLocal8Bit(p.readAllStandardOutput()), QString::fromLocal8Bit(p.readAllStandardError())};
+    };
+    for (const QString flag : {"--help", "-h"}) {
+        const AppRun help = run(flag);
+        EXPECT_EQ(help.exitCode, 0) << flag.toStdString() << ": " << help.err.toStdString();
+        EXPECT_TRUE(help.out.contains("--demo")) << help.out.toStdString();
+        EXPECT_TRUE(help.out.contains("--symbol")) << help.out.toStdString();
+    }
+    for (const QString flag : {"--version", "-v"}) {
+        const AppRun version = run(flag);
+        EXPECT_EQ(version.exitCode, 0) << flag.toStdString() << ": " << version.err.toStdString();
+        EXPECT_TRUE(version.out.startsWith("canvasprochart ")) << version.out.toStdString();
+    }
 }

@@ -4,6 +4,9 @@
 #include <QComboBox>
 #include <QMenu>
 #include <QMenuBar>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QStatusBar>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -145,4 +148,95 @@ TEST(MainWindow, VolumeProfileToggleInTheViewMenuDrawsAndPersists) {
     }
     AppSettings reread(ini);
     EXPECT_FALSE(reread.volumeProfileVisible());
+}
+
+TEST(MainWindow, OnlyASymbolTheVenueListsIsSavedAndAnUnknownOneFallsBackWithAMessage) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    settings.setLastSymbol("ETHUSDT");
+    MainWindow window(controller, settings);
+    window.resize(1100, 700);
+    window.show();
+    // The symbol list has not come yet: nothing says FOOUSDT exists, so it is not saved.
+    window.openSeries("FOOUSDT", Interval::M1);
+    EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
+    // The list comes without it: the chart falls back to the default, the status bar says why.
+    ASSERT_TRUE(test::processEventsUntil([&] { return controller.currentKey().symbol == "BTCUSDT"; }, 20000))
+        << "still on " << controller.currentKey().symbol;
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("FOOUSDT"))
+        << window.statusBar()->currentMessage().toStdString();
+    EXPECT_EQ(window.findChild<QComboBox*>("symbolBox")->currentText(), "BTCUSDT");
+    EXPECT_EQ(settings.lastSymbol(), "BTCUSDT");
+    // A listed symbol is saved.
+    window.openSeries("ETHUSDT", Interval::M1);
+    EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
+}
+
+TEST(MainWindow, DeleteWithoutASelectedDrawingSaysSoInTheStatusBar) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1100, 700);
+    window.show();
+    window.openSeries("BTCUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 100;
+    }, 20000));
+    auto& model = window.canvas()->model();
+    model.addDrawing(chart::Drawing{0, chart::DrawingKind::HorizontalLine, model.anchorAt({300, 200}), {}});
+    model.selectDrawing(std::nullopt);
+    auto* del = window.findChild<QAction*>("deleteDrawingAction");
+    ASSERT_NE(del, nullptr);
+    window.statusBar()->clearMessage();
+    del->trigger();
+    // Nothing selected: nothing deleted, and the status bar says what to do (it was silent).
+    EXPECT_EQ(model.drawings().size(), 1U);
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("select", Qt::CaseInsensitive))
+        << window.statusBar()->currentMessage().toStdString();
+    // Selected: deleted.
+    model.selectDrawing(model.drawings()[0].id);
+    del->trigger();
+    EXPECT_TRUE(model.drawings().empty());
+}
+
+TEST(MainWindow, ASavedGeometryLargerThanTheScreenOrOffItIsClampedToTheAvailableScreen) {
+    // Issue 22: a geometry saved on a larger screen (or at another QT_SCALE_FACTOR) came back
+    // partly or wholly off-screen.
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+    for (const QRect saved : {QRect(available.right() - 100, available.bottom() - 80, available.width() * 2, available.height() * 2),
+                              QRect(available.x() + 40, available.y() + 30, available.width() + 600, available.height() + 400)}) {
+        QByteArray geometry;
+        {
+            QMainWindow other;
+            other.setGeometry(saved);
+            geometry = other.saveGeometry();
+        }
+        AppSettings settings(dir.filePath("settings.ini"));
+        settings.setWindowGeometry(geometry);
+        MainWindow window(controller, settings);
+        window.show();
+        QCoreApplication::processEvents();
+        EXPECT_TRUE(available.contains(window.frameGeometry()))
+            << "window at " << window.frameGeometry().x() << "," << window.frameGeometry().y() << " "
+            << window.frameGeometry().width() << "x" << window.frameGeometry().height() << ", screen "
+            << available.width() << "x" << available.height();
+    }
 }

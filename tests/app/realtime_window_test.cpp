@@ -4,11 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QApplication>
+#include <QKeySequence>
+#include <QTest>
 #include <QCheckBox>
 #include <QImage>
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -255,6 +259,26 @@ TEST_F(RealtimeWindowTest, SwitchingSymbolAndTimeframeResubscribes) {
     ASSERT_TRUE(processEventsUntil([&] { return window->ticker() && window->ticker()->symbol == "ETHUSDT"; }, kWaitMs));
 }
 
+// Issue 22: the feed health table kept the old symbol's stream rows after a symbol switch.
+TEST_F(RealtimeWindowTest, TheStreamTableShowsOnlyTheStreamsOfTheSymbolShownNow) {
+    ASSERT_TRUE(processEventsUntil([&] { return streamMessages("btcusdt@trade") > 100; }, kWaitMs));
+    auto* table = window->findChild<QTableWidget*>(QStringLiteral("streamHealthTable"));
+    ASSERT_NE(table, nullptr);
+    auto names = [&] {
+        window->refreshHealth();
+        QStringList out;
+        for (int row = 0; row < table->rowCount(); ++row)
+            if (table->item(row, 0)) out << table->item(row, 0)->text();
+        return out;
+    };
+    EXPECT_TRUE(names().contains("btcusdt@trade")) << names().join(", ").toStdString();
+    window->setSymbol(QStringLiteral("ETHUSDT"));
+    ASSERT_TRUE(processEventsUntil([&] { return streamMessages("ethusdt@trade") > 100; }, kWaitMs));
+    const QStringList after = names();
+    EXPECT_TRUE(after.contains("ethusdt@trade")) << after.join(", ").toStdString();
+    for (const QString& name : after) EXPECT_FALSE(name.startsWith("btcusdt")) << name.toStdString() << " stayed";
+}
+
 TEST(RealtimeWindowEntry, MainWindowViewMenuAndToolbarOpenOneWindowOnTheSameVenue) {
     QTemporaryDir dir;
     app::ControllerOptions options;
@@ -361,4 +385,51 @@ TEST(RealtimeWindowEntry, BinaryTestRealtimeFlagWritesAScreenshotOfTheWindow) {
     p.start(CPC_APP_BINARY, {"--demo", "--trade-rate", "100"});
     ASSERT_TRUE(p.waitForFinished(30000));
     EXPECT_EQ(p.exitCode(), 2);
+}
+
+// Issue 22: Escape and Ctrl+W did not close the realtime window opened from the menu.
+TEST(RealtimeWindowEntry, EscapeAndCtrlWCloseTheWindow) {
+    QTemporaryDir dir;
+    app::ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    app::ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    app::AppSettings settings(dir.filePath("settings.ini"));
+    app::MainWindow main(controller, settings);
+    main.show();
+    main.openSeries("BTCUSDT", Interval::M1);
+    auto* menuAction = main.findChild<QAction*>(QStringLiteral("realtimeMenuAction"));
+    ASSERT_NE(menuAction, nullptr);
+    for (const QKeyCombination key : {QKeyCombination(Qt::Key_Escape), QKeyCombination(Qt::ControlModifier, Qt::Key_W)}) {
+        menuAction->trigger();
+        const auto windows = main.findChildren<RealtimeWindow*>();
+        ASSERT_EQ(windows.size(), 1);
+        RealtimeWindow* rt = windows.front();
+        rt->activateWindow();
+        ASSERT_TRUE(processEventsUntil([&] { return QApplication::activeWindow() == rt; }, kWaitMs));
+        // A key press as a user makes it: the shortcut override first, then the key.
+        QTest::keyClick(rt, key.key(), key.keyboardModifiers());
+        EXPECT_TRUE(processEventsUntil([&] { return main.findChildren<RealtimeWindow*>().isEmpty(); }, 3000))
+            << QKeySequence(key).toString().toStdString() << " did not close the realtime window";
+        if (!main.findChildren<RealtimeWindow*>().isEmpty()) delete main.findChildren<RealtimeWindow*>().front();
+    }
+}
+
+// Issue 22: the trade tape's time column said UTC (and showed UTC times) whatever the app's time
+// zone, and was cut.
+TEST(RealtimeTradesModel, TimesAreShownInTheAppsTimeZoneWhichTheHeaderNames) {
+    app::TradesTableModel model(10);
+    exchange::TradeTick t;
+    t.timeMs = 1'700'000'000'123;  // 2023-11-14 22:13:20.123 UTC
+    model.addTrades(std::span<const exchange::TradeTick>(&t, 1));
+    const QModelIndex time = model.index(0, app::TradesTableModel::Time);
+    EXPECT_EQ(model.data(time, Qt::DisplayRole).toString(), "22:13:20.123");
+    EXPECT_EQ(model.headerData(app::TradesTableModel::Time, Qt::Horizontal, Qt::DisplayRole).toString(), "Time (UTC)");
+    model.setTimeZone(QStringLiteral("Asia/Tokyo"));
+    EXPECT_EQ(model.data(time, Qt::DisplayRole).toString(), "07:13:20.123");  // UTC+9
+    EXPECT_EQ(model.headerData(app::TradesTableModel::Time, Qt::Horizontal, Qt::DisplayRole).toString(),
+              "Time (Asia/Tokyo)");
+    EXPECT_FALSE(model.setTimeZone(QStringLiteral("Mars/Base")));  // unknown: unchanged
+    EXPECT_EQ(model.data(time, Qt::DisplayRole).toString(), "07:13:20.123");
 }

@@ -499,6 +499,47 @@ TEST_F(ChartFeaturesTest, FibonacciHasSevenLevels) {
     EXPECT_EQ(items.drawings[0].labels[3].text.substr(0, 5), "0.500");
 }
 
+// Issue 22: Fibonacci level texts and horizontal-line prices spilled over the price axis and over
+// each other when zoomed out or at tight zoom. Every label drawn lies inside the candle pane and
+// overlaps no other; the ones that would are left out (not moved onto another level's line).
+TEST_F(ChartFeaturesTest, DrawingLabelsStayInsideThePlotAndNeverOverlap) {
+    const Rect pane = model.layout().candlePane;
+    const Point mid{pane.x + pane.width / 2, pane.y + pane.height / 2};
+    // A Fibonacci retracement over a few pixels (tight zoom): seven levels within ~10 px.
+    model.addDrawing(Drawing{0, DrawingKind::Fibonacci, model.anchorAt({mid.x - 200, mid.y - 5}),
+                             model.anchorAt({mid.x - 100, mid.y + 5})});
+    // One starting near the right edge: its texts would run over the price axis.
+    model.addDrawing(Drawing{0, DrawingKind::Fibonacci, model.anchorAt({pane.right() - 30, pane.y + 60}),
+                             model.anchorAt({pane.right() - 10, pane.y + 260})});
+    // Two horizontal lines a pixel apart, and one above the pane (its price is off the scale).
+    model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, model.anchorAt({mid.x, pane.y + 400}), {}});
+    model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, model.anchorAt({mid.x, pane.y + 401}), {}});
+    model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, model.anchorAt({mid.x, pane.y + 5}), {}});
+    model.scrollBy(0);
+    frame();
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.drawings.size(), 5U);
+    std::vector<Rect> drawn;
+    for (const DrawingItem& d : items.drawings)
+        for (const TextItem& t : d.labels) {
+            EXPECT_GE(t.box.left(), pane.left()) << t.text;
+            EXPECT_LE(t.box.right(), pane.right()) << t.text << " runs over the price axis";
+            EXPECT_GE(t.box.top(), pane.top()) << t.text;
+            EXPECT_LE(t.box.bottom(), pane.bottom()) << t.text;
+            // The text fits its box (it is drawn unclipped).
+            EXPECT_GE(t.box.width + 0.01, measurer.textWidth(t.text)) << t.text;
+            for (const Rect& other : drawn) EXPECT_FALSE(t.box.intersects(other)) << t.text << " overlaps another label";
+            drawn.push_back(t.box);
+        }
+    // Not all left out: the tight Fibonacci keeps its first level, the near-edge one keeps
+    // levels (moved left into the pane), one of the two close lines keeps its price.
+    EXPECT_GE(items.drawings[0].labels.size(), 1U);
+    EXPECT_LT(items.drawings[0].labels.size(), std::size(kFibLevels));
+    EXPECT_GE(items.drawings[1].labels.size(), 3U);
+    EXPECT_EQ(items.drawings[2].labels.size() + items.drawings[3].labels.size(), 1U);
+}
+
 // ---- history --------------------------------------------------------------------------------
 
 TEST_F(ChartFeaturesTest, ScrollingNearTheFirstBarAsksForHistoryOncePerLoad) {

@@ -100,6 +100,7 @@ public:
     static bool isTrading(std::string_view status);
 
     // Shows cached candles at once (memory, else SQLite), then loads and streams from the venue.
+    // A symbol the venue's list (when it comes) lacks is replaced by its BTC/USDT, with a notice.
     void openSeries(const QString& symbol, Interval interval);
     const SeriesKey& currentKey() const { return m_key; }
     const market::CandleSeries* currentSeries() const;
@@ -166,6 +167,9 @@ signals:
     void exchangeChanged();  // switchExchange() made another venue current
     void errorOccurred(const QString& message);
     void noticeRaised(const QString& message);  // non-fatal information (e.g. cache rebuilt)
+    // The venue's symbol list has the current symbol (in its spelling): the one worth saving as
+    // the last symbol. A symbol it does not list is never accepted; the chart falls back instead.
+    void symbolAccepted(const QString& symbol);
 
 private:
     // GUI thread, once per wake-up: every feed event and closure posted since the last one, in order.
@@ -174,9 +178,10 @@ private:
     void onSeriesChange(const session::SeriesChange& change);
     // (Re)creates the adapter and the feed (and in demo mode the simulator) for venue `name`.
     Result<Ok> connectVenue(const std::string& name, const exchange::Endpoints& overrides);
-    // After a switch, once the new venue's symbols are known: reopens on a symbol it lists when
-    // the current one is not among them.
-    void keepSymbolOnVenue();
+    // Once the venue's symbols are known (at start, after a switch): says the current symbol is
+    // accepted (symbolAccepted), or, when the venue does not list it, reopens on its BTC/USDT
+    // (else its first symbol) with a notice saying so.
+    void checkSymbolListed();
     // Base and quote asset of a symbol: from the venue's symbol list, else splitSymbol().
     std::optional<std::pair<std::string, std::string>> baseQuote(const std::string& symbol) const;
 
@@ -200,7 +205,6 @@ private:
     std::optional<std::int64_t> m_clockOffsetMs;  // exchange − local, from the feed's status
     std::vector<exchange::SymbolInfo> m_symbols;
     QStringList m_symbolNames;
-    bool m_symbolCheckPending = false;  // a switch waits for the venue's symbol list
 };
 
 }  // namespace cpc::app

@@ -1,6 +1,7 @@
 #pragma once
-// The main window: toolbar (symbol search, timeframes, chart type, scales, drawing tools,
-// screenshot), the chart, and a status bar (connection, last update, history loading).
+// The main window: a top toolbar (exchange, symbol search, timeframes, chart type, indicators),
+// a side toolbar at the chart's left edge (drawing tools, price scales, volume, screenshot,
+// realtime window), the chart, and a status bar (connection, last update, history loading).
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
@@ -79,8 +80,12 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
+    // Moves and, if need be, shrinks the window (frame included) into its screen's available
+    // area: a geometry saved on a larger screen or at another QT_SCALE_FACTOR stays reachable.
+    void keepOnScreen();
     void buildMenus();
     void buildToolbar();
     void onSymbolChosen();
@@ -134,6 +139,8 @@ private:
     QMenu* m_indicatorMenu = nullptr;
     std::size_t m_countBeforeHistory = 0;
     bool m_historyLoading = false;
+    bool m_shownOnce = false;
+    bool m_geometryRestored = false;  // from the settings (the default size is left alone)
 };
 
 }  // namespace cpc::app

@@ -3,6 +3,7 @@
 // maxRows rows) and the order book ladder widget (top N levels each side with size bars and the
 // spread). GUI thread only; both take whole batches, so a frame costs one model change.
 #include <QAbstractTableModel>
+#include <QTimeZone>
 #include <QWidget>
 #include <deque>
 #include <span>
@@ -29,6 +30,9 @@ public:
     const exchange::TradeTick& trade(int row) const { return m_trades[static_cast<std::size_t>(row)]; }
     // Price and quantity decimals shown (the symbol's tick and step sizes).
     void setDecimals(int priceDecimals, int quantityDecimals);
+    // The zone the Time column shows (and its header names): the app's, "UTC" (the default),
+    // "local" or an IANA name. False, and unchanged, when the name is not a zone.
+    bool setTimeZone(const QString& name);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -42,6 +46,8 @@ private:
     std::deque<exchange::TradeTick> m_trades;  // front = newest
     int m_maxRows;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
+    QTimeZone m_zone = QTimeZone::utc();
+    QString m_zoneName = QStringLiteral("UTC");
 };
 
 class OrderBookLadder final : public QWidget {

@@ -59,6 +59,7 @@ struct RealtimeOptions {
     net::TlsOptions tls;
     QString symbol = QStringLiteral("BTCUSDT");
     Interval interval = Interval::M1;
+    QString timeZone = QStringLiteral("UTC");  // of the trade tape's times: the app's ("UTC", "local", IANA)
     bool simulator = false;  // label the chart "Simulator"
     int maxTradeRows = 500;  // bounded trades table
     int bookLevels = 12;     // ladder levels per side
