@@ -87,6 +87,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         Conn(int i, const StreamSessionConfig& config) : index(i), restartBackoff(config.backoffBase, config.backoffMax) {}
         int index;
         net::Backoff restartBackoff;  // restarts of its run loop after an internal error
+        // Its run loops alive (one at most). A loop that ended for good (the venue refused the
+        // URL's stream set, TLS cannot work) is started again when the set changes.
+        int runs = 0;
         // The venue's endpoint of this connection's streams (adapter->streamUrl({stream})): streams
         // with different endpoints (OKX: candles on /business, the rest on /public) never share a
         // connection. Empty until the first stream is placed.
@@ -288,6 +291,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void spawnRun(Scope sc, const ConnPtr& conn) {
+        ++conn->runs;
         std::weak_ptr<Impl> weak = weak_from_this();
         detail::spawnSupervised(io.context(), run(sc, conn), [weak, sc, conn](const std::string& what) {
             if (auto self = weak.lock()) self->internalError(what, conn, sc);
@@ -324,7 +328,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     awaitable<void> restartRun(Scope sc, ConnPtr conn, milliseconds delay) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        if (!co_await sc->sleep(delay) || !alive(sc, *conn)) co_return;
+        if (!co_await sc->sleep(delay) || !alive(sc, *conn) || conn->runs > 0) co_return;
         spawnRun(sc, conn);
     }
 
@@ -393,6 +397,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         for (auto& [c, specs] : added) {
             if (c->live) sendControl(*c, "SUBSCRIBE", specs);
+            else if (started && c->runs == 0) spawnRun(scope, c);  // its loop had ended: a new set
             joined.insert(c);
         }
         updateRoutes();
@@ -451,6 +456,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 std::erase(conns, c);
             } else if (c->live) {
                 sendControl(*c, "UNSUBSCRIBE", specs);
+            } else if (started && c->runs == 0 && !c->names.empty()) {
+                spawnRun(scope, c);  // its loop ended on a refused set: the rest may connect now
             }
         }
         updateRoutes();
@@ -1355,6 +1362,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     awaitable<void> run(Scope sc, ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
+        struct Running {
+            Conn& c;
+            ~Running() { --c.runs; }
+        } running{*conn};
         if (!alive(sc, *conn)) co_return;
         ensureTls();
         if (!tls) {

@@ -173,6 +173,11 @@ TEST(MainWindow, OnlyASymbolTheVenueListsIsSavedAndAnUnknownOneFallsBackWithAMes
         << window.statusBar()->currentMessage().toStdString();
     EXPECT_EQ(window.findChild<QComboBox*>("symbolBox")->currentText(), "BTCUSDT");
     EXPECT_EQ(settings.lastSymbol(), "BTCUSDT");
+    // The fallback's candles arrive (the connection the venue refused for FOOUSDT opens again with
+    // the new stream; it used to stay at "connecting").
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 100;
+    }, 20000)) << window.statusBar()->currentMessage().toStdString();
     // A listed symbol is saved.
     window.openSeries("ETHUSDT", Interval::M1);
     EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");

@@ -299,3 +299,23 @@ TEST_F(SharedSessionTest, EachLinkSaysWhichOfTheEnginesConnectionsItIsAbout) {
         if (l.state == feed::FeedState::Live) live.insert(l.connection);
     EXPECT_EQ(live, (std::set<int>{0, 1}));
 }
+
+// A chart opened on a symbol the venue does not list: the venue refuses the connection's URL (its
+// stream set) and the connection is not retried. The user leaves it for a listed symbol at once
+// (before the unused session would close): the connection opens again with the new set and its
+// klines flow. (Before, its run loop had ended, so the new stream waited at "connecting" forever.)
+TEST_F(SharedSessionTest, AfterARefusedStreamSetANewSetConnects) {
+    auto user = std::make_shared<Listener>();
+    session->subscribe({kline("FOOUSDT", Interval::M1)}, user);
+    ASSERT_TRUE(waitFor([&] {
+        std::lock_guard lock(user->mutex);
+        return std::any_of(user->links.begin(), user->links.end(),
+                           [](const auto& l) { return l.state == feed::FeedState::Failed && l.final; });
+    }, 10s));
+    EXPECT_TRUE(session->stats().refused);
+    session->unsubscribe({kline("FOOUSDT", Interval::M1)}, user);
+    session->subscribe({kline("BTCUSDT", Interval::S1)}, user);
+    ASSERT_TRUE(waitFor([&] { return user->klines() >= 2; }, 10s))
+        << "connections " << session->stats().connections << ", last error: " << session->stats().lastError;
+    EXPECT_TRUE(user->sawLink(feed::FeedState::Live, true));
+}
