@@ -20,7 +20,6 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
@@ -170,6 +169,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // Network thread: `key` becomes the open series.
     void openSeries(SeriesKey key, std::optional<std::int64_t> resume) {
         closeCurrent();
+        if (auto ready = rest->ready(); !ready) {
+            sink.post(FeedError{key, ready.error()});
+            publish(key, FeedState::Failed, ready.error().message);
+            return;
+        }
         const auto source = adapter->nativeSourceInterval(key.interval);
         if (!source) {
             const Error e = noSourceInterval(key);
@@ -819,6 +823,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         ActiveGuard guard(coroutines);
         if (stopping) co_return;
         SeriesKey none{adapter->name(), "", Interval::M1};
+        if (auto ready = rest->ready(); !ready) {
+            sink.post(FeedError{none, ready.error()});
+            co_return;
+        }
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         const Scope sc = metaScope;  // open() does not end it
         for (int attempt = 0; attempt < 6 && !stopping; ++attempt) {
@@ -835,10 +843,6 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     sink.post(FeedError{none, symbols.error()});
                     co_return;
                 }
-            }
-            if (!r && r.error().message.starts_with("TLS setup failed")) {
-                sink.post(FeedError{none, r.error()});
-                co_return;
             }
             if (!r && r.error().code == 418) --attempt;  // the ban is waited out, not counted
             co_await sc->sleep(retryDelay(backoff));

@@ -1,7 +1,6 @@
 #include "cpc/feed/stream_session.hpp"
 
 #include "coroutine_tracker.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -755,9 +754,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // A REST request of the session through the host's client: nothing is sent before the gate
     // allows (Binance bans otherwise); a ban is waited out, and reported once.
-    awaitable<Result<net::HttpResponse>> restSend(exchange::HttpRequest request, const Scope& sc) {
+    template <class Request>  // exchange::RestRequest (a GET) or exchange::HttpRequest
+    awaitable<Result<net::HttpResponse>> restSend(const Request& request, const Scope& sc) {
         std::string banned;
-        auto r = co_await rest->send(std::move(request), *sc, {.onBan = VenueRest::OnBan::WaitOut, .banned = &banned});
+        auto r = co_await rest->send(request, *sc, {.onBan = VenueRest::OnBan::WaitOut, .banned = &banned});
         if (!banned.empty()) noteError(banned);
         co_return r;
     }
@@ -772,8 +772,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         for (int attempt = 0; attempt < 8 && alive(sc) && current(); ++attempt) {
             if (attempt > 0 && !co_await sc->sleep(milliseconds(200 * attempt))) co_return;
             const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
-            const exchange::HttpRequest get{"GET", request.target, "", request.weight};
-            auto r = co_await restSend(get, sc);
+            auto r = co_await restSend(request, sc);
             if (!alive(sc)) co_return;
             {
                 std::lock_guard lock(statsMutex);

@@ -59,7 +59,6 @@ std::shared_ptr<net::HttpClient> VenueRest::takeClient() {
     } else {
         client = std::make_shared<net::HttpClient>(m_io, m_tls, m_config.requestTimeout);
     }
-    m_busy.insert(client);
     return client;
 }
 
@@ -78,8 +77,7 @@ awaitable<Result<net::HttpResponse>> VenueRest::once(const exchange::HttpRequest
         r = co_await client->get(*base, std::move(target));
     }
     scope.detach(client);
-    m_busy.erase(client);
-    // A connection the scope closed (or close() did) is not kept; a few idle ones are.
+    // A connection the scope closed is not kept; a few idle ones are.
     if (!scope.cancelled() && m_idle.size() < 4) m_idle.push_back(std::move(client));
     co_return r;
 }
@@ -161,10 +159,9 @@ awaitable<Result<std::int64_t>> VenueRest::syncClock(CancelScope& scope, Options
     co_return offset;
 }
 
-void VenueRest::close() {
-    for (const auto& c : m_idle) c->close();
-    for (const auto& c : m_busy) c->close();
-    m_idle.clear();
+Result<Ok> VenueRest::ready() {
+    if (auto t = tls(); !t) return t.error();
+    return Ok{};
 }
 
 }  // namespace cpc::feed

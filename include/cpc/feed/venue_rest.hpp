@@ -116,8 +116,8 @@ public:
     // Measures the venue clock's offset (its server time against the request's midpoint); every
     // user of the host reads it from then on.
     boost::asio::awaitable<Result<std::int64_t>> syncClock(CancelScope& scope, Options options = {});
-    // Closes the kept-alive connections (requests in flight end with an error).
-    void close();
+    // Whether requests can be made at all: an Error when the TLS setup failed (kept, not retried).
+    Result<Ok> ready();
 
 private:
     boost::asio::awaitable<Result<net::HttpResponse>> gated(const exchange::HttpRequest& request, CancelScope& scope,
@@ -133,7 +133,6 @@ private:
     std::shared_ptr<boost::asio::ssl::context> m_tls;
     std::string m_tlsError;
     std::vector<std::shared_ptr<net::HttpClient>> m_idle;  // kept-alive connections not in use
-    std::set<std::shared_ptr<net::HttpClient>> m_busy;
     std::atomic<std::int64_t> m_offsetMs{0};
     std::atomic<bool> m_synced{false};
 };
