@@ -8,7 +8,7 @@
 #include "cpc/app/market_bridge.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/storage_worker.hpp"
 
@@ -113,7 +113,7 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     m_options.exchange = m_adapter->name();
     // The venue's connection engine and REST gate are the market session's, shared with every
     // other window on this venue.
-    m_feed = std::make_unique<feed::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter), *m_bridge);
+    m_feed = std::make_unique<session::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter), *m_bridge);
     m_feed->requestSymbols();
     return Ok{};
 }

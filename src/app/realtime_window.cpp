@@ -32,7 +32,7 @@
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/inbox.hpp"
 #include "cpc/session/market_session.hpp"
@@ -65,7 +65,7 @@ QString humanBytes(double perSecond) {
     return QStringLiteral("%1 B/s").arg(perSecond, 0, 'f', 0);
 }
 
-QString latencyText(const feed::LatencySummary& s) {
+QString latencyText(const session::LatencySummary& s) {
     if (s.count == 0) return QStringLiteral("–");
     return QStringLiteral("p50 %1 · p99 %2 · max %3 ms (n=%4)").arg(s.p50).arg(s.p99).arg(s.max).arg(s.count);
 }
@@ -183,7 +183,7 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     // window is one more user of it (m_listener), its chart feed another.
     m_session = m_market->streams(m_adapter);
     m_listener = std::shared_ptr<feed::FeedSink>(m_ports, &m_ports->session);
-    m_feed = std::make_unique<feed::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter),
+    m_feed = std::make_unique<session::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter),
                                                 m_ports->chart);
 
     log(tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
@@ -426,7 +426,7 @@ void RealtimeWindow::log(const QString& line) {
     m_log->appendPlainText(time + QStringLiteral("  ") + line);
 }
 
-feed::StreamSessionStats RealtimeWindow::sessionStats() const { return m_session->stats(); }
+session::StreamSessionStats RealtimeWindow::sessionStats() const { return m_session->stats(); }
 
 // ---- Streams ----------------------------------------------------------------------------------
 
@@ -741,7 +741,7 @@ void RealtimeWindow::refreshHealth() {
     std::vector<std::string> wanted;
     for (const auto& stream : specs(m_enabled)) wanted.push_back(m_adapter->streamName(stream));
     wanted.push_back(m_adapter->streamName(spec(StreamKind::Kline)));  // the chart's feed
-    std::vector<const feed::StreamHealth*> shown;
+    std::vector<const session::StreamHealth*> shown;
     for (const auto& h : s.streams)
         if (std::find(wanted.begin(), wanted.end(), h.stream) != wanted.end()) shown.push_back(&h);
     m_streamTable->setRowCount(static_cast<int>(shown.size()));

@@ -28,7 +28,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
@@ -145,9 +145,9 @@ Result<T> askStorage(Ask ask) {
 class Fetcher {
 public:
     // `key` is the series requested from the venue (a native interval).
-    Fetcher(asio::io_context& io, std::shared_ptr<feed::VenueRest> rest, storage::StorageWorker& storage,
+    Fetcher(asio::io_context& io, std::shared_ptr<session::VenueRest> rest, storage::StorageWorker& storage,
             StorageReports& reports, SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
-        : m_rest(std::move(rest)), m_scope(std::make_shared<feed::CancelScope>(io)), m_storage(storage),
+        : m_rest(std::move(rest)), m_scope(std::make_shared<session::CancelScope>(io)), m_storage(storage),
           m_reports(reports), m_key(std::move(key)), m_adapter(adapter), m_progress(progress) {}
 
     asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes) {
@@ -268,14 +268,14 @@ private:
         });
     }
 
-    // One GET through the session's REST client of the host (feed::VenueRest: the venue's rate
+    // One GET through the session's REST client of the host (session::VenueRest: the venue's rate
     // limits from ExchangeAdapter::restRateLimit(), 80 % of the budget at most; a 429 waited out as
     // asked, at most kMaxAttempts sends), each wait shown on the progress line; a network error or
     // a 5xx is tried again (3 attempts); the venue's IP ban (Binance 418, Bybit 403) stops it.
     asio::awaitable<Result<net::HttpResponse>> get(const exchange::RestRequest& request, FetchResult& result) {
         const std::function<void(const std::string&)> note = [this](const std::string& m) { m_progress.note(m); };
         for (int attempt = 1;; ++attempt) {
-            feed::RestTally tally;
+            session::RestTally tally;
             auto reply = co_await m_rest->send(request, *m_scope,
                                                {.tally = &tally, .progress = &note, .maxSends = kMaxAttempts});
             result.requests += tally.sent;
@@ -294,8 +294,8 @@ private:
         }
     }
 
-    std::shared_ptr<feed::VenueRest> m_rest;  // the session's REST client of this host
-    std::shared_ptr<feed::CancelScope> m_scope;
+    std::shared_ptr<session::VenueRest> m_rest;  // the session's REST client of this host
+    std::shared_ptr<session::CancelScope> m_scope;
     storage::StorageWorker& m_storage;
     StorageReports& m_reports;
     SeriesKey m_key;

@@ -28,7 +28,7 @@
 #include "command.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
@@ -492,7 +492,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
 
-    feed::StreamSessionConfig config;
+    session::StreamSessionConfig config;
     config.tls.extraCaFile = args.value("--ca-file").value_or("");
     // Without --idle-timeout the session's own limit for these streams (StreamSessionConfig::watchdog).
     if (auto v = args.value("--idle-timeout")) {

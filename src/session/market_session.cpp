@@ -1,6 +1,6 @@
 #include "cpc/session/market_session.hpp"
 
-#include "cpc/feed/venue_rest_gate.hpp"
+#include "cpc/session/venue_rest_gate.hpp"
 
 namespace cpc::session {
 
@@ -11,14 +11,14 @@ MarketSession::MarketSession(net::IoThread& io, MarketSessionConfig config)
 
 MarketSession::~MarketSession() { stop(); }
 
-std::shared_ptr<feed::VenueRest> MarketSession::rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
+std::shared_ptr<session::VenueRest> MarketSession::rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
     std::lock_guard lock(m_mutex);
     auto& client = m_rests[adapter->endpoints().restBase];
     if (!client) {
         auto& gate = m_gates[adapter->endpoints().restBase];
-        if (!gate) gate = std::make_shared<net::RestGate>(feed::restLimitsOf(*adapter, 0, m_config.restSafetyShare));
-        client = std::make_shared<feed::VenueRest>(m_io.context(), adapter,
-                                                   feed::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
+        if (!gate) gate = std::make_shared<net::RestGate>(session::restLimitsOf(*adapter, 0, m_config.restSafetyShare));
+        client = std::make_shared<session::VenueRest>(m_io.context(), adapter,
+                                                   session::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
                                                                          gate, 0, m_config.restSafetyShare});
     }
     return client;
@@ -27,29 +27,29 @@ std::shared_ptr<feed::VenueRest> MarketSession::rest(const std::shared_ptr<const
 std::shared_ptr<net::RestGate> MarketSession::restGate(const exchange::ExchangeAdapter& adapter) {
     std::lock_guard lock(m_mutex);
     auto& gate = m_gates[adapter.endpoints().restBase];
-    if (!gate) gate = std::make_shared<net::RestGate>(feed::restLimitsOf(adapter, 0, m_config.restSafetyShare));
+    if (!gate) gate = std::make_shared<net::RestGate>(session::restLimitsOf(adapter, 0, m_config.restSafetyShare));
     return gate;
 }
 
-std::shared_ptr<feed::StreamSession> MarketSession::streams(
+std::shared_ptr<session::StreamSession> MarketSession::streams(
     const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
     auto host = rest(adapter);
     std::lock_guard lock(m_mutex);
     const auto key = std::make_tuple(adapter->name(), adapter->endpoints().restBase, adapter->endpoints().streamBase);
     auto& engine = m_streams[key];
     if (!engine) {
-        feed::StreamSessionConfig c = m_config.streams;
+        session::StreamSessionConfig c = m_config.streams;
         c.tls = m_config.tls;
         c.connectionBudget = m_budget;
         c.rest = host;
-        engine = std::make_shared<feed::StreamSession>(m_io, adapter, std::move(c), m_discard);
+        engine = std::make_shared<session::StreamSession>(m_io, adapter, std::move(c), m_discard);
         if (m_stopped) engine->stop();
     }
     return engine;
 }
 
-feed::FeedConfig MarketSession::feedConfig(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter,
-                                           feed::FeedConfig base) {
+session::FeedConfig MarketSession::feedConfig(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter,
+                                           session::FeedConfig base) {
     base.tls = m_config.tls;
     base.streamSession = streams(adapter);
     base.rest = rest(adapter);
@@ -63,7 +63,7 @@ std::size_t MarketSession::streamSessions() const {
 }
 
 void MarketSession::stop() {
-    std::vector<std::shared_ptr<feed::StreamSession>> engines;
+    std::vector<std::shared_ptr<session::StreamSession>> engines;
     {
         std::lock_guard lock(m_mutex);
         m_stopped = true;

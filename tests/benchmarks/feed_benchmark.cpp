@@ -24,7 +24,7 @@
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -172,12 +172,12 @@ void BM_SimToFeedLatency(benchmark::State& state) {
         }
     net::IoThread io;
     LatencySink sink;
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     sessionConfig.syncClock = false;
     sessionConfig.connectionBudget = std::make_shared<net::ConnectionBudget>(100, 5min);
-    std::vector<std::unique_ptr<feed::StreamSession>> feeds;
+    std::vector<std::unique_ptr<session::StreamSession>> feeds;
     for (std::size_t f = 0; f < sessions; ++f) {
-        feeds.push_back(std::make_unique<feed::StreamSession>(io, adapter, sessionConfig, sink));
+        feeds.push_back(std::make_unique<session::StreamSession>(io, adapter, sessionConfig, sink));
         feeds.back()->start({all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(perSession, all.size()))});
     }
     std::this_thread::sleep_for(1500ms);  // connected and pushing

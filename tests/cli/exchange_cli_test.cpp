@@ -120,7 +120,7 @@ TEST_P(ExchangeCli, FetchStoresTheVenuesHistoryUnderItsNameAndExportWritesIt) {
 }
 
 // The stream test per venue: the same fixture, its own instantiation (the venues whose streams
-// feed::StreamSession serves).
+// session::StreamSession serves).
 class ExchangeStream : public ExchangeCli {};
 
 TEST_P(ExchangeStream, StreamPrintsTheVenuesLiveKlinesAndTrades) {

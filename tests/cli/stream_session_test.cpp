@@ -13,7 +13,7 @@
 #include "cli_test_util.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/market_session.hpp"
 #include "cpc/sim/sim_server.hpp"

@@ -18,9 +18,9 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
+#include "cpc/session/venue_rest_gate.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -134,7 +134,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     net::IoThread io;
     MailboxSink sink;
     Consumer app;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 20ms;
     feedConfig.backoffMax = 80ms;
     feedConfig.watchdogOverride = 400ms;
@@ -144,10 +144,10 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     // the venue's limits; a window counted in local time is shortened 30x like the exchange clock
     // (KuCoin's 30 s pool refills in 1 s here: ~170 token requests in a run would otherwise wait
     // out windows the venue has long closed).
-    net::RestLimits limits = feed::restLimitsOf(*adapter, 0, 0.8);
+    net::RestLimits limits = session::restLimitsOf(*adapter, 0, 0.8);
     if (!limits.calendarWindow) limits.window = std::max(limits.window / 30, 1ms);
     feedConfig.restGate = std::make_shared<net::RestGate>(limits);
-    feed::MarketFeed feed(io, adapter, feedConfig, sink);
+    session::MarketFeed feed(io, adapter, feedConfig, sink);
     const SeriesKey key{venue.name, symbol, Interval::M1};
     feed.open(key);
     ASSERT_TRUE(app.runUntil(sink, [&] { return app.state == feed::FeedState::Live; }, 15s));
@@ -168,7 +168,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
                 lastViewAtMs = nowMs();
             }
     };
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     sessionConfig.backoffBase = 20ms;
     sessionConfig.backoffMax = 80ms;
     sessionConfig.watchdog = 400ms;
@@ -176,7 +176,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     sessionConfig.connectionBudget = feedConfig.connectionBudget;
     sessionConfig.heartbeatOverride = heartbeat;
     sessionConfig.restGate = feedConfig.restGate;
-    feed::StreamSession session(io, makeAdapter(server), sessionConfig, bookSink);
+    session::StreamSession session(io, makeAdapter(server), sessionConfig, bookSink);
     exchange::StreamSpec depth;
     depth.symbol = symbol;
     depth.kind = exchange::StreamKind::Depth;

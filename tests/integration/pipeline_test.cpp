@@ -11,7 +11,7 @@
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -118,8 +118,8 @@ protected:
         if (server) server->stop();
         std::filesystem::remove_all(dir);
     }
-    feed::FeedConfig config() const {
-        feed::FeedConfig c;
+    session::FeedConfig config() const {
+        session::FeedConfig c;
         c.tls = tls;
         return c;
     }
@@ -142,7 +142,7 @@ TEST_P(Pipeline, SeriesHoldsExactlyWhatTheSimulatorServesAndTheFormingCandleMove
     consumer.storage = &storage;
     const SeriesKey key{"binance", "BTCUSDT", Interval::S1};
     {
-        feed::MarketFeed feedUnderTest(io, adapter(), config(), sink);
+        session::MarketFeed feedUnderTest(io, adapter(), config(), sink);
         feedUnderTest.open(key);
         // History first (one REST page of up to 1000 candles), then live pushes.
         ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.historyBatches >= 1; }, 10s))
@@ -197,10 +197,10 @@ TEST_P(Pipeline, ReconnectsAfterADropAndBackfillsTheGap) {
     MailboxSink sink;
     Consumer consumer;
     const SeriesKey key{"binance", "ETHUSDT", Interval::S1};
-    feed::FeedConfig fast = config();
+    session::FeedConfig fast = config();
     fast.backoffBase = 300ms;
     fast.backoffMax = 600ms;
-    feed::MarketFeed feedUnderTest(io, adapter(), fast, sink);
+    session::MarketFeed feedUnderTest(io, adapter(), fast, sink);
     feedUnderTest.open(key);
     ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.sawState(feed::FeedState::Live); }, 10s));
     server->dropAllConnections();
@@ -222,7 +222,7 @@ TEST_P(Pipeline, UnknownSymbolIsReportedAndNotRetried) {
     net::IoThread io;
     MailboxSink sink;
     Consumer consumer;
-    feed::MarketFeed feedUnderTest(io, adapter(), config(), sink);
+    session::MarketFeed feedUnderTest(io, adapter(), config(), sink);
     feedUnderTest.open({"binance", "NOPEUSDT", Interval::M1});
     ASSERT_TRUE(consumer.runUntil(sink, [&] { return !consumer.errors.empty(); }, 10s));
     EXPECT_EQ(consumer.errors.front().error.code, -1121);

@@ -11,8 +11,8 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "net_test_util.hpp"
@@ -103,10 +103,10 @@ protected:
         adapter = std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*a));
         symbol = adapter->symbolFor("BTC", "USDT");
     }
-    std::unique_ptr<feed::MarketFeed> makeFeed(feed::FeedConfig config = {}) {
+    std::unique_ptr<session::MarketFeed> makeFeed(session::FeedConfig config = {}) {
         config.backoffBase = 100ms;
         config.backoffMax = 300ms;
-        return std::make_unique<feed::MarketFeed>(io, adapter, config, sink);
+        return std::make_unique<session::MarketFeed>(io, adapter, config, sink);
     }
     // The simulator's candles (Binance's semantics: every interval, no-trade candles included)
     // with open time in [from, to], as the venue's REST would close them at the clock's time.
@@ -123,8 +123,8 @@ protected:
 
     // A StreamSession against a simulator on the system clock (the market moves), with live
     // trades and a 1.5 s silence cut-off that only client heartbeats get past.
-    std::unique_ptr<feed::StreamSession> startLiveSession(std::vector<exchange::StreamSpec> streams,
-                                                          feed::StreamSessionConfig& sessionConfig) {
+    std::unique_ptr<session::StreamSession> startLiveSession(std::vector<exchange::StreamSpec> streams,
+                                                          session::StreamSessionConfig& sessionConfig) {
         sim::SimConfig config;
         config.liveTradesPerSecond = 20;
         config.heartbeatTimeout = 1500ms;
@@ -139,7 +139,7 @@ protected:
         symbol = adapter->symbolFor("BTC", "USDT");
         sessionConfig.backoffBase = 100ms;
         if (GetParam().name != "kucoin") sessionConfig.heartbeatOverride = 400ms;  // KuCoin: its token answer's
-        auto session = std::make_unique<feed::StreamSession>(io, adapter, sessionConfig, sink);
+        auto session = std::make_unique<session::StreamSession>(io, adapter, sessionConfig, sink);
         for (auto& s : streams) s.symbol = symbol;
         session->start(std::move(streams));
         return session;
@@ -277,7 +277,7 @@ TEST_P(VenueFeedTest, ClientHeartbeatsKeepTheStreamPastTheSilenceCutOff) {
     sim::SimConfig config;
     config.heartbeatTimeout = 1500ms;
     startSim(config);
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     if (GetParam().name != "kucoin") feedConfig.heartbeatOverride = 400ms;
     auto feed = makeFeed(feedConfig);
     feed->open({GetParam().name, symbol, Interval::M1});
@@ -301,7 +301,7 @@ TEST_P(VenueFeedTest, ADroppedConnectionIsHealedAndTheGapBackfilled) {
     const std::int64_t minute = (kFixedNowMs / kMinute) * kMinute;
     clock.set(minute + 30'000);
     startSim();
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     auto feed = makeFeed(feedConfig);
     feed->open({GetParam().name, symbol, Interval::M1});
     ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
@@ -362,11 +362,11 @@ TEST_P(VenueFeedTest, OlderHistoryOfTheNonNativeIntervalIsWholeCandles) {
 // dropped connection the book is synced again.
 TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulators) {
     using exchange::StreamKind;
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     auto started = startLiveSession({{"", Interval::M1, StreamKind::Trade}, {"", Interval::M1, StreamKind::Depth}},
                                     sessionConfig);
     ASSERT_NE(started, nullptr);
-    feed::StreamSession& session = *started;
+    session::StreamSession& session = *started;
 
     std::vector<exchange::TradeTick> trades;
     std::vector<std::pair<feed::OrderBookView, std::int64_t>> views;  // with the time it was taken
@@ -427,7 +427,7 @@ TEST_P(VenueFeedTest, StreamSessionTradesInOrderAndTheLocalBookEqualsTheSimulato
 TEST_P(VenueFeedTest, DroppingOneOfTwoSubscriptionsSharingATopicKeepsTheOther) {
     using exchange::StreamKind;
     if (GetParam().name != "bybit") GTEST_SKIP() << "no two stream kinds share a stream on " << GetParam().name;
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     exchange::StreamSpec partial{"", Interval::M1, StreamKind::PartialDepth, 1};
     exchange::StreamSpec ticker{"", Interval::M1, StreamKind::BookTicker};
     auto session = startLiveSession({partial, ticker}, sessionConfig);
@@ -467,7 +467,7 @@ TEST_P(VenueFeedTest, DroppingOneOfTwoSubscriptionsSharingATopicKeepsTheOther) {
 // of its own) is the simulator's top 50; orderbook.1 gives bookTickers only.
 TEST_P(VenueFeedTest, DiffDepthPartialDepthAndBookTickerOfOneSymbolKeepTheirBooksApart) {
     using exchange::StreamKind;
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     const exchange::StreamSpec partialSpec{"", Interval::M1, StreamKind::PartialDepth, 20};
     auto session = startLiveSession({{"", Interval::M1, StreamKind::Depth}, partialSpec,
                                      {"", Interval::M1, StreamKind::BookTicker}},

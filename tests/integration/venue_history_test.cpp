@@ -16,7 +16,7 @@
 
 #include "cpc/exchange/registry.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 #include "cpc/market/aggregate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -72,11 +72,11 @@ struct VenueSim {
         adapter = std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*a));
         symbol = adapter->symbolFor("BTC", "USDT");
     }
-    std::unique_ptr<feed::MarketFeed> makeFeed(net::IoThread& io, Sink& sink) const {
-        feed::FeedConfig config;
+    std::unique_ptr<session::MarketFeed> makeFeed(net::IoThread& io, Sink& sink) const {
+        session::FeedConfig config;
         config.backoffBase = 100ms;
         config.backoffMax = 300ms;
-        return std::make_unique<feed::MarketFeed>(io, adapter, config, sink);
+        return std::make_unique<session::MarketFeed>(io, adapter, config, sink);
     }
     // The model's candles with open time in [from, to] as of `now` (Binance's semantics: no-trade
     // candles included, 3d anchored at the listing day).

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/inbox.hpp"
 #include "cpc/session/series_hub.hpp"
@@ -66,7 +66,7 @@ struct HubRig {
         auto made = exchange::makeAdapter(options.sim.exchange, endpoints);
         EXPECT_TRUE(made);
         adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*made));
-        feed = std::make_unique<feed::MarketFeed>(*io, adapter, feed::FeedConfig{}, inbox);
+        feed = std::make_unique<session::MarketFeed>(*io, adapter, session::FeedConfig{}, inbox);
         session::SeriesHub::Hooks hooks;
         hooks.post = inbox.executor();
         hooks.openFeed = [this](const SeriesKey& key, std::optional<std::int64_t> resume) {
@@ -138,7 +138,7 @@ struct HubRig {
     std::unique_ptr<storage::StorageWorker> storage;
     std::unique_ptr<net::IoThread> io;
     std::shared_ptr<exchange::ExchangeAdapter> adapter;
-    std::unique_ptr<feed::MarketFeed> feed;
+    std::unique_ptr<session::MarketFeed> feed;
     std::unique_ptr<session::SeriesHub> hub;
     std::map<SeriesKey, feed::FeedStatus> statuses;
     std::vector<feed::FeedError> errors;

@@ -35,7 +35,7 @@ TEST(MarketSession, OneEngineAndGatePerVenueOneBudgetForTheProcess) {
     EXPECT_EQ(market.restGate(*binanceB)->bannedUntilMs(), 4'000'000'000'000);
     EXPECT_EQ(market.restGate(*bybit)->bannedUntilMs(), 0);
     // Feeds made from the session use its pieces.
-    const feed::FeedConfig config = market.feedConfig(binanceB);
+    const session::FeedConfig config = market.feedConfig(binanceB);
     EXPECT_EQ(config.streamSession, market.streams(binanceA));
     EXPECT_EQ(config.rest, market.rest(binanceA)) << "one REST client per host";
     EXPECT_NE(market.rest(binanceA), market.rest(bybit));

@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "cpc/exchange/registry.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
+#include "cpc/session/venue_rest_gate.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
 #include "net_test_util.hpp"
@@ -56,7 +56,7 @@ public:
     // How long a RestGate made from the adapter's limits (as every feed makes it) pauses after
     // `answer`, a 429, taken at local time `localMs` with the venue clock `skewMs` ahead.
     std::int64_t pauseAfter(const net::HttpResponse& answer, std::int64_t localMs, std::int64_t skewMs) const {
-        net::RestGate gate(feed::restLimitsOf(*adapter, 0, 0.8));
+        net::RestGate gate(session::restLimitsOf(*adapter, 0, 0.8));
         EXPECT_FALSE(gate.noteAnswer(answer, localMs, skewMs)) << "a 429 is not a ban";
         return gate.pausedUntilMs() - localMs;
     }

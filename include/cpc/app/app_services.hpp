@@ -16,7 +16,7 @@
 #include <string>
 
 #include "cpc/core/result.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/storage/storage_worker.hpp"
 
@@ -28,7 +28,7 @@ namespace cpc::app {
 
 struct ServicesOptions {
     net::TlsOptions tls;
-    feed::StreamSessionConfig streams;  // every venue's connection engine (tests shorten timers)
+    session::StreamSessionConfig streams;  // every venue's connection engine (tests shorten timers)
     // The SQLite candle cache. Empty: the per-user default (demo: demo.sqlite3 beside it, so demo
     // data stays apart from real data).
     std::string databasePath;

@@ -29,7 +29,7 @@
 namespace cpc::session { class MarketSession; }
 
 namespace cpc::net { class IoThread; }
-namespace cpc::feed { class MarketFeed; }
+namespace cpc::session { class MarketFeed; }
 namespace cpc::storage { class StorageWorker; }
 namespace cpc::sim { class SimServer; }
 
@@ -192,7 +192,7 @@ private:
     AppServices::NoticeHandlerId m_noticeHandler = 0;  // storage notices → noticeRaised
     session::MarketSession* m_market = nullptr;    // m_services->market() after start()
     MarketBridge* m_bridge = nullptr;              // child QObject
-    std::unique_ptr<feed::MarketFeed> m_feed;
+    std::unique_ptr<session::MarketFeed> m_feed;
     std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over the services' storage
     session::SeriesHub::Subscription m_subscription;  // to m_key
     SeriesKey m_key;

@@ -26,8 +26,8 @@
 
 #include "cpc/core/interval.hpp"
 #include "cpc/exchange/exchange_adapter.hpp"
-#include "cpc/feed/feed_health.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/feed_health.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/tls.hpp"
 
@@ -41,7 +41,7 @@ class QTableWidget;
 class QTimer;
 
 namespace cpc::net { class IoThread; }
-namespace cpc::feed { class MarketFeed; }
+namespace cpc::session { class MarketFeed; }
 namespace cpc::session { class Inbox; class MarketSession; }
 namespace cpc::chart_qt { class ChartCanvas; }
 
@@ -67,7 +67,7 @@ struct RealtimeOptions {
     std::vector<exchange::StreamKind> streams = {exchange::StreamKind::Kline, exchange::StreamKind::Trade,
                                                  exchange::StreamKind::Depth, exchange::StreamKind::BookTicker,
                                                  exchange::StreamKind::Ticker};
-    feed::StreamSessionConfig session;  // back-off, watchdog, pacing (tests shorten them)
+    session::StreamSessionConfig session;  // back-off, watchdog, pacing (tests shorten them)
     // The process's market session (the main window's): the window's streams and its chart's
     // kline stream ride the venue's shared connection, subscribed as one more user. null: the
     // window makes a network thread and a market session of its own (`--test-realtime`, tests),
@@ -108,14 +108,14 @@ public:
     OrderBookLadder* ladder() const { return m_ladder; }
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
     const market::CandleSeries& series() const { return m_series; }
-    feed::StreamSessionStats sessionStats() const;
-    const feed::HealthSnapshot& health() const { return m_snapshot; }
+    session::StreamSessionStats sessionStats() const;
+    const session::HealthSnapshot& health() const { return m_snapshot; }
     QCheckBox* streamCheckBox(exchange::StreamKind kind) const;
     QString logText() const;
     std::uint64_t tradesReceived() const { return m_tradesReceived; }
     std::uint64_t framesApplied() const { return m_framesApplied; }
     // GUI thread time spent applying one frame's events, in µs, over the last 10 s.
-    const feed::LatencySummary& frameCost() const { return m_frameSummary; }
+    const session::LatencySummary& frameCost() const { return m_frameSummary; }
     const std::optional<exchange::Ticker24h>& ticker() const { return m_ticker; }
     // The statistics refresh (normally every 250 ms); tests call it to read fresh numbers.
     void refreshHealth();
@@ -150,22 +150,22 @@ private:
     std::unique_ptr<session::MarketSession> m_ownMarket;   // likewise
     session::MarketSession* m_market = nullptr;
     std::shared_ptr<exchange::ExchangeAdapter> m_adapter;
-    std::shared_ptr<feed::StreamSession> m_session;  // the venue's connection engine (shared)
+    std::shared_ptr<session::StreamSession> m_session;  // the venue's connection engine (shared)
     std::shared_ptr<feed::FeedSink> m_listener;      // the window as one of its users
-    std::unique_ptr<feed::MarketFeed> m_feed;
+    std::unique_ptr<session::MarketFeed> m_feed;
 
     market::CandleSeries m_series;
     std::vector<exchange::SymbolInfo> m_symbols;
-    feed::FeedHealth m_healthStats;
-    feed::HealthSnapshot m_snapshot;
-    feed::RateMeter m_tradeRate;
+    session::FeedHealth m_healthStats;
+    session::HealthSnapshot m_snapshot;
+    session::RateMeter m_tradeRate;
     std::vector<std::int64_t> m_awaitingPaint;  // exchange event times applied, not yet painted
     std::optional<exchange::Ticker24h> m_ticker;
     std::optional<exchange::BookTicker> m_bookTicker;
     std::uint64_t m_tradesReceived = 0;
     std::uint64_t m_framesApplied = 0;
-    feed::LatencyWindow m_frameCost{std::chrono::milliseconds(10000)};  // µs per applied frame
-    feed::LatencySummary m_frameSummary;
+    session::LatencyWindow m_frameCost{std::chrono::milliseconds(10000)};  // µs per applied frame
+    session::LatencySummary m_frameSummary;
     std::int64_t m_openedAtMs = 0;
     std::map<std::string, feed::FeedState> m_states;  // "stream session" / "chart feed"
     bool m_chartHistoryLoaded = false;

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "cpc/exchange/exchange_adapter.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/rest_gate.hpp"
@@ -30,7 +30,7 @@ struct MarketSessionConfig {
     net::TlsOptions tls;
     // Settings of every venue's StreamSession (its tls is replaced by `tls`, its budget and gate by
     // the session's).
-    feed::StreamSessionConfig streams;
+    session::StreamSessionConfig streams;
     // Connection attempts per window for the whole process (Binance: 300 per 5 minutes per IP).
     int connectionAttempts = net::ConnectionBudget::kVenueAttempts;
     std::chrono::milliseconds connectionWindow = net::ConnectionBudget::kVenueWindow;
@@ -48,17 +48,17 @@ public:
     const MarketSessionConfig& config() const { return m_config; }
 
     // The venue's connection engine, made at first use: one per (venue, endpoints).
-    std::shared_ptr<feed::StreamSession> streams(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
+    std::shared_ptr<session::StreamSession> streams(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
     // The REST client of the adapter's REST host (its gate, the venue clock's offset), made at
     // first use: one per host, shared by every feed, engine and command of the process.
-    std::shared_ptr<feed::VenueRest> rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
+    std::shared_ptr<session::VenueRest> rest(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter);
     // The REST gate of the adapter's REST host (made at first use with the venue's limits); the
     // host's VenueRest uses it.
     std::shared_ptr<net::RestGate> restGate(const exchange::ExchangeAdapter& adapter);
     std::shared_ptr<net::ConnectionBudget> connectionBudget() const { return m_budget; }
     // `base` with this session's connection engine, REST gate and connection budget for `adapter`.
-    feed::FeedConfig feedConfig(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter,
-                                feed::FeedConfig base = {});
+    session::FeedConfig feedConfig(const std::shared_ptr<const exchange::ExchangeAdapter>& adapter,
+                                session::FeedConfig base = {});
 
     // Venue connection engines made so far (tests, the realtime window's health view).
     std::size_t streamSessions() const;
@@ -77,9 +77,9 @@ private:
     Discard m_discard;
     mutable std::mutex m_mutex;
     // guarded by m_mutex
-    std::map<std::tuple<std::string, std::string, std::string>, std::shared_ptr<feed::StreamSession>> m_streams;
+    std::map<std::tuple<std::string, std::string, std::string>, std::shared_ptr<session::StreamSession>> m_streams;
     std::map<std::string, std::shared_ptr<net::RestGate>> m_gates;  // by REST base
-    std::map<std::string, std::shared_ptr<feed::VenueRest>> m_rests;  // by REST base
+    std::map<std::string, std::shared_ptr<session::VenueRest>> m_rests;  // by REST base
     bool m_stopped = false;
 };
 

@@ -8,7 +8,7 @@
 // tests) and never locks. Storage answers arrive on the storage thread; the hub hands them back
 // through the injected `post` executor and handles them when the owner runs them. What the venue
 // must do (open the feed from a resume point, load an older page) the hub asks of its owner,
-// which forwards it to feed::MarketFeed; the feed's events come back through apply().
+// which forwards it to session::MarketFeed; the feed's events come back through apply().
 // Observers subscribe to a series key and are told what changed.
 #include <cstdint>
 #include <functional>

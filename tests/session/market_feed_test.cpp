@@ -8,9 +8,9 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
+#include "cpc/session/venue_rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/net/http_client.hpp"
@@ -112,7 +112,7 @@ TEST(MarketFeed, WaitsOutA429RetryAfterAndNeverEarnsABan) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::MarketFeed feed(io, adapterFor(server), feed::FeedConfig{}, sink);
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
     feed.open({"binance", "BTCUSDT", Interval::M1});
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live); }, 15s));
     feed.stop();
@@ -132,10 +132,10 @@ TEST(MarketFeed, RetriesServerErrorsWithBackoffThenGoesLive) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 100ms;
     feedConfig.backoffMax = 200ms;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "ETHUSDT", Interval::M5});
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live); }, 15s));
     feed.stop();
@@ -154,7 +154,7 @@ TEST(MarketFeed, DeliversTheVenuesSymbolList) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::MarketFeed feed(io, adapterFor(server), feed::FeedConfig{}, sink);
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
     feed.requestSymbols();
     ASSERT_TRUE(got.until(sink, [&] { return !got.symbolLists.empty(); }, 10s));
     feed.stop();
@@ -169,9 +169,9 @@ TEST(MarketFeed, ABrokenCaFileIsReportedNotRetried) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig config;
+    session::FeedConfig config;
     config.tls.extraCaFile = "/nonexistent/ca.pem";
-    feed::MarketFeed feed(io, adapterFor(server), config, sink);
+    session::MarketFeed feed(io, adapterFor(server), config, sink);
     feed.open({"binance", "BTCUSDT", Interval::M1});
     ASSERT_TRUE(got.until(sink, [&] { return !got.errors.empty(); }, 10s));
     feed.stop();
@@ -188,11 +188,11 @@ TEST(MarketFeed, ASilentStreamIsDetectedByTheWatchdogAndReplaced) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.watchdogOverride = 600ms;
     feedConfig.backoffBase = 100ms;
     feedConfig.backoffMax = 200ms;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "BTCUSDT", Interval::S1});
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live); }, 10s));
     // The stall reaches only sessions the server has registered.
@@ -216,7 +216,7 @@ TEST(MarketFeed, LoadOlderPagesBackToTheListingAndEqualsTheVenuesCandles) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::MarketFeed feed(io, adapterFor(server), feed::FeedConfig{}, sink);
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
     feed.loadOlder({"binance", "NKNUSDT", Interval::M1}, before, 100'000);
     ASSERT_TRUE(got.until(sink, [&] { return !got.olderBatches.empty() && got.olderBatches.back().startReached; }, 20s));
     feed.stop();
@@ -249,7 +249,7 @@ TEST(MarketFeed, LoadOlderStopsAtTheRequestedCount) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::MarketFeed feed(io, adapterFor(server), feed::FeedConfig{}, sink);
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
     feed.loadOlder({"binance", "NKNUSDT", Interval::M1}, before, 1500);
     ASSERT_TRUE(got.until(sink, [&] { return got.historyCandles >= 1500; }, 20s));
     feed.stop();
@@ -268,7 +268,7 @@ TEST(MarketFeed, LoadOlderOfAnUnknownSymbolIsReportedNotRetried) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::MarketFeed feed(io, adapterFor(server), feed::FeedConfig{}, sink);
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
     feed.loadOlder({"binance", "NOSUCHCOIN", Interval::H1}, nowMs());
     ASSERT_TRUE(got.until(sink, [&] { return !got.errors.empty(); }, 10s));
     feed.stop();
@@ -321,12 +321,12 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 50ms;  // shorter than the ban: the ban, not the back-off, decides
     feedConfig.backoffMax = 100ms;
-    const auto gate = feed::venueRestGate(*adapterFor(server), 0, 0.8);  // the host's, as a MarketSession has it
+    const auto gate = session::venueRestGate(*adapterFor(server), 0, 0.8);  // the host's, as a MarketSession has it
     feedConfig.restGate = gate;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
     feed.open(key);
     // The first request meets the ban; the user is told why and until when.
@@ -343,9 +343,9 @@ TEST(MarketFeed, AnIpBanStopsEveryRestRequestUntilItEndsAndTellsTheUserWhy) {
     // same venue (its own config, the feed's gate: in the app both come from the MarketSession)
     // waits for it before its book snapshot too.
     Sink sessionSink;
-    feed::StreamSessionConfig sessionConfig;
+    session::StreamSessionConfig sessionConfig;
     sessionConfig.restGate = gate;
-    feed::StreamSession session(io, adapterFor(server), sessionConfig, sessionSink);
+    session::StreamSession session(io, adapterFor(server), sessionConfig, sessionSink);
     exchange::StreamSpec depth;
     depth.symbol = "BTCUSDT";
     depth.kind = exchange::StreamKind::Depth;
@@ -425,11 +425,11 @@ TEST(MarketFeed, RotatesMakeBeforeBreakBeforeTheVenuesConnectionLifetime) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.rotateAfter = 700ms;  // Binance: 23 h
     feedConfig.backoffBase = 100ms;
     feedConfig.backoffMax = 200ms;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "BTCUSDT", Interval::S1});
     ASSERT_TRUE(got.until(sink, [&] { return feed.stats().rotations >= 5; }, 20s)) << feed.stats().rotations;
     feed.stop();
@@ -449,9 +449,9 @@ TEST(MarketFeed, AServerShutdownRotatesWithoutAGapOrABackfill) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.rotateAfter = 0ms;  // only the venue's event rotates
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "BTCUSDT", Interval::S1});
     ASSERT_TRUE(got.until(sink, [&] { return got.klines.size() >= 3 && server.stats().wsOpenConnections == 1; }, 10s));
     const auto restBefore = server.stats().restRequests;
@@ -486,10 +486,10 @@ TEST(MarketFeed, LoadOlderRetriesAServerErrorAndStillDeliversEveryPage) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 20ms;
     feedConfig.backoffMax = 50ms;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.loadOlder({"binance", "NKNUSDT", Interval::M1}, before, 5000);
     ASSERT_TRUE(got.until(sink, [&] { return !got.olderBatches.empty() && got.olderBatches.back().startReached; }, 20s));
     feed.stop();
@@ -514,10 +514,10 @@ TEST(MarketFeed, ABackfillLongerThanThePongDeadlineKeepsTheConnection) {
     net::IoThread io;
     Sink sink;
     Collected got;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 100ms;
     feedConfig.backoffMax = 300ms;
-    feed::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
     feed.open({"binance", "BTCUSDT", Interval::M1});
     ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live) && !got.klines.empty(); }, 20s));
     feed.stop();

@@ -33,7 +33,7 @@
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/tls.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 class CancelScope {
 public:
@@ -137,4 +137,4 @@ private:
     std::atomic<bool> m_synced{false};
 };
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

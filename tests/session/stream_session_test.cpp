@@ -9,7 +9,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 
@@ -69,12 +69,12 @@ protected:
         ASSERT_TRUE(server->start());
         adapter = std::make_shared<exchange::BinanceAdapter>(
             exchange::Endpoints{server->restBase(), server->streamBase()});
-        feed::StreamSessionConfig config;
+        session::StreamSessionConfig config;
         config.backoffBase = 100ms;
         config.backoffMax = 500ms;
         config.watchdog = 3s;
         config.bookLevels = 10;
-        session = std::make_unique<feed::StreamSession>(io, adapter, config, sink);
+        session = std::make_unique<session::StreamSession>(io, adapter, config, sink);
     }
     virtual std::int64_t speed() const { return 30; }
     virtual void configure(sim::SimConfig&) const {}
@@ -87,7 +87,7 @@ protected:
     std::shared_ptr<exchange::BinanceAdapter> adapter;
     Sink sink;
     Collected got;
-    std::unique_ptr<feed::StreamSession> session;
+    std::unique_ptr<session::StreamSession> session;
 };
 
 StreamSpec spec(const char* symbol, StreamKind kind) {
@@ -300,12 +300,12 @@ protected:
     void SetUp() override {
         StreamSessionSmallVenueTest::SetUp();
         session->stop();
-        feed::StreamSessionConfig config;
+        session::StreamSessionConfig config;
         config.backoffBase = 100ms;
         config.backoffMax = 500ms;
         config.watchdog = 3s;
         config.maxStreamsPerConnection = 2;
-        session = std::make_unique<feed::StreamSession>(io, adapter, config, sink);
+        session = std::make_unique<session::StreamSession>(io, adapter, config, sink);
     }
 };
 

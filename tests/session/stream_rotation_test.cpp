@@ -11,7 +11,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/market_model.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -77,17 +77,17 @@ protected:
         ASSERT_TRUE(server->start());
         adapter = std::make_shared<exchange::BinanceAdapter>(
             exchange::Endpoints{server->restBase(), server->streamBase()});
-        feed::StreamSessionConfig config;
+        session::StreamSessionConfig config;
         config.backoffBase = 100ms;
         config.backoffMax = 500ms;
         config.watchdog = 3s;
         config.bookLevels = 10;
         config.connectionBudget = std::make_shared<net::ConnectionBudget>(300, 300s);
         sessionConfig(config);
-        session = std::make_unique<feed::StreamSession>(io, adapter, config, sink);
+        session = std::make_unique<session::StreamSession>(io, adapter, config, sink);
     }
     virtual void configure(sim::SimConfig&) const {}
-    virtual void sessionConfig(feed::StreamSessionConfig&) const {}
+    virtual void sessionConfig(session::StreamSessionConfig&) const {}
     void TearDown() override {
         if (session) session->stop();
     }
@@ -153,14 +153,14 @@ protected:
     std::shared_ptr<exchange::BinanceAdapter> adapter;
     Sink sink;
     Collected got;
-    std::unique_ptr<feed::StreamSession> session;
+    std::unique_ptr<session::StreamSession> session;
 };
 
 // The venue cuts a connection after 3 s; the session rotates after 1 s, well before.
 class StreamLifetimeRotationTest : public StreamRotationTest {
 protected:
     void configure(sim::SimConfig& c) const override { c.maxConnectionLifetime = 3s; }
-    void sessionConfig(feed::StreamSessionConfig& c) const override { c.rotateAfter = 1s; }
+    void sessionConfig(session::StreamSessionConfig& c) const override { c.rotateAfter = 1s; }
 };
 
 }  // namespace

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 // Growth per second of a cumulative counter over a sliding window of samples.
 class RateMeter {
@@ -114,4 +114,4 @@ private:
     StreamSessionStats m_last;
 };
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

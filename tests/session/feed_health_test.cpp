@@ -1,13 +1,13 @@
 // Feed health statistics with injected times: no sleeping, no timed assertions.
-#include "cpc/feed/feed_health.hpp"
+#include "cpc/session/feed_health.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace cpc;
 using namespace std::chrono_literals;
-using feed::FeedHealth;
-using feed::LatencyWindow;
-using feed::RateMeter;
+using session::FeedHealth;
+using session::LatencyWindow;
+using session::RateMeter;
 
 TEST(RateMeter, GrowthPerSecondOverTheWindow) {
     RateMeter m(5000ms);
@@ -68,7 +68,7 @@ TEST(FeedHealth, LatencyIsCorrectedByTheClockOffset) {
     FeedHealth h(5000ms, 10'000ms);
     // The exchange clock is 250 ms ahead of ours: an event stamped 10,250 (exchange) that we
     // receive at 10,020 (local = 10,270 exchange) took 20 ms.
-    feed::StreamSessionStats stats;
+    session::StreamSessionStats stats;
     stats.clockSynced = true;
     stats.clockOffsetMs = 250;
     h.updateSession(10'000, stats);
@@ -84,7 +84,7 @@ TEST(FeedHealth, LatencyIsCorrectedByTheClockOffset) {
 
 TEST(FeedHealth, PerStreamAndTotalRatesAndCounters) {
     FeedHealth h(5000ms, 10'000ms);
-    feed::StreamSessionStats stats;
+    session::StreamSessionStats stats;
     stats.perStream["btcusdt@trade"] = {0, 0};
     stats.perStream["btcusdt@depth@100ms"] = {0, 0};
     h.updateSession(0, stats);

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by MarketFeed and StreamSession (private to cpc_feed): counts the coroutines a feed has
+// Shared by MarketFeed and StreamSession (private to cpc_session): counts the coroutines a feed has
 // running on the network thread, so stop() can wait until every one has seen the cancellation,
 // and spawns coroutines so an unexpected exception is reported instead of silently lost.
 #include <chrono>
@@ -15,7 +15,7 @@
 
 #include "cpc/net/tls.hpp"
 
-namespace cpc::feed::detail {
+namespace cpc::session::detail {
 
 // A feed's TLS context, made on first use; a failure is kept (shown by the caller, not retried).
 inline bool ensureTlsContext(const net::TlsOptions& options, std::shared_ptr<boost::asio::ssl::context>& tls,
@@ -88,4 +88,4 @@ void spawnSupervised(boost::asio::io_context& io, boost::asio::awaitable<void> c
     });
 }
 
-}  // namespace cpc::feed::detail
+}  // namespace cpc::session::detail

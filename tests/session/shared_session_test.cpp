@@ -14,8 +14,8 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
 
@@ -85,11 +85,11 @@ protected:
         ASSERT_TRUE(server->start());
         adapter = std::make_shared<exchange::BinanceAdapter>(
             exchange::Endpoints{server->restBase(), server->streamBase()});
-        feed::StreamSessionConfig config;
+        session::StreamSessionConfig config;
         config.backoffBase = 100ms;
         config.backoffMax = 400ms;
         config.watchdog = 3s;
-        session = std::make_shared<feed::StreamSession>(io, adapter, config, sink);
+        session = std::make_shared<session::StreamSession>(io, adapter, config, sink);
     }
     virtual void configure(sim::SimConfig&) const {}
     void TearDown() override {
@@ -100,7 +100,7 @@ protected:
     std::unique_ptr<sim::SimServer> server;
     std::shared_ptr<exchange::BinanceAdapter> adapter;
     Sink sink;
-    std::shared_ptr<feed::StreamSession> session;
+    std::shared_ptr<session::StreamSession> session;
 };
 
 }  // namespace
@@ -168,13 +168,13 @@ TEST_F(SharedSessionTest, EachUserGetsOnlyItsOwnStreams) {
 // Two chart feeds (the same symbol and interval) and a realtime window's trade stream on one
 // session: one subscription of the kline stream, one connection; closing the charts unsubscribes.
 TEST_F(SharedSessionTest, TwoChartsAndARealtimeWindowOnOneSymbolUseOneSubscriptionAndOneConnection) {
-    feed::FeedConfig config;
+    session::FeedConfig config;
     config.streamSession = session;
     config.backoffBase = 100ms;
     config.backoffMax = 300ms;
     Sink chartSink1, chartSink2;
-    auto chart1 = std::make_unique<feed::MarketFeed>(io, adapter, config, chartSink1);
-    auto chart2 = std::make_unique<feed::MarketFeed>(io, adapter, config, chartSink2);
+    auto chart1 = std::make_unique<session::MarketFeed>(io, adapter, config, chartSink1);
+    auto chart2 = std::make_unique<session::MarketFeed>(io, adapter, config, chartSink2);
     auto realtime = std::make_shared<Listener>();
     const SeriesKey key{"binance", "BTCUSDT", Interval::S1};
     chart1->open(key);
@@ -256,10 +256,10 @@ TEST(SharedFeed, AnExceptionEscapingAFeedCoroutineIsFailedWithItsReasonThenResta
         feed::Mailbox<feed::FeedEvent> box;
     } sink;
     net::IoThread io;
-    feed::FeedConfig config;
+    session::FeedConfig config;
     config.backoffBase = 100ms;
     config.backoffMax = 300ms;
-    feed::MarketFeed feed(io, adapter, config, sink);
+    session::MarketFeed feed(io, adapter, config, sink);
     feed.open({"binance", "BTCUSDT", Interval::M1});
     std::vector<feed::FeedStatus> statuses;
     std::size_t history = 0;
@@ -283,12 +283,12 @@ TEST(SharedFeed, AnExceptionEscapingAFeedCoroutineIsFailedWithItsReasonThenResta
 // state a user hears says which connection it is about, so a command can say so.
 TEST_F(SharedSessionTest, EachLinkSaysWhichOfTheEnginesConnectionsItIsAbout) {
     session->stop();
-    feed::StreamSessionConfig config;
+    session::StreamSessionConfig config;
     config.backoffBase = 100ms;
     config.backoffMax = 400ms;
     config.watchdog = 3s;
     config.maxStreamsPerConnection = 1;
-    session = std::make_shared<feed::StreamSession>(io, adapter, config, sink);
+    session = std::make_shared<session::StreamSession>(io, adapter, config, sink);
     auto user = std::make_shared<Listener>();
     session->subscribe({kline("BTCUSDT", Interval::S1), trades("BTCUSDT")}, user);
     ASSERT_TRUE(waitFor([&] { return user->klines() >= 2 && user->trades() >= 2; }, 10s));

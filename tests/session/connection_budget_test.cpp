@@ -6,8 +6,8 @@
 
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/feed/mailbox.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -68,17 +68,17 @@ TEST(ConnectionBudget, FeedsSharingItNeverExceedTheVenuesConnectionLimit) {
 
     net::IoThread io;
     Sink feedSink, sessionSink;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.backoffBase = 10ms;  // back-off alone would reconnect at once
     feedConfig.backoffMax = 20ms;
     feedConfig.connectionBudget = budget;
-    feed::MarketFeed feed(io, adapter, feedConfig, feedSink);
-    feed::StreamSessionConfig sessionConfig;
+    session::MarketFeed feed(io, adapter, feedConfig, feedSink);
+    session::StreamSessionConfig sessionConfig;
     sessionConfig.backoffBase = 10ms;
     sessionConfig.backoffMax = 20ms;
     sessionConfig.syncClock = false;
     sessionConfig.connectionBudget = budget;
-    feed::StreamSession session(io, adapter, sessionConfig, sessionSink);
+    session::StreamSession session(io, adapter, sessionConfig, sessionSink);
 
     feed.open({"binance", "BTCUSDT", Interval::S1});
     exchange::StreamSpec trades;

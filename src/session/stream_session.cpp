@@ -1,4 +1,4 @@
-#include "cpc/feed/stream_session.hpp"
+#include "cpc/session/stream_session.hpp"
 
 #include "coroutine_tracker.hpp"
 
@@ -27,7 +27,9 @@
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
+
+using feed::LocalOrderBook;
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -1552,4 +1554,4 @@ StreamSessionStats StreamSession::stats() const {
     return out;
 }
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

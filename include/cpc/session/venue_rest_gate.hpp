@@ -7,7 +7,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/net/rest_gate.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, int weightOverride, double safetyShare) {
     const exchange::RestRateLimit venue = adapter.restRateLimit();
@@ -35,4 +35,4 @@ inline std::shared_ptr<net::RestGate> venueRestGate(const exchange::ExchangeAdap
     return std::make_shared<net::RestGate>(restLimitsOf(adapter, weightOverride, safetyShare));
 }
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

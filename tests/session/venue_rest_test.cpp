@@ -1,4 +1,4 @@
-// feed::VenueRest (the one REST client of a venue host) and feed::CancelScope against the simulator
+// session::VenueRest (the one REST client of a venue host) and session::CancelScope against the simulator
 // on 127.0.0.1, plain and TLS.
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
-#include "cpc/feed/market_feed.hpp"
-#include "cpc/feed/stream_session.hpp"
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/market_feed.hpp"
+#include "cpc/session/stream_session.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "net_test_util.hpp"
 
@@ -23,8 +23,8 @@ protected:
         return std::make_shared<exchange::BinanceAdapter>(
             exchange::Endpoints{env.server->restBase(), env.server->streamBase()});
     }
-    feed::VenueRestConfig restConfig(const test::SimEnv& env) const {
-        feed::VenueRestConfig c;
+    session::VenueRestConfig restConfig(const test::SimEnv& env) const {
+        session::VenueRestConfig c;
         if (GetParam()) c.tls.extraCaFile = env.cert->certFile;
         return c;
     }
@@ -43,20 +43,20 @@ TEST_P(VenueRestTest, MeasuresTheVenueClockOnceForEveryUserOfTheHost) {
     config.clock = [] { return nowMs() + kVenueAhead; };
     test::SimEnv env(GetParam(), config);
     net::IoThread io;
-    auto rest = std::make_shared<feed::VenueRest>(io.context(), adapter(env), restConfig(env));
+    auto rest = std::make_shared<session::VenueRest>(io.context(), adapter(env), restConfig(env));
     // A chart feed and a connection engine of the host, given its client (as a MarketSession does).
     Discard sink;
-    feed::FeedConfig feedConfig;
+    session::FeedConfig feedConfig;
     feedConfig.rest = rest;
-    feed::MarketFeed feed(io, adapter(env), feedConfig, sink);
-    feed::StreamSessionConfig sessionConfig;
+    session::MarketFeed feed(io, adapter(env), feedConfig, sink);
+    session::StreamSessionConfig sessionConfig;
     sessionConfig.rest = rest;
     sessionConfig.syncClock = false;  // the engine never measures it itself here
-    feed::StreamSession session(io, adapter(env), sessionConfig, sink);
+    session::StreamSession session(io, adapter(env), sessionConfig, sink);
     EXPECT_FALSE(rest->clockOffsetMs().has_value());
     EXPECT_FALSE(session.stats().clockSynced);
 
-    auto scope = std::make_shared<feed::CancelScope>(io.context());
+    auto scope = std::make_shared<session::CancelScope>(io.context());
     auto offset = test::runSync(io, rest->syncClock(*scope));
     ASSERT_TRUE(offset) << offset.error().message;
     EXPECT_NEAR(static_cast<double>(*offset), static_cast<double>(kVenueAhead), 1000.0);
@@ -73,13 +73,13 @@ TEST_P(VenueRestTest, MeasuresTheVenueClockOnceForEveryUserOfTheHost) {
 TEST_P(VenueRestTest, CancellingTheScopeEndsItsSleepsAndItsRequestsAtOnce) {
     test::SimEnv env(GetParam());
     net::IoThread io;
-    auto rest = std::make_shared<feed::VenueRest>(io.context(), adapter(env), restConfig(env));
-    auto scope = std::make_shared<feed::CancelScope>(io.context());
+    auto rest = std::make_shared<session::VenueRest>(io.context(), adapter(env), restConfig(env));
+    auto scope = std::make_shared<session::CancelScope>(io.context());
     // A request held at the gate by an IP ban it is to wait out, and a long sleep, both in the scope.
     rest->gate()->ban(nowMs() + 1'500);
     std::string banned;
     const exchange::RestRequest time = adapter(env)->serverTimeRequest();
-    auto request = test::spawn(io, rest->send(time, *scope, {.onBan = feed::RestOnBan::WaitOut, .banned = &banned}));
+    auto request = test::spawn(io, rest->send(time, *scope, {.onBan = session::RestOnBan::WaitOut, .banned = &banned}));
     auto sleep = test::spawn(io, scope->sleep(10s));
     std::this_thread::sleep_for(100ms);
     EXPECT_EQ(request.wait_for(0ms), std::future_status::timeout) << "the ban holds the request";
@@ -98,7 +98,7 @@ TEST_P(VenueRestTest, CancellingTheScopeEndsItsSleepsAndItsRequestsAtOnce) {
     EXPECT_FALSE(test::runSync(io, scope->sleep(10s), 2s));
     // Another scope of the same client is not affected (once the ban is over).
     std::this_thread::sleep_for(std::chrono::milliseconds(std::max<std::int64_t>(0, rest->gate()->bannedUntilMs() - nowMs())));
-    auto other = std::make_shared<feed::CancelScope>(io.context());
+    auto other = std::make_shared<session::CancelScope>(io.context());
     auto fresh = test::runSync(io, rest->send(time, *other));
     ASSERT_TRUE(fresh) << fresh.error().message;
     EXPECT_EQ(fresh->status, 200);
@@ -107,10 +107,10 @@ TEST_P(VenueRestTest, CancellingTheScopeEndsItsSleepsAndItsRequestsAtOnce) {
 TEST_P(VenueRestTest, ABanFailsTheRequestOrIsWaitedOutAsTheCallerAsks) {
     test::SimEnv env(GetParam());
     net::IoThread io;
-    auto rest = std::make_shared<feed::VenueRest>(io.context(), adapter(env), restConfig(env));
-    auto scope = std::make_shared<feed::CancelScope>(io.context());
+    auto rest = std::make_shared<session::VenueRest>(io.context(), adapter(env), restConfig(env));
+    auto scope = std::make_shared<session::CancelScope>(io.context());
     const exchange::RestRequest time = adapter(env)->serverTimeRequest();
-    feed::RestTally tally;
+    session::RestTally tally;
     rest->gate()->ban(nowMs() + 400);
     // A chart's request: the ban is the answer, with its end, and nothing is sent.
     auto failed = test::runSync(io, rest->send(time, *scope, {.tally = &tally}));
@@ -120,7 +120,7 @@ TEST_P(VenueRestTest, ABanFailsTheRequestOrIsWaitedOutAsTheCallerAsks) {
     // A book snapshot's: the ban is waited out, then the request goes.
     std::string banned;
     const auto start = std::chrono::steady_clock::now();
-    auto waited = test::runSync(io, rest->send(time, *scope, {.onBan = feed::RestOnBan::WaitOut, .tally = &tally,
+    auto waited = test::runSync(io, rest->send(time, *scope, {.onBan = session::RestOnBan::WaitOut, .tally = &tally,
                                                               .banned = &banned}));
     ASSERT_TRUE(waited) << waited.error().message;
     EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);

@@ -34,13 +34,24 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
+
+// The feed's values (events and their sink) by the names the engine uses.
+using feed::FeedError;
+using feed::FeedEvent;
+using feed::FeedSink;
+using feed::FeedState;
+using feed::FeedStatus;
+using feed::HistoryBatch;
+using feed::OrderBookView;
+using feed::StreamLink;
+using feed::SymbolList;
 
 struct StreamSessionConfig {
     net::TlsOptions tls;
@@ -168,4 +179,4 @@ private:
     std::shared_ptr<Impl> m_impl;
 };
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

@@ -7,7 +7,7 @@
 #include "source_aggregator.hpp"
 
 using namespace cpc;
-using cpc::feed::detail::SourceAggregator;
+using cpc::session::detail::SourceAggregator;
 
 namespace {
 
@@ -124,7 +124,7 @@ TEST(SourceAggregator, UncountedTradesStayUncounted) {
     // KuCoin has no trade counts (trades = -1): the week says "unknown", not "no trades".
     std::vector<Candle> sources;
     for (int i = 0; i < 7; ++i) sources.push_back(day(i, true, -1, -1));
-    const auto out = feed::detail::aggregateSources(sources, Interval::D1, Interval::W1, kMonday + 30 * kDay);
+    const auto out = session::detail::aggregateSources(sources, Interval::D1, Interval::W1, kMonday + 30 * kDay);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].trades, -1);
     EXPECT_TRUE(out[0].hasTrades());

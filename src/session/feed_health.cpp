@@ -1,9 +1,9 @@
-#include "cpc/feed/feed_health.hpp"
+#include "cpc/session/feed_health.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace cpc::feed {
+namespace cpc::session {
 
 void RateMeter::sample(std::int64_t atMs, std::uint64_t cumulative) {
     if (!m_samples.empty() && (cumulative < m_samples.back().value || atMs < m_samples.back().atMs))
@@ -109,4 +109,4 @@ HealthSnapshot FeedHealth::snapshot(std::int64_t nowMs) {
     return s;
 }
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

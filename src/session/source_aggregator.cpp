@@ -6,7 +6,7 @@
 
 #include "cpc/market/aggregate.hpp"
 
-namespace cpc::feed::detail {
+namespace cpc::session::detail {
 
 std::vector<Candle> aggregateSources(const std::vector<Candle>& sources, Interval from, Interval to,
                                      std::int64_t nowMs, std::optional<Decimal> previousClose,
@@ -119,4 +119,4 @@ void SourceAggregator::prune() {
     m_finalOut.erase(m_finalOut.begin(), m_finalOut.lower_bound(keepFrom));
 }
 
-}  // namespace cpc::feed::detail
+}  // namespace cpc::session::detail

@@ -1,4 +1,4 @@
-#include "cpc/feed/market_feed.hpp"
+#include "cpc/session/market_feed.hpp"
 
 #include "coroutine_tracker.hpp"
 
@@ -24,24 +24,13 @@
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 using Clock = std::chrono::steady_clock;
 
-std::string_view toString(FeedState state) {
-    switch (state) {
-        case FeedState::Idle: return "idle";
-        case FeedState::Connecting: return "connecting";
-        case FeedState::Live: return "live";
-        case FeedState::Stale: return "stale";
-        case FeedState::Reconnecting: return "reconnecting";
-        case FeedState::Failed: return "failed";
-    }
-    return "unknown";
-}
 
 
 struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
@@ -923,4 +912,4 @@ FeedStats MarketFeed::stats() const {
     return out;
 }
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

@@ -15,14 +15,14 @@
 
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
-#include "cpc/feed/stream_session.hpp"
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/stream_session.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 struct FeedConfig {
     net::TlsOptions tls;
@@ -126,4 +126,4 @@ private:
     std::shared_ptr<Impl> m_impl;
 };
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

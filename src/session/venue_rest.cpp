@@ -1,4 +1,4 @@
-#include "cpc/feed/venue_rest.hpp"
+#include "cpc/session/venue_rest.hpp"
 
 #include <algorithm>
 
@@ -7,9 +7,9 @@
 
 #include "coroutine_tracker.hpp"
 #include "cpc/core/time.hpp"
-#include "cpc/feed/venue_rest_gate.hpp"
+#include "cpc/session/venue_rest_gate.hpp"
 
-namespace cpc::feed {
+namespace cpc::session {
 
 namespace asio = boost::asio;
 using asio::awaitable;
@@ -164,4 +164,4 @@ Result<Ok> VenueRest::ready() {
     return Ok{};
 }
 
-}  // namespace cpc::feed
+}  // namespace cpc::session

@@ -15,7 +15,7 @@
 #include "cpc/market/candle_series.hpp"
 #include "cpc/market/timeframe_aggregator.hpp"
 
-namespace cpc::feed::detail {
+namespace cpc::session::detail {
 
 // market::aggregate of ascending source candles, keeping "no trade count" (trades = -1, KuCoin) on
 // the buckets built from such candles. anchor3dMs: the symbol's listing day (3d buckets only).
@@ -64,4 +64,4 @@ private:
     std::set<std::int64_t> m_finalOut; // buckets put out final
 };
 
-}  // namespace cpc::feed::detail
+}  // namespace cpc::session::detail
