@@ -110,8 +110,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         // De-duplication: the newest event delivered per stream (kept across a rotation, cleared
         // by a fresh connect — a stream never replays).
         std::map<std::string, Mark> marks;
-        // One per connect: coroutines of an earlier connect (pumps, watchdog, rotation) stop.
-        std::uint64_t epoch = 0;
+        // The current connect's coroutines (pumps, watchdog, heartbeats, rotation) run in its scope,
+        // a child of the session's: the connect ending cancels it (and sets it to null), so an
+        // earlier connect's coroutines stop; `connect == theirs` says they are still current.
+        std::shared_ptr<CancelScope> connect;
         std::shared_ptr<asio::steady_timer> endSignal;  // woken when the primary socket ends
         bool ended = false;
         bool stale = false;
@@ -318,7 +320,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (deadRun && sc && alive(sc, *deadRun)) {
             deadRun->live = false;
             if (deadRun->ws) deadRun->ws->cancel();
-            ++deadRun->epoch;  // its pumps, watchdog and heartbeats end
+            endConnect(*deadRun);  // its pumps, watchdog and heartbeats end
             const auto delay = deadRun->restartBackoff.next();
             publish(*deadRun, FeedState::Failed, msg + "; restarting in " + std::to_string(delay.count()) + " ms",
                     delay.count());
@@ -331,6 +333,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         ActiveGuard guard(coroutines);
         if (!co_await sc->sleep(delay) || !alive(sc, *conn) || conn->runs > 0) co_return;
         spawnRun(sc, conn);
+    }
+
+    // The current connect of `c` is over: its coroutines end.
+    static void endConnect(Conn& c) {
+        if (c.connect) c.connect->cancel();
+        c.connect.reset();
     }
 
     static void cancelSockets(Conn& c) {
@@ -1014,8 +1022,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     awaitable<Dial> dial(Scope sc, ConnPtr conn, std::vector<exchange::StreamSpec> specs, bool rotation,
                          bool firstAttempt) {
         Conn& c = *conn;
-        const std::uint64_t epoch = c.epoch;
-        const auto current = [&] { return alive(sc, c) && (!rotation || (c.epoch == epoch && !c.ended)); };
+        // (A rotation dials in its connect's scope: the connect ending cancels it.)
+        const auto current = [&] { return alive(sc, c) && (!rotation || !c.ended); };
         Dial d;
         auto urlText = co_await connectUrl(sc, c, specs);
         if (!current()) co_return Dial{Dial::Cancelled, nullptr, {}};
@@ -1085,15 +1093,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // Client heartbeats on one socket of `c` (the connection or a rotation's new one) while it is
     // part of this connect; a missed reply shows as silence to the watchdog.
-    awaitable<void> heartbeatLoop(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket,
-                                  std::uint64_t epoch) {
+    awaitable<void> heartbeatLoop(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
         const auto every = c.heartbeat;
         if (every.count() <= 0) co_return;
         std::int64_t id = 0;
-        const auto mine = [&] { return alive(sc, c) && c.epoch == epoch && (c.ws == socket || c.candidate == socket); };
+        const auto mine = [&] { return alive(sc, c) && (c.ws == socket || c.candidate == socket); };
         while (mine()) {
             if (!co_await sc->sleep(every) || !mine()) co_return;
             // On the connection itself, a ping counts against the venue's incoming message rate
@@ -1120,7 +1127,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         Conn& c = *conn;
         if (c.rotating || !c.live || !alive(sc, c) || Clock::now() < c.rotateDueAt) return;
         c.rotating = true;
-        spawn(rotate(sc, conn, c.epoch));
+        spawn(rotate(sc, conn));
     }
 
     // Every ordered stream the new connection has started on has been delivered by the old one up
@@ -1180,15 +1187,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.candidateFrames.push_back(std::move(frame));
     }
 
-    awaitable<void> rotate(Scope sc, ConnPtr conn, std::uint64_t epoch) {
+    awaitable<void> rotate(Scope sc, ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
-        auto current = [&] { return alive(sc, c) && c.epoch == epoch && !c.ended; };
+        auto current = [&] { return alive(sc, c) && !c.ended; };
         const std::vector<exchange::StreamSpec> specs = c.desired;
         Dial d = co_await dial(sc, conn, specs, true, false);
         if (d.stage == Dial::Cancelled) {
-            if (!d.socket && c.epoch == epoch) c.rotating = false;
+            if (!d.socket && c.connect == sc) c.rotating = false;
             co_return;
         }
         if (d.stage != Dial::Opened) {
@@ -1207,11 +1214,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         c.candidateConnected = true;
         c.candidateSpecs = specs;
-        spawn(heartbeatLoop(sc, conn, socket, epoch));
+        spawn(heartbeatLoop(sc, conn, socket));
         c.candidateFrames.clear();
         c.candidateFirst.clear();
         c.switchDeadline = Clock::now() + config.rotationOverlapMax;
-        spawn(pump(sc, conn, socket, epoch));
+        spawn(pump(sc, conn, socket));
     }
 
     // --- reading: one pump per socket (the connection, or a rotation's new one) ---
@@ -1222,14 +1229,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (c.endSignal) c.endSignal->cancel();
     }
 
-    awaitable<void> pump(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket, std::uint64_t epoch) {
+    // `sc`: the connect's scope.
+    awaitable<void> pump(Scope sc, ConnPtr conn, std::shared_ptr<net::WsClient> socket) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
         for (;;) {
             auto frame = co_await socket->read();
-            if (!alive(sc, c) || c.epoch != epoch || c.ended) {
-                if (c.ws == socket && c.epoch == epoch && !c.ended) endPrimary(c, "closed");
+            if (!alive(sc, c) || c.ended) {
+                if (c.ws == socket && c.connect == sc && !c.ended) endPrimary(c, "closed");
                 co_return;
             }
             const bool primary = c.ws == socket;
@@ -1288,19 +1296,20 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         noteError("rotation: " + why);
     }
 
-    awaitable<void> watchdog(Scope sc, ConnPtr conn, std::uint64_t epoch) {
+    // `sc`: the connect's scope.
+    awaitable<void> watchdog(Scope sc, ConnPtr conn) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
         auto timer = std::make_shared<asio::steady_timer>(io.context());
         c.watchdogTimer = timer;
-        while (alive(sc, c) && c.epoch == epoch && !c.ended) {
+        while (alive(sc, c) && !c.ended) {
             const auto idle = idleLimit(c);  // the streams it carries may have changed
             const auto tick = std::max(std::min(idle / 4, config.rotateAfter / 4), milliseconds(50));
             timer->expires_after(tick);
             boost::system::error_code ec;
             co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
-            if (!alive(sc, c) || c.epoch != epoch || c.ended) co_return;
+            if (!alive(sc, c) || c.ended) co_return;
             if (c.desired.empty()) c.lastFrame = Clock::now();  // nothing subscribed: silence is expected
             if (Clock::now() - c.lastFrame > idle) {
                 if (c.candidate && c.candidateConnected) {
@@ -1325,9 +1334,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.ended = false;
         c.stale = false;
         c.endReason.clear();
-        const std::uint64_t epoch = c.epoch;
-        spawn(pump(sc, conn, c.ws, epoch));
-        spawn(watchdog(sc, conn, epoch));
+        const Scope connect = c.connect;
+        spawn(pump(connect, conn, c.ws));
+        spawn(watchdog(connect, conn));
         while (!c.ended && alive(sc, c)) {
             signal->expires_after(milliseconds(500));
             boost::system::error_code ec;
@@ -1340,7 +1349,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         c.candidateFrames.clear();
         c.candidateFirst.clear();
         if (c.watchdogTimer) c.watchdogTimer->cancel();
-        ++c.epoch;  // this connect's pumps and watchdog end
+        endConnect(c);  // this connect's pumps, watchdog and heartbeats end
         co_return c.endReason;
     }
 
@@ -1410,11 +1419,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 }
                 reason = "stream: " + d.error.message;
             } else if (d.stage == Dial::Opened) {
-                ++c.epoch;
+                endConnect(c);
+                c.connect = sc->child();
                 // Venues without streams in the URL: the connection starts empty, every stream is
                 // subscribed now.
                 afterConnect(c, adapter->streamsInUrl() ? initial : std::vector<exchange::StreamSpec>{}, true);
-                spawn(heartbeatLoop(sc, conn, socket, c.epoch));
+                spawn(heartbeatLoop(c.connect, conn, socket));
                 publish(c, FeedState::Live, "live", 0, true);
                 backoff.reset();
                 if (config.syncClock && c.index == conns.front()->index) spawn(syncClock(sc));

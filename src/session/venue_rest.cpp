@@ -1,6 +1,7 @@
 #include "cpc/session/venue_rest.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +20,19 @@ void CancelScope::cancel() {
     m_cancelled = true;
     for (const auto& t : m_timers) t->cancel();
     for (const auto& c : m_clients) c->close();
+    for (const auto& weak : std::exchange(m_children, {}))
+        if (auto child = weak.lock()) child->cancel();
+}
+
+std::shared_ptr<CancelScope> CancelScope::child() {
+    auto scope = std::make_shared<CancelScope>(m_io);
+    if (m_cancelled) {
+        scope->m_cancelled = true;
+        return scope;
+    }
+    std::erase_if(m_children, [](const std::weak_ptr<CancelScope>& w) { return w.expired(); });
+    m_children.push_back(scope);
+    return scope;
 }
 
 awaitable<bool> CancelScope::sleep(milliseconds delay) {

@@ -104,6 +104,37 @@ TEST_P(VenueRestTest, CancellingTheScopeEndsItsSleepsAndItsRequestsAtOnce) {
     EXPECT_EQ(fresh->status, 200);
 }
 
+// A connect's coroutines run in a child of its connection's scope: cancelling the child ends its
+// sleeps only; cancelling the parent ends the children's too, and a child of a cancelled scope
+// starts cancelled.
+TEST(CancelScope, AChildEndsWithItsParentButNotTheOtherWayRound) {
+    net::IoThread io;
+    auto parent = std::make_shared<session::CancelScope>(io.context());
+    auto first = parent->child();
+    auto second = parent->child();
+    auto firstSleep = test::spawn(io, first->sleep(10s));
+    auto secondSleep = test::spawn(io, second->sleep(10s));
+    auto parentSleep = test::spawn(io, parent->sleep(10s));
+    std::this_thread::sleep_for(50ms);
+    boost::asio::post(io.context(), [first] { first->cancel(); });
+    ASSERT_EQ(firstSleep.wait_for(2s), std::future_status::ready);
+    EXPECT_FALSE(firstSleep.get());
+    EXPECT_EQ(secondSleep.wait_for(100ms), std::future_status::timeout) << "a sibling goes on";
+    EXPECT_EQ(parentSleep.wait_for(0ms), std::future_status::timeout) << "the parent goes on";
+    EXPECT_FALSE(parent->cancelled());
+    boost::asio::post(io.context(), [parent] { parent->cancel(); });
+    ASSERT_EQ(secondSleep.wait_for(2s), std::future_status::ready);
+    ASSERT_EQ(parentSleep.wait_for(2s), std::future_status::ready);
+    EXPECT_FALSE(secondSleep.get());
+    EXPECT_FALSE(parentSleep.get());
+    EXPECT_TRUE(second->cancelled());
+    const auto childOf = [](std::shared_ptr<session::CancelScope> scope) -> boost::asio::awaitable<bool> {
+        co_return scope->child()->cancelled();
+    };
+    const bool late = test::runSync(io, childOf(parent));
+    EXPECT_TRUE(late) << "a child of a cancelled scope starts cancelled";
+}
+
 TEST_P(VenueRestTest, ABanFailsTheRequestOrIsWaitedOutAsTheCallerAsks) {
     test::SimEnv env(GetParam());
     net::IoThread io;

@@ -11,7 +11,9 @@
 // request of a job runs in the job's scope; cancel() wakes the sleeps and closes the connections,
 // and from then on each awaits returns "cancelled" at once. A series, a scroll-back job, a
 // connection's run each own one; dropping the work is cancelling its scope. Coroutines hold their
-// scope (a shared_ptr) while they sleep or request in it.
+// scope (a shared_ptr) while they sleep or request in it. A scope's children (child()) end with it:
+// a connection's connects each run in a child of the connection's scope, so ending one connect or
+// the whole session is one cancel().
 // Network thread only (the io_context's), except venueNowMs() / clockOffsetMs() / gate().
 #include <atomic>
 #include <chrono>
@@ -42,9 +44,11 @@ public:
     CancelScope& operator=(const CancelScope&) = delete;
 
     bool cancelled() const { return m_cancelled; }
-    // Wakes every sleep and closes every connection of the scope; later sleeps and requests in it
-    // end at once.
+    // Wakes every sleep and closes every connection of the scope and of its children; later sleeps
+    // and requests in them end at once.
     void cancel();
+    // A scope cancelled with this one (at once if this one is cancelled already), and on its own.
+    std::shared_ptr<CancelScope> child();
     // true after the full delay; false when the scope was (or gets) cancelled.
     boost::asio::awaitable<bool> sleep(std::chrono::milliseconds delay);
     // A connection the scope closes on cancel() while it is attached.
@@ -56,6 +60,7 @@ private:
     bool m_cancelled = false;
     std::set<std::shared_ptr<boost::asio::steady_timer>> m_timers;
     std::set<std::shared_ptr<net::HttpClient>> m_clients;
+    std::vector<std::weak_ptr<CancelScope>> m_children;
 };
 
 struct VenueRestConfig {
