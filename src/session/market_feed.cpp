@@ -635,7 +635,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     // nullopt: cancelled, or failed — then `job`'s FeedError, "<what>: <reason>", was posted.
     struct JobPlan {
         Interval source = Interval::M1;
-        std::int64_t anchor3d = 0;
+        std::int64_t anchor3d = 0;  // 3d built from days: the listing day
+        bool aggregated = false;    // the venue lacks the interval: built from `source`
+        std::int64_t ratio = 1;     // source rows per candle (nominal; months vary)
+        int limit = 1;              // the venue's page size
     };
     // The FeedError of a history job: which job (its owner ends only that one), "<what>: <reason>".
     static FeedError jobError(const FeedError& job, const Error& e) {
@@ -659,6 +662,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const auto source = adapter->nativeSourceInterval(key.interval);
         if (!source) co_return fail(noSourceInterval(key));
         plan.source = *source;
+        plan.aggregated = *source != key.interval;
+        plan.ratio = plan.aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(*source)) : 1;
+        plan.limit = std::max(1, adapter->maxHistoryLimit());
         if (needsListingDay(key.interval, *source)) {
             auto day = co_await listingDay(sc, key.symbol);
             if (sc->cancelled()) co_return std::nullopt;
@@ -677,13 +683,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const auto fail = [&](const Error& e) { sink.post(jobError(job, e)); };
         auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
-        const Interval source = plan->source;
-        const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
-        // Intervals the venue lacks come from `ratio` source rows per candle (at most; months vary).
-        const bool aggregated = source != key.interval;
-        const std::size_t ratio =
-            aggregated ? static_cast<std::size_t>(std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(source))) : 1;
-        const int limit = std::max(1, adapter->maxHistoryLimit());
+        const auto [source, anchor3d, aggregated, nominalRatio, limit] = *plan;
+        const auto ratio = static_cast<std::size_t>(nominalRatio);  // source rows per candle, at most
         std::int64_t end = before - 1;
         std::size_t remaining = count;
         std::vector<Candle> pending;  // source rows of the oldest bucket seen: it may go on in the next page
@@ -760,13 +761,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const auto fail = [&](const Error& e) { sink.post(jobError(job, e)); };
         auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
-        const Interval source = plan->source;
-        const std::int64_t anchor3d = plan->anchor3d;  // 3d built from days: the listing day
+        const auto [source, anchor3d, aggregated, nominalRatio, limit] = *plan;
         // A window holds at most one page of source rows (a calendar month: up to ratio + 1 days).
-        const bool aggregated = source != key.interval;
-        const int limit = std::max(1, adapter->maxHistoryLimit());
-        const std::int64_t ratio =
-            aggregated ? std::max<std::int64_t>(1, nominalMs(key.interval) / nominalMs(source)) + 1 : 1;
+        const std::int64_t ratio = aggregated ? nominalRatio + 1 : 1;
         const int buckets = static_cast<int>(std::max<std::int64_t>(1, limit / ratio));
         for (std::int64_t start = from; start < to && !sc->cancelled();) {
             const std::int64_t end = std::min(to, isCalendar(key.interval)
