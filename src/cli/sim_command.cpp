@@ -25,7 +25,7 @@ constexpr FaultName kFaults[] = {
     {"stall", sim::SimFault::Stall},              {"malformed", sim::SimFault::MalformedFrame},
     {"oversized", sim::SimFault::OversizedFrame}, {"shutdown", sim::SimFault::ServerShutdown},
     {"ignore-pongs", sim::SimFault::IgnorePongs}, {"rest-503", sim::SimFault::RestServerError},
-    {"rest-429", sim::SimFault::RestTooMany},
+    {"rest-429", sim::SimFault::RestTooMany},     {"rest-wrong-range", sim::SimFault::RestWrongRange},
 };
 
 std::string acceptedFaults() {
@@ -234,7 +234,7 @@ Command makeSimCommand() {
         {"--weight-per-minute", "N", "REST weight limit per minute (default 6000; over it: 429, then 418)"},
         {"--ban-ms", "MS", "length of the 418 IP ban (default 120000)"},
         {"--fault", "KIND", "inject a fault repeatedly: close, reset, stall, malformed, oversized, shutdown, "
-                            "ignore-pongs, rest-503, rest-429"},
+                            "ignore-pongs, rest-503, rest-429, rest-wrong-range"},
         {"--fault-every-ms", "MS", "with --fault: how often"},
         {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs: how long (default 1000)"},
     };

@@ -258,7 +258,7 @@ public:
     static constexpr std::size_t kMaxArgsPerSubscribe = 10;  // spot
 
     explicit BybitDialect(const DialectEnv& env) : m_env(env) {
-        m_routes.add({"/v5/market/kline", 1, klineHandler});
+        m_routes.add({"/v5/market/kline", 1, klineHandler, "GET", {"start", "end"}});
         m_routes.add({"/v5/market/time", 1, [](const RestContext& ctx) {
                           return ok(wire::bybit::serverTime(ctx.nowMs));
                       }});

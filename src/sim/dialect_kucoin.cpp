@@ -255,7 +255,7 @@ private:
 class KucoinDialect final : public Dialect {
 public:
     explicit KucoinDialect(const DialectEnv& env) : m_env(env) {
-        m_routes.add({"/api/v1/market/candles", 3, candlesHandler});
+        m_routes.add({"/api/v1/market/candles", 3, candlesHandler, "GET", {"startAt", "endAt"}});
         m_routes.add({"/api/v1/timestamp", 3, [](const RestContext& c) { return ok(wire::kucoin::timestamp(c.nowMs)); }});
         m_routes.add({"/api/v2/symbols", 4, symbolsHandler});
         m_routes.add({"/api/v1/market/orderbook/level2_20", 2, [](const RestContext& c) { return orderbookHandler(c, 20); }});

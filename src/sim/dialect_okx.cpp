@@ -211,8 +211,10 @@ private:
 class OkxDialect final : public Dialect {
 public:
     explicit OkxDialect(const DialectEnv& env) : m_env(env) {
-        m_routes.add({"/api/v5/market/candles", 1, [](const RestContext& c) { return candlesHandler(c, false); }});
-        m_routes.add({"/api/v5/market/history-candles", 1, [](const RestContext& c) { return candlesHandler(c, true); }});
+        m_routes.add({"/api/v5/market/candles", 1, [](const RestContext& c) { return candlesHandler(c, false); }, "GET",
+                      {"after", "before"}});
+        m_routes.add({"/api/v5/market/history-candles", 1, [](const RestContext& c) { return candlesHandler(c, true); },
+                      "GET", {"after", "before"}});
         m_routes.add({"/api/v5/market/books", 1, booksHandler});
         m_routes.add({"/api/v5/public/time", 1, [](const RestContext& c) { return ok(wire::okx::time(c.nowMs)); }});
         m_routes.add({"/api/v5/public/instruments", 1, instrumentsHandler});

@@ -332,10 +332,10 @@ HttpReply binanceError(int code, const std::string& msg, int status) {
 
 RestRouter makeBinanceRoutes() {
     RestRouter router;
-    router.add({"/api/v3/klines", 2, klinesHandler});
+    router.add({"/api/v3/klines", 2, klinesHandler, "GET", {"startTime", "endTime"}});
     // uiKlines: same parameters and rows; Binance does not document its "modification" and
     // observed answers match /klines row for row.
-    router.add({"/api/v3/uiKlines", 2, klinesHandler});
+    router.add({"/api/v3/uiKlines", 2, klinesHandler, "GET", {"startTime", "endTime"}});
     router.add({"/api/v3/exchangeInfo", 20, exchangeInfoHandler});
     router.add({"/api/v3/time", 1, [](const RestContext& ctx) {
                     return HttpReply{200, "{\"serverTime\":" + std::to_string(ctx.nowMs) + "}", {}};

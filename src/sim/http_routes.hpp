@@ -47,6 +47,9 @@ struct RestRoute {
     int weight = 1;
     std::function<HttpReply(const RestContext&)> handler;
     std::string method = "GET";  // KuCoin's bullet-public is a POST
+    // The query parameters that bound a candle route's time range (SimFault::RestWrongRange
+    // answers as if they were absent: the newest page, whatever range was asked).
+    std::vector<std::string> rangeParams = {};
 };
 
 class RestRouter {

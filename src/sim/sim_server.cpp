@@ -103,7 +103,7 @@ struct ServerState {
     int weightUsed = 0;
     std::deque<Clock::time_point> connectionAttempts;  // last 5 minutes
     Clock::time_point ignorePongsUntil{};
-    int failRest503 = 0, failRest429 = 0;
+    int failRest503 = 0, failRest429 = 0, wrongRange = 0;
     int forgetSubscriptions = 0;  // next connections to open without their URL's streams
     std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
     Clock::time_point last429At{};       // when that 429 was answered (wall clock)
@@ -479,6 +479,12 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         weight = 0;
     } else if (route) {
         weight = route->weight;
+        if (wrongRange > 0 && !route->rangeParams.empty()) {
+            --wrongRange;
+            std::erase_if(target->params, [&](const auto& p) {
+                return std::find(route->rangeParams.begin(), route->rangeParams.end(), p.first) != route->rangeParams.end();
+            });
+        }
         reply = route->handler(RestContext{model, nowMs, *target, &book});
         if (reply.weight >= 0) weight = reply.weight;
         const std::int64_t minute = nowMs / kMinuteMs;
@@ -792,6 +798,7 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
             case SimFault::RestServerError: impl.failRest503 += count; break;
             case SimFault::RestTooMany: impl.failRest429 += count; break;
             case SimFault::ForgetSubscriptions: impl.forgetSubscriptions += count; break;
+            case SimFault::RestWrongRange: impl.wrongRange += count; break;
         }
     });
 }

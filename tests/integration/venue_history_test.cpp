@@ -426,3 +426,58 @@ INSTANTIATE_TEST_SUITE_P(Venues, LoadRange,
                          ::testing::Values(RangeCase{"binance", Interval::M1, 2500}, RangeCase{"bybit", Interval::M1, 1200},
                                            RangeCase{"okx", Interval::M1, 250}, RangeCase{"kucoin", Interval::M1, 2000},
                                            RangeCase{"okx", Interval::D3, 40}, RangeCase{"kucoin", Interval::D3, 40}));
+
+// A venue answering a hole's window with rows of another range (status 200; here its newest page)
+// says nothing about the window: that is an error of the load, never an empty span (which the
+// hub would record as a gap of the venue and skip forever). Asked again, the span is filled.
+class LoadRangeWrongAnswer : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LoadRangeWrongAnswer, RowsOnlyOutsideTheSpanAreAnErrorNotAnEmptySpan) {
+    const std::string name = GetParam();
+    TestClock clock{kFixedNowMs};
+    VenueSim venue(name, clock, sim::MarketModel::defaultSymbols());
+    const std::int64_t to = bucketStart(Interval::M1, kFixedNowMs) - 5000 * kMinuteMs;  // older than any newest page
+    const std::int64_t from = to - 50 * kMinuteMs;
+    const SeriesKey key{name, venue.symbol, Interval::M1};
+    net::IoThread io;
+    Sink sink;
+    auto feed = venue.makeFeed(io, sink);
+    const auto collect = [&](std::vector<feed::HistoryBatch>& windows, std::vector<feed::FeedError>& errors) {
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (errors.empty() && (windows.empty() || !windows.back().rangeEnd) &&
+               std::chrono::steady_clock::now() < deadline) {
+            for (auto& e : sink.box.takeAll()) {
+                if (auto* h = std::get_if<feed::HistoryBatch>(&e); h && h->filled) windows.push_back(*h);
+                if (auto* err = std::get_if<feed::FeedError>(&e)) errors.push_back(*err);
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+    };
+    venue.server->inject(sim::SimFault::RestWrongRange, 0ms, 1);
+    feed->loadRange(key, from, to);
+    std::vector<feed::HistoryBatch> windows;
+    std::vector<feed::FeedError> errors;
+    collect(windows, errors);
+    ASSERT_EQ(errors.size(), 1u) << "the wrong answer must fail the load";
+    EXPECT_TRUE(windows.empty()) << "no window may claim the span";
+    EXPECT_EQ(errors[0].job, feed::FeedError::Job::Range);
+    EXPECT_EQ(errors[0].fromOpenTime, from);
+    EXPECT_NE(errors[0].error.message.find("rows outside"), std::string::npos) << errors[0].error.message;
+
+    feed->loadRange(key, from, to);  // the venue answers right again
+    windows.clear();
+    errors.clear();
+    collect(windows, errors);
+    feed->stop();
+    ASSERT_TRUE(errors.empty()) << errors.front().error.message;
+    ASSERT_FALSE(windows.empty());
+    ASSERT_TRUE(windows.back().rangeEnd);
+    std::vector<Candle> delivered;
+    for (const auto& w : windows) delivered.insert(delivered.end(), w.candles.begin(), w.candles.end());
+    auto want = venue.truth(Interval::M1, from, to - 1, clock.now());
+    if (name == "kucoin") std::erase_if(want, [](const Candle& x) { return x.trades <= 0; });
+    ASSERT_EQ(delivered.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) expectSameCandle(delivered[i], want[i], "row " + std::to_string(i));
+}
+
+INSTANTIATE_TEST_SUITE_P(Venues, LoadRangeWrongAnswer, ::testing::Values("binance", "bybit", "okx", "kucoin"));

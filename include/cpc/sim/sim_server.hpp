@@ -74,6 +74,8 @@ enum class SimFault : std::uint8_t {
     RestTooMany,     // the next `count` REST answers are 429 with Retry-After (then 418 if ignored)
     ForgetSubscriptions,  // the next `count` WebSocket connections start without their URL's
                           // streams (the venue lost them; LIST_SUBSCRIPTIONS shows it)
+    RestWrongRange,  // the next `count` candle requests are answered with the newest page, whatever
+                     // range they asked for (status 200, rows of another range)
 };
 
 struct SimStats {
