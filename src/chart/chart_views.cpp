@@ -39,6 +39,7 @@ void OverlayItems::clear() {
     lastPrice.reset();
     crosshair.reset();
     legend.clear();
+    overlayLegendRows.clear();
 }
 
 double candleBodyWidth(double barSpacing) {
@@ -591,7 +592,21 @@ void buildLegend(const ChartModel& model, OverlayItems& out) {
         for (const PaneSeries& s : overlay.series)
             runs.push_back(LegendRun{valueText(i < s.values.size() ? s.values[i] : std::nan(""), d),
                                      TextTone::Normal, s.rgba});
+        const std::size_t first = out.legend.size();
         w.group(runs, 0.0);
+        if (out.legend.size() > first) {
+            Rect box = out.legend[first].box;
+            for (std::size_t k = first + 1; k < out.legend.size(); ++k) {
+                const Rect& b = out.legend[k].box;
+                const double right = std::max(box.right(), b.right());
+                const double bottom = std::max(box.bottom(), b.bottom());
+                box.x = std::min(box.x, b.x);
+                box.y = std::min(box.y, b.y);
+                box.width = right - box.x;
+                box.height = bottom - box.y;
+            }
+            out.overlayLegendRows.push_back(OverlayItems::LegendRow{overlay.id, box});
+        }
     }
     const auto& panes = model.panes();
     const TextMeasurer& m = model.textMeasurer();

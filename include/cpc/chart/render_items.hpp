@@ -178,6 +178,12 @@ struct OverlayItems {
     std::optional<PriceTagItem> lastPrice;
     std::optional<CrosshairItem> crosshair;
     std::vector<TextItem> legend;
+    // Where each overlay's legend row is (its title and values), for a click on it.
+    struct LegendRow {
+        std::uint64_t overlayId = 0;
+        Rect box;
+    };
+    std::vector<LegendRow> overlayLegendRows;
 
     void clear();
 };
