@@ -214,8 +214,11 @@ void MainWindow::openDrawingProperties(std::uint64_t id) {
 void MainWindow::openStudyProperties(std::size_t index) {
     if (index >= m_shownIndicators.size()) return;
     QStringList outputs;
-    for (const auto& output : m_indicatorSet->indicator(index).info().outputs)
-        outputs << QString::fromStdString(output.name);
+    const auto& info = m_indicatorSet->indicator(index).info();
+    // One line: it is the indicator ("RSI 14", not TA-Lib's output name "real").
+    if (info.outputs.size() == 1) outputs << m_shownIndicators[index].spec.title();
+    else
+        for (const auto& output : info.outputs) outputs << QString::fromStdString(output.name);
     StudyPropertiesDialog dialog(m_shownIndicators[index].spec, outputs, this);
     if (dialog.exec() != QDialog::Accepted) return;
     const IndicatorSpec changed = dialog.spec();

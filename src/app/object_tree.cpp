@@ -104,7 +104,7 @@ void ObjectTree::refresh() {
         auto* item = new QTreeWidgetItem(drawings, {text});
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, d.hidden ? Qt::Unchecked : Qt::Checked);
-        item->setToolTip(0, tr("Tick to show, untick to hide; double-click for its properties"));
+        item->setToolTip(0, text + QLatin1Char('\n') + tr("Tick to show, untick to hide; double-click for its properties"));
         item->setData(0, kKindRole, QStringLiteral("drawing"));
         item->setData(0, kIdRole, QVariant::fromValue<qulonglong>(d.id));
         if (currentKind == QLatin1String("drawing") && currentId == d.id) current = item;
