@@ -195,7 +195,7 @@ std::optional<std::uint64_t> MainWindow::cloneDrawing(std::uint64_t id) {
         return moved;
     };
     copy.a = shifted(original->a);
-    copy.b = original->kind == chart::DrawingKind::HorizontalLine ? copy.a : shifted(original->b);
+    copy.b = chart::anchorCount(original->kind) == 1 ? copy.a : shifted(original->b);
     const std::uint64_t cloned = model.addDrawing(copy);
     model.selectDrawing(cloned);
     return cloned;

@@ -83,6 +83,7 @@ QString chartTypeLabel(chart::ChartType t) {
 QString drawingLabel(chart::DrawingKind k) {
     switch (k) {
     case chart::DrawingKind::HorizontalLine: return QObject::tr("H-Line");
+    case chart::DrawingKind::VerticalLine: return QObject::tr("V-Line");
     case chart::DrawingKind::TrendLine: return QObject::tr("Trend");
     case chart::DrawingKind::Ray: return QObject::tr("Ray");
     case chart::DrawingKind::Rectangle: return QObject::tr("Rect");

@@ -23,6 +23,7 @@ constexpr int kIdRole = Qt::UserRole + 1;    // drawing id | indicator index
 QString kindName(chart::DrawingKind kind) {
     switch (kind) {
     case chart::DrawingKind::HorizontalLine: return ObjectTree::tr("Horizontal line");
+    case chart::DrawingKind::VerticalLine: return ObjectTree::tr("Vertical line");
     case chart::DrawingKind::TrendLine: return ObjectTree::tr("Trend line");
     case chart::DrawingKind::Ray: return ObjectTree::tr("Ray");
     case chart::DrawingKind::Rectangle: return ObjectTree::tr("Rectangle");

@@ -458,6 +458,7 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
         const bool right = d.kind == DrawingKind::Ray || d.extendRight;
         switch (d.kind) {
         case DrawingKind::HorizontalLine: dist = std::fabs(p.y - a.y); break;
+        case DrawingKind::VerticalLine: dist = std::fabs(p.x - a.x); break;
         case DrawingKind::TrendLine:
         case DrawingKind::Ray:
             if (d.extendLeft && right) dist = std::min(distanceToSegment(p, a, b, true), distanceToSegment(p, b, a, true));
@@ -530,7 +531,7 @@ void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
         if (dyPx != 0.0) anchor.price = moved.price;
     };
     shift(it->a);
-    if (it->kind != DrawingKind::HorizontalLine) shift(it->b);
+    if (anchorCount(it->kind) > 1) shift(it->b);
     drawingsChanged();
 }
 

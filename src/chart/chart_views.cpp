@@ -454,6 +454,12 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             place(item, pane.right() - kLabelPad, ay, formatPrice(d.a.price, model.priceDecimals()), TextAlign::Right);
             item.handles.push_back(LinePoint{ax, ay});
             break;
+        case DrawingKind::VerticalLine:
+            // Through the whole candle pane at the anchor's bar; its time on the time axis is the
+            // crosshair's job, so no label of its own.
+            item.lines.push_back(SegmentItem{ax, static_cast<float>(pane.top()), ax, static_cast<float>(pane.bottom())});
+            item.handles.push_back(LinePoint{ax, ay});
+            break;
         case DrawingKind::TrendLine:
         case DrawingKind::Ray:
             // A ray runs on from a through b to the pane's edge; extend left / right run either way.
@@ -484,7 +490,8 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
         }
         // The drawing's own text, above its first anchor (a horizontal line's left end).
         if (!d.text.empty())
-            place(item, d.kind == DrawingKind::HorizontalLine ? pane.left() + kLabelPad : ax, ay, d.text, TextAlign::Left);
+            place(item, d.kind == DrawingKind::HorizontalLine ? pane.left() + kLabelPad : ax + kLabelPad,
+                  d.kind == DrawingKind::VerticalLine ? pane.top() + lh + kLabelPad : ay, d.text, TextAlign::Left);
         out.drawings.push_back(std::move(item));
     }
 }

@@ -12,6 +12,7 @@ namespace cpc::chart {
 std::string_view toString(DrawingKind kind) {
     switch (kind) {
     case DrawingKind::HorizontalLine: return "hline";
+    case DrawingKind::VerticalLine: return "vline";
     case DrawingKind::TrendLine: return "trend";
     case DrawingKind::Ray: return "ray";
     case DrawingKind::Rectangle: return "rect";
@@ -26,7 +27,9 @@ std::optional<DrawingKind> parseDrawingKind(std::string_view text) {
     return std::nullopt;
 }
 
-int anchorCount(DrawingKind kind) { return kind == DrawingKind::HorizontalLine ? 1 : 2; }
+int anchorCount(DrawingKind kind) {
+    return kind == DrawingKind::HorizontalLine || kind == DrawingKind::VerticalLine ? 1 : 2;
+}
 
 std::string_view toString(LineDash dash) {
     switch (dash) {

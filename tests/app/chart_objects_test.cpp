@@ -504,8 +504,17 @@ TEST_F(ChartObjects, UndoAndRedoStepThroughDrawingsAddedMovedChangedAndDeleted) 
     ASSERT_EQ(model().drawings().size(), 1U);
     EXPECT_EQ(model().drawings()[0], styled);
     EXPECT_EQ(settings->drawings("BTCUSDT").at(0).rgba, 0x00ff00ffU);
-    // A new change after an undo drops the redo branch.
+    // A vertical line takes one click from its tool: one step.
+    const int stepsBefore = stack().index();
+    window->findChild<QAction*>("draw_vline")->trigger();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, (at + QPointF(150, 0)).toPoint());
+    ASSERT_EQ(model().drawings().size(), 2U);
+    EXPECT_EQ(model().drawings()[1].kind, chart::DrawingKind::VerticalLine);
+    EXPECT_FALSE(canvas->drawingTool());
+    EXPECT_EQ(stack().index(), stepsBefore + 1);
     key(canvas, Qt::Key_Z, Qt::ControlModifier);
+    EXPECT_EQ(model().drawings().size(), 1U);
+    // A new change after an undo drops the redo branch.
     model().removeDrawing(model().drawings()[0].id);
     EXPECT_FALSE(stack().canRedo());
 }

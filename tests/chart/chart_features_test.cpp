@@ -735,3 +735,33 @@ TEST_F(ChartFeaturesTest, PaneLevelsAreDrawnAndKeptInView) {
         EXPECT_LT(y, r.bottom());
     }
 }
+
+TEST_F(ChartFeaturesTest, AVerticalLineRunsThroughThePaneAtItsBarAndMovesInTime) {
+    EXPECT_EQ(anchorCount(DrawingKind::VerticalLine), 1);
+    const Rect pane = model.layout().candlePane;
+    Drawing v{0, DrawingKind::VerticalLine, model.anchorAt({500, 300}), {}};
+    v.text = "FOMC";
+    const std::uint64_t id = model.addDrawing(v);
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.drawings.size(), 1U);
+    ASSERT_EQ(items.drawings[0].lines.size(), 1U);
+    const SegmentItem& seg = items.drawings[0].lines[0];
+    EXPECT_FLOAT_EQ(seg.x1, seg.x2);
+    EXPECT_NEAR(seg.x1, model.timeToX(v.a.timeMs), 1e-3);
+    EXPECT_NEAR(seg.y1, pane.top(), 1e-3);
+    EXPECT_NEAR(seg.y2, pane.bottom(), 1e-3);
+    ASSERT_EQ(items.drawings[0].labels.size(), 1U);
+    EXPECT_EQ(items.drawings[0].labels[0].text, "FOMC");
+    // Hit anywhere along it, not beside it.
+    EXPECT_EQ(model.drawingAt({seg.x1 + 2, pane.top() + 20}), id);
+    EXPECT_FALSE(model.drawingAt({seg.x1 + 30, pane.top() + 20}));
+    // Dragged sideways, it moves to a later bar.
+    model.moveDrawing(id, model.timeScale().barSpacing() * 5, 0);
+    EXPECT_GT(model.drawing(id)->a.timeMs, v.a.timeMs);
+    // Saved as "vline" and read back.
+    const auto back = parseDrawings(serializeDrawings(model.drawings()));
+    ASSERT_EQ(back.size(), 1U);
+    EXPECT_EQ(back[0].kind, DrawingKind::VerticalLine);
+    EXPECT_EQ(back[0].text, "FOMC");
+}

@@ -9,15 +9,15 @@
 
 namespace cpc::chart {
 
-enum class DrawingKind : unsigned char { HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci };
+enum class DrawingKind : unsigned char { HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci, VerticalLine };
 
-inline constexpr DrawingKind kAllDrawingKinds[] = {DrawingKind::HorizontalLine, DrawingKind::TrendLine,
-                                                   DrawingKind::Ray, DrawingKind::Rectangle,
-                                                   DrawingKind::Fibonacci};
+inline constexpr DrawingKind kAllDrawingKinds[] = {DrawingKind::HorizontalLine, DrawingKind::VerticalLine,
+                                                   DrawingKind::TrendLine,      DrawingKind::Ray,
+                                                   DrawingKind::Rectangle,      DrawingKind::Fibonacci};
 
-std::string_view toString(DrawingKind kind);  // "hline", "trend", "ray", "rect", "fib"
+std::string_view toString(DrawingKind kind);  // "hline", "vline", "trend", "ray", "rect", "fib"
 std::optional<DrawingKind> parseDrawingKind(std::string_view text);
-// Anchors a drawing of this kind needs (1 for a horizontal line, else 2).
+// Anchors a drawing of this kind needs (1 for a horizontal or vertical line, else 2).
 int anchorCount(DrawingKind kind);
 
 // Retracement levels drawn by a Fibonacci tool, from the second anchor (0) to the first (1).
