@@ -404,10 +404,18 @@ void ChartCanvas::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
         if (const auto id = m_model.selectedDrawing()) m_model.removeDrawing(*id);
+        else {
+            QWidget::keyPressEvent(event);  // nothing to delete: the window's (a typed timeframe)
+            return;
+        }
         break;
     case Qt::Key_Escape:
         if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);
-        else m_model.selectDrawing(std::nullopt);
+        else if (m_model.selectedDrawing()) m_model.selectDrawing(std::nullopt);
+        else {
+            QWidget::keyPressEvent(event);
+            return;
+        }
         break;
     default: QWidget::keyPressEvent(event); return;
     }

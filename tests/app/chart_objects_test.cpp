@@ -627,3 +627,53 @@ TEST_F(ChartObjects, CtrlShiftCCopiesTheChartImageToTheClipboard) {
     EXPECT_GT(test::countColor(image, test::kRising), 100);  // candles, not a blank picture
     EXPECT_TRUE(window->statusBar()->currentMessage().contains("clipboard"));
 }
+
+// ---- typing on the chart -----------------------------------------------------------------------
+
+TEST(TypedTimeframe, DigitsAreMinutesAndAUnitNamesTheRest) {
+    EXPECT_EQ(MainWindow::typedInterval("15"), Interval::M15);
+    EXPECT_EQ(MainWindow::typedInterval("1"), Interval::M1);
+    EXPECT_EQ(MainWindow::typedInterval("60"), Interval::H1);
+    EXPECT_EQ(MainWindow::typedInterval("240"), Interval::H4);
+    EXPECT_EQ(MainWindow::typedInterval("1440"), Interval::D1);
+    EXPECT_EQ(MainWindow::typedInterval("4h"), Interval::H4);
+    EXPECT_EQ(MainWindow::typedInterval("1D"), Interval::D1);
+    EXPECT_EQ(MainWindow::typedInterval("1w"), Interval::W1);
+    EXPECT_EQ(MainWindow::typedInterval("1M"), Interval::Mo1);
+    EXPECT_EQ(MainWindow::typedInterval("1s"), Interval::S1);
+    EXPECT_FALSE(MainWindow::typedInterval("7"));    // no 7-minute candles
+    EXPECT_FALSE(MainWindow::typedInterval("90"));   // nor 1.5 h
+    EXPECT_FALSE(MainWindow::typedInterval("h"));
+    EXPECT_FALSE(MainWindow::typedInterval("0"));
+}
+
+TEST_F(ChartObjects, TypingOnTheChartSwitchesTimeframeOrOpensTheSymbolSearch) {
+    window->activateWindow();
+    ASSERT_TRUE(test::processEventsUntil([&] { return QApplication::activeWindow() == window.get(); }, 5000));
+    chart_qt::ChartCanvas* canvas = window->canvas();
+    canvas->setFocus();
+    QTest::keyClicks(canvas, "15");
+    EXPECT_EQ(window->typedTimeframe(), "15");
+    EXPECT_TRUE(window->statusBar()->currentMessage().contains("15"));
+    QTest::keyClick(canvas, Qt::Key_Return);
+    EXPECT_EQ(controller->currentKey().interval, Interval::M15);
+    EXPECT_TRUE(window->typedTimeframe().isEmpty());
+    // A unit; Escape cancels; a bad one says what to type.
+    QTest::keyClicks(canvas, "4h");
+    QTest::keyClick(canvas, Qt::Key_Escape);
+    EXPECT_TRUE(window->typedTimeframe().isEmpty());
+    QTest::keyClicks(canvas, "7");
+    QTest::keyClick(canvas, Qt::Key_Return);
+    EXPECT_EQ(controller->currentKey().interval, Interval::M15);
+    EXPECT_TRUE(window->statusBar()->currentMessage().contains("No timeframe"));
+    QTest::keyClicks(canvas, "4h");
+    QTest::keyClick(canvas, Qt::Key_Enter);
+    EXPECT_EQ(controller->currentKey().interval, Interval::H4);
+    // A letter: the symbol search, with the letter typed.
+    canvas->setFocus();
+    QTest::keyClick(canvas, Qt::Key_E, Qt::NoModifier);
+    auto* symbolBox = window->findChild<QComboBox*>("symbolBox");
+    ASSERT_NE(symbolBox, nullptr);
+    EXPECT_TRUE(symbolBox->hasFocus() || symbolBox->lineEdit()->hasFocus());
+    EXPECT_EQ(symbolBox->lineEdit()->text(), "E");
+}

@@ -103,6 +103,11 @@ public:
     void deleteAllObjects();
     // Edit ▸ Copy chart image (Ctrl+Shift+C): the chart as an image on the clipboard.
     void copyChartImage();
+    // What a user typed on the chart as a timeframe (chart_hotkeys.cpp): "15" (minutes, as on
+    // TradingView: "60" is 1h, "240" 4h), "15m", "4h", "1d", "1w", "1M", "1s"; nullopt if none.
+    static std::optional<Interval> typedInterval(const QString& typed);
+    // The digits (and unit) typed on the chart so far, waiting for Enter; empty when none.
+    QString typedTimeframe() const { return m_typed; }
     ChartUndo& undo() const { return *m_undo; }
     ObjectTree* objectTree() const { return m_objectTree; }
 
@@ -112,6 +117,9 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // Typing on the chart (keys the canvas leaves alone reach the window): digits and a unit then
+    // Enter switch the timeframe, a letter opens the symbol search with it (chart_hotkeys.cpp).
+    void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -154,6 +162,7 @@ private:
     QAction* m_deleteAction = nullptr;
     ChartUndo* m_undo = nullptr;
     ObjectTree* m_objectTree = nullptr;
+    QString m_typed;  // timeframe typed on the chart, until Enter or Escape
     QAction* m_volumeAction = nullptr;
     QAction* m_volumeProfileAction = nullptr;
     QAction* m_lightAction = nullptr;
