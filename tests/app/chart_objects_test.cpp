@@ -152,12 +152,16 @@ TEST_F(ChartObjects, ARightClickOnADrawingSelectsItAndOpensTheDrawingMenu) {
     ASSERT_FALSE(model().selectedDrawing());
     // A real right click: the menu pops up (closed here once it is open).
     QStringList shown;
-    QTimer::singleShot(100, [&] {
+    QTimer poll;  // until the menu is up (exec() returns only once it closes)
+    poll.setInterval(20);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
         if (auto* popup = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+            poll.stop();
             for (QAction* a : popup->actions()) shown << a->objectName();
             popup->close();
         }
     });
+    poll.start();
     QContextMenuEvent event(QContextMenuEvent::Mouse, at.toPoint(), window->canvas()->mapToGlobal(at.toPoint()));
     QApplication::sendEvent(window->canvas(), &event);
     EXPECT_EQ(model().selectedDrawing(), id);
