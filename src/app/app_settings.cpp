@@ -94,6 +94,10 @@ void AppSettings::setPriceScaleMode(chart::PriceScaleMode mode) {
     m_settings.setValue(kPriceScale, qs(chart::toString(mode)));
 }
 
+bool AppSettings::priceScaleInverted() const { return m_settings.value(kPriceScaleInverted, false).toBool(); }
+
+void AppSettings::setPriceScaleInverted(bool inverted) { m_settings.setValue(kPriceScaleInverted, inverted); }
+
 bool AppSettings::volumeVisible() const { return m_settings.value(kVolume, true).toBool(); }
 
 void AppSettings::setVolumeVisible(bool visible) { m_settings.setValue(kVolume, visible); }

@@ -30,7 +30,8 @@ int clampToInt(double v) {
 }
 }  // namespace
 
-IndicatorDialog::IndicatorDialog(QWidget* parent, const std::optional<IndicatorSpec>& initial) : QDialog(parent) {
+IndicatorDialog::IndicatorDialog(QWidget* parent, const std::optional<IndicatorSpec>& initial)
+    : QDialog(parent), m_initial(initial) {
     setWindowTitle(initial ? tr("Edit indicator") : tr("Add indicator"));
     setObjectName(QStringLiteral("indicatorDialog"));
     auto* root = new QHBoxLayout(this);
@@ -223,6 +224,15 @@ std::optional<IndicatorSpec> IndicatorDialog::spec() const {
     }
     spec.colours = m_colours;
     spec.placement = m_overlay->isChecked() ? indicators::Placement::Overlay : indicators::Placement::Pane;
+    // The properties dialog's choices survive a change of parameters; another indicator starts
+    // with its own defaults.
+    if (m_initial && m_initial->name == m_shown) {
+        spec.styles = m_initial->styles;
+        spec.levels = m_initial->levels;
+        spec.hidden = m_initial->hidden;
+    } else {
+        spec.levels = defaultLevels(m_shown);
+    }
     return spec;
 }
 

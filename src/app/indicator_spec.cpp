@@ -28,6 +28,16 @@ QColor IndicatorSpec::colour(std::size_t index) const {
     return defaultIndicatorColour(index);
 }
 
+std::vector<double> defaultLevels(const QString& name) {
+    if (name == QLatin1String("RSI") || name == QLatin1String("ULTOSC")) return {30, 70};
+    if (name == QLatin1String("STOCH") || name == QLatin1String("STOCHF") || name == QLatin1String("STOCHRSI") ||
+        name == QLatin1String("MFI"))
+        return {20, 80};
+    if (name == QLatin1String("WILLR")) return {-80, -20};
+    if (name == QLatin1String("CCI")) return {-100, 100};
+    return {};
+}
+
 QColor defaultIndicatorColour(std::size_t index) {
     static const QColor palette[] = {QColor(0x29, 0x62, 0xff), QColor(0xff, 0x6d, 0x00), QColor(0x26, 0xa6, 0x9a),
                                      QColor(0xe9, 0x1e, 0x63), QColor(0x9c, 0x27, 0xb0), QColor(0xfb, 0xc0, 0x2d),
@@ -41,6 +51,7 @@ IndicatorSpec defaultSpec(const indicators::IndicatorInfo& info) {
     for (const auto& p : info.params) spec.params.push_back(p.defaultValue);
     for (std::size_t i = 0; i < info.outputs.size(); ++i) spec.colours.push_back(defaultIndicatorColour(i));
     spec.placement = info.placement;
+    spec.levels = defaultLevels(spec.name);
     return spec;
 }
 
@@ -50,6 +61,20 @@ QString serializeIndicatorSpec(const IndicatorSpec& spec) {
     QString text = spec.specText() + QLatin1Char(' ') +
                    (spec.placement == indicators::Placement::Overlay ? QStringLiteral("overlay") : QStringLiteral("pane"));
     if (!colours.isEmpty()) text += QLatin1Char(' ') + colours.join(QLatin1Char(','));
+    // Properties only when they are not the defaults: a plain spec reads as it always did.
+    bool styled = false;
+    QStringList styles;
+    for (std::size_t i = 0; i < spec.styles.size(); ++i) {
+        styled = styled || spec.styles[i] != LineStyle{};
+        styles << number(spec.styles[i].width) + QLatin1Char(':') + QString::fromUtf8(toString(spec.styles[i].dash).data());
+    }
+    if (styled) text += QStringLiteral(" styles=") + styles.join(QLatin1Char(','));
+    if (spec.levels != defaultLevels(spec.name)) {
+        QStringList levels;
+        for (const double l : spec.levels) levels << number(l);
+        text += QStringLiteral(" levels=") + levels.join(QLatin1Char(','));
+    }
+    if (spec.hidden) text += QStringLiteral(" hidden");
     return text;
 }
 
@@ -70,11 +95,34 @@ std::optional<IndicatorSpec> parseIndicatorSpec(const QString& text) {
         else return std::nullopt;
     }
     for (std::size_t i = 0; i < ind.outputCount(); ++i) spec.colours.push_back(defaultIndicatorColour(i));
-    if (fields.size() > 2) {
-        const QStringList colours = fields[2].split(QLatin1Char(','), Qt::SkipEmptyParts);
-        for (qsizetype i = 0; i < colours.size() && static_cast<std::size_t>(i) < spec.colours.size(); ++i) {
-            const QColor c(colours[i]);
-            if (c.isValid()) spec.colours[static_cast<std::size_t>(i)] = c;
+    spec.levels = defaultLevels(spec.name);
+    for (qsizetype f = 2; f < fields.size(); ++f) {
+        const QString& field = fields[f];
+        if (field == QLatin1String("hidden")) {
+            spec.hidden = true;
+        } else if (field.startsWith(QLatin1String("levels="))) {
+            spec.levels.clear();
+            for (const QString& v : field.mid(7).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                bool ok = false;
+                const double level = v.toDouble(&ok);
+                if (ok && std::isfinite(level)) spec.levels.push_back(level);
+            }
+        } else if (field.startsWith(QLatin1String("styles="))) {
+            for (const QString& v : field.mid(7).split(QLatin1Char(','))) {
+                LineStyle style;
+                const QStringList parts = v.split(QLatin1Char(':'));
+                bool ok = false;
+                const double width = parts.value(0).toDouble(&ok);
+                if (ok && width >= 0.5 && width <= 10.0) style.width = width;
+                style.dash = chart::parseLineDash(parts.value(1).toStdString()).value_or(chart::LineDash::Solid);
+                if (spec.styles.size() < ind.outputCount()) spec.styles.push_back(style);
+            }
+        } else if (f == 2) {
+            const QStringList colours = field.split(QLatin1Char(','), Qt::SkipEmptyParts);
+            for (qsizetype i = 0; i < colours.size() && static_cast<std::size_t>(i) < spec.colours.size(); ++i) {
+                const QColor c(colours[i]);
+                if (c.isValid()) spec.colours[static_cast<std::size_t>(i)] = c;
+            }
         }
     }
     return spec;

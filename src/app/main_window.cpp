@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCompleter>
@@ -24,9 +25,12 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/chart_undo.hpp"
+#include "cpc/app/object_tree.hpp"
 #include "cpc/app/indicator_dialog.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/app/settings_dialog.hpp"
@@ -79,6 +83,7 @@ QString chartTypeLabel(chart::ChartType t) {
 QString drawingLabel(chart::DrawingKind k) {
     switch (k) {
     case chart::DrawingKind::HorizontalLine: return QObject::tr("H-Line");
+    case chart::DrawingKind::VerticalLine: return QObject::tr("V-Line");
     case chart::DrawingKind::TrendLine: return QObject::tr("Trend");
     case chart::DrawingKind::Ray: return QObject::tr("Ray");
     case chart::DrawingKind::Rectangle: return QObject::tr("Rect");
@@ -143,6 +148,13 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     setWindowTitle(QStringLiteral("CanvasProChart"));
     m_canvas = new chart_qt::ChartCanvas(this);
     setCentralWidget(m_canvas);
+    m_undo = new ChartUndo(*m_canvas,
+                           ChartUndo::Hooks{[this] { return indicatorSpecs(); },
+                                            [this](const std::vector<IndicatorSpec>& specs) { applyIndicatorSpecs(specs); }},
+                           this);
+    m_objectTree = new ObjectTree(*this);
+    addDockWidget(Qt::RightDockWidgetArea, m_objectTree);
+    m_objectTree->hide();
     buildMenus();
     buildToolbar();
 
@@ -205,6 +217,13 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_controller.loadOlderHistory();
     });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
+    connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::objectsChanged);
+    connect(m_canvas, &chart_qt::ChartCanvas::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
+        if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
+    });
+    // The Delete button acts on the selected drawing: without one there is nothing to press.
+    connect(m_canvas, &chart_qt::ChartCanvas::selectionChanged, this,
+            [this] { m_deleteAction->setEnabled(m_canvas->model().selectedDrawing().has_value()); });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingToolChanged, this, [this] {
         const auto tool = m_canvas->drawingTool();
         for (QAction* a : m_toolGroup->actions())
@@ -214,6 +233,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     // Presentation from the settings (command-line flags override them through the setters).
     setChartType(m_settings.chartType());
     setPriceScaleMode(m_settings.priceScaleMode());
+    setPriceScaleInverted(m_settings.priceScaleInverted());
     setVolumeVisible(m_settings.volumeVisible());
     setVolumeProfileVisible(m_settings.volumeProfileVisible());
     setThemeName(m_settings.theme());
@@ -239,6 +259,22 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undoAction = m_undo->stack()->createUndoAction(this, tr("&Undo"));
+    undoAction->setObjectName(QStringLiteral("undoAction"));
+    undoAction->setShortcut(QKeySequence(tr("Ctrl+Z")));
+    edit->addAction(undoAction);
+    QAction* redoAction = m_undo->stack()->createRedoAction(this, tr("&Redo"));
+    redoAction->setObjectName(QStringLiteral("redoAction"));
+    redoAction->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+    edit->addAction(redoAction);
+    edit->addSeparator();
+    QAction* copyImage = edit->addAction(tr("&Copy chart image"), this, &MainWindow::copyChartImage);
+    copyImage->setObjectName(QStringLiteral("copyChartImageAction"));
+    copyImage->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    QAction* deleteAll = edit->addAction(tr("&Delete all drawings and indicators"), this, &MainWindow::deleteAllObjects);
+    deleteAll->setObjectName(QStringLiteral("deleteAllObjectsAction"));
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_lightAction = view->addAction(tr("&Light theme"));
     m_lightAction->setObjectName(QStringLiteral("lightThemeAction"));
@@ -249,6 +285,11 @@ void MainWindow::buildMenus() {
     m_volumeProfileAction->setObjectName(QStringLiteral("volumeProfileAction"));
     m_volumeProfileAction->setCheckable(true);
     connect(m_volumeProfileAction, &QAction::triggered, this, &MainWindow::setVolumeProfileVisible);
+    QAction* tree = m_objectTree->toggleViewAction();
+    tree->setText(tr("&Object tree"));
+    tree->setObjectName(QStringLiteral("objectTreeAction"));
+    tree->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+    view->addAction(tree);
     view->addAction(tr("Go to &live edge"), QKeySequence(Qt::Key_End), m_canvas,
                     [this] { m_canvas->model().scrollToLiveEdge(); });
     view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
@@ -350,19 +391,13 @@ void MainWindow::buildToolbar() {
     }
     drawBar->addSeparator();
     QAction* del = drawBar->addAction(tr("Delete"));
+    m_deleteAction = del;
+    del->setEnabled(false);  // until a drawing is selected (ChartCanvas::selectionChanged)
     del->setObjectName(QStringLiteral("deleteDrawingAction"));
     del->setToolTip(tr("Delete the selected drawing"));
     connect(del, &QAction::triggered, this, [this] {
         auto& model = m_canvas->model();
-        if (const auto id = model.selectedDrawing()) {
-            model.removeDrawing(*id);
-            return;
-        }
-        // A click that does nothing must say why.
-        statusBar()->showMessage(model.drawings().empty()
-                                     ? tr("Delete: the chart has no drawings")
-                                     : tr("Delete: no drawing selected; click a drawing on the chart to select it first"),
-                                 8000);
+        if (const auto id = model.selectedDrawing()) model.removeDrawing(*id);
     });
     // The price scale's switches.
     drawBar->addSeparator();
@@ -443,6 +478,18 @@ void MainWindow::setPriceScaleMode(chart::PriceScaleMode mode) {
     m_logAction->setChecked(mode == chart::PriceScaleMode::Logarithmic);
     m_percentAction->setChecked(mode == chart::PriceScaleMode::Percent);
     m_settings.setPriceScaleMode(mode);
+}
+
+void MainWindow::setPriceScaleInverted(bool inverted) {
+    m_canvas->model().setPriceScaleInverted(inverted);
+    m_settings.setPriceScaleInverted(inverted);
+}
+
+void MainWindow::copyChartImage() {
+    const QImage image = m_canvas->renderToImage(m_canvas->size(), m_canvas->devicePixelRatioF());
+    QGuiApplication::clipboard()->setImage(image);
+    statusBar()->showMessage(tr("Chart image copied to the clipboard (%1 × %2)").arg(image.width()).arg(image.height()),
+                             5000);
 }
 
 void MainWindow::setVolumeVisible(bool visible) {
@@ -564,12 +611,17 @@ void MainWindow::rebindChart() {
         (m_controller.isDemo() ? QStringLiteral("Simulator (%1)").arg(venue) : venue).toStdString());
     // The controller may have chosen the symbol (the venue lacked the open one).
     if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
+    const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else m_indicatorSet->reset();
     if (symbol != m_drawingsSymbol) {
         // Drawings belong to the symbol, whatever the timeframe.
         m_drawingsSymbol = symbol;
         m_canvas->model().setDrawings(m_settings.drawings(symbol));
+    }
+    if (otherObjects) {
+        m_undo->reset();  // the history was the other pair's
+        emit objectsChanged();
     }
     m_historyLoading = false;
     syncIntervalControls(key.interval);
@@ -586,16 +638,23 @@ void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> p
     // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
     // gets its own scale instead of squeezing the price axis.
     const bool ownScale = m_indicatorSet->indicator(index).info().placement == indicators::Placement::Pane;
-    if (shown.spec.placement == indicators::Placement::Overlay)
+    if (shown.spec.hidden) {  // kept and computed, not drawn
+        shown.chartId = 0;
+        return;
+    }
+    if (shown.spec.placement == indicators::Placement::Overlay) {
         shown.chartId = model.addOverlay(title, {}, ownScale, position);
-    else
+    } else {
         shown.chartId = model.addPane(title, position);
+        model.setPaneLevels(shown.chartId, shown.spec.levels);
+    }
     pushIndicator(index, 0);
 }
 
 void MainWindow::detachIndicator(std::size_t index) {
     auto& model = m_canvas->model();
     ShownIndicator& shown = m_shownIndicators[index];
+    if (shown.chartId == 0) return;  // hidden
     if (shown.spec.placement == indicators::Placement::Overlay) model.removeOverlay(shown.chartId);
     else model.removePane(shown.chartId);
     shown.chartId = 0;
@@ -604,6 +663,7 @@ void MainWindow::detachIndicator(std::size_t index) {
 void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
     const indicators::Indicator& ind = m_indicatorSet->indicator(index);
     const ShownIndicator& shown = m_shownIndicators[index];
+    if (shown.chartId == 0) return;  // hidden
     const auto* series = m_controller.currentSeries();
     const std::size_t bars = series ? series->size() : 0;
     auto edit = [&](std::vector<chart::PaneSeries>& out) {
@@ -614,6 +674,8 @@ void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
                 const auto& info = ind.info().outputs[o];
                 out[o].name = info.name;
                 out[o].rgba = toRgba(shown.spec.colour(o));
+                out[o].width = shown.spec.style(o).width;
+                out[o].dash = shown.spec.style(o).dash;
                 out[o].kind = info.name.find("hist") != std::string::npos &&
                                       shown.spec.placement == indicators::Placement::Pane
                                   ? chart::PaneSeriesKind::Histogram
@@ -650,17 +712,17 @@ bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
     if (index >= m_shownIndicators.size()) return false;
     // The edited indicator keeps its place: the same pane position (or legend row) when it stays
     // a pane (or an overlay).
-    const auto& model = m_canvas->model();
     ShownIndicator& shown = m_shownIndicators[index];
-    const indicators::Placement oldPlacement = shown.spec.placement;
-    const std::optional<std::size_t> oldPosition = oldPlacement == indicators::Placement::Pane
-                                                       ? model.paneIndex(shown.chartId)
-                                                       : model.overlayIndex(shown.chartId);
     if (!m_indicatorSet->replace(index, spec.specText().toStdString())) return false;
     detachIndicator(index);
     shown.spec = spec;
     completeSpec(shown.spec, m_indicatorSet->indicator(index));
-    attachIndicator(index, shown.spec.placement == oldPlacement ? oldPosition : std::nullopt);
+    // The chart shows the visible indicators in list order: its place is after the visible ones
+    // before it that are drawn the same way (also when it was hidden until now).
+    std::size_t position = 0;
+    for (std::size_t i = 0; i < index; ++i)
+        if (!m_shownIndicators[i].spec.hidden && m_shownIndicators[i].spec.placement == shown.spec.placement) ++position;
+    attachIndicator(index, position);
     saveIndicators();
     rebuildIndicatorMenu();
     return true;
@@ -697,11 +759,15 @@ std::uint64_t MainWindow::backgroundIndicatorRecomputes() const { return m_indic
 void MainWindow::setIndicatorJobHook(std::function<void()> hook) { m_indicatorSet->setJobHook(std::move(hook)); }
 
 void MainWindow::loadIndicators(const QString& symbol) {
+    m_indicatorsSymbol = symbol;
+    showIndicatorSpecs(m_settings.indicators(symbol));
+}
+
+void MainWindow::showIndicatorSpecs(const std::vector<IndicatorSpec>& specs) {
     for (std::size_t i = 0; i < m_shownIndicators.size(); ++i) detachIndicator(i);
     m_shownIndicators.clear();
     m_indicatorSet->clear();
-    m_indicatorsSymbol = symbol;
-    for (const IndicatorSpec& spec : m_settings.indicators(symbol)) {
+    for (const IndicatorSpec& spec : specs) {
         const auto added = m_indicatorSet->add(spec.specText().toStdString());
         if (!added) continue;
         m_shownIndicators.push_back(ShownIndicator{spec, 0});
@@ -710,7 +776,32 @@ void MainWindow::loadIndicators(const QString& symbol) {
     rebuildIndicatorMenu();
 }
 
+void MainWindow::applyIndicatorSpecs(const std::vector<IndicatorSpec>& specs) {
+    showIndicatorSpecs(specs);
+    saveIndicators();
+}
+
+bool MainWindow::moveIndicator(std::size_t index, int delta) {
+    const auto target = static_cast<std::ptrdiff_t>(index) + delta;
+    if (index >= m_shownIndicators.size() || target < 0 || target >= static_cast<std::ptrdiff_t>(m_shownIndicators.size()))
+        return false;
+    std::vector<IndicatorSpec> specs = indicatorSpecs();
+    std::swap(specs[index], specs[static_cast<std::size_t>(target)]);
+    applyIndicatorSpecs(specs);
+    return true;
+}
+
+bool MainWindow::setIndicatorHidden(std::size_t index, bool hidden) {
+    if (index >= m_shownIndicators.size()) return false;
+    IndicatorSpec spec = m_shownIndicators[index].spec;
+    if (spec.hidden == hidden) return true;
+    spec.hidden = hidden;
+    return editIndicator(index, spec);
+}
+
 void MainWindow::saveIndicators() {
+    m_undo->studiesChanged();
+    emit objectsChanged();
     if (m_indicatorsSymbol.isEmpty()) return;
     m_settings.setIndicators(m_indicatorsSymbol, indicatorSpecs());
 }

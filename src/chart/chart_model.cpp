@@ -224,6 +224,12 @@ void ChartModel::setPriceScaleMode(PriceScaleMode mode) {
     invalidate(Invalidation::Full);
 }
 
+void ChartModel::setPriceScaleInverted(bool inverted) {
+    if (inverted == m_priceScale.inverted()) return;
+    m_priceScale.setInverted(inverted);
+    invalidate(Invalidation::Light);
+}
+
 void ChartModel::setVolumeVisible(bool visible) {
     if (visible == m_volumeVisible) return;
     m_volumeVisible = visible;
@@ -290,6 +296,14 @@ bool ChartModel::editPaneSeries(std::uint64_t id, const std::function<void(std::
     return true;
 }
 
+bool ChartModel::setPaneLevels(std::uint64_t id, std::vector<double> levels) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    it->levels = std::move(levels);
+    invalidate(Invalidation::Light);
+    return true;
+}
+
 std::uint64_t ChartModel::addOverlay(std::string title, std::vector<PaneSeries> series, bool ownScale,
                                      std::optional<std::size_t> position) {
     Overlay overlay;
@@ -349,11 +363,29 @@ void ChartModel::drawingsChanged() {
     invalidate(Invalidation::Light);
 }
 
+void ChartModel::setSelection(std::optional<std::uint64_t> id) {
+    if (id == m_selectedDrawing) return;
+    m_selectedDrawing = id;
+    if (m_onSelectionChanged) m_onSelectionChanged();
+}
+
 void ChartModel::setDrawings(std::vector<Drawing> drawings) {
     m_drawings = std::move(drawings);
     for (Drawing& d : m_drawings) d.id = m_nextDrawingId++;
-    m_selectedDrawing.reset();
+    setSelection(std::nullopt);
     invalidate(Invalidation::Light);  // loading is not a user change: no handler call
+}
+
+void ChartModel::restoreDrawings(std::vector<Drawing> drawings) {
+    m_drawings = std::move(drawings);
+    for (const Drawing& d : m_drawings) m_nextDrawingId = std::max(m_nextDrawingId, d.id + 1);
+    if (m_selectedDrawing && !drawing(*m_selectedDrawing)) setSelection(std::nullopt);
+    drawingsChanged();
+}
+
+const Drawing* ChartModel::drawing(std::uint64_t id) const {
+    const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
+    return it == m_drawings.end() ? nullptr : &*it;
 }
 
 std::uint64_t ChartModel::addDrawing(Drawing drawing) {
@@ -367,7 +399,7 @@ bool ChartModel::removeDrawing(std::uint64_t id) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
     if (it == m_drawings.end()) return false;
     m_drawings.erase(it);
-    if (m_selectedDrawing == id) m_selectedDrawing.reset();
+    if (m_selectedDrawing == id) setSelection(std::nullopt);
     drawingsChanged();
     return true;
 }
@@ -377,13 +409,15 @@ bool ChartModel::updateDrawing(const Drawing& drawing) {
                                  [&](const Drawing& d) { return d.id == drawing.id; });
     if (it == m_drawings.end()) return false;
     *it = drawing;
+    // A hidden drawing cannot stay selected (its handles would show and Delete would remove it).
+    if (drawing.hidden && m_selectedDrawing == drawing.id) setSelection(std::nullopt);
     drawingsChanged();
     return true;
 }
 
 void ChartModel::selectDrawing(std::optional<std::uint64_t> id) {
     if (id == m_selectedDrawing) return;
-    m_selectedDrawing = id;
+    setSelection(id);
     invalidate(Invalidation::Light);
 }
 
@@ -417,13 +451,20 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
     const Rect& pane = m_layout.candlePane;
     for (auto it = m_drawings.rbegin(); it != m_drawings.rend(); ++it) {
         const Drawing& d = *it;
+        if (d.hidden) continue;
         const Point a{timeToX(d.a.timeMs), m_priceScale.priceToY(d.a.price)};
         const Point b{timeToX(d.b.timeMs), m_priceScale.priceToY(d.b.price)};
         double dist = std::numeric_limits<double>::infinity();
+        const bool right = d.kind == DrawingKind::Ray || d.extendRight;
         switch (d.kind) {
         case DrawingKind::HorizontalLine: dist = std::fabs(p.y - a.y); break;
-        case DrawingKind::TrendLine: dist = distanceToSegment(p, a, b, false); break;
-        case DrawingKind::Ray: dist = distanceToSegment(p, a, b, true); break;
+        case DrawingKind::VerticalLine: dist = std::fabs(p.x - a.x); break;
+        case DrawingKind::TrendLine:
+        case DrawingKind::Ray:
+            if (d.extendLeft && right) dist = std::min(distanceToSegment(p, a, b, true), distanceToSegment(p, b, a, true));
+            else if (d.extendLeft) dist = distanceToSegment(p, b, a, true);
+            else dist = distanceToSegment(p, a, b, right);
+            break;
         case DrawingKind::Rectangle: {
             const Point c{a.x, b.y};
             const Point e{b.x, a.y};
@@ -434,7 +475,7 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
         case DrawingKind::Fibonacci:
             for (const double level : kFibLevels) {
                 const double y = m_priceScale.priceToY(d.b.price + (d.a.price - d.b.price) * level);
-                const Point l{std::min(a.x, b.x), y};
+                const Point l{d.extendLeft ? pane.left() : std::min(a.x, b.x), y};
                 const Point r{pane.right(), y};
                 dist = std::min(dist, distanceToSegment(p, l, r, false));
             }
@@ -451,6 +492,7 @@ std::optional<ChartModel::AnchorHit> ChartModel::drawingAnchorAt(Point p, double
     double bestDistance = tolerancePx;
     auto consider = [&](const Drawing& d) {
         if (anchorCount(d.kind) < 2) return;  // a horizontal line's one anchor moves the line
+        if (d.hidden || d.locked) return;
         for (int i = 0; i < 2; ++i) {
             const DrawingAnchor& a = i == 0 ? d.a : d.b;
             const double dist = std::hypot(p.x - timeToX(a.timeMs), p.y - m_priceScale.priceToY(a.price));
@@ -470,7 +512,7 @@ std::optional<ChartModel::AnchorHit> ChartModel::drawingAnchorAt(Point p, double
 
 void ChartModel::moveDrawingAnchor(std::uint64_t id, int anchor, Point p) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
-    if (it == m_drawings.end() || anchor < 0 || anchor > 1) return;
+    if (it == m_drawings.end() || it->locked || anchor < 0 || anchor > 1) return;
     DrawingAnchor& target = anchor == 0 || anchorCount(it->kind) < 2 ? it->a : it->b;
     const DrawingAnchor moved = anchorAt(p);
     const DrawingAnchor before = target;
@@ -481,7 +523,7 @@ void ChartModel::moveDrawingAnchor(std::uint64_t id, int anchor, Point p) {
 
 void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
-    if (it == m_drawings.end()) return;
+    if (it == m_drawings.end() || it->locked) return;
     auto shift = [&](DrawingAnchor& anchor) {
         const Point p{timeToX(anchor.timeMs) + dxPx, m_priceScale.priceToY(anchor.price) + dyPx};
         const DrawingAnchor moved = anchorAt(p);
@@ -489,7 +531,7 @@ void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
         if (dyPx != 0.0) anchor.price = moved.price;
     };
     shift(it->a);
-    if (it->kind != DrawingKind::HorizontalLine) shift(it->b);
+    if (anchorCount(it->kind) > 1) shift(it->b);
     drawingsChanged();
 }
 
@@ -678,6 +720,11 @@ void ChartModel::autoscale() {
         if (histogram) {  // bars grow from zero
             plo = std::min(plo, 0.0);
             phi = std::max(phi, 0.0);
+        }
+        // The reference levels stay in view (RSI at 80 still shows its 70 and 30 lines).
+        for (const double level : pane.levels) {
+            plo = std::min(plo, level);
+            phi = std::max(phi, level);
         }
         pane.scale.autoscaleTo(plo, phi);
     }

@@ -39,6 +39,7 @@ void OverlayItems::clear() {
     lastPrice.reset();
     crosshair.reset();
     legend.clear();
+    overlayLegendRows.clear();
 }
 
 double candleBodyWidth(double barSpacing) {
@@ -319,6 +320,10 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
                                             formatPrice(v, decimals), TextTone::Normal, FontRole::Regular,
                                             TextAlign::Left});
         }
+        for (const double level : pane.levels) {
+            const double y = ps.priceToY(level);
+            if (y >= frame.pane.top() && y < frame.pane.bottom()) frame.levels.push_back(static_cast<float>(y));
+        }
         if (!range.empty()) {
             const auto bodyWidth = static_cast<float>(std::max(1.0, candleBodyWidth(ts.barSpacing())));
             for (const PaneSeries& series : pane.series) {
@@ -338,6 +343,8 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
                 } else {
                     PolylineItem line;
                     line.rgba = series.rgba;
+                    line.width = static_cast<float>(series.width);
+                    line.dash = series.dash;
                     for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
                         const double v = series.values[i];
                         const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
@@ -370,6 +377,8 @@ void buildOverlayLines(const ChartModel& model, FrameItems& out) {
         for (const PaneSeries& series : overlay.series) {
             PolylineItem line;
             line.rgba = series.rgba;
+            line.width = static_cast<float>(series.width);
+            line.dash = series.dash;
             const std::size_t end = std::min(static_cast<std::size_t>(range.last) + 1, series.values.size());
             if (static_cast<std::size_t>(range.first) < end) line.points.reserve(end - static_cast<std::size_t>(range.first));
             for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
@@ -405,9 +414,34 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
         placed.push_back(box);
         item.labels.push_back(TextItem{box, std::move(text), TextTone::Normal, FontRole::Regular, align});
     };
+    // A line from (x1, y1) through (x2, y2), run on past either end to beyond the pane.
+    const auto reachOf = [&](float dx, float dy) {
+        return (static_cast<float>(pane.width) + static_cast<float>(pane.height)) * 4.0F /
+               std::max(1e-3F, std::hypot(dx, dy));
+    };
+    auto extended = [&](float x1, float y1, float x2, float y2, bool left, bool right) {
+        const float dx = x2 - x1;
+        const float dy = y2 - y1;
+        if (dx == 0.0F && dy == 0.0F) return SegmentItem{x1, y1, x2, y2};
+        const float reach = reachOf(dx, dy);
+        SegmentItem seg{x1, y1, x2, y2};
+        if (left) {
+            seg.x1 = x1 - dx * reach;
+            seg.y1 = y1 - dy * reach;
+        }
+        if (right) {
+            seg.x2 = x1 + dx * reach;
+            seg.y2 = y1 + dy * reach;
+        }
+        return seg;
+    };
     for (const Drawing& d : model.drawings()) {
+        if (d.hidden) continue;
         DrawingItem item;
         item.selected = model.selectedDrawing() == d.id;
+        item.rgba = d.rgba;
+        item.width = static_cast<float>(d.width);
+        item.dash = d.dash;
         const auto ax = static_cast<float>(model.timeToX(d.a.timeMs));
         const auto ay = clampY(ps.priceToY(d.a.price));
         const auto bx = static_cast<float>(model.timeToX(d.b.timeMs));
@@ -420,26 +454,18 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             place(item, pane.right() - kLabelPad, ay, formatPrice(d.a.price, model.priceDecimals()), TextAlign::Right);
             item.handles.push_back(LinePoint{ax, ay});
             break;
+        case DrawingKind::VerticalLine:
+            // Through the whole candle pane at the anchor's bar; its time on the time axis is the
+            // crosshair's job, so no label of its own.
+            item.lines.push_back(SegmentItem{ax, static_cast<float>(pane.top()), ax, static_cast<float>(pane.bottom())});
+            item.handles.push_back(LinePoint{ax, ay});
+            break;
         case DrawingKind::TrendLine:
-            item.lines.push_back(SegmentItem{ax, ay, bx, by});
+        case DrawingKind::Ray:
+            // A ray runs on from a through b to the pane's edge; extend left / right run either way.
+            item.lines.push_back(extended(ax, ay, bx, by, d.extendLeft, d.kind == DrawingKind::Ray || d.extendRight));
             item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
             break;
-        case DrawingKind::Ray: {
-            // Extend from a through b to the pane's edge.
-            float ex = bx;
-            float ey = by;
-            const float dx = bx - ax;
-            const float dy = by - ay;
-            if (dx != 0.0F || dy != 0.0F) {
-                const float reach = (static_cast<float>(pane.width) + static_cast<float>(pane.height)) * 4.0F /
-                                    std::max(1e-3F, std::hypot(dx, dy));
-                ex = ax + dx * reach;
-                ey = ay + dy * reach;
-            }
-            item.lines.push_back(SegmentItem{ax, ay, ex, ey});
-            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
-            break;
-        }
         case DrawingKind::Rectangle:
             item.fill = Rect{std::min(ax, bx), std::min(ay, by), std::fabs(bx - ax), std::fabs(by - ay)};
             item.lines = {SegmentItem{ax, ay, bx, ay}, SegmentItem{bx, ay, bx, by}, SegmentItem{bx, by, ax, by},
@@ -447,7 +473,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
             break;
         case DrawingKind::Fibonacci: {
-            const float from = std::min(ax, bx);
+            const float from = d.extendLeft ? left : std::min(ax, bx);
             for (const double level : kFibLevels) {
                 const double price = d.b.price + (d.a.price - d.b.price) * level;
                 const float y = clampY(ps.priceToY(price));
@@ -462,6 +488,10 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             break;
         }
         }
+        // The drawing's own text, above its first anchor (a horizontal line's left end).
+        if (!d.text.empty())
+            place(item, d.kind == DrawingKind::HorizontalLine ? pane.left() + kLabelPad : ax + kLabelPad,
+                  d.kind == DrawingKind::VerticalLine ? pane.top() + lh + kLabelPad : ay, d.text, TextAlign::Left);
         out.drawings.push_back(std::move(item));
     }
 }
@@ -569,7 +599,21 @@ void buildLegend(const ChartModel& model, OverlayItems& out) {
         for (const PaneSeries& s : overlay.series)
             runs.push_back(LegendRun{valueText(i < s.values.size() ? s.values[i] : std::nan(""), d),
                                      TextTone::Normal, s.rgba});
+        const std::size_t first = out.legend.size();
         w.group(runs, 0.0);
+        if (out.legend.size() > first) {
+            Rect box = out.legend[first].box;
+            for (std::size_t k = first + 1; k < out.legend.size(); ++k) {
+                const Rect& b = out.legend[k].box;
+                const double right = std::max(box.right(), b.right());
+                const double bottom = std::max(box.bottom(), b.bottom());
+                box.x = std::min(box.x, b.x);
+                box.y = std::min(box.y, b.y);
+                box.width = right - box.x;
+                box.height = bottom - box.y;
+            }
+            out.overlayLegendRows.push_back(OverlayItems::LegendRow{overlay.id, box});
+        }
     }
     const auto& panes = model.panes();
     const TextMeasurer& m = model.textMeasurer();

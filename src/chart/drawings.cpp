@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 namespace cpc::chart {
@@ -10,6 +12,7 @@ namespace cpc::chart {
 std::string_view toString(DrawingKind kind) {
     switch (kind) {
     case DrawingKind::HorizontalLine: return "hline";
+    case DrawingKind::VerticalLine: return "vline";
     case DrawingKind::TrendLine: return "trend";
     case DrawingKind::Ray: return "ray";
     case DrawingKind::Rectangle: return "rect";
@@ -24,7 +27,79 @@ std::optional<DrawingKind> parseDrawingKind(std::string_view text) {
     return std::nullopt;
 }
 
-int anchorCount(DrawingKind kind) { return kind == DrawingKind::HorizontalLine ? 1 : 2; }
+int anchorCount(DrawingKind kind) {
+    return kind == DrawingKind::HorizontalLine || kind == DrawingKind::VerticalLine ? 1 : 2;
+}
+
+std::string_view toString(LineDash dash) {
+    switch (dash) {
+    case LineDash::Dashed: return "dashed";
+    case LineDash::Dotted: return "dotted";
+    case LineDash::Solid: break;
+    }
+    return "solid";
+}
+
+std::optional<LineDash> parseLineDash(std::string_view text) {
+    for (const LineDash d : {LineDash::Solid, LineDash::Dashed, LineDash::Dotted})
+        if (toString(d) == text) return d;
+    return std::nullopt;
+}
+
+bool supportsExtend(DrawingKind kind) {
+    return kind == DrawingKind::TrendLine || kind == DrawingKind::Ray || kind == DrawingKind::Fibonacci;
+}
+
+namespace {
+
+void writeProperties(std::string& out, const Drawing& d) {
+    char buf[64];
+    if (d.rgba != 0) {
+        std::snprintf(buf, sizeof buf, " color=#%08x", static_cast<unsigned>(d.rgba));
+        out += buf;
+    }
+    if (d.width != kDefaultDrawingWidth) {
+        std::snprintf(buf, sizeof buf, " width=%.6g", d.width);
+        out += buf;
+    }
+    if (d.dash != LineDash::Solid) out += " dash=" + std::string(toString(d.dash));
+    if (d.extendLeft || d.extendRight)
+        out += d.extendLeft && d.extendRight ? " extend=left,right" : d.extendLeft ? " extend=left" : " extend=right";
+    if (d.locked) out += " locked";
+    if (d.hidden) out += " hidden";
+    if (!d.text.empty()) {
+        std::string text = d.text;
+        for (char& c : text)
+            if (c == '\n' || c == '\r') c = ' ';  // one drawing per line
+        out += " text=" + text;
+    }
+}
+
+// One "key=value" (or flag) field; false if it is not one we know (the field is ignored).
+bool readProperty(Drawing& d, std::string_view field) {
+    const auto eq = field.find('=');
+    const std::string_view key = field.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? std::string_view{} : field.substr(eq + 1);
+    if (key == "locked") d.locked = true;
+    else if (key == "hidden") d.hidden = true;
+    else if (key == "dash") d.dash = parseLineDash(value).value_or(LineDash::Solid);
+    else if (key == "extend") {
+        d.extendLeft = value.find("left") != std::string_view::npos;
+        d.extendRight = value.find("right") != std::string_view::npos;
+    } else if (key == "color" && value.size() == 9 && value[0] == '#') {
+        std::uint32_t rgba = 0;
+        const auto [end, ec] = std::from_chars(value.data() + 1, value.data() + value.size(), rgba, 16);
+        if (ec == std::errc{} && end == value.data() + value.size()) d.rgba = rgba;
+    } else if (key == "width") {
+        const double w = std::strtod(std::string(value).c_str(), nullptr);
+        if (std::isfinite(w) && w >= 0.5 && w <= 10.0) d.width = w;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
 
 std::string serializeDrawings(const std::vector<Drawing>& drawings) {
     std::string out;
@@ -33,7 +108,9 @@ std::string serializeDrawings(const std::vector<Drawing>& drawings) {
         std::snprintf(buf, sizeof buf, "%s %lld %.17g %lld %.17g\n", std::string(toString(d.kind)).c_str(),
                       static_cast<long long>(d.a.timeMs), d.a.price, static_cast<long long>(d.b.timeMs),
                       d.b.price);
-        out += buf;
+        out.append(buf, std::strlen(buf) - 1);  // the properties go before the newline
+        writeProperties(out, d);
+        out += '\n';
     }
     return out;
 }
@@ -53,7 +130,19 @@ std::vector<Drawing> parseDrawings(std::string_view text) {
         if (!(fields >> kind >> t1 >> p1 >> t2 >> p2)) continue;
         const auto k = parseDrawingKind(kind);
         if (!k || !std::isfinite(p1) || !std::isfinite(p2)) continue;
-        out.push_back(Drawing{id++, *k, {t1, p1}, {t2, p2}});
+        Drawing d{id++, *k, {t1, p1}, {t2, p2}};
+        std::string field;
+        while (fields >> field) {
+            if (field.starts_with("text=")) {
+                // The text is the rest of the line, spaces included.
+                std::string rest;
+                std::getline(fields, rest);
+                d.text = field.substr(5) + rest;
+                break;
+            }
+            readProperty(d, field);
+        }
+        out.push_back(std::move(d));
     }
     return out;
 }

@@ -115,13 +115,15 @@ double PriceScale::fromScale(double value) const {
 
 double PriceScale::scaleToY(double value) const {
     const double inner = innerHeight();
-    return innerTop() + (m_range.max - value) * (inner / m_range.span());
+    const double fromTop = m_inverted ? value - m_range.min : m_range.max - value;
+    return innerTop() + fromTop * (inner / m_range.span());
 }
 
 double PriceScale::yToScale(double y) const {
     const double inner = innerHeight();
     if (inner <= 0.0) return m_range.min;
-    return m_range.max - (y - innerTop()) * (m_range.span() / inner);
+    const double fromTop = (y - innerTop()) * (m_range.span() / inner);
+    return m_inverted ? m_range.min + fromTop : m_range.max - fromTop;
 }
 
 double PriceScale::priceToY(double price) const { return scaleToY(toScale(price)); }
@@ -141,13 +143,14 @@ void PriceScale::panBy(double dyPx) {
     const double inner = innerHeight();
     if (inner <= 0.0 || !std::isfinite(dyPx)) return;
     m_autoScale = false;
-    const double dp = dyPx * m_range.span() / inner;
+    // Content follows the mouse: on an inverted axis a downward drag lowers the prices shown.
+    const double dp = (m_inverted ? -dyPx : dyPx) * m_range.span() / inner;
     m_range = PriceRange{m_range.min + dp, m_range.max + dp};
 }
 
 double PriceScale::tickStep(double minSpacingPx, double minStep) const {
     if (m_height <= 0.0) return std::max(minStep, 1.0);
-    const double visibleSpan = yToScale(m_top) - yToScale(bottom());
+    const double visibleSpan = std::fabs(yToScale(m_top) - yToScale(bottom()));
     const double raw = visibleSpan * std::max(1.0, minSpacingPx) / m_height;
     return niceStep(std::max(raw, minStep > 0.0 ? minStep : raw));
 }
@@ -155,21 +158,22 @@ double PriceScale::tickStep(double minSpacingPx, double minStep) const {
 std::vector<double> PriceScale::logTicks(double minSpacingPx, double minStep) const {
     std::vector<double> out;
     const double spacing = std::max(1.0, minSpacingPx);
-    const double lo = yToPrice(bottom());
-    const double hi = yToPrice(m_top);
+    const double lo = std::min(yToPrice(bottom()), yToPrice(m_top));
+    const double hi = std::max(yToPrice(bottom()), yToPrice(m_top));
+    const double up = m_inverted ? 1.0 : -1.0;  // the y direction of higher prices
     if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return out;
     // Walk upwards: at each price the step is the nice number that is at least one label spacing
     // tall there, so labels stay evenly readable while their values grow geometrically.
     double p = std::max(lo, kMinLogPrice);
     double lastY = std::numeric_limits<double>::infinity();
     for (int guard = 0; guard < 1000 && p <= hi; ++guard) {
-        const double above = yToPrice(priceToY(p) - spacing);
+        const double above = yToPrice(priceToY(p) + up * spacing);
         double step = niceStep(std::max(above - p, kMinLogPrice));
         if (minStep > 0.0) step = std::max(step, minStep);
         double v = std::ceil(p / step - 1e-9) * step;
         if (v > hi) break;
         const double y = priceToY(v);
-        if (lastY - y >= spacing - 1e-6) {
+        if (std::fabs(lastY - y) >= spacing - 1e-6) {
             out.push_back(v);
             lastY = y;
         }
@@ -185,8 +189,8 @@ std::vector<double> PriceScale::ticks(double minSpacingPx, double minStep) const
     // Percent: nice percentages (the tick size does not apply to them).
     const bool percent = m_mode == PriceScaleMode::Percent;
     const double step = tickStep(minSpacingPx, percent ? 0.0 : minStep);
-    const double hi = yToScale(m_top);
-    const double lo = yToScale(bottom());
+    const double hi = std::max(yToScale(m_top), yToScale(bottom()));
+    const double lo = std::min(yToScale(m_top), yToScale(bottom()));
     const double first = std::ceil(lo / step - 1e-9);
     const double last = std::floor(hi / step + 1e-9);
     if (!std::isfinite(first) || !std::isfinite(last) || last - first > 1000.0) return out;

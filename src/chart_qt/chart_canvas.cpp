@@ -1,5 +1,6 @@
 #include "cpc/chart_qt/chart_canvas.hpp"
 
+#include <QContextMenuEvent>
 #include <QHideEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -43,6 +44,7 @@ ChartCanvas::ChartCanvas(QWidget* parent)
     m_model.setHistoryNeededHandler(
         [this] { QMetaObject::invokeMethod(this, &ChartCanvas::historyNeeded, Qt::QueuedConnection); });
     m_model.setDrawingsChangedHandler([this] { emit drawingsChanged(); });
+    m_model.setSelectionChangedHandler([this] { emit selectionChanged(); });
     m_model.setViewportSize(width(), height());
 
     m_clockTimer = new QTimer(this);
@@ -56,12 +58,36 @@ ChartCanvas::~ChartCanvas() {
     m_model.setInvalidateHandler({});
     m_model.setHistoryNeededHandler({});
     m_model.setDrawingsChangedHandler({});
+    m_model.setSelectionChangedHandler({});
+}
+
+bool ChartCanvas::drawingGestureActive() const {
+    return m_placing || m_newDrawing.has_value() || m_drag == Drag::MoveDrawing || m_drag == Drag::MoveAnchor;
+}
+
+std::optional<std::uint64_t> ChartCanvas::overlayLegendAt(QPointF pos) const {
+    chart::OverlayItems overlay;
+    chart::buildOverlay(m_model, overlay);
+    for (const auto& row : overlay.overlayLegendRows)
+        if (row.box.contains(toPoint(pos))) return row.overlayId;
+    return std::nullopt;
+}
+
+void ChartCanvas::contextMenuEvent(QContextMenuEvent* event) {
+    const QPointF pos = event->pos();
+    if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);  // right click cancels a tool, as Esc
+    if (m_model.regionAt(toPoint(pos)) == ChartRegion::CandlePane) {
+        if (const auto hit = m_model.drawingAt(toPoint(pos))) m_model.selectDrawing(hit);
+    }
+    emit contextMenuRequested(pos, event->globalPos());
+    event->accept();
 }
 
 void ChartCanvas::setDrawingTool(std::optional<chart::DrawingKind> tool) {
     if (m_newDrawing) {  // abandon a half-placed drawing
         m_model.removeDrawing(*m_newDrawing);
         m_newDrawing.reset();
+        emit drawingGestureFinished();
     }
     m_tool = tool;
     if (m_drag == Drag::NewDrawing) m_drag = Drag::None;
@@ -206,12 +232,15 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
         m_newDrawing.reset();
         m_tool.reset();
         emit drawingToolChanged();
+        emit drawingGestureFinished();
         event->accept();
         return;
     }
     if (region == ChartRegion::CandlePane && m_tool) {
         const chart::DrawingAnchor at = m_model.anchorAt(toPoint(pos));
+        m_placing = chart::anchorCount(*m_tool) > 1;
         const std::uint64_t id = m_model.addDrawing(chart::Drawing{0, *m_tool, at, at});
+        m_placing = false;
         m_model.selectDrawing(id);
         if (chart::anchorCount(*m_tool) == 1) {
             m_tool.reset();
@@ -316,7 +345,10 @@ void ChartCanvas::mouseReleaseEvent(QMouseEvent* event) {
                     break;
                 }
         }
+        const bool gesture = m_drag == Drag::MoveDrawing || m_drag == Drag::MoveAnchor ||
+                             (m_drag == Drag::NewDrawing && !m_newDrawing);
         m_drag = Drag::None;
+        if (gesture) emit drawingGestureFinished();
         updateCursorShape(event->position());
     }
     event->accept();
@@ -372,10 +404,18 @@ void ChartCanvas::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
         if (const auto id = m_model.selectedDrawing()) m_model.removeDrawing(*id);
+        else {
+            QWidget::keyPressEvent(event);  // nothing to delete: the window's (a typed timeframe)
+            return;
+        }
         break;
     case Qt::Key_Escape:
         if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);
-        else m_model.selectDrawing(std::nullopt);
+        else if (m_model.selectedDrawing()) m_model.selectDrawing(std::nullopt);
+        else {
+            QWidget::keyPressEvent(event);
+            return;
+        }
         break;
     default: QWidget::keyPressEvent(event); return;
     }

@@ -487,13 +487,25 @@ void drawLineSeries(QPainter& p, std::span<const chart::LinePoint> points, chart
     p.restore();
 }
 
+namespace {
+Qt::PenStyle penStyle(chart::LineDash dash) {
+    switch (dash) {
+    case chart::LineDash::Dashed: return Qt::DashLine;
+    case chart::LineDash::Dotted: return Qt::DotLine;
+    case chart::LineDash::Solid: break;
+    }
+    return Qt::SolidLine;
+}
+}  // namespace
+
 void drawPolylines(QPainter& p, std::span<const chart::PolylineItem> lines, const chart::Rect& clip) {
     if (lines.empty() || clip.empty()) return;
     p.save();
     p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
     p.setRenderHint(QPainter::Antialiasing, true);
     for (const chart::PolylineItem& series : lines) {
-        p.setPen(QPen(fromRgba(series.rgba), series.width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setPen(QPen(fromRgba(series.rgba), series.width, penStyle(series.dash),
+                      series.dash == chart::LineDash::Solid ? Qt::RoundCap : Qt::FlatCap, Qt::RoundJoin));
         QPolygonF run;
         for (const chart::LinePoint& pt : series.points) {
             if (std::isnan(pt.y)) {
@@ -536,6 +548,15 @@ void drawPanes(QPainter& p, std::span<const chart::PaneFrame> panes, const chart
             }
             p.setClipping(false);
         }
+        if (!pane.levels.empty()) {
+            // Reference levels (RSI 30 / 70): dashed, in the axis text colour, under the lines.
+            p.save();
+            p.setClipRect(QRectF(pane.pane.x, pane.pane.y, pane.pane.width, pane.pane.height));
+            p.setPen(QPen(theme.mutedText, 1.0, Qt::DashLine));
+            for (const float y : pane.levels)
+                p.drawLine(QPointF(pane.pane.left(), y), QPointF(pane.pane.right(), y));
+            p.restore();
+        }
         drawPolylines(p, pane.lines, pane.pane);
         drawTexts(p, pane.labels, theme);
     }
@@ -553,10 +574,11 @@ void drawDrawings(QPainter& p, std::span<const chart::DrawingItem> drawings, con
             p.setBrush(theme.drawingFill);
             p.drawRect(QRectF(d.fill->x, d.fill->y, d.fill->width, d.fill->height));
         }
-        p.setPen(QPen(theme.drawing, d.selected ? 2.0 : 1.5));
+        const QColor colour = d.rgba != 0 ? fromRgba(d.rgba) : theme.drawing;
+        p.setPen(QPen(colour, d.selected ? d.width + 0.5F : d.width, penStyle(d.dash)));
         for (const chart::SegmentItem& s : d.lines) p.drawLine(QPointF(s.x1, s.y1), QPointF(s.x2, s.y2));
         if (d.selected) {
-            p.setPen(QPen(theme.drawing, 1.5));
+            p.setPen(QPen(colour, 1.5));
             p.setBrush(theme.selectionHandle);
             for (const chart::LinePoint& h : d.handles) p.drawEllipse(QPointF(h.x, h.y), 4.5, 4.5);
         }

@@ -183,7 +183,9 @@ TEST(MainWindow, OnlyASymbolTheVenueListsIsSavedAndAnUnknownOneFallsBackWithAMes
     EXPECT_EQ(settings.lastSymbol(), "ETHUSDT");
 }
 
-TEST(MainWindow, DeleteWithoutASelectedDrawingSaysSoInTheStatusBar) {
+TEST(MainWindow, TheDeleteButtonIsEnabledOnlyWhileADrawingIsSelected) {
+    // Issue 22: the Delete button did nothing without a selection, silently. Now it cannot be
+    // pressed then: the model's selection notice enables and disables it.
     QTemporaryDir dir;
     ControllerOptions options;
     options.demo = true;
@@ -200,20 +202,22 @@ TEST(MainWindow, DeleteWithoutASelectedDrawingSaysSoInTheStatusBar) {
         return controller.currentSeries() && controller.currentSeries()->size() >= 100;
     }, 20000));
     auto& model = window.canvas()->model();
-    model.addDrawing(chart::Drawing{0, chart::DrawingKind::HorizontalLine, model.anchorAt({300, 200}), {}});
-    model.selectDrawing(std::nullopt);
     auto* del = window.findChild<QAction*>("deleteDrawingAction");
     ASSERT_NE(del, nullptr);
-    window.statusBar()->clearMessage();
-    del->trigger();
-    // Nothing selected: nothing deleted, and the status bar says what to do (it was silent).
+    EXPECT_FALSE(del->isEnabled());
+    model.addDrawing(chart::Drawing{0, chart::DrawingKind::HorizontalLine, model.anchorAt({300, 200}), {}});
+    EXPECT_FALSE(del->isEnabled());  // added, not selected
+    model.selectDrawing(model.drawings()[0].id);
+    EXPECT_TRUE(del->isEnabled());
+    model.selectDrawing(std::nullopt);
+    EXPECT_FALSE(del->isEnabled());
+    del->trigger();  // disabled: nothing happens
     EXPECT_EQ(model.drawings().size(), 1U);
-    EXPECT_TRUE(window.statusBar()->currentMessage().contains("select", Qt::CaseInsensitive))
-        << window.statusBar()->currentMessage().toStdString();
-    // Selected: deleted.
+    // Selected: deleted, and the button is off again.
     model.selectDrawing(model.drawings()[0].id);
     del->trigger();
     EXPECT_TRUE(model.drawings().empty());
+    EXPECT_FALSE(del->isEnabled());
 }
 
 TEST(MainWindow, ASavedGeometryLargerThanTheScreenOrOffItIsClampedToTheAvailableScreen) {

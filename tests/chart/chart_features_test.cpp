@@ -565,3 +565,203 @@ TEST_F(ChartFeaturesTest, ScrollingNearTheFirstBarAsksForHistoryOncePerLoad) {
 }
 
 }  // namespace
+
+// ---- drawing properties, inverted scale, pane levels (issue 22: object properties) ---------------
+
+namespace {
+
+TEST(DrawingProperties, SerializeRoundTripsEveryPropertyAndReadsOldLines) {
+    Drawing styled{1, DrawingKind::TrendLine, {1705276800000, 42000.5}, {1705280400000, 43000.25}};
+    styled.rgba = 0xff6d00c0U;
+    styled.width = 3;
+    styled.dash = LineDash::Dotted;
+    styled.extendLeft = true;
+    styled.extendRight = true;
+    styled.text = "breakout  retest=yes";  // spaces and '=' survive
+    styled.locked = true;
+    styled.hidden = true;
+    Drawing plain{2, DrawingKind::HorizontalLine, {0, 100}, {0, 0}};
+    Drawing rightOnly{3, DrawingKind::Ray, {1, 2}, {3, 4}};
+    rightOnly.extendLeft = true;
+    rightOnly.dash = LineDash::Dashed;
+    const std::string text = serializeDrawings({styled, plain, rightOnly});
+    // A drawing with default properties is written as before properties existed.
+    EXPECT_NE(text.find("\nhline 0 100 0 0\n"), std::string::npos) << text;
+    const auto back = parseDrawings(text);
+    ASSERT_EQ(back.size(), 3U);
+    EXPECT_EQ(back[0], styled);
+    EXPECT_EQ(back[1], plain);
+    EXPECT_EQ(back[2], rightOnly);
+    // Older lines, and unknown or bad fields, read with default properties.
+    const auto old = parseDrawings("trend 1 2 3 4\nrect 1 2 3 4 width=99 color=#zz dash=wavy future=1\n");
+    ASSERT_EQ(old.size(), 2U);
+    EXPECT_EQ(old[0].rgba, 0U);
+    EXPECT_EQ(old[0].width, kDefaultDrawingWidth);
+    EXPECT_EQ(old[1].width, kDefaultDrawingWidth);
+    EXPECT_EQ(old[1].rgba, 0U);
+    EXPECT_EQ(old[1].dash, LineDash::Solid);
+    EXPECT_FALSE(old[1].locked || old[1].hidden);
+}
+
+}  // namespace
+
+TEST_F(ChartFeaturesTest, DrawingStyleExtendAndTextReachTheRenderItems) {
+    const Rect pane = model.layout().candlePane;
+    Drawing d{0, DrawingKind::TrendLine, model.anchorAt({400, 200}), model.anchorAt({500, 250})};
+    d.rgba = 0x11223344U;
+    d.width = 4;
+    d.dash = LineDash::Dashed;
+    d.text = "my note";
+    const std::uint64_t id = model.addDrawing(d);
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.drawings.size(), 1U);
+    EXPECT_EQ(items.drawings[0].rgba, 0x11223344U);
+    EXPECT_FLOAT_EQ(items.drawings[0].width, 4.0F);
+    EXPECT_EQ(items.drawings[0].dash, LineDash::Dashed);
+    const SegmentItem plainSeg = items.drawings[0].lines.at(0);
+    EXPECT_GT(plainSeg.x1, pane.left() + 100);  // not extended: ends at the anchors
+    EXPECT_LT(plainSeg.x2, pane.right() - 100);
+    ASSERT_EQ(items.drawings[0].labels.size(), 1U);
+    EXPECT_EQ(items.drawings[0].labels[0].text, "my note");
+    // Extend right: runs past the pane's right edge on the same line; left too.
+    d = *model.drawing(id);
+    d.extendRight = true;
+    model.updateDrawing(d);
+    buildFrame(model, items);
+    SegmentItem seg = items.drawings[0].lines.at(0);
+    EXPECT_FLOAT_EQ(seg.x1, plainSeg.x1);
+    EXPECT_GT(seg.x2, pane.right());
+    const double slope = (plainSeg.y2 - plainSeg.y1) / (plainSeg.x2 - plainSeg.x1);
+    EXPECT_NEAR((seg.y2 - seg.y1) / (seg.x2 - seg.x1), slope, 1e-3);
+    d.extendLeft = true;
+    model.updateDrawing(d);
+    buildFrame(model, items);
+    seg = items.drawings[0].lines.at(0);
+    EXPECT_LT(seg.x1, pane.left());
+    // Extended, it is hit far from its anchors, on its line.
+    const double x = pane.left() + 20;
+    EXPECT_EQ(model.drawingAt({x, plainSeg.y1 + slope * (x - plainSeg.x1)}), id);
+    // Hidden: not drawn, not hit.
+    d.hidden = true;
+    model.updateDrawing(d);
+    buildFrame(model, items);
+    EXPECT_TRUE(items.drawings.empty());
+    EXPECT_FALSE(model.drawingAt({450, 225}));
+}
+
+TEST_F(ChartFeaturesTest, ALockedDrawingIsHitButNotMovedOrReshaped) {
+    Drawing d{0, DrawingKind::TrendLine, model.anchorAt({400, 200}), model.anchorAt({500, 250})};
+    d.locked = true;
+    const std::uint64_t id = model.addDrawing(d);
+    const Drawing before = *model.drawing(id);
+    EXPECT_EQ(model.drawingAt({450, 225}), id);
+    EXPECT_FALSE(model.drawingAnchorAt({400, 200}));  // no handle to drag
+    model.moveDrawing(id, 30, 30);
+    model.moveDrawingAnchor(id, 1, {700, 400});
+    EXPECT_EQ(*model.drawing(id), before);
+    d = before;
+    d.locked = false;
+    model.updateDrawing(d);
+    model.moveDrawing(id, 0, 30);
+    EXPECT_NE(model.drawing(id)->a.price, before.a.price);
+}
+
+TEST_F(ChartFeaturesTest, RestoreKeepsIdsAndSelectionNoticesFollowTheSelection) {
+    int selectionNotices = 0;
+    model.setSelectionChangedHandler([&] { ++selectionNotices; });
+    const std::uint64_t a = model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, {0, 100}, {}});
+    const std::uint64_t b = model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, {0, 110}, {}});
+    const std::vector<Drawing> both = model.drawings();
+    model.selectDrawing(b);
+    EXPECT_EQ(selectionNotices, 1);
+    model.removeDrawing(b);  // the selection goes with it
+    EXPECT_EQ(selectionNotices, 2);
+    EXPECT_FALSE(model.selectedDrawing());
+    int changes = 0;
+    model.setDrawingsChangedHandler([&] { ++changes; });
+    model.restoreDrawings(both);
+    EXPECT_EQ(changes, 1);
+    EXPECT_EQ(model.drawings(), both);  // same ids: an undo step can find them again
+    // New ids never collide with restored ones.
+    const std::uint64_t c = model.addDrawing(Drawing{0, DrawingKind::HorizontalLine, {0, 120}, {}});
+    EXPECT_NE(c, a);
+    EXPECT_NE(c, b);
+    model.selectDrawing(a);
+    model.restoreDrawings({});
+    EXPECT_FALSE(model.selectedDrawing());
+    EXPECT_EQ(selectionNotices, 4);
+}
+
+TEST_F(ChartFeaturesTest, InvertedPriceScaleDrawsTheHighestPriceAtTheBottom) {
+    frame();
+    FrameItems upright;
+    buildFrame(model, upright);
+    model.setPriceScaleInverted(true);
+    EXPECT_TRUE(model.priceScaleInverted());
+    frame();
+    FrameItems flipped;
+    buildFrame(model, flipped);
+    ASSERT_EQ(flipped.candles.size(), upright.candles.size());
+    const CandleItem& f = flipped.candles.back();
+    EXPECT_GT(f.highY, f.lowY);  // the high is below the low now
+    // The bar with the highest high was the topmost; now it is the lowest one on screen.
+    auto byHigh = [](const CandleItem& a, const CandleItem& b) { return a.highY < b.highY; };
+    const auto topUpright = std::min_element(upright.candles.begin(), upright.candles.end(), byHigh) - upright.candles.begin();
+    const auto bottomFlipped = std::max_element(flipped.candles.begin(), flipped.candles.end(), byHigh) - flipped.candles.begin();
+    EXPECT_EQ(topUpright, bottomFlipped);
+    // The axis labels are the same prices, now growing downwards.
+    ASSERT_GE(flipped.priceLabels.size(), 2U);
+    EXPECT_GT(std::stod(flipped.priceLabels.back().text), std::stod(flipped.priceLabels.front().text));
+}
+
+TEST_F(ChartFeaturesTest, PaneLevelsAreDrawnAndKeptInView) {
+    const std::uint64_t id = model.addPane("RSI 14");
+    std::vector<double> values(series.size(), 50.0);  // a flat RSI: the levels are outside its values
+    model.setPaneSeries(id, {PaneSeries{"RSI", PaneSeriesKind::Line, 0x7e57c2ffU, values}});
+    ASSERT_TRUE(model.setPaneLevels(id, {30, 70}));
+    EXPECT_FALSE(model.setPaneLevels(id + 100, {1}));
+    frame();
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.panes.size(), 1U);
+    ASSERT_EQ(items.panes[0].levels.size(), 2U);
+    const Pane& pane = model.panes()[0];
+    EXPECT_NEAR(items.panes[0].levels[0], pane.scale.priceToY(30), 1e-3);
+    EXPECT_NEAR(items.panes[0].levels[1], pane.scale.priceToY(70), 1e-3);
+    const Rect r = model.layout().extraPanes[0];
+    for (const float y : items.panes[0].levels) {
+        EXPECT_GT(y, r.top());
+        EXPECT_LT(y, r.bottom());
+    }
+}
+
+TEST_F(ChartFeaturesTest, AVerticalLineRunsThroughThePaneAtItsBarAndMovesInTime) {
+    EXPECT_EQ(anchorCount(DrawingKind::VerticalLine), 1);
+    const Rect pane = model.layout().candlePane;
+    Drawing v{0, DrawingKind::VerticalLine, model.anchorAt({500, 300}), {}};
+    v.text = "FOMC";
+    const std::uint64_t id = model.addDrawing(v);
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.drawings.size(), 1U);
+    ASSERT_EQ(items.drawings[0].lines.size(), 1U);
+    const SegmentItem& seg = items.drawings[0].lines[0];
+    EXPECT_FLOAT_EQ(seg.x1, seg.x2);
+    EXPECT_NEAR(seg.x1, model.timeToX(v.a.timeMs), 1e-3);
+    EXPECT_NEAR(seg.y1, pane.top(), 1e-3);
+    EXPECT_NEAR(seg.y2, pane.bottom(), 1e-3);
+    ASSERT_EQ(items.drawings[0].labels.size(), 1U);
+    EXPECT_EQ(items.drawings[0].labels[0].text, "FOMC");
+    // Hit anywhere along it, not beside it.
+    EXPECT_EQ(model.drawingAt({seg.x1 + 2, pane.top() + 20}), id);
+    EXPECT_FALSE(model.drawingAt({seg.x1 + 30, pane.top() + 20}));
+    // Dragged sideways, it moves to a later bar.
+    model.moveDrawing(id, model.timeScale().barSpacing() * 5, 0);
+    EXPECT_GT(model.drawing(id)->a.timeMs, v.a.timeMs);
+    // Saved as "vline" and read back.
+    const auto back = parseDrawings(serializeDrawings(model.drawings()));
+    ASSERT_EQ(back.size(), 1U);
+    EXPECT_EQ(back[0].kind, DrawingKind::VerticalLine);
+    EXPECT_EQ(back[0].text, "FOMC");
+}

@@ -120,3 +120,41 @@ TEST(PriceScale, EmptyPaneHasNoTicks) {
 }
 
 }  // namespace
+
+namespace {
+using cpc::chart::PriceScaleMode;
+
+// Invert scale: every mode flips top and bottom; the range, the round trip and the ticks stay.
+TEST(PriceScaleInverted, HigherPricesAreLowerOnScreenInEveryMode) {
+    for (const PriceScaleMode mode : {PriceScaleMode::Linear, PriceScaleMode::Logarithmic, PriceScaleMode::Percent}) {
+        PriceScale upright(/*top=*/20, /*height=*/400, /*marginTop=*/0.1, /*marginBottom=*/0.1);
+        upright.setBase(120);
+        upright.setMode(mode);
+        upright.autoscaleTo(100, 200);
+        PriceScale flipped = upright;
+        flipped.setInverted(true);
+        EXPECT_TRUE(flipped.inverted());
+        EXPECT_EQ(flipped.range(), upright.range());
+        EXPECT_GT(flipped.priceToY(200), flipped.priceToY(100)) << cpc::chart::toString(mode);
+        // The lowest price takes the place of the highest: mirror images within the pane.
+        EXPECT_NEAR(flipped.priceToY(100), upright.priceToY(200), 1e-9) << cpc::chart::toString(mode);
+        EXPECT_NEAR(flipped.priceToY(200), upright.priceToY(100), 1e-9) << cpc::chart::toString(mode);
+        for (const double y : {30.0, 150.0, 333.0}) EXPECT_NEAR(flipped.priceToY(flipped.yToPrice(y)), y, 1e-6);
+        // The same labels, each at its mirrored place.
+        const auto ticksUp = upright.ticks(30);
+        const auto ticksFlipped = flipped.ticks(30);
+        ASSERT_FALSE(ticksFlipped.empty()) << cpc::chart::toString(mode);
+        ASSERT_EQ(ticksFlipped.size(), ticksUp.size()) << cpc::chart::toString(mode);
+        for (std::size_t i = 0; i < ticksUp.size(); ++i) EXPECT_NEAR(ticksFlipped[i], ticksUp[i], 1e-9);
+        EXPECT_DOUBLE_EQ(flipped.tickStep(30), upright.tickStep(30));
+    }
+}
+
+TEST(PriceScaleInverted, PanStillMovesThePricesWithTheMouse) {
+    PriceScale ps = makeScale();
+    ps.setInverted(true);
+    const double y = ps.priceToY(150);
+    ps.panBy(30);  // drag down
+    EXPECT_NEAR(ps.priceToY(150), y + 30, 1e-9);
+}
+}  // namespace

@@ -44,6 +44,8 @@ public:
     void setChartType(chart::ChartType type);
     chart::PriceScaleMode priceScaleMode() const;
     void setPriceScaleMode(chart::PriceScaleMode mode);
+    bool priceScaleInverted() const;  // default off
+    void setPriceScaleInverted(bool inverted);
     bool volumeVisible() const;
     void setVolumeVisible(bool visible);
     bool volumeProfileVisible() const;  // visible-range volume profile; default off
@@ -103,6 +105,7 @@ private:
     static constexpr auto kLastInterval = "chart/lastInterval";
     static constexpr auto kChartType = "chart/type";
     static constexpr auto kPriceScale = "chart/priceScale";
+    static constexpr auto kPriceScaleInverted = "chart/priceScaleInverted";
     static constexpr auto kVolume = "chart/volume";
     static constexpr auto kVolumeProfile = "chart/volumeProfile";
     static constexpr auto kTheme = "view/theme";

@@ -53,6 +53,7 @@ private:
     QRadioButton* m_pane = nullptr;
     QPushButton* m_ok = nullptr;
     QString m_shown;                           // indicator whose editors are shown
+    std::optional<IndicatorSpec> m_initial;    // edited: its properties (styles, levels) are kept
     std::vector<QAbstractSpinBox*> m_params;   // QSpinBox or QDoubleSpinBox, in param order
     std::vector<QPushButton*> m_colourButtons;
     std::vector<QColor> m_colours;

@@ -1,21 +1,40 @@
 #pragma once
 // What the user chose for one indicator on a chart: which one, its parameters, a colour per
-// output and where it is drawn. Saved per symbol in the settings as one line of text:
+// output and where it is drawn, and its properties (line styles, reference levels, hidden).
+// Saved per symbol in the settings as one line of text:
 //   "SMA(20) overlay #2962ff"     "MACD(12,26,9) pane #2962ff,#ff6d00,#26a69a"
+//   "RSI(14) pane #2962ff styles=2:dashed levels=20,80 hidden"
+// The properties are written only when they differ from the defaults, so older lines read as
+// before (with the indicator's default levels).
 #include <QColor>
 #include <QString>
 #include <optional>
 #include <vector>
 
+#include "cpc/chart/drawings.hpp"
 #include "cpc/indicators/indicator.hpp"
 
 namespace cpc::app {
+
+// How one output line is drawn.
+struct LineStyle {
+    double width = 1.5;  // logical px, 0.5 … 10
+    chart::LineDash dash = chart::LineDash::Solid;
+    bool operator==(const LineStyle&) const = default;
+};
 
 struct IndicatorSpec {
     QString name;                 // registry name, upper case: "SMA"
     std::vector<double> params;   // in IndicatorInfo::params order (missing: defaults)
     std::vector<QColor> colours;  // one per output (missing: the default palette)
     indicators::Placement placement = indicators::Placement::Overlay;
+    std::vector<LineStyle> styles;  // one per output (missing: the default style)
+    // Reference levels drawn across its pane (RSI 30 / 70); parseIndicatorSpec and defaultSpec
+    // give the indicator's defaults (defaultLevels).
+    std::vector<double> levels;
+    bool hidden = false;  // kept (and computed) but not drawn
+
+    LineStyle style(std::size_t index) const { return index < styles.size() ? styles[index] : LineStyle{}; }
 
     // "SMA(20)": what createFromSpec() accepts.
     QString specText() const;
@@ -25,6 +44,10 @@ struct IndicatorSpec {
     QColor colour(std::size_t index) const;
     bool operator==(const IndicatorSpec&) const = default;
 };
+
+// The reference levels traders expect for an oscillator: RSI 30 / 70, stochastics and MFI
+// 20 / 80, Williams %R −80 / −20, CCI −100 / 100; none for others.
+std::vector<double> defaultLevels(const QString& name);
 
 // A default colour per output index (TradingView-like palette).
 QColor defaultIndicatorColour(std::size_t index);

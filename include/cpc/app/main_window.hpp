@@ -20,6 +20,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QPointF;
 
 namespace cpc::chart_qt { class ChartCanvas; }
 namespace cpc::indicators { class Indicator; }
@@ -29,6 +30,8 @@ namespace cpc::app {
 
 class AppSettings;
 class ChartController;
+class ChartUndo;
+class ObjectTree;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -48,6 +51,7 @@ public:
     void setThemeName(const QString& name);            // "dark" | "light"; others are ignored
     bool setTimeZoneName(const QString& name);         // false (and unchanged) if unknown
     void setPriceScaleMode(chart::PriceScaleMode mode);
+    void setPriceScaleInverted(bool inverted);
     void setVolumeVisible(bool visible);
     void setVolumeProfileVisible(bool visible);  // View ▸ Volume profile (visible range)
     // The chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
@@ -77,9 +81,45 @@ public:
     std::uint64_t backgroundIndicatorRecomputes() const;
     // Tests: runs on the worker thread before it computes (to hold a job while the chart changes).
     void setIndicatorJobHook(std::function<void()> hook);
+    // Moves indicator `index` one place up (delta −1) or down (+1) in the list: its pane in the
+    // stack, its row in the legend. False at either end.
+    bool moveIndicator(std::size_t index, int delta);
+    bool setIndicatorHidden(std::size_t index, bool hidden);
+    // Replaces every indicator with these (undo / redo, delete all).
+    void applyIndicatorSpecs(const std::vector<IndicatorSpec>& specs);
+    // The indicator whose pane, or legend row over the candles, is under pos (canvas coordinates).
+    std::optional<std::size_t> indicatorAt(QPointF pos) const;
+
+    // ---- chart objects: menus, properties, undo, object tree (chart_context_menu.cpp,
+    // object_tree.cpp) ------------------------------------------------------------------------
+    // The context menu for a right click at pos (canvas coordinates): on a drawing, an indicator,
+    // the price axis or the chart. Its actions have object names (tests trigger them).
+    std::unique_ptr<QMenu> contextMenuAt(QPointF pos);
+    // A copy of the drawing a little to the right and below; its id.
+    std::optional<std::uint64_t> cloneDrawing(std::uint64_t id);
+    void openDrawingProperties(std::uint64_t id);
+    void openStudyProperties(std::size_t index);
+    // Every drawing and indicator removed, as one undo step.
+    void deleteAllObjects();
+    // Edit ▸ Copy chart image (Ctrl+Shift+C): the chart as an image on the clipboard.
+    void copyChartImage();
+    // What a user typed on the chart as a timeframe (chart_hotkeys.cpp): "15" (minutes, as on
+    // TradingView: "60" is 1h, "240" 4h), "15m", "4h", "1d", "1w", "1M", "1s"; nullopt if none.
+    static std::optional<Interval> typedInterval(const QString& typed);
+    // The digits (and unit) typed on the chart so far, waiting for Enter; empty when none.
+    QString typedTimeframe() const { return m_typed; }
+    ChartUndo& undo() const { return *m_undo; }
+    ObjectTree* objectTree() const { return m_objectTree; }
+
+signals:
+    // Drawings or indicators were added, removed or changed, or another symbol's were loaded.
+    void objectsChanged();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // Typing on the chart (keys the canvas leaves alone reach the window): digits and a unit then
+    // Enter switch the timeframe, a letter opens the symbol search with it (chart_hotkeys.cpp).
+    void keyPressEvent(QKeyEvent* event) override;
     void showEvent(QShowEvent* event) override;
 
 private:
@@ -103,6 +143,7 @@ private:
     void detachIndicator(std::size_t index);
     void pushIndicator(std::size_t index, std::size_t fromRow);
     void loadIndicators(const QString& symbol);
+    void showIndicatorSpecs(const std::vector<IndicatorSpec>& specs);  // not saved, no undo step
     void saveIndicators();
     void rebuildIndicatorMenu();
 
@@ -118,6 +159,10 @@ private:
     QAction* m_logAction = nullptr;
     QAction* m_percentAction = nullptr;
     QAction* m_autoAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    ChartUndo* m_undo = nullptr;
+    ObjectTree* m_objectTree = nullptr;
+    QString m_typed;  // timeframe typed on the chart, until Enter or Escape
     QAction* m_volumeAction = nullptr;
     QAction* m_volumeProfileAction = nullptr;
     QAction* m_lightAction = nullptr;

@@ -61,6 +61,8 @@ struct PaneSeries {
     PaneSeriesKind kind = PaneSeriesKind::Line;
     std::uint32_t rgba = 0x2962ffffU;  // 0xRRGGBBAA
     std::vector<double> values;        // index-aligned with the candles, may run past the newest
+    double width = 1.5;                // lines: logical px
+    LineDash dash = LineDash::Solid;   // lines
 };
 
 // A stacked pane below the candles sharing the time axis, with its own price scale.
@@ -69,6 +71,8 @@ struct Pane {
     std::string title;
     std::vector<PaneSeries> series;
     PriceScale scale;
+    // Horizontal reference levels drawn dashed across the pane (RSI 30 / 70, stochastic 20 / 80).
+    std::vector<double> levels;
 };
 
 // Lines drawn over the candles on the price scale (moving averages, bands): one value per candle
@@ -140,6 +144,9 @@ public:
     ChartType chartType() const { return m_chartType; }
     void setPriceScaleMode(PriceScaleMode mode);
     PriceScaleMode priceScaleMode() const { return m_priceScale.mode(); }
+    // Flips the candle pane's price axis (see PriceScale::setInverted); Light invalidation.
+    void setPriceScaleInverted(bool inverted);
+    bool priceScaleInverted() const { return m_priceScale.inverted(); }
     void setVolumeVisible(bool visible);
     bool volumeVisible() const { return m_volumeVisible; }
     // nullptr / empty: UTC.
@@ -168,6 +175,8 @@ public:
     // Edits the pane's series in place (e.g. only the last values after a tick) and invalidates
     // Light; returns false for an unknown id.
     bool editPaneSeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
+    // The pane's reference levels (Pane::levels); false for an unknown id.
+    bool setPaneLevels(std::uint64_t id, std::vector<double> levels);
 
     // ---- overlays on the candle pane (share the price scale unless ownScale; autoscale includes them)
     // ownScale: see Overlay::ownScale. position: index in overlays() (legend order); nullopt appends.
@@ -188,17 +197,26 @@ public:
     // ---- drawings ---------------------------------------------------------------------------
     const std::vector<Drawing>& drawings() const { return m_drawings; }
     void setDrawings(std::vector<Drawing> drawings);  // ids are reassigned
+    // Puts back a list this model had before (undo / redo): the ids are kept, the selection too
+    // when its drawing is still there, and the drawings-changed handler is called.
+    void restoreDrawings(std::vector<Drawing> drawings);
+    const Drawing* drawing(std::uint64_t id) const;
     std::uint64_t addDrawing(Drawing drawing);
     bool removeDrawing(std::uint64_t id);
     bool updateDrawing(const Drawing& drawing);
     std::optional<std::uint64_t> selectedDrawing() const { return m_selectedDrawing; }
     void selectDrawing(std::optional<std::uint64_t> id);
-    // The drawing whose line or edge is within tolerancePx of p (topmost first).
+    // Called whenever selectedDrawing() changes (a click, a delete, Escape, a restore).
+    void setSelectionChangedHandler(std::function<void()> handler) { m_onSelectionChanged = std::move(handler); }
+    // The drawing whose line or edge is within tolerancePx of p (topmost first); hidden ones are
+    // not hit, locked ones are (to select them and open their menu).
     std::optional<std::uint64_t> drawingAt(Point p, double tolerancePx = 5.0) const;
-    // Moves a drawing by a pixel delta (time snaps to bars, price follows the scale).
+    // Moves a drawing by a pixel delta (time snaps to bars, price follows the scale); a locked
+    // drawing stays put.
     void moveDrawing(std::uint64_t id, double dxPx, double dyPx);
     // One anchor (end point or corner) of a two-anchor drawing within tolerancePx of p: the
-    // selected drawing's first, then topmost first. anchor is 0 for Drawing::a, 1 for Drawing::b.
+    // selected drawing's first, then topmost first (hidden and locked ones are skipped). anchor
+    // is 0 for Drawing::a, 1 for Drawing::b.
     struct AnchorHit {
         std::uint64_t id = 0;
         int anchor = 0;
@@ -276,6 +294,7 @@ private:
     void rebuildCaches(std::size_t from, bool full);
     void checkHistoryNeed();
     void drawingsChanged();
+    void setSelection(std::optional<std::uint64_t> id);
 
     const market::CandleSeries* m_series = nullptr;
     Interval m_interval = Interval::M1;
@@ -318,6 +337,7 @@ private:
     std::uint64_t m_nextDrawingId = 1;
     std::optional<std::uint64_t> m_selectedDrawing;
     std::function<void()> m_onDrawingsChanged;
+    std::function<void()> m_onSelectionChanged;
 };
 
 }  // namespace cpc::chart

@@ -9,15 +9,15 @@
 
 namespace cpc::chart {
 
-enum class DrawingKind : unsigned char { HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci };
+enum class DrawingKind : unsigned char { HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci, VerticalLine };
 
-inline constexpr DrawingKind kAllDrawingKinds[] = {DrawingKind::HorizontalLine, DrawingKind::TrendLine,
-                                                   DrawingKind::Ray, DrawingKind::Rectangle,
-                                                   DrawingKind::Fibonacci};
+inline constexpr DrawingKind kAllDrawingKinds[] = {DrawingKind::HorizontalLine, DrawingKind::VerticalLine,
+                                                   DrawingKind::TrendLine,      DrawingKind::Ray,
+                                                   DrawingKind::Rectangle,      DrawingKind::Fibonacci};
 
-std::string_view toString(DrawingKind kind);  // "hline", "trend", "ray", "rect", "fib"
+std::string_view toString(DrawingKind kind);  // "hline", "vline", "trend", "ray", "rect", "fib"
 std::optional<DrawingKind> parseDrawingKind(std::string_view text);
-// Anchors a drawing of this kind needs (1 for a horizontal line, else 2).
+// Anchors a drawing of this kind needs (1 for a horizontal or vertical line, else 2).
 int anchorCount(DrawingKind kind);
 
 // Retracement levels drawn by a Fibonacci tool, from the second anchor (0) to the first (1).
@@ -29,16 +29,38 @@ struct DrawingAnchor {
     bool operator==(const DrawingAnchor&) const = default;
 };
 
+enum class LineDash : unsigned char { Solid, Dashed, Dotted };
+std::string_view toString(LineDash dash);  // "solid", "dashed", "dotted"
+std::optional<LineDash> parseLineDash(std::string_view text);
+
+// Whether "extend left / right" means something for this kind: trend lines and rays (a ray
+// always runs on to the right), and a Fibonacci's level lines (they always run to the right).
+bool supportsExtend(DrawingKind kind);
+
+inline constexpr double kDefaultDrawingWidth = 1.5;
+
 struct Drawing {
     std::uint64_t id = 0;
     DrawingKind kind = DrawingKind::TrendLine;
     DrawingAnchor a;
     DrawingAnchor b;  // unused by HorizontalLine
+    // ---- properties (the object properties dialog) -------------------------------------------
+    std::uint32_t rgba = 0;  // 0xRRGGBBAA; 0: the theme's drawing colour
+    double width = kDefaultDrawingWidth;  // logical px, 0.5 … 10
+    LineDash dash = LineDash::Solid;
+    bool extendLeft = false;   // see supportsExtend()
+    bool extendRight = false;
+    std::string text{};        // shown at the first anchor; one line
+    bool locked = false;       // cannot be moved or reshaped with the mouse
+    bool hidden = false;       // not drawn and not hit; listed in the object tree
     bool operator==(const Drawing&) const = default;
 };
 
 // "kind time price time price" per drawing, one per line; ids are not stored. Prices are written
-// with 17 significant digits so a round trip is exact.
+// with 17 significant digits so a round trip is exact. Properties that differ from the defaults
+// follow as "key=value" fields (color=#rrggbbaa width=2 dash=dashed extend=left,right locked
+// hidden), and the text last, as "text=" and the rest of the line; a plain drawing is written as
+// before properties existed, and older lines read with default properties.
 std::string serializeDrawings(const std::vector<Drawing>& drawings);
 // Lines that do not parse are skipped (a hand-edited settings file must not lose the rest).
 std::vector<Drawing> parseDrawings(std::string_view text);

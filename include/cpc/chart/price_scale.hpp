@@ -9,6 +9,8 @@
 //                clamped to a tiny positive value rather than producing NaN);
 //   Percent      (price / base − 1) · 100, base = the first visible bar's close.
 // priceToY/yToPrice always take and return prices, so callers never see scale units.
+// Inverted (any mode): the axis is flipped, higher prices lower in the pane (TradingView's
+// "Invert scale", for reading a pair the other way round); the range is unchanged.
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -61,6 +63,9 @@ public:
     // Reference price of the Percent mode (ignored when not positive and finite).
     void setBase(double basePrice);
     double base() const { return m_base; }
+    // Flips the y axis (see above); drags and pans keep following the mouse.
+    void setInverted(bool inverted) { m_inverted = inverted; }
+    bool inverted() const { return m_inverted; }
     double toScale(double price) const;
     double fromScale(double value) const;
 
@@ -95,6 +100,7 @@ private:
     bool m_autoScale = true;
     PriceScaleMode m_mode = PriceScaleMode::Linear;
     double m_base = 1.0;
+    bool m_inverted = false;
 };
 
 }  // namespace cpc::chart

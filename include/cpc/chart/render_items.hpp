@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cpc/chart/chart_layout.hpp"
+#include "cpc/chart/drawings.hpp"
 #include "cpc/chart/geometry.hpp"
 #include "cpc/chart/text_measurer.hpp"
 
@@ -44,6 +45,7 @@ struct PolylineItem {
     std::vector<LinePoint> points;
     std::uint32_t rgba = 0;
     float width = 1.5F;
+    LineDash dash = LineDash::Solid;
 };
 
 // Histogram bars growing from baseY (indicator panes).
@@ -84,6 +86,7 @@ struct PaneFrame {
     std::vector<PolylineItem> lines;
     std::vector<HistogramItem> histograms;
     std::vector<float> grid;
+    std::vector<float> levels;     // y of the pane's reference levels (dashed)
     std::vector<TextItem> labels;  // axis labels and the pane's title
 };
 
@@ -91,9 +94,12 @@ struct PaneFrame {
 struct DrawingItem {
     std::vector<SegmentItem> lines;
     std::optional<Rect> fill;        // rectangle tool
-    std::vector<TextItem> labels;    // Fibonacci level labels
+    std::vector<TextItem> labels;    // Fibonacci level labels, prices, the drawing's text
     std::vector<LinePoint> handles;  // anchors, drawn when selected
     bool selected = false;
+    std::uint32_t rgba = 0;  // 0xRRGGBBAA; 0: the theme's drawing colour
+    float width = 1.5F;
+    LineDash dash = LineDash::Solid;
 };
 
 // Visible-range volume profile: one horizontal bar per price row, growing from `edgeX` into the
@@ -172,6 +178,12 @@ struct OverlayItems {
     std::optional<PriceTagItem> lastPrice;
     std::optional<CrosshairItem> crosshair;
     std::vector<TextItem> legend;
+    // Where each overlay's legend row is (its title and values), for a click on it.
+    struct LegendRow {
+        std::uint64_t overlayId = 0;
+        Rect box;
+    };
+    std::vector<LegendRow> overlayLegendRows;
 
     void clear();
 };

@@ -65,6 +65,12 @@ public:
     void setDrawingTool(std::optional<chart::DrawingKind> tool);
     std::optional<chart::DrawingKind> drawingTool() const { return m_tool; }
 
+    // A drawing is being placed, moved or reshaped with the mouse: its drawingsChanged() notices
+    // are steps of one gesture, which ends with drawingGestureFinished() (one undo step).
+    bool drawingGestureActive() const;
+    // The overlay (chart::Overlay::id) whose legend row is under pos, if any.
+    std::optional<std::uint64_t> overlayLegendAt(QPointF pos) const;
+
     // How often the base layer was rebuilt (diagnostics; cursor moves must not increase it).
     std::uint64_t baseLayerBuilds() const { return m_baseBuilds; }
 
@@ -78,6 +84,13 @@ signals:
     void drawingsChanged();
     // The drawing tool finished or was cancelled (toolbar buttons un-check).
     void drawingToolChanged();
+    // A mouse gesture on drawings ended (see drawingGestureActive()).
+    void drawingGestureFinished();
+    // The selected drawing changed (a click, Delete, Escape, an undo).
+    void selectionChanged();
+    // Right click (or the menu key) at pos (widget coordinates); a drawing under it is selected
+    // first, so the menu acts on what the user pointed at.
+    void contextMenuRequested(QPointF pos, QPoint globalPos);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -92,6 +105,7 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing };
@@ -116,6 +130,7 @@ private:
     std::uint64_t m_baseBuilds = 0;
     std::optional<chart::DrawingKind> m_tool;
     std::optional<std::uint64_t> m_newDrawing;  // being placed: its second anchor follows the mouse
+    bool m_placing = false;  // a two-anchor drawing is being added (before m_newDrawing is known)
     std::uint64_t m_dragDrawing = 0;
     int m_dragAnchor = 0;  // MoveAnchor: 0 = Drawing::a, 1 = Drawing::b
 };
