@@ -18,6 +18,7 @@
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
+#include "cpc/core/build_info.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/sim/sim_server.hpp"
 
@@ -36,7 +37,7 @@ int runApp(int argc, char** argv) {
     // No organisation name: QStandardPaths::AppDataLocation is then ~/.local/share/canvasprochart,
     // the directory the Qt-free storage module (and the cpc CLI) use for the cache.
     QCoreApplication::setApplicationName(QStringLiteral("canvasprochart"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(versionText()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
@@ -112,7 +113,7 @@ int runApp(int argc, char** argv) {
                 return 0;
             }
             if (parser.isSet(QStringLiteral("version"))) {
-                std::printf("canvasprochart %s\n", CPC_VERSION);
+                std::printf("canvasprochart %s\n", versionText().c_str());
                 return 0;
             }
         }

@@ -25,6 +25,7 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include "cpc/app/about_dialog.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/indicator_dialog.hpp"
@@ -260,6 +261,16 @@ void MainWindow::buildMenus() {
     m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
     m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));
     rebuildIndicatorMenu();
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(tr("&About CanvasProChart"), this, [this] {
+            // Window-modal, not exec(): the event loop (and the live chart) keeps running.
+            auto* about = new AboutDialog(this);
+            about->setAttribute(Qt::WA_DeleteOnClose);
+            about->open();
+        })
+        ->setObjectName(QStringLiteral("aboutAction"));
 }
 
 void MainWindow::buildToolbar() {

@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
+#include "cpc/core/build_info.hpp"
 
 namespace {
 
@@ -126,6 +127,11 @@ TEST(CanvasProChartBinary, HelpAndVersionNeedNoDisplay) {
     for (const QString flag : {"--version", "-v"}) {
         const AppRun version = run(flag);
         EXPECT_EQ(version.exitCode, 0) << flag.toStdString() << ": " << version.err.toStdString();
-        EXPECT_TRUE(version.out.startsWith("canvasprochart ")) << version.out.toStdString();
+        EXPECT_TRUE(version.out.startsWith("canvasprochart " CPC_PROJECT_VERSION)) << version.out.toStdString();
+        // The commit built, as `cpc --version` prints it (one generated source for both).
+        EXPECT_EQ(version.out.trimmed().toStdString(), "canvasprochart " + cpc::versionText());
+        if (!cpc::gitCommit().empty()) {
+            EXPECT_TRUE(version.out.contains(" (git ")) << version.out.toStdString();
+        }
     }
 }

@@ -51,3 +51,21 @@ TEST(CpcBinary, ExitStatusSaysWhatWentWrong) {
     for (const char* command : {"aggregate", "fetch", "export", "verify"})
         EXPECT_NE(help.out.find(command), std::string::npos) << command;
 }
+
+TEST(CpcBinary, VersionNamesTheProjectVersionAndTheCommitBuilt) {
+    const auto version = runShell("'" + kCpc + "' --version");
+    EXPECT_EQ(version.code, 0);
+    const std::string expected = std::string("cpc ") + CPC_PROJECT_VERSION;
+    ASSERT_EQ(version.out.rfind(expected, 0), 0u) << version.out;
+    // Built from a git checkout (this one): the commit follows, a prefix of HEAD's hash.
+    const auto head = runShell("git -C '" CPC_SOURCE_DIR "' rev-parse HEAD 2>/dev/null");
+    if (head.code != 0) {
+        EXPECT_EQ(version.out, expected + "\n");
+        return;
+    }
+    const std::string rest = version.out.substr(expected.size());
+    ASSERT_EQ(rest.rfind(" (git ", 0), 0u) << version.out;
+    const std::string commit = rest.substr(6, rest.find_first_of("-)", 6) - 6);
+    EXPECT_GE(commit.size(), 7u) << version.out;
+    EXPECT_EQ(head.out.rfind(commit, 0), 0u) << "printed " << commit << ", HEAD is " << head.out;
+}
