@@ -1,10 +1,10 @@
 #include "cpc/app/about_dialog.hpp"
 
 #include <QDialogButtonBox>
-#include <QIcon>
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "cpc/app/app_identity.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/core/build_info.hpp"
 #include "cpc/exchange/registry.hpp"
@@ -37,7 +37,7 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent) {
 
     auto* layout = new QVBoxLayout(this);
     auto* icon = new QLabel(this);
-    icon->setPixmap(windowIcon().pixmap(64, 64));
+    icon->setPixmap(applicationIcon().pixmap(64, 64));
     icon->setAlignment(Qt::AlignHCenter);
     layout->addWidget(icon);
     auto* label = new QLabel(m_text, this);

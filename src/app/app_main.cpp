@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "cpc/app/app_identity.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
@@ -119,6 +120,9 @@ int runApp(int argc, char** argv) {
         }
     }
     QApplication app(argc, argv);
+    // The desktop matches the windows to the installed menu entry (Wayland's app id) and its icon.
+    QGuiApplication::setDesktopFileName(QString::fromLatin1(kApplicationId));
+    QApplication::setWindowIcon(applicationIcon());
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));

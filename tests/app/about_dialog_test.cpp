@@ -7,6 +7,7 @@
 
 #include "app_test_util.hpp"
 #include "cpc/app/about_dialog.hpp"
+#include "cpc/app/app_identity.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
@@ -48,4 +49,16 @@ TEST(AboutDialog, HelpMenuOpensItWithoutBlockingTheWindow) {
     }, 5000));
     EXPECT_TRUE(about->text().contains(QString::fromStdString(versionText())));
     about->close();
+}
+
+TEST(ApplicationIcon, ComesFromTheCompiledInResourcesInEverySize) {
+    const QIcon icon = applicationIcon();
+    ASSERT_FALSE(icon.isNull());
+    for (const int size : {16, 32, 48, 64, 128, 256}) {
+        const QImage image = icon.pixmap(size, size).toImage();
+        ASSERT_EQ(image.width(), size);
+        // The candles' colours are in the drawing (not a blank or placeholder image).
+        EXPECT_GT(test::countColor(image, test::kRising), size * size / 100) << size;
+        EXPECT_GT(test::countColor(image, test::kFalling), size * size / 100) << size;
+    }
 }
