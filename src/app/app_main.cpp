@@ -14,6 +14,7 @@
 #include "cpc/app/app_identity.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/language.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/chart/chart_model.hpp"
@@ -101,8 +102,13 @@ int runApp(int argc, char** argv) {
                                        QStringLiteral("With --demo --test-realtime: simulated live trades per second "
                                                       "and symbol, 0..20000 (default 1000)."),
                                        QStringLiteral("N"));
+    const QCommandLineOption language(
+        QStringLiteral("language"),
+        QStringLiteral("Interface language: %1 (default: the one chosen in Settings, else the system's).")
+            .arg(interfaceLanguages().join(QStringLiteral(", "))),
+        QStringLiteral("LANG"));
     parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
-                       chartType, theme, timeZone, testRealtime, tradeRate});
+                       chartType, theme, timeZone, testRealtime, tradeRate, language});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
@@ -180,9 +186,22 @@ int runApp(int argc, char** argv) {
             return fail(QStringLiteral("--trade-rate only applies with --demo --test-realtime"));
     }
 
+    std::optional<QString> chosenLanguage;
+    if (parser.isSet(language)) {
+        chosenLanguage = parseLanguage(parser.value(language));
+        if (!chosenLanguage)
+            return fail(QStringLiteral("unknown language \"%1\"; accepted: %2")
+                            .arg(parser.value(language), interfaceLanguages().join(QStringLiteral(", "))));
+    }
+
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
+    // The flag, else the language chosen in Settings, else the system's (LANG=pt_BR.UTF-8); before
+    // any window exists, so every text is made in it. Not saved: the flag is for this run.
+    const QString uiLanguage = chosenLanguage.value_or(
+        parseLanguage(settings->language()).value_or(systemLanguage()));
+    if (const QString error = applyLanguage(uiLanguage); !error.isEmpty()) return fail(error);
     MainWindow::applyPalette(settings->theme() == QLatin1String("dark"));
 
     // Flags win over the settings dialog's choices (and are saved, as the toolbar's choices are);

@@ -60,6 +60,10 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
     EXPECT_EQ(shotWithoutExit.exitCode, 2);
     EXPECT_TRUE(shotWithoutExit.err.contains("--exit-after")) << shotWithoutExit.err.toStdString();
 
+    const AppRun language = runApp({"--demo", "--language", "fr"});
+    EXPECT_EQ(language.exitCode, 2);
+    EXPECT_TRUE(language.err.contains("unknown language \"fr\"; accepted: en, pt_BR")) << language.err.toStdString();
+
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_TRUE(help.out.contains("--demo"));

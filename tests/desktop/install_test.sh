@@ -22,6 +22,9 @@ for size in 16 22 24 32 48 64 128 256 512; do
   width=$(od -An -tu1 -j16 -N4 "$png" | awk '{print $1*16777216 + $2*65536 + $3*256 + $4}')
   [ "$width" -eq "$size" ] || fail "$png is ${width} px wide, not $size"
 done
+for lang in en pt_BR; do
+  [ -s "$prefix/share/canvasprochart/translations/canvasprochart_$lang.qm" ] || fail "translation $lang not installed"
+done
 # The menu entry starts the installed program.
 grep -qx 'Exec=canvasprochart' "$prefix/share/applications/$id.desktop" || fail "desktop file's Exec is not canvasprochart"
 grep -qx "Icon=$id" "$prefix/share/applications/$id.desktop" || fail "desktop file's Icon is not $id"
