@@ -840,6 +840,10 @@
         <source>none</source>
         <translation>nenhum</translation>
     </message>
+    <message>
+        <source>Simulator</source>
+        <translation>Simulador</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::SettingsDialog</name>

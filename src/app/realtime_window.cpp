@@ -521,7 +521,7 @@ void RealtimeWindow::openChart() {
     for (const auto& s : m_symbols)
         if (qs(s.symbol) == m_symbol) priceDecimals = s.priceDecimals;
     m_canvas->setSeries(&m_series, m_interval, priceDecimals);
-    m_canvas->model().setVenueLabel(m_options.simulator ? "Simulator" : "");
+    m_canvas->model().setVenueLabel(m_options.simulator ? tr("Simulator").toStdString() : "");
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(m_symbol, qs(toString(m_interval))));
     m_feed->open(key);
 }
@@ -626,7 +626,7 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
         } else if (auto* st = std::get_if<feed::FeedStatus>(&e)) {
             if (r.fromChartFeed && st->key != m_series.key()) continue;
             feed::FeedStatus status = *st;
-            status.key.symbol = r.fromChartFeed ? "chart feed" : "stream session";
+            status.key.symbol = (r.fromChartFeed ? tr("chart feed") : tr("stream session")).toStdString();
             onStatus(status);
         } else if (auto* list = std::get_if<feed::SymbolList>(&e)) {
             m_symbols = std::move(list->symbols);
