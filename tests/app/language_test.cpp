@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QMenu>
 #include <QMenuBar>
@@ -11,6 +12,7 @@
 #include "cpc/app/language.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_models.hpp"
+#include "cpc/app/settings_dialog.hpp"
 #include "cpc/chart_qt/chart_text.hpp"
 
 using namespace cpc;
@@ -97,4 +99,29 @@ TEST_F(Language, EnglishIsTheSourceTextsWithAPointAndItsPlurals) {
 
 TEST_F(Language, AnUnknownLanguageIsRefused) {
     EXPECT_EQ(applyLanguage("fr"), "unknown language \"fr\"");
+}
+
+TEST_F(Language, SettingsSavesTheChosenLanguageOrTheSystemsForTheNextStart) {
+    QTemporaryDir dir;
+    AppSettings settings(dir.filePath("s.ini"));
+    EXPECT_EQ(settings.language(), "");  // nothing chosen: the system's
+    {
+        SettingsDialog dialog(settings);
+        auto* language = dialog.findChild<QComboBox*>("language");
+        ASSERT_NE(language, nullptr);
+        EXPECT_EQ(language->count(), 3);  // System (…), English, Português (Brasil)
+        EXPECT_EQ(language->currentData().toString(), "");
+        EXPECT_TRUE(language->itemText(0).contains(languageDisplayName(systemLanguage())));
+        language->setCurrentIndex(language->findData("pt_BR"));
+        ASSERT_TRUE(dialog.apply()) << dialog.errorText().toStdString();
+    }
+    EXPECT_EQ(settings.language(), "pt_BR");
+    {
+        SettingsDialog again(settings);
+        auto* language = again.findChild<QComboBox*>("language");
+        EXPECT_EQ(language->currentText(), "Português (Brasil)");
+        language->setCurrentIndex(0);
+        ASSERT_TRUE(again.apply());
+    }
+    EXPECT_EQ(settings.language(), "");
 }
