@@ -11,13 +11,16 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "cpc/app/app_identity.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/language.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
+#include "cpc/core/build_info.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/sim/sim_server.hpp"
 
@@ -36,7 +39,7 @@ int runApp(int argc, char** argv) {
     // No organisation name: QStandardPaths::AppDataLocation is then ~/.local/share/canvasprochart,
     // the directory the Qt-free storage module (and the cpc CLI) use for the cache.
     QCoreApplication::setApplicationName(QStringLiteral("canvasprochart"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CPC_VERSION));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(versionText()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
@@ -99,8 +102,13 @@ int runApp(int argc, char** argv) {
                                        QStringLiteral("With --demo --test-realtime: simulated live trades per second "
                                                       "and symbol, 0..20000 (default 1000)."),
                                        QStringLiteral("N"));
+    const QCommandLineOption language(
+        QStringLiteral("language"),
+        QStringLiteral("Interface language: %1 (default: the one chosen in Settings, else the system's).")
+            .arg(interfaceLanguages().join(QStringLiteral(", "))),
+        QStringLiteral("LANG"));
     parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
-                       chartType, theme, timeZone, testRealtime, tradeRate});
+                       chartType, theme, timeZone, testRealtime, tradeRate, language});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
@@ -112,12 +120,15 @@ int runApp(int argc, char** argv) {
                 return 0;
             }
             if (parser.isSet(QStringLiteral("version"))) {
-                std::printf("canvasprochart %s\n", CPC_VERSION);
+                std::printf("canvasprochart %s\n", versionText().c_str());
                 return 0;
             }
         }
     }
     QApplication app(argc, argv);
+    // The desktop matches the windows to the installed menu entry (Wayland's app id) and its icon.
+    QGuiApplication::setDesktopFileName(QString::fromLatin1(kApplicationId));
+    QApplication::setWindowIcon(applicationIcon());
     if (!parser.parse(QApplication::arguments())) return fail(parser.errorText() + QStringLiteral(" (see --help)"));
     if (!parser.positionalArguments().isEmpty())
         return fail(QStringLiteral("unexpected argument \"%1\" (see --help)").arg(parser.positionalArguments().first()));
@@ -175,9 +186,22 @@ int runApp(int argc, char** argv) {
             return fail(QStringLiteral("--trade-rate only applies with --demo --test-realtime"));
     }
 
+    std::optional<QString> chosenLanguage;
+    if (parser.isSet(language)) {
+        chosenLanguage = parseLanguage(parser.value(language));
+        if (!chosenLanguage)
+            return fail(QStringLiteral("unknown language \"%1\"; accepted: %2")
+                            .arg(parser.value(language), interfaceLanguages().join(QStringLiteral(", "))));
+    }
+
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
+    // The flag, else the language chosen in Settings, else the system's (LANG=pt_BR.UTF-8); before
+    // any window exists, so every text is made in it. Not saved: the flag is for this run.
+    const QString uiLanguage = chosenLanguage.value_or(
+        parseLanguage(settings->language()).value_or(systemLanguage()));
+    if (const QString error = applyLanguage(uiLanguage); !error.isEmpty()) return fail(error);
     MainWindow::applyPalette(settings->theme() == QLatin1String("dark"));
 
     // Flags win over the settings dialog's choices (and are saved, as the toolbar's choices are);

@@ -106,6 +106,10 @@ bool AppSettings::volumeProfileVisible() const { return m_settings.value(kVolume
 
 void AppSettings::setVolumeProfileVisible(bool visible) { m_settings.setValue(kVolumeProfile, visible); }
 
+QString AppSettings::language() const { return m_settings.value(kLanguage).toString(); }
+
+void AppSettings::setLanguage(const QString& language) { m_settings.setValue(kLanguage, language); }
+
 QString AppSettings::theme() const {
     const QString t = m_settings.value(kTheme, QStringLiteral("dark")).toString();
     return t == QLatin1String("light") ? t : QStringLiteral("dark");

@@ -27,10 +27,12 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include "cpc/app/about_dialog.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/chart_undo.hpp"
 #include "cpc/app/object_tree.hpp"
+#include "cpc/app/feed_text.hpp"
 #include "cpc/app/indicator_dialog.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/app/settings_dialog.hpp"
@@ -301,6 +303,16 @@ void MainWindow::buildMenus() {
     m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
     m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));
     rebuildIndicatorMenu();
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(tr("&About CanvasProChart"), this, [this] {
+            // Window-modal, not exec(): the event loop (and the live chart) keeps running.
+            auto* about = new AboutDialog(this);
+            about->setAttribute(Qt::WA_DeleteOnClose);
+            about->open();
+        })
+        ->setObjectName(QStringLiteral("aboutAction"));
 }
 
 void MainWindow::buildToolbar() {
@@ -608,7 +620,7 @@ void MainWindow::rebindChart() {
     const QString venue = exchangeDisplayName(m_controller.exchangeName());
     // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
     m_canvas->model().setVenueLabel(
-        (m_controller.isDemo() ? QStringLiteral("Simulator (%1)").arg(venue) : venue).toStdString());
+        (m_controller.isDemo() ? tr("Simulator (%1)").arg(venue) : venue).toStdString());
     // The controller may have chosen the symbol (the venue lacked the open one).
     if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
     const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;
@@ -844,12 +856,12 @@ void MainWindow::openEditIndicatorDialog(std::size_t index) {
 void MainWindow::refreshStatus() {
     const auto& st = m_controller.status();
     QString text = QStringLiteral("<span style='color:%1'>●</span> %2")
-                       .arg(stateColor(st.state), qs(feed::toString(st.state)));
+                       .arg(stateColor(st.state), feedStateText(st.state));
     if (const auto latency = m_controller.latencyMs(); latency && st.state == feed::FeedState::Live) {
         // Exchange event time → arrival here; "~" when the exchange clock offset is not known.
         text += QStringLiteral(" · %1%2").arg(m_controller.latencyCorrected() ? QString() : QStringLiteral("~"),
-                                              *latency < 10'000 ? tr("%1 ms").arg(*latency)
-                                                                : tr("%1 s").arg(double(*latency) / 1000.0, 0, 'f', 1));
+                                              *latency < 10'000 ? tr("%L1 ms").arg(*latency)
+                                                                : tr("%L1 s").arg(double(*latency) / 1000.0, 0, 'f', 1));
     }
     if (!st.detail.empty() && st.state != feed::FeedState::Live)
         text += QStringLiteral(" — ") + QString::fromStdString(st.detail).toHtmlEscaped();
@@ -861,7 +873,7 @@ void MainWindow::refreshStatus() {
     const bool empty = series == nullptr || series->empty();
     const bool connecting = st.state == feed::FeedState::Connecting || st.state == feed::FeedState::Idle;
     m_busy->setVisible(m_historyLoading || (empty && connecting && !m_controller.currentKey().symbol.empty()));
-    m_countLabel->setText(tr("%1 candles").arg(series ? static_cast<qlonglong>(series->size()) : 0));
+    m_countLabel->setText(tr("%Ln candle(s)", nullptr, series ? static_cast<int>(series->size()) : 0));
     const qint64 last = m_controller.lastUpdateMs();
     if (last == 0) {
         m_updateLabel->setText(tr("no update yet"));

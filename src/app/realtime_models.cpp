@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <QFontDatabase>
+#include <QLocale>
 #include <QPainter>
 #include <algorithm>
 
@@ -17,7 +18,8 @@ QString formatDecimal(const Decimal& value, int decimals) {
         else
             s.resize(std::min(s.size(), dot + 1 + static_cast<std::size_t>(decimals)));
     }
-    return QString::fromStdString(s);
+    // The interface's decimal separator (pt_BR: comma); no grouping, as the venues print prices.
+    return QString::fromStdString(s).replace(QLatin1Char('.'), QLocale().decimalPoint());
 }
 
 // ---- TradesTableModel ---------------------------------------------------------------------
@@ -212,7 +214,7 @@ void OrderBookLadder::paintEvent(QPaintEvent*) {
     if (!asks.empty() && !bids.empty()) {
         const Decimal s = asks.front().price - bids.front().price;
         const double mid = (asks.front().price.toDouble() + bids.front().price.toDouble()) / 2;
-        spread = tr("Spread %1 (%2 %)")
+        spread = tr("Spread %1 (%L2 %)")
                      .arg(formatDecimal(s, m_priceDecimals))
                      .arg(mid > 0 ? s.toDouble() / mid * 100.0 : 0.0, 0, 'f', 4);
     } else if (!asks.empty() || !bids.empty()) {

@@ -15,6 +15,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -28,6 +29,7 @@
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/feed_text.hpp"
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
@@ -60,14 +62,14 @@ constexpr KindInfo kKinds[] = {
 QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 QString humanBytes(double perSecond) {
-    if (perSecond >= 1024.0 * 1024.0) return QStringLiteral("%1 MB/s").arg(perSecond / (1024.0 * 1024.0), 0, 'f', 2);
-    if (perSecond >= 1024.0) return QStringLiteral("%1 kB/s").arg(perSecond / 1024.0, 0, 'f', 1);
-    return QStringLiteral("%1 B/s").arg(perSecond, 0, 'f', 0);
+    if (perSecond >= 1024.0 * 1024.0) return RealtimeWindow::tr("%L1 MB/s").arg(perSecond / (1024.0 * 1024.0), 0, 'f', 2);
+    if (perSecond >= 1024.0) return RealtimeWindow::tr("%L1 kB/s").arg(perSecond / 1024.0, 0, 'f', 1);
+    return RealtimeWindow::tr("%L1 B/s").arg(perSecond, 0, 'f', 0);
 }
 
 QString latencyText(const session::LatencySummary& s) {
     if (s.count == 0) return QStringLiteral("–");
-    return QStringLiteral("p50 %1 · p99 %2 · max %3 ms (n=%4)").arg(s.p50).arg(s.p99).arg(s.max).arg(s.count);
+    return RealtimeWindow::tr("p50 %L1 · p99 %L2 · max %L3 ms (n=%L4)").arg(s.p50).arg(s.p99).arg(s.max).arg(s.count);
 }
 
 }  // namespace
@@ -152,8 +154,9 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
       m_healthStats(std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)),
       m_tradeRate(std::chrono::milliseconds(3000)) {
     setObjectName(QStringLiteral("realtimeWindow"));
+    // RealtimeWindow:: for lupdate, which loses the class scope after the lambdas of the member initialisers.
     // A tool window: Escape and Ctrl+W close it (Ctrl+W is not QKeySequence::Close everywhere).
-    auto* closeAction = new QAction(tr("Close"), this);
+    auto* closeAction = new QAction(RealtimeWindow::tr("Close"), this);
     closeAction->setObjectName(QStringLiteral("realtimeCloseAction"));
     closeAction->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(Qt::CTRL | Qt::Key_W)});
     closeAction->setShortcutContext(Qt::WindowShortcut);
@@ -165,7 +168,7 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
 
     auto adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     if (!adapter) {  // callers pass a registry name; say so rather than fail silently
-        log(tr("%1; using binance").arg(qs(adapter.error().message)));
+        log(RealtimeWindow::tr("%1; using binance").arg(qs(adapter.error().message)));
         m_options.exchange = "binance";
         adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     }
@@ -186,7 +189,7 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     m_feed = std::make_unique<session::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter),
                                                 m_ports->chart);
 
-    log(tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
+    log(RealtimeWindow::tr("window opened: %1 %2, streams from %3").arg(m_symbol, qs(toString(m_interval)), qs(m_options.streamBase)));
     m_session->subscribe(specs(m_enabled), m_listener);
     m_feed->requestSymbols();
     openChart();
@@ -518,7 +521,7 @@ void RealtimeWindow::openChart() {
     for (const auto& s : m_symbols)
         if (qs(s.symbol) == m_symbol) priceDecimals = s.priceDecimals;
     m_canvas->setSeries(&m_series, m_interval, priceDecimals);
-    m_canvas->model().setVenueLabel(m_options.simulator ? "Simulator" : "");
+    m_canvas->model().setVenueLabel(m_options.simulator ? tr("Simulator").toStdString() : "");
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(m_symbol, qs(toString(m_interval))));
     m_feed->open(key);
 }
@@ -623,7 +626,7 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
         } else if (auto* st = std::get_if<feed::FeedStatus>(&e)) {
             if (r.fromChartFeed && st->key != m_series.key()) continue;
             feed::FeedStatus status = *st;
-            status.key.symbol = r.fromChartFeed ? "chart feed" : "stream session";
+            status.key.symbol = (r.fromChartFeed ? tr("chart feed") : tr("stream session")).toStdString();
             onStatus(status);
         } else if (auto* list = std::get_if<feed::SymbolList>(&e)) {
             m_symbols = std::move(list->symbols);
@@ -659,9 +662,9 @@ void RealtimeWindow::onStatus(const feed::FeedStatus& status) {
     const bool changed = last != status.state;
     last = status.state;
     if (!changed && status.state != feed::FeedState::Reconnecting) return;
-    QString line = qs(source) + QStringLiteral(": ") + qs(feed::toString(status.state));
+    QString line = qs(source) + QStringLiteral(": ") + feedStateText(status.state);
     if (status.state == feed::FeedState::Reconnecting && status.retryInMs > 0)
-        line += tr(" (retry in %1 ms)").arg(status.retryInMs);
+        line += tr(" (retry in %L1 ms)").arg(status.retryInMs);
     if (!status.detail.empty() && status.detail != feed::toString(status.state))
         line += QStringLiteral(" — ") + qs(status.detail);
     log(line);
@@ -733,7 +736,7 @@ void RealtimeWindow::refreshHealth() {
     m_snapshot = m_healthStats.snapshot(now);
     const auto& s = m_snapshot;
 
-    m_tradeRateLabel->setText(tr("%1 trades/s · %2 received · newest on top")
+    m_tradeRateLabel->setText(tr("%L1 trades/s · %L2 received · newest on top")
                                   .arg(m_tradeRate.perSecond(), 0, 'f', 0)
                                   .arg(m_tradesReceived));
     // Only the streams of what the window shows now: the session's counters keep a switched-away
@@ -747,8 +750,8 @@ void RealtimeWindow::refreshHealth() {
     m_streamTable->setRowCount(static_cast<int>(shown.size()));
     for (int row = 0; row < static_cast<int>(shown.size()); ++row) {
         const auto& h = *shown[static_cast<std::size_t>(row)];
-        const QString texts[] = {qs(h.stream), QString::number(h.messagesPerSecond, 'f', 1), humanBytes(h.bytesPerSecond),
-                                 QString::number(h.messages)};
+        const QString texts[] = {qs(h.stream), QLocale().toString(h.messagesPerSecond, 'f', 1), humanBytes(h.bytesPerSecond),
+                                 QLocale().toString(static_cast<qlonglong>(h.messages))};
         for (int c = 0; c < 4; ++c) {
             QTableWidgetItem* item = m_streamTable->item(row, c);
             if (!item) {
@@ -760,7 +763,7 @@ void RealtimeWindow::refreshHealth() {
         }
     }
     m_healthLabels.at(QStringLiteral("total"))
-        ->setText(tr("%1 msgs/s · %2 · %3").arg(s.messagesPerSecond, 0, 'f', 1).arg(humanBytes(s.bytesPerSecond))
+        ->setText(tr("%L1 msgs/s · %2 · %3").arg(s.messagesPerSecond, 0, 'f', 1).arg(humanBytes(s.bytesPerSecond))
                       .arg(s.connected ? tr("connected") : tr("disconnected")));
     m_healthLabels.at(QStringLiteral("receipt"))->setText(latencyText(s.receipt));
     m_healthLabels.at(QStringLiteral("paint"))->setText(latencyText(s.paint));
@@ -768,7 +771,7 @@ void RealtimeWindow::refreshHealth() {
     m_healthLabels.at(QStringLiteral("frame"))
         ->setText(m_frameSummary.count == 0
                       ? QStringLiteral("–")
-                      : tr("apply p50 %1 · p99 %2 · max %3 ms, %4 frames/s")
+                      : tr("apply p50 %L1 · p99 %L2 · max %L3 ms, %L4 frames/s")
                             .arg(m_frameSummary.p50 / 1000.0, 0, 'f', 2)
                             .arg(m_frameSummary.p99 / 1000.0, 0, 'f', 2)
                             .arg(m_frameSummary.max / 1000.0, 0, 'f', 2)
@@ -776,13 +779,13 @@ void RealtimeWindow::refreshHealth() {
                                      std::clamp(static_cast<double>(now - m_openedAtMs) / 1000.0, 1.0, 10.0),
                                  0, 'f', 0));
     m_healthLabels.at(QStringLiteral("counters"))
-        ->setText(tr("%1 · gaps backfilled %2 · frames rejected %3 · book resyncs %4")
+        ->setText(tr("%L1 · gaps backfilled %L2 · frames rejected %L3 · book resyncs %L4")
                       .arg(s.reconnects)
                       .arg(s.gapsBackfilled)
                       .arg(s.framesRejected)
                       .arg(s.bookResyncs));
     m_healthLabels.at(QStringLiteral("clock"))
-        ->setText(s.clockSynced ? tr("%1 ms (exchange − local, from %2)")
+        ->setText(s.clockSynced ? tr("%L1 ms (exchange − local, from %2)")
                                       .arg(s.clockOffsetMs)
                                       .arg(qs(m_adapter->serverTimeRequest().target))
                                 : tr("not measured yet"));

@@ -16,7 +16,10 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "cpc/app/app_settings.hpp"
+#include "cpc/app/language.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
 #include "cpc/exchange/registry.hpp"
 
@@ -128,9 +131,16 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     m_theme->setCurrentIndex(m_theme->findData(settings.theme()));
     form->addRow(tr("Theme"), m_theme);
 
+    m_language = new QComboBox(this);
+    m_language->setObjectName(QStringLiteral("language"));
+    m_language->addItem(tr("System (%1)").arg(languageDisplayName(systemLanguage())), QString());
+    for (const QString& language : interfaceLanguages()) m_language->addItem(languageDisplayName(language), language);
+    m_language->setCurrentIndex(std::max(0, m_language->findData(parseLanguage(settings.language()).value_or(QString()))));
+    form->addRow(tr("Language"), m_language);
+
     auto* note = new QLabel(tr("Endpoints take effect at the next start or when the toolbar switches to that exchange; the CA "
                                "file and the cache folder at the next start. "
-                               "Memory budget, time zone and theme apply at once."), this);
+                               "Memory budget, time zone and theme apply at once; the language at the next start."), this);
     note->setWordWrap(true);
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("settingsError"));
@@ -230,6 +240,7 @@ bool SettingsDialog::apply() {
     m_settings.setMemoryBudgetMb(m_memoryBudget->value());
     m_settings.setTimeZone(zone);
     m_settings.setTheme(m_theme->currentData().toString());
+    m_settings.setLanguage(m_language->currentData().toString());
     return true;
 }
 

@@ -115,6 +115,11 @@ void ChartModel::setVenueLabel(std::string label) {
     invalidate(Invalidation::Light);
 }
 
+void ChartModel::setTextLocale(TextLocale locale) {
+    m_textLocale = std::move(locale);
+    invalidate(Invalidation::Full);
+}
+
 int ChartModel::decimalsOfTick(double tick) {
     if (!(tick > 0.0) || !std::isfinite(tick)) return 0;
     double scaled = tick;

@@ -195,7 +195,7 @@ PriceTagItem lastPriceTag(const ChartModel& model) {
     item.y = clampY(y);
     item.lineVisible = y >= l.candlePane.top() && y < l.candlePane.bottom();
     item.rising = close >= last.open.toDouble();
-    const std::string price = formatPrice(close, model.priceDecimals());
+    const std::string price = formatPrice(close, model.priceDecimals(), model.textLocale());
     if (const auto left = model.countdownMs())
         item.tag = makeAxisTag(m, l.priceAxis, y, {price, formatCountdown(*left)});
     else
@@ -224,8 +224,8 @@ void buildPriceAxis(const ChartModel& model, FrameItems& out) {
         if (y - lh / 2 < l.priceAxis.top() || y + lh / 2 > l.priceAxis.bottom()) continue;
         const Rect box{l.priceAxis.x + pad, y - lh / 2, l.priceAxis.width - 2 * pad, lh};
         if (box.intersects(tagBox)) continue;
-        std::string text = ps.mode() == PriceScaleMode::Percent ? formatPercent(ps.toScale(v))
-                                                                 : formatPrice(v, model.priceDecimals());
+        std::string text = ps.mode() == PriceScaleMode::Percent ? formatPercent(ps.toScale(v), model.textLocale())
+                                                                 : formatPrice(v, model.priceDecimals(), model.textLocale());
         out.priceLabels.push_back(TextItem{box, std::move(text), TextTone::Normal, FontRole::Regular,
                                            TextAlign::Left});
     }
@@ -239,7 +239,7 @@ void buildPriceAxis(const ChartModel& model, FrameItems& out) {
         if (y - lh / 2 < l.volumeAxis.top() || y + lh / 2 > l.volumeAxis.bottom()) continue;
         out.volumeLabels.push_back(TextItem{Rect{l.volumeAxis.x + pad, y - lh / 2,
                                                  l.volumeAxis.width - 2 * pad, lh},
-                                            formatVolume(v), TextTone::Normal, FontRole::Regular,
+                                            formatVolume(v, model.textLocale()), TextTone::Normal, FontRole::Regular,
                                             TextAlign::Left});
     }
 }
@@ -285,7 +285,7 @@ void buildTimeAxis(const ChartModel& model, FrameItems& out) {
     }
     const std::vector<TimeMark> marks =
         selectTimeMarks(candidates, l.timeAxis.left(), l.timeAxis.right(), m,
-                        m.lineHeight() * ViewMetrics::kTimeLabelGapLines);
+                        m.lineHeight() * ViewMetrics::kTimeLabelGapLines, model.textLocale());
     for (const TimeMark& mark : marks) {
         out.timeGrid.push_back(static_cast<float>(mark.x));
         out.timeLabels.push_back(TextItem{
@@ -317,7 +317,7 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
             frame.grid.push_back(static_cast<float>(y));
             if (y - lh / 2 < frame.axis.top() || y + lh / 2 > frame.axis.bottom()) continue;
             frame.labels.push_back(TextItem{Rect{frame.axis.x + pad, y - lh / 2, frame.axis.width - 2 * pad, lh},
-                                            formatPrice(v, decimals), TextTone::Normal, FontRole::Regular,
+                                            formatPrice(v, decimals, model.textLocale()), TextTone::Normal, FontRole::Regular,
                                             TextAlign::Left});
         }
         for (const double level : pane.levels) {
@@ -451,7 +451,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
         switch (d.kind) {
         case DrawingKind::HorizontalLine:
             item.lines.push_back(SegmentItem{left, ay, right, ay});
-            place(item, pane.right() - kLabelPad, ay, formatPrice(d.a.price, model.priceDecimals()), TextAlign::Right);
+            place(item, pane.right() - kLabelPad, ay, formatPrice(d.a.price, model.priceDecimals(), model.textLocale()), TextAlign::Right);
             item.handles.push_back(LinePoint{ax, ay});
             break;
         case DrawingKind::VerticalLine:
@@ -480,7 +480,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
                 item.lines.push_back(SegmentItem{from, y, right, y});
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "%.3f", level);
-                place(item, from + kLabelPad, y, std::string(buf) + " (" + formatPrice(price, model.priceDecimals()) + ")",
+                place(item, from + kLabelPad, y, std::string(buf) + " (" + formatPrice(price, model.priceDecimals(), model.textLocale()) + ")",
                       TextAlign::Left);
             }
             item.lines.push_back(SegmentItem{ax, ay, bx, by});  // the measured swing, as a diagonal
@@ -579,18 +579,19 @@ void buildLegend(const ChartModel& model, OverlayItems& out) {
     LegendWriter w(model.textMeasurer(), l.candlePane, out.legend);
     if (const std::string title = model.title(); !title.empty())
         w.group({{title, TextTone::Strong}}, 12.0, FontRole::Bold);
-    w.group({{"O", TextTone::Muted}, {formatPrice(open, d), tone}}, 6.0);
-    w.group({{"H", TextTone::Muted}, {formatPrice(c.high.toDouble(), d), tone}}, 6.0);
-    w.group({{"L", TextTone::Muted}, {formatPrice(c.low.toDouble(), d), tone}}, 6.0);
-    w.group({{"C", TextTone::Muted}, {formatPrice(close, d), tone}}, 6.0);
-    w.group({{formatSignedPrice(change, d) + " (" + formatPercent(percent) + ")", changeTone}},
+    const TextLocale& text = model.textLocale();
+    w.group({{text.open, TextTone::Muted}, {formatPrice(open, d, text), tone}}, 6.0);
+    w.group({{text.high, TextTone::Muted}, {formatPrice(c.high.toDouble(), d, text), tone}}, 6.0);
+    w.group({{text.low, TextTone::Muted}, {formatPrice(c.low.toDouble(), d, text), tone}}, 6.0);
+    w.group({{text.close, TextTone::Muted}, {formatPrice(close, d, text), tone}}, 6.0);
+    w.group({{formatSignedPrice(change, d, text) + " (" + formatPercent(percent, text) + ")", changeTone}},
             10.0);
-    w.group({{"Vol", TextTone::Muted}, {formatVolume(c.volume.toDouble()), tone}}, 0.0);
+    w.group({{text.volume, TextTone::Muted}, {formatVolume(c.volume.toDouble(), text), tone}}, 0.0);
 
     // Indicator values at the hovered bar: one row per overlay under the OHLC row, and a row at
     // the top of each stacked pane after its title.
-    auto valueText = [](double v, int decimals) {
-        return std::isfinite(v) ? formatPrice(v, decimals) : std::string("n/a");
+    auto valueText = [&text](double v, int decimals) {
+        return std::isfinite(v) ? formatPrice(v, decimals, text) : text.notAvailable;
     };
     for (const Overlay& overlay : model.overlays()) {
         w.newLine();
@@ -656,19 +657,19 @@ void buildCrosshair(const ChartModel& model, OverlayItems& out) {
         const std::size_t pane = model.paneAt(*p).value_or(0);
         item.horizontalSpan = l.extraPanes[pane];
         const double v = model.panes()[pane].scale.yToPrice(p->y);
-        item.priceLabel = makeAxisTag(m, l.extraAxes[pane], p->y, {formatPrice(v, 4)});
+        item.priceLabel = makeAxisTag(m, l.extraAxes[pane], p->y, {formatPrice(v, 4, model.textLocale())});
     } else {
         item.horizontalSpan = inCandles ? l.candlePane : l.volumePane;
         const PriceScale& ps = model.priceScale();
         std::string value;
-        if (!inCandles) value = formatVolume(model.volumeScale().yToPrice(p->y));
-        else if (ps.mode() == PriceScaleMode::Percent) value = formatPercent(ps.toScale(ps.yToPrice(p->y)));
-        else value = formatPrice(model.roundToTick(ps.yToPrice(p->y)), model.priceDecimals());
+        if (!inCandles) value = formatVolume(model.volumeScale().yToPrice(p->y), model.textLocale());
+        else if (ps.mode() == PriceScaleMode::Percent) value = formatPercent(ps.toScale(ps.yToPrice(p->y)), model.textLocale());
+        else value = formatPrice(model.roundToTick(ps.yToPrice(p->y)), model.priceDecimals(), model.textLocale());
         item.priceLabel = makeAxisTag(m, inCandles ? l.priceAxis : l.volumeAxis, p->y, {value});
     }
 
     if (const auto t = model.timeAtIndex(index)) {
-        const std::string text = formatCrosshairTime(model.toDisplayTime(*t), model.interval());
+        const std::string text = formatCrosshairTime(model.toDisplayTime(*t), model.interval(), model.textLocale());
         const double w = m.textWidth(text) + 2 * ViewMetrics::kLabelPaddingX;
         const double left = std::clamp(item.x - w / 2, l.timeAxis.left(),
                                        std::max(l.timeAxis.left(), l.timeAxis.right() - w));

@@ -25,23 +25,37 @@ double zeroIfRoundsToZero(double value, int decimals) {
     return std::fabs(value) < unit ? 0.0 : value;
 }
 
-}  // namespace
-
-std::string formatPrice(double value, int decimals) {
-    if (!std::isfinite(value)) return "-";
-    decimals = std::clamp(decimals, 0, 10);
-    return printf2("%.*f", zeroIfRoundsToZero(value, decimals), decimals);
+// printf writes the C locale's point; the interface's separator replaces it.
+std::string withDecimalPoint(std::string text, char decimalPoint) {
+    if (decimalPoint != '.')
+        if (const auto dot = text.find('.'); dot != std::string::npos) text[dot] = decimalPoint;
+    return text;
 }
 
-std::string formatSignedPrice(double value, int decimals) {
+}  // namespace
+
+const TextLocale& englishTextLocale() {
+    static const TextLocale kEnglish;
+    return kEnglish;
+}
+
+std::string formatPrice(double value, int decimals, const TextLocale& locale) {
+    if (!std::isfinite(value)) return "-";
+    decimals = std::clamp(decimals, 0, 10);
+    return withDecimalPoint(printf2("%.*f", zeroIfRoundsToZero(value, decimals), decimals), locale.decimalPoint);
+}
+
+std::string formatSignedPrice(double value, int decimals, const TextLocale& locale) {
     if (!std::isfinite(value)) return "-";
     decimals = std::clamp(decimals, 0, 10);
     const double v = zeroIfRoundsToZero(value, decimals);
     // printf's '+' flag rather than "+" + text, which also sidesteps GCC 12's false -Wrestrict.
-    return printf2(v != 0.0 ? "%+.*f" : "%.*f", v, decimals);
+    return withDecimalPoint(printf2(v != 0.0 ? "%+.*f" : "%.*f", v, decimals), locale.decimalPoint);
 }
 
-std::string formatPercent(double percent) { return formatSignedPrice(percent, 2) + "%"; }
+std::string formatPercent(double percent, const TextLocale& locale) {
+    return formatSignedPrice(percent, 2, locale) + "%";
+}
 
 namespace {
 // "20.00" → "20", "1.50" → "1.5"; volumes read better without padding zeros.
@@ -53,7 +67,7 @@ std::string trimZeros(std::string s) {
 }
 }  // namespace
 
-std::string formatVolume(double value) {
+std::string formatVolume(double value, const TextLocale& locale) {
     if (!std::isfinite(value)) return "-";
     const double a = std::fabs(value);
     struct Unit {
@@ -65,7 +79,7 @@ std::string formatVolume(double value) {
         if (a >= u.scale) {
             const double v = value / u.scale;
             const int decimals = std::fabs(v) >= 100 ? 1 : 2;
-            return trimZeros(printf2("%.*f", v, decimals)) + u.suffix;
+            return withDecimalPoint(trimZeros(printf2("%.*f", v, decimals)), locale.decimalPoint) + u.suffix;
         }
     }
     int decimals = 0;
@@ -73,7 +87,8 @@ std::string formatVolume(double value) {
     else if (a < 1.0) decimals = 4;
     else if (a < 100.0) decimals = 2;
     else decimals = 0;
-    return trimZeros(printf2("%.*f", zeroIfRoundsToZero(value, decimals), decimals));
+    return withDecimalPoint(trimZeros(printf2("%.*f", zeroIfRoundsToZero(value, decimals), decimals)),
+                            locale.decimalPoint);
 }
 
 UtcFields utcFields(std::int64_t ms) {
@@ -103,22 +118,22 @@ const char* weekdayShortName(int weekday) {
     return (weekday >= 0 && weekday <= 6) ? kNames[static_cast<std::size_t>(weekday)] : "?";
 }
 
-std::string formatCrosshairTime(std::int64_t ms, Interval interval) {
+std::string formatCrosshairTime(std::int64_t ms, Interval interval, const TextLocale& locale) {
     const UtcFields f = utcFields(ms);
     const int yy = static_cast<int>(floorMod(f.year, 100));
-    char buf[64];
+    const char* month = locale.months[static_cast<std::size_t>(std::clamp(f.month, 1, 12) - 1)].c_str();
+    const char* weekday = locale.weekdays[static_cast<std::size_t>(std::clamp(f.weekday, 0, 6))].c_str();
+    char buf[96];
     if (interval == Interval::Mo1) {
-        std::snprintf(buf, sizeof buf, "%s '%02d", monthShortName(f.month), yy);
+        std::snprintf(buf, sizeof buf, "%s '%02d", month, yy);
     } else if (nominalMs(interval) >= kDayMs) {
-        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d", weekdayShortName(f.weekday), f.day,
-                      monthShortName(f.month), yy);
+        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d", weekday, f.day, month, yy);
     } else if (interval == Interval::S1) {
-        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d  %02d:%02d:%02d",
-                      weekdayShortName(f.weekday), f.day, monthShortName(f.month), yy, f.hour,
+        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d  %02d:%02d:%02d", weekday, f.day, month, yy, f.hour,
                       f.minute, f.second);
     } else {
-        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d  %02d:%02d", weekdayShortName(f.weekday),
-                      f.day, monthShortName(f.month), yy, f.hour, f.minute);
+        std::snprintf(buf, sizeof buf, "%s %02d %s '%02d  %02d:%02d", weekday, f.day, month, yy, f.hour,
+                      f.minute);
     }
     return buf;
 }

@@ -51,18 +51,20 @@ TimeMarkWeight markWeight(std::int64_t prevMs, std::int64_t timeMs) {
     return TimeMarkWeight::Second;
 }
 
-std::string formatTimeMark(std::int64_t timeMs, TimeMarkWeight weight) {
+std::string formatTimeMark(std::int64_t timeMs, TimeMarkWeight weight, const TextLocale& locale) {
     const UtcFields f = utcFields(timeMs);
-    char buf[32];
+    const char* month = locale.months[static_cast<std::size_t>(std::clamp(f.month, 1, 12) - 1)].c_str();
+    char buf[64];
     switch (weight) {
     case TimeMarkWeight::Year:
         std::snprintf(buf, sizeof buf, "%d", f.year);
         break;
     case TimeMarkWeight::Month:
-        std::snprintf(buf, sizeof buf, "%s", monthShortName(f.month));
+        std::snprintf(buf, sizeof buf, "%s", month);
         break;
     case TimeMarkWeight::Day:
-        std::snprintf(buf, sizeof buf, "%s %d", monthShortName(f.month), f.day);
+        if (locale.dayBeforeMonth) std::snprintf(buf, sizeof buf, "%d %s", f.day, month);
+        else std::snprintf(buf, sizeof buf, "%s %d", month, f.day);
         break;
     case TimeMarkWeight::Second:
         std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", f.hour, f.minute, f.second);
@@ -75,7 +77,8 @@ std::string formatTimeMark(std::int64_t timeMs, TimeMarkWeight weight) {
 }
 
 std::vector<TimeMark> selectTimeMarks(std::span<const TimeMarkCandidate> candidates, double minX,
-                                      double maxX, const TextMeasurer& measurer, double gap) {
+                                      double maxX, const TextMeasurer& measurer, double gap,
+                                      const TextLocale& locale) {
     std::vector<TimeMark> accepted;
     if (candidates.empty() || maxX <= minX) return accepted;
 
@@ -84,10 +87,8 @@ std::vector<TimeMark> selectTimeMarks(std::span<const TimeMarkCandidate> candida
     // cheap and makes the spacing a regular rhythm that depends only on x. Digits have equal
     // advances in UI fonts; month names do not, so take the widest month.
     double slot = measurer.textWidth("00:00", FontRole::Bold);
-    for (int m = 1; m <= 12; ++m) {
-        const std::string month = monthShortName(m);
+    for (const std::string& month : locale.months)
         slot = std::max(slot, measurer.textWidth(month + " 30", FontRole::Bold));
-    }
     slot = std::max(slot, measurer.textWidth("0000", FontRole::Bold));
     const bool hasSeconds = std::any_of(candidates.begin(), candidates.end(), [](const auto& c) {
         return c.weight == TimeMarkWeight::Second;
@@ -124,7 +125,7 @@ std::vector<TimeMark> selectTimeMarks(std::span<const TimeMarkCandidate> candida
             }
             // Formatted and measured only for survivors, in bold (the wider face) because
             // emphasis is decided once all labels are known.
-            std::string text = formatTimeMark(c.timeMs, c.weight);
+            std::string text = formatTimeMark(c.timeMs, c.weight, locale);
             const double w = measurer.textWidth(text, FontRole::Bold);
             if (c.x - w / 2 < minX || c.x + w / 2 > maxX) continue;
             xs.insert(it, c.x);

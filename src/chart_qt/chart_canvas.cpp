@@ -13,6 +13,7 @@
 
 #include "cpc/chart/chart_views.hpp"
 #include "cpc/chart_qt/chart_renderers.hpp"
+#include "cpc/chart_qt/chart_text.hpp"
 #include "cpc/chart_qt/qt_text_measurer.hpp"
 
 namespace cpc::chart_qt {
@@ -39,6 +40,7 @@ ChartCanvas::ChartCanvas(QWidget* parent)
     setCursor(Qt::CrossCursor);
     m_measurer = std::make_unique<QtTextMeasurer>(m_theme.font, m_theme.boldFont);
     m_model.setTextMeasurer(m_measurer.get());
+    m_model.setTextLocale(chartTextLocale());  // the interface language, installed before any window
     m_model.setInvalidateHandler([this](Invalidation) { update(); });
     // Queued: the request comes from inside a scroll or zoom; the receiver may reset the series.
     m_model.setHistoryNeededHandler(

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <iomanip>
 
+#include "cpc/core/build_info.hpp"
 #include "cpc/exchange/registry.hpp"
 
 namespace cpc::cli {
@@ -125,7 +126,7 @@ int CommandRegistry::run(const std::vector<std::string>& args, std::ostream& out
         return kExitOk;
     }
     if (first == "--version") {
-        out << "cpc 0.1.0\n";
+        out << "cpc " << versionText() << '\n';
         return kExitOk;
     }
     if (first.starts_with("-")) {

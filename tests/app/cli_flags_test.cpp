@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
+#include "cpc/core/build_info.hpp"
 
 namespace {
 
@@ -58,6 +59,10 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
     const AppRun shotWithoutExit = runApp({"--demo", "--screenshot", "x.png"});
     EXPECT_EQ(shotWithoutExit.exitCode, 2);
     EXPECT_TRUE(shotWithoutExit.err.contains("--exit-after")) << shotWithoutExit.err.toStdString();
+
+    const AppRun language = runApp({"--demo", "--language", "fr"});
+    EXPECT_EQ(language.exitCode, 2);
+    EXPECT_TRUE(language.err.contains("unknown language \"fr\"; accepted: en, pt_BR")) << language.err.toStdString();
 
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
@@ -126,6 +131,11 @@ TEST(CanvasProChartBinary, HelpAndVersionNeedNoDisplay) {
     for (const QString flag : {"--version", "-v"}) {
         const AppRun version = run(flag);
         EXPECT_EQ(version.exitCode, 0) << flag.toStdString() << ": " << version.err.toStdString();
-        EXPECT_TRUE(version.out.startsWith("canvasprochart ")) << version.out.toStdString();
+        EXPECT_TRUE(version.out.startsWith("canvasprochart " CPC_PROJECT_VERSION)) << version.out.toStdString();
+        // The commit built, as `cpc --version` prints it (one generated source for both).
+        EXPECT_EQ(version.out.trimmed().toStdString(), "canvasprochart " + cpc::versionText());
+        if (!cpc::gitCommit().empty()) {
+            EXPECT_TRUE(version.out.contains(" (git ")) << version.out.toStdString();
+        }
     }
 }

@@ -177,6 +177,31 @@ TEST_F(ChartViewsTest, TimeLabelsNeverOverlapAcrossIntervalsAndZooms) {
     }
 }
 
+TEST_F(ChartViewsTest, LegendAxesAndCrosshairSpeakTheModelsTextLocale) {
+    TextLocale pt;
+    pt.decimalPoint = ',';
+    pt.open = "A";
+    pt.high = "Máx";
+    pt.low = "Mín";
+    pt.close = "F";
+    pt.months[0] = "jan";
+    pt.weekdays[1] = "seg";
+    model.setTextLocale(pt);
+    model.setCrosshair({model.timeScale().indexToX(700), 200});
+    prepare();
+    const std::string legend = legendText();
+    EXPECT_NE(legend.find("A " + formatPrice(series[700].open.toDouble(), 2, pt)), std::string::npos) << legend;
+    EXPECT_NE(legend.find("Máx " + formatPrice(series[700].high.toDouble(), 2, pt)), std::string::npos) << legend;
+    EXPECT_NE(legend.find("F " + formatPrice(series[700].close.toDouble(), 2, pt)), std::string::npos) << legend;
+    EXPECT_EQ(legend.find('.'), std::string::npos) << "a decimal point left in: " << legend;
+    ASSERT_FALSE(frame.priceLabels.empty());
+    for (const TextItem& label : frame.priceLabels) EXPECT_EQ(label.text.find('.'), std::string::npos) << label.text;
+    ASSERT_TRUE(overlay.crosshair && overlay.crosshair->timeLabel);
+    EXPECT_EQ(overlay.crosshair->timeLabel->texts[0].text, formatCrosshairTime(series[700].openTime, Interval::M1, pt));
+    ASSERT_TRUE(overlay.crosshair->priceLabel);
+    EXPECT_EQ(overlay.crosshair->priceLabel->texts[0].text.find('.'), std::string::npos);
+}
+
 TEST_F(ChartViewsTest, LegendShowsTheLastCandleUntilOneIsHovered) {
     const cpc::Candle last = *series.last();  // a copy: last() returns an optional by value
     const std::string text = legendText();

@@ -69,3 +69,32 @@ TEST(Format, CountdownRoundsUpAndGrowsUnits) {
 }
 
 }  // namespace
+
+namespace {
+// What chart_qt makes for pt_BR (the chart itself knows no translations).
+TextLocale brazilian() {
+    TextLocale pt;
+    pt.decimalPoint = ',';
+    pt.months = {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"};
+    pt.weekdays = {"dom", "seg", "ter", "qua", "qui", "sex", "sáb"};
+    pt.dayBeforeMonth = true;
+    return pt;
+}
+}  // namespace
+
+TEST(Format, TheInterfacesDecimalSeparatorAndWords) {
+    const TextLocale pt = brazilian();
+    EXPECT_EQ(formatPrice(41732.3456, 2, pt), "41732,35");
+    EXPECT_EQ(formatPrice(42000, 0, pt), "42000");
+    EXPECT_EQ(formatSignedPrice(-0.5, 2, pt), "-0,50");
+    EXPECT_EQ(formatPercent(0.254, pt), "+0,25%");
+    EXPECT_EQ(formatVolume(1250, pt), "1,25K");
+    EXPECT_EQ(formatVolume(12.345, pt), "12,35");
+    EXPECT_EQ(formatVolume(20, pt), "20");
+    const std::int64_t t = kStartMs + 14 * cpc::kHourMs + 30 * cpc::kMinuteMs;
+    EXPECT_EQ(formatCrosshairTime(t, Interval::M15, pt), "seg 15 jan '24  14:30");
+    EXPECT_EQ(formatCrosshairTime(kStartMs + 40 * cpc::kDayMs, Interval::Mo1, pt), "fev '24");
+    // English stays the default.
+    EXPECT_EQ(formatPrice(41732.3456, 2), "41732.35");
+    EXPECT_EQ(formatCrosshairTime(t, Interval::M15), "Mon 15 Jan '24  14:30");
+}

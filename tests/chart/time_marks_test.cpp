@@ -52,6 +52,15 @@ TEST(TimeMarks, LabelsReadLikeAChart) {
     EXPECT_EQ(formatTimeMark(kStartMs, TimeMarkWeight::Year), "2024");
 }
 
+TEST(TimeMarks, LabelsInTheInterfaceLanguage) {
+    TextLocale pt;
+    pt.months = {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"};
+    pt.dayBeforeMonth = true;
+    EXPECT_EQ(formatTimeMark(kStartMs, TimeMarkWeight::Day, pt), "15 jan");
+    EXPECT_EQ(formatTimeMark(kStartMs + 17 * kDayMs, TimeMarkWeight::Month, pt), "fev");
+    EXPECT_EQ(formatTimeMark(kStartMs + 14 * kHourMs, TimeMarkWeight::Hour, pt), "14:00");
+}
+
 std::vector<TimeMarkCandidate> candidatesFor(Interval interval, std::size_t bars, double spacing,
                                              std::int64_t start = kStartMs) {
     std::vector<TimeMarkCandidate> out;

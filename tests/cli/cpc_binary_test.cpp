@@ -51,3 +51,23 @@ TEST(CpcBinary, ExitStatusSaysWhatWentWrong) {
     for (const char* command : {"aggregate", "fetch", "export", "verify"})
         EXPECT_NE(help.out.find(command), std::string::npos) << command;
 }
+
+TEST(CpcBinary, VersionNamesTheProjectVersionAndTheCommitBuilt) {
+    const auto version = runShell("'" + kCpc + "' --version");
+    EXPECT_EQ(version.code, 0);
+    const std::string expected = std::string("cpc ") + CPC_PROJECT_VERSION;
+    ASSERT_EQ(version.out.rfind(expected, 0), 0u) << version.out;
+    // Built from a git checkout (this one): the commit follows — HEAD when built, so HEAD or one of
+    // its ancestors when something was committed since the build.
+    const auto head = runShell("git -C '" CPC_SOURCE_DIR "' rev-parse HEAD 2>/dev/null");
+    if (head.code != 0) {
+        EXPECT_EQ(version.out, expected + "\n");
+        return;
+    }
+    const std::string rest = version.out.substr(expected.size());
+    ASSERT_EQ(rest.rfind(" (git ", 0), 0u) << version.out;
+    const std::string commit = rest.substr(6, rest.find_first_of("-)", 6) - 6);
+    EXPECT_GE(commit.size(), 7u) << version.out;
+    const auto ancestor = runShell("git -C '" CPC_SOURCE_DIR "' merge-base --is-ancestor '" + commit + "' HEAD 2>&1");
+    EXPECT_EQ(ancestor.code, 0) << "printed " << commit << ", not HEAD (" << head.out << ") or an ancestor: " << ancestor.out;
+}

@@ -50,6 +50,8 @@ public:
     void setVolumeVisible(bool visible);
     bool volumeProfileVisible() const;  // visible-range volume profile; default off
     void setVolumeProfileVisible(bool visible);
+    QString language() const;  // "en" | "pt_BR" | "" (the system's)
+    void setLanguage(const QString& language);
     QString theme() const;  // "dark" | "light"
     void setTheme(const QString& theme);
     QString timeZone() const;  // "UTC" | "local" | IANA id
@@ -109,6 +111,7 @@ private:
     static constexpr auto kVolume = "chart/volume";
     static constexpr auto kVolumeProfile = "chart/volumeProfile";
     static constexpr auto kTheme = "view/theme";
+    static constexpr auto kLanguage = "view/language";
     static constexpr auto kTimeZone = "view/timeZone";
     static constexpr auto kWindowGeometry = "window/geometry";
     static constexpr auto kWindowState = "window/state";

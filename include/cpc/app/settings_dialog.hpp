@@ -53,6 +53,7 @@ private:
     QSpinBox* m_memoryBudget = nullptr;
     QComboBox* m_timeZone = nullptr;
     QComboBox* m_theme = nullptr;
+    QComboBox* m_language = nullptr;
     QLabel* m_error = nullptr;
 };
 

@@ -13,6 +13,7 @@
 
 #include "cpc/chart/chart_layout.hpp"
 #include "cpc/chart/drawings.hpp"
+#include "cpc/chart/format.hpp"
 #include "cpc/chart/minmax_pyramid.hpp"
 #include "cpc/chart/geometry.hpp"
 #include "cpc/chart/invalidation.hpp"
@@ -138,6 +139,10 @@ public:
     // "Simulator" in demo mode, so simulated data is never labelled as the venue's). Empty: the
     // exchange name.
     void setVenueLabel(std::string label);
+    // The words and the decimal separator of the chart's texts (axes, legend, crosshair) in the
+    // interface language; English until the GUI sets its own (chart_qt::chartTextLocale).
+    void setTextLocale(TextLocale locale);
+    const TextLocale& textLocale() const { return m_textLocale; }
 
     // ---- presentation ------------------------------------------------------------------
     void setChartType(ChartType type);
@@ -299,6 +304,7 @@ private:
     const market::CandleSeries* m_series = nullptr;
     Interval m_interval = Interval::M1;
     std::string m_venueLabel;
+    TextLocale m_textLocale;
     void applyPricePrecision(int priceDecimals, double tickSize);
     int m_priceDecimals = 2;
     double m_tickSize = 0.0;  // 0: 10^-m_priceDecimals

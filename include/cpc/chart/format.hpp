@@ -1,5 +1,6 @@
 #pragma once
 // Text for axes, legend and crosshair labels. All times are shown in UTC, as Binance reports them.
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -7,14 +8,29 @@
 
 namespace cpc::chart {
 
-// Fixed decimals: formatPrice(41732.3456, 2) == "41732.35". Never "-0.00".
-std::string formatPrice(double value, int decimals);
+// The words and the decimal separator of the chart's texts in the interface language. The chart
+// knows no translation system: the GUI fills this at the Qt boundary (chart_qt::chartTextLocale,
+// from its translations and QLocale) and gives it to the ChartModel. The default is English.
+struct TextLocale {
+    char decimalPoint = '.';
+    std::array<std::string, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::array<std::string, 7> weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    bool dayBeforeMonth = false;  // time axis: "Jan 17" (false) or "17 jan" (true)
+    // Legend: open, high, low, close, volume; a value an indicator does not have yet.
+    std::string open = "O", high = "H", low = "L", close = "C", volume = "Vol", notAvailable = "n/a";
+};
+const TextLocale& englishTextLocale();
+
+// Fixed decimals: formatPrice(41732.3456, 2) == "41732.35" ("41732,35" with a decimal comma).
+// Never "-0.00".
+std::string formatPrice(double value, int decimals, const TextLocale& locale = englishTextLocale());
 // With an explicit sign: "+12.30", "-0.50", "0.00".
-std::string formatSignedPrice(double value, int decimals);
+std::string formatSignedPrice(double value, int decimals, const TextLocale& locale = englishTextLocale());
 // "+0.25%", "-1.30%", "0.00%".
-std::string formatPercent(double percent);
+std::string formatPercent(double percent, const TextLocale& locale = englishTextLocale());
 // Compact volume without padding zeros: "950", "12.35", "20", "0.042", "1.25K", "35.2M", "1.5B".
-std::string formatVolume(double value);
+std::string formatVolume(double value, const TextLocale& locale = englishTextLocale());
 
 struct UtcFields {
     int year = 1970;
@@ -31,7 +47,7 @@ const char* weekdayShortName(int weekday);  // 0..6 → "Sun"…"Sat"
 
 // Crosshair time label, precision following the interval:
 // 1s "Mon 15 Jan '24 14:30:05", 1m…12h "Mon 15 Jan '24 14:30", 1d…1w "Mon 15 Jan '24", 1M "Jan '24".
-std::string formatCrosshairTime(std::int64_t ms, Interval interval);
+std::string formatCrosshairTime(std::int64_t ms, Interval interval, const TextLocale& locale = englishTextLocale());
 // Time left until a candle closes: "42" s → "00:42", "1:05:09", "3d 04h".
 std::string formatCountdown(std::int64_t remainingMs);
 

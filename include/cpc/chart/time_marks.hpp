@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cpc/chart/format.hpp"
 #include "cpc/chart/text_measurer.hpp"
 
 namespace cpc::chart {
@@ -32,7 +33,7 @@ enum class TimeMarkWeight : std::uint8_t {
 TimeMarkWeight markWeight(std::int64_t prevMs, std::int64_t timeMs);
 
 // Label for a mark: Year "2024", Month "Feb", Day "Jan 15", clock "14:30", Second "14:30:05".
-std::string formatTimeMark(std::int64_t timeMs, TimeMarkWeight weight);
+std::string formatTimeMark(std::int64_t timeMs, TimeMarkWeight weight, const TextLocale& locale = englishTextLocale());
 
 struct TimeMarkCandidate {
     double x = 0;  // centre of the bar, logical px
@@ -53,6 +54,7 @@ struct TimeMark {
 // boundaries (day, month, year) heavier than the finest chosen label are emphasised: "Jan 17"
 // among "18:00"s, "Feb" among "Jan 15"s, "2025" among months.
 std::vector<TimeMark> selectTimeMarks(std::span<const TimeMarkCandidate> candidates, double minX,
-                                      double maxX, const TextMeasurer& measurer, double gap);
+                                      double maxX, const TextMeasurer& measurer, double gap,
+                                      const TextLocale& locale = englishTextLocale());
 
 }  // namespace cpc::chart

@@ -1,0 +1,14 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>cpc::app::MainWindow</name>
+    <message numerus="yes">
+        <source>%Ln candle(s)</source>
+        <translation>
+            <numerusform>%Ln candle</numerusform>
+            <numerusform>%Ln candles</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1376 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR" sourcelanguage="en">
+<context>
+    <name>ChartText</name>
+    <message>
+        <source>Jan</source>
+        <translation>jan</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>fev</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>mar</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>abr</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>mai</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>jun</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>jul</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>ago</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>set</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>out</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>nov</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>dez</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>dom</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>seg</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>ter</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>qua</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>qui</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>sex</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>sáb</translation>
+    </message>
+    <message>
+        <source>O</source>
+        <comment>legend: open price</comment>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>H</source>
+        <comment>legend: high price</comment>
+        <translation>Máx</translation>
+    </message>
+    <message>
+        <source>L</source>
+        <comment>legend: low price</comment>
+        <translation>Mín</translation>
+    </message>
+    <message>
+        <source>C</source>
+        <comment>legend: close price</comment>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>Vol</source>
+        <comment>legend: volume</comment>
+        <translation>Vol</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <comment>legend: an indicator value not computed yet</comment>
+        <translation>n/d</translation>
+    </message>
+</context>
+<context>
+    <name>FeedState</name>
+    <message>
+        <source>idle</source>
+        <translation>parado</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>conectando</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>ao vivo</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>desatualizado</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>reconectando</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>falhou</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Candles</source>
+        <translation>Velas</translation>
+    </message>
+    <message>
+        <source>Hollow candles</source>
+        <translation>Velas vazadas</translation>
+    </message>
+    <message>
+        <source>Heikin-Ashi</source>
+        <translation>Heikin-Ashi</translation>
+    </message>
+    <message>
+        <source>OHLC bars</source>
+        <translation>Barras OHLC</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Linha</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Área</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>Linha de base</translation>
+    </message>
+    <message>
+        <source>H-Line</source>
+        <translation>Linha H</translation>
+    </message>
+    <message>
+        <source>Trend</source>
+        <translation>Tendência</translation>
+    </message>
+    <message>
+        <source>Ray</source>
+        <translation>Raio</translation>
+    </message>
+    <message>
+        <source>Rect</source>
+        <translation>Ret.</translation>
+    </message>
+    <message>
+        <source>Fib</source>
+        <translation>Fibo</translation>
+    </message>
+    <message>
+        <source>%1 URL &quot;%2&quot; is not a valid URL</source>
+        <translation>A URL %1 &quot;%2&quot; não é válida</translation>
+    </message>
+    <message>
+        <source>%1 URL must start with %2:// (%3:// only for localhost)</source>
+        <translation>A URL %1 deve começar com %2:// (%3:// só para localhost)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Procurar…</translation>
+    </message>
+    <message>
+        <source>V-Line</source>
+        <translation>Linha V</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::AboutDialog</name>
+    <message>
+        <source>About CanvasProChart</source>
+        <translation>Sobre o CanvasProChart</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>Versão %1</translation>
+    </message>
+    <message>
+        <source>Live candlestick charts from crypto exchanges.</source>
+        <translation>Gráficos de velas ao vivo das corretoras de criptomoedas.</translation>
+    </message>
+    <message>
+        <source>Licence: MIT License.</source>
+        <translation>Licença: MIT License.</translation>
+    </message>
+    <message>
+        <source>Copyright © 2026 The CanvasProChart authors.</source>
+        <translation>Copyright © 2026 Os autores do CanvasProChart.</translation>
+    </message>
+    <message>
+        <source>Market data sources (public APIs):</source>
+        <translation>Fontes dos dados de mercado (APIs públicas):</translation>
+    </message>
+    <message>
+        <source>The data belongs to the exchanges and is shown as received, without warranty. Demo mode uses the built-in simulator and no network.</source>
+        <translation>Os dados pertencem às corretoras e são exibidos como recebidos, sem garantia. O modo de demonstração usa o simulador embutido, sem acesso à rede.</translation>
+    </message>
+    <message>
+        <source>Built with Qt %1.</source>
+        <translation>Feito com Qt %1.</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ChartController</name>
+    <message>
+        <source>%1 is not listed on %2; showing %3</source>
+        <translation>%1 não está listado na %2; exibindo %3</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ChartUndo</name>
+    <message>
+        <source>Add drawing</source>
+        <translation>Adicionar desenho</translation>
+    </message>
+    <message>
+        <source>Add drawings</source>
+        <translation>Adicionar desenhos</translation>
+    </message>
+    <message>
+        <source>Delete drawing</source>
+        <translation>Excluir desenho</translation>
+    </message>
+    <message>
+        <source>Delete drawings</source>
+        <translation>Excluir desenhos</translation>
+    </message>
+    <message>
+        <source>Reorder drawings</source>
+        <translation>Reordenar desenhos</translation>
+    </message>
+    <message>
+        <source>Move drawing</source>
+        <translation>Mover desenho</translation>
+    </message>
+    <message>
+        <source>Drawing properties</source>
+        <translation>Propriedades do desenho</translation>
+    </message>
+    <message>
+        <source>Add indicator</source>
+        <translation>Adicionar indicador</translation>
+    </message>
+    <message>
+        <source>Remove indicator</source>
+        <translation>Remover indicador</translation>
+    </message>
+    <message>
+        <source>Change indicator</source>
+        <translation>Alterar indicador</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::DrawingPropertiesDialog</name>
+    <message>
+        <source>Drawing properties</source>
+        <translation>Propriedades do desenho</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Cor</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Espessura</translation>
+    </message>
+    <message>
+        <source>Line style</source>
+        <translation>Estilo da linha</translation>
+    </message>
+    <message>
+        <source>Extend left</source>
+        <translation>Estender à esquerda</translation>
+    </message>
+    <message>
+        <source>Extend right</source>
+        <translation>Estender à direita</translation>
+    </message>
+    <message>
+        <source>Only trend lines, rays and Fibonacci retracements extend</source>
+        <translation>Só linhas de tendência, raios e retrações de Fibonacci se estendem</translation>
+    </message>
+    <message>
+        <source>Extend</source>
+        <translation>Estender</translation>
+    </message>
+    <message>
+        <source>Shown next to the drawing</source>
+        <translation>Mostrado junto ao desenho</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <source>Locked (cannot be moved with the mouse)</source>
+        <translation>Travado (não pode ser movido com o mouse)</translation>
+    </message>
+    <message>
+        <source>Visible</source>
+        <translation>Visível</translation>
+    </message>
+    <message>
+        <source>Theme colour</source>
+        <translation>Cor do tema</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::IndicatorDialog</name>
+    <message>
+        <source>Edit indicator</source>
+        <translation>Editar indicador</translation>
+    </message>
+    <message>
+        <source>Add indicator</source>
+        <translation>Adicionar indicador</translation>
+    </message>
+    <message>
+        <source>Search: name or title (e.g. RSI, moving average)</source>
+        <translation>Buscar: nome ou título (ex.: RSI, média móvel)</translation>
+    </message>
+    <message>
+        <source>Placement</source>
+        <translation>Posição</translation>
+    </message>
+    <message>
+        <source>Overlay on price</source>
+        <translation>Sobre o preço</translation>
+    </message>
+    <message>
+        <source>Own pane</source>
+        <translation>Painel próprio</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Cor</translation>
+    </message>
+    <message>
+        <source>Colour of %1</source>
+        <translation>Cor de %1</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::MainWindow</name>
+    <message>
+        <source>Loading history</source>
+        <translation>Carregando histórico</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Arquivo</translation>
+    </message>
+    <message>
+        <source>&amp;Export PNG…</source>
+        <translation>&amp;Exportar PNG…</translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation>Ctrl+S</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Configurações…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>Sai&amp;r</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>E&amp;xibir</translation>
+    </message>
+    <message>
+        <source>&amp;Light theme</source>
+        <translation>Tema &amp;claro</translation>
+    </message>
+    <message>
+        <source>Volume &amp;profile (visible range)</source>
+        <translation>&amp;Perfil de volume (faixa visível)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;live edge</source>
+        <translation>Ir para a ú&amp;ltima vela</translation>
+    </message>
+    <message>
+        <source>&amp;Reset view</source>
+        <translation>&amp;Redefinir visualização</translation>
+    </message>
+    <message>
+        <source>Re&amp;connect</source>
+        <translation>Re&amp;conectar</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>Realtime &amp;test window</source>
+        <translation>Janela de &amp;teste em tempo real</translation>
+    </message>
+    <message>
+        <source>&amp;Indicators</source>
+        <translation>&amp;Indicadores</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Aj&amp;uda</translation>
+    </message>
+    <message>
+        <source>&amp;About CanvasProChart</source>
+        <translation>&amp;Sobre o CanvasProChart</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>Gráfico</translation>
+    </message>
+    <message>
+        <source>Exchange: its symbols, candles and live streams (endpoints in Settings)</source>
+        <translation>Corretora: seus ativos, velas e streams ao vivo (endereços nas Configurações)</translation>
+    </message>
+    <message>
+        <source>Type to search the exchange&apos;s symbols; Enter opens the chart</source>
+        <translation>Digite para buscar os ativos da corretora; Enter abre o gráfico</translation>
+    </message>
+    <message>
+        <source>Timeframe %1</source>
+        <translation>Tempo gráfico %1</translation>
+    </message>
+    <message>
+        <source>All 16 Binance timeframes (1m = minute, 1M = month)</source>
+        <translation>Os 16 tempos gráficos da Binance (1m = minuto, 1M = mês)</translation>
+    </message>
+    <message>
+        <source>Chart type</source>
+        <translation>Tipo de gráfico</translation>
+    </message>
+    <message>
+        <source>Drawing</source>
+        <translation>Desenho</translation>
+    </message>
+    <message>
+        <source>Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)</source>
+        <translation>Desenhar: clique no primeiro ponto e depois no segundo (Esc cancela; selecione um desenho e tecle Delete para removê-lo)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Excluir</translation>
+    </message>
+    <message>
+        <source>Delete the selected drawing</source>
+        <translation>Excluir o desenho selecionado</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Auto-scale the price axis to the visible bars (double-click the axis too)</source>
+        <translation>Ajustar a escala de preço às barras visíveis (ou clique duas vezes no eixo)</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <source>Logarithmic price scale</source>
+        <translation>Escala de preço logarítmica</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>Percent scale: change from the first visible bar</source>
+        <translation>Escala percentual: variação desde a primeira barra visível</translation>
+    </message>
+    <message>
+        <source>Vol</source>
+        <translation>Vol</translation>
+    </message>
+    <message>
+        <source>Show the volume pane</source>
+        <translation>Mostrar o painel de volume</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>Indicadores</translation>
+    </message>
+    <message>
+        <source>Add an indicator (the arrow lists the chart&apos;s indicators to edit or remove)</source>
+        <translation>Adicionar um indicador (a seta lista os indicadores do gráfico para editar ou remover)</translation>
+    </message>
+    <message>
+        <source>PNG</source>
+        <translation>PNG</translation>
+    </message>
+    <message>
+        <source>Screenshot: save the chart as a PNG (File → Export PNG, Ctrl+S)</source>
+        <translation>Captura de tela: salvar o gráfico como PNG (Arquivo → Exportar PNG, Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Realtime</source>
+        <translation>Tempo real</translation>
+    </message>
+    <message>
+        <source>Open the realtime test window: live trades, order book, ticker and feed health</source>
+        <translation>Abrir a janela de teste em tempo real: negócios ao vivo, livro de ofertas, ticker e saúde do feed</translation>
+    </message>
+    <message>
+        <source>local (%1)</source>
+        <translation>local (%1)</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>Exportar PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Imagens PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Chart saved to %1</source>
+        <translation>Gráfico salvo em %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>Não foi possível gravar %1</translation>
+    </message>
+    <message>
+        <source>Settings saved; endpoint changes apply at the next start or exchange switch, CA and cache folder changes at the next start</source>
+        <translation>Configurações salvas; os endereços mudam no próximo início ou na troca de corretora, o CA e a pasta do cache no próximo início</translation>
+    </message>
+    <message>
+        <source>Cannot switch to %1: %2</source>
+        <translation>Não foi possível trocar para %1: %2</translation>
+    </message>
+    <message>
+        <source>Exchange: %1</source>
+        <translation>Corretora: %1</translation>
+    </message>
+    <message>
+        <source>Unknown symbol &quot;%1&quot;: pick one of the %2 symbols in the list</source>
+        <translation>Ativo desconhecido &quot;%1&quot;: escolha um dos %2 ativos da lista</translation>
+    </message>
+    <message>
+        <source>Loading %1 %2…</source>
+        <translation>Carregando %1 %2…</translation>
+    </message>
+    <message>
+        <source>Simulator (%1)</source>
+        <translation>Simulador (%1)</translation>
+    </message>
+    <message>
+        <source>Cannot add %1: %2</source>
+        <translation>Não foi possível adicionar %1: %2</translation>
+    </message>
+    <message>
+        <source>&amp;Add indicator…</source>
+        <translation>&amp;Adicionar indicador…</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source> (overlay)</source>
+        <translation> (sobre o preço)</translation>
+    </message>
+    <message>
+        <source> (pane)</source>
+        <translation> (painel)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Editar…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Remover</translation>
+    </message>
+    <message>
+        <source>%L1 ms</source>
+        <translation>%L1 ms</translation>
+    </message>
+    <message>
+        <source>%L1 s</source>
+        <translation>%L1 s</translation>
+    </message>
+    <message>
+        <source> (retry in %1 s)</source>
+        <translation> (nova tentativa em %1 s)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln candle(s)</source>
+        <translation>
+            <numerusform>%Ln vela</numerusform>
+            <numerusform>%Ln velas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no update yet</source>
+        <translation>nenhuma atualização ainda</translation>
+    </message>
+    <message>
+        <source>last update %1</source>
+        <translation>última atualização %1</translation>
+    </message>
+    <message>
+        <source>Auto (fit the visible bars)</source>
+        <translation>Automática (ajustar às barras visíveis)</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Logarithmic</source>
+        <translation>Logarítmica</translation>
+    </message>
+    <message>
+        <source>Percent</source>
+        <translation>Percentual</translation>
+    </message>
+    <message>
+        <source>Invert scale</source>
+        <translation>Inverter escala</translation>
+    </message>
+    <message>
+        <source>Properties…</source>
+        <translation>Propriedades…</translation>
+    </message>
+    <message>
+        <source>Clone</source>
+        <translation>Clonar</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Travar</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Ocultar</translation>
+    </message>
+    <message>
+        <source>Drawing hidden: View ▸ Object tree shows it again</source>
+        <translation>Desenho oculto: Exibir ▸ Árvore de objetos o mostra de novo</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Configurações…</translation>
+    </message>
+    <message>
+        <source>Indicator hidden: View ▸ Object tree shows it again</source>
+        <translation>Indicador oculto: Exibir ▸ Árvore de objetos o mostra de novo</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Mover para cima</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Mover para baixo</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remover</translation>
+    </message>
+    <message>
+        <source>Add horizontal line at %1</source>
+        <translation>Adicionar linha horizontal em %1</translation>
+    </message>
+    <message>
+        <source>Copy price %1</source>
+        <translation>Copiar preço %1</translation>
+    </message>
+    <message>
+        <source>Reset chart view</source>
+        <translation>Redefinir visão do gráfico</translation>
+    </message>
+    <message>
+        <source>Add indicator…</source>
+        <translation>Adicionar indicador…</translation>
+    </message>
+    <message>
+        <source>Object tree</source>
+        <translation>Árvore de objetos</translation>
+    </message>
+    <message>
+        <source>Chart settings…</source>
+        <translation>Configurações do gráfico…</translation>
+    </message>
+    <message>
+        <source>Timeframe: %1 (Enter to switch, Esc to cancel)</source>
+        <translation>Tempo gráfico: %1 (Enter para trocar, Esc para cancelar)</translation>
+    </message>
+    <message>
+        <source>No timeframe &quot;%1&quot;: type e.g. 15 (minutes), 4h, 1d, 1w or 1M</source>
+        <translation>Não há tempo gráfico &quot;%1&quot;: digite p. ex. 15 (minutos), 4h, 1d, 1w ou 1M</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Editar</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Desfazer</translation>
+    </message>
+    <message>
+        <source>Ctrl+Z</source>
+        <translation>Ctrl+Z</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Refazer</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+Z</source>
+        <translation>Ctrl+Shift+Z</translation>
+    </message>
+    <message>
+        <source>Ctrl+Y</source>
+        <translation>Ctrl+Y</translation>
+    </message>
+    <message>
+        <source>&amp;Copy chart image</source>
+        <translation>&amp;Copiar imagem do gráfico</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+C</source>
+        <translation>Ctrl+Shift+C</translation>
+    </message>
+    <message>
+        <source>&amp;Delete all drawings and indicators</source>
+        <translation>E&amp;xcluir todos os desenhos e indicadores</translation>
+    </message>
+    <message>
+        <source>&amp;Object tree</source>
+        <translation>Árvore de &amp;objetos</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>Chart image copied to the clipboard (%1 × %2)</source>
+        <translation>Imagem do gráfico copiada para a área de transferência (%1 × %2)</translation>
+    </message>
+    <message>
+        <source>Delete all: the chart has no drawings or indicators</source>
+        <translation>Excluir tudo: o gráfico não tem desenhos nem indicadores</translation>
+    </message>
+    <message>
+        <source>Delete all drawings and indicators</source>
+        <translation>Excluir todos os desenhos e indicadores</translation>
+    </message>
+    <message>
+        <source>Deleted %1 drawings and %2 indicators (Ctrl+Z brings them back)</source>
+        <translation>%1 desenhos e %2 indicadores excluídos (Ctrl+Z os traz de volta)</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ObjectProperties</name>
+    <message>
+        <source>Solid</source>
+        <translation>Sólida</translation>
+    </message>
+    <message>
+        <source>Dashed</source>
+        <translation>Tracejada</translation>
+    </message>
+    <message>
+        <source>Dotted</source>
+        <translation>Pontilhada</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ObjectTree</name>
+    <message>
+        <source>Horizontal line</source>
+        <translation>Linha horizontal</translation>
+    </message>
+    <message>
+        <source>Vertical line</source>
+        <translation>Linha vertical</translation>
+    </message>
+    <message>
+        <source>Trend line</source>
+        <translation>Linha de tendência</translation>
+    </message>
+    <message>
+        <source>Ray</source>
+        <translation>Raio</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>Retângulo</translation>
+    </message>
+    <message>
+        <source>Fibonacci retracement</source>
+        <translation>Retração de Fibonacci</translation>
+    </message>
+    <message>
+        <source>Object tree</source>
+        <translation>Árvore de objetos</translation>
+    </message>
+    <message>
+        <source>Properties…</source>
+        <translation>Propriedades…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Excluir</translation>
+    </message>
+    <message>
+        <source>Delete all</source>
+        <translation>Excluir tudo</translation>
+    </message>
+    <message>
+        <source>Remove every drawing and indicator of this chart (Ctrl+Z brings them back)</source>
+        <translation>Remove todos os desenhos e indicadores deste gráfico (Ctrl+Z os traz de volta)</translation>
+    </message>
+    <message>
+        <source>Drawings (%1)</source>
+        <translation>Desenhos (%1)</translation>
+    </message>
+    <message>
+        <source>Indicators (%1)</source>
+        <translation>Indicadores (%1)</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>travado</translation>
+    </message>
+    <message>
+        <source>Tick to show, untick to hide; double-click for its properties</source>
+        <translation>Marque para mostrar, desmarque para ocultar; clique duplo para as propriedades</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::OrderBookLadder</name>
+    <message>
+        <source>Price</source>
+        <translation>Preço</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Qtd.</translation>
+    </message>
+    <message>
+        <source>waiting for the order book…</source>
+        <translation>aguardando o livro de ofertas…</translation>
+    </message>
+    <message>
+        <source>Spread %1 (%L2 %)</source>
+        <translation>Spread %1 (%L2 %)</translation>
+    </message>
+    <message>
+        <source>one side empty</source>
+        <translation>um dos lados vazio</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::RealtimeWindow</name>
+    <message>
+        <source>%L1 MB/s</source>
+        <translation>%L1 MB/s</translation>
+    </message>
+    <message>
+        <source>%L1 kB/s</source>
+        <translation>%L1 kB/s</translation>
+    </message>
+    <message>
+        <source>%L1 B/s</source>
+        <translation>%L1 B/s</translation>
+    </message>
+    <message>
+        <source>p50 %L1 · p99 %L2 · max %L3 ms (n=%L4)</source>
+        <translation>p50 %L1 · p99 %L2 · máx %L3 ms (n=%L4)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fechar</translation>
+    </message>
+    <message>
+        <source>%1; using binance</source>
+        <translation>%1; usando a binance</translation>
+    </message>
+    <message>
+        <source>window opened: %1 %2, streams from %3</source>
+        <translation>janela aberta: %1 %2, streams de %3</translation>
+    </message>
+    <message>
+        <source>Realtime test — %1</source>
+        <translation>Teste em tempo real — %1</translation>
+    </message>
+    <message>
+        <source>Realtime</source>
+        <translation>Tempo real</translation>
+    </message>
+    <message>
+        <source> Symbol </source>
+        <translation> Ativo </translation>
+    </message>
+    <message>
+        <source>  Timeframe </source>
+        <translation>  Tempo gráfico </translation>
+    </message>
+    <message>
+        <source> Streams </source>
+        <translation> Streams </translation>
+    </message>
+    <message>
+        <source>Subscribe or unsubscribe this stream live, on the open connection</source>
+        <translation>Assinar ou cancelar este stream ao vivo, na conexão aberta</translation>
+    </message>
+    <message>
+        <source>Force reconnect</source>
+        <translation>Forçar reconexão</translation>
+    </message>
+    <message>
+        <source>Drop both connections now: they reconnect and backfill what they missed</source>
+        <translation>Derrubar as duas conexões agora: elas reconectam e recuperam o que perderam</translation>
+    </message>
+    <message>
+        <source>Feed health</source>
+        <translation>Saúde do feed</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>msgs/s</source>
+        <translation>msgs/s</translation>
+    </message>
+    <message>
+        <source>bytes/s</source>
+        <translation>bytes/s</translation>
+    </message>
+    <message>
+        <source>messages</source>
+        <translation>mensagens</translation>
+    </message>
+    <message>
+        <source>All streams</source>
+        <translation>Todos os streams</translation>
+    </message>
+    <message>
+        <source>Event → receipt</source>
+        <translation>Evento → recebimento</translation>
+    </message>
+    <message>
+        <source>Event → paint</source>
+        <translation>Evento → desenho</translation>
+    </message>
+    <message>
+        <source>GUI frame</source>
+        <translation>Quadro da interface</translation>
+    </message>
+    <message>
+        <source>Reconnects</source>
+        <translation>Reconexões</translation>
+    </message>
+    <message>
+        <source>Clock offset</source>
+        <translation>Diferença de relógio</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Último erro</translation>
+    </message>
+    <message>
+        <source>State log</source>
+        <translation>Registro de estados</translation>
+    </message>
+    <message>
+        <source>24h ticker</source>
+        <translation>Ticker 24h</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Último</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Variação</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Máxima</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Mínima</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>Volume</translation>
+    </message>
+    <message>
+        <source>Quote vol.</source>
+        <translation>Vol. financeiro</translation>
+    </message>
+    <message>
+        <source>Best bid</source>
+        <translation>Melhor compra</translation>
+    </message>
+    <message>
+        <source>Best ask</source>
+        <translation>Melhor venda</translation>
+    </message>
+    <message>
+        <source>Order book</source>
+        <translation>Livro de ofertas</translation>
+    </message>
+    <message>
+        <source>Trades</source>
+        <translation>Negócios</translation>
+    </message>
+    <message>
+        <source>– trades/s</source>
+        <translation>– negócios/s</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>manter</translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation> linhas</translation>
+    </message>
+    <message>
+        <source>How many of the newest trades the table keeps</source>
+        <translation>Quantos dos negócios mais recentes a tabela mantém</translation>
+    </message>
+    <message>
+        <source>unknown time zone &quot;%1&quot;; trade times are in UTC</source>
+        <translation>fuso horário desconhecido &quot;%1&quot;; os horários dos negócios estão em UTC</translation>
+    </message>
+    <message>
+        <source>subscribe %1</source>
+        <translation>assinar %1</translation>
+    </message>
+    <message>
+        <source>unsubscribe %1</source>
+        <translation>cancelar assinatura %1</translation>
+    </message>
+    <message>
+        <source>unknown symbol %1</source>
+        <translation>ativo desconhecido %1</translation>
+    </message>
+    <message>
+        <source>symbol %1</source>
+        <translation>ativo %1</translation>
+    </message>
+    <message>
+        <source>timeframe %1</source>
+        <translation>tempo gráfico %1</translation>
+    </message>
+    <message>
+        <source>force reconnect: dropping the venue connection</source>
+        <translation>reconexão forçada: derrubando a conexão com a corretora</translation>
+    </message>
+    <message>
+        <source>Loading %1 %2…</source>
+        <translation>Carregando %1 %2…</translation>
+    </message>
+    <message>
+        <source>chart feed: backfill done (%1 candles over REST)</source>
+        <translation>feed do gráfico: preenchimento concluído (%1 velas via REST)</translation>
+    </message>
+    <message>
+        <source>chart feed: history loaded (%1 candles)</source>
+        <translation>feed do gráfico: histórico carregado (%1 velas)</translation>
+    </message>
+    <message>
+        <source>%1 error: %2</source>
+        <translation>erro em %1: %2</translation>
+    </message>
+    <message>
+        <source>chart feed</source>
+        <translation>feed do gráfico</translation>
+    </message>
+    <message>
+        <source>stream session</source>
+        <translation>sessão de streams</translation>
+    </message>
+    <message>
+        <source> (retry in %L1 ms)</source>
+        <translation> (nova tentativa em %L1 ms)</translation>
+    </message>
+    <message>
+        <source>%L1 trades/s · %L2 received · newest on top</source>
+        <translation>%L1 negócios/s · %L2 recebidos · mais recentes no topo</translation>
+    </message>
+    <message>
+        <source>%L1 msgs/s · %2 · %3</source>
+        <translation>%L1 msgs/s · %2 · %3</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>conectado</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>desconectado</translation>
+    </message>
+    <message>
+        <source>apply p50 %L1 · p99 %L2 · max %L3 ms, %L4 frames/s</source>
+        <translation>aplicação p50 %L1 · p99 %L2 · máx %L3 ms, %L4 quadros/s</translation>
+    </message>
+    <message>
+        <source>%L1 · gaps backfilled %L2 · frames rejected %L3 · book resyncs %L4</source>
+        <translation>%L1 · lacunas preenchidas %L2 · quadros rejeitados %L3 · ressincronizações do livro %L4</translation>
+    </message>
+    <message>
+        <source>%L1 ms (exchange − local, from %2)</source>
+        <translation>%L1 ms (corretora − local, de %2)</translation>
+    </message>
+    <message>
+        <source>not measured yet</source>
+        <translation>ainda não medido</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>nenhum</translation>
+    </message>
+    <message>
+        <source>Simulator</source>
+        <translation>Simulador</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Configurações</translation>
+    </message>
+    <message>
+        <source>Exchange</source>
+        <translation>Corretora</translation>
+    </message>
+    <message>
+        <source>Endpoints</source>
+        <translation>Endereços</translation>
+    </message>
+    <message>
+        <source>REST URL</source>
+        <translation>URL REST</translation>
+    </message>
+    <message>
+        <source>Stream URL</source>
+        <translation>URL de stream</translation>
+    </message>
+    <message>
+        <source>none: the system certificate store only</source>
+        <translation>nenhum: só os certificados do sistema</translation>
+    </message>
+    <message>
+        <source>Extra CA file (PEM)</source>
+        <translation>Arquivo de CA extra (PEM)</translation>
+    </message>
+    <message>
+        <source>CA certificates</source>
+        <translation>Certificados de CA</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>Arquivos PEM (*.pem *.crt);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>default: the per-user data folder</source>
+        <translation>padrão: a pasta de dados do usuário</translation>
+    </message>
+    <message>
+        <source>Candle cache folder</source>
+        <translation>Pasta do cache de velas</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Candles kept in memory for instant switching; over the budget the least recently used series are dropped (they stay in the cache file).</source>
+        <translation>Velas mantidas na memória para a troca instantânea; acima do limite, as séries usadas há mais tempo saem da memória (continuam no arquivo de cache).</translation>
+    </message>
+    <message>
+        <source>Memory budget</source>
+        <translation>Limite de memória</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Fuso horário</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Escuro</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Claro</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Tema</translation>
+    </message>
+    <message>
+        <source>System (%1)</source>
+        <translation>Sistema (%1)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Endpoints take effect at the next start or when the toolbar switches to that exchange; the CA file and the cache folder at the next start. Memory budget, time zone and theme apply at once; the language at the next start.</source>
+        <translation>Os endereços valem a partir do próximo início ou quando a barra de ferramentas troca para essa corretora; o arquivo de CA e a pasta do cache, no próximo início. Limite de memória, fuso horário e tema valem na hora; o idioma, no próximo início.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 market data only (%2)</source>
+        <translation>%1 só dados de mercado (%2)</translation>
+    </message>
+    <message>
+        <source>%1 Spot testnet (%2)</source>
+        <translation>%1 testnet Spot (%2)</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personalizado</translation>
+    </message>
+    <message>
+        <source>%1 REST</source>
+        <translation>%1 REST</translation>
+    </message>
+    <message>
+        <source>%1 Stream</source>
+        <translation>Stream %1</translation>
+    </message>
+    <message>
+        <source>CA file &quot;%1&quot; does not exist</source>
+        <translation>o arquivo de CA &quot;%1&quot; não existe</translation>
+    </message>
+    <message>
+        <source>cache folder &quot;%1&quot; cannot be created</source>
+        <translation>não foi possível criar a pasta do cache &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>unknown time zone &quot;%1&quot;: use UTC, local or an IANA name such as Europe/Berlin</source>
+        <translation>fuso horário desconhecido &quot;%1&quot;: use UTC, local ou um nome IANA como America/Sao_Paulo</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::StudyPropertiesDialog</name>
+    <message>
+        <source>%1 properties</source>
+        <translation>Propriedades de %1</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Cor</translation>
+    </message>
+    <message>
+        <source>e.g. 30, 70</source>
+        <translation>p. ex. 30, 70</translation>
+    </message>
+    <message>
+        <source>Horizontal reference lines across the indicator&apos;s pane, separated by commas</source>
+        <translation>Linhas horizontais de referência no painel do indicador, separadas por vírgulas</translation>
+    </message>
+    <message>
+        <source>Levels</source>
+        <translation>Níveis</translation>
+    </message>
+    <message>
+        <source>Levels are drawn in an indicator&apos;s own pane; this one is over the candles</source>
+        <translation>Os níveis são desenhados no painel próprio do indicador; este está sobre as velas</translation>
+    </message>
+    <message>
+        <source>Visible</source>
+        <translation>Visível</translation>
+    </message>
+    <message>
+        <source>Levels must be numbers separated by commas, e.g. 30, 70</source>
+        <translation>Os níveis devem ser números separados por vírgulas, p. ex. 30, 70</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::TradesTableModel</name>
+    <message>
+        <source>Buy</source>
+        <translation>Compra</translation>
+    </message>
+    <message>
+        <source>Sell</source>
+        <translation>Venda</translation>
+    </message>
+    <message>
+        <source>Trade %1%2</source>
+        <translation>Negócio %1%2</translation>
+    </message>
+    <message>
+        <source>: the buyer was the taker</source>
+        <translation>: o comprador foi o agressor</translation>
+    </message>
+    <message>
+        <source>: the seller was the taker</source>
+        <translation>: o vendedor foi o agressor</translation>
+    </message>
+    <message>
+        <source>Time (%1)</source>
+        <translation>Hora (%1)</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preço</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Quantidade</translation>
+    </message>
+    <message>
+        <source>Taker</source>
+        <translation>Agressor</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::chart_qt::ChartCanvas</name>
+    <message>
+        <source>No data</source>
+        <translation>Sem dados</translation>
+    </message>
+</context>
+</TS>
