@@ -302,12 +302,18 @@ bool SeriesHub::applyFilled(feed::HistoryBatch&& batch) {
         notifyUpdate(batch.key, batch.candles);
         updateDerived(batch.key, batch.candles, true);
     }
-    const SeriesKey key = batch.key;
-    persistClosed(key, std::move(batch.candles));  // queued before the coverage: saved first
-    // The page answers for exactly [from, to): all the venue has there is stored now, or it has
-    // nothing there (no trades, an outage). Either way the next opening does not ask again.
-    if (from < to)
-        m_storage.recordCoverage(key, from, to, empty ? storage::CoverageKind::Gap : storage::CoverageKind::Complete);
+    // The page answers for exactly [from, to): the venue has nothing there (no trades, an outage:
+    // a Gap), or all it has is stored — recorded Complete only once the candles are written (a
+    // save that fails records nothing, so the next opening asks again). Either way, recorded, the
+    // next opening does not ask again.
+    if (from >= to) {
+        persistClosed(batch.key, std::move(batch.candles));
+    } else if (empty) {
+        m_storage.recordCoverage(batch.key, from, to, storage::CoverageKind::Gap);
+    } else {
+        std::erase_if(batch.candles, [](const Candle& c) { return !c.closed; });  // (a filled page has none)
+        m_storage.save(batch.key, std::move(batch.candles), storage::CoverageRange{from, to, storage::CoverageKind::Complete});
+    }
     return !empty;
 }
 

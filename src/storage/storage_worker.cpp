@@ -17,9 +17,9 @@ StorageWorker::~StorageWorker() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-void StorageWorker::save(SeriesKey key, std::vector<Candle> candles) {
+void StorageWorker::save(SeriesKey key, std::vector<Candle> candles, std::optional<CoverageRange> coverOnceSaved) {
     if (candles.empty()) return;
-    enqueue(SaveJob{std::move(key), std::move(candles)});
+    enqueue(SaveJob{std::move(key), std::move(candles), coverOnceSaved});
 }
 
 void StorageWorker::loadLatest(SeriesKey key, std::size_t limit, LoadCallback done) {
@@ -243,10 +243,14 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
         batches.push_back(SeriesCandles{std::move(save.key), std::move(save.candles)});
 
     if (auto written = withDatabase([&batches](CandleDatabase& db) { return db.upsert(batches); })) {
-        std::lock_guard lock(m_mutex);
-        m_stats.savesWritten += count;
-        m_stats.rowsWritten += *written;
-        ++m_stats.writeTransactions;
+        {
+            std::lock_guard lock(m_mutex);
+            m_stats.savesWritten += count;
+            m_stats.rowsWritten += *written;
+            ++m_stats.writeTransactions;
+        }
+        for (std::size_t i = 0; i < saves.size(); ++i)
+            if (saves[i].cover) coverSaved(batches[i].key, *saves[i].cover);
         return;
     } else if (batches.size() == 1 || !m_db ||
                errorKind(written.error()) == StorageErrorKind::Transient) {
@@ -261,10 +265,12 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
     }
     // One bad save (say, an invalid candle) must not take the others down with it: retry each
     // alone. The failed transaction wrote nothing, so nothing is applied twice.
-    for (const SeriesCandles& batch : batches) {
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        const SeriesCandles& batch = batches[i];
         auto written = withDatabase([&batch](CandleDatabase& db) {
             return db.upsert(std::span<const SeriesCandles>(&batch, 1));
         });
+        if (written && saves[i].cover) coverSaved(batch.key, *saves[i].cover);
         {
             std::lock_guard lock(m_mutex);
             if (written) {
@@ -277,6 +283,13 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
         }
         if (!written) notify(StorageNotice::Kind::SaveFailed, written.error().message);
     }
+}
+
+// The coverage a save carried, now that its candles are written; a failure is reported (the range
+// is then asked of the venue again at the next opening: nothing is lost).
+void StorageWorker::coverSaved(const SeriesKey& key, const CoverageRange& range) {
+    auto recorded = withDatabase([&](CandleDatabase& db) { return db.recordCoverage(key, range.fromMs, range.toMs, range.kind); });
+    if (!recorded && m_db) notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
 }
 
 template <class Callback, class Value>

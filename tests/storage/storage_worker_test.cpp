@@ -162,6 +162,38 @@ TEST(StorageWorker, InvalidSaveIsReportedAndDoesNotDropTheOthers) {
     EXPECT_EQ(eth, 0U);
 }
 
+// A hole's page is recorded Complete only once its candles are written: a save that fails (here
+// an invalid candle, in one transaction with valid saves and alone) records nothing, so the hole
+// is asked of the venue again; the valid saves' ranges are recorded.
+TEST(StorageWorker, ASavesCoverageIsRecordedOnlyWhenItsCandlesAreWritten) {
+    TempDir dir;
+    NoticeLog log;
+    StorageWorker worker(dir.file("candles.sqlite3"), log.handler());
+    const std::int64_t minute = 60'000;
+    auto bad = minuteCandles(100, 3);
+    bad[2].open = bad[2].high + Decimal::fromUnits(1);  // open above high
+    Gate gate;
+    gate.block(worker);  // the three saves below become one transaction, which fails, then each alone
+    worker.save(btc1m(), minuteCandles(0, 5), CoverageRange{0, 5 * minute, CoverageKind::Complete});
+    worker.save(eth1h(), bad, CoverageRange{100 * minute, 103 * minute, CoverageKind::Complete});
+    worker.save(btc1m(), minuteCandles(5, 5), CoverageRange{5 * minute, 10 * minute, CoverageKind::Complete});
+    gate.release();
+    worker.flush();
+    worker.save(eth1h(), bad, CoverageRange{100 * minute, 103 * minute, CoverageKind::Complete});  // alone
+    worker.flush();
+
+    std::vector<CoverageRange> btc, eth{CoverageRange{}};
+    worker.loadCoverage(btc1m(), [&](Result<std::vector<CoverageRange>> r) { btc = *r; });
+    worker.loadCoverage(eth1h(), [&](Result<std::vector<CoverageRange>> r) { eth = *r; });
+    worker.flush();
+    ASSERT_EQ(btc.size(), 1U) << "the two adjacent ranges merge";
+    EXPECT_EQ(btc[0].fromMs, 0);
+    EXPECT_EQ(btc[0].toMs, 10 * minute);
+    EXPECT_EQ(btc[0].kind, CoverageKind::Complete);
+    EXPECT_TRUE(eth.empty()) << "the failed save must not be recorded Complete";
+    EXPECT_EQ(worker.stats().savesFailed, 2U);
+}
+
 TEST(StorageWorker, DestructorWritesEverythingStillQueued) {
     TempDir dir;
     const std::string path = dir.file("candles.sqlite3");

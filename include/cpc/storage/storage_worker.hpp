@@ -74,8 +74,11 @@ public:
     StorageWorker(const StorageWorker&) = delete;
     StorageWorker& operator=(const StorageWorker&) = delete;
 
-    // Any thread. Consecutive queued saves are written in one transaction.
-    void save(SeriesKey key, std::vector<Candle> candles);
+    // Any thread. Consecutive queued saves are written in one transaction. `coverOnceSaved`: a
+    // coverage range recorded only once these candles are written (a hole's page is Complete only
+    // when its candles are in the file; a save that fails records nothing, so the hole is asked
+    // again).
+    void save(SeriesKey key, std::vector<Candle> candles, std::optional<CoverageRange> coverOnceSaved = std::nullopt);
     // Any thread. `done` runs on the storage thread, after every job queued before it.
     void loadLatest(SeriesKey key, std::size_t limit, LoadCallback done);
     void loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime,
@@ -100,6 +103,7 @@ private:
     struct SaveJob {
         SeriesKey key;
         std::vector<Candle> candles;
+        std::optional<CoverageRange> cover;
     };
     struct LoadLatestJob {
         SeriesKey key;
@@ -127,6 +131,7 @@ private:
     void enqueue(Job job);
     void run(std::stop_token stop);
     void runSaves(std::vector<SaveJob>& saves);
+    void coverSaved(const SeriesKey& key, const CoverageRange& range);
     template <class Callback, class Value>
     void runLoad(Callback& done, Value result);
     void notify(StorageNotice::Kind kind, std::string message,
