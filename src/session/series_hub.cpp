@@ -120,9 +120,18 @@ void SeriesHub::open(const SeriesKey& key) {
     if (generation != m_openGeneration) return;  // an observer opened another series meanwhile
 
     if (memoryHit) {
-        // Memory tier hit: shown already; resume from the newest closed candle.
+        // Memory tier hit: shown already; resume from the newest closed candle. Its holes are
+        // searched again (against the coverage table): a hole whose load failed, or was cut short
+        // by a switch, on an earlier opening is asked for now.
         if (m_hooks.openFeed) m_hooks.openFeed(key, resume);
-        if (!m_listingStarts.contains(key)) loadListingStart(key, generation);
+        if (resume) {
+            m_holeSearch.pending = true;
+            m_holeSearch.generation = generation;
+            m_holeSearch.cacheLoaded = true;
+            m_holeSearch.fromMemory = true;
+            m_holeSearch.upTo = nextBucketStart(key.interval, *resume);
+        }
+        loadListingStart(key, generation);  // the coverage, for the search and the listing start
         checkListingStart();
         return;
     }
@@ -172,6 +181,13 @@ void SeriesHub::searchHoles() {
         return;
     search.pending = false;
     const SeriesKey& key = m_key;
+    if (search.fromMemory) {
+        const market::CandleSeries* series = m_store.find(key);
+        if (!series) return;
+        search.cached.clear();
+        search.cached.reserve(series->size());
+        for (const Candle& c : series->candles()) search.cached.push_back(c.openTime);
+    }
     std::optional<std::int64_t> lo;
     if (!search.cached.empty()) lo = search.cached.front();
     if (search.derived) lo = std::min(lo.value_or(search.derived->first), search.derived->first);

@@ -225,3 +225,46 @@ TEST(SeriesHubHoles, AHoleTheVenueHasNoCandlesForIsRecordedAsAGapAndNotAskedAgai
     EXPECT_LT(reopened.sim->stats().restRequests, firstOpening);
     EXPECT_EQ(reopened.sim->stats().restRequests, 3u);
 }
+
+// A hole whose load a switch cut short (the user left the symbol before the venue answered) is
+// asked for again when the series is reopened from memory: the memory tier is searched against
+// the coverage table too (it used to be searched only when the series came from SQLite).
+TEST(SeriesHubHoles, AHoleCutShortByASwitchIsFilledWhenTheSeriesIsReopenedFromMemory) {
+    test::TempDir dir;
+    HubRig::Options options = simulated(dir);
+    options.sim.restDelay = 400ms;  // the hole's answer comes after the switch
+    const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
+    const SeriesKey other{"binance", "ETHUSDT", Interval::M1};
+    const sim::MarketModel model(options.sim.seed);
+    const std::int64_t t0 = bucketStart(Interval::M1, nowMs()) - 2000 * kMinuteMs;
+    const std::int64_t holeFrom = t0 + 1000 * kMinuteMs;
+    const std::int64_t holeTo = t0 + 1400 * kMinuteMs;
+    {
+        auto cached = modelCandles(model, "BTCUSDT", Interval::M1, t0, holeFrom);
+        const auto newer = modelCandles(model, "BTCUSDT", Interval::M1, holeTo, t0 + 1940 * kMinuteMs);
+        cached.insert(cached.end(), newer.begin(), newer.end());
+        writeCache(options.databasePath, key, cached);
+    }
+    HubRig rig(options);
+    rig.hub->open(key);
+    ASSERT_TRUE(rig.runUntil([&] { return rig.hub->holeVenueRequests() >= 1; }, 30s));
+    rig.hub->open(other);  // before the venue answers: the hole's pages are dropped
+    ASSERT_TRUE(rig.runUntil([&] { return rig.live(other, 500); }, 60s));
+    {
+        const market::CandleSeries* left = rig.hub->store().find(key);
+        ASSERT_NE(left, nullptr);
+        EXPECT_EQ(left->lowerBound(holeTo) - left->lowerBound(holeFrom), 0u) << "the cut load filled nothing";
+    }
+    const std::uint64_t asked = rig.hub->holeVenueRequests();
+
+    rig.hub->open(key);  // from memory
+    ASSERT_TRUE(rig.runUntil([&] { return settled(rig, key, 1990); }, 60s));
+    EXPECT_EQ(rig.hub->holeVenueRequests(), asked + 1) << "the hole is asked again";
+    const market::CandleSeries& series = rig.open();
+    const auto expected = modelCandles(model, "BTCUSDT", Interval::M1, holeFrom, holeTo);
+    ASSERT_EQ(series.lowerBound(holeTo) - series.lowerBound(holeFrom), expected.size());
+    for (std::size_t i = 0, at = series.lowerBound(holeFrom); i < expected.size(); ++i, ++at)
+        ASSERT_EQ(series[at], expected[i]) << "minute " << i << " of the hole";
+    rig.storage->flush();
+    EXPECT_TRUE(covered(coverageOf(options.databasePath, key), storage::CoverageKind::Complete, holeFrom, holeTo));
+}

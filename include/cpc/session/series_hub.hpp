@@ -210,6 +210,8 @@ private:
         std::vector<std::int64_t> cached;                 // open times of the cached candles loaded
         std::optional<std::pair<std::int64_t, std::int64_t>> derived;  // [from, to) derived at open
         bool cacheLoaded = false;
+        // Reopened from memory: `cached` is read from the series in memory when the search runs.
+        bool fromMemory = false;
         std::optional<std::vector<storage::CoverageRange>> coverage;
         // Holes end here: the feed's backfill fetches what follows (the newest cached closed
         // candle's end; without one, the first candle of the backfill's first page).
