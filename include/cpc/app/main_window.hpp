@@ -1,7 +1,8 @@
 #pragma once
 // The main window: a top toolbar (exchange, symbol search, timeframes, chart type, indicators),
-// a side toolbar at the chart's left edge (drawing tools, price scales, volume, screenshot,
-// realtime window), the chart, and a status bar (connection, last update, history loading).
+// a side toolbar of icons at the chart's left edge (drawing tools, price scales, volume,
+// screenshot, realtime window), the chart, a status bar (connection, venue, last update, history
+// loading), and a title naming venue, symbol and last price.
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
