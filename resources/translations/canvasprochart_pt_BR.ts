@@ -796,6 +796,22 @@
         <source>Deleted %1 drawings and %2 indicators (Ctrl+Z brings them back)</source>
         <translation>%1 desenhos e %2 indicadores excluídos (Ctrl+Z os traz de volta)</translation>
     </message>
+    <message>
+        <source>%1 · %2 %3 — CanvasProChart</source>
+        <comment>window title: venue, symbol, last price</comment>
+        <translation>%1 · %2 %3 — CanvasProChart</translation>
+    </message>
+    <message>
+        <source>%1 · %2 — CanvasProChart</source>
+        <comment>window title: venue, symbol</comment>
+        <translation>%1 · %2 — CanvasProChart</translation>
+    </message>
+    <message>
+        <source>REST %1
+Stream %2</source>
+        <translation>REST %1
+Stream %2</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ObjectProperties</name>

@@ -12,6 +12,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QPalette>
 #include <QProgressBar>
@@ -36,6 +37,7 @@
 #include "cpc/app/indicator_dialog.hpp"
 #include "cpc/app/realtime_window.hpp"
 #include "cpc/app/settings_dialog.hpp"
+#include "cpc/app/tool_icons.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
 #include "cpc/core/time.hpp"
@@ -81,6 +83,23 @@ QString chartTypeLabel(chart::ChartType t) {
     }
     return {};
 }
+
+ToolIcon drawingIcon(chart::DrawingKind k) {
+    switch (k) {
+    case chart::DrawingKind::HorizontalLine: return ToolIcon::HorizontalLine;
+    case chart::DrawingKind::VerticalLine: return ToolIcon::VerticalLine;
+    case chart::DrawingKind::TrendLine: return ToolIcon::TrendLine;
+    case chart::DrawingKind::Ray: return ToolIcon::Ray;
+    case chart::DrawingKind::Rectangle: return ToolIcon::Rectangle;
+    case chart::DrawingKind::Fibonacci: return ToolIcon::Fibonacci;
+    }
+    return ToolIcon::TrendLine;
+}
+
+// The side toolbar's actions keep their ToolIcon here (refreshToolIcons draws them again).
+constexpr const char* kToolIconProperty = "cpcToolIcon";
+
+void setToolIcon(QAction* action, ToolIcon icon) { action->setProperty(kToolIconProperty, static_cast<int>(icon)); }
 
 QString drawingLabel(chart::DrawingKind k) {
     switch (k) {
@@ -185,6 +204,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_canvas->seriesChanged();
         const auto* series = m_controller.currentSeries();
         if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
+        refreshTitle();
         refreshStatus();
     });
     connect(&m_controller, &ChartController::statusChanged, this, &MainWindow::refreshStatus);
@@ -196,6 +216,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_symbolBox->setCurrentText(current);
         m_symbolBox->blockSignals(false);
         m_canvas->model().setPricePrecision(m_controller.priceDecimals(), m_controller.tickSize());
+        refreshTitle();  // the symbol's price decimals are known now
     });
     connect(&m_controller, &ChartController::exchangeChanged, this, [this] {
         m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_controller.exchangeName())));
@@ -382,9 +403,12 @@ void MainWindow::buildToolbar() {
     // toolbar of their own at the chart's left edge (the drawing tools are there on TradingView
     // too), so the top toolbar (market, timeframe, chart type, indicators) fits at 800 px with
     // nothing behind its overflow.
+    // Icons only (the names are in the tooltips): one narrow column.
     QToolBar* drawBar = new QToolBar(tr("Drawing"), this);
+    m_drawBar = drawBar;
     drawBar->setObjectName(QStringLiteral("drawingToolbar"));
     drawBar->setMovable(false);
+    drawBar->setToolButtonStyle(Qt::ToolButtonIconOnly);
     drawBar->setOrientation(Qt::Vertical);
     addToolBar(Qt::LeftToolBarArea, drawBar);
     m_toolGroup = new QActionGroup(this);
@@ -394,7 +418,9 @@ void MainWindow::buildToolbar() {
         a->setObjectName(QStringLiteral("draw_") + qs(chart::toString(k)));
         a->setCheckable(true);
         a->setData(static_cast<int>(k));
-        a->setToolTip(tr("Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)"));
+        setToolIcon(a, drawingIcon(k));
+        a->setToolTip(drawingLabel(k) + QLatin1Char('\n') +
+                      tr("Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)"));
         m_toolGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, k](bool on) {
             m_canvas->setDrawingTool(on ? std::optional<chart::DrawingKind>(k) : std::nullopt);
@@ -404,6 +430,7 @@ void MainWindow::buildToolbar() {
     drawBar->addSeparator();
     QAction* del = drawBar->addAction(tr("Delete"));
     m_deleteAction = del;
+    setToolIcon(del, ToolIcon::Delete);
     del->setEnabled(false);  // until a drawing is selected (ChartCanvas::selectionChanged)
     del->setObjectName(QStringLiteral("deleteDrawingAction"));
     del->setToolTip(tr("Delete the selected drawing"));
@@ -415,12 +442,14 @@ void MainWindow::buildToolbar() {
     drawBar->addSeparator();
     m_autoAction = drawBar->addAction(tr("Auto"));
     m_autoAction->setObjectName(QStringLiteral("autoScaleAction"));
+    setToolIcon(m_autoAction, ToolIcon::AutoScale);
     m_autoAction->setCheckable(true);
     m_autoAction->setChecked(true);
     m_autoAction->setToolTip(tr("Auto-scale the price axis to the visible bars (double-click the axis too)"));
     connect(m_autoAction, &QAction::triggered, this, [this](bool on) { m_canvas->model().setAutoScale(on); });
     m_logAction = drawBar->addAction(tr("Log"));
     m_logAction->setObjectName(QStringLiteral("logScaleAction"));
+    setToolIcon(m_logAction, ToolIcon::LogScale);
     m_logAction->setCheckable(true);
     m_logAction->setToolTip(tr("Logarithmic price scale"));
     connect(m_logAction, &QAction::triggered, this, [this](bool on) {
@@ -428,6 +457,7 @@ void MainWindow::buildToolbar() {
     });
     m_percentAction = drawBar->addAction(tr("%"));
     m_percentAction->setObjectName(QStringLiteral("percentScaleAction"));
+    setToolIcon(m_percentAction, ToolIcon::PercentScale);
     m_percentAction->setCheckable(true);
     m_percentAction->setToolTip(tr("Percent scale: change from the first visible bar"));
     connect(m_percentAction, &QAction::triggered, this, [this](bool on) {
@@ -435,6 +465,7 @@ void MainWindow::buildToolbar() {
     });
     m_volumeAction = drawBar->addAction(tr("Vol"));
     m_volumeAction->setObjectName(QStringLiteral("volumeAction"));
+    setToolIcon(m_volumeAction, ToolIcon::Volume);
     m_volumeAction->setCheckable(true);
     m_volumeAction->setToolTip(tr("Show the volume pane"));
     connect(m_volumeAction, &QAction::triggered, this, &MainWindow::setVolumeVisible);
@@ -450,11 +481,22 @@ void MainWindow::buildToolbar() {
     drawBar->addSeparator();
     QAction* shot = drawBar->addAction(tr("PNG"));
     shot->setObjectName(QStringLiteral("screenshotAction"));
+    setToolIcon(shot, ToolIcon::Screenshot);
     shot->setToolTip(tr("Screenshot: save the chart as a PNG (File → Export PNG, Ctrl+S)"));
     connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
     QAction* realtime = drawBar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
     realtime->setObjectName(QStringLiteral("realtimeAction"));
+    setToolIcon(realtime, ToolIcon::Realtime);
     realtime->setToolTip(tr("Open the realtime test window: live trades, order book, ticker and feed health"));
+}
+
+void MainWindow::refreshToolIcons() {
+    if (!m_drawBar) return;
+    const QColor ink = QApplication::palette().color(QPalette::ButtonText);
+    for (QAction* action : m_drawBar->actions()) {
+        const QVariant icon = action->property(kToolIconProperty);
+        if (icon.isValid()) action->setIcon(toolIcon(static_cast<ToolIcon>(icon.toInt()), ink));
+    }
 }
 
 void MainWindow::setChartType(chart::ChartType type) {
@@ -468,6 +510,7 @@ void MainWindow::setThemeName(const QString& name) {
     if (!theme) return;
     m_canvas->setTheme(*theme);
     applyPalette(theme->dark);
+    refreshToolIcons();
     m_lightAction->blockSignals(true);
     m_lightAction->setChecked(!theme->dark);
     m_lightAction->blockSignals(false);
@@ -617,10 +660,7 @@ void MainWindow::rebindChart() {
     m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals(),
                         m_controller.tickSize());
-    const QString venue = exchangeDisplayName(m_controller.exchangeName());
-    // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
-    m_canvas->model().setVenueLabel(
-        (m_controller.isDemo() ? tr("Simulator (%1)").arg(venue) : venue).toStdString());
+    m_canvas->model().setVenueLabel(venueLabel().toStdString());
     // The controller may have chosen the symbol (the venue lacked the open one).
     if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
     const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;
@@ -637,8 +677,34 @@ void MainWindow::rebindChart() {
     }
     m_historyLoading = false;
     syncIntervalControls(key.interval);
-    setWindowTitle(QStringLiteral("%1 · %2 — CanvasProChart").arg(symbol, qs(toString(key.interval))));
+    refreshTitle();
     refreshStatus();
+}
+
+QString MainWindow::venueLabel() const {
+    const QString venue = exchangeDisplayName(m_controller.exchangeName());
+    // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
+    return m_controller.isDemo() ? tr("Simulator (%1)").arg(venue) : venue;
+}
+
+void MainWindow::refreshTitle() {
+    TitleSource source;
+    source.venue = venueLabel();
+    source.symbol = QString::fromStdString(m_controller.currentKey().symbol);
+    if (const auto* series = m_controller.currentSeries(); series && !series->empty()) source.price = series->last()->close.toDouble();
+    source.decimals = m_controller.priceDecimals();
+    // Most ticks move the price; those that do not (volume only, another series' update) stop here.
+    if (m_titleSource == source) return;
+    m_titleSource = source;
+    if (source.symbol.isEmpty()) {
+        setWindowTitle(QStringLiteral("CanvasProChart"));
+        return;
+    }
+    // Grouped digits and the decimal mark of the interface's locale, as the status bar's numbers.
+    setWindowTitle(source.price ? tr("%1 · %2 %3 — CanvasProChart", "window title: venue, symbol, last price")
+                                      .arg(source.venue, source.symbol,
+                                           QLocale().toString(*source.price, 'f', source.decimals))
+                                : tr("%1 · %2 — CanvasProChart", "window title: venue, symbol").arg(source.venue, source.symbol));
 }
 
 // ---- indicators ------------------------------------------------------------------------------
@@ -867,8 +933,10 @@ void MainWindow::refreshStatus() {
         text += QStringLiteral(" — ") + QString::fromStdString(st.detail).toHtmlEscaped();
     if (st.state == feed::FeedState::Reconnecting && st.retryInMs > 0)
         text += tr(" (retry in %1 s)").arg((st.retryInMs + 999) / 1000);
-    text += QStringLiteral("  ·  ") + m_controller.restBase().toHtmlEscaped();
+    // The venue by name, as the chart's legend says it; its endpoints for whoever needs them.
+    text += QStringLiteral("  ·  ") + venueLabel().toHtmlEscaped();
     m_stateLabel->setText(text);
+    m_stateLabel->setToolTip(tr("REST %1\nStream %2").arg(m_controller.restBase(), m_controller.streamBase()));
     const auto* series = m_controller.currentSeries();
     const bool empty = series == nullptr || series->empty();
     const bool connecting = st.state == feed::FeedState::Connecting || st.state == feed::FeedState::Idle;

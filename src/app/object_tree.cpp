@@ -4,6 +4,7 @@
 #include <QHeaderView>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -71,7 +72,9 @@ ObjectTree::ObjectTree(MainWindow& window) : QDockWidget(ObjectTree::tr("Object 
     connect(m_delete, &QPushButton::clicked, this, &ObjectTree::deleteCurrent);
     connect(m_deleteAll, &QPushButton::clicked, &m_window, &MainWindow::deleteAllObjects);
     connect(&m_window, &MainWindow::objectsChanged, this, [this] {
-        if (isVisible()) refresh();  // drags send one notice per mouse move: rebuild only when seen
+        if (!isVisible()) return;  // drags send one notice per mouse move: rebuild only when seen
+        if (m_applyingTick) QTimer::singleShot(0, this, [this] { if (isVisible()) refresh(); });
+        else refresh();
     });
     connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible) refresh();
@@ -131,6 +134,7 @@ void ObjectTree::refresh() {
 
 void ObjectTree::onItemChanged(QTreeWidgetItem* item, int column) {
     if (m_rebuilding || column != 0 || !item->parent()) return;
+    m_applyingTick = true;
     const bool hidden = item->checkState(0) != Qt::Checked;
     const qulonglong id = item->data(0, kIdRole).toULongLong();
     if (item->data(0, kKindRole).toString() == QLatin1String("drawing")) {
@@ -143,6 +147,7 @@ void ObjectTree::onItemChanged(QTreeWidgetItem* item, int column) {
     } else {
         m_window.setIndicatorHidden(static_cast<std::size_t>(id), hidden);
     }
+    m_applyingTick = false;
 }
 
 void ObjectTree::deleteCurrent() {

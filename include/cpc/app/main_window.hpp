@@ -1,7 +1,8 @@
 #pragma once
 // The main window: a top toolbar (exchange, symbol search, timeframes, chart type, indicators),
-// a side toolbar at the chart's left edge (drawing tools, price scales, volume, screenshot,
-// realtime window), the chart, and a status bar (connection, last update, history loading).
+// a side toolbar of icons at the chart's left edge (drawing tools, price scales, volume,
+// screenshot, realtime window), the chart, a status bar (connection, venue, last update, history
+// loading), and a title naming venue, symbol and last price.
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
@@ -20,6 +21,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QToolBar;
 class QPointF;
 
 namespace cpc::chart_qt { class ChartCanvas; }
@@ -131,6 +133,13 @@ private:
     void onSymbolChosen();
     void onIntervalChosen(int index);
     void refreshStatus();
+    // "Binance · BTCUSDT 67,123.45 — CanvasProChart" (the locale's number format); called on every
+    // price change, it formats and sets the title only when the venue, symbol or price changed.
+    void refreshTitle();
+    // The venue as the chart's legend names it: "Binance", in demo mode "Simulator (Binance)".
+    QString venueLabel() const;
+    // The side toolbar's icons, drawn in the palette's text colour (again on a theme change).
+    void refreshToolIcons();
     void rebindChart();
     void syncIntervalControls(Interval interval);
     void openSettings();
@@ -160,6 +169,7 @@ private:
     QAction* m_percentAction = nullptr;
     QAction* m_autoAction = nullptr;
     QAction* m_deleteAction = nullptr;
+    QToolBar* m_drawBar = nullptr;
     ChartUndo* m_undo = nullptr;
     ObjectTree* m_objectTree = nullptr;
     QString m_typed;  // timeframe typed on the chart, until Enter or Escape
@@ -186,6 +196,14 @@ private:
     bool m_historyLoading = false;
     bool m_shownOnce = false;
     bool m_geometryRestored = false;  // from the settings (the default size is left alone)
+    // What the title was made from: a tick that leaves them as they are costs no formatting.
+    struct TitleSource {
+        QString venue, symbol;
+        std::optional<double> price;
+        int decimals = 0;
+        bool operator==(const TitleSource&) const = default;
+    };
+    std::optional<TitleSource> m_titleSource;
 };
 
 }  // namespace cpc::app

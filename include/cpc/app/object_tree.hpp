@@ -39,6 +39,9 @@ private:
     QPushButton* m_delete = nullptr;
     QPushButton* m_deleteAll = nullptr;
     bool m_rebuilding = false;
+    // A tick being applied: the item that sent itemChanged is still in use by QTreeWidget, so the
+    // rebuild the change causes waits for the event loop (clearing now freed it under Qt).
+    bool m_applyingTick = false;
 };
 
 }  // namespace cpc::app
