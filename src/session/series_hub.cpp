@@ -131,7 +131,8 @@ void SeriesHub::open(const SeriesKey& key) {
             m_holeSearch.fromMemory = true;
             m_holeSearch.upTo = nextBucketStart(key.interval, *resume);
         }
-        loadListingStart(key, generation);  // the coverage, for the search and the listing start
+        // The coverage, for the search and (when not known yet) the listing start.
+        if (resume || !m_listingStarts.contains(key)) loadListingStart(key, generation);
         checkListingStart();
         return;
     }

@@ -207,12 +207,7 @@ void StorageWorker::run(std::stop_token stop) {
                     }));
             jobs = 1;
         } else if (auto* cover = std::get_if<CoverageJob>(&*single)) {
-            auto recorded = withDatabase([cover](CandleDatabase& db) {
-                return db.recordCoverage(cover->key, cover->from, cover->to, cover->kind);
-            });
-            // Without a database OpenFailed was reported once; don't repeat it per record.
-            if (!recorded && m_db)
-                notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
+            recordCoverageNow(cover->key, CoverageRange{cover->from, cover->to, cover->kind});
             jobs = 1;
         } else if (auto* coverage = std::get_if<LoadCoverageJob>(&*single)) {
             runLoad(coverage->done, withDatabase([coverage](CandleDatabase& db) {
@@ -250,7 +245,7 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
             ++m_stats.writeTransactions;
         }
         for (std::size_t i = 0; i < saves.size(); ++i)
-            if (saves[i].cover) coverSaved(batches[i].key, *saves[i].cover);
+            if (saves[i].cover) recordCoverageNow(batches[i].key, *saves[i].cover);
         return;
     } else if (batches.size() == 1 || !m_db ||
                errorKind(written.error()) == StorageErrorKind::Transient) {
@@ -270,7 +265,7 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
         auto written = withDatabase([&batch](CandleDatabase& db) {
             return db.upsert(std::span<const SeriesCandles>(&batch, 1));
         });
-        if (written && saves[i].cover) coverSaved(batch.key, *saves[i].cover);
+        if (written && saves[i].cover) recordCoverageNow(batch.key, *saves[i].cover);
         {
             std::lock_guard lock(m_mutex);
             if (written) {
@@ -285,9 +280,10 @@ void StorageWorker::runSaves(std::vector<SaveJob>& saves) {
     }
 }
 
-// The coverage a save carried, now that its candles are written; a failure is reported (the range
-// is then asked of the venue again at the next opening: nothing is lost).
-void StorageWorker::coverSaved(const SeriesKey& key, const CoverageRange& range) {
+// A coverage record (a recordCoverage job, or what a save carried once its candles are written); a
+// failure is reported (the range is then asked of the venue again at the next opening: nothing is
+// lost). Without a database OpenFailed was reported once; it is not repeated per record.
+void StorageWorker::recordCoverageNow(const SeriesKey& key, const CoverageRange& range) {
     auto recorded = withDatabase([&](CandleDatabase& db) { return db.recordCoverage(key, range.fromMs, range.toMs, range.kind); });
     if (!recorded && m_db) notify(StorageNotice::Kind::SaveFailed, recorded.error().message);
 }

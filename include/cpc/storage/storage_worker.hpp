@@ -131,7 +131,7 @@ private:
     void enqueue(Job job);
     void run(std::stop_token stop);
     void runSaves(std::vector<SaveJob>& saves);
-    void coverSaved(const SeriesKey& key, const CoverageRange& range);
+    void recordCoverageNow(const SeriesKey& key, const CoverageRange& range);
     template <class Callback, class Value>
     void runLoad(Callback& done, Value result);
     void notify(StorageNotice::Kind kind, std::string message,
