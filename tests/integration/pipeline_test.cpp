@@ -76,6 +76,12 @@ struct Consumer {
     bool sawState(feed::FeedState state) const {
         return std::any_of(statuses.begin(), statuses.end(), [&](const auto& s) { return s.state == state; });
     }
+    // `then` reported after a `first` (both may come in one drain of the mailbox).
+    bool sawStateAfter(feed::FeedState first, feed::FeedState then) const {
+        const auto at = std::find_if(statuses.begin(), statuses.end(), [&](const auto& s) { return s.state == first; });
+        return at != statuses.end() &&
+               std::any_of(std::next(at), statuses.end(), [&](const auto& s) { return s.state == then; });
+    }
 };
 
 std::vector<Candle> restKlines(net::IoThread& io, const net::TlsOptions& tls, const std::string& restBase,
@@ -204,9 +210,9 @@ TEST_P(Pipeline, ReconnectsAfterADropAndBackfillsTheGap) {
     feedUnderTest.open(key);
     ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.sawState(feed::FeedState::Live); }, 10s));
     server->dropAllConnections();
-    ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.sawState(feed::FeedState::Reconnecting); }, 10s));
     consumer.statuses.clear();
-    ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.sawState(feed::FeedState::Live); }, 10s));
+    ASSERT_TRUE(consumer.runUntil(
+        sink, [&] { return consumer.sawStateAfter(feed::FeedState::Reconnecting, feed::FeedState::Live); }, 15s));
     const std::int64_t liveAgain = consumer.series.last()->openTime;
     ASSERT_TRUE(consumer.runUntil(sink, [&] { return consumer.series.lastClosedOpenTime() > liveAgain + 1000; }, 10s));
     feedUnderTest.stop();

@@ -56,6 +56,13 @@ struct Collected {
     bool saw(feed::FeedState state) const {
         return std::any_of(statuses.begin(), statuses.end(), [&](const auto& s) { return s.state == state; });
     }
+    // `then` reported after a `first`: both may arrive in one drain of the mailbox, so a test
+    // must not clear the statuses between waiting for the one and for the other.
+    bool sawAfter(feed::FeedState first, feed::FeedState then) const {
+        const auto at = std::find_if(statuses.begin(), statuses.end(), [&](const auto& s) { return s.state == first; });
+        return at != statuses.end() &&
+               std::any_of(std::next(at), statuses.end(), [&](const auto& s) { return s.state == then; });
+    }
 };
 
 // The simulator's clock, set so that its current minute ends about 1.5 s after the test starts:
@@ -198,9 +205,7 @@ TEST(MarketFeed, ASilentStreamIsDetectedByTheWatchdogAndReplaced) {
     // The stall reaches only sessions the server has registered.
     ASSERT_TRUE(got.until(sink, [&] { return server.stats().wsOpenConnections >= 1; }, 10s));
     server.inject(sim::SimFault::Stall, 3000ms);  // socket stays open, nothing arrives
-    ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Stale); }, 10s));
-    got.statuses.clear();
-    ASSERT_TRUE(got.until(sink, [&] { return got.saw(feed::FeedState::Live); }, 10s));
+    ASSERT_TRUE(got.until(sink, [&] { return got.sawAfter(feed::FeedState::Stale, feed::FeedState::Live); }, 15s));
     feed.stop();
     EXPECT_GE(feed.stats().reconnects, 1u);
 }
