@@ -378,6 +378,226 @@
         <source>Colour of %1</source>
         <translation>Cor de %1</translation>
     </message>
+    <message>
+        <source>Length</source>
+        <translation>Período</translation>
+    </message>
+    <message>
+        <source>Fast length</source>
+        <translation>Período rápido</translation>
+    </message>
+    <message>
+        <source>Slow length</source>
+        <translation>Período lento</translation>
+    </message>
+    <message>
+        <source>Signal length</source>
+        <translation>Período do sinal</translation>
+    </message>
+    <message>
+        <source>MA type</source>
+        <translation>Tipo de média</translation>
+    </message>
+    <message>
+        <source>Fast MA type</source>
+        <translation>Tipo da média rápida</translation>
+    </message>
+    <message>
+        <source>Slow MA type</source>
+        <translation>Tipo da média lenta</translation>
+    </message>
+    <message>
+        <source>Signal MA type</source>
+        <translation>Tipo da média do sinal</translation>
+    </message>
+    <message>
+        <source>Std. dev. up</source>
+        <translation>Desvio padrão acima</translation>
+    </message>
+    <message>
+        <source>Std. dev. down</source>
+        <translation>Desvio padrão abaixo</translation>
+    </message>
+    <message>
+        <source>Std. deviations</source>
+        <translation>Desvios padrão</translation>
+    </message>
+    <message>
+        <source>%K length</source>
+        <translation>Período do %K</translation>
+    </message>
+    <message>
+        <source>%K smoothing</source>
+        <translation>Suavização do %K</translation>
+    </message>
+    <message>
+        <source>%K smoothing MA type</source>
+        <translation>Tipo da média de suavização do %K</translation>
+    </message>
+    <message>
+        <source>%D length</source>
+        <translation>Período do %D</translation>
+    </message>
+    <message>
+        <source>%D MA type</source>
+        <translation>Tipo da média do %D</translation>
+    </message>
+    <message>
+        <source>Multiplier</source>
+        <translation>Multiplicador</translation>
+    </message>
+    <message>
+        <source>ATR length</source>
+        <translation>Período do ATR</translation>
+    </message>
+    <message>
+        <source>Acceleration step</source>
+        <translation>Passo de aceleração</translation>
+    </message>
+    <message>
+        <source>Maximum acceleration</source>
+        <translation>Aceleração máxima</translation>
+    </message>
+    <message>
+        <source>Volume factor</source>
+        <translation>Fator de volume</translation>
+    </message>
+    <message>
+        <source>Fast limit</source>
+        <translation>Limite rápido</translation>
+    </message>
+    <message>
+        <source>Slow limit</source>
+        <translation>Limite lento</translation>
+    </message>
+    <message>
+        <source>Conversion line length</source>
+        <translation>Período da linha de conversão</translation>
+    </message>
+    <message>
+        <source>Base line length</source>
+        <translation>Período da linha base</translation>
+    </message>
+    <message>
+        <source>Leading span B length</source>
+        <translation>Período do Span B</translation>
+    </message>
+    <message>
+        <source>Displacement</source>
+        <translation>Deslocamento</translation>
+    </message>
+    <message>
+        <source>Start value</source>
+        <translation>Valor inicial</translation>
+    </message>
+    <message>
+        <source>Offset on reverse</source>
+        <translation>Deslocamento na reversão</translation>
+    </message>
+    <message>
+        <source>Acceleration start (long)</source>
+        <translation>Aceleração inicial (compra)</translation>
+    </message>
+    <message>
+        <source>Acceleration step (long)</source>
+        <translation>Passo de aceleração (compra)</translation>
+    </message>
+    <message>
+        <source>Maximum acceleration (long)</source>
+        <translation>Aceleração máxima (compra)</translation>
+    </message>
+    <message>
+        <source>Acceleration start (short)</source>
+        <translation>Aceleração inicial (venda)</translation>
+    </message>
+    <message>
+        <source>Acceleration step (short)</source>
+        <translation>Passo de aceleração (venda)</translation>
+    </message>
+    <message>
+        <source>Maximum acceleration (short)</source>
+        <translation>Aceleração máxima (venda)</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Linha</translation>
+    </message>
+    <message>
+        <source>Upper band</source>
+        <translation>Banda superior</translation>
+    </message>
+    <message>
+        <source>Middle band</source>
+        <translation>Banda central</translation>
+    </message>
+    <message>
+        <source>Lower band</source>
+        <translation>Banda inferior</translation>
+    </message>
+    <message>
+        <source>MACD</source>
+        <translation>MACD</translation>
+    </message>
+    <message>
+        <source>Signal</source>
+        <translation>Sinal</translation>
+    </message>
+    <message>
+        <source>Histogram</source>
+        <translation>Histograma</translation>
+    </message>
+    <message>
+        <source>%K</source>
+        <translation>%K</translation>
+    </message>
+    <message>
+        <source>%D</source>
+        <translation>%D</translation>
+    </message>
+    <message>
+        <source>Aroon down</source>
+        <translation>Aroon de baixa</translation>
+    </message>
+    <message>
+        <source>Aroon up</source>
+        <translation>Aroon de alta</translation>
+    </message>
+    <message>
+        <source>Simple (SMA)</source>
+        <translation>Simples (SMA)</translation>
+    </message>
+    <message>
+        <source>Exponential (EMA)</source>
+        <translation>Exponencial (EMA)</translation>
+    </message>
+    <message>
+        <source>Weighted (WMA)</source>
+        <translation>Ponderada (WMA)</translation>
+    </message>
+    <message>
+        <source>Double exponential (DEMA)</source>
+        <translation>Exponencial dupla (DEMA)</translation>
+    </message>
+    <message>
+        <source>Triple exponential (TEMA)</source>
+        <translation>Exponencial tripla (TEMA)</translation>
+    </message>
+    <message>
+        <source>Triangular (TRIMA)</source>
+        <translation>Triangular (TRIMA)</translation>
+    </message>
+    <message>
+        <source>Kaufman adaptive (KAMA)</source>
+        <translation>Adaptativa de Kaufman (KAMA)</translation>
+    </message>
+    <message>
+        <source>MESA adaptive (MAMA)</source>
+        <translation>Adaptativa MESA (MAMA)</translation>
+    </message>
+    <message>
+        <source>Triple smoothed (T3)</source>
+        <translation>Suavizada tripla (T3)</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::MainWindow</name>

@@ -2,6 +2,7 @@
 
 #include <QButtonGroup>
 #include <QColorDialog>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -28,7 +29,84 @@ int clampToInt(double v) {
     return static_cast<int>(std::clamp(v, static_cast<double>(std::numeric_limits<int>::min()),
                                        static_cast<double>(std::numeric_limits<int>::max())));
 }
+
+// TA-Lib's moving-average type parameters (matype, slowk_matype…): a list of names, not a number.
+bool isMaType(const std::string& param) { return param.size() >= 6 && param.ends_with("matype"); }
 }  // namespace
+
+QString IndicatorDialog::parameterLabel(const std::string& param) {
+    // The words a trader reads on TradingView, not TA-Lib's identifiers.
+    static const std::pair<const char*, const char*> labels[] = {
+        {"timeperiod", QT_TR_NOOP("Length")},
+        {"fastperiod", QT_TR_NOOP("Fast length")},
+        {"slowperiod", QT_TR_NOOP("Slow length")},
+        {"signalperiod", QT_TR_NOOP("Signal length")},
+        {"matype", QT_TR_NOOP("MA type")},
+        {"fastmatype", QT_TR_NOOP("Fast MA type")},
+        {"slowmatype", QT_TR_NOOP("Slow MA type")},
+        {"signalmatype", QT_TR_NOOP("Signal MA type")},
+        {"nbdevup", QT_TR_NOOP("Std. dev. up")},
+        {"nbdevdn", QT_TR_NOOP("Std. dev. down")},
+        {"nbdev", QT_TR_NOOP("Std. deviations")},
+        {"fastk_period", QT_TR_NOOP("%K length")},
+        {"slowk_period", QT_TR_NOOP("%K smoothing")},
+        {"slowk_matype", QT_TR_NOOP("%K smoothing MA type")},
+        {"slowd_period", QT_TR_NOOP("%D length")},
+        {"slowd_matype", QT_TR_NOOP("%D MA type")},
+        {"fastd_period", QT_TR_NOOP("%D length")},
+        {"fastd_matype", QT_TR_NOOP("%D MA type")},
+        {"multiplier", QT_TR_NOOP("Multiplier")},
+        {"atrperiod", QT_TR_NOOP("ATR length")},
+        {"acceleration", QT_TR_NOOP("Acceleration step")},
+        {"maximum", QT_TR_NOOP("Maximum acceleration")},
+        {"vfactor", QT_TR_NOOP("Volume factor")},
+        {"fastlimit", QT_TR_NOOP("Fast limit")},
+        {"slowlimit", QT_TR_NOOP("Slow limit")},
+        {"tenkan", QT_TR_NOOP("Conversion line length")},
+        {"kijun", QT_TR_NOOP("Base line length")},
+        {"senkou", QT_TR_NOOP("Leading span B length")},
+        {"displacement", QT_TR_NOOP("Displacement")},
+        {"startvalue", QT_TR_NOOP("Start value")},
+        {"offsetonreverse", QT_TR_NOOP("Offset on reverse")},
+        {"accelerationinitlong", QT_TR_NOOP("Acceleration start (long)")},
+        {"accelerationlong", QT_TR_NOOP("Acceleration step (long)")},
+        {"accelerationmaxlong", QT_TR_NOOP("Maximum acceleration (long)")},
+        {"accelerationinitshort", QT_TR_NOOP("Acceleration start (short)")},
+        {"accelerationshort", QT_TR_NOOP("Acceleration step (short)")},
+        {"accelerationmaxshort", QT_TR_NOOP("Maximum acceleration (short)")},
+    };
+    for (const auto& [name, label] : labels)
+        if (param == name) return tr(label);
+    return QString::fromStdString(param);
+}
+
+QString IndicatorDialog::outputLabel(const std::string& output) {
+    static const std::pair<const char*, const char*> labels[] = {
+        {"real", QT_TR_NOOP("Line")},
+        {"upperband", QT_TR_NOOP("Upper band")},
+        {"middleband", QT_TR_NOOP("Middle band")},
+        {"lowerband", QT_TR_NOOP("Lower band")},
+        {"macd", QT_TR_NOOP("MACD")},
+        {"macdsignal", QT_TR_NOOP("Signal")},
+        {"macdhist", QT_TR_NOOP("Histogram")},
+        {"slowk", QT_TR_NOOP("%K")},
+        {"slowd", QT_TR_NOOP("%D")},
+        {"fastk", QT_TR_NOOP("%K")},
+        {"fastd", QT_TR_NOOP("%D")},
+        {"aroondown", QT_TR_NOOP("Aroon down")},
+        {"aroonup", QT_TR_NOOP("Aroon up")},
+    };
+    for (const auto& [name, label] : labels)
+        if (output == name) return tr(label);
+    return QString::fromStdString(output);
+}
+
+QStringList IndicatorDialog::maTypeNames() {
+    // TA-Lib's MA_Type order: the value stored is the index.
+    return {tr("Simple (SMA)"),          tr("Exponential (EMA)"),      tr("Weighted (WMA)"),
+            tr("Double exponential (DEMA)"), tr("Triple exponential (TEMA)"), tr("Triangular (TRIMA)"),
+            tr("Kaufman adaptive (KAMA)"), tr("MESA adaptive (MAMA)"),   tr("Triple smoothed (T3)")};
+}
 
 IndicatorDialog::IndicatorDialog(QWidget* parent, const std::optional<IndicatorSpec>& initial)
     : QDialog(parent), m_initial(initial) {
@@ -148,8 +226,14 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
     for (std::size_t i = 0; i < info->params.size(); ++i) {
         const indicators::ParamInfo& p = info->params[i];
         const double value = i < spec.params.size() ? spec.params[i] : p.defaultValue;
-        QAbstractSpinBox* editor = nullptr;
-        if (p.integer) {
+        QWidget* editor = nullptr;
+        if (isMaType(p.name)) {
+            auto* box = new QComboBox(m_formHost);
+            const QStringList names = maTypeNames();
+            for (int t = 0; t < names.size() && t <= clampToInt(p.maxValue); ++t) box->addItem(names[t], t);
+            box->setCurrentIndex(std::clamp(clampToInt(std::round(value)), 0, box->count() - 1));
+            editor = box;
+        } else if (p.integer) {
             auto* box = new QSpinBox(m_formHost);
             box->setRange(clampToInt(p.minValue), clampToInt(p.maxValue));
             box->setValue(clampToInt(std::round(value)));
@@ -163,8 +247,9 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
             editor = box;
         }
         editor->setObjectName(QStringLiteral("param_") + qs(p.name));
-        editor->setToolTip(qs(p.description));
-        m_form->addRow(qs(p.name), editor);
+        // TA-Lib's own name stays at hand for those who know it (and `cpc indicator`).
+        editor->setToolTip(qs(p.name) + QStringLiteral(": ") + qs(p.description));
+        m_form->addRow(parameterLabel(p.name), editor);
         m_params.push_back(editor);
     }
     m_colours.clear();
@@ -176,7 +261,7 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
             const QColor c = QColorDialog::getColor(m_colours[i], this, tr("Colour"));
             if (c.isValid()) setColour(i, c);
         });
-        m_form->addRow(tr("Colour of %1").arg(qs(info->outputs[i].name)), button);
+        m_form->addRow(tr("Colour of %1").arg(outputLabel(info->outputs[i].name)), button);
         m_colourButtons.push_back(button);
         updateColourButton(i);
     }
@@ -199,6 +284,7 @@ bool IndicatorDialog::setParam(const QString& param, double value) {
         if (qs(info->params[i].name) != param) continue;
         if (auto* box = qobject_cast<QSpinBox*>(m_params[i])) box->setValue(clampToInt(std::round(value)));
         else if (auto* dbox = qobject_cast<QDoubleSpinBox*>(m_params[i])) dbox->setValue(value);
+        else if (auto* combo = qobject_cast<QComboBox*>(m_params[i])) combo->setCurrentIndex(clampToInt(std::round(value)));
         return true;
     }
     return false;
@@ -218,9 +304,10 @@ std::optional<IndicatorSpec> IndicatorDialog::spec() const {
     if (m_shown.isEmpty()) return std::nullopt;
     IndicatorSpec spec;
     spec.name = m_shown;
-    for (QAbstractSpinBox* editor : m_params) {
+    for (QWidget* editor : m_params) {
         if (auto* box = qobject_cast<QSpinBox*>(editor)) spec.params.push_back(box->value());
         else if (auto* dbox = qobject_cast<QDoubleSpinBox*>(editor)) spec.params.push_back(dbox->value());
+        else if (auto* combo = qobject_cast<QComboBox*>(editor)) spec.params.push_back(combo->currentData().toInt());
     }
     spec.colours = m_colours;
     spec.placement = m_overlay->isChecked() ? indicators::Placement::Overlay : indicators::Placement::Pane;

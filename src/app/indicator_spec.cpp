@@ -38,6 +38,32 @@ std::vector<double> defaultLevels(const QString& name) {
     return {};
 }
 
+std::optional<ValueRange> oscillatorRange(const QString& name) {
+    static const QStringList zeroToHundred{QStringLiteral("RSI"),  QStringLiteral("STOCH"), QStringLiteral("STOCHF"),
+                                           QStringLiteral("STOCHRSI"), QStringLiteral("MFI"), QStringLiteral("ULTOSC"),
+                                           QStringLiteral("AROON"), QStringLiteral("ADX"), QStringLiteral("ADXR"),
+                                           QStringLiteral("DX")};
+    if (zeroToHundred.contains(name)) return ValueRange{0, 100};
+    if (name == QLatin1String("WILLR")) return ValueRange{-100, 0};
+    if (name == QLatin1String("AROONOSC") || name == QLatin1String("CMO")) return ValueRange{-100, 100};
+    return std::nullopt;
+}
+
+std::vector<double> traderDefaultParams(const indicators::IndicatorInfo& info) {
+    std::vector<double> params;
+    for (const auto& p : info.params) params.push_back(p.defaultValue);
+    const auto set = [&](const char* param, double value) {
+        for (std::size_t i = 0; i < info.params.size(); ++i)
+            if (info.params[i].name == param) params[i] = value;
+    };
+    if (info.name == "BBANDS") {
+        set("timeperiod", 20);
+    } else if (info.name == "STOCH") {
+        set("fastk_period", 14);
+    }
+    return params;
+}
+
 QColor defaultIndicatorColour(std::size_t index) {
     static const QColor palette[] = {QColor(0x29, 0x62, 0xff), QColor(0xff, 0x6d, 0x00), QColor(0x26, 0xa6, 0x9a),
                                      QColor(0xe9, 0x1e, 0x63), QColor(0x9c, 0x27, 0xb0), QColor(0xfb, 0xc0, 0x2d),
@@ -48,7 +74,7 @@ QColor defaultIndicatorColour(std::size_t index) {
 IndicatorSpec defaultSpec(const indicators::IndicatorInfo& info) {
     IndicatorSpec spec;
     spec.name = QString::fromStdString(info.name);
-    for (const auto& p : info.params) spec.params.push_back(p.defaultValue);
+    spec.params = traderDefaultParams(info);
     for (std::size_t i = 0; i < info.outputs.size(); ++i) spec.colours.push_back(defaultIndicatorColour(i));
     spec.placement = info.placement;
     spec.levels = defaultLevels(spec.name);
@@ -74,6 +100,7 @@ QString serializeIndicatorSpec(const IndicatorSpec& spec) {
         for (const double l : spec.levels) levels << number(l);
         text += QStringLiteral(" levels=") + levels.join(QLatin1Char(','));
     }
+    if (spec.paneHeight > 0) text += QStringLiteral(" height=") + QString::number(spec.paneHeight, 'g', 4);
     if (spec.hidden) text += QStringLiteral(" hidden");
     return text;
 }
@@ -100,6 +127,10 @@ std::optional<IndicatorSpec> parseIndicatorSpec(const QString& text) {
         const QString& field = fields[f];
         if (field == QLatin1String("hidden")) {
             spec.hidden = true;
+        } else if (field.startsWith(QLatin1String("height="))) {
+            bool ok = false;
+            const double height = field.mid(7).toDouble(&ok);
+            if (ok && height > 0 && height < 1) spec.paneHeight = height;
         } else if (field.startsWith(QLatin1String("levels="))) {
             spec.levels.clear();
             for (const QString& v : field.mid(7).split(QLatin1Char(','), Qt::SkipEmptyParts)) {

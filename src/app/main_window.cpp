@@ -113,6 +113,9 @@ QString drawingLabel(chart::DrawingKind k) {
     return {};
 }
 
+// MACD's histogram below zero (TradingView's red).
+constexpr std::uint32_t kHistogramBelowZero = 0xef5350ffU;
+
 std::uint32_t toRgba(const QColor& c) {
     return (static_cast<std::uint32_t>(c.red()) << 24U) | (static_cast<std::uint32_t>(c.green()) << 16U) |
            (static_cast<std::uint32_t>(c.blue()) << 8U) | static_cast<std::uint32_t>(c.alpha());
@@ -240,6 +243,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
         m_controller.loadOlderHistory();
     });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
+    connect(m_canvas, &chart_qt::ChartCanvas::paneHeightsChanged, this, &MainWindow::keepPaneHeights);
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::objectsChanged);
     connect(m_canvas, &chart_qt::ChartCanvas::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
         if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
@@ -725,8 +729,27 @@ void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> p
     } else {
         shown.chartId = model.addPane(title, position);
         model.setPaneLevels(shown.chartId, shown.spec.levels);
+        if (const auto range = oscillatorRange(shown.spec.name))
+            model.setPaneRange(shown.chartId, chart::Pane::Range{range->low, range->high});
+        if (shown.spec.paneHeight > 0) model.setPaneHeightFraction(shown.chartId, shown.spec.paneHeight);
     }
     pushIndicator(index, 0);
+}
+
+void MainWindow::keepPaneHeights() {
+    const auto& model = m_canvas->model();
+    bool changed = false;
+    for (ShownIndicator& shown : m_shownIndicators) {
+        if (shown.chartId == 0 || shown.spec.placement != indicators::Placement::Pane) continue;
+        const auto index = model.paneIndex(shown.chartId);
+        if (!index) continue;
+        const double height = model.panes()[*index].heightFraction;
+        if (height != shown.spec.paneHeight) {
+            shown.spec.paneHeight = height;
+            changed = true;
+        }
+    }
+    if (changed) saveIndicators();
 }
 
 void MainWindow::detachIndicator(std::size_t index) {
@@ -758,6 +781,10 @@ void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
                                       shown.spec.placement == indicators::Placement::Pane
                                   ? chart::PaneSeriesKind::Histogram
                                   : chart::PaneSeriesKind::Line;
+                // A two-colour histogram (MACD): the chosen colour above zero, red below — unless
+                // the user picked a colour of their own, whose darker shade then marks below zero.
+                if (out[o].kind == chart::PaneSeriesKind::Histogram && shown.spec.colour(o) == defaultIndicatorColour(o))
+                    out[o].negativeRgba = kHistogramBelowZero;
             }
         }
         // Displaced outputs (Ichimoku's cloud) run past the newest candle into the future slots.

@@ -309,6 +309,67 @@ bool ChartModel::setPaneLevels(std::uint64_t id, std::vector<double> levels) {
     return true;
 }
 
+bool ChartModel::setPaneRange(std::uint64_t id, std::optional<Pane::Range> range) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    if (range && !(range->high > range->low)) range.reset();  // an empty range fits the values
+    it->fixedRange = range;
+    invalidate(Invalidation::Light);
+    return true;
+}
+
+bool ChartModel::setPaneHeightFraction(std::uint64_t id, double fraction) {
+    const auto it = std::find_if(m_panes.begin(), m_panes.end(), [id](const Pane& p) { return p.id == id; });
+    if (it == m_panes.end()) return false;
+    it->heightFraction = std::isfinite(fraction) ? std::clamp(fraction, 0.0, 1.0) : 0.0;
+    relayout();
+    invalidate(Invalidation::Full);
+    return true;
+}
+
+std::optional<std::size_t> ChartModel::paneSeparatorAt(Point p, double tolerancePx) const {
+    if (p.x < 0 || p.x >= m_layout.viewport.width) return std::nullopt;
+    for (std::size_t i = 0; i < m_layout.extraSeparatorsY.size(); ++i)
+        if (std::abs(p.y - (m_layout.extraSeparatorsY[i] + 0.5)) <= tolerancePx) return i;
+    return std::nullopt;
+}
+
+void ChartModel::dragPaneSeparator(std::size_t index, double y) {
+    if (index >= m_layout.extraPanes.size() || index >= m_panes.size()) return;
+    const double plotH = m_layout.timeAxis.y - m_layout.candlePane.y;
+    if (plotH <= 0) return;
+    constexpr double kMinHeight = 24.0;  // as computeLayout: smaller is unreadable
+    const LayoutMetrics metrics;
+    // Every shown pane keeps the height it has now unless it is one of the two being resized.
+    for (std::size_t i = 0; i < m_layout.extraPanes.size(); ++i)
+        m_panes[i].heightFraction = m_layout.extraPanes[i].height / plotH;
+    const Rect below = m_layout.extraPanes[index];
+    if (index > 0) {
+        // Between two extra panes: their total height stays, the boundary moves.
+        const Rect above = m_layout.extraPanes[index - 1];
+        const double top = above.top();
+        const double bottom = below.bottom();
+        const double sep = below.top() - above.bottom();
+        const double lowest = top + kMinHeight;
+        const double highest = bottom - kMinHeight - sep;
+        if (highest < lowest) return;
+        const double boundary = std::clamp(y, lowest, highest);
+        m_panes[index - 1].heightFraction = (boundary - top) / plotH;
+        m_panes[index].heightFraction = (bottom - (boundary + sep)) / plotH;
+    } else {
+        // Between the candles (and volume) and the first extra pane: the candle pane gives or
+        // takes, down to its minimum share.
+        double others = 0.0;
+        for (std::size_t i = 1; i < m_layout.extraPanes.size(); ++i) others += m_layout.extraPanes[i].height;
+        const double volumeH = m_layout.hasVolumePane() ? m_layout.volumePane.height : 0.0;
+        const double budget = plotH * (1.0 - metrics.minCandleFraction) - volumeH - others;
+        const double height = std::clamp(below.bottom() - y, kMinHeight, std::max(kMinHeight, budget));
+        m_panes[index].heightFraction = height / plotH;
+    }
+    relayout();
+    invalidate(Invalidation::Full);
+}
+
 std::uint64_t ChartModel::addOverlay(std::string title, std::vector<PaneSeries> series, bool ownScale,
                                      std::optional<std::size_t> position) {
     Overlay overlay;
@@ -599,8 +660,11 @@ ChartRegion ChartModel::regionAt(Point p) const {
 
 void ChartModel::relayout() {
     if (m_priceLabelWidth <= 0) m_priceLabelWidth = requiredPriceLabelWidth();
+    std::vector<double> fractions;
+    fractions.reserve(m_panes.size());
+    for (const Pane& pane : m_panes) fractions.push_back(pane.heightFraction);
     m_layout = computeLayout(m_viewportW, m_viewportH, m_priceLabelWidth, textMeasurer(), {},
-                             m_volumeVisible, m_panes.size());
+                             m_volumeVisible, m_panes.size(), fractions);
     m_timeScale.setWidth(m_layout.candlePane.width);
     m_priceScale.setPane(m_layout.candlePane.y, m_layout.candlePane.height);
     m_volumeScale.setPane(m_layout.volumePane.y, m_layout.volumePane.height);
@@ -708,6 +772,10 @@ void ChartModel::autoscale() {
     m_volumeScale.autoscaleTo(0.0, maxVolume > 0 ? maxVolume : 1.0);
 
     for (Pane& pane : m_panes) {
+        if (pane.fixedRange) {  // an oscillator's own range (RSI 0–100), whatever is visible
+            pane.scale.autoscaleTo(pane.fixedRange->low, pane.fixedRange->high);
+            continue;
+        }
         double plo = std::numeric_limits<double>::infinity();
         double phi = -std::numeric_limits<double>::infinity();
         bool histogram = false;

@@ -33,6 +33,7 @@ void FrameItems::clear() {
     drawings.clear();
     volumeProfile.visible = false;
     volumeProfile.rows.clear();
+    valueTags.clear();
 }
 
 void OverlayItems::clear() {
@@ -332,6 +333,7 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
                 if (series.kind == PaneSeriesKind::Histogram) {
                     HistogramItem h;
                     h.rgba = series.rgba;
+                    h.negativeRgba = series.negativeRgba;
                     h.baseY = clampY(ps.priceToY(0.0));
                     for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
                         const double v = series.values[i];
@@ -684,6 +686,125 @@ void buildCrosshair(const ChartModel& model, OverlayItems& out) {
 
 }  // namespace
 
+namespace {
+
+// Black or white, whichever reads better on the fill.
+std::uint32_t textOn(std::uint32_t rgba) {
+    const double r = (rgba >> 24U) & 0xffU;
+    const double g = (rgba >> 16U) & 0xffU;
+    const double b = (rgba >> 8U) & 0xffU;
+    return 0.299 * r + 0.587 * g + 0.114 * b > 128.0 ? 0x000000ffU : 0xffffffffU;
+}
+
+struct WantedTag {
+    double y = 0;
+    std::string text;
+    std::uint32_t rgba = 0;
+};
+
+// Places one axis' tags centred on their values where they fit, pushed apart (downwards, past
+// `obstacle` — the last-price tag — then back up from the axis' bottom) so that none covers
+// another; tags that still do not fit are left out. Axis labels under a tag are removed.
+void placeTags(const TextMeasurer& m, const Rect& axis, std::vector<WantedTag> wanted, std::optional<Rect> obstacle,
+               std::vector<ValueTagItem>& out, std::vector<TextItem>& axisLabels) {
+    if (wanted.empty() || axis.empty()) return;
+    const double lh = m.lineHeight();
+    const double h = lh + 2 * ViewMetrics::kTagPaddingY;
+    std::sort(wanted.begin(), wanted.end(), [](const WantedTag& a, const WantedTag& b) { return a.y < b.y; });
+    const auto hitsObstacle = [&](double top) {
+        return obstacle && top < obstacle->bottom() && top + h > obstacle->top();
+    };
+    std::vector<double> tops(wanted.size());
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        tops[i] = wanted[i].y - h / 2;
+        if (i > 0) tops[i] = std::max(tops[i], tops[i - 1] + h);
+        if (hitsObstacle(tops[i])) {
+            // Above the obstacle when the value is above its middle and there is room, else below.
+            const double above = obstacle->top() - h;
+            const bool roomAbove = i == 0 || above >= tops[i - 1] + h;
+            tops[i] = wanted[i].y < obstacle->centerY() && roomAbove && above >= axis.top() ? above : obstacle->bottom();
+        }
+    }
+    for (std::size_t i = wanted.size(); i-- > 0;) {
+        const double limit = i + 1 < wanted.size() ? tops[i + 1] - h : axis.bottom() - h;
+        tops[i] = std::min(tops[i], limit);
+    }
+    const std::size_t first = out.size();
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (tops[i] < axis.top() || tops[i] + h > axis.bottom() || hitsObstacle(tops[i])) continue;
+        ValueTagItem item;
+        item.rgba = wanted[i].rgba;
+        item.tag.box = Rect{axis.x, tops[i], axis.width, h};
+        TextItem text{Rect{axis.x + ViewMetrics::kLabelPaddingX, tops[i] + ViewMetrics::kTagPaddingY,
+                           axis.width - 2 * ViewMetrics::kLabelPaddingX, lh},
+                      std::move(wanted[i].text), TextTone::Inverse, FontRole::Regular, TextAlign::Left};
+        if (item.rgba != 0) text.rgba = textOn(item.rgba);
+        item.tag.texts.push_back(std::move(text));
+        out.push_back(std::move(item));
+    }
+    // An axis label half hidden under a tag reads as a wrong number: leave it out.
+    std::erase_if(axisLabels, [&](const TextItem& label) {
+        if (!label.box.intersects(axis)) return false;
+        for (std::size_t i = first; i < out.size(); ++i)
+            if (label.box.intersects(out[i].tag.box)) return true;
+        return false;
+    });
+}
+
+// The value of a series at the newest candle (a displaced output has none there).
+std::optional<double> valueAtNewest(const PaneSeries& series, std::size_t candles) {
+    if (candles == 0 || series.values.size() < candles) return std::nullopt;
+    const double v = series.values[candles - 1];
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+// The last value of every study line and the price of every horizontal line, on their axes.
+void buildValueTags(const ChartModel& model, FrameItems& out) {
+    const ChartLayout& l = out.layout;
+    const TextMeasurer& m = model.textMeasurer();
+    const std::size_t n = model.candles().size();
+    const PriceScale& ps = model.priceScale();
+    std::vector<WantedTag> priceAxis;
+    for (const Overlay& overlay : model.overlays()) {
+        if (overlay.ownScale) continue;  // not a price: a tag on the price axis would mislead
+        for (const PaneSeries& series : overlay.series)
+            if (const auto v = valueAtNewest(series, n))
+                priceAxis.push_back({ps.priceToY(*v), formatPrice(*v, model.priceDecimals(), model.textLocale()),
+                                     series.rgba});
+    }
+    for (const Drawing& d : model.drawings())
+        if (d.kind == DrawingKind::HorizontalLine && !d.hidden)
+            priceAxis.push_back({ps.priceToY(d.a.price), formatPrice(d.a.price, model.priceDecimals(), model.textLocale()),
+                                 d.rgba});
+    std::erase_if(priceAxis, [&](const WantedTag& t) { return t.y < l.candlePane.top() || t.y >= l.candlePane.bottom(); });
+    std::optional<Rect> lastPrice;
+    if (n > 0) lastPrice = lastPriceTag(model).tag.box;
+    placeTags(m, l.priceAxis, std::move(priceAxis), lastPrice, out.valueTags, out.priceLabels);
+
+    const auto& panes = model.panes();
+    for (std::size_t p = 0; p < panes.size() && p < l.extraPanes.size(); ++p) {
+        const Pane& pane = panes[p];
+        const Rect& rect = l.extraPanes[p];
+        const double step = pane.scale.tickStep(m.lineHeight() * 2.2);
+        // Finer than the axis labels: RSI reads 62.50 on its tag, 60 on the axis.
+        const int decimals = std::max(2, std::clamp(static_cast<int>(std::ceil(-std::log10(step))) + 1, 0, 8));
+        std::vector<WantedTag> wanted;
+        for (const PaneSeries& series : pane.series) {
+            const auto v = valueAtNewest(series, n);
+            if (!v) continue;
+            const double y = pane.scale.priceToY(*v);
+            if (y < rect.top() || y >= rect.bottom()) continue;
+            const std::uint32_t fill = series.kind == PaneSeriesKind::Histogram && *v < 0 && series.negativeRgba != 0
+                                           ? series.negativeRgba
+                                           : series.rgba;
+            wanted.push_back({y, formatPrice(*v, decimals, model.textLocale()), fill});
+        }
+        if (p < out.panes.size()) placeTags(m, l.extraAxes[p], std::move(wanted), std::nullopt, out.valueTags, out.panes[p].labels);
+    }
+}
+
+}  // namespace
+
 void buildFrame(const ChartModel& model, FrameItems& out) {
     out.clear();
     out.layout = model.layout();
@@ -699,6 +820,7 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     buildPanes(model, out);
     buildOverlayLines(model, out);
     buildDrawings(model, out);
+    buildValueTags(model, out);
 }
 
 void buildOverlay(const ChartModel& model, OverlayItems& out) {

@@ -209,6 +209,10 @@ void ChartCanvas::updateCursorShape(QPointF pos) {
         setCursor(Qt::ClosedHandCursor);
         return;
     }
+    if (m_drag == Drag::PaneSeparator || (!m_tool && !m_newDrawing && m_model.paneSeparatorAt(toPoint(pos)))) {
+        setCursor(Qt::SplitVCursor);  // the line between two panes can be dragged
+        return;
+    }
     switch (m_model.regionAt(toPoint(pos))) {
     case ChartRegion::PriceAxis:
     case ChartRegion::VolumeAxis: setCursor(Qt::SizeVerCursor); break;
@@ -229,6 +233,16 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
     const QPointF pos = event->position();
     const ChartRegion region = m_model.regionAt(toPoint(pos));
     m_drag = Drag::None;
+    if (!m_tool && !m_newDrawing) {
+        if (const auto separator = m_model.paneSeparatorAt(toPoint(pos))) {
+            m_drag = Drag::PaneSeparator;
+            m_dragSeparator = *separator;
+            m_dragLast = pos;
+            updateCursorShape(pos);
+            event->accept();
+            return;
+        }
+    }
     if (region == ChartRegion::CandlePane && m_newDrawing) {
         // Second click: the drawing is complete.
         m_newDrawing.reset();
@@ -316,6 +330,9 @@ void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
     case Drag::MoveAnchor:
         if (delta.x() != 0.0 || delta.y() != 0.0) m_model.moveDrawingAnchor(m_dragDrawing, m_dragAnchor, toPoint(pos));
         break;
+    case Drag::PaneSeparator:
+        if (delta.y() != 0.0) m_model.dragPaneSeparator(m_dragSeparator, pos.y());
+        break;
     case Drag::NewDrawing: break;
     case Drag::None: break;
     }
@@ -349,8 +366,10 @@ void ChartCanvas::mouseReleaseEvent(QMouseEvent* event) {
         }
         const bool gesture = m_drag == Drag::MoveDrawing || m_drag == Drag::MoveAnchor ||
                              (m_drag == Drag::NewDrawing && !m_newDrawing);
+        const bool resized = m_drag == Drag::PaneSeparator;
         m_drag = Drag::None;
         if (gesture) emit drawingGestureFinished();
+        if (resized) emit paneHeightsChanged();
         updateCursorShape(event->position());
     }
     event->accept();

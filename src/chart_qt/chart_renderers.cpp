@@ -375,6 +375,8 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
     drawTexts(p, f.priceLabels, theme);
     drawTexts(p, f.volumeLabels, theme);
     drawTexts(p, f.timeLabels, theme);
+    for (const chart::ValueTagItem& t : f.valueTags)
+        drawTag(p, t.tag, t.rgba != 0 ? fromRgba(t.rgba) : theme.drawing, theme, dpr);
 }
 
 void drawOverlay(QPainter& p, const chart::OverlayItems& o, const chart::ChartLayout& l,
@@ -544,7 +546,7 @@ void drawPanes(QPainter& p, std::span<const chart::PaneFrame> panes, const chart
                 }
                 const QColor c = fromRgba(h.rgba);
                 fillRects(p, up, c);
-                fillRects(p, down, c.darker(130));
+                fillRects(p, down, h.negativeRgba != 0 ? fromRgba(h.negativeRgba) : c.darker(130));
             }
             p.setClipping(false);
         }

@@ -451,3 +451,106 @@ TEST(MainWindowIndicators, TheIndicatorsMenuAddsEditsAndRemovesThroughTheDialog)
     EXPECT_TRUE(window.canvas()->model().panes().empty());
     EXPECT_TRUE(settings.indicators(QStringLiteral("BTCUSDT")).empty());
 }
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QTest>
+
+TEST(IndicatorDialog, SpeaksATradersWordsAndOffersTheMaTypesByName) {
+    IndicatorDialog dialog;
+    ASSERT_TRUE(dialog.selectIndicator("BBANDS"));
+    // The defaults traders expect (Bollinger 20, 2), not TA-Lib's 5.
+    EXPECT_EQ(dialog.spec()->params, (std::vector<double>{20, 2, 2, 0}));
+    QStringList labels;
+    for (auto* label : dialog.findChildren<QLabel*>()) labels << label->text();
+    EXPECT_TRUE(labels.contains("Length")) << labels.join(" | ").toStdString();
+    EXPECT_TRUE(labels.contains("Std. dev. up"));
+    EXPECT_TRUE(labels.contains("Std. dev. down"));
+    EXPECT_TRUE(labels.contains("MA type"));
+    EXPECT_FALSE(labels.contains("nbdevup"));
+    EXPECT_TRUE(labels.contains("Colour of Upper band"));
+    // The MA type is a list of names; its index is TA-Lib's value.
+    auto* matype = dialog.findChild<QComboBox*>("param_matype");
+    ASSERT_NE(matype, nullptr);
+    EXPECT_EQ(matype->count(), 9);
+    EXPECT_EQ(matype->currentText(), "Simple (SMA)");
+    matype->setCurrentIndex(1);
+    EXPECT_EQ(dialog.spec()->params[3], 1.0);
+    EXPECT_TRUE(dialog.setParam("matype", 8));
+    EXPECT_EQ(matype->currentText(), "Triple smoothed (T3)");
+    // Editing shows the saved MA type by name.
+    IndicatorSpec saved = *dialog.spec();
+    IndicatorDialog edit(nullptr, saved);
+    EXPECT_EQ(edit.findChild<QComboBox*>("param_matype")->currentText(), "Triple smoothed (T3)");
+    EXPECT_EQ(edit.spec()->params, saved.params);
+    // Stochastic: 14, 3, 3.
+    ASSERT_TRUE(dialog.selectIndicator("STOCH"));
+    EXPECT_EQ(dialog.spec()->params[0], 14.0);
+    EXPECT_EQ(IndicatorDialog::parameterLabel("fastk_period"), "%K length");
+    EXPECT_EQ(IndicatorDialog::parameterLabel("no_such_param"), "no_such_param");
+}
+
+TEST(MainWindowIndicators, OscillatorsKeepTheirRangeMacdHasTwoColoursAndDraggedPaneHeightsStay) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    const QString ini = dir.filePath("settings.ini");
+    double draggedShare = 0;
+    {
+        AppSettings settings(ini);
+        MainWindow window(controller, settings);
+        window.resize(1100, 800);
+        window.show();
+        window.openSeries("BTCUSDT", Interval::M1);
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.currentSeries() && controller.currentSeries()->size() >= 1000;
+        }, 30000));
+        auto& model = window.canvas()->model();
+        ASSERT_TRUE(window.addIndicator(spec("RSI", {14}, kCyan, indicators::Placement::Pane)));
+        IndicatorSpec macd = defaultSpec(*indicators::findIndicator("MACD"));
+        macd.placement = indicators::Placement::Pane;
+        ASSERT_TRUE(window.addIndicator(macd));
+        ASSERT_EQ(model.panes().size(), 2U);
+        // RSI shows 0 … 100 whatever its visible values; MACD fits its values.
+        ASSERT_TRUE(model.panes()[0].fixedRange);
+        EXPECT_EQ(model.panes()[0].fixedRange->low, 0.0);
+        EXPECT_EQ(model.panes()[0].fixedRange->high, 100.0);
+        EXPECT_FALSE(model.panes()[1].fixedRange);
+        // MACD's histogram: its colour above zero, red below.
+        const auto& hist = model.panes()[1].series.at(2);
+        EXPECT_EQ(hist.kind, chart::PaneSeriesKind::Histogram);
+        EXPECT_NE(hist.negativeRgba, 0U);
+        EXPECT_NE(hist.negativeRgba, hist.rgba);
+
+        // Drag the line between the two panes 40 px up with the mouse: MACD grows, RSI shrinks.
+        test::processEventsUntil([] { return false; }, 100);
+        auto* canvas = window.canvas();
+        const double sepY = model.layout().extraSeparatorsY.at(1);
+        const double rsiBefore = model.layout().extraPanes[0].height;
+        const QPoint from(200, static_cast<int>(sepY));
+        QTest::mousePress(canvas, Qt::LeftButton, {}, from);
+        QTest::mouseMove(canvas, from + QPoint(0, -20));
+        QTest::mouseMove(canvas, from + QPoint(0, -40));
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, from + QPoint(0, -40));
+        EXPECT_NEAR(model.layout().extraPanes[0].height, rsiBefore - 40, 2.0);
+        draggedShare = model.layout().extraPanes[1].height / model.layout().timeAxis.y;
+        EXPECT_GT(window.indicatorSpecs()[1].paneHeight, 0.0);
+    }
+    // Restart: the panes come back at the heights the user gave them.
+    {
+        AppSettings settings(ini);
+        MainWindow window(controller, settings);
+        window.resize(1100, 800);
+        window.show();
+        window.openSeries("BTCUSDT", Interval::M1);
+        ASSERT_TRUE(test::processEventsUntil([&] { return window.indicatorCount() == 2; }, 20000));
+        test::processEventsUntil([] { return false; }, 100);
+        const auto& model = window.canvas()->model();
+        ASSERT_EQ(model.layout().extraPanes.size(), 2U);
+        EXPECT_NEAR(model.layout().extraPanes[1].height / model.layout().timeAxis.y, draggedShare, 0.01);
+    }
+}

@@ -4,6 +4,8 @@
 // price pane or an own pane (default: the indicator's hint). OK → spec().
 #include <QDialog>
 #include <QString>
+#include <QStringList>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -40,6 +42,13 @@ public:
     // The current choice; nullopt when nothing is selected.
     std::optional<IndicatorSpec> spec() const;
 
+    // A TA-Lib parameter in a trader's words ("nbdevup" → "Std. dev. up"); unknown ones as given.
+    static QString parameterLabel(const std::string& param);
+    // An output's name in a trader's words ("macdhist" → "Histogram").
+    static QString outputLabel(const std::string& output);
+    // The moving-average types in TA-Lib's order (index = the parameter's value).
+    static QStringList maTypeNames();
+
 private:
     void showIndicator(const QString& name, const std::optional<IndicatorSpec>& values);
     void updateColourButton(std::size_t output);
@@ -54,7 +63,7 @@ private:
     QPushButton* m_ok = nullptr;
     QString m_shown;                           // indicator whose editors are shown
     std::optional<IndicatorSpec> m_initial;    // edited: its properties (styles, levels) are kept
-    std::vector<QAbstractSpinBox*> m_params;   // QSpinBox or QDoubleSpinBox, in param order
+    std::vector<QWidget*> m_params;   // QSpinBox, QDoubleSpinBox or (MA types) QComboBox, in param order
     std::vector<QPushButton*> m_colourButtons;
     std::vector<QColor> m_colours;
 };

@@ -3,7 +3,7 @@
 // output and where it is drawn, and its properties (line styles, reference levels, hidden).
 // Saved per symbol in the settings as one line of text:
 //   "SMA(20) overlay #2962ff"     "MACD(12,26,9) pane #2962ff,#ff6d00,#26a69a"
-//   "RSI(14) pane #2962ff styles=2:dashed levels=20,80 hidden"
+//   "RSI(14) pane #2962ff styles=2:dashed levels=20,80 height=0.25 hidden"
 // The properties are written only when they differ from the defaults, so older lines read as
 // before (with the indicator's default levels).
 #include <QColor>
@@ -33,6 +33,8 @@ struct IndicatorSpec {
     // give the indicator's defaults (defaultLevels).
     std::vector<double> levels;
     bool hidden = false;  // kept (and computed) but not drawn
+    // Its pane's height as a share of the plot (the user dragged the separator); 0: default.
+    double paneHeight = 0.0;
 
     LineStyle style(std::size_t index) const { return index < styles.size() ? styles[index] : LineStyle{}; }
 
@@ -48,6 +50,19 @@ struct IndicatorSpec {
 // The reference levels traders expect for an oscillator: RSI 30 / 70, stochastics and MFI
 // 20 / 80, Williams %R −80 / −20, CCI −100 / 100; none for others.
 std::vector<double> defaultLevels(const QString& name);
+
+// The range an oscillator's values always lie in, shown whole by its pane's scale (RSI and the
+// stochastics 0 … 100, Williams %R −100 … 0, Aroon oscillator and CMO −100 … 100); nullopt for
+// studies without one (their pane fits the visible values).
+struct ValueRange {
+    double low = 0;
+    double high = 0;
+};
+std::optional<ValueRange> oscillatorRange(const QString& name);
+
+// The parameters traders expect where TA-Lib's defaults differ (Bollinger Bands 20, 2;
+// stochastic 14, 3, 3); the registry's defaults elsewhere. `cpc indicator` keeps TA-Lib's.
+std::vector<double> traderDefaultParams(const indicators::IndicatorInfo& info);
 
 // A default colour per output index (TradingView-like palette).
 QColor defaultIndicatorColour(std::size_t index);

@@ -150,6 +150,8 @@ private:
     // nullopt = last; an edit keeps its place), and its rows from `fromRow` on.
     void attachIndicator(std::size_t index, std::optional<std::size_t> position = std::nullopt);
     void detachIndicator(std::size_t index);
+    // After the user resized panes: their heights go into the specs and are saved.
+    void keepPaneHeights();
     void pushIndicator(std::size_t index, std::size_t fromRow);
     void loadIndicators(const QString& symbol);
     void showIndicatorSpecs(const std::vector<IndicatorSpec>& specs);  // not saved, no undo step

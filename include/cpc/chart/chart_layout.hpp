@@ -7,6 +7,7 @@
 //   ├──────────────── extra panes (indicators) ──┼ their axes ┤
 //   ├──────────────── time axis ─────────────────┼── corner ──┘
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "cpc/chart/geometry.hpp"
@@ -47,8 +48,12 @@ struct ChartLayout {
 };
 
 // priceLabelWidth: the widest text the price axis must show (prices, volumes, countdown).
+// extraFractions: the height the user gave each extra pane (dragging its separator), as a share
+// of the plot height; 0 or missing = the default (metrics.extraPaneFraction). When the panes ask
+// for more than leaves the candles metrics.minCandleFraction, they shrink in proportion.
 ChartLayout computeLayout(double width, double height, double priceLabelWidth,
                           const TextMeasurer& measurer, const LayoutMetrics& metrics = {},
-                          bool showVolume = true, std::size_t extraPanes = 0);
+                          bool showVolume = true, std::size_t extraPanes = 0,
+                          std::span<const double> extraFractions = {});
 
 }  // namespace cpc::chart

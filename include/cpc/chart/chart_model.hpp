@@ -64,6 +64,8 @@ struct PaneSeries {
     std::vector<double> values;        // index-aligned with the candles, may run past the newest
     double width = 1.5;                // lines: logical px
     LineDash dash = LineDash::Solid;   // lines
+    // Histograms: the colour of the bars below zero (MACD's two-colour histogram); 0: rgba.
+    std::uint32_t negativeRgba = 0;
 };
 
 // A stacked pane below the candles sharing the time axis, with its own price scale.
@@ -74,6 +76,16 @@ struct Pane {
     PriceScale scale;
     // Horizontal reference levels drawn dashed across the pane (RSI 30 / 70, stochastic 20 / 80).
     std::vector<double> levels;
+    // An oscillator's fixed range (RSI 0–100): the scale shows it whatever the visible values;
+    // nullopt: the scale fits the visible values and the levels.
+    struct Range {
+        double low = 0;
+        double high = 0;
+        bool operator==(const Range&) const = default;
+    };
+    std::optional<Range> fixedRange;
+    // The pane's height as a share of the plot height, set by dragging its separator; 0: default.
+    double heightFraction = 0.0;
 };
 
 // Lines drawn over the candles on the price scale (moving averages, bands): one value per candle
@@ -182,6 +194,17 @@ public:
     bool editPaneSeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
     // The pane's reference levels (Pane::levels); false for an unknown id.
     bool setPaneLevels(std::uint64_t id, std::vector<double> levels);
+    // The pane's fixed range (Pane::fixedRange; nullopt fits the values); false for an unknown id.
+    bool setPaneRange(std::uint64_t id, std::optional<Pane::Range> range);
+    // The pane's height share (Pane::heightFraction, 0 = default); false for an unknown id.
+    bool setPaneHeightFraction(std::uint64_t id, double fraction);
+    // Index of the extra pane whose top separator is within tolerancePx of p (over the plot or
+    // the axes): dragging it resizes that pane and the one above it.
+    std::optional<std::size_t> paneSeparatorAt(Point p, double tolerancePx = 3.0) const;
+    // Moves the separator above extra pane `index` to y: the pane and the extra pane above it
+    // (or, for the first, the candle pane) share the difference; neither goes below a readable
+    // height, and the candles keep LayoutMetrics::minCandleFraction. Full invalidation.
+    void dragPaneSeparator(std::size_t index, double y);
 
     // ---- overlays on the candle pane (share the price scale unless ownScale; autoscale includes them)
     // ownScale: see Overlay::ownScale. position: index in overlays() (legend order); nullopt appends.

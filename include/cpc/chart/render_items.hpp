@@ -53,6 +53,7 @@ struct HistogramItem {
     std::vector<VolumeItem> bars;  // `rising` = value ≥ 0
     float baseY = 0;
     std::uint32_t rgba = 0;
+    std::uint32_t negativeRgba = 0;  // bars below zero; 0: a darker rgba
 };
 
 struct SegmentItem {
@@ -122,6 +123,19 @@ struct VolumeProfileItem {
     std::vector<VolumeProfileRowItem> rows;  // ascending price (descending y)
 };
 
+// A filled box with one or more lines of text (price tags, crosshair labels).
+struct TagItem {
+    Rect box;
+    std::vector<TextItem> texts;
+};
+
+// A study's last value, or a horizontal line's price, as a tag on the axis of its pane, filled
+// with the line's colour (0: the theme's drawing colour).
+struct ValueTagItem {
+    TagItem tag;
+    std::uint32_t rgba = 0;
+};
+
 // The cached base layer: everything that changes with data or view, not with the mouse.
 struct FrameItems {
     ChartLayout layout;
@@ -146,15 +160,12 @@ struct FrameItems {
     std::vector<PolylineItem> overlayLines;  // indicator lines over the candles, NaN y = gap
     std::vector<DrawingItem> drawings;
     VolumeProfileItem volumeProfile;  // filled by VisibleVolumeProfile::build (chart_views.hpp)
+    // Last values of studies and prices of horizontal lines on the axes, none covering another
+    // on one axis (the last-price tag, drawn on top, may cover one).
+    std::vector<ValueTagItem> valueTags;
 
     // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.
     void clear();
-};
-
-// A filled box with one or more lines of text (price tags, crosshair labels).
-struct TagItem {
-    Rect box;
-    std::vector<TextItem> texts;
 };
 
 struct PriceTagItem {

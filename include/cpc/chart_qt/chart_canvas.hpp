@@ -91,6 +91,8 @@ signals:
     // Right click (or the menu key) at pos (widget coordinates); a drawing under it is selected
     // first, so the menu acts on what the user pointed at.
     void contextMenuRequested(QPointF pos, QPoint globalPos);
+    // The user resized indicator panes by dragging a separator (on release).
+    void paneHeightsChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -108,7 +110,7 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
-    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing };
+    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing, PaneSeparator };
 
     void renderBase(QPainter& painter, qreal dpr);
     void updateCursorShape(QPointF pos);
@@ -133,6 +135,7 @@ private:
     bool m_placing = false;  // a two-anchor drawing is being added (before m_newDrawing is known)
     std::uint64_t m_dragDrawing = 0;
     int m_dragAnchor = 0;  // MoveAnchor: 0 = Drawing::a, 1 = Drawing::b
+    std::size_t m_dragSeparator = 0;  // PaneSeparator: the extra pane below it
 };
 
 }  // namespace cpc::chart_qt
