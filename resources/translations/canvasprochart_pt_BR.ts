@@ -109,6 +109,26 @@
         <comment>legend: an indicator value not computed yet</comment>
         <translation>n/d</translation>
     </message>
+    <message>
+        <source>bars</source>
+        <comment>a measure: &quot;15 bars, 15m&quot;</comment>
+        <translation>barras</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <comment>a position&apos;s take-profit price</comment>
+        <translation>Alvo</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <comment>a position&apos;s stop-loss price</comment>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Risk/reward</source>
+        <comment>a position&apos;s reward divided by its risk</comment>
+        <translation>Risco/retorno</translation>
+    </message>
 </context>
 <context>
     <name>FeedState</name>
@@ -202,6 +222,30 @@
     <message>
         <source>V-Line</source>
         <translation>Linha V</translation>
+    </message>
+    <message>
+        <source>Parallel channel</source>
+        <translation>Canal paralelo</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <source>Price range</source>
+        <translation>Intervalo de preço</translation>
+    </message>
+    <message>
+        <source>Date range</source>
+        <translation>Intervalo de datas</translation>
+    </message>
+    <message>
+        <source>Long position</source>
+        <translation>Posição comprada</translation>
+    </message>
+    <message>
+        <source>Short position</source>
+        <translation>Posição vendida</translation>
     </message>
 </context>
 <context>
@@ -1032,6 +1076,30 @@ Stream %2</source>
         <translation>REST %1
 Stream %2</translation>
     </message>
+    <message>
+        <source>Draw: click where it goes (Esc cancels; select a drawing and press Delete to remove it)</source>
+        <translation>Desenhar: clique onde ele fica (Esc cancela; selecione um desenho e pressione Delete para removê-lo)</translation>
+    </message>
+    <message>
+        <source>Shift+drag on the chart measures without a tool</source>
+        <translation>Shift+arrastar no gráfico mede sem ferramenta</translation>
+    </message>
+    <message>
+        <source>Magnet</source>
+        <translation>Ímã</translation>
+    </message>
+    <message>
+        <source>Magnet: drawing points snap to the bar&apos;s open, high, low or close</source>
+        <translation>Ímã: os pontos do desenho grudam na abertura, máxima, mínima ou fechamento da vela</translation>
+    </message>
+    <message>
+        <source>Text note</source>
+        <translation>Nota de texto</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Nota:</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ObjectProperties</name>
@@ -1109,6 +1177,30 @@ Stream %2</translation>
     <message>
         <source>Tick to show, untick to hide; double-click for its properties</source>
         <translation>Marque para mostrar, desmarque para ocultar; clique duplo para as propriedades</translation>
+    </message>
+    <message>
+        <source>Parallel channel</source>
+        <translation>Canal paralelo</translation>
+    </message>
+    <message>
+        <source>Text note</source>
+        <translation>Nota de texto</translation>
+    </message>
+    <message>
+        <source>Price range</source>
+        <translation>Intervalo de preço</translation>
+    </message>
+    <message>
+        <source>Date range</source>
+        <translation>Intervalo de datas</translation>
+    </message>
+    <message>
+        <source>Long position</source>
+        <translation>Posição comprada</translation>
+    </message>
+    <message>
+        <source>Short position</source>
+        <translation>Posição vendida</translation>
     </message>
 </context>
 <context>

@@ -102,6 +102,10 @@ bool AppSettings::volumeVisible() const { return m_settings.value(kVolume, true)
 
 void AppSettings::setVolumeVisible(bool visible) { m_settings.setValue(kVolume, visible); }
 
+bool AppSettings::magnet() const { return m_settings.value(kMagnet, false).toBool(); }
+
+void AppSettings::setMagnet(bool on) { m_settings.setValue(kMagnet, on); }
+
 bool AppSettings::volumeProfileVisible() const { return m_settings.value(kVolumeProfile, false).toBool(); }
 
 void AppSettings::setVolumeProfileVisible(bool visible) { m_settings.setValue(kVolumeProfile, visible); }

@@ -189,13 +189,15 @@ std::optional<std::uint64_t> MainWindow::cloneDrawing(std::uint64_t id) {
     constexpr double kOffsetPx = 24;
     chart::Drawing copy = *original;
     auto shifted = [&](const chart::DrawingAnchor& a) {
-        chart::DrawingAnchor moved = model.anchorAt(
-            chart::Point{model.timeToX(a.timeMs) + kOffsetPx, model.priceScale().priceToY(a.price) + kOffsetPx});
+        const chart::Point to{model.timeToX(a.timeMs) + kOffsetPx, model.priceScale().priceToY(a.price) + kOffsetPx};
+        chart::DrawingAnchor moved = model.anchorAt(to);
+        moved.price = model.priceScale().yToPrice(to.y);  // every point the same distance (no magnet)
         if (moved.timeMs == 0) moved.timeMs = a.timeMs;
         return moved;
     };
     copy.a = shifted(original->a);
-    copy.b = chart::anchorCount(original->kind) == 1 ? copy.a : shifted(original->b);
+    copy.b = chart::handleCount(original->kind) == 1 ? copy.a : shifted(original->b);
+    if (chart::usesThirdAnchor(original->kind)) copy.c = shifted(original->c);
     const std::uint64_t cloned = model.addDrawing(copy);
     model.selectDrawing(cloned);
     return cloned;

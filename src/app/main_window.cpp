@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QFileDialog>
 #include <QImage>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -27,6 +28,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <map>
 
 #include "cpc/app/about_dialog.hpp"
 #include "cpc/app/app_settings.hpp"
@@ -92,6 +94,12 @@ ToolIcon drawingIcon(chart::DrawingKind k) {
     case chart::DrawingKind::Ray: return ToolIcon::Ray;
     case chart::DrawingKind::Rectangle: return ToolIcon::Rectangle;
     case chart::DrawingKind::Fibonacci: return ToolIcon::Fibonacci;
+    case chart::DrawingKind::ParallelChannel: return ToolIcon::ParallelChannel;
+    case chart::DrawingKind::Text: return ToolIcon::Text;
+    case chart::DrawingKind::PriceRange: return ToolIcon::PriceRange;
+    case chart::DrawingKind::DateRange: return ToolIcon::DateRange;
+    case chart::DrawingKind::LongPosition: return ToolIcon::LongPosition;
+    case chart::DrawingKind::ShortPosition: return ToolIcon::ShortPosition;
     }
     return ToolIcon::TrendLine;
 }
@@ -109,6 +117,12 @@ QString drawingLabel(chart::DrawingKind k) {
     case chart::DrawingKind::Ray: return QObject::tr("Ray");
     case chart::DrawingKind::Rectangle: return QObject::tr("Rect");
     case chart::DrawingKind::Fibonacci: return QObject::tr("Fib");
+    case chart::DrawingKind::ParallelChannel: return QObject::tr("Parallel channel");
+    case chart::DrawingKind::Text: return QObject::tr("Text");
+    case chart::DrawingKind::PriceRange: return QObject::tr("Price range");
+    case chart::DrawingKind::DateRange: return QObject::tr("Date range");
+    case chart::DrawingKind::LongPosition: return QObject::tr("Long position");
+    case chart::DrawingKind::ShortPosition: return QObject::tr("Short position");
     }
     return {};
 }
@@ -244,6 +258,10 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
     connect(m_canvas, &chart_qt::ChartCanvas::paneHeightsChanged, this, &MainWindow::keepPaneHeights);
+    connect(m_canvas, &chart_qt::ChartCanvas::textDrawingPlaced, this, [this](std::uint64_t id) {
+        // Out of the mouse handler: a modal dialog must not run inside it.
+        QTimer::singleShot(0, this, [this, id] { askNoteText(id); });
+    });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::objectsChanged);
     connect(m_canvas, &chart_qt::ChartCanvas::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
         if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
@@ -262,6 +280,8 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     setPriceScaleMode(m_settings.priceScaleMode());
     setPriceScaleInverted(m_settings.priceScaleInverted());
     setVolumeVisible(m_settings.volumeVisible());
+    m_canvas->model().setMagnet(m_settings.magnet());
+    m_magnetAction->setChecked(m_settings.magnet());
     setVolumeProfileVisible(m_settings.volumeProfileVisible());
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
@@ -417,20 +437,66 @@ void MainWindow::buildToolbar() {
     addToolBar(Qt::LeftToolBarArea, drawBar);
     m_toolGroup = new QActionGroup(this);
     m_toolGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::ExclusiveOptional);
+    std::map<chart::DrawingKind, QAction*> tools;
     for (const chart::DrawingKind k : chart::kAllDrawingKinds) {
-        QAction* a = drawBar->addAction(drawingLabel(k));
+        QAction* a = new QAction(drawingLabel(k), this);
         a->setObjectName(QStringLiteral("draw_") + qs(chart::toString(k)));
         a->setCheckable(true);
         a->setData(static_cast<int>(k));
         setToolIcon(a, drawingIcon(k));
         a->setToolTip(drawingLabel(k) + QLatin1Char('\n') +
-                      tr("Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)"));
+                      (chart::anchorCount(k) == 1
+                           ? tr("Draw: click where it goes (Esc cancels; select a drawing and press Delete to remove it)")
+                           : tr("Draw: click the first point, then the second (Esc cancels; select a drawing and press Delete to remove it)")) +
+                      (k == chart::DrawingKind::PriceRange || k == chart::DrawingKind::DateRange
+                           ? QLatin1Char('\n') + tr("Shift+drag on the chart measures without a tool")
+                           : QString()));
         m_toolGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, k](bool on) {
             m_canvas->setDrawingTool(on ? std::optional<chart::DrawingKind>(k) : std::nullopt);
             if (on) m_canvas->setFocus();
         });
+        tools[k] = a;
     }
+    // Grouped as on TradingView, so the column fits at 800 × 600: one button per group showing
+    // the tool used last, the others in its menu (the arrow beside it).
+    using K = chart::DrawingKind;
+    const std::vector<std::vector<K>> groups{
+        {K::TrendLine, K::Ray, K::HorizontalLine, K::VerticalLine, K::ParallelChannel},
+        {K::Fibonacci},
+        {K::Rectangle, K::Text},
+        {K::LongPosition, K::ShortPosition, K::PriceRange, K::DateRange}};
+    for (const auto& group : groups) {
+        QAction* head = tools.at(group.front());
+        drawBar->addAction(head);
+        if (group.size() == 1) continue;
+        auto* button = qobject_cast<QToolButton*>(drawBar->widgetForAction(head));
+        if (!button) continue;
+        auto* menu = new QMenu(button);
+        for (const K k : group) menu->addAction(tools.at(k));
+        button->setMenu(menu);
+        button->setPopupMode(QToolButton::MenuButtonPopup);
+        // A slim arrow: the column stays as narrow as the icons.
+        button->setStyleSheet(QStringLiteral("QToolButton::menu-button { width: 7px; border: none; }"
+                                             "QToolButton[popupMode=\"1\"] { padding-right: 7px; }"));
+        for (const K k : group) {
+            QAction* a = tools.at(k);
+            connect(a, &QAction::triggered, button, [button, menu, a] {
+                button->setDefaultAction(a);  // the button now offers the tool chosen last
+                button->setMenu(menu);
+                button->setPopupMode(QToolButton::MenuButtonPopup);
+            });
+        }
+    }
+    m_magnetAction = drawBar->addAction(tr("Magnet"));
+    m_magnetAction->setObjectName(QStringLiteral("magnetAction"));
+    setToolIcon(m_magnetAction, ToolIcon::Magnet);
+    m_magnetAction->setCheckable(true);
+    m_magnetAction->setToolTip(tr("Magnet: drawing points snap to the bar's open, high, low or close"));
+    connect(m_magnetAction, &QAction::triggered, this, [this](bool on) {
+        m_canvas->model().setMagnet(on);
+        m_settings.setMagnet(on);
+    });
     drawBar->addSeparator();
     QAction* del = drawBar->addAction(tr("Delete"));
     m_deleteAction = del;
@@ -497,7 +563,8 @@ void MainWindow::buildToolbar() {
 void MainWindow::refreshToolIcons() {
     if (!m_drawBar) return;
     const QColor ink = QApplication::palette().color(QPalette::ButtonText);
-    for (QAction* action : m_drawBar->actions()) {
+    // The bar's actions and the tools in its group menus.
+    for (QAction* action : findChildren<QAction*>()) {
         const QVariant icon = action->property(kToolIconProperty);
         if (icon.isValid()) action->setIcon(toolIcon(static_cast<ToolIcon>(icon.toInt()), ink));
     }
@@ -734,6 +801,21 @@ void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> p
         if (shown.spec.paneHeight > 0) model.setPaneHeightFraction(shown.chartId, shown.spec.paneHeight);
     }
     pushIndicator(index, 0);
+}
+
+void MainWindow::askNoteText(std::uint64_t id) {
+    auto& model = m_canvas->model();
+    const chart::Drawing* placed = model.drawing(id);
+    if (!placed) return;
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Text note"), tr("Note:"), QLineEdit::Normal,
+                                               QString::fromStdString(placed->text), &ok)
+                             .simplified();
+    placed = model.drawing(id);  // the dialog ran the event loop: it may be gone
+    if (!placed || !ok || text.isEmpty()) return;
+    chart::Drawing note = *placed;
+    note.text = text.toStdString();
+    model.updateDrawing(note);
 }
 
 void MainWindow::keepPaneHeights() {

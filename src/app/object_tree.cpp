@@ -29,6 +29,12 @@ QString kindName(chart::DrawingKind kind) {
     case chart::DrawingKind::Ray: return ObjectTree::tr("Ray");
     case chart::DrawingKind::Rectangle: return ObjectTree::tr("Rectangle");
     case chart::DrawingKind::Fibonacci: return ObjectTree::tr("Fibonacci retracement");
+    case chart::DrawingKind::ParallelChannel: return ObjectTree::tr("Parallel channel");
+    case chart::DrawingKind::Text: return ObjectTree::tr("Text note");
+    case chart::DrawingKind::PriceRange: return ObjectTree::tr("Price range");
+    case chart::DrawingKind::DateRange: return ObjectTree::tr("Date range");
+    case chart::DrawingKind::LongPosition: return ObjectTree::tr("Long position");
+    case chart::DrawingKind::ShortPosition: return ObjectTree::tr("Short position");
     }
     return {};
 }

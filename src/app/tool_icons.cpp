@@ -153,6 +153,69 @@ void paint(QPainter& p, ToolIcon icon, const QColor& ink) {
         p.drawPath(pulse);
         break;
     }
+    case ToolIcon::ParallelChannel:
+        // Two parallel rising lines, the first with its anchors.
+        p.drawLine(QPointF(3, 15), QPointF(17, 5));
+        p.drawLine(QPointF(7, 20), QPointF(21, 10));
+        anchor({3, 15});
+        anchor({17, 5});
+        break;
+    case ToolIcon::Text: {
+        // A "T".
+        QPen bold = pen;
+        bold.setWidthF(2.2);
+        p.setPen(bold);
+        p.drawLine(QPointF(5, 5), QPointF(19, 5));
+        p.drawLine(QPointF(12, 5), QPointF(12, 20));
+        break;
+    }
+    case ToolIcon::PriceRange:
+        // Two price levels and an arrow up between them (on pixel centres: crisp at 24 px).
+        p.drawLine(QPointF(4, 4.5), QPointF(20, 4.5));
+        p.drawLine(QPointF(4, 19.5), QPointF(20, 19.5));
+        p.drawLine(QPointF(12.5, 18), QPointF(12.5, 6));
+        p.drawLine(QPointF(12.5, 6), QPointF(9.5, 9));
+        p.drawLine(QPointF(12.5, 6), QPointF(15.5, 9));
+        break;
+    case ToolIcon::DateRange:
+        // Two times and an arrow right between them.
+        p.drawLine(QPointF(4.5, 4), QPointF(4.5, 20));
+        p.drawLine(QPointF(19.5, 4), QPointF(19.5, 20));
+        p.drawLine(QPointF(6, 12.5), QPointF(18, 12.5));
+        p.drawLine(QPointF(18, 12.5), QPointF(15, 9.5));
+        p.drawLine(QPointF(18, 12.5), QPointF(15, 15.5));
+        break;
+    case ToolIcon::LongPosition:
+    case ToolIcon::ShortPosition: {
+        // The target zone filled, the stop zone outlined, the entry between them.
+        const bool isLong = icon == ToolIcon::LongPosition;
+        const QRectF target(4, isLong ? 3 : 12, 16, 9);
+        const QRectF stop(4.5, isLong ? 12.5 : 6.5, 15, 5);
+        p.save();
+        p.setBrush(ink);
+        p.setPen(Qt::NoPen);
+        p.drawRect(target);
+        p.restore();
+        p.drawRect(stop);
+        p.drawLine(QPointF(3, 12.5), QPointF(21, 12.5));
+        break;
+    }
+    case ToolIcon::Magnet: {
+        // A horseshoe magnet, poles down.
+        QPainterPath shoe;
+        shoe.moveTo(6, 20);
+        shoe.lineTo(6, 11);
+        shoe.arcTo(QRectF(6, 4, 12, 14), 180, -180);
+        shoe.lineTo(18, 20);
+        QPen thick = pen;
+        thick.setWidthF(2.4);
+        p.setPen(thick);
+        p.drawPath(shoe);
+        p.setPen(pen);
+        p.drawLine(QPointF(4.5, 17), QPointF(7.5, 17));
+        p.drawLine(QPointF(16.5, 17), QPointF(19.5, 17));
+        break;
+    }
     }
 }
 

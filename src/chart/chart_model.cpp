@@ -487,29 +487,87 @@ void ChartModel::selectDrawing(std::optional<std::uint64_t> id) {
     invalidate(Invalidation::Light);
 }
 
-double ChartModel::timeToX(std::int64_t timeMs) const {
+double ChartModel::indexOfTime(std::int64_t timeMs) const {
     const auto bars = candles();
-    const double paneX = m_layout.candlePane.x;
-    if (bars.empty()) return paneX;
+    if (bars.empty()) return 0.0;
     const std::int64_t step = std::max<std::int64_t>(1, nominalMs(m_interval));
-    double index = 0;
     const std::int64_t newest = bars.openTime(bars.size() - 1);
     const std::int64_t oldest = bars.openTime(0);
-    if (timeMs > newest) {
-        index = static_cast<double>(bars.size() - 1) +
-                static_cast<double>(timeMs - newest) / static_cast<double>(step);
-    } else if (timeMs < oldest) {
-        index = -static_cast<double>(oldest - timeMs) / static_cast<double>(step);
-    } else {
-        index = static_cast<double>(m_series->lowerBound(timeMs));
-    }
-    return paneX + m_timeScale.indexToX(index);
+    if (timeMs > newest)
+        return static_cast<double>(bars.size() - 1) + static_cast<double>(timeMs - newest) / static_cast<double>(step);
+    if (timeMs < oldest) return -static_cast<double>(oldest - timeMs) / static_cast<double>(step);
+    return static_cast<double>(m_series->lowerBound(timeMs));
+}
+
+double ChartModel::timeToX(std::int64_t timeMs) const {
+    if (candles().empty()) return m_layout.candlePane.x;
+    return m_layout.candlePane.x + m_timeScale.indexToX(indexOfTime(timeMs));
 }
 
 DrawingAnchor ChartModel::anchorAt(Point p) const {
     const std::int64_t index =
         static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
-    return DrawingAnchor{timeAtIndex(index).value_or(0), m_priceScale.yToPrice(p.y)};
+    double price = m_priceScale.yToPrice(p.y);
+    const auto bars = candles();
+    if (m_magnet && index >= 0 && index < static_cast<std::int64_t>(bars.size())) {
+        // The bar's open, high, low or close nearest on screen (what the eye aims at).
+        const Candle& c = bars[static_cast<std::size_t>(index)];
+        double best = std::numeric_limits<double>::infinity();
+        for (const double v : {c.open.toDouble(), c.high.toDouble(), c.low.toDouble(), c.close.toDouble()}) {
+            const double d = std::fabs(m_priceScale.priceToY(v) - p.y);
+            if (d < best) {
+                best = d;
+                price = v;
+            }
+        }
+    }
+    return DrawingAnchor{timeAtIndex(index).value_or(0), price};
+}
+
+Drawing ChartModel::newDrawing(DrawingKind kind, DrawingAnchor at) const {
+    Drawing d{0, kind, at, at};
+    const PriceRange visible = m_priceScale.range();
+    double span = visible.valid() ? m_priceScale.fromScale(visible.max) - m_priceScale.fromScale(visible.min) : 0.0;
+    if (!(span > 0) || !std::isfinite(span)) span = std::max(std::fabs(at.price) * 0.02, 1e-9);
+    switch (kind) {
+    case DrawingKind::ParallelChannel:
+        d.c = DrawingAnchor{at.timeMs, at.price - span * 0.1};
+        break;
+    case DrawingKind::LongPosition:
+    case DrawingKind::ShortPosition: {
+        const double sign = kind == DrawingKind::LongPosition ? 1.0 : -1.0;
+        const std::int64_t index = static_cast<std::int64_t>(std::lround(indexOfTime(at.timeMs))) + 20;
+        d.b = DrawingAnchor{timeAtIndex(index).value_or(at.timeMs), at.price + sign * span * 0.1};
+        d.c = DrawingAnchor{at.timeMs, at.price - sign * span * 0.05};
+        break;
+    }
+    default: break;
+    }
+    return d;
+}
+
+std::vector<Point> ChartModel::drawingHandles(const Drawing& d) const {
+    const Point a{timeToX(d.a.timeMs), m_priceScale.priceToY(d.a.price)};
+    const Point b{timeToX(d.b.timeMs), m_priceScale.priceToY(d.b.price)};
+    switch (d.kind) {
+    case DrawingKind::HorizontalLine:
+    case DrawingKind::VerticalLine:
+    case DrawingKind::Text: return {a};
+    case DrawingKind::ParallelChannel:
+        // The parallel's handle sits at its middle.
+        return {a, b, Point{(a.x + b.x) / 2, m_priceScale.priceToY((d.a.price + d.b.price) / 2 + d.c.price - d.a.price)}};
+    case DrawingKind::LongPosition:
+    case DrawingKind::ShortPosition:
+        // Entry at its bar; target and stop at the right edge.
+        return {a, b, Point{b.x, m_priceScale.priceToY(d.c.price)}};
+    default: return {a, b};
+    }
+}
+
+void ChartModel::setMeasure(std::optional<Measure> measure) {
+    if (measure == m_measure) return;
+    m_measure = measure;
+    invalidate(Invalidation::Cursor);
 }
 
 std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) const {
@@ -546,6 +604,55 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
                 dist = std::min(dist, distanceToSegment(p, l, r, false));
             }
             break;
+        case DrawingKind::ParallelChannel: {
+            // Either line, or inside the channel (it is filled).
+            const double offset = d.c.price - d.a.price;
+            const Point pa{a.x, m_priceScale.priceToY(d.a.price + offset)};
+            const Point pb{b.x, m_priceScale.priceToY(d.b.price + offset)};
+            auto lineDistance = [&](Point from, Point to) {
+                if (d.extendLeft && d.extendRight)
+                    return std::min(distanceToSegment(p, from, to, true), distanceToSegment(p, to, from, true));
+                if (d.extendLeft) return distanceToSegment(p, to, from, true);
+                return distanceToSegment(p, from, to, d.extendRight);
+            };
+            dist = std::min(lineDistance(a, b), lineDistance(pa, pb));
+            if (b.x != a.x && p.x >= std::min(a.x, b.x) && p.x <= std::max(a.x, b.x)) {
+                const double t = (p.x - a.x) / (b.x - a.x);
+                const double y1 = a.y + (b.y - a.y) * t;
+                const double y2 = pa.y + (pb.y - pa.y) * t;
+                if (p.y >= std::min(y1, y2) && p.y <= std::max(y1, y2)) dist = 0;
+            }
+            break;
+        }
+        case DrawingKind::Text: {
+            // The note's box: its text above and right of the anchor (as the views draw it).
+            const TextMeasurer& m = textMeasurer();
+            const Rect box{a.x, a.y - m.lineHeight() - 4, m.textWidth(d.text.empty() ? std::string("Text") : d.text) + 8,
+                           m.lineHeight() + 4};
+            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
+                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            break;
+        }
+        case DrawingKind::PriceRange:
+        case DrawingKind::DateRange: {
+            const Rect box{std::min(a.x, b.x), std::min(a.y, b.y), std::fabs(b.x - a.x), std::fabs(b.y - a.y)};
+            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
+                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            break;
+        }
+        case DrawingKind::LongPosition:
+        case DrawingKind::ShortPosition: {
+            // Either zone: entry to target, entry to stop, from the entry's bar to the right edge.
+            const double stopY = m_priceScale.priceToY(d.c.price);
+            const double x0 = std::min(a.x, b.x);
+            const double x1 = std::max(a.x, b.x);
+            const double top = std::min({a.y, b.y, stopY});
+            const double bottom = std::max({a.y, b.y, stopY});
+            const Rect box{x0, top, x1 - x0, bottom - top};
+            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
+                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            break;
+        }
         }
         if (dist <= tolerancePx) return d.id;
     }
@@ -557,14 +664,14 @@ std::optional<ChartModel::AnchorHit> ChartModel::drawingAnchorAt(Point p, double
     std::optional<AnchorHit> best;
     double bestDistance = tolerancePx;
     auto consider = [&](const Drawing& d) {
-        if (anchorCount(d.kind) < 2) return;  // a horizontal line's one anchor moves the line
+        if (handleCount(d.kind) < 2) return;  // a horizontal line's one anchor moves the line
         if (d.hidden || d.locked) return;
-        for (int i = 0; i < 2; ++i) {
-            const DrawingAnchor& a = i == 0 ? d.a : d.b;
-            const double dist = std::hypot(p.x - timeToX(a.timeMs), p.y - m_priceScale.priceToY(a.price));
+        const std::vector<Point> handles = drawingHandles(d);
+        for (std::size_t i = 0; i < handles.size(); ++i) {
+            const double dist = std::hypot(p.x - handles[i].x, p.y - handles[i].y);
             if (dist <= bestDistance) {
                 bestDistance = dist;
-                best = AnchorHit{d.id, i};
+                best = AnchorHit{d.id, static_cast<int>(i)};
             }
         }
     };
@@ -578,26 +685,42 @@ std::optional<ChartModel::AnchorHit> ChartModel::drawingAnchorAt(Point p, double
 
 void ChartModel::moveDrawingAnchor(std::uint64_t id, int anchor, Point p) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
-    if (it == m_drawings.end() || it->locked || anchor < 0 || anchor > 1) return;
-    DrawingAnchor& target = anchor == 0 || anchorCount(it->kind) < 2 ? it->a : it->b;
+    if (it == m_drawings.end() || it->locked || anchor < 0 || anchor >= handleCount(it->kind)) return;
+    const Drawing before = *it;
     const DrawingAnchor moved = anchorAt(p);
-    const DrawingAnchor before = target;
-    if (moved.timeMs != 0) target.timeMs = moved.timeMs;
-    target.price = moved.price;
-    if (target != before) drawingsChanged();
+    if (anchor == 2) {
+        if (it->kind == DrawingKind::ParallelChannel) {
+            // The parallel passes through p: its offset from the base line at p's middle handle.
+            it->c.price = it->a.price + moved.price - (it->a.price + it->b.price) / 2;
+        } else {
+            it->c.price = moved.price;  // a position's stop
+        }
+    } else {
+        DrawingAnchor& target = anchor == 0 ? it->a : it->b;
+        const double shift = moved.price - target.price;
+        if (moved.timeMs != 0) target.timeMs = moved.timeMs;
+        target.price = moved.price;
+        // The channel's parallel keeps its distance from the end it belongs to.
+        if (it->kind == DrawingKind::ParallelChannel && anchor == 0) it->c.price += shift;
+        if (usesThirdAnchor(it->kind) && anchor == 0) it->c.timeMs = it->a.timeMs;
+    }
+    if (*it != before) drawingsChanged();
 }
 
 void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
     const auto it = std::find_if(m_drawings.begin(), m_drawings.end(), [id](const Drawing& d) { return d.id == id; });
     if (it == m_drawings.end() || it->locked) return;
+    // Every anchor moves by the same pixels (the magnet would pull each its own way).
     auto shift = [&](DrawingAnchor& anchor) {
         const Point p{timeToX(anchor.timeMs) + dxPx, m_priceScale.priceToY(anchor.price) + dyPx};
-        const DrawingAnchor moved = anchorAt(p);
-        if (dxPx != 0.0 && moved.timeMs != 0) anchor.timeMs = moved.timeMs;
-        if (dyPx != 0.0) anchor.price = moved.price;
+        const auto index = static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
+        const std::int64_t time = timeAtIndex(index).value_or(0);
+        if (dxPx != 0.0 && time != 0) anchor.timeMs = time;
+        if (dyPx != 0.0) anchor.price = m_priceScale.yToPrice(p.y);
     };
     shift(it->a);
-    if (anchorCount(it->kind) > 1) shift(it->b);
+    if (handleCount(it->kind) > 1) shift(it->b);
+    if (usesThirdAnchor(it->kind)) shift(it->c);
     drawingsChanged();
 }
 

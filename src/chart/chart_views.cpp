@@ -37,6 +37,7 @@ void FrameItems::clear() {
 }
 
 void OverlayItems::clear() {
+    measure.reset();
     lastPrice.reset();
     crosshair.reset();
     legend.clear();
@@ -489,9 +490,108 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
             break;
         }
+        case DrawingKind::ParallelChannel: {
+            const double offset = d.c.price - d.a.price;
+            const auto pay = clampY(ps.priceToY(d.a.price + offset));
+            const auto pby = clampY(ps.priceToY(d.b.price + offset));
+            item.lines.push_back(extended(ax, ay, bx, by, d.extendLeft, d.extendRight));
+            item.lines.push_back(extended(ax, pay, bx, pby, d.extendLeft, d.extendRight));
+            item.polygon = {LinePoint{ax, ay}, LinePoint{bx, by}, LinePoint{bx, pby}, LinePoint{ax, pay}};
+            for (const Point h : model.drawingHandles(d))
+                item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+            break;
+        }
+        case DrawingKind::Text: {
+            const std::string text = d.text.empty() ? std::string("Text") : d.text;
+            const double width = m.textWidth(text) + 8;
+            const Rect box{ax, ay - lh - 4, width, lh + 4};
+            item.fill = box;
+            item.labels.push_back(TextItem{Rect{box.x + 4, box.y + 2, width - 8, lh}, text, TextTone::Strong,
+                                           FontRole::Regular, TextAlign::Left, d.rgba});
+            item.handles.push_back(LinePoint{ax, ay});
+            break;
+        }
+        case DrawingKind::PriceRange:
+        case DrawingKind::DateRange: {
+            const float x0 = std::min(ax, bx);
+            const float x1 = std::max(ax, bx);
+            const float y0 = std::min(ay, by);
+            const float y1 = std::max(ay, by);
+            item.fill = Rect{x0, y0, x1 - x0, y1 - y0};
+            const float arrow = 5.0F;
+            std::string text;
+            if (d.kind == DrawingKind::PriceRange) {
+                // Horizontal edges at both prices, an arrow from the first to the second.
+                const float mx = (ax + bx) / 2;
+                const float dir = by < ay ? 1.0F : -1.0F;  // the arrowhead points at b
+                item.lines = {SegmentItem{x0, ay, x1, ay}, SegmentItem{x0, by, x1, by}, SegmentItem{mx, ay, mx, by},
+                              SegmentItem{mx, by, mx - arrow, by + dir * arrow}, SegmentItem{mx, by, mx + arrow, by + dir * arrow}};
+                const double change = d.b.price - d.a.price;
+                text = formatSignedPrice(change, model.priceDecimals(), model.textLocale());
+                if (d.a.price != 0)
+                    text += " (" + formatPercent(change / d.a.price * 100.0, model.textLocale()) + ")";
+            } else {
+                const float my = (ay + by) / 2;
+                const float dir = bx < ax ? 1.0F : -1.0F;
+                item.lines = {SegmentItem{ax, y0, ax, y1}, SegmentItem{bx, y0, bx, y1}, SegmentItem{ax, my, bx, my},
+                              SegmentItem{bx, my, bx + dir * arrow, my - arrow}, SegmentItem{bx, my, bx + dir * arrow, my + arrow}};
+                const auto bars = std::lround(model.indexOfTime(d.b.timeMs) - model.indexOfTime(d.a.timeMs));
+                text = std::to_string(bars) + " " + model.textLocale().bars + ", " + formatDuration(d.b.timeMs - d.a.timeMs);
+            }
+            // The figures under the box (above it when there is no room below); none while the
+            // box is scrolled out of view.
+            if (x1 < left || x0 > right) {
+                item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+                break;
+            }
+            const double textX = (x0 + x1) / 2.0 - (m.textWidth(text) + 2) / 2.0;
+            const double below = y1 + lh + kLabelPad;
+            place(item, textX, below <= pane.bottom() ? below : y0 - kLabelPad, std::move(text), TextAlign::Left);
+            item.handles = {LinePoint{ax, ay}, LinePoint{bx, by}};
+            break;
+        }
+        case DrawingKind::LongPosition:
+        case DrawingKind::ShortPosition: {
+            const auto cy = clampY(ps.priceToY(d.c.price));
+            const float x0 = std::min(ax, bx);
+            const float x1 = std::max(ax, bx);
+            constexpr std::uint32_t kTargetFill = 0x26a69a40U;  // the theme's rising colour, translucent
+            constexpr std::uint32_t kStopFill = 0xef535040U;
+            item.fills = {FillItem{Rect{x0, std::min(ay, by), x1 - x0, std::fabs(by - ay)}, kTargetFill},
+                          FillItem{Rect{x0, std::min(ay, cy), x1 - x0, std::fabs(cy - ay)}, kStopFill}};
+            item.lines = {SegmentItem{x0, ay, x1, ay}};
+            const int decimals = model.priceDecimals();
+            const TextLocale& words = model.textLocale();
+            const auto percentOf = [&](double price) {
+                return d.a.price != 0 ? " (" + formatPercent((price - d.a.price) / d.a.price * 100.0, words) + ")" : std::string();
+            };
+            if (x1 < left || x0 > right) {  // scrolled out of view: no labels hanging at the edge
+                for (const Point h : model.drawingHandles(d))
+                    item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+                break;
+            }
+            const double reward = std::fabs(d.b.price - d.a.price);
+            const double risk = std::fabs(d.a.price - d.c.price);
+            const bool targetAbove = by < ay;
+            place(item, x0 + kLabelPad, targetAbove ? by + lh + kLabelPad : by - kLabelPad,
+                  words.target + " " + formatPrice(d.b.price, decimals, words) + percentOf(d.b.price), TextAlign::Left);
+            place(item, x0 + kLabelPad, targetAbove ? cy - kLabelPad : cy + lh + kLabelPad,
+                  words.stop + " " + formatPrice(d.c.price, decimals, words) + percentOf(d.c.price), TextAlign::Left);
+            if (risk > 0) {
+                char ratio[32];
+                std::snprintf(ratio, sizeof ratio, "%.2f", reward / risk);
+                std::string text = words.riskReward + " " + ratio;
+                if (words.decimalPoint != '.') std::replace(text.begin(), text.end(), '.', words.decimalPoint);
+                // In the target zone next to the entry (the stop zone is the smaller one).
+                place(item, x0 + kLabelPad, targetAbove ? ay - kLabelPad : ay + lh + kLabelPad, std::move(text), TextAlign::Left);
+            }
+            for (const Point h : model.drawingHandles(d))
+                item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+            break;
+        }
         }
         // The drawing's own text, above its first anchor (a horizontal line's left end).
-        if (!d.text.empty())
+        if (!d.text.empty() && d.kind != DrawingKind::Text)
             place(item, d.kind == DrawingKind::HorizontalLine ? pane.left() + kLabelPad : ax + kLabelPad,
                   d.kind == DrawingKind::VerticalLine ? pane.top() + lh + kLabelPad : ay, d.text, TextAlign::Left);
         out.drawings.push_back(std::move(item));
@@ -823,12 +923,57 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     buildValueTags(model, out);
 }
 
+namespace {
+
+// Shift+drag: the box, its arrows and a tag with the change, the bars and the time.
+void buildMeasure(const ChartModel& model, OverlayItems& out) {
+    const auto& measure = model.measure();
+    if (!measure) return;
+    const ChartLayout& l = model.layout();
+    const PriceScale& ps = model.priceScale();
+    const TextMeasurer& m = model.textMeasurer();
+    const TextLocale& words = model.textLocale();
+    const auto x1 = static_cast<float>(model.timeToX(measure->from.timeMs));
+    const auto y1 = clampY(ps.priceToY(measure->from.price));
+    const auto x2 = static_cast<float>(model.timeToX(measure->to.timeMs));
+    const auto y2 = clampY(ps.priceToY(measure->to.price));
+    MeasureItem item;
+    item.up = measure->to.price >= measure->from.price;
+    item.box = Rect{std::min(x1, x2), std::min(y1, y2), std::fabs(x2 - x1), std::fabs(y2 - y1)};
+    const float mx = (x1 + x2) / 2;
+    const float my = (y1 + y2) / 2;
+    item.arrows = {SegmentItem{mx, y1, mx, y2}, SegmentItem{x1, my, x2, my}};
+    const double change = measure->to.price - measure->from.price;
+    std::string first = formatSignedPrice(change, model.priceDecimals(), words);
+    if (measure->from.price != 0) first += " (" + formatPercent(change / measure->from.price * 100.0, words) + ")";
+    const auto bars = std::lround(model.indexOfTime(measure->to.timeMs) - model.indexOfTime(measure->from.timeMs));
+    std::string second = std::to_string(bars) + " " + words.bars + ", " + formatDuration(measure->to.timeMs - measure->from.timeMs);
+    const double lh = m.lineHeight();
+    const double pad = ViewMetrics::kLabelPaddingX;
+    const double width = std::max(m.textWidth(first), m.textWidth(second)) + 2 * pad;
+    const double height = 2 * lh + 2 * ViewMetrics::kTagPaddingY;
+    // Under the box when the price fell, over it when it rose (TradingView's place), inside the pane.
+    double top = item.up ? item.box.top() - height - 4 : item.box.bottom() + 4;
+    top = std::clamp(top, l.candlePane.top(), std::max(l.candlePane.top(), l.candlePane.bottom() - height));
+    double left = item.box.centerX() - width / 2;
+    left = std::clamp(left, l.candlePane.left(), std::max(l.candlePane.left(), l.candlePane.right() - width));
+    item.label.box = Rect{left, top, width, height};
+    item.label.texts.push_back(TextItem{Rect{left + pad, top + ViewMetrics::kTagPaddingY, width - 2 * pad, lh},
+                                        std::move(first), TextTone::Inverse, FontRole::Regular, TextAlign::Center});
+    item.label.texts.push_back(TextItem{Rect{left + pad, top + ViewMetrics::kTagPaddingY + lh, width - 2 * pad, lh},
+                                        std::move(second), TextTone::Inverse, FontRole::Regular, TextAlign::Center});
+    out.measure = std::move(item);
+}
+
+}  // namespace
+
 void buildOverlay(const ChartModel& model, OverlayItems& out) {
     out.clear();
     if (!model.hasData()) return;
     buildLegend(model, out);
     out.lastPrice = lastPriceTag(model);
     buildCrosshair(model, out);
+    buildMeasure(model, out);
 }
 
 // ---- VisibleVolumeProfile ---------------------------------------------------------------------

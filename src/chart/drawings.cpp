@@ -17,6 +17,12 @@ std::string_view toString(DrawingKind kind) {
     case DrawingKind::Ray: return "ray";
     case DrawingKind::Rectangle: return "rect";
     case DrawingKind::Fibonacci: return "fib";
+    case DrawingKind::ParallelChannel: return "channel";
+    case DrawingKind::Text: return "text";
+    case DrawingKind::PriceRange: return "prange";
+    case DrawingKind::DateRange: return "drange";
+    case DrawingKind::LongPosition: return "long";
+    case DrawingKind::ShortPosition: return "short";
     }
     return "trend";
 }
@@ -28,8 +34,29 @@ std::optional<DrawingKind> parseDrawingKind(std::string_view text) {
 }
 
 int anchorCount(DrawingKind kind) {
-    return kind == DrawingKind::HorizontalLine || kind == DrawingKind::VerticalLine ? 1 : 2;
+    switch (kind) {
+    case DrawingKind::HorizontalLine:
+    case DrawingKind::VerticalLine:
+    case DrawingKind::Text:
+    case DrawingKind::LongPosition:
+    case DrawingKind::ShortPosition: return 1;
+    default: return 2;
+    }
 }
+
+int handleCount(DrawingKind kind) {
+    switch (kind) {
+    case DrawingKind::HorizontalLine:
+    case DrawingKind::VerticalLine:
+    case DrawingKind::Text: return 1;
+    case DrawingKind::ParallelChannel:
+    case DrawingKind::LongPosition:
+    case DrawingKind::ShortPosition: return 3;
+    default: return 2;
+    }
+}
+
+bool usesThirdAnchor(DrawingKind kind) { return handleCount(kind) == 3; }
 
 std::string_view toString(LineDash dash) {
     switch (dash) {
@@ -47,13 +74,18 @@ std::optional<LineDash> parseLineDash(std::string_view text) {
 }
 
 bool supportsExtend(DrawingKind kind) {
-    return kind == DrawingKind::TrendLine || kind == DrawingKind::Ray || kind == DrawingKind::Fibonacci;
+    return kind == DrawingKind::TrendLine || kind == DrawingKind::Ray || kind == DrawingKind::Fibonacci ||
+           kind == DrawingKind::ParallelChannel;
 }
 
 namespace {
 
 void writeProperties(std::string& out, const Drawing& d) {
     char buf[64];
+    if (usesThirdAnchor(d.kind)) {
+        std::snprintf(buf, sizeof buf, " c=%lld:%.17g", static_cast<long long>(d.c.timeMs), d.c.price);
+        out += buf;
+    }
     if (d.rgba != 0) {
         std::snprintf(buf, sizeof buf, " color=#%08x", static_cast<unsigned>(d.rgba));
         out += buf;
@@ -90,6 +122,14 @@ bool readProperty(Drawing& d, std::string_view field) {
         std::uint32_t rgba = 0;
         const auto [end, ec] = std::from_chars(value.data() + 1, value.data() + value.size(), rgba, 16);
         if (ec == std::errc{} && end == value.data() + value.size()) d.rgba = rgba;
+    } else if (key == "c") {
+        const auto colon = value.find(':');
+        if (colon == std::string_view::npos) return false;
+        long long time = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + colon, time);
+        const double price = std::strtod(std::string(value.substr(colon + 1)).c_str(), nullptr);
+        if (ec != std::errc{} || end != value.data() + colon || !std::isfinite(price)) return false;
+        d.c = DrawingAnchor{time, price};
     } else if (key == "width") {
         const double w = std::strtod(std::string(value).c_str(), nullptr);
         if (std::isfinite(w) && w >= 0.5 && w <= 10.0) d.width = w;
@@ -131,6 +171,9 @@ std::vector<Drawing> parseDrawings(std::string_view text) {
         const auto k = parseDrawingKind(kind);
         if (!k || !std::isfinite(p1) || !std::isfinite(p2)) continue;
         Drawing d{id++, *k, {t1, p1}, {t2, p2}};
+        // A hand-written line without its third anchor: a channel of no width, a stop as far
+        // below the entry as the target is above.
+        if (usesThirdAnchor(d.kind)) d.c = DrawingAnchor{t1, d.kind == DrawingKind::ParallelChannel ? p1 : p1 - (p2 - p1) / 2};
         std::string field;
         while (fields >> field) {
             if (field.starts_with("text=")) {

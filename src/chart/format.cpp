@@ -155,4 +155,27 @@ std::string formatCountdown(std::int64_t remainingMs) {
     return buf;
 }
 
+std::string formatDuration(std::int64_t ms) {
+    std::int64_t seconds = std::abs(ms) / 1000;
+    const std::int64_t days = seconds / 86400;
+    const std::int64_t hours = seconds % 86400 / 3600;
+    const std::int64_t minutes = seconds % 3600 / 60;
+    seconds %= 60;
+    char buf[48];
+    const auto ll = [](std::int64_t v) { return static_cast<long long>(v); };
+    if (days > 0) {
+        if (hours > 0) std::snprintf(buf, sizeof buf, "%lldd %lldh", ll(days), ll(hours));
+        else std::snprintf(buf, sizeof buf, "%lldd", ll(days));
+    } else if (hours > 0) {
+        if (minutes > 0) std::snprintf(buf, sizeof buf, "%lldh %lldm", ll(hours), ll(minutes));
+        else std::snprintf(buf, sizeof buf, "%lldh", ll(hours));
+    } else if (minutes > 0) {
+        if (seconds > 0) std::snprintf(buf, sizeof buf, "%lldm %llds", ll(minutes), ll(seconds));
+        else std::snprintf(buf, sizeof buf, "%lldm", ll(minutes));
+    } else {
+        std::snprintf(buf, sizeof buf, "%llds", ll(seconds));
+    }
+    return buf;
+}
+
 }  // namespace cpc::chart

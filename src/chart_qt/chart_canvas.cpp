@@ -233,6 +233,17 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
     const QPointF pos = event->position();
     const ChartRegion region = m_model.regionAt(toPoint(pos));
     m_drag = Drag::None;
+    // A click ends the last measure (it stays on screen after Shift+drag until then, to be read).
+    m_model.setMeasure(std::nullopt);
+    if (region == ChartRegion::CandlePane && !m_tool && !m_newDrawing && (event->modifiers() & Qt::ShiftModifier)) {
+        // Shift+drag measures price change, bars and time, as on TradingView.
+        const chart::DrawingAnchor at = m_model.anchorAt(toPoint(pos));
+        m_model.setMeasure(chart::ChartModel::Measure{at, at});
+        m_drag = Drag::Measure;
+        m_dragLast = pos;
+        event->accept();
+        return;
+    }
     if (!m_tool && !m_newDrawing) {
         if (const auto separator = m_model.paneSeparatorAt(toPoint(pos))) {
             m_drag = Drag::PaneSeparator;
@@ -255,12 +266,14 @@ void ChartCanvas::mousePressEvent(QMouseEvent* event) {
     if (region == ChartRegion::CandlePane && m_tool) {
         const chart::DrawingAnchor at = m_model.anchorAt(toPoint(pos));
         m_placing = chart::anchorCount(*m_tool) > 1;
-        const std::uint64_t id = m_model.addDrawing(chart::Drawing{0, *m_tool, at, at});
+        const std::uint64_t id = m_model.addDrawing(m_model.newDrawing(*m_tool, at));
         m_placing = false;
         m_model.selectDrawing(id);
         if (chart::anchorCount(*m_tool) == 1) {
+            const bool text = *m_tool == chart::DrawingKind::Text;
             m_tool.reset();
             emit drawingToolChanged();
+            if (text) emit textDrawingPlaced(id);
         } else {
             m_newDrawing = id;
             m_drag = Drag::NewDrawing;
@@ -332,6 +345,10 @@ void ChartCanvas::mouseMoveEvent(QMouseEvent* event) {
         break;
     case Drag::PaneSeparator:
         if (delta.y() != 0.0) m_model.dragPaneSeparator(m_dragSeparator, pos.y());
+        break;
+    case Drag::Measure:
+        if (const auto& measure = m_model.measure())
+            m_model.setMeasure(chart::ChartModel::Measure{measure->from, m_model.anchorAt(toPoint(pos))});
         break;
     case Drag::NewDrawing: break;
     case Drag::None: break;
@@ -431,7 +448,8 @@ void ChartCanvas::keyPressEvent(QKeyEvent* event) {
         }
         break;
     case Qt::Key_Escape:
-        if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);
+        if (m_model.measure()) m_model.setMeasure(std::nullopt);
+        else if (m_tool || m_newDrawing) setDrawingTool(std::nullopt);
         else if (m_model.selectedDrawing()) m_model.selectDrawing(std::nullopt);
         else {
             QWidget::keyPressEvent(event);

@@ -407,6 +407,22 @@ void drawOverlay(QPainter& p, const chart::OverlayItems& o, const chart::ChartLa
             fillRects(p, dashes, theme.crosshair);
         }
     }
+    if (o.measure) {
+        // Shift+drag: blue when the price rose, red when it fell (TradingView's colours).
+        const QColor tone = o.measure->up ? theme.drawing : theme.falling;
+        QColor fill = tone;
+        fill.setAlpha(0x30);
+        p.save();
+        p.setClipRect(QRectF(l.candlePane.x, l.candlePane.y, l.candlePane.width, l.candlePane.height));
+        p.setPen(Qt::NoPen);
+        p.setBrush(fill);
+        const chart::Rect& b = o.measure->box;
+        p.drawRect(QRectF(b.x, b.y, b.width, b.height));
+        p.setPen(QPen(tone, 1.0));
+        for (const chart::SegmentItem& s : o.measure->arrows) p.drawLine(QPointF(s.x1, s.y1), QPointF(s.x2, s.y2));
+        p.restore();
+        drawTag(p, o.measure->label, tone, theme, dpr);
+    }
     if (o.lastPrice)
         drawTag(p, o.lastPrice->tag, o.lastPrice->rising ? theme.rising : theme.falling, theme, dpr);
     if (o.crosshair) {
@@ -571,12 +587,28 @@ void drawDrawings(QPainter& p, std::span<const chart::DrawingItem> drawings, con
     p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
     p.setRenderHint(QPainter::Antialiasing, true);
     for (const chart::DrawingItem& d : drawings) {
+        const QColor colour = d.rgba != 0 ? fromRgba(d.rgba) : theme.drawing;
+        // The fill follows a colour the user chose, as translucent as the theme's.
+        QColor fill = theme.drawingFill;
+        if (d.rgba != 0) {
+            fill = colour;
+            fill.setAlpha(theme.drawingFill.alpha());
+        }
+        p.setPen(Qt::NoPen);
+        for (const chart::FillItem& f : d.fills) {
+            p.setBrush(fromRgba(f.rgba));
+            p.drawRect(QRectF(f.box.x, f.box.y, f.box.width, f.box.height));
+        }
         if (d.fill) {
-            p.setPen(Qt::NoPen);
-            p.setBrush(theme.drawingFill);
+            p.setBrush(fill);
             p.drawRect(QRectF(d.fill->x, d.fill->y, d.fill->width, d.fill->height));
         }
-        const QColor colour = d.rgba != 0 ? fromRgba(d.rgba) : theme.drawing;
+        if (d.polygon.size() >= 3) {
+            QPolygonF area;
+            for (const chart::LinePoint& pt : d.polygon) area << QPointF(pt.x, pt.y);
+            p.setBrush(fill);
+            p.drawPolygon(area);
+        }
         p.setPen(QPen(colour, d.selected ? d.width + 0.5F : d.width, penStyle(d.dash)));
         for (const chart::SegmentItem& s : d.lines) p.drawLine(QPointF(s.x1, s.y1), QPointF(s.x2, s.y2));
         if (d.selected) {

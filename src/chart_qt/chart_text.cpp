@@ -33,6 +33,10 @@ chart::TextLocale chartTextLocale(const QLocale& locale) {
     text.volume = QCoreApplication::translate("ChartText", "Vol", "legend: volume").toStdString();
     text.notAvailable =
         QCoreApplication::translate("ChartText", "n/a", "legend: an indicator value not computed yet").toStdString();
+    text.bars = QCoreApplication::translate("ChartText", "bars", "a measure: \"15 bars, 15m\"").toStdString();
+    text.target = QCoreApplication::translate("ChartText", "Target", "a position's take-profit price").toStdString();
+    text.stop = QCoreApplication::translate("ChartText", "Stop", "a position's stop-loss price").toStdString();
+    text.riskReward = QCoreApplication::translate("ChartText", "Risk/reward", "a position's reward divided by its risk").toStdString();
     const QString point = locale.decimalPoint();
     text.decimalPoint = point.size() == 1 && point.at(0).unicode() < 128 ? point.at(0).toLatin1() : '.';
     text.dayBeforeMonth = locale.dateFormat(QLocale::ShortFormat).startsWith(QLatin1Char('d'));

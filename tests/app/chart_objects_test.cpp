@@ -12,6 +12,7 @@
 #include <QContextMenuEvent>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -680,4 +681,117 @@ TEST_F(ChartObjects, TypingOnTheChartSwitchesTimeframeOrOpensTheSymbolSearch) {
     ASSERT_NE(symbolBox, nullptr);
     EXPECT_TRUE(symbolBox->hasFocus() || symbolBox->lineEdit()->hasFocus());
     EXPECT_EQ(symbolBox->lineEdit()->text(), "E");
+}
+
+// ---- more drawing tools -----------------------------------------------------------------------
+
+TEST_F(ChartObjects, EveryToolOfTheSideToolbarPlacesItsDrawingInOneUndoStep) {
+    window->activateWindow();
+    ASSERT_TRUE(test::processEventsUntil([&] { return QApplication::activeWindow() == window.get(); }, 5000));
+    chart_qt::ChartCanvas* canvas = window->canvas();
+    const QPointF at = paneCentre();
+    int expected = 0;
+    for (const chart::DrawingKind kind : chart::kAllDrawingKinds) {
+        SCOPED_TRACE(std::string(chart::toString(kind)));
+        auto* tool = window->findChild<QAction*>(QStringLiteral("draw_") + QString::fromUtf8(chart::toString(kind).data()));
+        ASSERT_NE(tool, nullptr);
+        EXPECT_FALSE(tool->icon().isNull());
+        if (kind == chart::DrawingKind::Text) {
+            // The note asks for its words.
+            tool->trigger();
+            QTest::mouseClick(canvas, Qt::LeftButton, {}, at.toPoint());
+            ASSERT_TRUE(whenDialogOpens<QInputDialog>([](QInputDialog& dialog) {
+                dialog.setTextValue(QStringLiteral("Breakout here?"));
+                dialog.accept();
+            }));
+        } else {
+            tool->trigger();
+            QTest::mouseClick(canvas, Qt::LeftButton, {}, (at - QPointF(80, 20)).toPoint());
+            if (chart::anchorCount(kind) == 2) {
+                QTest::mouseMove(canvas, (at + QPointF(80, 20)).toPoint());
+                QTest::mouseClick(canvas, Qt::LeftButton, {}, (at + QPointF(80, 20)).toPoint());
+            }
+        }
+        ++expected;
+        ASSERT_EQ(model().drawings().size(), static_cast<std::size_t>(expected));
+        const chart::Drawing& placed = model().drawings().back();
+        EXPECT_EQ(placed.kind, kind);
+        EXPECT_FALSE(tool->isChecked());  // the tool is done after placing one
+        if (kind == chart::DrawingKind::Text) {
+            EXPECT_EQ(placed.text, "Breakout here?");
+        }
+        if (kind == chart::DrawingKind::LongPosition) {
+            EXPECT_GT(placed.b.price, placed.a.price);
+            EXPECT_LT(placed.c.price, placed.a.price);
+        }
+    }
+    // Saved and read back with their third anchors and text.
+    const auto saved = settings->drawings("BTCUSDT");
+    ASSERT_EQ(saved.size(), model().drawings().size());
+    for (std::size_t i = 0; i < saved.size(); ++i) {
+        EXPECT_EQ(saved[i].kind, model().drawings()[i].kind);
+        EXPECT_EQ(saved[i].c, model().drawings()[i].c);
+        EXPECT_EQ(saved[i].text, model().drawings()[i].text);
+    }
+    // Ctrl+Z takes the last one away.
+    window->activateWindow();
+    ASSERT_TRUE(test::processEventsUntil([&] { return QApplication::activeWindow() == window.get(); }, 5000));
+    canvas->setFocus();
+    const int steps = stack().count();
+    QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+    EXPECT_EQ(model().drawings().size(), static_cast<std::size_t>(expected - 1));
+    EXPECT_EQ(stack().index(), steps - 1);
+}
+
+TEST_F(ChartObjects, ShiftDragMeasuresUntilAClickOrEscape) {
+    chart_qt::ChartCanvas* canvas = window->canvas();
+    canvas->setFocus();
+    const QPoint from = paneCentre().toPoint();
+    const QPoint to = from + QPoint(120, 60);
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(canvas, from + QPoint(60, 30));
+    QTest::mouseMove(canvas, to);
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::ShiftModifier, to);
+    ASSERT_TRUE(model().measure());
+    EXPECT_LT(model().measure()->to.price, model().measure()->from.price);  // dragged down
+    EXPECT_GT(model().measure()->to.timeMs, model().measure()->from.timeMs);
+    EXPECT_TRUE(model().drawings().empty());
+    EXPECT_EQ(stack().count(), 0);  // nothing to undo: a measure is not a drawing
+    // Drawn on the chart: its figures in the overlay.
+    chart::OverlayItems overlay;
+    chart::buildOverlay(model(), overlay);
+    ASSERT_TRUE(overlay.measure);
+    EXPECT_NE(overlay.measure->label.texts.at(1).text.find(" bars, "), std::string::npos);
+    QTest::keyClick(canvas, Qt::Key_Escape);
+    EXPECT_FALSE(model().measure());
+    // A plain drag pans; the next Shift+drag measures again, and a click ends it.
+    QTest::mousePress(canvas, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(canvas, to);
+    QTest::mouseRelease(canvas, Qt::LeftButton, Qt::ShiftModifier, to);
+    ASSERT_TRUE(model().measure());
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, from);
+    EXPECT_FALSE(model().measure());
+}
+
+TEST_F(ChartObjects, TheMagnetSnapsNewPointsToTheBarAndIsRemembered) {
+    auto* magnet = window->findChild<QAction*>(QStringLiteral("magnetAction"));
+    ASSERT_NE(magnet, nullptr);
+    EXPECT_FALSE(magnet->isChecked());
+    magnet->trigger();
+    EXPECT_TRUE(model().magnet());
+    EXPECT_TRUE(settings->magnet());
+    chart_qt::ChartCanvas* canvas = window->canvas();
+    window->findChild<QAction*>(QStringLiteral("draw_hline"))->trigger();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, paneCentre().toPoint());
+    ASSERT_EQ(model().drawings().size(), 1U);
+    const chart::Drawing& line = model().drawings()[0];
+    const auto candles = model().candles();
+    const std::size_t index = model().series()->lowerBound(line.a.timeMs);
+    ASSERT_LT(index, candles.size());
+    const auto& bar = candles[index];
+    const double p = line.a.price;
+    EXPECT_TRUE(p == bar.open.toDouble() || p == bar.high.toDouble() || p == bar.low.toDouble() || p == bar.close.toDouble())
+        << p;
+    magnet->trigger();
+    EXPECT_FALSE(settings->magnet());
 }

@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QTemporaryDir>
+#include <QMenu>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -58,13 +59,25 @@ TEST(ToolbarFit, EveryToolbarActionIsOnScreenAtTheDefaultSizeAndAt800x600) {
         }
         // Every tool the window offers is among them.
         for (const char* name : {"realtimeAction", "screenshotAction", "deleteDrawingAction", "draw_fib",
-                                 "draw_hline", "autoScaleAction", "volumeAction"}) {
+                                 "draw_trend", "draw_rect", "draw_long", "magnetAction", "autoScaleAction", "volumeAction"}) {
             auto* action = window.findChild<QAction*>(name);
             ASSERT_NE(action, nullptr) << name;
             bool onABar = false;
             for (QToolBar* bar : bars)
                 if (bar->isVisible() && bar->actions().contains(action)) onABar = true;
             EXPECT_TRUE(onABar) << name << " is on no toolbar at " << at;
+        }
+        // The other tools are in the menu of their group's button, on screen too.
+        for (const char* name : {"draw_hline", "draw_vline", "draw_ray", "draw_channel", "draw_text", "draw_short",
+                                 "draw_prange", "draw_drange"}) {
+            auto* action = window.findChild<QAction*>(name);
+            ASSERT_NE(action, nullptr) << name;
+            bool inAMenu = false;
+            for (QToolBar* bar : bars)
+                for (QAction* onBar : bar->actions())
+                    if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(onBar)))
+                        if (button->isVisible() && button->menu() && button->menu()->actions().contains(action)) inAMenu = true;
+            EXPECT_TRUE(inAMenu) << name << " is in no group's menu at " << at;
         }
         EXPECT_GE(actions, 20);
     }

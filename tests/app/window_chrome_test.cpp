@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QTemporaryDir>
+#include <QMenu>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -155,7 +156,18 @@ TEST_F(WindowChrome, SideToolbarIsANarrowColumnOfDrawnIconsNamedInTheirTooltips)
         }
         images.push_back(action->icon().pixmap(24, 24).toImage());
     }
-    EXPECT_EQ(tools, 6);
+    // Four groups (lines, Fibonacci, shapes and text, positions and ranges): each button shows one
+    // tool and holds the group in its menu, so every tool is two clicks away at most.
+    EXPECT_EQ(tools, 4);
+    int inMenus = 0;
+    for (QAction* action : bar->actions())
+        if (auto* button = qobject_cast<QToolButton*>(bar->widgetForAction(action)); button && button->menu())
+            for (QAction* tool : button->menu()->actions()) {
+                EXPECT_TRUE(tool->objectName().startsWith("draw_")) << tool->objectName().toStdString();
+                EXPECT_FALSE(tool->icon().isNull()) << tool->objectName().toStdString();
+                ++inMenus;
+            }
+    EXPECT_EQ(inMenus, 11);  // every tool but the Fibonacci, which is a group of its own
     // Each icon is a picture of its own, not a blank square.
     for (std::size_t i = 0; i < images.size(); ++i) {
         int inked = 0;

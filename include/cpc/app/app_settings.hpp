@@ -48,6 +48,8 @@ public:
     void setPriceScaleInverted(bool inverted);
     bool volumeVisible() const;
     void setVolumeVisible(bool visible);
+    bool magnet() const;  // drawing anchors snap to OHLC; default off
+    void setMagnet(bool on);
     bool volumeProfileVisible() const;  // visible-range volume profile; default off
     void setVolumeProfileVisible(bool visible);
     QString language() const;  // "en" | "pt_BR" | "" (the system's)
@@ -108,6 +110,7 @@ private:
     static constexpr auto kChartType = "chart/type";
     static constexpr auto kPriceScale = "chart/priceScale";
     static constexpr auto kPriceScaleInverted = "chart/priceScaleInverted";
+    static constexpr auto kMagnet = "chart/magnet";
     static constexpr auto kVolume = "chart/volume";
     static constexpr auto kVolumeProfile = "chart/volumeProfile";
     static constexpr auto kTheme = "view/theme";

@@ -152,6 +152,8 @@ private:
     void detachIndicator(std::size_t index);
     // After the user resized panes: their heights go into the specs and are saved.
     void keepPaneHeights();
+    // Asks for the words of a note just placed with the Text tool (Cancel keeps "Text").
+    void askNoteText(std::uint64_t id);
     void pushIndicator(std::size_t index, std::size_t fromRow);
     void loadIndicators(const QString& symbol);
     void showIndicatorSpecs(const std::vector<IndicatorSpec>& specs);  // not saved, no undo step
@@ -176,6 +178,7 @@ private:
     ObjectTree* m_objectTree = nullptr;
     QString m_typed;  // timeframe typed on the chart, until Enter or Escape
     QAction* m_volumeAction = nullptr;
+    QAction* m_magnetAction = nullptr;
     QAction* m_volumeProfileAction = nullptr;
     QAction* m_lightAction = nullptr;
     QLabel* m_stateLabel = nullptr;

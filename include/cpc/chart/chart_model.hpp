@@ -242,9 +242,10 @@ public:
     // Moves a drawing by a pixel delta (time snaps to bars, price follows the scale); a locked
     // drawing stays put.
     void moveDrawing(std::uint64_t id, double dxPx, double dyPx);
-    // One anchor (end point or corner) of a two-anchor drawing within tolerancePx of p: the
-    // selected drawing's first, then topmost first (hidden and locked ones are skipped). anchor
-    // is 0 for Drawing::a, 1 for Drawing::b.
+    // One handle (end point, corner, a channel's parallel, a position's target or stop) of a
+    // drawing with more than one within tolerancePx of p: the selected drawing's first, then
+    // topmost first (hidden and locked ones are skipped). anchor is 0 for Drawing::a, 1 for
+    // Drawing::b, 2 for Drawing::c.
     struct AnchorHit {
         std::uint64_t id = 0;
         int anchor = 0;
@@ -256,9 +257,31 @@ public:
     void moveDrawingAnchor(std::uint64_t id, int anchor, Point p);
     // Called after every change to the drawing list (add, remove, move, setDrawings).
     void setDrawingsChangedHandler(std::function<void()> handler) { m_onDrawingsChanged = std::move(handler); }
-    // Pixel ↔ (time, price) in the candle pane; x is a viewport coordinate.
+    // Pixel ↔ (time, price) in the candle pane; x is a viewport coordinate. With the magnet on,
+    // the price snaps to the nearest open, high, low or close of the bar under p.
     DrawingAnchor anchorAt(Point p) const;
     double timeToX(std::int64_t timeMs) const;
+    // Bar index of a time (fractional beyond the data, on the interval's nominal step).
+    double indexOfTime(std::int64_t timeMs) const;
+    // Magnet mode (TradingView's strong magnet): new and moved anchors snap to the bar's OHLC.
+    void setMagnet(bool on) { m_magnet = on; }
+    bool magnet() const { return m_magnet; }
+    // A drawing of `kind` placed by a click at `at`: the anchors its kind does not take from
+    // clicks get their defaults (a position's target and stop a tenth and a twentieth of the
+    // visible price range away, 20 bars wide; a channel's parallel a tenth below).
+    Drawing newDrawing(DrawingKind kind, DrawingAnchor at) const;
+    // The drawing's handles in pixels, in anchor order (see handleCount): what the selected
+    // drawing shows and drawingAnchorAt hits.
+    std::vector<Point> drawingHandles(const Drawing& d) const;
+
+    // ---- measuring (Shift+drag, TradingView's date and price range): not a drawing, nothing saved
+    struct Measure {
+        DrawingAnchor from;
+        DrawingAnchor to;
+        bool operator==(const Measure&) const = default;
+    };
+    void setMeasure(std::optional<Measure> measure);
+    const std::optional<Measure>& measure() const { return m_measure; }
 
     // ---- geometry --------------------------------------------------------------------------
     // Logical px. Recomputes the layout at once (input in between frames uses it) and
@@ -365,6 +388,8 @@ private:
     std::vector<Drawing> m_drawings;
     std::uint64_t m_nextDrawingId = 1;
     std::optional<std::uint64_t> m_selectedDrawing;
+    bool m_magnet = false;
+    std::optional<Measure> m_measure;
     std::function<void()> m_onDrawingsChanged;
     std::function<void()> m_onSelectionChanged;
 };

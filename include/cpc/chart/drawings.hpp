@@ -9,16 +9,33 @@
 
 namespace cpc::chart {
 
-enum class DrawingKind : unsigned char { HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci, VerticalLine };
+enum class DrawingKind : unsigned char {
+    HorizontalLine, TrendLine, Ray, Rectangle, Fibonacci, VerticalLine,
+    ParallelChannel,  // a trend line a→b and its parallel through (a's time, c.price)
+    Text,             // a note at a
+    PriceRange,       // the price difference between a and b (and its percentage)
+    DateRange,        // the bars and the time between a and b
+    LongPosition,     // entry a, target b.price (right edge at b's time), stop c.price
+    ShortPosition,    // likewise, target below the entry and stop above
+};
 
-inline constexpr DrawingKind kAllDrawingKinds[] = {DrawingKind::HorizontalLine, DrawingKind::VerticalLine,
-                                                   DrawingKind::TrendLine,      DrawingKind::Ray,
-                                                   DrawingKind::Rectangle,      DrawingKind::Fibonacci};
+inline constexpr DrawingKind kAllDrawingKinds[] = {
+    DrawingKind::HorizontalLine, DrawingKind::VerticalLine,    DrawingKind::TrendLine,    DrawingKind::Ray,
+    DrawingKind::ParallelChannel, DrawingKind::Rectangle,      DrawingKind::Fibonacci,    DrawingKind::Text,
+    DrawingKind::PriceRange,     DrawingKind::DateRange,       DrawingKind::LongPosition, DrawingKind::ShortPosition};
 
-std::string_view toString(DrawingKind kind);  // "hline", "vline", "trend", "ray", "rect", "fib"
+// "hline", "vline", "trend", "ray", "rect", "fib", "channel", "text", "prange", "drange", "long", "short"
+std::string_view toString(DrawingKind kind);
 std::optional<DrawingKind> parseDrawingKind(std::string_view text);
-// Anchors a drawing of this kind needs (1 for a horizontal or vertical line, else 2).
+// Clicks that place a drawing of this kind: 1 for lines across the pane, a text and a position
+// (its target and stop start at a default distance), else 2.
 int anchorCount(DrawingKind kind);
+// Handles a placed drawing of this kind has to drag: 1 (a horizontal or vertical line's moves
+// the line, a text's the note), 3 for a channel (its parallel) and a position (target, stop),
+// else 2.
+int handleCount(DrawingKind kind);
+// Whether the kind uses Drawing::c (a channel's parallel, a position's stop).
+bool usesThirdAnchor(DrawingKind kind);
 
 // Retracement levels drawn by a Fibonacci tool, from the second anchor (0) to the first (1).
 inline constexpr double kFibLevels[] = {0.0, 0.236, 0.382, 0.5, 0.618, 0.786, 1.0};
@@ -43,7 +60,8 @@ struct Drawing {
     std::uint64_t id = 0;
     DrawingKind kind = DrawingKind::TrendLine;
     DrawingAnchor a;
-    DrawingAnchor b;  // unused by HorizontalLine
+    DrawingAnchor b;  // unused by HorizontalLine, VerticalLine and Text
+    DrawingAnchor c{};  // see usesThirdAnchor(); only c.price is used
     // ---- properties (the object properties dialog) -------------------------------------------
     std::uint32_t rgba = 0;  // 0xRRGGBBAA; 0: the theme's drawing colour
     double width = kDefaultDrawingWidth;  // logical px, 0.5 … 10
@@ -60,7 +78,8 @@ struct Drawing {
 // with 17 significant digits so a round trip is exact. Properties that differ from the defaults
 // follow as "key=value" fields (color=#rrggbbaa width=2 dash=dashed extend=left,right locked
 // hidden), and the text last, as "text=" and the rest of the line; a plain drawing is written as
-// before properties existed, and older lines read with default properties.
+// before properties existed, and older lines read with default properties. A channel's and a
+// position's third anchor is the field "c=TIME:PRICE".
 std::string serializeDrawings(const std::vector<Drawing>& drawings);
 // Lines that do not parse are skipped (a hand-edited settings file must not lose the rest).
 std::vector<Drawing> parseDrawings(std::string_view text);

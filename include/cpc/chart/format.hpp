@@ -19,6 +19,8 @@ struct TextLocale {
     bool dayBeforeMonth = false;  // time axis: "Jan 17" (false) or "17 jan" (true)
     // Legend: open, high, low, close, volume; a value an indicator does not have yet.
     std::string open = "O", high = "H", low = "L", close = "C", volume = "Vol", notAvailable = "n/a";
+    // Drawings that measure: "15 bars", a position's "Target", "Stop" and "Risk/reward".
+    std::string bars = "bars", target = "Target", stop = "Stop", riskReward = "Risk/reward";
 };
 const TextLocale& englishTextLocale();
 
@@ -48,6 +50,8 @@ const char* weekdayShortName(int weekday);  // 0..6 → "Sun"…"Sat"
 // Crosshair time label, precision following the interval:
 // 1s "Mon 15 Jan '24 14:30:05", 1m…12h "Mon 15 Jan '24 14:30", 1d…1w "Mon 15 Jan '24", 1M "Jan '24".
 std::string formatCrosshairTime(std::int64_t ms, Interval interval, const TextLocale& locale = englishTextLocale());
+// A span of time in its two largest units: "45s", "15m", "2h 15m", "3d 4h", "12d".
+std::string formatDuration(std::int64_t ms);
 // Time left until a candle closes: "42" s → "00:42", "1:05:09", "3d 04h".
 std::string formatCountdown(std::int64_t remainingMs);
 

@@ -91,10 +91,18 @@ struct PaneFrame {
     std::vector<TextItem> labels;  // axis labels and the pane's title
 };
 
+// A filled box in its own colour (a position's target and stop zones).
+struct FillItem {
+    Rect box;
+    std::uint32_t rgba = 0;  // 0xRRGGBBAA
+};
+
 // A user drawing in pixels. Lines are clipped by the renderer to the candle pane.
 struct DrawingItem {
     std::vector<SegmentItem> lines;
-    std::optional<Rect> fill;        // rectangle tool
+    std::optional<Rect> fill;        // rectangle tool, ranges, a text's box: the drawing's fill colour
+    std::vector<LinePoint> polygon;  // a channel's area, in the drawing's fill colour
+    std::vector<FillItem> fills;     // zones with colours of their own
     std::vector<TextItem> labels;    // Fibonacci level labels, prices, the drawing's text
     std::vector<LinePoint> handles;  // anchors, drawn when selected
     bool selected = false;
@@ -184,8 +192,17 @@ struct CrosshairItem {
     std::optional<TagItem> timeLabel;   // on the time axis
 };
 
+// Shift+drag: the box between two points with the price change, bars and time between them.
+struct MeasureItem {
+    Rect box;
+    bool up = true;  // the price rose from the first point to the second
+    std::vector<SegmentItem> arrows;  // the vertical and horizontal arrows through the box
+    TagItem label;
+};
+
 // Redrawn every frame, on top of the base layer.
 struct OverlayItems {
+    std::optional<MeasureItem> measure;
     std::optional<PriceTagItem> lastPrice;
     std::optional<CrosshairItem> crosshair;
     std::vector<TextItem> legend;

@@ -93,6 +93,8 @@ signals:
     void contextMenuRequested(QPointF pos, QPoint globalPos);
     // The user resized indicator panes by dragging a separator (on release).
     void paneHeightsChanged();
+    // A text note was placed with the Text tool: the window asks for its words.
+    void textDrawingPlaced(std::uint64_t id);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -110,7 +112,7 @@ protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
-    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing, PaneSeparator };
+    enum class Drag : unsigned char { None, Pan, PriceScale, TimeScale, MoveDrawing, MoveAnchor, NewDrawing, PaneSeparator, Measure };
 
     void renderBase(QPainter& painter, qreal dpr);
     void updateCursorShape(QPointF pos);
