@@ -258,6 +258,9 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     });
     connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
     connect(m_canvas, &chart_qt::ChartCanvas::paneHeightsChanged, this, &MainWindow::keepPaneHeights);
+    connect(m_canvas, &chart_qt::ChartCanvas::autoScaleChanged, this, [this](bool on) {
+        if (m_autoAction) m_autoAction->setChecked(on);
+    });
     connect(m_canvas, &chart_qt::ChartCanvas::textDrawingPlaced, this, [this](std::uint64_t id) {
         // Out of the mouse handler: a modal dialog must not run inside it.
         QTimer::singleShot(0, this, [this, id] { askNoteText(id); });

@@ -41,7 +41,15 @@ ChartCanvas::ChartCanvas(QWidget* parent)
     m_measurer = std::make_unique<QtTextMeasurer>(m_theme.font, m_theme.boldFont);
     m_model.setTextMeasurer(m_measurer.get());
     m_model.setTextLocale(chartTextLocale());  // the interface language, installed before any window
-    m_model.setInvalidateHandler([this](Invalidation) { update(); });
+    m_model.setInvalidateHandler([this](Invalidation) {
+        update();
+        // A drag on the price axis turns autoscale off, a double-click on it on again: the
+        // toolbar's and the menu's switches follow.
+        if (m_model.autoScale() != m_autoScaleSeen) {
+            m_autoScaleSeen = m_model.autoScale();
+            emit autoScaleChanged(m_autoScaleSeen);
+        }
+    });
     // Queued: the request comes from inside a scroll or zoom; the receiver may reset the series.
     m_model.setHistoryNeededHandler(
         [this] { QMetaObject::invokeMethod(this, &ChartCanvas::historyNeeded, Qt::QueuedConnection); });

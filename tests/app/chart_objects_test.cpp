@@ -795,3 +795,22 @@ TEST_F(ChartObjects, TheMagnetSnapsNewPointsToTheBarAndIsRemembered) {
     magnet->trigger();
     EXPECT_FALSE(settings->magnet());
 }
+
+TEST_F(ChartObjects, TheAutoButtonFollowsTheMouseOnThePriceAxis) {
+    auto* autoAction = window->findChild<QAction*>(QStringLiteral("autoScaleAction"));
+    ASSERT_NE(autoAction, nullptr);
+    ASSERT_TRUE(autoAction->isChecked());
+    chart_qt::ChartCanvas* canvas = window->canvas();
+    const chart::Rect axis = model().layout().priceAxis;
+    const QPoint on(static_cast<int>(axis.x + axis.width / 2), static_cast<int>(axis.y + axis.height / 2));
+    // Dragging the axis scales by hand: autoscale goes off, and so does the button.
+    QTest::mousePress(canvas, Qt::LeftButton, {}, on);
+    QTest::mouseMove(canvas, on + QPoint(0, 30));
+    QTest::mouseRelease(canvas, Qt::LeftButton, {}, on + QPoint(0, 30));
+    EXPECT_FALSE(model().autoScale());
+    EXPECT_FALSE(autoAction->isChecked());
+    // A double-click on the axis turns it back on.
+    QTest::mouseDClick(canvas, Qt::LeftButton, {}, on);
+    EXPECT_TRUE(model().autoScale());
+    EXPECT_TRUE(autoAction->isChecked());
+}

@@ -95,6 +95,8 @@ signals:
     void paneHeightsChanged();
     // A text note was placed with the Text tool: the window asks for its words.
     void textDrawingPlaced(std::uint64_t id);
+    // The price axis' autoscale was switched on or off (by the mouse or the model's setter).
+    void autoScaleChanged(bool on);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -138,6 +140,7 @@ private:
     std::uint64_t m_dragDrawing = 0;
     int m_dragAnchor = 0;  // MoveAnchor: 0 = Drawing::a, 1 = Drawing::b
     std::size_t m_dragSeparator = 0;  // PaneSeparator: the extra pane below it
+    bool m_autoScaleSeen = true;      // the model's autoscale at the last invalidation
 };
 
 }  // namespace cpc::chart_qt
