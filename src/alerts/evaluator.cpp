@@ -38,8 +38,8 @@ using indicators::Bar;
 using indicators::Indicator;
 
 // One look at a series: a tick (the forming bar revised or begun), a bar's close, or a bar from
-// history. Between the previous look and this one the price went from prevPrice to price and
-// visited everything in [minSeen, maxSeen].
+// history. Since the previous look the price went from prevPrice to price and visited
+// [minSeen, maxSeen] (the new highs and lows since that look; the price itself included).
 struct Step {
     std::int64_t time = 0;    // market time of this look
     std::int64_t since = 0;   // market time the extremes are counted from
@@ -336,8 +336,8 @@ struct AlertEvaluator::Impl {
             s.bars.push_back(bar);
             for (auto& [spec, slot] : s.indicators) slot.indicator->update(bar, true);
             step.since = c.openTime;
-            step.maxSeen = std::isnan(s.lastPrice) ? bar.high : std::max(s.lastPrice, bar.high);
-            step.minSeen = std::isnan(s.lastPrice) ? bar.low : std::min(s.lastPrice, bar.low);
+            step.maxSeen = bar.high;
+            step.minSeen = bar.low;
         } else if (bar.time == s.bars.back().time) {
             const Bar old = s.bars.back();
             const bool wasClosed = s.lastClosed;
@@ -347,9 +347,9 @@ struct AlertEvaluator::Impl {
             }
             if (wasClosed) return true;  // a repeat of a final bar: nothing new happened
             step.since = s.lastTime;
-            const double prev = std::isnan(s.lastPrice) ? bar.close : s.lastPrice;
-            step.maxSeen = std::max({prev, bar.close, bar.high > old.high ? bar.high : bar.close});
-            step.minSeen = std::min({prev, bar.close, bar.low < old.low ? bar.low : bar.close});
+            // A high or low beyond the previous look's was visited since it, however briefly.
+            step.maxSeen = std::max(bar.close, bar.high > old.high ? bar.high : bar.close);
+            step.minSeen = std::min(bar.close, bar.low < old.low ? bar.low : bar.close);
         } else {
             const auto it = std::lower_bound(s.bars.begin(), s.bars.end(), bar.time,
                                              [](const Bar& b, double t) { return b.time < t; });
