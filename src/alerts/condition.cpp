@@ -21,8 +21,9 @@ bool isAlnum(char c) { return isAlpha(c) || (c >= '0' && c <= '9'); }
 
 // Shortest text that reads back to the same double.
 std::string numberText(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    char buf[400];
+    // Fixed notation (never "1e-08": the text is shown to users and stored), shortest that reads back.
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
     (void)ec;
     return std::string(buf, end);
 }
@@ -156,7 +157,7 @@ public:
         const char* first = m_s.data() + m_pos;
         const char* last = m_s.data() + m_s.size();
         if (first != last && *first == '+') return std::nullopt;
-        auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::fixed);
+        auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::general);
         if (ec != std::errc() || !std::isfinite(v)) return std::nullopt;
         m_pos += static_cast<std::size_t>(ptr - first);
         return v;
@@ -193,7 +194,7 @@ std::string trim(std::string_view s) {
 Result<double> parseNumberText(std::string_view text, std::string_view what) {
     const std::string t = trim(text);
     double v = 0;
-    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v, std::chars_format::fixed);
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v, std::chars_format::general);
     if (t.empty() || ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v))
         return makeError(std::string(what) + " '" + t + "' is not a number");
     return v;

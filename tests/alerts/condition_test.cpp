@@ -52,6 +52,10 @@ TEST(AlertCondition, PriceLevels) {
     EXPECT_EQ(comparison(parsed("price crosses down 6820.5")).op, Compare::CrossesDown);
     EXPECT_EQ(parsed("price crosses below 6820.5").text(), "price crosses down 6820.5");
     EXPECT_DOUBLE_EQ(comparison(parsed("MACD(12,26,9).macdhist < -5")).right.number, -5);
+    // Tiny and huge levels are written without an exponent and read back exactly.
+    EXPECT_EQ(parsed("price < 1e-8").text(), "price < 0.00000001");
+    EXPECT_EQ(parsed(parsed("price < 0.000000012345678901").text()), parsed("price < 0.000000012345678901"));
+    EXPECT_EQ(parsed("volume > 2.5e12").text(), "volume > 2500000000000");
 }
 
 TEST(AlertCondition, ChangeAndVolume) {
