@@ -34,6 +34,7 @@ std::optional<Frequency> parseFrequency(std::string_view t) {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kLateAfterMs = 5000;
 using indicators::Bar;
 using indicators::Indicator;
 
@@ -301,7 +302,10 @@ struct AlertEvaluator::Impl {
             t.timeMs = step.time;
             t.barOpenTime = step.barOpen;
             t.price = step.price;
-            t.late = step.late;
+            // From history: late when the bar had closed, or when what showed it (the new highs
+            // and lows) spans more than a few seconds unwatched; a forming bar that shows it by
+            // its price now is news, not late.
+            t.late = step.late && (step.barClosed || (extremes && step.time - step.since > kLateAfterMs));
             t.detectedMs = localNow;
             out.push_back(std::move(t));
         }

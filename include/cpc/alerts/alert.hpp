@@ -60,7 +60,8 @@ struct Trigger {
     std::int64_t barOpenTime = 0;  // the bar it happened in: [barOpenTime, close of that bar]
     double price = 0;              // the last price then (the bar's close for a bar)
     // Seen only in history fetched after the fact (a backfill after a disconnect, or bars that
-    // closed while nothing ran): it happened at timeMs, before it was reported.
+    // closed while nothing ran): it happened at timeMs (a closed bar's: somewhere in that bar, or
+    // in the forming bar's unwatched part of more than 5 s), before it was reported.
     bool late = false;
     std::int64_t detectedMs = 0;  // local time the evaluator saw it
 };
