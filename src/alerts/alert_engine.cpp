@@ -87,7 +87,9 @@ struct AlertEngine::Impl {
         }
     }
 
+    // Alerts that can fire again are evaluated; a done or expired one keeps no feed open.
     Result<Ok> track(const Alert& a) {
+        if (a.done || a.expiredAt(nowMs())) return Ok{};
         auto r = evaluator.add(a);
         if (!r) return r;
         savedSeen[a.id] = a.seenThroughMs;
@@ -167,7 +169,28 @@ struct AlertEngine::Impl {
             }
             sink.onTrigger(t);
         }
+        const bool anyDone = std::any_of(fired.begin(), fired.end(), [&](const Trigger& t) {
+            const Alert* a = evaluator.find(t.alertId);
+            return a && a->done;
+        });
         fired.clear();
+        if (anyDone) retireFinished();
+    }
+
+    // Done (a Once alert that fired) and expired alerts leave the evaluator; a feed nobody else
+    // needs closes.
+    void retireFinished() {
+        const std::int64_t now = nowMs();
+        bool removed = false;
+        for (const Alert& a : evaluator.alerts()) {
+            if (!a.done && !a.expiredAt(now)) continue;
+            evaluator.remove(a.id);
+            savedSeen.erase(a.id);
+            removed = true;
+        }
+        if (!removed) return;
+        closeUnusedFeeds();
+        countAlerts();
     }
 
     void handle(feed::FeedEvent& event) {
@@ -216,6 +239,7 @@ struct AlertEngine::Impl {
             }
             if (now >= nextSave) {
                 saveStates();
+                retireFinished();
                 nextSave = now + config.saveEvery;
             }
         }

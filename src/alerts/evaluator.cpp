@@ -35,6 +35,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kLateAfterMs = 5000;
+constexpr std::size_t kKeepBars = 10'000;
 using indicators::Bar;
 using indicators::Indicator;
 
@@ -311,6 +312,29 @@ struct AlertEvaluator::Impl {
         }
     }
 
+    // Bars a series keeps: what its alerts' windows and averages reach back, at least kKeepBars.
+    static std::size_t barsNeeded(const Series& s) {
+        std::size_t need = kKeepBars;
+        for (const Runtime* rt : s.alerts) {
+            if (const auto* p = std::get_if<PriceChange>(&rt->alert.condition.kind))
+                need = std::max(need, static_cast<std::size_t>(p->windowMs / nominalMs(s.key.interval)) + 2);
+            if (const auto* v = std::get_if<VolumeSpike>(&rt->alert.condition.kind))
+                need = std::max(need, static_cast<std::size_t>(v->period) + 2);
+        }
+        return need;
+    }
+
+    // A series running for weeks must not grow without bound: past twice what it needs, the
+    // older half goes and the indicators are computed again on what is left (once every `need`
+    // bars: amortised O(1) a bar). An indicator that accumulates from the first bar (OBV, AD…)
+    // then counts from the new first bar; averages and oscillators have long converged.
+    static void trim(Series& s) {
+        const std::size_t need = barsNeeded(s);
+        if (s.bars.size() < 2 * need) return;
+        s.bars.erase(s.bars.begin(), s.bars.end() - static_cast<std::ptrdiff_t>(need));
+        for (auto& [spec, slot] : s.indicators) slot.indicator->computeAll(s.bars);
+    }
+
     // The bar (the newest) closed without the venue saying so before the next one began: on-close
     // alerts still get its close.
     void closeImplicitly(Series& s, std::int64_t time, bool late, std::int64_t localNow, std::vector<Trigger>& out) {
@@ -337,6 +361,7 @@ struct AlertEvaluator::Impl {
         step.price = bar.close;
         if (s.bars.empty() || bar.time > s.bars.back().time) {
             closeImplicitly(s, time, late, localNow, out);
+            trim(s);
             s.bars.push_back(bar);
             for (auto& [spec, slot] : s.indicators) slot.indicator->update(bar, true);
             step.since = c.openTime;

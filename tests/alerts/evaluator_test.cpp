@@ -240,7 +240,15 @@ std::vector<Candle> simMinutes(int count) {
     const sim::MarketModel model(42);
     const std::int64_t listing = *model.firstOpenTime("BTCUSDT", Interval::M1);
     const std::int64_t from = listing + 2 * kDayMs;
-    return model.klines("BTCUSDT", Interval::M1, from, from + count * kMinuteMs - 1, count, from + kDayMs);
+    std::vector<Candle> out;
+    for (std::int64_t t = from; static_cast<int>(out.size()) < count;) {
+        auto page = model.klines("BTCUSDT", Interval::M1, t, std::nullopt,
+                                 std::min(1000, count - static_cast<int>(out.size())), from + 60 * kDayMs);
+        if (page.empty()) break;
+        t = page.back().openTime + kMinuteMs;
+        out.insert(out.end(), page.begin(), page.end());
+    }
+    return out;
 }
 
 // The first bar index ≥ `from` where a − b changes from < 0 to ≥ 0 or back (closes), computed
@@ -378,4 +386,30 @@ TEST(AlertEvaluator, ARestartWithTheStoredStateDoesNotFireAgain) {
         eval.onKline({kKey, candles[i], closeTime(Interval::M1, candles[i].openTime)}, 0, second);
     ASSERT_EQ(first.size() + second.size(), all.size());
     for (std::size_t i = 0; i < second.size(); ++i) EXPECT_EQ(second[i].timeMs, all[first.size() + i].timeMs);
+}
+
+TEST(AlertEvaluator, ALongRunKeepsBoundedBarsAndStillFiresWhereTheReferenceDoes) {
+    // 25,000 minutes: the series is trimmed twice (it keeps 10,000 bars, trims at 20,000).
+    const auto candles = simMinutes(25'000);
+    ASSERT_EQ(candles.size(), 25'000u);
+    const auto bars = indicators::toBars(candles);
+    auto fast = *indicators::createFromSpec("EMA(9)");
+    auto slow = *indicators::createFromSpec("EMA(21)");
+    fast->computeAll(bars);
+    slow->computeAll(bars);
+    const auto expected = firstCross(fast->output(0), slow->output(0), 24'001);
+    ASSERT_TRUE(expected);
+    Alert a = alertOf("EMA(9) crosses EMA(21)", Frequency::Once, Evaluation::OnBarClose);
+    a.createdMs = closeTime(Interval::M1, candles[24'000].openTime);
+    Rig rig;
+    rig.add(a);
+    std::size_t most = 0;
+    for (const Candle& c : candles) {
+        rig.push(c);
+        most = std::max(most, rig.eval.barCount(kKey));
+    }
+    EXPECT_LT(most, 20'001u);
+    EXPECT_GE(rig.eval.barCount(kKey), 10'000u);
+    ASSERT_EQ(rig.triggers.size(), 1u);
+    EXPECT_EQ(rig.triggers[0].barOpenTime, candles[*expected].openTime);
 }

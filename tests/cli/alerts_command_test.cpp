@@ -111,6 +111,8 @@ TEST(AlertsCommand, RunPrintsEachTriggerOnceAsAJsonLine) {
     TempDir dir;
     const auto db = dir.file("alerts.sqlite3");
     ASSERT_EQ(runCpc({"alerts", "add", "BTCUSDT", "price > 0.00000001", "--interval", "1s", "--message", "alive", "--db", db}).code, 0);
+    // One that never fires keeps the feed open after the first is done.
+    ASSERT_EQ(runCpc({"alerts", "add", "BTCUSDT", "price < 0.00000001", "--interval", "1s", "--db", db}).code, 0);
     const std::string endpoint = "ws://127.0.0.1:" + std::to_string(server.port());
     auto run = runCpc({"alerts", "run", "--endpoint", endpoint, "--exit-after", "3", "--db", db});
     ASSERT_EQ(run.code, 0) << run.err;
