@@ -193,17 +193,22 @@ struct AlertEngine::Impl {
         countAlerts();
     }
 
+    // The venue's clock now: local time + the offset its feeds measured (0 until they have).
+    std::int64_t marketNow(const std::string& venue) const {
+        const auto offset = clockOffsets.find(venue);
+        return nowMs() + (offset == clockOffsets.end() ? 0 : offset->second);
+    }
+
     void handle(feed::FeedEvent& event) {
         if (auto* k = std::get_if<exchange::KlineUpdate>(&event)) {
+            // A venue message without an event time is taken as happening now (venue clock).
+            if (k->eventTimeMs <= 0) k->eventTimeMs = marketNow(k->key.exchange);
             evaluator.onKline(*k, nowMs(), fired);
             const std::lock_guard lock(statsMutex);
             ++stats.klines;
         } else if (auto* h = std::get_if<feed::HistoryBatch>(&event)) {
             if (h->older || h->filled) return;  // not asked for by the engine
-            const auto offset = clockOffsets.find(h->key.exchange);
-            const std::int64_t local = nowMs();
-            const std::int64_t marketNow = local + (offset == clockOffsets.end() ? 0 : offset->second);
-            evaluator.onHistory(h->key, h->candles, marketNow, local, fired);
+            evaluator.onHistory(h->key, h->candles, marketNow(h->key.exchange), nowMs(), fired);
             const std::lock_guard lock(statsMutex);
             stats.historyBars += h->candles.size();
         } else if (auto* s = std::get_if<feed::FeedStatus>(&event)) {

@@ -20,6 +20,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/market_session.hpp"
+#include "cpc/session/venue_paths.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 using namespace cpc;
@@ -128,7 +129,8 @@ struct Rig {
     std::unique_ptr<session::MarketSession> market;
     EngineConfig engineConfig;
 
-    Rig() {
+    explicit Rig(const std::string& venue = "binance") {
+        simConfig.exchange = venue;
         simConfig.klinePushInterval = 100ms;
         server = std::make_unique<sim::SimServer>(simConfig);
         EXPECT_TRUE(server->start().ok());
@@ -137,7 +139,7 @@ struct Rig {
         mc.streams.backoffBase = 100ms;
         mc.streams.backoffMax = 400ms;
         market = std::make_unique<session::MarketSession>(io, mc);
-        engineConfig.endpoints["binance"] = {server->restBase(), server->streamBase()};
+        engineConfig.endpoints[venue] = {server->restBase(), session::withVenueStreamPath(server->streamBase(), venue)};
         engineConfig.feed.backoffBase = 100ms;
         engineConfig.feed.backoffMax = 400ms;
         engineConfig.saveEvery = 200ms;
@@ -197,7 +199,10 @@ TEST(AlertEngine, FiresOnceLiveInTheBarTheMarketCrosses) {
     EXPECT_LE(t.timeMs, barClose);
     EXPECT_FALSE(t.late);
     EXPECT_EQ(t.message, "new extreme");
-    EXPECT_EQ(engine.stats().alerts, 1u);  // the done one left the evaluator, the other keeps the feed
+    // The done one leaves the evaluator (right after the sink heard it); the other keeps the feed.
+    const auto retired = std::chrono::steady_clock::now() + 10s;
+    while (engine.stats().alerts != 1 && std::chrono::steady_clock::now() < retired) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(engine.stats().alerts, 1u);
     EXPECT_EQ(engine.stats().feeds, 1u);
     engine.stop();
     auto store = AlertStore::open(db.path);
@@ -268,4 +273,26 @@ TEST(AlertEngine, AnUnknownSymbolIsAVisibleProblem) {
     EXPECT_NE(sink.problems.front().find("NOSUCHCOIN"), std::string::npos) << sink.problems.front();
     ASSERT_TRUE(engine.remove(*id).ok());
     EXPECT_EQ(engine.stats().feeds, 0u);
+}
+
+// OKX's candle pushes carry no event time: they count as happening now on the venue's clock
+// (before, every live update of a bar looked like the last look's time and nothing fired live).
+TEST(AlertEngine, LiveUpdatesWithoutAnEventTimeStillFire) {
+    Rig rig("okx");
+    TempFile db;
+    Sink sink;
+    AlertEngine engine(*rig.market, db.path, sink, rig.engineConfig);
+    ASSERT_TRUE(engine.start().ok());
+    Alert a;
+    a.key = {"okx", "BTC-USDT", Interval::S1};
+    a.condition = *parseCondition("price > 0.00000001");
+    a.frequency = Frequency::OncePerBar;
+    ASSERT_TRUE(engine.add(a).ok());
+    // One trigger a bar, live (after the first page), in bars that follow each other.
+    ASSERT_TRUE(sink.waitFor([&] {
+        return std::count_if(sink.triggers.begin(), sink.triggers.end(), [](const Trigger& t) { return !t.late; }) >= 3;
+    }, 30s)) << sink.triggers.size() << " triggers";
+    engine.stop();
+    const auto triggers = sink.copy();
+    for (std::size_t i = 1; i < triggers.size(); ++i) EXPECT_GT(triggers[i].barOpenTime, triggers[i - 1].barOpenTime);
 }
