@@ -413,3 +413,123 @@ TEST(AlertEvaluator, ALongRunKeepsBoundedBarsAndStillFiresWhereTheReferenceDoes)
     ASSERT_EQ(rig.triggers.size(), 1u);
     EXPECT_EQ(rig.triggers[0].barOpenTime, candles[*expected].openTime);
 }
+
+// Every condition kind on close, on the simulator's market, against a reference written
+// separately from the evaluator (plain loops over the final bars): each alert fires exactly once,
+// at the close of the bar the reference names. Armed at the close of bar 300.
+TEST(AlertEvaluator, EveryConditionKindOnCloseFiresOnceAtTheBarTheReferenceNames) {
+    const auto candles = simMinutes(2000);
+    ASSERT_EQ(candles.size(), 2000u);
+    const auto bars = indicators::toBars(candles);
+    const std::size_t armed = 300;
+    const auto T = [&](std::size_t i) { return closeTime(Interval::M1, candles[i].openTime); };
+    const auto firstFrom = [&](auto&& met) -> std::optional<std::size_t> {
+        for (std::size_t i = armed + 1; i < bars.size(); ++i)
+            if (met(i)) return i;
+        return std::nullopt;
+    };
+    const auto crossing = [&](auto&& diff) {
+        return firstFrom([&](std::size_t i) { return (diff(i - 1) < 0) != (diff(i) < 0); });
+    };
+    struct Case {
+        std::string condition;
+        std::optional<std::size_t> expected;
+    };
+    std::vector<Case> cases;
+
+    const double level = bars[armed + 50].close;
+    cases.push_back({"price crosses " + exact(level), crossing([&](std::size_t i) { return bars[i].close - level; })});
+
+    double top = 0, bottom = 1e300;
+    for (std::size_t i = armed - 5; i <= armed; ++i) {
+        top = std::max(top, bars[i].close);
+        bottom = std::min(bottom, bars[i].close);
+    }
+    cases.push_back({"close > " + exact(top), firstFrom([&](std::size_t i) { return bars[i].close > top; })});
+    cases.push_back({"close <= " + exact(bottom), firstFrom([&](std::size_t i) { return bars[i].close <= bottom; })});
+
+    // The range of the bars closing within 15 minutes (this one and the 15 before it).
+    const auto range = [&](std::size_t i) {
+        double hi = bars[i].close, lo = bars[i].close;
+        for (std::size_t j = i - 15; j <= i; ++j) {
+            hi = std::max(hi, bars[j].high);
+            lo = std::min(lo, bars[j].low);
+        }
+        return (hi - lo) / lo * 100.0;
+    };
+    double widest = 0;
+    for (std::size_t i = armed - 30; i <= armed; ++i) widest = std::max(widest, range(i));
+    cases.push_back({"change > " + exact(widest) + "% in 15m", firstFrom([&](std::size_t i) { return range(i) > widest; })});
+
+    const auto average = [&](std::size_t i) {
+        double sum = 0;
+        for (std::size_t j = i - 20; j < i; ++j) sum += bars[j].volume;
+        return sum / 20;
+    };
+    double spike = 0;
+    for (std::size_t i = 100; i <= armed; ++i) spike = std::max(spike, bars[i].volume / average(i));
+    const double multiple = spike * 1.0000001;
+    cases.push_back({"volume > " + exact(multiple) + "x avg(20)",
+                     firstFrom([&](std::size_t i) { return bars[i].volume > multiple * average(i); })});
+
+    auto rsi = *indicators::createFromSpec("RSI(14)");
+    rsi->computeAll(bars);
+    double rsiTop = 0;
+    for (std::size_t i = armed - 100; i <= armed; ++i) rsiTop = std::max(rsiTop, rsi->value(0, i));
+    cases.push_back({"RSI(14) > " + exact(rsiTop), firstFrom([&](std::size_t i) { return rsi->value(0, i) > rsiTop; })});
+
+    auto bb = *indicators::createFromSpec("BBANDS(20,2)");
+    bb->computeAll(bars);
+    const auto lower = *bb->outputIndex("lowerband");
+    cases.push_back({"close crosses down BBANDS(20,2).lowerband", firstFrom([&](std::size_t i) {
+                         return bars[i - 1].close - bb->value(lower, i - 1) >= 0 && bars[i].close - bb->value(lower, i) < 0;
+                     })});
+
+    auto macd = *indicators::createFromSpec("MACD(12,26,9)");
+    macd->computeAll(bars);
+    cases.push_back({"MACD(12,26,9).macd crosses up MACD(12,26,9).macdsignal", firstFrom([&](std::size_t i) {
+                         return macd->value(0, i - 1) - macd->value(1, i - 1) < 0 && macd->value(0, i) - macd->value(1, i) >= 0;
+                     })});
+
+    // A rising line through the close of bar `armed` (1 % a 100 minutes).
+    const LineShape line{LineShape::Kind::Extended, {candles[armed].openTime, bars[armed].close},
+                         {candles[armed + 100].openTime, bars[armed].close * 1.01}};
+    cases.push_back({lineCondition(line).text(), crossing([&](std::size_t i) { return bars[i].close - line.valueAt(T(i)); })});
+
+    // A box around the closes near `armed`, until 300 minutes later: the first close outside it.
+    double lo = bars[armed].close, hi = bars[armed].close;
+    for (std::size_t i = armed - 5; i <= armed + 5; ++i) {
+        lo = std::min(lo, bars[i].close);
+        hi = std::max(hi, bars[i].close);
+    }
+    const Anchor a{T(armed), lo}, b{T(armed + 300), hi};
+    cases.push_back({boxCondition(a, b, true).text(), firstFrom([&](std::size_t i) {
+                         const auto inside = [&](std::size_t j) { return bars[j].close >= lo && bars[j].close <= hi; };
+                         return T(i) <= b.timeMs && inside(i - 1) && !inside(i);
+                     })});
+
+    Rig rig;
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        ASSERT_TRUE(cases[k].expected) << cases[k].condition << ": the reference finds nothing; pick another level";
+        Alert alert = alertOf(cases[k].condition, Frequency::Once, Evaluation::OnBarClose, static_cast<std::int64_t>(k + 1));
+        alert.createdMs = T(armed);
+        rig.add(alert);
+    }
+    for (const Candle& c : candles) {
+        Candle forming = c;
+        forming.closed = false;
+        rig.push(forming, 10);
+        rig.push(forming, 40);
+        rig.push(c);
+    }
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        const auto id = static_cast<std::int64_t>(k + 1);
+        const auto n = std::count_if(rig.triggers.begin(), rig.triggers.end(), [&](const Trigger& t) { return t.alertId == id; });
+        ASSERT_EQ(n, 1) << cases[k].condition;
+        const auto t = *std::find_if(rig.triggers.begin(), rig.triggers.end(), [&](const Trigger& x) { return x.alertId == id; });
+        EXPECT_EQ(t.barOpenTime, candles[*cases[k].expected].openTime)
+            << cases[k].condition << ": fired at bar " << (t.barOpenTime - candles[0].openTime) / kMinuteMs
+            << ", the reference says " << *cases[k].expected;
+        EXPECT_EQ(t.timeMs, T(*cases[k].expected)) << cases[k].condition;
+    }
+}
