@@ -391,7 +391,10 @@ struct AlertEvaluator::Impl {
             return false;
         }
         s.lastClosed = c.closed;
-        step.time = std::max(time, s.lastTime);
+        // A bar's close is reported after it ended (the venue's event time of the closing push is
+        // in the next bar): what it shows happened by the bar's close time.
+        const std::int64_t seen = c.closed ? std::min(time, closeTime(s.key.interval, c.openTime)) : time;
+        step.time = std::max(seen, s.lastTime);
         step.barClosed = c.closed;
         s.lastPrice = bar.close;
         s.lastTime = step.time;

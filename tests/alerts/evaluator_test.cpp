@@ -63,7 +63,8 @@ struct Rig {
     // A tick of the bar opening at `minute`: it is at open + `second` s.
     void push(const Candle& c, int second = 30) {
         exchange::KlineUpdate u{kKey, c, c.openTime + second * 1000};
-        if (c.closed) u.eventTimeMs = closeTime(kKey.interval, c.openTime);
+        // The venue's closing push comes after the bar ended (its event time is in the next bar).
+        if (c.closed) u.eventTimeMs = closeTime(kKey.interval, c.openTime) + 700;
         const auto before = triggers.size();
         eval.onKline(u, 0, triggers);
         for (auto i = before; i < triggers.size(); ++i) firedAtTick.push_back(tick);
