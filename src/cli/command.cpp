@@ -158,6 +158,7 @@ Command makeExportCommand();     // export_command.cpp
 Command makeVerifyCommand();     // verify_command.cpp
 Command makeStreamCommand();     // stream_command.cpp
 Command makeIndicatorCommand();  // indicator_command.cpp
+Command makeAlertsCommand();     // alerts_command.cpp
 
 CommandRegistry makeCommands() {
     CommandRegistry registry;
@@ -168,6 +169,7 @@ CommandRegistry makeCommands() {
     registry.add(makeVerifyCommand());
     registry.add(makeStreamCommand());
     registry.add(makeIndicatorCommand());
+    registry.add(makeAlertsCommand());
     return registry;
 }
 
