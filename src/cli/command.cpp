@@ -158,6 +158,8 @@ Command makeExportCommand();     // export_command.cpp
 Command makeVerifyCommand();     // verify_command.cpp
 Command makeStreamCommand();     // stream_command.cpp
 Command makeIndicatorCommand();  // indicator_command.cpp
+Command makeRecordCommand();     // record_command.cpp
+Command makeReplayCommand();     // record_command.cpp
 
 CommandRegistry makeCommands() {
     CommandRegistry registry;
@@ -167,6 +169,8 @@ CommandRegistry makeCommands() {
     registry.add(makeExportCommand());
     registry.add(makeVerifyCommand());
     registry.add(makeStreamCommand());
+    registry.add(makeRecordCommand());
+    registry.add(makeReplayCommand());
     registry.add(makeIndicatorCommand());
     return registry;
 }
