@@ -122,23 +122,40 @@ void RecordWriter::fail(const std::string& message) {
     if (m_error.empty()) m_error = message;
 }
 
-// One chunk of whole records → one zstd frame, appended to the segment (a new one first when the
-// current one is full or old enough).
-// Called with m_writeMutex held (chunks are written in the order they were taken).
+Result<Ok> RecordWriter::compress(std::string_view data, bool end) {
+    auto* cctx = static_cast<ZSTD_CCtx*>(m_cctx);
+    if (m_compressed.size() < ZSTD_CStreamOutSize()) m_compressed.resize(ZSTD_CStreamOutSize());
+    ZSTD_inBuffer in{data.data(), data.size(), 0};
+    const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_flush;
+    for (;;) {
+        ZSTD_outBuffer out{m_compressed.data(), m_compressed.size(), 0};
+        const std::size_t left = ZSTD_compressStream2(cctx, &out, &in, mode);
+        if (ZSTD_isError(left)) return makeError(std::string("zstd: ") + ZSTD_getErrorName(left));
+        if (out.pos > 0)
+            if (auto written = writeAll(m_compressed.data(), out.pos); !written) return written;
+        if (left == 0 && in.pos == in.size) break;
+    }
+    m_frameRaw = end ? 0 : m_frameRaw + data.size();
+    std::lock_guard lock(m_mutex);
+    m_stats.rawBytes += data.size();
+    ++m_stats.flushes;
+    if (end) ++m_stats.zstdFrames;
+    return Ok{};
+}
+
+// One chunk of whole records, flushed into the segment's current frame (a new segment first when
+// the current one is full or old enough: its frame is ended there). Called with m_writeMutex held
+// (chunks are written in the order they were taken).
 void RecordWriter::writeChunk(std::string& chunk) {
     if (chunk.empty() || m_fd < 0) return;
     if (m_segmentBytes >= m_options.maxSegmentBytes ||
         std::chrono::steady_clock::now() - m_segmentStart >= m_options.maxSegmentAge) {
+        if (m_frameRaw > 0)
+            if (auto ended = compress({}, true); !ended) return fail(ended.error().message);
         if (auto opened = openSegment(); !opened) return fail(opened.error().message);
     }
-    std::string compressed(ZSTD_compressBound(chunk.size()), '\0');
-    const std::size_t n = ZSTD_compress2(static_cast<ZSTD_CCtx*>(m_cctx), compressed.data(), compressed.size(),
-                                         chunk.data(), chunk.size());
-    if (ZSTD_isError(n)) return fail(std::string("zstd: ") + ZSTD_getErrorName(n));
-    if (auto written = writeAll(compressed.data(), n); !written) return fail(written.error().message);
-    std::lock_guard lock(m_mutex);
-    m_stats.rawBytes += chunk.size();
-    ++m_stats.zstdFrames;
+    const bool end = m_frameRaw + chunk.size() >= m_options.frameBytes;
+    if (auto done = compress(chunk, end); !done) return fail(done.error().message);
 }
 
 void RecordWriter::run() {
@@ -181,6 +198,8 @@ Result<Ok> RecordWriter::close() {
     m_wake.notify_all();
     if (m_thread.joinable()) m_thread.join();
     std::lock_guard writing(m_writeMutex);
+    if (m_fd >= 0 && m_frameRaw > 0)
+        if (auto ended = compress({}, true); !ended) fail(ended.error().message);
     if (m_fd >= 0) {
         if (::fsync(m_fd) != 0 && errno != EINVAL) fail(std::string("fsync: ") + std::strerror(errno));
         ::close(m_fd);

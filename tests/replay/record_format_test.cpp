@@ -95,7 +95,7 @@ std::vector<Written> writeSample(const fs::path& dir, int frames, WriterOptions 
     for (int i = 0; i < frames; ++i) {
         (*writer)->append(RecordType::Frame, 0, 1, 0, tradeFrame(i));
         sent.push_back({RecordType::Frame, 1, 0, tradeFrame(i), ""});
-        if (i % 500 == 499) (*writer)->flush();  // one zstd frame per 500 records
+        if (i % 500 == 499) (*writer)->flush();  // one zstd flush per 500 records
     }
     (*writer)->append(RecordType::Closed, 0, 1, 0, "stream closed: reset by peer");
     sent.push_back({RecordType::Closed, 1, 0, "stream closed: reset by peer", ""});
@@ -187,7 +187,7 @@ TEST(RecordFormat, ACutLastSegmentIsReadUpToItsLastWholeRecordWithANotice) {
         EXPECT_NE((*reader)->notices()[0].find("last whole record"), std::string::npos);
         if (cut == size - 1) lastCount = got.size();
     }
-    // Cut by one byte: only the last zstd frame (records 2502…) can be affected, and its whole
+    // Cut by one byte: only the last flush (records 2502…) can be affected, and its whole
     // records before the cut come out (zstd streams what it has decoded).
     EXPECT_GE(lastCount, 2500u);
 }

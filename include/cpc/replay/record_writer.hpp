@@ -2,9 +2,12 @@
 // RecordWriter: the append side of a recording directory (docs/RECORDING.md). Records are
 // encoded into a pending buffer under a lock (any thread, no allocation once the buffer has
 // grown); the writer's own thread takes the buffer at least every `flushInterval`, compresses it
-// as one complete zstd frame and appends it to the current segment. So a process killed at any
-// moment loses at most the last interval (plus the frame being written), and every file stays
-// decodable up to its last whole frame. Segments rotate by size and by age. A write that fails
+// into the segment's current zstd frame and FLUSHES it (ZSTD_e_flush: every byte handed in so
+// far is decodable from what is on disk, while the frame keeps its history, so small flushes
+// still compress like a long stream); a frame is ended (ZSTD_e_end, a complete, independently
+// decodable frame) every `frameBytes` of records, at rotation and at close. So a process killed
+// at any moment loses at most the last interval (plus the flush being written), and every file
+// stays decodable up to its last flush. Segments rotate by size and by age. A write that fails
 // (a full disk) is a state: error() says why and nothing more is accepted.
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +29,7 @@ struct WriterOptions {
     std::chrono::milliseconds flushInterval{500};    // kill -9 loses at most this (and one frame's write)
     int level = 3;                                   // zstd level
     std::size_t maxPendingBytes = 512u << 20;        // a writer this far behind fails (error())
+    std::size_t frameBytes = 8u << 20;               // records per complete zstd frame
 };
 
 struct WriterStats {
@@ -33,7 +37,8 @@ struct WriterStats {
     std::uint64_t rawBytes = 0;      // encoded records before compression
     std::uint64_t fileBytes = 0;     // bytes written to segments (headers included)
     std::uint64_t segments = 0;
-    std::uint64_t zstdFrames = 0;
+    std::uint64_t zstdFrames = 0;    // complete (ended) zstd frames
+    std::uint64_t flushes = 0;
 };
 
 class RecordWriter {
@@ -63,6 +68,8 @@ private:
     Result<Ok> openSegment();
     Result<Ok> writeAll(const char* data, std::size_t size);
     void writeChunk(std::string& chunk);
+    // Compresses `data` into the current frame and writes the output; `end`: the frame ends.
+    Result<Ok> compress(std::string_view data, bool end);
     void run();
     void fail(const std::string& message);
 
@@ -80,6 +87,8 @@ private:
     std::mutex m_writeMutex;  // one chunk written at a time (flush() from another thread)
     int m_fd = -1;
     std::uint64_t m_segmentBytes = 0;
+    std::uint64_t m_frameRaw = 0;    // records in the current (unended) frame
+    std::string m_compressed;        // output buffer
     std::chrono::steady_clock::time_point m_segmentStart{};
     void* m_cctx = nullptr;  // ZSTD_CCtx
     std::thread m_thread;
