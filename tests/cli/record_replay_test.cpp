@@ -213,16 +213,66 @@ TEST_F(RecordReplay, ReplayPrintsWhatTheRecordingRunPrintedThroughAResyncAndARec
     EXPECT_GE(closedCandles, 1u);
 }
 
+TEST_F(RecordReplay, AMakeBeforeBreakRotationReplaysAsItHappened) {
+    // The connection rotates every 1.5 s: the new socket's frames are buffered until the switch,
+    // the overlap de-duplicated; the replay buffers and switches where the record says.
+    TempDir tmp;
+    const std::string dir = tmp.file("rec");
+    auto sessionInfo = info();
+    sessionInfo.streams = {"trade", "depth"};
+    auto writer = replay::RecordWriter::create(dir, sessionInfo);
+    ASSERT_TRUE(writer) << writer.error().message;
+    const auto recorder = std::make_shared<replay::Recorder>(std::move(*writer));
+    session::MarketSessionConfig marketConfig;
+    marketConfig.streams.tap = recorder;
+    marketConfig.streams.rotateAfter = std::chrono::milliseconds(1500);
+    session::MarketSession market(m_io, marketConfig);
+    const auto engine = market.streams(m_adapter);
+    cli::StreamOptions options;
+    options.specs = {spec(exchange::StreamKind::Trade), spec(exchange::StreamKind::Depth)};
+    options.endpoint = m_sim->streamBase();
+    options.duration = std::chrono::seconds(60);
+    std::mutex controlMutex;
+    std::shared_ptr<cli::RunControl> control;
+    options.afterSubscribe = [&](std::shared_ptr<cli::RunControl> c) {
+        std::lock_guard lock(controlMutex);
+        control = std::move(c);
+    };
+    std::ostringstream out, err;
+    std::thread run([&] { cli::streamThrough(market, m_adapter, m_storage, options, out, err, "cpc record"); });
+    const bool rotated = waitFor([&] { return engine->stats().rotations >= 2; }, std::chrono::seconds(30));
+    {
+        std::lock_guard lock(controlMutex);
+        if (control) control->finish("test done", false, {});
+    }
+    run.join();
+    market.stop();
+    ASSERT_TRUE(recorder->writer().close());
+    ASSERT_TRUE(rotated) << "rotations " << engine->stats().rotations;
+    EXPECT_EQ(engine->stats().bookResyncs, 0u) << "no diff missed across a switch";
+    const auto recorded = lineList(out.str());
+    ASSERT_GT(recorded.size(), 50u);
+    const auto replayed = runCpc({"replay", dir, "--speed", "max"});
+    ASSERT_EQ(replayed.code, 0) << replayed.err;
+    const auto lines = lineList(replayed.out);
+    ASSERT_GE(lines.size(), recorded.size()) << replayed.err;
+    for (std::size_t i = 0; i < recorded.size(); ++i) ASSERT_EQ(lines[i], recorded[i]) << "line " << i + 1;
+    // Live at the connect and at each switch, as the recording run heard it.
+    std::size_t lives = 0;
+    for (std::size_t at = 0; (at = replayed.err.find("cpc replay: live (2 streams)", at)) != std::string::npos; ++at) ++lives;
+    EXPECT_GE(lives, 3u) << replayed.err;
+}
+
 TEST_F(RecordReplay, TheCpcRecordCommandRecordsWhatItPrintsAndACutRecordingReplaysWithANotice) {
     TempDir tmp;
     const std::string dir = tmp.file("rec");
     const auto recorded = runCpc({"record", "BTCUSDT", "--endpoint", m_sim->streamBase(), "--streams", "trade,kline_1m",
-                                  "--out", dir, "--max-events", "40", "--exit-after", "60"});
+                                  "--out", dir, "--max-events", "150", "--exit-after", "60"});
     ASSERT_EQ(recorded.code, 0) << recorded.err;
     EXPECT_NE(recorded.err.find("cpc record: recorded "), std::string::npos) << recorded.err;
     const auto printed = lineList(recorded.out);
-    ASSERT_EQ(printed.size(), 40u);
-    const auto replayed = runCpc({"replay", dir, "--speed", "max", "--max-events", "40"});
+    ASSERT_EQ(printed.size(), 150u);
+    const auto replayed = runCpc({"replay", dir, "--speed", "max", "--max-events", "150"});
     ASSERT_EQ(replayed.code, 0) << replayed.err;
     EXPECT_EQ(lineList(replayed.out), printed);
 
@@ -238,8 +288,12 @@ TEST_F(RecordReplay, TheCpcRecordCommandRecordsWhatItPrintsAndACutRecordingRepla
             if (v.type == replay::RecordType::Frame) frameTimes.push_back(v.wallUs / 1000);
     }
     ASSERT_GT(frameTimes.size(), 20u);
-    const std::int64_t middle = frameTimes[frameTimes.size() / 2] + 1;
-    const auto from = runCpc({"replay", dir, "--speed", "max", "--from", std::to_string(middle)});
+    // A cut between two receipt times near the middle (frames of one burst share a millisecond).
+    std::size_t cutAt = frameTimes.size() / 2;
+    while (cutAt + 1 < frameTimes.size() && frameTimes[cutAt] == frameTimes[cutAt + 1]) ++cutAt;
+    ASSERT_LT(cutAt + 1, frameTimes.size()) << "the frames' receipt times do not spread";
+    const std::int64_t middle = frameTimes[cutAt];
+    const auto from = runCpc({"replay", dir, "--speed", "max", "--from", std::to_string(middle + 1)});
     ASSERT_EQ(from.code, 0) << from.err;
     const auto tail = lineList(from.out);
     ASSERT_FALSE(tail.empty());
@@ -263,7 +317,7 @@ TEST_F(RecordReplay, TheCpcRecordCommandRecordsWhatItPrintsAndACutRecordingRepla
     EXPECT_NE(cut.err.find("the recording was cut short"), std::string::npos) << cut.err;
     EXPECT_NE(cut.err.find("replayed up to its last whole record"), std::string::npos) << cut.err;
     const auto cutLines = lineList(cut.out);
-    ASSERT_LE(cutLines.size(), printed.size() + 40);
+    ASSERT_LE(cutLines.size(), printed.size() + 150);
     for (std::size_t i = 0; i < std::min(cutLines.size(), printed.size()); ++i) EXPECT_EQ(cutLines[i], printed[i]) << i;
 
     // A foreign file in the directory: a clear error, nothing replayed.
