@@ -97,9 +97,18 @@ std::vector<exchange::StreamSpec> specs() {
     return out;
 }
 
+// A temporary directory removed when the program ends.
+struct TempRecording {
+    fs::path dir;
+    ~TempRecording() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
 // The recording of ReplayMax: `frames` frames, made once.
 const fs::path& sessionRecording(std::size_t frames) {
-    static const fs::path dir = [frames] {
+    static const TempRecording made{[frames] {
         const fs::path d = fs::temp_directory_path() / ("cpc-replay-bench-" + std::to_string(::getpid()));
         fs::remove_all(d);
         const exchange::BinanceAdapter adapter;
@@ -145,8 +154,8 @@ const fs::path& sessionRecording(std::size_t frames) {
         }
         if (!recorder.writer().close()) throw std::runtime_error("writing the benchmark recording failed");
         return d;
-    }();
-    return dir;
+    }()};
+    return made.dir;
 }
 
 // The benchmark's user of the replayed session (network thread): aggregates what it hears.
