@@ -159,6 +159,8 @@ Command makeVerifyCommand();     // verify_command.cpp
 Command makeStreamCommand();     // stream_command.cpp
 Command makeIndicatorCommand();  // indicator_command.cpp
 Command makeAlertsCommand();     // alerts_command.cpp
+Command makeRecordCommand();     // record_command.cpp
+Command makeReplayCommand();     // record_command.cpp
 
 CommandRegistry makeCommands() {
     CommandRegistry registry;
@@ -168,6 +170,8 @@ CommandRegistry makeCommands() {
     registry.add(makeExportCommand());
     registry.add(makeVerifyCommand());
     registry.add(makeStreamCommand());
+    registry.add(makeRecordCommand());
+    registry.add(makeReplayCommand());
     registry.add(makeIndicatorCommand());
     registry.add(makeAlertsCommand());
     return registry;

@@ -49,12 +49,7 @@ using json = nlohmann::ordered_json;
 using exchange::StreamKind;
 using exchange::StreamSpec;
 
-constexpr const char* kName = "cpc stream";
-
-std::string acceptedStreamsText() {
-    return "kline_<interval> (interval: " + acceptedIntervalsText() +
-           "), trade, aggTrade, depth, depth@100ms, depth5, depth10, depth20, bookTicker, ticker, miniTicker";
-}
+constexpr const char* kStreamName = "cpc stream";
 
 std::optional<StreamSpec> parseStreamToken(const std::string& token, const std::string& symbol) {
     StreamSpec spec;
@@ -230,6 +225,18 @@ struct InboxDoor {
 
 class StreamRun;
 
+// A driver's door into the run (RunControl), through the run's inbox.
+class Control final : public RunControl {
+public:
+    Control(std::shared_ptr<InboxDoor> door, StreamRun* run) : m_door(std::move(door)), m_run(run) {}
+    void startPrinting() override;
+    void finish(std::string reason, bool failed, std::vector<std::string> notes) override;
+
+private:
+    std::shared_ptr<InboxDoor> m_door;
+    StreamRun* m_run;  // only used by tasks, which run while the run drains its inbox
+};
+
 // The run's user of the venue's connection engine (network thread): hands every event and every
 // state of the connection to the run's thread.
 class Listener final : public feed::FeedSink {
@@ -246,8 +253,10 @@ private:
 // One `cpc stream` run on the calling thread: the owner of the inbox and of the series hub.
 class StreamRun {
 public:
-    StreamRun(storage::StorageWorker& storage, const StreamOptions& options, std::ostream& out, std::ostream& err)
-        : m_options(options),
+    StreamRun(storage::StorageWorker& storage, const StreamOptions& options, std::ostream& out, std::ostream& err,
+              const char* name)
+        : m_name(name),
+          m_options(options),
           m_out(out),
           m_err(err),
           m_inbox([this] {
@@ -261,6 +270,7 @@ public:
           m_hub(storage, session::SeriesHub::Hooks{m_inbox.executor(), {}, {}, {},
                                                    [this](const std::string& message) { status(message); }}) {
         m_door->inbox = &m_inbox;
+        m_printing = !m_options.holdPrinting;
     }
 
     ~StreamRun() { m_door->close(); }
@@ -275,6 +285,7 @@ public:
         const auto deadline = m_options.duration.count() > 0 ? std::chrono::steady_clock::now() + m_options.duration
                                                              : std::chrono::steady_clock::time_point::max();
         streams->subscribe(m_options.specs, listener);
+        if (m_options.afterSubscribe) m_options.afterSubscribe(std::make_shared<Control>(m_door, this));
         while (!m_stopping) {
             {
                 std::unique_lock lock(m_wakeMutex);
@@ -283,6 +294,14 @@ public:
                     break;
                 }
                 m_woken = false;
+            }
+            if (m_options.healthCheck) {
+                if (const std::string problem = m_options.healthCheck(); !problem.empty()) {
+                    status("error: " + problem);
+                    m_failed = true;
+                    stop("failed");
+                    break;
+                }
             }
             for (auto& item : m_inbox.takeAll()) {
                 if (m_stopping) break;
@@ -343,6 +362,13 @@ public:
         }
     }
 
+    void startPrinting() { m_printing = true; }
+    void finish(const std::string& reason, bool failed, const std::vector<std::string>& notes) {
+        for (const auto& n : notes) status(n);
+        if (failed) m_failed = true;
+        stop(reason);
+    }
+
 private:
     void onEvent(feed::FeedEvent&& event) {
         if (auto* kline = std::get_if<exchange::KlineUpdate>(&event)) {
@@ -388,7 +414,7 @@ private:
     }
 
     void print(const json& j) {
-        if (m_stopping) return;
+        if (m_stopping || !m_printing) return;
         m_out << j.dump() << '\n';
         m_out.flush();
         ++m_events;
@@ -401,8 +427,9 @@ private:
         m_reason = reason;
     }
 
-    void status(const std::string& text) { m_err << kName << ": " << text << std::endl; }
+    void status(const std::string& text) { m_err << m_name << ": " << text << std::endl; }
 
+    const char* m_name;
     const StreamOptions& m_options;
     std::ostream& m_out;
     std::ostream& m_err;
@@ -415,6 +442,7 @@ private:
     std::map<SeriesKey, session::SeriesHub::Subscription> m_observed;  // after the hub: destroyed first
     const exchange::KlineUpdate* m_applying = nullptr;  // the kline the hub is applying
     bool m_appliedPrinted = false;
+    bool m_printing = true;
     bool m_stopping = false;
     bool m_failed = false;
     std::string m_reason;
@@ -426,32 +454,29 @@ void Listener::onLink(const feed::StreamLink& link) {
     m_door->post(session::Task([run = m_run, link] { run->onLink(link); }));
 }
 
+void Control::startPrinting() {
+    m_door->post(session::Task([run = m_run] { run->startPrinting(); }));
+}
+
+void Control::finish(std::string reason, bool failed, std::vector<std::string> notes) {
+    m_door->post(session::Task([run = m_run, reason = std::move(reason), failed, notes = std::move(notes)] {
+        run->finish(reason, failed, notes);
+    }));
+}
+
 int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
-        err << kName << ": " << message << "\nRun 'cpc stream --help' for usage.\n";
+        err << kStreamName << ": " << message << "\nRun 'cpc stream --help' for usage.\n";
         return kExitUsage;
     };
     if (args.positional.size() != 1) return usage("expected one SYMBOL (e.g. cpc stream BTCUSDT --streams kline_1m,trade)");
     const auto venue = exchangeArg(args);
     if (!venue) return usage(venue.error().message);
-    const std::string symbol = toUpperAscii(args.positional[0]);
-    if (symbol.empty() || !std::all_of(symbol.begin(), symbol.end(), [](char c) {
-            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-        }))
-        return usage("'" + args.positional[0] + "' is not a symbol (letters, digits and '-', e.g. BTCUSDT or BTC-USDT)");
-
-    std::vector<StreamSpec> specs;
-    const std::string streamsText = args.value("--streams").value_or("kline_1m");
-    std::size_t pos = 0;
-    while (pos <= streamsText.size()) {
-        const std::size_t comma = std::min(streamsText.find(',', pos), streamsText.size());
-        const std::string token = streamsText.substr(pos, comma - pos);
-        pos = comma + 1;
-        const auto spec = parseStreamToken(token, symbol);
-        if (!spec)
-            return usage("--streams: unknown stream '" + token + "'; accepted: " + acceptedStreamsText());
-        if (std::find(specs.begin(), specs.end(), *spec) == specs.end()) specs.push_back(*spec);
-    }
+    const auto symbol = symbolArg(args.positional[0]);
+    if (!symbol) return usage(symbol.error().message);
+    auto parsedSpecs = parseStreamList(args.value("--streams").value_or("kline_1m"), {*symbol});
+    if (!parsedSpecs) return usage(parsedSpecs.error().message);
+    std::vector<StreamSpec> specs = std::move(*parsedSpecs);
 
     std::uint64_t maxEvents = 0;
     std::chrono::milliseconds duration{0};
@@ -466,29 +491,10 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         duration = std::chrono::seconds(*n);
     }
 
-    const auto defaults = exchange::defaultEndpoints(*venue);
-    std::string base = args.value("--endpoint").value_or(defaults->streamBase);
-    while (base.ends_with('/')) base.pop_back();
-    auto baseUrl = net::Url::parse(base);
-    if (!baseUrl) return usage("--endpoint: " + baseUrl.error().message);
-    if (!baseUrl->websocket()) return usage("--endpoint must be a wss:// (or loopback ws://) URL");
-    if (*venue == "binance" && baseUrl->target != "/" && !baseUrl->target.empty())
-        return usage("--endpoint is the stream base URL without a path (e.g. wss://stream.binance.com:9443)");
-    base = session::withVenueStreamPath(base, *venue);
-    // REST (order book snapshots, the exchange clock, KuCoin's stream token): --rest, else the
-    // same loopback host and port as a loopback --endpoint (the simulator serves both), else the
-    // exchange's production host.
-    std::string rest = defaults->restBase;
-    if (auto v = args.value("--rest")) {
-        rest = *v;
-    } else if (args.has("--endpoint") && net::isLoopbackHost(baseUrl->host)) {
-        rest = std::string(baseUrl->secure() ? "https" : "http") + "://" + baseUrl->hostHeader();
-    }
-    while (rest.ends_with('/')) rest.pop_back();
-    auto restUrl = net::Url::parse(rest);
-    if (!restUrl) return usage("--rest: " + restUrl.error().message);
-    if (restUrl->websocket()) return usage("--rest must be an https:// (or loopback http://) URL");
-    auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{rest, base});
+    const auto endpoints = streamEndpoints(args, *venue);
+    if (!endpoints) return usage(endpoints.error().message);
+    const std::string base = endpoints->streamBase;
+    auto adapter = exchange::makeAdapter(*venue, *endpoints);
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
 
@@ -503,14 +509,18 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!config.tls.extraCaFile.empty()) {
         // A bad CA file is this command's failure, said before anything connects.
         if (auto tls = net::makeClientTlsContext(config.tls); !tls) {
-            err << kName << ": " << tls.error().message << '\n';
+            err << kStreamName << ": " << tls.error().message << '\n';
             return kExitFailure;
         }
     }
 
     // The composition root of the command: one network thread, one market session, one storage
     // worker (the series hub's; `cpc stream` keeps nothing, so it writes to memory only).
-    StreamOptions options{std::move(specs), base, maxEvents, duration};
+    StreamOptions options;
+    options.specs = std::move(specs);
+    options.endpoint = base;
+    options.maxEvents = maxEvents;
+    options.duration = duration;
     net::IoThread io;
     session::MarketSessionConfig marketConfig;
     marketConfig.tls = config.tls;
@@ -524,10 +534,67 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
+std::string acceptedStreamsText() {
+    return "kline_<interval> (interval: " + acceptedIntervalsText() +
+           "), trade, aggTrade, depth, depth@100ms, depth5, depth10, depth20, bookTicker, ticker, miniTicker";
+}
+
+Result<std::vector<StreamSpec>> parseStreamList(const std::string& text, const std::vector<std::string>& symbols) {
+    std::vector<StreamSpec> specs;
+    for (const auto& symbol : symbols) {
+        std::size_t pos = 0;
+        while (pos <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', pos), text.size());
+            const std::string token = text.substr(pos, comma - pos);
+            pos = comma + 1;
+            const auto spec = parseStreamToken(token, symbol);
+            if (!spec) return makeError("--streams: unknown stream '" + token + "'; accepted: " + acceptedStreamsText());
+            if (std::find(specs.begin(), specs.end(), *spec) == specs.end()) specs.push_back(*spec);
+        }
+    }
+    return specs;
+}
+
+Result<std::string> symbolArg(const std::string& text) {
+    const std::string symbol = toUpperAscii(text);
+    if (symbol.empty() || !std::all_of(symbol.begin(), symbol.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        }))
+        return makeError("'" + text + "' is not a symbol (letters, digits and '-', e.g. BTCUSDT or BTC-USDT)");
+    return symbol;
+}
+
+Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::string& venue) {
+    const auto defaults = exchange::defaultEndpoints(venue);
+    if (!defaults) return makeError("--exchange: unknown exchange '" + venue + "'; accepted: " + acceptedExchangesText());
+    std::string base = args.value("--endpoint").value_or(defaults->streamBase);
+    while (base.ends_with('/')) base.pop_back();
+    auto baseUrl = net::Url::parse(base);
+    if (!baseUrl) return makeError("--endpoint: " + baseUrl.error().message);
+    if (!baseUrl->websocket()) return makeError("--endpoint must be a wss:// (or loopback ws://) URL");
+    if (venue == "binance" && baseUrl->target != "/" && !baseUrl->target.empty())
+        return makeError("--endpoint is the stream base URL without a path (e.g. wss://stream.binance.com:9443)");
+    base = session::withVenueStreamPath(base, venue);
+    // REST (order book snapshots, the exchange clock, KuCoin's stream token): --rest, else the
+    // same loopback host and port as a loopback --endpoint (the simulator serves both), else the
+    // exchange's production host.
+    std::string rest = defaults->restBase;
+    if (auto v = args.value("--rest")) {
+        rest = *v;
+    } else if (args.has("--endpoint") && net::isLoopbackHost(baseUrl->host)) {
+        rest = std::string(baseUrl->secure() ? "https" : "http") + "://" + baseUrl->hostHeader();
+    }
+    while (rest.ends_with('/')) rest.pop_back();
+    auto restUrl = net::Url::parse(rest);
+    if (!restUrl) return makeError("--rest: " + restUrl.error().message);
+    if (restUrl->websocket()) return makeError("--rest must be an https:// (or loopback http://) URL");
+    return exchange::Endpoints{rest, base};
+}
+
 int streamThrough(session::MarketSession& market, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
                   storage::StorageWorker& storage, const StreamOptions& options, std::ostream& out,
-                  std::ostream& err) {
-    StreamRun run(storage, options, out, err);
+                  std::ostream& err, const char* name) {
+    StreamRun run(storage, options, out, err, name);
     return run.run(market, adapter);
 }
 

@@ -42,7 +42,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             rest = std::make_shared<VenueRest>(
                 io.context(), adapter,
                 VenueRestConfig{config.tls, config.requestTimeout, config.restGate, config.restWeightBudget,
-                                config.weightSafetyShare});
+                                config.weightSafetyShare, nullptr});
         streams = config.streamSession;
         if (!streams) {
             // A feed of its own: the connection engine with the feed's settings.

@@ -19,7 +19,8 @@ std::shared_ptr<session::VenueRest> MarketSession::rest(const std::shared_ptr<co
         if (!gate) gate = std::make_shared<net::RestGate>(session::restLimitsOf(*adapter, 0, m_config.restSafetyShare));
         client = std::make_shared<session::VenueRest>(m_io.context(), adapter,
                                                    session::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
-                                                                         gate, 0, m_config.restSafetyShare});
+                                                                         gate, 0, m_config.restSafetyShare,
+                                                                         m_config.streams.tap});
     }
     return client;
 }

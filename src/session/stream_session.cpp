@@ -48,7 +48,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (!rest)
             rest = std::make_shared<VenueRest>(io.context(), adapter,
                                                VenueRestConfig{config.tls, config.requestTimeout, config.restGate, 0,
-                                                               config.restSafetyShare});
+                                                               config.restSafetyShare, config.tap});
     }
 
     net::IoThread& io;
@@ -128,6 +128,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         std::deque<std::string> candidateFrames;
         std::map<std::string, Mark> candidateFirst;  // its first event per ordered stream
         Clock::time_point switchDeadline{};
+        // The WireTap's ids of `ws` and `candidate` (config.tap set).
+        std::uint32_t wsTap = 0;
+        std::uint32_t candidateTap = 0;
     };
 
     // --- network thread only ---
@@ -164,6 +167,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // per (symbol, depthLevels) so each delta can be posted as the topic's whole top N.
     std::map<std::pair<std::string, int>, LocalOrderBook> partialBooks;
     std::int64_t nextId = 1;
+    // A replayed session's depth snapshot requests (the ones fetchSnapshot would send), in order:
+    // each recorded depth answer goes to the first one asking for its target.
+    struct SnapshotWanted {
+        std::string symbol;
+        std::uint64_t token = 0;
+        int attempt = 0;
+    };
+    std::deque<SnapshotWanted> replayWanted;
     // The REST host's client (limits, clock offset), shared with every feed, session and command of
     // the process talking to it: StreamSessionConfig::rest (the MarketSession's) or one of its own.
     std::shared_ptr<VenueRest> rest;
@@ -294,6 +305,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void spawnRun(Scope sc, const ConnPtr& conn) {
+        if (config.replay) return;  // a replayed session's connections are the record's
         ++conn->runs;
         std::weak_ptr<Impl> weak = weak_from_this();
         detail::spawnSupervised(io.context(), run(sc, conn), [weak, sc, conn](const std::string& what) {
@@ -365,6 +377,12 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         conns.push_back(c);
         if (started) spawnRun(scope, c);
         return c;
+    }
+
+    ConnPtr connByIndex(int index) const {
+        for (const auto& c : conns)
+            if (c->index == index) return c;
+        return nullptr;
     }
 
     ConnPtr connOf(const std::string& name) const {
@@ -580,6 +598,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     }
 
     void kickDrain(Conn& c) {
+        if (config.replay) {  // nothing goes out: the venue's answers are in the record
+            c.controlQueue.clear();
+            return;
+        }
         if (c.draining || !c.live || c.controlQueue.empty() || stopping) return;
         c.draining = true;
         spawn(drainControl(connPtr(c)));
@@ -690,7 +712,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 if (outcome == LocalOrderBook::Outcome::NeedsSnapshot) resubscribe(symbol, exchange::kDiffDepthBook);
             } else if (!b.fetching) {
                 b.fetching = true;
-                spawn(fetchSnapshot(scope, symbol, b.token));
+                if (config.replay) replayWanted.push_back({symbol, b.token, 0});
+                else spawn(fetchSnapshot(scope, symbol, b.token));
             }
         }
     }
@@ -779,30 +802,38 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             auto it = books.find(symbol);
             return it != books.end() && it->second.token == token ? &it->second : nullptr;
         };
-        for (int attempt = 0; attempt < 8 && alive(sc) && current(); ++attempt) {
+        for (int attempt = 0; attempt < kSnapshotAttempts && alive(sc) && current(); ++attempt) {
             if (attempt > 0 && !co_await sc->sleep(milliseconds(200 * attempt))) co_return;
             const exchange::RestRequest request = adapter->depthRequest(symbol, config.snapshotLimit);
             auto r = co_await restSend(request, sc);
             if (!alive(sc)) co_return;
-            {
-                std::lock_guard lock(statsMutex);
-                ++statsValue.bookSnapshots;
-            }
-            auto snapshot = r ? adapter->parseDepthSnapshot(r->body, r->status, symbol)
-                              : Result<exchange::DepthSnapshot>(r.error());
-            if (!snapshot) {
-                noteError("depth snapshot: " + snapshot.error().message);
-                continue;
-            }
-            Book* b = current();
-            if (!b) co_return;
-            if (b->book.onSnapshot(*snapshot) == LocalOrderBook::Outcome::Applied) {
-                b->fetching = false;
-                postView(symbol, *b);
-                co_return;
-            }
+            if (onSnapshotAnswer(symbol, token, r)) co_return;
         }
         if (Book* b = current()) b->fetching = false;  // the next diff asks again
+    }
+
+    static constexpr int kSnapshotAttempts = 8;
+
+    // A depth snapshot answer for the book `token` of `symbol` (live: fetchSnapshot's; replayed:
+    // the recorded one). true: done (applied, or the book is gone); false: ask again.
+    bool onSnapshotAnswer(const std::string& symbol, std::uint64_t token, const Result<net::HttpResponse>& r) {
+        {
+            std::lock_guard lock(statsMutex);
+            ++statsValue.bookSnapshots;
+        }
+        auto snapshot = r ? adapter->parseDepthSnapshot(r->body, r->status, symbol)
+                          : Result<exchange::DepthSnapshot>(r.error());
+        if (!snapshot) {
+            noteError("depth snapshot: " + snapshot.error().message);
+            return false;
+        }
+        auto it = books.find(symbol);
+        if (it == books.end() || it->second.token != token) return true;
+        Book& b = it->second;
+        if (b.book.onSnapshot(*snapshot) != LocalOrderBook::Outcome::Applied) return false;
+        b.fetching = false;
+        postView(symbol, b);
+        return true;
     }
 
     // --- clock ---
@@ -1057,6 +1088,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         } else if (!connected) {
             d.stage = Dial::HandshakeFailed;
             d.error = connected.error();
+        } else if (config.tap) {
+            (rotation ? c.candidateTap : c.wsTap) = config.tap->opened(c.index, rotation, *urlText);
         }
         co_return d;
     }
@@ -1146,6 +1179,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     // The new connection becomes the connection; its buffered frames are delivered (what the old
     // one delivered already is dropped) and the old one is closed.
     void switchOver(Conn& c) {
+        if (config.tap) config.tap->switched(c.candidateTap, c.index);
+        c.wsTap = c.candidateTap;
         auto old = c.ws;
         c.ws = c.candidate;
         c.candidate.reset();
@@ -1234,6 +1269,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         Conn& c = *conn;
+        // The recorder hears every frame this pump reads and hands on, and the socket's end.
+        struct TapEnd {
+            WireTap* tap;
+            std::uint32_t id;
+            std::string reason = "closed";
+            ~TapEnd() {
+                if (tap) tap->closed(id, reason);
+            }
+        } tapEnd{config.tap.get(), socket == c.ws ? c.wsTap : c.candidateTap};
         for (;;) {
             auto frame = co_await socket->read();
             if (!alive(sc, c) || c.ended) {
@@ -1242,6 +1286,10 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             }
             const bool primary = c.ws == socket;
             if (!primary && c.candidate != socket) co_return;  // an old connection, switched away from
+            if (tapEnd.tap) {
+                if (frame) tapEnd.tap->frame(tapEnd.id, *frame);
+                else tapEnd.reason = frame.error().message;
+            }
             if (!frame) {
                 if (!primary) {
                     abandonRotation(c, "the new connection closed: " + frame.error().message);
@@ -1550,6 +1598,96 @@ void StreamSession::stop() {
         impl->coroutines.markStopped();
     });
     impl->coroutines.waitStopped(std::chrono::seconds(5));
+}
+
+// --- replay: the record hands the session what its connections received, on the network thread ---
+
+void StreamSession::replayOpened(int connection, bool rotation) {
+    Impl& m = *m_impl;
+    const auto c = m.connByIndex(connection);
+    if (!c || m.stopping) return;
+    if (rotation) {  // what rotate() sets up once the new socket is open
+        c->rotating = true;
+        c->candidateConnected = true;
+        c->candidateSpecs = c->desired;
+        c->candidateFrames.clear();
+        c->candidateFirst.clear();
+        return;
+    }
+    // What run() does after a connect: the URL carried the set (venues naming streams in it).
+    c->ended = false;
+    m.afterConnect(*c, m.adapter->streamsInUrl() ? c->desired : std::vector<exchange::StreamSpec>{}, true);
+    m.publish(*c, FeedState::Live, "live", 0, true);
+}
+
+void StreamSession::replayFrame(int connection, bool rotation, const std::string& frame) {
+    Impl& m = *m_impl;
+    const auto c = m.connByIndex(connection);
+    if (!c || m.stopping) return;
+    if (rotation) {
+        if (c->rotating) m.bufferCandidate(*c, frame);
+        return;
+    }
+    if (!c->live) return;
+    c->lastFrame = Clock::now();
+    try {
+        m.handleFrame(*c, frame);  // a serverShutdown's rotation is in the record
+    } catch (const std::exception& e) {
+        const std::string msg = std::string("internal error: ") + e.what();
+        {
+            std::lock_guard lock(m.statsMutex);
+            ++m.statsValue.internalErrors;
+        }
+        m.publish(*c, FeedState::Failed, msg);
+    }
+}
+
+void StreamSession::replayClosed(int connection, bool rotation, const std::string& reason) {
+    Impl& m = *m_impl;
+    const auto c = m.connByIndex(connection);
+    if (!c || m.stopping) return;
+    if (rotation) {
+        if (c->rotating) m.abandonRotation(*c, "the new connection closed: " + reason);
+        return;
+    }
+    if (!c->live) return;
+    c->live = false;
+    m.updateConnected();
+    {
+        std::lock_guard lock(m.statsMutex);
+        ++m.statsValue.reconnects;
+        m.statsValue.lastError = reason;
+    }
+    m.publish(*c, FeedState::Reconnecting, reason, 0);
+}
+
+void StreamSession::replaySwitched(int connection) {
+    Impl& m = *m_impl;
+    const auto c = m.connByIndex(connection);
+    if (!c || m.stopping || !c->rotating) return;
+    m.switchOver(*c);
+}
+
+void StreamSession::replayRest(const std::string& target, int status, std::string body) {
+    Impl& m = *m_impl;
+    if (m.stopping) return;
+    for (auto it = m.replayWanted.begin(); it != m.replayWanted.end(); ++it) {
+        if (m.adapter->depthRequest(it->symbol, m.config.snapshotLimit).target != target) continue;
+        const Impl::SnapshotWanted wanted = *it;
+        m.replayWanted.erase(it);
+        const Result<net::HttpResponse> answer =
+            status == 0 ? Result<net::HttpResponse>(makeError(std::move(body)))
+                        : Result<net::HttpResponse>(net::HttpResponse{status, std::move(body), {}});
+        if (m.onSnapshotAnswer(wanted.symbol, wanted.token, answer)) return;
+        // Not applied: fetchSnapshot asks again (up to its attempts), then leaves it to the next diff.
+        const auto book = m.books.find(wanted.symbol);
+        if (book == m.books.end() || book->second.token != wanted.token) return;
+        if (wanted.attempt + 1 < Impl::kSnapshotAttempts)
+            m.replayWanted.push_back({wanted.symbol, wanted.token, wanted.attempt + 1});
+        else
+            book->second.fetching = false;
+        return;
+    }
 }
 
 StreamSessionStats StreamSession::stats() const {

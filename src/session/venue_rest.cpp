@@ -98,7 +98,17 @@ awaitable<Result<net::HttpResponse>> VenueRest::once(const exchange::HttpRequest
 
 awaitable<Result<net::HttpResponse>> VenueRest::send(exchange::HttpRequest request, CancelScope& scope,
                                                      Options options) {
-    co_return co_await gated(request, scope, options, nullptr);
+    auto r = co_await gated(request, scope, options, nullptr);
+    tapAnswer(request, r);
+    co_return r;
+}
+
+void VenueRest::tapAnswer(const exchange::HttpRequest& request, const Result<net::HttpResponse>& answer) const {
+    if (!m_config.tap) return;
+    // Nothing went out (the job was cancelled, the gate said wait): no answer to record.
+    if (!answer && (answer.error().message == "cancelled" || answer.error().message == "rate-limited")) return;
+    if (answer) m_config.tap->rest(request.method, request.target, answer->status, answer->body);
+    else m_config.tap->rest(request.method, request.target, 0, answer.error().message);
 }
 
 awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpRequest& request, CancelScope& scope,
@@ -156,7 +166,9 @@ awaitable<Result<net::HttpResponse>> VenueRest::send(const exchange::RestRequest
     // Named before co_await: GCC 12 destroys a temporary with a destructor inside a co_await
     // expression twice.
     const exchange::HttpRequest get{"GET", request.target, "", request.weight};
-    co_return co_await gated(get, scope, options, nullptr);
+    auto r = co_await gated(get, scope, options, nullptr);
+    tapAnswer(get, r);
+    co_return r;
 }
 
 awaitable<Result<std::int64_t>> VenueRest::syncClock(CancelScope& scope, Options options) {
@@ -164,6 +176,7 @@ awaitable<Result<std::int64_t>> VenueRest::syncClock(CancelScope& scope, Options
     std::int64_t sentAt = 0;  // of the send that got the answer (not of the wait for the gate)
     const exchange::HttpRequest get{"GET", time.target, "", time.weight};
     auto r = co_await gated(get, scope, options, &sentAt);
+    tapAnswer(get, r);
     if (!r) co_return r.error();
     auto t = m_adapter->parseServerTime(r->body, r->status);
     if (!t) co_return t.error();

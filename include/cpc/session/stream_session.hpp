@@ -35,6 +35,7 @@
 #include "cpc/exchange/exchange_adapter.hpp"
 #include "cpc/feed/feed_events.hpp"
 #include "cpc/session/venue_rest.hpp"
+#include "cpc/session/wire_tap.hpp"
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -100,6 +101,13 @@ struct StreamSessionConfig {
     std::shared_ptr<VenueRest> rest;
     std::shared_ptr<net::RestGate> restGate;
     double restSafetyShare = 0.8;
+    // Handed every frame as received, the sockets' opens and closes, a rotation's switch (and, set
+    // on the MarketSession, its REST answers): a recorder (`cpc record`). Null: nothing is copied.
+    std::shared_ptr<WireTap> tap;
+    // A replayed session (`cpc replay`): it opens no socket and sends no request; the replay*()
+    // calls hand it what its connections received, in the recorded order, and it does with them
+    // what it did live (the same frame handling, book sync, de-duplication and delivery).
+    bool replay = false;
 };
 
 struct StreamCounters {
@@ -173,6 +181,19 @@ public:
     void stop();
     // Any thread.
     StreamSessionStats stats() const;
+
+    // A replayed session (StreamSessionConfig::replay), network thread only: what connection
+    // `connection` received, handed over in the recorded order (replay::Replayer reads a record).
+    // A socket of the connection opened (`rotation`: a make-before-break rotation's new socket).
+    void replayOpened(int connection, bool rotation);
+    // A frame of the connection's socket (`rotation`: of its rotation's new one, buffered until
+    // replaySwitched()).
+    void replayFrame(int connection, bool rotation, const std::string& frame);
+    void replayClosed(int connection, bool rotation, const std::string& reason);
+    void replaySwitched(int connection);
+    // A REST answer the session got (status 0: the request failed, `body` says why): a depth
+    // snapshot the session is waiting for is applied.
+    void replayRest(const std::string& target, int status, std::string body);
 
 private:
     struct Impl;

@@ -34,6 +34,7 @@
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/rest_gate.hpp"
 #include "cpc/net/tls.hpp"
+#include "cpc/session/wire_tap.hpp"
 
 namespace cpc::session {
 
@@ -71,6 +72,9 @@ struct VenueRestConfig {
     std::shared_ptr<net::RestGate> gate;
     int weightOverride = 0;
     double safetyShare = 0.8;
+    // Told the answer of every request (a recorder: backfills and book snapshots are part of the
+    // record); null: nothing is copied.
+    std::shared_ptr<WireTap> tap;
 };
 
 // What a caller counts of its own requests (a feed's stats).
@@ -127,6 +131,7 @@ public:
 private:
     boost::asio::awaitable<Result<net::HttpResponse>> gated(const exchange::HttpRequest& request, CancelScope& scope,
                                                             const Options& options, std::int64_t* sentAtMs);
+    void tapAnswer(const exchange::HttpRequest& request, const Result<net::HttpResponse>& answer) const;
     boost::asio::awaitable<Result<net::HttpResponse>> once(const exchange::HttpRequest& request, CancelScope& scope);
     std::shared_ptr<net::HttpClient> takeClient();
     Result<std::shared_ptr<boost::asio::ssl::context>> tls();

@@ -1,0 +1,58 @@
+#pragma once
+// RecordReader: reads a recording directory (docs/RECORDING.md) record by record, segment after
+// segment. Every file of the directory must be a segment; a foreign or corrupt file, a record
+// failing its CRC, or a segment cut in the middle that is not the last one is an error naming the
+// file. A last segment cut by a kill -9 (inside a zstd frame or a record) is read up to its last
+// whole record, and notices() says so.
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cpc/core/result.hpp"
+#include "cpc/replay/record.hpp"
+
+namespace cpc::replay {
+
+class RecordReader {
+public:
+    // Lists and checks every segment's header; the first one's SessionInfo is info().
+    static Result<std::unique_ptr<RecordReader>> open(const std::filesystem::path& dir);
+    ~RecordReader();
+    RecordReader(const RecordReader&) = delete;
+    RecordReader& operator=(const RecordReader&) = delete;
+
+    const SessionInfo& info() const { return m_info; }
+    const std::vector<std::filesystem::path>& segments() const { return m_segments; }
+    // The next record (its views valid until the next call); false after the last one.
+    Result<bool> next(RecordView& out);
+    // What reading found worth saying (a cut last segment); grows while reading.
+    const std::vector<std::string>& notices() const { return m_notices; }
+    std::uint64_t recordsRead() const { return m_records; }
+
+private:
+    RecordReader() = default;
+    Result<bool> openNext();
+    Result<bool> decodeMore();  // false: the segment's data is exhausted
+    Result<Ok> endOfSegment();
+
+    SessionInfo m_info;
+    std::vector<std::filesystem::path> m_segments;
+    std::size_t m_current = 0;  // index of the open segment + 1 (0: none open yet)
+    std::FILE* m_file = nullptr;
+    void* m_dctx = nullptr;  // ZSTD_DCtx
+    std::vector<char> m_in;
+    std::size_t m_inPos = 0, m_inEnd = 0;
+    bool m_fileDone = false;
+    std::size_t m_frameState = 0;  // the last ZSTD_decompressStream result: 0 at a frame's end
+    std::vector<char> m_out;       // decoded bytes [m_begin, m_end)
+    std::size_t m_begin = 0, m_end = 0;
+    std::uint64_t m_records = 0;
+    std::uint64_t m_segmentRecords = 0;
+    std::int64_t m_lastWallUs = 0;
+    std::vector<std::string> m_notices;
+};
+
+}  // namespace cpc::replay
