@@ -60,7 +60,9 @@ protected:
 }  // namespace
 
 TEST_F(StreamCommand, PrintsKlineAndTradeEventsAsJsonLinesAndStopsAfterMaxEvents) {
-    const auto run = stream({"btcusdt", "--streams", "kline_1s,trade", "--max-events", "40", "--seconds", "4"});
+    // 40 events come in about 4 s (a push every 100 ms); --seconds only bounds a stuck run, so it
+    // leaves a loaded machine room (the run stops at the 40th event).
+    const auto run = stream({"btcusdt", "--streams", "kline_1s,trade", "--max-events", "40", "--seconds", "20"});
     ASSERT_EQ(run.code, 0) << run.err;
     const auto lines = jsonLines(run.out);
     ASSERT_EQ(lines.size(), 40u) << run.out << run.err;
