@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "cpc/chart/format.hpp"
@@ -29,6 +30,23 @@ const std::array<std::uint32_t, 256>& palette() {
         return p;
     }();
     return colours;
+}
+
+// Footprint numbers in three significant digits at most ("0.42", "7.5", "76", "1.2K"): a cell is
+// narrow.
+std::string compactVolume(double v, const TextLocale& locale) {
+    const double a = std::fabs(v);
+    if (a >= 1000.0 || a == 0.0) return formatVolume(v, locale);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", a >= 100.0 ? 0 : a >= 10.0 ? 1 : 2, v);
+    std::string s(buf);
+    if (s.find('.') != std::string::npos) {
+        while (s.back() == '0') s.pop_back();
+        if (s.back() == '.') s.pop_back();
+    }
+    for (char& c : s)
+        if (c == '.') c = locale.decimalPoint;
+    return s;
 }
 
 }  // namespace
@@ -238,22 +256,25 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
             lowestY = std::max(lowestY, cell.bottomY);
             // "sell | buy" when both numbers fit their half and the row is tall enough to read.
             if (cell.bottomY - cell.topY >= 11.0F && (l.buy > 0.0 || l.sell > 0.0)) {
-                std::string sell = formatVolume(l.sell, locale);
-                std::string buy = formatVolume(l.buy, locale);
+                std::string sell = compactVolume(l.sell, locale);
+                std::string buy = compactVolume(l.buy, locale);
                 const FontRole sellFont = l.sellImbalance ? FontRole::Bold : FontRole::Regular;
                 const FontRole buyFont = l.buyImbalance ? FontRole::Bold : FontRole::Regular;
                 if (measure.textWidth(sell, sellFont) <= half && measure.textWidth(buy, buyFont) <= half) {
                     const double h = cell.bottomY - cell.topY;
-                    item.texts.push_back(TextItem{Rect{item.left, cell.topY, half, h}, std::move(sell), TextTone::Falling,
-                                                  sellFont, TextAlign::Right, 0});
+                    // An imbalance's cell is filled with its side's colour: its number in the tag text.
+                    item.texts.push_back(TextItem{Rect{item.left, cell.topY, half, h}, std::move(sell),
+                                                  l.sellImbalance ? TextTone::Inverse : TextTone::Falling, sellFont,
+                                                  TextAlign::Right, 0});
                     item.texts.push_back(TextItem{Rect{item.left + half + 4.0, cell.topY, half, h}, std::move(buy),
-                                                  TextTone::Rising, buyFont, TextAlign::Left, 0});
+                                                  l.buyImbalance ? TextTone::Inverse : TextTone::Rising, buyFont,
+                                                  TextAlign::Left, 0});
                 }
             }
             item.cells.push_back(cell);
         }
         // The bar's delta under its lowest row, when it fits the slot.
-        std::string delta = (item.deltaPositive ? "+" : "") + formatVolume(bar->delta().toDouble(), locale);
+        std::string delta = (item.deltaPositive ? "+" : "") + compactVolume(bar->delta().toDouble(), locale);
         if (measure.textWidth(delta, FontRole::Regular) <= spacing - 4.0)
             item.texts.push_back(TextItem{Rect{x - spacing / 2.0, lowestY + 2.0, spacing, 14.0}, std::move(delta),
                                           item.deltaPositive ? TextTone::Rising : TextTone::Falling, FontRole::Regular,
