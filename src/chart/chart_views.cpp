@@ -1,4 +1,5 @@
 #include "cpc/chart/chart_views.hpp"
+#include "cpc/chart/order_flow_view.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -99,7 +100,7 @@ void buildBars(const ChartModel& model, FrameItems& out) {
     if (!out.pixelColumns) {
         const auto bodyWidth = static_cast<float>(candleBodyWidth(ts.barSpacing()));
         // Footprint: the candle is a thin bar at the slot's left, the footprint's cells beside it.
-        const bool footprint = model.chartType() == ChartType::Footprint && ts.barSpacing() >= 12.0;
+        const bool footprint = model.chartType() == ChartType::Footprint && ts.barSpacing() >= kFootprintWideSpacing;
         const float candleWidth = footprint ? std::min(bodyWidth, 3.0F) : bodyWidth;
         const float candleShift = footprint ? static_cast<float>(-ts.barSpacing() / 2.0 + 3.0) : 0.0F;
         if (lines) out.line.reserve(static_cast<std::size_t>(range.count()));

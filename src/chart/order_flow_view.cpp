@@ -136,6 +136,16 @@ void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const
             h.rows = rows;
             h.pixels.assign(static_cast<std::size_t>(columns) * static_cast<std::size_t>(rows), 0U);
             const auto& colours = palette();
+            // Size → colour index through a table of the size's share of the largest (a log per
+            // cell cost more than the rest of the frame).
+            constexpr int kSteps = 4'096;
+            std::array<std::uint8_t, kSteps + 1> index{};
+            for (int k = 0; k <= kSteps; ++k)
+                index[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(std::lround(
+                    orderflow::heatmapIntensity(static_cast<double>(maxValue) * k / kSteps, maxValue,
+                                                m_options.heatmapScale) *
+                    255.0));
+            const float toStep = maxValue > 0.0F ? static_cast<float>(kSteps) / maxValue : 0.0F;
             // Intensity → colour index per cell, once per grid row, then copied to its pixel rows.
             std::vector<std::uint32_t> rowPixels(static_cast<std::size_t>(columns));
             std::int64_t cachedRow = kMaxHeatmapRows + 1;  // no row cached yet
@@ -150,11 +160,11 @@ void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const
                     const float* cells = grid.cells.data() + gridRow * grid.columns;
                     for (int c = 0; c < columns; ++c) {
                         const float v = cells[c];
+                        // NaN (nothing sampled) and 0 are transparent.
                         rowPixels[static_cast<std::size_t>(c)] =
-                            std::isnan(v) || maxValue <= 0.0F
-                                ? 0U
-                                : colours[static_cast<std::size_t>(std::lround(
-                                      orderflow::heatmapIntensity(v, maxValue, m_options.heatmapScale) * 255.0))];
+                            !(v > 0.0F) ? 0U
+                                        : colours[index[static_cast<std::size_t>(
+                                              std::min(v * toStep + 0.5F, static_cast<float>(kSteps)))]];
                     }
                 }
                 std::memcpy(dst, rowPixels.data(), rowPixels.size() * sizeof(std::uint32_t));
@@ -215,7 +225,7 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
     if (model.chartType() != ChartType::Footprint || !m_footprint || out.pixelColumns) return;
     const TimeScale& ts = model.timeScale();
     const double spacing = ts.barSpacing();
-    if (spacing < 12.0) return;  // too narrow for cells: the thin candles alone
+    if (spacing < 3.0) return;  // too narrow for cells: the candles alone
     const PriceScale& ps = model.priceScale();
     const market::CandleView bars = model.candles();
     const IndexRange range = ts.visibleRange();
@@ -228,14 +238,28 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
     const TextMeasurer& measure = model.textMeasurer();
     const TextLocale& locale = model.textLocale();
     const double paneX = out.layout.candlePane.x;
+    if (m_cachedFootprint != m_footprint || m_levelCache.size() > 4 * static_cast<std::size_t>(range.count()) + 64) {
+        m_levelCache.clear();
+        m_cachedFootprint = m_footprint;
+    }
     for (std::int64_t i = range.first; i <= range.last; ++i) {
         const orderflow::FootprintBar* bar = m_footprint->find(bars.openTime(static_cast<std::size_t>(i)));
         if (!bar || bar->trades == 0) continue;
-        const orderflow::FootprintLevels levels = orderflow::levelsOf(*bar, multiple, m_options.imbalanceRatio);
+        CachedLevels& cached = m_levelCache[bar->openTime];
+        if (cached.trades != bar->trades || cached.multiple != multiple || cached.ratio != m_options.imbalanceRatio) {
+            cached.levels = orderflow::levelsOf(*bar, multiple, m_options.imbalanceRatio);
+            cached.trades = bar->trades;
+            cached.multiple = multiple;
+            cached.ratio = m_options.imbalanceRatio;
+        }
+        const orderflow::FootprintLevels& levels = cached.levels;
         const double x = paneX + ts.indexToX(static_cast<double>(i));
         FootprintBarItem item;
-        item.left = static_cast<float>(x - spacing / 2.0 + 7.0);
-        item.right = static_cast<float>(x + spacing / 2.0 - 2.0);
+        // Wide bars: the candle thin at the left, the cells beside it; narrow ones: the cells fill
+        // the slot over the candle (shading only).
+        const bool wide = spacing >= kFootprintWideSpacing;
+        item.left = static_cast<float>(x - spacing / 2.0 + (wide ? 7.0 : 0.5));
+        item.right = static_cast<float>(x + spacing / 2.0 - (wide ? 2.0 : 0.5));
         item.deltaPositive = bar->delta() >= Decimal{};
         double largest = 0.0;
         for (const auto& l : levels.levels) largest = std::max({largest, l.buy, l.sell});

@@ -67,13 +67,41 @@ bool BookHeatmap::sampleLevels(const Bids& bids, const Asks& asks, std::int64_t 
         column.sizes[i] = static_cast<float>(sums[i].toDouble());
         column.maxSize = std::max(column.maxSize, column.sizes[i]);
     }
+    mergeIntoBlock(column);
     if (!m_columns.empty() && m_columns.back().timeMs == slot) {
         m_columns.back() = std::move(column);
     } else {
         m_columns.push_back(std::move(column));
         if (m_columns.size() > m_config.maxColumns) m_columns.pop_front();
     }
+    // Blocks older than every column kept go with them.
+    while (!m_blocks.empty() && m_blocks.front().timeMs + blockMs() <= m_columns.front().timeMs) m_blocks.pop_front();
     return true;
+}
+
+void BookHeatmap::mergeIntoBlock(const HeatmapColumn& column) {
+    const std::int64_t slot = floorDiv(column.timeMs, blockMs()) * blockMs();
+    if (m_blocks.empty() || m_blocks.back().timeMs != slot) {
+        m_blocks.push_back(column);
+        m_blocks.back().timeMs = slot;
+        return;
+    }
+    // The maximum of each row over the block's samples, over the union of their rows.
+    HeatmapColumn& b = m_blocks.back();
+    const std::int64_t first = std::min(b.firstRow, column.firstRow);
+    const std::int64_t last = std::max(b.firstRow + static_cast<std::int64_t>(b.sizes.size()),
+                                       column.firstRow + static_cast<std::int64_t>(column.sizes.size()));
+    if (first != b.firstRow || last != b.firstRow + static_cast<std::int64_t>(b.sizes.size())) {
+        std::vector<float> grown(static_cast<std::size_t>(last - first), 0.0F);
+        std::copy(b.sizes.begin(), b.sizes.end(), grown.begin() + (b.firstRow - first));
+        b.sizes = std::move(grown);
+        b.firstRow = first;
+    }
+    float* dst = b.sizes.data() + (column.firstRow - b.firstRow);
+    for (std::size_t k = 0; k < column.sizes.size(); ++k) dst[k] = std::max(dst[k], column.sizes[k]);
+    b.maxSize = std::max(b.maxSize, column.maxSize);
+    b.bestBidRow = column.bestBidRow;
+    b.bestAskRow = column.bestAskRow;
 }
 
 
@@ -117,18 +145,31 @@ HeatmapGrid BookHeatmap::grid(std::int64_t fromMs, std::int64_t toMs, std::size_
     const std::int64_t m = g.rowMultiple;
     const double step = static_cast<double>(toMs - fromMs) / static_cast<double>(columns);
     std::vector<float> cell(g.rows);
-    std::size_t next = m_columns.empty() ? 0 : columnAt(fromMs);
-    if (next == m_columns.size()) next = 0;  // no column at or before fromMs: start at the first
+    std::vector<float> summed;
+    // Zoomed out so far that a pixel spans a whole block or more: read the blocks (the maximum of
+    // kBlockSamples columns each), a quarter of the data, for the same maxima.
+    const bool useBlocks = step >= static_cast<double>(blockMs());
+    const std::deque<HeatmapColumn>& source = useBlocks ? m_blocks : m_columns;
+    const auto at = [&](std::int64_t t) {
+        const auto it = std::upper_bound(source.begin(), source.end(), t,
+                                         [](std::int64_t v, const HeatmapColumn& c) { return v < c.timeMs; });
+        return it == source.begin() ? source.size() : static_cast<std::size_t>(it - source.begin()) - 1;
+    };
+    const std::int64_t span = useBlocks ? blockMs() - 1 : 0;
+    std::size_t next = source.empty() ? 0 : at(fromMs);
+    if (next == source.size()) next = 0;  // no column at or before fromMs: start at the first
     for (std::size_t c = 0; c < columns; ++c) {
         const auto start = fromMs + static_cast<std::int64_t>(std::floor(step * static_cast<double>(c)));
         const auto end = fromMs + static_cast<std::int64_t>(std::floor(step * static_cast<double>(c + 1)));
         // The samples in [start, end); if none, the newest before start while it is fresh.
         std::size_t first = next;
-        while (first < m_columns.size() && m_columns[first].timeMs < start) ++first;
+        // A block that began before the pixel but reaches into it counts too (a maximum may count
+        // it in two pixels; it never drops it).
+        while (first < source.size() && source[first].timeMs + span < start) ++first;
         std::size_t last = first;
-        while (last < m_columns.size() && m_columns[last].timeMs < std::max(end, start + 1)) ++last;
+        while (last < source.size() && source[last].timeMs < std::max(end, start + 1)) ++last;
         if (first == last) {
-            if (first == 0 || start - m_columns[first - 1].timeMs >= kCarryMs) {
+            if (first == 0 || start - source[first - 1].timeMs >= kCarryMs) {
                 next = first;
                 continue;
             }
@@ -137,28 +178,36 @@ HeatmapGrid BookHeatmap::grid(std::int64_t fromMs, std::int64_t toMs, std::size_
         next = last;
         std::fill(cell.begin(), cell.end(), 0.0f);
         for (std::size_t s = first; s < last; ++s) {
-            const HeatmapColumn& col = m_columns[s];
+            const HeatmapColumn& col = source[s];
             // Rows of this sample inside [lowRow, highRow] at the aggregated size.
             const std::int64_t colLow = std::max(floorDiv(col.firstRow, m), lowRow);
             const std::int64_t colHigh =
                 std::min(floorDiv(col.firstRow + static_cast<std::int64_t>(col.sizes.size()) - 1, m), highRow);
             if (colLow > colHigh) continue;
+            const float* src;
             if (m == 1) {
-                const float* src = col.sizes.data() + (colLow - col.firstRow);
-                float* dst = cell.data() + (colLow - lowRow);
-                const auto n = static_cast<std::size_t>(colHigh - colLow + 1);
-                for (std::size_t k = 0; k < n; ++k) dst[k] = std::max(dst[k], src[k]);
+                src = col.sizes.data() + (colLow - col.firstRow);
             } else {
-                for (std::int64_t r = colLow; r <= colHigh; ++r) {
-                    float sum = 0.0f;
-                    const std::int64_t b0 = std::max(r * m, col.firstRow);
-                    const std::int64_t b1 =
-                        std::min(r * m + m - 1, col.firstRow + static_cast<std::int64_t>(col.sizes.size()) - 1);
-                    for (std::int64_t b = b0; b <= b1; ++b) sum += col.sizes[static_cast<std::size_t>(b - col.firstRow)];
-                    float& dst = cell[static_cast<std::size_t>(r - lowRow)];
-                    dst = std::max(dst, sum);
+                // Sum the base rows into the aggregated rows first (one pass over the column), so
+                // the maximum below is the same contiguous loop as at the base size.
+                summed.assign(static_cast<std::size_t>(colHigh - colLow + 1), 0.0F);
+                const std::int64_t b0 = std::max(colLow * m, col.firstRow);
+                const std::int64_t b1 =
+                    std::min(colHigh * m + m - 1, col.firstRow + static_cast<std::int64_t>(col.sizes.size()) - 1);
+                const float* base = col.sizes.data() + (b0 - col.firstRow);
+                std::int64_t b = b0;
+                while (b <= b1) {
+                    const std::int64_t r = floorDiv(b, m);
+                    const std::int64_t rowEnd = std::min(r * m + m - 1, b1);
+                    float acc = 0.0F;
+                    for (; b <= rowEnd; ++b) acc += base[b - b0];
+                    summed[static_cast<std::size_t>(r - colLow)] = acc;
                 }
+                src = summed.data();
             }
+            float* dst = cell.data() + (colLow - lowRow);
+            const auto n = static_cast<std::size_t>(colHigh - colLow + 1);
+            for (std::size_t k = 0; k < n; ++k) dst[k] = std::max(dst[k], src[k]);
         }
         for (std::size_t r = 0; r < g.rows; ++r) {
             const float v = cell[r];

@@ -60,7 +60,7 @@ TEST(ChartWindow, ControlsDriveTheChartAndPersist) {
 
         auto* typeBox = window.findChild<QComboBox*>("chartTypeBox");
         ASSERT_NE(typeBox, nullptr);
-        EXPECT_EQ(typeBox->count(), 7);
+        EXPECT_EQ(typeBox->count(), 8);
         window.setChartType(chart::ChartType::Area);
         EXPECT_EQ(window.canvas()->model().chartType(), chart::ChartType::Area);
         window.setThemeName("light");

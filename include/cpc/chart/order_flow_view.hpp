@@ -10,6 +10,7 @@
 // interval: a gap-free venue series).
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart/render_items.hpp"
@@ -18,6 +19,10 @@
 #include "cpc/orderflow/footprint.hpp"
 
 namespace cpc::chart {
+
+// From this bar spacing on, a footprint bar draws its candle thin at the slot's left and its cells
+// beside it; narrower bars are shaded cells over the candle.
+inline constexpr double kFootprintWideSpacing = 24.0;
 
 struct OrderFlowOptions {
     bool heatmap = false;
@@ -50,6 +55,17 @@ private:
     void buildHeatmap(const ChartModel& model, FrameItems& out) const;
     void buildFootprint(const ChartModel& model, FrameItems& out) const;
     void buildBubbles(const ChartModel& model, FrameItems& out) const;
+
+    // A bar's rows at a zoom's multiple, kept while its trade count, the multiple and the ratio stay
+    // (a frame after a tick recomputes the newest bar only).
+    struct CachedLevels {
+        std::int64_t trades = 0;
+        int multiple = 0;
+        double ratio = 0;
+        orderflow::FootprintLevels levels;
+    };
+    mutable std::unordered_map<std::int64_t, CachedLevels> m_levelCache;
+    mutable const orderflow::FootprintSeries* m_cachedFootprint = nullptr;
 
     const orderflow::FootprintSeries* m_footprint = nullptr;
     const orderflow::BookHeatmap* m_heatmap = nullptr;

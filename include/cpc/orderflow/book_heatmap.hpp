@@ -59,7 +59,10 @@ public:
     // column is ignored (returns false). O(rows kept).
     bool sample(const feed::LocalOrderBook& book, std::int64_t timeMs);
     bool sample(const feed::OrderBookView& view, std::int64_t timeMs);
-    void clear() { m_columns.clear(); }
+    void clear() {
+        m_columns.clear();
+        m_blocks.clear();
+    }
 
     std::size_t size() const { return m_columns.size(); }
     const HeatmapColumn& operator[](std::size_t i) const { return m_columns[i]; }
@@ -73,12 +76,20 @@ public:
     HeatmapGrid grid(std::int64_t fromMs, std::int64_t toMs, std::size_t columns, std::int64_t lowRow,
                      std::int64_t highRow, int rowMultiple) const;
 
+    // Columns are also folded into blocks of this many slots (each row's maximum), which grid()
+    // reads when a pixel spans a block or more.
+    static constexpr std::int64_t kBlockSamples = 4;
+    std::size_t blockCount() const { return m_blocks.size(); }
+
 private:
     template <class Bids, class Asks>
     bool sampleLevels(const Bids& bids, const Asks& asks, std::int64_t timeMs);
+    void mergeIntoBlock(const HeatmapColumn& column);
+    std::int64_t blockMs() const { return kBlockSamples * m_config.columnMs; }
 
     HeatmapConfig m_config;
     std::deque<HeatmapColumn> m_columns;
+    std::deque<HeatmapColumn> m_blocks;
 };
 
 // Maps a resting size to [0, 1] for the colour scale: linear (size / max) or logarithmic
