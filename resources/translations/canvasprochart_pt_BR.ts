@@ -247,6 +247,10 @@
         <source>Short position</source>
         <translation>Posição vendida</translation>
     </message>
+    <message>
+        <source>Footprint</source>
+        <translation>Footprint</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::AboutDialog</name>
@@ -1099,6 +1103,42 @@ Stream %2</translation>
     <message>
         <source>Note:</source>
         <translation>Nota:</translation>
+    </message>
+    <message>
+        <source>Order flow: %1 %2</source>
+        <translation>Fluxo de ordens: %1 %2</translation>
+    </message>
+    <message>
+        <source>&amp;Heatmap (order book)</source>
+        <translation>&amp;Mapa de calor (livro de ofertas)</translation>
+    </message>
+    <message>
+        <source>Heatmap &amp;log scale</source>
+        <translation>Mapa de calor em escala &amp;logarítmica</translation>
+    </message>
+    <message>
+        <source>&amp;Big trades threshold…</source>
+        <translation>Limite de &amp;grandes negócios…</translation>
+    </message>
+    <message>
+        <source>Big trades</source>
+        <translation>Grandes negócios</translation>
+    </message>
+    <message>
+        <source>Draw trades worth at least (quote asset):</source>
+        <translation>Desenhar negócios de valor mínimo (moeda de cotação):</translation>
+    </message>
+    <message>
+        <source>Footprint &amp;imbalance ratio…</source>
+        <translation>Razão de &amp;desequilíbrio do footprint…</translation>
+    </message>
+    <message>
+        <source>Footprint</source>
+        <translation>Footprint</translation>
+    </message>
+    <message>
+        <source>Highlight a row whose buys exceed the diagonal sells (or the reverse) by at least:</source>
+        <translation>Destacar uma linha cujas compras superem as vendas na diagonal (ou o inverso) em pelo menos:</translation>
     </message>
 </context>
 <context>

@@ -94,13 +94,16 @@ int runApp(int argc, char** argv) {
     const QCommandLineOption timeZone(QStringLiteral("time-zone"),
                                       QStringLiteral("Time axis zone: UTC, local or an IANA name (Europe/Berlin)."),
                                       QStringLiteral("ZONE"));
+    const QCommandLineOption heatmap(
+        QStringLiteral("heatmap"),
+        QStringLiteral("Show the order-book heatmap under the candles (View > Heatmap), with the big trades."));
     const QCommandLineOption testRealtime(
         QStringLiteral("test-realtime"),
         QStringLiteral("Open the realtime test window (live trades, order book, ticker, stream selector, feed "
                        "health) instead of the chart window; --screenshot then shows it."));
     const QCommandLineOption tradeRate(QStringLiteral("trade-rate"),
-                                       QStringLiteral("With --demo --test-realtime: simulated live trades per second "
-                                                      "and symbol, 0..20000 (default 1000)."),
+                                       QStringLiteral("With --demo: simulated live trades per second and symbol, "
+                                                      "0..20000 (the realtime window: default 1000; the chart: none)."),
                                        QStringLiteral("N"));
     const QCommandLineOption language(
         QStringLiteral("language"),
@@ -108,7 +111,7 @@ int runApp(int argc, char** argv) {
             .arg(interfaceLanguages().join(QStringLiteral(", "))),
         QStringLiteral("LANG"));
     parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
-                       chartType, theme, timeZone, testRealtime, tradeRate, language});
+                       chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
@@ -182,8 +185,8 @@ int runApp(int argc, char** argv) {
         liveTradeRate = parser.value(tradeRate).toInt(&ok);
         if (!ok || liveTradeRate < 0 || liveTradeRate > sim::MarketModel::kMaxLiveTradesPerSecond)
             return fail(QStringLiteral("--trade-rate needs 0..20000 trades per second, got \"%1\"").arg(parser.value(tradeRate)));
-        if (!parser.isSet(demo) || !parser.isSet(testRealtime))
-            return fail(QStringLiteral("--trade-rate only applies with --demo --test-realtime"));
+        if (!parser.isSet(demo))
+            return fail(QStringLiteral("--trade-rate only applies with --demo"));
     }
 
     std::optional<QString> chosenLanguage;
@@ -280,7 +283,10 @@ int runApp(int argc, char** argv) {
     // the simulators for the whole process, shared by every window (the charts, the realtime
     // window) — the venues' connections, subscriptions and REST limits live in the session, every
     // series is saved by the one worker. Destroyed after the windows and the controller.
-    AppServices services(servicesOptions(options));
+    ServicesOptions chartServices = servicesOptions(options);
+    // The demo's live trades (the order flow's footprint, bubbles and a moving book) on request.
+    if (parser.isSet(tradeRate)) chartServices.simLiveTradesPerSecond = liveTradeRate;
+    AppServices services(chartServices);
     options.services = &services;
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
@@ -289,6 +295,7 @@ int runApp(int argc, char** argv) {
     if (chosenType) window.setChartType(*chosenType);
     if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
     if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));
+    if (parser.isSet(heatmap)) window.setHeatmapVisible(true);
     window.show();
     // In the venue's spelling, whichever venue the saved (or typed) symbol was written for.
     const QString startSymbol =

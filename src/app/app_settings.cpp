@@ -110,6 +110,25 @@ bool AppSettings::volumeProfileVisible() const { return m_settings.value(kVolume
 
 void AppSettings::setVolumeProfileVisible(bool visible) { m_settings.setValue(kVolumeProfile, visible); }
 
+bool AppSettings::heatmapVisible() const { return m_settings.value(kHeatmap, false).toBool(); }
+void AppSettings::setHeatmapVisible(bool visible) { m_settings.setValue(kHeatmap, visible); }
+bool AppSettings::heatmapLogScale() const { return m_settings.value(kHeatmapLog, true).toBool(); }
+void AppSettings::setHeatmapLogScale(bool log) { m_settings.setValue(kHeatmapLog, log); }
+
+double AppSettings::bigTradeMinValue() const {
+    bool ok = false;
+    const double v = m_settings.value(kBigTradeMinValue, 250'000.0).toDouble(&ok);
+    return ok && v > 0.0 ? v : 250'000.0;
+}
+void AppSettings::setBigTradeMinValue(double value) { m_settings.setValue(kBigTradeMinValue, value); }
+
+double AppSettings::imbalanceRatio() const {
+    bool ok = false;
+    const double v = m_settings.value(kImbalanceRatio, 3.0).toDouble(&ok);
+    return ok && v >= 1.0 ? v : 3.0;
+}
+void AppSettings::setImbalanceRatio(double ratio) { m_settings.setValue(kImbalanceRatio, ratio); }
+
 QString AppSettings::language() const { return m_settings.value(kLanguage).toString(); }
 
 void AppSettings::setLanguage(const QString& language) { m_settings.setValue(kLanguage, language); }

@@ -29,6 +29,9 @@ ServicesOptions servicesOptions(const ControllerOptions& options) {
     s.simSeed = options.simSeed;
     s.simPushIntervalMs = options.simPushIntervalMs;
     s.simClock = options.simClock;
+    // The synced books the session posts carry this many levels a side: the order-book heatmap
+    // shows what rests well beyond the top 20 (the realtime window's ladder shows its own top).
+    s.streams.bookLevels = 1'000;
     return s;
 }
 

@@ -35,6 +35,7 @@
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/chart_undo.hpp"
 #include "cpc/app/object_tree.hpp"
+#include "cpc/app/order_flow_feed.hpp"
 #include "cpc/app/feed_text.hpp"
 #include "cpc/app/indicator_dialog.hpp"
 #include "cpc/app/realtime_window.hpp"
@@ -46,6 +47,7 @@
 #include "cpc/exchange/registry.hpp"
 #include "cpc/indicators/registry.hpp"
 #include "cpc/session/indicator_set.hpp"
+#include "cpc/session/market_session.hpp"
 
 #include <QMenu>
 #include <algorithm>
@@ -73,6 +75,9 @@ QString stateColor(feed::FeedState s) {
     return QStringLiteral("#787b86");
 }
 
+// Bars wide enough for a footprint's "sell | buy" numbers.
+constexpr double kFootprintBarSpacing = 100.0;
+
 QString chartTypeLabel(chart::ChartType t) {
     switch (t) {
     case chart::ChartType::Candles: return QObject::tr("Candles");
@@ -82,6 +87,7 @@ QString chartTypeLabel(chart::ChartType t) {
     case chart::ChartType::Line: return QObject::tr("Line");
     case chart::ChartType::Area: return QObject::tr("Area");
     case chart::ChartType::Baseline: return QObject::tr("Baseline");
+    case chart::ChartType::Footprint: return QObject::tr("Footprint");
     }
     return {};
 }
@@ -215,10 +221,21 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     statusBar()->addPermanentWidget(m_updateLabel);
     statusBar()->addPermanentWidget(m_zoneLabel);
 
+    m_orderFlow = new OrderFlowFeed(this);
+    connect(m_orderFlow, &OrderFlowFeed::changed, m_canvas, &chart_qt::ChartCanvas::orderFlowChanged);
+    connect(m_orderFlow, &OrderFlowFeed::linkChanged, this, [this] {
+        // A failure of the order-flow streams is said where the user looks, not only logged.
+        const feed::StreamLink& link = m_orderFlow->link();
+        if (link.state == feed::FeedState::Failed || link.state == feed::FeedState::Reconnecting)
+            statusBar()->showMessage(
+                tr("Order flow: %1 %2").arg(feedStateText(link.state), QString::fromStdString(link.detail)), 10'000);
+    });
     connect(&m_controller, &ChartController::seriesReset, this, &MainWindow::rebindChart);
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
         m_indicatorSet->update();
         m_canvas->seriesChanged();
+        // The heatmap's rows are sized from the price: reopen once the first candles tell it.
+        if (m_orderFlow->isOpen() && m_orderFlowPrice <= 0.0) syncOrderFlow(true);
         const auto* series = m_controller.currentSeries();
         if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
         refreshTitle();
@@ -286,6 +303,9 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     m_canvas->model().setMagnet(m_settings.magnet());
     m_magnetAction->setChecked(m_settings.magnet());
     setVolumeProfileVisible(m_settings.volumeProfileVisible());
+    m_heatmapLogAction->setChecked(m_settings.heatmapLogScale());
+    m_orderFlow->setBigTradeMinValue(m_settings.bigTradeMinValue());
+    setHeatmapVisible(m_settings.heatmapVisible());
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
@@ -335,6 +355,31 @@ void MainWindow::buildMenus() {
     m_volumeProfileAction->setObjectName(QStringLiteral("volumeProfileAction"));
     m_volumeProfileAction->setCheckable(true);
     connect(m_volumeProfileAction, &QAction::triggered, this, &MainWindow::setVolumeProfileVisible);
+    m_heatmapAction = view->addAction(tr("&Heatmap (order book)"));
+    m_heatmapAction->setObjectName(QStringLiteral("heatmapAction"));
+    m_heatmapAction->setCheckable(true);
+    connect(m_heatmapAction, &QAction::triggered, this, &MainWindow::setHeatmapVisible);
+    m_heatmapLogAction = view->addAction(tr("Heatmap &log scale"));
+    m_heatmapLogAction->setObjectName(QStringLiteral("heatmapLogAction"));
+    m_heatmapLogAction->setCheckable(true);
+    connect(m_heatmapLogAction, &QAction::triggered, this, &MainWindow::setHeatmapLogScale);
+    QAction* bigTrades = view->addAction(tr("&Big trades threshold…"), this, [this] {
+        bool ok = false;
+        const double value = QInputDialog::getDouble(
+            this, tr("Big trades"), tr("Draw trades worth at least (quote asset):"), m_orderFlow->bigTrades().minValue(),
+            1.0, 1e12, 0, &ok);
+        if (ok) setBigTradeMinValue(value);
+    });
+    bigTrades->setObjectName(QStringLiteral("bigTradesAction"));
+    QAction* imbalance = view->addAction(tr("Footprint &imbalance ratio…"), this, [this] {
+        bool ok = false;
+        const double ratio = QInputDialog::getDouble(this, tr("Footprint"),
+                                                     tr("Highlight a row whose buys exceed the diagonal sells (or the "
+                                                        "reverse) by at least:"),
+                                                     m_settings.imbalanceRatio(), 1.0, 100.0, 1, &ok);
+        if (ok) setImbalanceRatio(ratio);
+    });
+    imbalance->setObjectName(QStringLiteral("imbalanceRatioAction"));
     QAction* tree = m_objectTree->toggleViewAction();
     tree->setText(tr("&Object tree"));
     tree->setObjectName(QStringLiteral("objectTreeAction"));
@@ -574,9 +619,69 @@ void MainWindow::refreshToolIcons() {
 }
 
 void MainWindow::setChartType(chart::ChartType type) {
+    const bool wasFootprint = m_canvas->model().chartType() == chart::ChartType::Footprint;
     m_canvas->model().setChartType(type);
     m_chartTypeBox->setCurrentIndex(m_chartTypeBox->findData(static_cast<int>(type)));
     m_settings.setChartType(type);
+    // Footprint cells need room: widen the bars once when switching to it.
+    if (type == chart::ChartType::Footprint && !wasFootprint && m_canvas->model().timeScale().barSpacing() < 40.0)
+        m_canvas->model().setBarSpacing(kFootprintBarSpacing);
+    syncOrderFlow(false);
+}
+
+void MainWindow::setHeatmapVisible(bool visible) {
+    m_heatmapAction->setChecked(visible);
+    m_settings.setHeatmapVisible(visible);
+    applyOrderFlowOptions();
+    syncOrderFlow(false);
+}
+
+void MainWindow::setHeatmapLogScale(bool log) {
+    m_heatmapLogAction->setChecked(log);
+    m_settings.setHeatmapLogScale(log);
+    applyOrderFlowOptions();
+}
+
+void MainWindow::setBigTradeMinValue(double value) {
+    if (!(value > 0.0)) return;
+    m_orderFlow->setBigTradeMinValue(value);
+    m_settings.setBigTradeMinValue(value);
+    m_canvas->orderFlowChanged();
+}
+
+void MainWindow::setImbalanceRatio(double ratio) {
+    if (!(ratio >= 1.0)) return;
+    m_settings.setImbalanceRatio(ratio);
+    applyOrderFlowOptions();
+}
+
+void MainWindow::applyOrderFlowOptions() {
+    chart::OrderFlowOptions options = m_canvas->orderFlowOptions();
+    options.heatmap = m_heatmapAction->isChecked();
+    options.heatmapScale = m_heatmapLogAction->isChecked() ? orderflow::HeatmapScale::Log : orderflow::HeatmapScale::Linear;
+    options.imbalanceRatio = m_settings.imbalanceRatio();
+    m_canvas->setOrderFlowOptions(options);
+}
+
+void MainWindow::syncOrderFlow(bool reopen) {
+    if (!m_orderFlow || !m_heatmapAction) return;  // still being built
+    const bool wanted =
+        m_heatmapAction->isChecked() || m_canvas->model().chartType() == chart::ChartType::Footprint;
+    const SeriesKey& key = m_controller.currentKey();
+    session::MarketSession* market = m_controller.marketSession();
+    if (!wanted || key.symbol.empty() || !market || !m_controller.sharedAdapter()) {
+        if (m_orderFlow->isOpen()) m_orderFlow->close();
+        m_canvas->setOrderFlowModels(nullptr, nullptr, nullptr);
+        return;
+    }
+    if (m_orderFlow->isOpen() && !reopen && m_orderFlow->symbol() == key.symbol &&
+        m_orderFlow->footprint()->interval() == key.interval)
+        return;
+    const market::CandleSeries* series = m_controller.currentSeries();
+    m_orderFlowPrice = series && series->size() > 0 ? series->candles().close(series->size() - 1) : 0.0;
+    m_orderFlow->open(*market, m_controller.sharedAdapter(), key.symbol, key.interval, m_controller.tickSize(),
+                      m_orderFlowPrice);
+    m_canvas->setOrderFlowModels(m_orderFlow->footprint(), m_orderFlow->heatmap(), &m_orderFlow->bigTrades());
 }
 
 void MainWindow::setThemeName(const QString& name) {
@@ -735,6 +840,10 @@ void MainWindow::rebindChart() {
     m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals(),
                         m_controller.tickSize());
     m_canvas->model().setVenueLabel(venueLabel().toStdString());
+    // setSeries reset the zoom; footprint cells need wide bars.
+    if (m_canvas->model().chartType() == chart::ChartType::Footprint)
+        m_canvas->model().setBarSpacing(kFootprintBarSpacing);
+    syncOrderFlow(true);  // another series: the footprint's bars and the book are another's
     // The controller may have chosen the symbol (the venue lacked the open one).
     if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
     const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;

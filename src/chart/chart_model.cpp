@@ -47,6 +47,7 @@ std::string_view toString(ChartType type) {
     case ChartType::Line: return "line";
     case ChartType::Area: return "area";
     case ChartType::Baseline: return "baseline";
+    case ChartType::Footprint: return "footprint";
     }
     return "candles";
 }

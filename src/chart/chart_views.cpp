@@ -1,4 +1,5 @@
 #include "cpc/chart/chart_views.hpp"
+#include "cpc/chart/order_flow_view.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,11 @@ void FrameItems::clear() {
     volumeProfile.visible = false;
     volumeProfile.rows.clear();
     valueTags.clear();
+    heatmap.visible = false;
+    heatmap.ladder.clear();
+    heatmap.legendLabels.clear();
+    footprint.clear();
+    bubbles.clear();
 }
 
 void OverlayItems::clear() {
@@ -67,7 +73,8 @@ SeriesStyle styleOf(ChartType type) {
     case ChartType::Area: return SeriesStyle::Area;
     case ChartType::Baseline: return SeriesStyle::Baseline;
     case ChartType::Candles:
-    case ChartType::HeikinAshi: break;
+    case ChartType::HeikinAshi:
+    case ChartType::Footprint: break;
     }
     return SeriesStyle::Candles;
 }
@@ -94,6 +101,10 @@ void buildBars(const ChartModel& model, FrameItems& out) {
 
     if (!out.pixelColumns) {
         const auto bodyWidth = static_cast<float>(candleBodyWidth(ts.barSpacing()));
+        // Footprint: the candle is a thin bar at the slot's left, the footprint's cells beside it.
+        const bool footprint = model.chartType() == ChartType::Footprint && ts.barSpacing() >= kFootprintWideSpacing;
+        const float candleWidth = footprint ? std::min(bodyWidth, 3.0F) : bodyWidth;
+        const float candleShift = footprint ? static_cast<float>(-ts.barSpacing() / 2.0 + 3.0) : 0.0F;
         if (lines) out.line.reserve(static_cast<std::size_t>(range.count()));
         else out.candles.reserve(static_cast<std::size_t>(range.count()));
         if (volume) out.volumes.reserve(static_cast<std::size_t>(range.count()));
@@ -105,9 +116,9 @@ void buildBars(const ChartModel& model, FrameItems& out) {
             if (lines) {
                 out.line.push_back(LinePoint{x, clampY(ps.priceToY(b.close))});
             } else {
-                out.candles.push_back(CandleItem{x, clampY(ps.priceToY(b.open)), clampY(ps.priceToY(b.high)),
-                                                 clampY(ps.priceToY(b.low)), clampY(ps.priceToY(b.close)),
-                                                 bodyWidth, rising});
+                out.candles.push_back(CandleItem{x + candleShift, clampY(ps.priceToY(b.open)),
+                                                 clampY(ps.priceToY(b.high)), clampY(ps.priceToY(b.low)),
+                                                 clampY(ps.priceToY(b.close)), candleWidth, rising});
             }
             if (volume) {
                 // Volume colour follows the real candle, whatever the chart type shows.

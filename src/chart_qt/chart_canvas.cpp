@@ -130,9 +130,23 @@ void ChartCanvas::setVolumeProfileVisible(bool visible) {
     m_model.invalidate(Invalidation::Light);
 }
 
+void ChartCanvas::setOrderFlowModels(const orderflow::FootprintSeries* footprint,
+                                     const orderflow::BookHeatmap* heatmap, const orderflow::BigTrades* bigTrades) {
+    m_orderFlow.setModels(footprint, heatmap, bigTrades);
+    m_model.invalidate(Invalidation::Light);
+}
+
+void ChartCanvas::setOrderFlowOptions(const chart::OrderFlowOptions& options) {
+    m_orderFlow.setOptions(options);
+    m_model.invalidate(Invalidation::Light);
+}
+
+void ChartCanvas::orderFlowChanged() { m_model.invalidate(Invalidation::Light); }
+
 void ChartCanvas::renderBase(QPainter& painter, qreal dpr) {
     chart::buildFrame(m_model, m_frame);
     m_volumeProfile.build(m_model, m_frame);
+    m_orderFlow.build(m_model, m_frame);
     drawBase(painter, m_frame, m_theme, dpr);
     if (!m_frame.hasData) drawPlaceholder(painter, m_frame.layout, m_placeholder, m_theme);
 }
@@ -176,6 +190,7 @@ QImage ChartCanvas::renderToImage(QSize size, qreal devicePixelRatio) {
         chart::FrameItems frame;
         chart::buildFrame(m_model, frame);
         m_volumeProfile.build(m_model, frame);
+        m_orderFlow.build(m_model, frame);
         drawBase(painter, frame, m_theme, dpr);
         if (!frame.hasData) drawPlaceholder(painter, frame.layout, m_placeholder, m_theme);
         chart::OverlayItems overlay;

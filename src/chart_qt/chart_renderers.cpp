@@ -328,6 +328,81 @@ void drawTexts(QPainter& p, std::span<const TextItem> texts, const ChartTheme& t
     p.restore();
 }
 
+void drawHeatmap(QPainter& p, const chart::HeatmapItem& h, const Rect& clip, const ChartTheme& theme) {
+    if (!h.visible || clip.empty()) return;
+    p.save();
+    p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
+    if (h.columns > 0 && h.rows > 0 && !h.pixels.empty()) {
+        // The view's pixels as they are (no copy); one image pixel per logical pixel, so the
+        // painter's device-pixel ratio scales it like everything else.
+        const QImage image(reinterpret_cast<const uchar*>(h.pixels.data()), h.columns, h.rows,
+                           h.columns * static_cast<int>(sizeof(std::uint32_t)), QImage::Format_ARGB32_Premultiplied);
+        p.drawImage(QRectF(h.area.x, h.area.y, h.area.width, h.area.height), image);
+    }
+    // The newest book at the right edge: bids and asks growing leftwards.
+    QColor bid = theme.rising;
+    QColor ask = theme.falling;
+    bid.setAlpha(0xb0);
+    ask.setAlpha(0xb0);
+    for (const chart::HeatmapLadderRow& r : h.ladder)
+        p.fillRect(QRectF(h.ladderEdgeX - r.width, r.topY, r.width, std::max(1.0F, r.bottomY - r.topY)), r.bid ? bid : ask);
+    // The colour scale: its colours bottom to top, framed.
+    if (!h.legendColours.empty()) {
+        const int n = static_cast<int>(h.legendColours.size());
+        QImage bar(1, n, QImage::Format_ARGB32_Premultiplied);
+        for (int i = 0; i < n; ++i) bar.setPixel(0, n - 1 - i, h.legendColours[static_cast<std::size_t>(i)]);
+        const QRectF box(h.legendBar.x, h.legendBar.y, h.legendBar.width, h.legendBar.height);
+        p.fillRect(box, theme.background);
+        p.drawImage(box, bar);
+        p.setPen(theme.border);
+        p.drawRect(box);
+    }
+    p.restore();
+    drawTexts(p, h.legendLabels, theme);
+}
+
+void drawFootprint(QPainter& p, std::span<const chart::FootprintBarItem> bars, const Rect& clip, const ChartTheme& theme) {
+    if (bars.empty() || clip.empty()) return;
+    p.save();
+    p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
+    for (const chart::FootprintBarItem& bar : bars) {
+        const float mid = (bar.left + bar.right) / 2.0F;
+        for (const chart::FootprintCellItem& c : bar.cells) {
+            const float h = std::max(1.0F, c.bottomY - c.topY - (c.bottomY - c.topY >= 4.0F ? 1.0F : 0.0F));
+            // Shading by volume (of the bar's largest row); an imbalance in the full colour.
+            QColor sell = theme.falling;
+            QColor buy = theme.rising;
+            sell.setAlpha(c.sellImbalance ? 0xc0 : static_cast<int>(0x18 + 0x70 * c.sellShare));
+            buy.setAlpha(c.buyImbalance ? 0xc0 : static_cast<int>(0x18 + 0x70 * c.buyShare));
+            p.fillRect(QRectF(bar.left, c.topY, mid - bar.left, h), sell);
+            p.fillRect(QRectF(mid, c.topY, bar.right - mid, h), buy);
+            if (c.poc) {
+                p.setPen(QPen(theme.profilePoc, 1.5));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(QRectF(bar.left, c.topY, bar.right - bar.left, h));
+            }
+        }
+    }
+    p.restore();
+    for (const chart::FootprintBarItem& bar : bars) drawTexts(p, bar.texts, theme);
+}
+
+void drawBubbles(QPainter& p, std::span<const chart::BubbleItem> bubbles, const Rect& clip, const ChartTheme& theme) {
+    if (bubbles.empty() || clip.empty()) return;
+    p.save();
+    p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const chart::BubbleItem& b : bubbles) {
+        QColor fill = b.buy ? theme.rising : theme.falling;
+        const QColor edge = fill;
+        fill.setAlpha(0x66);
+        p.setPen(QPen(edge, 1.2));
+        p.setBrush(fill);
+        p.drawEllipse(QPointF(b.x, b.y), b.r, b.r);
+    }
+    p.restore();
+}
+
 void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, qreal dpr) {
     const chart::ChartLayout& l = f.layout;
     const int line = lineWidth(dpr);
@@ -363,6 +438,7 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
     }
     if (!f.hasData) return;
     drawVolumes(p, f.volumes, f.volumeBaseY, l.volumePane, theme, dpr);
+    drawHeatmap(p, f.heatmap, l.candlePane, theme);                    // under everything of the pane
     drawVolumeProfile(p, f.volumeProfile, l.candlePane, theme, dpr);  // behind the candles
     drawPanes(p, f.panes, l, theme, dpr);
     if (f.style == chart::SeriesStyle::Line || f.style == chart::SeriesStyle::Area ||
@@ -370,6 +446,8 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
         drawLineSeries(p, f.line, f.style, f.baselineY, l.candlePane, theme);
     else
         drawCandles(p, f.candles, f.pixelColumns, l.candlePane, theme, dpr, f.style);
+    drawFootprint(p, f.footprint, l.candlePane, theme);
+    drawBubbles(p, f.bubbles, l.candlePane, theme);
     drawPolylines(p, f.overlayLines, l.candlePane);
     drawDrawings(p, f.drawings, l.candlePane, theme);
     drawTexts(p, f.priceLabels, theme);

@@ -46,6 +46,11 @@ std::string acceptedParams(const indicators::IndicatorInfo& info) {
 }
 
 std::string rangeText(const indicators::ParamInfo& p) {
+    if (!p.choices.empty()) {
+        std::string names;
+        for (const std::string& c : p.choices) names += (names.empty() ? "" : "|") + c;
+        return "one of " + names + " (or its number 0.." + formatParam(p.maxValue) + ")";
+    }
     return std::string(p.integer ? "a whole number" : "a number") + " in " + formatParam(p.minValue) + ".." +
            formatParam(p.maxValue);
 }
@@ -54,7 +59,10 @@ void writeList(std::ostream& out) {
     for (const indicators::IndicatorInfo* info : indicators::allIndicators()) {
         out << indicators::describe(*info) << "  # " << info->title << '\n';
         for (const indicators::ParamInfo& p : info->params)
-            out << "    --" << p.name << " (default " << formatParam(p.defaultValue) << ", " << rangeText(p)
+            out << "    --" << p.name << " (default "
+                << (p.choices.empty() ? formatParam(p.defaultValue)
+                                      : p.choices.at(static_cast<std::size_t>(p.defaultValue)))
+                << ", " << rangeText(p)
                 << ")\n";
     }
 }
@@ -113,9 +121,16 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
             return usage("unknown parameter '" + option + "' for " + info->name + "; " + acceptedParams(*info));
         double value = 0;
         const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        const bool ok = !text.empty() && ec == std::errc{} && ptr == text.data() + text.size() &&
-                        std::isfinite(value) && (!it->integer || value == std::floor(value)) &&
-                        value >= it->minValue && value <= it->maxValue;
+        bool ok = !text.empty() && ec == std::errc{} && ptr == text.data() + text.size() &&
+                  std::isfinite(value) && (!it->integer || value == std::floor(value)) &&
+                  value >= it->minValue && value <= it->maxValue;
+        if (!ok) {
+            // A choice by name: "--anchor session".
+            if (const std::optional<double> choice = indicators::choiceValue(*it, text)) {
+                value = *choice;
+                ok = true;
+            }
+        }
         if (!ok)
             return usage(info->name + ": --" + it->name + " expects " + rangeText(*it) + ", got '" + text + "'");
         params.push_back({it->name, value});
@@ -134,6 +149,14 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!input) return failure(input.error().message);
     const std::vector<KlineRow>& rows = input->rows;
 
+    const bool needsTakerBuy = std::find(info->inputs.begin(), info->inputs.end(), "takerbuyvolume") != info->inputs.end();
+    if (needsTakerBuy) {
+        const auto partial = std::find_if(rows.begin(), rows.end(), [](const KlineRow& r) { return !r.full; });
+        if (partial != rows.end())
+            return failure(inPath + ": line " + std::to_string(partial->line) + ": " + info->name +
+                           " needs the taker buy base volume, which 6-field rows lack (give the 12 fields "
+                           "Binance sends)");
+    }
     std::vector<Candle> candles;
     candles.reserve(rows.size());
     for (const KlineRow& r : rows) candles.push_back(r.candle);
@@ -166,7 +189,11 @@ Command makeIndicatorCommand() {
         "CSV (data.binance.vision's 12 columns, or open_time,open,high,low,close,volume; optional\n"
         "header; times in ms or µs). Parameters are given by TA-Lib's names, e.g.\n"
         "  cpc indicator MACD --fastperiod 12 --slowperiod 26 --signalperiod 9 in.csv\n"
-        "and default when omitted. Writes CSV to OUT (standard output by default): open_time (ms)\n"
+        "and default when omitted; a choice may be given by name:\n"
+        "  cpc indicator CVD --anchor session in.json\n"
+        "(CVD: cumulative volume delta from the klines' taker buy volume, which only Binance's klines\n"
+        "carry; --anchor none|day|session resets it never, at 00:00 UTC, or at the venue's session\n"
+        "start, which is 00:00 UTC on the crypto venues). Writes CSV to OUT (standard output by default): open_time (ms)\n"
         "and one column per output, named as in TA-Lib (macd,macdsignal,macdhist); cells inside the\n"
         "warm-up are empty; values are printed with the shortest text that reads back exactly.\n"
         "Exit status: 0 success, 1 unreadable or invalid input, 2 bad command line.";

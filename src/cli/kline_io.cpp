@@ -141,7 +141,7 @@ public:
             auto candle = candleFromFields(fields);
             if (!candle)
                 return failAt(rowLine, "row " + std::to_string(rowIndex) + ": " + candle.error().message);
-            input.rows.push_back(KlineRow{*candle, rowLine});
+            input.rows.push_back(KlineRow{*candle, rowLine, fields.size() == 12});
             skipBlank();
             if (consume(',')) continue;
             if (consume(']')) break;
@@ -254,7 +254,7 @@ Result<KlineInput> readCsv(std::string_view text, const std::string& source) {
             return where("expected 12 or 6 columns, got " + std::to_string(fields.size()));
         auto candle = candleFromFields(fields);
         if (!candle) return where(candle.error().message);
-        input.rows.push_back(KlineRow{*candle, line});
+        input.rows.push_back(KlineRow{*candle, line, fields.size() == 12});
     }
     return input;
 }

@@ -32,6 +32,9 @@ std::optional<KlineFormat> parseKlineFormat(std::string_view text);
 struct KlineRow {
     Candle candle;
     std::size_t line = 0;
+    // 12 fields: quote volume, trade count and the taker buy volumes are known (6-field rows
+    // carry none of them; CVD needs the taker buy volume).
+    bool full = true;
 };
 
 struct KlineInput {

@@ -214,7 +214,19 @@ Result<std::unique_ptr<Indicator>> createFromSpec(std::string_view spec) {
         const auto* first = valueText.data();
         const auto* last = valueText.data() + valueText.size();
         auto [ptr, ec] = std::from_chars(first, last, v);
-        if (valueText.empty() || ec != std::errc() || ptr != last) return bad("'" + item + "' is not a number");
+        if (valueText.empty() || ec != std::errc() || ptr != last) {
+            // A named choice parameter may be given by its choice's name: "CVD(anchor=day)".
+            std::optional<double> choice;
+            if (eq != std::string::npos) {
+                if (const IndicatorInfo* info = findIndicator(name)) {
+                    const std::string key = toLowerAscii(item.substr(0, eq));
+                    for (const ParamInfo& p : info->params)
+                        if (p.name == key) choice = choiceValue(p, valueText);
+                }
+            }
+            if (!choice) return bad("'" + item + "' is not a number");
+            v = *choice;
+        }
         if (eq == std::string::npos) {
             if (!named.empty()) return bad("positional value after a named one");
             positional.push_back(v);
@@ -228,6 +240,13 @@ Result<std::unique_ptr<Indicator>> createFromSpec(std::string_view spec) {
     if (!named.empty() && !positional.empty()) return bad("mix of positional and named values");
     if (!named.empty()) return create(name, std::span<const NamedParam>(named));
     return create(name, std::span<const double>(positional));
+}
+
+std::optional<double> choiceValue(const ParamInfo& param, std::string_view name) {
+    const std::string key = toLowerAscii(name);
+    for (std::size_t i = 0; i < param.choices.size(); ++i)
+        if (toLowerAscii(param.choices[i]) == key) return static_cast<double>(i);
+    return std::nullopt;
 }
 
 std::string describe(const IndicatorInfo& info) {

@@ -72,6 +72,37 @@ private:
     Checkpoint<State> m_cp;
 };
 
+// Cumulative volume delta from klines: each bar's delta is what the aggressive buyers bought minus
+// what the aggressive sellers sold, takerBuy − (volume − takerBuy) = 2·takerBuy − volume, summed
+// from the anchor on. Anchors: 0 none (from the first bar of the series), 1 day (resets at 00:00
+// UTC), 2 session (resets at the start of the venue's trading session). Crypto spot venues trade
+// around the clock and open their trading day — the daily candle — at 00:00 UTC, so on all four
+// venues a session is the UTC day, the same session VWAP uses and what TradingView's "Session"
+// anchor does on crypto; the two names are kept apart because they mean different things on a
+// market with sessions. Bars of a day or longer reset at every bar under both.
+class Cvd final : public IndicatorImpl<Cvd> {
+public:
+    Cvd(const IndicatorInfo& info, std::vector<double> p) : IndicatorImpl(info, std::move(p)) {}
+    void resetState() { m_cp.clear(); }
+    void step(const Bar& b, std::int64_t i) {
+        State& s = m_cp.enter(i);
+        const double day = utcDay(b.time);
+        if (i == 0 || (intParam(0) != 0 && day != s.day)) s = State{};
+        s.day = day;
+        const double delta = b.takerBuyVolume - (b.volume - b.takerBuyVolume);
+        s.sum.add(delta);
+        put(0, s.sum.value());
+        put(1, delta);
+    }
+
+private:
+    struct State {
+        double day = 0;
+        Neumaier sum;
+    };
+    Checkpoint<State> m_cp;
+};
+
 // SuperTrend (talipp): basic bands hl2 ± mult·ATR, final bands ratchet, the line follows the upper
 // band in a down-trend and the lower band in an up-trend. First value one bar after the first ATR.
 class SuperTrend final : public IndicatorImpl<SuperTrend> {
@@ -292,6 +323,12 @@ void registerStudies(RegistryBuilder& r) {
     const std::vector<std::string> hlc{"high", "low", "close"};
     r.add<Vwap>(makeInfo("VWAP", "Session VWAP (daily UTC reset, hlc3)", G, O, {"high", "low", "close", "volume"}, {},
                          {"vwap"}));
+    ParamInfo anchorParam{"anchor", 0, 0, 2, true,
+                          "reset: 0 none (from the first bar), 1 day (00:00 UTC), 2 session (the venue's trading "
+                          "session: 00:00 UTC on the crypto venues)",
+                          {"none", "day", "session"}};
+    r.add<Cvd>(makeInfo("CVD", "Cumulative Volume Delta (klines' taker buy volume)", G, Placement::Pane,
+                        {"volume", "takerbuyvolume"}, {anchorParam}, {"cvd", "delta"}));
     r.add<SuperTrend>(makeInfo("SUPERTREND", "SuperTrend", G, O, hlc,
                                {periodParam("atrperiod", 10, 1), realParam("multiplier", 3, 0, 1000, "ATR multiplier")},
                                {"supertrend", "direction"}));

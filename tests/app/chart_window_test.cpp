@@ -60,7 +60,7 @@ TEST(ChartWindow, ControlsDriveTheChartAndPersist) {
 
         auto* typeBox = window.findChild<QComboBox*>("chartTypeBox");
         ASSERT_NE(typeBox, nullptr);
-        EXPECT_EQ(typeBox->count(), 7);
+        EXPECT_EQ(typeBox->count(), 8);
         window.setChartType(chart::ChartType::Area);
         EXPECT_EQ(window.canvas()->model().chartType(), chart::ChartType::Area);
         window.setThemeName("light");
@@ -131,7 +131,7 @@ TEST(ChartWindowBinary, BadChartFlagsListTheAcceptedValues) {
     const BinaryRun type = runBinary({"--demo", "--chart-type", "renko"});
     EXPECT_EQ(type.exitCode, 2);
     EXPECT_TRUE(type.err.contains("unknown chart type \"renko\"")) << type.err.toStdString();
-    EXPECT_TRUE(type.err.contains("candles hollow heikin-ashi bars line area baseline")) << type.err.toStdString();
+    EXPECT_TRUE(type.err.contains("candles hollow heikin-ashi bars line area baseline footprint")) << type.err.toStdString();
     const BinaryRun theme = runBinary({"--demo", "--theme", "blue"});
     EXPECT_EQ(theme.exitCode, 2);
     EXPECT_TRUE(theme.err.contains("accepted: dark light")) << theme.err.toStdString();

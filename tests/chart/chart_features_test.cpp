@@ -191,7 +191,7 @@ TEST_F(ChartFeaturesTest, EveryChartTypeProducesItsItems) {
 TEST_F(ChartFeaturesTest, ChartTypeNamesRoundTrip) {
     for (const ChartType t : kAllChartTypes) EXPECT_EQ(parseChartType(toString(t)), t);
     EXPECT_FALSE(parseChartType("renko"));
-    EXPECT_EQ(acceptedChartTypesText(), "candles hollow heikin-ashi bars line area baseline");
+    EXPECT_EQ(acceptedChartTypesText(), "candles hollow heikin-ashi bars line area baseline footprint");
 }
 
 TEST_F(ChartFeaturesTest, VolumePaneToggles) {

@@ -203,3 +203,33 @@ TEST(IndicatorCommand, OtherCommandsStillRejectUnknownOptions) {
     EXPECT_EQ(run.code, 2);
     EXPECT_NE(run.err.find("unknown option '--timeperiod'"), std::string::npos) << run.err;
 }
+
+TEST(IndicatorCommand, CvdFromRealBinanceKlinesWithAnAnchorByName) {
+    const std::string in = test::fixturePath("binance-rest/BTCUSDT-1h-2024-01-15.klines.json");
+    const auto run = runCpc({"indicator", "CVD", "--anchor", "session", in});
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto lines = splitLines(run.out);
+    ASSERT_EQ(lines.size(), 25u);
+    EXPECT_EQ(lines[0], "open_time,cvd,delta");
+    const auto first = splitCells(lines[1]);
+    EXPECT_EQ(first[0], "1705276800000");
+    EXPECT_NEAR(std::stod(first[2]), 2 * 1348.93805 - 2433.52283, 1e-9);  // the file's first row
+    EXPECT_EQ(first[1], first[2]);
+    const auto second = splitCells(lines[2]);
+    EXPECT_NEAR(std::stod(second[1]), std::stod(first[1]) + 2 * 821.97918 - 1404.64040, 1e-9);
+
+    const auto byNumber = runCpc({"indicator", "CVD", "--anchor", "2", in});
+    EXPECT_EQ(byNumber.out, run.out);
+    const auto bad = runCpc({"indicator", "CVD", "--anchor", "week", in});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--anchor expects one of none|day|session"), std::string::npos) << bad.err;
+}
+
+TEST(IndicatorCommand, CvdRefusesKlinesWithoutTakerBuyVolume) {
+    // The 6-column CSV (open_time,open,high,low,close,volume) has no taker buy volume: a CVD of it
+    // would be −volume on every bar, so the command says why instead.
+    const auto run = runCpc({"indicator", "CVD", indicatorFixture()});
+    EXPECT_EQ(run.code, 1);
+    EXPECT_NE(run.err.find("CVD needs the taker buy base volume"), std::string::npos) << run.err;
+    EXPECT_TRUE(run.out.empty());
+}

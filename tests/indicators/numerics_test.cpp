@@ -28,7 +28,7 @@ const std::map<std::string, int>& priceExponents() {
         {"BOP", 0}, {"CCI", 0}, {"CMO", 0}, {"MFI", 0}, {"PPO", 0}, {"ROC", 0}, {"ROCP", 0}, {"ROCR", 0},
         {"ROCR100", 0}, {"RSI", 0}, {"STOCH", 0}, {"STOCHF", 0}, {"STOCHRSI", 0}, {"TRIX", 0}, {"ULTOSC", 0},
         {"WILLR", 0}, {"IMI", 0}, {"NATR", 0}, {"AD", 0}, {"ADOSC", 0}, {"OBV", 0}, {"BETA", 0}, {"CORREL", 0},
-        {"CHOP", 0}, {"MAXINDEX", 0}, {"MININDEX", 0}, {"MINMAXINDEX", 0},
+        {"CHOP", 0}, {"CVD", 0}, {"MAXINDEX", 0}, {"MININDEX", 0}, {"MINMAXINDEX", 0},
         {"MAMA", 1}, {"HT_TRENDLINE", 1}, {"HT_PHASOR", 1},
         {"HT_DCPERIOD", 0}, {"HT_DCPHASE", 0}, {"HT_SINE", 0}, {"HT_TRENDMODE", 0},
     };

@@ -16,7 +16,9 @@ inline Bar randomBar(std::mt19937_64& rng, double time, double prevClose, bool f
     const double close = open * (1.0 + (u(rng) - 0.5) * 0.02);
     const double high = std::max(open, close) * (1.0 + u(rng) * 0.006);
     const double low = std::min(open, close) * (1.0 - u(rng) * 0.006);
-    return Bar{time, open, high, low, close, 1.0 + u(rng) * 1000.0};
+    const double volume = 1.0 + u(rng) * 1000.0;
+    // A taker-buy share from the prices, not from another draw: the other series stay as they were.
+    return Bar{time, open, high, low, close, volume, volume * (0.5 + 0.45 * std::sin(close))};
 }
 
 inline std::vector<Bar> randomBars(std::size_t n, std::uint64_t seed, double start = 100.0) {

@@ -52,6 +52,17 @@ public:
     void setMagnet(bool on);
     bool volumeProfileVisible() const;  // visible-range volume profile; default off
     void setVolumeProfileVisible(bool visible);
+    // Order flow: View ▸ Heatmap (default off), its colour scale (log by default), the value from
+    // which a trade is a big trade (quote asset; default 250,000) and the footprint's imbalance
+    // ratio (default 3).
+    bool heatmapVisible() const;
+    void setHeatmapVisible(bool visible);
+    bool heatmapLogScale() const;
+    void setHeatmapLogScale(bool log);
+    double bigTradeMinValue() const;
+    void setBigTradeMinValue(double value);
+    double imbalanceRatio() const;
+    void setImbalanceRatio(double ratio);
     QString language() const;  // "en" | "pt_BR" | "" (the system's)
     void setLanguage(const QString& language);
     QString theme() const;  // "dark" | "light"
@@ -113,6 +124,10 @@ private:
     static constexpr auto kMagnet = "chart/magnet";
     static constexpr auto kVolume = "chart/volume";
     static constexpr auto kVolumeProfile = "chart/volumeProfile";
+    static constexpr auto kHeatmap = "orderFlow/heatmap";
+    static constexpr auto kHeatmapLog = "orderFlow/heatmapLogScale";
+    static constexpr auto kBigTradeMinValue = "orderFlow/bigTradeMinValue";
+    static constexpr auto kImbalanceRatio = "orderFlow/imbalanceRatio";
     static constexpr auto kTheme = "view/theme";
     static constexpr auto kLanguage = "view/language";
     static constexpr auto kTimeZone = "view/timeZone";

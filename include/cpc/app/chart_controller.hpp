@@ -96,6 +96,8 @@ public:
     // "BTCUSDT" / "BTC-USDT" → {"BTC", "USDT"}; nullopt when no known quote suffix matches.
     static std::optional<std::pair<std::string, std::string>> splitSymbol(std::string_view symbol);
     const exchange::ExchangeAdapter* adapter() const { return m_adapter.get(); }
+    // The same adapter shared, for another user of the venue's stream session (the order flow).
+    std::shared_ptr<const exchange::ExchangeAdapter> sharedAdapter() const { return m_adapter; }
     // Whether a SymbolInfo::status is open for trading on any venue (only those are listed).
     static bool isTrading(std::string_view status);
 

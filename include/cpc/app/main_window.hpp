@@ -34,6 +34,7 @@ class AppSettings;
 class ChartController;
 class ChartUndo;
 class ObjectTree;
+class OrderFlowFeed;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -56,6 +57,15 @@ public:
     void setPriceScaleInverted(bool inverted);
     void setVolumeVisible(bool visible);
     void setVolumeProfileVisible(bool visible);  // View ▸ Volume profile (visible range)
+    // Order flow (OrderFlowFeed: the open symbol's trades and synced book): View ▸ Heatmap
+    // (`--heatmap`), its colour scale, the big-trade threshold (quote value) and the footprint's
+    // imbalance ratio. The streams are subscribed only while the heatmap is on or the chart type
+    // is footprint; big trades are drawn then too. Saved in the settings.
+    void setHeatmapVisible(bool visible);
+    void setHeatmapLogScale(bool log);
+    void setBigTradeMinValue(double value);
+    void setImbalanceRatio(double ratio);
+    const OrderFlowFeed* orderFlow() const { return m_orderFlow; }
     // The chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
     bool exportPng(const QString& path);
     // Sets the application palette to match a chart theme.
@@ -180,6 +190,13 @@ private:
     QAction* m_volumeAction = nullptr;
     QAction* m_magnetAction = nullptr;
     QAction* m_volumeProfileAction = nullptr;
+    QAction* m_heatmapAction = nullptr;
+    QAction* m_heatmapLogAction = nullptr;
+    OrderFlowFeed* m_orderFlow = nullptr;
+    double m_orderFlowPrice = 0;  // the price the heatmap's rows were sized for (0: none yet)
+    // Opens, reopens (another series) or closes the order flow as the view needs it.
+    void syncOrderFlow(bool reopen);
+    void applyOrderFlowOptions();
     QAction* m_lightAction = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_updateLabel = nullptr;

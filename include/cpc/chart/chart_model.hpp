@@ -34,16 +34,19 @@ enum class ChartRegion : unsigned char {
 };
 
 enum class ChartType : unsigned char {
-    Candles, HollowCandles, HeikinAshi, Bars, Line, Area, Baseline
+    Candles, HollowCandles, HeikinAshi, Bars, Line, Area, Baseline,
+    // Candles drawn thin at each bar's left with its footprint (volume per price row by aggressor,
+    // OrderFlowView) beside them.
+    Footprint
 };
 inline constexpr ChartType kAllChartTypes[] = {ChartType::Candles,   ChartType::HollowCandles,
                                                ChartType::HeikinAshi, ChartType::Bars,
                                                ChartType::Line,      ChartType::Area,
-                                               ChartType::Baseline};
-// "candles", "hollow", "heikin-ashi", "bars", "line", "area", "baseline"
+                                               ChartType::Baseline,   ChartType::Footprint};
+// "candles", "hollow", "heikin-ashi", "bars", "line", "area", "baseline", "footprint"
 std::string_view toString(ChartType type);
 std::optional<ChartType> parseChartType(std::string_view text);
-std::string acceptedChartTypesText();  // "candles hollow heikin-ashi bars line area baseline"
+std::string acceptedChartTypesText();  // "candles hollow heikin-ashi bars line area baseline footprint"
 
 // One OHLC bar as doubles (Heikin-Ashi values, or a candle converted once).
 struct OhlcBar {

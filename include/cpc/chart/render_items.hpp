@@ -144,6 +144,50 @@ struct ValueTagItem {
     std::uint32_t rgba = 0;
 };
 
+// Order-book heatmap (OrderFlowView): an image of `columns` × `rows` premultiplied 0xAARRGGBB
+// pixels, drawn 1:1 over `area` scaled (one image row per logical pixel row of the candle pane, so
+// any price scale mode maps exactly), under the candles.
+struct HeatmapLadderRow {
+    float topY = 0, bottomY = 0;  // topY < bottomY
+    float width = 0;              // grows leftwards from the candle pane's right edge
+    bool bid = true;
+};
+
+struct HeatmapItem {
+    bool visible = false;
+    Rect area;
+    int columns = 0, rows = 0;
+    std::vector<std::uint32_t> pixels;
+    // The colour scale: a vertical bar (legendBar, its colours bottom to top) with its labels
+    // (largest size at the top, 0 at the bottom, and the scale's name).
+    Rect legendBar;
+    std::vector<std::uint32_t> legendColours;
+    std::vector<TextItem> legendLabels;
+    std::vector<HeatmapLadderRow> ladder;  // the newest sampled book, at the right edge
+    float ladderEdgeX = 0;
+};
+
+// One price row of a footprint bar: sells on the left half, buys on the right.
+struct FootprintCellItem {
+    float topY = 0, bottomY = 0;
+    float sellShare = 0, buyShare = 0;  // of the bar's largest row, for the cell's shading
+    bool buyImbalance = false, sellImbalance = false;
+    bool poc = false;
+};
+
+struct FootprintBarItem {
+    float left = 0, right = 0;  // the cells' span (the candle is drawn thin at the bar's left)
+    std::vector<FootprintCellItem> cells;
+    std::vector<TextItem> texts;  // "sell" and "buy" per cell when they fit, then the delta below
+    bool deltaPositive = true;
+};
+
+// A big trade: a circle of radius r around (x, y).
+struct BubbleItem {
+    float x = 0, y = 0, r = 0;
+    bool buy = true;
+};
+
 // The cached base layer: everything that changes with data or view, not with the mouse.
 struct FrameItems {
     ChartLayout layout;
@@ -171,6 +215,10 @@ struct FrameItems {
     // Last values of studies and prices of horizontal lines on the axes, none covering another
     // on one axis (the last-price tag, drawn on top, may cover one).
     std::vector<ValueTagItem> valueTags;
+    // Filled by OrderFlowView::build (order_flow_view.hpp).
+    HeatmapItem heatmap;
+    std::vector<FootprintBarItem> footprint;
+    std::vector<BubbleItem> bubbles;
 
     // Keeps the vectors' capacity: a frame allocates nothing once the chart has settled.
     void clear();

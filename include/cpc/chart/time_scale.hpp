@@ -24,7 +24,7 @@ public:
     // Zoomed all the way out, 3 million bars fit on a 1500 px pane: the min/max pyramid makes
     // such a frame cost the pane's width in pixels, so there is no reason to stop earlier.
     static constexpr double kMinBarSpacing = 0.0005;
-    static constexpr double kMaxBarSpacing = 60.0;
+    static constexpr double kMaxBarSpacing = 120.0;  // wide enough for footprint cells
     static constexpr double kDefaultBarSpacing = 8.0;
     static constexpr double kDefaultRightOffset = 4.0;
     // However far the user scrolls, this many bars stay on screen at either end.

@@ -14,6 +14,7 @@
 
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart/chart_views.hpp"
+#include "cpc/chart/order_flow_view.hpp"
 #include "cpc/chart/render_items.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/core/interval.hpp"
@@ -53,6 +54,15 @@ public:
     void setVolumeProfileVisible(bool visible);
     bool volumeProfileVisible() const { return m_volumeProfile.enabled(); }
     const chart::VisibleVolumeProfile& volumeProfile() const { return m_volumeProfile; }
+
+    // Order flow (heatmap, footprint cells, big trades) from the app's models (not owned; GUI
+    // thread; they must outlive the canvas or be replaced by nullptr). orderFlowChanged(): the
+    // models changed (new trades, a new book sample): Light invalidation.
+    void setOrderFlowModels(const orderflow::FootprintSeries* footprint, const orderflow::BookHeatmap* heatmap,
+                            const orderflow::BigTrades* bigTrades);
+    void setOrderFlowOptions(const chart::OrderFlowOptions& options);
+    const chart::OrderFlowOptions& orderFlowOptions() const { return m_orderFlow.options(); }
+    void orderFlowChanged();
 
     void setTheme(const ChartTheme& theme);
     const ChartTheme& theme() const { return m_theme; }
@@ -126,6 +136,7 @@ private:
     chart::ChartModel m_model;
     chart::FrameItems m_frame;
     chart::VisibleVolumeProfile m_volumeProfile;
+    chart::OrderFlowView m_orderFlow;
     chart::OverlayItems m_overlay;
     QImage m_base;  // the base layer, Format_RGB32 at the device pixel ratio
     QString m_placeholder;

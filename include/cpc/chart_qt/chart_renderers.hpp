@@ -47,5 +47,13 @@ void drawVolumes(QPainter& painter, std::span<const chart::VolumeItem> volumes, 
 void drawVolumeProfile(QPainter& painter, const chart::VolumeProfileItem& profile, const chart::Rect& clip,
                        const ChartTheme& theme, qreal dpr);
 void drawTexts(QPainter& painter, std::span<const chart::TextItem> texts, const ChartTheme& theme);
+// Order flow (chart::OrderFlowView): the heatmap image under the candles with its ladder and colour
+// legend; the footprint cells (sell | buy shading, imbalances in full colour, POC framed, texts);
+// big trades as translucent bubbles.
+void drawHeatmap(QPainter& painter, const chart::HeatmapItem& heatmap, const chart::Rect& clip, const ChartTheme& theme);
+void drawFootprint(QPainter& painter, std::span<const chart::FootprintBarItem> bars, const chart::Rect& clip,
+                   const ChartTheme& theme);
+void drawBubbles(QPainter& painter, std::span<const chart::BubbleItem> bubbles, const chart::Rect& clip,
+                 const ChartTheme& theme);
 
 }  // namespace cpc::chart_qt

@@ -16,6 +16,9 @@ struct Bar {
     double low = 0.0;
     double close = 0.0;
     double volume = 0.0;  // base-asset volume
+    // Base-asset volume of the trades whose buyer was the aggressor (the kline's "taker buy base
+    // asset volume"); 0 where the venue does not report it (only Binance's klines carry it).
+    double takerBuyVolume = 0.0;
     bool operator==(const Bar&) const = default;
 };
 

@@ -45,6 +45,9 @@ struct ParamInfo {
     double maxValue = 0;
     bool integer = true;      // periods and MA types are integers; multipliers are not
     std::string description;
+    // Names of the values 0, 1, 2… when the parameter is a choice (CVD's anchor: "none", "day",
+    // "session"); a command line or spec may give the name instead of the number.
+    std::vector<std::string> choices = {};
 };
 
 struct OutputInfo {
@@ -60,7 +63,8 @@ struct IndicatorInfo {
     std::string title;        // "Moving Average Convergence/Divergence"
     IndicatorGroup group = IndicatorGroup::Overlap;
     Placement placement = Placement::Overlay;
-    std::vector<std::string> inputs;  // bar fields read: "open", "high", "low", "close", "volume"
+    std::vector<std::string> inputs;  // bar fields read: "open", "high", "low", "close", "volume",
+                                      // "takerbuyvolume"
     std::vector<ParamInfo> params;
     std::vector<OutputInfo> outputs;
 };

@@ -7,6 +7,7 @@
 //   auto rsi = cpc::indicators::createFromSpec("RSI(21)");             // what a CLI or dialog types
 //   if (!macd) std::cerr << macd.error().message;                      // says what is accepted
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,7 +34,12 @@ Result<std::unique_ptr<Indicator>> create(std::string_view name, std::span<const
 Result<std::unique_ptr<Indicator>> create(std::string_view name, std::initializer_list<double> params);
 Result<std::unique_ptr<Indicator>> create(std::string_view name, std::span<const NamedParam> params);
 Result<std::unique_ptr<Indicator>> create(std::string_view name, std::initializer_list<NamedParam> params);
-// "NAME", "NAME(1, 2.5)" or "NAME(timeperiod=20, nbdevup=2)"; spaces are ignored.
+// The value of a choice parameter (ParamInfo::choices) by name, case-insensitive; nullopt when the
+// parameter has no choice of that name.
+std::optional<double> choiceValue(const ParamInfo& param, std::string_view name);
+
+// "NAME", "NAME(1, 2.5)" or "NAME(timeperiod=20, nbdevup=2)"; spaces are ignored. A choice
+// parameter may be given by name: "CVD(anchor=day)".
 Result<std::unique_ptr<Indicator>> createFromSpec(std::string_view spec);
 
 // "MACD(fastperiod=12, slowperiod=26, signalperiod=9) -> macd, macdsignal, macdhist"

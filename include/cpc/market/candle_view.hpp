@@ -91,6 +91,7 @@ public:
     double low(std::size_t i) const { return field(i, &PackedCandle::low, &Candle::low); }
     double close(std::size_t i) const { return field(i, &PackedCandle::close, &Candle::close); }
     double volume(std::size_t i) const { return field(i, &PackedCandle::volume, &Candle::volume); }
+    double takerBuyBase(std::size_t i) const { return field(i, &PackedCandle::takerBuyBase, &Candle::takerBuyBase); }
     // close >= open, compared exactly (two prices above 2^53 units can share a double).
     bool rising(std::size_t i) const {
         const PackedCandle& r = row(i);

@@ -1,0 +1,86 @@
+#pragma once
+// Order flow on the chart, as a layer of the base frame (like VisibleVolumeProfile): the order-book
+// heatmap under the candles with its colour legend and the current ladder at the right edge, the
+// footprint cells of the Footprint chart type, and the big trades as bubbles. It reads the
+// Qt-free order-flow models (cpc/orderflow: not owned, set by the app on the GUI thread) and turns
+// the visible part into render items; the renderers only draw them.
+//
+// Time → x: bar i spans [indexToX(i) − spacing/2, indexToX(i) + spacing/2) and the time inside a
+// bar is spread linearly over it, measured from the newest bar (the series has a bar for every
+// interval: a gap-free venue series).
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+
+#include "cpc/chart/chart_model.hpp"
+#include "cpc/chart/render_items.hpp"
+#include "cpc/orderflow/big_trades.hpp"
+#include "cpc/orderflow/book_heatmap.hpp"
+#include "cpc/orderflow/footprint.hpp"
+
+namespace cpc::chart {
+
+// From this bar spacing on, a footprint bar draws its candle thin at the slot's left and its cells
+// beside it; narrower bars are shaded cells over the candle.
+inline constexpr double kFootprintWideSpacing = 24.0;
+
+struct OrderFlowOptions {
+    bool heatmap = false;
+    orderflow::HeatmapScale heatmapScale = orderflow::HeatmapScale::Log;
+    bool bigTrades = true;          // bubbles, when a BigTrades model is set
+    double imbalanceRatio = 3.0;    // footprint: buys ≥ ratio × the diagonal sells, and the reverse
+    double minFootprintRowPx = 14;  // footprint rows at least this tall (the multiple follows zoom)
+    double ladderWidthPx = 90;      // the longest bar of the ladder at the right edge
+};
+
+class OrderFlowView {
+public:
+    void setModels(const orderflow::FootprintSeries* footprint, const orderflow::BookHeatmap* heatmap,
+                   const orderflow::BigTrades* bigTrades) {
+        m_footprint = footprint;
+        m_heatmap = heatmap;
+        m_bigTrades = bigTrades;
+    }
+    void setOptions(const OrderFlowOptions& options) { m_options = options; }
+    const OrderFlowOptions& options() const { return m_options; }
+
+    // Fills out.heatmap, out.footprint and out.bubbles after buildFrame(model, out).
+    void build(const ChartModel& model, FrameItems& out) const;
+
+    // The colour of a cell of intensity in [0, 1] (0xAARRGGBB, premultiplied alpha): transparent
+    // at 0, through deep blue and cyan to yellow, white at the top — the largest orders stand out.
+    static std::uint32_t heatColour(double intensity);
+
+private:
+    void buildHeatmap(const ChartModel& model, FrameItems& out) const;
+    void buildFootprint(const ChartModel& model, FrameItems& out) const;
+    void buildBubbles(const ChartModel& model, FrameItems& out) const;
+
+    // A bar's rows at a zoom's multiple, kept while its trade count, the multiple and the ratio stay
+    // (a frame after a tick recomputes the newest bar only).
+    struct CachedLevels {
+        std::int64_t trades = 0;
+        int multiple = 0;
+        double ratio = 0;
+        orderflow::FootprintLevels levels;
+    };
+    mutable std::unordered_map<std::int64_t, CachedLevels> m_levelCache;
+    mutable const orderflow::FootprintSeries* m_cachedFootprint = nullptr;
+
+    const orderflow::FootprintSeries* m_footprint = nullptr;
+    const orderflow::BookHeatmap* m_heatmap = nullptr;
+    const orderflow::BigTrades* m_bigTrades = nullptr;
+    OrderFlowOptions m_options;
+};
+
+// Maps times to x and back over the shown series (see the file comment); nullopt without bars.
+struct TimeAxisMap {
+    double x0 = 0;        // left edge of the newest bar, pane coordinates + pane x
+    std::int64_t t0 = 0;  // its open time
+    double pxPerMs = 0;
+    double xOf(std::int64_t t) const { return x0 + static_cast<double>(t - t0) * pxPerMs; }
+    std::int64_t timeOf(double x) const { return t0 + static_cast<std::int64_t>((x - x0) / pxPerMs); }
+};
+std::optional<TimeAxisMap> timeAxisMap(const ChartModel& model);
+
+}  // namespace cpc::chart
