@@ -103,7 +103,7 @@ int runApp(int argc, char** argv) {
                        "health) instead of the chart window; --screenshot then shows it."));
     const QCommandLineOption tradeRate(QStringLiteral("trade-rate"),
                                        QStringLiteral("With --demo: simulated live trades per second and symbol, "
-                                                      "0..20000 (the realtime window: default 1000; the chart: none)."),
+                                                      "0..20000 (the realtime window: default 1000; the chart: 20)."),
                                        QStringLiteral("N"));
     const QCommandLineOption language(
         QStringLiteral("language"),
@@ -284,8 +284,11 @@ int runApp(int argc, char** argv) {
     // window) — the venues' connections, subscriptions and REST limits live in the session, every
     // series is saved by the one worker. Destroyed after the windows and the controller.
     ServicesOptions chartServices = servicesOptions(options);
-    // The demo's live trades (the order flow's footprint, bubbles and a moving book) on request.
-    if (parser.isSet(tradeRate)) chartServices.simLiveTradesPerSecond = liveTradeRate;
+    // The demo's live trades (the trade tape of the realtime window opened from the menu, the order
+    // flow's footprint and bubbles): a few a second unless asked otherwise — the simulated history
+    // trades only a few times a minute. Their sizes keep the forming candle's volume in scale.
+    constexpr int kDemoChartTradesPerSecond = 20;
+    chartServices.simLiveTradesPerSecond = parser.isSet(tradeRate) ? liveTradeRate : kDemoChartTradesPerSecond;
     AppServices services(chartServices);
     options.services = &services;
     ChartController controller(options);

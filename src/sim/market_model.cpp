@@ -266,7 +266,7 @@ struct SymbolState {
 
     // Side, price (on the minute's path plus noise) and size of a trade from two random words.
     RawTrade shapeTrade(double p0, double p1, double sigma, std::uint64_t makerThreshold, std::int32_t offset,
-                        std::int32_t seq, std::uint64_t r1, std::uint64_t r2) const {
+                        std::int32_t seq, std::uint64_t r1, std::uint64_t r2, double sizeScale = 1.0) const {
         const bool maker = ((r1 >> 32) & 0xFFFFull) < makerThreshold;
         // Irwin-Hall(4) noise: mean 2, variance 1/3; centred and scaled to unit variance.
         const double ih = static_cast<double>((r2 & 0xFFFF) + ((r2 >> 16) & 0xFFFF) + ((r2 >> 32) & 0xFFFF) +
@@ -276,7 +276,7 @@ struct SymbolState {
         const double price = p0 + (p1 - p0) * (offset / 60000.0) + sigma * noise;
         const std::int64_t ticks = std::max<std::int64_t>(1, std::llround(price * ticksPerPrice));
         const double u = static_cast<double>((r1 >> 48) + 1) / 65536.0;
-        const double qty = def.meanQuantity * 3.0 * u * u;  // mean meanQuantity, long tail
+        const double qty = def.meanQuantity * sizeScale * 3.0 * u * u;  // mean meanQuantity, long tail
         const std::int64_t steps = std::max<std::int64_t>(1, std::llround(qty * stepsPerQty));
         return RawTrade{offset, seq, ticks, steps, maker};
     }
@@ -323,8 +323,13 @@ struct SymbolState {
         const std::uint64_t makerThreshold = p1 >= p0 ? 0x6000 : 0xA000;
         const std::uint64_t r1 = hashKey(key, kSaltLive, k);
         const std::uint64_t r2 = splitmix(r1 ^ kSaltLive);
+        // Sized so the live trades together trade about as much as the historical ones do in the
+        // same time: the forming candle's volume stays in scale with the history's (at 1,000
+        // trades a second they would otherwise trade hundreds of times more).
+        const double sizeScale =
+            std::min(1.0, def.tradesPerMinute / (60.0 * static_cast<double>(liveN)));
         return shapeTrade(p0, p1, sigma, makerThreshold, static_cast<std::int32_t>(t - minute * kMinuteMs),
-                          static_cast<std::int32_t>(kLiveSeqBase + (k - liveF(t))), r1, r2);
+                          static_cast<std::int32_t>(kLiveSeqBase + (k - liveF(t))), r1, r2, sizeScale);
     }
 
     // Live trades with time in [a, b), all inside `minute`.

@@ -214,3 +214,30 @@ TEST(LiveTrades, ADepthDiffOverSeveralTicksFixesASnapshotInsideIt) {
         }
     }
 }
+
+TEST(LiveTrades, LiveLoadKeepsTheCandlesVolumeInScaleWithTheHistory) {
+    // The realtime window (and the demo chart) trade thousands of times more often than the
+    // history: the forming candles' volume must not dwarf the history's bars (it was ~100× at
+    // 1,000 trades/s). The live trades together trade about what the history trades.
+    const std::int64_t dayStart = utc(2024, 3, 20);
+    const MarketModel plain(42);
+    double historyVolume = 0;
+    const auto history = plain.klines("BTCUSDT", Interval::M1, dayStart, std::nullopt, 600, dayStart + kDayMs);
+    for (const Candle& c : history) historyVolume += c.volume.toDouble();
+    const double historyPerMinute = historyVolume / static_cast<double>(history.size());
+    ASSERT_GT(historyPerMinute, 0.0);
+    for (const int rate : {20, 1000, 20000}) {
+        SCOPED_TRACE(rate);
+        const MarketModel loaded(42, MarketModel::defaultSymbols(), LiveTrades{rate, dayStart + 600 * kMinuteMs});
+        const auto live =
+            loaded.klines("BTCUSDT", Interval::M1, dayStart + 600 * kMinuteMs, std::nullopt, 10, dayStart + kDayMs);
+        ASSERT_EQ(live.size(), 10u);
+        double liveVolume = 0;
+        for (const Candle& c : live) liveVolume += c.volume.toDouble();
+        const double perMinute = liveVolume / 10.0;
+        // History's own trades plus about as much again from the live ones.
+        EXPECT_GT(perMinute, historyPerMinute * 0.8);
+        EXPECT_LT(perMinute, historyPerMinute * 4.0);
+        EXPECT_GT(static_cast<std::int64_t>(live.front().trades), static_cast<std::int64_t>(rate) * 59);
+    }
+}
