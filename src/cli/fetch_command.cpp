@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -313,6 +314,38 @@ asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<T>>> promise, a
     }
 }
 
+// A cache file this run created and left without a single series (an unknown symbol, a venue that
+// could not be reached) is removed when the command ends: a failed fetch leaves no new database
+// behind. A file that existed before, or that holds anything, is never touched.
+class RemoveIfCreatedEmpty {
+public:
+    explicit RemoveIfCreatedEmpty(std::string path) : m_path(std::move(path)) {
+        std::error_code ec;
+        m_existed = std::filesystem::exists(m_path, ec) || ec;
+    }
+    RemoveIfCreatedEmpty(const RemoveIfCreatedEmpty&) = delete;
+    RemoveIfCreatedEmpty& operator=(const RemoveIfCreatedEmpty&) = delete;
+    ~RemoveIfCreatedEmpty() {
+        if (m_existed) return;
+        storage::OpenOptions readOnly;
+        readOnly.readOnly = true;
+        bool empty = false;
+        {
+            auto db = storage::CandleDatabase::open(m_path, readOnly);
+            if (!db) return;
+            const auto series = db->listSeries();
+            empty = series && series->empty();
+        }
+        if (!empty) return;
+        std::error_code ec;
+        for (const char* suffix : {"-wal", "-shm", "-journal", ""}) std::filesystem::remove(m_path + suffix, ec);
+    }
+
+private:
+    std::string m_path;
+    bool m_existed = true;
+};
+
 int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc fetch --help' for usage.\n";
@@ -346,6 +379,9 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""});
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> venueAdapter = std::move(*adapter);
+    // Before anything is opened or sent: a symbol outside the venue's alphabet would put its '&',
+    // '?', spaces or line breaks into the request.
+    if (const auto bad = venueAdapter->checkSymbol(symbol)) return usage(bad->message);
     // What to ask the venue for: the interval itself, or the coarsest native one dividing it.
     const auto source = venueAdapter->nativeSourceInterval(*interval);
     if (!source)
@@ -355,6 +391,8 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     // The composition root of the command: one storage worker (the only user of the file), one
     // network thread and one market session (declared in this order: the network thread stops
     // before the worker that its download queues to).
+    // Declared before the worker, so it runs once the file is closed.
+    const RemoveIfCreatedEmpty cleanUp(dbPath);
     StorageReports reports;
     storage::StorageWorker storage(dbPath, [&reports](const storage::StorageNotice& n) { reports.onNotice(n); });
     storage.flush();  // the file is open (or salvaged, or known not to open)

@@ -163,6 +163,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             publish(key, FeedState::Failed, ready.error().message);
             return;
         }
+        // Every way a symbol reaches the feed (the symbol box, --symbol, settings) ends here: one
+        // outside the venue's alphabet would put its '&', '?', spaces or line breaks into requests.
+        if (const auto bad = adapter->checkSymbol(key.symbol)) {
+            sink.post(FeedError{key, *bad});
+            publish(key, FeedState::Failed, bad->message);
+            return;
+        }
         const auto source = adapter->nativeSourceInterval(key.interval);
         if (!source) {
             const Error e = noSourceInterval(key);

@@ -1,6 +1,8 @@
 // `cpc fetch` against the built-in simulator on 127.0.0.1 (never the internet).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "cli_test_util.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -97,6 +99,9 @@ TEST_F(FetchCommand, UnknownSymbolReportsTheVenuesMessageAndAnUnknownIntervalWha
     const auto symbol = fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
     EXPECT_EQ(symbol.code, 1);
     EXPECT_NE(symbol.err.find("NOPEUSDT 1h: Binance error -1121: Invalid symbol."), std::string::npos) << symbol.err;
+    // The cache this run created holds nothing: it is not left behind.
+    EXPECT_FALSE(std::filesystem::exists(db())) << "an empty new database was left behind";
+    EXPECT_FALSE(std::filesystem::exists(db() + "-wal"));
 
     // An interval no venue's candles could be stored under is refused before anything is asked.
     const std::uint64_t before = requests();
@@ -201,4 +206,22 @@ TEST_F(FetchCommand, ACacheThatCannotOpenIsAFailureSayingWhyBeforeAnythingIsAske
     // The command ends here: nothing is "tried again" (the storage worker's words for the app).
     EXPECT_EQ(run.err.find("tried again"), std::string::npos) << run.err;
     EXPECT_EQ(requests(), 0u);
+}
+
+// A symbol outside the venue's alphabet never reaches a request: '&' or '?' would add query
+// parameters, spaces and CR/LF whole requests. Exit 2 saying what is accepted; nothing asked, no
+// file made.
+TEST_F(FetchCommand, ASymbolOutsideTheVenuesAlphabetIsRefusedBeforeAnyRequest) {
+    for (const std::string bad : {"BTCUSDT&limit=1", "BTCUSDT?x=1", "BTC USDT", "BTCUSDT\r\nHost: x", "BTC/USDT"}) {
+        const auto run = fetch({bad, "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
+        EXPECT_EQ(run.code, 2) << bad << ": " << run.err;
+        EXPECT_NE(run.err.find("is not a binance symbol"), std::string::npos) << run.err;
+        EXPECT_NE(run.err.find("accepted: 1 to 32 of ASCII letters, digits"), std::string::npos) << run.err;
+    }
+    EXPECT_EQ(requests(), 0u);
+    EXPECT_FALSE(std::filesystem::exists(db()));
+    // A database that existed before is kept even when the fetch fails.
+    ASSERT_EQ(fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 0);
+    EXPECT_EQ(fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 1);
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 24u);
 }

@@ -239,3 +239,36 @@ INSTANTIATE_TEST_SUITE_P(Venues, HostileCodec, ::testing::Values("binance", "byb
 
 }  // namespace
 }  // namespace cpc::exchange
+
+namespace cpc::exchange {
+namespace {
+
+// A symbol goes into REST targets and WebSocket upgrade URLs: anything outside the venue's alphabet
+// ('&', '?', spaces, CR/LF …) is refused with what is accepted.
+TEST(SymbolCheck, EachVenueAcceptsItsAlphabetOnly) {
+    for (const std::string venue : {"binance", "bybit", "okx", "kucoin"}) {
+        const auto a = adapterFor(venue);
+        EXPECT_FALSE(a->checkSymbol(a->symbolFor("BTC", "USDT"))) << venue;
+        EXPECT_FALSE(a->checkSymbol("1000PEPEUSDT")) << venue;
+        EXPECT_FALSE(a->checkSymbol("btcusdt")) << venue;
+        for (const std::string& bad : {std::string(), std::string("BTCUSDT&limit=1000"), std::string("BTCUSDT?x"),
+                                      std::string("BTC USDT"), std::string("BTCUSDT\r\nHost: evil"),
+                                      std::string("BTC/USDT"), std::string("BTC%26"), std::string(40, 'A'),
+                                      std::string("BTC\0USDT", 8), std::string("BTC\xC3\xA9")}) {
+            const auto e = a->checkSymbol(bad);
+            ASSERT_TRUE(e) << venue << ": '" << bad << "' accepted";
+            EXPECT_NE(e->message.find("accepted: 1 to 32 of ASCII letters, digits"), std::string::npos) << e->message;
+            EXPECT_EQ(e->message.find('\r'), std::string::npos) << e->message;
+            EXPECT_EQ(e->message.find('\n'), std::string::npos) << e->message;
+        }
+    }
+    EXPECT_NE(adapterFor("binance")->checkSymbol("BTC USDT")->message.find("0x20 (a space)"), std::string::npos);
+    EXPECT_NE(adapterFor("okx")->checkSymbol("BTC&USDT")->message.find("contains '&'"), std::string::npos);
+    EXPECT_TRUE(adapterFor("bybit")->checkSymbol("BTC-USDT"));  // Bybit's spot symbols have no '-'
+    EXPECT_FALSE(adapterFor("okx")->checkSymbol("BTC-USDT"));
+    EXPECT_TRUE(adapterFor("okx")->checkSymbol("BTC_USDT"));
+    EXPECT_FALSE(adapterFor("binance")->checkSymbol("BTC_USDT.X-1"));
+}
+
+}  // namespace
+}  // namespace cpc::exchange
