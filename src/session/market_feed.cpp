@@ -18,6 +18,7 @@
 
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/history_rows.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
 #include "cpc/net/backoff.hpp"
@@ -109,6 +110,14 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     std::int64_t venueNow() const { return rest->venueNowMs(); }
+    // A history answer's rows as the feed takes them (exchange::checkHistoryRows): an answer with an
+    // open time off the interval's boundaries is an error; a row marked closed whose close time has
+    // not passed on the venue's clock is provisional.
+    Result<std::vector<Candle>> parseRows(const exchange::HistoryQuery& q, const net::HttpResponse& r) const {
+        auto rows = adapter->parseHistoryFor(q, r.body, r.status, venueNow());
+        if (!rows) return rows;
+        return exchange::checkHistoryRows(std::move(*rows), q.interval, venueNow(), adapter->name());
+    }
 
     // An exception escaping one of the feed's coroutines is a failure of the series, shown with
     // its reason (Failed), and the series is opened again after a back-off.
@@ -334,7 +343,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             auto r = co_await restGet(request, *sc);
             if (!r) co_return r.error();
             if (sc->cancelled()) co_return makeError("cancelled");
-            auto rows = adapter->parseHistoryFor(q, r->body, r->status, venueNow());
+            auto rows = parseRows(q, *r);
             if (!rows) co_return rows.error();
             const std::size_t n = rows->size();
             const bool full = n >= static_cast<std::size_t>(limit);
@@ -533,7 +542,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, *sc);
             if (sc->cancelled()) co_return;
-            auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
+            auto parsed = r ? parseRows(q, *r)
                             : Result<std::vector<Candle>>(r.error());
             if (!parsed) continue;
             // The venue's row of a candle the venue's stream has already moved past is its final
@@ -589,7 +598,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, *sc);
             if (sc->cancelled()) co_return makeError("cancelled");
-            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
+            Result<std::vector<Candle>> rows = r ? parseRows(q, *r)
                                                  : Result<std::vector<Candle>>(r.error());
             if (rows) {
                 const std::size_t dropped = std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly

@@ -996,6 +996,37 @@ Result<Ok> CandleDatabase::recordCoverage(const SeriesKey& key, std::int64_t fro
             if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
             if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
         }
+        if (kind == CoverageKind::Complete) {
+            // Candles stored where a gap was recorded (a gap re-checked with `cpc fetch --refetch`,
+            // or an earlier answer that was wrong): the venue has candles there after all, so the
+            // gap is cut back to what lies outside [fromMs, toMs).
+            std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+            {
+                auto select = Statement::prepare(impl.db(),
+                                                 "SELECT from_ms, to_ms FROM coverage WHERE series_id = ?1 AND "
+                                                 "kind = 'gap' AND from_ms < ?3 AND to_ms > ?2");
+                if (!select) return impl.prefixed(select.error());
+                StatementUse use(*select);
+                int rc = sqlite3_bind_int64(use.get(), 1, *id);
+                if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 2, fromMs);
+                if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 3, toMs);
+                if (rc != SQLITE_OK) return impl.sqliteError(rc, what);
+                while ((rc = sqlite3_step(use.get())) == SQLITE_ROW)
+                    gaps.emplace_back(sqlite3_column_int64(use.get(), 0), sqlite3_column_int64(use.get(), 1));
+                if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
+            }
+            for (const auto& [gapFrom, gapTo] : gaps) {
+                std::string sql = "DELETE FROM coverage WHERE series_id = " + std::to_string(*id) +
+                                  " AND kind = 'gap' AND from_ms = " + std::to_string(gapFrom) + ";";
+                if (gapFrom < fromMs)
+                    sql += "INSERT INTO coverage (series_id, kind, from_ms, to_ms) VALUES (" + std::to_string(*id) +
+                           ", 'gap', " + std::to_string(gapFrom) + ", " + std::to_string(fromMs) + ");";
+                if (gapTo > toMs)
+                    sql += "INSERT INTO coverage (series_id, kind, from_ms, to_ms) VALUES (" + std::to_string(*id) +
+                           ", 'gap', " + std::to_string(toMs) + ", " + std::to_string(gapTo) + ");";
+                if (auto r = detail::execute(impl.db(), sql.c_str(), what); !r) return r.error();
+            }
+        }
         if (auto r = txn.commit(); !r) return impl.prefixed(r.error());
         impl.m_seriesIds.merge(created);
         return Ok{};

@@ -225,3 +225,77 @@ TEST_F(FetchCommand, ASymbolOutsideTheVenuesAlphabetIsRefusedBeforeAnyRequest) {
     EXPECT_EQ(fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 1);
     EXPECT_EQ(stored("BTCUSDT", Interval::H1), 24u);
 }
+
+// A venue whose clock runs an hour ahead of ours calls the candle of our current minute closed;
+// it is still forming, so it is neither stored nor recorded as complete (issue 20).
+TEST(FetchCommandClock, AVenueClockAheadDoesNotMakeTheFormingCandleFinal) {
+    sim::SimConfig config;
+    config.clock = [] { return nowMs() + 3'600'000; };
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    TempDir dir;
+    const std::int64_t from = nowMs() - 10 * kMinuteMs;
+    const auto run = runCpc({"fetch", "BTCUSDT", "1m", "--from", std::to_string(from), "--to",
+                             std::to_string(nowMs() + 3'600'000), "--endpoint", server.restBase(), "--db",
+                             dir.file("c.sqlite3")});
+    const std::int64_t finished = nowMs();
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto database = storage::CandleDatabase::open(dir.file("c.sqlite3"));
+    ASSERT_TRUE(database);
+    const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
+    const auto bounds = database->bounds(key);
+    ASSERT_TRUE(bounds && *bounds);
+    EXPECT_LT(closeTime(Interval::M1, (*bounds)->second), finished) << "a candle still forming here was stored";
+    const auto coverage = database->coverage(key);
+    ASSERT_TRUE(coverage);
+    for (const auto& range : *coverage) EXPECT_LE(range.toMs, finished) << "coverage claims the future";
+}
+
+// Issue 20: a 200 answer that says nothing about the asked range must not become an exchange gap
+// that every later fetch skips. Rows of another range are an error recording nothing; an answer
+// without rows is asked again, and only a second one marks the gap.
+TEST_F(FetchCommand, AnAnswerFromAnotherRangeOrOneEmptyAnswerIsNotRecordedAsAGap) {
+    m_sim->inject(sim::SimFault::RestWrongRange, std::chrono::milliseconds(0), 1);
+    const auto wrong = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    EXPECT_EQ(wrong.code, 1) << wrong.out;
+    EXPECT_NE(wrong.err.find("none in the asked range"), std::string::npos) << wrong.err;
+    {
+        auto database = storage::CandleDatabase::open(db());
+        ASSERT_TRUE(database);
+        EXPECT_TRUE(database->coverage(SeriesKey{"binance", "BTCUSDT", Interval::H1})->empty());
+    }
+    m_sim->inject(sim::SimFault::RestEmptyAnswer, std::chrono::milliseconds(0), 1);
+    const auto once = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(once.code, 0) << once.err;
+    EXPECT_NE(once.out.find("stored 48 candles"), std::string::npos) << once.out;
+    EXPECT_EQ(once.out.find("recorded as gaps"), std::string::npos) << once.out;
+    EXPECT_NE(once.err.find("asking again to confirm the gap"), std::string::npos) << once.err;
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 48u);
+}
+
+// A gap recorded earlier (a venue's wrong answer at the time) is asked again with --refetch: the
+// candles the venue has there now are stored and the gap is cut back; without it nothing is asked.
+TEST_F(FetchCommand, RefetchAsksAgainForRecordedGaps) {
+    const SeriesKey key{"binance", "BTCUSDT", Interval::H1};
+    const std::int64_t from = *parseUtc("2024-01-01"), to = *parseUtc("2024-01-03");
+    {
+        auto database = storage::CandleDatabase::open(db());
+        ASSERT_TRUE(database);
+        ASSERT_TRUE(database->recordCoverage(key, from - 3'600'000, to, storage::CoverageKind::Gap));
+    }
+    const auto skipped = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(skipped.code, 0) << skipped.err;
+    EXPECT_NE(skipped.out.find("nothing requested"), std::string::npos) << skipped.out;
+    EXPECT_EQ(requests(), 0u);
+    const auto again = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03", "--refetch"});
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.out.find("stored 48 candles"), std::string::npos) << again.out;
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 48u);
+    auto database = storage::CandleDatabase::open(db());
+    ASSERT_TRUE(database);
+    const std::vector<storage::CoverageRange> expected{{from - 3'600'000, from, storage::CoverageKind::Gap},
+                                                       {from, to, storage::CoverageKind::Complete}};
+    EXPECT_EQ(*database->coverage(key), expected);
+    const auto help = runCpc({"fetch", "--help"});
+    EXPECT_NE(help.out.find("--refetch"), std::string::npos);
+}

@@ -272,3 +272,48 @@ TEST(SymbolCheck, EachVenueAcceptsItsAlphabetOnly) {
 
 }  // namespace
 }  // namespace cpc::exchange
+
+#include "cpc/exchange/history_rows.hpp"
+
+namespace cpc::exchange {
+namespace {
+
+Candle rowAt(std::int64_t openTime, bool closed) {
+    Candle c;
+    c.openTime = openTime;
+    c.open = c.high = c.low = c.close = Decimal::fromInt(1);
+    c.closed = closed;
+    return c;
+}
+
+// A history answer with an open time off the interval's boundaries is refused whole; a row marked
+// closed whose close time has not passed on the given clock stays provisional (issue 20: both
+// were stored as closed).
+TEST(HistoryRows, MisalignedOpenTimesAreRefusedAndAFormingRowIsNeverClosed) {
+    const std::int64_t minute = 1704067200000;  // 2024-01-01 00:00 UTC
+    auto ok = checkHistoryRows({rowAt(minute, true), rowAt(minute + 60'000, true)}, Interval::M1,
+                               minute + 120'000, "okx");
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_TRUE((*ok)[0].closed);
+    EXPECT_TRUE((*ok)[1].closed);
+
+    const auto misaligned = checkHistoryRows({rowAt(minute, true), rowAt(minute + 90'000, true)}, Interval::M1,
+                                             minute + 600'000, "binance");
+    ASSERT_FALSE(misaligned);
+    EXPECT_NE(misaligned.error().message.find("2024-01-01 00:01:30"), std::string::npos) << misaligned.error().message;
+    EXPECT_NE(misaligned.error().message.find("not on the interval's boundaries"), std::string::npos);
+    EXPECT_FALSE(checkHistoryRows({rowAt(1704096000000 + 3'600'000, true)}, Interval::D1, minute * 2, "kucoin"));
+    EXPECT_FALSE(checkHistoryRows({rowAt(1704067200000 + 86'400'000, true)}, Interval::Mo1, minute * 2, "bybit"));
+    EXPECT_TRUE(checkHistoryRows({rowAt(1704067200000 + 86'400'000, true)}, Interval::D3, minute * 2, "bybit"));
+
+    // The venue says closed (OKX's confirm, or a clock running ahead of its rows), but the candle's
+    // minute is not over by the clock given: provisional.
+    auto forming = checkHistoryRows({rowAt(minute, true), rowAt(minute + 60'000, true)}, Interval::M1,
+                                    minute + 60'000 + 59'999, "okx");
+    ASSERT_TRUE(forming);
+    EXPECT_TRUE((*forming)[0].closed);
+    EXPECT_FALSE((*forming)[1].closed);
+}
+
+}  // namespace
+}  // namespace cpc::exchange

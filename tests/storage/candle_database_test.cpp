@@ -295,15 +295,24 @@ TEST(CandleDatabase, CoverageRangesOfOneKindMerge) {
                                           {150, 250, CoverageKind::Gap},
                                           {300, 400, CoverageKind::Complete}}));
 
-    // Touching [200, 300) joins both complete ranges into one.
+    // Touching [200, 300) joins both complete ranges into one. Candles stored where a gap was
+    // recorded (a gap re-checked with cpc fetch --refetch): the gap is cut back to [150, 200).
     ASSERT_TRUE(db.recordCoverage(btc1m(), 200, 300, CoverageKind::Complete).ok());
     EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{100, 400, CoverageKind::Complete},
-                                                                 {150, 250, CoverageKind::Gap}}));
+                                                                 {150, 200, CoverageKind::Gap}}));
     // A range inside an existing one changes nothing; an overlapping one extends it.
     ASSERT_TRUE(db.recordCoverage(btc1m(), 120, 130, CoverageKind::Complete).ok());
     ASSERT_TRUE(db.recordCoverage(btc1m(), 50, 110, CoverageKind::Complete).ok());
     EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{50, 400, CoverageKind::Complete},
-                                                                 {150, 250, CoverageKind::Gap}}));
+                                                                 {150, 200, CoverageKind::Gap}}));
+    // A complete range inside a gap splits it.
+    ASSERT_TRUE(db.recordCoverage(btc1m(), 1000, 2000, CoverageKind::Gap).ok());
+    ASSERT_TRUE(db.recordCoverage(btc1m(), 1200, 1300, CoverageKind::Complete).ok());
+    EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{50, 400, CoverageKind::Complete},
+                                                                 {150, 200, CoverageKind::Gap},
+                                                                 {1000, 1200, CoverageKind::Gap},
+                                                                 {1200, 1300, CoverageKind::Complete},
+                                                                 {1300, 2000, CoverageKind::Gap}}));
     EXPECT_TRUE(db.coverage(eth1h())->empty());
     EXPECT_EQ(*db.listSeries(), std::vector<SeriesKey>{btc1m()});
 }
