@@ -116,7 +116,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     Result<std::vector<Candle>> parseRows(const exchange::HistoryQuery& q, const net::HttpResponse& r) const {
         auto rows = adapter->parseHistoryFor(q, r.body, r.status, venueNow());
         if (!rows) return rows;
-        return exchange::checkHistoryRows(std::move(*rows), q.interval, venueNow(), adapter->name());
+        // The rows are of the interval the venue was asked for (a query names the wanted interval;
+        // the adapter requests its native source, e.g. 1d for 1w).
+        const Interval rowsInterval = adapter->nativeSourceInterval(q.interval).value_or(q.interval);
+        return exchange::checkHistoryRows(std::move(*rows), rowsInterval, venueNow(), adapter->name());
     }
 
     // An exception escaping one of the feed's coroutines is a failure of the series, shown with
