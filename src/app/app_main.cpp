@@ -211,6 +211,14 @@ int runApp(int argc, char** argv) {
     // the demo always uses its simulator, in the exchange's dialect.
     if (!chosenExchange.isEmpty()) settings->setExchange(chosenExchange);
     const QString venue = settings->exchange();
+    if (parser.isSet(symbol)) {
+        // Checked before it goes anywhere near a request ('&', '?', spaces, CR/LF would inject
+        // query parameters or requests): the venue's alphabet, in the venue's words.
+        if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
+            if (const auto bad = (*adapter)->checkSymbol(parser.value(symbol).trimmed().toStdString()))
+                return fail(QStringLiteral("--symbol: %1").arg(QString::fromStdString(bad->message)));
+        }
+    }
     ControllerOptions options;
     options.demo = parser.isSet(demo);
     options.exchange = venue.toStdString();

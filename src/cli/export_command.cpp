@@ -15,6 +15,14 @@ namespace cpc::cli {
 
 namespace {
 
+// Read-only: nothing is written into the file (a 0-byte or foreign file is refused as it is, and a
+// read-only cache can be read).
+storage::OpenOptions readOnlyCache() {
+    storage::OpenOptions options;
+    options.readOnly = true;
+    return options;
+}
+
 constexpr const char* kName = "cpc export";
 
 // The listing day of a series, when the cache can prove it: coverage reaches back past the first
@@ -68,7 +76,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::error_code ec;
     if (!std::filesystem::exists(dbPath, ec))
         return failure(dbPath + ": no candle cache there (run 'cpc fetch' first, or give --db FILE)");
-    auto db = storage::CandleDatabase::open(dbPath);
+    auto db = storage::CandleDatabase::open(dbPath, readOnlyCache());
     if (!db) return failure(db.error().message);
 
     const SeriesKey key{*venue, symbol, *interval};

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -26,6 +27,7 @@
 #include "command.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/history_rows.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/session/venue_rest.hpp"
@@ -95,8 +97,13 @@ struct FetchResult {
     std::size_t requests = 0;
     std::size_t stored = 0;
     std::vector<Range> gaps;
-    std::int64_t serverNow = 0;  // the venue's clock when the fetch began
+    std::size_t gapRechecks = 0;  // empty answers asked again before a gap was recorded
+    std::int64_t serverNow = 0;   // the venue's clock when the fetch began
 };
+
+// A range is recorded as the venue's gap only when this many answers in a row had no candles.
+constexpr int kGapConfirmations = 2;
+constexpr std::chrono::milliseconds kGapRecheckDelay{500};
 
 // What the storage worker reported (on its thread): a salvaged file, and the first failure (the
 // database could not be opened, a save or a coverage record failed). A failure ends the fetch.
@@ -164,10 +171,38 @@ public:
                 if (const auto failed = m_reports.failure()) co_return makeError(*failed);
                 exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
                 const exchange::RestRequest request = m_adapter.historyRequest(query);
-                auto reply = co_await get(request, result);
-                if (!reply) co_return reply.error();
-                auto rows = m_adapter.parseHistoryFor(query, reply->body, reply->status, *serverNow);
-                if (!rows) co_return rows.error();
+                std::vector<Candle> answered;
+                for (int asked = 1;; ++asked) {
+                    auto reply = co_await get(request, result);
+                    if (!reply) co_return reply.error();
+                    auto parsed = m_adapter.parseHistoryFor(query, reply->body, reply->status, *serverNow);
+                    if (!parsed) co_return parsed.error();
+                    // What is stored here is recorded complete for good: a candle counts as closed
+                    // only once its close time has passed on both the venue's clock and ours (a
+                    // venue clock running ahead must not make the forming candle final); an answer
+                    // with an open time off the interval's boundaries is not used.
+                    auto checked = exchange::checkHistoryRows(std::move(*parsed), m_key.interval,
+                                                              std::min(*serverNow, nowMs()), m_adapter.name());
+                    if (!checked) co_return checked.error();
+                    answered = std::move(*checked);
+                    if (!answered.empty() || asked >= kGapConfirmations) break;
+                    // An answer without rows is recorded as the venue's gap (never asked again) only
+                    // when the venue gives it consistently: one empty 200 may be a hiccup.
+                    ++result.gapRechecks;
+                    m_progress.note("no candles from " + formatUtc(start) + "; asking again to confirm the gap");
+                    if (!co_await m_scope->sleep(kGapRecheckDelay)) co_return makeError("cancelled");
+                }
+                // Rows, but none in the asked range (another range's page): the answer says nothing
+                // about this range, so nothing is stored or recorded as a gap.
+                if (!answered.empty() && std::none_of(answered.begin(), answered.end(), [&](const Candle& c) {
+                        return c.openTime >= start && c.openTime < holeTo;
+                    }))
+                    co_return makeError(m_adapter.name() + " answered " + std::to_string(answered.size()) +
+                                        " candles, none in the asked range " + formatUtc(start) + " to " +
+                                        formatUtc(holeTo) + " (from " + formatUtc(answered.front().openTime) + " to " +
+                                        formatUtc(answered.back().openTime) +
+                                        "); nothing was recorded for it, run the fetch again");
+                const std::vector<Candle>* rows = &answered;
                 const bool fullPage = rows->size() >= static_cast<std::size_t>(m_adapter.maxHistoryLimit());
                 std::vector<Candle> closed;
                 std::int64_t pageEnd = holeTo;
@@ -313,6 +348,38 @@ asio::awaitable<void> fulfil(std::shared_ptr<std::promise<Result<T>>> promise, a
     }
 }
 
+// A cache file this run created and left without a single series (an unknown symbol, a venue that
+// could not be reached) is removed when the command ends: a failed fetch leaves no new database
+// behind. A file that existed before, or that holds anything, is never touched.
+class RemoveIfCreatedEmpty {
+public:
+    explicit RemoveIfCreatedEmpty(std::string path) : m_path(std::move(path)) {
+        std::error_code ec;
+        m_existed = std::filesystem::exists(m_path, ec) || ec;
+    }
+    RemoveIfCreatedEmpty(const RemoveIfCreatedEmpty&) = delete;
+    RemoveIfCreatedEmpty& operator=(const RemoveIfCreatedEmpty&) = delete;
+    ~RemoveIfCreatedEmpty() {
+        if (m_existed) return;
+        storage::OpenOptions readOnly;
+        readOnly.readOnly = true;
+        bool empty = false;
+        {
+            auto db = storage::CandleDatabase::open(m_path, readOnly);
+            if (!db) return;
+            const auto series = db->listSeries();
+            empty = series && series->empty();
+        }
+        if (!empty) return;
+        std::error_code ec;
+        for (const char* suffix : {"-wal", "-shm", "-journal", ""}) std::filesystem::remove(m_path + suffix, ec);
+    }
+
+private:
+    std::string m_path;
+    bool m_existed = true;
+};
+
 int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc fetch --help' for usage.\n";
@@ -346,6 +413,9 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""});
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> venueAdapter = std::move(*adapter);
+    // Before anything is opened or sent: a symbol outside the venue's alphabet would put its '&',
+    // '?', spaces or line breaks into the request.
+    if (const auto bad = venueAdapter->checkSymbol(symbol)) return usage(bad->message);
     // What to ask the venue for: the interval itself, or the coarsest native one dividing it.
     const auto source = venueAdapter->nativeSourceInterval(*interval);
     if (!source)
@@ -355,6 +425,8 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     // The composition root of the command: one storage worker (the only user of the file), one
     // network thread and one market session (declared in this order: the network thread stops
     // before the worker that its download queues to).
+    // Declared before the worker, so it runs once the file is closed.
+    const RemoveIfCreatedEmpty cleanUp(dbPath);
     StorageReports reports;
     storage::StorageWorker storage(dbPath, [&reports](const storage::StorageNotice& n) { reports.onNotice(n); });
     storage.flush();  // the file is open (or salvaged, or known not to open)
@@ -428,6 +500,11 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto coverage = askStorage<std::vector<storage::CoverageRange>>(
         [&](auto done) { storage.loadCoverage(key, std::move(done)); });
     if (!coverage) return failure(coverage.error().message);
+    // --refetch: ranges recorded as the venue's gaps are asked again (what is stored stays; candles
+    // found there now are stored and the gap is cut back).
+    const bool refetch = args.has("--refetch");
+    if (refetch)
+        std::erase_if(*coverage, [](const storage::CoverageRange& r) { return r.kind == storage::CoverageKind::Gap; });
     std::vector<Range> holes = storage::missingRanges(*coverage, rangeFrom, rangeTo);
     if (holes.empty()) {
         out << symbol << ' ' << (*source == *interval ? intervalText : sourceText) << ": already cached from "
@@ -486,13 +563,17 @@ Command makeFetchCommand() {
     c.name = "fetch";
     c.summary = "download an exchange's klines into the local cache (only what it lacks)";
     c.usage = "cpc fetch SYMBOL INTERVAL --from DATE --to DATE [--exchange NAME] [--endpoint URL] [--db FILE] "
-              "[--ca-file F]";
+              "[--ca-file F] [--refetch]";
     c.description =
         "Downloads the closed klines of SYMBOL at INTERVAL whose open time is in [--from, --to) over\n"
         "the exchange's REST API (pages of its maximum size, within Binance's request-weight limit,\n"
         "waiting on HTTP 429 as told) into the candle cache, keyed by exchange. Ranges the cache\n"
         "already holds, and ranges the exchange has already answered with no candles (outages, before\n"
-        "listing), are not requested again.\n"
+        "listing), are not requested again; --refetch asks again for the ranges recorded as the exchange's\n"
+        "gaps. A range becomes such a gap only when the exchange answers it twice without candles; an\n"
+        "answer whose rows all lie outside the asked range, or open off the interval's boundaries, is an\n"
+        "error and records nothing. A candle is stored only once its close time has passed on both the\n"
+        "exchange's clock and this computer's.\n"
         "SYMBOL is spelt as the exchange spells it: BTCUSDT on Binance and Bybit, BTC-USDT on OKX and\n"
         "KuCoin. An INTERVAL the exchange does not serve (Bybit 1w, OKX 8h, …) is fetched at the\n"
         "coarsest interval it serves that divides INTERVAL, and both are stored: those candles (with\n"
@@ -506,6 +587,7 @@ Command makeFetchCommand() {
         {"--endpoint", "URL", "REST base URL (default: the exchange's, e.g. https://api.binance.com)"},
         {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
         {"--ca-file", "F", "extra PEM CA certificates to trust (besides the system store)"},
+        {"--refetch", "", "ask the exchange again for ranges recorded as its gaps (no candles there)"},
     };
     c.maxPositional = 2;
     c.run = runFetch;

@@ -1,9 +1,11 @@
 #include "kline_io.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -273,6 +275,9 @@ std::optional<KlineFormat> parseKlineFormat(std::string_view text) {
 
 Result<KlineInput> readKlines(std::string_view text, std::optional<KlineFormat> format,
                               const std::string& sourceName) {
+    // A UTF-8 byte order mark (written by some spreadsheet tools) is not part of the first row: left
+    // in, it made the first CSV row look like a header, which was then dropped.
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     if (!format) {
         const std::size_t first = text.find_first_not_of(" \t\r\n");
         if (first == std::string_view::npos)
@@ -339,18 +344,39 @@ Result<KlineInput> readKlineFile(const std::string& path, std::optional<KlineFor
     return input;
 }
 
-Result<std::string> readTextInput(const std::string& path) {
-    if (path == "-") {
-        std::ostringstream buffer;
-        buffer << std::cin.rdbuf();
-        if (std::cin.bad()) return makeError("standard input: read error");
-        return buffer.str();
-    }
+Result<std::string> readTextInput(const std::string& path, std::size_t maxBytes) {
+    const std::string name = inputDisplayName(path);
+    const auto tooLarge = [&] {
+        return makeError(name + ": larger than " + std::to_string(maxBytes >> 20) +
+                         " MiB, more than a kline file holds (accepted: a kline file up to that size; split a larger one)");
+    };
+    // Read in chunks through istream::read, whose sentry turns a failing read (EISDIR, EIO) into
+    // badbit; istreambuf_iterator let basic_filebuf's std::ios_base::failure escape. At most
+    // maxBytes + 1 bytes are read, so an endless input (/dev/zero, a pipe that never ends) stops.
+    const auto readAll = [&](std::istream& in) -> Result<std::string> {
+        std::string text;
+        std::array<char, 1 << 16> chunk{};
+        try {
+            while (in) {
+                const std::size_t room = maxBytes + 1 - text.size();
+                in.read(chunk.data(), static_cast<std::streamsize>(std::min(chunk.size(), room)));
+                text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+                if (text.size() > maxBytes) return tooLarge();
+            }
+        } catch (const std::exception& e) {
+            return makeError(name + ": read error: " + e.what());
+        }
+        if (in.bad()) return makeError(name + ": read error: " + std::strerror(errno));
+        return text;
+    };
+    if (path == "-") return readAll(std::cin);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return makeError(name + ": is a directory (accepted: a kline file, JSON or CSV, or - for standard input)");
+    errno = 0;
     std::ifstream file(path, std::ios::binary);
-    if (!file) return makeError(path + ": cannot open: " + std::strerror(errno));
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    if (file.bad()) return makeError(path + ": read error: " + std::strerror(errno));
-    return text;
+    if (!file) return makeError(name + ": cannot open: " + std::strerror(errno));
+    return readAll(file);
 }
 
 std::vector<Candle> aggregateWholeBuckets(std::span<const Candle> source, Interval from, Interval to,

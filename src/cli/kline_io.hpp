@@ -61,8 +61,13 @@ std::string klineJsonRow(const Candle& candle, Interval interval);
 void writeKlines(std::ostream& out, std::span<const Candle> candles, Interval interval,
                  KlineFormat format);
 
-// The whole content of `path`, or of standard input for "-". The error names the file.
-Result<std::string> readTextInput(const std::string& path);
+// The most `cpc aggregate` and `cpc indicator` read from one input (1 GiB: a month of 1s klines as
+// data.binance.vision CSV is about 340 MB); more is refused rather than read until memory runs out.
+inline constexpr std::size_t kMaxInputBytes = std::size_t{1} << 30;
+
+// The whole content of `path`, or of standard input for "-", at most `maxBytes`. The error names
+// the file: cannot open, is a directory, read error, larger than the limit.
+Result<std::string> readTextInput(const std::string& path, std::size_t maxBytes = kMaxInputBytes);
 
 // How messages name an input path: the path, or "<stdin>" for "-".
 std::string inputDisplayName(const std::string& path);

@@ -26,6 +26,7 @@ constexpr FaultName kFaults[] = {
     {"oversized", sim::SimFault::OversizedFrame}, {"shutdown", sim::SimFault::ServerShutdown},
     {"ignore-pongs", sim::SimFault::IgnorePongs}, {"rest-503", sim::SimFault::RestServerError},
     {"rest-429", sim::SimFault::RestTooMany},     {"rest-wrong-range", sim::SimFault::RestWrongRange},
+    {"rest-empty", sim::SimFault::RestEmptyAnswer},
 };
 
 std::string acceptedFaults() {

@@ -15,6 +15,14 @@ namespace cpc::cli {
 
 namespace {
 
+// Read-only: nothing is written into the file (a 0-byte or foreign file is refused as it is, and a
+// read-only cache can be read).
+storage::OpenOptions readOnlyCache() {
+    storage::OpenOptions options;
+    options.readOnly = true;
+    return options;
+}
+
 constexpr const char* kName = "cpc verify";
 // Candles read per query, so a series of years of 1m candles is checked in bounded memory.
 constexpr std::int64_t kCandlesPerChunk = 200'000;
@@ -105,7 +113,7 @@ int runVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         err << kName << ": " << dbPath << ": no candle cache there (give --db FILE)\n";
         return kExitFailure;
     }
-    auto db = storage::CandleDatabase::open(dbPath);
+    auto db = storage::CandleDatabase::open(dbPath, readOnlyCache());
     if (!db) {
         err << kName << ": " << db.error().message << '\n';
         return kExitFailure;

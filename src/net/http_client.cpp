@@ -104,9 +104,15 @@ struct HttpClient::Impl {
             if (hec == beast::error::timeout)
                 co_return makeError("TLS handshake with " + url.hostHeader() + " timed out after " +
                                     detail::millisText(timeout));
-            if (hec)
+            if (hec) {
+                const std::string problem = certificateProblem(conn->tls->native_handle(), url.host);
+                if (!problem.empty())
+                    co_return makeError("TLS handshake with " + url.hostHeader() +
+                                            " failed: certificate verify failed: " + problem,
+                                        kCertificateRejected);
                 co_return makeError("TLS handshake with " + url.hostHeader() + " failed: " +
                                     detail::describe(hec));
+            }
         }
         conn->lowest().expires_never();
         ++opened;

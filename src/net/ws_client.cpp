@@ -128,7 +128,13 @@ asio::awaitable<Result<Ok>> WsClient::connect(const Url& url, std::chrono::milli
         auto [hec] = co_await impl.secure->next_layer().async_handshake(asio::ssl::stream_base::client, kNoThrow);
         if (hec == beast::error::timeout)
             co_return makeError("TLS handshake with " + impl.peer + " timed out after " + detail::millisText(timeout));
-        if (hec) co_return makeError("TLS handshake with " + impl.peer + " failed: " + detail::describe(hec));
+        if (hec) {
+            const std::string problem = certificateProblem(impl.secure->next_layer().native_handle(), url.host);
+            if (!problem.empty())
+                co_return makeError("TLS handshake with " + impl.peer + " failed: certificate verify failed: " + problem,
+                                    kCertificateRejected);
+            co_return makeError("TLS handshake with " + impl.peer + " failed: " + detail::describe(hec));
+        }
     }
     impl.lowest().expires_never();  // the websocket layer has its own timeouts
     auto upgraded = co_await impl.withStream([&](auto& ws) { return impl.upgrade(ws, url, left()); });

@@ -18,6 +18,7 @@
 
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/history_rows.hpp"
 #include "cpc/exchange/listing_day.hpp"
 #include "source_aggregator.hpp"
 #include "cpc/net/backoff.hpp"
@@ -109,6 +110,17 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     std::int64_t venueNow() const { return rest->venueNowMs(); }
+    // A history answer's rows as the feed takes them (exchange::checkHistoryRows): an answer with an
+    // open time off the interval's boundaries is an error; a row marked closed whose close time has
+    // not passed on the venue's clock is provisional.
+    Result<std::vector<Candle>> parseRows(const exchange::HistoryQuery& q, const net::HttpResponse& r) const {
+        auto rows = adapter->parseHistoryFor(q, r.body, r.status, venueNow());
+        if (!rows) return rows;
+        // The rows are of the interval the venue was asked for (a query names the wanted interval;
+        // the adapter requests its native source, e.g. 1d for 1w).
+        const Interval rowsInterval = adapter->nativeSourceInterval(q.interval).value_or(q.interval);
+        return exchange::checkHistoryRows(std::move(*rows), rowsInterval, venueNow(), adapter->name());
+    }
 
     // An exception escaping one of the feed's coroutines is a failure of the series, shown with
     // its reason (Failed), and the series is opened again after a back-off.
@@ -161,6 +173,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         if (auto ready = rest->ready(); !ready) {
             sink.post(FeedError{key, ready.error()});
             publish(key, FeedState::Failed, ready.error().message);
+            return;
+        }
+        // Every way a symbol reaches the feed (the symbol box, --symbol, settings) ends here: one
+        // outside the venue's alphabet would put its '&', '?', spaces or line breaks into requests.
+        if (const auto bad = adapter->checkSymbol(key.symbol)) {
+            sink.post(FeedError{key, *bad});
+            publish(key, FeedState::Failed, bad->message);
             return;
         }
         const auto source = adapter->nativeSourceInterval(key.interval);
@@ -327,7 +346,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             auto r = co_await restGet(request, *sc);
             if (!r) co_return r.error();
             if (sc->cancelled()) co_return makeError("cancelled");
-            auto rows = adapter->parseHistoryFor(q, r->body, r->status, venueNow());
+            auto rows = parseRows(q, *r);
             if (!rows) co_return rows.error();
             const std::size_t n = rows->size();
             const bool full = n >= static_cast<std::size_t>(limit);
@@ -526,7 +545,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, *sc);
             if (sc->cancelled()) co_return;
-            auto parsed = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
+            auto parsed = r ? parseRows(q, *r)
                             : Result<std::vector<Candle>>(r.error());
             if (!parsed) continue;
             // The venue's row of a candle the venue's stream has already moved past is its final
@@ -582,7 +601,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             const exchange::RestRequest request = adapter->historyRequest(q);
             auto r = co_await restGet(request, *sc);
             if (sc->cancelled()) co_return makeError("cancelled");
-            Result<std::vector<Candle>> rows = r ? adapter->parseHistoryFor(q, r->body, r->status, venueNow())
+            Result<std::vector<Candle>> rows = r ? parseRows(q, *r)
                                                  : Result<std::vector<Candle>>(r.error());
             if (rows) {
                 const std::size_t dropped = std::erase_if(*rows, [&](const Candle& c) {  // never trust blindly

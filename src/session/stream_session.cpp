@@ -26,6 +26,7 @@
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
 #include "cpc/net/ws_client.hpp"
+#include "cpc/net/tls.hpp"
 
 namespace cpc::session {
 
@@ -1463,6 +1464,15 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                     }
                     sink.post(FeedError{sessionKey(), makeError(msg, status)});
                     publish(c, FeedState::Failed, msg, 0, false, true);
+                    co_return;
+                }
+                if (status == net::kCertificateRejected) {
+                    // The venue's certificate was refused (unknown issuer, expired, another host):
+                    // the next attempt would be refused the same way, so it is not retried.
+                    socket->cancel();
+                    noteError(d.error.message);
+                    sink.post(FeedError{sessionKey(), d.error});
+                    publish(c, FeedState::Failed, d.error.message, 0, false, true);
                     co_return;
                 }
                 reason = "stream: " + d.error.message;

@@ -103,7 +103,7 @@ struct ServerState {
     int weightUsed = 0;
     std::deque<Clock::time_point> connectionAttempts;  // last 5 minutes
     Clock::time_point ignorePongsUntil{};
-    int failRest503 = 0, failRest429 = 0, wrongRange = 0;
+    int failRest503 = 0, failRest429 = 0, wrongRange = 0, emptyAnswers = 0;
     int forgetSubscriptions = 0;  // next connections to open without their URL's streams
     std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
     Clock::time_point last429At{};       // when that 429 was answered (wall clock)
@@ -485,6 +485,14 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
                 return std::find(route->rangeParams.begin(), route->rangeParams.end(), p.first) != route->rangeParams.end();
             });
         }
+        if (emptyAnswers > 0 && !route->rangeParams.empty()) {
+            // A range in 1970 in every dialect's parameters: the venue's own answer without rows.
+            --emptyAnswers;
+            std::erase_if(target->params, [&](const auto& p) {
+                return std::find(route->rangeParams.begin(), route->rangeParams.end(), p.first) != route->rangeParams.end();
+            });
+            for (const auto& name : route->rangeParams) target->params.emplace_back(name, "1");
+        }
         reply = route->handler(RestContext{model, nowMs, *target, &book});
         if (reply.weight >= 0) weight = reply.weight;
         const std::int64_t minute = nowMs / kMinuteMs;
@@ -799,6 +807,7 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
             case SimFault::RestTooMany: impl.failRest429 += count; break;
             case SimFault::ForgetSubscriptions: impl.forgetSubscriptions += count; break;
             case SimFault::RestWrongRange: impl.wrongRange += count; break;
+            case SimFault::RestEmptyAnswer: impl.emptyAnswers += count; break;
         }
     });
 }

@@ -423,12 +423,23 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
         if (shorter) return fail(makeError(path + ": " + *shorter, SQLITE_CORRUPT), true);
     }
 
+    if (options.readOnly) {
+        // SQLite would take an empty file for a new database; read-only there is nothing to read.
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        if (ec) return fail(makeError(path + ": no candle cache there: " + ec.message(), SQLITE_CANTOPEN), false);
+        if (size == 0)
+            return fail(makeError(path + ": the file is empty, not a candle cache (left untouched)", SQLITE_NOTADB),
+                        false);
+    }
+
     attempt.impl = std::make_unique<Impl>();
     Impl& impl = *attempt.impl;
     impl.m_path = path;
     impl.m_options = options;
     sqlite3* raw = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    const int flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     impl.m_db.reset(raw);  // even on failure a handle may need closing
     if (rc != SQLITE_OK) return failSqlite(detail::sqliteError(raw, rc, path + ": opening"));
@@ -438,9 +449,38 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
     // Nothing below writes until the version is known to be ours: a database from a newer build
     // must stay byte-for-byte as it was.
     auto version = detail::readSchemaVersion(raw, path);
+    if (!version && options.readOnly && (version.error().code & 0xff) == SQLITE_READONLY) {
+        // A WAL file read-only in a directory we cannot write: SQLite cannot create the -shm it
+        // needs. Nobody can have it open for writing then (a writer makes the -shm beside it), so
+        // it is read as immutable (no locks, no -shm).
+        std::string uri = "file:";
+        for (const char ch : path) {
+            if (ch == '%' || ch == '?' || ch == '#') {
+                static constexpr char kHex[] = "0123456789ABCDEF";
+                uri += '%';
+                uri += kHex[(static_cast<unsigned char>(ch) >> 4) & 0xF];
+                uri += kHex[static_cast<unsigned char>(ch) & 0xF];
+            } else {
+                uri += ch;
+            }
+        }
+        uri += "?immutable=1";
+        impl.m_db.reset();
+        raw = nullptr;
+        const int again = sqlite3_open_v2(uri.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
+        impl.m_db.reset(raw);
+        if (again != SQLITE_OK) return failSqlite(detail::sqliteError(raw, again, path + ": opening read-only"));
+        sqlite3_extended_result_codes(raw, 1);
+        version = detail::readSchemaVersion(raw, path);
+    }
     if (!version) return failSqlite(version.error());
     if (*version > kSchemaVersion)
         return fail(makeError(detail::newerSchemaMessage(path, *version, kSchemaVersion)), false);
+    if (options.readOnly && *version == 0)
+        return fail(makeError(path + ": not a candle cache (no CanvasProChart schema in this database; "
+                                     "left untouched)",
+                              SQLITE_NOTADB),
+                    false);
 
     if (attempt.fullCheck) {
         // Grows with the file (about 1 s per million candles): only after an unclean close.
@@ -450,6 +490,21 @@ CandleDatabase::Impl::OpenAttempt CandleDatabase::Impl::open(const std::string& 
         if (*check != "ok")
             return fail(makeError(path + ": integrity check failed: " + *check, SQLITE_CORRUPT),
                         true);
+    }
+    if (options.readOnly) {
+        // Read as it is: no WAL switch, no migration (only version kSchemaVersion exists today; an
+        // older one would need a writable open to migrate first).
+        if (*version != kSchemaVersion)
+            return fail(makeError(path + ": schema version " + std::to_string(*version) +
+                                      " needs migrating; open it once with write access"),
+                        false);
+        impl.m_schemaVersion = *version;
+        if (auto r = impl.prepareStatements(); !r)
+            return fail(makeError(path + ": not a candle cache (its tables do not match schema version " +
+                                      std::to_string(*version) + ": " + r.error().message + "; left untouched)",
+                                  r.error().code),
+                        false);
+        return attempt;
     }
     if (sqlite3_db_readonly(raw, "main") == 1)
         return fail(makeError(path + ": the file is read-only; the candle cache needs write access",
@@ -940,6 +995,37 @@ Result<Ok> CandleDatabase::recordCoverage(const SeriesKey& key, std::int64_t fro
             int rc = bindRange(use.get(), mergedFrom, mergedTo);
             if (rc == SQLITE_OK) rc = sqlite3_step(use.get());
             if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
+        }
+        if (kind == CoverageKind::Complete) {
+            // Candles stored where a gap was recorded (a gap re-checked with `cpc fetch --refetch`,
+            // or an earlier answer that was wrong): the venue has candles there after all, so the
+            // gap is cut back to what lies outside [fromMs, toMs).
+            std::vector<std::pair<std::int64_t, std::int64_t>> gaps;
+            {
+                auto select = Statement::prepare(impl.db(),
+                                                 "SELECT from_ms, to_ms FROM coverage WHERE series_id = ?1 AND "
+                                                 "kind = 'gap' AND from_ms < ?3 AND to_ms > ?2");
+                if (!select) return impl.prefixed(select.error());
+                StatementUse use(*select);
+                int rc = sqlite3_bind_int64(use.get(), 1, *id);
+                if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 2, fromMs);
+                if (rc == SQLITE_OK) rc = sqlite3_bind_int64(use.get(), 3, toMs);
+                if (rc != SQLITE_OK) return impl.sqliteError(rc, what);
+                while ((rc = sqlite3_step(use.get())) == SQLITE_ROW)
+                    gaps.emplace_back(sqlite3_column_int64(use.get(), 0), sqlite3_column_int64(use.get(), 1));
+                if (rc != SQLITE_DONE) return impl.sqliteError(rc, what);
+            }
+            for (const auto& [gapFrom, gapTo] : gaps) {
+                std::string sql = "DELETE FROM coverage WHERE series_id = " + std::to_string(*id) +
+                                  " AND kind = 'gap' AND from_ms = " + std::to_string(gapFrom) + ";";
+                if (gapFrom < fromMs)
+                    sql += "INSERT INTO coverage (series_id, kind, from_ms, to_ms) VALUES (" + std::to_string(*id) +
+                           ", 'gap', " + std::to_string(gapFrom) + ", " + std::to_string(fromMs) + ");";
+                if (gapTo > toMs)
+                    sql += "INSERT INTO coverage (series_id, kind, from_ms, to_ms) VALUES (" + std::to_string(*id) +
+                           ", 'gap', " + std::to_string(toMs) + ", " + std::to_string(gapTo) + ");";
+                if (auto r = detail::execute(impl.db(), sql.c_str(), what); !r) return r.error();
+            }
         }
         if (auto r = txn.commit(); !r) return impl.prefixed(r.error());
         impl.m_seriesIds.merge(created);

@@ -64,6 +64,15 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
     EXPECT_EQ(language.exitCode, 2);
     EXPECT_TRUE(language.err.contains("unknown language \"fr\"; accepted: en, pt_BR")) << language.err.toStdString();
 
+    // A symbol outside the venue's alphabet would inject query parameters or requests: refused
+    // at once with what is accepted (issue 20).
+    for (const char* bad : {"BTCUSDT&limit=1", "BTC USDT", "BTCUSDT\r\nHost: x"}) {
+        const AppRun symbol = runApp({"--demo", "--symbol", bad});
+        EXPECT_EQ(symbol.exitCode, 2) << bad;
+        EXPECT_TRUE(symbol.err.contains("--symbol: ")) << symbol.err.toStdString();
+        EXPECT_TRUE(symbol.err.contains("accepted: 1 to 32 of ASCII letters, digits")) << symbol.err.toStdString();
+    }
+
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_TRUE(help.out.contains("--demo"));

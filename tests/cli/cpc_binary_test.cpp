@@ -71,3 +71,14 @@ TEST(CpcBinary, VersionNamesTheProjectVersionAndTheCommitBuilt) {
     const auto ancestor = runShell("git -C '" CPC_SOURCE_DIR "' merge-base --is-ancestor '" + commit + "' HEAD 2>&1");
     EXPECT_EQ(ancestor.code, 0) << "printed " << commit << ", not HEAD (" << head.out << ") or an ancestor: " << ancestor.out;
 }
+
+// aggregate and indicator given a directory: exit 1 with the reason, not an abort (an uncaught
+// std::ios_base::failure from reading it).
+TEST(CpcBinary, ADirectoryAsInputIsAnErrorNotAnAbort) {
+    const std::string dir = ::testing::TempDir();
+    for (const std::string command : {"aggregate --to 1h", "indicator SMA"}) {
+        const auto run = runShell("'" + kCpc + "' " + command + " '" + dir + "' 2>&1");
+        EXPECT_EQ(run.code, 1) << command << ": " << run.out;
+        EXPECT_NE(run.out.find("is a directory"), std::string::npos) << command << ": " << run.out;
+    }
+}

@@ -142,3 +142,26 @@ TEST(VerifyCommand, AnUnreadableOrMissingFileIsAFailure) {
     EXPECT_EQ(missing.code, 1);
     EXPECT_NE(missing.err.find("no candle cache"), std::string::npos) << missing.err;
 }
+
+// A 0-byte file or another program's SQLite database is not our cache: verify and export refuse it
+// and leave it as it was (they used to write the schema and WAL mode into it).
+TEST(VerifyCommand, AnEmptyOrForeignFileIsRefusedUntouched) {
+    TempDir dir;
+    const std::string empty = dir.file("empty.sqlite3");
+    test::writeFile(empty, "");
+    const std::string other = dir.file("other.sqlite3");
+    execSql(other, "CREATE TABLE notes (text TEXT)");
+    const std::string otherBytes = test::readFile(other);
+    for (const std::string& file : {empty, other}) {
+        const auto verify = runCpc({"verify", "--db", file});
+        EXPECT_EQ(verify.code, 1) << verify.out;
+        EXPECT_NE(verify.err.find("not a candle cache"), std::string::npos) << verify.err;
+        const auto exported = runCpc({"export", "BTCUSDT", "1h", "--db", file});
+        EXPECT_EQ(exported.code, 1) << exported.out;
+        EXPECT_NE(exported.err.find("not a candle cache"), std::string::npos) << exported.err;
+    }
+    EXPECT_EQ(test::readFile(empty), "");
+    EXPECT_EQ(test::readFile(other), otherBytes);
+    EXPECT_FALSE(std::filesystem::exists(empty + "-wal"));
+    EXPECT_FALSE(std::filesystem::exists(other + "-wal"));
+}

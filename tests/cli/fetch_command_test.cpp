@@ -1,6 +1,8 @@
 // `cpc fetch` against the built-in simulator on 127.0.0.1 (never the internet).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "cli_test_util.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -97,6 +99,9 @@ TEST_F(FetchCommand, UnknownSymbolReportsTheVenuesMessageAndAnUnknownIntervalWha
     const auto symbol = fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
     EXPECT_EQ(symbol.code, 1);
     EXPECT_NE(symbol.err.find("NOPEUSDT 1h: Binance error -1121: Invalid symbol."), std::string::npos) << symbol.err;
+    // The cache this run created holds nothing: it is not left behind.
+    EXPECT_FALSE(std::filesystem::exists(db())) << "an empty new database was left behind";
+    EXPECT_FALSE(std::filesystem::exists(db() + "-wal"));
 
     // An interval no venue's candles could be stored under is refused before anything is asked.
     const std::uint64_t before = requests();
@@ -201,4 +206,96 @@ TEST_F(FetchCommand, ACacheThatCannotOpenIsAFailureSayingWhyBeforeAnythingIsAske
     // The command ends here: nothing is "tried again" (the storage worker's words for the app).
     EXPECT_EQ(run.err.find("tried again"), std::string::npos) << run.err;
     EXPECT_EQ(requests(), 0u);
+}
+
+// A symbol outside the venue's alphabet never reaches a request: '&' or '?' would add query
+// parameters, spaces and CR/LF whole requests. Exit 2 saying what is accepted; nothing asked, no
+// file made.
+TEST_F(FetchCommand, ASymbolOutsideTheVenuesAlphabetIsRefusedBeforeAnyRequest) {
+    for (const std::string bad : {"BTCUSDT&limit=1", "BTCUSDT?x=1", "BTC USDT", "BTCUSDT\r\nHost: x", "BTC/USDT"}) {
+        const auto run = fetch({bad, "1h", "--from", "2024-01-01", "--to", "2024-01-02"});
+        EXPECT_EQ(run.code, 2) << bad << ": " << run.err;
+        EXPECT_NE(run.err.find("is not a binance symbol"), std::string::npos) << run.err;
+        EXPECT_NE(run.err.find("accepted: 1 to 32 of ASCII letters, digits"), std::string::npos) << run.err;
+    }
+    EXPECT_EQ(requests(), 0u);
+    EXPECT_FALSE(std::filesystem::exists(db()));
+    // A database that existed before is kept even when the fetch fails.
+    ASSERT_EQ(fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 0);
+    EXPECT_EQ(fetch({"NOPEUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-02"}).code, 1);
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 24u);
+}
+
+// A venue whose clock runs an hour ahead of ours calls the candle of our current minute closed;
+// it is still forming, so it is neither stored nor recorded as complete (issue 20).
+TEST(FetchCommandClock, AVenueClockAheadDoesNotMakeTheFormingCandleFinal) {
+    sim::SimConfig config;
+    config.clock = [] { return nowMs() + 3'600'000; };
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    TempDir dir;
+    const std::int64_t from = nowMs() - 10 * kMinuteMs;
+    const auto run = runCpc({"fetch", "BTCUSDT", "1m", "--from", std::to_string(from), "--to",
+                             std::to_string(nowMs() + 3'600'000), "--endpoint", server.restBase(), "--db",
+                             dir.file("c.sqlite3")});
+    const std::int64_t finished = nowMs();
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto database = storage::CandleDatabase::open(dir.file("c.sqlite3"));
+    ASSERT_TRUE(database);
+    const SeriesKey key{"binance", "BTCUSDT", Interval::M1};
+    const auto bounds = database->bounds(key);
+    ASSERT_TRUE(bounds && *bounds);
+    EXPECT_LT(closeTime(Interval::M1, (*bounds)->second), finished) << "a candle still forming here was stored";
+    const auto coverage = database->coverage(key);
+    ASSERT_TRUE(coverage);
+    for (const auto& range : *coverage) EXPECT_LE(range.toMs, finished) << "coverage claims the future";
+}
+
+// Issue 20: a 200 answer that says nothing about the asked range must not become an exchange gap
+// that every later fetch skips. Rows of another range are an error recording nothing; an answer
+// without rows is asked again, and only a second one marks the gap.
+TEST_F(FetchCommand, AnAnswerFromAnotherRangeOrOneEmptyAnswerIsNotRecordedAsAGap) {
+    m_sim->inject(sim::SimFault::RestWrongRange, std::chrono::milliseconds(0), 1);
+    const auto wrong = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    EXPECT_EQ(wrong.code, 1) << wrong.out;
+    EXPECT_NE(wrong.err.find("none in the asked range"), std::string::npos) << wrong.err;
+    {
+        auto database = storage::CandleDatabase::open(db());
+        ASSERT_TRUE(database);
+        EXPECT_TRUE(database->coverage(SeriesKey{"binance", "BTCUSDT", Interval::H1})->empty());
+    }
+    m_sim->inject(sim::SimFault::RestEmptyAnswer, std::chrono::milliseconds(0), 1);
+    const auto once = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(once.code, 0) << once.err;
+    EXPECT_NE(once.out.find("stored 48 candles"), std::string::npos) << once.out;
+    EXPECT_EQ(once.out.find("recorded as gaps"), std::string::npos) << once.out;
+    EXPECT_NE(once.err.find("asking again to confirm the gap"), std::string::npos) << once.err;
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 48u);
+}
+
+// A gap recorded earlier (a venue's wrong answer at the time) is asked again with --refetch: the
+// candles the venue has there now are stored and the gap is cut back; without it nothing is asked.
+TEST_F(FetchCommand, RefetchAsksAgainForRecordedGaps) {
+    const SeriesKey key{"binance", "BTCUSDT", Interval::H1};
+    const std::int64_t from = *parseUtc("2024-01-01"), to = *parseUtc("2024-01-03");
+    {
+        auto database = storage::CandleDatabase::open(db());
+        ASSERT_TRUE(database);
+        ASSERT_TRUE(database->recordCoverage(key, from - 3'600'000, to, storage::CoverageKind::Gap));
+    }
+    const auto skipped = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03"});
+    ASSERT_EQ(skipped.code, 0) << skipped.err;
+    EXPECT_NE(skipped.out.find("nothing requested"), std::string::npos) << skipped.out;
+    EXPECT_EQ(requests(), 0u);
+    const auto again = fetch({"BTCUSDT", "1h", "--from", "2024-01-01", "--to", "2024-01-03", "--refetch"});
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.out.find("stored 48 candles"), std::string::npos) << again.out;
+    EXPECT_EQ(stored("BTCUSDT", Interval::H1), 48u);
+    auto database = storage::CandleDatabase::open(db());
+    ASSERT_TRUE(database);
+    const std::vector<storage::CoverageRange> expected{{from - 3'600'000, from, storage::CoverageKind::Gap},
+                                                       {from, to, storage::CoverageKind::Complete}};
+    EXPECT_EQ(*database->coverage(key), expected);
+    const auto help = runCpc({"fetch", "--help"});
+    EXPECT_NE(help.out.find("--refetch"), std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "cpc/core/time.hpp"
@@ -83,4 +84,43 @@ TEST(KlineIo, WritesBinanceVisionCsvInMilliseconds) {
     EXPECT_EQ(out.str(),
               "1735689600000,0.31600000,0.31600000,0.31600000,0.31600000,27.00000000,1735689600999,0.00000000,1,"
               "0.00000000,0.00000000,0\n");
+}
+
+// A CSV (or JSON) written by a tool that starts it with a UTF-8 byte order mark: the mark is not
+// part of the first row, which used to be taken for a header and dropped.
+TEST(KlineIo, AUtf8ByteOrderMarkDoesNotCostTheFirstRow) {
+    const std::string rows = "1704067200000,1,2,0.5,1.5,10\n1704067260000,1,2,0.5,1.5,10\n";
+    const auto csv = readKlines("\xEF\xBB\xBF" + rows, std::nullopt, "bom.csv");
+    ASSERT_TRUE(csv) << csv.error().message;
+    ASSERT_EQ(csv->rows.size(), 2u);
+    EXPECT_EQ(csv->rows[0].candle.openTime, 1704067200000);
+    EXPECT_EQ(csv->rows[0].line, 1u);
+    const auto withHeader = readKlines("\xEF\xBB\xBFopen_time,open,high,low,close,volume\n" + rows,
+                                       KlineFormat::Csv, "bom.csv");
+    ASSERT_TRUE(withHeader) << withHeader.error().message;
+    EXPECT_EQ(withHeader->rows.size(), 2u);
+    const auto json = readKlines("\xEF\xBB\xBF[[1704067200000,\"1\",\"2\",\"0.5\",\"1.5\",\"10\"]]", std::nullopt, "bom.json");
+    ASSERT_TRUE(json) << json.error().message;
+    EXPECT_EQ(json->format, KlineFormat::Json);
+    EXPECT_EQ(json->rows.size(), 1u);
+}
+
+// A directory, or an endless input (/dev/zero), is a clear error — not an uncaught
+// std::ios_base::failure, not a read until memory runs out.
+TEST(KlineIo, ReadingADirectoryOrAnEndlessInputIsAClearError) {
+    const auto dir = cli::readTextInput(::testing::TempDir());
+    ASSERT_FALSE(dir);
+    EXPECT_NE(dir.error().message.find("is a directory"), std::string::npos) << dir.error().message;
+    const auto missing = cli::readTextInput(::testing::TempDir() + "/no-such-file.csv");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("cannot open"), std::string::npos) << missing.error().message;
+    const auto endless = cli::readTextInput("/dev/zero", 1 << 20);
+    ASSERT_FALSE(endless);
+    EXPECT_NE(endless.error().message.find("larger than 1 MiB"), std::string::npos) << endless.error().message;
+    const std::string small = ::testing::TempDir() + "/small-input.csv";
+    std::ofstream(small) << "1704067200000,1,2,0.5,1.5,10\n";
+    const auto fits = cli::readTextInput(small, 29);
+    ASSERT_TRUE(fits) << fits.error().message;
+    EXPECT_EQ(fits->size(), 29u);
+    EXPECT_FALSE(cli::readTextInput(small, 28));
 }

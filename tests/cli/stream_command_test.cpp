@@ -214,3 +214,31 @@ TEST(StreamCommandTls, TrustsTheGivenCaFile) {
     EXPECT_EQ(jsonLines(run.out).size(), 3u) << run.out;
     EXPECT_NE(run.err.find("connecting to wss://127.0.0.1"), std::string::npos) << run.err;
 }
+
+// A certificate the client does not trust (here: no --ca-file for the simulator's throw-away one,
+// and an expired one) is a failure with the reason, at once: not a reconnect loop until --seconds.
+TEST(StreamCommandTls, ACertificateFailureSaysWhyAndIsNotRetried) {
+    for (const auto validity : {test::TestCertificate::Validity::Current, test::TestCertificate::Validity::Expired}) {
+        test::TestCertificate cert(validity);
+        auto config = fastConfig();
+        config.tls = true;
+        config.certFile = cert.certFile;
+        config.keyFile = cert.keyFile;
+        sim::SimServer sim(config);
+        ASSERT_TRUE(sim.start());
+        const bool expired = validity == test::TestCertificate::Validity::Expired;
+        std::vector<std::string> args{"stream", "BTCUSDT", "--streams", "kline_1s", "--endpoint", sim.streamBase(),
+                                      "--seconds", "30"};
+        if (expired) args.insert(args.end(), {"--ca-file", cert.certFile});
+        const auto started = std::chrono::steady_clock::now();
+        const auto run = runCpc(args);
+        const auto took = std::chrono::steady_clock::now() - started;
+        EXPECT_EQ(run.code, 1) << run.err;
+        EXPECT_LT(took, std::chrono::seconds(20)) << "retried until --seconds: " << run.err;
+        EXPECT_NE(run.err.find(expired ? "the certificate has expired" : "the certificate's issuer is not trusted"),
+                  std::string::npos)
+            << run.err;
+        EXPECT_EQ(run.err.find("reconnecting"), std::string::npos) << run.err;
+        EXPECT_EQ(sim.stats().wsConnections, 0u);
+    }
+}

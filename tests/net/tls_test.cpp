@@ -32,10 +32,16 @@ TEST(Tls, ClientWithoutTheExtraCaRejectsASelfSignedServer) {
     auto c = runSync(io, ws.connect(*Url::parse(env.server->streamBase() + "/ws/btcusdt@kline_1m")));
     ASSERT_FALSE(c);
     EXPECT_TRUE(mentionsVerification(c.error().message)) << c.error().message;
+    // Why, from OpenSSL's verify result, and marked as a certificate failure (not retried).
+    EXPECT_NE(c.error().message.find("the certificate's issuer is not trusted"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find("OpenSSL verify error 18"), std::string::npos) << c.error().message;
+    EXPECT_EQ(c.error().code, cpc::net::kCertificateRejected);
     HttpClient http(io.context(), *systemOnly);
     auto r = runSync(io, http.get(*Url::parse(env.server->restBase()), "/api/v3/ping"));
     ASSERT_FALSE(r);
     EXPECT_TRUE(mentionsVerification(r.error().message)) << r.error().message;
+    EXPECT_NE(r.error().message.find("the certificate's issuer is not trusted"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().code, cpc::net::kCertificateRejected);
     EXPECT_EQ(env.server->stats().restRequests, 0u);
 }
 
@@ -62,6 +68,32 @@ TEST(Tls, HostNameMismatchIsRejected) {
     auto c = runSync(io, ws.connect(*Url::parse(server.streamBase() + "/ws")));
     ASSERT_FALSE(c);
     EXPECT_TRUE(mentionsVerification(c.error().message)) << c.error().message;
+    EXPECT_NE(c.error().message.find("the certificate is not for 127.0.0.2"), std::string::npos) << c.error().message;
+    EXPECT_NE(r.error().message.find("the certificate is not for 127.0.0.2"), std::string::npos) << r.error().message;
+    EXPECT_EQ(c.error().code, cpc::net::kCertificateRejected);
+}
+
+TEST(Tls, AnExpiredCertificateIsRejectedSayingSo) {
+    cpc::test::TestCertificate cert(cpc::test::TestCertificate::Validity::Expired);
+    cpc::sim::SimConfig config;
+    config.tls = true;
+    config.certFile = cert.certFile;
+    config.keyFile = cert.keyFile;
+    cpc::sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    auto ctx = makeClientTlsContext(TlsOptions{cert.certFile});  // trusted, but out of date
+    ASSERT_TRUE(ctx);
+    IoThread io;
+    HttpClient http(io.context(), *ctx);
+    auto r = runSync(io, http.get(*Url::parse(server.restBase()), "/api/v3/ping"));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("the certificate has expired"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().code, cpc::net::kCertificateRejected);
+    WsClient ws(io.context(), *ctx);
+    auto c = runSync(io, ws.connect(*Url::parse(server.streamBase() + "/ws")));
+    ASSERT_FALSE(c);
+    EXPECT_NE(c.error().message.find("the certificate has expired"), std::string::npos) << c.error().message;
+    EXPECT_EQ(server.stats().restRequests, 0u);
 }
 
 TEST(Tls, TheSameClientContextAcceptsTheRightHost) {

@@ -187,6 +187,25 @@ TEST(MarketFeed, ABrokenCaFileIsReportedNotRetried) {
     EXPECT_TRUE(got.saw(feed::FeedState::Failed));
 }
 
+// Whatever entry a symbol came through (the symbol box, settings), the feed refuses one outside the
+// venue's alphabet before any request or subscription: Failed, saying what is accepted.
+TEST(MarketFeed, ASymbolOutsideTheVenuesAlphabetFailsBeforeAnyRequest) {
+    sim::SimServer server(sim::SimConfig{});
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    Sink sink;
+    Collected got;
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
+    feed.open({"binance", "BTCUSDT&limit=1000 HTTP/1.1\r\nX: y", Interval::M1});
+    ASSERT_TRUE(got.until(sink, [&] { return !got.errors.empty() && got.saw(feed::FeedState::Failed); }, 10s));
+    std::this_thread::sleep_for(200ms);
+    feed.stop();
+    EXPECT_NE(got.errors.front().error.message.find("accepted: 1 to 32 of ASCII letters, digits"), std::string::npos)
+        << got.errors.front().error.message;
+    EXPECT_EQ(server.stats().restRequests, 0u);
+    EXPECT_EQ(server.stats().wsConnections, 0u);
+}
+
 TEST(MarketFeed, ASilentStreamIsDetectedByTheWatchdogAndReplaced) {
     sim::SimConfig config;
     config.klinePushInterval = 100ms;

@@ -1,6 +1,10 @@
 #include "cpc/storage/candle_database.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "storage_test_util.hpp"
 
@@ -291,15 +295,24 @@ TEST(CandleDatabase, CoverageRangesOfOneKindMerge) {
                                           {150, 250, CoverageKind::Gap},
                                           {300, 400, CoverageKind::Complete}}));
 
-    // Touching [200, 300) joins both complete ranges into one.
+    // Touching [200, 300) joins both complete ranges into one. Candles stored where a gap was
+    // recorded (a gap re-checked with cpc fetch --refetch): the gap is cut back to [150, 200).
     ASSERT_TRUE(db.recordCoverage(btc1m(), 200, 300, CoverageKind::Complete).ok());
     EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{100, 400, CoverageKind::Complete},
-                                                                 {150, 250, CoverageKind::Gap}}));
+                                                                 {150, 200, CoverageKind::Gap}}));
     // A range inside an existing one changes nothing; an overlapping one extends it.
     ASSERT_TRUE(db.recordCoverage(btc1m(), 120, 130, CoverageKind::Complete).ok());
     ASSERT_TRUE(db.recordCoverage(btc1m(), 50, 110, CoverageKind::Complete).ok());
     EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{50, 400, CoverageKind::Complete},
-                                                                 {150, 250, CoverageKind::Gap}}));
+                                                                 {150, 200, CoverageKind::Gap}}));
+    // A complete range inside a gap splits it.
+    ASSERT_TRUE(db.recordCoverage(btc1m(), 1000, 2000, CoverageKind::Gap).ok());
+    ASSERT_TRUE(db.recordCoverage(btc1m(), 1200, 1300, CoverageKind::Complete).ok());
+    EXPECT_EQ(*db.coverage(btc1m()), (std::vector<CoverageRange>{{50, 400, CoverageKind::Complete},
+                                                                 {150, 200, CoverageKind::Gap},
+                                                                 {1000, 1200, CoverageKind::Gap},
+                                                                 {1200, 1300, CoverageKind::Complete},
+                                                                 {1300, 2000, CoverageKind::Gap}}));
     EXPECT_TRUE(db.coverage(eth1h())->empty());
     EXPECT_EQ(*db.listSeries(), std::vector<SeriesKey>{btc1m()});
 }
@@ -345,6 +358,95 @@ TEST(CandleDatabase, OpeningInMissingDirectoryNamesThePath) {
     auto db = CandleDatabase::open(path);
     ASSERT_FALSE(db.ok());
     EXPECT_NE(db.error().message.find(path), std::string::npos) << db.error().message;
+}
+
+// Read-only opening (cpc verify, cpc export): an existing cache is read without writing a byte; a
+// file that is not our cache — empty, another program's database, not a database — is refused and
+// left exactly as it was (a read-write open made a 0-byte file a candle cache).
+TEST(CandleDatabase, ReadOnlyOpenReadsACacheAndRefusesOtherFilesUntouched) {
+    TempDir dir;
+    OpenOptions readOnly;
+    readOnly.readOnly = true;
+    const std::string cache = dir.file("candles.sqlite3");
+    {
+        auto db = openFresh(dir);
+        ASSERT_TRUE(db.upsert(btc1m(), minuteCandles(0, 10)).ok());
+    }
+    const std::string before = test::readFile(cache);
+    {
+        auto db = CandleDatabase::open(cache, readOnly);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        EXPECT_EQ(db->count(btc1m()).value(), 10u);
+        EXPECT_EQ(db->listSeries()->size(), 1u);
+        EXPECT_TRUE(db->checkIntegrity().ok());
+        EXPECT_FALSE(db->upsert(btc1m(), minuteCandles(10, 1)).ok());  // read-only it is
+    }
+    EXPECT_EQ(test::readFile(cache), before);
+
+    const std::string empty = dir.file("empty.sqlite3");
+    test::writeFile(empty, "");
+    auto refused = CandleDatabase::open(empty, readOnly);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("empty, not a candle cache"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(test::readFile(empty), "");
+
+    const std::string other = dir.file("other.sqlite3");
+    test::execRaw(other, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')");
+    const std::string otherBytes = test::readFile(other);
+    auto foreign = CandleDatabase::open(other, readOnly);
+    ASSERT_FALSE(foreign.ok());
+    EXPECT_NE(foreign.error().message.find("not a candle cache"), std::string::npos) << foreign.error().message;
+    EXPECT_EQ(test::readFile(other), otherBytes);
+
+    const std::string text = dir.file("notes.txt");
+    test::writeFile(text, "hello, not a database\n");
+    EXPECT_FALSE(CandleDatabase::open(text, readOnly).ok());
+    EXPECT_EQ(test::readFile(text), "hello, not a database\n");
+    for (const std::string& f : {empty, other, text})
+        for (const char* suffix : {"-wal", "-shm", "-journal"})
+            EXPECT_FALSE(std::filesystem::exists(f + suffix)) << f + suffix;
+}
+
+// A cache in a directory the user cannot write (a read-only file in a read-only directory): SQLite
+// cannot create the WAL's -shm there, which made `cpc verify`/`cpc export` refuse the cache. As
+// root the check runs in a child process that drops to an unprivileged user.
+TEST(CandleDatabase, ReadOnlyOpenReadsACacheInADirectoryItCannotWrite) {
+    TempDir dir;
+    const std::string cache = dir.file("candles.sqlite3");
+    {
+        auto db = openFresh(dir);
+        ASSERT_TRUE(db.upsert(btc1m(), minuteCandles(0, 10)).ok());
+    }
+    ASSERT_FALSE(std::filesystem::exists(cache + "-shm"));  // closed cleanly
+    namespace fs = std::filesystem;
+    fs::permissions(cache, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(dir.path(), fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+    const auto readCount = [&]() -> int {
+        OpenOptions readOnly;
+        readOnly.readOnly = true;
+        auto db = CandleDatabase::open(cache, readOnly);
+        if (!db.ok()) return 1;
+        const auto n = db->count(btc1m());
+        return n.ok() && *n == 10u ? 0 : 2;
+    };
+    int code = -1;
+    if (::geteuid() != 0) {
+        code = readCount();
+    } else {
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+            ::_exit(readCount());
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    fs::permissions(dir.path(), fs::perms::owner_all);
+    EXPECT_EQ(code, 0) << "1: refused, 2: wrong count, 3: could not drop privileges";
+    EXPECT_FALSE(fs::exists(cache + "-shm"));
 }
 
 TEST(CoverageKind, HasStableNames) {

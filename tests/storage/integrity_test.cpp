@@ -150,6 +150,65 @@ TEST(CandleDatabaseTransient, ExistingFileThatCannotBeOpenedNowIsNotMoved) {
     EXPECT_EQ(*db->count(btc1m()), 100U);
 }
 
+// Issue 20: a full disk or a permission error while opening a healthy cache — on each call SQLite
+// makes (open, read, write), after a clean close and after an unclean one (the full check and WAL
+// recovery run) — is a failure to report, never damage: nothing is salvaged or moved aside, and
+// the cache opens whole once the fault is gone. Recovery is never more destructive than the fault.
+TEST(CandleDatabaseTransient, DiskFullOrPermissionErrorsOnOpenNeverMoveAHealthyCache) {
+    struct Case {
+        const char* what;
+        FaultVfs::Fault fault;
+    };
+    const std::vector<Case> cases{
+        {"open: permission", {.file = {}, .openError = SQLITE_PERM}},
+        {"open: cannot open", {.file = {}, .openError = SQLITE_CANTOPEN}},
+        {"open: read-only", {.file = {}, .openError = SQLITE_READONLY}},
+        {"open: disk full", {.file = {}, .openError = SQLITE_FULL}},
+        {"read: permission", {.file = {}, .readError = SQLITE_PERM}},
+        {"read: I/O error", {.file = {}, .readError = SQLITE_IOERR_READ}},
+        {"write: disk full", {.file = {}, .writeError = SQLITE_FULL}},
+        {"write: I/O error", {.file = {}, .writeError = SQLITE_IOERR_WRITE}},
+        {"write: permission", {.file = {}, .writeError = SQLITE_PERM}},
+        {"write: read-only", {.file = {}, .writeError = SQLITE_READONLY}},
+    };
+    for (const bool unclean : {false, true}) {
+        for (const Case& c : cases) {
+            SCOPED_TRACE(std::string(c.what) + (unclean ? ", after an unclean close" : ""));
+            TempDir dir;
+            const std::string path = dir.file("candles.sqlite3");
+            {
+                auto db = CandleDatabase::open(path);
+                ASSERT_TRUE(db.ok());
+                ASSERT_TRUE(db->upsert(btc1m(), test::minuteCandles(0, 500)).ok());
+            }
+            if (unclean) leaveWal(path);
+            const std::string before = test::readFile(path);
+            {
+                FaultVfs vfs;
+                FaultVfs::Fault fault = c.fault;
+                fault.file = path;
+                vfs.set(fault);
+                OpenOptions quick;
+                quick.retryDelayMs = 1;
+                OpenReport report;
+                auto opened = CandleDatabase::openOrSalvage(path, &report, quick);
+                EXPECT_FALSE(report.salvage.has_value()) << report.salvage->summary();
+                if (!opened.ok()) {
+                    EXPECT_EQ(errorKind(opened.error()), StorageErrorKind::Transient) << opened.error().message;
+                    EXPECT_NE(opened.error().message.find(path), std::string::npos) << opened.error().message;
+                }
+            }
+            EXPECT_TRUE(asideFiles(dir, "candles.sqlite3").empty());
+            EXPECT_FALSE(fs::exists(path + ".salvage"));
+            EXPECT_EQ(test::readFile(path).size(), before.size());
+            auto db = CandleDatabase::open(path);
+            ASSERT_TRUE(db.ok()) << db.error().message;
+            EXPECT_EQ(*db->count(btc1m()), 500U);
+            EXPECT_TRUE(db->checkIntegrity().ok());
+        }
+    }
+}
+
 TEST(CandleDatabaseTransient, OneReadErrorDuringALoadIsRetriedAway) {
     TempDir dir;
     const std::string path = dir.file("candles.sqlite3");

@@ -41,8 +41,9 @@ bool addExtension(X509* cert, int nid, const char* value) {
     return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
-// Self-signed P-256 certificate for 127.0.0.1 and localhost, valid from an hour ago for two days.
-std::string generate(const std::string& certFile, const std::string& keyFile) {
+// Self-signed P-256 certificate for 127.0.0.1 and localhost, valid from an hour ago for two days
+// (expired: from three days ago until a day ago).
+std::string generate(const std::string& certFile, const std::string& keyFile, bool expired) {
     Owned<EVP_PKEY> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
     if (!key) return opensslError("EC P-256 key generation failed");
     Owned<X509> cert(X509_new());
@@ -50,8 +51,8 @@ std::string generate(const std::string& certFile, const std::string& keyFile) {
     X509_set_version(cert.get(), 2);  // v3, for extensions
     ASN1_INTEGER_set(X509_get_serialNumber(cert.get()),
                      static_cast<long>(std::random_device{}() & 0x7FFFFFFF) + 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 2L * 24 * 3600);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), expired ? -3L * 24 * 3600 : -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), expired ? -24L * 3600 : 2L * 24 * 3600);
     if (X509_set_pubkey(cert.get(), key.get()) != 1) return opensslError("X509_set_pubkey failed");
     X509_NAME* name = X509_get_subject_name(cert.get());
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("CanvasProChart tests"),
@@ -77,7 +78,7 @@ std::string generate(const std::string& certFile, const std::string& keyFile) {
 
 }  // namespace
 
-TestCertificate::TestCertificate() {
+TestCertificate::TestCertificate(Validity validity) {
     std::string pattern = (std::filesystem::temp_directory_path() / "cpc-test-cert-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
         ADD_FAILURE() << "mkdtemp failed for " << pattern;
@@ -86,7 +87,7 @@ TestCertificate::TestCertificate() {
     dir = pattern;
     certFile = dir + "/cert.pem";
     keyFile = dir + "/key.pem";
-    if (const std::string error = generate(certFile, keyFile); !error.empty())
+    if (const std::string error = generate(certFile, keyFile, validity == Validity::Expired); !error.empty())
         ADD_FAILURE() << "TestCertificate: " << error;
 }
 

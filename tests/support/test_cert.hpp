@@ -11,7 +11,9 @@ struct TestCertificate {
     std::string certFile;
     std::string keyFile;
 
-    TestCertificate();   // generates; ADD_FAILURE on error
+    enum class Validity { Current, Expired };
+    // Generates; ADD_FAILURE on error. Expired: valid from three days ago until yesterday.
+    explicit TestCertificate(Validity validity = Validity::Current);
     ~TestCertificate();
     TestCertificate(const TestCertificate&) = delete;
     TestCertificate& operator=(const TestCertificate&) = delete;

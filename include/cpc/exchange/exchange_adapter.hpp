@@ -175,6 +175,50 @@ public:
     virtual std::string symbolFor(std::string_view base, std::string_view quote) const {
         return std::string(base) + std::string(quote);
     }
+    // The characters a symbol of the venue may hold besides ASCII letters and digits: Binance's
+    // rule is ^[A-Z0-9-_.]{1,20}$; Bybit's spot symbols are letters and digits only; OKX and
+    // KuCoin spell BTC-USDT.
+    virtual std::string_view symbolPunctuation() const { return "-_."; }
+    // An Error saying what the venue accepts when `symbol` cannot be one of its symbols (empty, too
+    // long, a character outside its alphabet). Every entry checks a symbol with it before the symbol
+    // goes into a request: '&', '?', '#', '/', '%', spaces or CR/LF would add query parameters, or
+    // whole HTTP requests, to a REST target or a WebSocket upgrade. Lower case is accepted (the
+    // streams spell symbols so on Binance).
+    std::optional<Error> checkSymbol(std::string_view symbol) const {
+        constexpr std::size_t kMaxLength = 32;
+        const std::string_view punctuation = symbolPunctuation();
+        const auto allowed = [&](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   punctuation.find(c) != std::string_view::npos;
+        };
+        std::string why;
+        if (symbol.empty()) {
+            why = "it is empty";
+        } else if (symbol.size() > kMaxLength) {
+            why = "it is longer than " + std::to_string(kMaxLength) + " characters";
+        } else {
+            for (const char c : symbol) {
+                if (allowed(c)) continue;
+                const auto byte = static_cast<unsigned char>(c);
+                if (byte >= 0x21 && byte < 0x7F) {
+                    why = std::string("it contains '") + c + "'";
+                } else {
+                    static constexpr char kHex[] = "0123456789ABCDEF";
+                    why = std::string("it contains the byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF] +
+                          (c == ' ' ? " (a space)" : c == '\r' || c == '\n' ? " (a line break)" : "");
+                }
+                break;
+            }
+        }
+        if (why.empty()) return std::nullopt;
+        std::string printable;
+        for (const char c : symbol.substr(0, kMaxLength))
+            printable += static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F ? c : '?';
+        std::string accepted = "ASCII letters, digits";
+        for (const char c : punctuation) accepted += std::string(", '") + c + "'";
+        return Error{"'" + printable + "' is not a " + name() + " symbol: " + why + "; accepted: 1 to " +
+                     std::to_string(kMaxLength) + " of " + accepted + " (e.g. " + symbolFor("BTC", "USDT") + ")"};
+    }
     // Intervals the venue serves with exactly our buckets (REST and stream). The others are
     // aggregated (market::aggregate) from nativeSourceInterval().
     virtual bool isNativeInterval(Interval interval) const {

@@ -3,7 +3,6 @@
 #include <string>
 
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <openssl/ssl.h>
 
 #include "cpc/core/result.hpp"
@@ -28,6 +27,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> makeServerTlsContext(const st
 bool isIpLiteral(const std::string& host);
 // Sets the TLS SNI extension on one connection (SSL_set_tlsext_host_name).
 bool setSniHostName(SSL* ssl, const std::string& host);
+// Makes the handshake verify that the peer's certificate is for `host` (a name, or an IP literal).
+bool setVerifiedHost(SSL* ssl, const std::string& host);
 
 // Per-connection client setup on an ssl::stream before its handshake: SNI (for names, not IP
 // literals) and RFC 6125 host-name verification of the peer certificate (X509_check_host, or
@@ -37,8 +38,20 @@ Result<Ok> setupTlsClientStream(SslStream& stream, const std::string& host) {
     if (!isIpLiteral(host) && !setSniHostName(stream.native_handle(), host))
         return makeError("TLS: cannot set SNI host name '" + host + "'");
     stream.set_verify_mode(boost::asio::ssl::verify_peer);
-    stream.set_verify_callback(boost::asio::ssl::host_name_verification(host));
+    // OpenSSL's own host check (X509_VERIFY_PARAM), not a verify callback: a mismatch is then the
+    // verify result X509_V_ERR_HOSTNAME_MISMATCH, which the handshake error can name.
+    if (!setVerifiedHost(stream.native_handle(), host))
+        return makeError("TLS: cannot set the host name '" + host + "' to verify");
     return Ok{};
 }
+
+// Error code of a handshake the peer's certificate failed (unknown issuer, expired, another
+// host): retrying cannot fix it, so a stream connection reports it as a final failure.
+inline constexpr int kCertificateRejected = 495;  // nginx's "SSL Certificate Error"
+
+// Why the peer's certificate was refused, from OpenSSL's verify result of `ssl` after a failed
+// handshake, in words a user can act on ("the certificate has expired", "the certificate's issuer
+// is not trusted …", "the certificate is not for <host>"); empty when verification did not fail.
+std::string certificateProblem(SSL* ssl, const std::string& host);
 
 }  // namespace cpc::net

@@ -76,6 +76,8 @@ enum class SimFault : std::uint8_t {
                           // streams (the venue lost them; LIST_SUBSCRIPTIONS shows it)
     RestWrongRange,  // the next `count` candle requests are answered with the newest page, whatever
                      // range they asked for (status 200, rows of another range)
+    RestEmptyAnswer, // the next `count` candle requests are answered without rows (status 200), as
+                     // if the range were before the listing
 };
 
 struct SimStats {

@@ -63,6 +63,10 @@ struct OpenOptions {
     // back-off starts at retryDelayMs and doubles (3 tries, 50 ms: at most 150 ms of waiting).
     int transientAttempts = 3;
     int retryDelayMs = 50;
+    // Opens an existing cache read-only (`cpc verify`, `cpc export`): nothing is created, migrated
+    // or switched to WAL, so a read-only file or directory can be read, and a file that is not our
+    // cache (empty, another program's database, not a database) is refused and left untouched.
+    bool readOnly = false;
 };
 
 // What salvaging a damaged file kept and lost (CandleDatabase::salvage / openOrSalvage).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/guarded_parse.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 
@@ -195,75 +196,81 @@ std::optional<Error> BinanceAdapter::parseErrorBody(std::string_view body, int h
 
 Result<std::vector<Candle>> BinanceAdapter::parseHistory(std::string_view body, int httpStatus,
                                                          std::int64_t serverNowMs) const {
-    if (httpStatus != 200) {
-        if (auto e = parseErrorBody(body, httpStatus)) return *e;
-        return makeError("HTTP " + std::to_string(httpStatus), httpStatus);
-    }
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded()) return makeError("klines: response is not valid JSON");
-    if (!j.is_array()) {
-        if (auto e = parseErrorBody(body, httpStatus)) return *e;
-        return makeError("klines: expected a JSON array of rows");
-    }
-    std::vector<Candle> out;
-    out.reserve(j.size());
-    for (std::size_t i = 0; i < j.size(); ++i) {
-        auto c = candleFromRestRow(j[i], i);
-        if (!c) return c.error();
-        // The close time (field 6) tells whether the candle is over: a row whose close time is
-        // still ahead of the exchange clock is the forming candle (provisional).
-        const auto closeT = intField(j[i][6]);
-        if (!closeT) return makeError("kline row " + std::to_string(i) + ": close time is not an integer");
-        c->closed = *closeT < serverNowMs;
-        out.push_back(*c);
-    }
-    return out;
+    return venue::guardedParse("klines", [&]() -> Result<std::vector<Candle>> {
+        if (httpStatus != 200) {
+            if (auto e = parseErrorBody(body, httpStatus)) return *e;
+            return makeError("HTTP " + std::to_string(httpStatus), httpStatus);
+        }
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded()) return makeError("klines: response is not valid JSON");
+        if (!j.is_array()) {
+            if (auto e = parseErrorBody(body, httpStatus)) return *e;
+            return makeError("klines: expected a JSON array of rows");
+        }
+        std::vector<Candle> out;
+        out.reserve(j.size());
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            auto c = candleFromRestRow(j[i], i);
+            if (!c) return c.error();
+            // The close time (field 6) tells whether the candle is over: a row whose close time is
+            // still ahead of the exchange clock is the forming candle (provisional).
+            const auto closeT = intField(j[i][6]);
+            if (!closeT) return makeError("kline row " + std::to_string(i) + ": close time is not an integer");
+            c->closed = *closeT < serverNowMs;
+            out.push_back(*c);
+        }
+        return out;
+    });
 }
 
 Result<std::vector<SymbolInfo>> BinanceAdapter::parseExchangeInfo(std::string_view body,
                                                                   int httpStatus) const {
-    if (httpStatus != 200) {
-        if (auto e = parseErrorBody(body, httpStatus)) return *e;
-    }
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("symbols") || !j["symbols"].is_array())
-        return makeError("exchangeInfo: expected an object with a \"symbols\" array");
-    std::vector<SymbolInfo> out;
-    out.reserve(j["symbols"].size());
-    for (const json& s : j["symbols"]) {
-        if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
-        SymbolInfo info;
-        info.symbol = s["symbol"].get<std::string>();
-        info.baseAsset = s.value("baseAsset", "");
-        info.quoteAsset = s.value("quoteAsset", "");
-        info.status = s.value("status", "");
-        if (s.contains("filters") && s["filters"].is_array()) {
-            for (const json& f : s["filters"]) {
-                const std::string type = f.value("filterType", "");
-                if (type == "PRICE_FILTER" && f.contains("tickSize") && f["tickSize"].is_string()) {
-                    const std::string tick = f["tickSize"].get<std::string>();
-                    info.priceDecimals = decimalsOf(tick);
-                    if (const auto d = Decimal::parse(tick); d && !d->isNegative()) info.tickSize = *d;
-                }
-                if (type == "LOT_SIZE" && f.contains("stepSize") && f["stepSize"].is_string())
-                    info.quantityDecimals = decimalsOf(f["stepSize"].get<std::string>());
-            }
+    return venue::guardedParse("exchangeInfo", [&]() -> Result<std::vector<SymbolInfo>> {
+        if (httpStatus != 200) {
+            if (auto e = parseErrorBody(body, httpStatus)) return *e;
         }
-        out.push_back(std::move(info));
-    }
-    return out;
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("symbols") || !j["symbols"].is_array())
+            return makeError("exchangeInfo: expected an object with a \"symbols\" array");
+        std::vector<SymbolInfo> out;
+        out.reserve(j["symbols"].size());
+        for (const json& s : j["symbols"]) {
+            if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
+            SymbolInfo info;
+            info.symbol = s["symbol"].get<std::string>();
+            info.baseAsset = s.value("baseAsset", "");
+            info.quoteAsset = s.value("quoteAsset", "");
+            info.status = s.value("status", "");
+            if (s.contains("filters") && s["filters"].is_array()) {
+                for (const json& f : s["filters"]) {
+                    const std::string type = f.value("filterType", "");
+                    if (type == "PRICE_FILTER" && f.contains("tickSize") && f["tickSize"].is_string()) {
+                        const std::string tick = f["tickSize"].get<std::string>();
+                        info.priceDecimals = decimalsOf(tick);
+                        if (const auto d = Decimal::parse(tick); d && !d->isNegative()) info.tickSize = *d;
+                    }
+                    if (type == "LOT_SIZE" && f.contains("stepSize") && f["stepSize"].is_string())
+                        info.quantityDecimals = decimalsOf(f["stepSize"].get<std::string>());
+                }
+            }
+            out.push_back(std::move(info));
+        }
+        return out;
+    });
 }
 
 Result<std::int64_t> BinanceAdapter::parseServerTime(std::string_view body, int httpStatus) const {
-    if (httpStatus != 200) {
-        if (auto e = parseErrorBody(body, httpStatus)) return *e;
-    }
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("serverTime"))
-        return makeError("time: expected {\"serverTime\": <ms>}");
-    const auto t = intField(j["serverTime"]);
-    if (!t) return makeError("time: serverTime is not an integer");
-    return *t;
+    return venue::guardedParse("time", [&]() -> Result<std::int64_t> {
+        if (httpStatus != 200) {
+            if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        }
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_object() || !j.contains("serverTime"))
+            return makeError("time: expected {\"serverTime\": <ms>}");
+        const auto t = intField(j["serverTime"]);
+        if (!t) return makeError("time: serverTime is not an integer");
+        return *t;
+    });
 }
 
 namespace {
@@ -429,93 +436,97 @@ Result<TradeTick> parseTradeEvent(const json& d, const std::string& exchangeName
 }  // namespace
 
 Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_view frame) const {
-    json j = json::parse(frame, nullptr, false);
-    if (j.is_discarded()) return makeError("stream: frame is not valid JSON");
-    if (!j.is_object()) return makeError("stream: frame is not a JSON object");
-    std::vector<StreamEvent> out;
-    // Replies to control messages: {"result":null,"id":1} or {"error":{…},"id":2}.
-    if (j.contains("id") && (j.contains("result") || j.contains("error"))) {
-        ControlReply r;
-        r.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
-        if (j.contains("error") && j["error"].is_object()) {
-            r.errorCode = j["error"].value("code", -1);
-            r.message = j["error"].value("msg", "");
-        }
-        if (j.contains("result") && j["result"].is_array())  // LIST_SUBSCRIPTIONS
-            for (const auto& name : j["result"])
-                if (name.is_string()) r.streams.push_back(name.get<std::string>());
-        out.emplace_back(std::move(r));
-        return out;
-    }
-    // Combined-stream wrapper.
-    const json* data = &j;
-    std::string_view streamName;
-    if (j.contains("stream") && j.contains("data")) {
-        data = &j["data"];
-        if (j["stream"].is_string()) streamName = j["stream"].get_ref<const std::string&>();
-    }
-    if (!data->is_object()) return makeError("stream: \"data\" is not an object");
-    const auto typeIt = data->find("e");
-    const std::string type = typeIt != data->end() && typeIt->is_string() ? typeIt->get<std::string>() : "";
-    if (type.empty()) {
-        // Payloads without an event type: partial depth (routed by the wrapper's stream name, it
-        // carries no symbol) and bookTicker.
-        if (data->contains("lastUpdateId")) {
-            std::string symbol;
-            std::optional<int> levels;
-            if (!streamName.empty()) {
-                const auto spec = parseStreamName(streamName);
-                if (spec) {
-                    symbol = spec->symbol;
-                    levels = depthLevelsOf(*spec);
-                }
+    return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
+        json j = json::parse(frame, nullptr, false);
+        if (j.is_discarded()) return makeError("stream: frame is not valid JSON");
+        if (!j.is_object()) return makeError("stream: frame is not a JSON object");
+        std::vector<StreamEvent> out;
+        // Replies to control messages: {"result":null,"id":1} or {"error":{…},"id":2}.
+        if (j.contains("id") && (j.contains("result") || j.contains("error"))) {
+            ControlReply r;
+            r.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
+            if (j.contains("error") && j["error"].is_object()) {
+                r.errorCode = j["error"].value("code", -1);
+                r.message = j["error"].value("msg", "");
             }
-            auto snap = parseSnapshotObject(*data, name(), std::move(symbol));
-            if (!snap) return snap.error();
-            // Without the wrapper's name (a raw stream), the levels sent tell @depth5/10/20 apart.
-            const int sent = static_cast<int>(std::max(snap->bids.size(), snap->asks.size()));
-            snap->depthLevels = levels.value_or(sent <= 5 ? 5 : sent <= 10 ? 10 : 20);
-            out.emplace_back(std::move(*snap));
-        } else if (data->contains("u") && data->contains("b") && data->contains("a")) {
-            auto b = parseBookTicker(*data, name());
-            if (!b) return b.error();
-            out.emplace_back(std::move(*b));
+            if (j.contains("result") && j["result"].is_array())  // LIST_SUBSCRIPTIONS
+                for (const auto& name : j["result"])
+                    if (name.is_string()) r.streams.push_back(name.get<std::string>());
+            out.emplace_back(std::move(r));
+            return out;
         }
+        // Combined-stream wrapper.
+        const json* data = &j;
+        std::string_view streamName;
+        if (j.contains("stream") && j.contains("data")) {
+            data = &j["data"];
+            if (j["stream"].is_string()) streamName = j["stream"].get_ref<const std::string&>();
+        }
+        if (!data->is_object()) return makeError("stream: \"data\" is not an object");
+        const auto typeIt = data->find("e");
+        const std::string type = typeIt != data->end() && typeIt->is_string() ? typeIt->get<std::string>() : "";
+        if (type.empty()) {
+            // Payloads without an event type: partial depth (routed by the wrapper's stream name, it
+            // carries no symbol) and bookTicker.
+            if (data->contains("lastUpdateId")) {
+                std::string symbol;
+                std::optional<int> levels;
+                if (!streamName.empty()) {
+                    const auto spec = parseStreamName(streamName);
+                    if (spec) {
+                        symbol = spec->symbol;
+                        levels = depthLevelsOf(*spec);
+                    }
+                }
+                auto snap = parseSnapshotObject(*data, name(), std::move(symbol));
+                if (!snap) return snap.error();
+                // Without the wrapper's name (a raw stream), the levels sent tell @depth5/10/20 apart.
+                const int sent = static_cast<int>(std::max(snap->bids.size(), snap->asks.size()));
+                snap->depthLevels = levels.value_or(sent <= 5 ? 5 : sent <= 10 ? 10 : 20);
+                out.emplace_back(std::move(*snap));
+            } else if (data->contains("u") && data->contains("b") && data->contains("a")) {
+                auto b = parseBookTicker(*data, name());
+                if (!b) return b.error();
+                out.emplace_back(std::move(*b));
+            }
+            return out;
+        }
+        if (type == "kline") {
+            auto u = parseKlineEvent(*data, name());
+            if (!u) return u.error();
+            out.emplace_back(std::move(*u));
+        } else if (type == "trade" || type == "aggTrade") {
+            auto t = parseTradeEvent(*data, name(), type == "aggTrade");
+            if (!t) return t.error();
+            out.emplace_back(std::move(*t));
+        } else if (type == "depthUpdate") {
+            auto u = parseDepthEvent(*data, name());
+            if (!u) return u.error();
+            out.emplace_back(std::move(*u));
+        } else if (type == "24hrTicker" || type == "24hrMiniTicker") {
+            auto t = parseTicker(*data, name(), type == "24hrMiniTicker");
+            if (!t) return t.error();
+            out.emplace_back(std::move(*t));
+        } else if (type == "serverShutdown") {
+            out.emplace_back(ServerShutdown{data->contains("E") ? intField((*data)["E"]).value_or(0) : 0});
+        }
+        // Other event types (avgPrice, rolling-window tickers…) are valid frames this client does
+        // not use.
         return out;
-    }
-    if (type == "kline") {
-        auto u = parseKlineEvent(*data, name());
-        if (!u) return u.error();
-        out.emplace_back(std::move(*u));
-    } else if (type == "trade" || type == "aggTrade") {
-        auto t = parseTradeEvent(*data, name(), type == "aggTrade");
-        if (!t) return t.error();
-        out.emplace_back(std::move(*t));
-    } else if (type == "depthUpdate") {
-        auto u = parseDepthEvent(*data, name());
-        if (!u) return u.error();
-        out.emplace_back(std::move(*u));
-    } else if (type == "24hrTicker" || type == "24hrMiniTicker") {
-        auto t = parseTicker(*data, name(), type == "24hrMiniTicker");
-        if (!t) return t.error();
-        out.emplace_back(std::move(*t));
-    } else if (type == "serverShutdown") {
-        out.emplace_back(ServerShutdown{data->contains("E") ? intField((*data)["E"]).value_or(0) : 0});
-    }
-    // Other event types (avgPrice, rolling-window tickers…) are valid frames this client does
-    // not use.
-    return out;
+    });
 }
 
 Result<DepthSnapshot> BinanceAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
                                                          const std::string& symbol) const {
-    if (httpStatus != 200) {
-        if (auto e = parseErrorBody(body, httpStatus)) return *e;
-        return makeError("HTTP " + std::to_string(httpStatus), httpStatus);
-    }
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return makeError("depth: response is not a JSON object");
-    return parseSnapshotObject(j, name(), toUpperAscii(symbol));
+    return venue::guardedParse("depth snapshot", [&]() -> Result<DepthSnapshot> {
+        if (httpStatus != 200) {
+            if (auto e = parseErrorBody(body, httpStatus)) return *e;
+            return makeError("HTTP " + std::to_string(httpStatus), httpStatus);
+        }
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return makeError("depth: response is not a JSON object");
+        return parseSnapshotObject(j, name(), toUpperAscii(symbol));
+    });
 }
 
 std::chrono::milliseconds BinanceAdapter::streamIdleTimeout(Interval interval) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/guarded_parse.hpp"
 #include "common/venue_json.hpp"
 #include "cpc/core/ascii.hpp"
 
@@ -254,229 +255,241 @@ Result<std::vector<Candle>> BybitAdapter::parseRows(std::string_view body, int h
 
 Result<std::vector<Candle>> BybitAdapter::parseHistory(std::string_view body, int httpStatus,
                                                        std::int64_t serverNowMs) const {
-    auto rows = parseRows(body, httpStatus);
-    if (!rows) return rows.error();
-    auto out = venue::ascendingUnique(std::move(*rows));
-    venue::markClosedBySpacing(out, serverNowMs);
-    return out;
+    return venue::guardedParse("kline", [&]() -> Result<std::vector<Candle>> {
+        auto rows = parseRows(body, httpStatus);
+        if (!rows) return rows.error();
+        auto out = venue::ascendingUnique(std::move(*rows));
+        venue::markClosedBySpacing(out, serverNowMs);
+        return out;
+    });
 }
 
 Result<std::vector<Candle>> BybitAdapter::parseHistoryFor(const HistoryQuery& query, std::string_view body,
                                                           int httpStatus, std::int64_t serverNowMs) const {
-    auto rows = parseRows(body, httpStatus);
-    if (!rows) return rows.error();
-    const Interval src = nativeSourceInterval(query.interval).value_or(Interval::M1);
-    auto out = venue::ascendingUnique(std::move(*rows));
-    for (auto& c : out) c.closed = venue::isClosedAt(src, c.openTime, serverNowMs);
-    return out;
+    return venue::guardedParse("kline", [&]() -> Result<std::vector<Candle>> {
+        auto rows = parseRows(body, httpStatus);
+        if (!rows) return rows.error();
+        const Interval src = nativeSourceInterval(query.interval).value_or(Interval::M1);
+        auto out = venue::ascendingUnique(std::move(*rows));
+        for (auto& c : out) c.closed = venue::isClosedAt(src, c.openTime, serverNowMs);
+        return out;
+    });
 }
 
 Result<std::vector<SymbolInfo>> BybitAdapter::parseExchangeInfo(std::string_view body, int httpStatus) const {
-    auto result = resultObject(body, httpStatus, "instruments-info");
-    if (!result) return result.error();
-    const json& list = (*result)["list"];
-    if (!list.is_array()) return makeError("instruments-info: \"result.list\" is not an array");
-    std::vector<SymbolInfo> out;
-    for (const json& s : list) {
-        if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
-        SymbolInfo info;
-        info.symbol = s["symbol"].get<std::string>();
-        info.baseAsset = s.value("baseCoin", "");
-        info.quoteAsset = s.value("quoteCoin", "");
-        info.status = s.value("status", "");  // "Trading"
-        if (s.contains("priceFilter") && s["priceFilter"].is_object()) {
-            const std::string tick = s["priceFilter"].value("tickSize", "");
-            info.priceDecimals = venue::decimalsOf(tick.empty() ? "0.00000001" : tick);
-            info.tickSize = venue::decimalOf(std::string_view(tick)).value_or(Decimal{});
+    return venue::guardedParse("instruments-info", [&]() -> Result<std::vector<SymbolInfo>> {
+        auto result = resultObject(body, httpStatus, "instruments-info");
+        if (!result) return result.error();
+        const json& list = (*result)["list"];
+        if (!list.is_array()) return makeError("instruments-info: \"result.list\" is not an array");
+        std::vector<SymbolInfo> out;
+        for (const json& s : list) {
+            if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
+            SymbolInfo info;
+            info.symbol = s["symbol"].get<std::string>();
+            info.baseAsset = s.value("baseCoin", "");
+            info.quoteAsset = s.value("quoteCoin", "");
+            info.status = s.value("status", "");  // "Trading"
+            if (s.contains("priceFilter") && s["priceFilter"].is_object()) {
+                const std::string tick = s["priceFilter"].value("tickSize", "");
+                info.priceDecimals = venue::decimalsOf(tick.empty() ? "0.00000001" : tick);
+                info.tickSize = venue::decimalOf(std::string_view(tick)).value_or(Decimal{});
+            }
+            if (s.contains("lotSizeFilter") && s["lotSizeFilter"].is_object())
+                info.quantityDecimals = venue::decimalsOf(s["lotSizeFilter"].value("basePrecision", "0.00000001"));
+            out.push_back(std::move(info));
         }
-        if (s.contains("lotSizeFilter") && s["lotSizeFilter"].is_object())
-            info.quantityDecimals = venue::decimalsOf(s["lotSizeFilter"].value("basePrecision", "0.00000001"));
-        out.push_back(std::move(info));
-    }
-    return out;
+        return out;
+    });
 }
 
 Result<std::int64_t> BybitAdapter::parseServerTime(std::string_view body, int httpStatus) const {
-    auto result = resultObject(body, httpStatus, "time");
-    if (!result) return result.error();
-    // {"timeSecond":"1688639403","timeNano":"1688639403423213947"}
-    if (const auto nano = field(*result, "timeNano")) return *nano / 1'000'000;
-    if (const auto sec = field(*result, "timeSecond")) return *sec * 1000;
-    return makeError("time: no \"timeNano\" or \"timeSecond\"");
+    return venue::guardedParse("time", [&]() -> Result<std::int64_t> {
+        auto result = resultObject(body, httpStatus, "time");
+        if (!result) return result.error();
+        // {"timeSecond":"1688639403","timeNano":"1688639403423213947"}
+        if (const auto nano = field(*result, "timeNano")) return *nano / 1'000'000;
+        if (const auto sec = field(*result, "timeSecond")) return *sec * 1000;
+        return makeError("time: no \"timeNano\" or \"timeSecond\"");
+    });
 }
 
 Result<DepthSnapshot> BybitAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
                                                        const std::string& symbol) const {
-    auto result = resultObject(body, httpStatus, "orderbook");
-    if (!result) return result.error();
-    DepthSnapshot snap;
-    snap.exchange = name();
-    snap.symbol = result->value("s", toUpperAscii(symbol));
-    const auto u = field(*result, "u");
-    if (!u) return makeError("orderbook: no update id \"u\"");
-    snap.lastUpdateId = *u;
-    auto bids = venue::levelsOf(result->value("b", json::array()), "b");
-    if (!bids) return bids.error();
-    auto asks = venue::levelsOf(result->value("a", json::array()), "a");
-    if (!asks) return asks.error();
-    snap.bids = std::move(*bids);
-    snap.asks = std::move(*asks);
-    return snap;
+    return venue::guardedParse("orderbook", [&]() -> Result<DepthSnapshot> {
+        auto result = resultObject(body, httpStatus, "orderbook");
+        if (!result) return result.error();
+        DepthSnapshot snap;
+        snap.exchange = name();
+        snap.symbol = result->value("s", toUpperAscii(symbol));
+        const auto u = field(*result, "u");
+        if (!u) return makeError("orderbook: no update id \"u\"");
+        snap.lastUpdateId = *u;
+        auto bids = venue::levelsOf(result->value("b", json::array()), "b");
+        if (!bids) return bids.error();
+        auto asks = venue::levelsOf(result->value("a", json::array()), "a");
+        if (!asks) return asks.error();
+        snap.bids = std::move(*bids);
+        snap.asks = std::move(*asks);
+        return snap;
+    });
 }
 
 // ---- stream ----------------------------------------------------------------------------------
 
 Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_view frame) const {
-    auto parsed = venue::parseObject(frame);
-    if (!parsed) return makeError("stream: frame is not a JSON object");
-    const json& j = *parsed;
-    std::vector<StreamEvent> out;
+    return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
+        auto parsed = venue::parseObject(frame);
+        if (!parsed) return makeError("stream: frame is not a JSON object");
+        const json& j = *parsed;
+        std::vector<StreamEvent> out;
 
-    // Replies: {"success":true,"ret_msg":"","op":"subscribe","conn_id":"…","req_id":"7"} and the
-    // pong {"success":true,"ret_msg":"pong","conn_id":"…","op":"ping"}.
-    if (j.contains("op") && j.contains("success")) {
-        ControlReply r;
-        const std::string op = j.value("op", "");
-        r.id = j.contains("req_id") && j["req_id"].is_string() ? j["req_id"].get<std::string>() : op;
-        r.message = j.value("ret_msg", "");
-        if (!j["success"].is_boolean() || !j["success"].get<bool>()) {
-            r.errorCode = -1;  // Bybit's subscribe replies carry no code, only ret_msg
-            if (r.message.empty()) r.message = op + " failed";
+        // Replies: {"success":true,"ret_msg":"","op":"subscribe","conn_id":"…","req_id":"7"} and the
+        // pong {"success":true,"ret_msg":"pong","conn_id":"…","op":"ping"}.
+        if (j.contains("op") && j.contains("success")) {
+            ControlReply r;
+            const std::string op = j.value("op", "");
+            r.id = j.contains("req_id") && j["req_id"].is_string() ? j["req_id"].get<std::string>() : op;
+            r.message = j.value("ret_msg", "");
+            if (!j["success"].is_boolean() || !j["success"].get<bool>()) {
+                r.errorCode = -1;  // Bybit's subscribe replies carry no code, only ret_msg
+                if (r.message.empty()) r.message = op + " failed";
+            }
+            out.emplace_back(std::move(r));
+            return out;
         }
-        out.emplace_back(std::move(r));
-        return out;
-    }
-    if (!j.contains("topic") || !j["topic"].is_string()) return out;  // other system messages
-    const std::string topic = j["topic"].get<std::string>();
-    const auto parts = splitTopic(topic);
-    const std::int64_t ts = field(j, "ts").value_or(0);
-    const std::string type = j.value("type", "");
-    if (!j.contains("data")) return makeError("stream: " + topic + " without \"data\"");
-    const json& data = j["data"];
+        if (!j.contains("topic") || !j["topic"].is_string()) return out;  // other system messages
+        const std::string topic = j["topic"].get<std::string>();
+        const auto parts = splitTopic(topic);
+        const std::int64_t ts = field(j, "ts").value_or(0);
+        const std::string type = j.value("type", "");
+        if (!j.contains("data")) return makeError("stream: " + topic + " without \"data\"");
+        const json& data = j["data"];
 
-    if (parts[0] == "kline") {
-        if (parts.size() != 3) return makeError("stream: bad kline topic " + topic);
-        const auto interval = parseIntervalCode(parts[1]);
-        if (!interval) return makeError("stream: unknown Bybit interval in " + topic);
-        if (!isNativeInterval(*interval)) return out;  // "W": not our weeks, never subscribed
-        if (!data.is_array()) return makeError("kline: \"data\" is not an array");
-        for (const json& k : data) {
-            KlineUpdate u;
-            u.key = SeriesKey{name(), std::string(parts[2]), *interval};
-            const auto start = field(k, "start");
-            if (!start) return makeError("kline: no \"start\"");
-            u.candle.openTime = *start;
+        if (parts[0] == "kline") {
+            if (parts.size() != 3) return makeError("stream: bad kline topic " + topic);
+            const auto interval = parseIntervalCode(parts[1]);
+            if (!interval) return makeError("stream: unknown Bybit interval in " + topic);
+            if (!isNativeInterval(*interval)) return out;  // "W": not our weeks, never subscribed
+            if (!data.is_array()) return makeError("kline: \"data\" is not an array");
+            for (const json& k : data) {
+                KlineUpdate u;
+                u.key = SeriesKey{name(), std::string(parts[2]), *interval};
+                const auto start = field(k, "start");
+                if (!start) return makeError("kline: no \"start\"");
+                u.candle.openTime = *start;
+                const std::pair<Decimal*, const char*> decimals[] = {
+                    {&u.candle.open, "open"},     {&u.candle.high, "high"},         {&u.candle.low, "low"},
+                    {&u.candle.close, "close"},   {&u.candle.volume, "volume"},     {&u.candle.quoteVolume, "turnover"}};
+                for (auto [f, key] : decimals) {
+                    const auto d = decimalField(k, key);
+                    if (!d) return makeError(std::string("kline: \"") + key + "\" missing or not a decimal");
+                    *f = *d;
+                }
+                u.candle.trades = -1;
+                if (!k.contains("confirm") || !k["confirm"].is_boolean()) return makeError("kline: no \"confirm\"");
+                u.candle.closed = k["confirm"].get<bool>();
+                u.eventTimeMs = field(k, "timestamp").value_or(ts);
+                out.emplace_back(std::move(u));
+            }
+            return out;
+        }
+        if (parts[0] == "publicTrade") {
+            if (!data.is_array()) return makeError("publicTrade: \"data\" is not an array");
+            for (const json& t : data) {
+                TradeTick tick;
+                tick.exchange = name();
+                tick.symbol = t.value("s", parts.size() > 1 ? std::string(parts[1]) : std::string());
+                const auto p = decimalField(t, "p");
+                const auto v = decimalField(t, "v");
+                const auto time = field(t, "T");
+                if (!p || !v || !time) return makeError("publicTrade: missing price \"p\", size \"v\" or time \"T\"");
+                tick.price = *p;
+                tick.quantity = *v;
+                tick.timeMs = *time;
+                // Trade id "i" is a string; numeric on spot, a UUID in the doc's (linear) example: 0 then.
+                tick.tradeId = field(t, "i").value_or(0);
+                tick.firstTradeId = tick.lastTradeId = tick.tradeId;
+                tick.buyerIsMaker = t.value("S", "") == "Sell";  // S is the taker's side
+                tick.eventTimeMs = ts;
+                out.emplace_back(std::move(tick));
+            }
+            return out;
+        }
+        if (parts[0] == "orderbook") {
+            if (parts.size() != 3 || !data.is_object()) return makeError("orderbook: bad topic or \"data\"");
+            // orderbook.<depth>.<symbol>: each depth is a book of its own (snapshot, u sequence).
+            int topicLevels = 0;
+            const auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), topicLevels);
+            if (ec != std::errc() || end != parts[1].data() + parts[1].size() || topicLevels < 1)
+                return makeError("orderbook: bad depth in " + topic);
+            const int levels = topicLevels == kDiffDepthTopicLevels ? kDiffDepthBook : topicLevels;
+            const auto u = field(data, "u");
+            if (!u) return makeError("orderbook: no update id \"u\"");
+            auto bids = venue::levelsOf(data.value("b", json::array()), "b");
+            if (!bids) return bids.error();
+            auto asks = venue::levelsOf(data.value("a", json::array()), "a");
+            if (!asks) return asks.error();
+            const std::string symbol = data.value("s", std::string(parts[2]));
+            if (parts[1] == "1" && !bids->empty() && !asks->empty()) {
+                BookTicker b;
+                b.exchange = name();
+                b.symbol = symbol;
+                b.updateId = *u;
+                b.bidPrice = bids->front().price;
+                b.bidQuantity = bids->front().quantity;
+                b.askPrice = asks->front().price;
+                b.askQuantity = asks->front().quantity;
+                out.emplace_back(std::move(b));
+            }
+            // A snapshot (type "snapshot", or u == 1 after a service restart) replaces the book.
+            if (type == "snapshot" || *u == 1) {
+                DepthSnapshot s;
+                s.exchange = name();
+                s.symbol = symbol;
+                s.lastUpdateId = *u;
+                s.bids = std::move(*bids);
+                s.asks = std::move(*asks);
+                s.depthLevels = levels;
+                out.emplace_back(std::move(s));
+            } else {
+                DepthUpdate d;
+                d.exchange = name();
+                d.symbol = symbol;
+                d.eventTimeMs = ts;
+                d.firstUpdateId = d.finalUpdateId = *u;
+                d.bids = std::move(*bids);
+                d.asks = std::move(*asks);
+                d.depthLevels = levels;
+                out.emplace_back(std::move(d));
+            }
+            return out;
+        }
+        if (parts[0] == "tickers") {
+            if (!data.is_object()) return makeError("tickers: \"data\" is not an object");
+            // Spot: lastPrice, highPrice24h, lowPrice24h, prevPrice24h, volume24h, turnover24h,
+            // price24hPcnt (a fraction: -0.0049 is -0.49 %). No bid/ask on spot: a mini ticker.
+            Ticker24h t;
+            t.exchange = name();
+            t.symbol = data.value("symbol", parts.size() > 1 ? std::string(parts[1]) : std::string());
+            t.mini = true;
+            t.eventTimeMs = ts;
             const std::pair<Decimal*, const char*> decimals[] = {
-                {&u.candle.open, "open"},     {&u.candle.high, "high"},         {&u.candle.low, "low"},
-                {&u.candle.close, "close"},   {&u.candle.volume, "volume"},     {&u.candle.quoteVolume, "turnover"}};
+                {&t.lastPrice, "lastPrice"}, {&t.open, "prevPrice24h"},   {&t.high, "highPrice24h"},
+                {&t.low, "lowPrice24h"},     {&t.volume, "volume24h"},    {&t.quoteVolume, "turnover24h"}};
             for (auto [f, key] : decimals) {
-                const auto d = decimalField(k, key);
-                if (!d) return makeError(std::string("kline: \"") + key + "\" missing or not a decimal");
+                const auto d = decimalField(data, key);
+                if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
                 *f = *d;
             }
-            u.candle.trades = -1;
-            if (!k.contains("confirm") || !k["confirm"].is_boolean()) return makeError("kline: no \"confirm\"");
-            u.candle.closed = k["confirm"].get<bool>();
-            u.eventTimeMs = field(k, "timestamp").value_or(ts);
-            out.emplace_back(std::move(u));
+            t.priceChange = t.lastPrice - t.open;
+            if (const auto pct = decimalField(data, "price24hPcnt"))
+                t.priceChangePercent = Decimal::fromUnits(pct->units() * 100);
+            out.emplace_back(std::move(t));
+            return out;
         }
-        return out;
-    }
-    if (parts[0] == "publicTrade") {
-        if (!data.is_array()) return makeError("publicTrade: \"data\" is not an array");
-        for (const json& t : data) {
-            TradeTick tick;
-            tick.exchange = name();
-            tick.symbol = t.value("s", parts.size() > 1 ? std::string(parts[1]) : std::string());
-            const auto p = decimalField(t, "p");
-            const auto v = decimalField(t, "v");
-            const auto time = field(t, "T");
-            if (!p || !v || !time) return makeError("publicTrade: missing price \"p\", size \"v\" or time \"T\"");
-            tick.price = *p;
-            tick.quantity = *v;
-            tick.timeMs = *time;
-            // Trade id "i" is a string; numeric on spot, a UUID in the doc's (linear) example: 0 then.
-            tick.tradeId = field(t, "i").value_or(0);
-            tick.firstTradeId = tick.lastTradeId = tick.tradeId;
-            tick.buyerIsMaker = t.value("S", "") == "Sell";  // S is the taker's side
-            tick.eventTimeMs = ts;
-            out.emplace_back(std::move(tick));
-        }
-        return out;
-    }
-    if (parts[0] == "orderbook") {
-        if (parts.size() != 3 || !data.is_object()) return makeError("orderbook: bad topic or \"data\"");
-        // orderbook.<depth>.<symbol>: each depth is a book of its own (snapshot, u sequence).
-        int topicLevels = 0;
-        const auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), topicLevels);
-        if (ec != std::errc() || end != parts[1].data() + parts[1].size() || topicLevels < 1)
-            return makeError("orderbook: bad depth in " + topic);
-        const int levels = topicLevels == kDiffDepthTopicLevels ? kDiffDepthBook : topicLevels;
-        const auto u = field(data, "u");
-        if (!u) return makeError("orderbook: no update id \"u\"");
-        auto bids = venue::levelsOf(data.value("b", json::array()), "b");
-        if (!bids) return bids.error();
-        auto asks = venue::levelsOf(data.value("a", json::array()), "a");
-        if (!asks) return asks.error();
-        const std::string symbol = data.value("s", std::string(parts[2]));
-        if (parts[1] == "1" && !bids->empty() && !asks->empty()) {
-            BookTicker b;
-            b.exchange = name();
-            b.symbol = symbol;
-            b.updateId = *u;
-            b.bidPrice = bids->front().price;
-            b.bidQuantity = bids->front().quantity;
-            b.askPrice = asks->front().price;
-            b.askQuantity = asks->front().quantity;
-            out.emplace_back(std::move(b));
-        }
-        // A snapshot (type "snapshot", or u == 1 after a service restart) replaces the book.
-        if (type == "snapshot" || *u == 1) {
-            DepthSnapshot s;
-            s.exchange = name();
-            s.symbol = symbol;
-            s.lastUpdateId = *u;
-            s.bids = std::move(*bids);
-            s.asks = std::move(*asks);
-            s.depthLevels = levels;
-            out.emplace_back(std::move(s));
-        } else {
-            DepthUpdate d;
-            d.exchange = name();
-            d.symbol = symbol;
-            d.eventTimeMs = ts;
-            d.firstUpdateId = d.finalUpdateId = *u;
-            d.bids = std::move(*bids);
-            d.asks = std::move(*asks);
-            d.depthLevels = levels;
-            out.emplace_back(std::move(d));
-        }
-        return out;
-    }
-    if (parts[0] == "tickers") {
-        if (!data.is_object()) return makeError("tickers: \"data\" is not an object");
-        // Spot: lastPrice, highPrice24h, lowPrice24h, prevPrice24h, volume24h, turnover24h,
-        // price24hPcnt (a fraction: -0.0049 is -0.49 %). No bid/ask on spot: a mini ticker.
-        Ticker24h t;
-        t.exchange = name();
-        t.symbol = data.value("symbol", parts.size() > 1 ? std::string(parts[1]) : std::string());
-        t.mini = true;
-        t.eventTimeMs = ts;
-        const std::pair<Decimal*, const char*> decimals[] = {
-            {&t.lastPrice, "lastPrice"}, {&t.open, "prevPrice24h"},   {&t.high, "highPrice24h"},
-            {&t.low, "lowPrice24h"},     {&t.volume, "volume24h"},    {&t.quoteVolume, "turnover24h"}};
-        for (auto [f, key] : decimals) {
-            const auto d = decimalField(data, key);
-            if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
-            *f = *d;
-        }
-        t.priceChange = t.lastPrice - t.open;
-        if (const auto pct = decimalField(data, "price24hPcnt"))
-            t.priceChangePercent = Decimal::fromUnits(pct->units() * 100);
-        out.emplace_back(std::move(t));
-        return out;
-    }
-    return out;  // topics this client does not use
+        return out;  // topics this client does not use
+    });
 }
 
 }  // namespace cpc::exchange

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/guarded_parse.hpp"
 #include "common/venue_json.hpp"
 #include "cpc/core/ascii.hpp"
 
@@ -263,250 +264,264 @@ Result<std::vector<Candle>> KucoinAdapter::parseRows(std::string_view body, int 
 
 Result<std::vector<Candle>> KucoinAdapter::parseHistory(std::string_view body, int httpStatus,
                                                         std::int64_t serverNowMs) const {
-    auto rows = parseRows(body, httpStatus);
-    if (!rows) return rows.error();
-    venue::markClosedBySpacing(*rows, serverNowMs);
-    return rows;
+    return venue::guardedParse("candles", [&]() -> Result<std::vector<Candle>> {
+        auto rows = parseRows(body, httpStatus);
+        if (!rows) return rows.error();
+        venue::markClosedBySpacing(*rows, serverNowMs);
+        return rows;
+    });
 }
 
 Result<std::vector<Candle>> KucoinAdapter::parseHistoryFor(const HistoryQuery& query, std::string_view body,
                                                            int httpStatus, std::int64_t serverNowMs) const {
-    auto rows = parseRows(body, httpStatus);
-    if (!rows) return rows.error();
-    const Interval src = nativeSourceInterval(query.interval).value_or(Interval::M1);
-    for (auto& c : *rows) c.closed = venue::isClosedAt(src, c.openTime, serverNowMs);
-    return rows;
+    return venue::guardedParse("candles", [&]() -> Result<std::vector<Candle>> {
+        auto rows = parseRows(body, httpStatus);
+        if (!rows) return rows.error();
+        const Interval src = nativeSourceInterval(query.interval).value_or(Interval::M1);
+        for (auto& c : *rows) c.closed = venue::isClosedAt(src, c.openTime, serverNowMs);
+        return rows;
+    });
 }
 
 Result<std::vector<SymbolInfo>> KucoinAdapter::parseExchangeInfo(std::string_view body, int httpStatus) const {
-    auto data = dataOf(body, httpStatus, "symbols");
-    if (!data) return data.error();
-    if (!data->is_array()) return makeError("symbols: \"data\" is not an array");
-    std::vector<SymbolInfo> out;
-    for (const json& s : *data) {
-        if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
-        SymbolInfo info;
-        info.symbol = s["symbol"].get<std::string>();
-        info.baseAsset = s.value("baseCurrency", "");
-        info.quoteAsset = s.value("quoteCurrency", "");
-        info.status = s.value("enableTrading", false) ? "TRADING" : "BREAK";
-        info.priceDecimals = venue::decimalsOf(s.value("priceIncrement", "0.00000001"));
-        info.tickSize = decimalField(s, "priceIncrement").value_or(Decimal{});
-        info.quantityDecimals = venue::decimalsOf(s.value("baseIncrement", "0.00000001"));
-        out.push_back(std::move(info));
-    }
-    return out;
+    return venue::guardedParse("symbols", [&]() -> Result<std::vector<SymbolInfo>> {
+        auto data = dataOf(body, httpStatus, "symbols");
+        if (!data) return data.error();
+        if (!data->is_array()) return makeError("symbols: \"data\" is not an array");
+        std::vector<SymbolInfo> out;
+        for (const json& s : *data) {
+            if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
+            SymbolInfo info;
+            info.symbol = s["symbol"].get<std::string>();
+            info.baseAsset = s.value("baseCurrency", "");
+            info.quoteAsset = s.value("quoteCurrency", "");
+            info.status = s.value("enableTrading", false) ? "TRADING" : "BREAK";
+            info.priceDecimals = venue::decimalsOf(s.value("priceIncrement", "0.00000001"));
+            info.tickSize = decimalField(s, "priceIncrement").value_or(Decimal{});
+            info.quantityDecimals = venue::decimalsOf(s.value("baseIncrement", "0.00000001"));
+            out.push_back(std::move(info));
+        }
+        return out;
+    });
 }
 
 Result<std::int64_t> KucoinAdapter::parseServerTime(std::string_view body, int httpStatus) const {
-    auto data = dataOf(body, httpStatus, "timestamp");
-    if (!data) return data.error();
-    const auto t = venue::intOf(*data);  // {"code":"200000","data":1546837113087} (ms)
-    if (!t) return makeError("timestamp: \"data\" is not an integer");
-    return *t;
+    return venue::guardedParse("timestamp", [&]() -> Result<std::int64_t> {
+        auto data = dataOf(body, httpStatus, "timestamp");
+        if (!data) return data.error();
+        const auto t = venue::intOf(*data);  // {"code":"200000","data":1546837113087} (ms)
+        if (!t) return makeError("timestamp: \"data\" is not an integer");
+        return *t;
+    });
 }
 
 Result<DepthSnapshot> KucoinAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
                                                         const std::string& symbol) const {
-    auto data = dataOf(body, httpStatus, "orderbook");
-    if (!data) return data.error();
-    if (!data->is_object()) return makeError("orderbook: \"data\" is not an object");
-    DepthSnapshot snap;
-    snap.exchange = name();
-    snap.symbol = toUpperAscii(symbol);
-    const auto seq = field(*data, "sequence");
-    if (!seq) return makeError("orderbook: no \"sequence\"");
-    snap.lastUpdateId = *seq;
-    auto bids = venue::levelsOf(data->value("bids", json::array()), "bids");
-    if (!bids) return bids.error();
-    auto asks = venue::levelsOf(data->value("asks", json::array()), "asks");
-    if (!asks) return asks.error();
-    snap.bids = std::move(*bids);
-    snap.asks = std::move(*asks);
-    return snap;
+    return venue::guardedParse("level2 snapshot", [&]() -> Result<DepthSnapshot> {
+        auto data = dataOf(body, httpStatus, "orderbook");
+        if (!data) return data.error();
+        if (!data->is_object()) return makeError("orderbook: \"data\" is not an object");
+        DepthSnapshot snap;
+        snap.exchange = name();
+        snap.symbol = toUpperAscii(symbol);
+        const auto seq = field(*data, "sequence");
+        if (!seq) return makeError("orderbook: no \"sequence\"");
+        snap.lastUpdateId = *seq;
+        auto bids = venue::levelsOf(data->value("bids", json::array()), "bids");
+        if (!bids) return bids.error();
+        auto asks = venue::levelsOf(data->value("asks", json::array()), "asks");
+        if (!asks) return asks.error();
+        snap.bids = std::move(*bids);
+        snap.asks = std::move(*asks);
+        return snap;
+    });
 }
 
 Result<StreamConnectInfo> KucoinAdapter::parseStreamConnect(std::string_view body, int httpStatus,
                                                             std::string_view connectId) const {
-    auto data = dataOf(body, httpStatus, "bullet-public");
-    if (!data) return data.error();
-    if (!data->is_object() || !data->contains("token") || !(*data)["token"].is_string())
-        return makeError("bullet-public: no \"token\"");
-    const json& servers = data->value("instanceServers", json::array());
-    if (!servers.is_array() || servers.empty() || !servers[0].is_object() || !servers[0].contains("endpoint") ||
-        !servers[0]["endpoint"].is_string())
-        return makeError("bullet-public: no \"instanceServers[0].endpoint\"");
-    const json& server = servers[0];
-    StreamConnectInfo info;
-    info.url = server["endpoint"].get<std::string>() + "?token=" + urlEncode((*data)["token"].get<std::string>()) +
-               "&connectId=" + urlEncode(connectId);
-    info.heartbeatInterval = std::chrono::milliseconds(field(server, "pingInterval").value_or(18000));
-    info.heartbeatTimeout = std::chrono::milliseconds(field(server, "pingTimeout").value_or(10000));
-    return info;
+    return venue::guardedParse("bullet-public", [&]() -> Result<StreamConnectInfo> {
+        auto data = dataOf(body, httpStatus, "bullet-public");
+        if (!data) return data.error();
+        if (!data->is_object() || !data->contains("token") || !(*data)["token"].is_string())
+            return makeError("bullet-public: no \"token\"");
+        const json& servers = data->value("instanceServers", json::array());
+        if (!servers.is_array() || servers.empty() || !servers[0].is_object() || !servers[0].contains("endpoint") ||
+            !servers[0]["endpoint"].is_string())
+            return makeError("bullet-public: no \"instanceServers[0].endpoint\"");
+        const json& server = servers[0];
+        StreamConnectInfo info;
+        info.url = server["endpoint"].get<std::string>() + "?token=" + urlEncode((*data)["token"].get<std::string>()) +
+                   "&connectId=" + urlEncode(connectId);
+        info.heartbeatInterval = std::chrono::milliseconds(field(server, "pingInterval").value_or(18000));
+        info.heartbeatTimeout = std::chrono::milliseconds(field(server, "pingTimeout").value_or(10000));
+        return info;
+    });
 }
 
 // ---- stream ----------------------------------------------------------------------------------
 
 Result<std::vector<StreamEvent>> KucoinAdapter::parseStreamMessage(std::string_view frame) const {
-    auto parsed = venue::parseObject(frame);
-    if (!parsed) return makeError("stream: frame is not a JSON object");
-    const json& j = *parsed;
-    std::vector<StreamEvent> out;
-    const std::string type = j.value("type", "");
-    const std::string id = j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) : "";
+    return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
+        auto parsed = venue::parseObject(frame);
+        if (!parsed) return makeError("stream: frame is not a JSON object");
+        const json& j = *parsed;
+        std::vector<StreamEvent> out;
+        const std::string type = j.value("type", "");
+        const std::string id = j.contains("id") ? (j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump()) : "";
 
-    // {"id":"…","type":"welcome"}, {"id":"…","type":"pong"}, {"id":"…","type":"ack"} and
-    // {"id":"…","type":"error","code":404,"data":"topic … is not found"}.
-    if (type == "welcome" || type == "pong" || type == "ack") {
-        ControlReply r;
-        r.id = id;
-        r.message = type;
-        out.emplace_back(std::move(r));
-        return out;
-    }
-    if (type == "error") {
-        ControlReply r;
-        r.id = id;
-        r.errorCode = static_cast<int>(field(j, "code").value_or(-1));
-        if (r.errorCode == 0) r.errorCode = -1;
-        r.message = j.contains("data") && j["data"].is_string() ? j["data"].get<std::string>() : j.value("msg", "error");
-        out.emplace_back(std::move(r));
-        return out;
-    }
-    if (type != "message" || !j.contains("topic") || !j["topic"].is_string() || !j.contains("data") ||
-        !j["data"].is_object())
-        return out;  // notices and messages this client does not use
-    const std::string topic = j["topic"].get<std::string>();
-    const std::size_t colon = topic.find(':');
-    const std::string prefix = topic.substr(0, colon == std::string::npos ? topic.size() : colon + 1);
-    const std::string rest = colon == std::string::npos ? "" : topic.substr(colon + 1);
-    const json& data = j["data"];
-
-    if (prefix == "/market/candles:") {
-        // "/market/candles:BTC-USDT_1hour"
-        const std::size_t us = rest.rfind('_');
-        const auto interval = us == std::string::npos ? std::nullopt : parseTypeCode(std::string_view(rest).substr(us + 1));
-        if (!interval) return makeError("stream: unknown KuCoin candle type in " + topic);
-        if (!isNativeInterval(*interval)) return out;  // Thursday weeks, months: never subscribed
-        auto c = candleOfRow(data.value("candles", json()), 0);
-        if (!c) return c.error();
-        KlineUpdate u;
-        u.key = SeriesKey{name(), data.value("symbol", rest.substr(0, us)), *interval};
-        u.candle = *c;
-        u.candle.closed = false;
-        u.eventTimeMs = nanosToMs(field(data, "time").value_or(0));
-        out.emplace_back(std::move(u));
-        return out;
-    }
-    if (prefix == "/market/match:") {
-        TradeTick t;
-        t.exchange = name();
-        t.symbol = data.value("symbol", rest);
-        const auto price = decimalField(data, "price");
-        const auto size = decimalField(data, "size");
-        const auto time = field(data, "time");
-        if (!price || !size || !time) return makeError("match: missing price, size or time");
-        t.price = *price;
-        t.quantity = *size;
-        t.timeMs = nanosToMs(*time);
-        t.eventTimeMs = t.timeMs;
-        // tradeId: numeric in current pushes, a hex object id in the legacy docs' example: then the
-        // message's sequence.
-        t.tradeId = field(data, "tradeId").value_or(field(data, "sequence").value_or(0));
-        t.firstTradeId = t.lastTradeId = t.tradeId;
-        t.buyerIsMaker = data.value("side", "") == "sell";  // side of the taker
-        out.emplace_back(std::move(t));
-        return out;
-    }
-    if (prefix == "/market/level2:") {
-        // Changes are [price, size, sequence]; size "0" removes the level, price "0" only advances
-        // the sequence (legacy docs, calibration step 5).
-        DepthUpdate d;
-        d.exchange = name();
-        d.symbol = data.value("symbol", rest);
-        const auto first = field(data, "sequenceStart");
-        const auto last = field(data, "sequenceEnd");
-        if (!first || !last) return makeError("level2: no sequenceStart/sequenceEnd");
-        d.firstUpdateId = *first;
-        d.finalUpdateId = *last;
-        d.eventTimeMs = field(data, "time").value_or(0);
-        const json& changes = data.value("changes", json::object());
-        auto bids = venue::levelsOf(changes.value("bids", json::array()), "bids");
-        if (!bids) return bids.error();
-        auto asks = venue::levelsOf(changes.value("asks", json::array()), "asks");
-        if (!asks) return asks.error();
-        const auto pricedOnly = [](std::vector<PriceLevel>& v) {
-            v.erase(std::remove_if(v.begin(), v.end(), [](const PriceLevel& l) { return l.price.isZero(); }), v.end());
-        };
-        pricedOnly(*bids);
-        pricedOnly(*asks);
-        d.bids = std::move(*bids);
-        d.asks = std::move(*asks);
-        out.emplace_back(std::move(d));
-        return out;
-    }
-    if (prefix == "/spotMarket/level2Depth5:" || prefix == "/spotMarket/level2Depth50:") {
-        DepthSnapshot s;
-        s.exchange = name();
-        s.symbol = rest;
-        s.depthLevels = prefix == "/spotMarket/level2Depth5:" ? 5 : 50;
-        auto bids = venue::levelsOf(data.value("bids", json::array()), "bids");
-        if (!bids) return bids.error();
-        auto asks = venue::levelsOf(data.value("asks", json::array()), "asks");
-        if (!asks) return asks.error();
-        s.bids = std::move(*bids);
-        s.asks = std::move(*asks);
-        out.emplace_back(std::move(s));
-        return out;
-    }
-    if (prefix == "/market/ticker:") {
-        BookTicker b;
-        b.exchange = name();
-        b.symbol = rest;
-        b.updateId = field(data, "sequence").value_or(0);
-        const std::pair<Decimal*, const char*> decimals[] = {{&b.bidPrice, "bestBid"},
-                                                             {&b.bidQuantity, "bestBidSize"},
-                                                             {&b.askPrice, "bestAsk"},
-                                                             {&b.askQuantity, "bestAskSize"}};
-        for (auto [f, key] : decimals) {
-            const auto v = decimalField(data, key);
-            if (!v) return makeError(std::string("ticker: \"") + key + "\" missing or not a decimal");
-            *f = *v;
+        // {"id":"…","type":"welcome"}, {"id":"…","type":"pong"}, {"id":"…","type":"ack"} and
+        // {"id":"…","type":"error","code":404,"data":"topic … is not found"}.
+        if (type == "welcome" || type == "pong" || type == "ack") {
+            ControlReply r;
+            r.id = id;
+            r.message = type;
+            out.emplace_back(std::move(r));
+            return out;
         }
-        out.emplace_back(std::move(b));
-        return out;
-    }
-    if (prefix == "/market/snapshot:") {
-        // {"data":{"sequence":…,"data":{"symbol":…,"high":…,"low":…,"vol":…,"volValue":…,
-        //  "lastTradedPrice":…,"changePrice":…,"changeRate":…,"buy":…,"sell":…,"datetime":…}}}
-        // The legacy docs show "data.data" as an object (one symbol) and as an array.
-        json items = data.value("data", json::object());
-        if (items.is_object()) items = json::array({items});
-        if (!items.is_array()) return makeError("snapshot: \"data.data\" is neither an object nor an array");
-        for (const json& s : items) {
-            if (!s.is_object()) return makeError("snapshot: an item of \"data.data\" is not an object");
-            Ticker24h t;
+        if (type == "error") {
+            ControlReply r;
+            r.id = id;
+            r.errorCode = static_cast<int>(field(j, "code").value_or(-1));
+            if (r.errorCode == 0) r.errorCode = -1;
+            r.message = j.contains("data") && j["data"].is_string() ? j["data"].get<std::string>() : j.value("msg", "error");
+            out.emplace_back(std::move(r));
+            return out;
+        }
+        if (type != "message" || !j.contains("topic") || !j["topic"].is_string() || !j.contains("data") ||
+            !j["data"].is_object())
+            return out;  // notices and messages this client does not use
+        const std::string topic = j["topic"].get<std::string>();
+        const std::size_t colon = topic.find(':');
+        const std::string prefix = topic.substr(0, colon == std::string::npos ? topic.size() : colon + 1);
+        const std::string rest = colon == std::string::npos ? "" : topic.substr(colon + 1);
+        const json& data = j["data"];
+
+        if (prefix == "/market/candles:") {
+            // "/market/candles:BTC-USDT_1hour"
+            const std::size_t us = rest.rfind('_');
+            const auto interval = us == std::string::npos ? std::nullopt : parseTypeCode(std::string_view(rest).substr(us + 1));
+            if (!interval) return makeError("stream: unknown KuCoin candle type in " + topic);
+            if (!isNativeInterval(*interval)) return out;  // Thursday weeks, months: never subscribed
+            auto c = candleOfRow(data.value("candles", json()), 0);
+            if (!c) return c.error();
+            KlineUpdate u;
+            u.key = SeriesKey{name(), data.value("symbol", rest.substr(0, us)), *interval};
+            u.candle = *c;
+            u.candle.closed = false;
+            u.eventTimeMs = nanosToMs(field(data, "time").value_or(0));
+            out.emplace_back(std::move(u));
+            return out;
+        }
+        if (prefix == "/market/match:") {
+            TradeTick t;
             t.exchange = name();
-            t.symbol = s.value("symbol", rest);
-            t.eventTimeMs = field(s, "datetime").value_or(0);
-            const std::pair<Decimal*, const char*> decimals[] = {
-                {&t.lastPrice, "lastTradedPrice"}, {&t.high, "high"}, {&t.low, "low"}, {&t.volume, "vol"},
-                {&t.quoteVolume, "volValue"},      {&t.priceChange, "changePrice"}};
+            t.symbol = data.value("symbol", rest);
+            const auto price = decimalField(data, "price");
+            const auto size = decimalField(data, "size");
+            const auto time = field(data, "time");
+            if (!price || !size || !time) return makeError("match: missing price, size or time");
+            t.price = *price;
+            t.quantity = *size;
+            t.timeMs = nanosToMs(*time);
+            t.eventTimeMs = t.timeMs;
+            // tradeId: numeric in current pushes, a hex object id in the legacy docs' example: then the
+            // message's sequence.
+            t.tradeId = field(data, "tradeId").value_or(field(data, "sequence").value_or(0));
+            t.firstTradeId = t.lastTradeId = t.tradeId;
+            t.buyerIsMaker = data.value("side", "") == "sell";  // side of the taker
+            out.emplace_back(std::move(t));
+            return out;
+        }
+        if (prefix == "/market/level2:") {
+            // Changes are [price, size, sequence]; size "0" removes the level, price "0" only advances
+            // the sequence (legacy docs, calibration step 5).
+            DepthUpdate d;
+            d.exchange = name();
+            d.symbol = data.value("symbol", rest);
+            const auto first = field(data, "sequenceStart");
+            const auto last = field(data, "sequenceEnd");
+            if (!first || !last) return makeError("level2: no sequenceStart/sequenceEnd");
+            d.firstUpdateId = *first;
+            d.finalUpdateId = *last;
+            d.eventTimeMs = field(data, "time").value_or(0);
+            const json& changes = data.value("changes", json::object());
+            auto bids = venue::levelsOf(changes.value("bids", json::array()), "bids");
+            if (!bids) return bids.error();
+            auto asks = venue::levelsOf(changes.value("asks", json::array()), "asks");
+            if (!asks) return asks.error();
+            const auto pricedOnly = [](std::vector<PriceLevel>& v) {
+                v.erase(std::remove_if(v.begin(), v.end(), [](const PriceLevel& l) { return l.price.isZero(); }), v.end());
+            };
+            pricedOnly(*bids);
+            pricedOnly(*asks);
+            d.bids = std::move(*bids);
+            d.asks = std::move(*asks);
+            out.emplace_back(std::move(d));
+            return out;
+        }
+        if (prefix == "/spotMarket/level2Depth5:" || prefix == "/spotMarket/level2Depth50:") {
+            DepthSnapshot s;
+            s.exchange = name();
+            s.symbol = rest;
+            s.depthLevels = prefix == "/spotMarket/level2Depth5:" ? 5 : 50;
+            auto bids = venue::levelsOf(data.value("bids", json::array()), "bids");
+            if (!bids) return bids.error();
+            auto asks = venue::levelsOf(data.value("asks", json::array()), "asks");
+            if (!asks) return asks.error();
+            s.bids = std::move(*bids);
+            s.asks = std::move(*asks);
+            out.emplace_back(std::move(s));
+            return out;
+        }
+        if (prefix == "/market/ticker:") {
+            BookTicker b;
+            b.exchange = name();
+            b.symbol = rest;
+            b.updateId = field(data, "sequence").value_or(0);
+            const std::pair<Decimal*, const char*> decimals[] = {{&b.bidPrice, "bestBid"},
+                                                                 {&b.bidQuantity, "bestBidSize"},
+                                                                 {&b.askPrice, "bestAsk"},
+                                                                 {&b.askQuantity, "bestAskSize"}};
             for (auto [f, key] : decimals) {
-                const auto v = decimalField(s, key);
-                if (!v) return makeError(std::string("snapshot: \"") + key + "\" missing or not a number");
+                const auto v = decimalField(data, key);
+                if (!v) return makeError(std::string("ticker: \"") + key + "\" missing or not a decimal");
                 *f = *v;
             }
-            t.open = decimalField(s, "open").value_or(t.lastPrice - t.priceChange);
-            if (const auto rate = decimalField(s, "changeRate"))
-                t.priceChangePercent = Decimal::fromUnits(rate->units() * 100);
-            t.bidPrice = decimalField(s, "buy").value_or(Decimal{});
-            t.askPrice = decimalField(s, "sell").value_or(Decimal{});
-            out.emplace_back(std::move(t));
+            out.emplace_back(std::move(b));
+            return out;
+        }
+        if (prefix == "/market/snapshot:") {
+            // {"data":{"sequence":…,"data":{"symbol":…,"high":…,"low":…,"vol":…,"volValue":…,
+            //  "lastTradedPrice":…,"changePrice":…,"changeRate":…,"buy":…,"sell":…,"datetime":…}}}
+            // The legacy docs show "data.data" as an object (one symbol) and as an array.
+            json items = data.value("data", json::object());
+            if (items.is_object()) items = json::array({items});
+            if (!items.is_array()) return makeError("snapshot: \"data.data\" is neither an object nor an array");
+            for (const json& s : items) {
+                if (!s.is_object()) return makeError("snapshot: an item of \"data.data\" is not an object");
+                Ticker24h t;
+                t.exchange = name();
+                t.symbol = s.value("symbol", rest);
+                t.eventTimeMs = field(s, "datetime").value_or(0);
+                const std::pair<Decimal*, const char*> decimals[] = {
+                    {&t.lastPrice, "lastTradedPrice"}, {&t.high, "high"}, {&t.low, "low"}, {&t.volume, "vol"},
+                    {&t.quoteVolume, "volValue"},      {&t.priceChange, "changePrice"}};
+                for (auto [f, key] : decimals) {
+                    const auto v = decimalField(s, key);
+                    if (!v) return makeError(std::string("snapshot: \"") + key + "\" missing or not a number");
+                    *f = *v;
+                }
+                t.open = decimalField(s, "open").value_or(t.lastPrice - t.priceChange);
+                if (const auto rate = decimalField(s, "changeRate"))
+                    t.priceChangePercent = Decimal::fromUnits(rate->units() * 100);
+                t.bidPrice = decimalField(s, "buy").value_or(Decimal{});
+                t.askPrice = decimalField(s, "sell").value_or(Decimal{});
+                out.emplace_back(std::move(t));
+            }
+            return out;
         }
         return out;
-    }
-    return out;
+    });
 }
 
 }  // namespace cpc::exchange

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/guarded_parse.hpp"
 #include "common/venue_json.hpp"
 #include "cpc/core/ascii.hpp"
 
@@ -225,221 +226,231 @@ Result<Candle> candleOfRow(const json& row, std::size_t index) {
 
 Result<std::vector<Candle>> OkxAdapter::parseHistory(std::string_view body, int httpStatus,
                                                      std::int64_t serverNowMs) const {
-    (void)serverNowMs;  // OKX says itself which row is complete
-    auto data = dataArray(body, httpStatus, "candles");
-    if (!data) return data.error();
-    std::vector<Candle> out;
-    out.reserve(data->size());
-    for (std::size_t i = 0; i < data->size(); ++i) {
-        auto c = candleOfRow((*data)[i], i);
-        if (!c) return c.error();
-        out.push_back(*c);
-    }
-    return venue::ascendingUnique(std::move(out));
+    return venue::guardedParse("history-candles", [&]() -> Result<std::vector<Candle>> {
+        (void)serverNowMs;  // OKX says itself which row is complete
+        auto data = dataArray(body, httpStatus, "candles");
+        if (!data) return data.error();
+        std::vector<Candle> out;
+        out.reserve(data->size());
+        for (std::size_t i = 0; i < data->size(); ++i) {
+            auto c = candleOfRow((*data)[i], i);
+            if (!c) return c.error();
+            out.push_back(*c);
+        }
+        return venue::ascendingUnique(std::move(out));
+    });
 }
 
 Result<std::vector<SymbolInfo>> OkxAdapter::parseExchangeInfo(std::string_view body, int httpStatus) const {
-    auto data = dataArray(body, httpStatus, "instruments");
-    if (!data) return data.error();
-    std::vector<SymbolInfo> out;
-    for (const json& s : *data) {
-        if (!s.is_object() || !s.contains("instId") || !s["instId"].is_string()) continue;
-        SymbolInfo info;
-        info.symbol = s["instId"].get<std::string>();
-        info.baseAsset = s.value("baseCcy", "");
-        info.quoteAsset = s.value("quoteCcy", "");
-        info.status = s.value("state", "");  // "live", "suspend", "preopen", "test"
-        info.priceDecimals = venue::decimalsOf(s.value("tickSz", "0.00000001"));
-        info.tickSize = decimalField(s, "tickSz").value_or(Decimal{});
-        info.quantityDecimals = venue::decimalsOf(s.value("lotSz", "0.00000001"));
-        out.push_back(std::move(info));
-    }
-    return out;
+    return venue::guardedParse("instruments", [&]() -> Result<std::vector<SymbolInfo>> {
+        auto data = dataArray(body, httpStatus, "instruments");
+        if (!data) return data.error();
+        std::vector<SymbolInfo> out;
+        for (const json& s : *data) {
+            if (!s.is_object() || !s.contains("instId") || !s["instId"].is_string()) continue;
+            SymbolInfo info;
+            info.symbol = s["instId"].get<std::string>();
+            info.baseAsset = s.value("baseCcy", "");
+            info.quoteAsset = s.value("quoteCcy", "");
+            info.status = s.value("state", "");  // "live", "suspend", "preopen", "test"
+            info.priceDecimals = venue::decimalsOf(s.value("tickSz", "0.00000001"));
+            info.tickSize = decimalField(s, "tickSz").value_or(Decimal{});
+            info.quantityDecimals = venue::decimalsOf(s.value("lotSz", "0.00000001"));
+            out.push_back(std::move(info));
+        }
+        return out;
+    });
 }
 
 Result<std::int64_t> OkxAdapter::parseServerTime(std::string_view body, int httpStatus) const {
-    auto data = dataArray(body, httpStatus, "time");
-    if (!data) return data.error();
-    if (data->empty() || !(*data)[0].is_object()) return makeError("time: empty \"data\"");
-    const auto ts = field((*data)[0], "ts");
-    if (!ts) return makeError("time: no \"ts\"");
-    return *ts;
+    return venue::guardedParse("time", [&]() -> Result<std::int64_t> {
+        auto data = dataArray(body, httpStatus, "time");
+        if (!data) return data.error();
+        if (data->empty() || !(*data)[0].is_object()) return makeError("time: empty \"data\"");
+        const auto ts = field((*data)[0], "ts");
+        if (!ts) return makeError("time: no \"ts\"");
+        return *ts;
+    });
 }
 
 Result<DepthSnapshot> OkxAdapter::parseDepthSnapshot(std::string_view body, int httpStatus,
                                                      const std::string& symbol) const {
-    auto data = dataArray(body, httpStatus, "books");
-    if (!data) return data.error();
-    if (data->empty() || !(*data)[0].is_object()) return makeError("books: empty \"data\"");
-    const json& b = (*data)[0];
-    DepthSnapshot snap;
-    snap.exchange = name();
-    snap.symbol = toUpperAscii(symbol);
-    snap.lastUpdateId = field(b, "seqId").value_or(0);
-    auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
-    if (!bids) return bids.error();
-    auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
-    if (!asks) return asks.error();
-    snap.bids = std::move(*bids);
-    snap.asks = std::move(*asks);
-    return snap;
+    return venue::guardedParse("books", [&]() -> Result<DepthSnapshot> {
+        auto data = dataArray(body, httpStatus, "books");
+        if (!data) return data.error();
+        if (data->empty() || !(*data)[0].is_object()) return makeError("books: empty \"data\"");
+        const json& b = (*data)[0];
+        DepthSnapshot snap;
+        snap.exchange = name();
+        snap.symbol = toUpperAscii(symbol);
+        snap.lastUpdateId = field(b, "seqId").value_or(0);
+        auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
+        if (!bids) return bids.error();
+        auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
+        if (!asks) return asks.error();
+        snap.bids = std::move(*bids);
+        snap.asks = std::move(*asks);
+        return snap;
+    });
 }
 
 // ---- stream ----------------------------------------------------------------------------------
 
 Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view frame) const {
-    std::vector<StreamEvent> out;
-    if (frame == "pong") {  // the answer to our text "ping" (not JSON)
-        ControlReply pong;
-        pong.id = pong.message = "pong";
-        out.emplace_back(std::move(pong));
-        return out;
-    }
-    auto parsed = venue::parseObject(frame);
-    if (!parsed) return makeError("stream: frame is neither \"pong\" nor a JSON object");
-    const json& j = *parsed;
-
-    if (j.contains("event")) {
-        const std::string event = j.value("event", "");
-        // {"event":"notice","code":"64008","msg":"The connection will soon be closed for a service
-        // upgrade. Please reconnect."}: sent 30 s before the server closes the connection.
-        if (event == "notice" && field(j, "code").value_or(0) == 64008) {
-            out.emplace_back(ServerShutdown{0});
+    return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
+        std::vector<StreamEvent> out;
+        if (frame == "pong") {  // the answer to our text "ping" (not JSON)
+            ControlReply pong;
+            pong.id = pong.message = "pong";
+            out.emplace_back(std::move(pong));
             return out;
         }
-        ControlReply r;
-        r.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : event;
-        if (event == "error") {
-            r.errorCode = static_cast<int>(field(j, "code").value_or(-1));
-            if (r.errorCode == 0) r.errorCode = -1;
-            r.message = j.value("msg", "");
-        } else {
-            r.message = event;
-        }
-        out.emplace_back(std::move(r));
-        return out;
-    }
-    if (!j.contains("arg") || !j["arg"].is_object() || !j.contains("data") || !j["data"].is_array()) return out;
-    const std::string channel = j["arg"].value("channel", "");
-    const std::string instId = j["arg"].value("instId", "");
-    const json& data = j["data"];
+        auto parsed = venue::parseObject(frame);
+        if (!parsed) return makeError("stream: frame is neither \"pong\" nor a JSON object");
+        const json& j = *parsed;
 
-    if (channel.starts_with("candle")) {
-        const auto interval = parseBarCode(std::string_view(channel).substr(6));
-        // UTC+8-aligned bars ("candle1D") and bars that are not ours ("candle1Wutc", "candle3Dutc")
-        // are never subscribed.
-        if (!interval || !isNativeInterval(*interval)) return out;
-        for (std::size_t i = 0; i < data.size(); ++i) {
-            auto c = candleOfRow(data[i], i);
-            if (!c) return c.error();
-            KlineUpdate u;
-            u.key = SeriesKey{name(), instId, *interval};
-            u.candle = *c;
-            out.emplace_back(std::move(u));
-        }
-        return out;
-    }
-    if (channel == "trades") {
-        for (const json& t : data) {
-            TradeTick tick;
-            tick.exchange = name();
-            tick.symbol = t.value("instId", instId);
-            const auto id = field(t, "tradeId");
-            const auto px = decimalField(t, "px");
-            const auto sz = decimalField(t, "sz");
-            const auto ts = field(t, "ts");
-            if (!id || !px || !sz || !ts) return makeError("trades: missing tradeId, px, sz or ts");
-            // One message per taker order and price; tradeId is the last of `count` trades.
-            const std::int64_t count = std::max<std::int64_t>(1, field(t, "count").value_or(1));
-            tick.tradeId = *id;
-            tick.price = *px;
-            tick.quantity = *sz;
-            tick.timeMs = *ts;
-            tick.eventTimeMs = *ts;
-            tick.buyerIsMaker = t.value("side", "") == "sell";  // side of the taker
-            tick.aggregate = true;
-            tick.firstTradeId = *id - count + 1;
-            tick.lastTradeId = *id;
-            out.emplace_back(std::move(tick));
-        }
-        return out;
-    }
-    // books (400 levels: a snapshot, then updates chained by prevSeqId → seqId) is the diff-depth
-    // book; books5 pushes whole top-5 snapshots; bbo-tbt is a BookTicker only. books-l2-tbt and
-    // books50-l2-tbt (login, VIP tiers) are never subscribed here and are not parsed.
-    if (channel == "books" || channel == "books5" || channel == "bbo-tbt") {
-        const std::string action = j.value("action", channel == "books" ? "update" : "snapshot");
-        const int levels = channel == "books5" ? 5 : kDiffDepthBook;
-        for (const json& b : data) {
-            auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
-            if (!bids) return bids.error();
-            auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
-            if (!asks) return asks.error();
-            const std::int64_t seq = field(b, "seqId").value_or(0);
-            const std::string symbol = b.value("instId", instId);
-            if (channel == "bbo-tbt") {
-                if (bids->empty() || asks->empty()) continue;
-                BookTicker t;
-                t.exchange = name();
-                t.symbol = symbol;
-                t.updateId = seq;
-                t.bidPrice = bids->front().price;
-                t.bidQuantity = bids->front().quantity;
-                t.askPrice = asks->front().price;
-                t.askQuantity = asks->front().quantity;
-                out.emplace_back(std::move(t));
-            } else if (action == "snapshot") {
-                DepthSnapshot s;
-                s.exchange = name();
-                s.symbol = symbol;
-                s.lastUpdateId = seq;
-                s.bids = std::move(*bids);
-                s.asks = std::move(*asks);
-                s.depthLevels = levels;
-                out.emplace_back(std::move(s));
+        if (j.contains("event")) {
+            const std::string event = j.value("event", "");
+            // {"event":"notice","code":"64008","msg":"The connection will soon be closed for a service
+            // upgrade. Please reconnect."}: sent 30 s before the server closes the connection.
+            if (event == "notice" && field(j, "code").value_or(0) == 64008) {
+                out.emplace_back(ServerShutdown{0});
+                return out;
+            }
+            ControlReply r;
+            r.id = j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>() : event;
+            if (event == "error") {
+                r.errorCode = static_cast<int>(field(j, "code").value_or(-1));
+                if (r.errorCode == 0) r.errorCode = -1;
+                r.message = j.value("msg", "");
             } else {
-                const auto prev = field(b, "prevSeqId");
-                if (!prev) return makeError("books: update without \"prevSeqId\"");
-                DepthUpdate d;
-                d.exchange = name();
-                d.symbol = symbol;
-                d.eventTimeMs = field(b, "ts").value_or(0);
-                d.firstUpdateId = *prev + 1;
-                d.finalUpdateId = seq;
-                d.bids = std::move(*bids);
-                d.asks = std::move(*asks);
-                d.depthLevels = levels;
-                out.emplace_back(std::move(d));
+                r.message = event;
             }
+            out.emplace_back(std::move(r));
+            return out;
         }
-        return out;
-    }
-    if (channel == "tickers") {
-        for (const json& t : data) {
-            Ticker24h tk;
-            tk.exchange = name();
-            tk.symbol = t.value("instId", instId);
-            tk.eventTimeMs = field(t, "ts").value_or(0);
-            // SPOT: vol24h is base, volCcy24h quote volume.
-            const std::pair<Decimal*, const char*> decimals[] = {
-                {&tk.lastPrice, "last"},  {&tk.lastQuantity, "lastSz"}, {&tk.open, "open24h"},
-                {&tk.high, "high24h"},    {&tk.low, "low24h"},          {&tk.volume, "vol24h"},
-                {&tk.quoteVolume, "volCcy24h"}, {&tk.bidPrice, "bidPx"}, {&tk.bidQuantity, "bidSz"},
-                {&tk.askPrice, "askPx"},  {&tk.askQuantity, "askSz"}};
-            for (auto [f, key] : decimals) {
-                const auto d = decimalField(t, key);
-                if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
-                *f = *d;
+        if (!j.contains("arg") || !j["arg"].is_object() || !j.contains("data") || !j["data"].is_array()) return out;
+        const std::string channel = j["arg"].value("channel", "");
+        const std::string instId = j["arg"].value("instId", "");
+        const json& data = j["data"];
+
+        if (channel.starts_with("candle")) {
+            const auto interval = parseBarCode(std::string_view(channel).substr(6));
+            // UTC+8-aligned bars ("candle1D") and bars that are not ours ("candle1Wutc", "candle3Dutc")
+            // are never subscribed.
+            if (!interval || !isNativeInterval(*interval)) return out;
+            for (std::size_t i = 0; i < data.size(); ++i) {
+                auto c = candleOfRow(data[i], i);
+                if (!c) return c.error();
+                KlineUpdate u;
+                u.key = SeriesKey{name(), instId, *interval};
+                u.candle = *c;
+                out.emplace_back(std::move(u));
             }
-            tk.priceChange = tk.lastPrice - tk.open;
-            if (!tk.open.isZero())
-                tk.priceChangePercent =
-                    Decimal::fromDouble(tk.priceChange.toDouble() / tk.open.toDouble() * 100.0).value_or(Decimal{});
-            out.emplace_back(std::move(tk));
+            return out;
         }
-        return out;
-    }
-    return out;  // channels this client does not use
+        if (channel == "trades") {
+            for (const json& t : data) {
+                TradeTick tick;
+                tick.exchange = name();
+                tick.symbol = t.value("instId", instId);
+                const auto id = field(t, "tradeId");
+                const auto px = decimalField(t, "px");
+                const auto sz = decimalField(t, "sz");
+                const auto ts = field(t, "ts");
+                if (!id || !px || !sz || !ts) return makeError("trades: missing tradeId, px, sz or ts");
+                // One message per taker order and price; tradeId is the last of `count` trades.
+                const std::int64_t count = std::max<std::int64_t>(1, field(t, "count").value_or(1));
+                tick.tradeId = *id;
+                tick.price = *px;
+                tick.quantity = *sz;
+                tick.timeMs = *ts;
+                tick.eventTimeMs = *ts;
+                tick.buyerIsMaker = t.value("side", "") == "sell";  // side of the taker
+                tick.aggregate = true;
+                tick.firstTradeId = *id - count + 1;
+                tick.lastTradeId = *id;
+                out.emplace_back(std::move(tick));
+            }
+            return out;
+        }
+        // books (400 levels: a snapshot, then updates chained by prevSeqId → seqId) is the diff-depth
+        // book; books5 pushes whole top-5 snapshots; bbo-tbt is a BookTicker only. books-l2-tbt and
+        // books50-l2-tbt (login, VIP tiers) are never subscribed here and are not parsed.
+        if (channel == "books" || channel == "books5" || channel == "bbo-tbt") {
+            const std::string action = j.value("action", channel == "books" ? "update" : "snapshot");
+            const int levels = channel == "books5" ? 5 : kDiffDepthBook;
+            for (const json& b : data) {
+                auto bids = venue::levelsOf(b.value("bids", json::array()), "bids");
+                if (!bids) return bids.error();
+                auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
+                if (!asks) return asks.error();
+                const std::int64_t seq = field(b, "seqId").value_or(0);
+                const std::string symbol = b.value("instId", instId);
+                if (channel == "bbo-tbt") {
+                    if (bids->empty() || asks->empty()) continue;
+                    BookTicker t;
+                    t.exchange = name();
+                    t.symbol = symbol;
+                    t.updateId = seq;
+                    t.bidPrice = bids->front().price;
+                    t.bidQuantity = bids->front().quantity;
+                    t.askPrice = asks->front().price;
+                    t.askQuantity = asks->front().quantity;
+                    out.emplace_back(std::move(t));
+                } else if (action == "snapshot") {
+                    DepthSnapshot s;
+                    s.exchange = name();
+                    s.symbol = symbol;
+                    s.lastUpdateId = seq;
+                    s.bids = std::move(*bids);
+                    s.asks = std::move(*asks);
+                    s.depthLevels = levels;
+                    out.emplace_back(std::move(s));
+                } else {
+                    const auto prev = field(b, "prevSeqId");
+                    if (!prev) return makeError("books: update without \"prevSeqId\"");
+                    DepthUpdate d;
+                    d.exchange = name();
+                    d.symbol = symbol;
+                    d.eventTimeMs = field(b, "ts").value_or(0);
+                    d.firstUpdateId = *prev + 1;
+                    d.finalUpdateId = seq;
+                    d.bids = std::move(*bids);
+                    d.asks = std::move(*asks);
+                    d.depthLevels = levels;
+                    out.emplace_back(std::move(d));
+                }
+            }
+            return out;
+        }
+        if (channel == "tickers") {
+            for (const json& t : data) {
+                Ticker24h tk;
+                tk.exchange = name();
+                tk.symbol = t.value("instId", instId);
+                tk.eventTimeMs = field(t, "ts").value_or(0);
+                // SPOT: vol24h is base, volCcy24h quote volume.
+                const std::pair<Decimal*, const char*> decimals[] = {
+                    {&tk.lastPrice, "last"},  {&tk.lastQuantity, "lastSz"}, {&tk.open, "open24h"},
+                    {&tk.high, "high24h"},    {&tk.low, "low24h"},          {&tk.volume, "vol24h"},
+                    {&tk.quoteVolume, "volCcy24h"}, {&tk.bidPrice, "bidPx"}, {&tk.bidQuantity, "bidSz"},
+                    {&tk.askPrice, "askPx"},  {&tk.askQuantity, "askSz"}};
+                for (auto [f, key] : decimals) {
+                    const auto d = decimalField(t, key);
+                    if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
+                    *f = *d;
+                }
+                tk.priceChange = tk.lastPrice - tk.open;
+                if (!tk.open.isZero())
+                    tk.priceChangePercent =
+                        Decimal::fromDouble(tk.priceChange.toDouble() / tk.open.toDouble() * 100.0).value_or(Decimal{});
+                out.emplace_back(std::move(tk));
+            }
+            return out;
+        }
+        return out;  // channels this client does not use
+    });
 }
 
 }  // namespace cpc::exchange

@@ -24,6 +24,8 @@ public:
     explicit BybitAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
 
     std::string name() const override { return "bybit"; }
+    // Spot symbols are letters and digits (BTCUSDT, 1000PEPEUSDT).
+    std::string_view symbolPunctuation() const override { return ""; }
     const Endpoints& endpoints() const override { return m_endpoints; }
     int maxHistoryLimit() const override { return 1000; }
 

@@ -35,6 +35,8 @@ public:
     explicit KucoinAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
 
     std::string name() const override { return "kucoin"; }
+    // Symbols: BTC-USDT.
+    std::string_view symbolPunctuation() const override { return "-"; }
     const Endpoints& endpoints() const override { return m_endpoints; }
     int maxHistoryLimit() const override { return 1500; }
 

@@ -29,6 +29,8 @@ public:
     explicit OkxAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
 
     std::string name() const override { return "okx"; }
+    // Instrument ids: BTC-USDT.
+    std::string_view symbolPunctuation() const override { return "-"; }
     const Endpoints& endpoints() const override { return m_endpoints; }
     // history-candles: 300 in the current docs, 100 in older ones and SDKs; 100 is safe for both
     // (a page cut to 300 rows answered with 100 would lose 200).
