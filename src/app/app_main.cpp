@@ -295,7 +295,6 @@ int runApp(int argc, char** argv) {
     // The demo's live trades (the trade tape of the realtime window opened from the menu, the order
     // flow's footprint and bubbles): a few a second unless asked otherwise — the simulated history
     // trades only a few times a minute. Their sizes keep the forming candle's volume in scale.
-    constexpr int kDemoChartTradesPerSecond = 20;
     chartServices.simLiveTradesPerSecond = parser.isSet(tradeRate) ? liveTradeRate : kDemoChartTradesPerSecond;
     AppServices services(chartServices);
     options.services = &services;

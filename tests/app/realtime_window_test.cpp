@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
+#include "cpc/app/app_services.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
@@ -307,6 +308,35 @@ TEST(RealtimeWindowEntry, MainWindowViewMenuAndToolbarOpenOneWindowOnTheSameVenu
     ASSERT_TRUE(processEventsUntil([&] { return !rt->ladder()->book().bids.empty(); }, kWaitMs));
     rt->close();  // deleted on close
     ASSERT_TRUE(processEventsUntil([&] { return main.findChildren<RealtimeWindow*>().isEmpty(); }, kWaitMs));
+}
+
+// The demo chart's realtime window (View → Realtime) shows a moving tape: the chart's simulators
+// trade kDemoChartTradesPerSecond (it showed 3 trades in 20 s when only the history traded).
+TEST(RealtimeWindowEntry, TheDemoChartsRealtimeWindowShowsALiveTradeTape) {
+    QTemporaryDir dir;
+    app::ServicesOptions servicesConfig;
+    servicesConfig.demo = true;
+    servicesConfig.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    servicesConfig.simLiveTradesPerSecond = app::kDemoChartTradesPerSecond;  // as canvasprochart --demo
+    app::AppServices services(servicesConfig);
+    app::ControllerOptions options;
+    options.demo = true;
+    options.databasePath = servicesConfig.databasePath;
+    options.services = &services;
+    app::ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    app::AppSettings settings(dir.filePath("settings.ini"));
+    app::MainWindow main(controller, settings);
+    main.show();
+    main.openSeries("BTCUSDT", Interval::M1);
+    main.findChild<QAction*>(QStringLiteral("realtimeMenuAction"))->trigger();
+    const auto windows = main.findChildren<RealtimeWindow*>();
+    ASSERT_EQ(windows.size(), 1);
+    RealtimeWindow* rt = windows.front();
+    // At least a few a second arrive (history alone: a few a minute).
+    ASSERT_TRUE(processEventsUntil([&] { return rt->tradesModel()->rowCount() >= 30; }, kWaitMs))
+        << rt->tradesModel()->rowCount() << " trades";
+    rt->close();
 }
 
 // The window's hand-off is the session inbox: thousands of trades a second arrive in frames at

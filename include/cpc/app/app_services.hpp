@@ -26,6 +26,11 @@ namespace cpc::sim { class SimServer; }
 
 namespace cpc::app {
 
+// Live trades a second of the demo chart's simulators (`canvasprochart --demo` without
+// --trade-rate): the simulated history trades only a few times a minute, and the realtime window
+// opened from the chart's menu should show a moving tape.
+inline constexpr int kDemoChartTradesPerSecond = 20;
+
 struct ServicesOptions {
     net::TlsOptions tls;
     session::StreamSessionConfig streams;  // every venue's connection engine (tests shorten timers)
