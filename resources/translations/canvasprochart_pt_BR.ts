@@ -1140,6 +1140,10 @@ Stream %2</translation>
         <source>Highlight a row whose buys exceed the diagonal sells (or the reverse) by at least:</source>
         <translation>Destacar uma linha cujas compras superem as vendas na diagonal (ou o inverso) em pelo menos:</translation>
     </message>
+    <message>
+        <source>needs the taker buy volume of Binance&apos;s klines</source>
+        <translation>precisa do volume de compra agressora das velas da Binance</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ObjectProperties</name>

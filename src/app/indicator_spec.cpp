@@ -49,6 +49,10 @@ std::optional<ValueRange> oscillatorRange(const QString& name) {
     return std::nullopt;
 }
 
+bool needsTakerBuyVolume(const QString& name) { return name == QLatin1String("CVD"); }
+
+bool klinesCarryTakerBuyVolume(const std::string& exchange) { return exchange == "binance"; }
+
 std::vector<double> traderDefaultParams(const indicators::IndicatorInfo& info) {
     std::vector<double> params;
     for (const auto& p : info.params) params.push_back(p.defaultValue);

@@ -895,7 +895,11 @@ void MainWindow::refreshTitle() {
 void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> position) {
     auto& model = m_canvas->model();
     ShownIndicator& shown = m_shownIndicators[index];
-    const std::string title = shown.spec.title().toStdString();
+    std::string title = shown.spec.title().toStdString();
+    // CVD reads the klines' taker buy volume, which only Binance's klines carry: elsewhere it
+    // would draw minus the volume as if every trade were a sell. It stays empty and says why.
+    const bool unavailable = needsTakerBuyVolume(shown.spec.name) && !klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
+    if (unavailable) title += " — " + tr("needs the taker buy volume of Binance's klines").toStdString();
     // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
     // gets its own scale instead of squeezing the price axis.
     const bool ownScale = m_indicatorSet->indicator(index).info().placement == indicators::Placement::Pane;
@@ -982,6 +986,10 @@ void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
             }
         }
         // Displaced outputs (Ichimoku's cloud) run past the newest candle into the future slots.
+        if (needsTakerBuyVolume(shown.spec.name) && !klinesCarryTakerBuyVolume(m_controller.currentKey().exchange)) {
+            for (auto& column : out) column.values.assign(bars, std::numeric_limits<double>::quiet_NaN());
+            return;  // see attachIndicator: no values rather than wrong ones
+        }
         for (std::size_t o = 0; o < out.size(); ++o) indicators::placeOutput(out[o].values, ind, o, bars, fromRow);
     };
     auto& model = m_canvas->model();

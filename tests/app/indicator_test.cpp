@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <QTemporaryDir>
+#include <algorithm>
 #include <cmath>
 
 #include "app_test_util.hpp"
@@ -552,5 +553,42 @@ TEST(MainWindowIndicators, OscillatorsKeepTheirRangeMacdHasTwoColoursAndDraggedP
         const auto& model = window.canvas()->model();
         ASSERT_EQ(model.layout().extraPanes.size(), 2U);
         EXPECT_NEAR(model.layout().extraPanes[1].height / model.layout().timeAxis.y, draggedShare, 0.01);
+    }
+}
+
+TEST(MainWindowIndicators, CvdOnAVenueWithoutTakerBuyVolumeStaysEmptyAndSaysWhy) {
+    // Bybit's klines carry no taker buy volume: CVD there would draw minus the volume as if every
+    // trade were a sell. It is drawn empty, its title saying why; on Binance it has values.
+    for (const char* exchange : {"bybit", "binance"}) {
+        SCOPED_TRACE(exchange);
+        QTemporaryDir dir;
+        ControllerOptions options;
+        options.demo = true;
+        options.exchange = exchange;
+        options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+        ChartController controller(options);
+        ASSERT_TRUE(controller.start());
+        AppSettings settings(dir.filePath("settings.ini"));
+        MainWindow window(controller, settings);
+        window.resize(1100, 800);
+        window.openSeries("BTCUSDT", Interval::M1);
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.currentSeries() && controller.currentSeries()->size() >= 500;
+        }, 30000));
+        IndicatorSpec cvd = defaultSpec(*indicators::findIndicator("CVD"));
+        cvd.placement = indicators::Placement::Pane;
+        ASSERT_TRUE(window.addIndicator(cvd));
+        test::processEventsUntil([] { return false; }, 200);
+        const auto& model = window.canvas()->model();
+        ASSERT_EQ(model.panes().size(), 1U);
+        const auto& values = model.panes()[0].series.at(0).values;
+        const auto finite = std::count_if(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+        if (std::string(exchange) == "bybit") {
+            EXPECT_EQ(finite, 0);
+            EXPECT_NE(model.panes()[0].title.find("Binance"), std::string::npos) << model.panes()[0].title;
+        } else {
+            EXPECT_GT(finite, 400);
+            EXPECT_EQ(model.panes()[0].title.find("Binance"), std::string::npos) << model.panes()[0].title;
+        }
     }
 }

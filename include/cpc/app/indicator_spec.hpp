@@ -9,6 +9,7 @@
 #include <QColor>
 #include <QString>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "cpc/chart/drawings.hpp"
@@ -59,6 +60,11 @@ struct ValueRange {
     double high = 0;
 };
 std::optional<ValueRange> oscillatorRange(const QString& name);
+
+// Studies computed from the klines' taker buy volume (CVD), and the venues whose klines carry it
+// (Binance's 12-field rows; Bybit, OKX and KuCoin give none, which would read as all sells).
+bool needsTakerBuyVolume(const QString& name);
+bool klinesCarryTakerBuyVolume(const std::string& exchange);
 
 // The parameters traders expect where TA-Lib's defaults differ (Bollinger Bands 20, 2;
 // stochastic 14, 3, 3); the registry's defaults elsewhere. `cpc indicator` keeps TA-Lib's.
