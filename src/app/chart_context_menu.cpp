@@ -189,9 +189,9 @@ std::optional<std::uint64_t> MainWindow::cloneDrawing(std::uint64_t id) {
     constexpr double kOffsetPx = 24;
     chart::Drawing copy = *original;
     auto shifted = [&](const chart::DrawingAnchor& a) {
-        const chart::Point to{model.timeToX(a.timeMs) + kOffsetPx, model.priceScale().priceToY(a.price) + kOffsetPx};
-        chart::DrawingAnchor moved = model.anchorAt(to);
-        moved.price = model.priceScale().yToPrice(to.y);  // every point the same distance (no magnet)
+        // Every point the same distance away: no magnet.
+        chart::DrawingAnchor moved = model.pointAt(
+            chart::Point{model.timeToX(a.timeMs) + kOffsetPx, model.priceScale().priceToY(a.price) + kOffsetPx});
         if (moved.timeMs == 0) moved.timeMs = a.timeMs;
         return moved;
     };

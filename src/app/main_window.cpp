@@ -898,8 +898,7 @@ void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> p
     std::string title = shown.spec.title().toStdString();
     // CVD reads the klines' taker buy volume, which only Binance's klines carry: elsewhere it
     // would draw minus the volume as if every trade were a sell. It stays empty and says why.
-    const bool unavailable = needsTakerBuyVolume(shown.spec.name) && !klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
-    if (unavailable) title += " — " + tr("needs the taker buy volume of Binance's klines").toStdString();
+    if (!dataAvailable(shown.spec)) title += " — " + tr("needs the taker buy volume of Binance's klines").toStdString();
     // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
     // gets its own scale instead of squeezing the price axis.
     const bool ownScale = m_indicatorSet->indicator(index).info().placement == indicators::Placement::Pane;
@@ -932,6 +931,10 @@ void MainWindow::askNoteText(std::uint64_t id) {
     chart::Drawing note = *placed;
     note.text = text.toStdString();
     model.updateDrawing(note);
+}
+
+bool MainWindow::dataAvailable(const IndicatorSpec& spec) const {
+    return !needsTakerBuyVolume(spec.name) || klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
 }
 
 void MainWindow::keepPaneHeights() {
@@ -986,7 +989,7 @@ void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
             }
         }
         // Displaced outputs (Ichimoku's cloud) run past the newest candle into the future slots.
-        if (needsTakerBuyVolume(shown.spec.name) && !klinesCarryTakerBuyVolume(m_controller.currentKey().exchange)) {
+        if (!dataAvailable(shown.spec)) {
             for (auto& column : out) column.values.assign(bars, std::numeric_limits<double>::quiet_NaN());
             return;  // see attachIndicator: no values rather than wrong ones
         }

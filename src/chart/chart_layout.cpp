@@ -26,7 +26,6 @@ ChartLayout computeLayout(double width, double height, double priceLabelWidth,
     std::vector<double> extraH(extraPanes, 0.0);  // each extra pane
     const bool roomy = plotH >= metrics.minPlotHeightForVolume;
     if (roomy && showVolume) volumeH = std::round(plotH * metrics.volumeFraction);
-    constexpr double kMinPaneHeight = 24.0;  // smaller is unreadable: the panes are left out
     if (roomy && extraPanes > 0) {
         const double budget =
             std::max(0.0, plotH * (1.0 - metrics.minCandleFraction) - volumeH);
@@ -35,14 +34,14 @@ ChartLayout computeLayout(double width, double height, double priceLabelWidth,
         double asked = 0.0;
         for (std::size_t i = 0; i < extraPanes; ++i) {
             const double f = i < extraFractions.size() ? extraFractions[i] : 0.0;
-            extraH[i] = f > 0.0 ? std::max(kMinPaneHeight, plotH * f) : standard;
+            extraH[i] = f > 0.0 ? std::max(metrics.minPaneHeight, plotH * f) : standard;
             asked += extraH[i];
         }
         const double shrink = asked > budget && asked > 0.0 ? budget / asked : 1.0;
         bool readable = true;
         for (double& h : extraH) {
             h = std::floor(h * shrink);
-            readable = readable && h >= kMinPaneHeight;
+            readable = readable && h >= metrics.minPaneHeight;
         }
         if (!readable) std::fill(extraH.begin(), extraH.end(), 0.0);
     }

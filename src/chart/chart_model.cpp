@@ -28,6 +28,13 @@ constexpr std::int64_t kPyramidAutoscaleBars = 4096;
 // Bars at the end re-read after any change: a backfill may upsert bars just before the newest.
 constexpr std::size_t kTailRecheckBars = 1024;
 
+// 0 inside the box, else the distance to its nearest edge (filled drawings are hit inside).
+double distanceToBox(Point p, const Rect& box) {
+    if (box.contains(p)) return 0.0;
+    return std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
+                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+}
+
 double distanceToSegment(Point p, Point a, Point b, bool rayB) {
     const double dx = b.x - a.x;
     const double dy = b.y - a.y;
@@ -339,8 +346,8 @@ void ChartModel::dragPaneSeparator(std::size_t index, double y) {
     if (index >= m_layout.extraPanes.size() || index >= m_panes.size()) return;
     const double plotH = m_layout.timeAxis.y - m_layout.candlePane.y;
     if (plotH <= 0) return;
-    constexpr double kMinHeight = 24.0;  // as computeLayout: smaller is unreadable
     const LayoutMetrics metrics;
+    const double minHeight = metrics.minPaneHeight;
     // Every shown pane keeps the height it has now unless it is one of the two being resized.
     for (std::size_t i = 0; i < m_layout.extraPanes.size(); ++i)
         m_panes[i].heightFraction = m_layout.extraPanes[i].height / plotH;
@@ -351,8 +358,8 @@ void ChartModel::dragPaneSeparator(std::size_t index, double y) {
         const double top = above.top();
         const double bottom = below.bottom();
         const double sep = below.top() - above.bottom();
-        const double lowest = top + kMinHeight;
-        const double highest = bottom - kMinHeight - sep;
+        const double lowest = top + minHeight;
+        const double highest = bottom - minHeight - sep;
         if (highest < lowest) return;
         const double boundary = std::clamp(y, lowest, highest);
         m_panes[index - 1].heightFraction = (boundary - top) / plotH;
@@ -364,7 +371,7 @@ void ChartModel::dragPaneSeparator(std::size_t index, double y) {
         for (std::size_t i = 1; i < m_layout.extraPanes.size(); ++i) others += m_layout.extraPanes[i].height;
         const double volumeH = m_layout.hasVolumePane() ? m_layout.volumePane.height : 0.0;
         const double budget = plotH * (1.0 - metrics.minCandleFraction) - volumeH - others;
-        const double height = std::clamp(below.bottom() - y, kMinHeight, std::max(kMinHeight, budget));
+        const double height = std::clamp(below.bottom() - y, minHeight, std::max(minHeight, budget));
         m_panes[index].heightFraction = height / plotH;
     }
     relayout();
@@ -505,24 +512,30 @@ double ChartModel::timeToX(std::int64_t timeMs) const {
     return m_layout.candlePane.x + m_timeScale.indexToX(indexOfTime(timeMs));
 }
 
-DrawingAnchor ChartModel::anchorAt(Point p) const {
+DrawingAnchor ChartModel::pointAt(Point p) const {
     const std::int64_t index =
         static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
-    double price = m_priceScale.yToPrice(p.y);
+    return DrawingAnchor{timeAtIndex(index).value_or(0), m_priceScale.yToPrice(p.y)};
+}
+
+DrawingAnchor ChartModel::anchorAt(Point p) const {
+    DrawingAnchor at = pointAt(p);
+    if (!m_magnet) return at;
+    const std::int64_t index =
+        static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
     const auto bars = candles();
-    if (m_magnet && index >= 0 && index < static_cast<std::int64_t>(bars.size())) {
-        // The bar's open, high, low or close nearest on screen (what the eye aims at).
-        const Candle& c = bars[static_cast<std::size_t>(index)];
-        double best = std::numeric_limits<double>::infinity();
-        for (const double v : {c.open.toDouble(), c.high.toDouble(), c.low.toDouble(), c.close.toDouble()}) {
-            const double d = std::fabs(m_priceScale.priceToY(v) - p.y);
-            if (d < best) {
-                best = d;
-                price = v;
-            }
+    if (index < 0 || index >= static_cast<std::int64_t>(bars.size())) return at;
+    // The bar's open, high, low or close nearest on screen (what the eye aims at).
+    const Candle& c = bars[static_cast<std::size_t>(index)];
+    double best = std::numeric_limits<double>::infinity();
+    for (const double v : {c.open.toDouble(), c.high.toDouble(), c.low.toDouble(), c.close.toDouble()}) {
+        const double d = std::fabs(m_priceScale.priceToY(v) - p.y);
+        if (d < best) {
+            best = d;
+            at.price = v;
         }
     }
-    return DrawingAnchor{timeAtIndex(index).value_or(0), price};
+    return at;
 }
 
 Drawing ChartModel::newDrawing(DrawingKind kind, DrawingAnchor at) const {
@@ -630,15 +643,13 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
             const TextMeasurer& m = textMeasurer();
             const Rect box{a.x, a.y - m.lineHeight() - 4, m.textWidth(d.text.empty() ? std::string("Text") : d.text) + 8,
                            m.lineHeight() + 4};
-            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
-                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            dist = distanceToBox(p, box);
             break;
         }
         case DrawingKind::PriceRange:
         case DrawingKind::DateRange: {
             const Rect box{std::min(a.x, b.x), std::min(a.y, b.y), std::fabs(b.x - a.x), std::fabs(b.y - a.y)};
-            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
-                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            dist = distanceToBox(p, box);
             break;
         }
         case DrawingKind::LongPosition:
@@ -650,8 +661,7 @@ std::optional<std::uint64_t> ChartModel::drawingAt(Point p, double tolerancePx) 
             const double top = std::min({a.y, b.y, stopY});
             const double bottom = std::max({a.y, b.y, stopY});
             const Rect box{x0, top, x1 - x0, bottom - top};
-            dist = box.contains(p) ? 0.0 : std::hypot(std::max({box.left() - p.x, 0.0, p.x - box.right()}),
-                                                      std::max({box.top() - p.y, 0.0, p.y - box.bottom()}));
+            dist = distanceToBox(p, box);
             break;
         }
         }
@@ -713,11 +723,10 @@ void ChartModel::moveDrawing(std::uint64_t id, double dxPx, double dyPx) {
     if (it == m_drawings.end() || it->locked) return;
     // Every anchor moves by the same pixels (the magnet would pull each its own way).
     auto shift = [&](DrawingAnchor& anchor) {
-        const Point p{timeToX(anchor.timeMs) + dxPx, m_priceScale.priceToY(anchor.price) + dyPx};
-        const auto index = static_cast<std::int64_t>(std::lround(m_timeScale.xToFloatIndex(p.x - m_layout.candlePane.x)));
-        const std::int64_t time = timeAtIndex(index).value_or(0);
-        if (dxPx != 0.0 && time != 0) anchor.timeMs = time;
-        if (dyPx != 0.0) anchor.price = m_priceScale.yToPrice(p.y);
+        const DrawingAnchor moved =
+            pointAt(Point{timeToX(anchor.timeMs) + dxPx, m_priceScale.priceToY(anchor.price) + dyPx});
+        if (dxPx != 0.0 && moved.timeMs != 0) anchor.timeMs = moved.timeMs;
+        if (dyPx != 0.0) anchor.price = moved.price;
     };
     shift(it->a);
     if (handleCount(it->kind) > 1) shift(it->b);

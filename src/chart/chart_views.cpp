@@ -449,6 +449,11 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
         }
         return seg;
     };
+    // The handles the model hits (a channel's parallel, a position's target and stop).
+    const auto addHandles = [&](DrawingItem& item, const Drawing& d) {
+        for (const Point h : model.drawingHandles(d))
+            item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+    };
     for (const Drawing& d : model.drawings()) {
         if (d.hidden) continue;
         DrawingItem item;
@@ -508,8 +513,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
             item.lines.push_back(extended(ax, ay, bx, by, d.extendLeft, d.extendRight));
             item.lines.push_back(extended(ax, pay, bx, pby, d.extendLeft, d.extendRight));
             item.polygon = {LinePoint{ax, ay}, LinePoint{bx, by}, LinePoint{bx, pby}, LinePoint{ax, pay}};
-            for (const Point h : model.drawingHandles(d))
-                item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+            addHandles(item, d);
             break;
         }
         case DrawingKind::Text: {
@@ -577,8 +581,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
                 return d.a.price != 0 ? " (" + formatPercent((price - d.a.price) / d.a.price * 100.0, words) + ")" : std::string();
             };
             if (x1 < left || x0 > right) {  // scrolled out of view: no labels hanging at the edge
-                for (const Point h : model.drawingHandles(d))
-                    item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+                addHandles(item, d);
                 break;
             }
             const double reward = std::fabs(d.b.price - d.a.price);
@@ -596,8 +599,7 @@ void buildDrawings(const ChartModel& model, FrameItems& out) {
                 // In the target zone next to the entry (the stop zone is the smaller one).
                 place(item, x0 + kLabelPad, targetAbove ? ay - kLabelPad : ay + lh + kLabelPad, std::move(text), TextAlign::Left);
             }
-            for (const Point h : model.drawingHandles(d))
-                item.handles.push_back(LinePoint{static_cast<float>(h.x), clampY(h.y)});
+            addHandles(item, d);
             break;
         }
         }

@@ -162,6 +162,8 @@ private:
     void detachIndicator(std::size_t index);
     // After the user resized panes: their heights go into the specs and are saved.
     void keepPaneHeights();
+    // Whether the shown venue's klines carry what the study reads (CVD: the taker buy volume).
+    bool dataAvailable(const IndicatorSpec& spec) const;
     // Asks for the words of a note just placed with the Text tool (Cancel keeps "Text").
     void askNoteText(std::uint64_t id);
     void pushIndicator(std::size_t index, std::size_t fromRow);

@@ -24,6 +24,7 @@ struct LayoutMetrics {
     double separator = 1.0;          // between the candle and the volume pane
     double extraPaneFraction = 0.18; // of the plot height, per extra pane
     double minCandleFraction = 0.4;  // extra panes shrink before the candles go below this
+    double minPaneHeight = 24.0;     // an extra pane smaller than this is unreadable: left out
 };
 
 struct ChartLayout {

@@ -263,6 +263,8 @@ public:
     // Pixel ↔ (time, price) in the candle pane; x is a viewport coordinate. With the magnet on,
     // the price snaps to the nearest open, high, low or close of the bar under p.
     DrawingAnchor anchorAt(Point p) const;
+    // The bar's time and the price under p, without the magnet (moving a whole drawing, a clone).
+    DrawingAnchor pointAt(Point p) const;
     double timeToX(std::int64_t timeMs) const;
     // Bar index of a time (fractional beyond the data, on the interval's nominal step).
     double indexOfTime(std::int64_t timeMs) const;
