@@ -131,6 +131,281 @@
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <source>reconnecting to %1</source>
+        <translation>reconectando a %1</translation>
+    </message>
+    <message>
+        <source>connecting to %1 timed out after %2 ms</source>
+        <translation>tempo esgotado ao conectar a %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>cannot connect to %1: </source>
+        <translation>não foi possível conectar a %1: </translation>
+    </message>
+    <message>
+        <source>connecting to %1</source>
+        <translation>conectando a %1</translation>
+    </message>
+    <message>
+        <source>resolving &apos;%1&apos; timed out after %2 ms</source>
+        <translation>tempo esgotado ao resolver &apos;%1&apos; (%2 ms)</translation>
+    </message>
+    <message>
+        <source>cannot resolve &apos;%1&apos;: no addresses</source>
+        <translation>não foi possível resolver &apos;%1&apos;: nenhum endereço</translation>
+    </message>
+    <message>
+        <source>cannot resolve &apos;%1&apos;: </source>
+        <translation>não foi possível resolver &apos;%1&apos;: </translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 timed out after %2 ms</source>
+        <translation>tempo esgotado no handshake TLS com %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: certificate verify failed: </source>
+        <translation>o handshake TLS com %1 falhou: certificado recusado: </translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: </source>
+        <translation>o handshake TLS com %1 falhou: </translation>
+    </message>
+    <message>
+        <source>the certificate&apos;s issuer is not trusted (if the server is yours, trust its CA with --ca-file)</source>
+        <translation>o emissor do certificado não é confiável (se o servidor for seu, confie na CA dele com --ca-file)</translation>
+    </message>
+    <message>
+        <source>the certificate has expired</source>
+        <translation>o certificado expirou</translation>
+    </message>
+    <message>
+        <source>the certificate is not valid yet (check this computer&apos;s clock)</source>
+        <translation>o certificado ainda não é válido (confira o relógio deste computador)</translation>
+    </message>
+    <message>
+        <source>the certificate is not for %1</source>
+        <translation>o certificado não é de %1</translation>
+    </message>
+    <message>
+        <source>the certificate has been revoked</source>
+        <translation>o certificado foi revogado</translation>
+    </message>
+    <message>
+        <source>the certificate was refused</source>
+        <translation>o certificado foi recusado</translation>
+    </message>
+    <message>
+        <source>(OpenSSL verify error %1: </source>
+        <translation>(erro de verificação do OpenSSL %1: </translation>
+    </message>
+    <message>
+        <source>TLS stream truncated (peer closed without close_notify)</source>
+        <translation>fluxo TLS truncado (o outro lado fechou sem close_notify)</translation>
+    </message>
+    <message>
+        <source>WebSocket upgrade to %1 declined: HTTP %2</source>
+        <translation>o servidor recusou o WebSocket em %1: HTTP %2</translation>
+    </message>
+    <message>
+        <source>WebSocket handshake with %1 timed out</source>
+        <translation>tempo esgotado no handshake WebSocket com %1</translation>
+    </message>
+    <message>
+        <source>WebSocket handshake with %1 failed: </source>
+        <translation>o handshake WebSocket com %1 falhou: </translation>
+    </message>
+    <message>
+        <source>WebSocket closed by %1 (code %2</source>
+        <translation>WebSocket fechado por %1 (código %2</translation>
+    </message>
+    <message>
+        <source>WebSocket to %1 closed by us</source>
+        <translation>WebSocket com %1 fechado por nós</translation>
+    </message>
+    <message>
+        <source>WebSocket read from %1 failed: </source>
+        <translation>a leitura do WebSocket de %1 falhou: </translation>
+    </message>
+    <message>
+        <source>WebSocket send to %1 failed: </source>
+        <translation>o envio pelo WebSocket para %1 falhou: </translation>
+    </message>
+    <message>
+        <source>%1 %2 timed out after %3 ms</source>
+        <translation>%1 %2: tempo esgotado após %3 ms</translation>
+    </message>
+    <message>
+        <source>%1 %2 failed: the server closed the connection twice before answering</source>
+        <translation>%1 %2 falhou: o servidor fechou a conexão duas vezes antes de responder</translation>
+    </message>
+    <message>
+        <source>%1 %2 failed: </source>
+        <translation>%1 %2 falhou: </translation>
+    </message>
+    <message>
+        <source>Connection refused</source>
+        <translation>conexão recusada</translation>
+    </message>
+    <message>
+        <source>Connection reset by peer</source>
+        <translation>conexão reiniciada pelo outro lado</translation>
+    </message>
+    <message>
+        <source>Connection timed out</source>
+        <translation>tempo de conexão esgotado</translation>
+    </message>
+    <message>
+        <source>Network is unreachable</source>
+        <translation>rede inacessível</translation>
+    </message>
+    <message>
+        <source>No route to host</source>
+        <translation>sem rota para o host</translation>
+    </message>
+    <message>
+        <source>Host not found (authoritative)</source>
+        <translation>host não encontrado</translation>
+    </message>
+    <message>
+        <source>Host not found (non-authoritative), try again later</source>
+        <translation>host não encontrado (resposta não definitiva); tente de novo mais tarde</translation>
+    </message>
+    <message>
+        <source>Broken pipe</source>
+        <translation>conexão interrompida (broken pipe)</translation>
+    </message>
+    <message>
+        <source>End of file</source>
+        <translation>fim dos dados (a conexão foi fechada)</translation>
+    </message>
+    <message>
+        <source>Operation canceled</source>
+        <translation>operação cancelada</translation>
+    </message>
+    <message>
+        <source>The socket was closed due to a timeout</source>
+        <translation>o socket foi fechado por tempo esgotado</translation>
+    </message>
+    <message>
+        <source>the exchange banned this IP for too many requests (HTTP %1) until %2 UTC; no request is sent before then</source>
+        <translation>a corretora bloqueou este IP por excesso de requisições (HTTP %1) até %2 UTC; nenhuma requisição é enviada antes disso</translation>
+    </message>
+    <message>
+        <source>still rate limited (HTTP 429) after %1 attempts</source>
+        <translation>ainda limitado por excesso de requisições (HTTP 429) após %1 tentativas</translation>
+    </message>
+    <message>
+        <source>waiting for the connection budget (%1 attempts per %2 s)</source>
+        <translation>aguardando o limite de conexões (%1 tentativas a cada %2 s)</translation>
+    </message>
+    <message>
+        <source>no data for %1 ms</source>
+        <translation>sem dados há %1 ms</translation>
+    </message>
+    <message>
+        <source>live (rotated to a new connection)</source>
+        <translation>ao vivo (trocado para uma nova conexão)</translation>
+    </message>
+    <message>
+        <source>; restarting in %1 ms</source>
+        <translation>; reiniciando em %1 ms</translation>
+    </message>
+    <message>
+        <source>internal error: </source>
+        <translation>erro interno: </translation>
+    </message>
+    <message>
+        <source>the new connection closed: </source>
+        <translation>a nova conexão foi fechada: </translation>
+    </message>
+    <message>
+        <source>malformed frame: </source>
+        <translation>mensagem malformada: </translation>
+    </message>
+    <message>
+        <source>depth snapshot: </source>
+        <translation>snapshot do livro de ofertas: </translation>
+    </message>
+    <message>
+        <source>server time: </source>
+        <translation>hora do servidor: </translation>
+    </message>
+    <message>
+        <source>stream URL: </source>
+        <translation>URL do stream: </translation>
+    </message>
+    <message>
+        <source>control message: </source>
+        <translation>mensagem de controle: </translation>
+    </message>
+    <message>
+        <source>connection %1: </source>
+        <translation>conexão %1: </translation>
+    </message>
+    <message>
+        <source>older history of %1 %2</source>
+        <translation>histórico anterior de %1 %2</translation>
+    </message>
+    <message>
+        <source>history of %1 %2 from %3</source>
+        <translation>histórico de %1 %2 desde %3</translation>
+    </message>
+    <message>
+        <source>history: </source>
+        <translation>histórico: </translation>
+    </message>
+    <message>
+        <source>the venue answered with %1 rows outside %2 .. %3</source>
+        <translation>a corretora respondeu com %1 linhas fora de %2 .. %3</translation>
+    </message>
+    <message>
+        <source>could not load the symbol list from %1</source>
+        <translation>não foi possível carregar a lista de símbolos de %1</translation>
+    </message>
+    <message>
+        <source>%1 has no %2 candles and none that build them; it serves </source>
+        <translation>%1 não tem velas de %2 nem velas que as formem; oferece </translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a %2 symbol: </source>
+        <translation>&apos;%1&apos; não é um símbolo da %2: </translation>
+    </message>
+    <message>
+        <source>it is empty</source>
+        <translation>está vazio</translation>
+    </message>
+    <message>
+        <source>it is longer than %1 characters</source>
+        <translation>tem mais de %1 caracteres</translation>
+    </message>
+    <message>
+        <source>it contains &apos;%1&apos;</source>
+        <translation>contém &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>it contains the byte %1 (a space)</source>
+        <translation>contém o byte %1 (um espaço)</translation>
+    </message>
+    <message>
+        <source>it contains the byte %1 (a line break)</source>
+        <translation>contém o byte %1 (uma quebra de linha)</translation>
+    </message>
+    <message>
+        <source>it contains the byte %1</source>
+        <translation>contém o byte %1</translation>
+    </message>
+    <message>
+        <source>; accepted: 1 to %1 of ASCII letters, digits</source>
+        <translation>; aceito: de 1 a %1 letras ASCII, dígitos</translation>
+    </message>
+    <message>
+        <source> (e.g. %1)</source>
+        <translation> (ex.: %1)</translation>
+    </message>
+</context>
+<context>
     <name>FeedState</name>
     <message>
         <source>idle</source>
@@ -155,6 +430,503 @@
     <message>
         <source>failed</source>
         <translation>falhou</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorGroup</name>
+    <message>
+        <source>Overlap Studies</source>
+        <translation>Sobrepostos ao preço</translation>
+    </message>
+    <message>
+        <source>Momentum Indicators</source>
+        <translation>Indicadores de momento</translation>
+    </message>
+    <message>
+        <source>Volume Indicators</source>
+        <translation>Indicadores de volume</translation>
+    </message>
+    <message>
+        <source>Volatility Indicators</source>
+        <translation>Indicadores de volatilidade</translation>
+    </message>
+    <message>
+        <source>Price Transform</source>
+        <translation>Transformações de preço</translation>
+    </message>
+    <message>
+        <source>Statistic Functions</source>
+        <translation>Funções estatísticas</translation>
+    </message>
+    <message>
+        <source>Math Operators</source>
+        <translation>Operadores matemáticos</translation>
+    </message>
+    <message>
+        <source>Chart Studies</source>
+        <translation>Estudos do gráfico</translation>
+    </message>
+    <message>
+        <source>Cycle Indicators</source>
+        <translation>Indicadores de ciclo</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorParameter</name>
+    <message>
+        <source>ATR multiplier</source>
+        <translation>multiplicador do ATR</translation>
+    </message>
+    <message>
+        <source>EMA period</source>
+        <translation>período da MME</translation>
+    </message>
+    <message>
+        <source>acceleration factor maximum</source>
+        <translation>fator de aceleração máximo</translation>
+    </message>
+    <message>
+        <source>acceleration factor step</source>
+        <translation>passo do fator de aceleração</translation>
+    </message>
+    <message>
+        <source>bars the spans are shifted</source>
+        <translation>barras de deslocamento das nuvens</translation>
+    </message>
+    <message>
+        <source>base line period</source>
+        <translation>período da linha base (Kijun)</translation>
+    </message>
+    <message>
+        <source>conversion line period</source>
+        <translation>período da linha de conversão (Tenkan)</translation>
+    </message>
+    <message>
+        <source>deviation multiplier</source>
+        <translation>multiplicador do desvio</translation>
+    </message>
+    <message>
+        <source>deviation multiplier for the lower band</source>
+        <translation>multiplicador do desvio da banda inferior</translation>
+    </message>
+    <message>
+        <source>deviation multiplier for the upper band</source>
+        <translation>multiplicador do desvio da banda superior</translation>
+    </message>
+    <message>
+        <source>initial long acceleration</source>
+        <translation>aceleração inicial da compra</translation>
+    </message>
+    <message>
+        <source>initial short acceleration</source>
+        <translation>aceleração inicial da venda</translation>
+    </message>
+    <message>
+        <source>leading span B period</source>
+        <translation>período do Senkou Span B</translation>
+    </message>
+    <message>
+        <source>long acceleration maximum</source>
+        <translation>aceleração máxima da compra</translation>
+    </message>
+    <message>
+        <source>long acceleration step</source>
+        <translation>passo de aceleração da compra</translation>
+    </message>
+    <message>
+        <source>lower limit of the adaptive smoothing factor</source>
+        <translation>limite inferior do fator de suavização adaptativo</translation>
+    </message>
+    <message>
+        <source>moving average type: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3</source>
+        <translation>tipo de média móvel: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3</translation>
+    </message>
+    <message>
+        <source>number of bars</source>
+        <translation>número de barras</translation>
+    </message>
+    <message>
+        <source>percent offset added/removed on reversal</source>
+        <translation>deslocamento percentual somado/subtraído na reversão</translation>
+    </message>
+    <message>
+        <source>reset: 0 none (from the first bar), 1 day (00:00 UTC), 2 session (the venue&apos;s trading session: 00:00 UTC on the crypto venues)</source>
+        <translation>reinício: 0 nenhum (desde a primeira barra), 1 dia (00:00 UTC), 2 sessão (a sessão de negociação da corretora: 00:00 UTC nas corretoras de cripto)</translation>
+    </message>
+    <message>
+        <source>short acceleration maximum</source>
+        <translation>aceleração máxima da venda</translation>
+    </message>
+    <message>
+        <source>short acceleration step</source>
+        <translation>passo de aceleração da venda</translation>
+    </message>
+    <message>
+        <source>start value; 0 = auto, &gt;0 long, &lt;0 short</source>
+        <translation>valor inicial; 0 = automático, &gt;0 comprado, &lt;0 vendido</translation>
+    </message>
+    <message>
+        <source>upper limit of the adaptive smoothing factor</source>
+        <translation>limite superior do fator de suavização adaptativo</translation>
+    </message>
+    <message>
+        <source>volume factor</source>
+        <translation>fator de volume</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorTitle</name>
+    <message>
+        <source>1-day Rate-Of-Change (ROC) of a Triple Smooth EMA</source>
+        <translation>Taxa de variação de 1 dia (ROC) de uma MME tripla suavizada (TRIX)</translation>
+    </message>
+    <message>
+        <source>Absolute Price Oscillator</source>
+        <translation>Oscilador de preço absoluto</translation>
+    </message>
+    <message>
+        <source>Acceleration Bands</source>
+        <translation>Bandas de aceleração</translation>
+    </message>
+    <message>
+        <source>Aroon</source>
+        <translation>Aroon</translation>
+    </message>
+    <message>
+        <source>Aroon Oscillator</source>
+        <translation>Oscilador Aroon</translation>
+    </message>
+    <message>
+        <source>Average Deviation</source>
+        <translation>Desvio médio</translation>
+    </message>
+    <message>
+        <source>Average Directional Movement Index</source>
+        <translation>Índice de movimento direcional médio (ADX)</translation>
+    </message>
+    <message>
+        <source>Average Directional Movement Index Rating</source>
+        <translation>Classificação do índice de movimento direcional médio (ADXR)</translation>
+    </message>
+    <message>
+        <source>Average Price</source>
+        <translation>Preço médio</translation>
+    </message>
+    <message>
+        <source>Average True Range</source>
+        <translation>Amplitude média verdadeira (ATR)</translation>
+    </message>
+    <message>
+        <source>Balance Of Power</source>
+        <translation>Equilíbrio de forças (BOP)</translation>
+    </message>
+    <message>
+        <source>Beta</source>
+        <translation>Beta</translation>
+    </message>
+    <message>
+        <source>Bollinger Bands</source>
+        <translation>Bandas de Bollinger</translation>
+    </message>
+    <message>
+        <source>Chaikin A/D Line</source>
+        <translation>Linha de acumulação/distribuição de Chaikin</translation>
+    </message>
+    <message>
+        <source>Chaikin A/D Oscillator</source>
+        <translation>Oscilador de acumulação/distribuição de Chaikin</translation>
+    </message>
+    <message>
+        <source>Chande Momentum Oscillator</source>
+        <translation>Oscilador de momento de Chande</translation>
+    </message>
+    <message>
+        <source>Choppiness Index</source>
+        <translation>Índice de lateralidade (Choppiness)</translation>
+    </message>
+    <message>
+        <source>Classic daily pivot points</source>
+        <translation>Pontos de pivô diários clássicos</translation>
+    </message>
+    <message>
+        <source>Commodity Channel Index</source>
+        <translation>Índice de canal de commodities (CCI)</translation>
+    </message>
+    <message>
+        <source>Cumulative Volume Delta (klines&apos; taker buy volume)</source>
+        <translation>Delta de volume acumulado (volume comprador agressor das velas)</translation>
+    </message>
+    <message>
+        <source>Directional Movement Index</source>
+        <translation>Índice de movimento direcional (DX)</translation>
+    </message>
+    <message>
+        <source>Donchian Channels</source>
+        <translation>Canais de Donchian</translation>
+    </message>
+    <message>
+        <source>Double Exponential Moving Average</source>
+        <translation>Média móvel exponencial dupla</translation>
+    </message>
+    <message>
+        <source>Exponential Moving Average</source>
+        <translation>Média móvel exponencial</translation>
+    </message>
+    <message>
+        <source>Highest value over a specified period</source>
+        <translation>Maior valor no período</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - Dominant Cycle Period</source>
+        <translation>Transformada de Hilbert - período do ciclo dominante</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - Dominant Cycle Phase</source>
+        <translation>Transformada de Hilbert - fase do ciclo dominante</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - Instantaneous Trendline</source>
+        <translation>Transformada de Hilbert - linha de tendência instantânea</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - Phasor Components</source>
+        <translation>Transformada de Hilbert - componentes fasoriais</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - SineWave</source>
+        <translation>Transformada de Hilbert - onda senoidal</translation>
+    </message>
+    <message>
+        <source>Hilbert Transform - Trend vs Cycle Mode</source>
+        <translation>Transformada de Hilbert - modo tendência ou ciclo</translation>
+    </message>
+    <message>
+        <source>Ichimoku Kinko Hyo</source>
+        <translation>Ichimoku Kinko Hyo</translation>
+    </message>
+    <message>
+        <source>Index of highest value over a specified period</source>
+        <translation>Posição do maior valor no período</translation>
+    </message>
+    <message>
+        <source>Index of lowest value over a specified period</source>
+        <translation>Posição do menor valor no período</translation>
+    </message>
+    <message>
+        <source>Indexes of lowest and highest values over a specified period</source>
+        <translation>Posições do menor e do maior valor no período</translation>
+    </message>
+    <message>
+        <source>Intraday Momentum Index</source>
+        <translation>Índice de momento intradiário</translation>
+    </message>
+    <message>
+        <source>Kaufman Adaptive Moving Average</source>
+        <translation>Média móvel adaptativa de Kaufman</translation>
+    </message>
+    <message>
+        <source>Keltner Channels</source>
+        <translation>Canais de Keltner</translation>
+    </message>
+    <message>
+        <source>Linear Regression</source>
+        <translation>Regressão linear</translation>
+    </message>
+    <message>
+        <source>Linear Regression Angle</source>
+        <translation>Ângulo da regressão linear</translation>
+    </message>
+    <message>
+        <source>Linear Regression Intercept</source>
+        <translation>Intercepto da regressão linear</translation>
+    </message>
+    <message>
+        <source>Linear Regression Slope</source>
+        <translation>Inclinação da regressão linear</translation>
+    </message>
+    <message>
+        <source>Lowest and highest values over a specified period</source>
+        <translation>Menor e maior valor no período</translation>
+    </message>
+    <message>
+        <source>Lowest value over a specified period</source>
+        <translation>Menor valor no período</translation>
+    </message>
+    <message>
+        <source>MACD with controllable MA type</source>
+        <translation>MACD com tipo de média escolhido</translation>
+    </message>
+    <message>
+        <source>MESA Adaptive Moving Average</source>
+        <translation>Média móvel adaptativa MESA</translation>
+    </message>
+    <message>
+        <source>Median Price</source>
+        <translation>Preço mediano</translation>
+    </message>
+    <message>
+        <source>MidPoint over period</source>
+        <translation>Ponto médio no período</translation>
+    </message>
+    <message>
+        <source>Midpoint Price over period</source>
+        <translation>Preço médio entre máxima e mínima no período</translation>
+    </message>
+    <message>
+        <source>Minus Directional Indicator</source>
+        <translation>Indicador direcional negativo (-DI)</translation>
+    </message>
+    <message>
+        <source>Minus Directional Movement</source>
+        <translation>Movimento direcional negativo (-DM)</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>Momentum</translation>
+    </message>
+    <message>
+        <source>Money Flow Index</source>
+        <translation>Índice de fluxo de dinheiro (MFI)</translation>
+    </message>
+    <message>
+        <source>Moving Average Convergence/Divergence</source>
+        <translation>Convergência/divergência de médias móveis (MACD)</translation>
+    </message>
+    <message>
+        <source>Moving Average Convergence/Divergence Fix 12/26</source>
+        <translation>Convergência/divergência de médias móveis fixa 12/26</translation>
+    </message>
+    <message>
+        <source>Moving average</source>
+        <translation>Média móvel</translation>
+    </message>
+    <message>
+        <source>Normalized Average True Range</source>
+        <translation>Amplitude média verdadeira normalizada (NATR)</translation>
+    </message>
+    <message>
+        <source>On Balance Volume</source>
+        <translation>Volume em equilíbrio (OBV)</translation>
+    </message>
+    <message>
+        <source>Parabolic SAR</source>
+        <translation>SAR parabólico</translation>
+    </message>
+    <message>
+        <source>Parabolic SAR - Extended</source>
+        <translation>SAR parabólico - estendido</translation>
+    </message>
+    <message>
+        <source>Pearson&apos;s Correlation Coefficient (r)</source>
+        <translation>Coeficiente de correlação de Pearson (r)</translation>
+    </message>
+    <message>
+        <source>Percentage Price Oscillator</source>
+        <translation>Oscilador percentual de preço (PPO)</translation>
+    </message>
+    <message>
+        <source>Plus Directional Indicator</source>
+        <translation>Indicador direcional positivo (+DI)</translation>
+    </message>
+    <message>
+        <source>Plus Directional Movement</source>
+        <translation>Movimento direcional positivo (+DM)</translation>
+    </message>
+    <message>
+        <source>Rate of change : ((price/prevPrice)-1)*100</source>
+        <translation>Taxa de variação: ((preço/preçoAnterior)-1)*100</translation>
+    </message>
+    <message>
+        <source>Rate of change Percentage: (price-prevPrice)/prevPrice</source>
+        <translation>Taxa de variação percentual: (preço-preçoAnterior)/preçoAnterior</translation>
+    </message>
+    <message>
+        <source>Rate of change ratio 100 scale: (price/prevPrice)*100</source>
+        <translation>Razão da taxa de variação na escala 100: (preço/preçoAnterior)*100</translation>
+    </message>
+    <message>
+        <source>Rate of change ratio: (price/prevPrice)</source>
+        <translation>Razão da taxa de variação: (preço/preçoAnterior)</translation>
+    </message>
+    <message>
+        <source>Relative Strength Index</source>
+        <translation>Índice de Força Relativa</translation>
+    </message>
+    <message>
+        <source>Session VWAP (daily UTC reset, hlc3)</source>
+        <translation>VWAP da sessão (reinicia diariamente em UTC, hlc3)</translation>
+    </message>
+    <message>
+        <source>Simple Moving Average</source>
+        <translation>Média móvel simples</translation>
+    </message>
+    <message>
+        <source>Standard Deviation</source>
+        <translation>Desvio padrão</translation>
+    </message>
+    <message>
+        <source>Stochastic</source>
+        <translation>Estocástico</translation>
+    </message>
+    <message>
+        <source>Stochastic Fast</source>
+        <translation>Estocástico rápido</translation>
+    </message>
+    <message>
+        <source>Stochastic Relative Strength Index</source>
+        <translation>IFR estocástico (Stoch RSI)</translation>
+    </message>
+    <message>
+        <source>Summation</source>
+        <translation>Soma</translation>
+    </message>
+    <message>
+        <source>SuperTrend</source>
+        <translation>SuperTrend</translation>
+    </message>
+    <message>
+        <source>Time Series Forecast</source>
+        <translation>Previsão de série temporal</translation>
+    </message>
+    <message>
+        <source>Triangular Moving Average</source>
+        <translation>Média móvel triangular</translation>
+    </message>
+    <message>
+        <source>Triple Exponential Moving Average</source>
+        <translation>Média móvel exponencial tripla</translation>
+    </message>
+    <message>
+        <source>Triple Exponential Moving Average (T3)</source>
+        <translation>Média móvel exponencial tripla (T3)</translation>
+    </message>
+    <message>
+        <source>True Range</source>
+        <translation>Amplitude verdadeira</translation>
+    </message>
+    <message>
+        <source>Typical Price</source>
+        <translation>Preço típico</translation>
+    </message>
+    <message>
+        <source>Ultimate Oscillator</source>
+        <translation>Oscilador final (Ultimate)</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>Variância</translation>
+    </message>
+    <message>
+        <source>Weighted Close Price</source>
+        <translation>Preço de fechamento ponderado</translation>
+    </message>
+    <message>
+        <source>Weighted Moving Average</source>
+        <translation>Média móvel ponderada</translation>
+    </message>
+    <message>
+        <source>Williams&apos; %R</source>
+        <translation>%R de Williams</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 #include "cpc/app/chart_controller.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include "cpc/session/venue_paths.hpp"
 #include "cpc/session/market_session.hpp"
 
@@ -68,7 +70,7 @@ Result<Ok> ChartController::start() {
     // drain runs only while the controller (the bridge's parent) exists.
     m_noticeHandler = m_services->addStorageNoticeHandler(
         [this, post = m_bridge->executor()](const storage::StorageNotice& n) {
-            post([this, text = QString::fromStdString(n.message)] { emit noticeRaised(text); });
+            post([this, text = coreText(n.message)] { emit noticeRaised(text); });
         });
     session::SeriesHub::Hooks hooks;
     hooks.post = m_bridge->executor();
@@ -334,7 +336,7 @@ void ChartController::onEvent(feed::FeedEvent&& event) {
         checkSymbolListed();
     } else if (auto* err = std::get_if<feed::FeedError>(&event)) {
         const bool shown = err->key.symbol.empty() || err->key == m_key;
-        const QString message = QString::fromStdString(err->error.message);
+        const QString message = coreText(err->error.message);
         m_hub->apply(std::move(event));  // a failed scroll-back page ends its load
         if (shown) emit errorOccurred(message);
     }

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cpc/app/indicator_texts.hpp"
 #include "cpc/indicators/registry.hpp"
 
 namespace cpc::app {
@@ -124,9 +125,11 @@ IndicatorDialog::IndicatorDialog(QWidget* parent, const std::optional<IndicatorS
     m_list->setObjectName(QStringLiteral("indicatorList"));
     m_list->setMinimumWidth(320);
     for (const indicators::IndicatorInfo* info : indicators::allIndicators()) {
-        auto* item = new QListWidgetItem(qs(info->name) + QStringLiteral(" — ") + qs(info->title), m_list);
+        auto* item = new QListWidgetItem(qs(info->name) + QStringLiteral(" — ") + indicatorTitle(*info), m_list);
         item->setData(Qt::UserRole, qs(info->name));
-        item->setToolTip(qs(indicators::describe(*info)));
+        // The search finds TA-Lib's English title too: traders and tutorials use it.
+        item->setData(Qt::UserRole + 1, qs(info->title));
+        item->setToolTip(indicatorTitle(*info) + QStringLiteral("\n") + indicatorGroupName(info->group));
     }
     left->addWidget(m_list, 1);
     root->addLayout(left, 1);
@@ -183,7 +186,8 @@ void IndicatorDialog::setFilter(const QString& text) {
     QListWidgetItem* firstVisible = nullptr;
     for (int i = 0; i < m_list->count(); ++i) {
         QListWidgetItem* item = m_list->item(i);
-        const bool match = needle.isEmpty() || item->text().contains(needle, Qt::CaseInsensitive);
+        const bool match = needle.isEmpty() || item->text().contains(needle, Qt::CaseInsensitive) ||
+                           item->data(Qt::UserRole + 1).toString().contains(needle, Qt::CaseInsensitive);
         item->setHidden(!match);
         if (match && !firstVisible) firstVisible = item;
     }
@@ -221,8 +225,8 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
     m_colourButtons.clear();
     const IndicatorSpec spec = values ? *values : defaultSpec(*info);
     m_description->setText(QStringLiteral("<b>%1</b> — %2<br><small>%3</small>")
-                               .arg(qs(info->name), qs(info->title).toHtmlEscaped(),
-                                    qs(std::string(indicators::toString(info->group)))));
+                               .arg(qs(info->name), indicatorTitle(*info).toHtmlEscaped(),
+                                    indicatorGroupName(info->group).toHtmlEscaped()));
     for (std::size_t i = 0; i < info->params.size(); ++i) {
         const indicators::ParamInfo& p = info->params[i];
         const double value = i < spec.params.size() ? spec.params[i] : p.defaultValue;
@@ -248,7 +252,7 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
         }
         editor->setObjectName(QStringLiteral("param_") + qs(p.name));
         // TA-Lib's own name stays at hand for those who know it (and `cpc indicator`).
-        editor->setToolTip(qs(p.name) + QStringLiteral(": ") + qs(p.description));
+        editor->setToolTip(qs(p.name) + QStringLiteral(": ") + indicatorParameterDescription(p));
         m_form->addRow(parameterLabel(p.name), editor);
         m_params.push_back(editor);
     }

@@ -1,5 +1,7 @@
 #include "cpc/app/realtime_window.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -168,7 +170,7 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
 
     auto adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     if (!adapter) {  // callers pass a registry name; say so rather than fail silently
-        log(RealtimeWindow::tr("%1; using binance").arg(qs(adapter.error().message)));
+        log(RealtimeWindow::tr("%1; using binance").arg(coreText(adapter.error().message)));
         m_options.exchange = "binance";
         adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     }
@@ -641,7 +643,7 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
             m_canvas->setSeries(&m_series, m_interval, priceDecimals);
         } else if (auto* err = std::get_if<feed::FeedError>(&e)) {
             log(tr("%1 error: %2").arg(r.fromChartFeed ? tr("chart feed") : tr("stream session"),
-                                       qs(err->error.message)));
+                                       coreText(err->error.message)));
         }
     }
     if (!trades.empty()) {
@@ -666,7 +668,7 @@ void RealtimeWindow::onStatus(const feed::FeedStatus& status) {
     if (status.state == feed::FeedState::Reconnecting && status.retryInMs > 0)
         line += tr(" (retry in %L1 ms)").arg(status.retryInMs);
     if (!status.detail.empty() && status.detail != feed::toString(status.state))
-        line += QStringLiteral(" — ") + qs(status.detail);
+        line += QStringLiteral(" — ") + coreText(status.detail);
     log(line);
 }
 
