@@ -36,6 +36,8 @@ void FrameItems::clear() {
     volumeProfile.rows.clear();
     valueTags.clear();
     heatmap.visible = false;
+    heatmap.pixels.reset();
+    heatmap.bands.clear();
     heatmap.ladder.clear();
     heatmap.legendLabels.clear();
     footprint.clear();

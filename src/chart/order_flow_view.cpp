@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
+#include <utility>
 
 #include "cpc/chart/format.hpp"
 
@@ -98,8 +100,9 @@ void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const
     if (!map) return;
     HeatmapItem& h = out.heatmap;
     h.visible = true;
-    h.pixels.clear();
-    h.columns = h.rows = 0;
+    h.pixels.reset();
+    h.bands.clear();
+    h.columns = h.rows = h.stride = h.offset = 0;
     const Rect pane = out.layout.candlePane;
     const PriceScale& ps = model.priceScale();
     const TextLocale& locale = model.textLocale();
@@ -119,58 +122,7 @@ void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const
 
     float maxValue = 0.0F;
     if (m_heatmap->size() > 0) {
-        const std::int64_t first = (*m_heatmap)[0].timeMs;
-        const std::int64_t last = (*m_heatmap)[m_heatmap->size() - 1].timeMs + m_heatmap->config().columnMs;
-        const std::int64_t from = std::max(map->timeOf(pane.x), first);
-        const std::int64_t to = std::min(map->timeOf(pane.right()), last);
-        const double xFrom = map->xOf(from);
-        const double xTo = map->xOf(to);
-        const int columns = static_cast<int>(std::lround(xTo - xFrom));
-        const int rows = static_cast<int>(std::ceil(pane.height));
-        if (to > from && columns > 0 && rows > 0 && highRow >= lowRow) {
-            const orderflow::HeatmapGrid grid = m_heatmap->grid(from, to, static_cast<std::size_t>(columns), lowRow,
-                                                                highRow, multiple);
-            maxValue = grid.maxValue;
-            h.area = Rect{xFrom, pane.y, static_cast<double>(columns), static_cast<double>(rows)};
-            h.columns = columns;
-            h.rows = rows;
-            h.pixels.assign(static_cast<std::size_t>(columns) * static_cast<std::size_t>(rows), 0U);
-            const auto& colours = palette();
-            // Size → colour index through a table of the size's share of the largest (a log per
-            // cell cost more than the rest of the frame).
-            constexpr int kSteps = 4'096;
-            std::array<std::uint8_t, kSteps + 1> index{};
-            for (int k = 0; k <= kSteps; ++k)
-                index[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(std::lround(
-                    orderflow::heatmapIntensity(static_cast<double>(maxValue) * k / kSteps, maxValue,
-                                                m_options.heatmapScale) *
-                    255.0));
-            const float toStep = maxValue > 0.0F ? static_cast<float>(kSteps) / maxValue : 0.0F;
-            // Intensity → colour index per cell, once per grid row, then copied to its pixel rows.
-            std::vector<std::uint32_t> rowPixels(static_cast<std::size_t>(columns));
-            std::int64_t cachedRow = kMaxHeatmapRows + 1;  // no row cached yet
-            for (int y = 0; y < rows; ++y) {
-                const double price = ps.yToPrice(pane.y + y + 0.5);
-                const std::int64_t r = rowAt(price, multiple);
-                std::uint32_t* dst = h.pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(columns);
-                if (r < lowRow || r > highRow) continue;
-                const auto gridRow = static_cast<std::size_t>(highRow - r);
-                if (static_cast<std::int64_t>(gridRow) != cachedRow) {
-                    cachedRow = static_cast<std::int64_t>(gridRow);
-                    const float* cells = grid.cells.data() + gridRow * grid.columns;
-                    for (int c = 0; c < columns; ++c) {
-                        const float v = cells[c];
-                        // NaN (nothing sampled) and 0 are transparent.
-                        rowPixels[static_cast<std::size_t>(c)] =
-                            !(v > 0.0F) ? 0U
-                                        : colours[index[static_cast<std::size_t>(
-                                              std::min(v * toStep + 0.5F, static_cast<float>(kSteps)))]];
-                    }
-                }
-                std::memcpy(dst, rowPixels.data(), rowPixels.size() * sizeof(std::uint32_t));
-            }
-        }
-
+        maxValue = buildHeatmapImage(model, *map, pane, multiple, lowRow, highRow, h);
         // The newest book at the right edge of the pane: bids and asks as bars growing leftwards.
         const orderflow::HeatmapColumn& newest = (*m_heatmap)[m_heatmap->size() - 1];
         std::vector<float> sums;
@@ -219,6 +171,202 @@ void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const
     }
     label(h.legendBar.y + h.legendBar.height / 2.0,
           m_options.heatmapScale == orderflow::HeatmapScale::Log ? "log" : "linear", TextTone::Muted);
+}
+
+float OrderFlowView::buildHeatmapImage(const ChartModel& model, const TimeAxisMap& map, const Rect& pane, int multiple,
+                                       std::int64_t lowRow, std::int64_t highRow, HeatmapItem& h) const {
+    const orderflow::BookHeatmap& heat = *m_heatmap;
+    HeatmapCache& c = m_heat;
+    const double pxPerMs = map.pxPerMs;
+    if (!(pxPerMs > 0.0) || highRow < lowRow) return 0.0F;
+    // x of absolute column 0: column k's left edge is base + k.
+    const double base = map.x0 - static_cast<double>(map.t0) * pxPerMs;
+    const auto columnOf = [pxPerMs](std::int64_t t) {
+        return static_cast<std::int64_t>(std::floor(static_cast<double>(t) * pxPerMs));
+    };
+    const auto edgeOf = [pxPerMs](std::int64_t k) {
+        return static_cast<std::int64_t>(std::floor(static_cast<double>(k) / pxPerMs));
+    };
+    const std::int64_t firstMs = heat[0].timeMs;
+    const std::int64_t lastMs = heat[heat.size() - 1].timeMs;
+    const std::int64_t kp0 = static_cast<std::int64_t>(std::floor(pane.x - base));
+    const std::int64_t kp1 = static_cast<std::int64_t>(std::ceil(pane.right() - base));
+    if (kp1 <= kp0) return 0.0F;
+    const std::int64_t visibleRows = highRow - lowRow + 1;
+
+    const bool restart = c.source != &heat || c.generation != heat.generation() || c.pxPerMs != pxPerMs ||
+                         c.multiple != multiple || lowRow < c.lowRow || highRow > c.highRow ||
+                         c.rows() > 4 * visibleRows + 64 || firstMs < c.firstSampleMs || lastMs < c.lastSampleMs;
+    // Columns whose cells a change of the heatmap reached: from shortly before the newest sample
+    // the cache saw (its slot may have been replaced, its block grown, a carried state ended), and
+    // those of samples dropped at the old end.
+    std::int64_t dirtyFrom = std::numeric_limits<std::int64_t>::max();
+    std::int64_t dirtyBefore = std::numeric_limits<std::int64_t>::min();
+    if (restart) {
+        const std::int64_t pad = visibleRows / 4 + 8;  // an autoscale within it keeps the cache
+        c.columns = 0;  // nothing kept (the buffers are, for their memory)
+        c.colourMax = -1.0F;
+        c.source = &heat;
+        c.generation = heat.generation();
+        c.pxPerMs = pxPerMs;
+        c.multiple = multiple;
+        c.lowRow = std::max<std::int64_t>(0, lowRow - pad);
+        c.highRow = std::max(highRow + pad, c.lowRow);
+    } else if (heat.version() != c.version) {
+        const std::int64_t reach = (orderflow::BookHeatmap::kBlockSamples + 1) * heat.config().columnMs;
+        dirtyFrom = columnOf(c.lastSampleMs - reach) - 1;
+        if (firstMs != c.firstSampleMs) dirtyBefore = columnOf(firstMs + reach) + 2;
+    }
+    const int rows = c.rows();
+    const auto R = static_cast<std::size_t>(rows);
+
+    // The pane's columns: kept where the window overlaps the last one.
+    const int n = static_cast<int>(kp1 - kp0);
+    const auto N = static_cast<std::size_t>(n);
+    const auto unshared = [](std::shared_ptr<std::vector<std::uint32_t>>& spare) {
+        if (!spare || spare.use_count() > 1) spare = std::make_shared<std::vector<std::uint32_t>>();
+        return spare;
+    };
+    if (!c.pixels || c.firstColumn != kp0 || c.columns != n) {
+        // Into the spare buffers (their memory kept: fresh pages cost more than the work here).
+        std::vector<float>& cells = c.spareCells;
+        std::vector<float>& columnMax = c.spareColumnMax;
+        std::vector<char>& computed = c.spareComputed;
+        // Only columns marked computed are ever read or drawn: the rest need no first value.
+        cells.resize(R * N);
+        columnMax.assign(N, 0.0F);
+        computed.assign(N, 0);
+        auto pixels = unshared(c.sparePixels);
+        pixels->resize(R * N);
+        const std::int64_t o0 = std::max(kp0, c.firstColumn);
+        const std::int64_t o1 = std::min(kp1, c.firstColumn + c.columns);
+        if (c.pixels && o1 > o0) {
+            const auto from = static_cast<std::size_t>(o0 - c.firstColumn);
+            const auto to = static_cast<std::size_t>(o0 - kp0);
+            const auto len = static_cast<std::size_t>(o1 - o0);
+            const auto oldN = static_cast<std::size_t>(c.columns);
+            for (std::size_t r = 0; r < R; ++r) {
+                std::memcpy(cells.data() + r * N + to, c.cells.data() + r * oldN + from, len * sizeof(float));
+                std::memcpy(pixels->data() + r * N + to, c.pixels->data() + r * oldN + from, len * sizeof(std::uint32_t));
+            }
+            std::copy_n(c.columnMax.begin() + static_cast<std::ptrdiff_t>(from), len, columnMax.begin() + static_cast<std::ptrdiff_t>(to));
+            std::copy_n(c.computed.begin() + static_cast<std::ptrdiff_t>(from), len, computed.begin() + static_cast<std::ptrdiff_t>(to));
+        }
+        c.cells.swap(cells);
+        c.columnMax.swap(columnMax);
+        c.computed.swap(computed);
+        c.sparePixels = std::move(c.pixels);
+        c.pixels = std::move(pixels);
+        c.firstColumn = kp0;
+        c.columns = n;
+    } else if (c.pixels.use_count() > 1) {
+        auto copy = unshared(c.sparePixels);  // a frame still shows the current one
+        *copy = *c.pixels;
+        c.sparePixels = std::move(c.pixels);
+        c.pixels = std::move(copy);
+    }
+    c.version = heat.version();
+    c.firstSampleMs = firstMs;
+    c.lastSampleMs = lastMs;
+
+    // The columns with samples (up to the newest slot's end), and among them those to compute.
+    const std::int64_t kd0 = std::max(kp0, columnOf(firstMs));
+    const std::int64_t kd1 = std::min(kp1, columnOf(lastMs + heat.config().columnMs - 1) + 1);
+    if (kd1 <= kd0) return 0.0F;
+    std::vector<std::pair<std::int64_t, std::int64_t>> fresh;  // runs of columns computed in this frame
+    std::vector<std::int64_t> edges;
+    for (std::int64_t k = kd0; k < kd1;) {
+        const auto needs = [&](std::int64_t j) {
+            return c.computed[static_cast<std::size_t>(j - kp0)] == 0 || j >= dirtyFrom || j < dirtyBefore;
+        };
+        if (!needs(k)) {
+            ++k;
+            continue;
+        }
+        std::int64_t end = k + 1;
+        while (end < kd1 && needs(end)) ++end;
+        edges.clear();
+        for (std::int64_t j = k; j <= end; ++j) edges.push_back(edgeOf(j));
+        orderflow::HeatmapGrid& grid = c.scratch;
+        heat.gridAt(edges, 1.0 / pxPerMs, c.lowRow, c.highRow, multiple, grid);
+        // Row by row (the arrays are row-major: a column at a time would touch a cache line per cell).
+        const auto col0 = static_cast<std::size_t>(k - kp0);
+        const auto count = static_cast<std::size_t>(end - k);
+        float* top = c.columnMax.data() + col0;
+        std::fill_n(top, count, 0.0F);
+        for (std::size_t r = 0; r < R; ++r) {
+            const float* src = grid.cells.data() + r * grid.columns;
+            std::memcpy(c.cells.data() + r * N + col0, src, count * sizeof(float));
+            for (std::size_t j = 0; j < count; ++j)
+                if (src[j] > top[j]) top[j] = src[j];
+        }
+        std::fill_n(c.computed.begin() + static_cast<std::ptrdiff_t>(col0), count, char{1});
+        fresh.emplace_back(k, end);
+        k = end;
+    }
+
+    // Colours: scaled to the largest size on screen; all of them again when that changed.
+    float maxValue = 0.0F;
+    for (std::int64_t k = kd0; k < kd1; ++k) maxValue = std::max(maxValue, c.columnMax[static_cast<std::size_t>(k - kp0)]);
+    const bool recolourAll = maxValue != c.colourMax || m_options.heatmapScale != c.colourScale;
+    if (recolourAll || !fresh.empty()) {
+        const auto& colours = palette();
+        // Size → colour index through a table of the size's share of the largest (a log per cell
+        // cost more than the rest of the frame).
+        constexpr int kSteps = 4'096;
+        std::array<std::uint8_t, kSteps + 1> index{};
+        for (int k = 0; k <= kSteps; ++k)
+            index[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(std::lround(
+                orderflow::heatmapIntensity(static_cast<double>(maxValue) * k / kSteps, maxValue, m_options.heatmapScale) *
+                255.0));
+        const float toStep = maxValue > 0.0F ? static_cast<float>(kSteps) / maxValue : 0.0F;
+        const auto colourOf = [&](float v) {
+            // NaN (nothing sampled) and 0 are transparent.
+            return !(v > 0.0F) ? 0U
+                               : colours[index[static_cast<std::size_t>(std::min(v * toStep + 0.5F, static_cast<float>(kSteps)))]];
+        };
+        std::uint32_t* px = c.pixels->data();
+        const auto colour = [&](std::int64_t from, std::int64_t to) {
+            const auto a = static_cast<std::size_t>(from - kp0);
+            const auto b = static_cast<std::size_t>(to - kp0);
+            for (std::size_t r = 0; r < R; ++r)
+                for (std::size_t col = a; col < b; ++col) px[r * N + col] = colourOf(c.cells[r * N + col]);
+        };
+        if (recolourAll) {
+            colour(kd0, kd1);
+            c.colourMax = maxValue;
+            c.colourScale = m_options.heatmapScale;
+        } else {
+            for (const auto& [from, to] : fresh) colour(from, to);
+        }
+    }
+
+    // The image: the columns with samples, the rows on screen, stretched over the price axis.
+    const PriceScale& ps = model.priceScale();
+    const double aggRow = m_heatmap->config().rowSize.toDouble() * multiple;
+    // Image row i is aggregated row highRow − i; its top edge is that row's upper price.
+    const auto edgeY = [&](std::int64_t i) {
+        const double price = static_cast<double>(c.highRow - i + 1) * aggRow;
+        return static_cast<float>(ps.priceToY(ps.mode() == PriceScaleMode::Logarithmic ? std::max(price, aggRow * 1e-3) : price));
+    };
+    const std::int64_t i0 = std::clamp<std::int64_t>(c.highRow - highRow, 0, rows);
+    const std::int64_t i1 = std::clamp<std::int64_t>(c.highRow - lowRow + 1, 0, rows);
+    if (i1 <= i0) return maxValue;
+    // A logarithmic axis is not linear in price: follow it in bands of a few rows.
+    const std::int64_t bandRows = ps.mode() == PriceScaleMode::Logarithmic ? 8 : i1 - i0;
+    for (std::int64_t a = i0; a < i1; a += bandRows) {
+        const std::int64_t b = std::min(i1, a + bandRows);
+        h.bands.push_back(HeatmapBand{static_cast<int>(a), static_cast<int>(b), edgeY(a), edgeY(b)});
+    }
+    const float yA = h.bands.front().yFirst;
+    const float yB = h.bands.back().yEnd;
+    h.pixels = c.pixels;
+    h.stride = n;
+    h.offset = static_cast<int>(kd0 - kp0);
+    h.columns = static_cast<int>(kd1 - kd0);
+    h.rows = rows;
+    h.area = Rect{base + static_cast<double>(kd0), std::min(yA, yB), static_cast<double>(h.columns), std::fabs(yB - yA)};
+    return maxValue;
 }
 
 void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) const {

@@ -332,12 +332,26 @@ void drawHeatmap(QPainter& p, const chart::HeatmapItem& h, const Rect& clip, con
     if (!h.visible || clip.empty()) return;
     p.save();
     p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
-    if (h.columns > 0 && h.rows > 0 && !h.pixels.empty()) {
-        // The view's pixels as they are (no copy); one image pixel per logical pixel, so the
-        // painter's device-pixel ratio scales it like everything else.
-        const QImage image(reinterpret_cast<const uchar*>(h.pixels.data()), h.columns, h.rows,
-                           h.columns * static_cast<int>(sizeof(std::uint32_t)), QImage::Format_ARGB32_Premultiplied);
-        p.drawImage(QRectF(h.area.x, h.area.y, h.area.width, h.area.height), image);
+    if (h.columns > 0 && h.rows > 0 && h.pixels &&
+        h.pixels->size() >= static_cast<std::size_t>(h.rows - 1) * static_cast<std::size_t>(h.stride) +
+                                static_cast<std::size_t>(h.offset + h.columns)) {
+        // The view's pixels as they are (no copy); one image column per logical pixel, so the
+        // painter's device-pixel ratio scales it like everything else. Each band stretches its
+        // rows over its part of the price axis (an inverted axis: drawn mirrored).
+        const QImage image(reinterpret_cast<const uchar*>(h.pixels->data() + h.offset), h.columns, h.rows,
+                           h.stride * static_cast<int>(sizeof(std::uint32_t)), QImage::Format_ARGB32_Premultiplied);
+        for (const chart::HeatmapBand& b : h.bands) {
+            const QRectF source(0, b.row0, h.columns, b.row1 - b.row0);
+            if (b.yFirst <= b.yEnd) {
+                p.drawImage(QRectF(h.area.x, b.yFirst, h.columns, b.yEnd - b.yFirst), image, source);
+            } else {
+                p.save();
+                p.translate(0, static_cast<double>(b.yFirst) + b.yEnd);
+                p.scale(1, -1);
+                p.drawImage(QRectF(h.area.x, b.yEnd, h.columns, b.yFirst - b.yEnd), image, source);
+                p.restore();
+            }
+        }
     }
     // The newest book at the right edge: bids and asks growing leftwards.
     QColor bid = theme.rising;

@@ -76,6 +76,7 @@ bool BookHeatmap::sampleLevels(const Bids& bids, const Asks& asks, std::int64_t 
     }
     // Blocks older than every column kept go with them.
     while (!m_blocks.empty() && m_blocks.front().timeMs + blockMs() <= m_columns.front().timeMs) m_blocks.pop_front();
+    ++m_version;
     return true;
 }
 
@@ -135,15 +136,40 @@ std::size_t BookHeatmap::columnAt(std::int64_t timeMs) const {
 
 HeatmapGrid BookHeatmap::grid(std::int64_t fromMs, std::int64_t toMs, std::size_t columns, std::int64_t lowRow,
                               std::int64_t highRow, int rowMultiple) const {
+    if (columns == 0 || toMs <= fromMs || highRow < lowRow) {
+        HeatmapGrid g;
+        g.rowMultiple = std::max(1, rowMultiple);
+        return g;
+    }
+    const double step = static_cast<double>(toMs - fromMs) / static_cast<double>(columns);
+    std::vector<std::int64_t> edges(columns + 1);
+    for (std::size_t c = 0; c <= columns; ++c)
+        edges[c] = fromMs + static_cast<std::int64_t>(std::floor(step * static_cast<double>(c)));
+    return gridAt(edges, step, lowRow, highRow, rowMultiple);
+}
+
+HeatmapGrid BookHeatmap::gridAt(const std::vector<std::int64_t>& edges, double stepMs, std::int64_t lowRow,
+                                std::int64_t highRow, int rowMultiple) const {
     HeatmapGrid g;
+    gridAt(edges, stepMs, lowRow, highRow, rowMultiple, g);
+    return g;
+}
+
+void BookHeatmap::gridAt(const std::vector<std::int64_t>& edges, double stepMs, std::int64_t lowRow, std::int64_t highRow,
+                         int rowMultiple, HeatmapGrid& g) const {
     g.rowMultiple = std::max(1, rowMultiple);
-    if (columns == 0 || toMs <= fromMs || highRow < lowRow) return g;
+    g.rows = g.columns = 0;
+    g.maxValue = 0.0F;
+    g.cells.clear();
+    if (edges.size() < 2 || highRow < lowRow) return;
+    const std::size_t columns = edges.size() - 1;
+    const std::int64_t fromMs = edges.front();
     g.columns = columns;
     g.rows = static_cast<std::size_t>(highRow - lowRow + 1);
     g.lowRow = lowRow;
     g.cells.assign(g.rows * g.columns, std::numeric_limits<float>::quiet_NaN());
     const std::int64_t m = g.rowMultiple;
-    const double step = static_cast<double>(toMs - fromMs) / static_cast<double>(columns);
+    const double step = stepMs;
     std::vector<float> cell(g.rows);
     std::vector<float> summed;
     // Zoomed out so far that a pixel spans a whole block or more: read the blocks (the maximum of
@@ -159,8 +185,8 @@ HeatmapGrid BookHeatmap::grid(std::int64_t fromMs, std::int64_t toMs, std::size_
     std::size_t next = source.empty() ? 0 : at(fromMs);
     if (next == source.size()) next = 0;  // no column at or before fromMs: start at the first
     for (std::size_t c = 0; c < columns; ++c) {
-        const auto start = fromMs + static_cast<std::int64_t>(std::floor(step * static_cast<double>(c)));
-        const auto end = fromMs + static_cast<std::int64_t>(std::floor(step * static_cast<double>(c + 1)));
+        const std::int64_t start = edges[c];
+        const std::int64_t end = edges[c + 1];
         // The samples in [start, end); if none, the newest before start while it is fresh.
         std::size_t first = next;
         // A block that began before the pixel but reaches into it counts too (a maximum may count
@@ -215,7 +241,6 @@ HeatmapGrid BookHeatmap::grid(std::int64_t fromMs, std::int64_t toMs, std::size_
             g.maxValue = std::max(g.maxValue, v);
         }
     }
-    return g;
 }
 
 double heatmapIntensity(double size, double maxSize, HeatmapScale scale) {

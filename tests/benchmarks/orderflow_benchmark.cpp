@@ -91,53 +91,94 @@ struct Frame {
     QImage image;
 };
 
-// 9,000 columns (15 min at 100 ms) of a 1,000-row book around 30,000 with a few large walls.
-std::unique_ptr<orderflow::BookHeatmap> makeHeatmap(std::int64_t endMs) {
-    orderflow::HeatmapConfig config;
-    config.rowSize = cents(0.05);
-    auto heatmap = std::make_unique<orderflow::BookHeatmap>(config);
-    std::mt19937_64 rng(11);
-    std::uniform_real_distribution<double> size(0.01, 3.0);
+// 9,000 columns (15 min at 100 ms) of a 1,000-row book around 30,000 with a few large walls, the
+// newest at nextMs − 100; sample() adds the next one (and drops the oldest), as the live feed does.
+struct LiveHeatmap {
+    explicit LiveHeatmap(std::int64_t endMs) : nextMs(endMs - 15 * kMinuteMs) {
+        orderflow::HeatmapConfig config;
+        config.rowSize = cents(0.05);
+        heatmap = std::make_unique<orderflow::BookHeatmap>(config);
+        for (int k = 0; k < 500; ++k) {
+            view.bids.push_back({cents(29'999.95 - 0.05 * k), cents(size(rng))});
+            view.asks.push_back({cents(30'000.00 + 0.05 * k), cents(size(rng))});
+        }
+        view.bids[120].quantity = cents(80.0);  // walls
+        view.asks[300].quantity = cents(150.0);
+        for (int i = 0; i < 9'000; ++i) sample();
+    }
+    void sample() {
+        view.bids[static_cast<std::size_t>(step % 500)].quantity = cents(size(rng));
+        view.asks[static_cast<std::size_t>((step * 7) % 500)].quantity = cents(size(rng));
+        ++step;
+        heatmap->sample(view, nextMs);
+        nextMs += 100;
+    }
+    std::unique_ptr<orderflow::BookHeatmap> heatmap;
+    std::mt19937_64 rng{11};
+    std::uniform_real_distribution<double> size{0.01, 3.0};
     feed::OrderBookView view;
-    for (int k = 0; k < 500; ++k) {
-        view.bids.push_back({cents(29'999.95 - 0.05 * k), cents(size(rng))});
-        view.asks.push_back({cents(30'000.00 + 0.05 * k), cents(size(rng))});
-    }
-    view.bids[120].quantity = cents(80.0);  // walls
-    view.asks[300].quantity = cents(150.0);
-    const std::int64_t start = endMs - 15 * kMinuteMs;
-    for (int i = 0; i < 9'000; ++i) {
-        view.bids[static_cast<std::size_t>(i % 500)].quantity = cents(size(rng));
-        view.asks[static_cast<std::size_t>((i * 7) % 500)].quantity = cents(size(rng));
-        heatmap->sample(view, start + i * 100);
-    }
-    return heatmap;
+    std::int64_t nextMs;
+    int step = 0;
+};
+
+void drawHeatmapFrame(Frame& f, const chart::OrderFlowView& view) {
+    f.frame.heatmap = {};
+    view.build(f.model, f.frame);
+    QPainter p(&f.image);
+    chart_qt::drawHeatmap(p, f.frame.heatmap, f.frame.layout.candlePane, f.theme);
+    benchmark::DoNotOptimize(f.image.constBits());
 }
 
+// The live frame: one new 100 ms book sample, then the layer built and drawn (the view keeps the
+// columns it computed; the new sample changes the newest ones). 1s bars: 15 minutes are 900 bars;
+// range(0) seconds of history on screen. The timed samples run over the last 50 s up to the last
+// bar's end, so each lands on screen.
 void BM_HeatmapLayer(benchmark::State& state) {
-    // 1s bars: 15 minutes are 900 bars; range(0) seconds of history on screen.
     Frame f(900, Interval::S1);
-    const auto heatmap = makeHeatmap(kStartMs + 900 * kSecondMs);
+    LiveHeatmap live(kStartMs + 850 * kSecondMs);
     chart::OrderFlowView view;
-    view.setModels(nullptr, heatmap.get(), nullptr);
+    view.setModels(nullptr, live.heatmap.get(), nullptr);
     chart::OrderFlowOptions options;
     options.heatmap = true;
     view.setOptions(options);
     f.show(static_cast<std::size_t>(state.range(0)));
-    // The price scale around the book (the candles alone span only a few dollars).
+    drawHeatmapFrame(f, view);  // the first frame computes everything
     for (auto _ : state) {
-        f.frame.heatmap = {};
-        view.build(f.model, f.frame);
-        QPainter p(&f.image);
-        chart_qt::drawHeatmap(p, f.frame.heatmap, f.frame.layout.candlePane, f.theme);
-        benchmark::DoNotOptimize(f.image.constBits());
+        live.sample();
+        drawHeatmapFrame(f, view);
     }
     state.counters["columns"] = f.frame.heatmap.columns;
     state.counters["rows"] = f.frame.heatmap.rows;
-    if (const QString dir = qEnvironmentVariable("CPC_BENCH_SCREENSHOTS"); !dir.isEmpty())
+    if (const QString dir = qEnvironmentVariable("CPC_BENCH_SCREENSHOTS"); !dir.isEmpty()) {
+        f.image.fill(f.theme.background);  // the timed frames drew over each other
+        drawHeatmapFrame(f, view);
         f.image.save(QStringLiteral("%1/heatmap_%2.png").arg(dir).arg(state.range(0)), "PNG");
+    }
 }
-BENCHMARK(BM_HeatmapLayer)->Arg(900)->Arg(60)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HeatmapLayer)->Arg(900)->Arg(60)->Iterations(500)->Unit(benchmark::kMillisecond);
+
+// A frame that can keep no column: a zoom (the bar spacing alternates between range(0) bars on
+// screen and one more), so every cell on screen is computed and coloured again.
+void BM_HeatmapLayerRebuild(benchmark::State& state) {
+    Frame f(900, Interval::S1);
+    LiveHeatmap live(kStartMs + 900 * kSecondMs);
+    chart::OrderFlowView view;
+    view.setModels(nullptr, live.heatmap.get(), nullptr);
+    chart::OrderFlowOptions options;
+    options.heatmap = true;
+    view.setOptions(options);
+    bool wider = false;
+    for (auto _ : state) {
+        state.PauseTiming();
+        f.show(static_cast<std::size_t>(state.range(0)) + (wider ? 1 : 0));
+        wider = !wider;
+        state.ResumeTiming();
+        drawHeatmapFrame(f, view);
+    }
+    state.counters["columns"] = f.frame.heatmap.columns;
+    state.counters["rows"] = f.frame.heatmap.rows;
+}
+BENCHMARK(BM_HeatmapLayerRebuild)->Arg(900)->Arg(60)->Unit(benchmark::kMillisecond);
 
 void BM_FootprintLayer(benchmark::State& state) {
     Frame f(1'000, Interval::M1);

@@ -34,13 +34,20 @@ protected:
         buildFrame(model, frame);
         view.build(model, frame);
     }
-    std::uint32_t pixelAt(double x, double y) const {
-        const HeatmapItem& h = frame.heatmap;
+    // The colour drawn at (x, y): the band over y, its row there, the column at x.
+    static std::uint32_t pixelOf(const HeatmapItem& h, double x, double y) {
         const auto c = static_cast<int>(std::floor(x - h.area.x));
-        const auto r = static_cast<int>(std::floor(y - h.area.y));
-        if (c < 0 || r < 0 || c >= h.columns || r >= h.rows) return 0xDEADBEEF;
-        return h.pixels[static_cast<std::size_t>(r) * static_cast<std::size_t>(h.columns) + static_cast<std::size_t>(c)];
+        if (c < 0 || c >= h.columns || !h.pixels) return 0xDEADBEEF;
+        for (const HeatmapBand& b : h.bands) {
+            const double f = (y - b.yFirst) / (b.yEnd - b.yFirst);
+            if (f < 0.0 || f >= 1.0) continue;
+            const int r = b.row0 + static_cast<int>(std::floor(f * (b.row1 - b.row0)));
+            return (*h.pixels)[static_cast<std::size_t>(r) * static_cast<std::size_t>(h.stride) +
+                               static_cast<std::size_t>(h.offset + c)];
+        }
+        return 0xDEADBEEF;
     }
+    std::uint32_t pixelAt(double x, double y) const { return pixelOf(frame.heatmap, x, y); }
 
     market::CandleSeries series;
     synth::FakeTextMeasurer measurer;
@@ -144,4 +151,105 @@ TEST_F(OrderFlowViewTest, BigTradesAreBubblesAtTheirPriceAndTime) {
     EXPECT_NEAR(b.y, model.priceScale().priceToY(100.20), 0.01);
     EXPECT_FLOAT_EQ(b.r, static_cast<float>(orderflow::bubbleRadius(4'008, 1'000, 3, 24)));
     EXPECT_TRUE(b.buy);
+}
+
+namespace {
+
+// A book whose sizes move with time: a wall walking down from 100.90, a bid growing at 99.20.
+feed::OrderBookView bookAt(std::int64_t step) {
+    feed::OrderBookView book;
+    const auto cents = [](std::int64_t c) { return *Decimal::parse(std::to_string(c / 100) + "." + (c % 100 < 10 ? "0" : "") + std::to_string(c % 100)); };
+    book.bids = {{cents(9'950), cents(100 + step % 37)}, {cents(9'920), cents(50 + step)}};
+    book.asks = {{cents(10'090 - step % 80), cents(300 + (step % 11) * 40)}, {cents(10'050), cents(20)}};
+    return book;
+}
+
+}  // namespace
+
+TEST_F(OrderFlowViewTest, TheHeatmapKeptBetweenFramesIsTheOneDrawnAfresh) {
+    // A short history (40 s of columns) so that old samples drop out while the test runs.
+    orderflow::BookHeatmap short_{{dec("0.01"), 100, 400, 1'000}};
+    view.setModels(nullptr, &short_, nullptr);
+    OrderFlowOptions options;
+    options.heatmap = true;
+    view.setOptions(options);
+    std::int64_t step = 0;
+    const std::int64_t start = synth::kStartMs + 50'000;
+    const auto sampleUntil = [&](std::int64_t endMs) {
+        for (; start + step * 100 < endMs; ++step) ASSERT_TRUE(short_.sample(bookAt(step), start + step * 100));
+    };
+    const auto expectSameAsFresh = [&](const char* stage) {
+        build();
+        OrderFlowView fresh;
+        fresh.setModels(nullptr, &short_, nullptr);
+        fresh.setOptions(options);
+        FrameItems again;
+        buildFrame(model, again);
+        fresh.build(model, again);
+        const HeatmapItem& kept = frame.heatmap;
+        const HeatmapItem& drawn = again.heatmap;
+        ASSERT_GT(drawn.columns, 0) << stage;
+        EXPECT_EQ(kept.columns, drawn.columns) << stage;
+        EXPECT_DOUBLE_EQ(kept.area.x, drawn.area.x) << stage;
+        ASSERT_EQ(kept.legendLabels.size(), drawn.legendLabels.size()) << stage;
+        EXPECT_EQ(kept.legendLabels[0].text, drawn.legendLabels[0].text) << stage;
+        const Rect pane = frame.layout.candlePane;
+        int differing = 0, coloured = 0;
+        for (double x = drawn.area.x + 0.5; x < drawn.area.right(); x += 1.0)
+            for (double y = pane.y + 0.5; y < pane.bottom(); y += 1.0) {
+                const std::uint32_t a = pixelOf(kept, x, y);
+                const std::uint32_t b = pixelOf(drawn, x, y);
+                differing += a != b ? 1 : 0;
+                coloured += b != 0U && b != 0xDEADBEEFU ? 1 : 0;
+            }
+        EXPECT_EQ(differing, 0) << stage;
+        EXPECT_GT(coloured, 0) << stage;
+    };
+    sampleUntil(start + 20'000);
+    expectSameAsFresh("first frame");
+    sampleUntil(start + 20'300);  // three 100 ms ticks: the newest columns only
+    expectSameAsFresh("after three ticks");
+    // The newest slot sampled again (its state replaced) and a wall larger than any before: the
+    // colours scale to it.
+    feed::OrderBookView wall = bookAt(step);
+    wall.asks.push_back({dec("100.70"), dec("5000")});
+    ASSERT_TRUE(short_.sample(wall, start + (step - 1) * 100));
+    expectSameAsFresh("slot replaced by a larger wall");
+    sampleUntil(start + 60'000);  // past 40 s: the first samples dropped out
+    EXPECT_GT(short_[0].timeMs, start);
+    expectSameAsFresh("after old samples dropped");
+    model.scrollBy(-37.3);  // a pan by a fraction of a bar
+    expectSameAsFresh("after a pan");
+    model.setPriceScaleMode(PriceScaleMode::Logarithmic);
+    expectSameAsFresh("on a log scale");
+    short_.clear();
+    step = 0;
+    sampleUntil(start + 10'000);
+    expectSameAsFresh("after a clear");
+}
+
+TEST_F(OrderFlowViewTest, TheHeatmapFollowsALogarithmicOrInvertedAxis) {
+    feed::OrderBookView book;
+    book.bids = {{dec("99.50"), dec("10")}};
+    book.asks = {{dec("100.50"), dec("2")}};
+    const std::int64_t from = synth::kStartMs + 60'000;
+    for (std::int64_t t = from; t < synth::kStartMs + 120'000; t += 100) ASSERT_TRUE(heatmap.sample(book, t));
+    OrderFlowOptions options;
+    options.heatmap = true;
+    options.heatmapScale = orderflow::HeatmapScale::Linear;
+    view.setOptions(options);
+    for (const bool inverted : {false, true}) {
+        model.setPriceScaleMode(inverted ? PriceScaleMode::Linear : PriceScaleMode::Logarithmic);
+        model.setPriceScaleInverted(inverted);
+        build();
+        const auto map = timeAxisMap(model);
+        ASSERT_TRUE(map.has_value());
+        const PriceScale& ps = model.priceScale();
+        const double x = map->xOf(from + 30'000);
+        EXPECT_EQ(pixelAt(x, ps.priceToY(99.505)), OrderFlowView::heatColour(1.0)) << inverted;
+        EXPECT_EQ(pixelAt(x, ps.priceToY(100.505)), OrderFlowView::heatColour(0.2)) << inverted;
+        // The rows next to them are empty: each row is where its price is.
+        EXPECT_EQ(pixelAt(x, ps.priceToY(99.515)), 0U) << inverted;
+        EXPECT_EQ(pixelAt(x, ps.priceToY(100.495)), 0U) << inverted;
+    }
 }

@@ -9,6 +9,7 @@
 // bar is spread linearly over it, measured from the newest bar (the series has a bar for every
 // interval: a gap-free venue series).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -23,6 +24,8 @@ namespace cpc::chart {
 // From this bar spacing on, a footprint bar draws its candle thin at the slot's left and its cells
 // beside it; narrower bars are shaded cells over the candle.
 inline constexpr double kFootprintWideSpacing = 24.0;
+
+struct TimeAxisMap;
 
 struct OrderFlowOptions {
     bool heatmap = false;
@@ -53,6 +56,9 @@ public:
 
 private:
     void buildHeatmap(const ChartModel& model, FrameItems& out) const;
+    // The heatmap's image into h from m_heat, updated; returns the largest size on screen.
+    float buildHeatmapImage(const ChartModel& model, const TimeAxisMap& map, const Rect& pane, int multiple,
+                            std::int64_t lowRow, std::int64_t highRow, HeatmapItem& h) const;
     void buildFootprint(const ChartModel& model, FrameItems& out) const;
     void buildBubbles(const ChartModel& model, FrameItems& out) const;
 
@@ -66,6 +72,37 @@ private:
     };
     mutable std::unordered_map<std::int64_t, CachedLevels> m_levelCache;
     mutable const orderflow::FootprintSeries* m_cachedFootprint = nullptr;
+
+    // The heatmap kept between frames: a live frame computes only the columns new samples changed
+    // (a 100 ms tick: one or two) instead of every cell on screen. Column k is one logical pixel,
+    // the times [k / pxPerMs, (k + 1) / pxPerMs): absolute, so a pan or a new bar shifts which
+    // columns show without changing any. Rows are aggregated price rows, the highest first; the
+    // image is stretched over the price axis, so an autoscale that keeps the row multiple reuses
+    // it. Anything else (zoom, another multiple, rows past the kept ones, a cleared heatmap)
+    // starts over.
+    struct HeatmapCache {
+        const orderflow::BookHeatmap* source = nullptr;
+        std::uint64_t generation = 0, version = 0;
+        std::int64_t firstSampleMs = 0, lastSampleMs = 0;
+        double pxPerMs = 0;
+        int multiple = 0;
+        std::int64_t lowRow = 0, highRow = -1;  // the rows kept (aggregated indices)
+        std::int64_t firstColumn = 0;           // absolute index of column 0
+        int columns = 0;
+        std::vector<float> cells;               // rows × columns, the highest row first; NaN: none
+        std::vector<float> columnMax;           // per column
+        std::vector<char> computed;             // per column: cells (and colours) are current
+        std::shared_ptr<std::vector<std::uint32_t>> pixels;  // rows × columns colours
+        // Buffers reused when the window moves or starts over, and the heatmap's answer.
+        std::vector<float> spareCells, spareColumnMax;
+        std::vector<char> spareComputed;
+        std::shared_ptr<std::vector<std::uint32_t>> sparePixels;
+        orderflow::HeatmapGrid scratch;
+        float colourMax = -1.0F;                 // the size the colours are scaled to
+        orderflow::HeatmapScale colourScale = orderflow::HeatmapScale::Log;
+        int rows() const { return static_cast<int>(highRow - lowRow + 1); }
+    };
+    mutable HeatmapCache m_heat;
 
     const orderflow::FootprintSeries* m_footprint = nullptr;
     const orderflow::BookHeatmap* m_heatmap = nullptr;

@@ -2,6 +2,7 @@
 // Plain pixel-space items produced by the views and consumed by the renderers. Coordinates are
 // logical px; renderers snap them to device pixels. Nothing here knows the model or Qt.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -144,20 +145,30 @@ struct ValueTagItem {
     std::uint32_t rgba = 0;
 };
 
-// Order-book heatmap (OrderFlowView): an image of `columns` × `rows` premultiplied 0xAARRGGBB
-// pixels, drawn 1:1 over `area` scaled (one image row per logical pixel row of the candle pane, so
-// any price scale mode maps exactly), under the candles.
+// Order-book heatmap (OrderFlowView): an image of price rows × time columns drawn under the candles.
 struct HeatmapLadderRow {
     float topY = 0, bottomY = 0;  // topY < bottomY
     float width = 0;              // grows leftwards from the candle pane's right edge
     bool bid = true;
 };
 
+// A horizontal band of the heatmap image: its rows [row0, row1) stretched over [yFirst, yEnd), where
+// yFirst is the edge of row0 (the band's highest price), so yFirst > yEnd on an inverted scale. One
+// band on a linear or percent scale; a logarithmic one is followed band by band.
+struct HeatmapBand {
+    int row0 = 0, row1 = 0;
+    float yFirst = 0, yEnd = 0;
+};
+
 struct HeatmapItem {
     bool visible = false;
-    Rect area;
-    int columns = 0, rows = 0;
-    std::vector<std::uint32_t> pixels;
+    // The image: `rows` price rows (the highest first) × `columns` columns of one logical pixel from
+    // x = area.x, premultiplied 0xAARRGGBB. Row r starts at (*pixels)[r · stride + offset]. The
+    // pixels are the view's, shared: kept between frames, never changed while a frame holds them.
+    Rect area;  // the image's bounds on screen (the bands' union)
+    int columns = 0, rows = 0, stride = 0, offset = 0;
+    std::shared_ptr<const std::vector<std::uint32_t>> pixels;
+    std::vector<HeatmapBand> bands;
     // The colour scale: a vertical bar (legendBar, its colours bottom to top) with its labels
     // (largest size at the top, 0 at the bottom, and the scale's name).
     Rect legendBar;

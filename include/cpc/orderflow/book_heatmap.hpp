@@ -62,7 +62,13 @@ public:
     void clear() {
         m_columns.clear();
         m_blocks.clear();
+        ++m_version;
+        ++m_generation;
     }
+    // Changes with every accepted sample and every clear(): a view that keeps what it drew from
+    // the heatmap knows from it when to look again.
+    std::uint64_t version() const { return m_version; }
+    std::uint64_t generation() const { return m_generation; }  // changes with clear() alone
 
     std::size_t size() const { return m_columns.size(); }
     const HeatmapColumn& operator[](std::size_t i) const { return m_columns[i]; }
@@ -75,6 +81,14 @@ public:
     // before the first sample, or after a longer silence, it is NaN.
     HeatmapGrid grid(std::int64_t fromMs, std::int64_t toMs, std::size_t columns, std::int64_t lowRow,
                      std::int64_t highRow, int rowMultiple) const;
+    // The same with the columns' times given: column c spans [edges[c], edges[c + 1]) (rising);
+    // stepMs is the columns' nominal width, which chooses the blocks as grid() does. A view that
+    // keeps columns between frames asks for the new ones alone, at the same edges as before.
+    HeatmapGrid gridAt(const std::vector<std::int64_t>& edges, double stepMs, std::int64_t lowRow,
+                       std::int64_t highRow, int rowMultiple) const;
+    // The same into `out`, whose memory is reused (a frame allocates nothing once it settled).
+    void gridAt(const std::vector<std::int64_t>& edges, double stepMs, std::int64_t lowRow, std::int64_t highRow,
+                int rowMultiple, HeatmapGrid& out) const;
 
     // Columns are also folded into blocks of this many slots (each row's maximum), which grid()
     // reads when a pixel spans a block or more.
@@ -90,6 +104,8 @@ private:
     HeatmapConfig m_config;
     std::deque<HeatmapColumn> m_columns;
     std::deque<HeatmapColumn> m_blocks;
+    std::uint64_t m_version = 0;
+    std::uint64_t m_generation = 0;
 };
 
 // Maps a resting size to [0, 1] for the colour scale: linear (size / max) or logarithmic
