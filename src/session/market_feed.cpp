@@ -23,6 +23,7 @@
 #include "source_aggregator.hpp"
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
+#include "cpc/net/tls.hpp"
 #include "cpc/net/ws_client.hpp"
 
 namespace cpc::session {
@@ -472,7 +473,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             auto history = co_await backfill(sc, s);
             if (sc->cancelled()) co_return;
             s->backfilling = false;
-            if (!history && adapter->isPermanentError(history.error())) {
+            if (!history && isFinal(history.error())) {
                 fail(*s, history.error());
                 co_return;
             }
@@ -501,6 +502,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // A permanent error of the series: reported, shown, and its stream left.
+    // An answer no retry changes: the venue refused the request for good (an unknown symbol…), or
+    // the server's certificate was refused (asking again only repeats the refusal; the stream
+    // connection stops the same way).
+    bool isFinal(const Error& e) const { return adapter->isPermanentError(e) || e.code == net::kCertificateRejected; }
+
     void fail(Series& s, const Error& e) {
         s.failed = true;
         sink.post(FeedError{s.key, e});
@@ -834,6 +840,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
         net::Backoff backoff(config.backoffBase, config.backoffMax);
         const Scope sc = metaScope;  // open() does not end it
+        std::string lastError;
         for (int attempt = 0; attempt < 6 && !stopping; ++attempt) {
             const exchange::RestRequest request = adapter->exchangeInfoRequest();
             auto r = co_await restGet(request, *sc);
@@ -844,16 +851,24 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     sink.post(SymbolList{adapter->name(), std::move(*symbols)});
                     co_return;
                 }
-                if (adapter->isPermanentError(symbols.error())) {
+                if (isFinal(symbols.error())) {
                     sink.post(FeedError{none, symbols.error()});
                     co_return;
                 }
+                lastError = symbols.error().message;
+            } else {
+                if (isFinal(r.error())) {
+                    sink.post(FeedError{none, r.error()});
+                    co_return;
+                }
+                lastError = r.error().message;
             }
             if (!r && r.error().code == 418) --attempt;  // the ban is waited out, not counted
             co_await sc->sleep(retryDelay(backoff));
         }
         if (stopping) co_return;
-        sink.post(FeedError{none, makeError("could not load the symbol list from " + adapter->endpoints().restBase)});
+        sink.post(FeedError{none, makeError("could not load the symbol list from " + adapter->endpoints().restBase +
+                                            (lastError.empty() ? std::string() : ": " + lastError))});
     }
 };
 

@@ -155,6 +155,44 @@ TEST(MarketFeed, RetriesServerErrorsWithBackoffThenGoesLive) {
     EXPECT_GE(feed.stats().reconnects, 1u);
 }
 
+// A server certificate the client does not trust is refused for good: the history and the symbol
+// list fail at once with the reason, as the stream does, instead of asking again with back-off.
+TEST(MarketFeed, ACertificateFailureEndsTheHistoryAndSymbolRequestsWithTheReason) {
+    test::TestCertificate cert;  // a throw-away CA the system store does not hold
+    sim::SimConfig config;
+    config.tls = true;
+    config.certFile = cert.certFile;
+    config.keyFile = cert.keyFile;
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    Sink sink;
+    Collected got;
+    session::FeedConfig feedConfig;
+    feedConfig.backoffBase = 50ms;
+    feedConfig.backoffMax = 100ms;
+    session::MarketFeed feed(io, adapterFor(server), feedConfig, sink);
+    feed.open({"binance", "BTCUSDT", Interval::M1});
+    feed.requestSymbols();
+    const auto certificateError = [&] {
+        return std::count_if(got.errors.begin(), got.errors.end(), [](const feed::FeedError& e) {
+            return e.error.code == net::kCertificateRejected &&
+                   e.error.message.find("the certificate's issuer is not trusted") != std::string::npos;
+        });
+    };
+    // Both the series and the symbol list end with the certificate's reason.
+    ASSERT_TRUE(got.until(sink, [&] { return certificateError() >= 2 && got.saw(feed::FeedState::Failed); }, 15s))
+        << got.errors.size() << " errors";
+    // And stay ended: at 50-100 ms back-off a retry would come well within this time.
+    got.until(sink, [] { return false; }, 1500ms);
+    feed.stop();
+    EXPECT_EQ(feed.stats().historyRetries, 0u);
+    for (const auto& s : got.statuses)
+        EXPECT_EQ(s.detail.rfind("history:", 0), std::string::npos) << "history retried: " << s.detail;
+    for (const auto& e : got.errors)
+        EXPECT_EQ(e.error.message.find("could not load the symbol list"), std::string::npos) << e.error.message;
+}
+
 TEST(MarketFeed, DeliversTheVenuesSymbolList) {
     sim::SimServer server(sim::SimConfig{});
     ASSERT_TRUE(server.start());
