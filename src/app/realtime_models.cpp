@@ -22,6 +22,31 @@ QString formatDecimal(const Decimal& value, int decimals) {
     return QString::fromStdString(s).replace(QLatin1Char('.'), QLocale().decimalPoint());
 }
 
+// ---- TradeTapeDelegate --------------------------------------------------------------------
+
+void TradeTapeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const {
+    const auto* model = qobject_cast<const TradesTableModel*>(index.model());
+    if (!model) {
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
+    const QStaticText& text = model->cellText(index.row(), index.column());
+    constexpr int kPadding = 4;  // as the style's item text margin
+    const QRect cell = option.rect.adjusted(kPadding, 0, -kPadding, 0);
+    const QSizeF size = text.size();
+    const bool right = index.column() == TradesTableModel::Price || index.column() == TradesTableModel::Quantity;
+    const QPointF at(right ? cell.right() + 1 - size.width() : cell.left(), cell.top() + (cell.height() - size.height()) / 2.0);
+    painter->setPen(model->cellColour(index.row(), index.column(), option.palette.color(QPalette::Text)));
+    if (size.width() > cell.width()) {  // too narrow: cut at the cell rather than over the next one
+        painter->save();
+        painter->setClipRect(cell);
+        painter->drawStaticText(at, text);
+        painter->restore();
+    } else {
+        painter->drawStaticText(at, text);
+    }
+}
+
 // ---- TradesTableModel ---------------------------------------------------------------------
 
 TradesTableModel::TradesTableModel(int maxRows, QObject* parent)
@@ -48,17 +73,53 @@ void TradesTableModel::addTrades(std::span<const exchange::TradeTick> trades) {
         const int first = static_cast<int>(m_trades.size()) - overflow;
         beginRemoveRows({}, first, static_cast<int>(m_trades.size()) - 1);
         m_trades.erase(m_trades.end() - overflow, m_trades.end());
+        m_texts.erase(m_texts.end() - overflow, m_texts.end());
         endRemoveRows();
     }
     beginInsertRows({}, 0, incoming - 1);
-    for (const auto& t : batch) m_trades.push_front(t);  // the last of the batch ends on top
+    for (const auto& t : batch) {
+        m_trades.push_front(t);  // the last of the batch ends on top
+        m_texts.emplace_front();
+    }
     endInsertRows();
 }
 
 void TradesTableModel::clear() {
     beginResetModel();
     m_trades.clear();
+    m_texts.clear();
     endResetModel();
+}
+
+void TradesTableModel::dropTexts() const {
+    for (auto& row : m_texts) row = {};
+}
+
+QString TradesTableModel::displayText(const exchange::TradeTick& t, int column) const {
+    switch (column) {
+        case Time: return QDateTime::fromMSecsSinceEpoch(t.timeMs, m_zone).toString(QStringLiteral("HH:mm:ss.zzz"));
+        case Price: return formatDecimal(t.price, m_priceDecimals);
+        case Quantity: return formatDecimal(t.quantity, m_quantityDecimals);
+        case Side: return !t.buyerIsMaker ? tr("Buy") : tr("Sell");
+        default: return {};
+    }
+}
+
+const QStaticText& TradesTableModel::cellText(int row, int column) const {
+    // m_texts holds a row beside each trade (kept so by every change of m_trades); a cell is laid
+    // out when first painted.
+    const auto r = static_cast<std::size_t>(row);
+    QStaticText& text = m_texts[r][static_cast<std::size_t>(column)];
+    if (text.text().isEmpty()) {
+        text.setTextFormat(Qt::PlainText);
+        text.setText(displayText(m_trades[r], column));
+    }
+    return text;
+}
+
+const QColor& TradesTableModel::cellColour(int row, int column, const QColor& normal) const {
+    if (column != Price && column != Side) return normal;
+    return !trade(row).buyerIsMaker ? buyColor() : sellColor();
 }
 
 void TradesTableModel::setMaxRows(int maxRows) {
@@ -67,6 +128,7 @@ void TradesTableModel::setMaxRows(int maxRows) {
     if (overflow > 0) {
         beginRemoveRows({}, m_maxRows, static_cast<int>(m_trades.size()) - 1);
         m_trades.erase(m_trades.end() - overflow, m_trades.end());
+        m_texts.erase(m_texts.end() - overflow, m_texts.end());
         endRemoveRows();
     }
 }
@@ -74,6 +136,7 @@ void TradesTableModel::setMaxRows(int maxRows) {
 void TradesTableModel::setDecimals(int priceDecimals, int quantityDecimals) {
     m_priceDecimals = priceDecimals;
     m_quantityDecimals = quantityDecimals;
+    dropTexts();
     if (!m_trades.empty()) emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
@@ -88,15 +151,7 @@ QVariant TradesTableModel::data(const QModelIndex& index, int role) const {
     const exchange::TradeTick& t = trade(index.row());
     const bool takerBuy = !t.buyerIsMaker;
     switch (role) {
-        case Qt::DisplayRole:
-            switch (index.column()) {
-                case Time:
-                    return QDateTime::fromMSecsSinceEpoch(t.timeMs, m_zone).toString(QStringLiteral("HH:mm:ss.zzz"));
-                case Price: return formatDecimal(t.price, m_priceDecimals);
-                case Quantity: return formatDecimal(t.quantity, m_quantityDecimals);
-                case Side: return takerBuy ? tr("Buy") : tr("Sell");
-                default: return {};
-            }
+        case Qt::DisplayRole: return displayText(t, index.column());
         case Qt::ForegroundRole:
             if (index.column() == Price || index.column() == Side) return takerBuy ? buyColor() : sellColor();
             return {};
@@ -117,6 +172,7 @@ bool TradesTableModel::setTimeZone(const QString& name) {
     if (!zone.isValid()) return false;
     m_zone = zone;
     m_zoneName = name == QLatin1String("local") ? QString::fromUtf8(QTimeZone::systemTimeZoneId()) : name;
+    dropTexts();
     emit headerDataChanged(Qt::Horizontal, Time, Time);
     if (rowCount() > 0) emit dataChanged(index(0, Time), index(rowCount() - 1, Time));
     return true;

@@ -396,6 +396,7 @@ void RealtimeWindow::buildUi() {
     if (!m_trades->setTimeZone(m_options.timeZone))
         log(tr("unknown time zone \"%1\"; trade times are in UTC").arg(m_options.timeZone));
     m_tradesView->setModel(m_trades);
+    m_tradesView->setItemDelegate(new TradeTapeDelegate(m_tradesView));
     m_tradesView->setFont(fixed);
     m_tradesView->verticalHeader()->hide();
     m_tradesView->verticalHeader()->setDefaultSectionSize(QFontMetrics(fixed).height() + 2);
@@ -403,9 +404,17 @@ void RealtimeWindow::buildUi() {
     m_tradesView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tradesView->setShowGrid(false);
     m_tradesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    // The time (HH:mm:ss.zzz) is never cut: its column is as wide as its text.
-    m_tradesView->horizontalHeader()->setSectionResizeMode(TradesTableModel::Time, QHeaderView::ResizeToContents);
-    m_tradesView->horizontalHeader()->setSectionResizeMode(TradesTableModel::Time, QHeaderView::ResizeToContents);
+    // The time (HH:mm:ss.zzz) is never cut: its column is as wide as that text in the fixed font
+    // and its header. Set once: ResizeToContents would measure every row again at every insert.
+    {
+        QHeaderView* top = m_tradesView->horizontalHeader();
+        const int text = QFontMetrics(fixed).horizontalAdvance(QStringLiteral("00:00:00.000"));
+        const int header = top->fontMetrics().horizontalAdvance(
+            m_trades->headerData(TradesTableModel::Time, Qt::Horizontal, Qt::DisplayRole).toString());
+        constexpr int kMargins = 20;  // the cell's and the header section's padding
+        top->setSectionResizeMode(TradesTableModel::Time, QHeaderView::Fixed);
+        top->resizeSection(TradesTableModel::Time, std::max(text, header) + kMargins);
+    }
     m_tradesView->viewport()->installEventFilter(this);
     connect(maxRows, &QSpinBox::valueChanged, m_trades, &TradesTableModel::setMaxRows);
     tradesLayout->addWidget(m_tradesView);
@@ -673,12 +682,17 @@ void RealtimeWindow::onStatus(const feed::FeedStatus& status) {
 }
 
 void RealtimeWindow::updateTicker() {
+    // Only what changed: a label's new text lays the panel out again and a new palette restyles it,
+    // and the book ticker changes many times a second while most fields stay.
     const auto set = [this](const QString& key, const QString& text, const QColor& color = {}) {
         QLabel* l = m_tickerLabels.at(key);
-        l->setText(text);
-        QPalette p = l->palette();
-        p.setColor(QPalette::WindowText, color.isValid() ? color : palette().color(QPalette::WindowText));
-        l->setPalette(p);
+        if (l->text() != text) l->setText(text);
+        const QColor want = color.isValid() ? color : palette().color(QPalette::WindowText);
+        if (l->palette().color(QPalette::WindowText) != want) {
+            QPalette p = l->palette();
+            p.setColor(QPalette::WindowText, want);
+            l->setPalette(p);
+        }
     };
     int priceDecimals = 8, qtyDecimals = 8;
     for (const auto& s : m_symbols)

@@ -3,8 +3,11 @@
 // maxRows rows) and the order book ladder widget (top N levels each side with size bars and the
 // spread). GUI thread only; both take whole batches, so a frame costs one model change.
 #include <QAbstractTableModel>
+#include <QStaticText>
+#include <QStyledItemDelegate>
 #include <QTimeZone>
 #include <QWidget>
+#include <array>
 #include <deque>
 #include <span>
 
@@ -42,12 +45,32 @@ public:
     static const QColor& buyColor();   // the buyer was the taker
     static const QColor& sellColor();  // the seller was the taker
 
+    // A cell's text laid out once (QStaticText) for TradeTapeDelegate: a trade's row never
+    // changes, so a tape repainted every display frame shapes each text once, when the trade
+    // arrives, instead of at every paint. Dropped with the row, and on a decimals or zone change.
+    const QStaticText& cellText(int row, int column) const;
+    // The colour a cell is drawn in: buy or sell for the price and the side, else `normal`.
+    const QColor& cellColour(int row, int column, const QColor& normal) const;
+
 private:
+    QString displayText(const exchange::TradeTick& t, int column) const;
+    void dropTexts() const;
+
     std::deque<exchange::TradeTick> m_trades;  // front = newest
+    mutable std::deque<std::array<QStaticText, ColumnCount>> m_texts;  // beside m_trades
     int m_maxRows;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
     QTimeZone m_zone = QTimeZone::utc();
     QString m_zoneName = QStringLiteral("UTC");
+};
+
+// Paints TradesTableModel's cells from their cached static texts (no style, no text layout per
+// paint): the trade tape repaints every display frame at 1,000 trades a second.
+class TradeTapeDelegate final : public QStyledItemDelegate {
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 };
 
 class OrderBookLadder final : public QWidget {

@@ -11,8 +11,8 @@
 // same one hand-off the chart controller uses (the receipt time is stamped on the network
 // thread); a post into an empty inbox wakes the GUI thread, which takes the whole inbox at
 // most every frameInterval (4 ms) and applies it to bounded models, so 20,000 messages a second
-// cost at most 250 model updates a second, Qt repaints at most once per display frame, and a
-// quiet feed pays no coalescing delay.
+// cost at most 250 model updates a second, and a quiet feed pays no coalescing delay. The trade
+// tape draws cached static texts (TradeTapeDelegate): a repaint lays out no text.
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
@@ -73,10 +73,9 @@ struct RealtimeOptions {
     // window makes a network thread and a market session of its own (`--test-realtime`, tests),
     // with `session`'s settings.
     session::MarketSession* market = nullptr;
-    // Minimum time between two model updates of the GUI (the mailbox is applied whole). Qt
-    // repaints at most once per display frame (update() only marks dirty) whatever this is;
-    // 4 ms keeps tick-to-paint p99 under one 16 ms frame at 1,000 msgs/s, 16 ms would add up to
-    // a frame of waiting (docs/PERFORMANCE.md has both).
+    // Minimum time between two model updates of the GUI (the mailbox is applied whole). 4 ms
+    // keeps tick-to-paint p99 under one 16 ms frame at 1,000 msgs/s; 16 ms adds up to a frame of
+    // waiting (p99 25 ms) but halves the GUI's CPU time (docs/PERFORMANCE.md has both).
     std::chrono::milliseconds frameInterval{4};
 };
 
