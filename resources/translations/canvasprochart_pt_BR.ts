@@ -542,8 +542,8 @@
         <translation>Alertas: %1</translation>
     </message>
     <message>
-        <source>&amp;Alerts</source>
-        <translation>&amp;Alertas</translation>
+        <source>A&amp;lerts</source>
+        <translation>A&amp;lertas</translation>
     </message>
     <message>
         <source>Alerts…</source>

@@ -129,7 +129,7 @@ AlertsUi::AlertsUi(MainWindow& window, ChartController& controller, AlertService
 void AlertsUi::buildMenu() {
     // Before Help, as desktop applications order their menus.
     QMenuBar* bar = m_window.menuBar();
-    auto* menu = new QMenu(tr("&Alerts"), bar);
+    auto* menu = new QMenu(tr("A&lerts"), bar);
     menu->setObjectName(QStringLiteral("alertsMenu"));
     const QList<QAction*> top = bar->actions();
     if (top.isEmpty()) bar->addMenu(menu);
