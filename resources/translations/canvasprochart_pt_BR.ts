@@ -1060,6 +1060,313 @@
     </message>
 </context>
 <context>
+    <name>cpc::app::AlertEditDialog</name>
+    <message>
+        <source>Edit alert</source>
+        <translation>Editar alerta</translation>
+    </message>
+    <message>
+        <source>Add alert</source>
+        <translation>Adicionar alerta</translation>
+    </message>
+    <message>
+        <source>Exchange</source>
+        <translation>Corretora</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>Símbolo</translation>
+    </message>
+    <message>
+        <source>The bars the condition reads (indicators, bar fields, once per bar, on bar close)</source>
+        <translation>As barras que a condição lê (indicadores, campos da barra, uma vez por barra, no fechamento da barra)</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>Intervalo</translation>
+    </message>
+    <message>
+        <source>e.g. price crosses 67000, RSI(14) &gt; 70, EMA(9) crosses EMA(21)</source>
+        <translation>ex.: price crosses 67000, RSI(14) &gt; 70, EMA(9) crosses EMA(21)</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Condição</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>Avaliar</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>Disparo</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expira</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>Validade</translation>
+    </message>
+    <message>
+        <source>Your own text, shown with each notification</source>
+        <translation>Seu próprio texto, mostrado em cada notificação</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensagem</translation>
+    </message>
+    <message>
+        <source>Enter a symbol, e.g. BTCUSDT.</source>
+        <translation>Informe um símbolo, ex.: BTCUSDT.</translation>
+    </message>
+    <message>
+        <source>Symbol: %1</source>
+        <translation>Símbolo: %1</translation>
+    </message>
+    <message>
+        <source>The expiry is in the past.</source>
+        <translation>A validade está no passado.</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::AlertLogDock</name>
+    <message>
+        <source>Alert log</source>
+        <translation>Registro de alertas</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>Símbolo</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Condição</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preço</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Atrasado</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensagem</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>atrasado</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>não</translation>
+    </message>
+    <message>
+        <source>Seen only in history fetched after a disconnect; it happened at %1, reported %2</source>
+        <translation>Visto apenas no histórico obtido após uma desconexão; aconteceu às %1, informado às %2</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::AlertsDialog</name>
+    <message>
+        <source>Once</source>
+        <translation>Uma vez</translation>
+    </message>
+    <message>
+        <source>Once per bar</source>
+        <translation>Uma vez por barra</translation>
+    </message>
+    <message>
+        <source>Every time</source>
+        <translation>Toda vez</translation>
+    </message>
+    <message>
+        <source>Every tick</source>
+        <translation>A cada tick</translation>
+    </message>
+    <message>
+        <source>On bar close</source>
+        <translation>No fechamento da barra</translation>
+    </message>
+    <message>
+        <source>fired</source>
+        <translation>disparado</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expirado</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausado</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>ativo</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alertas</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>Símbolo</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Condição</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>Disparo</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Fired</source>
+        <translation>Disparos</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensagem</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Adicionar…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Editar…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Excluir</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fechar</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n time(s), last %1</source>
+        <translation>
+            <numerusform>%n vez, a última em %1</numerusform>
+            <numerusform>%n vezes, a última em %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <source>Alerts are not running.</source>
+        <translation>Os alertas não estão em execução.</translation>
+    </message>
+    <message>
+        <source>Alerts are off: %1</source>
+        <translation>Alertas desligados: %1</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Retomar</translation>
+    </message>
+    <message>
+        <source>The alert was not added: %1</source>
+        <translation>O alerta não foi adicionado: %1</translation>
+    </message>
+    <message>
+        <source>The alert was not changed: %1</source>
+        <translation>O alerta não foi alterado: %1</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::AlertsUi</name>
+    <message>
+        <source>Alert when the price leaves…</source>
+        <translation>Alertar quando o preço sair…</translation>
+    </message>
+    <message>
+        <source>Alert on cross…</source>
+        <translation>Alertar no cruzamento…</translation>
+    </message>
+    <message>
+        <source>Add alert at %1…</source>
+        <translation>Adicionar alerta em %1…</translation>
+    </message>
+    <message>
+        <source>Alerts: %1</source>
+        <translation>Alertas: %1</translation>
+    </message>
+    <message>
+        <source>A&amp;lerts</source>
+        <translation>A&amp;lertas</translation>
+    </message>
+    <message>
+        <source>Alerts…</source>
+        <translation>Alertas…</translation>
+    </message>
+    <message>
+        <source>Add alert on this chart…</source>
+        <translation>Adicionar alerta neste gráfico…</translation>
+    </message>
+    <message>
+        <source>Alert log</source>
+        <translation>Registro de alertas</translation>
+    </message>
+    <message>
+        <source>Sound with notifications</source>
+        <translation>Som nas notificações</translation>
+    </message>
+    <message>
+        <source>The alert was not added: %1</source>
+        <translation>O alerta não foi adicionado: %1</translation>
+    </message>
+    <message>
+        <source>Alert %1 added: %2 %3</source>
+        <translation>Alerta %1 adicionado: %2 %3</translation>
+    </message>
+    <message>
+        <source>Alerts off</source>
+        <translation>Alertas desligados</translation>
+    </message>
+    <message>
+        <source>Alerts are off: %1</source>
+        <translation>Alertas desligados: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Price %1 at %2 (late: seen after a disconnect)</source>
+        <translation>Preço %1 às %2 (atrasado: visto após uma desconexão)</translation>
+    </message>
+    <message>
+        <source>Price %1 at %2</source>
+        <translation>Preço %1 às %2</translation>
+    </message>
+    <message>
+        <source>Alert: %1 %2 at %3</source>
+        <translation>Alerta: %1 %2 em %3</translation>
+    </message>
+</context>
+<context>
     <name>cpc::app::ChartController</name>
     <message>
         <source>%1 is not listed on %2; showing %3</source>

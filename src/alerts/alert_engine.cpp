@@ -361,6 +361,17 @@ std::vector<Alert> AlertEngine::alerts() {
     return impl->onEngine<std::vector<Alert>>([impl] { return impl->evaluator.alerts(); }, {});
 }
 
+Result<LoadedAlerts> AlertEngine::storedAlerts() {
+    Impl* impl = m_impl.get();
+    return impl->onEngine<Result<LoadedAlerts>>([impl] { return impl->store->load(); }, stoppedError());
+}
+
+Result<std::vector<Trigger>> AlertEngine::log(std::size_t limit) {
+    Impl* impl = m_impl.get();
+    return impl->onEngine<Result<std::vector<Trigger>>>([impl, limit] { return impl->store->triggers(0, limit); },
+                                                         stoppedError());
+}
+
 void AlertEngine::dropConnections() {
     Impl* impl = m_impl.get();
     impl->onEngine<int>(

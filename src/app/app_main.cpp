@@ -11,7 +11,10 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "cpc/app/alert_service.hpp"
+#include "cpc/app/alerts_ui.hpp"
 #include "cpc/app/app_identity.hpp"
+#include "cpc/app/desktop_notifier.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/language.hpp"
@@ -301,7 +304,24 @@ int runApp(int argc, char** argv) {
     ChartController controller(options);
     if (auto started = controller.start(); !started) return fail(QString::fromStdString(started.error().message));
 
+    // The alerts (issue 15): one engine for the process on the same market session, evaluating
+    // every stored alert whether or not a chart shows its symbol. Made before the window and
+    // destroyed after it; a database it cannot open is a state the window shows ("Alerts off").
+    std::map<std::string, exchange::Endpoints> alertEndpoints;
+    for (const std::string& name : exchange::adapterNames()) {
+        const Endpoints configured = settings->effectiveEndpoints(QString::fromStdString(name));
+        if (!configured.rest.isEmpty() && !configured.stream.isEmpty())
+            alertEndpoints[name] = {configured.rest.toStdString(), configured.stream.toStdString()};
+    }
+    if (!options.restBase.empty() && !options.streamBase.empty())
+        alertEndpoints[options.exchange] = {options.restBase, options.streamBase};
+    AlertService alerts(services.market(), defaultAppAlertsPath(options.demo),
+                        appAlertEngineConfig(services, options.demo, std::move(alertEndpoints)));
+    alerts.start();
+    DesktopNotifier notifier;
+
     MainWindow window(controller, *settings);
+    new AlertsUi(window, controller, alerts, *settings, notifier);  // the window owns it
     if (chosenType) window.setChartType(*chosenType);
     if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
     if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));

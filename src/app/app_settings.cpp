@@ -106,6 +106,14 @@ bool AppSettings::magnet() const { return m_settings.value(kMagnet, false).toBoo
 
 void AppSettings::setMagnet(bool on) { m_settings.setValue(kMagnet, on); }
 
+bool AppSettings::alertSound() const { return m_settings.value(QStringLiteral("alerts/sound"), true).toBool(); }
+
+void AppSettings::setAlertSound(bool on) { m_settings.setValue(QStringLiteral("alerts/sound"), on); }
+
+bool AppSettings::alertLogVisible() const { return m_settings.value(QStringLiteral("alerts/logVisible"), false).toBool(); }
+
+void AppSettings::setAlertLogVisible(bool visible) { m_settings.setValue(QStringLiteral("alerts/logVisible"), visible); }
+
 bool AppSettings::volumeProfileVisible() const { return m_settings.value(kVolumeProfile, false).toBool(); }
 
 void AppSettings::setVolumeProfileVisible(bool visible) { m_settings.setValue(kVolumeProfile, visible); }

@@ -113,6 +113,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
                     statusBar()->showMessage(tr("Drawing hidden: View ▸ Object tree shows it again"), 8000);
                 }
             });
+            for (const auto& extend : m_menuExtensions) extend(*menu, ContextMenuTarget{id, std::nullopt});
             menu->addSeparator();
             connect(addNamed(*menu, tr("Delete"), "drawingDelete"), &QAction::triggered, this,
                     [this, id] { m_canvas->model().removeDrawing(id); });
@@ -162,6 +163,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
             // The plain number (no thousands separators), as an order ticket takes it.
             QGuiApplication::clipboard()->setText(QString::number(price, 'f', m_canvas->model().priceDecimals()));
         });
+        for (const auto& extend : m_menuExtensions) extend(*menu, ContextMenuTarget{std::nullopt, price});
         menu->addSeparator();
     }
     connect(addNamed(*menu, tr("Reset chart view"), "chartResetView"), &QAction::triggered, this, [this] {

@@ -578,6 +578,12 @@ std::vector<Point> ChartModel::drawingHandles(const Drawing& d) const {
     }
 }
 
+void ChartModel::setMarkers(std::vector<ChartMarker> markers) {
+    if (markers == m_markers) return;
+    m_markers = std::move(markers);
+    invalidate(Invalidation::Light);
+}
+
 void ChartModel::setMeasure(std::optional<Measure> measure) {
     if (measure == m_measure) return;
     m_measure = measure;

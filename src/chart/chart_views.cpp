@@ -32,6 +32,7 @@ void FrameItems::clear() {
     panes.clear();
     overlayLines.clear();
     drawings.clear();
+    markers.clear();
     volumeProfile.visible = false;
     volumeProfile.rows.clear();
     valueTags.clear();
@@ -918,6 +919,38 @@ void buildValueTags(const ChartModel& model, FrameItems& out) {
     }
 }
 
+// Markers (alerts that fired): a flag at the bar the time falls in and the price, its label to
+// the right when it fits inside the pane and covers no label placed before it.
+void buildMarkers(const ChartModel& model, FrameItems& out) {
+    const Rect& pane = out.layout.candlePane;
+    const PriceScale& ps = model.priceScale();
+    const TextMeasurer& m = model.textMeasurer();
+    const double lh = m.lineHeight();
+    std::vector<Rect> placed;
+    for (const ChartMarker& marker : model.markers()) {
+        // The bar the time falls in (a firing's time is inside its bar, not at its open).
+        const double x = model.timeToX(bucketStart(model.interval(), marker.timeMs));
+        const double y = ps.priceToY(marker.price);
+        if (!pane.contains(Point{x, y})) continue;
+        MarkerItem item;
+        item.x = static_cast<float>(x);
+        item.y = static_cast<float>(y);
+        item.late = marker.late;
+        if (!marker.label.empty()) {
+            const double width = m.textWidth(marker.label) + 2;
+            Rect box{x + 12, y - lh - 6, width, lh};
+            if (box.right() > pane.right()) box.x = x - 4 - width;  // at the live edge: to the left
+            if (box.left() < pane.left()) box.x = pane.left();
+            const bool free = std::none_of(placed.begin(), placed.end(), [&](const Rect& r) { return r.intersects(box); });
+            if (free && box.right() <= pane.right() && box.top() >= pane.top()) {
+                placed.push_back(box);
+                item.label = TextItem{box, marker.label, TextTone::Strong, FontRole::Regular, TextAlign::Left};
+            }
+        }
+        out.markers.push_back(std::move(item));
+    }
+}
+
 }  // namespace
 
 void buildFrame(const ChartModel& model, FrameItems& out) {
@@ -935,6 +968,7 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     buildPanes(model, out);
     buildOverlayLines(model, out);
     buildDrawings(model, out);
+    buildMarkers(model, out);
     buildValueTags(model, out);
 }
 

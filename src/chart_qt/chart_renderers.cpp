@@ -464,6 +464,7 @@ void drawBase(QPainter& p, const chart::FrameItems& f, const ChartTheme& theme, 
     drawBubbles(p, f.bubbles, l.candlePane, theme);
     drawPolylines(p, f.overlayLines, l.candlePane);
     drawDrawings(p, f.drawings, l.candlePane, theme);
+    drawMarkers(p, f.markers, l.candlePane, theme);
     drawTexts(p, f.priceLabels, theme);
     drawTexts(p, f.volumeLabels, theme);
     drawTexts(p, f.timeLabels, theme);
@@ -711,6 +712,30 @@ void drawDrawings(QPainter& p, std::span<const chart::DrawingItem> drawings, con
     }
     p.restore();
     for (const chart::DrawingItem& d : drawings) drawTexts(p, d.labels, theme);
+}
+
+void drawMarkers(QPainter& p, std::span<const chart::MarkerItem> markers, const Rect& clip, const ChartTheme& theme) {
+    if (markers.empty()) return;
+    p.save();
+    p.setClipRect(QRectF(clip.x, clip.y, clip.width, clip.height));
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const chart::MarkerItem& m : markers) {
+        // The staff's foot is the point; the flag flies up and to the right of it.
+        const QPointF foot(m.x, m.y);
+        const QPointF top(m.x, m.y - 16);
+        p.setPen(QPen(theme.alertMarker, 1.5));
+        p.drawLine(foot, top);
+        QPolygonF flag;
+        flag << top << QPointF(m.x + 9, m.y - 12.5) << QPointF(m.x, m.y - 9);
+        p.setBrush(m.late ? QBrush(Qt::NoBrush) : QBrush(theme.alertMarker));
+        p.drawPolygon(flag);
+        p.setBrush(theme.alertMarker);
+        p.setPen(Qt::NoPen);
+        p.drawEllipse(foot, 2.5, 2.5);
+    }
+    p.restore();
+    for (const chart::MarkerItem& m : markers)
+        if (!m.label.text.empty()) drawTexts(p, std::span<const chart::TextItem>(&m.label, 1), theme);
 }
 
 void drawPlaceholder(QPainter& p, const chart::ChartLayout& l, const QString& text,

@@ -215,3 +215,30 @@ TEST(FormatDuration, TwoLargestUnits) {
 }
 
 }  // namespace
+
+// Alert markers (issue 15): at the bar the firing's time falls in (not the next one) and its
+// price; only those inside the candle pane; a late one keeps its flag; the label beside it.
+TEST_F(DrawingToolsTest, AlertMarkersSitAtTheirBarAndPriceInsideThePane) {
+    EXPECT_TRUE(items().markers.empty());
+    // 30 s into bar 10 (a 1m chart): drawn at bar 10's centre, not bar 11's.
+    const std::int64_t inside = timeOf(10) + 30'000;
+    model.setMarkers({ChartMarker{inside, closeOf(10), "RSI up", false},
+                      ChartMarker{timeOf(20), closeOf(20), "", true},
+                      ChartMarker{timeOf(20), closeOf(20) * 100, "off the pane", false}});
+    EXPECT_NE(model.pendingInvalidation(), Invalidation::None);
+    const FrameItems f = items();
+    ASSERT_EQ(f.markers.size(), 2U);
+    EXPECT_FLOAT_EQ(f.markers[0].x, static_cast<float>(model.timeToX(timeOf(10))));
+    EXPECT_FLOAT_EQ(f.markers[0].y, static_cast<float>(model.priceScale().priceToY(closeOf(10))));
+    EXPECT_FALSE(f.markers[0].late);
+    EXPECT_EQ(f.markers[0].label.text, "RSI up");
+    EXPECT_FLOAT_EQ(f.markers[1].x, static_cast<float>(model.timeToX(timeOf(20))));
+    EXPECT_TRUE(f.markers[1].late);
+    EXPECT_TRUE(f.markers[1].label.text.empty());
+    // Setting the same list again changes nothing (no repaint).
+    frame();
+    model.setMarkers(model.markers());
+    EXPECT_EQ(model.pendingInvalidation(), Invalidation::None);
+    model.setMarkers({});
+    EXPECT_TRUE(items().markers.empty());
+}

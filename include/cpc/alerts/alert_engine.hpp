@@ -93,6 +93,11 @@ public:
     Result<Ok> remove(std::int64_t id);
     Result<Ok> setPaused(std::int64_t id, bool paused);
     std::vector<Alert> alerts();
+    // Every stored alert, those that are done (fired once) or expired included, as the store has
+    // them (what an Alerts dialog lists), from the engine's store connection.
+    Result<LoadedAlerts> storedAlerts();
+    // The log (every alert's firings, newest first) from the engine's store connection.
+    Result<std::vector<Trigger>> log(std::size_t limit = 1000);
 
     // Drops every feed's stream connection (tests, a "reconnect" action): they backfill.
     void dropConnections();

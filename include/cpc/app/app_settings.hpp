@@ -55,6 +55,11 @@ public:
     // Order flow: View ▸ Heatmap (default off), its colour scale (log by default), the value from
     // which a trade is a big trade (quote asset; default 250,000) and the footprint's imbalance
     // ratio (default 3).
+    // Alerts: a sound with each notification (default on); the alert log dock shown (default off).
+    bool alertSound() const;
+    void setAlertSound(bool on);
+    bool alertLogVisible() const;
+    void setAlertLogVisible(bool visible);
     bool heatmapVisible() const;
     void setHeatmapVisible(bool visible);
     bool heatmapLogScale() const;

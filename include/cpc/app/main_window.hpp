@@ -107,6 +107,14 @@ public:
     // The context menu for a right click at pos (canvas coordinates): on a drawing, an indicator,
     // the price axis or the chart. Its actions have object names (tests trigger them).
     std::unique_ptr<QMenu> contextMenuAt(QPointF pos);
+    // Entries other parts add to that menu (the alerts' "Add alert…", "Alert on cross"): called
+    // with the menu being built and what was clicked — a drawing, or a price over the chart.
+    struct ContextMenuTarget {
+        std::optional<std::uint64_t> drawing;
+        std::optional<double> price;  // on the tick grid
+    };
+    using ContextMenuExtension = std::function<void(QMenu& menu, const ContextMenuTarget& target)>;
+    void addContextMenuExtension(ContextMenuExtension extension) { m_menuExtensions.push_back(std::move(extension)); }
     // A copy of the drawing a little to the right and below; its id.
     std::optional<std::uint64_t> cloneDrawing(std::uint64_t id);
     void openDrawingProperties(std::uint64_t id);
@@ -228,6 +236,7 @@ private:
         bool operator==(const TitleSource&) const = default;
     };
     std::optional<TitleSource> m_titleSource;
+    std::vector<ContextMenuExtension> m_menuExtensions;
 };
 
 }  // namespace cpc::app

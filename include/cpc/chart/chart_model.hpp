@@ -279,6 +279,12 @@ public:
     // drawing shows and drawingAnchorAt hits.
     std::vector<Point> drawingHandles(const Drawing& d) const;
 
+    // ---- markers: where something happened (an alert fired) ---------------------------------
+    // Drawn at (time, price) over the candles; not drawings: not hit, not saved, no undo. The
+    // owner sets the whole list for the shown series. Light invalidation.
+    void setMarkers(std::vector<ChartMarker> markers);
+    const std::vector<ChartMarker>& markers() const { return m_markers; }
+
     // ---- measuring (Shift+drag, TradingView's date and price range): not a drawing, nothing saved
     struct Measure {
         DrawingAnchor from;
@@ -395,6 +401,7 @@ private:
     std::optional<std::uint64_t> m_selectedDrawing;
     bool m_magnet = false;
     std::optional<Measure> m_measure;
+    std::vector<ChartMarker> m_markers;
     std::function<void()> m_onDrawingsChanged;
     std::function<void()> m_onSelectionChanged;
 };

@@ -74,6 +74,16 @@ struct Drawing {
     bool operator==(const Drawing&) const = default;
 };
 
+// A point where something happened on the chart (an alert fired): a time (UTC epoch ms, inside
+// its bar), a price, a short label, and whether it was seen only after the fact (a late alert).
+struct ChartMarker {
+    std::int64_t timeMs = 0;
+    double price = 0;
+    std::string label;
+    bool late = false;
+    bool operator==(const ChartMarker&) const = default;
+};
+
 // "kind time price time price" per drawing, one per line; ids are not stored. Prices are written
 // with 17 significant digits so a round trip is exact. Properties that differ from the defaults
 // follow as "key=value" fields (color=#rrggbbaa width=2 dash=dashed extend=left,right locked

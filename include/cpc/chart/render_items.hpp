@@ -112,6 +112,14 @@ struct DrawingItem {
     LineDash dash = LineDash::Solid;
 };
 
+// A ChartMarker in pixels: a small flag pointing at (x, y), its label beside it; a late one is
+// drawn hollow.
+struct MarkerItem {
+    float x = 0, y = 0;
+    bool late = false;
+    TextItem label;  // empty text: no room for it
+};
+
 // Visible-range volume profile: one horizontal bar per price row, growing from `edgeX` into the
 // candle pane (leftwards when fromRight). Widths are in logical px; upWidth is the part of width
 // traded in rising bars (drawn next to the edge), the rest in falling ones.
@@ -222,6 +230,7 @@ struct FrameItems {
     std::vector<PaneFrame> panes;
     std::vector<PolylineItem> overlayLines;  // indicator lines over the candles, NaN y = gap
     std::vector<DrawingItem> drawings;
+    std::vector<MarkerItem> markers;  // inside the candle pane only
     VolumeProfileItem volumeProfile;  // filled by VisibleVolumeProfile::build (chart_views.hpp)
     // Last values of studies and prices of horizontal lines on the axes, none covering another
     // on one axis (the last-price tag, drawn on top, may cover one).

@@ -38,6 +38,10 @@ void drawPanes(QPainter& painter, std::span<const chart::PaneFrame> panes, const
 void drawPolylines(QPainter& painter, std::span<const chart::PolylineItem> lines, const chart::Rect& clip);
 void drawDrawings(QPainter& painter, std::span<const chart::DrawingItem> drawings, const chart::Rect& clip,
                   const ChartTheme& theme);
+// Alert markers: a flag on a short staff whose foot is the point (filled; a late one hollow),
+// the label beside the flag.
+void drawMarkers(QPainter& painter, std::span<const chart::MarkerItem> markers, const chart::Rect& clip,
+                 const ChartTheme& theme);
 // 0xRRGGBBAA → QColor.
 QColor fromRgba(std::uint32_t rgba);
 void drawVolumes(QPainter& painter, std::span<const chart::VolumeItem> volumes, float baseY,

@@ -30,6 +30,7 @@ struct ChartTheme {
     QColor drawing{0x29, 0x62, 0xff};
     QColor drawingFill{0x29, 0x62, 0xff, 0x26};
     QColor selectionHandle{0xff, 0xff, 0xff};
+    QColor alertMarker{0xff, 0x98, 0x00};  // where an alert fired (both themes)
     // Visible-range volume profile: translucent (drawn behind the candles, over the grid); rows
     // in the value area stronger than the rest, the POC marked by a line across the pane.
     QColor profileUp{0x26, 0xa6, 0x9a, 0x66};
