@@ -1256,6 +1256,10 @@ Stream %2</translation>
         <source>Put it back</source>
         <translation>Devolver</translation>
     </message>
+    <message>
+        <source>&amp;Sync the crosshair across charts</source>
+        <translation>&amp;Sincronizar a mira entre os gráficos</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ObjectProperties</name>

@@ -2,6 +2,7 @@
 
 #include <QEvent>
 #include <QFocusEvent>
+#include <QMouseEvent>
 #include <QInputDialog>
 #include <QLineEdit>
 #include <QPainter>
@@ -163,6 +164,30 @@ bool ChartPane::eventFilter(QObject* watched, QEvent* event) {
     // toolbar from the chart the user chose since.
     if (watched == m_canvas) {
         if (event->type() == QEvent::MouseButtonPress) emit activated(this);
+        if (event->type() == QEvent::MouseMove) {
+            // The bar under the mouse, as the canvas will mark it (the same x → index mapping).
+            m_mouseInside = true;
+            const auto& model = m_canvas->model();
+            const double x = static_cast<QMouseEvent*>(event)->position().x();
+            const auto& pane = model.layout().candlePane;
+            std::optional<std::int64_t> time;
+            if (model.hasData() && x >= pane.x && x < pane.x + pane.width) {
+                const std::int64_t index = model.timeScale().xToIndex(x - pane.x);
+                const auto* series = m_controller.currentSeries();
+                if (series && index >= 0 && index < static_cast<std::int64_t>(series->size())) time = model.timeAtIndex(index);
+            }
+            if (time != m_crosshairTime) {
+                m_crosshairTime = time;
+                emit crosshairTimeChanged(time);
+            }
+        }
+        if (event->type() == QEvent::Leave) {
+            m_mouseInside = false;
+            if (m_crosshairTime) {
+                m_crosshairTime.reset();
+                emit crosshairTimeChanged(std::nullopt);
+            }
+        }
         if (event->type() == QEvent::FocusIn) {
             const Qt::FocusReason reason = static_cast<QFocusEvent*>(event)->reason();
             if (reason == Qt::TabFocusReason || reason == Qt::BacktabFocusReason) emit activated(this);
@@ -184,6 +209,23 @@ void ChartPane::paintEvent(QPaintEvent* event) {
     painter.setBrush(Qt::NoBrush);
     const qreal half = kActiveFrameWidth / 2.0;
     painter.drawRect(QRectF(rect()).adjusted(half, half, -half, -half));
+}
+
+void ChartPane::showSyncedCrosshair(std::optional<std::int64_t> timeMs) {
+    if (m_mouseInside) return;  // the user's own crosshair
+    auto& model = m_canvas->model();
+    if (!timeMs || !model.hasData()) {
+        model.clearCrosshair();
+        return;
+    }
+    const auto& pane = model.layout().candlePane;
+    const double x = model.timeToX(*timeMs);
+    // The moment is off this chart's visible bars: no mark rather than one at the edge.
+    if (x < pane.x || x >= pane.x + pane.width) {
+        model.clearCrosshair();
+        return;
+    }
+    model.setCrosshair(chart::Point{x, pane.y + pane.height / 2.0});
 }
 
 void ChartPane::setActiveMark(bool active, bool framed) {

@@ -287,6 +287,13 @@ void MainWindow::wirePane(ChartPane* pane) {
     connect(pane, &ChartPane::indicatorsChanged, this, [this, pane] {
         if (pane == m_active) rebuildIndicatorMenu();
     });
+    connect(pane, &ChartPane::crosshairTimeChanged, this, [this, pane](std::optional<std::int64_t> timeMs) {
+        if (!m_syncCrosshair) return;
+        LayoutTab* tab = tabOf(pane);
+        if (!tab) return;
+        for (const Cell& cell : tab->cells)
+            if (cell.pane != pane) cell.pane->showSyncedCrosshair(timeMs);
+    });
     connect(pane, &ChartPane::objectsSaved, this, [this, pane](const QString& pair) { syncObjects(pane, pair); });
     connect(pane, &ChartPane::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
         if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
@@ -440,6 +447,11 @@ void MainWindow::buildMenus() {
     m_linkIntervalsAction->setObjectName(QStringLiteral("linkIntervalsAction"));
     m_linkIntervalsAction->setCheckable(true);
     connect(m_linkIntervalsAction, &QAction::triggered, this, &MainWindow::setLinkIntervals);
+    m_syncCrosshairAction = layout->addAction(tr("&Sync the crosshair across charts"));
+    m_syncCrosshairAction->setObjectName(QStringLiteral("syncCrosshairAction"));
+    m_syncCrosshairAction->setCheckable(true);
+    m_syncCrosshairAction->setChecked(m_syncCrosshair);
+    connect(m_syncCrosshairAction, &QAction::triggered, this, &MainWindow::setSyncCrosshair);
 
     m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
     m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));

@@ -462,6 +462,14 @@ void MainWindow::setLinkIntervals(bool on) {
     saveWorkspace();
 }
 
+void MainWindow::setSyncCrosshair(bool on) {
+    m_syncCrosshair = on;
+    m_syncCrosshairAction->setChecked(on);
+    if (!on)
+        for (ChartPane* pane : panes()) pane->showSyncedCrosshair(std::nullopt);
+    saveWorkspace();
+}
+
 void MainWindow::followLinks(ChartPane* source) {
     if (m_following || !source || source->linkGroup() == 0) return;
     LayoutTab* tab = tabOf(source);
@@ -500,6 +508,7 @@ QByteArray MainWindow::workspaceState() const {
     root[QStringLiteral("version")] = kStateVersion;
     root[QStringLiteral("activeTab")] = currentLayoutTab();
     root[QStringLiteral("linkIntervals")] = m_linkIntervals;
+    root[QStringLiteral("syncCrosshair")] = m_syncCrosshair;
     QJsonArray tabs;
     for (const LayoutTab& tab : m_layouts) {
         QJsonObject t;
@@ -600,6 +609,8 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
     m_restoring = true;
     m_linkIntervals = root.value(QStringLiteral("linkIntervals")).toBool(true);
     m_linkIntervalsAction->setChecked(m_linkIntervals);
+    m_syncCrosshair = root.value(QStringLiteral("syncCrosshair")).toBool(true);
+    m_syncCrosshairAction->setChecked(m_syncCrosshair);
     const QString fallbackSymbol = m_settings.lastSymbol();
     std::vector<std::pair<ChartPane*, const ChartEntry*>> toDetach;
     for (std::size_t t = 0; t < entries.size(); ++t) {

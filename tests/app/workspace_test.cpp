@@ -375,3 +375,44 @@ TEST(Workspace, BadLayoutAndSymbolsFlagsAreRejectedWithWhatIsAccepted) {
     EXPECT_EQ(empty.first, 2);
     EXPECT_TRUE(empty.second.contains("empty name")) << empty.second.toStdString();
 }
+
+TEST(Workspace, TheCrosshairMarksTheSameMomentOnEveryChartUntilSwitchedOff) {
+    QTemporaryDir dir;
+    ChartController controller(demoOptions(dir));
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1200, 800);
+    window.show();
+    window.openSeries("BTCUSDT", Interval::H1);
+    ASSERT_TRUE(window.applyLayout("2h"));
+    const auto charts = window.panes();
+    window.openSeriesIn(charts[1], "ETHUSDT", Interval::M15);
+    ASSERT_TRUE(test::processEventsUntil([&] { return hasCandles(charts[0]) && hasCandles(charts[1]); }, 30000));
+    QCoreApplication::processEvents();
+
+    // The mouse over a bar of the 1h chart, a few bars left of the newest one.
+    auto& source = charts[0]->canvas()->model();
+    auto& follower = charts[1]->canvas()->model();
+    const auto& pane = source.layout().candlePane;
+    const double x = source.timeToX(source.timeAtIndex(static_cast<std::int64_t>(source.candles().size()) - 3).value());
+    const QPoint at(static_cast<int>(x), static_cast<int>(pane.y + pane.height / 2));
+    QTest::mouseMove(charts[0]->canvas(), at);
+    ASSERT_TRUE(source.hoveredIndex().has_value());
+    const std::int64_t hourOpen = *source.timeAtIndex(static_cast<std::int64_t>(*source.hoveredIndex()));
+    // The 15m chart marks the bar holding that hour's open.
+    ASSERT_TRUE(follower.crosshair().has_value()) << "the other chart marks the moment";
+    ASSERT_TRUE(follower.hoveredIndex().has_value());
+    const std::int64_t quarterOpen = *follower.timeAtIndex(static_cast<std::int64_t>(*follower.hoveredIndex()));
+    EXPECT_LE(quarterOpen, hourOpen);
+    EXPECT_GT(quarterOpen + 15 * 60'000, hourOpen);
+
+    // Leaving the chart clears it; switched off, nothing follows.
+    QEvent leave(QEvent::Leave);
+    QCoreApplication::sendEvent(charts[0]->canvas(), &leave);
+    EXPECT_FALSE(follower.crosshair().has_value());
+    action(window, "syncCrosshairAction")->trigger();
+    ASSERT_FALSE(window.syncCrosshair());
+    QTest::mouseMove(charts[0]->canvas(), at + QPoint(-20, 0));
+    EXPECT_FALSE(follower.crosshair().has_value());
+}

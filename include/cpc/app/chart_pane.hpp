@@ -69,6 +69,11 @@ public:
     void setBigTradeMinValue(double value);
     void applyOrderFlowOptions();
 
+    // Crosshair sync: another chart's mouse is at `timeMs` (nullopt: it left): this chart marks
+    // the bar holding that moment (its vertical line and legend), at the height of the middle of
+    // its candles. Ignored while the mouse is over this chart.
+    void showSyncedCrosshair(std::optional<std::int64_t> timeMs);
+
     // The venue as the chart's legend names it: "Binance", in demo mode "Simulator (Binance)".
     QString venueLabel() const;
     bool historyLoading() const { return m_historyLoading; }
@@ -111,6 +116,8 @@ signals:
     void message(const QString& text, int timeoutMs);
     void symbolAccepted(const QString& symbol);
     void contextMenuRequested(QPointF pos, QPoint globalPos);
+    // The mouse is over the bar opening at `timeMs` (nullopt: off the bars or the chart).
+    void crosshairTimeChanged(std::optional<std::int64_t> timeMs);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -144,7 +151,9 @@ private:
     bool m_active = false;
     bool m_framed = false;
     int m_linkGroup = 0;
-    bool m_reloading = false;  // reloadObjects: the objects shown are saved already
+    bool m_reloading = false;
+    bool m_mouseInside = false;
+    std::optional<std::int64_t> m_crosshairTime;  // last said by crosshairTimeChanged  // reloadObjects: the objects shown are saved already
     QString m_drawingsSymbol;    // whose drawings the chart shows
     QString m_indicatorsSymbol;  // whose indicators the chart shows
     struct ShownIndicator {

@@ -96,6 +96,10 @@ public:
     void setLinkGroup(ChartPane* pane, int group);
     bool linkIntervals() const { return m_linkIntervals; }
     void setLinkIntervals(bool on);
+    // Crosshair sync (Layout menu, on by default): the moment under the mouse is marked on every
+    // chart of the tab, whatever its timeframe.
+    bool syncCrosshair() const { return m_syncCrosshair; }
+    void setSyncCrosshair(bool on);
     // The workspace as saved in the settings (JSON), and back. restoreWorkspace: false (nothing
     // changed) when none is saved or it does not parse; every chart then opens its series.
     QByteArray workspaceState() const;
@@ -261,6 +265,8 @@ private:
     ChartPane* m_primaryPane = nullptr;     // the pane over m_primaryController
     bool m_primaryInUse = true;             // false: kept hidden until a new chart needs one
     bool m_linkIntervals = true;
+    bool m_syncCrosshair = true;
+    QAction* m_syncCrosshairAction = nullptr;
     bool m_following = false;               // followLinks / syncObjects: no echo
     bool m_restoring = false;               // restoreWorkspace: nothing saved half-way
     QUndoGroup* m_undoGroup = nullptr;
