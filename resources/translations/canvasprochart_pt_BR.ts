@@ -1374,6 +1374,37 @@
     </message>
 </context>
 <context>
+    <name>cpc::app::ChartPane</name>
+    <message>
+        <source>Order flow: %1 %2</source>
+        <translation>Fluxo de ordens: %1 %2</translation>
+    </message>
+    <message>
+        <source>Loading %1 %2…</source>
+        <translation>Carregando %1 %2…</translation>
+    </message>
+    <message>
+        <source>Simulator (%1)</source>
+        <translation>Simulador (%1)</translation>
+    </message>
+    <message>
+        <source>needs the taker buy volume of Binance&apos;s klines</source>
+        <translation>precisa do volume de compra agressora das velas da Binance</translation>
+    </message>
+    <message>
+        <source>Text note</source>
+        <translation>Nota de texto</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Nota:</translation>
+    </message>
+    <message>
+        <source>Cannot add %1: %2</source>
+        <translation>Não foi possível adicionar %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>cpc::app::ChartUndo</name>
     <message>
         <source>Add drawing</source>
@@ -1929,18 +1960,6 @@
         <translation>Ativo desconhecido &quot;%1&quot;: escolha um dos %2 ativos da lista</translation>
     </message>
     <message>
-        <source>Loading %1 %2…</source>
-        <translation>Carregando %1 %2…</translation>
-    </message>
-    <message>
-        <source>Simulator (%1)</source>
-        <translation>Simulador (%1)</translation>
-    </message>
-    <message>
-        <source>Cannot add %1: %2</source>
-        <translation>Não foi possível adicionar %1: %2</translation>
-    </message>
-    <message>
         <source>&amp;Add indicator…</source>
         <translation>&amp;Adicionar indicador…</translation>
     </message>
@@ -2176,18 +2195,6 @@ Stream %2</translation>
         <translation>Ímã: os pontos do desenho grudam na abertura, máxima, mínima ou fechamento da vela</translation>
     </message>
     <message>
-        <source>Text note</source>
-        <translation>Nota de texto</translation>
-    </message>
-    <message>
-        <source>Note:</source>
-        <translation>Nota:</translation>
-    </message>
-    <message>
-        <source>Order flow: %1 %2</source>
-        <translation>Fluxo de ordens: %1 %2</translation>
-    </message>
-    <message>
         <source>&amp;Heatmap (order book)</source>
         <translation>&amp;Mapa de calor (livro de ofertas)</translation>
     </message>
@@ -2220,8 +2227,117 @@ Stream %2</translation>
         <translation>Destacar uma linha cujas compras superem as vendas na diagonal (ou o inverso) em pelo menos:</translation>
     </message>
     <message>
-        <source>needs the taker buy volume of Binance&apos;s klines</source>
-        <translation>precisa do volume de compra agressora das velas da Binance</translation>
+        <source>Layout %1</source>
+        <translation>Layout %1</translation>
+    </message>
+    <message>
+        <source>&amp;Layout</source>
+        <translation>&amp;Layout</translation>
+    </message>
+    <message>
+        <source>1 chart</source>
+        <translation>1 gráfico</translation>
+    </message>
+    <message>
+        <source>2 charts side by side</source>
+        <translation>2 gráficos lado a lado</translation>
+    </message>
+    <message>
+        <source>2 charts stacked</source>
+        <translation>2 gráficos empilhados</translation>
+    </message>
+    <message>
+        <source>3 charts (one left, two right)</source>
+        <translation>3 gráficos (um à esquerda, dois à direita)</translation>
+    </message>
+    <message>
+        <source>4 charts (2 × 2)</source>
+        <translation>4 gráficos (2 × 2)</translation>
+    </message>
+    <message>
+        <source>6 charts (3 × 2)</source>
+        <translation>6 gráficos (3 × 2)</translation>
+    </message>
+    <message>
+        <source>8 charts (4 × 2)</source>
+        <translation>8 gráficos (4 × 2)</translation>
+    </message>
+    <message>
+        <source>&amp;New layout tab</source>
+        <translation>&amp;Nova aba de layout</translation>
+    </message>
+    <message>
+        <source>Ctrl+T</source>
+        <translation>Ctrl+T</translation>
+    </message>
+    <message>
+        <source>&amp;Close layout tab</source>
+        <translation>&amp;Fechar aba de layout</translation>
+    </message>
+    <message>
+        <source>&amp;Detach chart into its own window</source>
+        <translation>&amp;Destacar o gráfico em uma janela própria</translation>
+    </message>
+    <message>
+        <source>&amp;Link the chart</source>
+        <translation>&amp;Vincular o gráfico</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <translation>Sem vínculo</translation>
+    </message>
+    <message>
+        <source>Red group</source>
+        <translation>Grupo vermelho</translation>
+    </message>
+    <message>
+        <source>Green group</source>
+        <translation>Grupo verde</translation>
+    </message>
+    <message>
+        <source>Blue group</source>
+        <translation>Grupo azul</translation>
+    </message>
+    <message>
+        <source>Orange group</source>
+        <translation>Grupo laranja</translation>
+    </message>
+    <message>
+        <source>Linked charts follow the &amp;timeframe too</source>
+        <translation>Gráficos vinculados seguem também o &amp;tempo gráfico</translation>
+    </message>
+    <message>
+        <source>%1 · %2 %3 — CanvasProChart</source>
+        <comment>detached chart: venue, symbol, timeframe</comment>
+        <translation>%1 · %2 %3 — CanvasProChart</translation>
+    </message>
+    <message>
+        <source>Cannot open another chart on %1: %2</source>
+        <translation>Não foi possível abrir outro gráfico em %1: %2</translation>
+    </message>
+    <message>
+        <source>Unknown layout &quot;%1&quot;; accepted: %2</source>
+        <translation>Layout desconhecido &quot;%1&quot;; aceitos: %2</translation>
+    </message>
+    <message>
+        <source>The last layout cannot be closed</source>
+        <translation>O último layout não pode ser fechado</translation>
+    </message>
+    <message>
+        <source>&amp;Put the chart back into the layout</source>
+        <translation>&amp;Devolver o gráfico ao layout</translation>
+    </message>
+    <message>
+        <source>This chart is in a window of its own.</source>
+        <translation>Este gráfico está em uma janela própria.</translation>
+    </message>
+    <message>
+        <source>Put it back</source>
+        <translation>Devolver</translation>
+    </message>
+    <message>
+        <source>&amp;Sync the crosshair across charts</source>
+        <translation>&amp;Sincronizar a mira entre os gráficos</translation>
     </message>
 </context>
 <context>

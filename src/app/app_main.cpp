@@ -17,6 +17,7 @@
 #include "cpc/app/desktop_notifier.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/chart_pane.hpp"
 #include "cpc/app/language.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_window.hpp"
@@ -67,8 +68,21 @@ int runApp(int argc, char** argv) {
     const QCommandLineOption interval(QStringLiteral("interval"),
                                       QStringLiteral("Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M."),
                                       QStringLiteral("INTERVAL"));
+    const QCommandLineOption layoutOption(
+        QStringLiteral("layout"),
+        QStringLiteral("Charts in the window: %1 (2h side by side, 2v stacked, 3 one left and two right, 4 = 2 x 2, "
+                       "6 = 3 x 2, 8 = 4 x 2). Default: the layouts saved at the last exit.")
+            .arg(MainWindow::layoutNames().join(QLatin1Char(' '))),
+        QStringLiteral("LAYOUT"));
+    const QCommandLineOption symbolsOption(
+        QStringLiteral("symbols"),
+        QStringLiteral("Symbols of the layout's charts, in order, comma-separated; EXCHANGE:SYMBOL opens one on "
+                       "another venue (bybit:ETHUSDT). Charts beyond the list open the first. Without --layout: the "
+                       "smallest layout holding them."),
+        QStringLiteral("A,B,C"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Write the window as a PNG before exiting (with --exit-after)."),
+                                        QStringLiteral("Write the whole window (every chart of the layout) as a PNG "
+                                                       "before exiting (with --exit-after)."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption exitAfter(QStringLiteral("exit-after"), QStringLiteral("Quit after this many seconds."),
                                        QStringLiteral("SECONDS"));
@@ -113,7 +127,7 @@ int runApp(int argc, char** argv) {
         QStringLiteral("Interface language: %1 (default: the one chosen in Settings, else the system's).")
             .arg(interfaceLanguages().join(QStringLiteral(", "))),
         QStringLiteral("LANG"));
-    parser.addOptions({demo, exchangeOption, symbol, interval, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
+    parser.addOptions({demo, exchangeOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
@@ -200,6 +214,46 @@ int runApp(int argc, char** argv) {
                             .arg(parser.value(language), interfaceLanguages().join(QStringLiteral(", "))));
     }
 
+    // --layout and --symbols: checked whole before any window exists.
+    std::optional<QString> chosenLayout;
+    if (parser.isSet(layoutOption)) {
+        chosenLayout = parser.value(layoutOption).trimmed().toLower();
+        if (!MainWindow::layoutChartCount(*chosenLayout))
+            return fail(QStringLiteral("unknown layout \"%1\"; accepted: %2")
+                            .arg(parser.value(layoutOption), MainWindow::layoutNames().join(QStringLiteral(", "))));
+    }
+    // Each chart's venue (empty: the window's) and symbol.
+    std::vector<std::pair<QString, QString>> chosenSymbols;
+    if (parser.isSet(symbolsOption)) {
+        if (parser.isSet(symbol))
+            return fail(QStringLiteral("--symbol and --symbols do not go together (--symbols names every chart's)"));
+        for (const QString& item : parser.value(symbolsOption).split(QLatin1Char(','))) {
+            const QString text = item.trimmed();
+            if (text.isEmpty())
+                return fail(QStringLiteral("--symbols: an empty name in \"%1\" (write A,B,C)").arg(parser.value(symbolsOption)));
+            QString venueName;
+            QString name = text.toUpper();
+            if (const auto colon = text.indexOf(QLatin1Char(':')); colon >= 0) {
+                venueName = text.left(colon).trimmed().toLower();
+                name = text.mid(colon + 1).trimmed().toUpper();
+                if (!exchange::defaultEndpoints(venueName.toStdString()))
+                    return fail(QStringLiteral("--symbols: unknown exchange \"%1\" in \"%2\"; accepted: %3")
+                                    .arg(text.left(colon), text, exchangeList));
+            }
+            chosenSymbols.emplace_back(venueName, name);
+        }
+        const int count = static_cast<int>(chosenSymbols.size());
+        if (!chosenLayout) {
+            chosenLayout = MainWindow::layoutFor(count);
+            if (!chosenLayout) return fail(QStringLiteral("--symbols lists %1 symbols; a window holds at most 8 charts").arg(count));
+        } else if (count > *MainWindow::layoutChartCount(*chosenLayout)) {
+            return fail(QStringLiteral("--symbols lists %1 symbols but layout %2 has %3 charts")
+                            .arg(count)
+                            .arg(*chosenLayout)
+                            .arg(*MainWindow::layoutChartCount(*chosenLayout)));
+        }
+    }
+
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
@@ -220,6 +274,13 @@ int runApp(int argc, char** argv) {
         if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
             if (const auto bad = (*adapter)->checkSymbol(parser.value(symbol).trimmed().toStdString()))
                 return fail(QStringLiteral("--symbol: %1").arg(QString::fromStdString(bad->message)));
+        }
+    }
+    for (const auto& [venueName, name] : chosenSymbols) {
+        // The same check as --symbol's, in the chart's venue's words.
+        if (auto adapter = exchange::makeAdapter((venueName.isEmpty() ? venue : venueName).toStdString())) {
+            if (const auto bad = (*adapter)->checkSymbol(name.toStdString()))
+                return fail(QStringLiteral("--symbols: %1").arg(QString::fromStdString(bad->message)));
         }
     }
     ControllerOptions options;
@@ -327,10 +388,32 @@ int runApp(int argc, char** argv) {
     if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));
     if (parser.isSet(heatmap)) window.setHeatmapVisible(true);
     window.show();
-    // In the venue's spelling, whichever venue the saved (or typed) symbol was written for.
-    const QString startSymbol =
-        controller.venueSymbol(parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol());
-    window.openSeries(startSymbol, chosenInterval.value_or(settings->lastInterval()));
+    // The saved workspace (layout tabs, their charts, the active one), unless the command line
+    // says what to open: --symbol, --layout or --symbols.
+    const bool restored = !parser.isSet(symbol) && !chosenLayout && window.restoreWorkspace();
+    if (!restored) {
+        // In the venue's spelling, whichever venue the saved (or typed) symbol was written for.
+        const QString firstSymbol = !chosenSymbols.empty()     ? chosenSymbols.front().second
+                                    : parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper()
+                                                           : settings->lastSymbol();
+        const Interval startInterval = chosenInterval.value_or(settings->lastInterval());
+        if (!chosenSymbols.empty() && !chosenSymbols.front().first.isEmpty())
+            window.switchExchange(chosenSymbols.front().first);
+        window.openSeries(controller.venueSymbol(firstSymbol), startInterval);
+        if (chosenLayout && window.applyLayout(*chosenLayout)) {
+            // The layout's new charts opened the first symbol; the listed ones get theirs.
+            const std::vector<ChartPane*> charts = window.panes();
+            for (std::size_t i = 1; i < chosenSymbols.size() && i < charts.size(); ++i) {
+                const auto& [venueName, name] = chosenSymbols[i];
+                if (!venueName.isEmpty()) window.switchExchangeOf(charts[i], venueName);
+                window.openSeriesIn(charts[i], name, startInterval);
+            }
+        }
+    } else {
+        // Flags for the presentation apply to the restored active chart, as they did to the one chart.
+        if (chosenType) window.setChartType(*chosenType);
+        if (parser.isSet(heatmap)) window.setHeatmapVisible(true);
+    }
 
     int exitCode = 0;
     if (exitAfterSeconds) {

@@ -160,6 +160,12 @@ QByteArray AppSettings::windowState() const { return m_settings.value(kWindowSta
 
 void AppSettings::setWindowState(const QByteArray& state) { m_settings.setValue(kWindowState, state); }
 
+// Kept as text (not a byte array): a hand-edited INI stays readable, and a value that is not
+// JSON is simply not restored (MainWindow::restoreWorkspace).
+QByteArray AppSettings::workspace() const { return m_settings.value(kWorkspace).toString().toUtf8(); }
+
+void AppSettings::setWorkspace(const QByteArray& state) { m_settings.setValue(kWorkspace, QString::fromUtf8(state)); }
+
 std::vector<IndicatorSpec> AppSettings::indicators(const QString& symbol) const {
     std::vector<IndicatorSpec> specs;
     const QStringList lines = m_settings.value(readKey(kIndicatorsGroup, symbol)).toStringList();

@@ -44,8 +44,9 @@ std::optional<std::size_t> MainWindow::indicatorAt(QPointF pos) const {
         placement = indicators::Placement::Overlay;
     }
     if (!id) return std::nullopt;
-    for (std::size_t i = 0; i < m_shownIndicators.size(); ++i)
-        if (m_shownIndicators[i].chartId == *id && m_shownIndicators[i].spec.placement == placement) return i;
+    const std::vector<IndicatorSpec> specs = indicatorSpecs();
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        if (indicatorChartId(i) == *id && specs[i].placement == placement) return i;
     return std::nullopt;
 }
 
@@ -124,7 +125,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
     // ---- an indicator: its pane, or its legend row over the candles ---------------------------
     if (const auto found = indicatorAt(pos)) {
         const std::size_t index = *found;
-        QAction* title = menu->addAction(m_shownIndicators[index].spec.title());
+        QAction* title = menu->addAction(indicatorSpecs()[index].title());
         title->setEnabled(false);
         menu->addSeparator();
         connect(addNamed(*menu, tr("Settings…"), "indicatorSettings"), &QAction::triggered, this,
@@ -139,7 +140,7 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
         up->setEnabled(index > 0);
         connect(up, &QAction::triggered, this, [this, index] { moveIndicator(index, -1); });
         QAction* down = addNamed(*menu, tr("Move down"), "indicatorMoveDown");
-        down->setEnabled(index + 1 < m_shownIndicators.size());
+        down->setEnabled(index + 1 < indicatorCount());
         connect(down, &QAction::triggered, this, [this, index] { moveIndicator(index, +1); });
         menu->addSeparator();
         connect(addNamed(*menu, tr("Remove"), "indicatorRemove"), &QAction::triggered, this,
@@ -216,17 +217,19 @@ void MainWindow::openDrawingProperties(std::uint64_t id) {
 }
 
 void MainWindow::openStudyProperties(std::size_t index) {
-    if (index >= m_shownIndicators.size()) return;
+    if (index >= indicatorCount()) return;
     QStringList outputs;
-    const auto& info = m_indicatorSet->indicator(index).info();
+    const IndicatorSpec spec = indicatorSpecs()[index];
+    const auto& info = indicator(index)->info();
     // One line: it is the indicator ("RSI 14", not TA-Lib's output name "real").
-    if (info.outputs.size() == 1) outputs << m_shownIndicators[index].spec.title();
+    if (info.outputs.size() == 1) outputs << spec.title();
     else
         for (const auto& output : info.outputs) outputs << QString::fromStdString(output.name);
-    StudyPropertiesDialog dialog(m_shownIndicators[index].spec, outputs, this);
+    StudyPropertiesDialog dialog(spec, outputs, this);
     if (dialog.exec() != QDialog::Accepted) return;
     const IndicatorSpec changed = dialog.spec();
-    if (index < m_shownIndicators.size() && !(changed == m_shownIndicators[index].spec)) editIndicator(index, changed);
+    // The dialog ran the event loop: the chart may have changed meanwhile.
+    if (index < indicatorCount() && !(changed == indicatorSpecs()[index])) editIndicator(index, changed);
 }
 
 }  // namespace cpc::app

@@ -57,8 +57,8 @@ void MainWindow::keyPressEvent(QKeyEvent* event) {
         m_typed.clear();
         if (const auto interval = typedInterval(typed)) {
             statusBar()->clearMessage();
-            if (*interval != m_controller.currentKey().interval)
-                openSeries(QString::fromStdString(m_controller.currentKey().symbol), *interval);
+            if (*interval != activeController().currentKey().interval)
+                openSeries(QString::fromStdString(activeController().currentKey().symbol), *interval);
         } else {
             statusBar()->showMessage(tr("No timeframe \"%1\": type e.g. 15 (minutes), 4h, 1d, 1w or 1M").arg(typed), 8000);
         }

@@ -27,12 +27,18 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoGroup>
 #include <QUndoStack>
+#include <QTabWidget>
+#include <QSplitter>
+#include <QPixmap>
+#include <QIcon>
 #include <map>
 
 #include "cpc/app/about_dialog.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/chart_pane.hpp"
 #include "cpc/app/chart_undo.hpp"
 #include "cpc/app/object_tree.hpp"
 #include "cpc/app/order_flow_feed.hpp"
@@ -59,7 +65,6 @@ namespace cpc::app {
 namespace {
 QString qs(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
-constexpr int kHistoryBusyTimeoutMs = 5000;  // the cache may have nothing older: stop spinning
 constexpr Interval kFavouriteIntervals[] = {Interval::M1, Interval::M5, Interval::M15,
                                             Interval::H1, Interval::H4, Interval::D1};
 
@@ -74,9 +79,6 @@ QString stateColor(feed::FeedState s) {
     }
     return QStringLiteral("#787b86");
 }
-
-// Bars wide enough for a footprint's "sell | buy" numbers.
-constexpr double kFootprintBarSpacing = 100.0;
 
 QString chartTypeLabel(chart::ChartType t) {
     switch (t) {
@@ -133,26 +135,6 @@ QString drawingLabel(chart::DrawingKind k) {
     return {};
 }
 
-// MACD's histogram below zero (TradingView's red).
-constexpr std::uint32_t kHistogramBelowZero = 0xef5350ffU;
-
-std::uint32_t toRgba(const QColor& c) {
-    return (static_cast<std::uint32_t>(c.red()) << 24U) | (static_cast<std::uint32_t>(c.green()) << 16U) |
-           (static_cast<std::uint32_t>(c.blue()) << 8U) | static_cast<std::uint32_t>(c.alpha());
-}
-
-}  // namespace
-
-namespace {
-
-// The spec as the indicator made from it says it: registry name, every parameter, a colour per output.
-void completeSpec(IndicatorSpec& spec, const indicators::Indicator& made) {
-    spec.name = QString::fromStdString(made.info().name);
-    spec.params.assign(made.params().begin(), made.params().end());
-    spec.colours.resize(made.outputCount());
-    for (std::size_t i = 0; i < spec.colours.size(); ++i) spec.colours[i] = spec.colour(i);
-}
-
 }  // namespace
 
 void MainWindow::applyPalette(bool dark) {
@@ -179,28 +161,39 @@ void MainWindow::applyPalette(bool dark) {
 }
 
 MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent)
-    : QMainWindow(parent), m_controller(controller), m_settings(settings) {
-    // The indicators over the controller's current series; a background recompute runs on the
-    // thread pool and its result comes back through the controller's mailbox, in order with the
-    // feed's events (the set drops it if the window is gone by then).
-    session::IndicatorSet::Hooks indicatorHooks;
-    indicatorHooks.series = [this] { return m_controller.currentSeries(); };
-    indicatorHooks.post = m_controller.executor();
-    indicatorHooks.run = [](std::function<void()> job) { QThreadPool::globalInstance()->start(std::move(job)); };
-    indicatorHooks.changed = [this](std::size_t index, std::size_t fromRow) { pushIndicator(index, fromRow); };
-    m_indicatorSet = std::make_unique<session::IndicatorSet>(std::move(indicatorHooks));
+    : QMainWindow(parent), m_primaryController(controller), m_settings(settings) {
     setWindowTitle(QStringLiteral("CanvasProChart"));
-    m_canvas = new chart_qt::ChartCanvas(this);
-    setCentralWidget(m_canvas);
-    m_undo = new ChartUndo(*m_canvas,
-                           ChartUndo::Hooks{[this] { return indicatorSpecs(); },
-                                            [this](const std::vector<IndicatorSpec>& specs) { applyIndicatorSpecs(specs); }},
-                           this);
+    // One undo history per chart; Edit ▸ Undo acts on the active chart's.
+    m_undoGroup = new QUndoGroup(this);
+    m_primaryPane = new ChartPane(controller, nullptr, m_settings, this);
+    wirePane(m_primaryPane);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("layoutTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setTabBarAutoHide(true);  // one layout: no tab bar
+    setCentralWidget(m_tabs);
+    m_layouts.push_back(LayoutTab{});
+    m_layouts.back().layout = QStringLiteral("1");
+    m_layouts.back().page = new QWidget(m_tabs);
+    buildLayout(m_layouts.back(), {m_primaryPane});
+    m_tabs->addTab(m_layouts.back().page, tr("Layout %1").arg(1));
+    m_canvas = m_primaryPane->canvas();
+    m_undo = &m_primaryPane->undo();
+    m_active = m_primaryPane;
+    m_layouts.back().active = m_primaryPane;
+    m_undoGroup->setActiveStack(m_undo->stack());
     m_objectTree = new ObjectTree(*this);
     addDockWidget(Qt::RightDockWidgetArea, m_objectTree);
     m_objectTree->hide();
     buildMenus();
     buildToolbar();
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index < 0 || index >= static_cast<int>(m_layouts.size())) return;
+        setActivePane(m_layouts[static_cast<std::size_t>(index)].active);
+        saveWorkspace();
+    });
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) { closeLayoutTab(index); });
 
     m_stateLabel = new QLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("connectionState"));
@@ -221,91 +214,8 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     statusBar()->addPermanentWidget(m_updateLabel);
     statusBar()->addPermanentWidget(m_zoneLabel);
 
-    m_orderFlow = new OrderFlowFeed(this);
-    connect(m_orderFlow, &OrderFlowFeed::changed, m_canvas, &chart_qt::ChartCanvas::orderFlowChanged);
-    connect(m_orderFlow, &OrderFlowFeed::linkChanged, this, [this] {
-        // A failure of the order-flow streams is said where the user looks, not only logged.
-        const feed::StreamLink& link = m_orderFlow->link();
-        if (link.state == feed::FeedState::Failed || link.state == feed::FeedState::Reconnecting)
-            statusBar()->showMessage(
-                tr("Order flow: %1 %2").arg(feedStateText(link.state), QString::fromStdString(link.detail)), 10'000);
-    });
-    connect(&m_controller, &ChartController::seriesReset, this, &MainWindow::rebindChart);
-    connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
-        m_indicatorSet->update();
-        m_canvas->seriesChanged();
-        // The heatmap's rows are sized from the price: reopen once the first candles tell it.
-        if (m_orderFlow->isOpen() && m_orderFlowPrice <= 0.0) syncOrderFlow(true);
-        const auto* series = m_controller.currentSeries();
-        if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
-        refreshTitle();
-        refreshStatus();
-    });
-    connect(&m_controller, &ChartController::statusChanged, this, &MainWindow::refreshStatus);
-    connect(&m_controller, &ChartController::symbolsChanged, this, [this] {
-        const QString current = m_symbolBox->currentText();
-        m_symbolBox->blockSignals(true);
-        m_symbolBox->clear();
-        m_symbolBox->addItems(m_controller.symbols());
-        m_symbolBox->setCurrentText(current);
-        m_symbolBox->blockSignals(false);
-        m_canvas->model().setPricePrecision(m_controller.priceDecimals(), m_controller.tickSize());
-        refreshTitle();  // the symbol's price decimals are known now
-    });
-    connect(&m_controller, &ChartController::exchangeChanged, this, [this] {
-        m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_controller.exchangeName())));
-    });
-    connect(&m_controller, &ChartController::errorOccurred, this, [this](const QString& message) {
-        statusBar()->showMessage(message, 15000);
-        m_canvas->setPlaceholderText(message);
-    });
-    // Only a symbol the venue lists is remembered for the next start (a typo would otherwise
-    // reopen as a blank "Invalid symbol" chart).
-    connect(&m_controller, &ChartController::symbolAccepted, this,
-            [this](const QString& symbol) { m_settings.setLastSymbol(symbol); });
-    connect(&m_controller, &ChartController::noticeRaised, this,
-            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
-    connect(m_canvas, &chart_qt::ChartCanvas::historyNeeded, this, [this] {
-        const auto* series = m_controller.currentSeries();
-        if (!series || series->empty()) return;
-        if (m_controller.olderHistoryStartReached()) return;  // the listing start is shown: no spinner
-        m_countBeforeHistory = series->size();
-        setHistoryLoading(true);
-        m_controller.loadOlderHistory();
-    });
-    connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::saveDrawings);
-    connect(m_canvas, &chart_qt::ChartCanvas::paneHeightsChanged, this, &MainWindow::keepPaneHeights);
-    connect(m_canvas, &chart_qt::ChartCanvas::autoScaleChanged, this, [this](bool on) {
-        if (m_autoAction) m_autoAction->setChecked(on);
-    });
-    connect(m_canvas, &chart_qt::ChartCanvas::textDrawingPlaced, this, [this](std::uint64_t id) {
-        // Out of the mouse handler: a modal dialog must not run inside it.
-        QTimer::singleShot(0, this, [this, id] { askNoteText(id); });
-    });
-    connect(m_canvas, &chart_qt::ChartCanvas::drawingsChanged, this, &MainWindow::objectsChanged);
-    connect(m_canvas, &chart_qt::ChartCanvas::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
-        if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
-    });
-    // The Delete button acts on the selected drawing: without one there is nothing to press.
-    connect(m_canvas, &chart_qt::ChartCanvas::selectionChanged, this,
-            [this] { m_deleteAction->setEnabled(m_canvas->model().selectedDrawing().has_value()); });
-    connect(m_canvas, &chart_qt::ChartCanvas::drawingToolChanged, this, [this] {
-        const auto tool = m_canvas->drawingTool();
-        for (QAction* a : m_toolGroup->actions())
-            a->setChecked(tool && a->data().toInt() == static_cast<int>(*tool));
-    });
-
-    // Presentation from the settings (command-line flags override them through the setters).
-    setChartType(m_settings.chartType());
-    setPriceScaleMode(m_settings.priceScaleMode());
-    setPriceScaleInverted(m_settings.priceScaleInverted());
-    setVolumeVisible(m_settings.volumeVisible());
-    m_canvas->model().setMagnet(m_settings.magnet());
-    m_magnetAction->setChecked(m_settings.magnet());
-    setVolumeProfileVisible(m_settings.volumeProfileVisible());
-    m_heatmapLogAction->setChecked(m_settings.heatmapLogScale());
-    m_orderFlow->setBigTradeMinValue(m_settings.bigTradeMinValue());
-    setHeatmapVisible(m_settings.heatmapVisible());
+    m_linkIntervalsAction->setChecked(m_linkIntervals);
+    syncControls();
     setThemeName(m_settings.theme());
     if (!setTimeZoneName(m_settings.timeZone())) setTimeZoneName(QStringLiteral("UTC"));
 
@@ -316,7 +226,94 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     refreshStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The charts go while the window is whole: deleted later with the widget tree, their signals
+    // (and the tabs' currentChanged) would reach a window whose members are gone. Each pane's
+    // own controller goes with it; the first chart's (runApp's) outlives the window.
+    m_tabs->disconnect(this);
+    std::vector<ChartPane*> all;
+    for (auto& tab : m_layouts)
+        for (auto& cell : tab.cells) all.push_back(cell.pane);
+    if (!m_primaryInUse) all.push_back(m_primaryPane);
+    for (ChartPane* pane : all) {
+        pane->disconnect(this);
+        pane->canvas()->disconnect(this);
+    }
+    for (ChartPane* pane : all) delete pane;
+    for (auto& tab : m_layouts)
+        for (auto& cell : tab.cells) delete cell.window;
+    m_layouts.clear();
+    m_active = nullptr;
+}
+
+void MainWindow::wirePane(ChartPane* pane) {
+    m_undoGroup->addStack(pane->undo().stack());
+    connect(pane, &ChartPane::activated, this, &MainWindow::setActivePane);
+    connect(pane, &ChartPane::chartChanged, this, [this, pane] { onPaneChanged(pane); });
+    connect(pane, &ChartPane::statusChanged, this, [this, pane] {
+        if (pane == m_active) refreshStatus();
+    });
+    connect(pane, &ChartPane::symbolsChanged, this, [this, pane] {
+        if (pane != m_active) return;
+        const QString current = m_symbolBox->currentText();
+        m_symbolBox->blockSignals(true);
+        m_symbolBox->clear();
+        m_symbolBox->addItems(pane->controller().symbols());
+        m_symbolBox->setCurrentText(current);
+        m_symbolBox->blockSignals(false);
+        refreshTitle();  // the symbol's price decimals are known now
+    });
+    connect(pane, &ChartPane::exchangeChanged, this, [this, pane] {
+        if (pane == m_active)
+            m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(pane->controller().exchangeName())));
+        saveWorkspace();
+    });
+    connect(pane, &ChartPane::message, this, [this, pane](const QString& text, int timeoutMs) {
+        // Another chart's news is said with its symbol (a failure must not look like the active one's).
+        if (pane == m_active) statusBar()->showMessage(text, timeoutMs);
+        else
+            statusBar()->showMessage(
+                QStringLiteral("%1: %2").arg(QString::fromStdString(pane->controller().currentKey().symbol), text), timeoutMs);
+    });
+    // Only a symbol the venue lists is remembered for the next start (a typo would otherwise
+    // reopen as a blank "Invalid symbol" chart).
+    connect(pane, &ChartPane::symbolAccepted, this, [this, pane](const QString& symbol) {
+        if (pane == m_active) m_settings.setLastSymbol(symbol);
+        saveWorkspace();
+    });
+    connect(pane, &ChartPane::objectsChanged, this, [this, pane] {
+        if (pane == m_active) emit objectsChanged();
+    });
+    connect(pane, &ChartPane::indicatorsChanged, this, [this, pane] {
+        if (pane == m_active) rebuildIndicatorMenu();
+    });
+    connect(pane, &ChartPane::crosshairTimeChanged, this, [this, pane](std::optional<std::int64_t> timeMs) {
+        if (!m_syncCrosshair) return;
+        LayoutTab* tab = tabOf(pane);
+        if (!tab) return;
+        for (const Cell& cell : tab->cells)
+            if (cell.pane != pane) cell.pane->showSyncedCrosshair(timeMs);
+    });
+    connect(pane, &ChartPane::objectsSaved, this, [this, pane](const QString& pair) { syncObjects(pane, pair); });
+    connect(pane, &ChartPane::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
+        if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
+    });
+    chart_qt::ChartCanvas* canvas = pane->canvas();
+    connect(canvas, &chart_qt::ChartCanvas::autoScaleChanged, this, [this, pane](bool on) {
+        if (pane == m_active && m_autoAction) m_autoAction->setChecked(on);
+    });
+    // The Delete button acts on the selected drawing: without one there is nothing to press.
+    connect(canvas, &chart_qt::ChartCanvas::selectionChanged, this, [this, pane] {
+        if (pane == m_active) m_deleteAction->setEnabled(m_canvas->model().selectedDrawing().has_value());
+    });
+    connect(canvas, &chart_qt::ChartCanvas::drawingToolChanged, this, [this, pane] {
+        if (pane != m_active) return;
+        const auto tool = m_canvas->drawingTool();
+        for (QAction* a : m_toolGroup->actions())
+            a->setChecked(tool && a->data().toInt() == static_cast<int>(*tool));
+    });
+}
+
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -330,11 +327,11 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undoAction = m_undo->stack()->createUndoAction(this, tr("&Undo"));
+    QAction* undoAction = m_undoGroup->createUndoAction(this, tr("&Undo"));
     undoAction->setObjectName(QStringLiteral("undoAction"));
     undoAction->setShortcut(QKeySequence(tr("Ctrl+Z")));
     edit->addAction(undoAction);
-    QAction* redoAction = m_undo->stack()->createRedoAction(this, tr("&Redo"));
+    QAction* redoAction = m_undoGroup->createRedoAction(this, tr("&Redo"));
     redoAction->setObjectName(QStringLiteral("redoAction"));
     redoAction->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
     edit->addAction(redoAction);
@@ -366,7 +363,7 @@ void MainWindow::buildMenus() {
     QAction* bigTrades = view->addAction(tr("&Big trades threshold…"), this, [this] {
         bool ok = false;
         const double value = QInputDialog::getDouble(
-            this, tr("Big trades"), tr("Draw trades worth at least (quote asset):"), m_orderFlow->bigTrades().minValue(),
+            this, tr("Big trades"), tr("Draw trades worth at least (quote asset):"), orderFlow()->bigTrades().minValue(),
             1.0, 1e12, 0, &ok);
         if (ok) setBigTradeMinValue(value);
     });
@@ -385,13 +382,76 @@ void MainWindow::buildMenus() {
     tree->setObjectName(QStringLiteral("objectTreeAction"));
     tree->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     view->addAction(tree);
-    view->addAction(tr("Go to &live edge"), QKeySequence(Qt::Key_End), m_canvas,
+    view->addAction(tr("Go to &live edge"), QKeySequence(Qt::Key_End), this,
                     [this] { m_canvas->model().scrollToLiveEdge(); });
-    view->addAction(tr("&Reset view"), m_canvas, [this] { m_canvas->model().resetView(); });
-    QAction* reconnect = view->addAction(tr("Re&connect"), this, [this] { m_controller.reconnect(); });
+    view->addAction(tr("&Reset view"), this, [this] { m_canvas->model().resetView(); });
+    QAction* reconnect = view->addAction(tr("Re&connect"), this, [this] { activeController().reconnect(); });
     reconnect->setShortcut(QKeySequence(tr("Ctrl+R")));
-    view->addAction(tr("Realtime &test window"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); })
+    view->addAction(tr("Realtime &test window"), this, [this] { RealtimeWindow::openFor(activeController(), m_settings, this); })
         ->setObjectName(QStringLiteral("realtimeMenuAction"));
+
+    // ---- the workspace: layouts, tabs, detaching, link groups --------------------------------
+    QMenu* layout = menuBar()->addMenu(tr("&Layout"));
+    layout->setObjectName(QStringLiteral("layoutMenu"));
+    m_layoutGroup = new QActionGroup(this);
+    m_layoutGroup->setExclusive(true);
+    const std::pair<QString, QString> layoutLabels[] = {
+        {QStringLiteral("1"), tr("1 chart")},
+        {QStringLiteral("2h"), tr("2 charts side by side")},
+        {QStringLiteral("2v"), tr("2 charts stacked")},
+        {QStringLiteral("3"), tr("3 charts (one left, two right)")},
+        {QStringLiteral("4"), tr("4 charts (2 × 2)")},
+        {QStringLiteral("6"), tr("6 charts (3 × 2)")},
+        {QStringLiteral("8"), tr("8 charts (4 × 2)")}};
+    for (const auto& [name, label] : layoutLabels) {
+        QAction* a = layout->addAction(label);
+        a->setObjectName(QStringLiteral("layout_") + name);
+        a->setCheckable(true);
+        a->setData(name);
+        m_layoutGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, n = name] { applyLayout(n); });
+    }
+    layout->addSeparator();
+    QAction* newTab = layout->addAction(tr("&New layout tab"), this, [this] { setCurrentLayoutTab(addLayoutTab()); });
+    newTab->setObjectName(QStringLiteral("newLayoutTabAction"));
+    newTab->setShortcut(QKeySequence(tr("Ctrl+T")));
+    QAction* closeTab = layout->addAction(tr("&Close layout tab"), this, [this] { closeLayoutTab(currentLayoutTab()); });
+    closeTab->setObjectName(QStringLiteral("closeLayoutTabAction"));
+    layout->addSeparator();
+    m_detachAction = layout->addAction(tr("&Detach chart into its own window"), this, [this] {
+        if (!m_active) return;
+        if (detachedWindow(m_active)) attachChart(m_active);
+        else detachChart(m_active);
+    });
+    m_detachAction->setObjectName(QStringLiteral("detachChartAction"));
+    layout->addSeparator();
+    QMenu* link = layout->addMenu(tr("&Link the chart"));
+    link->setObjectName(QStringLiteral("linkMenu"));
+    m_linkGroup = new QActionGroup(this);
+    m_linkGroup->setExclusive(true);
+    const QString groupNames[] = {tr("Not linked"), tr("Red group"), tr("Green group"), tr("Blue group"), tr("Orange group")};
+    for (int g = 0; g <= kLinkGroupCount; ++g) {
+        QAction* a = link->addAction(groupNames[g]);
+        a->setObjectName(QStringLiteral("linkGroup_%1").arg(g));
+        a->setCheckable(true);
+        a->setData(g);
+        if (g > 0) {
+            QPixmap swatch(12, 12);
+            swatch.fill(QColor(linkGroupColour(g)));
+            a->setIcon(QIcon(swatch));
+        }
+        m_linkGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, g] { setLinkGroup(m_active, g); });
+    }
+    m_linkIntervalsAction = layout->addAction(tr("Linked charts follow the &timeframe too"));
+    m_linkIntervalsAction->setObjectName(QStringLiteral("linkIntervalsAction"));
+    m_linkIntervalsAction->setCheckable(true);
+    connect(m_linkIntervalsAction, &QAction::triggered, this, &MainWindow::setLinkIntervals);
+    m_syncCrosshairAction = layout->addAction(tr("&Sync the crosshair across charts"));
+    m_syncCrosshairAction->setObjectName(QStringLiteral("syncCrosshairAction"));
+    m_syncCrosshairAction->setCheckable(true);
+    m_syncCrosshairAction->setChecked(m_syncCrosshair);
+    connect(m_syncCrosshairAction, &QAction::triggered, this, &MainWindow::setSyncCrosshair);
 
     m_indicatorMenu = menuBar()->addMenu(tr("&Indicators"));
     m_indicatorMenu->setObjectName(QStringLiteral("indicatorMenu"));
@@ -418,7 +478,7 @@ void MainWindow::buildToolbar() {
     m_exchangeBox->setToolTip(tr("Exchange: its symbols, candles and live streams (endpoints in Settings)"));
     for (const std::string& name : exchange::adapterNames())
         m_exchangeBox->addItem(exchangeDisplayName(QString::fromStdString(name)), QString::fromStdString(name));
-    m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_controller.exchangeName())));
+    m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(m_primaryController.exchangeName())));
     connect(m_exchangeBox, &QComboBox::activated, this,
             [this](int index) { switchExchange(m_exchangeBox->itemData(index).toString()); });
     bar->addWidget(m_exchangeBox);
@@ -449,8 +509,8 @@ void MainWindow::buildToolbar() {
         a->setToolTip(tr("Timeframe %1").arg(qs(toString(i))));
         m_favouriteGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, i] {
-            if (i != m_controller.currentKey().interval)
-                openSeries(QString::fromStdString(m_controller.currentKey().symbol), i);
+            if (i != activeController().currentKey().interval)
+                openSeries(QString::fromStdString(activeController().currentKey().symbol), i);
         });
     }
     m_intervalBox = new QComboBox(bar);
@@ -542,7 +602,9 @@ void MainWindow::buildToolbar() {
     m_magnetAction->setCheckable(true);
     m_magnetAction->setToolTip(tr("Magnet: drawing points snap to the bar's open, high, low or close"));
     connect(m_magnetAction, &QAction::triggered, this, [this](bool on) {
-        m_canvas->model().setMagnet(on);
+        // A drawing habit, not one chart's: every chart snaps alike.
+        for (auto& tab : m_layouts)
+            for (auto& cell : tab.cells) cell.pane->canvas()->model().setMagnet(on);
         m_settings.setMagnet(on);
     });
     drawBar->addSeparator();
@@ -602,7 +664,7 @@ void MainWindow::buildToolbar() {
     setToolIcon(shot, ToolIcon::Screenshot);
     shot->setToolTip(tr("Screenshot: save the chart as a PNG (File → Export PNG, Ctrl+S)"));
     connect(shot, &QAction::triggered, this, &MainWindow::exportPngInteractive);
-    QAction* realtime = drawBar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(m_controller, m_settings, this); });
+    QAction* realtime = drawBar->addAction(tr("Realtime"), this, [this] { RealtimeWindow::openFor(activeController(), m_settings, this); });
     realtime->setObjectName(QStringLiteral("realtimeAction"));
     setToolIcon(realtime, ToolIcon::Realtime);
     realtime->setToolTip(tr("Open the realtime test window: live trades, order book, ticker and feed health"));
@@ -618,76 +680,48 @@ void MainWindow::refreshToolIcons() {
     }
 }
 
+// ---- presentation: the active chart; each choice is saved as the default of new charts -------
+
 void MainWindow::setChartType(chart::ChartType type) {
-    const bool wasFootprint = m_canvas->model().chartType() == chart::ChartType::Footprint;
-    m_canvas->model().setChartType(type);
+    m_active->setChartType(type);
     m_chartTypeBox->setCurrentIndex(m_chartTypeBox->findData(static_cast<int>(type)));
     m_settings.setChartType(type);
-    // Footprint cells need room: widen the bars once when switching to it.
-    if (type == chart::ChartType::Footprint && !wasFootprint && m_canvas->model().timeScale().barSpacing() < 40.0)
-        m_canvas->model().setBarSpacing(kFootprintBarSpacing);
-    syncOrderFlow(false);
+    saveWorkspace();
 }
 
 void MainWindow::setHeatmapVisible(bool visible) {
+    m_active->setHeatmapVisible(visible);
     m_heatmapAction->setChecked(visible);
     m_settings.setHeatmapVisible(visible);
-    applyOrderFlowOptions();
-    syncOrderFlow(false);
 }
 
 void MainWindow::setHeatmapLogScale(bool log) {
+    m_active->setHeatmapLogScale(log);
     m_heatmapLogAction->setChecked(log);
     m_settings.setHeatmapLogScale(log);
-    applyOrderFlowOptions();
 }
 
 void MainWindow::setBigTradeMinValue(double value) {
     if (!(value > 0.0)) return;
-    m_orderFlow->setBigTradeMinValue(value);
+    m_active->setBigTradeMinValue(value);
     m_settings.setBigTradeMinValue(value);
-    m_canvas->orderFlowChanged();
 }
 
 void MainWindow::setImbalanceRatio(double ratio) {
     if (!(ratio >= 1.0)) return;
     m_settings.setImbalanceRatio(ratio);
-    applyOrderFlowOptions();
+    for (ChartPane* pane : panes()) pane->applyOrderFlowOptions();
 }
 
-void MainWindow::applyOrderFlowOptions() {
-    chart::OrderFlowOptions options = m_canvas->orderFlowOptions();
-    options.heatmap = m_heatmapAction->isChecked();
-    options.heatmapScale = m_heatmapLogAction->isChecked() ? orderflow::HeatmapScale::Log : orderflow::HeatmapScale::Linear;
-    options.imbalanceRatio = m_settings.imbalanceRatio();
-    m_canvas->setOrderFlowOptions(options);
-}
-
-void MainWindow::syncOrderFlow(bool reopen) {
-    if (!m_orderFlow || !m_heatmapAction) return;  // still being built
-    const bool wanted =
-        m_heatmapAction->isChecked() || m_canvas->model().chartType() == chart::ChartType::Footprint;
-    const SeriesKey& key = m_controller.currentKey();
-    session::MarketSession* market = m_controller.marketSession();
-    if (!wanted || key.symbol.empty() || !market || !m_controller.sharedAdapter()) {
-        if (m_orderFlow->isOpen()) m_orderFlow->close();
-        m_canvas->setOrderFlowModels(nullptr, nullptr, nullptr);
-        return;
-    }
-    if (m_orderFlow->isOpen() && !reopen && m_orderFlow->symbol() == key.symbol &&
-        m_orderFlow->footprint()->interval() == key.interval)
-        return;
-    const market::CandleSeries* series = m_controller.currentSeries();
-    m_orderFlowPrice = series && series->size() > 0 ? series->candles().close(series->size() - 1) : 0.0;
-    m_orderFlow->open(*market, m_controller.sharedAdapter(), key.symbol, key.interval, m_controller.tickSize(),
-                      m_orderFlowPrice);
-    m_canvas->setOrderFlowModels(m_orderFlow->footprint(), m_orderFlow->heatmap(), &m_orderFlow->bigTrades());
-}
+const OrderFlowFeed* MainWindow::orderFlow() const { return m_active->orderFlow(); }
 
 void MainWindow::setThemeName(const QString& name) {
     const auto theme = chart_qt::themeByName(name);
     if (!theme) return;
-    m_canvas->setTheme(*theme);
+    // One theme for the whole window: every chart, the detached ones too.
+    for (auto& tab : m_layouts)
+        for (auto& cell : tab.cells) cell.pane->canvas()->setTheme(*theme);
+    if (!m_primaryInUse) m_primaryPane->canvas()->setTheme(*theme);
     applyPalette(theme->dark);
     refreshToolIcons();
     m_lightAction->blockSignals(true);
@@ -699,7 +733,8 @@ void MainWindow::setThemeName(const QString& name) {
 bool MainWindow::setTimeZoneName(const QString& name) {
     const auto offset = chart_qt::timeZoneOffset(name);
     if (!offset) return false;
-    m_canvas->model().setTimeZone(*offset);
+    for (auto& tab : m_layouts)
+        for (auto& cell : tab.cells) cell.pane->canvas()->model().setTimeZone(*offset);
     m_settings.setTimeZone(name);
     m_zoneLabel->setText(name == QLatin1String("local") ? tr("local (%1)").arg(QString::fromUtf8(QTimeZone::systemTimeZoneId()))
                                                          : name);
@@ -708,14 +743,14 @@ bool MainWindow::setTimeZoneName(const QString& name) {
 }
 
 void MainWindow::setPriceScaleMode(chart::PriceScaleMode mode) {
-    m_canvas->model().setPriceScaleMode(mode);
+    m_active->setPriceScaleMode(mode);
     m_logAction->setChecked(mode == chart::PriceScaleMode::Logarithmic);
     m_percentAction->setChecked(mode == chart::PriceScaleMode::Percent);
     m_settings.setPriceScaleMode(mode);
 }
 
 void MainWindow::setPriceScaleInverted(bool inverted) {
-    m_canvas->model().setPriceScaleInverted(inverted);
+    m_active->setPriceScaleInverted(inverted);
     m_settings.setPriceScaleInverted(inverted);
 }
 
@@ -727,13 +762,13 @@ void MainWindow::copyChartImage() {
 }
 
 void MainWindow::setVolumeVisible(bool visible) {
-    m_canvas->model().setVolumeVisible(visible);
+    m_active->setVolumeVisible(visible);
     m_volumeAction->setChecked(visible);
     m_settings.setVolumeVisible(visible);
 }
 
 void MainWindow::setVolumeProfileVisible(bool visible) {
-    m_canvas->setVolumeProfileVisible(visible);
+    m_active->setVolumeProfileVisible(visible);
     m_volumeProfileAction->setChecked(visible);
     m_settings.setVolumeProfileVisible(visible);
 }
@@ -744,7 +779,7 @@ bool MainWindow::exportPng(const QString& path) {
 }
 
 void MainWindow::exportPngInteractive() {
-    const SeriesKey& key = m_controller.currentKey();
+    const SeriesKey& key = activeController().currentKey();
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) + QLatin1Char('/') +
         QStringLiteral("%1_%2_%3.png")
@@ -761,24 +796,10 @@ void MainWindow::openSettings() {
     if (dialog.exec() != QDialog::Accepted) return;
     setThemeName(m_settings.theme());
     setTimeZoneName(m_settings.timeZone());
-    m_controller.setMemoryBudgetBytes(m_settings.memoryBudgetBytes());
+    for (auto& tab : m_layouts)
+        for (auto& cell : tab.cells) cell.pane->controller().setMemoryBudgetBytes(m_settings.memoryBudgetBytes());
     statusBar()->showMessage(tr("Settings saved; endpoint changes apply at the next start or exchange switch, CA and cache "
                                 "folder changes at the next start"), 10000);
-}
-
-void MainWindow::saveDrawings() {
-    if (m_drawingsSymbol.isEmpty()) return;
-    m_settings.setDrawings(m_drawingsSymbol, m_canvas->model().drawings());
-}
-
-void MainWindow::setHistoryLoading(bool loading) {
-    m_historyLoading = loading;
-    refreshStatus();
-    if (loading)
-        QTimer::singleShot(kHistoryBusyTimeoutMs, this, [this] {
-            m_historyLoading = false;
-            refreshStatus();
-        });
 }
 
 void MainWindow::syncIntervalControls(Interval interval) {
@@ -786,96 +807,98 @@ void MainWindow::syncIntervalControls(Interval interval) {
     for (QAction* a : m_favouriteGroup->actions()) a->setChecked(a->data().toInt() == static_cast<int>(interval));
 }
 
+ChartController& MainWindow::activeController() const { return m_active->controller(); }
+
 void MainWindow::openSeries(const QString& symbol, Interval interval) {
     m_symbolBox->setCurrentText(symbol);
     syncIntervalControls(interval);
     m_settings.setLastInterval(interval);  // the symbol once the venue accepted it (symbolAccepted)
-    m_controller.openSeries(symbol, interval);
+    activeController().openSeries(symbol, interval);
+    followLinks(m_active);
+    saveWorkspace();
 }
 
-bool MainWindow::switchExchange(const QString& name) {
-    const QString before = m_controller.exchangeName();
+void MainWindow::openSeriesIn(ChartPane* pane, const QString& symbol, Interval interval) {
+    if (!pane) return;
+    if (pane == m_active) {
+        openSeries(pane->controller().venueSymbol(symbol), interval);
+        return;
+    }
+    pane->controller().openSeries(pane->controller().venueSymbol(symbol), interval);
+    saveWorkspace();
+}
+
+bool MainWindow::switchExchange(const QString& name) { return switchExchangeOf(m_active, name); }
+
+bool MainWindow::switchExchangeOf(ChartPane* pane, const QString& name) {
+    ChartController& controller = pane->controller();
+    const QString before = controller.exchangeName();
     exchange::Endpoints endpoints;  // demo: the simulator, in the new venue's dialect
-    if (!m_controller.isDemo()) {
+    if (!controller.isDemo()) {
         const Endpoints e = m_settings.effectiveEndpoints(name);
         endpoints = {e.rest.toStdString(), e.stream.toStdString()};
     }
-    auto switched = m_controller.switchExchange(name, endpoints);
+    auto switched = controller.switchExchange(name, endpoints);
     if (!switched) {
         statusBar()->showMessage(tr("Cannot switch to %1: %2").arg(name, QString::fromStdString(switched.error().message)),
                                  15000);
-        m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(before)));
+        if (pane == m_active) m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(before)));
         return false;
     }
-    const QString now = m_controller.exchangeName();
-    m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(now)));
-    m_settings.setExchange(now);
-    if (now != before) statusBar()->showMessage(tr("Exchange: %1").arg(exchangeDisplayName(now)), 8000);
+    const QString now = controller.exchangeName();
+    if (pane == m_active) {
+        m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(now)));
+        m_settings.setExchange(now);
+        if (now != before) statusBar()->showMessage(tr("Exchange: %1").arg(exchangeDisplayName(now)), 8000);
+    }
+    saveWorkspace();
     return true;
 }
 
 void MainWindow::onSymbolChosen() {
     const QString symbol = m_symbolBox->currentText().trimmed().toUpper();
     if (symbol.isEmpty()) return;
-    if (!m_controller.isKnownSymbol(symbol)) {
+    ChartController& controller = activeController();
+    if (!controller.isKnownSymbol(symbol)) {
         statusBar()->showMessage(tr("Unknown symbol \"%1\": pick one of the %2 symbols in the list")
-                                     .arg(symbol).arg(m_controller.symbols().size()), 10000);
-        m_symbolBox->setCurrentText(QString::fromStdString(m_controller.currentKey().symbol));
+                                     .arg(symbol).arg(controller.symbols().size()), 10000);
+        m_symbolBox->setCurrentText(QString::fromStdString(controller.currentKey().symbol));
         return;
     }
-    if (symbol == QString::fromStdString(m_controller.currentKey().symbol)) return;
-    openSeries(symbol, m_controller.currentKey().interval);
+    if (symbol == QString::fromStdString(controller.currentKey().symbol)) return;
+    openSeries(symbol, controller.currentKey().interval);
 }
 
 void MainWindow::onIntervalChosen(int index) {
     const auto interval = static_cast<Interval>(m_intervalBox->itemData(index).toInt());
-    if (interval == m_controller.currentKey().interval) return;
-    openSeries(QString::fromStdString(m_controller.currentKey().symbol), interval);
+    if (interval == activeController().currentKey().interval) return;
+    openSeries(QString::fromStdString(activeController().currentKey().symbol), interval);
 }
 
-void MainWindow::rebindChart() {
-    const SeriesKey& key = m_controller.currentKey();
-    const QString symbol = QString::fromStdString(key.symbol);
-    m_canvas->setPlaceholderText(tr("Loading %1 %2…").arg(symbol, qs(toString(key.interval))));
-    m_canvas->setSeries(m_controller.currentSeries(), key.interval, m_controller.priceDecimals(),
-                        m_controller.tickSize());
-    m_canvas->model().setVenueLabel(venueLabel().toStdString());
-    // setSeries reset the zoom; footprint cells need wide bars.
-    if (m_canvas->model().chartType() == chart::ChartType::Footprint)
-        m_canvas->model().setBarSpacing(kFootprintBarSpacing);
-    syncOrderFlow(true);  // another series: the footprint's bars and the book are another's
+void MainWindow::onPaneChanged(ChartPane* pane) {
+    if (QWidget* window = detachedWindow(pane)) {
+        const SeriesKey& key = pane->controller().currentKey();
+        window->setWindowTitle(tr("%1 · %2 %3 — CanvasProChart", "detached chart: venue, symbol, timeframe")
+                                   .arg(pane->venueLabel(), QString::fromStdString(key.symbol), qs(toString(key.interval))));
+    }
+    if (pane != m_active) return;
     // The controller may have chosen the symbol (the venue lacked the open one).
-    if (m_symbolBox->currentText() != symbol) m_symbolBox->setCurrentText(symbol);
-    const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;
-    if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
-    else m_indicatorSet->reset();
-    if (symbol != m_drawingsSymbol) {
-        // Drawings belong to the symbol, whatever the timeframe.
-        m_drawingsSymbol = symbol;
-        m_canvas->model().setDrawings(m_settings.drawings(symbol));
-    }
-    if (otherObjects) {
-        m_undo->reset();  // the history was the other pair's
-        emit objectsChanged();
-    }
-    m_historyLoading = false;
-    syncIntervalControls(key.interval);
+    const QString symbol = QString::fromStdString(pane->controller().currentKey().symbol);
+    if (m_symbolBox->currentText() != symbol && !m_symbolBox->hasFocus()) m_symbolBox->setCurrentText(symbol);
+    syncIntervalControls(pane->controller().currentKey().interval);
     refreshTitle();
     refreshStatus();
 }
 
-QString MainWindow::venueLabel() const {
-    const QString venue = exchangeDisplayName(m_controller.exchangeName());
-    // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
-    return m_controller.isDemo() ? tr("Simulator (%1)").arg(venue) : venue;
-}
+QString MainWindow::venueLabel() const { return m_active->venueLabel(); }
 
 void MainWindow::refreshTitle() {
+    const ChartController& controller = activeController();
     TitleSource source;
     source.venue = venueLabel();
-    source.symbol = QString::fromStdString(m_controller.currentKey().symbol);
-    if (const auto* series = m_controller.currentSeries(); series && !series->empty()) source.price = series->last()->close.toDouble();
-    source.decimals = m_controller.priceDecimals();
+    source.symbol = QString::fromStdString(controller.currentKey().symbol);
+    if (const auto* series = controller.currentSeries(); series && !series->empty()) source.price = series->last()->close.toDouble();
+    source.decimals = controller.priceDecimals();
     // Most ticks move the price; those that do not (volume only, another series' update) stop here.
     if (m_titleSource == source) return;
     m_titleSource = source;
@@ -890,231 +913,21 @@ void MainWindow::refreshTitle() {
                                 : tr("%1 · %2 — CanvasProChart", "window title: venue, symbol").arg(source.venue, source.symbol));
 }
 
-// ---- indicators ------------------------------------------------------------------------------
+// ---- indicators: the active chart's ----------------------------------------------------------
 
-void MainWindow::attachIndicator(std::size_t index, std::optional<std::size_t> position) {
-    auto& model = m_canvas->model();
-    ShownIndicator& shown = m_shownIndicators[index];
-    std::string title = shown.spec.title().toStdString();
-    // CVD reads the klines' taker buy volume, which only Binance's klines carry: elsewhere it
-    // would draw minus the volume as if every trade were a sell. It stays empty and says why.
-    if (!dataAvailable(shown.spec)) title += " — " + tr("needs the taker buy volume of Binance's klines").toStdString();
-    // A study that is not a price (its natural place is a pane: OBV, RSI…) laid over the candles
-    // gets its own scale instead of squeezing the price axis.
-    const bool ownScale = m_indicatorSet->indicator(index).info().placement == indicators::Placement::Pane;
-    if (shown.spec.hidden) {  // kept and computed, not drawn
-        shown.chartId = 0;
-        return;
-    }
-    if (shown.spec.placement == indicators::Placement::Overlay) {
-        shown.chartId = model.addOverlay(title, {}, ownScale, position);
-    } else {
-        shown.chartId = model.addPane(title, position);
-        model.setPaneLevels(shown.chartId, shown.spec.levels);
-        if (const auto range = oscillatorRange(shown.spec.name))
-            model.setPaneRange(shown.chartId, chart::Pane::Range{range->low, range->high});
-        if (shown.spec.paneHeight > 0) model.setPaneHeightFraction(shown.chartId, shown.spec.paneHeight);
-    }
-    pushIndicator(index, 0);
-}
-
-void MainWindow::askNoteText(std::uint64_t id) {
-    auto& model = m_canvas->model();
-    const chart::Drawing* placed = model.drawing(id);
-    if (!placed) return;
-    bool ok = false;
-    const QString text = QInputDialog::getText(this, tr("Text note"), tr("Note:"), QLineEdit::Normal,
-                                               QString::fromStdString(placed->text), &ok)
-                             .simplified();
-    placed = model.drawing(id);  // the dialog ran the event loop: it may be gone
-    if (!placed || !ok || text.isEmpty()) return;
-    chart::Drawing note = *placed;
-    note.text = text.toStdString();
-    model.updateDrawing(note);
-}
-
-bool MainWindow::dataAvailable(const IndicatorSpec& spec) const {
-    return !needsTakerBuyVolume(spec.name) || klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
-}
-
-void MainWindow::keepPaneHeights() {
-    const auto& model = m_canvas->model();
-    bool changed = false;
-    for (ShownIndicator& shown : m_shownIndicators) {
-        if (shown.chartId == 0 || shown.spec.placement != indicators::Placement::Pane) continue;
-        const auto index = model.paneIndex(shown.chartId);
-        if (!index) continue;
-        const double height = model.panes()[*index].heightFraction;
-        if (height != shown.spec.paneHeight) {
-            shown.spec.paneHeight = height;
-            changed = true;
-        }
-    }
-    if (changed) saveIndicators();
-}
-
-void MainWindow::detachIndicator(std::size_t index) {
-    auto& model = m_canvas->model();
-    ShownIndicator& shown = m_shownIndicators[index];
-    if (shown.chartId == 0) return;  // hidden
-    if (shown.spec.placement == indicators::Placement::Overlay) model.removeOverlay(shown.chartId);
-    else model.removePane(shown.chartId);
-    shown.chartId = 0;
-}
-
-void MainWindow::pushIndicator(std::size_t index, std::size_t fromRow) {
-    const indicators::Indicator& ind = m_indicatorSet->indicator(index);
-    const ShownIndicator& shown = m_shownIndicators[index];
-    if (shown.chartId == 0) return;  // hidden
-    const auto* series = m_controller.currentSeries();
-    const std::size_t bars = series ? series->size() : 0;
-    auto edit = [&](std::vector<chart::PaneSeries>& out) {
-        if (out.size() != ind.outputCount()) {
-            out.assign(ind.outputCount(), {});
-            fromRow = 0;
-            for (std::size_t o = 0; o < out.size(); ++o) {
-                const auto& info = ind.info().outputs[o];
-                out[o].name = info.name;
-                out[o].rgba = toRgba(shown.spec.colour(o));
-                out[o].width = shown.spec.style(o).width;
-                out[o].dash = shown.spec.style(o).dash;
-                out[o].kind = info.name.find("hist") != std::string::npos &&
-                                      shown.spec.placement == indicators::Placement::Pane
-                                  ? chart::PaneSeriesKind::Histogram
-                                  : chart::PaneSeriesKind::Line;
-                // A two-colour histogram (MACD): the chosen colour above zero, red below — unless
-                // the user picked a colour of their own, whose darker shade then marks below zero.
-                if (out[o].kind == chart::PaneSeriesKind::Histogram && shown.spec.colour(o) == defaultIndicatorColour(o))
-                    out[o].negativeRgba = kHistogramBelowZero;
-            }
-        }
-        // Displaced outputs (Ichimoku's cloud) run past the newest candle into the future slots.
-        if (!dataAvailable(shown.spec)) {
-            for (auto& column : out) column.values.assign(bars, std::numeric_limits<double>::quiet_NaN());
-            return;  // see attachIndicator: no values rather than wrong ones
-        }
-        for (std::size_t o = 0; o < out.size(); ++o) indicators::placeOutput(out[o].values, ind, o, bars, fromRow);
-    };
-    auto& model = m_canvas->model();
-    if (shown.spec.placement == indicators::Placement::Overlay) model.editOverlaySeries(shown.chartId, edit);
-    else model.editPaneSeries(shown.chartId, edit);
-}
-
-bool MainWindow::addIndicator(const IndicatorSpec& spec) {
-    const auto added = m_indicatorSet->add(spec.specText().toStdString());
-    if (!added) {
-        statusBar()->showMessage(tr("Cannot add %1: %2").arg(spec.specText(), QString::fromStdString(added.error().message)),
-                                 10000);
-        return false;
-    }
-    ShownIndicator shown;
-    shown.spec = spec;
-    completeSpec(shown.spec, m_indicatorSet->indicator(*added));
-    m_shownIndicators.push_back(std::move(shown));
-    attachIndicator(*added);
-    if (m_indicatorsSymbol.isEmpty()) m_indicatorsSymbol = QString::fromStdString(m_controller.currentKey().symbol);
-    saveIndicators();
-    rebuildIndicatorMenu();
-    return true;
-}
-
-bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) {
-    if (index >= m_shownIndicators.size()) return false;
-    // The edited indicator keeps its place: the same pane position (or legend row) when it stays
-    // a pane (or an overlay).
-    ShownIndicator& shown = m_shownIndicators[index];
-    if (!m_indicatorSet->replace(index, spec.specText().toStdString())) return false;
-    detachIndicator(index);
-    shown.spec = spec;
-    completeSpec(shown.spec, m_indicatorSet->indicator(index));
-    // The chart shows the visible indicators in list order: its place is after the visible ones
-    // before it that are drawn the same way (also when it was hidden until now).
-    std::size_t position = 0;
-    for (std::size_t i = 0; i < index; ++i)
-        if (!m_shownIndicators[i].spec.hidden && m_shownIndicators[i].spec.placement == shown.spec.placement) ++position;
-    attachIndicator(index, position);
-    saveIndicators();
-    rebuildIndicatorMenu();
-    return true;
-}
-
-bool MainWindow::removeIndicator(std::size_t index) {
-    if (index >= m_shownIndicators.size()) return false;
-    detachIndicator(index);
-    m_indicatorSet->remove(index);
-    m_shownIndicators.erase(m_shownIndicators.begin() + static_cast<std::ptrdiff_t>(index));
-    saveIndicators();
-    rebuildIndicatorMenu();
-    return true;
-}
-
-std::vector<IndicatorSpec> MainWindow::indicatorSpecs() const {
-    std::vector<IndicatorSpec> specs;
-    for (const auto& shown : m_shownIndicators) specs.push_back(shown.spec);
-    return specs;
-}
-
-const indicators::Indicator* MainWindow::indicator(std::size_t index) const {
-    return index < m_indicatorSet->size() ? &m_indicatorSet->indicator(index) : nullptr;
-}
-
-std::uint64_t MainWindow::indicatorChartId(std::size_t index) const {
-    return index < m_shownIndicators.size() ? m_shownIndicators[index].chartId : 0;
-}
-
-bool MainWindow::indicatorRecomputeRunning() const { return m_indicatorSet->jobRunning(); }
-
-std::uint64_t MainWindow::backgroundIndicatorRecomputes() const { return m_indicatorSet->backgroundRecomputes(); }
-
-void MainWindow::setIndicatorJobHook(std::function<void()> hook) { m_indicatorSet->setJobHook(std::move(hook)); }
-
-void MainWindow::loadIndicators(const QString& symbol) {
-    m_indicatorsSymbol = symbol;
-    showIndicatorSpecs(m_settings.indicators(symbol));
-}
-
-void MainWindow::showIndicatorSpecs(const std::vector<IndicatorSpec>& specs) {
-    for (std::size_t i = 0; i < m_shownIndicators.size(); ++i) detachIndicator(i);
-    m_shownIndicators.clear();
-    m_indicatorSet->clear();
-    for (const IndicatorSpec& spec : specs) {
-        const auto added = m_indicatorSet->add(spec.specText().toStdString());
-        if (!added) continue;
-        m_shownIndicators.push_back(ShownIndicator{spec, 0});
-        attachIndicator(*added);
-    }
-    rebuildIndicatorMenu();
-}
-
-void MainWindow::applyIndicatorSpecs(const std::vector<IndicatorSpec>& specs) {
-    showIndicatorSpecs(specs);
-    saveIndicators();
-}
-
-bool MainWindow::moveIndicator(std::size_t index, int delta) {
-    const auto target = static_cast<std::ptrdiff_t>(index) + delta;
-    if (index >= m_shownIndicators.size() || target < 0 || target >= static_cast<std::ptrdiff_t>(m_shownIndicators.size()))
-        return false;
-    std::vector<IndicatorSpec> specs = indicatorSpecs();
-    std::swap(specs[index], specs[static_cast<std::size_t>(target)]);
-    applyIndicatorSpecs(specs);
-    return true;
-}
-
-bool MainWindow::setIndicatorHidden(std::size_t index, bool hidden) {
-    if (index >= m_shownIndicators.size()) return false;
-    IndicatorSpec spec = m_shownIndicators[index].spec;
-    if (spec.hidden == hidden) return true;
-    spec.hidden = hidden;
-    return editIndicator(index, spec);
-}
-
-void MainWindow::saveIndicators() {
-    m_undo->studiesChanged();
-    emit objectsChanged();
-    if (m_indicatorsSymbol.isEmpty()) return;
-    m_settings.setIndicators(m_indicatorsSymbol, indicatorSpecs());
-}
+bool MainWindow::addIndicator(const IndicatorSpec& spec) { return m_active->addIndicator(spec); }
+bool MainWindow::editIndicator(std::size_t index, const IndicatorSpec& spec) { return m_active->editIndicator(index, spec); }
+bool MainWindow::removeIndicator(std::size_t index) { return m_active->removeIndicator(index); }
+std::size_t MainWindow::indicatorCount() const { return m_active->indicatorCount(); }
+std::vector<IndicatorSpec> MainWindow::indicatorSpecs() const { return m_active->indicatorSpecs(); }
+const indicators::Indicator* MainWindow::indicator(std::size_t index) const { return m_active->indicator(index); }
+std::uint64_t MainWindow::indicatorChartId(std::size_t index) const { return m_active->indicatorChartId(index); }
+bool MainWindow::indicatorRecomputeRunning() const { return m_active->indicatorRecomputeRunning(); }
+std::uint64_t MainWindow::backgroundIndicatorRecomputes() const { return m_active->backgroundIndicatorRecomputes(); }
+void MainWindow::setIndicatorJobHook(std::function<void()> hook) { m_active->setIndicatorJobHook(std::move(hook)); }
+void MainWindow::applyIndicatorSpecs(const std::vector<IndicatorSpec>& specs) { m_active->applyIndicatorSpecs(specs); }
+bool MainWindow::moveIndicator(std::size_t index, int delta) { return m_active->moveIndicator(index, delta); }
+bool MainWindow::setIndicatorHidden(std::size_t index, bool hidden) { return m_active->setIndicatorHidden(index, hidden); }
 
 void MainWindow::rebuildIndicatorMenu() {
     if (!m_indicatorMenu) return;
@@ -1122,10 +935,11 @@ void MainWindow::rebuildIndicatorMenu() {
     QAction* add = m_indicatorMenu->addAction(tr("&Add indicator…"), this, &MainWindow::openAddIndicatorDialog);
     add->setObjectName(QStringLiteral("addIndicatorAction"));
     add->setShortcut(QKeySequence(tr("Ctrl+I")));
-    if (m_shownIndicators.empty()) return;
+    const std::vector<IndicatorSpec> specs = m_active ? m_active->indicatorSpecs() : std::vector<IndicatorSpec>{};
+    if (specs.empty()) return;
     m_indicatorMenu->addSeparator();
-    for (std::size_t i = 0; i < m_shownIndicators.size(); ++i) {
-        const IndicatorSpec& spec = m_shownIndicators[i].spec;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        const IndicatorSpec& spec = specs[i];
         QMenu* sub = m_indicatorMenu->addMenu(
             spec.title() + (spec.placement == indicators::Placement::Overlay ? tr(" (overlay)") : tr(" (pane)")));
         QAction* edit = sub->addAction(tr("&Edit…"), this, [this, i] { openEditIndicatorDialog(i); });
@@ -1145,19 +959,21 @@ void MainWindow::openAddIndicatorDialog() {
 }
 
 void MainWindow::openEditIndicatorDialog(std::size_t index) {
-    if (index >= m_shownIndicators.size()) return;
-    IndicatorDialog dialog(this, m_shownIndicators[index].spec);
+    if (index >= indicatorCount()) return;
+    IndicatorDialog dialog(this, indicatorSpecs()[index]);
     if (dialog.exec() != QDialog::Accepted) return;
     if (const auto spec = dialog.spec()) QTimer::singleShot(0, this, [this, index, s = *spec] { editIndicator(index, s); });
 }
 
 void MainWindow::refreshStatus() {
-    const auto& st = m_controller.status();
+    if (!m_stateLabel || !m_active) return;  // still being built
+    const ChartController& controller = activeController();
+    const auto& st = controller.status();
     QString text = QStringLiteral("<span style='color:%1'>●</span> %2")
                        .arg(stateColor(st.state), feedStateText(st.state));
-    if (const auto latency = m_controller.latencyMs(); latency && st.state == feed::FeedState::Live) {
+    if (const auto latency = controller.latencyMs(); latency && st.state == feed::FeedState::Live) {
         // Exchange event time → arrival here; "~" when the exchange clock offset is not known.
-        text += QStringLiteral(" · %1%2").arg(m_controller.latencyCorrected() ? QString() : QStringLiteral("~"),
+        text += QStringLiteral(" · %1%2").arg(controller.latencyCorrected() ? QString() : QStringLiteral("~"),
                                               *latency < 10'000 ? tr("%L1 ms").arg(*latency)
                                                                 : tr("%L1 s").arg(double(*latency) / 1000.0, 0, 'f', 1));
     }
@@ -1168,13 +984,13 @@ void MainWindow::refreshStatus() {
     // The venue by name, as the chart's legend says it; its endpoints for whoever needs them.
     text += QStringLiteral("  ·  ") + venueLabel().toHtmlEscaped();
     m_stateLabel->setText(text);
-    m_stateLabel->setToolTip(tr("REST %1\nStream %2").arg(m_controller.restBase(), m_controller.streamBase()));
-    const auto* series = m_controller.currentSeries();
+    m_stateLabel->setToolTip(tr("REST %1\nStream %2").arg(controller.restBase(), controller.streamBase()));
+    const auto* series = controller.currentSeries();
     const bool empty = series == nullptr || series->empty();
     const bool connecting = st.state == feed::FeedState::Connecting || st.state == feed::FeedState::Idle;
-    m_busy->setVisible(m_historyLoading || (empty && connecting && !m_controller.currentKey().symbol.empty()));
+    m_busy->setVisible(m_active->historyLoading() || (empty && connecting && !controller.currentKey().symbol.empty()));
     m_countLabel->setText(tr("%Ln candle(s)", nullptr, series ? static_cast<int>(series->size()) : 0));
-    const qint64 last = m_controller.lastUpdateMs();
+    const qint64 last = controller.lastUpdateMs();
     if (last == 0) {
         m_updateLabel->setText(tr("no update yet"));
     } else {
@@ -1217,7 +1033,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
-    saveDrawings();
+    saveWorkspace();
     QMainWindow::closeEvent(event);
 }
 

@@ -174,12 +174,12 @@ void ObjectTree::openCurrentProperties() {
 
 void MainWindow::deleteAllObjects() {
     auto& model = m_canvas->model();
-    if (model.drawings().empty() && m_shownIndicators.empty()) {
+    if (model.drawings().empty() && indicatorCount() == 0) {
         statusBar()->showMessage(tr("Delete all: the chart has no drawings or indicators"), 8000);
         return;
     }
     const std::size_t drawings = model.drawings().size();
-    const std::size_t studies = m_shownIndicators.size();
+    const std::size_t studies = indicatorCount();
     m_undo->beginGroup(tr("Delete all drawings and indicators"));
     model.restoreDrawings({});
     applyIndicatorSpecs({});

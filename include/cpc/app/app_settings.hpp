@@ -78,6 +78,10 @@ public:
     void setWindowGeometry(const QByteArray& geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray& state);
+    // The workspace (MainWindow::workspaceState: layout tabs, their charts, splitters, link
+    // groups, detached windows, the active chart) as JSON text; empty when none was saved.
+    QByteArray workspace() const;
+    void setWorkspace(const QByteArray& state);
     // Drawings and indicators belong to the pair, not to one venue's spelling of it: they are kept
     // under pairKey(symbol) ("drawings/BTC-USDT" for BTCUSDT on Binance and Bybit and BTC-USDT on
     // OKX and KuCoin), so they follow the chart across exchanges. An entry saved before that under
@@ -138,6 +142,7 @@ private:
     static constexpr auto kTimeZone = "view/timeZone";
     static constexpr auto kWindowGeometry = "window/geometry";
     static constexpr auto kWindowState = "window/state";
+    static constexpr auto kWorkspace = "window/workspace";
     static constexpr auto kDrawingsGroup = "drawings/";
     static constexpr auto kIndicatorsGroup = "indicators/";
     QString exchangeKey(const QString& exchange, const char* binanceKey, const char* name) const;

@@ -137,6 +137,9 @@ public:
     QString restBase() const;
     QString streamBase() const;
     bool isDemo() const { return m_options.demo; }
+    // What the controller was made with (the venue: the current one); another chart's controller
+    // is made from them with the same services (MainWindow's layouts).
+    const ControllerOptions& options() const { return m_options; }
     // Demo mode: the simulator of the current venue's dialect (null otherwise).
     const sim::SimServer* simulator() const;
     // The market session the controller's feed uses (its own or the process's; null before start()).

@@ -1,8 +1,17 @@
 #pragma once
 // The main window: a top toolbar (exchange, symbol search, timeframes, chart type, indicators),
 // a side toolbar of icons at the chart's left edge (drawing tools, price scales, volume,
-// screenshot, realtime window), the chart, a status bar (connection, venue, last update, history
-// loading), and a title naming venue, symbol and last price.
+// screenshot, realtime window), the workspace, a status bar (connection, venue, last update,
+// history loading), and a title naming venue, symbol and last price.
+//
+// The workspace: layouts as tabs, each 1, 2 (side by side or stacked), 3, 4, 6 or 8 charts
+// (ChartPane) in draggable splitters. Every chart has its own exchange, symbol, timeframe, chart
+// type, indicators and drawings; the toolbar, the menus, the status bar and the title act on and
+// show the active chart (framed in the highlight colour; a click on a chart makes it active). A
+// chart can be detached into a window of its own; closing that window puts it back. Charts in a
+// link group (a colour) follow each other's symbol and, if asked, timeframe. The whole workspace
+// (layouts, charts, splitter positions, link groups, detached windows, the active chart) is saved
+// in the settings and restored by restoreWorkspace().
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
@@ -21,7 +30,10 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QSplitter;
+class QTabWidget;
 class QToolBar;
+class QUndoGroup;
 class QPointF;
 
 namespace cpc::chart_qt { class ChartCanvas; }
@@ -32,6 +44,7 @@ namespace cpc::app {
 
 class AppSettings;
 class ChartController;
+class ChartPane;
 class ChartUndo;
 class ObjectTree;
 class OrderFlowFeed;
@@ -39,14 +52,67 @@ class OrderFlowFeed;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
+    // `controller` is the first chart's (started); the window makes the other charts'
+    // controllers from its options and services (the one market session of the process).
     MainWindow(ChartController& controller, AppSettings& settings, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Opens the series in the active chart (the charts of its link group follow the symbol, and
+    // the timeframe when linkIntervals()).
     void openSeries(const QString& symbol, Interval interval);
+    // Opens the series in `pane` (any venue's spelling of the symbol: the pane's venue's is used).
+    void openSeriesIn(ChartPane* pane, const QString& symbol, Interval interval);
+
+    // ---- workspace: layouts (tabs of charts), the active chart, detaching, link groups --------
+    // "1", "2h" (side by side), "2v" (stacked), "3" (one left, two stacked right), "4" (2 × 2),
+    // "6" (3 × 2), "8" (4 × 2).
+    static QStringList layoutNames();
+    static std::optional<int> layoutChartCount(const QString& name);
+    // The smallest layout holding `charts` charts (1 → "1", 2 → "2h", 5 → "6"); nullopt above 8.
+    static std::optional<QString> layoutFor(int charts);
+    // The current tab's layout becomes `name`: its first charts stay, new ones open the active
+    // chart's exchange, symbol and timeframe, the surplus ones close. False for an unknown name.
+    bool applyLayout(const QString& name);
+    QString layoutName() const;
+    int layoutTabCount() const;
+    int currentLayoutTab() const;
+    void setCurrentLayoutTab(int index);
+    // A new tab with one chart on the active chart's series; its index.
+    int addLayoutTab();
+    // False when it is the last tab (a window always has one).
+    bool closeLayoutTab(int index);
+    // The charts of a tab in layout order (-1: the current tab).
+    std::vector<ChartPane*> panes(int tab = -1) const;
+    ChartPane* activePane() const { return m_active; }
+    ChartController& activeController() const;
+    void setActivePane(ChartPane* pane);
+    // The chart in a window of its own (several monitors); closing that window, or attachChart,
+    // puts it back into its place in the layout.
+    void detachChart(ChartPane* pane);
+    void attachChart(ChartPane* pane);
+    QWidget* detachedWindow(const ChartPane* pane) const;
+    // Link groups: 0 none, 1..kLinkGroupCount colours. Linked charts always follow the symbol;
+    // the timeframe while linkIntervals().
+    void setLinkGroup(ChartPane* pane, int group);
+    bool linkIntervals() const { return m_linkIntervals; }
+    void setLinkIntervals(bool on);
+    // Crosshair sync (Layout menu, on by default): the moment under the mouse is marked on every
+    // chart of the tab, whatever its timeframe.
+    bool syncCrosshair() const { return m_syncCrosshair; }
+    void setSyncCrosshair(bool on);
+    // The workspace as saved in the settings (JSON), and back. restoreWorkspace: false (nothing
+    // changed) when none is saved or it does not parse; every chart then opens its series.
+    QByteArray workspaceState() const;
+    bool restoreWorkspace();
+    bool restoreWorkspace(const QByteArray& state);
+    void saveWorkspace();
     // The toolbar's exchange selector: makes `name` (exchange::adapterNames()) the venue, with its
     // endpoints from the settings (the demo: the simulator in its dialect), keeps the symbol when
     // the venue has it, and saves the choice. False (status bar says why) if it failed.
     bool switchExchange(const QString& name);
+    // The same for any chart of the workspace.
+    bool switchExchangeOf(ChartPane* pane, const QString& name);
+    // The active chart's canvas.
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
 
     // Chart presentation; each is saved in the settings.
@@ -65,8 +131,8 @@ public:
     void setHeatmapLogScale(bool log);
     void setBigTradeMinValue(double value);
     void setImbalanceRatio(double ratio);
-    const OrderFlowFeed* orderFlow() const { return m_orderFlow; }
-    // The chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
+    const OrderFlowFeed* orderFlow() const;
+    // The active chart (without toolbar and status bar) as a PNG; false if the file cannot be written.
     bool exportPng(const QString& path);
     // Sets the application palette to match a chart theme.
     static void applyPalette(bool dark);
@@ -79,7 +145,7 @@ public:
     bool addIndicator(const IndicatorSpec& spec);
     bool editIndicator(std::size_t index, const IndicatorSpec& spec);
     bool removeIndicator(std::size_t index);
-    std::size_t indicatorCount() const { return m_shownIndicators.size(); }
+    std::size_t indicatorCount() const;
     std::vector<IndicatorSpec> indicatorSpecs() const;
     // The computed indicator (rows index-aligned with the current series); nullptr if out of range.
     const indicators::Indicator* indicator(std::size_t index) const;
@@ -128,12 +194,14 @@ public:
     static std::optional<Interval> typedInterval(const QString& typed);
     // The digits (and unit) typed on the chart so far, waiting for Enter; empty when none.
     QString typedTimeframe() const { return m_typed; }
-    ChartUndo& undo() const { return *m_undo; }
+    ChartUndo& undo() const { return *m_undo; }  // the active chart's
     ObjectTree* objectTree() const { return m_objectTree; }
 
 signals:
     // Drawings or indicators were added, removed or changed, or another symbol's were loaded.
     void objectsChanged();
+    // Another chart became the active one (the toolbar, menus and status bar now act on it).
+    void activePaneChanged(cpc::app::ChartPane* pane);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -154,35 +222,71 @@ private:
     // "Binance · BTCUSDT 67,123.45 — CanvasProChart" (the locale's number format); called on every
     // price change, it formats and sets the title only when the venue, symbol or price changed.
     void refreshTitle();
-    // The venue as the chart's legend names it: "Binance", in demo mode "Simulator (Binance)".
     QString venueLabel() const;
     // The side toolbar's icons, drawn in the palette's text colour (again on a theme change).
     void refreshToolIcons();
-    void rebindChart();
+    // The toolbar, the side bar and the menus show the active chart's state.
+    void syncControls();
     void syncIntervalControls(Interval interval);
     void openSettings();
     void exportPngInteractive();
-    void saveDrawings();
-    void setHistoryLoading(bool loading);
-    // Indicator `index` of the set on the chart: its overlay or pane (position: where it goes,
-    // nullopt = last; an edit keeps its place), and its rows from `fromRow` on.
-    void attachIndicator(std::size_t index, std::optional<std::size_t> position = std::nullopt);
-    void detachIndicator(std::size_t index);
-    // After the user resized panes: their heights go into the specs and are saved.
-    void keepPaneHeights();
-    // Whether the shown venue's klines carry what the study reads (CVD: the taker buy volume).
-    bool dataAvailable(const IndicatorSpec& spec) const;
-    // Asks for the words of a note just placed with the Text tool (Cancel keeps "Text").
-    void askNoteText(std::uint64_t id);
-    void pushIndicator(std::size_t index, std::size_t fromRow);
-    void loadIndicators(const QString& symbol);
-    void showIndicatorSpecs(const std::vector<IndicatorSpec>& specs);  // not saved, no undo step
-    void saveIndicators();
     void rebuildIndicatorMenu();
 
-    ChartController& m_controller;
+    // ---- workspace ------------------------------------------------------------------------
+    // A chart's place in a layout: `host` holds the pane, or, while it is detached, a notice
+    // with a button bringing it back.
+    struct Cell {
+        QWidget* host = nullptr;
+        ChartPane* pane = nullptr;
+        QWidget* window = nullptr;  // the pane's own window while detached
+        QWidget* notice = nullptr;
+    };
+    struct LayoutTab {
+        QString layout;
+        QWidget* page = nullptr;        // the tab's widget
+        QSplitter* root = nullptr;      // the layout's outer splitter
+        std::vector<QSplitter*> splitters;  // root first, then the inner ones in layout order
+        std::vector<Cell> cells;
+        ChartPane* active = nullptr;    // the tab's active chart (the window's while shown)
+    };
+    // A chart on `exchange` (empty: the active chart's); null (the status bar says why) if its
+    // controller cannot start.
+    ChartPane* makePane(const QString& exchange);
+    void wirePane(ChartPane* pane);
+    // Removes the pane (its window too); the window's first chart is kept for reuse, not deleted.
+    void releasePane(ChartPane* pane);
+    // (Re)builds the tab's splitters for its layout with these panes (the count of the layout).
+    void buildLayout(LayoutTab& tab, const std::vector<ChartPane*>& panes);
+    LayoutTab* tabOf(const ChartPane* pane);
+    Cell* cellOf(const ChartPane* pane);
+    void refreshActiveMarks();
+    // The pane's link group follows its symbol (and timeframe when linked).
+    void followLinks(ChartPane* source);
+    void onPaneChanged(ChartPane* pane);
+    void syncObjects(ChartPane* source, const QString& pair);
+
+    ChartController& m_primaryController;  // the first chart's (runApp's); never destroyed here
     AppSettings& m_settings;
+    QTabWidget* m_tabs = nullptr;
+    std::vector<LayoutTab> m_layouts;  // index-aligned with m_tabs
+    ChartPane* m_active = nullptr;
+    ChartPane* m_primaryPane = nullptr;     // the pane over m_primaryController
+    bool m_primaryInUse = true;             // false: kept hidden until a new chart needs one
+    bool m_linkIntervals = true;
+    bool m_syncCrosshair = true;
+    QAction* m_syncCrosshairAction = nullptr;
+    bool m_following = false;               // followLinks / syncObjects: no echo
+    bool m_restoring = false;               // restoreWorkspace: nothing saved half-way
+    QUndoGroup* m_undoGroup = nullptr;
+    QActionGroup* m_layoutGroup = nullptr;
+    QActionGroup* m_linkGroup = nullptr;
+    QAction* m_linkIntervalsAction = nullptr;
+    QAction* m_detachAction = nullptr;
+    // The active chart's (updated by setActivePane): the chart's code in the context menu, the
+    // object tree and the hotkeys reads them.
     chart_qt::ChartCanvas* m_canvas = nullptr;
+    ChartUndo* m_undo = nullptr;
+
     QComboBox* m_exchangeBox = nullptr;
     QComboBox* m_symbolBox = nullptr;
     QComboBox* m_intervalBox = nullptr;
@@ -194,7 +298,6 @@ private:
     QAction* m_autoAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QToolBar* m_drawBar = nullptr;
-    ChartUndo* m_undo = nullptr;
     ObjectTree* m_objectTree = nullptr;
     QString m_typed;  // timeframe typed on the chart, until Enter or Escape
     QAction* m_volumeAction = nullptr;
@@ -202,30 +305,13 @@ private:
     QAction* m_volumeProfileAction = nullptr;
     QAction* m_heatmapAction = nullptr;
     QAction* m_heatmapLogAction = nullptr;
-    OrderFlowFeed* m_orderFlow = nullptr;
-    double m_orderFlowPrice = 0;  // the price the heatmap's rows were sized for (0: none yet)
-    // Opens, reopens (another series) or closes the order flow as the view needs it.
-    void syncOrderFlow(bool reopen);
-    void applyOrderFlowOptions();
     QAction* m_lightAction = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_updateLabel = nullptr;
     QLabel* m_countLabel = nullptr;
     QLabel* m_zoneLabel = nullptr;
     QProgressBar* m_busy = nullptr;
-    QString m_drawingsSymbol;       // whose drawings the chart shows
-    QString m_indicatorsSymbol;     // whose indicators the chart shows
-    // What the user chose for each indicator and where the chart draws it, index-aligned with
-    // the set's indicators.
-    struct ShownIndicator {
-        IndicatorSpec spec;
-        std::uint64_t chartId = 0;  // overlay or pane id
-    };
-    std::vector<ShownIndicator> m_shownIndicators;
-    std::unique_ptr<session::IndicatorSet> m_indicatorSet;
     QMenu* m_indicatorMenu = nullptr;
-    std::size_t m_countBeforeHistory = 0;
-    bool m_historyLoading = false;
     bool m_shownOnce = false;
     bool m_geometryRestored = false;  // from the settings (the default size is left alone)
     // What the title was made from: a tick that leaves them as they are costs no formatting.
