@@ -1,5 +1,7 @@
 #include "cpc/app/alerts_ui.hpp"
 
+#include "cpc/app/chart_pane.hpp"
+
 #include <QAction>
 #include <QDateTime>
 #include <QLabel>
@@ -122,6 +124,10 @@ AlertsUi::AlertsUi(MainWindow& window, ChartController& controller, AlertService
     });
     connect(&controller, &ChartController::seriesReset, this, &AlertsUi::refreshMarkers);
     connect(&controller, &ChartController::exchangeChanged, this, &AlertsUi::refreshMarkers);
+    // The other charts of the workspace: a chart made active, or one that loaded another symbol's
+    // objects (a new chart, another series).
+    connect(&window, &MainWindow::activePaneChanged, this, &AlertsUi::refreshMarkers);
+    connect(&window, &MainWindow::objectsChanged, this, &AlertsUi::refreshMarkers);
     refreshState();
     refreshMarkers();
 }
@@ -157,7 +163,7 @@ void AlertsUi::buildMenu() {
 
 alerts::Alert AlertsUi::newAlertForChart() const {
     alerts::Alert a;
-    a.key = m_controller.currentKey();
+    a.key = m_window.activeController().currentKey();
     a.evaluation = alerts::Evaluation::EveryTick;
     a.frequency = alerts::Frequency::Once;
     return a;
@@ -192,12 +198,17 @@ bool AlertsUi::addAlertFromChart(std::optional<alerts::Condition> condition) {
 }
 
 void AlertsUi::refreshMarkers() {
-    const SeriesKey& key = m_controller.currentKey();
-    std::vector<chart::ChartMarker> markers;
-    for (const alerts::Trigger& t : m_service.log())
-        if (t.key.exchange == key.exchange && t.key.symbol == key.symbol)
-            markers.push_back(chart::ChartMarker{t.timeMs, t.price, markerLabel(t), t.late});
-    m_window.canvas()->model().setMarkers(std::move(markers));
+    // Every chart of every layout tab shows the firings of its own symbol (any interval).
+    const auto& log = m_service.log();
+    for (int tab = 0; tab < m_window.layoutTabCount(); ++tab)
+        for (ChartPane* pane : m_window.panes(tab)) {
+            const SeriesKey& key = pane->controller().currentKey();
+            std::vector<chart::ChartMarker> markers;
+            for (const alerts::Trigger& t : log)
+                if (t.key.exchange == key.exchange && t.key.symbol == key.symbol)
+                    markers.push_back(chart::ChartMarker{t.timeMs, t.price, markerLabel(t), t.late});
+            pane->canvas()->model().setMarkers(std::move(markers));
+        }
 }
 
 void AlertsUi::refreshState() {

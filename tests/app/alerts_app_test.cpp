@@ -30,6 +30,7 @@
 #include "cpc/app/alert_service.hpp"
 #include "cpc/app/alerts_dialog.hpp"
 #include "cpc/app/alerts_ui.hpp"
+#include "cpc/app/chart_pane.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/desktop_notifier.hpp"
@@ -451,6 +452,48 @@ TEST_F(AlertsApp, TheLogComesFromTheDatabaseAtStartLateFiringsSaySo) {
     window->openSeries("ETHUSDT", Interval::M1);
     ASSERT_TRUE(test::processEventsUntil([&] { return controller->currentKey().symbol == "ETHUSDT"; }, 10000));
     EXPECT_TRUE(model().markers().empty());
+}
+
+// With several charts (issue 14's workspace): a new alert is for the chart clicked last, and each
+// chart shows the markers of its own symbol.
+TEST_F(AlertsApp, InALayoutTheAlertIsTheActiveChartsAndEachChartShowsItsOwnMarkers) {
+    stopAlerts();
+    {
+        auto store = alerts::AlertStore::open(alertsPath);
+        ASSERT_TRUE(store.ok());
+        alerts::Alert a = neverFiring(SeriesKey{"binance", "BTCUSDT", Interval::M1}, "on BTC");
+        ASSERT_TRUE((*store)->add(a).ok());
+        const auto bars = controller->currentSeries()->candles();
+        alerts::Trigger t;
+        t.alertId = a.id;
+        t.key = a.key;
+        t.condition = a.condition.text();
+        t.message = a.message;
+        t.barOpenTime = bars.openTime(bars.size() - 3);
+        t.timeMs = closeTime(Interval::M1, t.barOpenTime);
+        t.price = bars[bars.size() - 3].close.toDouble();
+        t.detectedMs = nowMs();
+        a.fireCount = 1;
+        a.lastFiredMs = t.timeMs;
+        ASSERT_TRUE((*store)->record(t, a).ok());
+    }
+    startAlerts();
+    ASSERT_TRUE(window->applyLayout("2h"));
+    const std::vector<ChartPane*> panes = window->panes();
+    ASSERT_EQ(panes.size(), 2U);
+    window->setActivePane(panes[1]);
+    window->openSeries("ETHUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] { return panes[1]->controller().currentKey().symbol == "ETHUSDT"; }, 10000));
+    EXPECT_EQ(ui->newAlertForChart().key.symbol, "ETHUSDT");
+    window->setActivePane(panes[0]);
+    EXPECT_EQ(ui->newAlertForChart().key.symbol, "BTCUSDT");
+    ASSERT_TRUE(test::processEventsUntil([&] { return panes[0]->canvas()->model().markers().size() == 1U; }, 10000));
+    EXPECT_EQ(panes[0]->canvas()->model().markers()[0].label, "on BTC");
+    EXPECT_TRUE(panes[1]->canvas()->model().markers().empty());
+    // The BTC chart of the second pane shows it too.
+    window->setActivePane(panes[1]);
+    window->openSeries("BTCUSDT", Interval::M1);
+    ASSERT_TRUE(test::processEventsUntil([&] { return panes[1]->canvas()->model().markers().size() == 1U; }, 10000));
 }
 
 TEST_F(AlertsApp, ARefusedDatabaseIsAVisibleStateNotALineOnStderr) {
