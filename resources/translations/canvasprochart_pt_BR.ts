@@ -131,6 +131,93 @@
     </message>
 </context>
 <context>
+    <name>CommandLine</name>
+    <message>
+        <source>Live candlestick charts from Binance, Bybit, OKX and KuCoin.</source>
+        <translation>Gráficos de velas ao vivo da Binance, Bybit, OKX e KuCoin.</translation>
+    </message>
+    <message>
+        <source>Run offline against the built-in exchange simulator.</source>
+        <translation>Roda offline com o simulador de corretora embutido.</translation>
+    </message>
+    <message>
+        <source>Exchange to show: %1 (default: the last one chosen, else binance). With --demo the simulator speaks its API.</source>
+        <translation>Corretora a mostrar: %1 (padrão: a última escolhida, senão binance). Com --demo o simulador fala a API dela.</translation>
+    </message>
+    <message>
+        <source>Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; either spelling is accepted).</source>
+        <translation>Símbolo a abrir, ex.: BTCUSDT (BTC-USDT na OKX e na KuCoin; as duas grafias são aceitas).</translation>
+    </message>
+    <message>
+        <source>Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M.</source>
+        <translation>Intervalo a abrir: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M.</translation>
+    </message>
+    <message>
+        <source>Charts in the window: %1 (2h side by side, 2v stacked, 3 one left and two right, 4 = 2 x 2, 6 = 3 x 2, 8 = 4 x 2). Default: the layouts saved at the last exit.</source>
+        <translation>Gráficos na janela: %1 (2h lado a lado, 2v empilhados, 3 um à esquerda e dois à direita, 4 = 2 x 2, 6 = 3 x 2, 8 = 4 x 2). Padrão: os layouts salvos na última saída.</translation>
+    </message>
+    <message>
+        <source>Symbols of the layout&apos;s charts, in order, comma-separated; EXCHANGE:SYMBOL opens one on another venue (bybit:ETHUSDT). Charts beyond the list open the first. Without --layout: the smallest layout holding them.</source>
+        <translation>Símbolos dos gráficos do layout, em ordem, separados por vírgula; CORRETORA:SÍMBOLO abre um em outra corretora (bybit:ETHUSDT). Gráficos além da lista abrem o primeiro. Sem --layout: o menor layout que os comporta.</translation>
+    </message>
+    <message>
+        <source>Write the whole window (every chart of the layout) as a PNG before exiting (with --exit-after).</source>
+        <translation>Grava a janela inteira (todos os gráficos do layout) como PNG antes de sair (com --exit-after).</translation>
+    </message>
+    <message>
+        <source>Quit after this many seconds.</source>
+        <translation>Sai depois de tantos segundos.</translation>
+    </message>
+    <message>
+        <source>SQLite candle cache to use (default: per-user data dir).</source>
+        <translation>Cache SQLite de velas a usar (padrão: a pasta de dados do usuário).</translation>
+    </message>
+    <message>
+        <source>REST base URL (default: the exchange&apos;s endpoints from Settings, e.g. https://api.binance.com).</source>
+        <translation>URL base REST (padrão: os endereços da corretora nas Configurações, ex.: https://api.binance.com).</translation>
+    </message>
+    <message>
+        <source>Stream base URL (default: the exchange&apos;s endpoints from Settings, e.g. wss://stream.binance.com:9443).</source>
+        <translation>URL base dos streams (padrão: os endereços da corretora nas Configurações, ex.: wss://stream.binance.com:9443).</translation>
+    </message>
+    <message>
+        <source>Extra PEM CA certificates to trust besides the system store.</source>
+        <translation>Certificados de CA PEM extras em que confiar além dos do sistema.</translation>
+    </message>
+    <message>
+        <source>Settings INI file to use.</source>
+        <translation>Arquivo INI de configurações a usar.</translation>
+    </message>
+    <message>
+        <source>Chart type: %1.</source>
+        <translation>Tipo de gráfico: %1.</translation>
+    </message>
+    <message>
+        <source>Colour theme: dark or light.</source>
+        <translation>Tema de cores: dark (escuro) ou light (claro).</translation>
+    </message>
+    <message>
+        <source>Time axis zone: UTC, local or an IANA name (Europe/Berlin).</source>
+        <translation>Fuso do eixo de tempo: UTC, local ou um nome IANA (America/Sao_Paulo).</translation>
+    </message>
+    <message>
+        <source>Show the order-book heatmap under the candles (View &gt; Heatmap), with the big trades.</source>
+        <translation>Mostra o mapa de calor do livro de ofertas sob as velas (Exibir &gt; Mapa de calor), com os grandes negócios.</translation>
+    </message>
+    <message>
+        <source>Open the realtime test window (live trades, order book, ticker, stream selector, feed health) instead of the chart window; --screenshot then shows it.</source>
+        <translation>Abre a janela de teste em tempo real (negócios ao vivo, livro de ofertas, ticker, seletor de streams, saúde do feed) em vez da janela do gráfico; --screenshot então mostra essa janela.</translation>
+    </message>
+    <message>
+        <source>With --demo: simulated live trades per second and symbol, 0..20000 (the realtime window: default 1000; the chart: 20).</source>
+        <translation>Com --demo: negócios simulados por segundo e símbolo, 0..20000 (janela em tempo real: padrão 1000; gráfico: 20).</translation>
+    </message>
+    <message>
+        <source>Interface language: %1 (default: the one chosen in Settings, else the system&apos;s).</source>
+        <translation>Idioma da interface: %1 (padrão: o escolhido nas Configurações, senão o do sistema).</translation>
+    </message>
+</context>
+<context>
     <name>CoreText</name>
     <message>
         <source>reconnecting to %1</source>

@@ -1,5 +1,7 @@
 #include "cpc/app/alert_bridge.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QMetaObject>
 
 namespace cpc::app {
@@ -18,7 +20,7 @@ void AlertBridge::onStatus(const alerts::SeriesStatus& status) {
 }
 
 void AlertBridge::onProblem(const std::string& message) {
-    m_inbox.post(session::Task([this, text = QString::fromStdString(message)] { emit problem(text); }));
+    m_inbox.post(session::Task([this, text = coreText(message)] { emit problem(text); }));
 }
 
 void AlertBridge::drain() {

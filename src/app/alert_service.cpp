@@ -1,5 +1,7 @@
 #include "cpc/app/alert_service.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QCoreApplication>
 #include <algorithm>
 #include <filesystem>
@@ -70,13 +72,13 @@ bool AlertService::start() {
     m_engine = std::make_unique<alerts::AlertEngine>(m_market, m_storePath, *m_bridge, m_config);
     if (auto started = m_engine->start(); !started) {
         m_engine.reset();
-        fail(QString::fromStdString(started.error().message));
+        fail(coreText(started.error().message));
         return false;
     }
     m_running = true;
     m_failure.clear();
     if (auto log = m_engine->log(kLogLimit)) m_log = std::move(*log);
-    else m_lastProblem = QString::fromStdString(log.error().message);
+    else m_lastProblem = coreText(log.error().message);
     emit stateChanged();
     emit alertsChanged();
     return true;
@@ -93,7 +95,7 @@ std::vector<alerts::Alert> AlertService::alerts() {
     if (!m_running) return {};
     auto loaded = m_engine->storedAlerts();
     if (!loaded) {
-        m_lastProblem = QString::fromStdString(loaded.error().message);
+        m_lastProblem = coreText(loaded.error().message);
         emit problemRaised(m_lastProblem);
         return {};
     }

@@ -1,5 +1,7 @@
 #include "cpc/app/alerts_dialog.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -146,7 +148,7 @@ void AlertEditDialog::accept() {
     if (a.key.symbol.empty()) return refuse(tr("Enter a symbol, e.g. BTCUSDT."));
     if (auto adapter = exchange::makeAdapter(a.key.exchange)) {
         if (const auto bad = (*adapter)->checkSymbol(a.key.symbol))
-            return refuse(tr("Symbol: %1").arg(QString::fromStdString(bad->message)));
+            return refuse(tr("Symbol: %1").arg(coreText(bad->message)));
     }
     auto condition = alerts::parseCondition(m_condition->text().toStdString());
     if (!condition) return refuse(QString::fromStdString(condition.error().message));

@@ -10,6 +10,7 @@
 #include <QPixmap>
 #include <QTimer>
 #include <cstdio>
+#include <optional>
 
 #include "cpc/app/alert_service.hpp"
 #include "cpc/app/alerts_ui.hpp"
@@ -37,6 +38,18 @@ int fail(const QString& message) {
     return 2;
 }
 
+// The language of the command line's help: --language LANG (or --language=LANG) when it names one
+// of ours, else the system's.
+QString commandLineLanguage(const QStringList& arguments) {
+    for (int i = 1; i < arguments.size(); ++i) {
+        QString value;
+        if (arguments[i] == QLatin1String("--language") && i + 1 < arguments.size()) value = arguments[i + 1];
+        else if (arguments[i].startsWith(QLatin1String("--language="))) value = arguments[i].mid(11);
+        if (const auto chosen = parseLanguage(value)) return *chosen;
+    }
+    return systemLanguage();
+}
+
 }  // namespace
 
 int runApp(int argc, char** argv) {
@@ -45,12 +58,17 @@ int runApp(int argc, char** argv) {
     QCoreApplication::setApplicationName(QStringLiteral("canvasprochart"));
     QCoreApplication::setApplicationVersion(QString::fromStdString(versionText()));
 
+    // --help speaks the interface language: --language when given, else the system's (the choice
+    // saved in Settings is read only once the GUI starts). cpc's help stays English.
+    std::optional<QCoreApplication> core(std::in_place, argc, argv);
+    applyLanguage(commandLineLanguage(QCoreApplication::arguments()));
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
+    parser.setApplicationDescription(QCoreApplication::translate("CommandLine", "Live candlestick charts from Binance, Bybit, OKX and KuCoin."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Run offline against the built-in exchange simulator."));
+                                  QCoreApplication::translate("CommandLine", "Run offline against the built-in exchange simulator."));
     const QString exchangeList = [] {
         QStringList names;
         for (const auto& n : exchange::adapterNames()) names << QString::fromStdString(n);
@@ -58,73 +76,73 @@ int runApp(int argc, char** argv) {
     }();
     const QCommandLineOption exchangeOption(
         QStringLiteral("exchange"),
-        QStringLiteral("Exchange to show: %1 (default: the last one chosen, else binance). With --demo the "
+        QCoreApplication::translate("CommandLine", "Exchange to show: %1 (default: the last one chosen, else binance). With --demo the "
                        "simulator speaks its API.").arg(exchangeList),
         QStringLiteral("NAME"));
     const QCommandLineOption symbol(QStringLiteral("symbol"),
-                                    QStringLiteral("Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; "
+                                    QCoreApplication::translate("CommandLine", "Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; "
                                                    "either spelling is accepted)."),
                                     QStringLiteral("SYMBOL"));
     const QCommandLineOption interval(QStringLiteral("interval"),
-                                      QStringLiteral("Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M."),
+                                      QCoreApplication::translate("CommandLine", "Interval to open: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M."),
                                       QStringLiteral("INTERVAL"));
     const QCommandLineOption layoutOption(
         QStringLiteral("layout"),
-        QStringLiteral("Charts in the window: %1 (2h side by side, 2v stacked, 3 one left and two right, 4 = 2 x 2, "
+        QCoreApplication::translate("CommandLine", "Charts in the window: %1 (2h side by side, 2v stacked, 3 one left and two right, 4 = 2 x 2, "
                        "6 = 3 x 2, 8 = 4 x 2). Default: the layouts saved at the last exit.")
             .arg(MainWindow::layoutNames().join(QLatin1Char(' '))),
         QStringLiteral("LAYOUT"));
     const QCommandLineOption symbolsOption(
         QStringLiteral("symbols"),
-        QStringLiteral("Symbols of the layout's charts, in order, comma-separated; EXCHANGE:SYMBOL opens one on "
+        QCoreApplication::translate("CommandLine", "Symbols of the layout's charts, in order, comma-separated; EXCHANGE:SYMBOL opens one on "
                        "another venue (bybit:ETHUSDT). Charts beyond the list open the first. Without --layout: the "
                        "smallest layout holding them."),
         QStringLiteral("A,B,C"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Write the whole window (every chart of the layout) as a PNG "
+                                        QCoreApplication::translate("CommandLine", "Write the whole window (every chart of the layout) as a PNG "
                                                        "before exiting (with --exit-after)."),
                                         QStringLiteral("FILE"));
-    const QCommandLineOption exitAfter(QStringLiteral("exit-after"), QStringLiteral("Quit after this many seconds."),
+    const QCommandLineOption exitAfter(QStringLiteral("exit-after"), QCoreApplication::translate("CommandLine", "Quit after this many seconds."),
                                        QStringLiteral("SECONDS"));
     const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("SQLite candle cache to use (default: per-user data dir)."),
+                                      QCoreApplication::translate("CommandLine", "SQLite candle cache to use (default: per-user data dir)."),
                                       QStringLiteral("FILE"));
     const QCommandLineOption restBase(
         QStringLiteral("rest"),
-        QStringLiteral("REST base URL (default: the exchange's endpoints from Settings, e.g. https://api.binance.com)."),
+        QCoreApplication::translate("CommandLine", "REST base URL (default: the exchange's endpoints from Settings, e.g. https://api.binance.com)."),
         QStringLiteral("URL"));
     const QCommandLineOption streamBase(
         QStringLiteral("stream"),
-        QStringLiteral("Stream base URL (default: the exchange's endpoints from Settings, e.g. "
+        QCoreApplication::translate("CommandLine", "Stream base URL (default: the exchange's endpoints from Settings, e.g. "
                        "wss://stream.binance.com:9443)."),
         QStringLiteral("URL"));
     const QCommandLineOption caFile(QStringLiteral("ca-file"),
-                                    QStringLiteral("Extra PEM CA certificates to trust besides the system store."),
+                                    QCoreApplication::translate("CommandLine", "Extra PEM CA certificates to trust besides the system store."),
                                     QStringLiteral("FILE"));
-    const QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("Settings INI file to use."),
+    const QCommandLineOption settingsFile(QStringLiteral("settings"), QCoreApplication::translate("CommandLine", "Settings INI file to use."),
                                           QStringLiteral("FILE"));
     const QCommandLineOption chartType(QStringLiteral("chart-type"),
-                                       QStringLiteral("Chart type: %1.").arg(QString::fromStdString(chart::acceptedChartTypesText())),
+                                       QCoreApplication::translate("CommandLine", "Chart type: %1.").arg(QString::fromStdString(chart::acceptedChartTypesText())),
                                        QStringLiteral("TYPE"));
-    const QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Colour theme: dark or light."),
+    const QCommandLineOption theme(QStringLiteral("theme"), QCoreApplication::translate("CommandLine", "Colour theme: dark or light."),
                                    QStringLiteral("THEME"));
     const QCommandLineOption timeZone(QStringLiteral("time-zone"),
-                                      QStringLiteral("Time axis zone: UTC, local or an IANA name (Europe/Berlin)."),
+                                      QCoreApplication::translate("CommandLine", "Time axis zone: UTC, local or an IANA name (Europe/Berlin)."),
                                       QStringLiteral("ZONE"));
     const QCommandLineOption heatmap(
         QStringLiteral("heatmap"),
-        QStringLiteral("Show the order-book heatmap under the candles (View > Heatmap), with the big trades."));
+        QCoreApplication::translate("CommandLine", "Show the order-book heatmap under the candles (View > Heatmap), with the big trades."));
     const QCommandLineOption testRealtime(
         QStringLiteral("test-realtime"),
-        QStringLiteral("Open the realtime test window (live trades, order book, ticker, stream selector, feed "
+        QCoreApplication::translate("CommandLine", "Open the realtime test window (live trades, order book, ticker, stream selector, feed "
                        "health) instead of the chart window; --screenshot then shows it."));
     const QCommandLineOption tradeRate(QStringLiteral("trade-rate"),
-                                       QStringLiteral("With --demo: simulated live trades per second and symbol, "
+                                       QCoreApplication::translate("CommandLine", "With --demo: simulated live trades per second and symbol, "
                                                       "0..20000 (the realtime window: default 1000; the chart: 20)."),
                                        QStringLiteral("N"));
     const QCommandLineOption language(
         QStringLiteral("language"),
-        QStringLiteral("Interface language: %1 (default: the one chosen in Settings, else the system's).")
+        QCoreApplication::translate("CommandLine", "Interface language: %1 (default: the one chosen in Settings, else the system's).")
             .arg(interfaceLanguages().join(QStringLiteral(", "))),
         QStringLiteral("LANG"));
     parser.addOptions({demo, exchangeOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
@@ -133,7 +151,6 @@ int runApp(int argc, char** argv) {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
         // GUI flags (-platform, -style…) are not ours, so a line with them goes on to the GUI.
-        QCoreApplication core(argc, argv);
         if (parser.parse(QCoreApplication::arguments())) {
             if (parser.isSet(QStringLiteral("help"))) {
                 std::fputs(parser.helpText().toLocal8Bit().constData(), stdout);
@@ -145,6 +162,7 @@ int runApp(int argc, char** argv) {
             }
         }
     }
+    core.reset();
     QApplication app(argc, argv);
     // The desktop matches the windows to the installed menu entry (Wayland's app id) and its icon.
     QGuiApplication::setDesktopFileName(QString::fromLatin1(kApplicationId));

@@ -92,7 +92,7 @@ Result<Ok> ChartController::start() {
         }
         m_feed->loadRange(key, from, to);
     };
-    hooks.notice = [this](const std::string& message) { emit noticeRaised(QString::fromStdString(message)); };
+    hooks.notice = [this](const std::string& message) { emit noticeRaised(coreText(message)); };
     m_hub = std::make_unique<session::SeriesHub>(m_services->storage(), std::move(hooks), m_options.memoryBudgetBytes);
     m_market = &m_services->market();
     return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});

@@ -1,5 +1,7 @@
 #include "cpc/app/chart_pane.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QEvent>
 #include <QFocusEvent>
 #include <QMouseEvent>
@@ -93,7 +95,7 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
         // A failure of the order-flow streams is said where the user looks, not only logged.
         const feed::StreamLink& link = m_orderFlow->link();
         if (link.state == feed::FeedState::Failed || link.state == feed::FeedState::Reconnecting)
-            emit message(tr("Order flow: %1 %2").arg(feedStateText(link.state), QString::fromStdString(link.detail)), 10'000);
+            emit message(tr("Order flow: %1 %2").arg(feedStateText(link.state), coreText(link.detail)), 10'000);
     });
     connect(&m_controller, &ChartController::seriesReset, this, &ChartPane::rebindChart);
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
@@ -482,7 +484,7 @@ void ChartPane::pushIndicator(std::size_t index, std::size_t fromRow) {
 bool ChartPane::addIndicator(const IndicatorSpec& spec) {
     const auto added = m_indicatorSet->add(spec.specText().toStdString());
     if (!added) {
-        emit message(tr("Cannot add %1: %2").arg(spec.specText(), QString::fromStdString(added.error().message)),
+        emit message(tr("Cannot add %1: %2").arg(spec.specText(), coreText(added.error().message)),
                                  10000);
         return false;
     }

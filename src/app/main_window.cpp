@@ -1,5 +1,7 @@
 #include "cpc/app/main_window.hpp"
 
+#include "cpc/app/core_text.hpp"
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -840,7 +842,7 @@ bool MainWindow::switchExchangeOf(ChartPane* pane, const QString& name) {
     }
     auto switched = controller.switchExchange(name, endpoints);
     if (!switched) {
-        statusBar()->showMessage(tr("Cannot switch to %1: %2").arg(name, QString::fromStdString(switched.error().message)),
+        statusBar()->showMessage(tr("Cannot switch to %1: %2").arg(name, coreText(switched.error().message)),
                                  15000);
         if (pane == m_active) m_exchangeBox->setCurrentIndex(std::max(0, m_exchangeBox->findData(before)));
         return false;
@@ -978,7 +980,7 @@ void MainWindow::refreshStatus() {
                                                                 : tr("%L1 s").arg(double(*latency) / 1000.0, 0, 'f', 1));
     }
     if (!st.detail.empty() && st.state != feed::FeedState::Live)
-        text += QStringLiteral(" — ") + QString::fromStdString(st.detail).toHtmlEscaped();
+        text += QStringLiteral(" — ") + coreText(st.detail).toHtmlEscaped();
     if (st.state == feed::FeedState::Reconnecting && st.retryInMs > 0)
         text += tr(" (retry in %1 s)").arg((st.retryInMs + 999) / 1000);
     // The venue by name, as the chart's legend says it; its endpoints for whoever needs them.

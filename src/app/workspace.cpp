@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "cpc/app/core_text.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/chart_pane.hpp"
@@ -120,7 +121,7 @@ ChartPane* MainWindow::makePane(const QString& exchange) {
     auto controller = std::make_unique<ChartController>(options);
     if (auto started = controller->start(); !started) {
         statusBar()->showMessage(tr("Cannot open another chart on %1: %2")
-                                     .arg(exchangeDisplayName(venue), QString::fromStdString(started.error().message)),
+                                     .arg(exchangeDisplayName(venue), coreText(started.error().message)),
                                  15000);
         return nullptr;
     }

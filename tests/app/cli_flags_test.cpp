@@ -148,3 +148,16 @@ TEST(CanvasProChartBinary, HelpAndVersionNeedNoDisplay) {
         }
     }
 }
+
+// --help in the interface language: --language pt_BR gives the Brazilian Portuguese descriptions
+// (cpc's help stays English); the flags themselves are the same.
+TEST(CliFlags, HelpSpeaksTheChosenLanguage) {
+    const AppRun english = runApp({"--help", "--language", "en"});
+    ASSERT_EQ(english.exitCode, 0) << english.err.toStdString();
+    EXPECT_TRUE(english.out.contains("Quit after this many seconds.")) << english.out.toStdString();
+    const AppRun portuguese = runApp({"--help", "--language", "pt_BR"});
+    ASSERT_EQ(portuguese.exitCode, 0) << portuguese.err.toStdString();
+    EXPECT_TRUE(portuguese.out.contains("Sai depois de tantos segundos.")) << portuguese.out.toStdString();
+    EXPECT_TRUE(portuguese.out.contains("--exit-after")) << portuguese.out.toStdString();
+    EXPECT_FALSE(portuguese.out.contains("Quit after this many seconds.")) << portuguese.out.toStdString();
+}
