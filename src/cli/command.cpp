@@ -197,4 +197,25 @@ Result<std::string> exchangeArg(const ParsedArgs& args) {
     return name;
 }
 
+Result<MarketType> marketArg(const ParsedArgs& args) {
+    const std::string given = args.value("--market").value_or("spot");
+    const auto market = parseMarketType(given);
+    if (!market)
+        return makeError("--market: unknown market '" + given + "'; accepted: " + std::string(marketTypeNames()));
+    return *market;
+}
+
+OptionSpec marketOption() {
+    return {"--market", "spot|perp", "the venue's spot market (default) or its perpetual futures"};
+}
+
+Result<std::string> exchangeForMarket(const ParsedArgs& args, MarketType market) {
+    auto name = exchangeArg(args);
+    if (!name) return name.error();
+    if (auto endpoints = exchange::defaultEndpoints(*name, market); !endpoints)
+        return makeError("--exchange " + *name + " --market " + std::string(toString(market)) + ": " +
+                         endpoints.error().message);
+    return name;
+}
+
 }  // namespace cpc::cli

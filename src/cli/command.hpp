@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cpc/core/candle.hpp"
 #include "cpc/core/result.hpp"
 
 namespace cpc::cli {
@@ -55,6 +56,12 @@ Result<ParsedArgs> parseArgs(const Command& command, const std::vector<std::stri
 Result<std::string> exchangeArg(const ParsedArgs& args);
 // "binance, bybit, okx, kucoin"
 std::string acceptedExchangesText();
+// --market spot|perp (default spot); anything else is an Error listing the accepted values.
+Result<MarketType> marketArg(const ParsedArgs& args);
+// The --market option every venue-reaching command declares.
+OptionSpec marketOption();
+// --exchange and --market together: an Error when the venue has no such market (kucoin perp).
+Result<std::string> exchangeForMarket(const ParsedArgs& args, MarketType market);
 Result<long long> parseIntOption(const std::string& name, const std::string& text, long long min, long long max);
 
 class CommandRegistry {

@@ -47,7 +47,9 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     };
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc export BTCUSDT 4h)");
-    const auto venue = exchangeArg(args);
+    const auto market = marketArg(args);
+    if (!market) return usage(market.error().message);
+    const auto venue = exchangeForMarket(args, *market);
     if (!venue) return usage(venue.error().message);
     const std::string symbol = toUpperAscii(args.positional[0]);
     const auto interval = parseInterval(args.positional[1]);
@@ -79,7 +81,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto db = storage::CandleDatabase::open(dbPath, readOnlyCache());
     if (!db) return failure(db.error().message);
 
-    const SeriesKey key{*venue, symbol, *interval};
+    const SeriesKey key{*venue, symbol, *interval, *market};
     auto stored = db->count(key);
     if (!stored) return failure(stored.error().message);
     if (*stored > 0) {
@@ -93,7 +95,7 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     std::optional<Interval> source;
     for (Interval lower : kAllIntervals) {
         if (lower == *interval || !divides(lower, *interval)) continue;
-        auto n = db->count(SeriesKey{*venue, symbol, lower});
+        auto n = db->count(SeriesKey{*venue, symbol, lower, *market});
         if (!n) return failure(n.error().message);
         if (*n > 0) source = lower;
     }
@@ -102,16 +104,20 @@ int runExport(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         if (auto keys = db->listSeries())
             for (const SeriesKey& k : *keys)
                 if (k.symbol == symbol)
-                    cached += (cached.empty() ? "" : ", ") + (k.exchange == *venue ? "" : k.exchange + " ") +
+                    cached += (cached.empty() ? "" : ", ") +
+                              (k.exchange == *venue && k.market == *market
+                                   ? ""
+                                   : k.exchange + (k.market == MarketType::Perp ? " perp " : " ")) +
                               std::string(toString(k.interval));
-        const std::string exchangeFlag = *venue == "binance" ? "" : " --exchange " + *venue;
+        const std::string exchangeFlag = (*venue == "binance" ? "" : " --exchange " + *venue) +
+                                         (*market == MarketType::Perp ? " --market perp" : "");
         return failure("the cache has no " + symbol + " candles at " + std::string(toString(*interval)) + " from " +
                        *venue + " or at any interval that divides it" +
                        (cached.empty() ? " (nothing cached for " + symbol + ")" : " (cached: " + cached + ")") +
                        "; run 'cpc fetch " + symbol + " " + std::string(toString(*interval)) + exchangeFlag +
                        " --from … --to …'");
     }
-    const SeriesKey sourceKey{*venue, symbol, *source};
+    const SeriesKey sourceKey{*venue, symbol, *source, *market};
     std::int64_t anchor = 0;
     if (*interval == Interval::D3) {
         const auto listing = knownListingDay(*db, sourceKey);
@@ -150,6 +156,7 @@ Command makeExportCommand() {
         "Exit status: 0 success, 1 nothing cached / unreadable cache, 2 bad command line.";
     c.options = {
         {"--exchange", "NAME", "whose candles: " + acceptedExchangesText() + " (default binance)"},
+        marketOption(),
         {"--from", "DATE", "first open time (UTC; default: the oldest cached)"},
         {"--to", "DATE", "end, exclusive (UTC; default: the newest cached)"},
         {"--format", "FMT", "csv (default) or json"},

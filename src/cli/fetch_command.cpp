@@ -390,7 +390,9 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     };
     if (args.positional.size() < 2) return usage("expected SYMBOL and INTERVAL (e.g. cpc fetch BTCUSDT 1h --from 2024-01-01 --to 2024-02-01)");
-    const auto venue = exchangeArg(args);
+    const auto marketType = marketArg(args);
+    if (!marketType) return usage(marketType.error().message);
+    const auto venue = exchangeForMarket(args, *marketType);
     if (!venue) return usage(venue.error().message);
     const std::string symbol = toUpperAscii(args.positional[0]);
     const std::string intervalText = args.positional[1];
@@ -406,11 +408,11 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto to = parseUtc(*toText);
     if (!to) return usage("--to: cannot read '" + *toText + "' as a UTC date (YYYY-MM-DD[ HH:MM[:SS]] or epoch ms)");
     if (*from >= *to) return usage("--from (" + formatUtc(*from) + ") must be before --to (" + formatUtc(*to) + ")");
-    const auto defaults = exchange::defaultEndpoints(*venue);
+    const auto defaults = exchange::defaultEndpoints(*venue, *marketType);
     auto base = net::Url::parse(args.value("--endpoint").value_or(defaults->restBase));
     if (!base) return usage("--endpoint: " + base.error().message);
     if (base->websocket()) return usage("--endpoint must be an https:// (or loopback http://) REST URL");
-    auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""});
+    auto adapter = exchange::makeAdapter(*venue, exchange::Endpoints{base->toString(), ""}, *marketType);
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> venueAdapter = std::move(*adapter);
     // Before anything is opened or sent: a symbol outside the venue's alphabet would put its '&',
@@ -441,8 +443,8 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
     // Candles open on bucket boundaries: widen [from, to) to the requested interval's buckets, so an
     // aggregate has whole ones (3d's anchor is the venue's).
-    const SeriesKey key{*venue, symbol, *source};
-    const SeriesKey target{*venue, symbol, *interval};
+    const SeriesKey key{*venue, symbol, *source, *marketType};
+    const SeriesKey target{*venue, symbol, *interval, *marketType};
     std::int64_t rangeFrom = *from;
     std::int64_t rangeTo = std::min(*to, nowMs() + 1);
     if (*interval != Interval::D3) {
@@ -584,6 +586,7 @@ Command makeFetchCommand() {
         {"--from", "DATE", "first open time to fetch (UTC)"},
         {"--to", "DATE", "end of the range, exclusive (UTC); capped at now"},
         {"--exchange", "NAME", "the venue: " + acceptedExchangesText() + " (default binance)"},
+        marketOption(),
         {"--endpoint", "URL", "REST base URL (default: the exchange's, e.g. https://api.binance.com)"},
         {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
         {"--ca-file", "F", "extra PEM CA certificates to trust (besides the system store)"},

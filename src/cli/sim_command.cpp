@@ -68,6 +68,19 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         }
         config.exchange = *v;
     }
+    {
+        const auto market = marketArg(args);
+        if (!market) {
+            err << "cpc sim: " << market.error().message << '\n';
+            return kExitUsage;
+        }
+        if (*market == MarketType::Perp && config.exchange != "binance") {
+            err << "cpc sim: --market perp is simulated for --exchange binance (USD-M) only; bybit linear and okx "
+                   "swap perpetuals are decoded by the client but not simulated yet\n";
+            return kExitUsage;
+        }
+        config.market = *market;
+    }
     if (auto v = args.value("--port")) {
         auto port = parseIntOption("--port", *v, 0, 65535);
         if (!port) {
@@ -169,7 +182,7 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     std::string symbols;
     for (const auto& s : server.model().symbols()) symbols += (symbols.empty() ? "" : " ") + s.symbol;
-    out << "cpc sim: " << config.exchange << " dialect simulator (seed " << config.seed << ")\n"
+    out << "cpc sim: " << config.exchange << (config.market == MarketType::Perp ? " perpetual-futures" : "") << " dialect simulator (seed " << config.seed << ")\n"
         << "rest: " << server.restBase() << '\n'
         << "streams: " << server.streamBase() << '\n'
         << "symbols: " << symbols << '\n';
@@ -205,7 +218,7 @@ Command makeSimCommand() {
     Command c;
     c.name = "sim";
     c.summary = "run the local exchange simulator (Binance, Bybit, OKX or KuCoin dialect)";
-    c.usage = "cpc sim [--exchange binance|bybit|okx|kucoin] [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
+    c.usage = "cpc sim [--exchange binance|bybit|okx|kucoin] [--market spot|perp] [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
               "               [--ping-interval-ms MS] [--pong-timeout-ms MS] [--max-lifetime-ms MS] [--rest-delay-ms MS]\n"
               "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]\n"
               "               [--trade-rate N] [--heartbeat-timeout-ms MS]";
@@ -214,9 +227,14 @@ Command makeSimCommand() {
         "uiKlines, exchangeInfo, time, ping) and kline WebSocket streams (/ws/<stream>,\n"
         "/stream?streams=a/b) until interrupted (Ctrl+C or SIGTERM). Prints the REST and stream base URLs.\n"
         "--exchange bybit|okx|kucoin serves the same market in that venue's dialect instead (its REST\n"
-        "paths, error bodies, WebSocket path, subscribe/ping messages; the client pings).";
+        "paths, error bodies, WebSocket path, subscribe/ping messages; the client pings).\n"
+        "--market perp serves Binance USD-M perpetual futures of the same symbols (/fapi/v1/*,\n"
+        "/futures/data/openInterestHist, streams on /public and /market): a perpetual that tracks the\n"
+        "spot market with a basis, mark and index price, funding every 8 h, open interest and\n"
+        "liquidations, with the same limits and --fault injection.";
     c.options = {
         {"--exchange", "NAME", "the venue dialect: binance (default), bybit, okx, kucoin"},
+        {"--market", "spot|perp", "spot (default) or the venue's perpetual futures (binance only)"},
         {"--port", "N", "TCP port, 0 = any free port (default 0)"},
         {"--bind", "ADDR", "address to listen on (default 127.0.0.1)"},
         {"--tls", "", "serve https:// and wss:// (needs --cert and --key)"},

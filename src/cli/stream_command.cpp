@@ -35,6 +35,7 @@
 #include "cpc/net/url.hpp"
 #include "cpc/session/inbox.hpp"
 #include "cpc/session/market_session.hpp"
+#include "cpc/session/perp_feed.hpp"
 #include "cpc/session/series_hub.hpp"
 #include "cpc/session/venue_paths.hpp"
 #include "cpc/storage/storage_worker.hpp"
@@ -74,6 +75,14 @@ std::optional<StreamSpec> parseStreamToken(const std::string& token, const std::
         spec.kind = StreamKind::Ticker;
     } else if (token == "miniTicker") {
         spec.kind = StreamKind::MiniTicker;
+    } else if (token == "markPrice") {  // perpetual futures (--market perp) from here on
+        spec.kind = StreamKind::MarkPrice;
+    } else if (token == "funding") {
+        spec.kind = StreamKind::Funding;
+    } else if (token == "openInterest") {
+        spec.kind = StreamKind::OpenInterest;
+    } else if (token == "liquidation") {
+        spec.kind = StreamKind::Liquidation;
     } else {
         return std::nullopt;
     }
@@ -193,6 +202,44 @@ std::optional<json> eventJson(const feed::FeedEvent& event) {
         }
         return j;
     }
+    if (const auto* m = std::get_if<exchange::MarkPriceUpdate>(&event)) {
+        j["type"] = "markPrice";
+        j["symbol"] = m->symbol;
+        j["eventTime"] = m->eventTimeMs;
+        if (m->markPrice) j["markPrice"] = m->markPrice->toString();
+        if (m->indexPrice) j["indexPrice"] = m->indexPrice->toString();
+        return j;
+    }
+    if (const auto* f = std::get_if<exchange::FundingUpdate>(&event)) {
+        j["type"] = "funding";
+        j["symbol"] = f->symbol;
+        j["eventTime"] = f->eventTimeMs;
+        if (f->rate) j["rate"] = f->rate->toString();
+        if (f->nextFundingTimeMs) {
+            j["nextFundingTime"] = *f->nextFundingTimeMs;
+            // The countdown as of the event: what a legend shows ("funding in 1:23:45").
+            if (f->eventTimeMs > 0) j["countdownMs"] = std::max<std::int64_t>(0, *f->nextFundingTimeMs - f->eventTimeMs);
+        }
+        return j;
+    }
+    if (const auto* o = std::get_if<exchange::OpenInterestUpdate>(&event)) {
+        j["type"] = "openInterest";
+        j["symbol"] = o->symbol;
+        j["time"] = o->timeMs;
+        j["openInterest"] = o->openInterest.toString();
+        if (o->value) j["value"] = o->value->toString();
+        return j;
+    }
+    if (const auto* l = std::get_if<exchange::Liquidation>(&event)) {
+        j["type"] = "liquidation";
+        j["symbol"] = l->symbol;
+        j["time"] = l->timeMs;
+        j["side"] = l->longLiquidated ? "long" : "short";  // the position that was liquidated
+        j["price"] = l->price.toString();
+        j["quantity"] = l->quantity.toString();
+        if (l->contracts) j["unit"] = "contracts";
+        return j;
+    }
     return std::nullopt;
 }
 
@@ -285,6 +332,23 @@ public:
         const auto deadline = m_options.duration.count() > 0 ? std::chrono::steady_clock::now() + m_options.duration
                                                              : std::chrono::steady_clock::time_point::max();
         streams->subscribe(m_options.specs, listener);
+        // Open interest of a venue without a stream for it (Binance USD-M): polled over REST by a
+        // PerpFeed of the same session, into the same listener.
+        std::unique_ptr<session::PerpFeed> poll;
+        if (std::find(m_options.perpKinds.begin(), m_options.perpKinds.end(), StreamKind::OpenInterest) !=
+                m_options.perpKinds.end() &&
+            !m_options.specs.empty() &&
+            !adapter->hasStream(StreamSpec{m_options.specs.front().symbol, Interval::M1, StreamKind::OpenInterest})) {
+            session::PerpFeedOptions o;
+            o.symbol = m_options.specs.front().symbol;
+            o.markPrice = o.funding = o.liquidations = o.history = false;
+            poll = std::make_unique<session::PerpFeed>(market, adapter, listener, o);
+            if (auto started = poll->start(); !started) {
+                status("error: " + started.error().message);
+                m_failed = true;
+                stop("failed");
+            }
+        }
         if (m_options.afterSubscribe) m_options.afterSubscribe(std::make_shared<Control>(m_door, this));
         while (!m_stopping) {
             {
@@ -313,6 +377,7 @@ public:
         }
         // This user leaves its streams; the session (the composition root's) and its other users
         // go on. What is still in flight is not printed.
+        if (poll) poll->stop();
         streams->unsubscribe(m_options.specs, listener);
         m_door->close();
         // The signal set belongs to the network thread: cancel it there, and wait until it is.
@@ -380,7 +445,28 @@ private:
             status("error: " + e->error.message);
             return;
         }
+        if (!asked(event)) return;
         if (auto j = eventJson(event)) print(*j);
+    }
+
+    // A perpetual stream may carry more than the kind asked for (Binance's @markPrice@1s is the
+    // funding stream too, Bybit's ticker carries mark, funding and open interest): only the
+    // kinds of --streams are printed.
+    bool asked(const feed::FeedEvent& event) const {
+        const auto wants = [&](StreamKind kind) {
+            return std::any_of(m_options.specs.begin(), m_options.specs.end(), [&](const StreamSpec& s) { return s.kind == kind; }) ||
+                   std::find(m_options.perpKinds.begin(), m_options.perpKinds.end(), kind) != m_options.perpKinds.end();
+        };
+        if (std::holds_alternative<exchange::MarkPriceUpdate>(event)) return wants(StreamKind::MarkPrice);
+        if (std::holds_alternative<exchange::FundingUpdate>(event)) return wants(StreamKind::Funding);
+        if (std::holds_alternative<exchange::OpenInterestUpdate>(event)) return wants(StreamKind::OpenInterest);
+        if (const auto* l = std::get_if<exchange::Liquidation>(&event))
+            return wants(StreamKind::Liquidation) &&
+                   std::any_of(m_options.specs.begin(), m_options.specs.end(),
+                               [&](const StreamSpec& s) { return equalsIgnoreCaseAscii(s.symbol, l->symbol); });
+        if (std::holds_alternative<exchange::Ticker24h>(event))
+            return wants(StreamKind::Ticker) || wants(StreamKind::MiniTicker);
+        return true;
     }
 
     // A kline goes into the run's series hub; its observer prints what changed. A kline the hub
@@ -470,7 +556,9 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     };
     if (args.positional.size() != 1) return usage("expected one SYMBOL (e.g. cpc stream BTCUSDT --streams kline_1m,trade)");
-    const auto venue = exchangeArg(args);
+    const auto marketType = marketArg(args);
+    if (!marketType) return usage(marketType.error().message);
+    const auto venue = exchangeForMarket(args, *marketType);
     if (!venue) return usage(venue.error().message);
     const auto symbol = symbolArg(args.positional[0]);
     if (!symbol) return usage(symbol.error().message);
@@ -491,12 +579,40 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         duration = std::chrono::seconds(*n);
     }
 
-    const auto endpoints = streamEndpoints(args, *venue);
+    const auto endpoints = streamEndpoints(args, *venue, *marketType);
     if (!endpoints) return usage(endpoints.error().message);
     const std::string base = endpoints->streamBase;
-    auto adapter = exchange::makeAdapter(*venue, *endpoints);
+    auto adapter = exchange::makeAdapter(*venue, *endpoints, *marketType);
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
+    // Perpetual kinds: what the venue streams is subscribed once per venue stream (Binance's
+    // @markPrice@1s carries mark and funding); open interest without a stream is polled; a kind
+    // the market has not is a usage error naming why.
+    std::vector<StreamKind> perpKinds;
+    {
+        std::vector<StreamSpec> kept;
+        std::vector<std::string> names;
+        for (const StreamSpec& spec : specs) {
+            const bool perpKind = spec.kind == StreamKind::MarkPrice || spec.kind == StreamKind::Funding ||
+                                  spec.kind == StreamKind::OpenInterest || spec.kind == StreamKind::Liquidation;
+            if (perpKind) {
+                if (*marketType != MarketType::Perp)
+                    return usage("--streams: markPrice, funding, openInterest and liquidation are streams of perpetual "
+                                 "futures; add --market perp");
+                perpKinds.push_back(spec.kind);
+            }
+            if (!shared->hasStream(spec)) {
+                if (spec.kind == StreamKind::OpenInterest && shared->openInterestRequest(spec.symbol)) continue;  // polled
+                return usage("--streams: " + *venue + " " + std::string(toString(*marketType)) + " has no such stream (" +
+                             shared->streamName(spec) + ")");
+            }
+            const std::string name = shared->streamName(spec);
+            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+            names.push_back(name);
+            kept.push_back(spec);
+        }
+        specs = std::move(kept);
+    }
 
     session::StreamSessionConfig config;
     config.tls.extraCaFile = args.value("--ca-file").value_or("");
@@ -518,6 +634,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     // worker (the series hub's; `cpc stream` keeps nothing, so it writes to memory only).
     StreamOptions options;
     options.specs = std::move(specs);
+    options.perpKinds = std::move(perpKinds);
     options.endpoint = base;
     options.maxEvents = maxEvents;
     options.duration = duration;
@@ -536,7 +653,8 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
 
 std::string acceptedStreamsText() {
     return "kline_<interval> (interval: " + acceptedIntervalsText() +
-           "), trade, aggTrade, depth, depth@100ms, depth5, depth10, depth20, bookTicker, ticker, miniTicker";
+           "), trade, aggTrade, depth, depth@100ms, depth5, depth10, depth20, bookTicker, ticker, miniTicker; with "
+           "--market perp also markPrice, funding, openInterest, liquidation";
 }
 
 Result<std::vector<StreamSpec>> parseStreamList(const std::string& text, const std::vector<std::string>& symbols) {
@@ -564,8 +682,8 @@ Result<std::string> symbolArg(const std::string& text) {
     return symbol;
 }
 
-Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::string& venue) {
-    const auto defaults = exchange::defaultEndpoints(venue);
+Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::string& venue, MarketType market) {
+    const auto defaults = exchange::defaultEndpoints(venue, market);
     if (!defaults) return makeError("--exchange: unknown exchange '" + venue + "'; accepted: " + acceptedExchangesText());
     std::string base = args.value("--endpoint").value_or(defaults->streamBase);
     while (base.ends_with('/')) base.pop_back();
@@ -574,7 +692,7 @@ Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::s
     if (!baseUrl->websocket()) return makeError("--endpoint must be a wss:// (or loopback ws://) URL");
     if (venue == "binance" && baseUrl->target != "/" && !baseUrl->target.empty())
         return makeError("--endpoint is the stream base URL without a path (e.g. wss://stream.binance.com:9443)");
-    base = session::withVenueStreamPath(base, venue);
+    base = session::withVenueStreamPath(base, venue, market);
     // REST (order book snapshots, the exchange clock, KuCoin's stream token): --rest, else the
     // same loopback host and port as a loopback --endpoint (the simulator serves both), else the
     // exchange's production host.
@@ -602,12 +720,13 @@ Command makeStreamCommand() {
     Command c;
     c.name = "stream";
     c.summary = "print a symbol's live market streams as JSON lines";
-    c.usage = "cpc stream SYMBOL [--exchange NAME] [--streams kline_1m,trade,depth,…] [--endpoint URL] [--rest URL] "
+    c.usage = "cpc stream SYMBOL [--exchange NAME] [--market spot|perp] [--streams kline_1m,trade,depth,…] [--endpoint URL] [--rest URL] "
               "[--ca-file F] [--max-events N] [--seconds S]";
     c.description =
         "Subscribes to an exchange's market streams of SYMBOL (as the exchange spells it: BTCUSDT,\n"
         "BTC-USDT) and prints every event as one JSON object per line on stdout, with a \"type\" field\n"
-        "(kline, trade, aggTrade, book, depth, bookTicker, ticker, miniTicker); prices and quantities\n"
+        "(kline, trade, aggTrade, book, depth, bookTicker, ticker, miniTicker; on perpetual futures also\n"
+        "markPrice, funding (rate, nextFundingTime, countdownMs), openInterest, liquidation); prices and quantities\n"
         "are exact decimal strings. A diff depth stream (depth) keeps a local order book synced (REST\n"
         "snapshot, replay, resync on a gap) and prints its top levels as \"book\". Connection state\n"
         "and reconnects (exponential back-off with jitter; also when the stream goes silent) are\n"
@@ -618,6 +737,7 @@ Command makeStreamCommand() {
         "command line.";
     c.options = {
         {"--exchange", "NAME", "the venue: " + acceptedExchangesText() + " (default binance)"},
+        marketOption(),
         {"--streams", "LIST", "comma-separated streams (default kline_1m)"},
         {"--endpoint", "URL", "stream base URL (default: the exchange's, e.g. wss://stream.binance.com:9443; ws:// only "
                               "to loopback; without a path, the exchange's path is added: /v5/public/spot on Bybit, "

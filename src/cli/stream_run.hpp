@@ -34,6 +34,9 @@ public:
 
 struct StreamOptions {
     std::vector<exchange::StreamSpec> specs;
+    // Perpetual kinds served beside the streams (open interest polled over REST on Binance USD-M):
+    // printed like those of `specs`.
+    std::vector<exchange::StreamKind> perpKinds;
     std::string endpoint;               // the stream base, as "connecting to …" names it
     std::uint64_t maxEvents = 0;        // stop after this many events; 0: no limit
     std::chrono::milliseconds duration{0};  // stop after this long; 0: no limit
@@ -58,7 +61,8 @@ Result<std::string> symbolArg(const std::string& text);
 // The venue endpoints of a streaming command from --endpoint / --rest (loopback --endpoint: its
 // host serves REST too; a base without a path gets the venue's stream path); a bad URL is an
 // Error naming the option.
-Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::string& venue);
+Result<exchange::Endpoints> streamEndpoints(const ParsedArgs& args, const std::string& venue,
+                                            MarketType market = MarketType::Spot);
 
 // Subscribes `options.specs` on `market`'s connection engine of `adapter` as one user, and prints
 // every event as a JSON line on `out` (klines through a session::SeriesHub observer: the hub of

@@ -107,6 +107,16 @@ int runVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         }
         venue = *name;
     }
+    // Like --exchange: without it every series is checked, spot and perpetual.
+    std::optional<MarketType> market;
+    if (args.has("--market")) {
+        auto m = marketArg(args);
+        if (!m) {
+            err << kName << ": " << m.error().message << "\nRun 'cpc verify --help' for usage.\n";
+            return kExitUsage;
+        }
+        market = *m;
+    }
     const std::string dbPath = args.value("--db").value_or(storage::defaultDatabasePath());
     std::error_code ec;
     if (!std::filesystem::exists(dbPath, ec)) {
@@ -131,6 +141,7 @@ int runVerify(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     }
     if (venue) std::erase_if(*keys, [&](const SeriesKey& k) { return k.exchange != *venue; });
+    if (market) std::erase_if(*keys, [&](const SeriesKey& k) { return k.market != *market; });
     std::size_t candles = 0;
     for (const SeriesKey& key : *keys) {
         const SeriesReport report = checkSeries(*db, key);
@@ -167,17 +178,19 @@ Command makeVerifyCommand() {
     Command c;
     c.name = "verify";
     c.summary = "check the whole candle cache and report problems by series and time";
-    c.usage = "cpc verify [--exchange NAME] [--db FILE]";
+    c.usage = "cpc verify [--exchange NAME] [--market spot|perp] [--db FILE]";
     c.description =
         "Runs SQLite's integrity check on the candle cache, then checks every cached series: each\n"
         "candle valid (low <= open/close <= high, no negative values, taker volumes within totals),\n"
         "open times aligned to the interval, close time (open + interval - 1 ms) before the next\n"
         "open, open times strictly increasing without duplicates, every stored row readable.\n"
-        "Each series is listed as exchange:symbol:interval; --exchange checks only that exchange's.\n"
+        "Each series is listed as exchange:symbol:interval (exchange/perp for perpetual futures);\n"
+        "--exchange checks only that exchange's, --market only that market's (default: every series).\n"
         "Nothing is repaired. Exit status: 0 clean, 1 problems found (or no readable cache), 2 bad\n"
         "command line.";
     c.options = {
         {"--exchange", "NAME", "check only this exchange's series: " + acceptedExchangesText() + " (default: all)"},
+        {"--market", "spot|perp", "check only spot or only perpetual-futures series (default: all)"},
         {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
     };
     c.run = runVerify;

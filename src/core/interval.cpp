@@ -1,6 +1,7 @@
 #include "cpc/core/interval.hpp"
 
 #include "cpc/core/arith.hpp"
+#include "cpc/core/ascii.hpp"
 #include "cpc/core/candle.hpp"
 #include "cpc/core/time.hpp"
 
@@ -92,8 +93,19 @@ bool divides(Interval lower, Interval higher) {
     return nominalMs(higher) % nominalMs(lower) == 0;
 }
 
+std::string_view toString(MarketType market) { return market == MarketType::Perp ? "perp" : "spot"; }
+
+std::optional<MarketType> parseMarketType(std::string_view text) {
+    if (equalsIgnoreCaseAscii(text, "spot")) return MarketType::Spot;
+    if (equalsIgnoreCaseAscii(text, "perp")) return MarketType::Perp;
+    return std::nullopt;
+}
+
+std::string_view marketTypeNames() { return "spot, perp"; }
+
 std::string toString(const SeriesKey& key) {
-    return key.exchange + ":" + key.symbol + ":" + std::string(toString(key.interval));
+    const std::string venue = key.market == MarketType::Spot ? key.exchange : key.exchange + "/" + std::string(toString(key.market));
+    return venue + ":" + key.symbol + ":" + std::string(toString(key.interval));
 }
 
 }  // namespace cpc

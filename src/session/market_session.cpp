@@ -36,7 +36,10 @@ std::shared_ptr<session::StreamSession> MarketSession::streams(
     const std::shared_ptr<const exchange::ExchangeAdapter>& adapter) {
     auto host = rest(adapter);
     std::lock_guard lock(m_mutex);
-    const auto key = std::make_tuple(adapter->name(), adapter->endpoints().restBase, adapter->endpoints().streamBase);
+    // The market is part of the key: spot and perpetual engines never share subscriptions (their
+    // stream names are alike: btcusdt@kline_1m names a different instrument on each).
+    const auto key = std::make_tuple(adapter->name(), adapter->market(), adapter->endpoints().restBase,
+                                     adapter->endpoints().streamBase);
     auto& engine = m_streams[key];
     if (!engine) {
         session::StreamSessionConfig c = m_config.streams;

@@ -275,14 +275,24 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
     milliseconds idleLimit(const Conn& c) const {
         milliseconds idle = config.watchdog;
         if (idle.count() <= 0) {
-            idle = std::chrono::seconds(60);
+            // Spot streams: at most 60 s (a kline stream's own limit when shorter).
+            constexpr milliseconds kSpotCap = std::chrono::seconds(60);
+            std::optional<milliseconds> shortest;
             for (const auto& spec : c.desired) {
                 milliseconds t = std::chrono::seconds(30);
                 if (spec.kind == exchange::StreamKind::Kline) t = adapter->streamIdleTimeout(spec.interval);
                 if (spec.kind == exchange::StreamKind::Trade || spec.kind == exchange::StreamKind::AggTrade)
                     t = std::chrono::seconds(60);
-                idle = std::min(idle, t);
+                t = std::min(t, kSpotCap);
+                // Perpetuals: OKX pushes funding every 30-90 s and open interest only on change; a
+                // symbol may have no liquidation for hours (Binance's @forceOrder is silent then,
+                // its pings keep the connection).
+                if (spec.kind == exchange::StreamKind::Funding || spec.kind == exchange::StreamKind::OpenInterest)
+                    t = std::chrono::seconds(120);
+                if (spec.kind == exchange::StreamKind::Liquidation) t = std::chrono::hours(1);
+                shortest = shortest ? std::min(*shortest, t) : t;
             }
+            idle = shortest.value_or(kSpotCap);
         }
         if (c.heartbeat.count() > 0) idle = std::min(idle, c.heartbeat + c.heartbeatTimeout);
         return idle;
@@ -405,8 +415,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 if (auto c = connOf(name)) joined.insert(c);
                 continue;
             }
-            // Venues naming the streams in the URL (Binance) have one endpoint for all of them.
-            const std::string group = adapter->streamsInUrl() ? std::string() : adapter->streamUrl({s});
+            // Venues naming the streams in the URL (Binance spot) have one endpoint for all of them;
+            // Binance USD-M routes book streams to /public and the rest to /market.
+            const std::string group = adapter->connectionGroup(s);
             ConnPtr target;
             for (const auto& c : conns)
                 if (c->names.size() < limit && (c->group == group || (c->group.empty() && c->names.empty()))) {
@@ -853,7 +864,8 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (const auto* k = std::get_if<exchange::KlineUpdate>(&e))
             return Keyed{"k|" + k->key.symbol + "|" + std::to_string(static_cast<int>(k->key.interval)),
                          Mark{k->candle.openTime, k->eventTimeMs, true, k->candle.closed}, true};
-        if (const auto* t = std::get_if<exchange::TradeTick>(&e))
+        // A trade without a numeric id (Bybit linear's ids are UUIDs) cannot be ordered: delivered.
+        if (const auto* t = std::get_if<exchange::TradeTick>(&e); t && t->tradeId != 0)
             return Keyed{(t->aggregate ? "a|" : "t|") + t->symbol, Mark{t->tradeId, 0, false, false}, true};
         // Each book of a symbol (depthLevels: the diff-depth book, each partial topic) has its own ids.
         if (const auto* d = std::get_if<exchange::DepthUpdate>(&e))
@@ -866,6 +878,13 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             return Keyed{"b|" + b->symbol, Mark{b->updateId, 0, false, false}, false};
         if (const auto* tk = std::get_if<exchange::Ticker24h>(&e); tk && tk->eventTimeMs > 0)
             return Keyed{(tk->mini ? "m|" : "T|") + tk->symbol, Mark{tk->eventTimeMs, 0, false, false}, false};
+        // Perpetual state (snapshots in time): the newest wins, an older push of an overlap is dropped.
+        if (const auto* m = std::get_if<exchange::MarkPriceUpdate>(&e); m && m->eventTimeMs > 0)
+            return Keyed{"mp|" + m->symbol, Mark{m->eventTimeMs, 0, false, false}, false};
+        if (const auto* f = std::get_if<exchange::FundingUpdate>(&e); f && f->eventTimeMs > 0)
+            return Keyed{"fr|" + f->symbol, Mark{f->eventTimeMs, 0, false, false}, false};
+        if (const auto* o = std::get_if<exchange::OpenInterestUpdate>(&e); o && o->timeMs > 0)
+            return Keyed{"oi|" + o->symbol, Mark{o->timeMs, 0, false, false}, false};
         return std::nullopt;
     }
 
@@ -964,6 +983,14 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
                 deliver(name, &c, std::move(*b));
             } else if (auto* tk = std::get_if<exchange::Ticker24h>(&e)) {
                 deliver(name, &c, std::move(*tk));
+            } else if (auto* m = std::get_if<exchange::MarkPriceUpdate>(&e)) {
+                deliver(name, &c, std::move(*m));
+            } else if (auto* f = std::get_if<exchange::FundingUpdate>(&e)) {
+                deliver(name, &c, std::move(*f));
+            } else if (auto* o = std::get_if<exchange::OpenInterestUpdate>(&e)) {
+                deliver(name, &c, std::move(*o));
+            } else if (auto* l = std::get_if<exchange::Liquidation>(&e)) {
+                deliver(name, &c, std::move(*l));
             } else if (const auto* r = std::get_if<exchange::ControlReply>(&e)) {
                 onReply(c, *r);
             } else if (std::holds_alternative<exchange::ServerShutdown>(e)) {

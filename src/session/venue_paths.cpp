@@ -5,8 +5,8 @@
 
 namespace cpc::session {
 
-std::string venueStreamPath(const std::string& venue) {
-    const auto defaults = exchange::defaultEndpoints(venue);
+std::string venueStreamPath(const std::string& venue, MarketType market) {
+    const auto defaults = exchange::defaultEndpoints(venue, market);
     if (!defaults) return {};
     const auto production = net::Url::parse(defaults->streamBase);
     if (!production) return {};
@@ -15,11 +15,11 @@ std::string venueStreamPath(const std::string& venue) {
     return path;
 }
 
-std::string withVenueStreamPath(std::string base, const std::string& venue) {
+std::string withVenueStreamPath(std::string base, const std::string& venue, MarketType market) {
     while (base.ends_with('/')) base.pop_back();
     const auto url = net::Url::parse(base);
     if (!url || (!url->target.empty() && url->target != "/")) return base;
-    return base + venueStreamPath(venue);
+    return base + venueStreamPath(venue, market);
 }
 
 }  // namespace cpc::session

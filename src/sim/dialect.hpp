@@ -109,6 +109,12 @@ std::unique_ptr<Dialect> makeBinanceDialect(const DialectEnv& env);
 std::unique_ptr<Dialect> makeBybitDialect(const DialectEnv& env);
 std::unique_ptr<Dialect> makeOkxDialect(const DialectEnv& env);
 std::unique_ptr<Dialect> makeKucoinDialect(const DialectEnv& env);
+// Binance USD-M perpetual futures over a PerpModel of env.model (SimConfig::market == Perp).
+std::unique_ptr<Dialect> makeBinancePerpDialect(const DialectEnv& env);
+// Binance's SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY over a
+// stream factory (spot's and USD-M's connections).
+std::unique_ptr<WsProtocol> makeBinanceControlProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create,
+                                                       std::size_t maxStreams, bool combined);
 
 // SimConfig::heartbeatTimeout when set, otherwise the venue's own.
 inline std::chrono::milliseconds heartbeatTimeoutOr(const SimConfig& c, std::chrono::milliseconds venue) {

@@ -2,6 +2,7 @@
 // LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, server pings, serverShutdown.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +32,13 @@ std::vector<std::string> splitStreams(std::string_view text) {
     return out;
 }
 
-class BinanceDialect;
-
+// Binance's control protocol over a stream factory: the spot dialect's and, through
+// makeBinanceControlProtocol(), the USD-M one's (dialect_binance_perp.cpp).
 class BinanceProtocol final : public WsProtocol {
 public:
-    BinanceProtocol(const BinanceDialect& dialect, bool combined) : m_dialect(dialect), m_combined(combined) {}
+    using Create = std::function<std::unique_ptr<StreamProducer>(std::string_view)>;
+    BinanceProtocol(Create create, std::size_t maxStreams, bool combined)
+        : m_create(std::move(create)), m_maxStreams(maxStreams), m_combined(combined) {}
 
     std::vector<std::string> onText(const std::string& text, WsSubscriptions& subs) override {
         return {handleControl(text, subs)};
@@ -49,7 +52,8 @@ public:
 private:
     std::string handleControl(const std::string& text, WsSubscriptions& subs);
 
-    const BinanceDialect& m_dialect;
+    Create m_create;
+    std::size_t m_maxStreams;
     bool m_combined;
 };
 
@@ -108,7 +112,8 @@ public:
                 nullptr);
             return a;
         }
-        a.protocol = std::make_unique<BinanceProtocol>(*this, combined);
+        a.protocol = std::make_unique<BinanceProtocol>([this](std::string_view name) { return createStream(name); },
+                                                       maxStreams(), combined);
         return a;
     }
 
@@ -181,13 +186,13 @@ std::string BinanceProtocol::handleControl(const std::string& text, WsSubscripti
                 if (subs.has(name) ||
                     std::any_of(added.begin(), added.end(), [&](const auto& s) { return s.first == name; }))
                     continue;
-                auto producer = m_dialect.createStream(name);
+                auto producer = m_create(name);
                 if (!producer) return errorReply(2, "Invalid request: invalid stream", id);
                 added.emplace_back(name, std::move(producer));
             }
-            if (subs.count() + added.size() > m_dialect.maxStreams())
+            if (subs.count() + added.size() > m_maxStreams)
                 return errorReply(2, "Invalid request: too many streams; at most " +
-                                         std::to_string(m_dialect.maxStreams()) + " per connection",
+                                         std::to_string(m_maxStreams) + " per connection",
                                   id);
             for (auto& [name, producer] : added) subs.add(name, std::move(producer));
         } else {
@@ -224,7 +229,15 @@ std::string BinanceProtocol::handleControl(const std::string& text, WsSubscripti
 
 std::unique_ptr<Dialect> makeBinanceDialect(const DialectEnv& env) { return std::make_unique<BinanceDialect>(env); }
 
+std::unique_ptr<WsProtocol> makeBinanceControlProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create,
+                                                       std::size_t maxStreams, bool combined) {
+    return std::make_unique<BinanceProtocol>(std::move(create), maxStreams, combined);
+}
+
 std::unique_ptr<Dialect> makeDialect(std::string_view name, const DialectEnv& env) {
+    // Perpetual futures: Binance USD-M (dialect_binance_perp.cpp); the other venues' perpetual
+    // APIs are not simulated yet (SimServer::start says so).
+    if (env.config.market == MarketType::Perp) return name == "binance" ? makeBinancePerpDialect(env) : nullptr;
     if (name == "binance") return makeBinanceDialect(env);
     if (name == "bybit") return makeBybitDialect(env);
     if (name == "okx") return makeOkxDialect(env);

@@ -254,6 +254,11 @@ StreamRegistry makeBinanceStreams(const MarketModel& model, const OrderBookModel
                 return std::make_unique<TickerStream>(model, book, spec->symbol, spec->kind == StreamKind::MiniTicker,
                                                       [](const exchange::Ticker24h& t) { return wire::binance::tickerEvent(t); });
             case StreamKind::Kline: break;
+            // Perpetual streams: the USD-M dialect's own (src/sim/dialect_binance_perp.cpp).
+            case StreamKind::MarkPrice:
+            case StreamKind::Funding:
+            case StreamKind::OpenInterest:
+            case StreamKind::Liquidation: break;
         }
         return nullptr;
     });

@@ -17,6 +17,7 @@
 #include "candle_row.hpp"
 #include "salvage.hpp"
 #include "schema.hpp"
+#include "series_column.hpp"
 #include "sqlite_util.hpp"
 
 namespace cpc::storage {
@@ -24,6 +25,8 @@ namespace cpc::storage {
 using detail::Statement;
 using detail::StatementUse;
 using detail::Transaction;
+using detail::exchangeColumn;
+using detail::keyOfColumns;
 
 namespace {
 
@@ -111,7 +114,7 @@ int bindText(sqlite3_stmt* statement, int index, std::string_view text) {
 }
 
 int bindSeriesKey(sqlite3_stmt* statement, const SeriesKey& key) {
-    int rc = bindText(statement, 1, key.exchange);
+    int rc = bindText(statement, 1, exchangeColumn(key));
     if (rc == SQLITE_OK) rc = bindText(statement, 2, key.symbol);
     if (rc == SQLITE_OK) rc = bindText(statement, 3, toString(key.interval));
     return rc;
@@ -941,7 +944,7 @@ Result<std::vector<SeriesKey>> CandleDatabase::listSeries() {
                                     intervalText + "\"");
                 continue;
             }
-            keys.push_back(SeriesKey{text(0), text(1), *interval});
+            keys.push_back(keyOfColumns(text(0), text(1), *interval));
         }
         std::sort(keys.begin(), keys.end());
         return keys;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "candle_row.hpp"
+#include "series_column.hpp"
 #include "sqlite_util.hpp"
 
 namespace cpc::storage::detail {
@@ -192,7 +193,7 @@ Result<Ok> copyReadableRows(sqlite3* source, const std::string& sourcePath,
                 source, **query, 1, what + " the series table",
                 [&series](sqlite3_stmt* s) -> Result<Ok> {
                     const auto interval = parseInterval(columnText(s, 3));
-                    SeriesKey key{columnText(s, 1), columnText(s, 2), interval.value_or(Interval::M1)};
+                    SeriesKey key = keyOfColumns(columnText(s, 1), columnText(s, 2), interval.value_or(Interval::M1));
                     // A row that does not name a series leaves its candles unattributable.
                     if (interval && !key.exchange.empty() && !key.symbol.empty())
                         series.emplace(sqlite3_column_int64(s, 0), std::move(key));

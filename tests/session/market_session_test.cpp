@@ -49,3 +49,18 @@ TEST(MarketSession, OneEngineAndGatePerVenueOneBudgetForTheProcess) {
     market.stop();
     other.stop();
 }
+
+TEST(MarketSession, SpotAndPerpetualOfOneVenueHaveEnginesOfTheirOwn) {
+    // The same endpoints (a simulator, a proxy) must not make spot and perpetual streams share
+    // subscriptions: btcusdt@kline_1m names a different instrument in each market.
+    net::IoThread io;
+    session::MarketSession market(io);
+    auto spot = exchange::makeAdapter("binance", exchange::Endpoints{"http://127.0.0.1:1", "ws://127.0.0.1:1"});
+    auto perp = exchange::makeAdapter("binance", exchange::Endpoints{"http://127.0.0.1:1", "ws://127.0.0.1:1"}, MarketType::Perp);
+    ASSERT_TRUE(spot && perp);
+    const std::shared_ptr<const exchange::ExchangeAdapter> s(std::move(*spot)), p(std::move(*perp));
+    EXPECT_NE(market.streams(s), market.streams(p));
+    EXPECT_EQ(market.streamSessions(), 2u);
+    EXPECT_EQ(market.restGate(*s), market.restGate(*p)) << "one host, one weight budget";
+    market.stop();
+}

@@ -111,6 +111,50 @@ TEST(SchemaMigration, HandWrittenVersionOneDatabaseOpensWithItsData) {
     EXPECT_EQ(db->skippedCorruptRows(), 0U);
 }
 
+// Perpetual series (MarketType::Perp) came after version 1 and need no migration: a spot series of
+// a file written before them reads exactly as before, and a perpetual of the same venue, symbol
+// and interval is a series of its own ("binance/perp" in the exchange column) beside it.
+TEST(SchemaMigration, VersionOneFileKeepsItsSpotSeriesAndTakesPerpetualsBesideThem) {
+    TempDir dir;
+    const std::string path = dir.file("candles.sqlite3");
+    test::execRaw(path, kReleasedSchemaV1);
+    test::execRaw(path, R"sql(
+        INSERT INTO series VALUES (7, 'binance', 'BTCUSDT', '1m');
+        INSERT INTO candles VALUES (7, 0, 4173235000000, 4173300000000, 4173200000000,
+                                    4173235000000, 150000000, 6259852500000, 42, 50000000,
+                                    2086617500000, 1);
+    )sql");
+
+    const SeriesKey spot = btc1m();
+    const SeriesKey perp{"binance", "BTCUSDT", Interval::M1, MarketType::Perp};
+    {
+        auto db = CandleDatabase::open(path);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        EXPECT_EQ(db->schemaVersion(), 1);
+        // Nothing of the perpetual yet: the spot rows are not read as the perpetual's.
+        EXPECT_TRUE(db->loadLatest(perp, 10)->empty());
+        ASSERT_TRUE(db->upsert(perp, test::minuteCandles(0, 3)).ok());
+        auto spotRows = db->loadLatest(spot, 10);
+        ASSERT_TRUE(spotRows.ok());
+        ASSERT_EQ(spotRows->size(), 1U);
+        EXPECT_EQ((*spotRows)[0].open.toString(), "41732.35000000");
+        EXPECT_EQ(*db->count(perp), 3U);
+        auto keys = db->listSeries();
+        ASSERT_TRUE(keys.ok());
+        EXPECT_EQ(*keys, (std::vector<SeriesKey>{spot, perp}));
+    }
+    // The spot row is untouched, the file is still version 1 (an older build opens it), and the
+    // perpetual is stored under a name no venue has.
+    EXPECT_EQ(test::queryRawText(path, "SELECT exchange FROM series WHERE series_id = 7"), "binance");
+    EXPECT_EQ(test::queryRawInt(path, "SELECT COUNT(*) FROM series WHERE exchange = 'binance/perp'"), 1);
+    EXPECT_EQ(test::queryRawInt(path, "PRAGMA user_version"), 1);
+    // Reopened: both keys come back with their market.
+    auto db = CandleDatabase::open(path);
+    ASSERT_TRUE(db.ok());
+    EXPECT_EQ(*db->count(perp), 3U);
+    EXPECT_EQ(*db->count(spot), 1U);
+}
+
 TEST(SchemaMigration, ReleasedVersionOneMatchesWhatThisBuildCreates) {
     TempDir dir;
     const std::string released = dir.file("released.sqlite3");

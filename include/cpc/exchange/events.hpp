@@ -1,6 +1,7 @@
 #pragma once
 // Plain value events that cross from the network thread to the GUI thread. No Qt, no pointers.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -114,7 +115,68 @@ struct ControlReply {
     std::vector<std::string> streams;  // LIST_SUBSCRIPTIONS: the venue's stream names ("result")
 };
 
+// ---- Perpetual futures (MarketType::Perp; docs/ARCHITECTURE.md, "Perpetual futures") ----
+// Rates and open interest come with more than 8 decimals on some venues (OKX "0.0001875391284828");
+// they are rounded half away from zero to Decimal's 8 (a funding rate to 1e-6 %).
+
+// Mark and index price. A field the push did not carry is nullopt: Bybit's ticker deltas carry
+// only what changed, OKX's mark-price channel has no index price.
+struct MarkPriceUpdate {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t eventTimeMs = 0;
+    std::optional<Decimal> markPrice;
+    std::optional<Decimal> indexPrice;
+};
+
+// The funding rate of the current period and when it is paid (the next funding time).
+struct FundingUpdate {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t eventTimeMs = 0;
+    std::optional<Decimal> rate;                   // 0.0001 = 0.01 % per period
+    std::optional<std::int64_t> nextFundingTimeMs;
+};
+
+// Open interest: the contracts open, in the venue's unit (base asset on Binance and Bybit linear,
+// contracts on OKX), and their value in the quote currency / USD when the venue says it.
+struct OpenInterestUpdate {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t timeMs = 0;
+    Decimal openInterest;
+    std::optional<Decimal> value;
+};
+
+// A forced liquidation: the liquidation order's fill. `longLiquidated`: a long position was closed
+// (Binance's order side SELL, Bybit's position side "Buy", OKX's order side "sell").
+struct Liquidation {
+    std::string exchange;
+    std::string symbol;
+    std::int64_t timeMs = 0;
+    bool longLiquidated = false;
+    Decimal price;     // Binance: average fill price; Bybit, OKX: bankruptcy price
+    Decimal quantity;  // base asset, or contracts when `contracts` (OKX swaps)
+    bool contracts = false;
+};
+
+// One row of a venue's funding-rate history (a settled period).
+struct FundingRatePoint {
+    std::int64_t fundingTimeMs = 0;
+    Decimal rate;
+    bool operator==(const FundingRatePoint&) const = default;
+};
+
+// One row of a venue's open-interest history, at the end of its period.
+struct OpenInterestPoint {
+    std::int64_t timeMs = 0;
+    Decimal openInterest;
+    std::optional<Decimal> value;
+    bool operator==(const OpenInterestPoint&) const = default;
+};
+
 using StreamEvent = std::variant<KlineUpdate, TradeTick, ServerShutdown, ControlReply, DepthUpdate,
-                                 DepthSnapshot, BookTicker, Ticker24h>;
+                                 DepthSnapshot, BookTicker, Ticker24h, MarkPriceUpdate, FundingUpdate,
+                                 OpenInterestUpdate, Liquidation>;
 
 }  // namespace cpc::exchange

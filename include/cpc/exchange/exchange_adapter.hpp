@@ -68,8 +68,8 @@ struct RestRateLimit {
 struct HistoryQuery {
     std::string symbol;
     Interval interval = Interval::M1;
-    std::optional<std::int64_t> startTime;  // open time >= startTime
-    std::optional<std::int64_t> endTime;    // open time <= endTime
+    std::optional<std::int64_t> startTime = std::nullopt;  // open time >= startTime
+    std::optional<std::int64_t> endTime = std::nullopt;    // open time <= endTime
     int limit = 1000;
     // With both bounds: the newest `limit` rows of [startTime, endTime] however wide that range (a
     // scroll-back probe past a no-trade stretch; only asked of venues with historyHasGaps(), whose
@@ -97,6 +97,20 @@ enum class StreamKind : std::uint8_t {
     BookTicker,    // <symbol>@bookTicker
     Ticker,        // <symbol>@ticker
     MiniTicker,    // <symbol>@miniTicker
+    // Perpetual futures only (MarketType::Perp); a spot adapter has no such stream (hasStream).
+    MarkPrice,     // <symbol>@markPrice@1s (mark + index; the same stream carries the funding)
+    Funding,       // <symbol>@markPrice@1s on Binance; Bybit tickers.SYM; OKX funding-rate
+    OpenInterest,  // Bybit tickers.SYM; OKX open-interest; Binance: none (polled, see below)
+    Liquidation,   // <symbol>@forceOrder; Bybit allLiquidation.SYM; OKX liquidation-orders (SWAP)
+};
+
+// The REST history of a perpetual's funding rate or open interest.
+struct DerivativesQuery {
+    std::string symbol;
+    Interval period = Interval::M5;         // open interest only: the row spacing
+    std::optional<std::int64_t> startTime = std::nullopt;  // rows at or after
+    std::optional<std::int64_t> endTime = std::nullopt;    // rows at or before
+    int limit = 100;
 };
 
 struct StreamSpec {
@@ -112,6 +126,8 @@ public:
     virtual ~ExchangeAdapter() = default;
 
     virtual std::string name() const = 0;  // "binance"
+    // Which of the venue's markets this codec speaks (spot unless made for perpetuals).
+    virtual MarketType market() const { return MarketType::Spot; }
     virtual const Endpoints& endpoints() const = 0;
     virtual int maxHistoryLimit() const = 0;  // rows per REST page
 
@@ -301,6 +317,73 @@ public:
         (void)body, (void)httpStatus, (void)connectId;
         return makeError(name() + ": the stream URL needs no connect request");
     }
+    // Streams on different endpoints never share a connection: "" (the default for venues naming
+    // the streams in the URL) or the endpoint. Binance USD-M routes by path: book streams on
+    // /public, the others on /market.
+    virtual std::string connectionGroup(const StreamSpec& spec) const {
+        return streamsInUrl() ? std::string() : streamUrl({spec});
+    }
+    // Whether the venue has a stream for `spec` in this market: the perpetual kinds exist only on
+    // perpetual codecs, and Binance USD-M has no open-interest stream (it is polled over REST,
+    // openInterestRequest, within its weight budget).
+    virtual bool hasStream(const StreamSpec& spec) const {
+        switch (spec.kind) {
+            case StreamKind::MarkPrice:
+            case StreamKind::Funding:
+            case StreamKind::OpenInterest:
+            case StreamKind::Liquidation: return false;
+            default: return true;
+        }
+    }
+
+    // ---- Perpetual futures REST (nullopt / an Error on spot codecs) ----
+    // Mark, index, funding rate and next funding time now (Binance premiumIndex, Bybit tickers,
+    // OKX funding-rate): parsed into MarkPriceUpdate and FundingUpdate events.
+    virtual std::optional<RestRequest> premiumIndexRequest(const std::string& symbol) const {
+        (void)symbol;
+        return std::nullopt;
+    }
+    virtual Result<std::vector<StreamEvent>> parsePremiumIndex(std::string_view body, int httpStatus,
+                                                               const std::string& symbol) const {
+        (void)body, (void)httpStatus, (void)symbol;
+        return makeError(name() + " " + std::string(toString(market())) + " has no mark price");
+    }
+    // Open interest now (the poll of venues without an open-interest stream).
+    virtual std::optional<RestRequest> openInterestRequest(const std::string& symbol) const {
+        (void)symbol;
+        return std::nullopt;
+    }
+    virtual Result<OpenInterestUpdate> parseOpenInterest(std::string_view body, int httpStatus,
+                                                         const std::string& symbol) const {
+        (void)body, (void)httpStatus, (void)symbol;
+        return makeError(name() + " " + std::string(toString(market())) + " has no open interest");
+    }
+    // How often a poll of openInterestRequest() may run within the venue's limits; 0: no poll
+    // needed (the stream carries it).
+    virtual std::chrono::milliseconds openInterestPollInterval() const { return std::chrono::milliseconds(0); }
+    // Funding-rate history, ascending by funding time after parsing.
+    virtual std::optional<RestRequest> fundingHistoryRequest(const DerivativesQuery& query) const {
+        (void)query;
+        return std::nullopt;
+    }
+    virtual Result<std::vector<FundingRatePoint>> parseFundingHistory(std::string_view body, int httpStatus) const {
+        (void)body, (void)httpStatus;
+        return makeError(name() + " " + std::string(toString(market())) + " has no funding history");
+    }
+    // Open-interest history, ascending after parsing. The venue decides how far back it serves it
+    // (Binance: the latest 30 days; OKX: the latest 1,440 rows); openInterestPeriods() are the
+    // spacings it accepts.
+    virtual std::optional<RestRequest> openInterestHistoryRequest(const DerivativesQuery& query) const {
+        (void)query;
+        return std::nullopt;
+    }
+    virtual Result<std::vector<OpenInterestPoint>> parseOpenInterestHistory(std::string_view body,
+                                                                            int httpStatus) const {
+        (void)body, (void)httpStatus;
+        return makeError(name() + " " + std::string(toString(market())) + " has no open-interest history");
+    }
+    virtual std::vector<Interval> openInterestPeriods() const { return {}; }
+    virtual int maxDerivativesLimit() const { return 0; }
 };
 
 }  // namespace cpc::exchange

@@ -75,9 +75,29 @@ struct OrderBookView {
     std::int64_t lastUpdateId = 0;
 };
 
+// A perpetual's funding-rate history (session::PerpFeed), ascending by funding time.
+struct FundingHistory {
+    std::string exchange;
+    std::string symbol;
+    std::vector<exchange::FundingRatePoint> points;
+};
+
+// A perpetual's open-interest history at `period` (session::PerpFeed), ascending. `reachedStart`:
+// the venue serves nothing older (Binance keeps 30 days, OKX the latest 1,440 rows).
+struct OpenInterestHistory {
+    std::string exchange;
+    std::string symbol;
+    Interval period = Interval::M5;
+    std::vector<exchange::OpenInterestPoint> points;
+    bool reachedStart = false;
+};
+
 using FeedEvent = std::variant<exchange::KlineUpdate, HistoryBatch, FeedStatus, SymbolList, FeedError,
                                exchange::TradeTick, exchange::DepthUpdate, exchange::DepthSnapshot,
-                               exchange::BookTicker, exchange::Ticker24h, OrderBookView>;
+                               exchange::BookTicker, exchange::Ticker24h, OrderBookView,
+                               exchange::MarkPriceUpdate, exchange::FundingUpdate,
+                               exchange::OpenInterestUpdate, exchange::Liquidation, FundingHistory,
+                               OpenInterestHistory>;
 
 // The state of the connection that carries a user's streams (StreamSession → its listeners).
 struct StreamLink {

@@ -77,7 +77,8 @@ private:
     Discard m_discard;
     mutable std::mutex m_mutex;
     // guarded by m_mutex
-    std::map<std::tuple<std::string, std::string, std::string>, std::shared_ptr<session::StreamSession>> m_streams;
+    // (venue, market, REST base, stream base) → its connection engine.
+    std::map<std::tuple<std::string, MarketType, std::string, std::string>, std::shared_ptr<session::StreamSession>> m_streams;
     std::map<std::string, std::shared_ptr<net::RestGate>> m_gates;  // by REST base
     std::map<std::string, std::shared_ptr<session::VenueRest>> m_rests;  // by REST base
     bool m_stopped = false;

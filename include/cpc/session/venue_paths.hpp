@@ -5,14 +5,16 @@
 // for the composition roots: `cpc stream --endpoint` and the app's demo simulators use it.
 #include <string>
 
+#include "cpc/core/candle.hpp"
+
 namespace cpc::session {
 
 // The path of `venue`'s production stream base URL without a trailing '/' ("" when it has none,
 // or `venue` is not a registry name).
-std::string venueStreamPath(const std::string& venue);
+std::string venueStreamPath(const std::string& venue, MarketType market = MarketType::Spot);
 
 // `base` (trailing '/' removed) with venueStreamPath(venue) appended when `base` has no path of
 // its own; a base with a path, or one that is not a URL, is returned as given.
-std::string withVenueStreamPath(std::string base, const std::string& venue);
+std::string withVenueStreamPath(std::string base, const std::string& venue, MarketType market = MarketType::Spot);
 
 }  // namespace cpc::session

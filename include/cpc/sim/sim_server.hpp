@@ -19,6 +19,10 @@ struct SimConfig {
     // The venue dialect spoken over the same market: "binance" (default), "bybit", "okx",
     // "kucoin" (see SimServer::exchangeNames()).
     std::string exchange = "binance";
+    // The venue's spot market (default) or its perpetual futures: MarketType::Perp serves
+    // Binance USD-M (/fapi/v1, /futures/data, streams routed by /public and /market) over a
+    // perpetual that tracks the spot model with a basis (src/sim/perp_model.hpp).
+    MarketType market = MarketType::Spot;
     std::string bindAddress = "127.0.0.1";
     std::uint16_t port = 0;                // 0: pick a free port
     bool tls = false;

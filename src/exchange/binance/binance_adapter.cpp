@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/guarded_parse.hpp"
+#include "common/venue_json.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/time.hpp"
 
@@ -85,8 +86,36 @@ std::string BinanceAdapter::streamName(const StreamSpec& spec) const {
         case StreamKind::BookTicker: return sym + "@bookTicker";
         case StreamKind::Ticker: return sym + "@ticker";
         case StreamKind::MiniTicker: return sym + "@miniTicker";
+        // USD-M: the mark price stream carries the funding rate and next funding time too.
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding: return sym + "@markPrice@1s";
+        case StreamKind::OpenInterest: return sym + "@openInterest";  // no such stream: hasStream() false
+        case StreamKind::Liquidation: return sym + "@forceOrder";
     }
     return sym;
+}
+
+std::string BinanceAdapter::connectionGroup(const StreamSpec& spec) const {
+    if (!perp()) return {};
+    // https://developers.binance.com/docs/products/caas/market-data-streams: fstream.binance.com
+    // routes by path; a stream on the wrong route is accepted and never delivers.
+    switch (spec.kind) {
+        case StreamKind::Depth:
+        case StreamKind::PartialDepth:
+        case StreamKind::BookTicker: return "/public";
+        default: return "/market";
+    }
+}
+
+bool BinanceAdapter::hasStream(const StreamSpec& spec) const {
+    switch (spec.kind) {
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding:
+        case StreamKind::Liquidation: return perp();
+        case StreamKind::OpenInterest: return false;  // USD-M has no open-interest stream
+        case StreamKind::Trade: return !perp();       // USD-M streams aggTrade only
+        default: return true;
+    }
 }
 
 std::optional<StreamSpec> BinanceAdapter::parseStreamName(std::string_view name) {
@@ -102,7 +131,9 @@ std::optional<StreamSpec> BinanceAdapter::parseStreamName(std::string_view name)
         spec.interval = *interval;
         return spec;
     }
-    if (rest == "trade") spec.kind = StreamKind::Trade;
+    if (rest == "markPrice@1s" || rest == "markPrice") spec.kind = StreamKind::MarkPrice;
+    else if (rest == "forceOrder") spec.kind = StreamKind::Liquidation;
+    else if (rest == "trade") spec.kind = StreamKind::Trade;
     else if (rest == "aggTrade") spec.kind = StreamKind::AggTrade;
     else if (rest == "depth" || rest == "depth@100ms") spec.kind = StreamKind::Depth;
     else if (rest == "bookTicker") spec.kind = StreamKind::BookTicker;
@@ -121,7 +152,9 @@ std::optional<StreamSpec> BinanceAdapter::parseStreamName(std::string_view name)
 }
 
 std::string BinanceAdapter::streamUrl(const std::vector<StreamSpec>& streams) const {
-    std::string url = m_endpoints.streamBase + "/stream?streams=";
+    // USD-M: every stream of one URL is on one route (StreamSession groups them by connectionGroup).
+    const std::string route = perp() ? connectionGroup(streams.empty() ? StreamSpec{} : streams.front()) : std::string();
+    std::string url = m_endpoints.streamBase + route + "/stream?streams=";
     for (std::size_t i = 0; i < streams.size(); ++i) {
         if (i) url += '/';
         url += streamName(streams[i]);
@@ -158,25 +191,42 @@ std::string BinanceAdapter::listSubscriptionsMessage(std::int64_t id) const {
 }
 
 RestRequest BinanceAdapter::depthRequest(const std::string& symbol, int limit) const {
+    if (perp()) {
+        // /fapi/v1/depth takes 5, 10, 20, 50, 100, 500 or 1000; weight 2 up to 50, 5 at 100, 10 at
+        // 500, 20 at 1000.
+        static constexpr int kLimits[] = {5, 10, 20, 50, 100, 500, 1000};
+        int chosen = 1000;
+        for (const int l : kLimits)
+            if (limit <= l) {
+                chosen = l;
+                break;
+            }
+        const int weight = chosen <= 50 ? 2 : chosen == 100 ? 5 : chosen == 500 ? 10 : 20;
+        return RestRequest{"/fapi/v1/depth?symbol=" + toUpperAscii(symbol) + "&limit=" + std::to_string(chosen), weight};
+    }
     limit = std::clamp(limit, 1, 5000);
     const int weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
     return RestRequest{"/api/v3/depth?symbol=" + toUpperAscii(symbol) + "&limit=" + std::to_string(limit), weight};
 }
 
 RestRequest BinanceAdapter::historyRequest(const HistoryQuery& q) const {
-    std::string target = "/api/v3/klines?symbol=" + toUpperAscii(q.symbol) +
+    const int limit = std::clamp(q.limit, 1, maxHistoryLimit());
+    std::string target = std::string(perp() ? "/fapi/v1/klines" : "/api/v3/klines") + "?symbol=" + toUpperAscii(q.symbol) +
                          "&interval=" + std::string(toString(q.interval));
     if (q.startTime) target += "&startTime=" + std::to_string(*q.startTime);
     if (q.endTime) target += "&endTime=" + std::to_string(*q.endTime);
-    target += "&limit=" + std::to_string(std::clamp(q.limit, 1, maxHistoryLimit()));
-    return RestRequest{std::move(target), 2};
+    target += "&limit=" + std::to_string(limit);
+    // USD-M weighs klines by limit: [1,100) 1, [100,500) 2, [500,1000] 5, above 10. Spot: 2.
+    const int weight = !perp() ? 2 : limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
+    return RestRequest{std::move(target), weight};
 }
 
 RestRequest BinanceAdapter::exchangeInfoRequest() const {
+    if (perp()) return RestRequest{"/fapi/v1/exchangeInfo", 1};
     return RestRequest{"/api/v3/exchangeInfo?showPermissionSets=false", 20};
 }
 
-RestRequest BinanceAdapter::serverTimeRequest() const { return RestRequest{"/api/v3/time", 1}; }
+RestRequest BinanceAdapter::serverTimeRequest() const { return RestRequest{perp() ? "/fapi/v1/time" : "/api/v3/time", 1}; }
 
 std::optional<Error> BinanceAdapter::parseErrorBody(std::string_view body, int httpStatus) {
     json j = json::parse(body, nullptr, false);
@@ -236,6 +286,8 @@ Result<std::vector<SymbolInfo>> BinanceAdapter::parseExchangeInfo(std::string_vi
         out.reserve(j["symbols"].size());
         for (const json& s : j["symbols"]) {
             if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
+            // USD-M lists delivery contracts too: only the perpetuals are this market's symbols.
+            if (perp() && s.value("contractType", "") != "PERPETUAL") continue;
             SymbolInfo info;
             info.symbol = s["symbol"].get<std::string>();
             info.baseAsset = s.value("baseAsset", "");
@@ -339,12 +391,17 @@ Result<DepthSnapshot> parseSnapshotObject(const json& d, const std::string& exch
 
 Result<DepthUpdate> parseDepthEvent(const json& d, const std::string& exchangeName) {
     DepthUpdate u;
+    // USD-M diff depth carries "pu", the previous event's final id: an event follows its
+    // predecessor when pu equals that one's u, not when U is u + 1 (spot's rule). Passing pu + 1 as
+    // the first id makes LocalOrderBook's spot check (first <= last applied + 1 <= final) the
+    // futures rule, for the snapshot's first event too (U <= lastUpdateId <= u).
+    const auto previous = d.contains("pu") ? intField(d["pu"]) : std::nullopt;
     u.exchange = exchangeName;
     u.symbol = d.value("s", "");
     const auto first = d.contains("U") ? intField(d["U"]) : std::nullopt;
     const auto last = d.contains("u") ? intField(d["u"]) : std::nullopt;
     if (!first || !last) return makeError("depthUpdate: update ids \"U\"/\"u\" missing");
-    u.firstUpdateId = *first;
+    u.firstUpdateId = previous ? *previous + 1 : *first;
     u.finalUpdateId = *last;
     u.eventTimeMs = d.contains("E") ? intField(d["E"]).value_or(0) : 0;
     if (!d.contains("b") || !d.contains("a")) return makeError("depthUpdate: \"b\" or \"a\" missing");
@@ -433,6 +490,57 @@ Result<TradeTick> parseTradeEvent(const json& d, const std::string& exchangeName
     return t;
 }
 
+// A rate or price of a USD-M payload: Binance writes 8 decimals; rounded like the other venues'.
+std::optional<Decimal> rateField(const json& d, const char* key) {
+    const auto it = d.find(key);
+    if (it == d.end()) return std::nullopt;
+    if (it->is_string() && it->get_ref<const std::string&>().empty()) return std::nullopt;  // "" on delivery contracts
+    return venue::decimalOf(*it);
+}
+
+// markPriceUpdate: {"e":"markPriceUpdate","E":…,"s":"BTCUSDT","p":mark,"i":index,"P":settle,
+// "r":funding rate,"T":next funding time}.
+void parseMarkPriceEvent(const json& d, const std::string& exchangeName, std::vector<StreamEvent>& out) {
+    MarkPriceUpdate m;
+    m.exchange = exchangeName;
+    m.symbol = d.value("s", "");
+    m.eventTimeMs = d.contains("E") ? intField(d["E"]).value_or(0) : 0;
+    m.markPrice = rateField(d, "p");
+    m.indexPrice = rateField(d, "i");
+    FundingUpdate f;
+    f.exchange = exchangeName;
+    f.symbol = m.symbol;
+    f.eventTimeMs = m.eventTimeMs;
+    f.rate = rateField(d, "r");
+    if (d.contains("T"))
+        if (const auto t = intField(d["T"]); t && *t > 0) f.nextFundingTimeMs = *t;
+    if (m.markPrice || m.indexPrice) out.emplace_back(std::move(m));
+    if (f.rate || f.nextFundingTimeMs) out.emplace_back(std::move(f));
+}
+
+// forceOrder: {"e":"forceOrder","E":…,"o":{"s","S":"SELL"|"BUY","q","p","ap","X","l","z","T"}}.
+Result<Liquidation> parseForceOrder(const json& d, const std::string& exchangeName) {
+    if (!d.contains("o") || !d["o"].is_object()) return makeError("forceOrder event without \"o\"");
+    const json& o = d["o"];
+    Liquidation l;
+    l.exchange = exchangeName;
+    l.symbol = o.value("s", "");
+    const std::string side = o.value("S", "");
+    if (side != "SELL" && side != "BUY") return makeError("forceOrder: side \"S\" is neither SELL nor BUY");
+    l.longLiquidated = side == "SELL";  // the liquidation order sells a long position
+    const auto t = o.contains("T") ? intField(o["T"]) : std::nullopt;
+    // The average price of the fill; a price of the order when nothing filled yet.
+    auto price = rateField(o, "ap");
+    if (!price || price->isZero()) price = rateField(o, "p");
+    auto qty = rateField(o, "z");
+    if (!qty || qty->isZero()) qty = rateField(o, "q");
+    if (!t || !price || !qty) return makeError("forceOrder: time, price or quantity missing");
+    l.timeMs = *t;
+    l.price = *price;
+    l.quantity = *qty;
+    return l;
+}
+
 }  // namespace
 
 Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_view frame) const {
@@ -494,6 +602,7 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
         if (type == "kline") {
             auto u = parseKlineEvent(*data, name());
             if (!u) return u.error();
+            u->key.market = m_market;
             out.emplace_back(std::move(*u));
         } else if (type == "trade" || type == "aggTrade") {
             auto t = parseTradeEvent(*data, name(), type == "aggTrade");
@@ -507,6 +616,12 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
             auto t = parseTicker(*data, name(), type == "24hrMiniTicker");
             if (!t) return t.error();
             out.emplace_back(std::move(*t));
+        } else if (type == "markPriceUpdate") {
+            parseMarkPriceEvent(*data, name(), out);
+        } else if (type == "forceOrder") {
+            auto l = parseForceOrder(*data, name());
+            if (!l) return l.error();
+            out.emplace_back(std::move(*l));
         } else if (type == "serverShutdown") {
             out.emplace_back(ServerShutdown{data->contains("E") ? intField((*data)["E"]).value_or(0) : 0});
         }
@@ -526,6 +641,145 @@ Result<DepthSnapshot> BinanceAdapter::parseDepthSnapshot(std::string_view body, 
         json j = json::parse(body, nullptr, false);
         if (j.is_discarded() || !j.is_object()) return makeError("depth: response is not a JSON object");
         return parseSnapshotObject(j, name(), toUpperAscii(symbol));
+    });
+}
+
+// ---- USD-M perpetuals: REST ---------------------------------------------------------------------
+
+std::optional<RestRequest> BinanceAdapter::premiumIndexRequest(const std::string& symbol) const {
+    if (!perp()) return std::nullopt;
+    return RestRequest{"/fapi/v1/premiumIndex?symbol=" + toUpperAscii(symbol), 1};
+}
+
+Result<std::vector<StreamEvent>> BinanceAdapter::parsePremiumIndex(std::string_view body, int httpStatus,
+                                                                   const std::string& symbol) const {
+    if (!perp()) return ExchangeAdapter::parsePremiumIndex(body, httpStatus, symbol);  // spot: not a perpetual
+    return venue::guardedParse("premiumIndex", [&]() -> Result<std::vector<StreamEvent>> {
+        if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return makeError("premiumIndex: expected a JSON object");
+        // {"symbol","markPrice","indexPrice","estimatedSettlePrice","lastFundingRate","interestRate",
+        //  "nextFundingTime","time"}
+        const std::string sym = j.value("symbol", toUpperAscii(symbol));
+        const auto time = j.contains("time") ? intField(j["time"]) : std::nullopt;
+        json event{{"e", "markPriceUpdate"}, {"E", time.value_or(0)}, {"s", sym}};
+        for (const auto& [from, to] : {std::pair{"markPrice", "p"}, {"indexPrice", "i"}, {"lastFundingRate", "r"},
+                                       {"nextFundingTime", "T"}})
+            if (j.contains(from)) event[to] = j[from];
+        std::vector<StreamEvent> out;
+        parseMarkPriceEvent(event, name(), out);
+        if (out.empty()) return makeError("premiumIndex: neither a mark price nor a funding rate");
+        return out;
+    });
+}
+
+std::optional<RestRequest> BinanceAdapter::openInterestRequest(const std::string& symbol) const {
+    if (!perp()) return std::nullopt;
+    return RestRequest{"/fapi/v1/openInterest?symbol=" + toUpperAscii(symbol), 1};
+}
+
+Result<OpenInterestUpdate> BinanceAdapter::parseOpenInterest(std::string_view body, int httpStatus,
+                                                             const std::string& symbol) const {
+    if (!perp()) return ExchangeAdapter::parseOpenInterest(body, httpStatus, symbol);  // spot: not a perpetual
+    return venue::guardedParse("openInterest", [&]() -> Result<OpenInterestUpdate> {
+        if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        json j = json::parse(body, nullptr, false);
+        // {"openInterest":"10659.509","symbol":"BTCUSDT","time":1589437530011}
+        if (j.is_discarded() || !j.is_object()) return makeError("openInterest: expected a JSON object");
+        OpenInterestUpdate u;
+        u.exchange = name();
+        u.symbol = j.value("symbol", toUpperAscii(symbol));
+        const auto oi = rateField(j, "openInterest");
+        const auto t = j.contains("time") ? intField(j["time"]) : std::nullopt;
+        if (!oi || !t) return makeError("openInterest: \"openInterest\" or \"time\" missing");
+        u.openInterest = *oi;
+        u.timeMs = *t;
+        return u;
+    });
+}
+
+namespace {
+std::string timeRange(const DerivativesQuery& q) {
+    std::string out;
+    if (q.startTime) out += "&startTime=" + std::to_string(*q.startTime);
+    if (q.endTime) out += "&endTime=" + std::to_string(*q.endTime);
+    return out;
+}
+}  // namespace
+
+std::optional<RestRequest> BinanceAdapter::fundingHistoryRequest(const DerivativesQuery& q) const {
+    if (!perp()) return std::nullopt;
+    // GET /fapi/v1/fundingRate: limit 1..1000, ascending; shares a 500 requests / 5 min / IP limit.
+    return RestRequest{"/fapi/v1/fundingRate?symbol=" + toUpperAscii(q.symbol) + timeRange(q) +
+                           "&limit=" + std::to_string(std::clamp(q.limit, 1, 1000)),
+                       1};
+}
+
+Result<std::vector<FundingRatePoint>> BinanceAdapter::parseFundingHistory(std::string_view body, int httpStatus) const {
+    if (!perp()) return ExchangeAdapter::parseFundingHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("fundingRate", [&]() -> Result<std::vector<FundingRatePoint>> {
+        if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_array()) return makeError("fundingRate: expected a JSON array");
+        std::vector<FundingRatePoint> out;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            const json& row = j[i];
+            // {"symbol","fundingRate","fundingTime","markPrice"}
+            const auto rate = row.is_object() ? rateField(row, "fundingRate") : std::nullopt;
+            const auto t = row.is_object() && row.contains("fundingTime") ? intField(row["fundingTime"]) : std::nullopt;
+            if (!rate || !t) return makeError("fundingRate row " + std::to_string(i) + ": rate or time missing");
+            out.push_back(FundingRatePoint{*t, *rate});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.fundingTimeMs < b.fundingTimeMs; });
+        return out;
+    });
+}
+
+std::vector<Interval> BinanceAdapter::openInterestPeriods() const {
+    if (!perp()) return {};
+    return {Interval::M5, Interval::M15, Interval::M30, Interval::H1, Interval::H2,
+            Interval::H4, Interval::H6,  Interval::H12, Interval::D1};
+}
+
+std::optional<RestRequest> BinanceAdapter::openInterestHistoryRequest(const DerivativesQuery& q) const {
+    if (!perp()) return std::nullopt;
+    const auto periods = openInterestPeriods();
+    if (std::find(periods.begin(), periods.end(), q.period) == periods.end()) return std::nullopt;
+    // GET /futures/data/openInterestHist: limit 1..500, only the latest 30 days are served.
+    return RestRequest{"/futures/data/openInterestHist?symbol=" + toUpperAscii(q.symbol) + "&period=" +
+                           std::string(toString(q.period)) + timeRange(q) + "&limit=" +
+                           std::to_string(std::clamp(q.limit, 1, 500)),
+                       1};
+}
+
+Result<std::vector<OpenInterestPoint>> BinanceAdapter::parseOpenInterestHistory(std::string_view body,
+                                                                                int httpStatus) const {
+    if (!perp()) return ExchangeAdapter::parseOpenInterestHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("openInterestHist", [&]() -> Result<std::vector<OpenInterestPoint>> {
+        if (auto e = parseErrorBody(body, httpStatus)) return *e;
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.is_array()) return makeError("openInterestHist: expected a JSON array");
+        std::vector<OpenInterestPoint> out;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            const json& row = j[i];
+            // {"symbol","sumOpenInterest","sumOpenInterestValue","timestamp"} (timestamp a number or,
+            // in some examples, a string)
+            if (!row.is_object()) return makeError("openInterestHist row " + std::to_string(i) + ": not an object");
+            const auto oi = rateField(row, "sumOpenInterest");
+            std::optional<std::int64_t> t;
+            if (row.contains("timestamp")) {
+                t = intField(row["timestamp"]);
+                if (!t && row["timestamp"].is_string()) {
+                    const std::string& text = row["timestamp"].get_ref<const std::string&>();
+                    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() < 19)
+                        t = std::stoll(text);
+                }
+            }
+            if (!oi || !t) return makeError("openInterestHist row " + std::to_string(i) + ": open interest or time missing");
+            out.push_back(OpenInterestPoint{*t, *oi, rateField(row, "sumOpenInterestValue")});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.timeMs < b.timeMs; });
+        return out;
     });
 }
 

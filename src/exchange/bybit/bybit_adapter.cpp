@@ -13,7 +13,6 @@ using venue::json;
 
 namespace {
 
-constexpr const char* kCategory = "category=spot";  // Bybit's default category is linear
 
 std::string topicOf(const BybitAdapter& a, const StreamSpec& s) { return a.streamName(s); }
 
@@ -104,9 +103,24 @@ std::string BybitAdapter::streamName(const StreamSpec& spec) const {
             return "orderbook." + std::to_string(levels == kDiffDepthBook ? kDiffDepthTopicLevels : levels) + "." + sym;
         }
         case StreamKind::Ticker:
-        case StreamKind::MiniTicker: return "tickers." + sym;
+        case StreamKind::MiniTicker:
+        // Linear: the ticker carries mark, index, funding rate, next funding time, open interest.
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding:
+        case StreamKind::OpenInterest: return "tickers." + sym;
+        case StreamKind::Liquidation: return "allLiquidation." + sym;
     }
     return sym;
+}
+
+bool BybitAdapter::hasStream(const StreamSpec& spec) const {
+    switch (spec.kind) {
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding:
+        case StreamKind::OpenInterest:
+        case StreamKind::Liquidation: return m_market == MarketType::Perp;
+        default: return true;
+    }
 }
 
 std::optional<int> BybitAdapter::depthLevelsOf(const StreamSpec& spec) const {
@@ -165,7 +179,7 @@ std::chrono::milliseconds BybitAdapter::streamIdleTimeout(Interval interval) con
 RestRequest BybitAdapter::historyRequest(const HistoryQuery& q) const {
     const Interval src = nativeSourceInterval(q.interval).value_or(Interval::M1);
     const int limit = std::clamp(q.limit, 1, maxHistoryLimit());
-    std::string target = "/v5/market/kline?" + std::string(kCategory) + "&symbol=" + toUpperAscii(q.symbol) +
+    std::string target = "/v5/market/kline?" + category() + "&symbol=" + toUpperAscii(q.symbol) +
                          "&interval=" + intervalCode(src).value_or("1");
     // Bybit answers the newest `limit` rows of [start, end]; paging forward from `start` therefore
     // cuts the range to one page.
@@ -182,14 +196,15 @@ RestRequest BybitAdapter::historyRequest(const HistoryQuery& q) const {
 
 RestRequest BybitAdapter::depthRequest(const std::string& symbol, int limit) const {
     // Spot: limit [1, 200] (https://bybit-exchange.github.io/docs/v5/market/orderbook).
-    return RestRequest{"/v5/market/orderbook?" + std::string(kCategory) + "&symbol=" + toUpperAscii(symbol) +
+    return RestRequest{"/v5/market/orderbook?" + category() + "&symbol=" + toUpperAscii(symbol) +
                            "&limit=" + std::to_string(std::clamp(limit, 1, 200)),
                        1};
 }
 
 RestRequest BybitAdapter::exchangeInfoRequest() const {
-    // Spot answers every symbol in one page (no cursor).
-    return RestRequest{"/v5/market/instruments-info?" + std::string(kCategory), 1};
+    // Spot answers every symbol in one page (no cursor); linear pages at most 1,000 rows.
+    if (m_market == MarketType::Perp) return RestRequest{"/v5/market/instruments-info?" + category() + "&limit=1000", 1};
+    return RestRequest{"/v5/market/instruments-info?" + category(), 1};
 }
 
 RestRequest BybitAdapter::serverTimeRequest() const { return RestRequest{"/v5/market/time", 1}; }
@@ -285,6 +300,8 @@ Result<std::vector<SymbolInfo>> BybitAdapter::parseExchangeInfo(std::string_view
         std::vector<SymbolInfo> out;
         for (const json& s : list) {
             if (!s.is_object() || !s.contains("symbol") || !s["symbol"].is_string()) continue;
+            // Linear lists delivery futures too: only the perpetuals are this market's symbols.
+            if (m_market == MarketType::Perp && s.value("contractType", "LinearPerpetual") != "LinearPerpetual") continue;
             SymbolInfo info;
             info.symbol = s["symbol"].get<std::string>();
             info.baseAsset = s.value("baseCoin", "");
@@ -337,6 +354,49 @@ Result<DepthSnapshot> BybitAdapter::parseDepthSnapshot(std::string_view body, in
 
 // ---- stream ----------------------------------------------------------------------------------
 
+namespace {
+
+// A linear ticker (snapshot, or a delta carrying only the fields that changed): the 24 h ticker
+// when whole, and the perpetual's mark/index, funding and open interest when present.
+void appendLinearTicker(const json& data, const std::string& exchangeName, const std::string& topicSymbol,
+                        std::int64_t ts, bool snapshot, std::vector<StreamEvent>& out) {
+    const std::string symbol = data.value("symbol", topicSymbol);
+    if (snapshot) {
+        Ticker24h t;
+        t.exchange = exchangeName;
+        t.symbol = symbol;
+        t.eventTimeMs = ts;
+        const std::pair<Decimal*, const char*> decimals[] = {
+            {&t.lastPrice, "lastPrice"}, {&t.open, "prevPrice24h"}, {&t.high, "highPrice24h"},
+            {&t.low, "lowPrice24h"},     {&t.volume, "volume24h"},  {&t.quoteVolume, "turnover24h"},
+            {&t.bidPrice, "bid1Price"},  {&t.bidQuantity, "bid1Size"}, {&t.askPrice, "ask1Price"},
+            {&t.askQuantity, "ask1Size"}};
+        bool whole = true;
+        for (auto [f, key] : decimals) {
+            const auto d = decimalField(data, key);
+            if (!d) {
+                whole = false;
+                break;
+            }
+            *f = *d;
+        }
+        if (whole) {
+            t.priceChange = t.lastPrice - t.open;
+            if (const auto pct = decimalField(data, "price24hPcnt"))
+                t.priceChangePercent = Decimal::fromUnits(pct->units() * 100);
+            out.emplace_back(std::move(t));
+        }
+    }
+    MarkPriceUpdate m{exchangeName, symbol, ts, decimalField(data, "markPrice"), decimalField(data, "indexPrice")};
+    if (m.markPrice || m.indexPrice) out.emplace_back(std::move(m));
+    FundingUpdate f{exchangeName, symbol, ts, decimalField(data, "fundingRate"), field(data, "nextFundingTime")};
+    if (f.rate || f.nextFundingTimeMs) out.emplace_back(std::move(f));
+    if (const auto oi = decimalField(data, "openInterest"))
+        out.emplace_back(OpenInterestUpdate{exchangeName, symbol, ts, *oi, decimalField(data, "openInterestValue")});
+}
+
+}  // namespace
+
 Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_view frame) const {
     return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
         auto parsed = venue::parseObject(frame);
@@ -374,7 +434,7 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
             if (!data.is_array()) return makeError("kline: \"data\" is not an array");
             for (const json& k : data) {
                 KlineUpdate u;
-                u.key = SeriesKey{name(), std::string(parts[2]), *interval};
+                u.key = SeriesKey{name(), std::string(parts[2]), *interval, m_market};
                 const auto start = field(k, "start");
                 if (!start) return makeError("kline: no \"start\"");
                 u.candle.openTime = *start;
@@ -465,6 +525,34 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
             }
             return out;
         }
+        if (parts[0] == "allLiquidation") {
+            // {"topic":"allLiquidation.ROSEUSDT","type":"snapshot","ts":…,"data":[{"T","s","S","v","p"}]}
+            if (!data.is_array()) return makeError("allLiquidation: \"data\" is not an array");
+            for (const json& row : data) {
+                if (!row.is_object()) return makeError("allLiquidation: a row is not an object");
+                Liquidation l;
+                l.exchange = name();
+                l.symbol = row.value("s", parts.size() > 1 ? std::string(parts[1]) : std::string());
+                const std::string side = row.value("S", "");
+                if (side != "Buy" && side != "Sell") return makeError("allLiquidation: side \"S\" is neither Buy nor Sell");
+                l.longLiquidated = side == "Buy";  // Bybit: "Buy" means a long position was liquidated
+                const auto t = field(row, "T");
+                const auto v = decimalField(row, "v");
+                const auto p = decimalField(row, "p");
+                if (!t || !v || !p) return makeError("allLiquidation: time \"T\", size \"v\" or price \"p\" missing");
+                l.timeMs = *t;
+                l.quantity = *v;
+                l.price = *p;
+                out.emplace_back(std::move(l));
+            }
+            return out;
+        }
+        if (parts[0] == "tickers" && m_market == MarketType::Perp) {
+            if (!data.is_object()) return makeError("tickers: \"data\" is not an object");
+            appendLinearTicker(data, name(), parts.size() > 1 ? std::string(parts[1]) : std::string(), ts,
+                               type != "delta", out);
+            return out;
+        }
         if (parts[0] == "tickers") {
             if (!data.is_object()) return makeError("tickers: \"data\" is not an object");
             // Spot: lastPrice, highPrice24h, lowPrice24h, prevPrice24h, volume24h, turnover24h,
@@ -489,6 +577,123 @@ Result<std::vector<StreamEvent>> BybitAdapter::parseStreamMessage(std::string_vi
             return out;
         }
         return out;  // topics this client does not use
+    });
+}
+
+// ---- linear perpetuals: REST -------------------------------------------------------------------
+
+std::optional<RestRequest> BybitAdapter::premiumIndexRequest(const std::string& symbol) const {
+    if (m_market != MarketType::Perp) return std::nullopt;
+    return RestRequest{"/v5/market/tickers?" + category() + "&symbol=" + toUpperAscii(symbol), 1};
+}
+
+Result<std::vector<StreamEvent>> BybitAdapter::parsePremiumIndex(std::string_view body, int httpStatus,
+                                                                 const std::string& symbol) const {
+    if (m_market != MarketType::Perp) return ExchangeAdapter::parsePremiumIndex(body, httpStatus, symbol);  // spot: not a perpetual
+    return venue::guardedParse("tickers", [&]() -> Result<std::vector<StreamEvent>> {
+        auto result = resultObject(body, httpStatus, "tickers");
+        if (!result) return result.error();
+        const json& list = (*result)["list"];
+        if (!list.is_array() || list.empty() || !list[0].is_object()) return makeError("tickers: \"result.list\" is empty");
+        std::vector<StreamEvent> out;
+        appendLinearTicker(list[0], name(), toUpperAscii(symbol), 0, true, out);
+        std::erase_if(out, [](const StreamEvent& e) { return std::holds_alternative<Ticker24h>(e); });
+        if (out.empty()) return makeError("tickers: no mark price or funding rate");
+        return out;
+    });
+}
+
+namespace {
+std::string bybitRange(const DerivativesQuery& q) {
+    std::string out;
+    if (q.startTime) out += "&startTime=" + std::to_string(*q.startTime);
+    if (q.endTime) out += "&endTime=" + std::to_string(*q.endTime);
+    return out;
+}
+}  // namespace
+
+std::optional<RestRequest> BybitAdapter::fundingHistoryRequest(const DerivativesQuery& q) const {
+    if (m_market != MarketType::Perp) return std::nullopt;
+    // GET /v5/market/funding/history: limit 1..200, newest first. A startTime without an endTime
+    // is refused: a forward page ends `limit` hours on (periods are 1 h or longer, so the range
+    // never holds more than one page and the answer, the newest rows of it, skips nothing).
+    DerivativesQuery ranged = q;
+    const int limit = std::clamp(q.limit, 1, 200);
+    if (ranged.startTime && !ranged.endTime) ranged.endTime = *ranged.startTime + std::int64_t{limit} * 3'600'000;
+    return RestRequest{"/v5/market/funding/history?" + category() + "&symbol=" + toUpperAscii(q.symbol) +
+                           bybitRange(ranged) + "&limit=" + std::to_string(limit),
+                       1};
+}
+
+Result<std::vector<FundingRatePoint>> BybitAdapter::parseFundingHistory(std::string_view body, int httpStatus) const {
+    if (m_market != MarketType::Perp) return ExchangeAdapter::parseFundingHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("funding/history", [&]() -> Result<std::vector<FundingRatePoint>> {
+        auto result = resultObject(body, httpStatus, "funding/history");
+        if (!result) return result.error();
+        const json& list = (*result)["list"];
+        if (!list.is_array()) return makeError("funding/history: \"result.list\" is not an array");
+        std::vector<FundingRatePoint> out;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            // {"symbol","fundingRate","fundingRateTimestamp"}
+            const json& row = list[i];
+            const auto rate = row.is_object() ? decimalField(row, "fundingRate") : std::nullopt;
+            const auto t = row.is_object() ? field(row, "fundingRateTimestamp") : std::nullopt;
+            if (!rate || !t) return makeError("funding/history row " + std::to_string(i) + ": rate or time missing");
+            out.push_back(FundingRatePoint{*t, *rate});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.fundingTimeMs < b.fundingTimeMs; });
+        return out;
+    });
+}
+
+namespace {
+std::optional<std::string> intervalTimeOf(Interval i) {
+    switch (i) {
+        case Interval::M5: return "5min";
+        case Interval::M15: return "15min";
+        case Interval::M30: return "30min";
+        case Interval::H1: return "1h";
+        case Interval::H4: return "4h";
+        case Interval::D1: return "1d";
+        default: return std::nullopt;
+    }
+}
+}  // namespace
+
+std::vector<Interval> BybitAdapter::openInterestPeriods() const {
+    if (m_market != MarketType::Perp) return {};
+    return {Interval::M5, Interval::M15, Interval::M30, Interval::H1, Interval::H4, Interval::D1};
+}
+
+std::optional<RestRequest> BybitAdapter::openInterestHistoryRequest(const DerivativesQuery& q) const {
+    const auto code = intervalTimeOf(q.period);
+    if (m_market != MarketType::Perp || !code) return std::nullopt;
+    // GET /v5/market/open-interest: intervalTime, limit 1..200 (default 50), newest first.
+    return RestRequest{"/v5/market/open-interest?" + category() + "&symbol=" + toUpperAscii(q.symbol) +
+                           "&intervalTime=" + *code + bybitRange(q) + "&limit=" +
+                           std::to_string(std::clamp(q.limit, 1, 200)),
+                       1};
+}
+
+Result<std::vector<OpenInterestPoint>> BybitAdapter::parseOpenInterestHistory(std::string_view body,
+                                                                              int httpStatus) const {
+    if (m_market != MarketType::Perp) return ExchangeAdapter::parseOpenInterestHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("open-interest", [&]() -> Result<std::vector<OpenInterestPoint>> {
+        auto result = resultObject(body, httpStatus, "open-interest");
+        if (!result) return result.error();
+        const json& list = (*result)["list"];
+        if (!list.is_array()) return makeError("open-interest: \"result.list\" is not an array");
+        std::vector<OpenInterestPoint> out;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            // {"openInterest","timestamp"}
+            const json& row = list[i];
+            const auto oi = row.is_object() ? decimalField(row, "openInterest") : std::nullopt;
+            const auto t = row.is_object() ? field(row, "timestamp") : std::nullopt;
+            if (!oi || !t) return makeError("open-interest row " + std::to_string(i) + ": value or time missing");
+            out.push_back(OpenInterestPoint{*t, *oi, std::nullopt});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.timeMs < b.timeMs; });
+        return out;
     });
 }
 

@@ -58,6 +58,11 @@ std::pair<std::string, std::string> topicParts(const KucoinAdapter& a, const Str
         case StreamKind::BookTicker: return {"/market/ticker:", sym};
         case StreamKind::Ticker:
         case StreamKind::MiniTicker: return {"/market/snapshot:", sym};
+        // Perpetual kinds: KuCoin spot has none (hasStream() is false); its futures are another API.
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding:
+        case StreamKind::OpenInterest:
+        case StreamKind::Liquidation: break;
     }
     return {"/market/ticker:", sym};
 }

@@ -40,14 +40,27 @@ Channel channelOf(const OkxAdapter& a, const StreamSpec& s) {
         case StreamKind::BookTicker: return {"bbo-tbt", false};
         case StreamKind::Ticker:
         case StreamKind::MiniTicker: return {"tickers", false};
+        case StreamKind::MarkPrice: return {"mark-price", false};
+        case StreamKind::Funding: return {"funding-rate", false};
+        case StreamKind::OpenInterest: return {"open-interest", false};
+        case StreamKind::Liquidation: return {"liquidation-orders", false};
     }
     return {"tickers", false};
+}
+
+// liquidation-orders is one channel per instrument type, not per instrument.
+constexpr const char* kSwapType = "SWAP";
+
+json argOf(const OkxAdapter& a, const StreamSpec& s) {
+    const std::string channel = channelOf(a, s).channel;
+    if (s.kind == StreamKind::Liquidation) return {{"channel", channel}, {"instType", kSwapType}};
+    return {{"channel", channel}, {"instId", toUpperAscii(s.symbol)}};
 }
 
 std::string controlMessage(const OkxAdapter& a, const char* op, const std::vector<StreamSpec>& streams,
                            std::int64_t id) {
     json args = json::array();
-    for (const auto& s : streams) args.push_back({{"channel", channelOf(a, s).channel}, {"instId", toUpperAscii(s.symbol)}});
+    for (const auto& s : streams) args.push_back(argOf(a, s));
     json j;
     j["id"] = std::to_string(id);
     j["op"] = op;
@@ -94,12 +107,23 @@ bool OkxAdapter::isNativeInterval(Interval interval) const {
 }
 
 std::string OkxAdapter::symbolFor(std::string_view base, std::string_view quote) const {
-    return std::string(base) + "-" + std::string(quote);
+    return std::string(base) + "-" + std::string(quote) + (swap() ? "-SWAP" : "");
+}
+
+bool OkxAdapter::hasStream(const StreamSpec& spec) const {
+    switch (spec.kind) {
+        case StreamKind::MarkPrice:
+        case StreamKind::Funding:
+        case StreamKind::OpenInterest:
+        case StreamKind::Liquidation: return swap();
+        default: return true;
+    }
 }
 
 // ---- streams ---------------------------------------------------------------------------------
 
 std::string OkxAdapter::streamName(const StreamSpec& spec) const {
+    if (spec.kind == StreamKind::Liquidation) return channelOf(*this, spec).channel + ":" + kSwapType;
     return channelOf(*this, spec).channel + ":" + toUpperAscii(spec.symbol);
 }
 
@@ -169,7 +193,7 @@ RestRequest OkxAdapter::depthRequest(const std::string& symbol, int limit) const
 }
 
 RestRequest OkxAdapter::exchangeInfoRequest() const {
-    return RestRequest{"/api/v5/public/instruments?instType=SPOT", 1};
+    return RestRequest{std::string("/api/v5/public/instruments?instType=") + (swap() ? "SWAP" : "SPOT"), 1};
 }
 
 RestRequest OkxAdapter::serverTimeRequest() const { return RestRequest{"/api/v5/public/time", 1}; }
@@ -200,8 +224,9 @@ Result<json> dataArray(std::string_view body, int httpStatus, const char* what) 
 }
 
 // [ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]; vol is base, volCcyQuote (or, in older
-// 7/8-field rows, volCcy) is quote volume on SPOT.
-Result<Candle> candleOfRow(const json& row, std::size_t index) {
+// 7/8-field rows, volCcy) is quote volume on SPOT. On SWAP vol counts contracts: volCcy is the
+// base volume.
+Result<Candle> candleOfRow(const json& row, std::size_t index, bool swap = false) {
     const auto where = [&](const char* what) { return makeError("candle row " + std::to_string(index) + ": " + what); };
     if (!row.is_array() || row.size() < 7) return where("expected an array of at least 7 fields");
     Candle c;
@@ -217,9 +242,27 @@ Result<Candle> candleOfRow(const json& row, std::size_t index) {
     const auto quote = venue::decimalOf(row[row.size() >= 9 ? 7 : 6]);
     if (!quote) return where("quote volume is not a decimal");
     c.quoteVolume = *quote;
+    if (swap) {
+        if (row.size() < 9) return where("a SWAP row has 9 fields");
+        const auto base = venue::decimalOf(row[6]);
+        if (!base) return where("volCcy is not a decimal");
+        c.volume = *base;
+    }
     c.trades = -1;  // OKX does not count trades
     c.closed = row.size() >= 8 && row.back().is_string() && row.back().get<std::string>() == "1";
     return c;
+}
+
+// A funding-rate row: {"instId","fundingRate","fundingTime","nextFundingTime","ts",…}. fundingTime
+// is the settlement of the current period, the one the rate applies to: the countdown's target.
+FundingUpdate fundingOf(const json& t, const std::string& exchangeName, const std::string& instId) {
+    FundingUpdate f;
+    f.exchange = exchangeName;
+    f.symbol = t.value("instId", instId);
+    f.eventTimeMs = field(t, "ts").value_or(0);
+    f.rate = decimalField(t, "fundingRate");
+    f.nextFundingTimeMs = field(t, "fundingTime");
+    return f;
 }
 
 }  // namespace
@@ -233,7 +276,7 @@ Result<std::vector<Candle>> OkxAdapter::parseHistory(std::string_view body, int 
         std::vector<Candle> out;
         out.reserve(data->size());
         for (std::size_t i = 0; i < data->size(); ++i) {
-            auto c = candleOfRow((*data)[i], i);
+            auto c = candleOfRow((*data)[i], i, swap());
             if (!c) return c.error();
             out.push_back(*c);
         }
@@ -252,6 +295,14 @@ Result<std::vector<SymbolInfo>> OkxAdapter::parseExchangeInfo(std::string_view b
             info.symbol = s["instId"].get<std::string>();
             info.baseAsset = s.value("baseCcy", "");
             info.quoteAsset = s.value("quoteCcy", "");
+            if (swap()) {
+                // SWAP rows leave baseCcy/quoteCcy empty: the family "BTC-USDT" names both.
+                const std::string family = s.value("instFamily", s.value("uly", ""));
+                if (const auto dash = family.find('-'); dash != std::string::npos) {
+                    info.baseAsset = family.substr(0, dash);
+                    info.quoteAsset = family.substr(dash + 1);
+                }
+            }
             info.status = s.value("state", "");  // "live", "suspend", "preopen", "test"
             info.priceDecimals = venue::decimalsOf(s.value("tickSz", "0.00000001"));
             info.tickSize = decimalField(s, "tickSz").value_or(Decimal{});
@@ -340,10 +391,10 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
             // are never subscribed.
             if (!interval || !isNativeInterval(*interval)) return out;
             for (std::size_t i = 0; i < data.size(); ++i) {
-                auto c = candleOfRow(data[i], i);
+                auto c = candleOfRow(data[i], i, swap());
                 if (!c) return c.error();
                 KlineUpdate u;
-                u.key = SeriesKey{name(), instId, *interval};
+                u.key = SeriesKey{name(), instId, *interval, m_market};
                 u.candle = *c;
                 out.emplace_back(std::move(u));
             }
@@ -424,6 +475,56 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
             }
             return out;
         }
+        if (channel == "mark-price") {
+            // {"instType","instId","markPx","ts"}
+            for (const json& t : data) {
+                if (!t.is_object()) return makeError("mark-price: a row is not an object");
+                MarkPriceUpdate m{name(), t.value("instId", instId), field(t, "ts").value_or(0), decimalField(t, "markPx"),
+                                  std::nullopt};
+                if (!m.markPrice) return makeError("mark-price: \"markPx\" missing or not a decimal");
+                out.emplace_back(std::move(m));
+            }
+            return out;
+        }
+        if (channel == "funding-rate") {
+            for (const json& t : data) {
+                if (!t.is_object()) return makeError("funding-rate: a row is not an object");
+                out.emplace_back(fundingOf(t, name(), instId));
+            }
+            return out;
+        }
+        if (channel == "open-interest") {
+            // {"instType","instId","oi" (contracts),"oiCcy" (base),"oiUsd","ts"}
+            for (const json& t : data) {
+                if (!t.is_object()) return makeError("open-interest: a row is not an object");
+                const auto oi = decimalField(t, "oi");
+                const auto ts = field(t, "ts");
+                if (!oi || !ts) return makeError("open-interest: \"oi\" or \"ts\" missing");
+                out.emplace_back(OpenInterestUpdate{name(), t.value("instId", instId), *ts, *oi, decimalField(t, "oiUsd")});
+            }
+            return out;
+        }
+        if (channel == "liquidation-orders") {
+            // {"instId","instType","uly","details":[{"side","posSide","bkPx","sz","bkLoss","ts"}]};
+            // sz in contracts. Rows are not necessarily in time order.
+            for (const json& t : data) {
+                if (!t.is_object() || !t.contains("details") || !t["details"].is_array())
+                    return makeError("liquidation-orders: a row without \"details\"");
+                const std::string inst = t.value("instId", "");
+                for (const json& d : t["details"]) {
+                    if (!d.is_object()) return makeError("liquidation-orders: a detail is not an object");
+                    const std::string side = d.value("side", "");
+                    if (side != "buy" && side != "sell") return makeError("liquidation-orders: side is neither buy nor sell");
+                    const auto px = decimalField(d, "bkPx");
+                    const auto sz = decimalField(d, "sz");
+                    const auto ts = field(d, "ts");
+                    if (!px || !sz || !ts) return makeError("liquidation-orders: \"bkPx\", \"sz\" or \"ts\" missing");
+                    // The liquidation order sells a long (side sell) or buys back a short.
+                    out.emplace_back(Liquidation{name(), inst, *ts, side == "sell", *px, *sz, true});
+                }
+            }
+            return out;
+        }
         if (channel == "tickers") {
             for (const json& t : data) {
                 Ticker24h tk;
@@ -450,6 +551,115 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
             return out;
         }
         return out;  // channels this client does not use
+    });
+}
+
+// ---- perpetual swaps: REST ----------------------------------------------------------------------
+
+std::optional<RestRequest> OkxAdapter::premiumIndexRequest(const std::string& symbol) const {
+    if (!swap()) return std::nullopt;
+    // GET /api/v5/public/funding-rate (20 requests / 2 s): the current rate and its settlement time.
+    return RestRequest{"/api/v5/public/funding-rate?instId=" + toUpperAscii(symbol), 1};
+}
+
+Result<std::vector<StreamEvent>> OkxAdapter::parsePremiumIndex(std::string_view body, int httpStatus,
+                                                               const std::string& symbol) const {
+    if (!swap()) return ExchangeAdapter::parsePremiumIndex(body, httpStatus, symbol);  // spot: not a perpetual
+    return venue::guardedParse("funding-rate", [&]() -> Result<std::vector<StreamEvent>> {
+        auto data = dataArray(body, httpStatus, "funding-rate");
+        if (!data) return data.error();
+        if (data->empty() || !(*data)[0].is_object()) return makeError("funding-rate: no row");
+        std::vector<StreamEvent> out;
+        FundingUpdate f = fundingOf((*data)[0], name(), toUpperAscii(symbol));
+        if (!f.rate) return makeError("funding-rate: \"fundingRate\" missing");
+        out.emplace_back(std::move(f));
+        return out;
+    });
+}
+
+std::optional<RestRequest> OkxAdapter::fundingHistoryRequest(const DerivativesQuery& q) const {
+    if (!swap()) return std::nullopt;
+    // GET /api/v5/public/funding-rate-history: newest first, limit 1..400 (100 here, as candles);
+    // after = older than, before = newer than (exclusive).
+    std::string target = "/api/v5/public/funding-rate-history?instId=" + toUpperAscii(q.symbol);
+    if (q.endTime) target += "&after=" + std::to_string(*q.endTime + 1);
+    if (q.startTime) target += "&before=" + std::to_string(*q.startTime - 1);
+    target += "&limit=" + std::to_string(std::clamp(q.limit, 1, 100));
+    return RestRequest{std::move(target), 1};
+}
+
+Result<std::vector<FundingRatePoint>> OkxAdapter::parseFundingHistory(std::string_view body, int httpStatus) const {
+    if (!swap()) return ExchangeAdapter::parseFundingHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("funding-rate-history", [&]() -> Result<std::vector<FundingRatePoint>> {
+        auto data = dataArray(body, httpStatus, "funding-rate-history");
+        if (!data) return data.error();
+        std::vector<FundingRatePoint> out;
+        for (std::size_t i = 0; i < data->size(); ++i) {
+            // {"instId","fundingRate","realizedRate","fundingTime","method"}: realizedRate is the rate
+            // actually settled, fundingRate the one predicted for the period.
+            const json& row = (*data)[i];
+            auto rate = row.is_object() ? decimalField(row, "realizedRate") : std::nullopt;
+            if (!rate && row.is_object()) rate = decimalField(row, "fundingRate");
+            const auto t = row.is_object() ? field(row, "fundingTime") : std::nullopt;
+            if (!rate || !t) return makeError("funding-rate-history row " + std::to_string(i) + ": rate or time missing");
+            out.push_back(FundingRatePoint{*t, *rate});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.fundingTimeMs < b.fundingTimeMs; });
+        return out;
+    });
+}
+
+namespace {
+std::optional<std::string> oiPeriodOf(Interval i) {
+    switch (i) {
+        case Interval::M5: return "5m";
+        case Interval::M15: return "15m";
+        case Interval::M30: return "30m";
+        case Interval::H1: return "1H";
+        case Interval::H2: return "2H";
+        case Interval::H4: return "4H";
+        case Interval::D1: return "1Dutc";
+        default: return std::nullopt;
+    }
+}
+}  // namespace
+
+std::vector<Interval> OkxAdapter::openInterestPeriods() const {
+    if (!swap()) return {};
+    return {Interval::M5, Interval::M15, Interval::M30, Interval::H1, Interval::H2, Interval::H4, Interval::D1};
+}
+
+std::optional<RestRequest> OkxAdapter::openInterestHistoryRequest(const DerivativesQuery& q) const {
+    const auto period = oiPeriodOf(q.period);
+    if (!swap() || !period) return std::nullopt;
+    // GET /api/v5/rubik/stat/contracts/open-interest-history (10 requests / 2 s): rows
+    // [ts, oi, oiCcy, oiUsd], newest first, the latest 1,440 only; begin/end inclusive.
+    std::string target = "/api/v5/rubik/stat/contracts/open-interest-history?instId=" + toUpperAscii(q.symbol) +
+                         "&period=" + *period;
+    if (q.startTime) target += "&begin=" + std::to_string(*q.startTime);
+    if (q.endTime) target += "&end=" + std::to_string(*q.endTime);
+    target += "&limit=" + std::to_string(std::clamp(q.limit, 1, 100));
+    return RestRequest{std::move(target), 1};
+}
+
+Result<std::vector<OpenInterestPoint>> OkxAdapter::parseOpenInterestHistory(std::string_view body,
+                                                                            int httpStatus) const {
+    if (!swap()) return ExchangeAdapter::parseOpenInterestHistory(body, httpStatus);  // spot: not a perpetual
+    return venue::guardedParse("open-interest-history", [&]() -> Result<std::vector<OpenInterestPoint>> {
+        auto data = dataArray(body, httpStatus, "open-interest-history");
+        if (!data) return data.error();
+        std::vector<OpenInterestPoint> out;
+        for (std::size_t i = 0; i < data->size(); ++i) {
+            const json& row = (*data)[i];
+            if (!row.is_array() || row.size() < 4)
+                return makeError("open-interest-history row " + std::to_string(i) + ": expected [ts, oi, oiCcy, oiUsd]");
+            const auto t = venue::intOf(row[0]);
+            const auto oi = venue::decimalOf(row[1]);
+            if (!t || !oi) return makeError("open-interest-history row " + std::to_string(i) + ": ts or oi missing");
+            out.push_back(OpenInterestPoint{*t, *oi, venue::decimalOf(row[3])});
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.timeMs < b.timeMs; });
+        return out;
     });
 }
 

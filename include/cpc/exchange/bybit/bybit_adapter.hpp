@@ -19,11 +19,15 @@ class BybitAdapter final : public ExchangeAdapter {
 public:
     static constexpr const char* kProductionRest = "https://api.bybit.com";
     static constexpr const char* kProductionStream = "wss://stream.bybit.com/v5/public/spot";
+    // Linear (USDT/USDC) perpetuals: the same REST host with category=linear, their own socket.
+    static constexpr const char* kPerpProductionStream = "wss://stream.bybit.com/v5/public/linear";
 
     BybitAdapter() : BybitAdapter(Endpoints{kProductionRest, kProductionStream}) {}
-    explicit BybitAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
+    explicit BybitAdapter(Endpoints endpoints, MarketType market = MarketType::Spot)
+        : m_endpoints(std::move(endpoints)), m_market(market) {}
 
     std::string name() const override { return "bybit"; }
+    MarketType market() const override { return m_market; }
     // Spot symbols are letters and digits (BTCUSDT, 1000PEPEUSDT).
     std::string_view symbolPunctuation() const override { return ""; }
     const Endpoints& endpoints() const override { return m_endpoints; }
@@ -89,9 +93,26 @@ public:
     // body is a success.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
 
+    // ---- linear perpetuals ----
+    // tickers.SYM carries mark, index, funding and open interest; allLiquidation.SYM liquidations.
+    bool hasStream(const StreamSpec& spec) const override;
+    std::optional<RestRequest> premiumIndexRequest(const std::string& symbol) const override;  // /v5/market/tickers
+    Result<std::vector<StreamEvent>> parsePremiumIndex(std::string_view body, int httpStatus,
+                                                       const std::string& symbol) const override;
+    std::optional<RestRequest> fundingHistoryRequest(const DerivativesQuery& query) const override;
+    Result<std::vector<FundingRatePoint>> parseFundingHistory(std::string_view body, int httpStatus) const override;
+    std::optional<RestRequest> openInterestHistoryRequest(const DerivativesQuery& query) const override;
+    Result<std::vector<OpenInterestPoint>> parseOpenInterestHistory(std::string_view body,
+                                                                    int httpStatus) const override;
+    // /v5/market/open-interest intervalTime: 5min 15min 30min 1h 4h 1d.
+    std::vector<Interval> openInterestPeriods() const override;
+    int maxDerivativesLimit() const override { return m_market == MarketType::Perp ? 200 : 0; }
+
 private:
     Result<std::vector<Candle>> parseRows(std::string_view body, int httpStatus) const;
+    std::string category() const { return m_market == MarketType::Perp ? "category=linear" : "category=spot"; }
     Endpoints m_endpoints;
+    MarketType m_market = MarketType::Spot;
 };
 
 }  // namespace cpc::exchange

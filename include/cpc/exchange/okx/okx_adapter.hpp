@@ -26,9 +26,14 @@ public:
     static constexpr const char* kProductionStream = "wss://ws.okx.com:8443/ws/v5";
 
     OkxAdapter() : OkxAdapter(Endpoints{kProductionRest, kProductionStream}) {}
-    explicit OkxAdapter(Endpoints endpoints) : m_endpoints(std::move(endpoints)) {}
+    // MarketType::Perp: perpetual swaps (instType SWAP, instruments "BTC-USDT-SWAP"). Their
+    // candles give base volume (volCcy); their trades, books and open interest count contracts
+    // (ctVal of /public/instruments: 0.01 BTC for BTC-USDT-SWAP).
+    explicit OkxAdapter(Endpoints endpoints, MarketType market = MarketType::Spot)
+        : m_endpoints(std::move(endpoints)), m_market(market) {}
 
     std::string name() const override { return "okx"; }
+    MarketType market() const override { return m_market; }
     // Instrument ids: BTC-USDT.
     std::string_view symbolPunctuation() const override { return "-"; }
     const Endpoints& endpoints() const override { return m_endpoints; }
@@ -40,10 +45,13 @@ public:
     std::string streamUrl(const std::vector<StreamSpec>& streams) const override;
     std::string streamName(const StreamSpec& stream) const override;  // "candle1m:BTC-USDT"
     // A data frame starts {"arg":{"channel":…,"instId":…},"data":…}; replies carry an "event".
+    // liquidation-orders is subscribed per instType ("liquidation-orders:SWAP"); its data rows name
+    // their instId, which is not the stream's.
     std::string streamNameOfFrame(std::string_view frame) const override {
         if (!frameString(frame, "event").empty()) return {};
         const std::string channel = frameString(frame, "channel");
-        const std::string instId = frameString(frame, "instId");
+        const std::string instId = channel == "liquidation-orders" ? frameString(frame, "instType")
+                                                                   : frameString(frame, "instId");
         return channel.empty() || instId.empty() ? std::string() : channel + ":" + instId;
     }
     std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
@@ -102,8 +110,25 @@ public:
     // {"code":"51001","msg":"…","data":[]} (code != "0") or an HTTP error; nullopt on success.
     static std::optional<Error> parseErrorBody(std::string_view body, int httpStatus);
 
+    // ---- perpetual swaps ----
+    // mark-price, funding-rate, open-interest (per instrument) and liquidation-orders (every SWAP).
+    bool hasStream(const StreamSpec& spec) const override;
+    std::optional<RestRequest> premiumIndexRequest(const std::string& symbol) const override;  // /public/funding-rate
+    Result<std::vector<StreamEvent>> parsePremiumIndex(std::string_view body, int httpStatus,
+                                                       const std::string& symbol) const override;
+    std::optional<RestRequest> fundingHistoryRequest(const DerivativesQuery& query) const override;
+    Result<std::vector<FundingRatePoint>> parseFundingHistory(std::string_view body, int httpStatus) const override;
+    std::optional<RestRequest> openInterestHistoryRequest(const DerivativesQuery& query) const override;
+    Result<std::vector<OpenInterestPoint>> parseOpenInterestHistory(std::string_view body,
+                                                                    int httpStatus) const override;
+    // /rubik/stat/contracts/open-interest-history periods: 5m 15m 30m 1H 2H 4H (and UTC days).
+    std::vector<Interval> openInterestPeriods() const override;
+    int maxDerivativesLimit() const override { return m_market == MarketType::Perp ? 100 : 0; }
+
 private:
+    bool swap() const { return m_market == MarketType::Perp; }
     Endpoints m_endpoints;
+    MarketType m_market = MarketType::Spot;
 };
 
 }  // namespace cpc::exchange

@@ -1,0 +1,65 @@
+#pragma once
+// PerpFeed: the perpetual-futures side of one symbol (MarketType::Perp adapters), next to the
+// candles MarketFeed keeps: mark and index price, the funding rate with its next funding time,
+// open interest and liquidations, live through the market session's connection engine (one more
+// user of its shared streams) and their history over the venue host's VenueRest.
+//
+// Live: the venue's streams (Binance USD-M @markPrice@1s / @forceOrder; Bybit tickers /
+// allLiquidation; OKX mark-price / funding-rate / open-interest / liquidation-orders). Open
+// interest without a stream (Binance USD-M) is polled over REST every
+// adapter->openInterestPollInterval(), within the host's weight budget. One premiumIndexRequest()
+// at the start gives the mark price and the funding countdown before the first push (OKX pushes
+// funding every 30–90 s).
+//
+// History: funding-rate and open-interest pages, newest first, back until the venue serves no
+// more (or PerpFeedOptions::historyPages). The streams are subscribed before the history is
+// asked for, and the history reaches up to the venue's now: the live values continue where the
+// history ends, without a gap (tested against the simulator).
+//
+// Events reach `sink` on the network thread: exchange::MarkPriceUpdate, FundingUpdate,
+// OpenInterestUpdate, Liquidation (of this symbol only: OKX's channel carries every swap),
+// feed::FundingHistory, feed::OpenInterestHistory, and feed::FeedError when a history or a poll
+// fails (the live streams go on; their connection states reach sink.onLink).
+#include <memory>
+#include <string>
+
+#include "cpc/core/result.hpp"
+#include "cpc/exchange/exchange_adapter.hpp"
+#include "cpc/feed/feed_events.hpp"
+
+namespace cpc::session {
+
+class MarketSession;
+
+struct PerpFeedOptions {
+    std::string symbol;
+    bool markPrice = true;     // mark + index
+    bool funding = true;       // rate + next funding time
+    bool openInterest = true;  // live (stream or poll)
+    bool liquidations = true;
+    bool history = true;       // funding and open-interest history
+    Interval openInterestPeriod = Interval::M5;  // one of adapter->openInterestPeriods()
+    int historyPages = 20;     // pages of history at most, per kind
+};
+
+class PerpFeed {
+public:
+    PerpFeed(MarketSession& market, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
+             std::shared_ptr<feed::FeedSink> sink, PerpFeedOptions options);
+    ~PerpFeed();  // stop()
+    PerpFeed(const PerpFeed&) = delete;
+    PerpFeed& operator=(const PerpFeed&) = delete;
+
+    // Any thread. An Error (nothing started) for a spot adapter, a bad symbol or an open-interest
+    // period the venue does not keep.
+    Result<Ok> start();
+    // Any thread but the network one: leaves the streams, ends the poll and the history, waits
+    // until nothing more reaches the sink.
+    void stop();
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace cpc::session
