@@ -31,6 +31,9 @@ std::string HttpResponse::header(const std::string& lowerName) const {
 namespace {
 
 constexpr std::size_t kMaxIdlePerHost = 4;
+// The most an answer's headers and body may hold: venue answers are far smaller (a 1,000-row kline
+// page is ~150 kB); more is a broken or hostile server, refused with a message saying so.
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::uint64_t kBodyLimit = 64ull * 1024 * 1024;
 constexpr const char* kUserAgent = "CanvasProChart/0.1";
 
@@ -65,6 +68,13 @@ bool isStaleConnectionError(const boost::system::error_code& ec) {
            ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
            ec == asio::error::connection_aborted || ec == asio::ssl::error::stream_truncated ||
            ec == http::error::partial_message || ec == asio::error::not_connected;
+}
+
+// "64 MiB", "8 KiB", "1000 bytes".
+std::string bytesText(std::uint64_t n) {
+    if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+    if (n >= 1024 && n % 1024 == 0) return std::to_string(n >> 10) + " KiB";
+    return std::to_string(n) + " bytes";
 }
 
 }  // namespace
@@ -177,6 +187,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, co
         }
 
         http::response_parser<http::string_body> parser;
+        parser.header_limit(kHeaderLimit);
         parser.body_limit(kBodyLimit);
         const auto ec = conn->tls ? co_await roundTrip(*conn->tls, conn->lowest(), conn->buffer, request,
                                                        parser, impl.timeout)
@@ -190,6 +201,15 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, co
             if (ec == beast::error::timeout)
                 co_return makeError(std::string(method) + " " + base.hostHeader() + target + " timed out after " +
                                     detail::millisText(impl.timeout));
+            // The connection is dropped with `conn`: nothing more of such an answer is read.
+            if (ec == http::error::header_limit)
+                co_return makeError(std::string(method) + " " + base.hostHeader() + target +
+                                    " failed: the answer's headers are larger than " + bytesText(kHeaderLimit) +
+                                    " (a broken or hostile server)");
+            if (ec == http::error::body_limit)
+                co_return makeError(std::string(method) + " " + base.hostHeader() + target +
+                                    " failed: the answer's body is larger than the " + bytesText(kBodyLimit) +
+                                    " limit (a broken or hostile server)");
             co_return makeError(std::string(method) + " " + base.hostHeader() + target + " failed: " +
                                 detail::describe(ec));
         }

@@ -159,6 +159,9 @@ asio::awaitable<Result<std::string>> WsClient::read() {
             co_return makeError("WebSocket closed by " + impl.peer + " (code " + std::to_string(reason.code) +
                                 (reason.reason.empty() ? "" : ", " + std::string(reason.reason.c_str())) + ")");
         }
+        if (ec == websocket::error::message_too_big)
+            co_return makeError("WebSocket message from " + impl.peer + " is larger than the " +
+                                std::to_string(kReadMessageMax >> 20) + " MiB limit (a broken or hostile server)");
         co_return makeError("WebSocket read from " + impl.peer + " failed: " + detail::describe(ec));
     }
     std::string text = beast::buffers_to_string(impl.buffer.data());

@@ -234,6 +234,30 @@ TEST(HostileCodecCases, BinanceTradeAndKlineWithAWrongTypeAreErrors) {
     EXPECT_NE(info.error().message.find("exchangeInfo"), std::string::npos) << info.error().message;
 }
 
+// A proxy's or a CDN's HTML page with status 200 (wrong content type): every REST parser and the
+// stream parser answer an Error saying the answer is not the JSON expected, never an empty success.
+TEST_P(HostileCodec, AnHtmlPageWithStatus200IsAnErrorForEveryParser) {
+    const auto adapter = adapterFor(GetParam());
+    ASSERT_TRUE(adapter);
+    const ExchangeAdapter& a = *adapter;
+    const std::string html = "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+                             "<h1>Checking your browser</h1></body></html>";
+    HistoryQuery query;
+    query.symbol = a.symbolFor("BTC", "USDT");
+    query.interval = Interval::H1;
+    const auto expectNamedError = [&](const auto& result, const char* parser) {
+        ASSERT_FALSE(result) << parser << " accepted an HTML page";
+        EXPECT_NE(result.error().message.find("JSON"), std::string::npos) << parser << ": " << result.error().message;
+    };
+    expectNamedError(a.parseHistory(html, 200, 1700000000000), "history");
+    expectNamedError(a.parseHistoryFor(query, html, 200, 1700000000000), "history for a query");
+    expectNamedError(a.parseExchangeInfo(html, 200), "exchange info");
+    expectNamedError(a.parseServerTime(html, 200), "server time");
+    expectNamedError(a.parseDepthSnapshot(html, 200, query.symbol), "depth snapshot");
+    if (a.streamConnectRequest()) expectNamedError(a.parseStreamConnect(html, 200, "cpc-1"), "stream connect");
+    expectNamedError(a.parseStreamMessage(html), "stream frame");
+}
+
 INSTANTIATE_TEST_SUITE_P(Venues, HostileCodec, ::testing::Values("binance", "bybit", "okx", "kucoin"),
                          [](const auto& p) { return p.param; });
 

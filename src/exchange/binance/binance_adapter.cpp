@@ -280,7 +280,8 @@ Result<std::vector<SymbolInfo>> BinanceAdapter::parseExchangeInfo(std::string_vi
             if (auto e = parseErrorBody(body, httpStatus)) return *e;
         }
         json j = json::parse(body, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("symbols") || !j["symbols"].is_array())
+        if (j.is_discarded()) return makeError("exchangeInfo: response is not valid JSON");
+        if (!j.is_object() || !j.contains("symbols") || !j["symbols"].is_array())
             return makeError("exchangeInfo: expected an object with a \"symbols\" array");
         std::vector<SymbolInfo> out;
         out.reserve(j["symbols"].size());
@@ -317,7 +318,8 @@ Result<std::int64_t> BinanceAdapter::parseServerTime(std::string_view body, int 
             if (auto e = parseErrorBody(body, httpStatus)) return *e;
         }
         json j = json::parse(body, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("serverTime"))
+        if (j.is_discarded()) return makeError("time: response is not valid JSON");
+        if (!j.is_object() || !j.contains("serverTime"))
             return makeError("time: expected {\"serverTime\": <ms>}");
         const auto t = intField(j["serverTime"]);
         if (!t) return makeError("time: serverTime is not an integer");
