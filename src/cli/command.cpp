@@ -100,7 +100,11 @@ void CommandRegistry::printCommandHelp(const Command& command, std::ostream& os)
     os << "Usage: " << command.usage << "\n\n" << command.description << "\n\nOptions:\n";
     for (const OptionSpec& o : command.options) {
         const std::string left = o.name + (o.valueName.empty() ? "" : " " + o.valueName);
-        os << "  " << std::left << std::setw(24) << left << o.help << '\n';
+        // A name too long for the column gets a line of its own, its help under the column.
+        if (left.size() >= 24)
+            os << "  " << left << '\n' << std::string(26, ' ') << o.help << '\n';
+        else
+            os << "  " << std::left << std::setw(24) << left << o.help << '\n';
     }
     os << "  " << std::left << std::setw(24) << "--help" << "show this help\n";
 }

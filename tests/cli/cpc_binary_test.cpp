@@ -4,6 +4,9 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
+#include <sstream>
+#include <vector>
 #include <cstdio>
 
 #include "support/fixtures.hpp"
@@ -80,5 +83,32 @@ TEST(CpcBinary, ADirectoryAsInputIsAnErrorNotAnAbort) {
         const auto run = runShell("'" + kCpc + "' " + command + " '" + dir + "' 2>&1");
         EXPECT_EQ(run.code, 1) << command << ": " << run.out;
         EXPECT_NE(run.out.find("is a directory"), std::string::npos) << command << ": " << run.out;
+    }
+}
+
+// Every command's help keeps an option's name and its help apart: a name too long for the column
+// gets its own line ("--heartbeat-timeout-ms MSbybit/okx…" ran together before).
+TEST(CpcBinary, EveryOptionsNameStandsApartFromItsHelp) {
+    for (const char* command : {"fetch", "export", "stream", "record", "replay", "sim", "verify", "alerts", "aggregate",
+                                "indicator"}) {
+        const auto help = runShell("'" + kCpc + "' " + command + " --help 2>&1");
+        EXPECT_EQ(help.code, 0) << command << ": " << help.out;
+        std::istringstream lines(help.out);
+        std::vector<std::string> all;
+        for (std::string line; std::getline(lines, line);) all.push_back(line);
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const std::string& line = all[i];
+            if (line.rfind("  --", 0) != 0) continue;
+            // The help column starts at 26: the name ends before it with a space, or the name has
+            // the line to itself and its help is on the next line, in the column.
+            if (line.find("  ", 2) == std::string::npos) {
+                ASSERT_LT(i + 1, all.size()) << command << ": \"" << line << '"';
+                EXPECT_EQ(all[i + 1].rfind(std::string(26, ' '), 0), 0u) << command << ": \"" << line << '"';
+            } else {
+                EXPECT_LE(line.find("  ", 2), 25u) << command << ": \"" << line << '"';
+                EXPECT_GT(line.size(), 26u) << command << ": \"" << line << '"';
+                EXPECT_EQ(line[25], ' ') << command << ": \"" << line << '"';
+            }
+        }
     }
 }
