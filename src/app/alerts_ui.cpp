@@ -63,7 +63,6 @@ AlertsUi::AlertsUi(MainWindow& window, ChartController& controller, AlertService
                    Notifier& notifier)
     : QObject(&window),
       m_window(window),
-      m_controller(controller),
       m_service(service),
       m_settings(settings),
       m_notifier(notifier) {

@@ -59,7 +59,6 @@ private:
     void refreshState();
 
     MainWindow& m_window;
-    ChartController& m_controller;
     AlertService& m_service;
     AppSettings& m_settings;
     Notifier& m_notifier;
