@@ -34,7 +34,6 @@ constexpr std::size_t kMaxIdlePerHost = 4;
 // The most an answer's headers and body may hold: venue answers are far smaller (a 1,000-row kline
 // page is ~150 kB); more is a broken or hostile server, refused with a message saying so.
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-constexpr std::uint64_t kBodyLimit = 64ull * 1024 * 1024;
 constexpr const char* kUserAgent = "CanvasProChart/0.1";
 
 // One kept-alive connection: plain TCP (loopback only) or TLS over TCP.
@@ -85,6 +84,7 @@ struct HttpClient::Impl {
     std::chrono::milliseconds timeout;
     std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by scheme://host:port
     std::uint64_t opened = 0;
+    std::uint64_t bodyLimit = HttpClient::kDefaultBodyLimit;
 
     // One request on a kept-alive (or new) connection. A request on a reused connection that the
     // server had already closed (it was never read) is sent once more on a fresh one.
@@ -140,6 +140,8 @@ void HttpClient::close() { m_impl->idle.clear(); }
 
 std::uint64_t HttpClient::connectionsOpened() const { return m_impl->opened; }
 
+void HttpClient::setBodyLimit(std::uint64_t bytes) { m_impl->bodyLimit = bytes; }
+
 asio::awaitable<Result<HttpResponse>> HttpClient::get(const Url& base, std::string target) {
     if (target.empty() || target.front() != '/') target.insert(target.begin(), '/');
     http::request<http::empty_body> request{http::verb::get, target, 11};
@@ -188,7 +190,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, co
 
         http::response_parser<http::string_body> parser;
         parser.header_limit(kHeaderLimit);
-        parser.body_limit(kBodyLimit);
+        parser.body_limit(impl.bodyLimit);
         const auto ec = conn->tls ? co_await roundTrip(*conn->tls, conn->lowest(), conn->buffer, request,
                                                        parser, impl.timeout)
                                   : co_await roundTrip(*conn->plain, conn->lowest(), conn->buffer, request,
@@ -208,7 +210,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(const Url& base, co
                                     " (a broken or hostile server)");
             if (ec == http::error::body_limit)
                 co_return makeError(std::string(method) + " " + base.hostHeader() + target +
-                                    " failed: the answer's body is larger than the " + bytesText(kBodyLimit) +
+                                    " failed: the answer's body is larger than the " + bytesText(impl.bodyLimit) +
                                     " limit (a broken or hostile server)");
             co_return makeError(std::string(method) + " " + base.hostHeader() + target + " failed: " +
                                 detail::describe(ec));

@@ -26,6 +26,10 @@ struct HttpResponse {
 // closed it. Runs on the network thread (coroutines on the IoThread's io_context).
 class HttpClient {
 public:
+    // An answer's body larger than this is refused (a broken or hostile server): the largest
+    // answer we ask for (a venue's exchange info) is a few MiB.
+    static constexpr std::uint64_t kDefaultBodyLimit = 64ull * 1024 * 1024;
+
     HttpClient(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
                std::chrono::milliseconds timeout = std::chrono::seconds(15));
     ~HttpClient();
@@ -41,6 +45,9 @@ public:
     void close();  // drop the kept-alive connection
     // TCP connections opened so far (keep-alive reuse shows as requests > connections).
     std::uint64_t connectionsOpened() const;
+    // Network thread (or before the first request). Tests use a small limit so that cutting an
+    // endless body does not take minutes under a sanitizer.
+    void setBodyLimit(std::uint64_t bytes);
 
 private:
     struct Impl;
