@@ -79,6 +79,12 @@ int runApp(int argc, char** argv) {
         QCoreApplication::translate("CommandLine", "Exchange to show: %1 (default: the last one chosen, else binance). With --demo the "
                        "simulator speaks its API.").arg(exchangeList),
         QStringLiteral("NAME"));
+    const QCommandLineOption marketOption(
+        QStringLiteral("market"),
+        QCoreApplication::translate("CommandLine", "Market to show: spot or perp (the exchange's perpetual futures: mark price, funding, "
+                       "open interest, liquidations). Default: the last one chosen, else spot. With --demo the "
+                       "simulator serves Binance USD-M perpetuals."),
+        QStringLiteral("MARKET"));
     const QCommandLineOption symbol(QStringLiteral("symbol"),
                                     QCoreApplication::translate("CommandLine", "Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; "
                                                    "either spelling is accepted)."),
@@ -145,7 +151,7 @@ int runApp(int argc, char** argv) {
         QCoreApplication::translate("CommandLine", "Interface language: %1 (default: the one chosen in Settings, else the system's).")
             .arg(interfaceLanguages().join(QStringLiteral(", "))),
         QStringLiteral("LANG"));
-    parser.addOptions({demo, exchangeOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
+    parser.addOptions({demo, exchangeOption, marketOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
@@ -176,6 +182,13 @@ int runApp(int argc, char** argv) {
         chosenExchange = parser.value(exchangeOption).trimmed().toLower();
         if (!exchange::defaultEndpoints(chosenExchange.toStdString()))
             return fail(QStringLiteral("unknown exchange \"%1\"; accepted: %2").arg(parser.value(exchangeOption), exchangeList));
+    }
+    std::optional<MarketType> chosenMarket;
+    if (parser.isSet(marketOption)) {
+        chosenMarket = parseMarketType(parser.value(marketOption).trimmed().toLower().toStdString());
+        if (!chosenMarket)
+            return fail(QStringLiteral("unknown market \"%1\"; accepted: %2")
+                            .arg(parser.value(marketOption), QString::fromStdString(std::string(marketTypeNames()))));
     }
     std::optional<Interval> chosenInterval;
     if (parser.isSet(interval)) {
@@ -285,6 +298,7 @@ int runApp(int argc, char** argv) {
     // Flags win over the settings dialog's choices (and are saved, as the toolbar's choices are);
     // the demo always uses its simulator, in the exchange's dialect.
     if (!chosenExchange.isEmpty()) settings->setExchange(chosenExchange);
+    if (chosenMarket) settings->setMarket(*chosenMarket);
     const QString venue = settings->exchange();
     if (parser.isSet(symbol)) {
         // Checked before it goes anywhere near a request ('&', '?', spaces, CR/LF would inject
@@ -304,12 +318,15 @@ int runApp(int argc, char** argv) {
     ControllerOptions options;
     options.demo = parser.isSet(demo);
     options.exchange = venue.toStdString();
+    options.market = settings->market();
+    // Settings' endpoints are the spot market's; a perpetual's are its market's own hosts.
+    const bool ownHosts = options.demo || options.market == MarketType::Perp;
     const Endpoints endpoints = settings->effectiveEndpoints(venue);
     options.restBase = parser.isSet(restBase) ? parser.value(restBase).toStdString()
-                       : options.demo         ? std::string{}
+                       : ownHosts             ? std::string{}
                                               : endpoints.rest.toStdString();
     options.streamBase = parser.isSet(streamBase) ? parser.value(streamBase).toStdString()
-                         : options.demo           ? std::string{}
+                         : ownHosts               ? std::string{}
                                                   : endpoints.stream.toStdString();
     if (parser.isSet(database)) options.databasePath = parser.value(database).toStdString();
     else if (!options.demo && !settings->cacheDirectory().isEmpty())
@@ -328,15 +345,16 @@ int runApp(int argc, char** argv) {
         servicesConfig.simLiveTradesPerSecond = liveTradeRate;
         AppServices services(std::move(servicesConfig));
         if (options.demo) {
-            auto simulator = services.simulator(options.exchange);
+            auto simulator = services.simulator(options.exchange, options.market);
             if (!simulator) return fail(QString::fromStdString(simulator.error().message));
             rt.restBase = (*simulator)->restBase();
-            rt.streamBase = (*simulator)->streamBase() + session::venueStreamPath(options.exchange);
+            rt.streamBase = (*simulator)->streamBase() + session::venueStreamPath(options.exchange, options.market);
             rt.simulator = true;
         }
         if (!options.restBase.empty()) rt.restBase = options.restBase;
         if (!options.streamBase.empty()) rt.streamBase = options.streamBase;
         rt.exchange = options.exchange;
+        rt.marketType = options.market;
         rt.symbol = parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper() : settings->lastSymbol();
         if (const auto pair = ChartController::splitSymbol(rt.symbol.toStdString())) {
             // The venue's spelling of the pair (BTCUSDT ↔ BTC-USDT).

@@ -57,10 +57,18 @@ void AppServices::onNotice(const storage::StorageNotice& notice) {
     for (const auto& [id, handler] : m_noticeHandlers) handler(notice);
 }
 
-Result<sim::SimServer*> AppServices::simulator(const std::string& dialect) {
-    if (auto it = m_simulators.find(dialect); it != m_simulators.end()) return it->second.get();
+namespace {
+std::string simulatorKey(const std::string& dialect, MarketType market) {
+    return market == MarketType::Spot ? dialect : dialect + "/" + std::string(toString(market));
+}
+}  // namespace
+
+Result<sim::SimServer*> AppServices::simulator(const std::string& dialect, MarketType market) {
+    const std::string key = simulatorKey(dialect, market);
+    if (auto it = m_simulators.find(key); it != m_simulators.end()) return it->second.get();
     sim::SimConfig config;
     config.exchange = dialect;
+    config.market = market;
     config.seed = m_options.simSeed;
     config.klinePushInterval = std::chrono::milliseconds(m_options.simPushIntervalMs);
     config.liveTradesPerSecond = m_options.simLiveTradesPerSecond;
@@ -68,12 +76,12 @@ Result<sim::SimServer*> AppServices::simulator(const std::string& dialect) {
     auto server = std::make_unique<sim::SimServer>(config);
     if (auto started = server->start(); !started) return makeError("demo simulator: " + started.error().message);
     sim::SimServer* raw = server.get();
-    m_simulators.emplace(dialect, std::move(server));
+    m_simulators.emplace(key, std::move(server));
     return raw;
 }
 
-const sim::SimServer* AppServices::findSimulator(const std::string& dialect) const {
-    const auto it = m_simulators.find(dialect);
+const sim::SimServer* AppServices::findSimulator(const std::string& dialect, MarketType market) const {
+    const auto it = m_simulators.find(simulatorKey(dialect, market));
     return it == m_simulators.end() ? nullptr : it->second.get();
 }
 

@@ -229,6 +229,22 @@ QString AppSettings::exchange() const {
 
 void AppSettings::setExchange(const QString& name) { m_settings.setValue(kExchange, name.trimmed().toLower()); }
 
+MarketType AppSettings::market() const {
+    return parseMarketType(m_settings.value(QStringLiteral("exchange/market")).toString().toStdString()).value_or(MarketType::Spot);
+}
+
+void AppSettings::setMarket(MarketType market) {
+    m_settings.setValue(QStringLiteral("exchange/market"), QString::fromLatin1(toString(market).data(), static_cast<qsizetype>(toString(market).size())));
+}
+
+bool AppSettings::perpLayerVisible(const QString& layer) const {
+    return m_settings.value(QStringLiteral("perp/") + layer, true).toBool();
+}
+
+void AppSettings::setPerpLayerVisible(const QString& layer, bool visible) {
+    m_settings.setValue(QStringLiteral("perp/") + layer, visible);
+}
+
 QString AppSettings::exchangeKey(const QString& exchangeName, const char* binanceKey, const char* name) const {
     const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName.trimmed().toLower();
     if (venue == QLatin1String("binance")) return QString::fromLatin1(binanceKey);

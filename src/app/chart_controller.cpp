@@ -106,13 +106,14 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     if (m_options.demo) {
         // The process's simulator of this dialect (started at its first use, kept): switching
         // back to a venue reaches the same endpoints, so the market session's engine is reused.
-        auto server = m_services->simulator(name);
+        auto server = m_services->simulator(name, m_options.market);
         if (!server) return server.error();
         // Flags still win (a test pointing the demo elsewhere); otherwise the simulator.
         if (endpoints.restBase.empty()) endpoints.restBase = (*server)->restBase();
-        if (endpoints.streamBase.empty()) endpoints.streamBase = (*server)->streamBase() + session::venueStreamPath(name);
+        if (endpoints.streamBase.empty())
+            endpoints.streamBase = (*server)->streamBase() + session::venueStreamPath(name, m_options.market);
     }
-    auto adapter = exchange::makeAdapter(name, endpoints);
+    auto adapter = exchange::makeAdapter(name, endpoints, m_options.market);
     if (!adapter) return adapter.error();
     m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
     m_options.exchange = m_adapter->name();
@@ -157,6 +158,32 @@ Result<Ok> ChartController::switchExchange(const QString& name, const exchange::
     return Ok{};
 }
 
+Result<Ok> ChartController::switchMarket(MarketType market, const exchange::Endpoints& endpoints) {
+    if (!m_market || !m_adapter) return makeError("cannot switch the market before the controller started");
+    if (market == m_options.market) return Ok{};
+    const MarketType previous = m_options.market;
+    const std::string venue = m_adapter->name();
+    const exchange::Endpoints previousEndpoints = m_options.demo ? exchange::Endpoints{} : m_adapter->endpoints();
+    const auto pair = baseQuote(m_key.symbol);
+    m_options.market = market;
+    if (auto connected = connectVenue(venue, endpoints); !connected) {
+        // Back to the market there was, so the chart keeps a feed; the error says why.
+        m_options.market = previous;
+        if (connectVenue(venue, previousEndpoints) && !m_key.symbol.empty()) m_feed->open(m_key, m_hub->resumePoint(m_key));
+        return connected;
+    }
+    m_symbols.clear();
+    m_symbolNames.clear();
+    m_latencyMs.reset();
+    emit symbolsChanged();
+    emit marketChanged();
+    if (!m_key.symbol.empty()) {
+        const std::string symbol = pair ? m_adapter->symbolFor(pair->first, pair->second) : m_key.symbol;
+        openSeries(QString::fromStdString(symbol), m_key.interval);
+    }
+    return Ok{};
+}
+
 std::optional<std::pair<std::string, std::string>> ChartController::baseQuote(const std::string& symbol) const {
     for (const auto& s : m_symbols)
         if (s.symbol == symbol && !s.baseAsset.empty() && !s.quoteAsset.empty())
@@ -165,6 +192,8 @@ std::optional<std::pair<std::string, std::string>> ChartController::baseQuote(co
 }
 
 std::optional<std::pair<std::string, std::string>> ChartController::splitSymbol(std::string_view symbol) {
+    // OKX's perpetual swaps: BTC-USDT-SWAP is the pair BTC/USDT.
+    if (symbol.ends_with("-SWAP")) symbol.remove_suffix(5);
     if (const auto dash = symbol.find('-'); dash != std::string_view::npos) {
         if (dash == 0 || dash + 1 >= symbol.size()) return std::nullopt;
         return std::pair{std::string(symbol.substr(0, dash)), std::string(symbol.substr(dash + 1))};
@@ -201,7 +230,7 @@ void ChartController::checkSymbolListed() {
 }
 
 const sim::SimServer* ChartController::simulator() const {
-    return m_options.demo && m_adapter ? m_services->findSimulator(m_adapter->name()) : nullptr;
+    return m_options.demo && m_adapter ? m_services->findSimulator(m_adapter->name(), m_options.market) : nullptr;
 }
 
 QString ChartController::restBase() const {
@@ -213,7 +242,8 @@ QString ChartController::streamBase() const {
 }
 
 void ChartController::openSeries(const QString& symbol, Interval interval) {
-    SeriesKey key{m_adapter ? m_adapter->name() : "binance", symbol.trimmed().toUpper().toStdString(), interval};
+    SeriesKey key{m_adapter ? m_adapter->name() : "binance", symbol.trimmed().toUpper().toStdString(), interval,
+                  m_options.market};
     if (key.symbol.empty() || !m_feed || !m_hub) return;
     m_key = key;
     m_latencyMs.reset();

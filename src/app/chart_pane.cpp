@@ -18,6 +18,7 @@
 #include "cpc/app/chart_undo.hpp"
 #include "cpc/app/feed_text.hpp"
 #include "cpc/app/order_flow_feed.hpp"
+#include "cpc/app/perp_chart.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/indicators/registry.hpp"
 #include "cpc/session/indicator_set.hpp"
@@ -98,6 +99,11 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
             emit message(tr("Order flow: %1 %2").arg(feedStateText(link.state), coreText(link.detail)), 10'000);
     });
     connect(&m_controller, &ChartController::seriesReset, this, &ChartPane::rebindChart);
+    // After rebindChart (connected first): the perpetual's layers go on the rebound chart.
+    m_perp = new PerpChart(m_controller, *m_canvas, m_settings, this);
+    connect(m_perp, &PerpChart::failureChanged, this, [this] {
+        if (const QString failed = m_perp->failure(); !failed.isEmpty()) emit message(m_perp->fundingText(), 15000);
+    });
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
         m_indicatorSet->update();
         m_canvas->seriesChanged();
@@ -155,6 +161,7 @@ ChartPane::~ChartPane() {
     // What reads the controller goes before it (an owned controller is a member, destroyed
     // before the QWidget base deletes the children).
     delete m_undo;
+    delete m_perp;
     delete m_orderFlow;
     delete m_canvas;
     m_indicatorSet.reset();
@@ -368,7 +375,8 @@ void ChartPane::rebindChart() {
 QString ChartPane::venueLabel() const {
     const QString venue = exchangeDisplayName(m_controller.exchangeName());
     // The demo never labels simulated data as the venue's: "Simulator (Bybit)".
-    return m_controller.isDemo() ? tr("Simulator (%1)").arg(venue) : venue;
+    const QString market = m_controller.marketType() == MarketType::Perp ? tr("%1 Perpetual").arg(venue) : venue;
+    return m_controller.isDemo() ? tr("Simulator (%1)").arg(market) : market;
 }
 
 // ---- indicators ------------------------------------------------------------------------------

@@ -215,6 +215,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     statusBar()->addPermanentWidget(m_countLabel);
     statusBar()->addPermanentWidget(m_updateLabel);
     statusBar()->addPermanentWidget(m_zoneLabel);
+    buildPerpStatus();
 
     m_linkIntervalsAction->setChecked(m_linkIntervals);
     syncControls();
@@ -297,6 +298,7 @@ void MainWindow::wirePane(ChartPane* pane) {
             if (cell.pane != pane) cell.pane->showSyncedCrosshair(timeMs);
     });
     connect(pane, &ChartPane::objectsSaved, this, [this, pane](const QString& pair) { syncObjects(pane, pair); });
+    wirePerpPane(pane);
     connect(pane, &ChartPane::contextMenuRequested, this, [this](QPointF pos, QPoint globalPos) {
         if (const auto menu = contextMenuAt(pos)) menu->exec(globalPos);
     });
@@ -391,6 +393,7 @@ void MainWindow::buildMenus() {
     reconnect->setShortcut(QKeySequence(tr("Ctrl+R")));
     view->addAction(tr("Realtime &test window"), this, [this] { RealtimeWindow::openFor(activeController(), m_settings, this); })
         ->setObjectName(QStringLiteral("realtimeMenuAction"));
+    buildPerpMenu(view);
 
     // ---- the workspace: layouts, tabs, detaching, link groups --------------------------------
     QMenu* layout = menuBar()->addMenu(tr("&Layout"));
@@ -484,6 +487,7 @@ void MainWindow::buildToolbar() {
     connect(m_exchangeBox, &QComboBox::activated, this,
             [this](int index) { switchExchange(m_exchangeBox->itemData(index).toString()); });
     bar->addWidget(m_exchangeBox);
+    buildMarketBox(bar);
 
     m_symbolBox = new QComboBox(bar);
     m_symbolBox->setObjectName(QStringLiteral("symbolBox"));
@@ -858,7 +862,7 @@ bool MainWindow::switchExchangeOf(ChartPane* pane, const QString& name) {
 }
 
 void MainWindow::onSymbolChosen() {
-    const QString symbol = m_symbolBox->currentText().trimmed().toUpper();
+    const QString symbol = takeMarketSuffix(m_symbolBox->currentText().trimmed().toUpper());
     if (symbol.isEmpty()) return;
     ChartController& controller = activeController();
     if (!controller.isKnownSymbol(symbol)) {

@@ -24,6 +24,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
+#include <QSignalBlocker>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -32,6 +33,7 @@
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/feed_text.hpp"
+#include "cpc/app/perp_liquidations.hpp"
 #include "cpc/app/realtime_models.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
@@ -118,6 +120,7 @@ RealtimeOptions RealtimeWindow::optionsFor(const ChartController& controller, co
     // The chart's venue, at the endpoints its controller uses (the settings', a flag's, or the
     // demo simulator's, which speaks that venue's dialect).
     o.exchange = controller.exchangeName().toStdString();
+    o.marketType = controller.marketType();
     o.restBase = controller.restBase().toStdString();
     o.streamBase = controller.streamBase().toStdString();
     o.simulator = controller.isDemo();
@@ -168,13 +171,32 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     if (m_symbol.isEmpty()) m_symbol = QStringLiteral("BTCUSDT");
     buildUi();
 
-    auto adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
+    auto adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase},
+                                         m_options.marketType);
     if (!adapter) {  // callers pass a registry name; say so rather than fail silently
         log(RealtimeWindow::tr("%1; using binance").arg(coreText(adapter.error().message)));
         m_options.exchange = "binance";
         adapter = exchange::makeAdapter(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
     }
     m_adapter = std::shared_ptr<exchange::ExchangeAdapter>(std::move(*adapter));
+    if (m_adapter->market() == MarketType::Perp) {
+        // Only the streams the venue has for a perpetual (their boxes off), and its liquidations.
+        for (const KindInfo& k : kKinds)
+            if (!m_adapter->hasStream(spec(k.kind))) {
+                std::erase(m_enabled, k.kind);
+                const QSignalBlocker block(m_streamBoxes[k.kind]);
+                m_streamBoxes[k.kind]->setChecked(false);
+                m_streamBoxes[k.kind]->setEnabled(false);
+            }
+        // The trade tape from aggregate trades where the venue streams no plain ones (USD-M).
+        if (!m_adapter->hasStream(spec(StreamKind::Trade)) && m_adapter->hasStream(spec(StreamKind::AggTrade)) &&
+            !streamEnabled(StreamKind::AggTrade)) {
+            m_enabled.push_back(StreamKind::AggTrade);
+            const QSignalBlocker block(m_streamBoxes[StreamKind::AggTrade]);
+            m_streamBoxes[StreamKind::AggTrade]->setChecked(true);
+        }
+        if (m_adapter->hasStream(spec(StreamKind::Liquidation))) m_enabled.push_back(StreamKind::Liquidation);
+    }
     m_market = m_options.market;
     if (!m_market) {  // a window of its own (`--test-realtime`, tests): its own network thread
         m_io = std::make_unique<net::IoThread>();
@@ -419,6 +441,15 @@ void RealtimeWindow::buildUi() {
     connect(maxRows, &QSpinBox::valueChanged, m_trades, &TradesTableModel::setMaxRows);
     tradesLayout->addWidget(m_tradesView);
     rightLayout->addWidget(tradesBox, 4);
+    if (m_options.marketType == MarketType::Perp) {
+        auto* liquidationsBox = new QGroupBox(tr("Liquidations"), right);
+        auto* liquidationsLayout = new QVBoxLayout(liquidationsBox);
+        m_liquidations = new LiquidationTable(200, liquidationsBox);
+        m_liquidations->setFont(fixed);
+        m_liquidations->setTimeZone(m_options.timeZone);
+        liquidationsLayout->addWidget(m_liquidations);
+        rightLayout->addWidget(liquidationsBox, 2);
+    }
 
     columns->addWidget(left);
     columns->addWidget(right);
@@ -630,6 +661,8 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
             }
             m_ticker = std::move(*tk);
             tickerChanged = true;
+        } else if (auto* l = std::get_if<exchange::Liquidation>(&e)) {
+            if (m_liquidations && l->symbol == symbol) m_liquidations->add(*l);
         } else if (auto* bt = std::get_if<exchange::BookTicker>(&e)) {
             if (bt->symbol != symbol) continue;
             m_bookTicker = std::move(*bt);

@@ -111,6 +111,11 @@ ChartPane* MainWindow::makePane(const QString& exchange) {
     // (connections, subscriptions, REST limits), storage worker and demo simulators.
     ControllerOptions options = m_primaryController.options();
     options.services = &m_primaryController.services();
+    if (m_active && activeController().marketType() != options.market) {
+        // The active chart's market, as its venue; a perpetual at its market's own hosts.
+        options.market = activeController().marketType();
+        if (options.market == MarketType::Perp) options.restBase = options.streamBase = std::string{};
+    }
     if (!venue.isEmpty() && venue.toStdString() != options.exchange) {
         // Not the first chart's venue: that venue's endpoints from the settings (demo: its simulator).
         options.exchange = venue.toStdString();
@@ -377,6 +382,7 @@ void MainWindow::syncControls() {
     m_magnetAction->setChecked(model.magnet());
     m_volumeProfileAction->setChecked(m_active->volumeProfileVisible());
     m_heatmapAction->setChecked(m_active->heatmapVisible());
+    syncPerpControls();
     m_heatmapLogAction->setChecked(m_active->heatmapLogScale());
     m_deleteAction->setEnabled(model.selectedDrawing().has_value());
     const auto tool = m_canvas->drawingTool();
@@ -529,6 +535,8 @@ QByteArray MainWindow::workspaceState() const {
             const ChartController& controller = cell.pane->controller();
             QJsonObject c;
             c[QStringLiteral("exchange")] = controller.exchangeName();
+            if (controller.marketType() != MarketType::Spot)
+                c[QStringLiteral("market")] = qs(toString(controller.marketType()));
             c[QStringLiteral("symbol")] = QString::fromStdString(controller.currentKey().symbol);
             c[QStringLiteral("interval")] = qs(toString(controller.currentKey().interval));
             c[QStringLiteral("type")] = qs(chart::toString(cell.pane->canvas()->model().chartType()));
@@ -564,6 +572,7 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
     // does not fit is not restored (the window stays as it is).
     struct ChartEntry {
         QString exchange, symbol;
+        MarketType market = MarketType::Spot;
         Interval interval = Interval::H1;
         std::optional<chart::ChartType> type;
         int link = 0;
@@ -588,6 +597,7 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
             const QJsonObject o = c.toObject();
             ChartEntry chartEntry;
             chartEntry.exchange = o.value(QStringLiteral("exchange")).toString();
+            chartEntry.market = parseMarketType(o.value(QStringLiteral("market")).toString().toStdString()).value_or(MarketType::Spot);
             chartEntry.symbol = o.value(QStringLiteral("symbol")).toString().trimmed().toUpper();
             chartEntry.interval = parseInterval(o.value(QStringLiteral("interval")).toString().toStdString())
                                       .value_or(m_settings.lastInterval());
@@ -632,6 +642,7 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
             made.push_back(pane);
             if (c.type) pane->setChartType(*c.type);
             pane->setLinkGroup(c.link);
+            if (pane->controller().marketType() != c.market) switchMarketOf(pane, c.market);
             const QString symbol = c.symbol.isEmpty() ? fallbackSymbol : c.symbol;
             pane->controller().openSeries(pane->controller().venueSymbol(symbol), c.interval);
             if (c.detached) toDetach.emplace_back(pane, &c);

@@ -584,6 +584,22 @@ void ChartModel::setMarkers(std::vector<ChartMarker> markers) {
     invalidate(Invalidation::Light);
 }
 
+void ChartModel::setBubbles(std::vector<ChartBubble> bubbles) {
+    if (bubbles == m_bubbles) return;
+    m_bubbles = std::move(bubbles);
+    invalidate(Invalidation::Light);
+}
+
+bool ChartModel::setOverlayTitle(std::uint64_t id, std::string title) {
+    const auto it =
+        std::find_if(m_overlays.begin(), m_overlays.end(), [id](const Overlay& o) { return o.id == id; });
+    if (it == m_overlays.end()) return false;
+    if (it->title == title) return true;
+    it->title = std::move(title);
+    invalidate(Invalidation::Cursor);
+    return true;
+}
+
 void ChartModel::setMeasure(std::optional<Measure> measure) {
     if (measure == m_measure) return;
     m_measure = measure;

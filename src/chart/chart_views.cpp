@@ -919,6 +919,26 @@ void buildValueTags(const ChartModel& model, FrameItems& out) {
     }
 }
 
+// Value bubbles (liquidations): a circle at the bar the time falls in and the price, its area in
+// proportion to the value against the largest of the list (radius 4 to 18 px), so one large
+// liquidation stands out among small ones whatever the market's scale.
+void buildValueBubbles(const ChartModel& model, FrameItems& out) {
+    const auto& bubbles = model.bubbles();
+    if (bubbles.empty()) return;
+    double largest = 0;
+    for (const ChartBubble& b : bubbles) largest = std::max(largest, b.value);
+    if (!(largest > 0)) return;
+    const Rect& pane = out.layout.candlePane;
+    const PriceScale& ps = model.priceScale();
+    for (const ChartBubble& b : bubbles) {
+        const double x = model.timeToX(bucketStart(model.interval(), b.timeMs));
+        const double y = ps.priceToY(b.price);
+        if (!pane.contains(Point{x, y})) continue;
+        const double r = kBubbleMinRadius + (kBubbleMaxRadius - kBubbleMinRadius) * std::sqrt(std::max(0.0, b.value) / largest);
+        out.bubbles.push_back(BubbleItem{static_cast<float>(x), static_cast<float>(y), static_cast<float>(r), b.buy, true});
+    }
+}
+
 // Markers (alerts that fired): a flag at the bar the time falls in and the price, its label to
 // the right when it fits inside the pane and covers no label placed before it.
 void buildMarkers(const ChartModel& model, FrameItems& out) {
@@ -968,6 +988,7 @@ void buildFrame(const ChartModel& model, FrameItems& out) {
     buildPanes(model, out);
     buildOverlayLines(model, out);
     buildDrawings(model, out);
+    buildValueBubbles(model, out);
     buildMarkers(model, out);
     buildValueTags(model, out);
 }

@@ -413,6 +413,10 @@ void drawBubbles(QPainter& p, std::span<const chart::BubbleItem> bubbles, const 
         p.setPen(QPen(edge, 1.2));
         p.setBrush(fill);
         p.drawEllipse(QPointF(b.x, b.y), b.r, b.r);
+        if (b.liquidation) {  // a ring inside: a liquidation, not a big trade
+            p.setBrush(Qt::NoBrush);
+            p.drawEllipse(QPointF(b.x, b.y), b.r * 0.5, b.r * 0.5);
+        }
     }
     p.restore();
 }

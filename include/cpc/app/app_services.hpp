@@ -70,9 +70,11 @@ public:
 
     // The simulator speaking `dialect` (sim::SimServer::exchangeNames()), started at the first
     // call and kept; later calls return the same server. An error says why it could not start.
-    Result<sim::SimServer*> simulator(const std::string& dialect);
+    // `market` Perp: the dialect's perpetual-futures simulator (a server of its own beside the
+    // spot one; Binance USD-M only — another dialect is an error saying so).
+    Result<sim::SimServer*> simulator(const std::string& dialect, MarketType market = MarketType::Spot);
     // The dialect's simulator if one was started, else null.
-    const sim::SimServer* findSimulator(const std::string& dialect) const;
+    const sim::SimServer* findSimulator(const std::string& dialect, MarketType market = MarketType::Spot) const;
     std::size_t simulatorCount() const { return m_simulators.size(); }
 
 private:
@@ -82,7 +84,7 @@ private:
     std::string m_databasePath;
     std::unique_ptr<net::IoThread> m_io;
     std::unique_ptr<session::MarketSession> m_market;
-    std::map<std::string, std::unique_ptr<sim::SimServer>> m_simulators;  // by dialect
+    std::map<std::string, std::unique_ptr<sim::SimServer>> m_simulators;  // by dialect ("binance/perp": perpetuals)
     std::unique_ptr<storage::StorageWorker> m_storage;
     std::mutex m_noticeMutex;
     std::map<NoticeHandlerId, storage::StorageWorker::NoticeHandler> m_noticeHandlers;  // guarded

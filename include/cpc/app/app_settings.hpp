@@ -10,6 +10,7 @@
 #include "cpc/app/indicator_spec.hpp"
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart/price_scale.hpp"
+#include "cpc/core/candle.hpp"
 #include "cpc/core/interval.hpp"
 
 namespace cpc::app {
@@ -123,6 +124,14 @@ public:
     // "BASE-QUOTE" of a symbol in any venue's spelling (ChartController::splitSymbol); the symbol
     // itself, upper-cased, when it cannot be split.
     static QString pairKey(const QString& symbol);
+
+    // The market of the last chart opened (spot unless the toolbar or --market chose perp).
+    MarketType market() const;
+    void setMarket(MarketType market);
+    // A perpetual chart's layers (View ▸ Perpetual): "mark", "index", "funding", "openInterest",
+    // "liquidations"; every one shown unless turned off.
+    bool perpLayerVisible(const QString& layer) const;
+    void setPerpLayerVisible(const QString& layer, bool visible);
 
 private:
     static constexpr auto kLastSymbol = "chart/lastSymbol";

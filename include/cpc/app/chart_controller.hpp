@@ -42,6 +42,10 @@ struct ControllerOptions {
     // The venue (exchange::adapterNames(): binance, bybit, okx, kucoin); demo: the dialect the
     // simulator speaks. switchExchange() changes it at run time.
     std::string exchange = "binance";
+    // Spot or the venue's perpetual futures (`--market perp`); switchMarket() changes it at run
+    // time. Part of every series key (the cache keeps the two apart); in demo mode a perpetual is
+    // served by the process's perpetual simulator of the venue (Binance USD-M only).
+    MarketType market = MarketType::Spot;
     std::string restBase;           // override (empty: the venue's production host, or the simulator)
     std::string streamBase;
     // Without `services` only: what the controller's own AppServices are made with (see
@@ -89,6 +93,14 @@ public:
     // shown as another's. Same venue: nothing happens. Unknown name: an Error listing the
     // accepted names, nothing changed.
     Result<Ok> switchExchange(const QString& name, const exchange::Endpoints& endpoints = {});
+    // Switches between the venue's spot market and its perpetual futures (after start()), like
+    // switchExchange: a new adapter of `market` (`endpoints` empty: the market's production
+    // hosts; the demo: the perpetual simulator), the symbol list again, the open pair reopened in
+    // the market's spelling (OKX BTC-USDT ↔ BTC-USDT-SWAP). Same market: nothing happens. A venue
+    // without perpetuals (KuCoin), or a demo venue whose perpetuals are not simulated, is an Error
+    // saying so, and the chart stays on the market it had.
+    Result<Ok> switchMarket(MarketType market, const exchange::Endpoints& endpoints = {});
+    MarketType marketType() const { return m_options.market; }
     // `symbol` (any venue's spelling) in the current venue's spelling: base/quote from the symbol
     // list when it is there, else split at "-" or a common quote asset suffix (USDT, USDC, BTC…).
     // Unchanged when it cannot be split.
@@ -170,6 +182,7 @@ signals:
     void statusChanged();
     void symbolsChanged();
     void exchangeChanged();  // switchExchange() made another venue current
+    void marketChanged();    // switchMarket() made the other market current
     void errorOccurred(const QString& message);
     void noticeRaised(const QString& message);  // non-fatal information (e.g. cache rebuilt)
     // The venue's symbol list has the current symbol (in its spelling): the one worth saving as

@@ -27,6 +27,7 @@ class AppSettings;
 class ChartController;
 class ChartUndo;
 class OrderFlowFeed;
+class PerpChart;
 
 // Link groups (TradingView's coloured links): charts in one group follow each other's symbol and,
 // if asked, timeframe. 0 is no group.
@@ -47,6 +48,9 @@ public:
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
     ChartUndo& undo() const { return *m_undo; }
     const OrderFlowFeed* orderFlow() const { return m_orderFlow; }
+    // The perpetual side of the chart (mark/index lines, funding, open interest, liquidations);
+    // idle on a spot chart.
+    PerpChart* perp() const { return m_perp; }
 
     // Marked with a coloured frame (the window's toolbar acts on it); `framed`: the layout has
     // more than one chart (a single chart needs no mark).
@@ -144,6 +148,7 @@ private:
     chart_qt::ChartCanvas* m_canvas = nullptr;
     ChartUndo* m_undo = nullptr;
     OrderFlowFeed* m_orderFlow = nullptr;
+    PerpChart* m_perp = nullptr;
     double m_orderFlowPrice = 0;  // the price the heatmap's rows were sized for (0: none yet)
     bool m_heatmap = false;
     bool m_heatmapLog = true;

@@ -15,6 +15,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "cpc/app/indicator_spec.hpp"
 
 #include "cpc/chart/chart_model.hpp"
+#include "cpc/core/candle.hpp"
 #include "cpc/core/interval.hpp"
 
 class QAction;
@@ -114,6 +116,18 @@ public:
     bool switchExchangeOf(ChartPane* pane, const QString& name);
     // The active chart's canvas.
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
+
+    // ---- perpetual futures (perp_ui.cpp) ---------------------------------------------------
+    // The toolbar's market selector (beside the exchange): Spot or Perpetual for the active
+    // chart (ChartController::switchMarket; non-demo: the market's production hosts), saved as
+    // the choice for the next start. False (the status bar says why, the selector goes back) if
+    // the venue has no perpetuals or, in the demo, they are not simulated.
+    bool switchMarket(MarketType market);
+    bool switchMarketOf(ChartPane* pane, MarketType market);
+    // View ▸ Perpetual: shows or hides a layer (PerpChart::kMark …) on every chart; saved.
+    void setPerpLayerVisible(const QString& layer, bool visible);
+    // The status bar's funding rate and countdown of the active chart (empty on spot).
+    QString fundingStatusText() const;
 
     // Chart presentation; each is saved in the settings.
     void setChartType(chart::ChartType type);
@@ -231,6 +245,16 @@ private:
     void openSettings();
     void exportPngInteractive();
     void rebuildIndicatorMenu();
+    // perp_ui.cpp: the market selector, View ▸ Perpetual, the status bar's funding label.
+    void buildMarketBox(QToolBar* bar);
+    void buildPerpMenu(QMenu* view);
+    void buildPerpStatus();
+    void wirePerpPane(ChartPane* pane);
+    void syncPerpControls();
+    void refreshFundingStatus();
+    // A symbol typed with TradingView's perpetual suffix ("BTCUSDT.P") opens the perpetual; the
+    // symbol without it. Anything else is returned as typed (the market unchanged).
+    QString takeMarketSuffix(const QString& typed);
 
     // ---- workspace ------------------------------------------------------------------------
     // A chart's place in a layout: `host` holds the pane, or, while it is detached, a notice
@@ -288,6 +312,9 @@ private:
     ChartUndo* m_undo = nullptr;
 
     QComboBox* m_exchangeBox = nullptr;
+    QComboBox* m_marketBox = nullptr;
+    QLabel* m_fundingLabel = nullptr;
+    std::map<QString, QAction*> m_perpLayerActions;
     QComboBox* m_symbolBox = nullptr;
     QComboBox* m_intervalBox = nullptr;
     QComboBox* m_chartTypeBox = nullptr;

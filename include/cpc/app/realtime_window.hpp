@@ -49,11 +49,16 @@ namespace cpc::app {
 
 class AppSettings;
 class ChartController;
+class LiquidationTable;
 class OrderBookLadder;
 class TradesTableModel;
 
 struct RealtimeOptions {
     std::string exchange = "binance";  // exchange::adapterNames(); the adapter comes from the registry
+    // The venue's spot market or its perpetual futures: a perpetual's window subscribes only the
+    // streams the venue has for it (Binance USD-M: aggTrade, not trade), adds its liquidation
+    // stream and lists the liquidations (LiquidationTable).
+    MarketType marketType = MarketType::Spot;
     std::string restBase;    // "https://api.binance.com" or the simulator's
     std::string streamBase;  // "wss://stream.binance.com:9443" or the simulator's
     net::TlsOptions tls;
@@ -105,6 +110,7 @@ public:
     // ---- for tests and diagnostics ----------------------------------------------------------
     TradesTableModel* tradesModel() const { return m_trades; }
     OrderBookLadder* ladder() const { return m_ladder; }
+    LiquidationTable* liquidationTable() const { return m_liquidations; }  // null on spot
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
     const market::CandleSeries& series() const { return m_series; }
     session::StreamSessionStats sessionStats() const;
@@ -179,6 +185,7 @@ private:
     QTableView* m_tradesView = nullptr;
     QLabel* m_tradeRateLabel = nullptr;
     OrderBookLadder* m_ladder = nullptr;
+    LiquidationTable* m_liquidations = nullptr;
     std::map<QString, QLabel*> m_tickerLabels;
     QTableWidget* m_streamTable = nullptr;
     std::map<QString, QLabel*> m_healthLabels;

@@ -218,6 +218,9 @@ public:
     bool setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series);
     bool editOverlaySeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);
     const std::vector<Overlay>& overlays() const { return m_overlays; }
+    // The overlay's legend title (a live text such as the funding countdown); false for an
+    // unknown id. Cursor invalidation: only the legend changes.
+    bool setOverlayTitle(std::uint64_t id, std::string title);
 
     // ---- history ----------------------------------------------------------------------------
     // Called when the view comes within kHistoryPrefetchBars of the first loaded bar; at most
@@ -284,6 +287,10 @@ public:
     // owner sets the whole list for the shown series. Light invalidation.
     void setMarkers(std::vector<ChartMarker> markers);
     const std::vector<ChartMarker>& markers() const { return m_markers; }
+    // Value bubbles (liquidations): like markers, set whole by their owner; drawn as circles
+    // sized by value (see ChartBubble). Light invalidation.
+    void setBubbles(std::vector<ChartBubble> bubbles);
+    const std::vector<ChartBubble>& bubbles() const { return m_bubbles; }
 
     // ---- measuring (Shift+drag, TradingView's date and price range): not a drawing, nothing saved
     struct Measure {
@@ -402,6 +409,7 @@ private:
     bool m_magnet = false;
     std::optional<Measure> m_measure;
     std::vector<ChartMarker> m_markers;
+    std::vector<ChartBubble> m_bubbles;
     std::function<void()> m_onDrawingsChanged;
     std::function<void()> m_onSelectionChanged;
 };

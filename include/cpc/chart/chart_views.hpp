@@ -25,6 +25,10 @@ struct ViewMetrics {
     static constexpr double kTimeLabelGapLines = 1.4;
 };
 
+// Value bubbles (ChartModel::bubbles): the smallest and the largest radius, logical px.
+inline constexpr double kBubbleMinRadius = 4.0;
+inline constexpr double kBubbleMaxRadius = 18.0;
+
 // Body width in logical px for a bar spacing (lightweight-charts' optimal candlestick width:
 // about 80% of the spacing, leaving a gap that grows slower than the bars when zooming in).
 double candleBodyWidth(double barSpacing);

@@ -84,6 +84,17 @@ struct ChartMarker {
     bool operator==(const ChartMarker&) const = default;
 };
 
+// A value that happened at a price (a perpetual's liquidation): a circle whose area grows with
+// `value` (the largest of the list is the biggest circle), in the rising colour when `buy` (a
+// short was liquidated: the liquidation bought) else the falling one.
+struct ChartBubble {
+    std::int64_t timeMs = 0;
+    double price = 0;
+    double value = 0;  // quote currency
+    bool buy = false;
+    bool operator==(const ChartBubble&) const = default;
+};
+
 // "kind time price time price" per drawing, one per line; ids are not stored. Prices are written
 // with 17 significant digits so a round trip is exact. Properties that differ from the defaults
 // follow as "key=value" fields (color=#rrggbbaa width=2 dash=dashed extend=left,right locked

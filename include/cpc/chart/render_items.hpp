@@ -201,10 +201,12 @@ struct FootprintBarItem {
     bool deltaPositive = true;
 };
 
-// A big trade: a circle of radius r around (x, y).
+// A big trade: a circle of radius r around (x, y); a liquidation (ChartModel::bubbles) is drawn
+// with a ring inside, so the two read apart when both are shown.
 struct BubbleItem {
     float x = 0, y = 0, r = 0;
     bool buy = true;
+    bool liquidation = false;
 };
 
 // The cached base layer: everything that changes with data or view, not with the mouse.
