@@ -95,8 +95,10 @@ Result<std::unique_ptr<RecordReader>> RecordReader::open(const std::filesystem::
     }
     r->m_dctx = ZSTD_createDCtx();
     if (!r->m_dctx) return makeError("zstd: cannot make a decompression context");
-    r->m_in.resize(kInChunk);
-    r->m_out.resize(kOutChunk * 2);
+    r->m_in = std::make_unique_for_overwrite<char[]>(kInChunk);
+    r->m_inSize = kInChunk;
+    r->m_out = std::make_unique_for_overwrite<char[]>(kOutChunk * 2);
+    r->m_outSize = kOutChunk * 2;
     return r;
 }
 
@@ -122,7 +124,7 @@ Result<bool> RecordReader::decodeMore() {
     for (;;) {
         if (m_inPos == m_inEnd) {
             if (m_fileDone) return false;
-            m_inEnd = std::fread(m_in.data(), 1, m_in.size(), m_file);
+            m_inEnd = std::fread(m_in.get(), 1, m_inSize, m_file);
             m_inPos = 0;
             if (m_inEnd == 0) {
                 m_fileDone = true;
@@ -130,14 +132,19 @@ Result<bool> RecordReader::decodeMore() {
             }
         }
         // Room for the output: keep the undecoded record at the front.
-        if (m_begin > 0 && (m_out.size() - m_end < kOutChunk)) {
-            std::memmove(m_out.data(), m_out.data() + m_begin, m_end - m_begin);
+        if (m_begin > 0 && (m_outSize - m_end < kOutChunk)) {
+            std::memmove(m_out.get(), m_out.get() + m_begin, m_end - m_begin);
             m_end -= m_begin;
             m_begin = 0;
         }
-        if (m_out.size() - m_end < kOutChunk) m_out.resize(m_end + kOutChunk);
-        ZSTD_inBuffer in{m_in.data(), m_inEnd, m_inPos};
-        ZSTD_outBuffer out{m_out.data() + m_end, m_out.size() - m_end, 0};
+        if (m_outSize - m_end < kOutChunk) {  // a record longer than a chunk: grow, keeping it
+            auto grown = std::make_unique_for_overwrite<char[]>(m_end + kOutChunk);
+            std::memcpy(grown.get(), m_out.get(), m_end);
+            m_out = std::move(grown);
+            m_outSize = m_end + kOutChunk;
+        }
+        ZSTD_inBuffer in{m_in.get(), m_inEnd, m_inPos};
+        ZSTD_outBuffer out{m_out.get() + m_end, m_outSize - m_end, 0};
         const std::size_t ret = ZSTD_decompressStream(static_cast<ZSTD_DCtx*>(m_dctx), &out, &in);
         if (ZSTD_isError(ret))
             return makeError(m_segments[m_current - 1].string() + ": corrupt compressed data near byte " +
@@ -176,7 +183,7 @@ Result<bool> RecordReader::next(RecordView& out) {
         }
         const std::size_t have = m_end - m_begin;
         if (have >= 8) {
-            const char* p = m_out.data() + m_begin;
+            const char* p = m_out.get() + m_begin;
             const std::uint32_t length = getU32(p);
             if (length < kRecordHead || length > kMaxRecordBody)
                 return makeError(m_segments[m_current - 1].string() + ": corrupt record (length " +

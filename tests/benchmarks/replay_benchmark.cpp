@@ -6,6 +6,8 @@
 //   (its top-20 view when it changes), and a listener on the same thread that aggregates the
 //   trades into 1s candles, those into 1m (market::TimeframeAggregator), and keeps the 1m klines
 //   in a CandleSeries. Issue target: >= 500,000 frames per second on one core.
+// - ParseFramesFast / ParseFramesFullCodec: the codec's share: the same mix of frames parsed by
+//   the adapter (its in-place fast path) and by the full nlohmann/json codec it falls back to.
 // - ReadRecording: the same recording read (zstd decode + CRC) without playing it.
 // - RecordedSize: one million Binance trade frames as a busy day sends them (random walk prices,
 //   random quantities, increasing ids and times), appended through the Recorder at the pace of a
@@ -22,6 +24,7 @@
 #include "../../src/sim/wire.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/exchange/binance/binance_fast_frame.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/market/timeframe_aggregator.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -245,6 +248,64 @@ void ReplayMax(benchmark::State& state) {
     (void)minutes;
 }
 BENCHMARK(ReplayMax)->Arg(1'000'000)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The codec's share of ReplayMax: the same mix of frames (per 100 ms one diff depth frame, 8
+// trades, a kline a second), parsed by BinanceAdapter::parseStreamMessage (the fast path for these
+// kinds) and by its full codec (the nlohmann/json tree, what every frame cost before), on the
+// benchmark's thread. frames_per_s is by CPU time.
+const std::vector<std::string>& mixedFrames() {
+    static const std::vector<std::string> frames = [] {
+        const exchange::BinanceAdapter adapter;
+        const auto streams = specs();
+        const std::string tradeName = adapter.streamName(streams[0]), depthName = adapter.streamName(streams[1]),
+                          klineName = adapter.streamName(streams[2]);
+        const sim::MarketModel model(42);
+        const sim::OrderBookModel book(model, 42);
+        std::int64_t tick = sim::OrderBookModel::tickOf(kStart);
+        TradeSource trades;
+        Candle candle = opening(bucketStart(Interval::M1, kStart), Decimal::fromInt(97'000));
+        std::vector<std::string> out;
+        while (out.size() < 100'000) {
+            ++tick;
+            const std::int64_t t = tick * 100;
+            out.push_back(combined(depthName, sim::wire::binance::depthUpdateEvent(book.diff("BTCUSDT", tick))));
+            for (int i = 0; i < 8; ++i) {
+                const auto trade = trades.next(t + i * 12);
+                candle.close = trade.price;
+                out.push_back(combined(tradeName, sim::wire::binance::tradeEvent(trade)));
+            }
+            if (tick % 10 == 0)
+                out.push_back(combined(klineName, sim::wire::binance::klineEvent("BTCUSDT", Interval::M1, candle, t)));
+        }
+        return out;
+    }();
+    return frames;
+}
+
+template <bool Full>
+void ParseFrames(benchmark::State& state) {
+    const exchange::BinanceAdapter adapter;
+    const auto& frames = mixedFrames();
+    std::uint64_t parsed = 0, events = 0;
+    for (auto _ : state) {
+        for (const auto& f : frames) {
+            auto r = Full ? exchange::binance::parseFrameFullCodec(f, adapter.market()) : adapter.parseStreamMessage(f);
+            if (!r) {
+                state.SkipWithError(r.error().message.c_str());
+                return;
+            }
+            events += r->size();
+            benchmark::DoNotOptimize(r);
+        }
+        parsed += frames.size();
+    }
+    state.counters["frames_per_s"] = benchmark::Counter(static_cast<double>(parsed), benchmark::Counter::kIsRate);
+    state.counters["events"] = static_cast<double>(events);
+}
+void ParseFramesFast(benchmark::State& state) { ParseFrames<false>(state); }
+void ParseFramesFullCodec(benchmark::State& state) { ParseFrames<true>(state); }
+BENCHMARK(ParseFramesFast)->Unit(benchmark::kMillisecond);
+BENCHMARK(ParseFramesFullCodec)->Unit(benchmark::kMillisecond);
 
 // The recording's own share of ReplayMax: read + zstd decode + CRC of the same records, nothing
 // parsed.

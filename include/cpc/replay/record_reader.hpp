@@ -43,11 +43,15 @@ private:
     std::size_t m_current = 0;  // index of the open segment + 1 (0: none open yet)
     std::FILE* m_file = nullptr;
     void* m_dctx = nullptr;  // ZSTD_DCtx
-    std::vector<char> m_in;
+    // Raw buffers, not std::vector<char>: a vector zeroes what it allocates, 3 MB at every open
+    // (a seek in the app reopens the recording), all of it overwritten before it is read.
+    std::unique_ptr<char[]> m_in;
+    std::size_t m_inSize = 0;
     std::size_t m_inPos = 0, m_inEnd = 0;
     bool m_fileDone = false;
     std::size_t m_frameState = 0;  // the last ZSTD_decompressStream result: 0 at a frame's end
-    std::vector<char> m_out;       // decoded bytes [m_begin, m_end)
+    std::unique_ptr<char[]> m_out;  // decoded bytes [m_begin, m_end)
+    std::size_t m_outSize = 0;
     std::size_t m_begin = 0, m_end = 0;
     std::uint64_t m_records = 0;
     std::uint64_t m_segmentRecords = 0;

@@ -1,5 +1,7 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 
+#include "cpc/exchange/binance/binance_fast_frame.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -546,6 +548,14 @@ Result<Liquidation> parseForceOrder(const json& d, const std::string& exchangeNa
 }  // namespace
 
 Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_view frame) const {
+    // Trades, diff depth and klines are read in place when they have the shape Binance sends;
+    // everything else, and anything unusual about those, goes through the full codec below.
+    if (auto events = binance::parseHotFrame(frame, m_market)) return std::move(*events);
+    return binance::parseFrameFullCodec(frame, m_market);
+}
+
+Result<std::vector<StreamEvent>> binance::parseFrameFullCodec(std::string_view frame, MarketType market) {
+    const std::string exchangeName = "binance";
     return venue::guardedParse("stream frame", [&]() -> Result<std::vector<StreamEvent>> {
         json j = json::parse(frame, nullptr, false);
         if (j.is_discarded()) return makeError("stream: frame is not valid JSON");
@@ -582,46 +592,47 @@ Result<std::vector<StreamEvent>> BinanceAdapter::parseStreamMessage(std::string_
                 std::string symbol;
                 std::optional<int> levels;
                 if (!streamName.empty()) {
-                    const auto spec = parseStreamName(streamName);
+                    const auto spec = BinanceAdapter::parseStreamName(streamName);
                     if (spec) {
                         symbol = spec->symbol;
-                        levels = depthLevelsOf(*spec);
+                        static const BinanceAdapter codec;  // its (the interface's) depthLevelsOf
+                        levels = codec.depthLevelsOf(*spec);
                     }
                 }
-                auto snap = parseSnapshotObject(*data, name(), std::move(symbol));
+                auto snap = parseSnapshotObject(*data, exchangeName, std::move(symbol));
                 if (!snap) return snap.error();
                 // Without the wrapper's name (a raw stream), the levels sent tell @depth5/10/20 apart.
                 const int sent = static_cast<int>(std::max(snap->bids.size(), snap->asks.size()));
                 snap->depthLevels = levels.value_or(sent <= 5 ? 5 : sent <= 10 ? 10 : 20);
                 out.emplace_back(std::move(*snap));
             } else if (data->contains("u") && data->contains("b") && data->contains("a")) {
-                auto b = parseBookTicker(*data, name());
+                auto b = parseBookTicker(*data, exchangeName);
                 if (!b) return b.error();
                 out.emplace_back(std::move(*b));
             }
             return out;
         }
         if (type == "kline") {
-            auto u = parseKlineEvent(*data, name());
+            auto u = parseKlineEvent(*data, exchangeName);
             if (!u) return u.error();
-            u->key.market = m_market;
+            u->key.market = market;
             out.emplace_back(std::move(*u));
         } else if (type == "trade" || type == "aggTrade") {
-            auto t = parseTradeEvent(*data, name(), type == "aggTrade");
+            auto t = parseTradeEvent(*data, exchangeName, type == "aggTrade");
             if (!t) return t.error();
             out.emplace_back(std::move(*t));
         } else if (type == "depthUpdate") {
-            auto u = parseDepthEvent(*data, name());
+            auto u = parseDepthEvent(*data, exchangeName);
             if (!u) return u.error();
             out.emplace_back(std::move(*u));
         } else if (type == "24hrTicker" || type == "24hrMiniTicker") {
-            auto t = parseTicker(*data, name(), type == "24hrMiniTicker");
+            auto t = parseTicker(*data, exchangeName, type == "24hrMiniTicker");
             if (!t) return t.error();
             out.emplace_back(std::move(*t));
         } else if (type == "markPriceUpdate") {
-            parseMarkPriceEvent(*data, name(), out);
+            parseMarkPriceEvent(*data, exchangeName, out);
         } else if (type == "forceOrder") {
-            auto l = parseForceOrder(*data, name());
+            auto l = parseForceOrder(*data, exchangeName);
             if (!l) return l.error();
             out.emplace_back(std::move(*l));
         } else if (type == "serverShutdown") {
