@@ -14,6 +14,7 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/exchange/binance/binance_fast_frame.hpp"
 #include "support/fixtures.hpp"
+#include "support/stream_event_text.hpp"
 
 using namespace cpc;
 using namespace cpc::exchange;
@@ -32,40 +33,7 @@ std::vector<std::string> captureFrames(const std::string& file) {
     return frames;
 }
 
-std::string levelsText(const std::vector<PriceLevel>& levels) {
-    std::string s;
-    for (const auto& l : levels) s += l.price.toString() + "x" + l.quantity.toString() + ";";
-    return s;
-}
-
-// Every field of an event, so two lists of events compare field by field.
-std::string describe(const StreamEvent& event) {
-    std::ostringstream o;
-    o << event.index() << ":";
-    if (const auto* t = std::get_if<TradeTick>(&event)) {
-        o << t->exchange << "|" << t->symbol << "|" << t->tradeId << "|" << t->price.toString() << "|"
-          << t->quantity.toString() << "|" << t->timeMs << "|" << t->buyerIsMaker << "|" << t->aggregate << "|"
-          << t->firstTradeId << "|" << t->lastTradeId << "|" << t->eventTimeMs;
-    } else if (const auto* d = std::get_if<DepthUpdate>(&event)) {
-        o << d->exchange << "|" << d->symbol << "|" << d->eventTimeMs << "|" << d->firstUpdateId << "|"
-          << d->finalUpdateId << "|" << levelsText(d->bids) << "|" << levelsText(d->asks) << "|" << d->depthLevels;
-    } else if (const auto* k = std::get_if<KlineUpdate>(&event)) {
-        const Candle& c = k->candle;
-        o << toString(k->key) << "|" << k->eventTimeMs << "|" << c.openTime << "|" << c.open.toString() << "|"
-          << c.high.toString() << "|" << c.low.toString() << "|" << c.close.toString() << "|" << c.volume.toString()
-          << "|" << c.quoteVolume.toString() << "|" << c.takerBuyBase.toString() << "|" << c.takerBuyQuote.toString()
-          << "|" << c.trades << "|" << c.closed;
-    } else {
-        o << "(a kind the fast path never makes)";
-    }
-    return o.str();
-}
-
-std::string describe(const std::vector<StreamEvent>& events) {
-    std::string s;
-    for (const auto& e : events) s += describe(e) + "\n";
-    return s;
-}
+using cpc::exchange::event_text::describe;
 
 struct Agreement {
     int fast = 0;  // frames the fast path answered

@@ -2,13 +2,17 @@
 // (parseStreamMessage, streamNameOfFrame) and each REST answer (klines with and without the query,
 // exchange info, server time, book snapshot, KuCoin's stream token), as a 200 and as an error
 // status. What must hold: no crash, no sanitizer report, no exception out of the codec (the reader
-// coroutine would die), and a bad answer is an Error with a message.
+// coroutine would die), and a bad answer is an Error with a message. On Binance also: wherever the
+// fast path of the stream codec answers (binance_fast_frame.hpp), the full codec answers the very
+// same events, spot and USD-M.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "cpc/exchange/binance/binance_fast_frame.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "support/stream_event_text.hpp"
 
 namespace {
 
@@ -33,6 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     expectMessageOnError(codec.parseStreamMessage(bytes));
     (void)codec.streamNameOfFrame(bytes);
+    if (std::string_view(CPC_FUZZ_VENUE) == "binance") {
+        for (const cpc::MarketType market : {cpc::MarketType::Spot, cpc::MarketType::Perp}) {
+            const auto fast = cpc::exchange::binance::parseHotFrame(bytes, market);
+            if (!fast) continue;
+            const auto full = cpc::exchange::binance::parseFrameFullCodec(bytes, market);
+            if (!full.ok() || cpc::exchange::event_text::describe(*full) != cpc::exchange::event_text::describe(*fast)) std::abort();
+        }
+    }
 
     constexpr std::int64_t kNow = 1'700'000'000'000;
     for (const int status : {200, 400}) {
