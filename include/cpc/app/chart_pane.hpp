@@ -24,6 +24,7 @@ namespace cpc::session { class IndicatorSet; }
 namespace cpc::app {
 
 class AppSettings;
+class ChartCompare;
 class ChartController;
 class ChartUndo;
 class OrderFlowFeed;
@@ -47,6 +48,8 @@ public:
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
     ChartUndo& undo() const { return *m_undo; }
     const OrderFlowFeed* orderFlow() const { return m_orderFlow; }
+    // The symbols compared with this chart (Compare…: lines on the percent scale).
+    ChartCompare& compare() const { return *m_compare; }
 
     // Marked with a coloured frame (the window's toolbar acts on it); `framed`: the layout has
     // more than one chart (a single chart needs no mark).
@@ -144,6 +147,7 @@ private:
     chart_qt::ChartCanvas* m_canvas = nullptr;
     ChartUndo* m_undo = nullptr;
     OrderFlowFeed* m_orderFlow = nullptr;
+    ChartCompare* m_compare = nullptr;  // child
     double m_orderFlowPrice = 0;  // the price the heatmap's rows were sized for (0: none yet)
     bool m_heatmap = false;
     bool m_heatmapLog = true;
