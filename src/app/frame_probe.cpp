@@ -5,33 +5,63 @@
 #include <QEvent>
 #include <QWidget>
 #include <algorithm>
+#include <ctime>
 
 #include "cpc/chart_qt/chart_canvas.hpp"
 
 namespace cpc::app {
 
+namespace {
+
+// CPU time of the calling thread: a frame's cost, whatever else the machine runs meanwhile.
+qint64 threadCpuNs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<qint64>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
 FrameProbe::FrameProbe(QObject* parent) : QObject(parent) {
     m_clock.start();
     qApp->installEventFilter(this);
+    // A frame ends when the loop is about to wait again (or at the next event that is not one of
+    // its paints, see eventFilter).
     auto* dispatcher = QAbstractEventDispatcher::instance(qApp->thread());
-    connect(dispatcher, &QAbstractEventDispatcher::awake, this, [this] {
-        if (m_awakeNs < 0) m_awakeNs = m_clock.nsecsElapsed();
-    });
-    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] {
-        if (m_painted && m_awakeNs >= 0) m_frameMs.push_back(static_cast<double>(m_clock.nsecsElapsed() - m_awakeNs) / 1e6);
-        m_painted = false;
-        m_awakeNs = -1;
-    });
+    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] { endFrame(); });
 }
 
 FrameProbe::~FrameProbe() { qApp->removeEventFilter(this); }
 
+void FrameProbe::endFrame() {
+    if (m_frameStartNs < 0) return;
+    if (m_painted) m_frameMs.push_back(static_cast<double>(threadCpuNs() - m_frameStartNs) / 1e6);
+    m_frameStartNs = -1;
+    m_painted = false;
+}
+
 bool FrameProbe::eventFilter(QObject* watched, QEvent* event) {
-    if (event->type() == QEvent::Paint && qobject_cast<chart_qt::ChartCanvas*>(watched)) {
-        m_painted = true;
-        ++m_paintsPerCanvas[watched];
-        if (static_cast<QWidget*>(watched)->isVisible()) ++m_visiblePaints;
-        else ++m_hiddenPaints;
+    switch (event->type()) {
+    case QEvent::UpdateRequest:
+        // A window syncs its backing store: every dirty widget of it is painted now, nested in
+        // this event's handling.
+        if (auto* w = qobject_cast<QWidget*>(watched); w && w->isWindow()) {
+            endFrame();
+            m_frameStartNs = threadCpuNs();
+        }
+        break;
+    case QEvent::Paint:
+        if (qobject_cast<chart_qt::ChartCanvas*>(watched)) {
+            m_painted = true;
+            ++m_paintsPerCanvas[watched];
+            if (static_cast<QWidget*>(watched)->isVisible()) ++m_visiblePaints;
+            else ++m_hiddenPaints;
+        }
+        break;
+    default:
+        // The next event after the window's paints: the frame is done.
+        if (m_frameStartNs >= 0 && event->type() != QEvent::Paint) endFrame();
+        break;
     }
     return false;
 }

@@ -1,12 +1,13 @@
 #pragma once
-// Frame times of the GUI thread for benchmarks (`canvasprochart --frame-stats`): every pass of the
-// GUI event loop that painted a chart is a frame; its time is the loop's busy time from waking up
-// to blocking again (the drain of the feed's inbox, the models' updates and the paints it did), so
-// a frame over 16 ms is a frame a 60 Hz screen missed. It also counts the charts' paints, apart for
-// charts that are not visible (a hidden layout tab): Qt paints no hidden widget, so those stay 0.
-// The passes are told by the event dispatcher's awake / aboutToBlock signals, which bracket each
-// pass on Qt's own dispatcher: run with QT_NO_GLIB=1 (scripts/measure-workspace does); glib's
-// dispatcher emits them elsewhere in its cycle and the times come out near zero.
+// Frame times of the GUI thread for benchmarks (`canvasprochart --frame-stats`): a frame is a
+// window's repaint — from its UpdateRequest (the backing store syncs: every dirty widget of the
+// window painted, nested in that event) to the next event that is not one of those paints or the
+// loop going to wait — counted when it painted a chart. Its time is the GUI thread's CPU time
+// (CLOCK_THREAD_CPUTIME_ID), so other processes on a busy machine do not inflate it; a frame over
+// 16 ms of it is a frame a 60 Hz screen would miss. The feed's drains between frames are not in
+// it (the process and GUI-thread CPU shares say what those cost). It also counts the charts'
+// paints, apart for charts that are not visible (a hidden layout tab): Qt paints no hidden
+// widget, so those stay 0.
 #include <QObject>
 #include <QElapsedTimer>
 #include <QString>
@@ -40,8 +41,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void endFrame();
+
     QElapsedTimer m_clock;
-    qint64 m_awakeNs = -1;
+    qint64 m_frameStartNs = -1;  // thread CPU time at the frame's UpdateRequest; -1: none open
     bool m_painted = false;
     std::vector<double> m_frameMs;
     std::uint64_t m_visiblePaints = 0;
