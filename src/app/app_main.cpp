@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QPixmap>
 #include <QTimer>
@@ -14,6 +15,8 @@
 
 #include "cpc/app/alert_service.hpp"
 #include "cpc/app/alerts_ui.hpp"
+#include "cpc/app/watchlist_dock.hpp"
+#include "cpc/app/frame_probe.hpp"
 #include "cpc/app/app_identity.hpp"
 #include "cpc/app/desktop_notifier.hpp"
 #include "cpc/app/app_settings.hpp"
@@ -151,8 +154,19 @@ int runApp(int argc, char** argv) {
         QCoreApplication::translate("CommandLine", "Interface language: %1 (default: the one chosen in Settings, else the system's).")
             .arg(interfaceLanguages().join(QStringLiteral(", "))),
         QStringLiteral("LANG"));
+    const QCommandLineOption watchlistOption(
+        QStringLiteral("watchlist"),
+        QCoreApplication::translate("CommandLine", "Import FILE (one EXCHANGE:SYMBOL a line) into the watchlist as a list named after "
+                       "the file, and show it."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption frameStats(
+        QStringLiteral("frame-stats"),
+        QCoreApplication::translate("CommandLine", "Benchmarks: with --exit-after, print the GUI's frame times (p50, p99, max) "
+                       "and chart paints counted after the first SECONDS."),
+        QStringLiteral("SECONDS"));
     parser.addOptions({demo, exchangeOption, marketOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
+    parser.addOptions({watchlistOption, frameStats});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
@@ -245,6 +259,22 @@ int runApp(int argc, char** argv) {
                             .arg(parser.value(language), interfaceLanguages().join(QStringLiteral(", "))));
     }
 
+    // --watchlist: read before any window exists (a file that cannot be read is a usage error).
+    QString watchlistName, watchlistText;
+    if (parser.isSet(watchlistOption)) {
+        QFile file(parser.value(watchlistOption));
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            return fail(QStringLiteral("--watchlist: cannot read %1: %2").arg(parser.value(watchlistOption), file.errorString()));
+        watchlistText = QString::fromUtf8(file.readAll());
+        watchlistName = QFileInfo(file.fileName()).completeBaseName();
+    }
+    std::optional<int> frameStatsAfter;
+    if (parser.isSet(frameStats)) {
+        bool ok = false;
+        frameStatsAfter = parser.value(frameStats).toInt(&ok);
+        if (!ok || *frameStatsAfter < 0) return fail(QStringLiteral("--frame-stats needs a number of seconds (0 or more)"));
+        if (!exitAfterSeconds) return fail(QStringLiteral("--frame-stats needs --exit-after SECONDS (when to print them)"));
+    }
     // --layout and --symbols: checked whole before any window exists.
     std::optional<QString> chosenLayout;
     if (parser.isSet(layoutOption)) {
@@ -419,6 +449,10 @@ int runApp(int argc, char** argv) {
 
     MainWindow window(controller, *settings);
     new AlertsUi(window, controller, alerts, *settings, notifier);  // the window owns it
+    auto* watchlist = new WatchlistDock(window, *settings);  // the window owns it; its lists restored from the settings
+    if (!watchlistName.isEmpty()) watchlist->importList(watchlistName, watchlistText);
+    FrameProbe* probe = frameStatsAfter ? new FrameProbe(&window) : nullptr;
+    if (probe) QTimer::singleShot(*frameStatsAfter * 1000, probe, [probe] { probe->restart(); });
     if (chosenType) window.setChartType(*chosenType);
     if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
     if (parser.isSet(timeZone)) window.setTimeZoneName(parser.value(timeZone));
@@ -454,6 +488,7 @@ int runApp(int argc, char** argv) {
     int exitCode = 0;
     if (exitAfterSeconds) {
         QTimer::singleShot(exitAfterSeconds * 1000, &app, [&] {
+            if (probe) std::printf("canvasprochart: %s\n", probe->report().toUtf8().constData());
             if (!screenshotPath.isEmpty()) {
                 if (window.grab().save(screenshotPath, "PNG")) {
                     std::printf("canvasprochart: screenshot written to %s\n", screenshotPath.toLocal8Bit().constData());

@@ -166,6 +166,13 @@ QByteArray AppSettings::workspace() const { return m_settings.value(kWorkspace).
 
 void AppSettings::setWorkspace(const QByteArray& state) { m_settings.setValue(kWorkspace, QString::fromUtf8(state)); }
 
+// Text for the same reasons as the workspace.
+QByteArray AppSettings::watchlists() const { return m_settings.value(QStringLiteral("watchlist/lists")).toString().toUtf8(); }
+
+void AppSettings::setWatchlists(const QByteArray& state) {
+    m_settings.setValue(QStringLiteral("watchlist/lists"), QString::fromUtf8(state));
+}
+
 std::vector<IndicatorSpec> AppSettings::indicators(const QString& symbol) const {
     std::vector<IndicatorSpec> specs;
     const QStringList lines = m_settings.value(readKey(kIndicatorsGroup, symbol)).toStringList();

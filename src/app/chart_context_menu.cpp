@@ -18,6 +18,8 @@
 #include "cpc/chart/format.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/session/indicator_set.hpp"
+#include "cpc/app/chart_compare.hpp"
+#include "cpc/app/chart_pane.hpp"
 
 namespace cpc::app {
 
@@ -173,6 +175,12 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
     });
     connect(addNamed(*menu, tr("Add indicator…"), "chartAddIndicator"), &QAction::triggered, this,
             [this] { QTimer::singleShot(0, this, &MainWindow::openAddIndicatorDialog); });
+    connect(addNamed(*menu, tr("Compare…"), "chartCompare"), &QAction::triggered, this,
+            [this] { QTimer::singleShot(0, this, &MainWindow::openCompareDialog); });
+    const auto compared = m_active->compare().symbols();
+    for (std::size_t i = 0; i < compared.size(); ++i)
+        connect(addNamed(*menu, tr("Remove compare %1").arg(QString::fromStdString(compared[i].text())), "chartRemoveCompare"),
+                &QAction::triggered, this, [this, i] { m_active->compare().remove(i); });
     connect(addNamed(*menu, tr("Object tree"), "chartObjectTree"), &QAction::triggered, this, [this] {
         m_objectTree->show();
         m_objectTree->raise();

@@ -11,6 +11,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/session/market_feed.hpp"
+#include "cpc/session/watchlist.hpp"
 #include "cpc/sim/sim_server.hpp"
 #include "cpc/storage/storage_worker.hpp"
 
@@ -192,19 +193,7 @@ std::optional<std::pair<std::string, std::string>> ChartController::baseQuote(co
 }
 
 std::optional<std::pair<std::string, std::string>> ChartController::splitSymbol(std::string_view symbol) {
-    // OKX's perpetual swaps: BTC-USDT-SWAP is the pair BTC/USDT.
-    if (symbol.ends_with("-SWAP")) symbol.remove_suffix(5);
-    if (const auto dash = symbol.find('-'); dash != std::string_view::npos) {
-        if (dash == 0 || dash + 1 >= symbol.size()) return std::nullopt;
-        return std::pair{std::string(symbol.substr(0, dash)), std::string(symbol.substr(dash + 1))};
-    }
-    // Longest suffix first: FDUSD before USD, USDT before USD.
-    static constexpr std::string_view kQuotes[] = {"FDUSD", "USDT", "USDC", "BUSD", "TUSD", "DAI", "USD", "EUR",
-                                                   "TRY",   "BRL",  "BTC",  "ETH",  "BNB"};
-    for (const std::string_view quote : kQuotes)
-        if (symbol.size() > quote.size() && symbol.ends_with(quote))
-            return std::pair{std::string(symbol.substr(0, symbol.size() - quote.size())), std::string(quote)};
-    return std::nullopt;
+    return session::splitSymbol(symbol);  // one rule for the charts and the watchlist
 }
 
 QString ChartController::venueSymbol(const QString& symbol) const {

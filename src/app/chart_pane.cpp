@@ -1,5 +1,7 @@
 #include "cpc/app/chart_pane.hpp"
 
+#include "cpc/app/chart_compare.hpp"
+
 #include "cpc/app/core_text.hpp"
 
 #include <QEvent>
@@ -98,6 +100,8 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
         if (link.state == feed::FeedState::Failed || link.state == feed::FeedState::Reconnecting)
             emit message(tr("Order flow: %1 %2").arg(feedStateText(link.state), coreText(link.detail)), 10'000);
     });
+    m_compare = new ChartCompare(m_controller, *m_canvas, m_settings, this);
+    connect(m_compare, &ChartCompare::changed, this, &ChartPane::chartChanged);  // saved with the workspace
     connect(&m_controller, &ChartController::seriesReset, this, &ChartPane::rebindChart);
     // After rebindChart (connected first): the perpetual's layers go on the rebound chart.
     m_perp = new PerpChart(m_controller, *m_canvas, m_settings, this);
@@ -105,6 +109,7 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
         if (const QString failed = m_perp->failure(); !failed.isEmpty()) emit message(m_perp->fundingText(), 15000);
     });
     connect(&m_controller, &ChartController::seriesUpdated, this, [this] {
+        m_compare->chartUpdated();
         m_indicatorSet->update();
         m_canvas->seriesChanged();
         // The heatmap's rows are sized from the price: reopen once the first candles tell it.
@@ -356,6 +361,7 @@ void ChartPane::rebindChart() {
     if (m_canvas->model().chartType() == chart::ChartType::Footprint)
         m_canvas->model().setBarSpacing(kFootprintBarSpacing);
     syncOrderFlow(true);  // another series: the footprint's bars and the book are another's
+    m_compare->chartReset();  // the compared symbols follow the timeframe
     const bool otherObjects = symbol != m_indicatorsSymbol || symbol != m_drawingsSymbol;
     if (symbol != m_indicatorsSymbol) loadIndicators(symbol);  // per symbol, like the drawings
     else m_indicatorSet->reset();

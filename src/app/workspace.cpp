@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "cpc/app/chart_compare.hpp"
 #include "cpc/app/core_text.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
@@ -541,6 +542,11 @@ QByteArray MainWindow::workspaceState() const {
             c[QStringLiteral("interval")] = qs(toString(controller.currentKey().interval));
             c[QStringLiteral("type")] = qs(chart::toString(cell.pane->canvas()->model().chartType()));
             c[QStringLiteral("link")] = cell.pane->linkGroup();
+            if (const auto compared = cell.pane->compare().symbols(); !compared.empty()) {
+                QJsonArray list;
+                for (const auto& s : compared) list.append(QString::fromStdString(s.text()));
+                c[QStringLiteral("compare")] = list;
+            }
             if (cell.window) {
                 c[QStringLiteral("detached")] = true;
                 c[QStringLiteral("geometry")] = QString::fromLatin1(cell.window->saveGeometry().toBase64());
@@ -578,6 +584,7 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
         int link = 0;
         bool detached = false;
         QByteArray geometry;
+        std::vector<session::WatchSymbol> compare;
     };
     struct TabEntry {
         QString layout;
@@ -605,6 +612,9 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
             chartEntry.link = std::clamp(o.value(QStringLiteral("link")).toInt(), 0, kLinkGroupCount);
             chartEntry.detached = o.value(QStringLiteral("detached")).toBool();
             chartEntry.geometry = QByteArray::fromBase64(o.value(QStringLiteral("geometry")).toString().toLatin1());
+            for (const QJsonValue& s : o.value(QStringLiteral("compare")).toArray())
+                if (auto parsed = session::parseWatchSymbol(s.toString().toStdString(), ""); parsed.symbol)
+                    chartEntry.compare.push_back(*parsed.symbol);
             entry.charts.push_back(std::move(chartEntry));
         }
         for (const QJsonValue& s : t.value(QStringLiteral("splitters")).toArray()) {
@@ -645,6 +655,8 @@ bool MainWindow::restoreWorkspace(const QByteArray& state) {
             if (pane->controller().marketType() != c.market) switchMarketOf(pane, c.market);
             const QString symbol = c.symbol.isEmpty() ? fallbackSymbol : c.symbol;
             pane->controller().openSeries(pane->controller().venueSymbol(symbol), c.interval);
+            pane->compare().clear();
+            for (const auto& compared : c.compare) pane->compare().add(compared);
             if (c.detached) toDetach.emplace_back(pane, &c);
         }
         if (made.size() != entry.charts.size()) {  // a chart could not be made: the tab is left out

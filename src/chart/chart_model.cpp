@@ -403,6 +403,14 @@ bool ChartModel::removeOverlay(std::uint64_t id) {
     return true;
 }
 
+bool ChartModel::setOverlayRebased(std::uint64_t id, bool rebase) {
+    const auto at = overlayIndex(id);
+    if (!at) return false;
+    m_overlays[*at].rebase = rebase;
+    invalidate(Invalidation::Light);  // the frame's autoscale sets its factor
+    return true;
+}
+
 bool ChartModel::setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series) {
     return editOverlaySeries(id, [&series](std::vector<PaneSeries>& s) { s = std::move(series); });
 }
@@ -903,6 +911,18 @@ void ChartModel::autoscale() {
     // values they cannot show).
     const bool logScale = m_priceScale.mode() == PriceScaleMode::Logarithmic;
     for (Overlay& overlay : m_overlays) {
+        // A compared symbol meets the chart's close at the first visible bar where it has a value.
+        if (overlay.rebase) {
+            overlay.rebaseFactor = 1.0;
+            if (!overlay.series.empty()) {
+                const auto& values = overlay.series.front().values;
+                for (std::size_t i = first; i <= last && i < values.size(); ++i)
+                    if (std::isfinite(values[i]) && values[i] != 0) {
+                        overlay.rebaseFactor = displayBar(i).close / values[i];
+                        break;
+                    }
+            }
+        }
         // An overlay on its own scale is fitted alone and does not stretch the price axis.
         double olo = std::numeric_limits<double>::infinity();
         double ohi = -std::numeric_limits<double>::infinity();
@@ -910,7 +930,7 @@ void ChartModel::autoscale() {
         for (const PaneSeries& series : overlay.series) {
             const std::size_t end = std::min(lastSlot + 1, series.values.size());
             for (std::size_t i = first; i < end; ++i) {
-                const double v = series.values[i];
+                const double v = overlay.drawn(series.values[i]);
                 if (!std::isfinite(v) || (skipNonPositive && v <= 0)) continue;
                 olo = std::min(olo, v);
                 ohi = std::max(ohi, v);

@@ -399,7 +399,7 @@ void buildOverlayLines(const ChartModel& model, FrameItems& out) {
             const std::size_t end = std::min(static_cast<std::size_t>(range.last) + 1, series.values.size());
             if (static_cast<std::size_t>(range.first) < end) line.points.reserve(end - static_cast<std::size_t>(range.first));
             for (auto i = static_cast<std::size_t>(range.first); i < end; ++i) {
-                const double v = series.values[i];
+                const double v = overlay.drawn(series.values[i]);
                 const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
                 line.points.push_back(LinePoint{x, std::isfinite(v) ? clampY(scale.priceToY(v))
                                                                     : std::numeric_limits<float>::quiet_NaN()});
@@ -885,7 +885,8 @@ void buildValueTags(const ChartModel& model, FrameItems& out) {
         if (overlay.ownScale) continue;  // not a price: a tag on the price axis would mislead
         for (const PaneSeries& series : overlay.series)
             if (const auto v = valueAtNewest(series, n))
-                priceAxis.push_back({ps.priceToY(*v), formatPrice(*v, model.priceDecimals(), model.textLocale()),
+                // At the height it is drawn; the label says the symbol's own price.
+                priceAxis.push_back({ps.priceToY(overlay.drawn(*v)), formatPrice(*v, model.priceDecimals(), model.textLocale()),
                                      series.rgba});
     }
     for (const Drawing& d : model.drawings())

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "command.hpp"
+#include "cpc/sim/symbol_universe.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 namespace cpc::cli {
@@ -114,6 +115,26 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         }
         config.liveTradesPerSecond = static_cast<int>(*rate);
     }
+    if (auto v = args.value("--symbol-count")) {
+        auto count = parseIntOption("--symbol-count", *v, 5, sim::kMaxSimSymbols);
+        if (!count) {
+            err << "cpc sim: " << count.error().message << '\n';
+            return kExitUsage;
+        }
+        config.symbols = sim::symbolUniverse(static_cast<int>(*count));
+    }
+    if (auto v = args.value("--trade-symbols")) {
+        auto count = parseIntOption("--trade-symbols", *v, 1, sim::kMaxSimSymbols);
+        if (!count) {
+            err << "cpc sim: " << count.error().message << '\n';
+            return kExitUsage;
+        }
+        if (config.liveTradesPerSecond == 0) {
+            err << "cpc sim: --trade-symbols needs --trade-rate N (the live load it limits to the first symbols)\n";
+            return kExitUsage;
+        }
+        config.liveTradeSymbols = static_cast<int>(*count);
+    }
     for (const MsOption& o : kMsOptions) {
         if (auto v = args.value(o.name)) {
             auto n = parseIntOption(o.name, *v, o.min, o.max);
@@ -187,7 +208,9 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         << "streams: " << server.streamBase() << '\n'
         << "symbols: " << symbols << '\n';
     if (config.liveTradesPerSecond > 0)
-        out << "live load: " << config.liveTradesPerSecond << " trades/s per symbol from now on\n";
+        out << "live load: " << config.liveTradesPerSecond << " trades/s per symbol from now on"
+            << (config.liveTradeSymbols > 0 ? " (the first " + std::to_string(config.liveTradeSymbols) + " symbols)" : std::string())
+            << '\n';
     const char* tryLabel = "try: ";
     for (const std::string& url : server.exampleUrls()) {
         out << tryLabel << url << '\n';
@@ -221,7 +244,7 @@ Command makeSimCommand() {
     c.usage = "cpc sim [--exchange binance|bybit|okx|kucoin] [--market spot|perp] [--port N] [--tls --cert FILE --key FILE] [--seed S] [--push-interval-ms MS] [--bind ADDR]\n"
               "               [--ping-interval-ms MS] [--pong-timeout-ms MS] [--max-lifetime-ms MS] [--rest-delay-ms MS]\n"
               "               [--weight-per-minute N] [--ban-ms MS] [--fault KIND --fault-every-ms MS [--fault-duration-ms MS]]\n"
-              "               [--trade-rate N] [--heartbeat-timeout-ms MS]";
+              "               [--trade-rate N [--trade-symbols N]] [--symbol-count N] [--heartbeat-timeout-ms MS]";
     c.description =
         "Serves deterministic market data for a few symbols over Binance's REST API (/api/v3/klines,\n"
         "uiKlines, exchangeInfo, time, ping) and kline WebSocket streams (/ws/<stream>,\n"
@@ -244,6 +267,9 @@ Command makeSimCommand() {
         {"--push-interval-ms", "MS", "kline stream push interval (default 2000, as Binance)"},
         {"--trade-rate", "N", "live load: every symbol also trades N times a second from now on, history "
                               "unchanged (0..20000, default 0)"},
+        {"--trade-symbols", "N", "with --trade-rate: only the first N symbols get the live load"},
+        {"--symbol-count", "N", "serve N symbols: the 5 default ones, then generated X0001USDT, X0002USDT… "
+                                "(5..5000; a watchlist benchmark)"},
         {"--ping-interval-ms", "MS", "server ping interval (default 20000, as Binance)"},
         {"--pong-timeout-ms", "MS", "close a connection without pong after this (default 60000)"},
         {"--heartbeat-timeout-ms", "MS", "bybit/okx/kucoin: close a connection whose client sent nothing for "

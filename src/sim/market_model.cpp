@@ -570,8 +570,11 @@ MarketModel::MarketModel(std::uint64_t seed, std::vector<SimSymbol> symbols, Liv
         s->listingTicks = std::max<std::int64_t>(1, std::llround(def.startPrice * s->ticksPerPrice));
         s->logAnchors.push_back(std::log(def.startPrice));
         s->anchorRng = Rng(hashKey(s->key, kSaltAnchors, 0));
-        if (live.perSecond > 0) {
-            s->liveN = live.perSecond;
+        const int livePerSecond = def.liveTradesPerSecond >= 0 ? def.liveTradesPerSecond : live.perSecond;
+        if (livePerSecond > kMaxLiveTradesPerSecond)
+            throw std::invalid_argument(what + "live trades per second must be within 0..20000");
+        if (livePerSecond > 0) {
+            s->liveN = livePerSecond;
             s->liveFromMs = live.fromMs;
             s->liveK0 = s->liveF(live.fromMs);
             s->liveStartMinute = floorDiv(live.fromMs, kMinuteMs);

@@ -1,3 +1,4 @@
+#include "cpc/sim/symbol_universe.hpp"
 #include "cpc/sim/sim_server.hpp"
 
 #include <algorithm>
@@ -117,7 +118,7 @@ struct ServerState {
 
     explicit ServerState(SimConfig c)
         : config(std::move(c)),
-          model(config.seed, config.symbols.empty() ? MarketModel::defaultSymbols() : config.symbols, LiveTrades{config.liveTradesPerSecond, now()}),
+          model(config.seed, withLiveLoadOn(config.symbols.empty() ? MarketModel::defaultSymbols() : config.symbols, config.liveTradeSymbols), LiveTrades{config.liveTradesPerSecond, now()}),
           book(model, config.seed),
           dialect(makeDialect(config.exchange, DialectEnv{model, book, config, [this] { return streamBase(); }})) {}
 

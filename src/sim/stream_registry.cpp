@@ -6,6 +6,7 @@
 #include "cpc/core/ascii.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/sim/ticker_model.hpp"
+#include "ticker_window.hpp"
 #include "wire.hpp"
 
 namespace cpc::sim {
@@ -212,7 +213,7 @@ public:
         if (m_pushed && now.wall - m_lastPush < std::chrono::seconds(1)) return;
         m_pushed = true;
         m_lastPush = now.wall;
-        out.push_back(m_encode(rollingTicker(m_model, m_book, m_symbol, now.exchangeMs, m_mini)));
+        out.push_back(m_encode(m_window.ticker(m_model, m_book, m_symbol, now.exchangeMs, m_mini)));
     }
 
 private:
@@ -221,6 +222,7 @@ private:
     std::string m_symbol;
     bool m_mini;
     TickerEncoder m_encode;
+    TickerWindow m_window;  // the window's closed minutes, kept for the minute
     bool m_pushed = false;
     std::chrono::steady_clock::time_point m_lastPush{};
 };

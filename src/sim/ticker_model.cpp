@@ -1,5 +1,7 @@
 #include "cpc/sim/ticker_model.hpp"
 
+#include "ticker_window.hpp"
+
 #include <algorithm>
 
 namespace cpc::sim {
@@ -28,48 +30,86 @@ Decimal weightedAverage(Decimal quoteVolume, Decimal volume) {
     return Decimal::fromUnits(roundDiv(quoteVolume.units() * Decimal::kUnitsPerOne, volume.units()));
 }
 
-exchange::Ticker24h rollingTicker(const MarketModel& model, const OrderBookModel& book, const std::string& symbol,
-                                  std::int64_t nowMs, bool mini) {
+namespace {
+
+using Part = TickerWindow::Part;
+
+void fold(Part& p, const Candle& c) {
+    p.lastPrice = c.close;
+    p.seen = true;
+    if (c.trades <= 0) return;
+    if (!p.any) {
+        p.open = c.open;
+        p.high = c.high;
+        p.low = c.low;
+        p.firstTraded = c.openTime;
+        p.any = true;
+    }
+    p.high = std::max(p.high, c.high);
+    p.low = std::min(p.low, c.low);
+    p.volume += c.volume;
+    p.quoteVolume += c.quoteVolume;
+    p.tradeCount += c.trades;
+    p.lastTraded = c.openTime;
+}
+
+// The 1m candles with open times in [from, to], folded in order.
+void foldMinutes(Part& p, const MarketModel& model, const std::string& symbol, std::int64_t from, std::int64_t to,
+                 std::int64_t nowMs) {
+    while (from <= to) {
+        const std::vector<Candle> candles = model.klines(symbol, Interval::M1, from, to, MarketModel::kMaxLimit, nowMs);
+        if (candles.empty()) return;
+        for (const Candle& c : candles) fold(p, c);
+        from = candles.back().openTime + kMinuteMs;
+    }
+}
+
+// Two consecutive parts as one.
+Part join(const Part& a, const Part& b) {
+    if (!b.seen) return a;
+    if (!a.seen) return b;
+    Part out = a;
+    out.lastPrice = b.lastPrice;
+    if (!b.any) return out;
+    if (!a.any) {
+        out.open = b.open;
+        out.high = b.high;
+        out.low = b.low;
+        out.firstTraded = b.firstTraded;
+        out.any = true;
+    } else {
+        out.high = std::max(a.high, b.high);
+        out.low = std::min(a.low, b.low);
+    }
+    out.volume += b.volume;
+    out.quoteVolume += b.quoteVolume;
+    out.tradeCount += b.tradeCount;
+    out.lastTraded = b.lastTraded;
+    return out;
+}
+
+exchange::Ticker24h tickerOf(const Part& part, const MarketModel& model, const OrderBookModel& book,
+                             const std::string& symbol, std::int64_t nowMs, bool mini, std::int64_t first) {
     exchange::Ticker24h t;
     t.exchange = "binance";
     t.symbol = symbol;
     t.mini = mini;
     t.eventTimeMs = nowMs;
-    const std::int64_t current = nowMs / kMinuteMs * kMinuteMs;
-    const std::int64_t first = current - kDayMs + kMinuteMs;
-    std::vector<Candle> candles = model.klines(symbol, Interval::M1, first, current, MarketModel::kMaxLimit, nowMs);
-    if (!candles.empty() && candles.back().openTime < current) {
-        auto more = model.klines(symbol, Interval::M1, candles.back().openTime + kMinuteMs, current,
-                                 MarketModel::kMaxLimit, nowMs);
-        candles.insert(candles.end(), more.begin(), more.end());
-    }
     t.openTimeMs = first;
     t.closeTimeMs = nowMs;
-    bool any = false;
-    std::int64_t firstTraded = 0, lastTraded = 0;
-    for (const Candle& c : candles) {
-        t.lastPrice = c.close;
-        if (c.trades <= 0) continue;
-        if (!any) {
-            t.open = c.open;
-            t.high = c.high;
-            t.low = c.low;
-            firstTraded = c.openTime;
-            any = true;
-        }
-        t.high = std::max(t.high, c.high);
-        t.low = std::min(t.low, c.low);
-        t.volume += c.volume;
-        t.quoteVolume += c.quoteVolume;
-        t.tradeCount += c.trades;
-        lastTraded = c.openTime;
-    }
-    if (!any) {
+    t.lastPrice = part.lastPrice;
+    if (!part.any) {
         t.open = t.high = t.low = t.lastPrice;
         t.firstTradeId = t.lastTradeId = -1;  // Binance: -1 when the window had no trade
     } else {
-        const auto head = model.firstTradeFrom(symbol, firstTraded, firstTraded + kMinuteMs);
-        const auto tail = model.lastTradeBefore(symbol, std::min(lastTraded + kMinuteMs, nowMs + 1), lastTraded);
+        t.open = part.open;
+        t.high = part.high;
+        t.low = part.low;
+        t.volume = part.volume;
+        t.quoteVolume = part.quoteVolume;
+        t.tradeCount = part.tradeCount;
+        const auto head = model.firstTradeFrom(symbol, part.firstTraded, part.firstTraded + kMinuteMs);
+        const auto tail = model.lastTradeBefore(symbol, std::min(part.lastTraded + kMinuteMs, nowMs + 1), part.lastTraded);
         if (head) t.firstTradeId = head->tradeId;
         if (tail) {
             t.lastTradeId = tail->tradeId;
@@ -87,6 +127,31 @@ exchange::Ticker24h rollingTicker(const MarketModel& model, const OrderBookModel
     t.askPrice = top.askPrice;
     t.askQuantity = top.askQuantity;
     return t;
+}
+
+}  // namespace
+
+exchange::Ticker24h rollingTicker(const MarketModel& model, const OrderBookModel& book, const std::string& symbol,
+                                  std::int64_t nowMs, bool mini) {
+    const std::int64_t current = nowMs / kMinuteMs * kMinuteMs;
+    const std::int64_t first = current - kDayMs + kMinuteMs;
+    Part part;
+    foldMinutes(part, model, symbol, first, current, nowMs);
+    return tickerOf(part, model, book, symbol, nowMs, mini, first);
+}
+
+exchange::Ticker24h TickerWindow::ticker(const MarketModel& model, const OrderBookModel& book, const std::string& symbol,
+                                         std::int64_t nowMs, bool mini) {
+    const std::int64_t current = nowMs / kMinuteMs * kMinuteMs;
+    const std::int64_t first = current - kDayMs + kMinuteMs;
+    if (m_minute != current) {  // a new minute: the closed ones again (once a minute)
+        m_closed = Part{};
+        foldMinutes(m_closed, model, symbol, first, current - kMinuteMs, nowMs);
+        m_minute = current;
+    }
+    Part now;
+    foldMinutes(now, model, symbol, current, current, nowMs);
+    return tickerOf(join(m_closed, now), model, book, symbol, nowMs, mini, first);
 }
 
 }  // namespace cpc::sim

@@ -379,6 +379,42 @@ TEST_F(ChartViewsTest, AnOverlayOnItsOwnScaleLeavesThePriceAxisAlone) {
     EXPECT_GT(model.priceScale().range().max, before.max * 1000);
 }
 
+TEST_F(ChartViewsTest, AComparedSymbolMeetsTheChartAtTheFirstVisibleBarOnThePercentScale) {
+    model.setPriceScaleMode(PriceScaleMode::Percent);
+    prepare();
+    const IndexRange range = model.timeScale().visibleRange();
+    const auto first = static_cast<std::size_t>(range.first);
+    ASSERT_GT(first, 0U) << "the view starts after the data's first bar";
+    // Another symbol at a tenth of the price whose change over the view is twice the chart's.
+    std::vector<double> other(series.size());
+    const double base = series.candles().close(first);
+    for (std::size_t i = 0; i < other.size(); ++i) other[i] = 0.1 * (base + 2.0 * (series.candles().close(i) - base));
+    other[first - 1] = std::nan("");
+    const auto id = model.addOverlay("OTHER", {PaneSeries{"other", PaneSeriesKind::Line, 0xff9800ffU, other}});
+    ASSERT_TRUE(model.setOverlayRebased(id, true));
+    prepare();
+    ASSERT_EQ(frame.overlayLines.size(), 1U);
+    const auto& points = frame.overlayLines[0].points;
+    const PriceScale& ps = model.priceScale();
+    // At the first visible bar it is drawn where the chart's close is: both 0 %.
+    EXPECT_NEAR(points[0].y, ps.priceToY(base), 0.5);
+    // Further on, its percent change is twice the chart's.
+    const std::size_t k = static_cast<std::size_t>(range.count() / 2);
+    const double chartChange = series.candles().close(first + k) / base - 1.0;
+    const double drawnPrice = base * (1.0 + 2.0 * chartChange);
+    EXPECT_NEAR(points[k].y, ps.priceToY(drawnPrice), 0.5);
+    // The price axis' tag says the symbol's own price, not the rebased one.
+    bool ownPrice = false;
+    for (const auto& tag : frame.valueTags)
+        for (const auto& t : tag.tag.texts) ownPrice = ownPrice || t.text == formatPrice(other.back(), model.priceDecimals());
+    EXPECT_TRUE(ownPrice);
+    // Not rebased: drawn at its own prices, a tenth of the chart's (and the axis stretched for it).
+    ASSERT_TRUE(model.setOverlayRebased(id, false));
+    prepare();
+    EXPECT_NEAR(frame.overlayLines[0].points[0].y, model.priceScale().priceToY(other[first]), 0.5);
+    EXPECT_FALSE(model.setOverlayRebased(id + 100, true));
+}
+
 TEST_F(ChartViewsTest, PanesAndOverlaysCanBeInsertedAtAPosition) {
     const auto a = model.addPane("A");
     const auto b = model.addPane("B");

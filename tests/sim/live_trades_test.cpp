@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cpc/core/time.hpp"
 #include "cpc/sim/market_model.hpp"
 #include "cpc/sim/order_book_model.hpp"
+#include "cpc/sim/symbol_universe.hpp"
+#include "cpc/sim/ticker_model.hpp"
 #include "stream_registry.hpp"  // src/sim (private to the simulator)
+#include "ticker_window.hpp"    // src/sim
 
 using namespace cpc;
 using sim::LiveTrades;
@@ -163,6 +167,61 @@ TEST(LiveTrades, CandlesAfterTheStartAggregateTheStreamedTrades) {
 TEST(LiveTrades, RateOutOfRangeIsRejected) {
     EXPECT_THROW(MarketModel(1, MarketModel::defaultSymbols(), LiveTrades{20001, kStart}), std::invalid_argument);
     EXPECT_THROW(MarketModel(1, MarketModel::defaultSymbols(), LiveTrades{-1, kStart}), std::invalid_argument);
+}
+
+// The ticker streams keep the window's closed minutes (TickerWindow): every push equals the
+// ticker computed from the whole window, across minute boundaries and under live load.
+TEST(LiveTrades, TheKeptTickerWindowGivesTheWholeWindowsTicker) {
+    const MarketModel loaded(42, MarketModel::defaultSymbols(), LiveTrades{200, kStart});
+    const sim::OrderBookModel book(loaded, 42);
+    for (const std::string symbol : {"BTCUSDT", "NKNUSDT"}) {
+        sim::TickerWindow window;
+        for (std::int64_t now = kStart - 2 * kSecondMs; now < kStart + 3 * kMinuteMs; now += 7'300) {
+            for (const bool mini : {true, false}) {
+                sim::TickerWindow fresh;
+                const auto kept = (mini ? window : fresh).ticker(loaded, book, symbol, now, mini);
+                const auto whole = sim::rollingTicker(loaded, book, symbol, now, mini);
+                const std::string at = symbol + " at " + std::to_string(now);
+                EXPECT_EQ(kept.lastPrice, whole.lastPrice) << at;
+                EXPECT_EQ(kept.open, whole.open) << at;
+                EXPECT_EQ(kept.high, whole.high) << at;
+                EXPECT_EQ(kept.low, whole.low) << at;
+                EXPECT_EQ(kept.volume, whole.volume) << at;
+                EXPECT_EQ(kept.quoteVolume, whole.quoteVolume) << at;
+                EXPECT_EQ(kept.tradeCount, whole.tradeCount) << at;
+                EXPECT_EQ(kept.firstTradeId, whole.firstTradeId) << at;
+                EXPECT_EQ(kept.lastTradeId, whole.lastTradeId) << at;
+                EXPECT_EQ(kept.priceChangePercent, whole.priceChangePercent) << at;
+                EXPECT_EQ(kept.bidPrice, whole.bidPrice) << at;
+            }
+        }
+    }
+}
+
+TEST(LiveTrades, OnlyTheFirstSymbolsCarryTheLoadWhenAskedAndAManySymbolMarketIsMade) {
+    // `cpc sim --symbol-count 300 --trade-rate 100 --trade-symbols 2`.
+    const auto symbols = sim::withLiveLoadOn(sim::symbolUniverse(300), 2);
+    ASSERT_EQ(symbols.size(), 300U);
+    std::set<std::string> names;
+    for (const auto& s : symbols) names.insert(s.symbol);
+    EXPECT_EQ(names.size(), 300U);
+    EXPECT_EQ(symbols[0].symbol, "BTCUSDT");
+    EXPECT_EQ(symbols[299].symbol, "X0295USDT");
+    const MarketModel loaded(42, symbols, LiveTrades{100, kStart});
+    const MarketModel plain(42, sim::symbolUniverse(300));
+    const std::int64_t from = kStart + kSecondMs, to = kStart + 3 * kSecondMs;
+    // The first two trade 100 more times a second; the others exactly as without load.
+    EXPECT_GE(loaded.trades("ETHUSDT", from, to).size(), plain.trades("ETHUSDT", from, to).size() + 200);
+    for (const std::string symbol : {"ETHBTC", "X0001USDT", "X0295USDT"})
+        EXPECT_EQ(loaded.trades(symbol, from, to).size(), plain.trades(symbol, from, to).size()) << symbol;
+    // Generated symbols trade and have sane candles.
+    const auto day = plain.klines("X0042USDT", Interval::D1, std::nullopt, std::nullopt, 2, kStart);
+    ASSERT_EQ(day.size(), 2U);
+    EXPECT_GT(day.front().trades, 0);
+    EXPECT_GT(day.front().close.toDouble(), 0.0);
+    auto over = symbols;
+    over[5].liveTradesPerSecond = 20001;
+    EXPECT_THROW(MarketModel(1, over, LiveTrades{0, kStart}), std::invalid_argument);
 }
 
 // A depth diff that covers several 100 ms ticks (a late poll) names every level that changed in

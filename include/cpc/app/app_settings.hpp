@@ -83,6 +83,10 @@ public:
     // groups, detached windows, the active chart) as JSON text; empty when none was saved.
     QByteArray workspace() const;
     void setWorkspace(const QByteArray& state);
+    // The watchlists (WatchlistDock::state: named lists of EXCHANGE:SYMBOL, the shown one, the
+    // dock shown or not) as JSON text; empty when none was saved.
+    QByteArray watchlists() const;
+    void setWatchlists(const QByteArray& state);
     // Drawings and indicators belong to the pair, not to one venue's spelling of it: they are kept
     // under pairKey(symbol) ("drawings/BTC-USDT" for BTCUSDT on Binance and Bybit and BTC-USDT on
     // OKX and KuCoin), so they follow the chart across exchanges. An entry saved before that under

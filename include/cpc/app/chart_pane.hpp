@@ -24,6 +24,7 @@ namespace cpc::session { class IndicatorSet; }
 namespace cpc::app {
 
 class AppSettings;
+class ChartCompare;
 class ChartController;
 class ChartUndo;
 class OrderFlowFeed;
@@ -51,6 +52,8 @@ public:
     // The perpetual side of the chart (mark/index lines, funding, open interest, liquidations);
     // idle on a spot chart.
     PerpChart* perp() const { return m_perp; }
+    // The symbols compared with this chart (Compare…: lines on the percent scale).
+    ChartCompare& compare() const { return *m_compare; }
 
     // Marked with a coloured frame (the window's toolbar acts on it); `framed`: the layout has
     // more than one chart (a single chart needs no mark).
@@ -149,6 +152,7 @@ private:
     ChartUndo* m_undo = nullptr;
     OrderFlowFeed* m_orderFlow = nullptr;
     PerpChart* m_perp = nullptr;
+    ChartCompare* m_compare = nullptr;  // child
     double m_orderFlowPrice = 0;  // the price the heatmap's rows were sized for (0: none yet)
     bool m_heatmap = false;
     bool m_heatmapLog = true;

@@ -64,6 +64,11 @@ public:
     void openSeries(const QString& symbol, Interval interval);
     // Opens the series in `pane` (any venue's spelling of the symbol: the pane's venue's is used).
     void openSeriesIn(ChartPane* pane, const QString& symbol, Interval interval);
+    // Compare (chart_compare.cpp): `text` (EXCHANGE:SYMBOL, or SYMBOL on the active chart's
+    // venue) drawn on the active chart as a line on the percent scale; false, with the reason in
+    // the status bar, when it does not parse or cannot be compared. The dialog asks for the text.
+    bool addCompare(const QString& text);
+    void openCompareDialog();
 
     // ---- workspace: layouts (tabs of charts), the active chart, detaching, link groups --------
     // "1", "2h" (side by side), "2v" (stacked), "3" (one left, two stacked right), "4" (2 × 2),

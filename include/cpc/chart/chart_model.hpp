@@ -101,6 +101,14 @@ struct Overlay {
     // fitted to its visible values over the candle pane, and leaves the price axis alone.
     bool ownScale = false;
     PriceScale scale;  // used when ownScale
+    // Another symbol compared with the chart's (Compare…): its values are that symbol's prices,
+    // drawn rebased onto the chart's price at the first visible bar — multiplied by rebaseFactor
+    // (the chart's first visible close / the overlay's first finite value from there, set by
+    // autoscale), so on the percent scale both lines show their change since that bar. The legend
+    // shows the symbol's own price.
+    bool rebase = false;
+    double rebaseFactor = 1.0;
+    double drawn(double value) const { return rebase ? value * rebaseFactor : value; }
 };
 
 // Offset of the display time zone from UTC at a UTC instant, in ms (DST-aware when the
@@ -214,6 +222,8 @@ public:
     std::uint64_t addOverlay(std::string title, std::vector<PaneSeries> series = {}, bool ownScale = false,
                              std::optional<std::size_t> position = std::nullopt);
     bool removeOverlay(std::uint64_t id);
+    // Marks an overlay as a compared symbol (Overlay::rebase); false for an unknown id.
+    bool setOverlayRebased(std::uint64_t id, bool rebase);
     std::optional<std::size_t> overlayIndex(std::uint64_t id) const;
     bool setOverlaySeries(std::uint64_t id, std::vector<PaneSeries> series);
     bool editOverlaySeries(std::uint64_t id, const std::function<void(std::vector<PaneSeries>&)>& edit);

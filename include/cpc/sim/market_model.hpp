@@ -34,6 +34,9 @@ struct SimSymbol {
     // candles there are flat at the previous close with zero volume; KuCoin's dialect omits them.
     // Live load (LiveTrades) is not silenced.
     std::vector<std::pair<std::int64_t, std::int64_t>> quietWindows = {};
+    // Live load of this symbol (trades a second); -1: the model's (LiveTrades::perSecond). A
+    // benchmark loads a few charted symbols and leaves a long watchlist's others at their history.
+    int liveTradesPerSecond = -1;
 };
 
 // Live load (the realtime window, `cpc sim --trade-rate N`): from `fromMs` on, every symbol also

@@ -61,6 +61,8 @@ struct SimConfig {
     // Live load: every symbol also trades this often per second (evenly spread) from the server's
     // start on, on the trade/aggTrade streams and in every candle; history before it is unchanged.
     int liveTradesPerSecond = 0;  // 0..MarketModel::kMaxLiveTradesPerSecond
+    // Only the first N symbols get that live load (0: every symbol): `cpc sim --trade-symbols`.
+    int liveTradeSymbols = 0;
     // The market's symbols; empty: MarketModel::defaultSymbols() (tests add no-trade stretches).
     std::vector<SimSymbol> symbols;
 };
