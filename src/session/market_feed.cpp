@@ -795,7 +795,16 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const int buckets = static_cast<int>(std::max<std::int64_t>(1, plan->limit / ratio));
         // Nothing opens after the venue's now: a window starting later could only be empty, which
         // would read as a gap of the venue.
-        std::vector<PageSpan> windows = pagesNewestFirst(key.interval, from, to, buckets);
+        // (As one at a time: a window's end is counted from its start in nominal buckets, except
+        // for calendar intervals; 3d buckets are anchored at the listing, not at the epoch.)
+        std::vector<PageSpan> windows;
+        for (std::int64_t start = from; start < to;) {
+            const std::int64_t end = std::min(to, isCalendar(key.interval) ? bucketsEnd(key.interval, start, buckets)
+                                                                           : start + buckets * nominalMs(key.interval));
+            windows.push_back({start, end});
+            start = end;
+        }
+        std::reverse(windows.begin(), windows.end());  // newest first
         std::erase_if(windows, [&](const PageSpan& w) { return w.from > venueNow(); });
         RangeJob state{key, job, *plan, windows.size(), false, std::nullopt};
         const std::function<awaitable<bool>(std::size_t)> page = [this, &sc, &state, &windows](std::size_t i) {
