@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -35,11 +36,13 @@
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "cpc/net/url.hpp"
+#include "cpc/session/history_pages.hpp"
 #include "cpc/session/market_session.hpp"
 #include "cpc/storage/candle_database.hpp"
 #include "cpc/storage/coverage.hpp"
 #include "cpc/storage/data_paths.hpp"
 #include "cpc/storage/storage_worker.hpp"
+#include "fetch_progress.hpp"
 #include "kline_io.hpp"
 
 namespace cpc::cli {
@@ -54,45 +57,6 @@ constexpr const char* kName = "cpc fetch";
 // venues' limits are per second or per endpoint and far above one request at a time.
 constexpr int kMaxAttempts = 5;
 
-// Progress on stderr: a redrawn bar on a terminal, one plain line per page otherwise.
-class Progress {
-public:
-    Progress(std::ostream& err, bool terminal, std::string label, std::int64_t expected)
-        : m_err(err), m_terminal(terminal), m_label(std::move(label)), m_expected(std::max<std::int64_t>(expected, 1)) {}
-
-    void page(std::int64_t added, std::int64_t lastOpen) {
-        m_done += added;
-        if (!m_terminal) {
-            m_err << kName << ": " << m_label << ": " << m_done << " candles so far (up to " << formatUtc(lastOpen)
-                  << ")\n";
-            return;
-        }
-        const std::int64_t pct = std::min<std::int64_t>(100, m_done * 100 / m_expected);
-        constexpr int kWidth = 30;
-        const auto filled = static_cast<int>(pct * kWidth / 100);
-        m_err << '\r' << m_label << " [" << std::string(static_cast<std::size_t>(filled), '#')
-              << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << pct << "% " << m_done
-              << " candles" << std::flush;
-        m_drawn = true;
-    }
-    void note(const std::string& line) {
-        finishLine();
-        m_err << kName << ": " << line << '\n';
-    }
-    void finishLine() {
-        if (m_drawn) m_err << '\n';
-        m_drawn = false;
-    }
-
-private:
-    std::ostream& m_err;
-    bool m_terminal;
-    std::string m_label;
-    std::int64_t m_expected;
-    std::int64_t m_done = 0;
-    bool m_drawn = false;
-};
-
 struct FetchResult {
     std::size_t requests = 0;
     std::size_t stored = 0;
@@ -100,6 +64,19 @@ struct FetchResult {
     std::size_t gapRechecks = 0;  // empty answers asked again before a gap was recorded
     std::int64_t serverNow = 0;   // the venue's clock when the fetch began
 };
+
+// `--NAME N`: a whole number in [low, high], `fallback` when the option is absent.
+Result<std::size_t> countArg(const ParsedArgs& args, const std::string& name, long long low, long long high,
+                             long long fallback) {
+    const auto text = args.value(name);
+    if (!text) return static_cast<std::size_t>(fallback);
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size() || v < low || v > high)
+        return makeError(name + ": expected a whole number from " + std::to_string(low) + " to " + std::to_string(high) +
+                         ", got '" + *text + "'");
+    return static_cast<std::size_t>(v);
+}
 
 // A range is recorded as the venue's gap only when this many answers in a row had no candles.
 constexpr int kGapConfirmations = 2;
@@ -153,90 +130,46 @@ class Fetcher {
 public:
     // `key` is the series requested from the venue (a native interval).
     Fetcher(asio::io_context& io, std::shared_ptr<session::VenueRest> rest, storage::StorageWorker& storage,
-            StorageReports& reports, SeriesKey key, const exchange::ExchangeAdapter& adapter, Progress& progress)
+            StorageReports& reports, SeriesKey key, const exchange::ExchangeAdapter& adapter, FetchProgress& progress)
         : m_rest(std::move(rest)), m_scope(std::make_shared<session::CancelScope>(io)), m_storage(storage),
           m_reports(reports), m_key(std::move(key)), m_adapter(adapter), m_progress(progress) {}
 
-    asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes) {
+    // Every hole's first page is asked as the serial download asks it (from the hole's start up to
+    // its end): where the answer begins shows where the venue's history begins, so a range before
+    // the listing costs one request, not one per empty page. The rest of every hole is cut into
+    // pages of whole buckets, asked for newest first with up to `width` in flight (the host's gate
+    // paces them all). width 1: one request at a time, every page from where the last one ended.
+    asio::awaitable<Result<FetchResult>> run(std::vector<Range> holes, std::size_t width) {
         FetchResult result;
         const auto serverNow = co_await venueNow(result);
         if (!serverNow) co_return serverNow.error();
         result.serverNow = *serverNow;
 
+        std::vector<session::PageSpan> rest;
         for (const auto& [holeFrom, holeToRaw] : holes) {
             // Nothing opens after the exchange's now; the forming candle is cut off below.
             const std::int64_t holeTo = std::min(holeToRaw, *serverNow + 1);
             std::int64_t start = holeFrom;
             while (start < holeTo) {
-                if (const auto failed = m_reports.failure()) co_return makeError(*failed);
-                exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
-                const exchange::RestRequest request = m_adapter.historyRequest(query);
-                std::vector<Candle> answered;
-                for (int asked = 1;; ++asked) {
-                    auto reply = co_await get(request, result);
-                    if (!reply) co_return reply.error();
-                    auto parsed = m_adapter.parseHistoryFor(query, reply->body, reply->status, *serverNow);
-                    if (!parsed) co_return parsed.error();
-                    // What is stored here is recorded complete for good: a candle counts as closed
-                    // only once its close time has passed on both the venue's clock and ours (a
-                    // venue clock running ahead must not make the forming candle final); an answer
-                    // with an open time off the interval's boundaries is not used.
-                    auto checked = exchange::checkHistoryRows(std::move(*parsed), m_key.interval,
-                                                              std::min(*serverNow, nowMs()), m_adapter.name());
-                    if (!checked) co_return checked.error();
-                    answered = std::move(*checked);
-                    if (!answered.empty() || asked >= kGapConfirmations) break;
-                    // An answer without rows is recorded as the venue's gap (never asked again) only
-                    // when the venue gives it consistently: one empty 200 may be a hiccup.
-                    ++result.gapRechecks;
-                    m_progress.note("no candles from " + formatUtc(start) + "; asking again to confirm the gap");
-                    if (!co_await m_scope->sleep(kGapRecheckDelay)) co_return makeError("cancelled");
+                auto page = co_await fetchPage(start, holeTo, result);
+                if (!page) co_return page.error();
+                if (!page->more || page->end <= start) break;
+                start = page->end;
+                if (width > 1) {
+                    const auto pages = session::pagesNewestFirst(m_key.interval, start, holeTo, m_adapter.maxHistoryLimit());
+                    rest.insert(rest.end(), pages.begin(), pages.end());
+                    break;
                 }
-                // Rows, but none in the asked range (another range's page): the answer says nothing
-                // about this range, so nothing is stored or recorded as a gap.
-                if (!answered.empty() && std::none_of(answered.begin(), answered.end(), [&](const Candle& c) {
-                        return c.openTime >= start && c.openTime < holeTo;
-                    }))
-                    co_return makeError(m_adapter.name() + " answered " + std::to_string(answered.size()) +
-                                        " candles, none in the asked range " + formatUtc(start) + " to " +
-                                        formatUtc(holeTo) + " (from " + formatUtc(answered.front().openTime) + " to " +
-                                        formatUtc(answered.back().openTime) +
-                                        "); nothing was recorded for it, run the fetch again");
-                const std::vector<Candle>* rows = &answered;
-                const bool fullPage = rows->size() >= static_cast<std::size_t>(m_adapter.maxHistoryLimit());
-                std::vector<Candle> closed;
-                std::int64_t pageEnd = holeTo;
-                for (const Candle& c : *rows) {
-                    if (c.openTime < start || c.openTime >= holeTo) continue;
-                    if (!c.closed) {  // the forming candle: not cached, and nothing after it exists
-                        pageEnd = c.openTime;
-                        break;
-                    }
-                    closed.push_back(c);
-                }
-                const bool forming = pageEnd < holeTo;
-                if (fullPage && !forming && !closed.empty())
-                    pageEnd = std::min(holeTo, closeTime(m_key.interval, closed.back().openTime) + 1);
-                // A venue that skips intervals without trades (KuCoin) answers a forward page for
-                // `limit` intervals from the start: fewer rows (or none: a no-trade stretch) is no
-                // end. Only that span is known; the rest of the hole is asked for next.
-                bool more = fullPage;
-                if (!fullPage && !forming && m_adapter.historyHasGaps()) {
-                    const std::int64_t covered = bucketsEnd(m_key.interval, start, m_adapter.maxHistoryLimit());
-                    if (covered < holeTo) {
-                        pageEnd = covered;
-                        more = true;
-                    }
-                }
-                const std::int64_t lastOpen = closed.empty() ? pageEnd - 1 : closed.back().openTime;
-                const auto added = static_cast<std::int64_t>(closed.size());
-                result.stored += closed.size();
-                storePage(start, pageEnd, std::move(closed), result);
-                m_progress.page(added, lastOpen);
-                if (!more || forming || pageEnd <= start) break;
-                start = pageEnd;
             }
         }
+        // Newest first across the holes too.
+        std::stable_sort(rest.begin(), rest.end(),
+                         [](const session::PageSpan& a, const session::PageSpan& b) { return a.from > b.from; });
+        std::optional<Error> failed;
+        const std::function<asio::awaitable<bool>(std::size_t)> job =
+            [this, &rest, &result, &failed](std::size_t i) { return parallelPage(rest[i], result, failed); };
+        co_await session::runBounded(rest.size(), width, job);
+        if (failed) co_return *failed;
         co_return result;
     }
 
@@ -259,13 +192,106 @@ public:
     }
 
 private:
+    struct PageOutcome {
+        std::int64_t end = 0;  // where the next page starts
+        bool more = false;     // the hole goes on after it
+    };
+
+    // One of the planned pages [page.from, page.to): false (and `failed` set) ends the download.
+    asio::awaitable<bool> parallelPage(session::PageSpan page, FetchResult& result, std::optional<Error>& failed) {
+        if (failed) co_return false;
+        auto outcome = co_await fetchPage(page.from, page.to, result);
+        if (!outcome) {
+            if (!failed) failed = outcome.error();
+            m_scope->cancel();  // the pages in flight end too: the first failure is the result
+            co_return false;
+        }
+        co_return true;
+    }
+
+    // Asks for the candles opening in [start, holeTo) (one page: the venue answers at most its
+    // maxHistoryLimit() rows from `start`), stores what it answered and records its coverage.
+    asio::awaitable<Result<PageOutcome>> fetchPage(std::int64_t start, std::int64_t holeTo, FetchResult& result) {
+        if (const auto failed = m_reports.failure()) co_return makeError(*failed);
+        exchange::HistoryQuery query{m_key.symbol, m_key.interval, start, holeTo - 1, m_adapter.maxHistoryLimit()};
+        const exchange::RestRequest request = m_adapter.historyRequest(query);
+        std::vector<Candle> answered;
+        for (int asked = 1;; ++asked) {
+            auto reply = co_await get(request, result);
+            if (!reply) co_return reply.error();
+            auto parsed = m_adapter.parseHistoryFor(query, reply->body, reply->status, result.serverNow);
+            if (!parsed) co_return parsed.error();
+            // What is stored here is recorded complete for good: a candle counts as closed
+            // only once its close time has passed on both the venue's clock and ours (a
+            // venue clock running ahead must not make the forming candle final); an answer
+            // with an open time off the interval's boundaries is not used.
+            auto checked = exchange::checkHistoryRows(std::move(*parsed), m_key.interval,
+                                                      std::min(result.serverNow, nowMs()), m_adapter.name());
+            if (!checked) co_return checked.error();
+            answered = std::move(*checked);
+            if (!answered.empty() || asked >= kGapConfirmations) break;
+            // An answer without rows is recorded as the venue's gap (never asked again) only
+            // when the venue gives it consistently: one empty 200 may be a hiccup.
+            ++result.gapRechecks;
+            m_progress.note("no candles from " + formatUtc(start) + "; asking again to confirm the gap");
+            if (!co_await m_scope->sleep(kGapRecheckDelay)) co_return makeError("cancelled");
+        }
+        // Rows, but none in the asked range (another range's page): the answer says nothing
+        // about this range, so nothing is stored or recorded as a gap.
+        if (!answered.empty() && std::none_of(answered.begin(), answered.end(), [&](const Candle& c) {
+                return c.openTime >= start && c.openTime < holeTo;
+            }))
+            co_return makeError(m_adapter.name() + " answered " + std::to_string(answered.size()) +
+                                " candles, none in the asked range " + formatUtc(start) + " to " +
+                                formatUtc(holeTo) + " (from " + formatUtc(answered.front().openTime) + " to " +
+                                formatUtc(answered.back().openTime) +
+                                "); nothing was recorded for it, run the fetch again");
+        const std::vector<Candle>* rows = &answered;
+        const bool fullPage = rows->size() >= static_cast<std::size_t>(m_adapter.maxHistoryLimit());
+        std::vector<Candle> closed;
+        std::int64_t pageEnd = holeTo;
+        for (const Candle& c : *rows) {
+            if (c.openTime < start || c.openTime >= holeTo) continue;
+            if (!c.closed) {  // the forming candle: not cached, and nothing after it exists
+                pageEnd = c.openTime;
+                break;
+            }
+            closed.push_back(c);
+        }
+        const bool forming = pageEnd < holeTo;
+        if (fullPage && !forming && !closed.empty())
+            pageEnd = std::min(holeTo, closeTime(m_key.interval, closed.back().openTime) + 1);
+        // A venue that skips intervals without trades (KuCoin) answers a forward page for
+        // `limit` intervals from the start: fewer rows (or none: a no-trade stretch) is no
+        // end. Only that span is known; the rest of the hole is asked for next.
+        bool more = fullPage;
+        if (!fullPage && !forming && m_adapter.historyHasGaps()) {
+            const std::int64_t covered = bucketsEnd(m_key.interval, start, m_adapter.maxHistoryLimit());
+            if (covered < holeTo) {
+                pageEnd = covered;
+                more = true;
+            }
+        }
+        const std::int64_t lastOpen = closed.empty() ? pageEnd - 1 : closed.back().openTime;
+        const std::int64_t firstOpen = closed.empty() ? start : closed.front().openTime;
+        const auto added = static_cast<std::int64_t>(closed.size());
+        result.stored += closed.size();
+        storePage(start, pageEnd, std::move(closed), result);
+        m_progress.page(added, firstOpen, lastOpen);
+        co_return PageOutcome{pageEnd, more && !forming};
+    }
+
     // The venue's clock now (every fetch starts with it).
     asio::awaitable<Result<std::int64_t>> venueNow(FetchResult& result) {
         // Named request: GCC 12 destroys temporaries of a co_await full-expression twice.
         const exchange::RestRequest timeRequest = m_adapter.serverTimeRequest();
-        auto timeReply = co_await get(timeRequest, result);
+        std::int64_t sentAt = 0;
+        auto timeReply = co_await get(timeRequest, result, &sentAt);
         if (!timeReply) co_return timeReply.error();
-        co_return m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        auto venueTime = m_adapter.parseServerTime(timeReply->body, timeReply->status);
+        // The host's gate counts the venue's weight windows (its minutes) on the venue's clock.
+        if (venueTime) m_rest->recordClock(*venueTime, sentAt);
+        co_return venueTime;
     }
 
     // One answered page [from, to): its candles are queued to the storage worker, and behind them
@@ -307,12 +333,13 @@ private:
     // limits from ExchangeAdapter::restRateLimit(), 80 % of the budget at most; a 429 waited out as
     // asked, at most kMaxAttempts sends), each wait shown on the progress line; a network error or
     // a 5xx is tried again (3 attempts); the venue's IP ban (Binance 418, Bybit 403) stops it.
-    asio::awaitable<Result<net::HttpResponse>> get(const exchange::RestRequest& request, FetchResult& result) {
+    asio::awaitable<Result<net::HttpResponse>> get(const exchange::RestRequest& request, FetchResult& result,
+                                                   std::int64_t* sentAtMs = nullptr) {
         const std::function<void(const std::string&)> note = [this](const std::string& m) { m_progress.note(m); };
         for (int attempt = 1;; ++attempt) {
             session::RestTally tally;
             auto reply = co_await m_rest->send(request, *m_scope,
-                                               {.tally = &tally, .progress = &note, .maxSends = kMaxAttempts});
+                                               {.tally = &tally, .progress = &note, .maxSends = kMaxAttempts, .sentAtMs = sentAtMs});
             result.requests += tally.sent;
             if (!reply && reply.error().code == 418)
                 co_return makeError(m_adapter.name() + " has banned this IP address for sending requests past a "
@@ -335,7 +362,7 @@ private:
     StorageReports& m_reports;
     SeriesKey m_key;
     const exchange::ExchangeAdapter& m_adapter;
-    Progress& m_progress;
+    FetchProgress& m_progress;
 };
 
 // Runs `work` on the network thread and hands its result (or what it threw) to the waiting thread.
@@ -423,6 +450,14 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     if (!source)
         return usage(*venue + " serves no " + intervalText + " candles, nor any interval they could be built from");
 
+    // How many page requests may be in flight at once (the gate paces them all), and the host's
+    // weight budget when it is not the venue's published one (a simulator started with another).
+    const auto parallel = countArg(args, "--parallel", 1, static_cast<long long>(session::kMaxParallelPages),
+                                   static_cast<long long>(session::kDefaultParallelPages));
+    if (!parallel) return usage(parallel.error().message);
+    const auto weight = countArg(args, "--weight-per-minute", 1, 10'000'000, 0);
+    if (!weight) return usage(weight.error().message);
+
     const std::string dbPath = args.value("--db").value_or(storage::defaultDatabasePath());
     // The composition root of the command: one storage worker (the only user of the file), one
     // network thread and one market session (declared in this order: the network thread stops
@@ -462,13 +497,14 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     net::IoThread io;
     session::MarketSessionConfig marketConfig;
     marketConfig.tls = tlsOptions;
+    marketConfig.restWeightOverride = static_cast<int>(*weight);
     session::MarketSession market(io, std::move(marketConfig));
     const auto rest = market.rest(venueAdapter);
     // 3d built from days starts at the symbol's listing day (as in the app and on Binance), which
     // the venue is asked for first.
     std::int64_t anchor3d = 0;
     if (*interval == Interval::D3 && *source != Interval::D3) {
-        Progress quiet(err, false, symbol + " 1d", 1);
+        FetchProgress quiet(err, false, symbol + " 1d", 1);
         Fetcher fetcher(io.context(), rest, storage, reports, key, *venueAdapter, quiet);
         auto promise = std::make_shared<std::promise<Result<std::int64_t>>>();
         auto future = promise->get_future();
@@ -517,17 +553,19 @@ int runFetch(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitOk;
     }
 
-    std::int64_t expected = 0;
-    for (const auto& [a, b] : holes) expected += (b - a) / nominalMs(key.interval);
+    std::int64_t expectedPages = 0;
+    for (const auto& [a, b] : holes)
+        expectedPages += static_cast<std::int64_t>(
+            session::pagesNewestFirst(key.interval, a, std::min(b, nowMs() + 1), venueAdapter->maxHistoryLimit()).size());
     const bool terminal = &err == &std::cerr && isatty(STDERR_FILENO) == 1;
-    Progress progress(err, terminal, symbol + " " + sourceText, expected);
+    FetchProgress progress(err, terminal, symbol + " " + sourceText, expectedPages);
 
     Result<FetchResult> result = makeError("not run");
     {
         Fetcher fetcher(io.context(), rest, storage, reports, key, *venueAdapter, progress);
         auto promise = std::make_shared<std::promise<Result<FetchResult>>>();
         auto future = promise->get_future();
-        asio::co_spawn(io.context(), fulfil(promise, fetcher.run(holes)), asio::detached);
+        asio::co_spawn(io.context(), fulfil(promise, fetcher.run(holes, *parallel)), asio::detached);
         result = future.get();
     }
     progress.finishLine();
@@ -565,7 +603,7 @@ Command makeFetchCommand() {
     c.name = "fetch";
     c.summary = "download an exchange's klines into the local cache (only what it lacks)";
     c.usage = "cpc fetch SYMBOL INTERVAL --from DATE --to DATE [--exchange NAME] [--endpoint URL] [--db FILE] "
-              "[--ca-file F] [--refetch]";
+              "[--ca-file F] [--refetch] [--parallel N] [--weight-per-minute N]";
     c.description =
         "Downloads the closed klines of SYMBOL at INTERVAL whose open time is in [--from, --to) over\n"
         "the exchange's REST API (pages of its maximum size, within Binance's request-weight limit,\n"
@@ -576,6 +614,9 @@ Command makeFetchCommand() {
         "answer whose rows all lie outside the asked range, or open off the interval's boundaries, is an\n"
         "error and records nothing. A candle is stored only once its close time has passed on both the\n"
         "exchange's clock and this computer's.\n"
+        "Up to --parallel pages are requested at once, the newest first, all paced by the exchange's\n"
+        "request-weight budget (80 % of it at most). Progress goes to stderr: a bar (pages, candles,\n"
+        "rate, time left) on a terminal, one line per page otherwise.\n"
         "SYMBOL is spelt as the exchange spells it: BTCUSDT on Binance and Bybit, BTC-USDT on OKX and\n"
         "KuCoin. An INTERVAL the exchange does not serve (Bybit 1w, OKX 8h, …) is fetched at the\n"
         "coarsest interval it serves that divides INTERVAL, and both are stored: those candles (with\n"
@@ -591,6 +632,8 @@ Command makeFetchCommand() {
         {"--db", "FILE", "candle cache (default " + storage::defaultDataDirectory() + "/" + storage::kDatabaseFileName + ")"},
         {"--ca-file", "F", "extra PEM CA certificates to trust (besides the system store)"},
         {"--refetch", "", "ask the exchange again for ranges recorded as its gaps (no candles there)"},
+        {"--parallel", "N", "page requests in flight at once, newest pages first (1-32, default 8; 1: one at a time)"},
+        {"--weight-per-minute", "N", "the host's REST weight budget per minute, when not the exchange's own (a simulator's)"},
     };
     c.maxPositional = 2;
     c.run = runFetch;

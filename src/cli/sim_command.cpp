@@ -230,7 +230,9 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     server.stop();
     const auto stats = server.stats();
     out << "cpc sim: stopped by " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << " (" << stats.restRequests
-        << " REST requests, " << stats.wsConnections << " WebSocket connections, " << stats.faultsInjected
+        << " REST requests: " << stats.rest429 << " answered 429, " << stats.rest418 << " answered 418, "
+        << stats.weightViolations << " weight violations, at most " << stats.restInFlightMax << " in flight; "
+        << stats.wsConnections << " WebSocket connections, " << stats.faultsInjected
         << " faults injected)" << std::endl;
     return kExitOk;
 }

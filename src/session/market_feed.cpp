@@ -20,6 +20,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/history_rows.hpp"
 #include "cpc/exchange/listing_day.hpp"
+#include "cpc/session/history_pages.hpp"
 #include "source_aggregator.hpp"
 #include "cpc/net/backoff.hpp"
 #include "cpc/net/http_client.hpp"
@@ -776,57 +777,96 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
 
     // A hole in the caller's cache (loadRange): forward windows over [from, to), each at most one
     // venue page of whole buckets, so that every answer tells exactly which span it covers (also on
-    // a venue that skips intervals without trades, where fewer rows than asked is no end).
+    // a venue that skips intervals without trades, where fewer rows than asked is no end). Up to
+    // config.parallelPages windows are asked at once, the newest first (the part nearest what the
+    // chart shows arrives first); every request waits on the host's gate as any other. The window
+    // that ends last carries rangeEnd; a failure ends the job (its other windows are dropped by the
+    // owner with it).
     awaitable<void> range(Scope sc, SeriesKey key, std::int64_t from, std::int64_t to) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
         const FeedError job{
             key, makeError("history of " + key.symbol + " " + std::string(toString(key.interval)) + " from " + formatUtc(from)),
             FeedError::Job::Range, from, to};
-        const auto fail = [&](const Error& e) { sink.post(jobError(job, e)); };
         auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
-        const auto [source, anchor3d, aggregated, nominalRatio, limit] = *plan;
         // A window holds at most one page of source rows (a calendar month: up to ratio + 1 days).
-        const std::int64_t ratio = aggregated ? nominalRatio + 1 : 1;
-        const int buckets = static_cast<int>(std::max<std::int64_t>(1, limit / ratio));
-        for (std::int64_t start = from; start < to && !sc->cancelled();) {
-            const std::int64_t end = std::min(to, isCalendar(key.interval)
-                                                      ? bucketsEnd(key.interval, start, buckets)
-                                                      : start + buckets * nominalMs(key.interval));
-            const exchange::HistoryQuery q{key.symbol, key.interval, start, end - 1, limit};
-            std::size_t outside = 0;
-            auto rows = co_await olderRows(sc, q, &outside);
-            if (sc->cancelled()) co_return;
-            if (!rows) {
-                fail(rows.error());
-                co_return;
-            }
-            if (rows->empty() && outside > 0) {
-                // Rows, but none where asked: no word about this span (not a gap of the venue).
-                fail(makeError("the venue answered with " + std::to_string(outside) + " rows outside " +
-                               formatUtc(start) + " .. " + formatUtc(end - 1)));
-                co_return;
-            }
-            // Nothing opens after the forming candle: the span ends at its bucket.
-            std::int64_t pageEnd = end;
-            if (const auto forming = std::find_if(rows->begin(), rows->end(), [](const Candle& c) { return !c.closed; });
-                forming != rows->end()) {
-                pageEnd = aggregated ? bucketStart(key.interval, forming->openTime, anchor3d) : forming->openTime;
-                std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= pageEnd; });
-            }
-            HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, source, key.interval,
-                                                                          venueNow(), std::nullopt, anchor3d)
-                                               : std::move(*rows)};
-            batch.filled = true;
-            batch.fromOpenTime = start;
-            batch.toOpenTime = pageEnd;
-            batch.rangeEnd = pageEnd >= to || pageEnd < end;
-            const bool last = batch.rangeEnd;
-            sink.post(std::move(batch));
-            if (last) break;
-            start = pageEnd;
+        const std::int64_t ratio = plan->aggregated ? plan->ratio + 1 : 1;
+        const int buckets = static_cast<int>(std::max<std::int64_t>(1, plan->limit / ratio));
+        // Nothing opens after the venue's now: a window starting later could only be empty, which
+        // would read as a gap of the venue.
+        // (As one at a time: a window's end is counted from its start in nominal buckets, except
+        // for calendar intervals; 3d buckets are anchored at the listing, not at the epoch.)
+        std::vector<PageSpan> windows;
+        for (std::int64_t start = from; start < to;) {
+            const std::int64_t end = std::min(to, isCalendar(key.interval) ? bucketsEnd(key.interval, start, buckets)
+                                                                           : start + buckets * nominalMs(key.interval));
+            windows.push_back({start, end});
+            start = end;
         }
+        std::reverse(windows.begin(), windows.end());  // newest first
+        std::erase_if(windows, [&](const PageSpan& w) { return w.from > venueNow(); });
+        RangeJob state{key, job, *plan, windows.size(), false, std::nullopt};
+        const std::function<awaitable<bool>(std::size_t)> page = [this, &sc, &state, &windows](std::size_t i) {
+            return rangeWindow(sc, state, windows[i]);
+        };
+        co_await runBounded(windows.size(), std::max<std::size_t>(1, config.parallelPages), page);
+    }
+
+    struct RangeJob {
+        SeriesKey key;
+        FeedError job;
+        JobPlan plan;
+        std::size_t left;     // windows not posted yet
+        bool failed = false;
+        std::optional<std::int64_t> formingAt;  // a forming candle's bucket: nothing after it exists yet
+    };
+
+    // One window of a hole: posted as a filled HistoryBatch; false ends the job.
+    awaitable<bool> rangeWindow(const Scope& sc, RangeJob& state, PageSpan window) {
+        if (state.failed || sc->cancelled()) co_return false;
+        const auto& [source, anchor3d, aggregated, nominalRatio, limit] = state.plan;
+        const SeriesKey& key = state.key;
+        const std::int64_t start = window.from;
+        const std::int64_t end = window.to;
+        const exchange::HistoryQuery q{key.symbol, key.interval, start, end - 1, limit};
+        std::size_t outside = 0;
+        auto rows = co_await olderRows(sc, q, &outside);
+        if (sc->cancelled() || state.failed) co_return false;
+        const auto fail = [&](const Error& e) {
+            state.failed = true;
+            sink.post(jobError(state.job, e));
+        };
+        if (!rows) {
+            fail(rows.error());
+            co_return false;
+        }
+        if (rows->empty() && outside > 0) {
+            // Rows, but none where asked: no word about this span (not a gap of the venue).
+            fail(makeError("the venue answered with " + std::to_string(outside) + " rows outside " + formatUtc(start) +
+                           " .. " + formatUtc(end - 1)));
+            co_return false;
+        }
+        // Nothing opens after the forming candle: the span ends at its bucket.
+        std::int64_t pageEnd = end;
+        if (const auto forming = std::find_if(rows->begin(), rows->end(), [](const Candle& c) { return !c.closed; });
+            forming != rows->end()) {
+            pageEnd = aggregated ? bucketStart(key.interval, forming->openTime, anchor3d) : forming->openTime;
+            std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= pageEnd; });
+            state.formingAt = std::min(state.formingAt.value_or(pageEnd), pageEnd);
+        }
+        // A window after a forming candle (the venue's clock ran behind ours) answers for nothing.
+        if (state.formingAt && start > *state.formingAt) pageEnd = start;
+        HistoryBatch batch{key, aggregated ? detail::aggregateSources(*rows, source, key.interval, venueNow(),
+                                                                      std::nullopt, anchor3d)
+                                           : std::move(*rows)};
+        if (pageEnd <= start) batch.candles.clear();
+        batch.filled = true;
+        batch.fromOpenTime = start;
+        batch.toOpenTime = std::max(start, pageEnd);
+        batch.rangeEnd = --state.left == 0;
+        sink.post(std::move(batch));
+        co_return true;
     }
 
     awaitable<void> fetchSymbols() {

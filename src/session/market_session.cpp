@@ -16,7 +16,9 @@ std::shared_ptr<session::VenueRest> MarketSession::rest(const std::shared_ptr<co
     auto& client = m_rests[adapter->endpoints().restBase];
     if (!client) {
         auto& gate = m_gates[adapter->endpoints().restBase];
-        if (!gate) gate = std::make_shared<net::RestGate>(session::restLimitsOf(*adapter, 0, m_config.restSafetyShare));
+        if (!gate)
+            gate = std::make_shared<net::RestGate>(
+                session::restLimitsOf(*adapter, m_config.restWeightOverride, m_config.restSafetyShare));
         client = std::make_shared<session::VenueRest>(m_io.context(), adapter,
                                                    session::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
                                                                          gate, 0, m_config.restSafetyShare,
@@ -28,7 +30,9 @@ std::shared_ptr<session::VenueRest> MarketSession::rest(const std::shared_ptr<co
 std::shared_ptr<net::RestGate> MarketSession::restGate(const exchange::ExchangeAdapter& adapter) {
     std::lock_guard lock(m_mutex);
     auto& gate = m_gates[adapter.endpoints().restBase];
-    if (!gate) gate = std::make_shared<net::RestGate>(session::restLimitsOf(adapter, 0, m_config.restSafetyShare));
+    if (!gate)
+        gate = std::make_shared<net::RestGate>(
+            session::restLimitsOf(adapter, m_config.restWeightOverride, m_config.restSafetyShare));
     return gate;
 }
 

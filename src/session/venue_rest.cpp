@@ -139,6 +139,7 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
             if (!co_await scope.sleep(wait + milliseconds(1))) co_return cancelled();
         }
         if (sentAtMs) *sentAtMs = nowMs();
+        if (options.sentAtMs) *options.sentAtMs = nowMs();
         auto r = co_await once(request, scope);
         if (scope.cancelled()) co_return cancelled();
         if (options.tally) ++options.tally->sent;
@@ -180,10 +181,13 @@ awaitable<Result<std::int64_t>> VenueRest::syncClock(CancelScope& scope, Options
     if (!r) co_return r.error();
     auto t = m_adapter->parseServerTime(r->body, r->status);
     if (!t) co_return t.error();
-    const std::int64_t offset = *t - (sentAt + nowMs()) / 2;
-    m_offsetMs = offset;
+    recordClock(*t, sentAt);
+    co_return m_offsetMs.load();
+}
+
+void VenueRest::recordClock(std::int64_t venueMs, std::int64_t sentAtMs) {
+    m_offsetMs = venueMs - (sentAtMs + nowMs()) / 2;
     m_synced = true;
-    co_return offset;
 }
 
 Result<Ok> VenueRest::ready() {

@@ -94,6 +94,8 @@ struct ServerState {
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
         pingsSent{0}, pongTimeouts{0}, heartbeatTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
         rest418{0}, rest429InFlight{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
+    std::uint64_t restInFlight = 0;  // network thread only
+    std::atomic<std::uint64_t> restInFlightMax{0};
     bool started = false;
     bool stopped = false;
 
@@ -595,12 +597,14 @@ asio::awaitable<void> ServerState::serveHttp(Stream stream) {
             co_await serveWebSocket(std::move(stream), std::move(req));
             co_return;
         }
+        restInFlightMax = std::max<std::uint64_t>(restInFlightMax, ++restInFlight);
         auto res = handleRest(req);
         if (config.restDelay.count() > 0) {
             asio::steady_timer slow(lowest.get_executor(), config.restDelay);
             co_await slow.async_wait(kNoThrow);
         }
         auto [wec, written] = co_await http::async_write(stream, res, kNoThrow);
+        --restInFlight;
         if (wec || !res.keep_alive()) break;
     }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -753,6 +757,7 @@ SimStats SimServer::stats() const {
     s.messageRateViolations = impl.messageRateViolations;
     s.connectionRateViolations = impl.connectionRateViolations;
     s.weightViolations = impl.weightViolations;
+    s.restInFlightMax = impl.restInFlightMax;
     return s;
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "cli_test_util.hpp"
 #include "cpc/core/time.hpp"
@@ -298,4 +299,114 @@ TEST_F(FetchCommand, RefetchAsksAgainForRecordedGaps) {
     EXPECT_EQ(*database->coverage(key), expected);
     const auto help = runCpc({"fetch", "--help"});
     EXPECT_NE(help.out.find("--refetch"), std::string::npos);
+}
+
+// Issue 21: parallel history. Several pages in flight, newest first, store exactly what the
+// one-at-a-time download stores: every candle, field for field, and the same coverage (gaps
+// before the listing included).
+namespace {
+
+struct Stored {
+    std::vector<Candle> candles;
+    std::vector<storage::CoverageRange> coverage;
+};
+
+Stored storedSeries(const std::string& db, const SeriesKey& key) {
+    Stored s;
+    auto database = storage::CandleDatabase::open(db);
+    EXPECT_TRUE(database);
+    if (!database) return s;
+    auto candles = database->loadRange(key, 0, std::numeric_limits<std::int64_t>::max());
+    EXPECT_TRUE(candles);
+    if (candles) s.candles = std::move(*candles);
+    auto coverage = database->coverage(key);
+    EXPECT_TRUE(coverage);
+    if (coverage) s.coverage = std::move(*coverage);
+    return s;
+}
+
+// `cpc fetch` with `extra` options against a simulator of its own answering 20 ms late; returns the
+// run and the most requests the simulator had in flight at once.
+std::pair<test::CommandRun, std::uint64_t> fetchFromSlowSim(std::vector<std::string> args, const std::string& db) {
+    sim::SimConfig config;
+    config.restDelay = std::chrono::milliseconds(20);
+    sim::SimServer server(config);
+    EXPECT_TRUE(server.start());
+    args.insert(args.begin(), "fetch");
+    for (const std::string& extra : {std::string("--endpoint"), server.restBase(), std::string("--db"), db})
+        args.push_back(extra);
+    auto run = runCpc(args);
+    EXPECT_EQ(server.stats().weightViolations, 0u);
+    return {run, server.stats().restInFlightMax};
+}
+
+}  // namespace
+
+TEST(FetchCommandParallel, StoresExactlyWhatTheSerialFetchStores) {
+    TempDir dir;
+    // 5,760 minutes (2024 is a leap year): 6 pages, one short; and hours across NKNUSDT's listing on 2019-04-10: the
+    // range before it is a gap, recorded the same way by both.
+    const std::vector<std::pair<SeriesKey, std::vector<std::string>>> cases{
+        {SeriesKey{"binance", "ETHUSDT", Interval::M1}, {"ETHUSDT", "1m", "--from", "2024-02-27", "--to", "2024-03-02"}},
+        {SeriesKey{"binance", "NKNUSDT", Interval::H1}, {"NKNUSDT", "1h", "--from", "2019-01-01", "--to", "2019-08-01"}},
+    };
+    for (const auto& [key, args] : cases) {
+        auto serialArgs = args;
+        serialArgs.insert(serialArgs.end(), {"--parallel", "1"});
+        const auto [serial, serialInFlight] = fetchFromSlowSim(serialArgs, dir.file("serial.sqlite3"));
+        ASSERT_EQ(serial.code, 0) << serial.err;
+        EXPECT_EQ(serialInFlight, 1u);
+        const auto [parallel, parallelInFlight] = fetchFromSlowSim(args, dir.file("parallel.sqlite3"));
+        ASSERT_EQ(parallel.code, 0) << parallel.err;
+        EXPECT_GT(parallelInFlight, 1u) << "no two pages were ever in flight at once";
+
+        const Stored a = storedSeries(dir.file("serial.sqlite3"), key);
+        const Stored b = storedSeries(dir.file("parallel.sqlite3"), key);
+        ASSERT_FALSE(a.candles.empty());
+        EXPECT_EQ(a.candles.size(), b.candles.size()) << key.symbol;
+        EXPECT_TRUE(a.candles == b.candles) << key.symbol << ": the stored candles differ";
+        EXPECT_EQ(a.coverage, b.coverage) << key.symbol;
+    }
+    // The ETHUSDT minutes are every one of the range; the NKNUSDT coverage starts with the gap.
+    EXPECT_EQ(storedSeries(dir.file("parallel.sqlite3"), SeriesKey{"binance", "ETHUSDT", Interval::M1}).candles.size(),
+              5760u);
+    const auto nkn = storedSeries(dir.file("parallel.sqlite3"), SeriesKey{"binance", "NKNUSDT", Interval::H1});
+    ASSERT_FALSE(nkn.coverage.empty());
+    EXPECT_EQ(nkn.coverage.front().kind, storage::CoverageKind::Gap);
+    EXPECT_EQ(nkn.coverage.front().toMs, *parseUtc("2019-04-10"));
+}
+
+// Pages in flight never take the host past its weight budget: the simulator (Binance's rules: 429
+// past the minute's weight, 418 for a request after a 429) counts every violation. Its minute is
+// about to end, so the download has to wait for the next one in the middle.
+TEST(FetchCommandParallel, PagesInFlightStayWithinTheVenuesWeightBudget) {
+    const std::int64_t offset = [] {
+        const std::int64_t real = nowMs();
+        return (58'500 - real % kMinuteMs + kMinuteMs) % kMinuteMs;
+    }();
+    sim::SimConfig config;
+    config.clock = [offset] { return nowMs() + offset; };
+    config.restWeightPerMinute = 100;  // 80 spent at most: the time (1) and 39 pages (2 each)
+    config.restDelay = std::chrono::milliseconds(20);
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    TempDir dir;
+    // 60,000 minutes: 60 pages, more than one minute's budget.
+    const auto run = runCpc({"fetch", "ETHUSDT", "1m", "--from", "2024-01-01", "--to", "2024-02-11 16:00",
+                             "--parallel", "8", "--weight-per-minute", "100", "--endpoint", server.restBase(), "--db",
+                             dir.file("c.sqlite3")});
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_NE(run.out.find("stored 60000 candles"), std::string::npos) << run.out;
+    EXPECT_NE(run.err.find("request weight "), std::string::npos) << "the budget never made it wait: " << run.err;
+    const sim::SimStats stats = server.stats();
+    EXPECT_EQ(stats.weightViolations, 0u);
+    EXPECT_EQ(stats.rest429, 0u);
+    EXPECT_EQ(stats.rest418, 0u);
+    EXPECT_GT(stats.restInFlightMax, 1u);
+    EXPECT_EQ(stats.restRequests, 61u);  // the time and 60 pages: nothing asked twice
+
+    const auto bad = runCpc({"fetch", "ETHUSDT", "1m", "--from", "2024-01-01", "--to", "2024-01-02", "--parallel", "0",
+                             "--endpoint", server.restBase(), "--db", dir.file("c.sqlite3")});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("--parallel: expected a whole number from 1 to 32, got '0'"), std::string::npos) << bad.err;
 }

@@ -10,6 +10,8 @@
 //   (one page each, so a short answer says where the venue has nothing) with the venue's candles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <functional>
 #include <map>
 #include <thread>
@@ -403,6 +405,12 @@ TEST_P(LoadRange, WindowsCoverTheSpanExactlyWithTheVenuesCandles) {
     ASSERT_TRUE(errors.empty()) << errors.front().error.message;
     ASSERT_FALSE(windows.empty());
     ASSERT_TRUE(windows.back().rangeEnd);
+    EXPECT_EQ(std::count_if(windows.begin(), windows.end(), [](const feed::HistoryBatch& w) { return w.rangeEnd; }), 1)
+        << "rangeEnd only on the last window to arrive";
+    // Windows are asked for newest first, several at once (issue 21): they arrive in any order and
+    // must tile the span.
+    std::sort(windows.begin(), windows.end(),
+              [](const feed::HistoryBatch& a, const feed::HistoryBatch& b) { return a.fromOpenTime < b.fromOpenTime; });
     std::int64_t next = from;
     std::vector<Candle> delivered;
     for (const feed::HistoryBatch& w : windows) {

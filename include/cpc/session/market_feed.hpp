@@ -43,6 +43,9 @@ struct FeedConfig {
     // Candles a series opened without a cache starts with, at least: venues whose REST pages are
     // shorter (OKX: 100) are read forward over several pages instead of one newest page.
     int initialCandles = 1000;
+    // Pages of a hole (loadRange) requested at once, newest first (issue 21); the host's RestGate
+    // paces them all. 1: one at a time.
+    std::size_t parallelPages = 8;
     // Make-before-break rotation of the stream connection this long after it opened (Binance
     // cuts connections at 24 h); 0: only on the venue's serverShutdown event.
     std::chrono::milliseconds rotateAfter{23LL * 3600 * 1000};

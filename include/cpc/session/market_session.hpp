@@ -35,6 +35,9 @@ struct MarketSessionConfig {
     int connectionAttempts = net::ConnectionBudget::kVenueAttempts;
     std::chrono::milliseconds connectionWindow = net::ConnectionBudget::kVenueWindow;
     double restSafetyShare = 0.8;  // share of a venue's REST weight budget spent at most
+    // A REST host's weight per window when it is not the venue's published one (> 0; a simulator
+    // started with another limit, an account with a raised one); 0: the venue's.
+    int restWeightOverride = 0;
 };
 
 class MarketSession {

@@ -96,6 +96,7 @@ struct RestOptions {
     // a co_await expression must be trivially destructible for GCC 12.)
     const std::function<void(const std::string&)>* progress = nullptr;
     int maxSends = 4;  // sends of one request at most (a 429 answer is sent again)
+    std::int64_t* sentAtMs = nullptr;  // set to when the send that got the answer went out (local ms)
 };
 
 class VenueRest {
@@ -125,6 +126,10 @@ public:
     // Measures the venue clock's offset (its server time against the request's midpoint); every
     // user of the host reads it from then on.
     boost::asio::awaitable<Result<std::int64_t>> syncClock(CancelScope& scope, Options options = {});
+    // The venue's time `venueMs` read from an answer to a request sent at local `sentAtMs` and
+    // received now (a caller that asked for the time itself, with retries of its own): the same
+    // measurement as syncClock's.
+    void recordClock(std::int64_t venueMs, std::int64_t sentAtMs);
     // Whether requests can be made at all: an Error when the TLS setup failed (kept, not retried).
     Result<Ok> ready();
 

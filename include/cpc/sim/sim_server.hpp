@@ -107,6 +107,9 @@ struct SimStats {
     std::uint64_t messageRateViolations = 0;     // > maxIncomingMessagesPerSecond on one connection
     std::uint64_t connectionRateViolations = 0;  // > maxConnectionsPer5Min attempts
     std::uint64_t weightViolations = 0;          // requests beyond restWeightPerMinute or while told to wait
+    // The most REST requests being answered at once (read, answered, restDelay waited, written):
+    // how many a client keeps in flight.
+    std::uint64_t restInFlightMax = 0;
 };
 
 class SimServer {
