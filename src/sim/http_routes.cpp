@@ -102,6 +102,53 @@ HttpReply klinesHandler(const RestContext& ctx) {
     return HttpReply{200, std::move(body), {}};
 }
 
+// GET /api/v3/aggTrades?symbol=X[&fromId=N][&startTime=T&endTime=T][&limit=N]: the model's
+// aggregate trades (MarketModel::aggTrades). Binance's rules: limit 1..1000 (500 by default);
+// startTime and endTime less than an hour apart (-1127); fromId not with a time (-1128).
+HttpReply aggTradesHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    if (q.hasDuplicates()) return binanceError(-1101, "Duplicate values for a parameter detected.");
+    const auto symbol = q.param("symbol");
+    if (!symbol || symbol->empty()) return mandatoryMissing("symbol");
+    std::optional<std::int64_t> fromId, start, end;
+    const std::pair<const char*, std::optional<std::int64_t>*> longs[] = {
+        {"fromId", &fromId}, {"startTime", &start}, {"endTime", &end}};
+    for (auto [name, field] : longs)
+        if (auto text = q.param(name)) {
+            *field = parseDigits(*text);
+            if (!*field) return illegalChars(name, kTimeRange);
+        }
+    if (start) start = toMillis(*start);
+    if (end) end = toMillis(*end);
+    int limit = 500;
+    if (auto l = q.param("limit")) {
+        const auto v = parseDigits(*l);
+        if (!v) return illegalChars("limit", kTimeRange);
+        if (*v < 1 || *v > MarketModel::kMaxLimit) return binanceError(-1130, "Data sent for parameter 'limit' is not valid.");
+        limit = static_cast<int>(*v);
+    }
+    if (fromId && (start || end)) return binanceError(-1128, "Combination of optional parameters invalid.");
+    if (start && end && *start > *end) return binanceError(-1023, "Start time is greater than end time.");
+    if (start && end && *end - *start >= 3'600'000)
+        return binanceError(-1127, "More than 1 hours between startTime and endTime.");
+    if (!ctx.model.find(*symbol)) return binanceError(-1121, "Invalid symbol.");
+    // A start alone: the hour from it; an end alone: the hour up to it.
+    if (start && !end) end = *start + 3'600'000 - 1;
+    if (end && !start) start = std::max<std::int64_t>(0, *end - 3'600'000 + 1);
+    const auto rows = ctx.model.aggTrades(*symbol, fromId, start, end, limit, ctx.nowMs);
+    std::string body = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i) body += ',';
+        const auto& t = rows[i];
+        body += "{\"a\":" + std::to_string(t.tradeId) + ",\"p\":\"" + t.price.toString() + "\",\"q\":\"" +
+                t.quantity.toString() + "\",\"f\":" + std::to_string(t.firstTradeId) + ",\"l\":" +
+                std::to_string(t.lastTradeId) + ",\"T\":" + std::to_string(t.timeMs) + ",\"m\":" +
+                (t.buyerIsMaker ? "true" : "false") + ",\"M\":true}";
+    }
+    body += ']';
+    return HttpReply{200, std::move(body), {}};
+}
+
 // "0.01000000" for 2 decimals: Binance's tickSize / stepSize spelling.
 std::string stepText(int decimals) {
     std::int64_t units = 1;
@@ -342,6 +389,7 @@ RestRouter makeBinanceRoutes() {
                 }});
     router.add({"/api/v3/depth", 5, depthHandler});
     router.add({"/api/v3/ticker/24hr", 2, ticker24hHandler});
+    router.add({"/api/v3/aggTrades", 4, aggTradesHandler, "GET", {"startTime", "endTime"}});
     router.add({"/api/v3/ping", 1, [](const RestContext&) { return HttpReply{200, "{}", {}}; }});
     return router;
 }

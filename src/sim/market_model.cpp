@@ -687,6 +687,75 @@ std::optional<exchange::TradeTick> MarketModel::lastTradeBefore(const std::strin
     return std::nullopt;
 }
 
+namespace {
+// Consecutive trades of one millisecond, price and side folded into aggregates (Binance's rule for
+// one taker order, which the model's trades stand for).
+void appendAggregates(const std::vector<exchange::TradeTick>& trades, std::vector<exchange::TradeTick>& out) {
+    for (const exchange::TradeTick& t : trades) {
+        if (!out.empty()) {
+            exchange::TradeTick& last = out.back();
+            if (last.timeMs == t.timeMs && last.price == t.price && last.buyerIsMaker == t.buyerIsMaker &&
+                last.lastTradeId + 1 == t.tradeId) {
+                last.quantity = last.quantity + t.quantity;
+                last.lastTradeId = t.tradeId;
+                continue;
+            }
+        }
+        exchange::TradeTick a = t;
+        a.aggregate = true;
+        a.firstTradeId = a.lastTradeId = a.tradeId;
+        out.push_back(std::move(a));
+    }
+}
+}  // namespace
+
+std::vector<exchange::TradeTick> MarketModel::aggTrades(const std::string& symbol, std::optional<std::int64_t> fromId,
+                                                        std::optional<std::int64_t> startMs,
+                                                        std::optional<std::int64_t> endMs, int limit,
+                                                        std::int64_t nowMs) const {
+    std::vector<exchange::TradeTick> out;
+    const SymbolState* s = m_impl->state(symbol);
+    limit = std::clamp(limit, 0, kMaxLimit);
+    if (!s || limit == 0) return out;
+    // Aggregates never span a millisecond, so whole minutes folded and then cut give the same
+    // aggregates whatever the query's bounds.
+    const std::int64_t endExclusive = std::min(nowMs, endMs.value_or(nowMs)) + 1;
+    if (fromId || startMs) {
+        std::int64_t minute = 0;
+        if (fromId) {
+            // The inverse of idBase: minute·1000 + rank, stretched after the live start.
+            const std::int64_t liveBase = s->liveStartMinute * 1000;
+            minute = s->live() && *fromId >= liveBase ? s->liveStartMinute + (*fromId - liveBase) / kLiveIdStride
+                                                      : floorDiv(*fromId, 1000);
+        } else {
+            minute = floorDiv(*startMs, kMinuteMs);
+        }
+        minute = std::max(minute, floorDiv(s->def.listingMs, kMinuteMs));
+        std::vector<exchange::TradeTick> folded;
+        for (std::int64_t m = minute; m * kMinuteMs < endExclusive && static_cast<int>(out.size()) < limit; ++m) {
+            folded.clear();
+            appendAggregates(trades(symbol, m * kMinuteMs, std::min(endExclusive, (m + 1) * kMinuteMs)), folded);
+            for (auto& a : folded) {
+                if (fromId && a.tradeId < *fromId) continue;
+                if (startMs && a.timeMs < *startMs) continue;
+                out.push_back(std::move(a));
+                if (static_cast<int>(out.size()) == limit) break;
+            }
+        }
+        return out;
+    }
+    // The newest: whole minutes back from now until `limit` aggregates are found (or the listing).
+    std::vector<exchange::TradeTick> newest;
+    for (std::int64_t m = floorDiv(endExclusive - 1, kMinuteMs);
+         m * kMinuteMs >= s->def.listingMs - kMinuteMs && static_cast<int>(newest.size()) < limit; --m) {
+        std::vector<exchange::TradeTick> folded;
+        appendAggregates(trades(symbol, m * kMinuteMs, std::min(endExclusive, (m + 1) * kMinuteMs)), folded);
+        newest.insert(newest.begin(), folded.begin(), folded.end());
+    }
+    if (static_cast<int>(newest.size()) > limit) newest.erase(newest.begin(), newest.end() - limit);
+    return newest;
+}
+
 std::optional<std::int64_t> MarketModel::firstOpenTime(const std::string& symbol, Interval interval) const {
     const SymbolState* s = m_impl->state(symbol);
     if (!s) return std::nullopt;
