@@ -398,7 +398,16 @@ void drawFootprint(QPainter& p, std::span<const chart::FootprintBarItem> bars, c
             const float h = std::max(1.0F, c.bottomY - c.topY - (c.bottomY - c.topY >= 4.0F ? 1.0F : 0.0F));
             batches[static_cast<std::size_t>(step(c.sellShare, c.sellImbalance))].emplace_back(bar.left, c.topY, mid - bar.left, h);
             batches[static_cast<std::size_t>(kSteps + step(c.buyShare, c.buyImbalance))].emplace_back(mid, c.topY, bar.right - mid, h);
-            if (c.poc) pocs.emplace_back(bar.left, c.topY, bar.right - bar.left, h);
+            if (c.poc) {
+                // The POC's frame as four filled edges (a stroked pen costs more than every cell).
+                constexpr float w = 1.5F;
+                const float x0 = bar.left - w / 2.0F, y0 = c.topY - w / 2.0F;
+                const float fw = bar.right - bar.left + w, fh = h + w;
+                pocs.emplace_back(x0, y0, fw, w);
+                pocs.emplace_back(x0, y0 + fh - w, fw, w);
+                pocs.emplace_back(x0, y0, w, fh);
+                pocs.emplace_back(x0 + fw - w, y0, w, fh);
+            }
         }
     }
     p.setPen(Qt::NoPen);
@@ -412,8 +421,7 @@ void drawFootprint(QPainter& p, std::span<const chart::FootprintBarItem> bars, c
             p.drawRects(rects.data(), static_cast<int>(rects.size()));
         }
     if (!pocs.empty()) {
-        p.setPen(QPen(theme.profilePoc, 1.5));
-        p.setBrush(Qt::NoBrush);
+        p.setBrush(theme.profilePoc);
         p.drawRects(pocs.data(), static_cast<int>(pocs.size()));
     }
     p.restore();

@@ -74,14 +74,6 @@ public:
                                                       std::int64_t beforeMs) const;
     std::optional<exchange::TradeTick> lastTradeBefore(const std::string& symbol, std::int64_t beforeMs,
                                                        std::int64_t notBeforeMs) const;
-    // Binance's aggregate trades (GET /api/v3/aggTrades) of the same trades: consecutive trades of
-    // one millisecond, price and aggressor side make one aggregate, whose id is its first trade's id
-    // (firstTradeId..lastTradeId are the trades it covers), so the aggregates' sums equal the
-    // trades' and the klines'. From fromId on (ids at or above it), or of [startMs, endMs], or the
-    // newest; at most `limit`, none after nowMs, ascending.
-    std::vector<exchange::TradeTick> aggTrades(const std::string& symbol, std::optional<std::int64_t> fromId,
-                                               std::optional<std::int64_t> startMs, std::optional<std::int64_t> endMs,
-                                               int limit, std::int64_t nowMs) const;
     // Open time of the symbol's first candle of `interval` (the bucket holding the listing day).
     std::optional<std::int64_t> firstOpenTime(const std::string& symbol, Interval interval) const;
     // Klines whose open time is in [startMs, endMs], at most `limit`, as of exchange time nowMs
