@@ -3,8 +3,10 @@
 #include "cpc/app/chart_compare.hpp"
 
 #include "cpc/app/core_text.hpp"
+#include "cpc/app/app_services.hpp"
 
 #include <QEvent>
+#include <filesystem>
 #include <QFocusEvent>
 #include <QMouseEvent>
 #include <QInputDialog>
@@ -102,6 +104,20 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
     });
     m_compare = new ChartCompare(m_controller, *m_canvas, m_settings, this);
     connect(m_compare, &ChartCompare::changed, this, &ChartPane::chartChanged);  // saved with the workspace
+    // The footprint history's progress and failures on the chart; its end and the cache's state in
+    // the status bar.
+    connect(m_orderFlow, &OrderFlowFeed::historyChanged, this, [this](bool finished) {
+        chart::OrderFlowOptions options = m_canvas->orderFlowOptions();
+        options.footprintNote = m_orderFlow->historyNote().toStdString();
+        m_canvas->setOrderFlowOptions(options);
+        if (finished && m_orderFlow->historyComplete())
+            emit message(tr("Footprint history: %1 bars, %2 trades (%3 bars from the cache)")
+                             .arg(m_orderFlow->historyBars())
+                             .arg(m_orderFlow->historyTrades())
+                             .arg(m_orderFlow->historyBarsFromCache()),
+                         10'000);
+    });
+    connect(m_orderFlow, &OrderFlowFeed::historyNotice, this, [this](const QString& text) { emit message(text, 15'000); });
     connect(&m_controller, &ChartController::seriesReset, this, &ChartPane::rebindChart);
     // After rebindChart (connected first): the perpetual's layers go on the rebound chart.
     m_perp = new PerpChart(m_controller, *m_canvas, m_settings, this);
@@ -309,11 +325,15 @@ void ChartPane::syncOrderFlow(bool reopen) {
         m_canvas->setOrderFlowModels(nullptr, nullptr, nullptr);
         return;
     }
+    m_orderFlow->setHistoryWanted(m_canvas->model().chartType() == chart::ChartType::Footprint);
     if (m_orderFlow->isOpen() && !reopen && m_orderFlow->symbol() == key.symbol &&
         m_orderFlow->footprint()->interval() == key.interval)
         return;
     const market::CandleSeries* series = m_controller.currentSeries();
     m_orderFlowPrice = series && series->size() > 0 ? series->candles().close(series->size() - 1) : 0.0;
+    // The trade cache beside the candle cache, named after it (the demo's simulated trades apart).
+    const std::filesystem::path candles(m_controller.services().databasePath());
+    m_orderFlow->setTradeCachePath((candles.parent_path() / (candles.stem().string() + ".aggtrades.sqlite3")).string());
     m_orderFlow->open(*market, m_controller.sharedAdapter(), key.symbol, key.interval, m_controller.tickSize(),
                       m_orderFlowPrice);
     m_canvas->setOrderFlowModels(m_orderFlow->footprint(), m_orderFlow->heatmap(), &m_orderFlow->bigTrades());

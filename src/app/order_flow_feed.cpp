@@ -20,6 +20,10 @@ struct OrderFlowFeed::Port final : feed::FeedSink {
         executor([f = feed, e = std::move(event)]() mutable {
             if (auto* t = std::get_if<exchange::TradeTick>(&e)) {
                 if (t->symbol != f->m_symbol || !f->m_footprint) return;
+                if (!f->m_firstLive) {
+                    f->m_firstLive = *t;
+                    if (f->m_historyWanted && !f->m_historyStarted) f->startHistory();
+                }
                 f->m_footprint->add(*t);
                 f->m_big.add(*t);
                 ++f->m_tradesSeen;
@@ -48,6 +52,12 @@ OrderFlowFeed::OrderFlowFeed(QObject* parent)
     m_timer->setTimerType(Qt::PreciseTimer);
     m_timer->setInterval(static_cast<int>(kSampleMs));
     connect(m_timer, &QTimer::timeout, this, &OrderFlowFeed::sample);
+    m_historyTimer = new QTimer(this);
+    m_historyTimer->setSingleShot(true);
+    m_historyTimer->setInterval(kHistoryWaitMs);
+    connect(m_historyTimer, &QTimer::timeout, this, [this] {
+        if (!m_historyStarted && m_historyWanted && m_footprint) startHistory();
+    });
 }
 
 OrderFlowFeed::~OrderFlowFeed() {
@@ -88,6 +98,16 @@ void OrderFlowFeed::open(session::MarketSession& market, std::shared_ptr<const e
     m_book.reset();
     m_tradesSeen = 0;
     m_link = {};
+    m_market = &market;
+    m_adapter = adapter;
+    m_history.reset();
+    m_historyStarted = m_historyComplete = false;
+    m_firstLive.reset();
+    m_historyNote.clear();
+    m_historyBarsDone = m_historyBarsTotal = m_historyFromCache = 0;
+    m_historyTrades = 0;
+    ++m_historyGeneration;
+    m_historyTimer->start();
     m_streams = market.streams(adapter);
     m_streams->subscribe(specs(), std::shared_ptr<feed::FeedSink>(m_port, m_port.get()));
     m_timer->start();
@@ -96,8 +116,89 @@ void OrderFlowFeed::open(session::MarketSession& market, std::shared_ptr<const e
 
 void OrderFlowFeed::close() {
     m_timer->stop();
+    m_historyTimer->stop();
+    m_history.reset();  // stops it: nothing of it arrives any more
     if (m_streams) m_streams->unsubscribe(specs(), std::shared_ptr<feed::FeedSink>(m_port, m_port.get()));
     m_streams.reset();
+}
+
+void OrderFlowFeed::setHistoryWanted(bool wanted) {
+    m_historyWanted = wanted;
+    // Open already (for the heatmap): start now if the live trades have begun, else the first
+    // trade or the timer does.
+    if (wanted && m_footprint && m_streams && !m_historyStarted) {
+        if (m_firstLive) startHistory();
+        else if (!m_historyTimer->isActive()) m_historyTimer->start();
+    }
+}
+
+void OrderFlowFeed::startHistory() {
+    m_historyStarted = true;
+    m_historyTimer->stop();
+    if (!m_firstLive) m_cutMs = cpc::nowMs();
+    else m_cutMs = m_firstLive->timeMs + 1;  // the first live trade's millisecond is fetched too
+    const Interval interval = m_footprint->interval();
+    const std::int64_t liveBar = bucketStart(interval, m_cutMs - 1);
+    session::AggTradeHistoryOptions options;
+    options.symbol = m_symbol;
+    options.cachePath = m_tradeCachePath;
+    if (m_cutMs > liveBar) options.ranges.push_back({liveBar, m_cutMs});
+    std::int64_t open = liveBar;
+    for (int i = 1; i < kHistoryBars; ++i) {
+        const std::int64_t previous = bucketStart(interval, open - 1);
+        if (m_cutMs - previous > kHistorySpanMs && i > 1) break;
+        options.ranges.push_back({previous, open});
+        open = previous;
+    }
+    m_historyBarsTotal = static_cast<int>(options.ranges.size());
+    m_historyNote = tr("Footprint history: loading %1 bars…").arg(m_historyBarsTotal);
+    emit historyChanged(false);
+    // Events come on the network thread: through the inbox, tagged with this open's generation.
+    const session::Executor post = m_inbox->executor();
+    const std::uint64_t generation = m_historyGeneration;
+    m_history = std::make_unique<session::AggTradeHistory>(
+        *m_market, m_adapter, std::move(options), [post, generation, this](session::AggTradeHistoryEvent e) {
+            post([this, generation, e = std::move(e)]() mutable {
+                if (generation == m_historyGeneration) onHistory(std::move(e));
+            });
+        });
+    m_history->start();
+}
+
+void OrderFlowFeed::onHistory(session::AggTradeHistoryEvent e) {
+    using Kind = session::AggTradeHistoryEvent::Kind;
+    if (!e.notice.empty()) emit historyNotice(QString::fromStdString(e.notice));
+    if (e.kind == Kind::Range && m_footprint) {
+        // Only what came before the live trades: the rest the stream delivered already.
+        std::erase_if(e.trades, [this](const exchange::TradeTick& t) {
+            if (!m_firstLive) return t.timeMs >= m_cutMs;
+            return m_firstLive->aggregate ? t.tradeId >= m_firstLive->tradeId : t.lastTradeId >= m_firstLive->tradeId;
+        });
+        m_historyTrades += m_footprint->addEarlier(e.trades);
+        for (const auto& t : e.trades) m_big.add(t);
+        ++m_historyBarsDone;
+        if (e.fromCache) ++m_historyFromCache;
+        m_dirty = true;
+    }
+    if (e.kind == Kind::Finished) {
+        m_historyComplete = e.complete;
+        const QString since = QString::fromStdString(formatUtc(m_firstLive ? m_firstLive->timeMs : m_cutMs)).mid(11, 8);
+        m_historyNote = e.complete ? QString()
+                                   : tr("Footprint history: %1 of %2 bars: %3; newer trades since %4 UTC")
+                                         .arg(m_historyBarsDone)
+                                         .arg(m_historyBarsTotal)
+                                         .arg(QString::fromStdString(e.error))
+                                         .arg(since);
+        m_history.reset();
+        emit historyChanged(true);
+        return;
+    }
+    if (e.kind == Kind::Progress || e.kind == Kind::Range)
+        m_historyNote = tr("Footprint history: %1 of %2 bars (%3 requests)")
+                            .arg(m_historyBarsDone)
+                            .arg(m_historyBarsTotal)
+                            .arg(e.requests);
+    emit historyChanged(false);
 }
 
 void OrderFlowFeed::drain() {

@@ -92,6 +92,14 @@ void OrderFlowView::build(const ChartModel& model, FrameItems& out) const {
     buildHeatmap(model, out);
     buildFootprint(model, out);
     buildBubbles(model, out);
+    if (model.chartType() == ChartType::Footprint && !m_options.footprintNote.empty()) {
+        // A bar item of its own without cells: drawn with the footprint's texts.
+        const Rect pane = out.layout.candlePane;
+        FootprintBarItem note;
+        note.texts.push_back(TextItem{Rect{pane.x + 8.0, pane.y + 4.0, pane.width - 16.0, 16.0}, m_options.footprintNote,
+                                      TextTone::Strong, FontRole::Regular, TextAlign::Right, 0});
+        out.footprint.push_back(std::move(note));
+    }
 }
 
 void OrderFlowView::buildHeatmap(const ChartModel& model, FrameItems& out) const {
@@ -386,6 +394,16 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
     const TextMeasurer& measure = model.textMeasurer();
     const TextLocale& locale = model.textLocale();
     const double paneX = out.layout.candlePane.x;
+    // The rows the pane shows (at the zoom's multiple), and the narrowest number.
+    const Rect& pane = out.layout.candlePane;
+    const double priceA = ps.yToPrice(pane.y), priceB = ps.yToPrice(pane.bottom());
+    const auto rowBelow = static_cast<std::int64_t>(std::floor(std::min(priceA, priceB) / aggRow)) - 1;
+    const auto rowAbove = static_cast<std::int64_t>(std::floor(std::max(priceA, priceB) / aggRow)) + 1;
+    if (m_digitMeasurer != &measure) {
+        m_digitWidth = measure.textWidth("0", FontRole::Regular);
+        m_digitMeasurer = &measure;
+    }
+    const double digitWidth = m_digitWidth;
     if (m_cachedFootprint != m_footprint || m_levelCache.size() > 4 * static_cast<std::size_t>(range.count()) + 64) {
         m_levelCache.clear();
         m_cachedFootprint = m_footprint;
@@ -399,8 +417,15 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
             cached.trades = bar->trades;
             cached.multiple = multiple;
             cached.ratio = m_options.imbalanceRatio;
+            cached.texts.clear();
+            cached.delta.clear();
         }
         const orderflow::FootprintLevels& levels = cached.levels;
+        if (cached.decimalPoint != locale.decimalPoint) {
+            cached.texts.clear();
+            cached.delta.clear();
+            cached.decimalPoint = locale.decimalPoint;
+        }
         const double x = paneX + ts.indexToX(static_cast<double>(i));
         FootprintBarItem item;
         // Wide bars: the candle thin at the left, the cells beside it; narrow ones: the cells fill
@@ -412,8 +437,20 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
         double largest = 0.0;
         for (const auto& l : levels.levels) largest = std::max({largest, l.buy, l.sell});
         const double half = (item.right - item.left) / 2.0 - 2.0;
+        // Numbers only where one digit fits a half: narrower cells are shading only, and nothing
+        // is formatted or measured for them.
+        const bool numbers = half >= digitWidth;
+        if (numbers && cached.texts.size() != levels.levels.size()) cached.texts.assign(levels.levels.size(), LevelTexts{});
+        // Only the rows on screen: levels are ascending, so the visible ones are one run.
+        const auto first = static_cast<std::size_t>(std::clamp<std::int64_t>(
+            rowBelow - (levels.levels.empty() ? 0 : levels.levels.front().row), 0,
+            static_cast<std::int64_t>(levels.levels.size())));
+        const auto last = static_cast<std::size_t>(std::clamp<std::int64_t>(
+            rowAbove - (levels.levels.empty() ? 0 : levels.levels.front().row) + 1, 0,
+            static_cast<std::int64_t>(levels.levels.size())));
         float lowestY = 0.0F;
-        for (std::size_t k = 0; k < levels.levels.size(); ++k) {
+        item.cells.reserve(last > first ? last - first : 0);
+        for (std::size_t k = first; k < last; ++k) {
             const orderflow::FootprintLevel& l = levels.levels[k];
             const double y1 = ps.priceToY(static_cast<double>(l.row) * aggRow);
             const double y2 = ps.priceToY(static_cast<double>(l.row + 1) * aggRow);
@@ -427,30 +464,43 @@ void OrderFlowView::buildFootprint(const ChartModel& model, FrameItems& out) con
             cell.poc = k == levels.pocIndex;
             lowestY = std::max(lowestY, cell.bottomY);
             // "sell | buy" when both numbers fit their half and the row is tall enough to read.
-            if (cell.bottomY - cell.topY >= 11.0F && (l.buy > 0.0 || l.sell > 0.0)) {
-                std::string sell = compactVolume(l.sell, locale);
-                std::string buy = compactVolume(l.buy, locale);
+            if (numbers && cell.bottomY - cell.topY >= 11.0F && (l.buy > 0.0 || l.sell > 0.0)) {
                 const FontRole sellFont = l.sellImbalance ? FontRole::Bold : FontRole::Regular;
                 const FontRole buyFont = l.buyImbalance ? FontRole::Bold : FontRole::Regular;
-                if (measure.textWidth(sell, sellFont) <= half && measure.textWidth(buy, buyFont) <= half) {
+                LevelTexts& t = cached.texts[k];
+                if (t.sell.empty()) {
+                    t.sell = compactVolume(l.sell, locale);
+                    t.buy = compactVolume(l.buy, locale);
+                    t.sellWidth = measure.textWidth(t.sell, sellFont);
+                    t.buyWidth = measure.textWidth(t.buy, buyFont);
+                }
+                if (t.sellWidth <= half && t.buyWidth <= half) {
                     const double h = cell.bottomY - cell.topY;
                     // An imbalance's cell is filled with its side's colour: its number in the tag text.
-                    item.texts.push_back(TextItem{Rect{item.left, cell.topY, half, h}, std::move(sell),
+                    item.texts.push_back(TextItem{Rect{item.left, cell.topY, half, h}, t.sell,
                                                   l.sellImbalance ? TextTone::Inverse : TextTone::Falling, sellFont,
                                                   TextAlign::Right, 0});
-                    item.texts.push_back(TextItem{Rect{item.left + half + 4.0, cell.topY, half, h}, std::move(buy),
+                    item.texts.push_back(TextItem{Rect{item.left + half + 4.0, cell.topY, half, h}, t.buy,
                                                   l.buyImbalance ? TextTone::Inverse : TextTone::Rising, buyFont,
                                                   TextAlign::Left, 0});
                 }
             }
             item.cells.push_back(cell);
         }
-        // The bar's delta under its lowest row, when it fits the slot.
-        std::string delta = (item.deltaPositive ? "+" : "") + compactVolume(bar->delta().toDouble(), locale);
-        if (measure.textWidth(delta, FontRole::Regular) <= spacing - 4.0)
-            item.texts.push_back(TextItem{Rect{x - spacing / 2.0, lowestY + 2.0, spacing, 14.0}, std::move(delta),
-                                          item.deltaPositive ? TextTone::Rising : TextTone::Falling, FontRole::Regular,
-                                          TextAlign::Center, 0});
+        // The bar's delta under its lowest row, when it fits the slot and the pane.
+        if (first < last && lowestY + 16.0 <= pane.bottom()) {
+            if (spacing - 4.0 >= 3.0 * digitWidth) {
+                if (cached.delta.empty()) {
+                    cached.delta = (item.deltaPositive ? "+" : "") + compactVolume(bar->delta().toDouble(), locale);
+                    cached.deltaWidth = measure.textWidth(cached.delta, FontRole::Regular);
+                }
+                if (cached.deltaWidth <= spacing - 4.0)
+                    item.texts.push_back(TextItem{Rect{x - spacing / 2.0, lowestY + 2.0, spacing, 14.0}, cached.delta,
+                                                  item.deltaPositive ? TextTone::Rising : TextTone::Falling,
+                                                  FontRole::Regular, TextAlign::Center, 0});
+            }
+        }
+        if (item.cells.empty()) continue;
         out.footprint.push_back(std::move(item));
     }
 }

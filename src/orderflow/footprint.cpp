@@ -80,7 +80,76 @@ bool FootprintSeries::add(std::int64_t timeMs, Decimal price, Decimal quantity, 
         if (total > pocTotal || (total == pocTotal && row < bar.pocRow)) bar.pocRow = row;
     }
     ++bar.trades;
+    const Decimal d = bar.delta();
+    if (d > bar.deltaHigh) bar.deltaHigh = d;
+    if (d < bar.deltaLow) bar.deltaLow = d;
     return true;
+}
+
+std::size_t FootprintSeries::addEarlier(const std::vector<exchange::TradeTick>& trades) {
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < trades.size();) {
+        const std::int64_t openTime = bucketStart(m_interval, trades[i].timeMs);
+        // This bar's history alone, in a series of its own (the same rules as add()).
+        FootprintSeries one(m_interval, m_rowSize, 1);
+        std::size_t n = 0;
+        for (; i < trades.size() && bucketStart(m_interval, trades[i].timeMs) == openTime; ++i)
+            n += one.add(trades[i]) ? 1 : 0;
+        if (one.size() == 0) continue;
+        FootprintBar h = std::move(one.m_bars.front());
+        bool ok = false;
+        FootprintBar& bar = barFor(openTime, ok);
+        if (!ok) continue;
+        taken += n;
+        if (bar.trades == 0) {
+            bar = std::move(h);
+            continue;
+        }
+        // History first, then what the series held (the live trades, later in the bar).
+        const Decimal historyClose = h.delta();
+        h.deltaHigh = std::max(h.deltaHigh, historyClose + bar.deltaHigh);
+        h.deltaLow = std::min(h.deltaLow, historyClose + bar.deltaLow);
+        for (const auto& [row, v] : bar.rows) {
+            SideVolumes& sum = h.rows[row];
+            sum.buy += v.buy;
+            sum.sell += v.sell;
+        }
+        h.totals.buy += bar.totals.buy;
+        h.totals.sell += bar.totals.sell;
+        h.trades += bar.trades;
+        h.lowRow = std::min(h.lowRow, bar.lowRow);
+        h.highRow = std::max(h.highRow, bar.highRow);
+        Decimal best = Decimal::fromInt(-1);
+        for (const auto& [row, v] : h.rows)
+            if (v.total() > best || (v.total() == best && row < h.pocRow)) {
+                best = v.total();
+                h.pocRow = row;
+            }
+        bar = std::move(h);
+    }
+    return taken;
+}
+
+std::vector<CvdCandle> intrabarCvd(const FootprintSeries& series, CvdAnchor anchor) {
+    std::vector<CvdCandle> out;
+    out.reserve(series.size());
+    Decimal cvd;
+    std::int64_t day = 0;
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        const FootprintBar& bar = series[i];
+        const std::int64_t barDay = floorDiv64(bar.openTime, 86'400'000);
+        if (anchor != CvdAnchor::None && (i == 0 || barDay != day)) cvd = Decimal{};
+        day = barDay;
+        CvdCandle c;
+        c.openTime = bar.openTime;
+        c.open = cvd;
+        c.high = cvd + bar.deltaHigh;
+        c.low = cvd + bar.deltaLow;
+        c.close = cvd + bar.delta();
+        cvd = c.close;
+        out.push_back(c);
+    }
+    return out;
 }
 
 FootprintLevels levelsOf(const FootprintBar& bar, int multiple, double imbalanceRatio) {

@@ -1,11 +1,13 @@
 #include "http_routes.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/sim/ticker_model.hpp"
 #include "wire.hpp"
 
@@ -97,6 +99,125 @@ HttpReply klinesHandler(const RestContext& ctx) {
     for (std::size_t i = 0; i < candles.size(); ++i) {
         if (i) body += ',';
         body += wire::binance::klineRow(candles[i], *interval);
+    }
+    body += ']';
+    return HttpReply{200, std::move(body), {}};
+}
+
+constexpr std::int64_t kMinuteMs = 60'000;
+
+// Consecutive trades of one millisecond, price and side folded into aggregates (Binance's rule for
+// one taker order, which the model's trades stand for); the aggregate's id is its first trade's.
+void appendAggregates(const std::vector<exchange::TradeTick>& trades, std::vector<exchange::TradeTick>& out) {
+    for (const exchange::TradeTick& t : trades) {
+        if (!out.empty()) {
+            exchange::TradeTick& last = out.back();
+            if (last.timeMs == t.timeMs && last.price == t.price && last.buyerIsMaker == t.buyerIsMaker &&
+                last.lastTradeId + 1 == t.tradeId) {
+                last.quantity = last.quantity + t.quantity;
+                last.lastTradeId = t.tradeId;
+                continue;
+            }
+        }
+        exchange::TradeTick a = t;
+        a.aggregate = true;
+        a.firstTradeId = a.lastTradeId = a.tradeId;
+        out.push_back(std::move(a));
+    }
+}
+
+// The model's aggregate trades from fromId on (ids at or above it), or of [startMs, endMs], or the
+// newest; at most `limit`, none after nowMs, ascending. Aggregates never span a millisecond, so
+// whole minutes folded and then cut give the same aggregates whatever the query's bounds, and
+// their sums equal the trades' and the klines'.
+std::vector<exchange::TradeTick> modelAggTrades(const MarketModel& model, const SimSymbol& sym,
+                                                std::optional<std::int64_t> fromId, std::optional<std::int64_t> startMs,
+                                                std::optional<std::int64_t> endMs, int limit, std::int64_t nowMs) {
+    std::vector<exchange::TradeTick> out;
+    const std::int64_t endExclusive = std::min(nowMs, endMs.value_or(nowMs)) + 1;
+    const std::int64_t listingMinute = floorDiv(sym.listingMs, kMinuteMs);
+    std::vector<exchange::TradeTick> folded;
+    const auto minuteAggregates = [&](std::int64_t m) {
+        folded.clear();
+        appendAggregates(model.trades(sym.symbol, m * kMinuteMs, std::min(endExclusive, (m + 1) * kMinuteMs)), folded);
+    };
+    if (fromId || startMs) {
+        std::int64_t minute = 0;
+        if (fromId) {
+            // Trade ids are minute·1000 + rank, stretched after the live load's start (LiveTrades).
+            const LiveTrades& live = model.liveTrades();
+            const std::int64_t liveStartMinute = floorDiv(live.fromMs, kMinuteMs);
+            const std::int64_t liveBase = liveStartMinute * 1000;
+            minute = live.perSecond > 0 && *fromId >= liveBase
+                         ? liveStartMinute + (*fromId - liveBase) / MarketModel::kLiveIdStride
+                         : floorDiv(*fromId, 1000);
+        } else {
+            minute = floorDiv(*startMs, kMinuteMs);
+        }
+        for (std::int64_t m = std::max(minute, listingMinute);
+             m * kMinuteMs < endExclusive && static_cast<int>(out.size()) < limit; ++m) {
+            minuteAggregates(m);
+            for (auto& a : folded) {
+                if ((fromId && a.tradeId < *fromId) || (startMs && a.timeMs < *startMs)) continue;
+                out.push_back(std::move(a));
+                if (static_cast<int>(out.size()) == limit) break;
+            }
+        }
+        return out;
+    }
+    // The newest: whole minutes back from now until `limit` aggregates are found (or the listing).
+    for (std::int64_t m = floorDiv(endExclusive - 1, kMinuteMs); m >= listingMinute && static_cast<int>(out.size()) < limit;
+         --m) {
+        minuteAggregates(m);
+        out.insert(out.begin(), folded.begin(), folded.end());
+    }
+    if (static_cast<int>(out.size()) > limit) out.erase(out.begin(), out.end() - limit);
+    return out;
+}
+
+// GET /api/v3/aggTrades?symbol=X[&fromId=N][&startTime=T&endTime=T][&limit=N]: the model's
+// aggregate trades (MarketModel::aggTrades). Binance's rules: limit 1..1000 (500 by default);
+// startTime and endTime less than an hour apart (-1127); fromId not with a time (-1128).
+HttpReply aggTradesHandler(const RestContext& ctx) {
+    const ParsedTarget& q = ctx.target;
+    if (q.hasDuplicates()) return binanceError(-1101, "Duplicate values for a parameter detected.");
+    const auto symbol = q.param("symbol");
+    if (!symbol || symbol->empty()) return mandatoryMissing("symbol");
+    std::optional<std::int64_t> fromId, start, end;
+    const std::pair<const char*, std::optional<std::int64_t>*> longs[] = {
+        {"fromId", &fromId}, {"startTime", &start}, {"endTime", &end}};
+    for (auto [name, field] : longs)
+        if (auto text = q.param(name)) {
+            *field = parseDigits(*text);
+            if (!*field) return illegalChars(name, kTimeRange);
+        }
+    if (start) start = toMillis(*start);
+    if (end) end = toMillis(*end);
+    int limit = 500;
+    if (auto l = q.param("limit")) {
+        const auto v = parseDigits(*l);
+        if (!v) return illegalChars("limit", kTimeRange);
+        if (*v < 1 || *v > MarketModel::kMaxLimit) return binanceError(-1130, "Data sent for parameter 'limit' is not valid.");
+        limit = static_cast<int>(*v);
+    }
+    if (fromId && (start || end)) return binanceError(-1128, "Combination of optional parameters invalid.");
+    if (start && end && *start > *end) return binanceError(-1023, "Start time is greater than end time.");
+    if (start && end && *end - *start >= 3'600'000)
+        return binanceError(-1127, "More than 1 hours between startTime and endTime.");
+    const SimSymbol* sym = ctx.model.find(*symbol);
+    if (!sym) return binanceError(-1121, "Invalid symbol.");
+    // A start alone: the hour from it; an end alone: the hour up to it.
+    if (start && !end) end = *start + 3'600'000 - 1;
+    if (end && !start) start = std::max<std::int64_t>(0, *end - 3'600'000 + 1);
+    const auto rows = modelAggTrades(ctx.model, *sym, fromId, start, end, limit, ctx.nowMs);
+    std::string body = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i) body += ',';
+        const auto& t = rows[i];
+        body += "{\"a\":" + std::to_string(t.tradeId) + ",\"p\":\"" + t.price.toString() + "\",\"q\":\"" +
+                t.quantity.toString() + "\",\"f\":" + std::to_string(t.firstTradeId) + ",\"l\":" +
+                std::to_string(t.lastTradeId) + ",\"T\":" + std::to_string(t.timeMs) + ",\"m\":" +
+                (t.buyerIsMaker ? "true" : "false") + ",\"M\":true}";
     }
     body += ']';
     return HttpReply{200, std::move(body), {}};
@@ -342,6 +463,7 @@ RestRouter makeBinanceRoutes() {
                 }});
     router.add({"/api/v3/depth", 5, depthHandler});
     router.add({"/api/v3/ticker/24hr", 2, ticker24hHandler});
+    router.add({"/api/v3/aggTrades", 4, aggTradesHandler, "GET", {"startTime", "endTime"}});
     router.add({"/api/v3/ping", 1, [](const RestContext&) { return HttpReply{200, "{}", {}}; }});
     return router;
 }

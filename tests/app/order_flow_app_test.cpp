@@ -4,6 +4,7 @@
 // leaves them. The choices are saved.
 #include <gtest/gtest.h>
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -13,6 +14,8 @@
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/order_flow_feed.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/sim/sim_server.hpp"
 
 using namespace cpc;
 using namespace cpc::app;
@@ -60,6 +63,7 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
     std::int64_t trades = 0;
     for (std::size_t i = 0; i < flow->footprint()->size(); ++i) trades += (*flow->footprint())[i].trades;
     EXPECT_EQ(static_cast<std::uint64_t>(trades), flow->tradesSeen());
+    EXPECT_EQ(flow->historyBars(), 0);  // the heatmap alone fetches no trade history
     // The heatmap is drawn: the chart differs from before where the book rests.
     const QImage after = window.canvas()->renderToImage(QSize(900, 500));
     int changed = 0;
@@ -67,8 +71,31 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
         for (int x = 0; x < after.width(); ++x) changed += before.pixel(x, y) != after.pixel(x, y);
     EXPECT_GT(changed, 300);
 
-    // Footprint keeps the streams when the heatmap goes; turning both off leaves them.
+    // The footprint chart fetches its older bars from the simulator's aggregate trades (cached in
+    // SQLite beside the candle cache): each bar before the live trades began equals the sums of
+    // the simulator's trades of that second, and the chart says so while it loads.
     window.setChartType(chart::ChartType::Footprint);
+    ASSERT_TRUE(test::processEventsUntil([&] { return flow->historyComplete(); }, 60000))
+        << flow->historyNote().toStdString();
+    EXPECT_GE(flow->historyBars(), 30);
+    EXPECT_TRUE(flow->historyNote().isEmpty());
+    EXPECT_TRUE(QFileInfo::exists(dir.filePath("demo.aggtrades.sqlite3")));
+    const sim::SimServer* simulator = services.findSimulator("binance");
+    ASSERT_NE(simulator, nullptr);
+    const orderflow::FootprintSeries& footprint = *flow->footprint();
+    int compared = 0;
+    for (std::size_t i = 0; i + 5 < footprint.size() && compared < 10; ++i) {
+        const orderflow::FootprintBar& bar = footprint[i];
+        if (bar.openTime + 1'000 > nowMs() - 20'000) break;  // well before the live trades began
+        const auto truth = simulator->model().trades("BTCUSDT", bar.openTime, bar.openTime + 1'000);
+        orderflow::SideVolumes sums;
+        for (const auto& t : truth) (t.buyerIsMaker ? sums.sell : sums.buy) += t.quantity;
+        EXPECT_EQ(bar.totals, sums) << formatUtc(bar.openTime, true);
+        ++compared;
+    }
+    EXPECT_GE(compared, 5);
+
+    // Footprint keeps the streams when the heatmap goes; turning both off leaves them.
     window.setHeatmapVisible(false);
     EXPECT_TRUE(flow->isOpen());
     EXPECT_FALSE(settings.heatmapVisible());

@@ -17,6 +17,7 @@
 #include "cpc/orderflow/big_trades.hpp"
 #include "cpc/orderflow/book_heatmap.hpp"
 #include "cpc/orderflow/footprint.hpp"
+#include "cpc/session/agg_trade_history.hpp"
 
 class QTimer;
 
@@ -55,18 +56,45 @@ public:
     std::uint64_t tradesSeen() const { return m_tradesSeen; }
     // The state of the connection carrying the streams (Failed with why, Reconnecting…).
     const feed::StreamLink& link() const { return m_link; }
+    // The footprint's older bars: once the first live trade says where the live trades begin (or
+    // after kHistoryWaitMs without one), the venue's aggregate trades of the bars before it — the
+    // live bar's part before that trade, then older bars, newest first, at most kHistoryBars and
+    // kHistorySpanMs — from the trade cache or over REST (session::AggTradeHistory), merged under
+    // the live trades (FootprintSeries::addEarlier). An aggregate reaching into the live trades
+    // (its last trade id at or past the first live one) is left out.
+    static constexpr int kHistoryBars = 60;
+    static constexpr std::int64_t kHistorySpanMs = 6 * 3'600'000;
+    static constexpr int kHistoryWaitMs = 3000;
+    // The trade cache's file ("" : none, every bar over REST). Before open().
+    void setTradeCachePath(std::string path) { m_tradeCachePath = std::move(path); }
+    // Whether the footprint is shown (the history is fetched only then; the heatmap alone needs none).
+    void setHistoryWanted(bool wanted);
+    // The history's state for the chart: empty while nothing is to be said (not started, or done),
+    // else its progress, or why the footprint holds only the trades seen live.
+    const QString& historyNote() const { return m_historyNote; }
+    bool historyComplete() const { return m_historyComplete; }
+    int historyBars() const { return m_historyBarsDone; }
+    std::uint64_t historyTrades() const { return m_historyTrades; }
+    int historyBarsFromCache() const { return m_historyFromCache; }
     // A 1-2-5 multiple of tick at least span/rows (the heatmap's row).
     static double heatmapRowSize(double tickSize, double price, std::size_t rows);
 
 signals:
     void changed();
     void linkChanged();
+    // historyNote() changed; `finished`: the history ended (complete or not).
+    void historyChanged(bool finished);
+    // The trade cache was damaged and salvaged, or cannot be used (the history goes on over REST).
+    void historyNotice(const QString& text);
 
 private:
     struct Port;
     void drain();
     void sample();
     std::vector<exchange::StreamSpec> specs() const;
+    // From m_firstLive (none within kHistoryWaitMs: the local clock cuts).
+    void startHistory();
+    void onHistory(session::AggTradeHistoryEvent e);
 
     std::unique_ptr<session::Inbox> m_inbox;
     std::shared_ptr<Port> m_port;
@@ -80,6 +108,21 @@ private:
     QTimer* m_timer = nullptr;
     bool m_dirty = false;
     std::uint64_t m_tradesSeen = 0;
+
+    session::MarketSession* m_market = nullptr;
+    std::shared_ptr<const exchange::ExchangeAdapter> m_adapter;
+    std::string m_tradeCachePath;
+    std::unique_ptr<session::AggTradeHistory> m_history;
+    QTimer* m_historyTimer = nullptr;
+    bool m_historyStarted = false;
+    bool m_historyWanted = false;
+    bool m_historyComplete = false;
+    std::optional<exchange::TradeTick> m_firstLive;  // where the live trades begin
+    std::int64_t m_cutMs = 0;                        // history before this (no live trade yet)
+    QString m_historyNote;
+    int m_historyBarsDone = 0, m_historyBarsTotal = 0, m_historyFromCache = 0;
+    std::uint64_t m_historyTrades = 0;
+    std::uint64_t m_historyGeneration = 0;  // events of an earlier open() are dropped
 };
 
 }  // namespace cpc::app

@@ -34,6 +34,8 @@ struct OrderFlowOptions {
     double imbalanceRatio = 3.0;    // footprint: buys ≥ ratio × the diagonal sells, and the reverse
     double minFootprintRowPx = 14;  // footprint rows at least this tall (the multiple follows zoom)
     double ladderWidthPx = 90;      // the longest bar of the ladder at the right edge
+    // Footprint: said at the top right of the candle pane (the history's progress or failure).
+    std::string footprintNote;
 };
 
 class OrderFlowView {
@@ -64,14 +66,25 @@ private:
 
     // A bar's rows at a zoom's multiple, kept while its trade count, the multiple and the ratio stay
     // (a frame after a tick recomputes the newest bar only).
+    // A level's "sell" and "buy" numbers and their widths, made the first frame they may show.
+    struct LevelTexts {
+        std::string sell, buy;
+        double sellWidth = 0, buyWidth = 0;
+    };
     struct CachedLevels {
         std::int64_t trades = 0;
         int multiple = 0;
         double ratio = 0;
         orderflow::FootprintLevels levels;
+        std::vector<LevelTexts> texts;  // per level once texts were needed; empty before
+        std::string delta;              // the bar's delta text ("" before it was needed)
+        double deltaWidth = 0;
+        char decimalPoint = 0;          // of the texts
     };
     mutable std::unordered_map<std::int64_t, CachedLevels> m_levelCache;
     mutable const orderflow::FootprintSeries* m_cachedFootprint = nullptr;
+    mutable double m_digitWidth = 0;  // of "0" in the regular font of m_digitMeasurer
+    mutable const TextMeasurer* m_digitMeasurer = nullptr;
 
     // The heatmap kept between frames: a live frame computes only the columns new samples changed
     // (a 100 ms tick: one or two) instead of every cell on screen. Column k is one logical pixel,

@@ -35,6 +35,9 @@ struct FootprintBar {
     std::int64_t trades = 0;
     std::int64_t pocRow = 0;  // base row with the most volume (the lower row on a tie)
     std::int64_t lowRow = 0, highRow = 0;
+    // The running delta inside the bar (0 at its open, trade by trade in the order they came: the
+    // venue's order): its highest and lowest; its close is delta(). The intrabar CVD candle.
+    Decimal deltaHigh, deltaLow;
     Decimal delta() const { return totals.buy - totals.sell; }
 };
 
@@ -61,6 +64,20 @@ FootprintLevels levelsOf(const FootprintBar& bar, int multiple, double imbalance
 // least minRowPixels tall when one base row is baseRowPixels tall.
 int rowMultipleForZoom(double baseRowPixels, double minRowPixels);
 
+// Intrabar CVD from trades (the CVD indicator's trade-based mode): per footprint bar a candle of
+// the cumulative delta — open = the CVD before the bar, high/low/close = open + the bar's running
+// delta's high/low/close. Anchors like the klines' CVD: none (from the first bar), day or session
+// (00:00 UTC on the crypto venues) restart at 0. A bar missing from the series (no trade seen) does
+// not break the sum: the CVD simply has no candle there.
+enum class CvdAnchor : std::uint8_t { None, Day, Session };
+struct CvdCandle {
+    std::int64_t openTime = 0;
+    Decimal open, high, low, close;
+    bool operator==(const CvdCandle&) const = default;
+};
+class FootprintSeries;
+std::vector<CvdCandle> intrabarCvd(const FootprintSeries& series, CvdAnchor anchor);
+
 class FootprintSeries {
 public:
     // rowSize: the base row (the symbol's tick size or a multiple); must be > 0.
@@ -74,6 +91,11 @@ public:
     bool add(const exchange::TradeTick& trade) {
         return add(trade.timeMs, trade.price, trade.quantity, trade.buyerIsMaker);
     }
+    // The venue's history (aggregate trades over REST, ascending) of bars whose later trades the
+    // series may hold already (the live ones, all after these): each bar's rows and totals become
+    // the sums of both, its delta path the history's followed by the live one. Trades of a bar
+    // older than everything a full series keeps are dropped. Returns the trades taken.
+    std::size_t addEarlier(const std::vector<exchange::TradeTick>& trades);
     void clear() { m_bars.clear(); }
 
     Interval interval() const { return m_interval; }
