@@ -542,7 +542,10 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         } else {
             verdict = limiter->admit(target->path, weight, nowMs, Clock::now());
             restPeakLimitPermille = limiter->peakPermille();
-            if (verdict.kind != LimitVerdict::Kind::Go) ++weightViolations;
+            if (verdict.kind != LimitVerdict::Kind::Go) {
+                ++weightViolations;
+                log("sim: " + target->path + " beyond the venue's REST limit: " + verdict.message);
+            }
         }
         if (verdict.kind == LimitVerdict::Kind::Ban) {
             // Bybit: past its window the IP is banned (403) without a 429 first.

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <thread>
 
@@ -57,6 +58,7 @@ TEST_P(VenuePacing, EightChartsScrollingBackNeverBreakTheVenuesLimitAndItsRefusa
     config.restWindowDivisor = c.windowDivisor;
     config.tooManyRetryAfterSeconds = 1;
     config.banDuration = 1500ms;
+    config.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     sim::SimServer server(config);
     ASSERT_TRUE(server.start());
     auto made = exchange::makeAdapter(c.venue, {server.restBase(), server.streamBase() + c.streamPath});
