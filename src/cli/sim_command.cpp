@@ -27,7 +27,7 @@ constexpr FaultName kFaults[] = {
     {"oversized", sim::SimFault::OversizedFrame}, {"shutdown", sim::SimFault::ServerShutdown},
     {"ignore-pongs", sim::SimFault::IgnorePongs}, {"rest-503", sim::SimFault::RestServerError},
     {"rest-429", sim::SimFault::RestTooMany},     {"rest-wrong-range", sim::SimFault::RestWrongRange},
-    {"rest-empty", sim::SimFault::RestEmptyAnswer},
+    {"rest-empty", sim::SimFault::RestEmptyAnswer},    {"rest-ban", sim::SimFault::RestBan},
 };
 
 std::string acceptedFaults() {
@@ -278,12 +278,12 @@ Command makeSimCommand() {
                                          "this long (default: the venue's)"},
         {"--max-lifetime-ms", "MS", "cut every WebSocket connection after this (default 24 h)"},
         {"--rest-delay-ms", "MS", "answer every REST request this late (default 0)"},
-        {"--weight-per-minute", "N", "REST weight limit per minute (default 6000; over it: 429, then 418)"},
+        {"--weight-per-minute", "N", "binance: REST weight limit per minute (default 6000; over it: 429, then 418); the other venues keep their own limits"},
         {"--ban-ms", "MS", "length of the 418 IP ban (default 120000)"},
         {"--fault", "KIND", "inject a fault repeatedly: close, reset, stall, malformed, oversized, shutdown, "
-                            "ignore-pongs, rest-503, rest-429, rest-wrong-range"},
+                            "ignore-pongs, rest-503, rest-429, rest-wrong-range, rest-empty, rest-ban"},
         {"--fault-every-ms", "MS", "with --fault: how often"},
-        {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs: how long (default 1000)"},
+        {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs/rest-ban: how long (default 1000)"},
     };
     c.run = runSim;
     return c;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <map>
 
 #include "cpc/core/arith.hpp"
@@ -28,7 +29,7 @@ void RestGate::rollWindow(std::int64_t venueNowMs) {
             m_used = 0;
         }
     } else {
-        while (!m_spent.empty() && m_spent.front().first <= venueNowMs - window) m_spent.pop_front();
+        while (!m_spent.empty() && m_spent.front().atMs <= venueNowMs - window) m_spent.pop_front();
     }
 }
 
@@ -68,20 +69,34 @@ RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t
         return a;
     }
     int used = 0;
-    for (const auto& [t, w] : m_spent) used += w;
+    for (const Spent& e : m_spent) used += e.weight;
     if (!m_spent.empty() && used + weight > budget) {
         // The oldest reservations leave the window first: wait until enough of them have.
-        std::int64_t until = m_spent.front().first;
-        for (const auto& [t, w] : m_spent) {
-            until = t;
-            used -= w;
+        std::int64_t until = m_spent.front().atMs;
+        for (const Spent& e : m_spent) {
+            until = e.atMs;
+            used -= e.weight;
             if (used + weight <= budget) break;
         }
         a.wait = milliseconds(std::max<std::int64_t>(1, until + m_limits.window.count() - venueNow));
         return a;
     }
-    m_spent.emplace_back(venueNow, weight);
+    a.ticket = m_nextTicket++;
+    m_spent.push_back(Spent{venueNow, weight, a.ticket});
     return a;
+}
+
+void RestGate::answered(std::uint64_t ticket, std::int64_t nowMs) {
+    std::lock_guard lock(m_mutex);
+    if (m_limits.calendarWindow || ticket == 0) return;
+    const auto it = std::find_if(m_spent.begin(), m_spent.end(), [&](const Spent& e) { return e.ticket == ticket; });
+    if (it == m_spent.end()) return;  // already out of the window
+    const Spent moved{std::max(it->atMs, nowMs), it->weight, ticket};
+    m_spent.erase(it);
+    // Kept in time order: from the back, after every entry not later than it.
+    auto at = m_spent.end();
+    while (at != m_spent.begin() && std::prev(at)->atMs > moved.atMs) --at;
+    m_spent.insert(at, moved);
 }
 
 void RestGate::reportUsedWeight(int used, std::int64_t nowMs, std::int64_t skewMs) {
@@ -189,7 +204,7 @@ int RestGate::usedWeight(std::int64_t nowMs, std::int64_t skewMs) {
     rollWindow(m_limits.calendarWindow ? nowMs + skewMs : nowMs);
     if (m_limits.calendarWindow) return m_used;
     int used = 0;
-    for (const auto& [t, w] : m_spent) used += w;
+    for (const Spent& e : m_spent) used += e.weight;
     return used;
 }
 

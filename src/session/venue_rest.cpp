@@ -119,10 +119,14 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
     for (; sends < std::max(1, options.maxSends); ++sends) {
         // Nothing goes out before the gate allows: the budget has room, no 429 pause holds and no
         // ban (Binance bans clients that keep sending after a 429).
+        std::uint64_t ticket = 0;  // the gate's reservation, moved to the answer's time below
         while (true) {
             if (scope.cancelled()) co_return cancelled();
             const net::RestGate::Admission a = m_gate->admit(request.weight, nowMs(), m_offsetMs.load());
-            if (a.go()) break;
+            if (a.go()) {
+                ticket = a.ticket;
+                break;
+            }
             milliseconds wait = a.wait;
             if (a.refused) {
                 if (options.onBan == OnBan::Fail) co_return *a.refused;
@@ -141,6 +145,7 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
         if (sentAtMs) *sentAtMs = nowMs();
         if (options.sentAtMs) *options.sentAtMs = nowMs();
         auto r = co_await once(request, scope);
+        m_gate->answered(ticket, nowMs());
         if (scope.cancelled()) co_return cancelled();
         if (options.tally) ++options.tally->sent;
         if (!r) co_return r.error();

@@ -230,7 +230,9 @@ public:
     HttpReply restError(RestProblem problem, const std::string& message, int status) const override {
         switch (problem) {
             case RestProblem::TooMany:
-            case RestProblem::Banned: return okxError(50011, "Too Many Requests", status);
+            case RestProblem::Banned:  // HTTP 429, code 50011, in the words of OKX's error table
+                return okxError(50011, "Rate limit reached. Please refer to API documentation and throttle requests accordingly",
+                                status);
             case RestProblem::Unavailable: return okxError(50001, "Service temporarily unavailable. Try again later", status);
             case RestProblem::NotFound: {
                 std::string paths;

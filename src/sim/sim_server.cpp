@@ -34,6 +34,7 @@
 #include "cpc/net/io_thread.hpp"
 #include "cpc/net/tls.hpp"
 #include "dialect.hpp"
+#include "venue_limits.hpp"
 
 namespace cpc::sim {
 
@@ -78,8 +79,9 @@ public:
     virtual ~WsSessionBase() = default;
     virtual void drop() = 0;  // network thread
     virtual void reset() = 0;
-    virtual void sendRaw(std::string frame) = 0;
-    virtual void stall(Clock::time_point until) = 0;
+    // `written` (if any) is counted once the frame went out: the fault took effect.
+    virtual void sendRaw(std::string frame, std::atomic<std::uint64_t>* written = nullptr) = 0;
+    virtual bool stall(Clock::time_point until) = 0;  // false: the connection is closing
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +95,10 @@ struct ServerState {
     std::atomic<std::uint16_t> boundPort{0};
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
         pingsSent{0}, pongTimeouts{0}, heartbeatTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
-        rest418{0}, rest429InFlight{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0};
+        rest418{0}, rest429InFlight{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0},
+        rest503{0}, restTooManyInjected{0}, restWrongRanges{0}, restEmptyAnswers{0}, restBanAnswersInjected{0},
+        oversizedFrames{0}, malformedFrames{0}, shutdownNotices{0}, stalls{0}, faultCuts{0};
+    std::atomic<int> restPeakLimitPermille{0};
     std::uint64_t restInFlight = 0;  // network thread only
     std::atomic<std::uint64_t> restInFlightMax{0};
     bool started = false;
@@ -112,6 +117,12 @@ struct ServerState {
     Clock::time_point last429At{};       // when that 429 was answered (wall clock)
     int crossing429 = 0;                 // requests forgiven since (SimConfig::maxCrossing429 at most)
     std::int64_t bannedUntilMs = 0;
+    // The ban is an injected one (SimFault::RestBan): the first answers tell the client, they are
+    // no violation (those crossing it on the wire within crossing429Grace neither).
+    bool banByFault = false;
+    Clock::time_point firstBanAnswerAt{};
+    int banCrossings = 0;
+    std::unique_ptr<RestLimiter> limiter;  // the venue's own REST limits
 
     // Declared last so they are destroyed first: the io_context's destructor destroys the
     // suspended coroutine frames, which still refer to the members above.
@@ -122,7 +133,8 @@ struct ServerState {
         : config(std::move(c)),
           model(config.seed, withLiveLoadOn(config.symbols.empty() ? MarketModel::defaultSymbols() : config.symbols, config.liveTradeSymbols), LiveTrades{config.liveTradesPerSecond, now()}),
           book(model, config.seed),
-          dialect(makeDialect(config.exchange, DialectEnv{model, book, config, [this] { return streamBase(); }})) {}
+          dialect(makeDialect(config.exchange, DialectEnv{model, book, config, [this] { return streamBase(); }})),
+          limiter(makeRestLimiter(config.exchange, config)) {}
 
     std::string streamBase() const {
         return std::string(config.tls ? "wss" : "ws") + "://" + urlHost(config.bindAddress) + ":" +
@@ -239,9 +251,12 @@ public:
         drop();
     }
 
-    void sendRaw(std::string frame) override { enqueue(std::move(frame)); }
+    void sendRaw(std::string frame, std::atomic<std::uint64_t>* written) override { enqueue(std::move(frame), written); }
 
-    void stall(Clock::time_point until) override { m_stalledUntil = until; }
+    bool stall(Clock::time_point until) override {
+        m_stalledUntil = until;
+        return !m_stopped;
+    }
 
     // WsSubscriptions (the dialect's control messages)
     bool has(std::string_view name) const override {
@@ -388,14 +403,14 @@ private:
         }
     }
 
-    void enqueue(std::string message) {
+    void enqueue(std::string message, std::atomic<std::uint64_t>* written = nullptr) {
         if (m_stopped) return;
         if (m_outbox.size() >= kMaxOutbox) {
             m_server.log("sim: client does not read (" + std::to_string(kMaxOutbox) + " frames queued), dropping it");
             drop();
             return;
         }
-        m_outbox.push_back(std::move(message));
+        m_outbox.emplace_back(std::move(message), written);
         if (!m_writing) {
             m_writing = true;
             asio::co_spawn(m_ws.get_executor(), writeLoop(this->shared_from_this()), asio::detached);
@@ -405,12 +420,13 @@ private:
     asio::awaitable<void> writeLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
         while (!m_outbox.empty() && !m_stopped && Clock::now() >= m_stalledUntil) {
             m_ws.text(true);
-            auto [ec, bytes] = co_await m_ws.async_write(asio::buffer(m_outbox.front()), kNoThrow);
+            auto [ec, bytes] = co_await m_ws.async_write(asio::buffer(m_outbox.front().first), kNoThrow);
             if (ec) {
                 if (!isNormalClose(ec)) m_server.log("sim: WebSocket write failed: " + ec.message());
                 drop();
                 break;
             }
+            if (m_outbox.front().second) ++*m_outbox.front().second;
             m_outbox.pop_front();
             ++m_server.wsMessagesSent;
         }
@@ -432,7 +448,8 @@ private:
     std::deque<Clock::time_point> m_incoming;  // incoming messages of the last second
     std::uint64_t m_pingCounter = 0;
     std::vector<Subscription> m_subs;
-    std::deque<std::string> m_outbox;  // front() is being written while m_writing
+    // front() is being written while m_writing; with the counter of a fault's frame.
+    std::deque<std::pair<std::string, std::atomic<std::uint64_t>*>> m_outbox;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -466,9 +483,21 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         weight = 0;
     } else if (nowMs < bannedUntilMs || (nowMs < retryAfterUntilMs && failRest429 == 0)) {
         // Binance: requests after a 429 (before its Retry-After) earn an IP ban (418; Bybit 403).
-        ++weightViolations;
+        if (banByFault && nowMs < bannedUntilMs) {
+            // An injected ban: the client learns of it from this answer (or one crossing it).
+            ++restBanAnswersInjected;
+            const auto at = Clock::now();
+            if (firstBanAnswerAt == Clock::time_point{}) firstBanAnswerAt = at;
+            else if (at - firstBanAnswerAt >= config.crossing429Grace || ++banCrossings > config.maxCrossing429)
+                ++weightViolations;
+        } else {
+            ++weightViolations;
+        }
         ++rest418;
-        if (bannedUntilMs <= nowMs) bannedUntilMs = nowMs + config.banDuration.count();
+        if (bannedUntilMs <= nowMs) {
+            bannedUntilMs = nowMs + config.banDuration.count();
+            banByFault = false;
+        }
         const std::int64_t wait = (bannedUntilMs - nowMs + 999) / 1000;
         reply = venue.restError(RestProblem::Banned,
                                 "Way too much request weight used; IP banned until " + std::to_string(bannedUntilMs) +
@@ -478,12 +507,14 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         weight = 0;
     } else if (failRest503 > 0) {
         --failRest503;
+        ++rest503;
         reply = venue.restError(RestProblem::Unavailable, "Service Unavailable", 503);
         weight = 0;
     } else if (route) {
         weight = route->weight;
         if (wrongRange > 0 && !route->rangeParams.empty()) {
             --wrongRange;
+            ++restWrongRanges;
             std::erase_if(target->params, [&](const auto& p) {
                 return std::find(route->rangeParams.begin(), route->rangeParams.end(), p.first) != route->rangeParams.end();
             });
@@ -491,6 +522,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         if (emptyAnswers > 0 && !route->rangeParams.empty()) {
             // A range in 1970 in every dialect's parameters: the venue's own answer without rows.
             --emptyAnswers;
+            ++restEmptyAnswers;
             std::erase_if(target->params, [&](const auto& p) {
                 return std::find(route->rangeParams.begin(), route->rangeParams.end(), p.first) != route->rangeParams.end();
             });
@@ -498,25 +530,46 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         }
         reply = route->handler(RestContext{model, nowMs, *target, &book});
         if (reply.weight >= 0) weight = reply.weight;
-        const std::int64_t minute = nowMs / kMinuteMs;
-        const int used = minute == weightMinute ? weightUsed : 0;
-        if (failRest429 > 0 || used + weight > config.restWeightPerMinute) {
-            if (failRest429 > 0) --failRest429;
-            else ++weightViolations;
+        // The venue's own limits (venue_limits.hpp), or an injected 429 that says to wait.
+        LimitVerdict verdict;
+        if (failRest429 > 0) {
+            --failRest429;
+            ++restTooManyInjected;
+            verdict.kind = LimitVerdict::Kind::TooMany;
+            verdict.escalates = true;
+            verdict.waitMs = config.tooManyRetryAfterSeconds > 0 ? config.tooManyRetryAfterSeconds * 1000LL
+                                                                 : kMinuteMs - nowMs % kMinuteMs;
+            verdict.message = "Too much request weight used; current limit is " + std::to_string(config.restWeightPerMinute) +
+                              " request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid "
+                              "polling the API.";
+        } else {
+            verdict = limiter->admit(target->path, weight, nowMs, Clock::now());
+            restPeakLimitPermille = limiter->peakPermille();
+            if (verdict.kind != LimitVerdict::Kind::Go) {
+                ++weightViolations;
+                log("sim: " + target->path + " beyond the venue's REST limit: " + verdict.message);
+            }
+        }
+        if (verdict.kind == LimitVerdict::Kind::Ban) {
+            // Bybit: past its window the IP is banned (403) without a 429 first.
+            ++rest418;
+            bannedUntilMs = nowMs + config.banDuration.count();
+            banByFault = false;
+            reply = venue.restError(RestProblem::Banned, verdict.message, venue.banStatus());
+            reply.headers.emplace_back("Retry-After", std::to_string((config.banDuration.count() + 999) / 1000));
+            weight = 0;
+        } else if (verdict.kind == LimitVerdict::Kind::TooMany) {
             ++rest429;
-            const std::int64_t wait = config.tooManyRetryAfterSeconds > 0
-                                          ? config.tooManyRetryAfterSeconds
-                                          : (kMinuteMs - nowMs % kMinuteMs + 999) / 1000;
-            retryAfterUntilMs = nowMs + wait * 1000;
-            last429At = Clock::now();
-            crossing429 = 0;
-            reply = venue.restError(RestProblem::TooMany,
-                                    "Too much request weight used; current limit is " +
-                                        std::to_string(config.restWeightPerMinute) +
-                                        " request weight per 1 MINUTE. Please use WebSocket Streams for live "
-                                        "updates to avoid polling the API.",
-                                    429);
-            for (auto& header : venue.tooManyHeaders(wait * 1000, nowMs)) reply.headers.push_back(std::move(header));
+            std::int64_t waitMs = verdict.waitMs;
+            if (verdict.escalates) {
+                // Told to wait whole seconds (Retry-After); a request inside them earns a ban.
+                waitMs = (waitMs + 999) / 1000 * 1000;
+                retryAfterUntilMs = nowMs + waitMs;
+                last429At = Clock::now();
+                crossing429 = 0;
+            }
+            reply = venue.restError(RestProblem::TooMany, verdict.message, 429);
+            for (auto& header : venue.tooManyHeaders(waitMs, nowMs)) reply.headers.push_back(std::move(header));
             weight = 0;
         }
     } else {
@@ -757,6 +810,17 @@ SimStats SimServer::stats() const {
     s.messageRateViolations = impl.messageRateViolations;
     s.connectionRateViolations = impl.connectionRateViolations;
     s.weightViolations = impl.weightViolations;
+    s.rest503 = impl.rest503;
+    s.restTooManyInjected = impl.restTooManyInjected;
+    s.restWrongRanges = impl.restWrongRanges;
+    s.restEmptyAnswers = impl.restEmptyAnswers;
+    s.restBanAnswersInjected = impl.restBanAnswersInjected;
+    s.oversizedFrames = impl.oversizedFrames;
+    s.malformedFrames = impl.malformedFrames;
+    s.shutdownNotices = impl.shutdownNotices;
+    s.stalls = impl.stalls;
+    s.faultCuts = impl.faultCuts;
+    s.restPeakLimitPermille = impl.restPeakLimitPermille;
     s.restInFlightMax = impl.restInFlightMax;
     return s;
 }
@@ -788,26 +852,40 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
                 if (auto s = weak.lock()) fn(*s);
         };
         switch (fault) {
-            case SimFault::CloseTcp: each([](WsSessionBase& s) { s.drop(); }); break;
-            case SimFault::ResetTcp: each([](WsSessionBase& s) { s.reset(); }); break;
+            case SimFault::CloseTcp:
+                each([&impl](WsSessionBase& s) {
+                    ++impl.faultCuts;
+                    s.drop();
+                });
+                break;
+            case SimFault::ResetTcp:
+                each([&impl](WsSessionBase& s) {
+                    ++impl.faultCuts;
+                    s.reset();
+                });
+                break;
             case SimFault::Stall: {
                 const auto until = Clock::now() + duration;
-                each([until](WsSessionBase& s) { s.stall(until); });
+                each([&impl, until](WsSessionBase& s) {
+                    if (s.stall(until)) ++impl.stalls;
+                });
                 break;
             }
             case SimFault::MalformedFrame:
             {
                 const std::string frame = impl.dialect->malformedFrame();
-                each([&frame](WsSessionBase& s) { s.sendRaw(frame); });
+                each([&impl, &frame](WsSessionBase& s) { s.sendRaw(frame, &impl.malformedFrames); });
                 break;
             }
             case SimFault::OversizedFrame:
-                each([](WsSessionBase& s) { s.sendRaw("{\"pad\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}"); });
+                each([&impl](WsSessionBase& s) {
+                    s.sendRaw("{\"pad\":\"" + std::string(2 * 1024 * 1024, 'x') + "\"}", &impl.oversizedFrames);
+                });
                 break;
             case SimFault::ServerShutdown: {
                 // Venues without such a notice: nothing is sent.
                 if (const auto event = impl.dialect->shutdownNotice(impl.now()))
-                    each([&event](WsSessionBase& s) { s.sendRaw(*event); });
+                    each([&impl, &event](WsSessionBase& s) { s.sendRaw(*event, &impl.shutdownNotices); });
                 break;
             }
             case SimFault::IgnorePongs: impl.ignorePongsUntil = Clock::now() + duration; break;
@@ -816,6 +894,15 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
             case SimFault::ForgetSubscriptions: impl.forgetSubscriptions += count; break;
             case SimFault::RestWrongRange: impl.wrongRange += count; break;
             case SimFault::RestEmptyAnswer: impl.emptyAnswers += count; break;
+            case SimFault::RestBan: {
+                const std::int64_t now = impl.now();
+                const auto length = duration.count() > 0 ? duration : impl.config.banDuration;
+                impl.bannedUntilMs = std::max(impl.bannedUntilMs, now + length.count());
+                impl.banByFault = true;
+                impl.firstBanAnswerAt = {};
+                impl.banCrossings = 0;
+                break;
+            }
         }
     });
 }

@@ -116,6 +116,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     config.pingInterval = 500ms;  // keep-alive runs throughout (Binance: 20 s)
     config.pongTimeout = 3000ms;
     config.tooManyRetryAfterSeconds = 1;
+    config.restWindowDivisor = 30;  // the venue's REST windows, shortened like the client's below
     // The exchange clock runs 30x: a 1m candle closes every 2 s, so the run spans several.
     const std::int64_t origin = nowMs();
     config.clock = [origin] { return origin + (nowMs() - origin) * 30; };

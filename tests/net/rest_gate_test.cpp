@@ -47,6 +47,30 @@ TEST(RestGate, AnOversizedRequestGoesAloneAtTheStartOfAWindow) {
     EXPECT_FALSE(gate.admit(50, kT0 + 1).go());
 }
 
+// The venue counts a request when it arrives, which may be long after the gate let it go (a
+// handshake, a queue): a reservation leaves the window one window after its answer, not after its
+// admission. (Found by the OKX pacing test: requests let go at the end of one window and arriving
+// late met the next window's in one of the venue's windows: 21 of 20.)
+TEST(RestGate, ASlidingReservationLeavesOneWindowAfterItsAnswerNotItsAdmission) {
+    RestGate gate(RestLimits{10, std::chrono::milliseconds(1000), false, 1.0});
+    const auto slow = gate.admit(4, 0);
+    ASSERT_TRUE(slow.go());
+    ASSERT_NE(slow.ticket, 0u);
+    const auto quick = gate.admit(6, 100);
+    ASSERT_TRUE(quick.go());
+    gate.answered(quick.ticket, 120);
+    gate.answered(slow.ticket, 700);  // its answer took 700 ms: the venue may have counted it at 690
+    // At 1130 the quick one has left (answered at 120); the slow one holds its 4 until 1700.
+    EXPECT_TRUE(gate.admit(6, 1130).go());
+    const auto wait = gate.admit(1, 1140);
+    ASSERT_FALSE(wait.go());
+    EXPECT_EQ(wait.wait.count(), 1700 - 1140);
+    EXPECT_TRUE(gate.admit(4, 1701).go());
+    // An answer never moves a reservation earlier; an unknown or calendar ticket changes nothing.
+    gate.answered(12345, 5000);
+    EXPECT_EQ(gate.usedWeight(1702), 10);
+}
+
 TEST(RestGate, SlidingWindowWaitsUntilEnoughOldReservationsHaveLeft) {
     RestGate gate(RestLimits{10, std::chrono::milliseconds(1000), false, 1.0});
     EXPECT_TRUE(gate.admit(4, 0).go());

@@ -54,9 +54,18 @@ public:
     struct Admission {
         std::chrono::milliseconds wait{0};
         std::optional<Error> refused;
+        // Sliding windows: the reservation, to be passed to answered() once the answer is in.
+        std::uint64_t ticket = 0;
         bool go() const { return wait.count() == 0 && !refused; }
     };
     Admission admit(int weight, std::int64_t nowMs, std::int64_t skewMs = 0);
+
+    // Sliding windows: the answer to the request admitted with `ticket` came at nowMs. The venue
+    // counted the request when it arrived, some time between admission and answer (a new
+    // connection's handshake, a queue at either end): its weight stays in the window until one
+    // window after the answer, so requests admitted close together but delayed on the way cannot
+    // meet fresh ones in one of the venue's windows.
+    void answered(std::uint64_t ticket, std::int64_t nowMs);
 
     // The venue's own count after an answer (X-MBX-USED-WEIGHT-1M): never lowers what was
     // reserved for requests still in flight in the same window.
@@ -95,7 +104,13 @@ private:
     // guarded by m_mutex:
     std::int64_t m_windowStart = 0;            // calendar windows: venue ms
     int m_used = 0;                            // calendar windows
-    std::deque<std::pair<std::int64_t, int>> m_spent;  // sliding windows: (venue ms, weight)
+    struct Spent {
+        std::int64_t atMs;  // local ms: admission, then the answer
+        int weight;
+        std::uint64_t ticket;
+    };
+    std::deque<Spent> m_spent;  // sliding windows, oldest first
+    std::uint64_t m_nextTicket = 1;
     std::int64_t m_pausedUntil = 0;
     std::int64_t m_bannedUntil = 0;
 };

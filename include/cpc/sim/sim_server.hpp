@@ -44,12 +44,18 @@ struct SimConfig {
     // Binance cuts every connection after 24 h; tests shorten it.
     std::chrono::milliseconds maxConnectionLifetime{24LL * 3600 * 1000};
     // Venue limits the simulator enforces and counts (SimStats): incoming WebSocket messages
-    // (text, ping, pong) per connection and second, connection attempts per 5 minutes, REST
-    // weight per minute (over it: 429 + Retry-After; a request during that wait: 418 ban).
+    // (text, ping, pong) per connection and second, connection attempts per 5 minutes, and the
+    // venue's own REST limits (src/sim/venue_limits.hpp): Binance's weight per minute (over it:
+    // 429 + Retry-After; a request during that wait: 418 ban), Bybit's 600 requests per 5 s per IP
+    // (over it: 403 and a ban), OKX's window per endpoint (429, code 50011), KuCoin's public pool
+    // of 2,000 weight per 30 s (429, code 429000, gw-ratelimit-reset).
     int maxIncomingMessagesPerSecond = 5;
     int maxConnectionsPer5Min = 300;
     std::chrono::milliseconds connectionWindow{300'000};  // the "5 minutes" (tests shorten it)
-    int restWeightPerMinute = 6000;
+    int restWeightPerMinute = 6000;  // Binance's (and its perpetuals')
+    // Bybit's, OKX's and KuCoin's REST windows (wall clock) are this many times shorter: tests
+    // that run the exchange clock faster shorten them with the client's gate alike.
+    int restWindowDivisor = 1;
     std::chrono::milliseconds banDuration{120'000};
     // Requests arriving this soon (wall clock) after a 429 and inside its wait, at most
     // maxCrossing429 of them, crossed it on the wire: answered 429 again, no ban (SimStats::rest429InFlight).
@@ -84,6 +90,8 @@ enum class SimFault : std::uint8_t {
                      // range they asked for (status 200, rows of another range)
     RestEmptyAnswer, // the next `count` candle requests are answered without rows (status 200), as
                      // if the range were before the listing
+    RestBan,         // the venue bans the IP now for `duration` (0: SimConfig::banDuration): every
+                     // REST request is answered with its ban status (418; Bybit 403) and Retry-After
 };
 
 struct SimStats {
@@ -98,7 +106,8 @@ struct SimStats {
     std::uint64_t lifetimeCuts = 0;     // connections closed at maxConnectionLifetime
     std::uint64_t faultsInjected = 0;
     std::uint64_t rest429 = 0;          // answered 429
-    std::uint64_t rest418 = 0;          // answered 418 (the client ignored a Retry-After or is banned)
+    std::uint64_t rest418 = 0;          // answered with the ban status (418; Bybit 403): the client
+                                        // ignored a Retry-After, broke Bybit's window or is banned
     // Requests that reached the simulator within SimConfig::crossing429Grace of a 429 and inside
     // its wait (maxCrossing429 at most): taken as sent before the client could have read it
     // (another of its connections), answered 429 again, not counted as violations. More: a ban.
@@ -106,7 +115,22 @@ struct SimStats {
     // Limit violations by the clients (a well-behaved client leaves all three at 0).
     std::uint64_t messageRateViolations = 0;     // > maxIncomingMessagesPerSecond on one connection
     std::uint64_t connectionRateViolations = 0;  // > maxConnectionsPer5Min attempts
-    std::uint64_t weightViolations = 0;          // requests beyond restWeightPerMinute or while told to wait
+    std::uint64_t weightViolations = 0;          // requests beyond the venue's REST limit or while told to wait
+    // The REST faults that took effect: requests answered 503, an injected 429, a wrong range, no
+    // rows, or an injected ban's status (each counted when a request met it, not when injected).
+    std::uint64_t rest503 = 0;
+    std::uint64_t restTooManyInjected = 0;
+    std::uint64_t restWrongRanges = 0;
+    std::uint64_t restEmptyAnswers = 0;
+    std::uint64_t restBanAnswersInjected = 0;
+    std::uint64_t oversizedFrames = 0;  // 2 MiB frames written to a client
+    std::uint64_t malformedFrames = 0;  // frames that are not JSON written to a client
+    std::uint64_t shutdownNotices = 0;  // serverShutdown notices written to a client
+    std::uint64_t stalls = 0;           // connections a Stall fault held silent
+    std::uint64_t faultCuts = 0;        // connections closed or reset by a CloseTcp/ResetTcp fault
+    // The highest share of the venue's REST limit used in any of its windows, per mille (1000: at
+    // the limit): a pacing test ran near the limit, not far below it.
+    int restPeakLimitPermille = 0;
     // The most REST requests being answered at once (read, answered, restDelay waited, written):
     // how many a client keeps in flight.
     std::uint64_t restInFlightMax = 0;
