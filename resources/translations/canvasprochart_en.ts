@@ -21,4 +21,28 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>cpc::app::WatchlistDock</name>
+    <message numerus="yes">
+        <source>Imported %n symbol(s)</source>
+        <translation>
+            <numerusform>Imported %n symbol</numerusform>
+            <numerusform>Imported %n symbols</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) skipped:</source>
+        <translation>
+            <numerusform>%n line skipped:</numerusform>
+            <numerusform>%n lines skipped:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n symbol(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n symbol to %1</numerusform>
+            <numerusform>Exported %n symbols to %1</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

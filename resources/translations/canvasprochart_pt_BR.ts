@@ -216,6 +216,18 @@
         <source>Interface language: %1 (default: the one chosen in Settings, else the system&apos;s).</source>
         <translation>Idioma da interface: %1 (padrão: o escolhido nas Configurações, senão o do sistema).</translation>
     </message>
+    <message>
+        <source>Market to show: spot or perp (the exchange&apos;s perpetual futures: mark price, funding, open interest, liquidations). Default: the last one chosen, else spot. With --demo the simulator serves Binance USD-M perpetuals.</source>
+        <translation>Mercado a exibir: spot ou perp (os futuros perpétuos da corretora: preço de marcação, funding, contratos em aberto, liquidações). Padrão: o último escolhido, senão spot. Com --demo o simulador serve os perpétuos USD-M da Binance.</translation>
+    </message>
+    <message>
+        <source>Import FILE (one EXCHANGE:SYMBOL a line) into the watchlist as a list named after the file, and show it.</source>
+        <translation>Importa FILE (um CORRETORA:SÍMBOLO por linha) para a lista de observação como uma lista com o nome do arquivo, e a exibe.</translation>
+    </message>
+    <message>
+        <source>Benchmarks: with --exit-after, print the GUI&apos;s frame times (p50, p99, max) and chart paints counted after the first SECONDS.</source>
+        <translation>Benchmarks: com --exit-after, imprime os tempos de quadro da interface (p50, p99, máx.) e as pinturas dos gráficos contadas após os primeiros SECONDS.</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>
@@ -1454,6 +1466,21 @@
     </message>
 </context>
 <context>
+    <name>cpc::app::ChartCompare</name>
+    <message>
+        <source>%1 is the chart&apos;s own symbol</source>
+        <translation>%1 é o próprio símbolo do gráfico</translation>
+    </message>
+    <message>
+        <source>%1 is compared already</source>
+        <translation>%1 já está sendo comparado</translation>
+    </message>
+    <message>
+        <source>Cannot compare %1: %2</source>
+        <translation>Não foi possível comparar %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>cpc::app::ChartController</name>
     <message>
         <source>%1 is not listed on %2; showing %3</source>
@@ -1489,6 +1516,14 @@
     <message>
         <source>Cannot add %1: %2</source>
         <translation>Não foi possível adicionar %1: %2</translation>
+    </message>
+    <message>
+        <source>Footprint history: %1 bars, %2 trades (%3 bars from the cache)</source>
+        <translation>Histórico do footprint: %1 barras, %2 negócios (%3 barras do cache)</translation>
+    </message>
+    <message>
+        <source>%1 Perpetual</source>
+        <translation>%1 Perpétuo</translation>
     </message>
 </context>
 <context>
@@ -1842,6 +1877,41 @@
     <message>
         <source>Triple smoothed (T3)</source>
         <translation>Suavizada tripla (T3)</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::LiquidationTable</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Liquidated</source>
+        <translation>Liquidado</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preço</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Quantidade</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <source>Long</source>
+        <translation>Comprado</translation>
+    </message>
+    <message>
+        <source>Short</source>
+        <translation>Vendido</translation>
+    </message>
+    <message>
+        <source>%1 contracts</source>
+        <translation>%1 contratos</translation>
     </message>
 </context>
 <context>
@@ -2426,6 +2496,103 @@ Stream %2</translation>
         <source>&amp;Sync the crosshair across charts</source>
         <translation>&amp;Sincronizar a mira entre os gráficos</translation>
     </message>
+    <message>
+        <source>type a symbol: EXCHANGE:SYMBOL or SYMBOL</source>
+        <translation>digite um símbolo: CORRETORA:SÍMBOLO ou SÍMBOLO</translation>
+    </message>
+    <message>
+        <source>unknown exchange &quot;%1&quot;</source>
+        <translation>corretora desconhecida &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>no exchange given</source>
+        <translation>nenhuma corretora informada</translation>
+    </message>
+    <message>
+        <source>Cannot compare: %1</source>
+        <translation>Não foi possível comparar: %1</translation>
+    </message>
+    <message>
+        <source>Comparing with %1</source>
+        <translation>Comparando com %1</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparar</translation>
+    </message>
+    <message>
+        <source>Symbol to compare (EXCHANGE:SYMBOL, e.g. okx:ETH-USDT, or SYMBOL on this chart&apos;s exchange):</source>
+        <translation>Símbolo a comparar (CORRETORA:SÍMBOLO, p. ex. okx:ETH-USDT, ou SÍMBOLO na corretora deste gráfico):</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>Comparar…</translation>
+    </message>
+    <message>
+        <source>Remove compare %1</source>
+        <translation>Remover comparação %1</translation>
+    </message>
+    <message>
+        <source>Market: the spot pair or its perpetual futures (mark price, funding, open interest, liquidations); a symbol typed with .P opens the perpetual</source>
+        <translation>Mercado: o par à vista ou seus futuros perpétuos (preço de marcação, funding, contratos em aberto, liquidações); um símbolo digitado com .P abre o perpétuo</translation>
+    </message>
+    <message>
+        <source>Spot</source>
+        <translation>À vista</translation>
+    </message>
+    <message>
+        <source>Perp</source>
+        <comment>market box: perpetual futures</comment>
+        <translation>Perp</translation>
+    </message>
+    <message>
+        <source>&amp;Perpetual</source>
+        <translation>&amp;Perpétuo</translation>
+    </message>
+    <message>
+        <source>&amp;Mark price line</source>
+        <translation>Linha do preço de &amp;marcação</translation>
+    </message>
+    <message>
+        <source>&amp;Index price line</source>
+        <translation>Linha do preço do &amp;índice</translation>
+    </message>
+    <message>
+        <source>&amp;Funding rate pane</source>
+        <translation>Painel da taxa de &amp;funding</translation>
+    </message>
+    <message>
+        <source>&amp;Open interest pane</source>
+        <translation>Painel de contratos em &amp;aberto</translation>
+    </message>
+    <message>
+        <source>&amp;Liquidations</source>
+        <translation>&amp;Liquidações</translation>
+    </message>
+    <message>
+        <source>Funding rate of the current period and the time to the next funding</source>
+        <translation>Taxa de funding do período atual e o tempo até o próximo funding</translation>
+    </message>
+    <message>
+        <source>Cannot open the %1 market of %2: %3</source>
+        <translation>Não foi possível abrir o mercado %1 de %2: %3</translation>
+    </message>
+    <message>
+        <source>perpetual</source>
+        <translation>perpétuo</translation>
+    </message>
+    <message>
+        <source>spot</source>
+        <translation>à vista</translation>
+    </message>
+    <message>
+        <source>Market: perpetual futures</source>
+        <translation>Mercado: futuros perpétuos</translation>
+    </message>
+    <message>
+        <source>Market: spot</source>
+        <translation>Mercado: à vista</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ObjectProperties</name>
@@ -2550,6 +2717,56 @@ Stream %2</translation>
     <message>
         <source>one side empty</source>
         <translation>um dos lados vazio</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::OrderFlowFeed</name>
+    <message>
+        <source>Footprint history: loading %1 bars…</source>
+        <translation>Histórico do footprint: carregando %1 barras…</translation>
+    </message>
+    <message>
+        <source>Footprint history: %1 of %2 bars: %3; newer trades since %4 UTC</source>
+        <translation>Histórico do footprint: %1 de %2 barras: %3; negócios mais novos desde %4 UTC</translation>
+    </message>
+    <message>
+        <source>Footprint history: %1 of %2 bars (%3 requests)</source>
+        <translation>Histórico do footprint: %1 de %2 barras (%3 requisições)</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::PerpChart</name>
+    <message>
+        <source>streams: %1</source>
+        <translation>streams: %1</translation>
+    </message>
+    <message>
+        <source>Perpetual data failed: %1</source>
+        <translation>Dados do perpétuo falharam: %1</translation>
+    </message>
+    <message>
+        <source>Funding: waiting for the venue…</source>
+        <translation>Funding: aguardando a corretora…</translation>
+    </message>
+    <message>
+        <source>Funding %1 % · next in %2</source>
+        <translation>Funding %1 % · próximo em %2</translation>
+    </message>
+    <message>
+        <source>Mark price</source>
+        <translation>Preço de marcação</translation>
+    </message>
+    <message>
+        <source>Index price</source>
+        <translation>Preço do índice</translation>
+    </message>
+    <message>
+        <source>Funding rate %</source>
+        <translation>Taxa de funding %</translation>
+    </message>
+    <message>
+        <source>Open interest</source>
+        <translation>Contratos em aberto</translation>
     </message>
 </context>
 <context>
@@ -2822,6 +3039,10 @@ Stream %2</translation>
         <source>Simulator</source>
         <translation>Simulador</translation>
     </message>
+    <message>
+        <source>Liquidations</source>
+        <translation>Liquidações</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::SettingsDialog</name>
@@ -3018,6 +3239,198 @@ Stream %2</translation>
     <message>
         <source>Taker</source>
         <translation>Agressor</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::WatchlistDock</name>
+    <message>
+        <source>type a symbol: EXCHANGE:SYMBOL (binance:BTCUSDT) or SYMBOL for the active chart&apos;s exchange</source>
+        <translation>digite um símbolo: CORRETORA:SÍMBOLO (binance:BTCUSDT) ou SÍMBOLO para a corretora do gráfico ativo</translation>
+    </message>
+    <message>
+        <source>unknown exchange &quot;%1&quot;; accepted: %2</source>
+        <translation>corretora desconhecida &quot;%1&quot;; aceitas: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no exchange: write EXCHANGE:%1</source>
+        <translation>&quot;%1&quot; não indica corretora: escreva CORRETORA:%1</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>Símbolo</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>Último</translation>
+    </message>
+    <message>
+        <source>Chg %</source>
+        <translation>Var. %</translation>
+    </message>
+    <message>
+        <source>Vol 24h</source>
+        <translation>Vol. 24h</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Dia</translation>
+    </message>
+    <message>
+        <source>Traded in the last 24 hours, in the quote asset (USDT for BTCUSDT)</source>
+        <translation>Negociado nas últimas 24 horas, no ativo de cotação (USDT para BTCUSDT)</translation>
+    </message>
+    <message>
+        <source>The price 24 hours ago, then each minute&apos;s last price since the symbol is watched</source>
+        <translation>O preço de 24 horas atrás, depois o último preço de cada minuto desde que o símbolo é observado</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>inacessível</translation>
+    </message>
+    <message>
+        <source>no ticker yet (does the exchange list this symbol?)</source>
+        <translation>nenhum ticker ainda (a corretora lista este símbolo?)</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>Lista de observação</translation>
+    </message>
+    <message>
+        <source>&amp;Watchlist</source>
+        <translation>&amp;Lista de observação</translation>
+    </message>
+    <message>
+        <source>The list shown</source>
+        <translation>A lista exibida</translation>
+    </message>
+    <message>
+        <source>Lists, import and export, row order</source>
+        <translation>Listas, importar e exportar, ordem das linhas</translation>
+    </message>
+    <message>
+        <source>New list…</source>
+        <translation>Nova lista…</translation>
+    </message>
+    <message>
+        <source>New watchlist</source>
+        <translation>Nova lista de observação</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nome:</translation>
+    </message>
+    <message>
+        <source>A list needs a name no other list has</source>
+        <translation>Uma lista precisa de um nome que nenhuma outra lista tenha</translation>
+    </message>
+    <message>
+        <source>Rename list…</source>
+        <translation>Renomear lista…</translation>
+    </message>
+    <message>
+        <source>Rename watchlist</source>
+        <translation>Renomear lista de observação</translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>Excluir lista</translation>
+    </message>
+    <message>
+        <source>The last list cannot be deleted</source>
+        <translation>A última lista não pode ser excluída</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importar…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportar…</translation>
+    </message>
+    <message>
+        <source>List order</source>
+        <translation>Ordem da lista</translation>
+    </message>
+    <message>
+        <source>Add: EXCHANGE:SYMBOL or SYMBOL</source>
+        <translation>Adicionar: CORRETORA:SÍMBOLO ou SÍMBOLO</translation>
+    </message>
+    <message>
+        <source>Open in the active chart</source>
+        <translation>Abrir no gráfico ativo</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Mover para cima</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Mover para baixo</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remover</translation>
+    </message>
+    <message>
+        <source>Not added: %1</source>
+        <translation>Não adicionado: %1</translation>
+    </message>
+    <message>
+        <source>%1 is already in the list</source>
+        <translation>%1 já está na lista</translation>
+    </message>
+    <message>
+        <source>line %1 (%2): %3</source>
+        <translation>linha %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>listed twice</source>
+        <translation>listado duas vezes</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n symbol(s)</source>
+        <translation>
+            <numerusform>%n símbolo importado</numerusform>
+            <numerusform>%n símbolos importados</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) skipped:</source>
+        <translation>
+            <numerusform>%n linha ignorada:</numerusform>
+            <numerusform>%n linhas ignoradas:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import a watchlist</source>
+        <translation>Importar uma lista de observação</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Arquivos de texto (*.txt);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Não foi possível ler %1: %2</translation>
+    </message>
+    <message>
+        <source>Export the watchlist</source>
+        <translation>Exportar a lista de observação</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Não foi possível gravar %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n symbol(s) to %1</source>
+        <translation>
+            <numerusform>%n símbolo exportado para %1</numerusform>
+            <numerusform>%n símbolos exportados para %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>reconnecting in %1 s</source>
+        <translation>reconectando em %1 s</translation>
     </message>
 </context>
 <context>
