@@ -145,7 +145,11 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     // the venue's limits; a window counted in local time is shortened 30x like the exchange clock
     // (KuCoin's 30 s pool refills in 1 s here: ~170 token requests in a run would otherwise wait
     // out windows the venue has long closed).
-    net::RestLimits limits = session::restLimitsOf(*adapter, 0, 0.8);
+    // OKX counts each endpoint apart and its /public/time allows 10 requests a window against the
+    // gate's 16 (0.8 of history-candles' 20); the backfills after the reconnects here each ask the
+    // time, and about one run in three put an 11th into a window (noted on issue 20: the gate
+    // knows one budget per host). Half of 20 keeps every endpoint inside its window.
+    net::RestLimits limits = session::restLimitsOf(*adapter, 0, venue.name == "okx" ? 0.5 : 0.8);
     if (!limits.calendarWindow) limits.window = std::max(limits.window / 30, 1ms);
     feedConfig.restGate = std::make_shared<net::RestGate>(limits);
     session::MarketFeed feed(io, adapter, feedConfig, sink);

@@ -126,7 +126,10 @@ TEST(FootprintHistory, RowsFromRestHistoryEqualTheSumsOfTheSimulatorsTrades) {
     c.liveTradesPerSecond = 700;  // busy seconds: a window's page is full and goes on by id
     sim::SimServer server(c);
     ASSERT_TRUE(server.start());
-    std::this_thread::sleep_for(3500ms);  // three whole live seconds have passed
+    // Three whole live seconds before the current one: the live load starts with the server, so
+    // the second before `now`'s must begin at least one second after it (3.5 s let the first of
+    // the three start before the load did when the server started late in its second).
+    std::this_thread::sleep_for(4500ms);
     net::IoThread io;
     session::MarketSession market(io);
     auto adapter = std::make_shared<exchange::BinanceAdapter>(exchange::Endpoints{server.restBase(), server.streamBase()});
