@@ -328,6 +328,11 @@ Result<std::int64_t> parseDuration(Reader& r) {
     if (unit == "d") scale = kDayMs;
     if (!n || scale == 0 || *n <= 0 || *n != std::floor(*n))
         return makeError("the window after 'in' must be a whole number of s, m, h or d (e.g. 15m, 1h)");
+    // Compared as doubles before any conversion: a huge count would overflow the milliseconds
+    // (found by fuzz_alert_condition: 1.4e76 m).
+    constexpr std::int64_t kLongestWindowMs = 366 * kDayMs;
+    if (*n > static_cast<double>(kLongestWindowMs / scale))
+        return makeError("the window after 'in' must be at most 366 d (e.g. 15m, 1h, 7d)");
     return static_cast<std::int64_t>(*n) * scale;
 }
 

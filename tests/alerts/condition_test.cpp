@@ -156,6 +156,10 @@ TEST(AlertCondition, RefusalsSayWhatIsWrongAndWhatIsAccepted) {
     expectRefusal("5 > 7", "both sides are numbers");
     expectRefusal("change > 2 in 15m", "positive percentage");
     expectRefusal("change > 2% in 15x", "whole number of s, m, h or d");
+    // fuzz_alert_condition: a count beyond any window overflowed the milliseconds (UBSan).
+    expectRefusal("change >2% in 14444444444444444444444444444444444444444444444444444444444444444444444444445m",
+                  "at most 366 d");
+    expectRefusal("change > 2% in 367d", "at most 366 d");
     expectRefusal("change > 2%", "needs its window");
     expectRefusal("volume > 3x avg", "avg needs");
     expectRefusal("volume > 3x avg(0)", "whole number of bars");
