@@ -81,6 +81,9 @@ std::optional<std::int64_t> parseUtc(std::string_view text) {
         ++pos;
     }
     if (pos != text.size() || (count != 3 && count != 5 && count != 6)) return std::nullopt;
+    // Years 1..9999 (ISO 8601's four digits): a larger year overflowed the milliseconds (found by
+    // fuzz_alert_condition: a trend line's point in the year 2026555555).
+    if (fields[0] < 1 || fields[0] > 9999) return std::nullopt;
     if (fields[1] < 1 || fields[1] > 12 || fields[2] < 1 || fields[2] > 31 || fields[3] > 23 ||
         fields[4] > 59 || fields[5] > 59 || fields[3] < 0 || fields[4] < 0 || fields[5] < 0)
         return std::nullopt;

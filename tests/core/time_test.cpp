@@ -20,6 +20,10 @@ TEST(Time, FormatsAndParsesUtc) {
     EXPECT_EQ(parseUtc("2024-01-15 01:00:00Z"), 1705280400000);
     EXPECT_EQ(parseUtc("1705276800000"), 1705276800000);
     EXPECT_FALSE(parseUtc("2024-02-30"));
+    // A year beyond four digits overflowed the milliseconds (UBSan; fuzz_alert_condition).
+    EXPECT_FALSE(parseUtc("2026555555-12-01T00:00Z"));
+    EXPECT_FALSE(parseUtc("0-01-01"));
+    EXPECT_TRUE(parseUtc("9999-12-31T23:59:59Z"));
     EXPECT_FALSE(parseUtc("yesterday"));
     EXPECT_FALSE(parseUtc("2024-01-15 25:00"));
 }
