@@ -40,22 +40,6 @@ std::vector<Candle> batchCandles(std::int32_t batch) {
     }
 }
 
-// Reads one int32 (blocking); false at EOF.
-bool readBatch(int fd, std::int32_t& batch) {
-    std::size_t got = 0;
-    auto* out = reinterpret_cast<char*>(&batch);
-    while (got < sizeof batch) {
-        const ssize_t n = read(fd, out + got, sizeof batch - got);
-        if (n == 0) return false;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        got += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 // Runs one writer child, kills it with SIGKILL after it reported `minCommits` commits plus a
 // random delay, and returns the batch numbers it reported.
 std::vector<std::int32_t> runAndKillWriter(const std::string& path, std::int32_t first,
@@ -78,7 +62,7 @@ std::vector<std::int32_t> runAndKillWriter(const std::string& path, std::int32_t
 
     std::vector<std::int32_t> reported;
     std::int32_t batch = 0;
-    while (static_cast<int>(reported.size()) < minCommits && readBatch(fds[0], batch))
+    while (static_cast<int>(reported.size()) < minCommits && test::readInt32(fds[0], batch))
         reported.push_back(batch);
     // Land the kill somewhere inside a later transaction (one batch takes a few ms).
     std::this_thread::sleep_for(
@@ -87,7 +71,7 @@ std::vector<std::int32_t> runAndKillWriter(const std::string& path, std::int32_t
     int status = 0;
     waitpid(pid, &status, 0);
     // Commits reported before the kill are still in the pipe.
-    while (readBatch(fds[0], batch)) reported.push_back(batch);
+    while (test::readInt32(fds[0], batch)) reported.push_back(batch);
     close(fds[0]);
 
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)

@@ -2,6 +2,9 @@
 // Helpers shared by the storage tests: temporary directories, exact candles, raw SQLite access.
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdint>
 #include <filesystem>
@@ -43,6 +46,23 @@ public:
 private:
     std::string m_path;
 };
+
+// Reads one int32 from a pipe (blocking, EINTR retried); false at EOF or on an error. The crash
+// tests' writer children report each commit this way.
+inline bool readInt32(int fd, std::int32_t& value) {
+    std::size_t got = 0;
+    auto* out = reinterpret_cast<char*>(&value);
+    while (got < sizeof value) {
+        const ssize_t n = ::read(fd, out + got, sizeof value - got);
+        if (n == 0) return false;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    return true;
+}
 
 inline Decimal dec(std::string_view text) {
     auto value = Decimal::parse(text);

@@ -87,21 +87,6 @@ std::optional<CoverageRange> coverOf(std::int32_t i) {
     }
 }
 
-bool readInt(int fd, std::int32_t& value) {
-    std::size_t got = 0;
-    auto* out = reinterpret_cast<char*>(&value);
-    while (got < sizeof value) {
-        const ssize_t n = read(fd, out + got, sizeof value - got);
-        if (n == 0) return false;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        got += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 // Starts a writer at save `first`, kills it `delay` after it reported `minCommits` saves, and
 // returns every save it reported committed.
 std::vector<std::int32_t> runAndKill(const std::string& path, std::int32_t first, int minCommits,
@@ -123,13 +108,13 @@ std::vector<std::int32_t> runAndKill(const std::string& path, std::int32_t first
     close(fds[1]);
     std::vector<std::int32_t> reported;
     std::int32_t save = 0;
-    while (static_cast<int>(reported.size()) < minCommits && readInt(fds[0], save)) reported.push_back(save);
+    while (static_cast<int>(reported.size()) < minCommits && test::readInt32(fds[0], save)) reported.push_back(save);
     std::this_thread::sleep_for(delay);
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
     // Commits reported before the kill are still in the pipe.
-    while (readInt(fds[0], save)) reported.push_back(save);
+    while (test::readInt32(fds[0], save)) reported.push_back(save);
     close(fds[0]);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the writer ended on its own (exit " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1)
