@@ -86,7 +86,7 @@ int runApp(int argc, char** argv) {
         QStringLiteral("market"),
         QCoreApplication::translate("CommandLine", "Market to show: spot or perp (the exchange's perpetual futures: mark price, funding, "
                        "open interest, liquidations). Default: the last one chosen, else spot. With --demo the "
-                       "simulator serves Binance USD-M perpetuals."),
+                       "simulator serves Binance USD-M, Bybit linear and OKX swap perpetuals."),
         QStringLiteral("MARKET"));
     const QCommandLineOption symbol(QStringLiteral("symbol"),
                                     QCoreApplication::translate("CommandLine", "Symbol to open, e.g. BTCUSDT (BTC-USDT on OKX and KuCoin; "

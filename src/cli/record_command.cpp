@@ -59,7 +59,9 @@ int runRecord(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     };
     if (args.positional.empty())
         return usage("expected at least one SYMBOL (e.g. cpc record BTCUSDT --streams trade,depth --out rec)");
-    const auto venue = exchangeArg(args);
+    const auto marketType = marketArg(args);
+    if (!marketType) return usage(marketType.error().message);
+    const auto venue = exchangeForMarket(args, *marketType);
     if (!venue) return usage(venue.error().message);
     std::vector<std::string> symbols;
     for (const auto& p : args.positional) {
@@ -94,11 +96,13 @@ int runRecord(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         if (!n) return usage(n.error().message);
         writerOptions.maxSegmentAge = std::chrono::minutes(*n);
     }
-    const auto endpoints = streamEndpoints(args, *venue);
+    const auto endpoints = streamEndpoints(args, *venue, *marketType);
     if (!endpoints) return usage(endpoints.error().message);
-    auto adapter = exchange::makeAdapter(*venue, *endpoints);
+    auto adapter = exchange::makeAdapter(*venue, *endpoints, *marketType);
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
+    auto perpKinds = keepVenueStreams(*specs, *shared, *marketType);
+    if (!perpKinds) return usage(perpKinds.error().message);
 
     session::StreamSessionConfig config;
     config.tls.extraCaFile = args.value("--ca-file").value_or("");
@@ -110,6 +114,7 @@ int runRecord(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     replay::SessionInfo info;
     info.exchange = *venue;
+    info.market = *marketType;
     info.restBase = endpoints->restBase;
     info.streamBase = endpoints->streamBase;
     info.symbols = symbols;
@@ -123,6 +128,7 @@ int runRecord(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto recorder = std::make_shared<replay::Recorder>(std::move(*writer));
     config.tap = recorder;
     options.specs = std::move(*specs);
+    options.perpKinds = std::move(*perpKinds);
     options.endpoint = endpoints->streamBase;
     options.healthCheck = [recorder] { return recorder->writer().error(); };
 
@@ -180,7 +186,7 @@ int runReplay(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     }
     const replay::SessionInfo info = (*reader)->info();
-    auto adapter = exchange::makeAdapter(info.exchange, exchange::Endpoints{info.restBase, info.streamBase});
+    auto adapter = exchange::makeAdapter(info.exchange, exchange::Endpoints{info.restBase, info.streamBase}, info.market);
     if (!adapter) {
         err << kName << ": error: the recording's venue: " << adapter.error().message << '\n';
         return kExitFailure;
@@ -191,7 +197,13 @@ int runReplay(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return kExitFailure;
     }
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
+    auto perpKinds = keepVenueStreams(*specs, *shared, info.market);
+    if (!perpKinds) {
+        err << kName << ": error: the recording's streams: " << perpKinds.error().message << '\n';
+        return kExitFailure;
+    }
     options.specs = std::move(*specs);
+    options.perpKinds = std::move(*perpKinds);
     options.endpoint = args.positional[0];
     options.holdPrinting = replayOptions.fromMs.has_value();
 
@@ -227,7 +239,7 @@ Command makeRecordCommand() {
     Command c;
     c.name = "record";
     c.summary = "record a venue's market streams (raw frames, compressed) while printing them as cpc stream does";
-    c.usage = "cpc record SYMBOL… [--exchange NAME] [--streams kline_1m,trade,depth,…] [--endpoint URL] [--rest URL] "
+    c.usage = "cpc record SYMBOL… [--exchange NAME] [--market spot|perp] [--streams kline_1m,trade,depth,…] [--endpoint URL] [--rest URL] "
               "--out DIR [--exit-after SECONDS] [--max-events N] [--segment-mb N] [--segment-minutes N]";
     c.description =
         "Streams SYMBOL… as cpc stream does (the same JSON lines on stdout, states on stderr) and\n"
@@ -241,6 +253,7 @@ Command makeRecordCommand() {
         "command line.";
     c.options = {
         {"--exchange", "NAME", "the venue: " + acceptedExchangesText() + " (default binance)"},
+        marketOption(),
         {"--streams", "LIST", "comma-separated streams of every SYMBOL (default kline_1m)"},
         {"--endpoint", "URL", "stream base URL (default: the exchange's; ws:// only to loopback)"},
         {"--rest", "URL", "REST base URL (default: a loopback --endpoint's host, else the exchange's)"},

@@ -75,9 +75,9 @@ int runSim(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
             err << "cpc sim: " << market.error().message << '\n';
             return kExitUsage;
         }
-        if (*market == MarketType::Perp && config.exchange != "binance") {
-            err << "cpc sim: --market perp is simulated for --exchange binance (USD-M) only; bybit linear and okx "
-                   "swap perpetuals are decoded by the client but not simulated yet\n";
+        if (*market == MarketType::Perp && config.exchange == "kucoin") {
+            err << "cpc sim: --market perp is simulated for --exchange binance (USD-M), bybit (linear) and okx (swap); "
+                   "kucoin's futures are a separate API the client does not speak\n";
             return kExitUsage;
         }
         config.market = *market;
@@ -253,13 +253,16 @@ Command makeSimCommand() {
         "/stream?streams=a/b) until interrupted (Ctrl+C or SIGTERM). Prints the REST and stream base URLs.\n"
         "--exchange bybit|okx|kucoin serves the same market in that venue's dialect instead (its REST\n"
         "paths, error bodies, WebSocket path, subscribe/ping messages; the client pings).\n"
-        "--market perp serves Binance USD-M perpetual futures of the same symbols (/fapi/v1/*,\n"
-        "/futures/data/openInterestHist, streams on /public and /market): a perpetual that tracks the\n"
-        "spot market with a basis, mark and index price, funding every 8 h, open interest and\n"
-        "liquidations, with the same limits and --fault injection.";
+        "--market perp serves the venue's perpetual futures of the same symbols: Binance USD-M\n"
+        "(/fapi/v1/*, /futures/data/openInterestHist, streams on /public and /market), Bybit linear\n"
+        "(category=linear: tickers, funding/history, open-interest; /v5/public/linear with tickers and\n"
+        "allLiquidation) or OKX swaps (BTC-USDT-SWAP, sizes in contracts: funding-rate[-history],\n"
+        "rubik open-interest-history; mark-price, funding-rate, open-interest, liquidation-orders):\n"
+        "a perpetual that tracks the spot market with a basis, mark and index price, funding every\n"
+        "8 h, open interest and liquidations, with the same limits and --fault injection.";
     c.options = {
         {"--exchange", "NAME", "the venue dialect: binance (default), bybit, okx, kucoin"},
-        {"--market", "spot|perp", "spot (default) or the venue's perpetual futures (binance only)"},
+        {"--market", "spot|perp", "spot (default) or the venue's perpetual futures (binance, bybit, okx)"},
         {"--port", "N", "TCP port, 0 = any free port (default 0)"},
         {"--bind", "ADDR", "address to listen on (default 127.0.0.1)"},
         {"--tls", "", "serve https:// and wss:// (needs --cert and --key)"},

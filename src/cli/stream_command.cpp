@@ -585,34 +585,8 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     auto adapter = exchange::makeAdapter(*venue, *endpoints, *marketType);
     if (!adapter) return usage(adapter.error().message);
     const std::shared_ptr<const exchange::ExchangeAdapter> shared(std::move(*adapter));
-    // Perpetual kinds: what the venue streams is subscribed once per venue stream (Binance's
-    // @markPrice@1s carries mark and funding); open interest without a stream is polled; a kind
-    // the market has not is a usage error naming why.
-    std::vector<StreamKind> perpKinds;
-    {
-        std::vector<StreamSpec> kept;
-        std::vector<std::string> names;
-        for (const StreamSpec& spec : specs) {
-            const bool perpKind = spec.kind == StreamKind::MarkPrice || spec.kind == StreamKind::Funding ||
-                                  spec.kind == StreamKind::OpenInterest || spec.kind == StreamKind::Liquidation;
-            if (perpKind) {
-                if (*marketType != MarketType::Perp)
-                    return usage("--streams: markPrice, funding, openInterest and liquidation are streams of perpetual "
-                                 "futures; add --market perp");
-                perpKinds.push_back(spec.kind);
-            }
-            if (!shared->hasStream(spec)) {
-                if (spec.kind == StreamKind::OpenInterest && shared->openInterestRequest(spec.symbol)) continue;  // polled
-                return usage("--streams: " + *venue + " " + std::string(toString(*marketType)) + " has no such stream (" +
-                             shared->streamName(spec) + ")");
-            }
-            const std::string name = shared->streamName(spec);
-            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-            names.push_back(name);
-            kept.push_back(spec);
-        }
-        specs = std::move(kept);
-    }
+    auto perpKinds = keepVenueStreams(specs, *shared, *marketType);
+    if (!perpKinds) return usage(perpKinds.error().message);
 
     session::StreamSessionConfig config;
     config.tls.extraCaFile = args.value("--ca-file").value_or("");
@@ -634,7 +608,7 @@ int runStream(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     // worker (the series hub's; `cpc stream` keeps nothing, so it writes to memory only).
     StreamOptions options;
     options.specs = std::move(specs);
-    options.perpKinds = std::move(perpKinds);
+    options.perpKinds = std::move(*perpKinds);
     options.endpoint = base;
     options.maxEvents = maxEvents;
     options.duration = duration;
@@ -655,6 +629,37 @@ std::string acceptedStreamsText() {
     return "kline_<interval> (interval: " + acceptedIntervalsText() +
            "), trade, aggTrade, depth, depth@100ms, depth5, depth10, depth20, bookTicker, ticker, miniTicker; with "
            "--market perp also markPrice, funding, openInterest, liquidation";
+}
+
+Result<std::vector<StreamKind>> keepVenueStreams(std::vector<StreamSpec>& specs, const exchange::ExchangeAdapter& adapter,
+                                                 MarketType market) {
+    // Perpetual kinds: what the venue streams is subscribed once per venue stream (Binance's
+    // @markPrice@1s carries mark and funding); open interest without a stream is polled; a kind
+    // the market has not is an error naming why.
+    std::vector<StreamKind> perpKinds;
+    std::vector<StreamSpec> kept;
+    std::vector<std::string> names;
+    for (const StreamSpec& spec : specs) {
+        const bool perpKind = spec.kind == StreamKind::MarkPrice || spec.kind == StreamKind::Funding ||
+                              spec.kind == StreamKind::OpenInterest || spec.kind == StreamKind::Liquidation;
+        if (perpKind) {
+            if (market != MarketType::Perp)
+                return makeError("--streams: markPrice, funding, openInterest and liquidation are streams of perpetual "
+                                 "futures; add --market perp");
+            perpKinds.push_back(spec.kind);
+        }
+        if (!adapter.hasStream(spec)) {
+            if (spec.kind == StreamKind::OpenInterest && adapter.openInterestRequest(spec.symbol)) continue;  // polled
+            return makeError("--streams: " + adapter.name() + " " + std::string(toString(market)) + " has no such stream (" +
+                             adapter.streamName(spec) + ")");
+        }
+        const std::string name = adapter.streamName(spec);
+        if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+        names.push_back(name);
+        kept.push_back(spec);
+    }
+    specs = std::move(kept);
+    return perpKinds;
 }
 
 Result<std::vector<StreamSpec>> parseStreamList(const std::string& text, const std::vector<std::string>& symbols) {

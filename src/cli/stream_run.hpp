@@ -54,6 +54,12 @@ struct StreamOptions {
 // repeats; an unknown token is an Error listing the accepted ones.
 Result<std::vector<exchange::StreamSpec>> parseStreamList(const std::string& text,
                                                           const std::vector<std::string>& symbols);
+// Keeps one spec per venue stream of `specs` (Bybit's ticker carries mark, funding and open
+// interest) and returns the perpetual kinds among them, to print beside the streams (open interest
+// without a stream is polled, not subscribed). An Error for a perpetual kind on spot or a stream
+// the market has not (`cpc stream` and `cpc record`).
+Result<std::vector<exchange::StreamKind>> keepVenueStreams(std::vector<exchange::StreamSpec>& specs,
+                                                           const exchange::ExchangeAdapter& adapter, MarketType market);
 // "kline_<interval> (interval: 1s, …), trade, aggTrade, depth, …"
 std::string acceptedStreamsText();
 // Checks a SYMBOL argument (letters, digits, '-') and returns it upper-cased.

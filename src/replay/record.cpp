@@ -117,6 +117,7 @@ std::string SessionInfo::toJson() const {
     nlohmann::ordered_json j;
     j["format"] = kFormatVersion;
     j["exchange"] = exchange;
+    if (market != MarketType::Spot) j["market"] = std::string(toString(market));  // spot files stay as before
     j["rest"] = restBase;
     j["endpoint"] = streamBase;
     j["symbols"] = symbols;
@@ -131,6 +132,11 @@ Result<SessionInfo> SessionInfo::fromJson(std::string_view text) {
         const auto j = nlohmann::json::parse(text);
         SessionInfo info;
         info.exchange = j.at("exchange").get<std::string>();
+        if (j.contains("market")) {
+            const auto market = parseMarketType(j.at("market").get<std::string>());
+            if (!market) return makeError("its session header names an unknown market '" + j.at("market").get<std::string>() + "'");
+            info.market = *market;
+        }
         info.restBase = j.at("rest").get<std::string>();
         info.streamBase = j.at("endpoint").get<std::string>();
         info.symbols = j.at("symbols").get<std::vector<std::string>>();

@@ -116,6 +116,17 @@ std::unique_ptr<Dialect> makeBinancePerpDialect(const DialectEnv& env);
 std::unique_ptr<WsProtocol> makeBinanceControlProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create,
                                                        std::size_t maxStreams, bool combined);
 
+// Bybit v5 linear perpetuals and OKX v5 swaps over a PerpModel of env.model (SimConfig::market ==
+// Perp; dialect_bybit_perp.cpp, dialect_okx_perp.cpp).
+std::unique_ptr<Dialect> makeBybitPerpDialect(const DialectEnv& env);
+std::unique_ptr<Dialect> makeOkxPerpDialect(const DialectEnv& env);
+// Bybit's {"op":"subscribe"|"unsubscribe"|"ping"} over a topic factory (spot's and linear's
+// connections; spot takes at most 10 args a request).
+std::unique_ptr<WsProtocol> makeBybitControlProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create,
+                                                     std::size_t maxStreams, std::size_t maxArgsPerSubscribe);
+// Bybit's orderbook.<depth>.<SYMBOL> topic over the book model (dialect_bybit.cpp).
+std::unique_ptr<StreamProducer> makeBybitBookStream(const OrderBookModel& book, std::string symbol, std::size_t depth);
+
 // SimConfig::heartbeatTimeout when set, otherwise the venue's own.
 inline std::chrono::milliseconds heartbeatTimeoutOr(const SimConfig& c, std::chrono::milliseconds venue) {
     return c.heartbeatTimeout.count() > 0 ? c.heartbeatTimeout : venue;

@@ -235,9 +235,14 @@ std::unique_ptr<WsProtocol> makeBinanceControlProtocol(std::function<std::unique
 }
 
 std::unique_ptr<Dialect> makeDialect(std::string_view name, const DialectEnv& env) {
-    // Perpetual futures: Binance USD-M (dialect_binance_perp.cpp); the other venues' perpetual
-    // APIs are not simulated yet (SimServer::start says so).
-    if (env.config.market == MarketType::Perp) return name == "binance" ? makeBinancePerpDialect(env) : nullptr;
+    // Perpetual futures: Binance USD-M, Bybit linear, OKX swaps (dialect_<venue>_perp.cpp); KuCoin
+    // futures are a separate API (SimServer::start says so).
+    if (env.config.market == MarketType::Perp) {
+        if (name == "binance") return makeBinancePerpDialect(env);
+        if (name == "bybit") return makeBybitPerpDialect(env);
+        if (name == "okx") return makeOkxPerpDialect(env);
+        return nullptr;
+    }
     if (name == "binance") return makeBinanceDialect(env);
     if (name == "bybit") return makeBybitDialect(env);
     if (name == "okx") return makeOkxDialect(env);

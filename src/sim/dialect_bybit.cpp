@@ -242,15 +242,17 @@ std::string tickerJson(const exchange::Ticker24h& t) {
     return j.dump();
 }
 
-class BybitDialect;
-
 class BybitProtocol final : public WsProtocol {
 public:
-    explicit BybitProtocol(const BybitDialect& dialect) : m_dialect(dialect) {}
+    BybitProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create, std::size_t maxStreams,
+                  std::size_t maxArgsPerSubscribe)
+        : m_create(std::move(create)), m_maxStreams(maxStreams), m_maxArgs(maxArgsPerSubscribe) {}
     std::vector<std::string> onText(const std::string& text, WsSubscriptions& subs) override;
 
 private:
-    const BybitDialect& m_dialect;
+    std::function<std::unique_ptr<StreamProducer>(std::string_view)> m_create;
+    std::size_t m_maxStreams;
+    std::size_t m_maxArgs;
 };
 
 class BybitDialect final : public Dialect {
@@ -301,7 +303,8 @@ public:
                                                    0);
             return a;
         }
-        a.protocol = std::make_unique<BybitProtocol>(*this);
+        a.protocol = makeBybitControlProtocol([this](std::string_view topic) { return createStream(topic); },
+                                              m_env.config.maxStreamsPerConnection, kMaxArgsPerSubscribe);
         return a;
     }
 
@@ -360,8 +363,6 @@ public:
                 stream + "/v5/public/spot  (send {\"op\":\"subscribe\",\"args\":[\"kline.1.BTCUSDT\"]})"};
     }
 
-    std::size_t maxStreams() const { return m_env.config.maxStreamsPerConnection; }
-
 private:
     DialectEnv m_env;
     RestRouter m_routes;
@@ -385,8 +386,8 @@ std::vector<std::string> BybitProtocol::onText(const std::string& text, WsSubscr
         if (!a.is_string()) return {wire::bybit::reply(op, false, "error:args must be strings", reqId)};
         topics.push_back(a.get<std::string>());
     }
-    if (topics.size() > BybitDialect::kMaxArgsPerSubscribe)
-        return {wire::bybit::reply(op, false, "error:args size >10", reqId)};
+    if (topics.size() > m_maxArgs)
+        return {wire::bybit::reply(op, false, "error:args size >" + std::to_string(m_maxArgs), reqId)};
     if (op == "unsubscribe") {
         for (const std::string& t : topics) subs.remove(t);
         return {wire::bybit::reply(op, true, "", reqId)};
@@ -394,11 +395,11 @@ std::vector<std::string> BybitProtocol::onText(const std::string& text, WsSubscr
     std::vector<std::pair<std::string, std::unique_ptr<StreamProducer>>> added;
     for (const std::string& t : topics) {
         if (subs.has(t)) return {wire::bybit::reply(op, false, "error:already subscribed,topic:" + t, reqId)};
-        auto producer = m_dialect.createStream(t);
+        auto producer = m_create(t);
         if (!producer) return {wire::bybit::reply(op, false, "error:handler not found,topic:" + t, reqId)};
         added.emplace_back(t, std::move(producer));
     }
-    if (subs.count() + added.size() > m_dialect.maxStreams())
+    if (subs.count() + added.size() > m_maxStreams)
         return {wire::bybit::reply(op, false, "error:too many topics on one connection", reqId)};
     for (auto& [t, p] : added) subs.add(t, std::move(p));
     return {wire::bybit::reply(op, true, "", reqId)};
@@ -407,5 +408,14 @@ std::vector<std::string> BybitProtocol::onText(const std::string& text, WsSubscr
 }  // namespace
 
 std::unique_ptr<Dialect> makeBybitDialect(const DialectEnv& env) { return std::make_unique<BybitDialect>(env); }
+
+std::unique_ptr<WsProtocol> makeBybitControlProtocol(std::function<std::unique_ptr<StreamProducer>(std::string_view)> create,
+                                                     std::size_t maxStreams, std::size_t maxArgsPerSubscribe) {
+    return std::make_unique<BybitProtocol>(std::move(create), maxStreams, maxArgsPerSubscribe);
+}
+
+std::unique_ptr<StreamProducer> makeBybitBookStream(const OrderBookModel& book, std::string symbol, std::size_t depth) {
+    return std::make_unique<BybitBookStream>(book, std::move(symbol), depth);
+}
 
 }  // namespace cpc::sim

@@ -722,7 +722,8 @@ Result<Ok> SimServer::start() {
     if (impl.started) return makeError("the simulator is already started");
     const SimConfig& cfg = impl.config;
     if (!impl.dialect && cfg.market == MarketType::Perp)
-        return makeError("sim: perpetual futures are simulated for binance (USD-M) only, not '" + cfg.exchange + "'");
+        return makeError("sim: perpetual futures are simulated for binance (USD-M), bybit (linear) and okx (swap), not '" +
+                         cfg.exchange + "'");
     if (!impl.dialect) {
         std::string accepted;
         for (const std::string& n : exchangeNames()) accepted += (accepted.empty() ? "" : ", ") + n;

@@ -39,7 +39,8 @@ std::string tickerEvent(const exchange::Ticker24h& t);
 // times in ms; REST answers wrapped in {"retCode","retMsg","result","retExtInfo","time"}.
 namespace bybit {
 // GET /v5/market/kline: rows newest first, each [start, open, high, low, close, volume, turnover].
-std::string klineList(const std::string& symbol, const std::vector<Candle>& ascending, std::int64_t serverTimeMs);
+std::string klineList(const std::string& symbol, const std::vector<Candle>& ascending, std::int64_t serverTimeMs,
+                      const std::string& category = "spot");
 // kline.<intervalCode>.<symbol> push of one candle (end = close time, confirm = closed).
 std::string klineEvent(const std::string& intervalCode, const std::string& symbol, Interval interval, const Candle& c,
                        std::int64_t eventTimeMs);

@@ -24,7 +24,8 @@ std::string envelope(int retCode, const std::string& retMsg, ojson result, std::
 
 }  // namespace
 
-std::string klineList(const std::string& symbol, const std::vector<Candle>& ascending, std::int64_t serverTimeMs) {
+std::string klineList(const std::string& symbol, const std::vector<Candle>& ascending, std::int64_t serverTimeMs,
+                      const std::string& category) {
     ojson rows = ojson::array();
     for (auto c = ascending.rbegin(); c != ascending.rend(); ++c) {
         // startTime, openPrice, highPrice, lowPrice, closePrice, volume (base), turnover (quote).
@@ -34,7 +35,7 @@ std::string klineList(const std::string& symbol, const std::vector<Candle>& asce
     }
     ojson result;
     result["symbol"] = toUpperAscii(symbol);
-    result["category"] = "spot";
+    result["category"] = category;
     result["list"] = std::move(rows);
     return envelope(0, "OK", std::move(result), serverTimeMs);
 }

@@ -26,8 +26,9 @@ std::vector<nlohmann::json> jsonLines(const std::string& text) {
     return lines;
 }
 
-std::unique_ptr<sim::SimServer> perpSim(int speed) {
+std::unique_ptr<sim::SimServer> perpSim(int speed, const std::string& exchange = "binance") {
     sim::SimConfig c;
+    c.exchange = exchange;
     c.market = MarketType::Perp;
     if (speed > 1) {
         const auto wallStart = std::chrono::steady_clock::now();
@@ -62,9 +63,10 @@ TEST(PerpCli, BadMarketValuesAndMarketsAVenueLacksAreUsageErrorsListingTheAccept
     const auto spotMark = runCpc({"stream", "BTCUSDT", "--streams", "markPrice"});
     EXPECT_EQ(spotMark.code, 2);
     EXPECT_NE(spotMark.err.find("--market perp"), std::string::npos) << spotMark.err;
-    const auto simBybit = runCpc({"sim", "--exchange", "bybit", "--market", "perp"});
-    EXPECT_EQ(simBybit.code, 2);
-    EXPECT_NE(simBybit.err.find("binance (USD-M) only"), std::string::npos) << simBybit.err;
+    // Bybit's and OKX's perpetuals are simulated; KuCoin's futures are another API.
+    const auto simKucoin = runCpc({"sim", "--exchange", "kucoin", "--market", "perp"});
+    EXPECT_EQ(simKucoin.code, 2);
+    EXPECT_NE(simKucoin.err.find("binance (USD-M), bybit (linear) and okx (swap)"), std::string::npos) << simKucoin.err;
 }
 
 TEST(PerpCli, StreamPrintsMarkPriceFundingOpenInterestAndLiquidations) {
@@ -122,4 +124,44 @@ TEST(PerpCli, FetchExportAndVerifyKeepPerpetualCandlesApartFromSpot) {
     EXPECT_NE(verified.out.find("binance/perp:BTCUSDT:1h  24 candles"), std::string::npos) << verified.out;
     const auto spotOnly = runCpc({"verify", "--db", db, "--market", "spot"});
     EXPECT_EQ(spotOnly.out.find("binance/perp"), std::string::npos) << spotOnly.out;
+}
+
+TEST(PerpCli, StreamPrintsThePerpetualKindsOfBybitAndOkx) {
+    // The simulator's Bybit linear and OKX swap dialects through `cpc stream --market perp`: every
+    // kind arrives (ten exchange minutes a wall second: liquidations every second or so).
+    for (const auto& [venue, symbol] : {std::pair<std::string, std::string>{"bybit", "BTCUSDT"}, {"okx", "BTC-USDT-SWAP"}}) {
+        const auto sim = perpSim(600, venue);
+        const auto run = runCpc({"stream", symbol, "--exchange", venue, "--market", "perp", "--streams",
+                                 "markPrice,funding,openInterest,liquidation", "--seconds", "8", "--endpoint",
+                                 sim->streamBase()});
+        ASSERT_EQ(run.code, 0) << venue << ": " << run.err;
+        std::set<std::string> types;
+        for (const auto& j : jsonLines(run.out)) types.insert(j.at("type").get<std::string>());
+        EXPECT_EQ(types, (std::set<std::string>{"markPrice", "funding", "openInterest", "liquidation"}))
+            << venue << ": " << run.out << run.err;
+    }
+}
+
+TEST(PerpCli, RecordMarketPerpRecordsThePerpetualAndReplaysIt) {
+    // `cpc record --market perp`: the perpetual's codec and streams, the market in the recording's
+    // header, and `cpc replay` prints the same lines through the same codec.
+    const auto sim = perpSim(60, "bybit");
+    test::TempDir dir;
+    const std::string out = dir.file("rec");
+    const auto recorded = runCpc({"record", "BTCUSDT", "--exchange", "bybit", "--market", "perp", "--streams",
+                                  "markPrice,openInterest,liquidation", "--endpoint", sim->streamBase(), "--out", out,
+                                  "--exit-after", "5"});
+    ASSERT_EQ(recorded.code, 0) << recorded.err;
+    std::set<std::string> types;
+    for (const auto& j : jsonLines(recorded.out)) types.insert(j.at("type").get<std::string>());
+    EXPECT_TRUE(types.count("markPrice") && types.count("openInterest")) << recorded.out << recorded.err;
+    const auto replayed = runCpc({"replay", out, "--speed", "max"});
+    ASSERT_EQ(replayed.code, 0) << replayed.err;
+    EXPECT_EQ(replayed.out, recorded.out);
+    const auto spotMark = runCpc({"record", "BTCUSDT", "--streams", "markPrice", "--out", dir.file("spot")});
+    EXPECT_EQ(spotMark.code, 2);
+    EXPECT_NE(spotMark.err.find("--market perp"), std::string::npos) << spotMark.err;
+    const auto badMarket = runCpc({"record", "BTCUSDT", "--market", "futures", "--out", dir.file("bad")});
+    EXPECT_EQ(badMarket.code, 2);
+    EXPECT_NE(badMarket.err.find("accepted: spot, perp"), std::string::npos) << badMarket.err;
 }

@@ -309,6 +309,25 @@ TEST(BybitPerp, AllLiquidationBuyMeansALongWasLiquidated) {
     EXPECT_EQ(l[0].timeMs, 1739502302929);
 }
 
+TEST(BybitPerp, LinearInstrumentsGiveTheQuantityStepOfQtyStep) {
+    // Linear's lotSizeFilter says qtyStep where spot's says basePrecision (instruments-info, Linear
+    // tab); delivery futures of the same list are not this market's.
+    const auto a = perp("bybit");
+    const auto symbols = a->parseExchangeInfo(
+        R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[
+            {"symbol":"BTCUSDT","contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT",
+             "priceFilter":{"minPrice":"0.10","maxPrice":"199999.80","tickSize":"0.10"},
+             "lotSizeFilter":{"maxOrderQty":"100.000","minOrderQty":"0.001","qtyStep":"0.001"}},
+            {"symbol":"BTC-27DEC24","contractType":"LinearFutures","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT",
+             "priceFilter":{"tickSize":"0.50"},"lotSizeFilter":{"qtyStep":"0.001"}}],"nextPageCursor":""},
+            "retExtInfo":{},"time":1672053548579})",
+        200);
+    ASSERT_TRUE(symbols) << symbols.error().message;
+    ASSERT_EQ(symbols->size(), 1u);
+    EXPECT_EQ((*symbols)[0].quantityDecimals, 3);
+    EXPECT_EQ((*symbols)[0].priceDecimals, 1);
+}
+
 TEST(BybitPerp, RestHistoryNewestFirstIsTurnedAround) {
     const auto a = perp("bybit");
     const auto funding = a->parseFundingHistory(test::readFixture("bybit/funding-history.json"), 200);
@@ -321,10 +340,13 @@ TEST(BybitPerp, RestHistoryNewestFirstIsTurnedAround) {
     EXPECT_EQ((*oi)[0].timeMs, 1669571100000);
     EXPECT_EQ((*oi)[1].openInterest, dec("461134384"));
     const auto premium = a->parsePremiumIndex(
-        R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"BTCUSDT","markPrice":"1.5","indexPrice":"1.4","fundingRate":"0.0001","nextFundingTime":"1673280000000","lastPrice":"1"}]}})",
+        R"({"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[{"symbol":"BTCUSDT","markPrice":"1.5","indexPrice":"1.4","fundingRate":"0.0001","nextFundingTime":"1673280000000","lastPrice":"1"}]},"retExtInfo":{},"time":1672053548579})",
         200, "BTCUSDT");
     ASSERT_TRUE(premium) << premium.error().message;
-    EXPECT_EQ(only<MarkPriceUpdate>(*premium).size(), 1u);
+    ASSERT_EQ(only<MarkPriceUpdate>(*premium).size(), 1u);
+    // As of the answer's time, the venue's clock (not 0, the epoch).
+    EXPECT_EQ(only<MarkPriceUpdate>(*premium)[0].eventTimeMs, 1672053548579);
+    EXPECT_EQ(only<FundingUpdate>(*premium).at(0).eventTimeMs, 1672053548579);
     EXPECT_TRUE(only<Ticker24h>(*premium).empty());
     const auto refused = a->parseOpenInterestHistory(R"({"retCode":10001,"retMsg":"Illegal category"})", 200);
     ASSERT_FALSE(refused);
@@ -366,7 +388,7 @@ TEST(OkxPerp, MarkPriceFundingAndOpenInterestPushes) {
 
     const auto oi = only<OpenInterestUpdate>(parseOk(*a, test::readFixture("okx/open-interest-ws.json")));
     ASSERT_EQ(oi.size(), 1u);
-    EXPECT_EQ(oi[0].openInterest, dec("2216113.01"));
+    EXPECT_EQ(oi[0].openInterest, dec("22161.1301")) << "oiCcy: the base asset, not the contracts";
     EXPECT_EQ(oi[0].value, dec("1939251795.5476927"));
     EXPECT_EQ(oi[0].timeMs, 1743041250440);
 }
@@ -396,7 +418,7 @@ TEST(OkxPerp, RestHistoryUsesTheRealizedRateAndAscends) {
     ASSERT_TRUE(oi) << oi.error().message;
     ASSERT_EQ(oi->size(), 2u);
     EXPECT_EQ((*oi)[0].timeMs, 1701417300000);
-    EXPECT_EQ((*oi)[1].openInterest, dec("1231134"));
+    EXPECT_EQ((*oi)[1].openInterest, dec("12311.34")) << "oiCcy: the base asset, not the contracts";
     EXPECT_EQ((*oi)[1].value, dec("452314151.35"));
 }
 

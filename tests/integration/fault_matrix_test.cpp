@@ -1,4 +1,5 @@
-// The fault matrix, on every venue (the simulator in each dialect, the adapter from the registry):
+// The fault matrix, on every venue and on the perpetual futures of Binance, Bybit and OKX (the
+// simulator in each dialect, the adapter from the registry):
 // one feed against the simulator through a seeded script of 100 injected faults of every kind (TCP
 // close, TCP reset, stall, malformed frame, serverShutdown — a notice on Binance and OKX, nothing on
 // Bybit and KuCoin, which have none — REST 503, REST 429).
@@ -25,6 +26,7 @@
 #include "cpc/net/connection_budget.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/sim/sim_server.hpp"
+#include "perp_model.hpp"  // src/sim (private): the perpetual's candles
 #include "venues.hpp"
 
 using namespace cpc;
@@ -110,6 +112,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
 
     sim::SimConfig config;
     config.exchange = venue.name;
+    config.market = venue.market;
     config.heartbeatTimeout = 3000ms;  // venues whose clients ping: cut a client silent this long
     config.seed = 7;
     config.klinePushInterval = 100ms;
@@ -123,7 +126,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     sim::SimServer server(config);
     ASSERT_TRUE(server.start());
     const auto makeAdapter = [&](const sim::SimServer& s) {
-        auto a = exchange::makeAdapter(venue.name, {s.restBase(), s.streamBase() + venue.streamPath});
+        auto a = exchange::makeAdapter(venue.name, {s.restBase(), s.streamBase() + venue.streamPath}, venue.market);
         if (!a) throw std::runtime_error(a.error().message);
         return std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*a));
     };
@@ -153,7 +156,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     if (!limits.calendarWindow) limits.window = std::max(limits.window / 30, 1ms);
     feedConfig.restGate = std::make_shared<net::RestGate>(limits);
     session::MarketFeed feed(io, adapter, feedConfig, sink);
-    const SeriesKey key{venue.name, symbol, Interval::M1};
+    const SeriesKey key{venue.name, symbol, Interval::M1, venue.market};
     feed.open(key);
     ASSERT_TRUE(app.runUntil(sink, [&] { return app.state == feed::FeedState::Live; }, 15s));
 
@@ -232,8 +235,14 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     // The local order book equals the simulator's book at the same update id (top 20 levels); on
     // Bybit, whose u counts one subscription's messages, at a tick shortly before it was taken.
     {
+        // OKX's swaps count contracts of 10^-(quantity decimals - 2) ETH (dialect_okx_perp.cpp).
+        const bool contracts = venue.name == "okx" && venue.market == MarketType::Perp;
+        Int128 perContract = 1;
+        for (int i = 2; contracts && i < server.model().find("ETHUSDT")->quantityDecimals; ++i) perContract *= 10;
         const auto sameTop = [&](std::int64_t tick) {
-            const auto truth = server.book().book("ETHUSDT", tick);
+            auto truth = server.book().book("ETHUSDT", tick);
+            for (auto* side : {&truth.bids, &truth.asks})
+                for (auto& level : *side) level.quantity = Decimal::fromUnits(level.quantity.units() * perContract);
             const auto nb = std::min<std::size_t>(20, truth.bids.size());
             const auto na = std::min<std::size_t>(20, truth.asks.size());
             return lastView.bids.size() == nb && lastView.asks.size() == na &&
@@ -264,8 +273,11 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
     for (std::size_t i = 1; i < mine.size(); ++i)
         ASSERT_EQ(mine[i].openTime - mine[i - 1].openTime, 60'000) << "gap or duplicate at " << mine[i].openTime;
     std::vector<Candle> truth;
+    const sim::PerpModel perp(server.model(), config.seed);  // the perpetual: the spot candles shifted by the basis
     for (std::int64_t from = mine.front().openTime; from <= lastClosed;) {
-        const auto page = server.model().klines("ETHUSDT", Interval::M1, from, lastClosed, 1000, config.clock());
+        const auto page = venue.market == MarketType::Perp
+                              ? perp.klines("ETHUSDT", Interval::M1, from, lastClosed, 1000, config.clock())
+                              : server.model().klines("ETHUSDT", Interval::M1, from, lastClosed, 1000, config.clock());
         if (page.empty()) break;
         truth.insert(truth.end(), page.begin(), page.end());
         from = page.back().openTime + 1;
@@ -300,4 +312,7 @@ TEST_P(FaultMatrix, AHundredFaultsOfEveryKindAndTheSeriesStillEqualsTheVenue) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Venues, FaultMatrix, ::testing::ValuesIn(test::venues()),
+                         [](const auto& p) { return p.param.name; });
+// The same hundred faults on each venue's perpetual futures (the simulator's perpetual dialects).
+INSTANTIATE_TEST_SUITE_P(Perpetuals, FaultMatrix, ::testing::ValuesIn(test::perpVenues()),
                          [](const auto& p) { return p.param.name; });

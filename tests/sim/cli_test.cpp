@@ -283,3 +283,56 @@ TEST(Cli, SimServesTheBybitDialect) {
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
+
+TEST(Cli, SimServesBybitAndOkxPerpetuals) {
+    // `cpc sim --market perp` on Bybit (linear) and OKX (swap): each serves its venue's perpetual
+    // REST paths; KuCoin's futures (another API) are refused with the venues that have them.
+    const auto kucoin = runCpc({"sim", "--exchange", "kucoin", "--market", "perp"});
+    EXPECT_EQ(kucoin.exitCode, 2);
+    EXPECT_TRUE(contains(kucoin.err, "binance (USD-M), bybit (linear) and okx (swap)")) << kucoin.err;
+    const std::pair<std::string, std::string> venues[] = {
+        {"bybit", "/v5/market/tickers?category=linear&symbol=BTCUSDT"},
+        {"okx", "/api/v5/public/funding-rate?instId=BTC-USDT-SWAP"}};
+    for (const auto& [venue, target] : venues) {
+        int pipeFds[2];
+        ASSERT_EQ(pipe(pipeFds), 0);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
+        posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
+        std::vector<std::string> argvStore{CPC_EXE, "sim", "--exchange", venue, "--market", "perp", "--port", "0"};
+        std::vector<char*> argv;
+        for (auto& a : argvStore) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid_t pid = 0;
+        ASSERT_EQ(posix_spawn(&pid, CPC_EXE, &actions, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&actions);
+        close(pipeFds[1]);
+        std::string banner;
+        char buf[512];
+        while (!contains(banner, "Press Ctrl+C")) {
+            const ssize_t n = read(pipeFds[0], buf, sizeof buf);
+            if (n <= 0) break;
+            banner.append(buf, static_cast<std::size_t>(n));
+        }
+        const auto restPos = banner.find("rest: ");
+        ASSERT_NE(restPos, std::string::npos) << venue << ": " << banner;
+        const std::string rest = banner.substr(restPos + 6, banner.find('\n', restPos) - restPos - 6);
+        {
+            cpc::net::IoThread io;
+            cpc::net::HttpClient client(io.context(), nullptr);
+            auto url = cpc::net::Url::parse(rest);
+            ASSERT_TRUE(url) << rest;
+            auto r = cpc::test::runSync(io, client.get(*url, target));
+            ASSERT_TRUE(r) << r.error().message;
+            EXPECT_EQ(r->status, 200);
+            EXPECT_TRUE(contains(r->body, "\"fundingRate\"")) << venue << ": " << r->body;
+        }
+        kill(pid, SIGTERM);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        close(pipeFds[0]);
+        ASSERT_TRUE(WIFEXITED(status));
+        EXPECT_EQ(WEXITSTATUS(status), 0);
+    }
+}

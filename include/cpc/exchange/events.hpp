@@ -138,8 +138,8 @@ struct FundingUpdate {
     std::optional<std::int64_t> nextFundingTimeMs;
 };
 
-// Open interest: the contracts open, in the venue's unit (base asset on Binance and Bybit linear,
-// contracts on OKX), and their value in the quote currency / USD when the venue says it.
+// Open interest: the contracts open, in the base asset on every venue (OKX: its oiCcy, not the
+// count of contracts), and their value in the quote currency / USD when the venue says it.
 struct OpenInterestUpdate {
     std::string exchange;
     std::string symbol;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cpc/core/candle.hpp"  // MarketType
 #include "cpc/core/result.hpp"
 
 namespace cpc::replay {
@@ -29,6 +30,7 @@ enum class RecordType : std::uint8_t {
 // What was recorded: enough to replay it through the same venue adapter and streams.
 struct SessionInfo {
     std::string exchange;                 // registry name: binance, bybit, okx, kucoin
+    MarketType market = MarketType::Spot;  // "market":"perp" in the header; absent: spot (older files)
     std::string restBase;                 // the adapter's endpoints when recorded
     std::string streamBase;
     std::vector<std::string> symbols;     // as the venue spells them

@@ -313,7 +313,9 @@ Result<std::vector<SymbolInfo>> BybitAdapter::parseExchangeInfo(std::string_view
                 info.tickSize = venue::decimalOf(std::string_view(tick)).value_or(Decimal{});
             }
             if (s.contains("lotSizeFilter") && s["lotSizeFilter"].is_object())
-                info.quantityDecimals = venue::decimalsOf(s["lotSizeFilter"].value("basePrecision", "0.00000001"));
+                // Spot says basePrecision, linear qtyStep.
+                info.quantityDecimals = venue::decimalsOf(
+                    s["lotSizeFilter"].value("basePrecision", s["lotSizeFilter"].value("qtyStep", "0.00000001")));
             out.push_back(std::move(info));
         }
         return out;
@@ -596,7 +598,10 @@ Result<std::vector<StreamEvent>> BybitAdapter::parsePremiumIndex(std::string_vie
         const json& list = (*result)["list"];
         if (!list.is_array() || list.empty() || !list[0].is_object()) return makeError("tickers: \"result.list\" is empty");
         std::vector<StreamEvent> out;
-        appendLinearTicker(list[0], name(), toUpperAscii(symbol), 0, true, out);
+        // The values are as of the answer's "time" (the venue's clock), not of the epoch.
+        std::int64_t at = 0;
+        if (const auto j = venue::parseObject(body); j && j->contains("time")) at = venue::intOf((*j)["time"]).value_or(0);
+        appendLinearTicker(list[0], name(), toUpperAscii(symbol), at, true, out);
         std::erase_if(out, [](const StreamEvent& e) { return std::holds_alternative<Ticker24h>(e); });
         if (out.empty()) return makeError("tickers: no mark price or funding rate");
         return out;

@@ -494,12 +494,13 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
             return out;
         }
         if (channel == "open-interest") {
-            // {"instType","instId","oi" (contracts),"oiCcy" (base),"oiUsd","ts"}
+            // {"instType","instId","oi" (contracts),"oiCcy" (base),"oiUsd","ts"}: the base asset, as on
+            // the other venues (a contract's size differs per instrument).
             for (const json& t : data) {
                 if (!t.is_object()) return makeError("open-interest: a row is not an object");
-                const auto oi = decimalField(t, "oi");
+                const auto oi = decimalField(t, "oiCcy");
                 const auto ts = field(t, "ts");
-                if (!oi || !ts) return makeError("open-interest: \"oi\" or \"ts\" missing");
+                if (!oi || !ts) return makeError("open-interest: \"oiCcy\" or \"ts\" missing");
                 out.emplace_back(OpenInterestUpdate{name(), t.value("instId", instId), *ts, *oi, decimalField(t, "oiUsd")});
             }
             return out;
@@ -653,9 +654,10 @@ Result<std::vector<OpenInterestPoint>> OkxAdapter::parseOpenInterestHistory(std:
             const json& row = (*data)[i];
             if (!row.is_array() || row.size() < 4)
                 return makeError("open-interest-history row " + std::to_string(i) + ": expected [ts, oi, oiCcy, oiUsd]");
+            // [ts, oi (contracts), oiCcy (base), oiUsd]: the base asset, as the open-interest channel.
             const auto t = venue::intOf(row[0]);
-            const auto oi = venue::decimalOf(row[1]);
-            if (!t || !oi) return makeError("open-interest-history row " + std::to_string(i) + ": ts or oi missing");
+            const auto oi = venue::decimalOf(row[2]);
+            if (!t || !oi) return makeError("open-interest-history row " + std::to_string(i) + ": ts or oiCcy missing");
             out.push_back(OpenInterestPoint{*t, *oi, venue::decimalOf(row[3])});
         }
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.timeMs < b.timeMs; });
