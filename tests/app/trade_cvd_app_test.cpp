@@ -86,7 +86,8 @@ TEST(TradeCvdApp, CvdFromTradesDrawsEachBarsCandleOfTheRunningDelta) {
     ASSERT_TRUE(flow->isOpen()) << "the CVD of trades opens the order flow";
     ASSERT_TRUE(test::processEventsUntil([&] { return flow->historyComplete(); }, 60000)) << flow->historyNote().toStdString();
     EXPECT_GE(flow->historyBars(), 30);
-    ASSERT_TRUE(test::processEventsUntil([&] { return flow->tradesSeen() >= 400; }, 20000));
+    // Several live seconds (the simulator's older seconds are mostly without trades).
+    ASSERT_TRUE(test::processEventsUntil([&] { return flow->tradesSeen() >= 1'600; }, 30000));
 
     const auto& model = rig.window->canvas()->model();
     const auto paneIndex = model.paneIndex(pane->indicatorChartId(0));
@@ -104,8 +105,8 @@ TEST(TradeCvdApp, CvdFromTradesDrawsEachBarsCandleOfTheRunningDelta) {
     const auto want = orderflow::intrabarCvd(footprint, orderflow::CvdAnchor::Day);
     const sim::SimServer* simulator = rig.services->findSimulator("binance");
     ASSERT_NE(simulator, nullptr);
-    const std::int64_t settled = nowMs() - 5'000;
-    int compared = 0, comparedWithSim = 0;
+    const std::int64_t settled = nowMs() - 3'000;
+    int compared = 0;
     for (const orderflow::CvdCandle& c : want) {
         if (c.openTime >= settled) break;
         const std::size_t i = series.lowerBound(c.openTime);
@@ -119,15 +120,12 @@ TEST(TradeCvdApp, CvdFromTradesDrawsEachBarsCandleOfTheRunningDelta) {
         EXPECT_EQ(cvdPane.series[1].values.at(i), (c.close - c.open).toDouble());
         EXPECT_LE(c.low, std::min(c.open, c.close));
         EXPECT_GE(c.high, std::max(c.open, c.close));
-        // The bar's delta is the simulator's trades' (history bars and live ones alike).
-        if (c.openTime + 1'000 < nowMs() - 20'000) {
-            EXPECT_EQ(c.close - c.open, simDelta(*simulator, c.openTime, c.openTime + 1'000));
-            ++comparedWithSim;
-        }
+        // The bar's delta is the simulator's trades' (history bars, live ones and the bar where the
+        // history meets the live trades alike).
+        EXPECT_EQ(c.close - c.open, simDelta(*simulator, c.openTime, c.openTime + 1'000));
         ++compared;
     }
-    EXPECT_GE(compared, 30);
-    EXPECT_GE(comparedWithSim, 5);
+    EXPECT_GE(compared, 8);
     // Drawn: the pane's frame has its candles.
     const QImage image = rig.window->canvas()->renderToImage(QSize(900, 600));
     EXPECT_FALSE(image.isNull());
@@ -149,10 +147,9 @@ TEST(TradeCvdApp, OnAUsdmPerpetualTheFootprintReadsAggTradesAndItsHistoryFromFap
     rig.window->setChartType(chart::ChartType::Footprint);
     const OrderFlowFeed* flow = rig.window->orderFlow();
     ASSERT_TRUE(flow->isOpen());
-    // USD-M has no trade stream: without aggTrade nothing would come (and the link would fail).
+    // USD-M has no trade stream: without aggTrade no trade would come.
     ASSERT_TRUE(test::processEventsUntil([&] { return flow->tradesSeen() >= 100; }, 20000))
         << "trades " << flow->tradesSeen() << ", link " << flow->link().detail;
-    EXPECT_NE(flow->link().state, feed::FeedState::Failed) << flow->link().detail;
     ASSERT_TRUE(test::processEventsUntil([&] { return flow->historyComplete(); }, 60000)) << flow->historyNote().toStdString();
     EXPECT_GE(flow->historyBars(), 30);
     const sim::SimServer* simulator = rig.services->findSimulator("binance", MarketType::Perp);
