@@ -6,6 +6,7 @@
 #include "cpc/app/app_services.hpp"
 
 #include <QEvent>
+#include <algorithm>
 #include <filesystem>
 #include <QFocusEvent>
 #include <QMouseEvent>
@@ -23,6 +24,7 @@
 #include "cpc/app/feed_text.hpp"
 #include "cpc/app/order_flow_feed.hpp"
 #include "cpc/app/perp_chart.hpp"
+#include "cpc/app/trade_cvd.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/indicators/registry.hpp"
 #include "cpc/session/indicator_set.hpp"
@@ -96,6 +98,9 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
 
     m_orderFlow = new OrderFlowFeed(this);
     connect(m_orderFlow, &OrderFlowFeed::changed, m_canvas, &chart_qt::ChartCanvas::orderFlowChanged);
+    connect(m_orderFlow, &OrderFlowFeed::changed, this, &ChartPane::pushTradeCvds);
+    // A CVD from trades needs the order-flow feed (its trades and their history) open.
+    connect(this, &ChartPane::indicatorsChanged, this, [this] { syncOrderFlow(false); });
     connect(m_orderFlow, &OrderFlowFeed::linkChanged, this, [this] {
         // A failure of the order-flow streams is said where the user looks, not only logged.
         const feed::StreamLink& link = m_orderFlow->link();
@@ -317,7 +322,8 @@ void ChartPane::applyOrderFlowOptions() {
 
 void ChartPane::syncOrderFlow(bool reopen) {
     if (!m_orderFlow) return;  // still being built
-    const bool wanted = m_heatmap || m_canvas->model().chartType() == chart::ChartType::Footprint;
+    const bool footprintWanted = m_canvas->model().chartType() == chart::ChartType::Footprint || showsTradeCvd();
+    const bool wanted = m_heatmap || footprintWanted;
     const SeriesKey& key = m_controller.currentKey();
     session::MarketSession* market = m_controller.marketSession();
     if (!wanted || key.symbol.empty() || !market || !m_controller.sharedAdapter()) {
@@ -325,7 +331,7 @@ void ChartPane::syncOrderFlow(bool reopen) {
         m_canvas->setOrderFlowModels(nullptr, nullptr, nullptr);
         return;
     }
-    m_orderFlow->setHistoryWanted(m_canvas->model().chartType() == chart::ChartType::Footprint);
+    m_orderFlow->setHistoryWanted(footprintWanted);
     if (m_orderFlow->isOpen() && !reopen && m_orderFlow->symbol() == key.symbol &&
         m_orderFlow->footprint()->interval() == key.interval)
         return;
@@ -337,6 +343,7 @@ void ChartPane::syncOrderFlow(bool reopen) {
     m_orderFlow->open(*market, m_controller.sharedAdapter(), key.symbol, key.interval, m_controller.tickSize(),
                       m_orderFlowPrice);
     m_canvas->setOrderFlowModels(m_orderFlow->footprint(), m_orderFlow->heatmap(), &m_orderFlow->bigTrades());
+    pushTradeCvds();  // the footprint starts over
 }
 
 void ChartPane::saveDrawings() {
@@ -449,7 +456,18 @@ void ChartPane::askNoteText(std::uint64_t id) {
 }
 
 bool ChartPane::dataAvailable(const IndicatorSpec& spec) const {
-    return !needsTakerBuyVolume(spec.name) || klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
+    return readsTrades(spec) || !needsTakerBuyVolume(spec.name) ||
+           klinesCarryTakerBuyVolume(m_controller.currentKey().exchange);
+}
+
+bool ChartPane::showsTradeCvd() const {
+    return std::any_of(m_shownIndicators.begin(), m_shownIndicators.end(),
+                       [](const ShownIndicator& shown) { return readsTrades(shown.spec); });
+}
+
+void ChartPane::pushTradeCvds() {
+    for (std::size_t i = 0; i < m_shownIndicators.size() && i < m_indicatorSet->size(); ++i)
+        if (readsTrades(m_shownIndicators[i].spec)) pushIndicator(i, 0);
 }
 
 void ChartPane::keepPaneHeights() {
@@ -507,6 +525,16 @@ void ChartPane::pushIndicator(std::size_t index, std::size_t fromRow) {
         if (!dataAvailable(shown.spec)) {
             for (auto& column : out) column.values.assign(bars, std::numeric_limits<double>::quiet_NaN());
             return;  // see attachIndicator: no values rather than wrong ones
+        }
+        if (readsTrades(shown.spec)) {
+            // The CVD of trades: the chart's footprint bars (live trades and their history), not
+            // the indicator's rows (it has none from klines).
+            const orderflow::FootprintSeries* footprint = m_orderFlow ? m_orderFlow->footprint() : nullptr;
+            const SeriesKey& key = m_controller.currentKey();
+            if (footprint && (m_orderFlow->symbol() != key.symbol || footprint->interval() != key.interval))
+                footprint = nullptr;  // still another series' (reopened on the next sync)
+            placeTradeCvd(out, series, footprint, cvdAnchorOf(shown.spec));
+            return;
         }
         for (std::size_t o = 0; o < out.size(); ++o) indicators::placeOutput(out[o].values, ind, o, bars, fromRow);
     };

@@ -75,10 +75,25 @@ QString IndicatorDialog::parameterLabel(const std::string& param) {
         {"accelerationinitshort", QT_TR_NOOP("Acceleration start (short)")},
         {"accelerationshort", QT_TR_NOOP("Acceleration step (short)")},
         {"accelerationmaxshort", QT_TR_NOOP("Maximum acceleration (short)")},
+        {"anchor", QT_TR_NOOP("Anchor")},
+        {"source", QT_TR_NOOP("Source")},
     };
     for (const auto& [name, label] : labels)
         if (param == name) return tr(label);
     return QString::fromStdString(param);
+}
+
+QString IndicatorDialog::choiceLabel(const std::string& choice) {
+    static const std::pair<const char*, const char*> labels[] = {
+        {"none", QT_TR_NOOP("None")},
+        {"day", QT_TR_NOOP("Day (00:00 UTC)")},
+        {"session", QT_TR_NOOP("Session")},
+        {"klines", QT_TR_NOOP("Klines (taker buy volume)")},
+        {"trades", QT_TR_NOOP("Trades (intrabar)")},
+    };
+    for (const auto& [name, label] : labels)
+        if (choice == name) return tr(label);
+    return QString::fromStdString(choice);
 }
 
 QString IndicatorDialog::outputLabel(const std::string& output) {
@@ -231,7 +246,12 @@ void IndicatorDialog::showIndicator(const QString& name, const std::optional<Ind
         const indicators::ParamInfo& p = info->params[i];
         const double value = i < spec.params.size() ? spec.params[i] : p.defaultValue;
         QWidget* editor = nullptr;
-        if (isMaType(p.name)) {
+        if (!p.choices.empty()) {  // CVD's anchor and source: names, not numbers
+            auto* box = new QComboBox(m_formHost);
+            for (std::size_t c = 0; c < p.choices.size(); ++c) box->addItem(choiceLabel(p.choices[c]), static_cast<int>(c));
+            box->setCurrentIndex(std::clamp(clampToInt(std::round(value)), 0, box->count() - 1));
+            editor = box;
+        } else if (isMaType(p.name)) {
             auto* box = new QComboBox(m_formHost);
             const QStringList names = maTypeNames();
             for (int t = 0; t < names.size() && t <= clampToInt(p.maxValue); ++t) box->addItem(names[t], t);

@@ -29,7 +29,7 @@ constexpr const char* kTitles[] = {
     QT_TRANSLATE_NOOP("IndicatorTitle", "Choppiness Index"),
     QT_TRANSLATE_NOOP("IndicatorTitle", "Classic daily pivot points"),
     QT_TRANSLATE_NOOP("IndicatorTitle", "Commodity Channel Index"),
-    QT_TRANSLATE_NOOP("IndicatorTitle", "Cumulative Volume Delta (klines' taker buy volume)"),
+    QT_TRANSLATE_NOOP("IndicatorTitle", "Cumulative Volume Delta (klines' taker buy volume or trades)"),
     QT_TRANSLATE_NOOP("IndicatorTitle", "Directional Movement Index"),
     QT_TRANSLATE_NOOP("IndicatorTitle", "Donchian Channels"),
     QT_TRANSLATE_NOOP("IndicatorTitle", "Double Exponential Moving Average"),
@@ -101,6 +101,7 @@ constexpr const char* kTitles[] = {
 };
 
 constexpr const char* kParameters[] = {
+    QT_TRANSLATE_NOOP("IndicatorParameter", "0 klines (their taker buy volume, one value per bar), 1 trades (each bar's CVD as a candle of the running delta of its trades)"),
     QT_TRANSLATE_NOOP("IndicatorParameter", "ATR multiplier"),
     QT_TRANSLATE_NOOP("IndicatorParameter", "EMA period"),
     QT_TRANSLATE_NOOP("IndicatorParameter", "acceleration factor maximum"),

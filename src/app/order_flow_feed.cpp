@@ -69,6 +69,13 @@ std::vector<exchange::StreamSpec> OrderFlowFeed::specs() const {
     exchange::StreamSpec trades;
     trades.symbol = m_symbol;
     trades.kind = exchange::StreamKind::Trade;
+    // Binance USD-M has no trade stream, only aggTrade (as the realtime window chooses): the
+    // footprint, big trades and the CVD of trades read the aggregates there.
+    if (m_adapter && !m_adapter->hasStream(trades)) {
+        exchange::StreamSpec aggregates = trades;
+        aggregates.kind = exchange::StreamKind::AggTrade;
+        if (m_adapter->hasStream(aggregates)) trades = aggregates;
+    }
     exchange::StreamSpec depth;
     depth.symbol = m_symbol;
     depth.kind = exchange::StreamKind::Depth;
@@ -172,7 +179,10 @@ void OrderFlowFeed::onHistory(session::AggTradeHistoryEvent e) {
         // Only what came before the live trades: the rest the stream delivered already.
         std::erase_if(e.trades, [this](const exchange::TradeTick& t) {
             if (!m_firstLive) return t.timeMs >= m_cutMs;
-            return m_firstLive->aggregate ? t.tradeId >= m_firstLive->tradeId : t.lastTradeId >= m_firstLive->tradeId;
+            // In trade ids, whatever groups them: the last trade a history row covers against the
+            // first trade of the first live event (a trade, Binance's aggregate, OKX's message of
+            // `count` trades).
+            return t.lastTradeId >= m_firstLive->firstTradeId;
         });
         m_historyTrades += m_footprint->addEarlier(e.trades);
         for (const auto& t : e.trades) m_big.add(t);

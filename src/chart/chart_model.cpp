@@ -963,6 +963,12 @@ void ChartModel::autoscale() {
                 plo = std::min(plo, v);
                 phi = std::max(phi, v);
             }
+            if (series.kind == PaneSeriesKind::Candles) {  // the wicks stay in view
+                for (std::size_t i = first; i < std::min(end, series.low.size()); ++i)
+                    if (std::isfinite(series.low[i]) && std::isfinite(series.values[i])) plo = std::min(plo, series.low[i]);
+                for (std::size_t i = first; i < std::min(end, series.high.size()); ++i)
+                    if (std::isfinite(series.high[i]) && std::isfinite(series.values[i])) phi = std::max(phi, series.high[i]);
+            }
         }
         if (!(phi >= plo)) continue;
         if (histogram) {  // bars grow from zero

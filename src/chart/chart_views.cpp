@@ -357,6 +357,17 @@ void buildPanes(const ChartModel& model, FrameItems& out) {
                         h.bars.push_back(VolumeItem{x, clampY(ps.priceToY(v)), bodyWidth, v >= 0});
                     }
                     frame.histograms.push_back(std::move(h));
+                } else if (series.kind == PaneSeriesKind::Candles) {
+                    const std::size_t candleEnd =
+                        std::min({end, series.open.size(), series.high.size(), series.low.size()});
+                    for (auto i = static_cast<std::size_t>(range.first); i < candleEnd; ++i) {
+                        const double o = series.open[i], h = series.high[i], lo = series.low[i], c = series.values[i];
+                        if (!std::isfinite(o) || !std::isfinite(h) || !std::isfinite(lo) || !std::isfinite(c)) continue;
+                        const auto x = static_cast<float>(l.candlePane.x + ts.indexToX(static_cast<double>(i)));
+                        frame.candles.push_back(CandleItem{x, clampY(ps.priceToY(o)), clampY(ps.priceToY(h)),
+                                                           clampY(ps.priceToY(lo)), clampY(ps.priceToY(c)), bodyWidth,
+                                                           c >= o});
+                    }
                 } else {
                     PolylineItem line;
                     line.rgba = series.rgba;

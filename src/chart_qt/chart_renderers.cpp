@@ -690,6 +690,7 @@ void drawPanes(QPainter& p, std::span<const chart::PaneFrame> panes, const chart
             }
             p.setClipping(false);
         }
+        drawCandles(p, pane.candles, false, pane.pane, theme, dpr, chart::SeriesStyle::Candles);
         if (!pane.levels.empty()) {
             // Reference levels (RSI 30 / 70): dashed, in the axis text colour, under the lines.
             p.save();

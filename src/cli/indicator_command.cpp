@@ -14,7 +14,9 @@
 #include "cpc/core/time.hpp"
 #include "cpc/indicators/bar.hpp"
 #include "cpc/indicators/registry.hpp"
+#include "cpc/orderflow/footprint.hpp"
 #include "kline_io.hpp"
+#include "trade_io.hpp"
 
 namespace cpc::cli {
 
@@ -84,6 +86,34 @@ void writeColumns(std::ostream& os, const indicators::Indicator& indicator, std:
     }
 }
 
+// The CVD of trades: per bar of `interval` with trades, the candle of the running delta
+// (orderflow::intrabarCvd) and the bar's delta.
+void writeTradeCvd(std::ostream& os, const std::vector<orderflow::CvdCandle>& candles) {
+    os << "open_time,cvd_open,cvd_high,cvd_low,cvd,delta\n";
+    for (const orderflow::CvdCandle& c : candles)
+        os << c.openTime << ',' << c.open.toString() << ',' << c.high.toString() << ',' << c.low.toString() << ','
+           << c.close.toString() << ',' << (c.close - c.open).toString() << '\n';
+}
+
+int writeOutput(const std::optional<std::string>& outPath, std::ostream& out, std::ostream& err,
+                const std::function<void(std::ostream&)>& write) {
+    const auto failure = [&](const std::string& message) {
+        err << kName << ": " << message << '\n';
+        return kExitFailure;
+    };
+    if (!outPath) {
+        write(out);
+        out.flush();
+        return out ? kExitOk : failure("cannot write to standard output");
+    }
+    std::ofstream file(*outPath, std::ios::binary | std::ios::trunc);
+    if (!file) return failure(*outPath + ": cannot create the output file");
+    write(file);
+    file.close();
+    if (!file) return failure(*outPath + ": write failed");
+    return kExitOk;
+}
+
 int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const auto usage = [&](const std::string& message) {
         err << kName << ": " << message << "\nRun 'cpc indicator --help' for usage.\n";
@@ -111,8 +141,12 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         return usage("unknown indicator '" + name + "'; accepted: " + names);
     }
 
+    // The CVD of trades: --trades FILE (and the bars' --interval) instead of a kline file.
+    const std::optional<std::string> tradesPath = args.value("--trades");
+    const std::optional<std::string> intervalText = args.value("--interval");
     std::vector<indicators::NamedParam> params;
     for (const auto& [option, text] : args.options) {
+        if (option == "--trades" || option == "--interval") continue;
         const std::string param = option.substr(option.starts_with("--") ? 2 : 1);
         const std::string lowered = toLowerAscii(param);
         const auto it = std::find_if(info->params.begin(), info->params.end(),
@@ -136,6 +170,35 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
         params.push_back({it->name, value});
     }
 
+    if (tradesPath || intervalText) {
+        if (info->name != "CVD") return usage("--trades and --interval are CVD's (the CVD of trades); " + info->name + " reads klines");
+        if (!tradesPath) return usage("--interval is for --trades FILE (the CVD of trades)");
+        const auto source = std::find_if(params.begin(), params.end(), [](const auto& p) { return p.name == "source"; });
+        if (source != params.end() && source->value != 1)
+            return usage("--source klines reads a kline file; --trades gives trades (leave --source out, or --source trades)");
+        if (args.positional.size() > 2) return usage("with --trades FILE, only OUT may follow NAME");
+        const std::optional<Interval> interval = parseInterval(intervalText.value_or("1m"));
+        if (!interval) return usage("--interval expects a Binance interval (1s, 1m, 5m, 1h, 1d…), got '" + *intervalText + "'");
+        orderflow::CvdAnchor anchor = orderflow::CvdAnchor::None;
+        for (const auto& p : params)
+            if (p.name == "anchor") anchor = p.value == 1 ? orderflow::CvdAnchor::Day
+                                             : p.value == 2 ? orderflow::CvdAnchor::Session
+                                                            : orderflow::CvdAnchor::None;
+        auto trades = readTradeFile(*tradesPath);
+        if (!trades) return failure(trades.error().message);
+        // Rows are irrelevant to the CVD: one row per price unit; every bar is kept.
+        orderflow::FootprintSeries series(*interval, Decimal::fromInt(1), trades->size());
+        for (const exchange::TradeTick& t : *trades) series.add(t);
+        const std::vector<orderflow::CvdCandle> cvd = orderflow::intrabarCvd(series, anchor);
+        const std::optional<std::string> outPath =
+            args.positional.size() > 1 && args.positional[1] != "-" ? std::optional(args.positional[1]) : std::nullopt;
+        return writeOutput(outPath, out, err, [&](std::ostream& os) { writeTradeCvd(os, cvd); });
+    }
+    if (info->name == "CVD") {
+        const auto source = std::find_if(params.begin(), params.end(), [](const auto& p) { return p.name == "source"; });
+        if (source != params.end() && source->value == 1)
+            return usage("CVD --source trades reads trades: give them with --trades FILE");
+    }
     if (args.positional.size() < 2)
         return usage("missing input file IN (a path, or - for standard input)");
     const std::string inPath = args.positional[1];
@@ -163,17 +226,7 @@ int runIndicator(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     const std::vector<indicators::Bar> bars = indicators::toBars(candles);
     (*indicator)->computeAll(bars);
 
-    if (!outPath) {
-        writeColumns(out, **indicator, candles);
-        out.flush();
-        return out ? kExitOk : failure("cannot write to standard output");
-    }
-    std::ofstream file(*outPath, std::ios::binary | std::ios::trunc);
-    if (!file) return failure(*outPath + ": cannot create the output file");
-    writeColumns(file, **indicator, candles);
-    file.close();
-    if (!file) return failure(*outPath + ": write failed");
-    return kExitOk;
+    return writeOutput(outPath, out, err, [&](std::ostream& os) { writeColumns(os, **indicator, candles); });
 }
 
 }  // namespace
@@ -182,7 +235,8 @@ Command makeIndicatorCommand() {
     Command c;
     c.name = "indicator";
     c.summary = "compute a technical indicator (TA-Lib names) over a kline file, as CSV";
-    c.usage = "cpc indicator --list | cpc indicator NAME [--PARAM VALUE]... IN [OUT]";
+    c.usage = "cpc indicator --list | cpc indicator NAME [--PARAM VALUE]... IN [OUT] | "
+              "cpc indicator CVD --trades FILE [--interval 1m] [--anchor none|day|session] [OUT]";
     c.description =
         "Computes indicator NAME (TA-Lib's name, e.g. SMA, MACD, BBANDS; case-insensitive) over the\n"
         "klines of IN (- for standard input): a Binance REST JSON array (12- or 6-field rows) or a\n"
@@ -196,10 +250,20 @@ Command makeIndicatorCommand() {
         "start, which is 00:00 UTC on the crypto venues). Writes CSV to OUT (standard output by default): open_time (ms)\n"
         "and one column per output, named as in TA-Lib (macd,macdsignal,macdhist); cells inside the\n"
         "warm-up are empty; values are printed with the shortest text that reads back exactly.\n"
+        "CVD from trades (intrabar): --trades FILE (- for standard input) instead of IN, with the bars'\n"
+        "--interval (default 1m): JSON lines of `cpc stream --streams aggTrade` (or trade; other lines\n"
+        "are skipped), Binance's REST aggTrades/trades rows (one per line or a JSON array), or\n"
+        "data.binance.vision's aggTrades/trades CSV. Per bar with trades, the candle of the running\n"
+        "delta (+quantity for an aggressive buy, -quantity for an aggressive sell, trade by trade):\n"
+        "open_time,cvd_open,cvd_high,cvd_low,cvd,delta, exact decimals; --anchor as above, e.g.\n"
+        "  cpc stream BTCUSDT --streams aggTrade --seconds 60 > t.jsonl\n"
+        "  cpc indicator CVD --trades t.jsonl --interval 1m --anchor day\n"
         "Exit status: 0 success, 1 unreadable or invalid input, 2 bad command line.";
     c.options = {
         {"--list", "", "list the indicators with their parameters, defaults and outputs"},
         {"--PARAM", "VALUE", "a parameter of the indicator (see --list)"},
+        {"--trades", "FILE", "CVD only: compute it from these trades (see above) instead of klines"},
+        {"--interval", "INTERVAL", "with --trades: the bars' interval (default 1m)"},
     };
     c.acceptsExtraOptions = true;
     c.maxPositional = 3;

@@ -82,9 +82,14 @@ private:
 // market with sessions. Bars of a day or longer reset at every bar under both.
 class Cvd final : public IndicatorImpl<Cvd> {
 public:
+    static constexpr int kSourceTrades = 1;
     Cvd(const IndicatorInfo& info, std::vector<double> p) : IndicatorImpl(info, std::move(p)) {}
     void resetState() { m_cp.clear(); }
     void step(const Bar& b, std::int64_t i) {
+        // Source 1 (trades): the values are each bar's running delta, which the klines do not
+        // hold; whoever has the trades computes them (orderflow::intrabarCvd: the chart from its
+        // trades, `cpc indicator CVD --trades`). From bars alone there is nothing to put.
+        if (intParam(1) == kSourceTrades) return;
         State& s = m_cp.enter(i);
         const double day = utcDay(b.time);
         if (i == 0 || (intParam(0) != 0 && day != s.day)) s = State{};
@@ -327,8 +332,12 @@ void registerStudies(RegistryBuilder& r) {
                           "reset: 0 none (from the first bar), 1 day (00:00 UTC), 2 session (the venue's trading "
                           "session: 00:00 UTC on the crypto venues)",
                           {"none", "day", "session"}};
-    r.add<Cvd>(makeInfo("CVD", "Cumulative Volume Delta (klines' taker buy volume)", G, Placement::Pane,
-                        {"volume", "takerbuyvolume"}, {anchorParam}, {"cvd", "delta"}));
+    ParamInfo sourceParam{"source", 0, 0, 1, true,
+                          "0 klines (their taker buy volume, one value per bar), 1 trades (each bar's CVD as a "
+                          "candle of the running delta of its trades)",
+                          {"klines", "trades"}};
+    r.add<Cvd>(makeInfo("CVD", "Cumulative Volume Delta (klines' taker buy volume or trades)", G, Placement::Pane,
+                        {"volume", "takerbuyvolume"}, {anchorParam, sourceParam}, {"cvd", "delta"}));
     r.add<SuperTrend>(makeInfo("SUPERTREND", "SuperTrend", G, O, hlc,
                                {periodParam("atrperiod", 10, 1), realParam("multiplier", 3, 0, 1000, "ATR multiplier")},
                                {"supertrend", "direction"}));

@@ -68,9 +68,39 @@ struct AggTradeHistory::Impl : std::enable_shared_from_this<Impl> {
         co_return rows;
     }
 
+    // Every trade of [range.fromMs, range.toMs) from a venue that pages backwards (OKX): the page
+    // before the range's end, then by id before the oldest one held, until a page reaches before
+    // the range or comes back short (nothing older: the venue's 3 months, or the listing).
+    awaitable<Result<std::vector<exchange::TradeTick>>> fetchBackward(storage::TimeRange range) {
+        std::vector<exchange::TradeTick> newestFirst;
+        const int limit = exchange::aggTradesPageLimit(*adapter);
+        exchange::AggTradeQuery q{options.symbol};
+        q.limit = limit;
+        q.beforeTime = range.toMs;
+        for (;;) {
+            auto rows = co_await page(q);
+            if (!rows) co_return rows.error();
+            bool reachedStart = false;
+            for (auto it = rows->rbegin(); it != rows->rend(); ++it) {  // newest first
+                if (it->timeMs >= range.toMs) continue;
+                if (it->timeMs < range.fromMs) {
+                    reachedStart = true;
+                    break;
+                }
+                if (!newestFirst.empty() && it->tradeId >= newestFirst.back().tradeId) continue;
+                newestFirst.push_back(std::move(*it));
+            }
+            if (reachedStart || static_cast<int>(rows->size()) < limit || rows->empty()) break;
+            q.beforeTime.reset();
+            q.beforeId = rows->front().tradeId;  // the oldest of the page (rows are ascending)
+        }
+        co_return std::vector<exchange::TradeTick>(newestFirst.rbegin(), newestFirst.rend());
+    }
+
     // Every aggregate trade of [range.fromMs, range.toMs): windows of the venue's widest span, each
     // continued by id while its pages come back full.
     awaitable<Result<std::vector<exchange::TradeTick>>> fetch(storage::TimeRange range) {
+        if (exchange::aggTradesPaging(*adapter) == exchange::AggTradePaging::Backward) co_return co_await fetchBackward(range);
         std::vector<exchange::TradeTick> out;
         const int limit = exchange::kMaxAggTradesLimit;
         for (std::int64_t t = range.fromMs; t < range.toMs;) {

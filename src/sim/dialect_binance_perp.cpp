@@ -269,6 +269,10 @@ private:
         const RestRoute* ticker = spot.find("/api/v3/ticker/24hr");
         m_routes.add({"/fapi/v1/depth", depth->weight, depth->handler});
         m_routes.add({"/fapi/v1/ticker/24hr", ticker->weight, ticker->handler});
+        // The aggregate trades the aggTrade stream above carries (the spot model's, as that stream
+        // is), over REST with USD-M's weight (20) and the same rules: the footprint's history.
+        const RestRoute* aggTrades = spot.find("/api/v3/aggTrades");
+        m_routes.add({"/fapi/v1/aggTrades", 20, aggTrades->handler, "GET", {"startTime", "endTime"}});
         m_routes.add({"/fapi/v1/time", 1, [](const RestContext& ctx) {
                           return HttpReply{200, "{\"serverTime\":" + std::to_string(ctx.nowMs) + "}", {}};
                       }});

@@ -1,4 +1,4 @@
-// OKX v5 spot dialect: GET /api/v5/market/{candles,history-candles,books}, /api/v5/public/{time,
+// OKX v5 spot dialect: GET /api/v5/market/{candles,history-candles,books,history-trades}, /api/v5/public/{time,
 // instruments} with {"code","msg","data"} bodies (errors with HTTP 200 and code != "0"), WebSocket
 // /ws/v5/business (candle channels) and /ws/v5/public (trades, books, books5, bbo-tbt, tickers)
 // with {"op":"subscribe","args":[{"channel","instId"}]}; the client's text "ping" is answered
@@ -8,9 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cpc/core/arith.hpp"
 #include "cpc/exchange/okx/okx_adapter.hpp"
 #include "dialect.hpp"
 #include "dialect_util.hpp"
+#include "http_routes.hpp"
 #include "wire.hpp"
 
 namespace cpc::sim {
@@ -65,6 +67,64 @@ HttpReply candlesHandler(const RestContext& ctx, bool history) {
                                  ctx.nowMs);
     if (before) std::erase_if(rows, [&](const Candle& c) { return c.openTime <= *before; });
     return ok(wire::okx::candles(rows));
+}
+
+// /market/history-trades: the model's trades of the last 3 months, newest first, at most `limit`
+// (1..100, 100 by default) — type 1 (default): after / before are trade ids (older than after,
+// newer than before, both exclusive); type 2: after is a time (older than it), before is refused
+// (OKX pages only by id newer). Each row one trade, with the ids the trades channel carries.
+HttpReply historyTradesHandler(const RestContext& ctx) {
+    const auto instId = ctx.target.param("instId");
+    if (!instId || instId->empty()) return okxError(50014, "Parameter instId can not be empty.");
+    const SimSymbol* s = findDashed(ctx.model, *instId);
+    if (!s) return okxError(51001, "Instrument ID does not exist.");
+    const std::string type = ctx.target.param("type").value_or("1");
+    if (type != "1" && type != "2") return okxError(51000, "Parameter type error");
+    int limit = 100;
+    if (const auto l = ctx.target.param("limit")) {
+        const auto v = parseInteger(*l);
+        if (!v || *v < 1 || *v > 100) return okxError(51000, "Parameter limit error");
+        limit = static_cast<int>(*v);
+    }
+    std::optional<std::int64_t> after, before;
+    if (const auto t = ctx.target.param("after")) {
+        after = parseInteger(*t);
+        if (!after) return okxError(51000, "Parameter after error");
+    }
+    if (const auto t = ctx.target.param("before")) {
+        before = parseInteger(*t);
+        if (!before || type == "2") return okxError(51000, "Parameter before error");
+    }
+    constexpr std::int64_t kMinute = 60'000;
+    constexpr std::int64_t kThreeMonthsMs = 90LL * 86'400'000;
+    const std::int64_t oldest = std::max(s->listingMs, ctx.nowMs - kThreeMonthsMs);
+    std::int64_t minute = floorDiv(ctx.nowMs, kMinute);
+    if (after && type == "2") minute = std::min(minute, floorDiv(*after - 1, kMinute));
+    if (after && type == "1") minute = std::min(minute, minuteOfTradeId(ctx.model, *after));
+    std::vector<exchange::TradeTick> newestFirst;
+    for (; minute * kMinute + kMinute > oldest && static_cast<int>(newestFirst.size()) < limit; --minute) {
+        const auto trades = ctx.model.trades(s->symbol, std::max(oldest, minute * kMinute),
+                                             std::min(ctx.nowMs + 1, minute * kMinute + kMinute));
+        bool olderThanBefore = false;
+        for (auto it = trades.rbegin(); it != trades.rend() && static_cast<int>(newestFirst.size()) < limit; ++it) {
+            if (after && (type == "2" ? it->timeMs >= *after : it->tradeId >= *after)) continue;
+            if (before && it->tradeId <= *before) {
+                olderThanBefore = true;
+                break;
+            }
+            newestFirst.push_back(*it);
+        }
+        if (olderThanBefore) break;
+    }
+    json data = json::array();
+    for (const auto& t : newestFirst)
+        data.push_back({{"instId", *instId},
+                        {"tradeId", std::to_string(t.tradeId)},
+                        {"px", t.price.toShortString()},
+                        {"sz", t.quantity.toShortString()},
+                        {"side", t.buyerIsMaker ? "sell" : "buy"},  // the taker's side
+                        {"ts", std::to_string(t.timeMs)}});
+    return ok(json{{"code", "0"}, {"msg", ""}, {"data", std::move(data)}}.dump());
 }
 
 HttpReply instrumentsHandler(const RestContext& ctx) {
@@ -216,6 +276,7 @@ public:
         m_routes.add({"/api/v5/market/history-candles", 1, [](const RestContext& c) { return candlesHandler(c, true); },
                       "GET", {"after", "before"}});
         m_routes.add({"/api/v5/market/books", 1, booksHandler});
+        m_routes.add({"/api/v5/market/history-trades", 1, historyTradesHandler});
         m_routes.add({"/api/v5/public/time", 1, [](const RestContext& c) { return ok(wire::okx::time(c.nowMs)); }});
         m_routes.add({"/api/v5/public/instruments", 1, instrumentsHandler});
     }

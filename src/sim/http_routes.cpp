@@ -126,6 +126,19 @@ void appendAggregates(const std::vector<exchange::TradeTick>& trades, std::vecto
     }
 }
 
+}  // namespace
+
+std::int64_t minuteOfTradeId(const MarketModel& model, std::int64_t id) {
+    // Trade ids are minute·1000 + rank, stretched after the live load's start (LiveTrades).
+    const LiveTrades& live = model.liveTrades();
+    const std::int64_t liveStartMinute = floorDiv(live.fromMs, kMinuteMs);
+    const std::int64_t liveBase = liveStartMinute * 1000;
+    return live.perSecond > 0 && id >= liveBase ? liveStartMinute + (id - liveBase) / MarketModel::kLiveIdStride
+                                                : floorDiv(id, 1000);
+}
+
+namespace {
+
 // The model's aggregate trades from fromId on (ids at or above it), or of [startMs, endMs], or the
 // newest; at most `limit`, none after nowMs, ascending. Aggregates never span a millisecond, so
 // whole minutes folded and then cut give the same aggregates whatever the query's bounds, and
@@ -144,13 +157,7 @@ std::vector<exchange::TradeTick> modelAggTrades(const MarketModel& model, const 
     if (fromId || startMs) {
         std::int64_t minute = 0;
         if (fromId) {
-            // Trade ids are minute·1000 + rank, stretched after the live load's start (LiveTrades).
-            const LiveTrades& live = model.liveTrades();
-            const std::int64_t liveStartMinute = floorDiv(live.fromMs, kMinuteMs);
-            const std::int64_t liveBase = liveStartMinute * 1000;
-            minute = live.perSecond > 0 && *fromId >= liveBase
-                         ? liveStartMinute + (*fromId - liveBase) / MarketModel::kLiveIdStride
-                         : floorDiv(*fromId, 1000);
+            minute = minuteOfTradeId(model, *fromId);
         } else {
             minute = floorDiv(*startMs, kMinuteMs);
         }

@@ -68,4 +68,8 @@ HttpReply binanceError(int code, const std::string& msg, int status = 400);
 // GET /api/v3/klines, /uiKlines, /exchangeInfo, /time, /ping, /depth, /ticker/24hr.
 RestRouter makeBinanceRoutes();
 
+// The minute (epoch ms / 60,000) whose trades hold trade id `id` of the model (ids are
+// minute·1000 + rank, stretched after the live load's start): where a walk by id begins.
+std::int64_t minuteOfTradeId(const MarketModel& model, std::int64_t id);
+
 }  // namespace cpc::sim

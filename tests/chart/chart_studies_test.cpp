@@ -220,3 +220,48 @@ TEST_F(ChartStudiesTest, AHiddenLineOrADisplacedValueHasNoTag) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ChartStudiesTest, PaneCandlesAreDrawnAtTheirValuesAndScaled) {
+    // The CVD of trades: one candle per bar (open/high/low beside the closes), none where NaN.
+    const auto id = model.addPane("CVD");
+    PaneSeries s{"cvd", PaneSeriesKind::Candles, 0x2962ffffU, {}};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        const double base = static_cast<double>(i);
+        const bool gap = i % 7 == 3;
+        s.open.push_back(gap ? nan : base);
+        s.values.push_back(gap ? nan : base + (i % 2 ? 2.0 : -2.0));
+        s.high.push_back(gap ? nan : base + 50.0);  // the wicks reach past every body
+        s.low.push_back(gap ? nan : base - 50.0);
+    }
+    model.setPaneSeries(id, {s});
+    frame();
+    FrameItems items;
+    buildFrame(model, items);
+    ASSERT_EQ(items.panes.size(), 1U);
+    const PaneFrame& pane = items.panes[0];
+    EXPECT_TRUE(pane.lines.empty());
+    ASSERT_FALSE(pane.candles.empty());
+    const PriceScale& ps = model.panes()[0].scale;
+    const auto range = model.visibleSlots();
+    std::size_t drawn = 0;
+    for (auto i = static_cast<std::size_t>(range.first); i <= static_cast<std::size_t>(range.last) && i < series.size(); ++i)
+        drawn += i % 7 == 3 ? 0 : 1;
+    EXPECT_EQ(pane.candles.size(), drawn);  // a gap draws nothing
+    // The newest bar's candle at its values; its wicks inside the pane (the scale includes them).
+    const CandleItem& last = pane.candles.back();
+    const std::size_t n = series.size() - 1;
+    EXPECT_NEAR(last.openY, ps.priceToY(s.open[n]), 0.01);
+    EXPECT_NEAR(last.closeY, ps.priceToY(s.values[n]), 0.01);
+    EXPECT_NEAR(last.highY, ps.priceToY(s.high[n]), 0.01);
+    EXPECT_NEAR(last.lowY, ps.priceToY(s.low[n]), 0.01);
+    EXPECT_EQ(last.rising, s.values[n] >= s.open[n]);
+    for (const CandleItem& c : pane.candles) {
+        EXPECT_GE(c.highY, pane.pane.top() - 0.5);
+        EXPECT_LE(c.lowY, pane.pane.bottom() + 0.5);
+    }
+}
+
+}  // namespace

@@ -10,7 +10,9 @@
 #include "cli_test_util.hpp"
 #include "cpc/indicators/bar.hpp"
 #include "cpc/indicators/registry.hpp"
+#include "cpc/core/decimal.hpp"
 #include "kline_io.hpp"
+#include <nlohmann/json.hpp>
 #include "support/fixtures.hpp"
 
 using namespace cpc;
@@ -232,4 +234,142 @@ TEST(IndicatorCommand, CvdRefusesKlinesWithoutTakerBuyVolume) {
     EXPECT_EQ(run.code, 1);
     EXPECT_NE(run.err.find("CVD needs the taker buy base volume"), std::string::npos) << run.err;
     EXPECT_TRUE(run.out.empty());
+}
+
+namespace {
+
+// The aggregate trades of Binance.US's captured stream (OMGBUSD, 2021-10-12): the real frames.
+std::vector<nlohmann::json> capturedAggTrades() {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(test::readFixture("binance-captures/BINANCE_US.ws.1.0"));
+    std::string line;
+    std::getline(in, line);  // the URL line
+    while (std::getline(in, line)) {
+        const std::size_t colon = line.find(": ");
+        if (colon == std::string::npos) continue;
+        const auto frame = nlohmann::json::parse(line.substr(colon + 2));
+        if (frame["data"].value("e", "") == "aggTrade") out.push_back(frame["data"]);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(IndicatorCommand, CvdFromTradesEqualsTheRunningDeltaOfTheCapturedTradesPerBar) {
+    const auto frames = capturedAggTrades();
+    ASSERT_EQ(frames.size(), 11u);
+    TempDir dir;
+    // As `cpc stream --streams aggTrade` prints them (with another stream's line between), and as
+    // data.binance.vision's aggTrades CSV with times in µs.
+    std::string jsonl, csv = "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match\n";
+    for (const auto& f : frames) {
+        nlohmann::json j{{"type", "aggTrade"}, {"symbol", f["s"]}, {"eventTime", f["E"]}, {"time", f["T"]},
+                         {"id", f["a"]}, {"firstTradeId", f["f"]}, {"lastTradeId", f["l"]}, {"price", f["p"]},
+                         {"quantity", f["q"]}, {"buyerIsMaker", f["m"]}};
+        jsonl += j.dump() + "\n";
+        jsonl += R"({"type":"bookTicker","symbol":"OMGBUSD","bid":"13.7","ask":"13.8"})" "\n";
+        csv += std::to_string(f["a"].get<std::int64_t>()) + "," + f["p"].get<std::string>() + "," +
+               f["q"].get<std::string>() + "," + std::to_string(f["f"].get<std::int64_t>()) + "," +
+               std::to_string(f["l"].get<std::int64_t>()) + "," + std::to_string(f["T"].get<std::int64_t>() * 1000) +
+               "," + (f["m"].get<bool>() ? "True" : "False") + ",True\n";
+    }
+    test::writeFile(dir.file("t.jsonl"), jsonl);
+    test::writeFile(dir.file("t.csv"), csv);
+
+    // Independently: the running sum of the signed quantities, per 1 s bar.
+    struct Bar {
+        std::int64_t open;
+        Decimal o, h, l, c;
+    };
+    std::vector<Bar> want;
+    Decimal cvd;
+    for (const auto& f : frames) {
+        const std::int64_t open = f["T"].get<std::int64_t>() / 1000 * 1000;
+        if (want.empty() || want.back().open != open) want.push_back({open, cvd, cvd, cvd, cvd});
+        const Decimal q = *Decimal::parse(f["q"].get<std::string>());
+        cvd += f["m"].get<bool>() ? Decimal{} - q : q;
+        want.back().c = cvd;
+        want.back().h = std::max(want.back().h, cvd);
+        want.back().l = std::min(want.back().l, cvd);
+    }
+    ASSERT_EQ(want.size(), 5u);  // several trades in some seconds, one in others
+
+    const auto run = runCpc({"indicator", "CVD", "--trades", dir.file("t.jsonl"), "--interval", "1s"});
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto lines = splitLines(run.out);
+    ASSERT_EQ(lines.size(), want.size() + 1);
+    EXPECT_EQ(lines[0], "open_time,cvd_open,cvd_high,cvd_low,cvd,delta");
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const auto cells = splitCells(lines[i + 1]);
+        ASSERT_EQ(cells.size(), 6u) << lines[i + 1];
+        EXPECT_EQ(cells[0], std::to_string(want[i].open));
+        EXPECT_EQ(*Decimal::parse(cells[1]), want[i].o) << lines[i + 1];
+        EXPECT_EQ(*Decimal::parse(cells[2]), want[i].h) << lines[i + 1];
+        EXPECT_EQ(*Decimal::parse(cells[3]), want[i].l) << lines[i + 1];
+        EXPECT_EQ(*Decimal::parse(cells[4]), want[i].c) << lines[i + 1];
+        EXPECT_EQ(*Decimal::parse(cells[5]), want[i].c - want[i].o) << lines[i + 1];
+    }
+    // The CSV archive says the same; "-" reads standard input is covered by readTextInput.
+    const auto fromCsv = runCpc({"indicator", "CVD", "--trades", dir.file("t.csv"), "--interval", "1s"});
+    ASSERT_EQ(fromCsv.code, 0) << fromCsv.err;
+    EXPECT_EQ(fromCsv.out, run.out);
+
+    // Per minute: the capture holds every trade of 00:25 UTC (ids 439586–439587, the kline's f..L),
+    // so the bar's trade delta equals the klines' formula on the captured closing kline_1m update
+    // (v 28.25, V 0): 2·V − v.
+    const auto minute = runCpc({"indicator", "CVD", "--trades", dir.file("t.jsonl"), "--anchor", "day"});
+    ASSERT_EQ(minute.code, 0) << minute.err;
+    const auto minuteLines = splitLines(minute.out);
+    ASSERT_EQ(minuteLines.size(), 3u) << minute.out;
+    const auto last = splitCells(minuteLines[2]);
+    EXPECT_EQ(last[0], "1633998300000");
+    EXPECT_EQ(*Decimal::parse(last[5]), *Decimal::parse("-28.25"));
+    // The day anchor: both bars are of one UTC day, the second opens where the first closed.
+    EXPECT_EQ(splitCells(minuteLines[1])[4], last[1]);
+}
+
+TEST(IndicatorCommand, CvdFromTradesRefusesBadInputWithTheLineAndWhy) {
+    TempDir dir;
+    const std::string good = R"({"type":"trade","time":1000,"price":"10","quantity":"1","buyerIsMaker":false})";
+    const auto expectFailure = [&](const std::string& content, const std::string& message) {
+        SCOPED_TRACE(content);
+        test::writeFile(dir.file("bad.jsonl"), content);
+        const auto run = runCpc({"indicator", "CVD", "--trades", dir.file("bad.jsonl")});
+        EXPECT_EQ(run.code, 1);
+        EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
+        EXPECT_TRUE(run.out.empty());
+    };
+    expectFailure(good + "\n" + R"({"type":"trade","time":1001,"price":"10","quantity":"-1","buyerIsMaker":false})",
+                  "line 2: quantity '-1' is not a positive decimal");
+    expectFailure(good + "\n{not json", "line 2: not valid JSON");
+    expectFailure(R"({"type":"trade","price":"10","quantity":"1","buyerIsMaker":false})", "line 1: \"time\" is missing");
+    expectFailure(R"({"type":"kline","openTime":0})", "no trade in it");
+    expectFailure("1,10,1,1,1,1000\n", "line 1: an aggTrades row needs 7 or 8 columns");
+    expectFailure("1,10,1,1,1,1000,maybe\n", "line 1: is_buyer_maker is not true/false");
+    expectFailure("", "empty");
+
+    test::writeFile(dir.file("good.jsonl"), good + "\n");
+    const auto noTrades = runCpc({"indicator", "CVD", "--source", "trades", indicatorFixture()});
+    EXPECT_EQ(noTrades.code, 2);
+    EXPECT_NE(noTrades.err.find("give them with --trades FILE"), std::string::npos) << noTrades.err;
+    const auto klinesSource = runCpc({"indicator", "CVD", "--source", "klines", "--trades", dir.file("good.jsonl")});
+    EXPECT_EQ(klinesSource.code, 2);
+    EXPECT_NE(klinesSource.err.find("--source klines reads a kline file"), std::string::npos) << klinesSource.err;
+    const auto notCvd = runCpc({"indicator", "SMA", "--trades", dir.file("good.jsonl")});
+    EXPECT_EQ(notCvd.code, 2);
+    EXPECT_NE(notCvd.err.find("--trades and --interval are CVD's"), std::string::npos) << notCvd.err;
+    const auto badInterval = runCpc({"indicator", "CVD", "--trades", dir.file("good.jsonl"), "--interval", "7m"});
+    EXPECT_EQ(badInterval.code, 2);
+    EXPECT_NE(badInterval.err.find("--interval expects"), std::string::npos) << badInterval.err;
+    const auto ok = runCpc({"indicator", "CVD", "--source", "trades", "--trades", dir.file("good.jsonl")});
+    ASSERT_EQ(ok.code, 0) << ok.err;
+    EXPECT_EQ(splitLines(ok.out).at(1), "0,0.00000000,1.00000000,0.00000000,1.00000000,1.00000000");
+}
+
+TEST(IndicatorCommand, CvdFromKlinesIsUnchangedBySourceKlines) {
+    const std::string in = test::fixturePath("binance-rest/BTCUSDT-1h-2024-01-15.klines.json");
+    const auto plain = runCpc({"indicator", "CVD", "--anchor", "day", in});
+    const auto klines = runCpc({"indicator", "CVD", "--anchor", "day", "--source", "klines", in});
+    ASSERT_EQ(plain.code, 0) << plain.err;
+    EXPECT_EQ(klines.out, plain.out);
 }

@@ -123,8 +123,12 @@ TEST(Cvd, AnchorsResetAtMidnightUtc) {
 TEST(Cvd, AnchorIsAChoiceByNameOrNumber) {
     const IndicatorInfo* info = findIndicator("cvd");
     ASSERT_NE(info, nullptr);
-    ASSERT_EQ(info->params.size(), 1u);
+    ASSERT_EQ(info->params.size(), 2u);
     EXPECT_EQ(info->params[0].choices, (std::vector<std::string>{"none", "day", "session"}));
+    // The source: the klines' taker buy volume (the default) or the trades.
+    EXPECT_EQ(info->params[1].name, "source");
+    EXPECT_EQ(info->params[1].choices, (std::vector<std::string>{"klines", "trades"}));
+    EXPECT_EQ(info->params[1].defaultValue, 0.0);
     EXPECT_EQ(choiceValue(info->params[0], "Session"), 2.0);
     EXPECT_FALSE(choiceValue(info->params[0], "week").has_value());
     auto byName = createFromSpec("CVD(anchor=session)");
@@ -133,6 +137,18 @@ TEST(Cvd, AnchorIsAChoiceByNameOrNumber) {
     auto byNumber = createFromSpec("CVD(1)");
     ASSERT_TRUE(byNumber.ok());
     EXPECT_EQ((*byNumber)->params()[0], 1.0);
+    // From trades, bars alone give nothing (each bar's running delta is not in a kline): every row
+    // NaN, never the klines' values passed off as the trades'.
+    auto fromTrades = createFromSpec("CVD(anchor=day,source=trades)");
+    ASSERT_TRUE(fromTrades.ok()) << fromTrades.error().message;
+    Bar bar;
+    bar.time = 0;
+    bar.volume = 10;
+    bar.takerBuyVolume = 7;
+    (*fromTrades)->computeAll(std::vector<Bar>{bar, bar});
+    ASSERT_EQ((*fromTrades)->size(), 2u);
+    EXPECT_TRUE(std::isnan((*fromTrades)->value(0, 1)));
+    EXPECT_TRUE(std::isnan((*fromTrades)->value(1, 1)));
     auto bad = createFromSpec("CVD(anchor=week)");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("'anchor=week' is not a number"), std::string::npos) << bad.error().message;

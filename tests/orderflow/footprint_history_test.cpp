@@ -14,7 +14,9 @@
 
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/binance/binance_adapter.hpp"
+#include "cpc/exchange/agg_trades.hpp"
 #include "cpc/exchange/bybit/bybit_adapter.hpp"
+#include "cpc/exchange/registry.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/orderflow/footprint.hpp"
 #include "cpc/session/agg_trade_history.hpp"
@@ -202,6 +204,133 @@ TEST(FootprintHistory, RowsFromRestHistoryEqualTheSumsOfTheSimulatorsTrades) {
             EXPECT_TRUE(e.fromCache);
             expectSameTrades(e.trades, byRange[e.range.fromMs]);
         }
+}
+
+// The sums per bar of the fetched history equal those of the simulator's own trades of the range.
+void expectBarsEqualTheSimulatorsTrades(const std::vector<exchange::TradeTick>& fetched,
+                                        const std::vector<exchange::TradeTick>& truth, Interval interval) {
+    FootprintSeries fromTrades(interval, dec("1")), fromHistory(interval, dec("1"));
+    for (const auto& t : truth) ASSERT_TRUE(fromTrades.add(t));
+    EXPECT_EQ(fromHistory.addEarlier(fetched), fetched.size());
+    ASSERT_EQ(fromHistory.size(), fromTrades.size());
+    for (std::size_t i = 0; i < fromTrades.size(); ++i) {
+        EXPECT_EQ(fromHistory[i].openTime, fromTrades[i].openTime);
+        EXPECT_EQ(fromHistory[i].totals, fromTrades[i].totals);
+        EXPECT_EQ(fromHistory[i].rows.size(), fromTrades[i].rows.size());
+        for (const auto& [row, v] : fromTrades[i].rows) EXPECT_EQ(fromHistory[i].rows.at(row), v) << row;
+    }
+}
+
+TEST(FootprintHistory, AUsdmPerpetualsHistoryComesFromFapiAggTrades) {
+    sim::SimConfig c;
+    c.market = MarketType::Perp;
+    sim::SimServer server(c);
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    session::MarketSession market(io);
+    std::shared_ptr<const exchange::ExchangeAdapter> adapter(
+        exchange::makeAdapter("binance", exchange::Endpoints{server.restBase(), server.streamBase()}, MarketType::Perp)
+            .value());
+    const std::int64_t to = bucketStart(Interval::H1, nowMs()) - 3'600'000;
+    const TimeRange range{to - 5'400'000, to};  // an hour and a half: two windows
+    session::AggTradeHistoryOptions options;
+    options.symbol = "BTCUSDT";
+    options.ranges = {range};
+    const auto events = runHistory(market, adapter, options);
+    ASSERT_FALSE(events.empty());
+    ASSERT_TRUE(events.back().complete) << events.back().error;
+    std::vector<exchange::TradeTick> fetched;
+    for (const auto& e : events)
+        if (e.kind == session::AggTradeHistoryEvent::Kind::Range) fetched = e.trades;
+    const auto truth = server.model().trades("BTCUSDT", range.fromMs, range.toMs);
+    ASSERT_GT(truth.size(), 500u);
+    expectBarsEqualTheSimulatorsTrades(fetched, truth, Interval::M5);
+    // The USD-M route, at its weight: what the simulator counted.
+    EXPECT_GE(server.stats().restRequests, 2u);
+}
+
+TEST(FootprintHistory, OkxHistoryTradesPageBackwardsByTradeIdAndEqualTheSimulatorsTrades) {
+    sim::SimConfig c;
+    c.exchange = "okx";
+    sim::SimServer server(c);
+    ASSERT_TRUE(server.start());
+    net::IoThread io;
+    session::MarketSession market(io);
+    std::shared_ptr<const exchange::ExchangeAdapter> adapter(
+        exchange::makeAdapter("okx", exchange::Endpoints{server.restBase(), server.streamBase()}).value());
+    const std::int64_t to = bucketStart(Interval::M1, nowMs()) - 600'000;
+    const TimeRange recent{to - 3'600'000, to};  // an hour: several pages of 100
+    // Older than OKX's 3 months: nothing there (the venue keeps no more).
+    const std::int64_t old = bucketStart(Interval::H1, nowMs()) - 100LL * 86'400'000;
+    const TimeRange tooOld{old, old + 600'000};
+    TempDir dir;
+    session::AggTradeHistoryOptions options;
+    options.symbol = "BTC-USDT";
+    options.ranges = {recent, tooOld};
+    options.cachePath = (dir.path / "trades.sqlite").string();
+    const auto events = runHistory(market, adapter, options);
+    ASSERT_FALSE(events.empty());
+    ASSERT_TRUE(events.back().complete) << events.back().error;
+    std::map<std::int64_t, std::vector<exchange::TradeTick>> byRange;
+    int requests = 0;
+    for (const auto& e : events)
+        if (e.kind == session::AggTradeHistoryEvent::Kind::Range) {
+            byRange[e.range.fromMs] = e.trades;
+            requests = e.requests;
+        }
+    const auto truth = server.model().trades("BTCUSDT", recent.fromMs, recent.toMs);
+    ASSERT_GT(truth.size(), 500u);
+    const auto& fetched = byRange[recent.fromMs];
+    // Each row one trade: every trade of the range, exactly, in order.
+    ASSERT_EQ(fetched.size(), truth.size());
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        EXPECT_EQ(fetched[i].tradeId, truth[i].tradeId);
+        EXPECT_EQ(fetched[i].timeMs, truth[i].timeMs);
+        EXPECT_EQ(fetched[i].price, truth[i].price);
+        EXPECT_EQ(fetched[i].quantity, truth[i].quantity);
+        EXPECT_EQ(fetched[i].buyerIsMaker, truth[i].buyerIsMaker);
+    }
+    expectBarsEqualTheSimulatorsTrades(fetched, truth, Interval::M1);
+    // 100 a page, backwards: the page reaching before the range's start ends it.
+    EXPECT_GE(requests, static_cast<int>(truth.size() / 100) + 1 + 1);
+    EXPECT_TRUE(byRange[tooOld.fromMs].empty());
+    EXPECT_FALSE(server.model().trades("BTCUSDT", tooOld.fromMs, tooOld.toMs).empty());
+
+    // Asked again: from the cache, no request.
+    const auto again = runHistory(market, adapter, options);
+    ASSERT_TRUE(again.back().complete) << again.back().error;
+    EXPECT_EQ(again.back().requests, 0);
+}
+
+TEST(FootprintHistory, OkxHistoryTradesCodecReadsNewestFirstAndRefusesBadRows) {
+    const std::string body =
+        R"({"code":"0","msg":"","data":[)"
+        R"({"instId":"BTC-USDT","side":"sell","sz":"0.00001","px":"29963.2","tradeId":"242720720","ts":"1654161646974"},)"
+        R"({"instId":"BTC-USDT","side":"buy","sz":"0.5","px":"29963.1","tradeId":"242720719","ts":"1654161646970"}]})";
+    auto rows = exchange::okx::parseHistoryTrades(body, 200, "BTC-USDT");
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_EQ((*rows)[0].tradeId, 242720719);
+    EXPECT_FALSE((*rows)[0].buyerIsMaker);  // the taker bought
+    EXPECT_EQ((*rows)[1].price, dec("29963.2"));
+    EXPECT_TRUE((*rows)[1].buyerIsMaker);
+    EXPECT_EQ((*rows)[1].lastTradeId, 242720720);
+    const auto ascending = exchange::okx::parseHistoryTrades(
+        R"({"code":"0","data":[{"side":"buy","sz":"1","px":"1","tradeId":"1","ts":"1"},{"side":"buy","sz":"1","px":"1","tradeId":"2","ts":"1"}]})",
+        200, "BTC-USDT");
+    ASSERT_FALSE(ascending);
+    EXPECT_NE(ascending.error().message.find("not descending"), std::string::npos);
+    const auto noSide = exchange::okx::parseHistoryTrades(
+        R"({"code":"0","data":[{"sz":"1","px":"1","tradeId":"1","ts":"1"}]})", 200, "BTC-USDT");
+    ASSERT_FALSE(noSide);
+    const auto venueError = exchange::okx::parseHistoryTrades(R"({"code":"51001","msg":"Instrument ID does not exist.","data":[]})",
+                                                              200, "BTC-USDT");
+    ASSERT_FALSE(venueError);
+    EXPECT_EQ(venueError.error().code, 51001);
+    EXPECT_EQ(exchange::okx::historyTradesRequest({"btc-usdt", std::nullopt, std::nullopt, std::nullopt, 100, 1'000, std::nullopt}).target,
+              "/api/v5/market/history-trades?instId=BTC-USDT&type=2&after=1000&limit=100");
+    EXPECT_EQ(exchange::okx::historyTradesRequest({"BTC-USDT", std::nullopt, std::nullopt, std::nullopt, 500, std::nullopt, 77}).target,
+              "/api/v5/market/history-trades?instId=BTC-USDT&type=1&after=77&limit=100");
 }
 
 TEST(FootprintHistory, AVenueWithoutTradeHistorySaysSo) {

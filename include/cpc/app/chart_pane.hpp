@@ -139,6 +139,8 @@ private:
     void detachIndicator(std::size_t index);
     void keepPaneHeights();
     bool dataAvailable(const IndicatorSpec& spec) const;
+    bool showsTradeCvd() const;  // a CVD from trades is among the indicators
+    void pushTradeCvds();        // the footprint changed: every CVD from trades again
     void askNoteText(std::uint64_t id);
     void pushIndicator(std::size_t index, std::size_t fromRow);
     void loadIndicators(const QString& symbol);

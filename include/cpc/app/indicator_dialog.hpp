@@ -46,6 +46,8 @@ public:
     static QString parameterLabel(const std::string& param);
     // An output's name in a trader's words ("macdhist" → "Histogram").
     static QString outputLabel(const std::string& output);
+    // A choice parameter's value in words ("session" → "Session").
+    static QString choiceLabel(const std::string& choice);
     // The moving-average types in TA-Lib's order (index = the parameter's value).
     static QStringList maTypeNames();
 

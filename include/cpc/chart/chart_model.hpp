@@ -59,7 +59,9 @@ struct OhlcBar {
 // A series of an extra pane (indicators): one value per candle index, NaN = no value (gap).
 // Values past the newest candle (index >= candle count) are plotted in the future slots to its
 // right, at the time axis' bar spacing (displaced outputs such as Ichimoku's senkou spans).
-enum class PaneSeriesKind : unsigned char { Line, Histogram };
+// Candles: one candle per index, `values` its close and open/high/low beside it (the CVD of
+// trades: each bar's running delta as a candle); NaN close = no candle there.
+enum class PaneSeriesKind : unsigned char { Line, Histogram, Candles };
 struct PaneSeries {
     std::string name;
     PaneSeriesKind kind = PaneSeriesKind::Line;
@@ -69,6 +71,8 @@ struct PaneSeries {
     LineDash dash = LineDash::Solid;   // lines
     // Histograms: the colour of the bars below zero (MACD's two-colour histogram); 0: rgba.
     std::uint32_t negativeRgba = 0;
+    // Candles: index-aligned with values (the closes); drawn in the theme's rising/falling colours.
+    std::vector<double> open = {}, high = {}, low = {};
 };
 
 // A stacked pane below the candles sharing the time axis, with its own price scale.

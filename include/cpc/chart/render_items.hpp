@@ -87,6 +87,7 @@ struct PaneFrame {
     Rect axis;
     std::vector<PolylineItem> lines;
     std::vector<HistogramItem> histograms;
+    std::vector<CandleItem> candles;  // PaneSeriesKind::Candles (the CVD of trades)
     std::vector<float> grid;
     std::vector<float> levels;     // y of the pane's reference levels (dashed)
     std::vector<TextItem> labels;  // axis labels and the pane's title
