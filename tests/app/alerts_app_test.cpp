@@ -173,7 +173,11 @@ TEST_F(AlertsApp, AddAlertFromTheChartMenuAndFromADrawingStoresIt) {
         d.findChild<QLineEdit*>(QStringLiteral("alertMessage"))->setText(QStringLiteral("round number"));
         clickOk(d);
     }));
-    EXPECT_EQ(shownCondition, QStringLiteral("price crosses ") + priceText);
+    // The dialog shows the condition's canonical text: the price without trailing zeros
+    // ("7534.1" for a price drawn as 7534.10), so compare it read back, and as that text.
+    const auto expected = alerts::parseCondition("price crosses " + priceText.toStdString());
+    ASSERT_TRUE(expected);
+    EXPECT_EQ(shownCondition.toStdString(), expected->text());
     auto alerts = stored(alertsPath);
     ASSERT_EQ(alerts.size(), 1U);
     EXPECT_EQ(alerts[0].key, (SeriesKey{"binance", "BTCUSDT", Interval::M1}));
