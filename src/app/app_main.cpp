@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QPixmap>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -353,6 +354,19 @@ int runApp(int argc, char** argv) {
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
+    // A replay reads the user's settings (theme, language, indicators) from a copy: what it opens
+    // (the recording's symbol, its layout) is not saved over the user's workspace.
+    QTemporaryDir replaySettingsDir;
+    if (replayReader) {
+        const QString copy = replaySettingsDir.filePath(QStringLiteral("settings.ini"));
+        QFile::copy(parser.isSet(settingsFile)
+                        ? parser.value(settingsFile)
+                        : QSettings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("CanvasProChart"),
+                                    QStringLiteral("canvasprochart"))
+                              .fileName(),
+                    copy);
+        settings = std::make_unique<AppSettings>(copy);
+    }
     // The flag, else the language chosen in Settings, else the system's (LANG=pt_BR.UTF-8); before
     // any window exists, so every text is made in it. Not saved: the flag is for this run.
     const QString uiLanguage = chosenLanguage.value_or(

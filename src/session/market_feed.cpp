@@ -472,7 +472,9 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             s->backfillWanted = false;
             s->backfilling = true;
             // Offline (a replay): the record holds no history; what came before is the cache's.
-            auto history = config.offline ? Result<Ok>(Ok{}) : co_await backfill(sc, s);
+            // (Not a conditional expression: GCC 12 destroys a co_await's temporaries in one twice.)
+            Result<Ok> history = Ok{};
+            if (!config.offline) history = co_await backfill(sc, s);
             if (sc->cancelled()) co_return;
             s->backfilling = false;
             if (!history && isFinal(history.error())) {

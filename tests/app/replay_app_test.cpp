@@ -213,6 +213,7 @@ TEST(ReplayApp, PauseStopsTheCandlesAStepAndASeekMoveTheClock) {
     const auto clock = r.player->clockMs();
     const auto frames = r.player->framesPlayed();
     const auto candles = candlesOf(*r.controller);
+    ASSERT_FALSE(candles.empty()) << "the chart had nothing yet: the pause would prove nothing";
     processEventsUntil([] { return false; }, 1500);  // at 1x more than ten frames would have come
     EXPECT_EQ(r.player->framesPlayed(), frames);
     EXPECT_EQ(r.player->clockMs(), clock);
@@ -379,6 +380,7 @@ TEST(ReplayApp, TheBinaryReplaysARecordingWithItsToolbarAndClock) {
     ASSERT_FALSE(image.isNull());
     EXPECT_GT(cpc::test::countColor(image, cpc::test::kRising) + cpc::test::countColor(image, cpc::test::kFalling), 50);
     EXPECT_FALSE(QFile::exists(tmp.filePath(QStringLiteral("none.sqlite3")))) << "a replay created a cache";
+    EXPECT_FALSE(QFile::exists(tmp.filePath(QStringLiteral("s.ini")))) << "a replay saved its workspace as the user's";
     if (const char* keep = std::getenv("CPC_REPLAY_SCREENSHOT")) QFile::copy(png, QString::fromLocal8Bit(keep));
 }
 
