@@ -9,6 +9,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QPixmap>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
 #include <optional>
@@ -25,6 +28,8 @@
 #include "cpc/app/language.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/app/realtime_window.hpp"
+#include "cpc/app/replay_player.hpp"
+#include "cpc/app/session_recorder.hpp"
 #include "cpc/chart/chart_model.hpp"
 #include "cpc/chart_qt/chart_theme.hpp"
 #include "cpc/chart_qt/time_zone.hpp"
@@ -167,6 +172,17 @@ int runApp(int argc, char** argv) {
     parser.addOptions({demo, exchangeOption, marketOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
     parser.addOptions({watchlistOption, frameStats});
+    const QCommandLineOption replayOption(
+        QStringLiteral("replay"),
+        QCoreApplication::translate("CommandLine", "Replay the recording in DIR (made by cpc record or File > Record) "
+                                                   "instead of connecting to the venues: its symbols and streams, "
+                                                   "through the same path as live data; history from the candle cache."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption speedOption(
+        QStringLiteral("speed"),
+        QCoreApplication::translate("CommandLine", "With --replay: 1 to 1000 times the recorded pace, or max (default 1)."),
+        QStringLiteral("X"));
+    parser.addOptions({replayOption, speedOption});
     {
         // --help and --version are answered before the GUI exists: they need no display (a
         // QApplication aborts without one). A core application reads the arguments; Qt's own
@@ -251,6 +267,26 @@ int runApp(int argc, char** argv) {
             return fail(QStringLiteral("--trade-rate only applies with --demo"));
     }
 
+    // --replay DIR [--speed X]: the recording is checked whole before any window exists.
+    std::unique_ptr<replay::RecordReader> replayReader;
+    replay::ReplayOptions replayOptions;
+    if (parser.isSet(speedOption)) {
+        if (!parser.isSet(replayOption)) return fail(QStringLiteral("--speed only applies with --replay DIR"));
+        auto speed = replay::Replayer::parseSpeed(parser.value(speedOption).trimmed().toStdString());
+        if (!speed) return fail(QString::fromStdString(speed.error().message));
+        replayOptions = *speed;
+    }
+    if (parser.isSet(replayOption)) {
+        for (const QCommandLineOption* venueFlag : {&demo, &exchangeOption, &marketOption, &restBase, &streamBase, &testRealtime})
+            if (parser.isSet(*venueFlag))
+                return fail(QStringLiteral("--replay and --%1 do not go together (a replay's venue, endpoints and "
+                                           "streams are the recording's)")
+                                .arg(venueFlag->names().first()));
+        auto opened = ReplayPlayer::openRecording(parser.value(replayOption));
+        if (!opened) return fail(QString::fromStdString(opened.error().message));
+        replayReader = std::move(*opened);
+    }
+
     std::optional<QString> chosenLanguage;
     if (parser.isSet(language)) {
         chosenLanguage = parseLanguage(parser.value(language));
@@ -318,6 +354,19 @@ int runApp(int argc, char** argv) {
     std::unique_ptr<AppSettings> settings = parser.isSet(settingsFile)
                                                 ? std::make_unique<AppSettings>(parser.value(settingsFile))
                                                 : std::make_unique<AppSettings>();
+    // A replay reads the user's settings (theme, language, indicators) from a copy: what it opens
+    // (the recording's symbol, its layout) is not saved over the user's workspace.
+    QTemporaryDir replaySettingsDir;
+    if (replayReader) {
+        const QString copy = replaySettingsDir.filePath(QStringLiteral("settings.ini"));
+        QFile::copy(parser.isSet(settingsFile)
+                        ? parser.value(settingsFile)
+                        : QSettings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("CanvasProChart"),
+                                    QStringLiteral("canvasprochart"))
+                              .fileName(),
+                    copy);
+        settings = std::make_unique<AppSettings>(copy);
+    }
     // The flag, else the language chosen in Settings, else the system's (LANG=pt_BR.UTF-8); before
     // any window exists, so every text is made in it. Not saved: the flag is for this run.
     const QString uiLanguage = chosenLanguage.value_or(
@@ -364,6 +413,16 @@ int runApp(int argc, char** argv) {
     options.tls.extraCaFile =
         (parser.isSet(caFile) ? parser.value(caFile) : settings->extraCaFile()).toStdString();
     options.memoryBudgetBytes = settings->memoryBudgetBytes();
+    if (replayReader) {
+        // The recording's venue and endpoints (its session is replayed, nothing is sent there).
+        const replay::SessionInfo& recorded = replayReader->info();
+        options.replay = true;
+        options.replaySymbols = recorded.symbols;
+        options.exchange = recorded.exchange;
+        options.market = MarketType::Spot;
+        options.restBase = recorded.restBase;
+        options.streamBase = recorded.streamBase;
+    }
     if (parser.isSet(testRealtime)) {
         // The realtime test window on its own; in demo mode over a simulator under live load.
         RealtimeOptions rt;
@@ -426,6 +485,13 @@ int runApp(int argc, char** argv) {
     // flow's footprint and bubbles): a few a second unless asked otherwise — the simulated history
     // trades only a few times a minute. Their sizes keep the forming candle's volume in scale.
     chartServices.simLiveTradesPerSecond = parser.isSet(tradeRate) ? liveTradeRate : kDemoChartTradesPerSecond;
+    // File > Record: the session's wire tap, writing only while a recording runs.
+    const auto sessionTap = std::make_shared<SessionTap>();
+    if (!replayReader) chartServices.streams.tap = sessionTap;
+    if (replayReader) {
+        chartServices.streams.replay = true;  // no socket, no request: the record is what it receives
+        chartServices.readOnlyCache = true;   // history before the recording: the cache, never written
+    }
     AppServices services(chartServices);
     options.services = &services;
     ChartController controller(options);
@@ -442,7 +508,15 @@ int runApp(int argc, char** argv) {
     }
     if (!options.restBase.empty() && !options.streamBase.empty())
         alertEndpoints[options.exchange] = {options.restBase, options.streamBase};
-    AlertService alerts(services.market(), defaultAppAlertsPath(options.demo),
+    // A replay evaluates the alerts on a copy of their file: its firings are not the market's.
+    QTemporaryDir replayAlertsDir;
+    std::string alertsPath = defaultAppAlertsPath(options.demo);
+    if (replayReader) {
+        const QString copy = replayAlertsDir.filePath(QStringLiteral("alerts.sqlite3"));
+        QFile::copy(QString::fromStdString(alertsPath), copy);
+        alertsPath = copy.toStdString();
+    }
+    AlertService alerts(services.market(), alertsPath,
                         appAlertEngineConfig(services, options.demo, std::move(alertEndpoints)));
     alerts.start();
     DesktopNotifier notifier;
@@ -460,13 +534,18 @@ int runApp(int argc, char** argv) {
     window.show();
     // The saved workspace (layout tabs, their charts, the active one), unless the command line
     // says what to open: --symbol, --layout or --symbols.
-    const bool restored = !parser.isSet(symbol) && !chosenLayout && window.restoreWorkspace();
+    const bool restored = !replayReader && !parser.isSet(symbol) && !chosenLayout && window.restoreWorkspace();
     if (!restored) {
         // In the venue's spelling, whichever venue the saved (or typed) symbol was written for.
-        const QString firstSymbol = !chosenSymbols.empty()     ? chosenSymbols.front().second
-                                    : parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper()
-                                                           : settings->lastSymbol();
-        const Interval startInterval = chosenInterval.value_or(settings->lastInterval());
+        QString firstSymbol = !chosenSymbols.empty()     ? chosenSymbols.front().second
+                              : parser.isSet(symbol) ? parser.value(symbol).trimmed().toUpper()
+                                                     : settings->lastSymbol();
+        Interval startInterval = chosenInterval.value_or(settings->lastInterval());
+        if (replayReader && !parser.isSet(symbol) && chosenSymbols.empty()) {
+            // The recording's first symbol at its kline stream's interval.
+            firstSymbol = QString::fromStdString(replayReader->info().symbols.front());
+            startInterval = chosenInterval.value_or(ReplayPlayer::chartInterval(replayReader->info()));
+        }
         if (!chosenSymbols.empty() && !chosenSymbols.front().first.isEmpty())
             window.switchExchange(chosenSymbols.front().first);
         window.openSeries(controller.venueSymbol(firstSymbol), startInterval);
@@ -483,6 +562,27 @@ int runApp(int argc, char** argv) {
         // Flags for the presentation apply to the restored active chart, as they did to the one chart.
         if (chosenType) window.setChartType(*chosenType);
         if (parser.isSet(heatmap)) window.setHeatmapVisible(true);
+    }
+
+    // The replay: its toolbar and status, started once the chart's feed has subscribed its stream
+    // (its first Connecting status), so the chart hears the recording from its first frame.
+    std::unique_ptr<SessionRecorder> sessionRecorder;
+    if (!replayReader) {
+        sessionRecorder = std::make_unique<SessionRecorder>(controller, sessionTap);
+        sessionRecorder->addTo(window);
+    }
+    std::unique_ptr<ReplayPlayer> replayPlayer;
+    if (replayReader) {
+        replayPlayer = std::make_unique<ReplayPlayer>(services, std::move(replayReader), replayOptions);
+        new ReplayToolbar(window, *replayPlayer);  // the window owns it
+        const auto startReplay = [&](bool anyway) {
+            if (replayPlayer->started()) return;
+            if (!anyway && !replayPlayer->chartSubscribed(controller.currentKey())) return;
+            if (auto started = replayPlayer->start(); !started)
+                window.statusBar()->showMessage(QString::fromStdString(started.error().message));
+        };
+        QObject::connect(&controller, &ChartController::statusChanged, replayPlayer.get(), [startReplay] { startReplay(false); });
+        QTimer::singleShot(3000, replayPlayer.get(), [startReplay] { startReplay(true); });  // a chart that never subscribes
     }
 
     int exitCode = 0;

@@ -33,6 +33,16 @@ AppServices::~AppServices() {
 }
 
 storage::StorageWorker& AppServices::storage() {
+    if (!m_storage && m_options.readOnlyCache) {
+        std::error_code ec;
+        storage::OpenOptions readOnly;
+        readOnly.readOnly = true;
+        const bool exists = std::filesystem::exists(m_databasePath, ec);
+        m_storage = std::make_unique<storage::StorageWorker>(
+            exists ? m_databasePath : std::string(":memory:"),
+            [this](const storage::StorageNotice& notice) { onNotice(notice); },
+            exists ? readOnly : storage::OpenOptions{});
+    }
     if (!m_storage)
         m_storage = std::make_unique<storage::StorageWorker>(
             m_databasePath, [this](const storage::StorageNotice& notice) { onNotice(notice); });

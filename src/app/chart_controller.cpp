@@ -94,7 +94,14 @@ Result<Ok> ChartController::start() {
         m_feed->loadRange(key, from, to);
     };
     hooks.notice = [this](const std::string& message) { emit noticeRaised(coreText(message)); };
+    if (m_options.replay) {
+        // A replay reads the cache as it is: no venue page is asked for (scroll-back ends at the
+        // cache, holes stay) and nothing replayed is written into it.
+        hooks.loadOlder = {};
+        hooks.loadRange = {};
+    }
     m_hub = std::make_unique<session::SeriesHub>(m_services->storage(), std::move(hooks), m_options.memoryBudgetBytes);
+    m_hub->setReadOnly(m_options.replay);
     m_market = &m_services->market();
     return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
 }
@@ -104,7 +111,7 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     if (m_feed) m_feed->stop();
     m_feed.reset();
     exchange::Endpoints endpoints = overrides;
-    if (m_options.demo) {
+    if (m_options.demo && !m_options.replay) {
         // The process's simulator of this dialect (started at its first use, kept): switching
         // back to a venue reaches the same endpoints, so the market session's engine is reused.
         auto server = m_services->simulator(name, m_options.market);
@@ -121,6 +128,24 @@ Result<Ok> ChartController::connectVenue(const std::string& name, const exchange
     // The venue's connection engine and REST gate are the market session's, shared with every
     // other window on this venue.
     m_feed = std::make_unique<session::MarketFeed>(m_market->io(), m_adapter, m_market->feedConfig(m_adapter), *m_bridge);
+    if (m_options.replay) {
+        // The recording's symbols are the list (the replay asks the venue for nothing); their
+        // price steps are not in the record: two decimals, as for a symbol the list lacks.
+        feed::SymbolList list{m_adapter->name(), {}};
+        for (const std::string& recorded : m_options.replaySymbols) {
+            exchange::SymbolInfo info;
+            info.symbol = recorded;
+            if (const auto pair = splitSymbol(recorded)) {
+                info.baseAsset = pair->first;
+                info.quoteAsset = pair->second;
+            }
+            info.status = "TRADING";
+            info.priceDecimals = 2;
+            list.symbols.push_back(std::move(info));
+        }
+        m_bridge->post(feed::FeedEvent{std::move(list)});
+        return Ok{};
+    }
     m_feed->requestSymbols();
     return Ok{};
 }

@@ -34,7 +34,16 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
     std::function<void(Result<ReplaySummary>)> done;
     asio::steady_timer timer;
     std::atomic<bool> cancelled{false};
+    std::atomic<bool> paused{false};
+    std::atomic<std::int64_t> clockMs{0};
+    std::atomic<std::uint64_t> framesPlayed{0};
     bool finished = false;
+    // A continuation of step() is pending (a timer wait or a post); `waiting`: the timer's. So a
+    // control never starts a second chain of steps (two would cancel each other's waits forever).
+    bool scheduled = false;
+    bool waiting = false;
+    std::uint64_t framesToStep = 0;         // stepFrames(): frames still to play at once
+    std::optional<std::int64_t> seekToMs;   // seekTo(): records before it play at once
     // network thread
     RecordView view;
     bool havePending = false;
@@ -90,6 +99,38 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
         }
     }
 
+    void schedulePost() {
+        scheduled = true;
+        waiting = false;
+        asio::post(io.context(), [self = shared_from_this()] {
+            self->scheduled = false;
+            self->step();
+        });
+    }
+
+    void scheduleAt(Clock::time_point due) {
+        scheduled = true;
+        waiting = true;
+        timer.expires_at(due);
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code&) {
+            self->scheduled = false;
+            self->waiting = false;
+            self->step();
+        });
+    }
+
+    // Network thread: look at the replay again now (after a control changed something).
+    void kick() {
+        if (!scheduled) schedulePost();
+        else if (waiting) timer.cancel();  // its handler steps at once
+    }
+
+    // The pace starts again from the pending record (due now).
+    void rebase() {
+        base = Clock::now();
+        if (havePending) baseSteadyUs = view.steadyUs;
+    }
+
     void step() {
         if (finished) return;
         if (cancelled) return finish(summary);
@@ -108,22 +149,31 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
                 base = Clock::now();
                 baseSteadyUs = view.steadyUs;
             }
-            if (reachedFrom && speed > 0) {
-                const auto due = base + std::chrono::microseconds(static_cast<std::int64_t>(
-                                            static_cast<double>(view.steadyUs - baseSteadyUs) / speed));
-                if (due > Clock::now()) {
-                    timer.expires_at(due);
-                    timer.async_wait([self = shared_from_this()](const boost::system::error_code&) { self->step(); });
-                    return;
+            if (seekToMs && view.wallUs / 1000 >= *seekToMs) {
+                seekToMs.reset();
+                rebase();
+            }
+            const bool forced = framesToStep > 0 || seekToMs.has_value();
+            if (!forced) {
+                if (paused) return;  // a control kicks it again
+                if (reachedFrom && speed > 0) {
+                    const auto due = base + std::chrono::microseconds(static_cast<std::int64_t>(
+                                                static_cast<double>(view.steadyUs - baseSteadyUs) / speed));
+                    if (due > Clock::now()) return scheduleAt(due);
                 }
             }
+            const bool isFrame = view.type == RecordType::Frame;
             play(view);
+            clockMs = view.wallUs / 1000;
+            if (isFrame) ++framesPlayed;
             havePending = false;
-            // Let the network thread's other work (subscriptions, a stop) in now and then.
-            if (batch >= 256) {
-                asio::post(io.context(), [self = shared_from_this()] { self->step(); });
-                return;
+            if (isFrame && framesToStep > 0 && --framesToStep == 0) {
+                // The step is done: the pace goes on from the next record.
+                base = Clock::now();
+                baseSteadyUs = view.steadyUs;
             }
+            // Let the network thread's other work (subscriptions, a stop, a control) in now and then.
+            if (batch >= 256) return schedulePost();
         }
     }
 };
@@ -135,17 +185,51 @@ std::shared_ptr<Replayer> Replayer::start(net::IoThread& io, std::shared_ptr<ses
     auto replayer = std::shared_ptr<Replayer>(new Replayer());
     replayer->m_impl = std::make_shared<Impl>(io, std::move(session), std::move(reader), options, std::move(reached),
                                               std::move(done));
-    asio::post(io.context(), [impl = replayer->m_impl] { impl->step(); });
+    replayer->m_impl->schedulePost();
     return replayer;
 }
 
 void Replayer::cancel() {
     m_impl->cancelled = true;
-    asio::post(m_impl->io.context(), [impl = m_impl] {
-        impl->timer.cancel();
-        impl->step();
+    asio::post(m_impl->io.context(), [impl = m_impl] { impl->kick(); });
+}
+
+void Replayer::setPaused(bool paused) {
+    m_impl->paused = paused;
+    asio::post(m_impl->io.context(), [impl = m_impl, paused] {
+        if (!paused) impl->rebase();
+        impl->kick();
     });
 }
+
+bool Replayer::paused() const { return m_impl->paused; }
+
+void Replayer::setSpeed(double speed, bool asFastAsPossible) {
+    asio::post(m_impl->io.context(), [impl = m_impl, speed, asFastAsPossible] {
+        impl->options.speed = speed;
+        impl->options.asFastAsPossible = asFastAsPossible;
+        impl->rebase();
+        impl->kick();
+    });
+}
+
+void Replayer::stepFrames(std::uint64_t frames) {
+    asio::post(m_impl->io.context(), [impl = m_impl, frames] {
+        impl->framesToStep += frames;
+        impl->kick();
+    });
+}
+
+void Replayer::seekTo(std::int64_t wallMs) {
+    asio::post(m_impl->io.context(), [impl = m_impl, wallMs] {
+        impl->seekToMs = wallMs;
+        impl->kick();
+    });
+}
+
+std::int64_t Replayer::clockMs() const { return m_impl->clockMs; }
+
+std::uint64_t Replayer::framesPlayed() const { return m_impl->framesPlayed; }
 
 Result<std::int64_t> Replayer::parseTime(const std::string& text) {
     const auto bad = [&] {

@@ -426,7 +426,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         }
         if (s.forming && c.openTime > s.forming->openTime) {
             // A newer candle opened: the forming one is over without its closed version.
-            spawn(reconcile(s.scope, s.shared(), *s.forming, c.openTime));
+            if (!config.offline) spawn(reconcile(s.scope, s.shared(), *s.forming, c.openTime));
             s.forming.reset();
         }
         if (!c.closed && (!s.forming || c.openTime >= s.forming->openTime)) s.forming = c;
@@ -471,7 +471,10 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             }
             s->backfillWanted = false;
             s->backfilling = true;
-            auto history = co_await backfill(sc, s);
+            // Offline (a replay): the record holds no history; what came before is the cache's.
+            // (Not a conditional expression: GCC 12 destroys a co_await's temporaries in one twice.)
+            Result<Ok> history = Ok{};
+            if (!config.offline) history = co_await backfill(sc, s);
             if (sc->cancelled()) co_return;
             s->backfilling = false;
             if (!history && isFinal(history.error())) {
@@ -928,22 +931,31 @@ void MarketFeed::open(SeriesKey key, std::optional<std::int64_t> resumeFromOpenT
 void MarketFeed::loadOlder(SeriesKey key, std::int64_t beforeOpenTime, std::size_t count) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), beforeOpenTime, count]() mutable {
-        if (!impl->stopping) impl->spawn(impl->older(impl->scope, std::move(key), beforeOpenTime, count));
+        if (impl->stopping) return;
+        if (impl->config.offline) {
+            impl->sink.post(FeedError{std::move(key), makeError("a replay asks the venue for no older candles")});
+            return;
+        }
+        impl->spawn(impl->older(impl->scope, std::move(key), beforeOpenTime, count));
     });
 }
 
 void MarketFeed::loadRange(SeriesKey key, std::int64_t fromOpenTime, std::int64_t toOpenTime) {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl, key = std::move(key), fromOpenTime, toOpenTime]() mutable {
-        if (!impl->stopping && fromOpenTime < toOpenTime)
-            impl->spawn(impl->range(impl->scope, std::move(key), fromOpenTime, toOpenTime));
+        if (impl->stopping || fromOpenTime >= toOpenTime) return;
+        if (impl->config.offline) {
+            impl->sink.post(FeedError{std::move(key), makeError("a replay asks the venue for no candles")});
+            return;
+        }
+        impl->spawn(impl->range(impl->scope, std::move(key), fromOpenTime, toOpenTime));
     });
 }
 
 void MarketFeed::requestSymbols() {
     auto impl = m_impl;
     asio::post(impl->io.context(), [impl] {
-        if (!impl->stopping) impl->spawn(impl->fetchSymbols());
+        if (!impl->stopping && !impl->config.offline) impl->spawn(impl->fetchSymbols());
     });
 }
 

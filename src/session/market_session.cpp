@@ -22,7 +22,8 @@ std::shared_ptr<session::VenueRest> MarketSession::rest(const std::shared_ptr<co
         client = std::make_shared<session::VenueRest>(m_io.context(), adapter,
                                                    session::VenueRestConfig{m_config.tls, m_config.streams.requestTimeout,
                                                                          gate, 0, m_config.restSafetyShare,
-                                                                         m_config.streams.tap});
+                                                                         m_config.streams.tap,
+                                                                         m_config.streams.replay});
     }
     return client;
 }
@@ -62,6 +63,7 @@ session::FeedConfig MarketSession::feedConfig(const std::shared_ptr<const exchan
     base.streamSession = streams(adapter);
     base.rest = rest(adapter);
     base.connectionBudget = m_budget;
+    base.offline = m_config.streams.replay;  // a replay's feeds read the record, never the venue
     return base;
 }
 

@@ -287,7 +287,7 @@ bool SeriesHub::applyHistory(feed::HistoryBatch&& batch) {
             std::int64_t first = m_olderBefore;
             for (const Candle& c : batch.candles) first = std::min(first, c.openTime);
             m_listingStarts[batch.key] = first;
-            if (first > kBeforeListingFromMs)
+            if (first > kBeforeListingFromMs && !m_readOnly)
                 m_storage.recordCoverage(batch.key, kBeforeListingFromMs, first, storage::CoverageKind::Gap);
         }
         if (batch.candles.empty()) return false;
@@ -325,6 +325,8 @@ bool SeriesHub::applyFilled(feed::HistoryBatch&& batch) {
     // next opening does not ask again.
     if (from >= to) {
         persistClosed(batch.key, std::move(batch.candles));
+    } else if (m_readOnly) {
+        // nothing is written
     } else if (empty) {
         m_storage.recordCoverage(batch.key, from, to, storage::CoverageKind::Gap);
     } else {
@@ -409,6 +411,7 @@ void SeriesHub::requestOlderFromVenue() {
 }
 
 void SeriesHub::persistClosed(const SeriesKey& key, std::vector<Candle> candles) {
+    if (m_readOnly) return;
     std::erase_if(candles, [](const Candle& c) { return !c.closed; });  // only final candles persist
     if (!candles.empty()) m_storage.save(key, std::move(candles));
 }

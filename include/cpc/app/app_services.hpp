@@ -43,6 +43,9 @@ struct ServicesOptions {
     int simPushIntervalMs = 1000;
     int simLiveTradesPerSecond = 0;          // live trade load (the realtime test window's demo)
     std::function<std::int64_t()> simClock;  // the simulator's exchange clock (empty: system clock)
+    // A replay: the candle cache is opened read-only (the history before the recording's first
+    // frame; replayed candles are never written into it); no cache file: an empty one in memory.
+    bool readOnlyCache = false;
 };
 
 class AppServices {

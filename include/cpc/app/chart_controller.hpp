@@ -65,6 +65,12 @@ struct ControllerOptions {
     // null: the controller makes AppServices of its own from servicesOptions() (tests) — the
     // same pieces, owned instead of borrowed.
     AppServices* services = nullptr;
+    // A replay (`--replay DIR`): the services' market session is a replayed one (the record is
+    // what it receives); the chart's series come from the candle cache (read, never written) and
+    // the replayed stream; nothing is asked of the venue (no history, scroll-back or symbol list:
+    // `replaySymbols`, the recording's, are the list).
+    bool replay = false;
+    std::vector<std::string> replaySymbols;
 };
 
 // The AppServices options these controller options describe (database, demo, TLS, simulator).

@@ -44,6 +44,26 @@ public:
     // Any thread: stops at the next record (done is called with what was played).
     void cancel();
 
+    // The controls of a replay a user watches (the app's replay toolbar); any thread, each takes
+    // effect on the network thread in the order called.
+    // Paused: nothing more is played until resumed, stepped or sought; resuming plays on at the
+    // speed from the next record (the pause is not made up for).
+    void setPaused(bool paused);
+    bool paused() const;
+    // 1 … 1000 times the recorded pace, or as fast as it goes; from the next record on.
+    void setSpeed(double speed, bool asFastAsPossible);
+    // Plays the records up to and including the next `frames` WebSocket frames at once (paused or
+    // not), then goes on as before.
+    void stepFrames(std::uint64_t frames);
+    // Plays every record received before `wallMs` at once (a seek forward; a time already passed
+    // plays nothing), then goes on as before (paused stays paused, there).
+    void seekTo(std::int64_t wallMs);
+    // The receipt time (ms since the epoch) of the last record played: the replay's clock; 0
+    // before the first.
+    std::int64_t clockMs() const;
+    // Frames played so far.
+    std::uint64_t framesPlayed() const;
+
     // Parses a --from / --to time: ISO-8601 UTC (2026-12-06T03:18:00Z, .sss and a bare date
     // accepted) or epoch milliseconds.
     static Result<std::int64_t> parseTime(const std::string& text);

@@ -63,6 +63,11 @@ struct FeedConfig {
     // venue in the process (charts, the realtime window): one subscription per stream, one
     // connection per venue's limits. null: the feed makes its own from the settings above.
     std::shared_ptr<StreamSession> streamSession;
+    // A replay's feed (MarketSession::feedConfig of a replayed session): it asks the venue for
+    // nothing — no history, backfill or reconcile over REST, no symbol list, no scroll-back (a
+    // request for older candles or a range fails saying so); its series are what the replayed
+    // stream delivers on top of what the caller loaded from its cache.
+    bool offline = false;
 };
 
 // The connection's figures (frames, reconnects, rotations, budget waits, heartbeats, last message)

@@ -103,6 +103,10 @@ public:
     ~SeriesHub();
     SeriesHub(const SeriesHub&) = delete;
     SeriesHub& operator=(const SeriesHub&) = delete;
+    // A replay's hub reads the cache but never writes it: no candle saved, no coverage recorded
+    // (replayed candles are not the venue's, and must not stand in for them in the live cache).
+    void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    bool readOnly() const { return m_readOnly; }
 
     // `observer` hears of every change of `key` (on the owner thread, while the hub works: it
     // may call the hub's const methods, subscribe and unsubscribe).
@@ -189,6 +193,7 @@ private:
     auto onOwnerThread(Fn fn);
 
     storage::StorageWorker& m_storage;
+    bool m_readOnly = false;
     Hooks m_hooks;
     std::shared_ptr<Subscription::Registry> m_observers;
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);  // posted answers hold a weak_ptr

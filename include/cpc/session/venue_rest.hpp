@@ -75,6 +75,9 @@ struct VenueRestConfig {
     // Told the answer of every request (a recorder: backfills and book snapshots are part of the
     // record); null: nothing is copied.
     std::shared_ptr<WireTap> tap;
+    // A replay's client (StreamSessionConfig::replay): nothing is ever sent to the venue; every
+    // request fails at once saying so (a replay reads the record and the cache, never the venue).
+    bool offline = false;
 };
 
 // What a caller counts of its own requests (a feed's stats).

@@ -1,0 +1,451 @@
+// The app's replay (`canvasprochart --replay DIR`, issue 16): a chart recorded live against the
+// simulator (the market session's wire tap, as cpc record and File > Record do) is replayed into a
+// replayed market session: the chart's candles are those the live chart had, pause stops them,
+// a step and a seek move the clock, speed max plays to the end; the toolbar drives it and the
+// status bar says the replay clock, the end, and which file of a cut recording stopped where.
+// The binary's --replay / --speed flags refuse bad input with what is accepted.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "app_test_util.hpp"
+#include "cpc/app/app_services.hpp"
+#include "cpc/app/chart_controller.hpp"
+#include "cpc/app/replay_player.hpp"
+#include "cpc/app/session_recorder.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/replay/record_writer.hpp"
+#include "cpc/replay/recorder.hpp"
+#include "cpc/session/market_session.hpp"
+#include "cpc/sim/sim_server.hpp"
+
+using namespace cpc;
+using namespace cpc::app;
+using cpc::test::processEventsUntil;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::int64_t, Candle> candlesOf(const ChartController& controller) {
+    std::map<std::int64_t, Candle> out;
+    if (const auto* series = controller.currentSeries())
+        for (std::size_t i = 0; i < series->size(); ++i) out[(*series)[i].openTime] = (*series)[i];
+    return out;
+}
+
+// One recording of a live chart (BTCUSDT 1m on the simulator, its exchange clock 20 times as fast
+// so minutes close during the test), made once for every test, with the candles the live chart had.
+struct LiveRecording {
+    QTemporaryDir tmp;
+    QString dir;
+    std::map<std::int64_t, Candle> liveCandles;
+    std::string error;
+};
+
+LiveRecording& liveRecording() {
+    static LiveRecording* recording = [] {
+        auto* r = new LiveRecording;
+        r->dir = r->tmp.filePath(QStringLiteral("rec"));
+        sim::SimConfig config;
+        config.klinePushInterval = std::chrono::milliseconds(100);
+        const std::int64_t start = bucketStart(Interval::M1, nowMs()) + 50'000;
+        const auto wallStart = std::chrono::steady_clock::now();
+        config.clock = [start, wallStart] {
+            const auto elapsed =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
+            return start + 20 * elapsed.count();
+        };
+        sim::SimServer simulator(config);
+        if (auto started = simulator.start(); !started) {
+            r->error = started.error().message;
+            return r;
+        }
+        replay::SessionInfo info;
+        info.exchange = "binance";
+        info.restBase = simulator.restBase();
+        info.streamBase = simulator.streamBase();
+        info.symbols = {"BTCUSDT"};
+        info.streams = {"kline_1m"};
+        info.startedAtMs = nowMs();
+        auto writer = replay::RecordWriter::create(r->dir.toStdString(), info);
+        if (!writer) {
+            r->error = writer.error().message;
+            return r;
+        }
+        const auto recorder = std::make_shared<replay::Recorder>(std::move(*writer));
+        {
+            ServicesOptions so;
+            so.databasePath = r->tmp.filePath(QStringLiteral("live.sqlite3")).toStdString();
+            so.streams.tap = recorder;
+            AppServices services(so);
+            ControllerOptions co;
+            co.exchange = "binance";
+            co.restBase = info.restBase;
+            co.streamBase = info.streamBase;
+            co.services = &services;
+            ChartController controller(co);
+            if (auto started = controller.start(); !started) {
+                r->error = started.error().message;
+                return r;
+            }
+            controller.openSeries(QStringLiteral("BTCUSDT"), Interval::M1);
+            // Live, then long enough for a few minutes of the simulator to close.
+            processEventsUntil([&] { return controller.status().state == feed::FeedState::Live; }, 20000);
+            const auto liveAt = std::chrono::steady_clock::now();
+            processEventsUntil([&] { return std::chrono::steady_clock::now() - liveAt > std::chrono::seconds(9); }, 15000);
+            // Nothing more is received (or recorded); what was received reaches the chart.
+            services.market().stop();
+            processEventsUntil([] { return false; }, 500);
+            r->liveCandles = candlesOf(controller);
+        }
+        if (auto closed = recorder->writer().close(); !closed) r->error = closed.error().message;
+        simulator.stop();
+        return r;
+    }();
+    return *recording;
+}
+
+// A replay as runApp composes it: a replayed market session, the chart's controller on the
+// recording's venue (read-only cache, here none), the player started once the chart subscribed.
+struct Replay {
+    explicit Replay(const QString& dir, replay::ReplayOptions options, const std::string& database = {}) {
+        auto reader = ReplayPlayer::openRecording(dir);
+        if (!reader) {
+            error = reader.error().message;
+            return;
+        }
+        const replay::SessionInfo info = (*reader)->info();
+        ServicesOptions so;
+        so.streams.replay = true;
+        so.readOnlyCache = true;
+        so.databasePath = database.empty() ? (fs::path(dir.toStdString()).parent_path() / "none.sqlite3").string() : database;
+        services = std::make_unique<AppServices>(so);
+        ControllerOptions co;
+        co.replay = true;
+        co.replaySymbols = info.symbols;
+        co.exchange = info.exchange;
+        co.restBase = info.restBase;
+        co.streamBase = info.streamBase;
+        co.services = services.get();
+        controller = std::make_unique<ChartController>(co);
+        if (auto started = controller->start(); !started) {
+            error = started.error().message;
+            return;
+        }
+        controller->openSeries(QString::fromStdString(info.symbols.front()), ReplayPlayer::chartInterval(info));
+        player = std::make_unique<ReplayPlayer>(*services, std::move(*reader), options);
+        if (!processEventsUntil([&] { return player->chartSubscribed(controller->currentKey()); }, 10000)) {
+            error = "the chart never subscribed";
+            return;
+        }
+        if (auto started = player->start(); !started) error = started.error().message;
+    }
+    ~Replay() {
+        player.reset();
+        controller.reset();
+        services.reset();
+    }
+    std::unique_ptr<AppServices> services;
+    std::unique_ptr<ChartController> controller;
+    std::unique_ptr<ReplayPlayer> player;
+    std::string error;
+};
+
+replay::ReplayOptions speed(double x, bool max = false) {
+    replay::ReplayOptions o;
+    o.speed = x;
+    o.asFastAsPossible = max;
+    return o;
+}
+
+}  // namespace
+
+TEST(ReplayApp, AChartReplayedAsFastAsPossibleHasTheCandlesTheLiveChartHad) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    Replay r(live.dir, speed(1, true));
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->state() == ReplayPlayer::State::Ended; }, 30000))
+        << r.player->statusText().toStdString();
+    processEventsUntil([] { return false; }, 300);  // the last events reach the chart
+    const auto replayed = candlesOf(*r.controller);
+    // The replay asks the venue for nothing and its cache is empty: its candles are the recorded
+    // stream's, a few minutes of them, each the live chart's candle of that minute.
+    ASSERT_GE(replayed.size(), 3u) << "status " << static_cast<int>(r.controller->status().state) << " "
+                                   << r.controller->status().detail << "; frames " << r.player->framesPlayed()
+                                   << "; live " << live.liveCandles.size() << " candles; "
+                                   << r.player->statusText().toStdString();
+    for (const auto& [openTime, candle] : replayed) {
+        const auto it = live.liveCandles.find(openTime);
+        ASSERT_NE(it, live.liveCandles.end()) << "the live chart had no candle at " << openTime;
+        EXPECT_EQ(candle, it->second) << "candle at " << openTime;
+    }
+    // And every live candle of the span the stream covered is there.
+    for (auto it = live.liveCandles.lower_bound(replayed.begin()->first); it != live.liveCandles.end(); ++it)
+        EXPECT_TRUE(replayed.count(it->first)) << "missing " << it->first;
+    EXPECT_TRUE(r.player->statusText().contains(QStringLiteral("Replay ended"))) << r.player->statusText().toStdString();
+    EXPECT_EQ(r.services->storage().stats().savesQueued, 0u) << "a replay wrote into the cache";
+}
+
+TEST(ReplayApp, PauseStopsTheCandlesAStepAndASeekMoveTheClock) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    Replay r(live.dir, speed(1));
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->framesPlayed() > 5; }, 10000));
+    r.player->setPaused(true);
+    processEventsUntil([] { return false; }, 300);  // what was on its way arrives
+    const auto clock = r.player->clockMs();
+    const auto frames = r.player->framesPlayed();
+    const auto candles = candlesOf(*r.controller);
+    ASSERT_FALSE(candles.empty()) << "the chart had nothing yet: the pause would prove nothing";
+    processEventsUntil([] { return false; }, 1500);  // at 1x more than ten frames would have come
+    EXPECT_EQ(r.player->framesPlayed(), frames);
+    EXPECT_EQ(r.player->clockMs(), clock);
+    EXPECT_EQ(candlesOf(*r.controller), candles) << "candles changed while paused";
+    EXPECT_TRUE(r.player->statusText().startsWith(QStringLiteral("Replay paused at"))) << r.player->statusText().toStdString();
+
+    r.player->stepFrame();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->framesPlayed() == frames + 1; }, 5000));
+    processEventsUntil([] { return false; }, 300);
+    EXPECT_EQ(r.player->framesPlayed(), frames + 1) << "a step plays one frame";
+    EXPECT_GT(r.player->clockMs(), clock);
+
+    // A seek two seconds ahead plays them at once and stays paused there.
+    const auto target = r.player->clockMs() + 2000;
+    ASSERT_TRUE(r.player->seekTo(target));
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->clockMs() >= target - 250; }, 5000)) << r.player->clockMs() - target;
+    processEventsUntil([] { return false; }, 300);
+    EXPECT_LT(r.player->clockMs(), target);  // the last record before it
+    EXPECT_EQ(r.player->state(), ReplayPlayer::State::Paused);
+    const auto afterSeek = r.player->framesPlayed();
+    processEventsUntil([] { return false; }, 800);
+    EXPECT_EQ(r.player->framesPlayed(), afterSeek) << "a seek resumed a paused replay";
+    // Back in time is refused with why, nothing changed.
+    const auto back = r.player->seekTo(r.player->clockMs() - 5000);
+    ASSERT_FALSE(back);
+    EXPECT_NE(back.error().message.find("only goes forward"), std::string::npos) << back.error().message;
+
+    // The next second, then as fast as possible to the end.
+    const auto beforeSecond = r.player->clockMs();
+    r.player->stepSecond();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->clockMs() >= beforeSecond + 750; }, 5000));
+    r.player->setSpeed(1, true);
+    r.player->setPaused(false);
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->state() == ReplayPlayer::State::Ended; }, 30000))
+        << r.player->statusText().toStdString();
+}
+
+TEST(ReplayApp, TheToolbarDrivesTheReplayAndTheStatusBarShowsItsClock) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    Replay r(live.dir, speed(1));
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    QMainWindow window;
+    auto* bar = new ReplayToolbar(window, *r.player);
+    window.show();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->clockMs() > 0; }, 10000));
+    processEventsUntil([] { return false; }, 300);
+    EXPECT_TRUE(bar->statusLabel()->text().startsWith(QStringLiteral("Replay 20"))) << bar->statusLabel()->text().toStdString();
+    EXPECT_TRUE(bar->statusLabel()->text().contains(QStringLiteral("UTC · 1×"))) << bar->statusLabel()->text().toStdString();
+
+    bar->pauseAction()->trigger();
+    EXPECT_EQ(r.player->state(), ReplayPlayer::State::Paused);
+    EXPECT_EQ(bar->pauseAction()->text(), QStringLiteral("Resume"));
+    processEventsUntil([] { return false; }, 300);
+    const auto frames = r.player->framesPlayed();
+    bar->stepFrameAction()->trigger();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->framesPlayed() == frames + 1; }, 5000));
+
+    // The speed box: max plays the rest at once; the end is a visible state.
+    const int maxIndex = bar->speedBox()->findText(QStringLiteral("max"));
+    ASSERT_GE(maxIndex, 0);
+    bar->speedBox()->setCurrentIndex(maxIndex);
+    emit bar->speedBox()->activated(maxIndex);
+    EXPECT_TRUE(r.player->asFastAsPossible());
+    bar->pauseAction()->trigger();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->state() == ReplayPlayer::State::Ended; }, 30000));
+    processEventsUntil([] { return false; }, 200);
+    EXPECT_TRUE(bar->statusLabel()->text().startsWith(QStringLiteral("Replay ended at"))) << bar->statusLabel()->text().toStdString();
+    EXPECT_FALSE(bar->pauseAction()->isEnabled());
+}
+
+TEST(ReplayApp, ACutRecordingReplaysToItsLastWholeRecordAndTheStatusSaysWhichFileStoppedWhere) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    QTemporaryDir tmp;
+    const QString cut = tmp.filePath(QStringLiteral("cut"));
+    ASSERT_TRUE(QDir().mkpath(cut));
+    QString segment;
+    for (const QString& name : QDir(live.dir).entryList(QDir::Files)) {
+        segment = cut + QLatin1Char('/') + name;
+        QFile in(live.dir + QLatin1Char('/') + name);
+        ASSERT_TRUE(in.open(QIODevice::ReadOnly));
+        const QByteArray bytes = in.readAll();
+        QFile out(segment);
+        ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+        out.write(bytes.left(bytes.size() - 40));  // a kill -9 while the last flush was written
+    }
+    Replay r(cut, speed(1, true));
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->state() == ReplayPlayer::State::Ended; }, 30000))
+        << r.player->statusText().toStdString();
+    const QString text = r.player->statusText();
+    EXPECT_TRUE(text.contains(segment)) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("cut short"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("the last at"))) << text.toStdString();
+    EXPECT_FALSE(candlesOf(*r.controller).empty());
+}
+
+namespace {
+
+struct AppRun {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+AppRun runApp(const QStringList& args, int timeoutMs = 60000) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    p.setProcessEnvironment(env);
+    p.start(CPC_APP_BINARY, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromLocal8Bit(p.readAllStandardOutput()), QString::fromLocal8Bit(p.readAllStandardError())};
+}
+
+}  // namespace
+
+TEST(ReplayApp, BadReplayFlagsAreRefusedSayingWhatIsAccepted) {
+    QTemporaryDir tmp;
+    const AppRun missing = runApp({"--replay", tmp.filePath("nothing")});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_TRUE(missing.err.contains("no such recording directory")) << missing.err.toStdString();
+    EXPECT_TRUE(missing.err.contains("accepted: a directory of a recording")) << missing.err.toStdString();
+
+    QFile foreign(tmp.filePath("notes.txt"));
+    ASSERT_TRUE(foreign.open(QIODevice::WriteOnly));
+    foreign.write("hello");
+    foreign.close();
+    const AppRun notRecording = runApp({"--replay", tmp.path()});
+    EXPECT_EQ(notRecording.exitCode, 2);
+    EXPECT_TRUE(notRecording.err.contains("notes.txt")) << notRecording.err.toStdString();
+
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    const AppRun badSpeed = runApp({"--replay", live.dir, "--speed", "fast"});
+    EXPECT_EQ(badSpeed.exitCode, 2);
+    EXPECT_TRUE(badSpeed.err.contains("a number from 1 to 1000")) << badSpeed.err.toStdString();
+    EXPECT_TRUE(badSpeed.err.contains("or max")) << badSpeed.err.toStdString();
+    const AppRun tooFast = runApp({"--replay", live.dir, "--speed", "5000"});
+    EXPECT_EQ(tooFast.exitCode, 2);
+    const AppRun speedAlone = runApp({"--speed", "2"});
+    EXPECT_EQ(speedAlone.exitCode, 2);
+    EXPECT_TRUE(speedAlone.err.contains("--speed only applies with --replay")) << speedAlone.err.toStdString();
+    const AppRun withDemo = runApp({"--replay", live.dir, "--demo"});
+    EXPECT_EQ(withDemo.exitCode, 2);
+    EXPECT_TRUE(withDemo.err.contains("--replay and --demo do not go together")) << withDemo.err.toStdString();
+}
+
+TEST(ReplayApp, TheBinaryReplaysARecordingWithItsToolbarAndClock) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    QTemporaryDir tmp;
+    const QString png = tmp.filePath(QStringLiteral("replay.png"));
+    const AppRun r = runApp({"--replay", live.dir, "--speed", "2", "--screenshot", png, "--exit-after", "5",
+                             "--settings", tmp.filePath(QStringLiteral("s.ini")), "--database",
+                             tmp.filePath(QStringLiteral("none.sqlite3"))});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    QImage image(png);
+    ASSERT_FALSE(image.isNull());
+    EXPECT_GT(cpc::test::countColor(image, cpc::test::kRising) + cpc::test::countColor(image, cpc::test::kFalling), 50);
+    EXPECT_FALSE(QFile::exists(tmp.filePath(QStringLiteral("none.sqlite3")))) << "a replay created a cache";
+    EXPECT_FALSE(QFile::exists(tmp.filePath(QStringLiteral("s.ini")))) << "a replay saved its workspace as the user's";
+    if (const char* keep = std::getenv("CPC_REPLAY_SCREENSHOT")) QFile::copy(png, QString::fromLocal8Bit(keep));
+}
+
+TEST(RecordApp, FileRecordWritesARecordingThatCpcReplayReadsBack) {
+    QTemporaryDir tmp;
+    sim::SimConfig config;
+    config.klinePushInterval = std::chrono::milliseconds(100);
+    config.liveTradesPerSecond = 5;
+    sim::SimServer simulator(config);
+    ASSERT_TRUE(simulator.start());
+    const auto tap = std::make_shared<SessionTap>();
+    ServicesOptions so;
+    so.databasePath = tmp.filePath(QStringLiteral("live.sqlite3")).toStdString();
+    so.streams.tap = tap;
+    AppServices services(so);
+    ControllerOptions co;
+    co.exchange = "binance";
+    co.restBase = simulator.restBase();
+    co.streamBase = simulator.streamBase();
+    co.services = &services;
+    ChartController controller(co);
+    ASSERT_TRUE(controller.start());
+    controller.openSeries(QStringLiteral("BTCUSDT"), Interval::M1);
+    ASSERT_TRUE(processEventsUntil([&] { return controller.status().state == feed::FeedState::Live; }, 20000));
+
+    QMainWindow window;
+    QMenu* file = window.menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(QStringLiteral("&Quit"));
+    SessionRecorder recorder(controller, tap);
+    recorder.addTo(window);
+    ASSERT_EQ(file->actions().first(), recorder.action()) << "Record… is File's first item";
+    EXPECT_FALSE(recorder.statusLabel()->isVisibleTo(&window));
+
+    // A directory with files in it is refused, saying why; nothing starts.
+    const QString used = tmp.filePath(QStringLiteral("used"));
+    ASSERT_TRUE(QDir().mkpath(used));
+    QFile other(used + QStringLiteral("/other.txt"));
+    ASSERT_TRUE(other.open(QIODevice::WriteOnly));
+    other.close();
+    const auto refused = recorder.start(used);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("is not empty"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(recorder.recording());
+
+    const QString dir = tmp.filePath(QStringLiteral("rec"));
+    ASSERT_TRUE(recorder.start(dir));
+    EXPECT_EQ(recorder.action()->text(), QStringLiteral("Stop &recording"));
+    ASSERT_TRUE(processEventsUntil([&] { return recorder.stats().records > 30; }, 20000));
+    processEventsUntil([] { return false; }, 1200);
+    EXPECT_TRUE(recorder.statusLabel()->isVisibleTo(&window));
+    EXPECT_TRUE(recorder.statusLabel()->text().startsWith(QStringLiteral("● REC "))) << recorder.statusLabel()->text().toStdString();
+    EXPECT_TRUE(recorder.statusLabel()->text().contains(QStringLiteral(" MB · 00:0"))) << recorder.statusLabel()->text().toStdString();
+    ASSERT_TRUE(recorder.stop());
+    EXPECT_EQ(recorder.action()->text(), QStringLiteral("&Record…"));
+    EXPECT_FALSE(recorder.statusLabel()->isVisibleTo(&window));
+
+    // cpc replay reads it back: the chart's kline stream (a fresh connection: the recording
+    // reconnected it) through to the end of the recording.
+    QProcess cpcReplay;
+    cpcReplay.start(CPC_BINARY, {"replay", dir, "--speed", "max"});
+    ASSERT_TRUE(cpcReplay.waitForFinished(60000));
+    const QString out = QString::fromUtf8(cpcReplay.readAllStandardOutput());
+    const QString err = QString::fromUtf8(cpcReplay.readAllStandardError());
+    ASSERT_EQ(cpcReplay.exitCode(), 0) << err.toStdString();
+    EXPECT_GT(out.count(QStringLiteral("\"type\":\"kline\"")), 10) << out.left(400).toStdString() << err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("end of the recording"))) << err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral(" 0 frames"))) << err.toStdString();
+}
