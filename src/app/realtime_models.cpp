@@ -22,31 +22,6 @@ QString formatDecimal(const Decimal& value, int decimals) {
     return QString::fromStdString(s).replace(QLatin1Char('.'), QLocale().decimalPoint());
 }
 
-// ---- TradeTapeDelegate --------------------------------------------------------------------
-
-void TradeTapeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const {
-    const auto* model = qobject_cast<const TradesTableModel*>(index.model());
-    if (!model) {
-        QStyledItemDelegate::paint(painter, option, index);
-        return;
-    }
-    const QStaticText& text = model->cellText(index.row(), index.column());
-    constexpr int kPadding = 4;  // as the style's item text margin
-    const QRect cell = option.rect.adjusted(kPadding, 0, -kPadding, 0);
-    const QSizeF size = text.size();
-    const bool right = index.column() == TradesTableModel::Price || index.column() == TradesTableModel::Quantity;
-    const QPointF at(right ? cell.right() + 1 - size.width() : cell.left(), cell.top() + (cell.height() - size.height()) / 2.0);
-    painter->setPen(model->cellColour(index.row(), index.column(), option.palette.color(QPalette::Text)));
-    if (size.width() > cell.width()) {  // too narrow: cut at the cell rather than over the next one
-        painter->save();
-        painter->setClipRect(cell);
-        painter->drawStaticText(at, text);
-        painter->restore();
-    } else {
-        painter->drawStaticText(at, text);
-    }
-}
-
 // ---- TradesTableModel ---------------------------------------------------------------------
 
 TradesTableModel::TradesTableModel(int maxRows, QObject* parent)
@@ -93,6 +68,7 @@ void TradesTableModel::clear() {
 
 void TradesTableModel::dropTexts() const {
     for (auto& row : m_texts) row = {};
+    m_sideTexts = {};
 }
 
 QString TradesTableModel::displayText(const exchange::TradeTick& t, int column) const {
@@ -105,14 +81,16 @@ QString TradesTableModel::displayText(const exchange::TradeTick& t, int column) 
     }
 }
 
-const QStaticText& TradesTableModel::cellText(int row, int column) const {
+const QStaticText& TradesTableModel::cellText(int row, int column, const QFont& font) const {
     // m_texts holds a row beside each trade (kept so by every change of m_trades); a cell is laid
     // out when first painted.
     const auto r = static_cast<std::size_t>(row);
-    QStaticText& text = m_texts[r][static_cast<std::size_t>(column)];
+    // The side is one of two texts: shared, laid out once.
+    QStaticText& text = column == Side ? m_sideTexts[m_trades[r].buyerIsMaker ? 1 : 0] : m_texts[r][static_cast<std::size_t>(column)];
     if (text.text().isEmpty()) {
         text.setTextFormat(Qt::PlainText);
         text.setText(displayText(m_trades[r], column));
+        text.prepare(QTransform(), font);
     }
     return text;
 }
@@ -191,14 +169,21 @@ QVariant TradesTableModel::headerData(int section, Qt::Orientation orientation, 
 
 // ---- OrderBookLadder ----------------------------------------------------------------------
 
-OrderBookLadder::OrderBookLadder(int levels, QWidget* parent) : QWidget(parent), m_levels(std::max(1, levels)) {
+OrderBookLadder::OrderBookLadder(int levels, QWidget* parent)
+    : QWidget(parent), m_pacer(this, [this] { update(); }), m_levels(std::max(1, levels)) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setAttribute(Qt::WA_OpaquePaintEvent);
+    m_pacer.setPeriod(FramePacer::periodOf(screen()));
+}
+
+void OrderBookLadder::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    m_pacer.setPeriod(FramePacer::periodOf(screen()));
 }
 
 void OrderBookLadder::setBook(const feed::OrderBookView& book) {
     m_book = book;
-    update();
+    m_pacer.request();
 }
 
 void OrderBookLadder::clear() {

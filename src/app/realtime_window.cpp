@@ -34,7 +34,9 @@
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/feed_text.hpp"
 #include "cpc/app/perp_liquidations.hpp"
+#include "cpc/app/frame_pacer.hpp"
 #include "cpc/app/realtime_models.hpp"
+#include "cpc/app/trade_tape.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
@@ -218,6 +220,10 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     m_feed->requestSymbols();
     openChart();
 
+    m_chartPacer = std::make_unique<FramePacer>(this, [this] { m_canvas->seriesChanged(); });
+    m_chartPacer->setPeriod(FramePacer::periodOf(screen()));
+    m_tickerPacer = std::make_unique<FramePacer>(this, [this] { updateTicker(); });
+    m_tickerPacer->setPeriod(FramePacer::periodOf(screen()));
     m_frameTimer = new QTimer(this);
     m_frameTimer->setTimerType(Qt::PreciseTimer);
     m_frameTimer->setSingleShot(true);
@@ -413,30 +419,13 @@ void RealtimeWindow::buildUi() {
     tradesHeader->addWidget(maxRows);
     tradesLayout->addLayout(tradesHeader);
     m_trades = new TradesTableModel(m_options.maxTradeRows, this);
-    m_tradesView = new QTableView(tradesBox);
-    m_tradesView->setObjectName(QStringLiteral("tradesView"));
     if (!m_trades->setTimeZone(m_options.timeZone))
         log(tr("unknown time zone \"%1\"; trade times are in UTC").arg(m_options.timeZone));
-    m_tradesView->setModel(m_trades);
-    m_tradesView->setItemDelegate(new TradeTapeDelegate(m_tradesView));
+    // Its own widget (TradeTape): shifts its pixels by the rows that came, draws only those, and
+    // repaints at most once per display frame.
+    m_tradesView = new TradeTape(m_trades, tradesBox);
+    m_tradesView->setObjectName(QStringLiteral("tradesView"));
     m_tradesView->setFont(fixed);
-    m_tradesView->verticalHeader()->hide();
-    m_tradesView->verticalHeader()->setDefaultSectionSize(QFontMetrics(fixed).height() + 2);
-    m_tradesView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_tradesView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_tradesView->setShowGrid(false);
-    m_tradesView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    // The time (HH:mm:ss.zzz) is never cut: its column is as wide as that text in the fixed font
-    // and its header. Set once: ResizeToContents would measure every row again at every insert.
-    {
-        QHeaderView* top = m_tradesView->horizontalHeader();
-        const int text = QFontMetrics(fixed).horizontalAdvance(QStringLiteral("00:00:00.000"));
-        const int header = top->fontMetrics().horizontalAdvance(
-            m_trades->headerData(TradesTableModel::Time, Qt::Horizontal, Qt::DisplayRole).toString());
-        constexpr int kMargins = 20;  // the cell's and the header section's padding
-        top->setSectionResizeMode(TradesTableModel::Time, QHeaderView::Fixed);
-        top->resizeSection(TradesTableModel::Time, std::max(text, header) + kMargins);
-    }
     m_tradesView->viewport()->installEventFilter(this);
     connect(maxRows, &QSpinBox::valueChanged, m_trades, &TradesTableModel::setMaxRows);
     tradesLayout->addWidget(m_tradesView);
@@ -695,9 +684,9 @@ void RealtimeWindow::apply(std::vector<Received>& batch) {
     if (book) m_ladder->setBook(*book);
     if (seriesChanged) {
         m_canvas->setPlaceholderText(QString());
-        m_canvas->seriesChanged();
+        m_chartPacer->request();
     }
-    if (tickerChanged) updateTicker();
+    if (tickerChanged) m_tickerPacer->request();
 }
 
 void RealtimeWindow::onStatus(const feed::FeedStatus& status) {

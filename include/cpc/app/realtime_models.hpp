@@ -4,13 +4,13 @@
 // spread). GUI thread only; both take whole batches, so a frame costs one model change.
 #include <QAbstractTableModel>
 #include <QStaticText>
-#include <QStyledItemDelegate>
 #include <QTimeZone>
 #include <QWidget>
 #include <array>
 #include <deque>
 #include <span>
 
+#include "cpc/app/frame_pacer.hpp"
 #include "cpc/exchange/events.hpp"
 #include "cpc/feed/feed_events.hpp"
 
@@ -45,10 +45,11 @@ public:
     static const QColor& buyColor();   // the buyer was the taker
     static const QColor& sellColor();  // the seller was the taker
 
-    // A cell's text laid out once (QStaticText) for TradeTapeDelegate: a trade's row never
+    // A cell's text laid out once (QStaticText) for TradeTape: a trade's row never
     // changes, so a tape repainted every display frame shapes each text once, when the trade
     // arrives, instead of at every paint. Dropped with the row, and on a decimals or zone change.
-    const QStaticText& cellText(int row, int column) const;
+    // Laid out in `font` (the tape's), so that its size is right before its first paint.
+    const QStaticText& cellText(int row, int column, const QFont& font) const;
     // The colour a cell is drawn in: buy or sell for the price and the side, else `normal`.
     const QColor& cellColour(int row, int column, const QColor& normal) const;
 
@@ -58,19 +59,11 @@ private:
 
     std::deque<exchange::TradeTick> m_trades;  // front = newest
     mutable std::deque<std::array<QStaticText, ColumnCount>> m_texts;  // beside m_trades
+    mutable std::array<QStaticText, 2> m_sideTexts;                     // "Buy", "Sell"
     int m_maxRows;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
     QTimeZone m_zone = QTimeZone::utc();
     QString m_zoneName = QStringLiteral("UTC");
-};
-
-// Paints TradesTableModel's cells from their cached static texts (no style, no text layout per
-// paint): the trade tape repaints every display frame at 1,000 trades a second.
-class TradeTapeDelegate final : public QStyledItemDelegate {
-    Q_OBJECT
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 };
 
 class OrderBookLadder final : public QWidget {
@@ -89,9 +82,11 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     feed::OrderBookView m_book;
+    FramePacer m_pacer;  // a new book repaints at most once a display frame
     int m_levels;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
 };

@@ -12,7 +12,8 @@
 // thread); a post into an empty inbox wakes the GUI thread, which takes the whole inbox at
 // most every frameInterval (4 ms) and applies it to bounded models, so 20,000 messages a second
 // cost at most 250 model updates a second, and a quiet feed pays no coalescing delay. The trade
-// tape draws cached static texts (TradeTapeDelegate): a repaint lays out no text.
+// tape (TradeTape) shifts its pixels by the rows that came and draws only those; the tape, the
+// ladder, the chart and the ticker panel repaint at most once a display frame (FramePacer).
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
@@ -48,9 +49,11 @@ namespace cpc::chart_qt { class ChartCanvas; }
 namespace cpc::app {
 
 class AppSettings;
+class FramePacer;
 class ChartController;
 class LiquidationTable;
 class OrderBookLadder;
+class TradeTape;
 class TradesTableModel;
 
 struct RealtimeOptions {
@@ -109,6 +112,7 @@ public:
 
     // ---- for tests and diagnostics ----------------------------------------------------------
     TradesTableModel* tradesModel() const { return m_trades; }
+    TradeTape* tradeTape() const { return m_tradesView; }
     OrderBookLadder* ladder() const { return m_ladder; }
     LiquidationTable* liquidationTable() const { return m_liquidations; }  // null on spot
     chart_qt::ChartCanvas* canvas() const { return m_canvas; }
@@ -182,7 +186,7 @@ private:
     QPushButton* m_reconnectButton = nullptr;
     chart_qt::ChartCanvas* m_canvas = nullptr;
     TradesTableModel* m_trades = nullptr;
-    QTableView* m_tradesView = nullptr;
+    TradeTape* m_tradesView = nullptr;
     QLabel* m_tradeRateLabel = nullptr;
     OrderBookLadder* m_ladder = nullptr;
     LiquidationTable* m_liquidations = nullptr;
@@ -193,6 +197,10 @@ private:
     QTimer* m_frameTimer = nullptr;  // single shot: the next frame when the last one is < 16 ms old
     QElapsedTimer m_sinceFrame;
     QTimer* m_healthTimer = nullptr;
+    // The chart and the ticker panel redraw at most once a display frame (the ladder and the
+    // trade tape pace themselves); the models still take every frameInterval's batch.
+    std::unique_ptr<FramePacer> m_chartPacer;
+    std::unique_ptr<FramePacer> m_tickerPacer;
 };
 
 }  // namespace cpc::app

@@ -1,0 +1,35 @@
+#pragma once
+// Repaints paced to the display's frame rate (issue 21, "light while live"): the realtime window's
+// models take every batch of the feed (every 4 ms under load), its widgets repaint at most once a
+// display frame.
+#include <QElapsedTimer>
+#include <chrono>
+#include <functional>
+
+class QObject;
+class QScreen;
+class QTimer;
+
+namespace cpc::app {
+
+// At most one call of `action` per period: a request runs it now when the last run is a period
+// old, else once when it will be (requests in between are merged). Used to bound repaints to the
+// display's frame rate while the data changes more often.
+class FramePacer final {
+public:
+    FramePacer(QObject* owner, std::function<void()> action);
+    void request();
+    void setPeriod(std::chrono::milliseconds period);
+    std::chrono::milliseconds period() const { return m_period; }
+    // The frame period of `screen`'s refresh rate (60 Hz when it reports none), 4–33 ms.
+    static std::chrono::milliseconds periodOf(const QScreen* screen);
+
+private:
+    void run();
+    std::function<void()> m_action;
+    QTimer* m_timer;  // owned by `owner`
+    QElapsedTimer m_sinceRun;
+    std::chrono::milliseconds m_period{16};
+};
+
+}  // namespace cpc::app
