@@ -217,16 +217,24 @@
         <translation>Idioma da interface: %1 (padrão: o escolhido nas Configurações, senão o do sistema).</translation>
     </message>
     <message>
-        <source>Market to show: spot or perp (the exchange&apos;s perpetual futures: mark price, funding, open interest, liquidations). Default: the last one chosen, else spot. With --demo the simulator serves Binance USD-M perpetuals.</source>
-        <translation>Mercado a exibir: spot ou perp (os futuros perpétuos da corretora: preço de marcação, funding, contratos em aberto, liquidações). Padrão: o último escolhido, senão spot. Com --demo o simulador serve os perpétuos USD-M da Binance.</translation>
-    </message>
-    <message>
         <source>Import FILE (one EXCHANGE:SYMBOL a line) into the watchlist as a list named after the file, and show it.</source>
         <translation>Importa FILE (um CORRETORA:SÍMBOLO por linha) para a lista de observação como uma lista com o nome do arquivo, e a exibe.</translation>
     </message>
     <message>
         <source>Benchmarks: with --exit-after, print the GUI&apos;s frame times (p50, p99, max) and chart paints counted after the first SECONDS.</source>
         <translation>Benchmarks: com --exit-after, imprime os tempos de quadro da interface (p50, p99, máx.) e as pinturas dos gráficos contadas após os primeiros SECONDS.</translation>
+    </message>
+    <message>
+        <source>Market to show: spot or perp (the exchange&apos;s perpetual futures: mark price, funding, open interest, liquidations). Default: the last one chosen, else spot. With --demo the simulator serves Binance USD-M, Bybit linear and OKX swap perpetuals.</source>
+        <translation>Mercado a exibir: spot ou perp (os futuros perpétuos da corretora: preço de marcação, funding, contratos em aberto, liquidações). Padrão: o último escolhido, senão spot. Com --demo o simulador serve os perpétuos USD-M da Binance, lineares da Bybit e swaps da OKX.</translation>
+    </message>
+    <message>
+        <source>Replay the recording in DIR (made by cpc record or File &gt; Record) instead of connecting to the venues: its symbols and streams, through the same path as live data; history from the candle cache.</source>
+        <translation>Reproduzir a gravação em DIR (feita por cpc record ou Arquivo &gt; Gravar) em vez de conectar às corretoras: seus símbolos e streams, pelo mesmo caminho dos dados ao vivo; o histórico vem do cache de candles.</translation>
+    </message>
+    <message>
+        <source>With --replay: 1 to 1000 times the recorded pace, or max (default 1).</source>
+        <translation>Com --replay: 1 a 1000 vezes o ritmo gravado, ou max (padrão 1).</translation>
     </message>
 </context>
 <context>
@@ -672,6 +680,10 @@
         <source>volume factor</source>
         <translation>fator de volume</translation>
     </message>
+    <message>
+        <source>0 klines (their taker buy volume, one value per bar), 1 trades (each bar&apos;s CVD as a candle of the running delta of its trades)</source>
+        <translation>0 klines (o volume de compra agressora deles, um valor por barra), 1 negócios (o CVD de cada barra como um candle do delta acumulado dos seus negócios)</translation>
+    </message>
 </context>
 <context>
     <name>IndicatorTitle</name>
@@ -750,10 +762,6 @@
     <message>
         <source>Commodity Channel Index</source>
         <translation>Índice de canal de commodities (CCI)</translation>
-    </message>
-    <message>
-        <source>Cumulative Volume Delta (klines&apos; taker buy volume)</source>
-        <translation>Delta de volume acumulado (volume comprador agressor das velas)</translation>
     </message>
     <message>
         <source>Directional Movement Index</source>
@@ -1026,6 +1034,10 @@
     <message>
         <source>Williams&apos; %R</source>
         <translation>%R de Williams</translation>
+    </message>
+    <message>
+        <source>Cumulative Volume Delta (klines&apos; taker buy volume or trades)</source>
+        <translation>Delta de Volume Cumulativo (volume de compra agressora dos klines ou negócios)</translation>
     </message>
 </context>
 <context>
@@ -1877,6 +1889,34 @@
     <message>
         <source>Triple smoothed (T3)</source>
         <translation>Suavizada tripla (T3)</translation>
+    </message>
+    <message>
+        <source>Anchor</source>
+        <translation>Âncora</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Fonte</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Nenhuma</translation>
+    </message>
+    <message>
+        <source>Day (00:00 UTC)</source>
+        <translation>Dia (00:00 UTC)</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sessão</translation>
+    </message>
+    <message>
+        <source>Klines (taker buy volume)</source>
+        <translation>Klines (volume de compra agressora)</translation>
+    </message>
+    <message>
+        <source>Trades (intrabar)</source>
+        <translation>Negócios (intrabarra)</translation>
     </message>
 </context>
 <context>
@@ -3042,6 +3082,139 @@ Stream %2</translation>
     <message>
         <source>Liquidations</source>
         <translation>Liquidações</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ReplayPlayer</name>
+    <message>
+        <source>the start</source>
+        <translation>o início</translation>
+    </message>
+    <message>
+        <source>as fast as possible</source>
+        <translation>o mais rápido possível</translation>
+    </message>
+    <message>
+        <source>%1×</source>
+        <translation>%1×</translation>
+    </message>
+    <message>
+        <source>Replay: waiting for the chart</source>
+        <translation>Replay: aguardando o gráfico</translation>
+    </message>
+    <message>
+        <source>Replay %1 · %2</source>
+        <translation>Replay %1 · %2</translation>
+    </message>
+    <message>
+        <source>Replay paused at %1</source>
+        <translation>Replay pausado em %1</translation>
+    </message>
+    <message>
+        <source>Replay ended at %1 — %2</source>
+        <translation>Replay terminado em %1 — %2</translation>
+    </message>
+    <message>
+        <source>Replay ended at %1 (%2 frames)</source>
+        <translation>Replay terminado em %1 (%2 frames)</translation>
+    </message>
+    <message>
+        <source>Replay stopped at %1 — damaged recording: %2</source>
+        <translation>Replay interrompido em %1 — gravação danificada: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::ReplayToolbar</name>
+    <message>
+        <source>Replay</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Pause or resume the replay</source>
+        <translation>Pausar ou retomar o replay</translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation>Próximo frame</translation>
+    </message>
+    <message>
+        <source>Play the next recorded frame</source>
+        <translation>Reproduzir o próximo frame gravado</translation>
+    </message>
+    <message>
+        <source>Next second</source>
+        <translation>Próximo segundo</translation>
+    </message>
+    <message>
+        <source>Play the next second of the recording</source>
+        <translation>Reproduzir o próximo segundo da gravação</translation>
+    </message>
+    <message>
+        <source>A time of the recording to go to (UTC)</source>
+        <translation>Um horário da gravação para onde ir (UTC)</translation>
+    </message>
+    <message>
+        <source>Go</source>
+        <translation>Ir</translation>
+    </message>
+    <message>
+        <source>Play the recording up to this time at once</source>
+        <translation>Reproduzir a gravação até este horário de uma vez</translation>
+    </message>
+    <message>
+        <source>Replay speed (times the recorded pace)</source>
+        <translation>Velocidade do replay (vezes o ritmo gravado)</translation>
+    </message>
+    <message>
+        <source>%1×</source>
+        <translation>%1×</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>máx.</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Retomar</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::SessionRecorder</name>
+    <message>
+        <source>● REC %1 MB · %2:%3</source>
+        <translation>● REC %1 MB · %2:%3</translation>
+    </message>
+    <message>
+        <source>Recording stopped: %1</source>
+        <translation>Gravação interrompida: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Record…</source>
+        <translation>&amp;Gravar…</translation>
+    </message>
+    <message>
+        <source>Record the active chart&apos;s market streams into a folder (cpc replay or --replay plays it)</source>
+        <translation>Gravar os streams de mercado do gráfico ativo em uma pasta (cpc replay ou --replay a reproduz)</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>Gravação</translation>
+    </message>
+    <message>
+        <source>Folder for the recording</source>
+        <translation>Pasta para a gravação</translation>
+    </message>
+    <message>
+        <source>Could not start the recording: %1</source>
+        <translation>Não foi possível iniciar a gravação: %1</translation>
+    </message>
+    <message>
+        <source>Stop &amp;recording</source>
+        <translation>Parar a &amp;gravação</translation>
     </message>
 </context>
 <context>
