@@ -28,6 +28,7 @@ constexpr FaultName kFaults[] = {
     {"ignore-pongs", sim::SimFault::IgnorePongs}, {"rest-503", sim::SimFault::RestServerError},
     {"rest-429", sim::SimFault::RestTooMany},     {"rest-wrong-range", sim::SimFault::RestWrongRange},
     {"rest-empty", sim::SimFault::RestEmptyAnswer},    {"rest-ban", sim::SimFault::RestBan},
+    {"rest-slow", sim::SimFault::RestSlow},
 };
 
 std::string acceptedFaults() {
@@ -284,9 +285,9 @@ Command makeSimCommand() {
         {"--weight-per-minute", "N", "binance: REST weight limit per minute (default 6000; over it: 429, then 418); the other venues keep their own limits"},
         {"--ban-ms", "MS", "length of the 418 IP ban (default 120000)"},
         {"--fault", "KIND", "inject a fault repeatedly: close, reset, stall, malformed, oversized, shutdown, "
-                            "ignore-pongs, rest-503, rest-429, rest-wrong-range, rest-empty, rest-ban"},
+                            "ignore-pongs, rest-503, rest-429, rest-wrong-range, rest-empty, rest-ban, rest-slow"},
         {"--fault-every-ms", "MS", "with --fault: how often"},
-        {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs/rest-ban: how long (default 1000)"},
+        {"--fault-duration-ms", "MS", "with --fault stall/ignore-pongs/rest-ban/rest-slow: how long (default 1000)"},
     };
     c.run = runSim;
     return c;

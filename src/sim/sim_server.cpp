@@ -79,7 +79,7 @@ public:
     virtual ~WsSessionBase() = default;
     virtual void drop() = 0;  // network thread
     virtual void reset() = 0;
-    // `written` (if any) is counted once the frame went out: the fault took effect.
+    // `written` (if any) is counted once the frame starts going out: the fault took effect.
     virtual void sendRaw(std::string frame, std::atomic<std::uint64_t>* written = nullptr) = 0;
     virtual bool stall(Clock::time_point until) = 0;  // false: the connection is closing
 };
@@ -96,7 +96,7 @@ struct ServerState {
     std::atomic<std::uint64_t> restRequests{0}, wsConnections{0}, wsMessagesSent{0}, wsOpen{0},
         pingsSent{0}, pongTimeouts{0}, heartbeatTimeouts{0}, controlMessages{0}, lifetimeCuts{0}, faultsInjected{0}, rest429{0},
         rest418{0}, rest429InFlight{0}, messageRateViolations{0}, connectionRateViolations{0}, weightViolations{0},
-        rest503{0}, restTooManyInjected{0}, restWrongRanges{0}, restEmptyAnswers{0}, restBanAnswersInjected{0},
+        rest503{0}, restTooManyInjected{0}, restWrongRanges{0}, restEmptyAnswers{0}, restBanAnswersInjected{0}, restSlowAnswers{0},
         oversizedFrames{0}, malformedFrames{0}, shutdownNotices{0}, stalls{0}, faultCuts{0};
     std::atomic<int> restPeakLimitPermille{0};
     std::uint64_t restInFlight = 0;  // network thread only
@@ -113,6 +113,8 @@ struct ServerState {
     Clock::time_point ignorePongsUntil{};
     int failRest503 = 0, failRest429 = 0, wrongRange = 0, emptyAnswers = 0;
     int forgetSubscriptions = 0;  // next connections to open without their URL's streams
+    int slowAnswers = 0;          // next REST answers to hold back (SimFault::RestSlow) ...
+    std::chrono::milliseconds slowFor{0};  // ... this long each
     std::int64_t retryAfterUntilMs = 0;  // a 429 told the client to wait until then
     Clock::time_point last429At{};       // when that 429 was answered (wall clock)
     int crossing429 = 0;                 // requests forgiven since (SimConfig::maxCrossing429 at most)
@@ -120,6 +122,9 @@ struct ServerState {
     // The ban is an injected one (SimFault::RestBan): the first answers tell the client, they are
     // no violation (those crossing it on the wire within crossing429Grace neither).
     bool banByFault = false;
+    // An injected ban no request has met yet: it starts again at the next request, for this long
+    // (a test's sped-up exchange clock can end a ban before the client's next request comes).
+    std::int64_t pendingBanMs = 0;
     Clock::time_point firstBanAnswerAt{};
     int banCrossings = 0;
     std::unique_ptr<RestLimiter> limiter;  // the venue's own REST limits
@@ -420,13 +425,15 @@ private:
     asio::awaitable<void> writeLoop([[maybe_unused]] std::shared_ptr<WsSession> self) {
         while (!m_outbox.empty() && !m_stopped && Clock::now() >= m_stalledUntil) {
             m_ws.text(true);
+            // A fault's frame took effect once it goes out: a client that guards its reads closes
+            // the connection in the middle of an oversized one, so its write never completes.
+            if (m_outbox.front().second) ++*m_outbox.front().second;
             auto [ec, bytes] = co_await m_ws.async_write(asio::buffer(m_outbox.front().first), kNoThrow);
             if (ec) {
                 if (!isNormalClose(ec)) m_server.log("sim: WebSocket write failed: " + ec.message());
                 drop();
                 break;
             }
-            if (m_outbox.front().second) ++*m_outbox.front().second;
             m_outbox.pop_front();
             ++m_server.wsMessagesSent;
         }
@@ -463,6 +470,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
     auto target = parseTarget(req.target());
     const RestRoute* route = target ? venue.routes().find(target->path) : nullptr;
     const std::string method(req.method_string());
+    if (pendingBanMs > 0 && bannedUntilMs <= nowMs) bannedUntilMs = nowMs + pendingBanMs;
     if (route ? method != route->method : req.method() != http::verb::get) {
         reply = venue.restError(RestProblem::BadMethod,
                                 route ? "Only " + route->method + " is served on " + route->path + "; got " + method + "."
@@ -486,6 +494,7 @@ http::response<http::string_body> ServerState::handleRest(const http::request<ht
         if (banByFault && nowMs < bannedUntilMs) {
             // An injected ban: the client learns of it from this answer (or one crossing it).
             ++restBanAnswersInjected;
+            pendingBanMs = 0;
             const auto at = Clock::now();
             if (firstBanAnswerAt == Clock::time_point{}) firstBanAnswerAt = at;
             else if (at - firstBanAnswerAt >= config.crossing429Grace || ++banCrossings > config.maxCrossing429)
@@ -652,8 +661,14 @@ asio::awaitable<void> ServerState::serveHttp(Stream stream) {
         }
         restInFlightMax = std::max<std::uint64_t>(restInFlightMax, ++restInFlight);
         auto res = handleRest(req);
-        if (config.restDelay.count() > 0) {
-            asio::steady_timer slow(lowest.get_executor(), config.restDelay);
+        auto delay = config.restDelay;
+        if (slowAnswers > 0) {
+            --slowAnswers;
+            ++restSlowAnswers;
+            delay += slowFor;
+        }
+        if (delay.count() > 0) {
+            asio::steady_timer slow(lowest.get_executor(), delay);
             co_await slow.async_wait(kNoThrow);
         }
         auto [wec, written] = co_await http::async_write(stream, res, kNoThrow);
@@ -816,6 +831,7 @@ SimStats SimServer::stats() const {
     s.restWrongRanges = impl.restWrongRanges;
     s.restEmptyAnswers = impl.restEmptyAnswers;
     s.restBanAnswersInjected = impl.restBanAnswersInjected;
+    s.restSlowAnswers = impl.restSlowAnswers;
     s.oversizedFrames = impl.oversizedFrames;
     s.malformedFrames = impl.malformedFrames;
     s.shutdownNotices = impl.shutdownNotices;
@@ -895,11 +911,16 @@ void SimServer::inject(SimFault fault, std::chrono::milliseconds duration, int c
             case SimFault::ForgetSubscriptions: impl.forgetSubscriptions += count; break;
             case SimFault::RestWrongRange: impl.wrongRange += count; break;
             case SimFault::RestEmptyAnswer: impl.emptyAnswers += count; break;
+            case SimFault::RestSlow:
+                impl.slowAnswers += count;
+                impl.slowFor = duration;
+                break;
             case SimFault::RestBan: {
                 const std::int64_t now = impl.now();
                 const auto length = duration.count() > 0 ? duration : impl.config.banDuration;
                 impl.bannedUntilMs = std::max(impl.bannedUntilMs, now + length.count());
                 impl.banByFault = true;
+                impl.pendingBanMs = length.count();
                 impl.firstBanAnswerAt = {};
                 impl.banCrossings = 0;
                 break;

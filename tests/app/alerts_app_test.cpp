@@ -175,9 +175,9 @@ TEST_F(AlertsApp, AddAlertFromTheChartMenuAndFromADrawingStoresIt) {
     }));
     // The dialog shows the condition's canonical text: the price without trailing zeros
     // ("7534.1" for a price drawn as 7534.10), so compare it read back, and as that text.
-    const auto expected = alerts::parseCondition("price crosses " + priceText.toStdString());
-    ASSERT_TRUE(expected);
-    EXPECT_EQ(shownCondition.toStdString(), expected->text());
+    const auto menuCondition = alerts::parseCondition("price crosses " + priceText.toStdString());
+    ASSERT_TRUE(menuCondition);
+    EXPECT_EQ(shownCondition.toStdString(), (*menuCondition).text());
     auto alerts = stored(alertsPath);
     ASSERT_EQ(alerts.size(), 1U);
     EXPECT_EQ(alerts[0].key, (SeriesKey{"binance", "BTCUSDT", Interval::M1}));

@@ -92,6 +92,9 @@ enum class SimFault : std::uint8_t {
                      // if the range were before the listing
     RestBan,         // the venue bans the IP now for `duration` (0: SimConfig::banDuration): every
                      // REST request is answered with its ban status (418; Bybit 403) and Retry-After
+                     // (a ban that ended before any request met it starts again at the next one)
+    RestSlow,        // the next `count` REST answers are held `duration` before they are written
+                     // (on top of SimConfig::restDelay): a slow venue, not a failing one
 };
 
 struct SimStats {
@@ -123,7 +126,8 @@ struct SimStats {
     std::uint64_t restWrongRanges = 0;
     std::uint64_t restEmptyAnswers = 0;
     std::uint64_t restBanAnswersInjected = 0;
-    std::uint64_t oversizedFrames = 0;  // 2 MiB frames written to a client
+    std::uint64_t restSlowAnswers = 0;  // answers a RestSlow fault held back
+    std::uint64_t oversizedFrames = 0;  // 2 MiB frames sent to a client (it may close the connection midway)
     std::uint64_t malformedFrames = 0;  // frames that are not JSON written to a client
     std::uint64_t shutdownNotices = 0;  // serverShutdown notices written to a client
     std::uint64_t stalls = 0;           // connections a Stall fault held silent
