@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iterator>
 #include <map>
+#include <utility>
 
 #include "cpc/core/arith.hpp"
 #include "cpc/core/time.hpp"
@@ -15,9 +16,27 @@ int RestLimits::budget() const {
     return std::max(1, static_cast<int>(static_cast<double>(weightPerWindow) * safetyShare));
 }
 
-RestGate::RestGate(RestLimits limits) : m_limits(limits) {
+RestGate::RestGate(RestLimits limits) : m_limits(std::move(limits)) {
     m_limits.window = std::max(m_limits.window, std::chrono::milliseconds(1));
     m_limits.weightPerWindow = std::max(1, m_limits.weightPerWindow);
+    m_lanes.push_back(Lane{"", m_limits.budget(), m_limits.window.count(), {}});
+    for (EndpointWindow& e : m_limits.endpoints) {
+        e.window = std::max(e.window, std::chrono::milliseconds(1));
+        e.weightPerWindow = std::max(1, e.weightPerWindow);
+        const int budget = std::max(1, static_cast<int>(static_cast<double>(e.weightPerWindow) * m_limits.safetyShare));
+        m_lanes.push_back(Lane{e.path, budget, e.window.count(), {}});
+    }
+}
+
+RestGate::Lane& RestGate::laneOf(std::string_view path) {
+    path = path.substr(0, path.find('?'));
+    for (std::size_t i = 1; i < m_lanes.size(); ++i)
+        if (m_lanes[i].path == path) return m_lanes[i];
+    return m_lanes.front();
+}
+
+void RestGate::roll(Lane& lane, std::int64_t nowMs) {
+    while (!lane.spent.empty() && lane.spent.front().atMs <= nowMs - lane.windowMs) lane.spent.pop_front();
 }
 
 void RestGate::rollWindow(std::int64_t venueNowMs) {
@@ -29,7 +48,7 @@ void RestGate::rollWindow(std::int64_t venueNowMs) {
             m_used = 0;
         }
     } else {
-        while (!m_spent.empty() && m_spent.front().atMs <= venueNowMs - window) m_spent.pop_front();
+        for (Lane& lane : m_lanes) roll(lane, venueNowMs);
     }
 }
 
@@ -40,7 +59,7 @@ Error RestGate::banError() const {
                      418);
 }
 
-RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t skewMs) {
+RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t skewMs, std::string_view path) {
     using std::chrono::milliseconds;
     std::lock_guard lock(m_mutex);
     Admission a;
@@ -57,8 +76,8 @@ RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t
     // local time so a clock sync in between cannot strand old entries.
     const std::int64_t venueNow = m_limits.calendarWindow ? nowMs + skewMs : nowMs;
     rollWindow(venueNow);
-    const int budget = m_limits.budget();
     if (m_limits.calendarWindow) {
+        const int budget = m_limits.budget();
         // A request heavier than the whole budget still goes, alone, at the start of a window.
         if (m_used > 0 && m_used + weight > budget) {
             // Wait for the venue's next window (+250 ms for clock error) instead of earning a 429.
@@ -68,35 +87,43 @@ RestGate::Admission RestGate::admit(int weight, std::int64_t nowMs, std::int64_t
         m_used += weight;
         return a;
     }
+    // The endpoint's own window where the venue counts it apart, else the host's.
+    Lane& lane = laneOf(path);
+    const int laneBudget = lane.budget;
     int used = 0;
-    for (const Spent& e : m_spent) used += e.weight;
-    if (!m_spent.empty() && used + weight > budget) {
+    for (const Spent& e : lane.spent) used += e.weight;
+    if (!lane.spent.empty() && used + weight > laneBudget) {
         // The oldest reservations leave the window first: wait until enough of them have.
-        std::int64_t until = m_spent.front().atMs;
-        for (const Spent& e : m_spent) {
+        std::int64_t until = lane.spent.front().atMs;
+        for (const Spent& e : lane.spent) {
             until = e.atMs;
             used -= e.weight;
-            if (used + weight <= budget) break;
+            if (used + weight <= laneBudget) break;
         }
-        a.wait = milliseconds(std::max<std::int64_t>(1, until + m_limits.window.count() - venueNow));
+        a.wait = milliseconds(std::max<std::int64_t>(1, until + lane.windowMs - venueNow));
         return a;
     }
     a.ticket = m_nextTicket++;
-    m_spent.push_back(Spent{venueNow, weight, a.ticket});
+    lane.spent.push_back(Spent{venueNow, weight, a.ticket});
     return a;
 }
 
 void RestGate::answered(std::uint64_t ticket, std::int64_t nowMs) {
     std::lock_guard lock(m_mutex);
     if (m_limits.calendarWindow || ticket == 0) return;
-    const auto it = std::find_if(m_spent.begin(), m_spent.end(), [&](const Spent& e) { return e.ticket == ticket; });
-    if (it == m_spent.end()) return;  // already out of the window
-    const Spent moved{std::max(it->atMs, nowMs), it->weight, ticket};
-    m_spent.erase(it);
-    // Kept in time order: from the back, after every entry not later than it.
-    auto at = m_spent.end();
-    while (at != m_spent.begin() && std::prev(at)->atMs > moved.atMs) --at;
-    m_spent.insert(at, moved);
+    for (Lane& lane : m_lanes) {
+        auto& spent = lane.spent;
+        const auto it = std::find_if(spent.begin(), spent.end(), [&](const Spent& e) { return e.ticket == ticket; });
+        if (it == spent.end()) continue;
+        const Spent moved{std::max(it->atMs, nowMs), it->weight, ticket};
+        spent.erase(it);
+        // Kept in time order: from the back, after every entry not later than it.
+        auto at = spent.end();
+        while (at != spent.begin() && std::prev(at)->atMs > moved.atMs) --at;
+        spent.insert(at, moved);
+        return;
+    }
+    // Not found: already out of the window.
 }
 
 void RestGate::reportUsedWeight(int used, std::int64_t nowMs, std::int64_t skewMs) {
@@ -204,7 +231,7 @@ int RestGate::usedWeight(std::int64_t nowMs, std::int64_t skewMs) {
     rollWindow(m_limits.calendarWindow ? nowMs + skewMs : nowMs);
     if (m_limits.calendarWindow) return m_used;
     int used = 0;
-    for (const Spent& e : m_spent) used += e.weight;
+    for (const Spent& e : m_lanes.front().spent) used += e.weight;
     return used;
 }
 

@@ -123,7 +123,7 @@ awaitable<Result<net::HttpResponse>> VenueRest::gated(const exchange::HttpReques
         std::uint64_t ticket = 0;  // the gate's reservation, moved to the answer's time below
         while (true) {
             if (scope.cancelled()) co_return cancelled();
-            const net::RestGate::Admission a = m_gate->admit(request.weight, nowMs(), m_offsetMs.load());
+            const net::RestGate::Admission a = m_gate->admit(request.weight, nowMs(), m_offsetMs.load(), request.target);
             if (a.go()) {
                 ticket = a.ticket;
                 break;

@@ -188,10 +188,9 @@ TEST_P(FaultMatrix, EveryFaultKindMixedAndTheSeriesTheCacheAndTheBookStillEqualT
     feedConfig.heartbeatOverride = heartbeat;
     // One REST gate for the feed and the session (as the MarketSession gives them in the app), with
     // the venue's limits; a window counted in local time is shortened like the exchange clock.
-    // OKX counts each endpoint apart and its /public/time allows 10 requests a window against the
-    // gate's 16 (one budget per host): half of history-candles' 20 keeps every endpoint inside.
-    net::RestLimits limits = session::restLimitsOf(*adapter, 0, venue.name == "okx" ? 0.5 : 0.8);
+    net::RestLimits limits = session::restLimitsOf(*adapter, 0, 0.8);
     if (!limits.calendarWindow) limits.window = std::max(limits.window / kSpeed, 1ms);
+    for (net::EndpointWindow& e : limits.endpoints) e.window = std::max(e.window / kSpeed, 1ms);
     feedConfig.restGate = std::make_shared<net::RestGate>(limits);
     auto feed = std::make_unique<session::MarketFeed>(io, adapter, feedConfig, inbox);
 

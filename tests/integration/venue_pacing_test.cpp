@@ -23,8 +23,10 @@
 #include "cpc/feed/mailbox.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/market_feed.hpp"
+#include "cpc/session/venue_rest.hpp"
 #include "cpc/session/venue_rest_gate.hpp"
 #include "cpc/sim/sim_server.hpp"
+#include "net_test_util.hpp"
 
 using namespace cpc;
 using namespace std::chrono_literals;
@@ -67,6 +69,7 @@ TEST_P(VenuePacing, EightChartsScrollingBackNeverBreakTheVenuesLimitAndItsRefusa
     net::RestLimits limits = session::restLimitsOf(*adapter, 0, 0.8);
     ASSERT_FALSE(limits.calendarWindow);
     limits.window /= c.windowDivisor;
+    for (net::EndpointWindow& e : limits.endpoints) e.window /= c.windowDivisor;
 
     net::IoThread io;
     MailboxSink sink;
@@ -181,3 +184,56 @@ INSTANTIATE_TEST_SUITE_P(Venues, VenuePacing,
                                            PacingCase{"okx", "/ws/v5", 2, 48, sim::SimFault::RestTooMany},
                                            PacingCase{"kucoin", "", 6, 800, sim::SimFault::RestTooMany}),
                          [](const auto& p) { return p.param.venue; });
+
+// OKX counts each endpoint apart: /api/v5/public/time allows 10 requests per 2 s, history-candles 20
+// (the simulator keeps both, src/sim/venue_limits.cpp). The gate knows each endpoint's window
+// (the adapter's RestRateLimit::endpoints): a burst of clock syncs (a backfill asks the clock after
+// every reconnect) stays inside /public/time's 10, and does not use up history-candles' window.
+// With one budget per host (16 a window, 0.8 of 20) the burst sent 14 time requests into one window.
+TEST(OkxPacing, ABurstOfClockSyncsKeepsPublicTimesOwnWindowAndLeavesHistoryCandlesItsOwn) {
+    sim::SimConfig config;
+    config.exchange = "okx";
+    config.klinePushInterval = 100ms;
+    config.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    auto made = exchange::makeAdapter("okx", {server.restBase(), server.streamBase() + "/ws/v5"});
+    ASSERT_TRUE(made) << made.error().message;
+    std::shared_ptr<const exchange::ExchangeAdapter> adapter(std::move(*made));
+    net::IoThread io;
+    session::VenueRestConfig restConfig;
+    restConfig.gate = session::venueRestGate(*adapter, 0, 0.8);
+    auto rest = std::make_shared<session::VenueRest>(io.context(), adapter, restConfig);
+    auto scope = std::make_shared<session::CancelScope>(io.context());
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto syncs = [&]() -> boost::asio::awaitable<int> {
+        int ok = 0;
+        for (int i = 0; i < 14; ++i)
+            if (auto r = co_await rest->syncClock(*scope); r) ++ok;
+        co_return ok;
+    };
+    EXPECT_EQ(test::runSync(io, syncs(), 20s), 14);
+    const auto syncsTook = std::chrono::steady_clock::now() - started;
+    auto st = server.stats();
+    EXPECT_EQ(st.weightViolations, 0u) << "more /api/v5/public/time requests in one window than OKX allows";
+    EXPECT_EQ(st.rest429, 0u);
+    EXPECT_GE(syncsTook, 1500ms) << "14 clock syncs need a second window of /public/time";
+
+    // history-candles right after: its own window is untouched, 16 go at once (0.8 of its 20).
+    const auto pagesFrom = std::chrono::steady_clock::now();
+    const auto pages = [&]() -> boost::asio::awaitable<int> {
+        int ok = 0;
+        for (int i = 0; i < 16; ++i) {
+            const exchange::HistoryQuery q{"ETH-USDT", Interval::M1, std::nullopt, nowMs() - i * 100 * kMinuteMs, 100};
+            if (auto r = co_await rest->send(adapter->historyRequest(q), *scope); r && r->status == 200) ++ok;
+        }
+        co_return ok;
+    };
+    EXPECT_EQ(test::runSync(io, pages(), 20s), 16);
+    EXPECT_LT(std::chrono::steady_clock::now() - pagesFrom, 1000ms) << "history-candles waited for /public/time's window";
+    st = server.stats();
+    EXPECT_EQ(st.weightViolations, 0u);
+    EXPECT_EQ(st.rest429, 0u);
+    scope->cancel();
+}

@@ -63,6 +63,14 @@ struct RestRateLimit {
     enum class Wait : std::uint8_t { Seconds, MillisecondsLeft, ResetAtMs };
     std::string waitHeader = "retry-after";
     Wait waitKind = Wait::Seconds;
+    // Endpoints the venue counts in windows of their own (OKX: each endpoint per IP), by path
+    // ("/api/v5/public/time"); every other path counts against `weight` per `window` above.
+    struct Endpoint {
+        std::string path;
+        int weight = 0;
+        std::chrono::milliseconds window{0};
+    };
+    std::vector<Endpoint> endpoints{};
 };
 
 struct HistoryQuery {

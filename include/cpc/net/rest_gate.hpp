@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cpc/core/result.hpp"
 
@@ -31,6 +32,14 @@ enum class WaitHeader : std::uint8_t {
     ResetAtVenueMs,     // Bybit "X-Bapi-Limit-Reset-Timestamp": the venue time (ms) it resets
 };
 
+// A window of its own for one endpoint (a path), on venues that count each endpoint apart (OKX):
+// sliding, in local time, like the host's; `safetyShare` applies to it too.
+struct EndpointWindow {
+    std::string path;  // "/api/v5/public/time"
+    int weightPerWindow = 1;
+    std::chrono::milliseconds window{1000};
+};
+
 struct RestLimits {
     int weightPerWindow = 6000;                     // Binance: REQUEST_WEIGHT 6,000 per minute
     std::chrono::milliseconds window{60'000};
@@ -41,6 +50,9 @@ struct RestLimits {
     std::string usedWeightHeader{};         // lower-case name of the venue's used-weight count ("": none)
     std::string waitHeader = "retry-after";  // lower-case name of its "ask again after" header
     WaitHeader waitKind = WaitHeader::RetryAfterSeconds;
+    // Sliding windows only: endpoints counted apart; a request to one of them is paced by its
+    // window alone, every other path by the host's.
+    std::vector<EndpointWindow> endpoints{};
     int budget() const;           // weightPerWindow × safetyShare, at least 1
 };
 
@@ -58,7 +70,9 @@ public:
         std::uint64_t ticket = 0;
         bool go() const { return wait.count() == 0 && !refused; }
     };
-    Admission admit(int weight, std::int64_t nowMs, std::int64_t skewMs = 0);
+    // `path` (the request target's, query or not): a request to one of limits().endpoints
+    // counts in that endpoint's window instead of the host's.
+    Admission admit(int weight, std::int64_t nowMs, std::int64_t skewMs = 0, std::string_view path = {});
 
     // Sliding windows: the answer to the request admitted with `ticket` came at nowMs. The venue
     // counted the request when it arrived, some time between admission and answer (a new
@@ -94,6 +108,20 @@ public:
     const RestLimits& limits() const { return m_limits; }
 
 private:
+    struct Spent {
+        std::int64_t atMs;  // local ms: admission, then the answer
+        int weight;
+        std::uint64_t ticket;
+    };
+    // One sliding window: the host's, or an endpoint's.
+    struct Lane {
+        std::string path;  // "" for the host's
+        int budget = 1;
+        std::int64_t windowMs = 1;
+        std::deque<Spent> spent;  // oldest first
+    };
+    Lane& laneOf(std::string_view path);  // m_mutex held
+    static void roll(Lane& lane, std::int64_t nowMs);
     void rollWindow(std::int64_t nowMs);  // m_mutex held; venue clock for calendar windows
     Error banError() const;                    // m_mutex held
     std::optional<Error> note(int status, std::optional<std::int64_t> waitMs, std::string_view usedWeight,
@@ -104,12 +132,7 @@ private:
     // guarded by m_mutex:
     std::int64_t m_windowStart = 0;            // calendar windows: venue ms
     int m_used = 0;                            // calendar windows
-    struct Spent {
-        std::int64_t atMs;  // local ms: admission, then the answer
-        int weight;
-        std::uint64_t ticket;
-    };
-    std::deque<Spent> m_spent;  // sliding windows, oldest first
+    std::vector<Lane> m_lanes;  // sliding windows: the host's first, then each endpoint's
     std::uint64_t m_nextTicket = 1;
     std::int64_t m_pausedUntil = 0;
     std::int64_t m_bannedUntil = 0;

@@ -2,6 +2,7 @@
 // The venue's REST limits (ExchangeAdapter::restRateLimit()) as a gate's. A process shares one gate
 // per REST host through its session::MarketSession; a feed, session or command given none makes
 // its own with venueRestGate().
+#include <algorithm>
 #include <memory>
 
 #include "cpc/exchange/exchange_adapter.hpp"
@@ -22,6 +23,8 @@ inline net::RestLimits restLimitsOf(const exchange::ExchangeAdapter& adapter, in
     limits.ban = venue.ban;
     limits.usedWeightHeader = venue.usedWeightHeader;
     limits.waitHeader = venue.waitHeader;
+    for (const auto& e : venue.endpoints)
+        limits.endpoints.push_back(net::EndpointWindow{e.path, weightOverride > 0 ? std::min(weightOverride, e.weight) : e.weight, e.window});
     switch (venue.waitKind) {
         case exchange::RestRateLimit::Wait::Seconds: limits.waitKind = net::WaitHeader::RetryAfterSeconds; break;
         case exchange::RestRateLimit::Wait::MillisecondsLeft: limits.waitKind = net::WaitHeader::MillisecondsLeft; break;

@@ -80,11 +80,19 @@ public:
     bool streamsInUrl() const override { return false; }
     std::optional<std::string> heartbeatMessage(std::int64_t id) const override;
     std::chrono::milliseconds heartbeatInterval() const override { return std::chrono::seconds(25); }
-    // The tightest per-IP limit the feed meets (history-candles: 20 requests per 2 s); nothing
+    // OKX counts each endpoint per IP on its own (v5 reference, "Rate Limit: … Rate limit rule:
+    // IP"): the endpoints the feed and the sessions use, each with its window; any other path
+    // gets history-candles' 20 requests per 2 s, the tightest of the candle endpoints. Nothing is
     // reported in headers.
     RestRateLimit restRateLimit() const override {
         RestRateLimit limit{20, std::chrono::seconds(2), ""};
         limit.waitHeader.clear();  // a 429 (code 50011) says nothing of when: one window
+        const std::chrono::milliseconds two = std::chrono::seconds(2);
+        limit.endpoints = {{"/api/v5/market/history-candles", 20, two},
+                           {"/api/v5/market/candles", 40, two},
+                           {"/api/v5/market/books", 40, two},
+                           {"/api/v5/public/instruments", 20, two},
+                           {"/api/v5/public/time", 10, two}};
         return limit;
     }
     // 51000 "Parameter … error", 51001 "Instrument ID does not exist", 50014 "Parameter … can not
