@@ -13,43 +13,13 @@
 
 #include "cpc/app/app_services.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/exchange/stream_tokens.hpp"
 #include "cpc/session/market_session.hpp"
 #include "cpc/session/stream_session.hpp"
 
 namespace cpc::app {
 
 namespace {
-
-// The recording's stream tokens, as `cpc record --streams` takes them (spot market).
-std::optional<exchange::StreamSpec> streamOfToken(const std::string& token, const std::string& symbol) {
-    using exchange::StreamKind;
-    exchange::StreamSpec spec;
-    spec.symbol = symbol;
-    if (token.starts_with("kline_")) {
-        const auto interval = parseInterval(std::string_view(token).substr(6));
-        if (!interval) return std::nullopt;
-        spec.kind = StreamKind::Kline;
-        spec.interval = *interval;
-    } else if (token == "trade") {
-        spec.kind = StreamKind::Trade;
-    } else if (token == "aggTrade") {
-        spec.kind = StreamKind::AggTrade;
-    } else if (token == "depth" || token == "depth@100ms") {
-        spec.kind = StreamKind::Depth;
-    } else if (token == "depth5" || token == "depth10" || token == "depth20") {
-        spec.kind = StreamKind::PartialDepth;
-        spec.depthLevels = std::stoi(token.substr(5));
-    } else if (token == "bookTicker") {
-        spec.kind = StreamKind::BookTicker;
-    } else if (token == "ticker") {
-        spec.kind = StreamKind::Ticker;
-    } else if (token == "miniTicker") {
-        spec.kind = StreamKind::MiniTicker;
-    } else {
-        return std::nullopt;
-    }
-    return spec;
-}
 
 QString utcText(std::int64_t ms) {
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz 'UTC'"));
@@ -80,8 +50,8 @@ Result<std::vector<exchange::StreamSpec>> ReplayPlayer::recordedStreams(const re
     std::vector<exchange::StreamSpec> specs;
     for (const std::string& symbol : info.symbols) {
         for (const std::string& token : info.streams) {
-            const auto spec = streamOfToken(token, symbol);
-            if (!spec) return makeError("the recording's stream '" + token + "' cannot be replayed in the app");
+            const auto spec = exchange::parseStreamToken(token, symbol);
+            if (!spec || exchange::isPerpetualStream(spec->kind)) return makeError("the recording's stream '" + token + "' cannot be replayed in the app");
             if (std::find(specs.begin(), specs.end(), *spec) == specs.end()) specs.push_back(*spec);
         }
     }

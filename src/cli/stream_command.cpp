@@ -28,6 +28,7 @@
 #include "command.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/exchange/stream_tokens.hpp"
 #include "cpc/session/stream_session.hpp"
 #include "cpc/market/candle_series.hpp"
 #include "cpc/net/io_thread.hpp"
@@ -51,43 +52,6 @@ using exchange::StreamKind;
 using exchange::StreamSpec;
 
 constexpr const char* kStreamName = "cpc stream";
-
-std::optional<StreamSpec> parseStreamToken(const std::string& token, const std::string& symbol) {
-    StreamSpec spec;
-    spec.symbol = symbol;
-    if (token.starts_with("kline_")) {
-        const auto interval = parseInterval(std::string_view(token).substr(6));
-        if (!interval) return std::nullopt;
-        spec.kind = StreamKind::Kline;
-        spec.interval = *interval;
-    } else if (token == "trade") {
-        spec.kind = StreamKind::Trade;
-    } else if (token == "aggTrade") {
-        spec.kind = StreamKind::AggTrade;
-    } else if (token == "depth" || token == "depth@100ms") {
-        spec.kind = StreamKind::Depth;
-    } else if (token == "depth5" || token == "depth10" || token == "depth20") {
-        spec.kind = StreamKind::PartialDepth;
-        spec.depthLevels = std::stoi(token.substr(5));
-    } else if (token == "bookTicker") {
-        spec.kind = StreamKind::BookTicker;
-    } else if (token == "ticker") {
-        spec.kind = StreamKind::Ticker;
-    } else if (token == "miniTicker") {
-        spec.kind = StreamKind::MiniTicker;
-    } else if (token == "markPrice") {  // perpetual futures (--market perp) from here on
-        spec.kind = StreamKind::MarkPrice;
-    } else if (token == "funding") {
-        spec.kind = StreamKind::Funding;
-    } else if (token == "openInterest") {
-        spec.kind = StreamKind::OpenInterest;
-    } else if (token == "liquidation") {
-        spec.kind = StreamKind::Liquidation;
-    } else {
-        return std::nullopt;
-    }
-    return spec;
-}
 
 json levelsJson(const std::vector<exchange::PriceLevel>& levels) {
     json a = json::array();
@@ -640,9 +604,7 @@ Result<std::vector<StreamKind>> keepVenueStreams(std::vector<StreamSpec>& specs,
     std::vector<StreamSpec> kept;
     std::vector<std::string> names;
     for (const StreamSpec& spec : specs) {
-        const bool perpKind = spec.kind == StreamKind::MarkPrice || spec.kind == StreamKind::Funding ||
-                              spec.kind == StreamKind::OpenInterest || spec.kind == StreamKind::Liquidation;
-        if (perpKind) {
+        if (exchange::isPerpetualStream(spec.kind)) {
             if (market != MarketType::Perp)
                 return makeError("--streams: markPrice, funding, openInterest and liquidation are streams of perpetual "
                                  "futures; add --market perp");
@@ -670,7 +632,7 @@ Result<std::vector<StreamSpec>> parseStreamList(const std::string& text, const s
             const std::size_t comma = std::min(text.find(',', pos), text.size());
             const std::string token = text.substr(pos, comma - pos);
             pos = comma + 1;
-            const auto spec = parseStreamToken(token, symbol);
+            const auto spec = exchange::parseStreamToken(token, symbol);
             if (!spec) return makeError("--streams: unknown stream '" + token + "'; accepted: " + acceptedStreamsText());
             if (std::find(specs.begin(), specs.end(), *spec) == specs.end()) specs.push_back(*spec);
         }

@@ -9,27 +9,11 @@
 #include "app_test_util.hpp"
 #include "cpc/core/build_info.hpp"
 
+using cpc::test::AppRun;
+using cpc::test::runApp;
+
 namespace {
 
-struct AppRun {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-AppRun runApp(const QStringList& args, int timeoutMs = 60000) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("QT_QPA_PLATFORM", "offscreen");
-    p.setProcessEnvironment(env);
-    p.start(CPC_APP_BINARY, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromLocal8Bit(p.readAllStandardOutput()), QString::fromLocal8Bit(p.readAllStandardError())};
-}
 
 }  // namespace
 

@@ -32,6 +32,9 @@
 #include "cpc/sim/sim_server.hpp"
 #include "perp_model.hpp"  // src/sim (private): the model the simulator serves
 
+using cpc::test::AppRun;
+using cpc::test::runApp;
+
 using namespace cpc;
 using namespace cpc::app;
 
@@ -108,24 +111,6 @@ double lastFinite(const std::vector<double>& v) {
     for (auto it = v.rbegin(); it != v.rend(); ++it)
         if (std::isfinite(*it)) return *it;
     return std::nan("");
-}
-
-struct AppRun {
-    int exitCode = -1;
-    QString err;
-};
-
-AppRun runBinary(const QStringList& args) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("QT_QPA_PLATFORM", "offscreen");
-    p.setProcessEnvironment(env);
-    p.start(CPC_APP_BINARY, args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromLocal8Bit(p.readAllStandardError())};
 }
 
 }  // namespace
@@ -488,28 +473,28 @@ TEST(PerpApp, AFailingPerpetualFeedIsAStateInTheLegendAndTheStatusBar) {
 }
 
 TEST(PerpApp, CommandLineMarketOpensThePerpetualAndRefusesWhatItCannotServe) {
-    const AppRun bogus = runBinary({"--market", "futures"});
+    const AppRun bogus = runApp({"--market", "futures"});
     EXPECT_EQ(bogus.exitCode, 2);
     EXPECT_TRUE(bogus.err.contains("unknown market \"futures\"; accepted: spot, perp")) << bogus.err.toStdString();
 
     QTemporaryDir dir;
-    const AppRun kucoin = runBinary({"--demo", "--exchange", "kucoin", "--market", "perp", "--database",
-                                     dir.filePath("demo.sqlite3"), "--settings", dir.filePath("kucoin.ini")});
+    const AppRun kucoin = runApp({"--demo", "--exchange", "kucoin", "--market", "perp", "--database",
+                                  dir.filePath("demo.sqlite3"), "--settings", dir.filePath("kucoin.ini")});
     EXPECT_EQ(kucoin.exitCode, 2);
     EXPECT_FALSE(kucoin.err.isEmpty());
     // Bybit's and OKX's perpetuals are simulated: the demo opens them.
     for (const char* venue : {"bybit", "okx"}) {
         const QString shot = dir.filePath(QStringLiteral("%1.png").arg(QLatin1String(venue)));
-        const AppRun run = runBinary({"--demo", "--exchange", venue, "--market", "perp", "--screenshot", shot, "--exit-after",
-                                      "4", "--database", dir.filePath(QStringLiteral("%1.sqlite3").arg(QLatin1String(venue))),
-                                      "--settings", dir.filePath(QStringLiteral("%1.ini").arg(QLatin1String(venue)))});
+        const AppRun run = runApp({"--demo", "--exchange", venue, "--market", "perp", "--screenshot", shot, "--exit-after",
+                                   "4", "--database", dir.filePath(QStringLiteral("%1.sqlite3").arg(QLatin1String(venue))),
+                                   "--settings", dir.filePath(QStringLiteral("%1.ini").arg(QLatin1String(venue)))});
         EXPECT_EQ(run.exitCode, 0) << venue << ": " << run.err.toStdString();
         EXPECT_FALSE(QImage(shot).isNull()) << venue;
     }
 
     const QString png = dir.filePath("perp.png");
-    const AppRun perp = runBinary({"--demo", "--market", "perp", "--symbol", "BTCUSDT", "--screenshot", png, "--exit-after",
-                                   "6", "--database", dir.filePath("demo.sqlite3"), "--settings", dir.filePath("s.ini")});
+    const AppRun perp = runApp({"--demo", "--market", "perp", "--symbol", "BTCUSDT", "--screenshot", png, "--exit-after",
+                                "6", "--database", dir.filePath("demo.sqlite3"), "--settings", dir.filePath("s.ini")});
     ASSERT_EQ(perp.exitCode, 0) << perp.err.toStdString();
     EXPECT_FALSE(QImage(png).isNull());
     AppSettings saved(dir.filePath("s.ini"));
