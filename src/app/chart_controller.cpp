@@ -5,11 +5,13 @@
 #include "cpc/session/venue_paths.hpp"
 #include "cpc/session/market_session.hpp"
 
+#include <QTimer>
 #include <algorithm>
 
 #include "cpc/app/market_bridge.hpp"
 #include "cpc/core/time.hpp"
 #include "cpc/exchange/registry.hpp"
+#include "cpc/net/rest_gate.hpp"
 #include "cpc/session/market_feed.hpp"
 #include "cpc/session/watchlist.hpp"
 #include "cpc/sim/sim_server.hpp"
@@ -103,6 +105,17 @@ Result<Ok> ChartController::start() {
     m_hub = std::make_unique<session::SeriesHub>(m_services->storage(), std::move(hooks), m_options.memoryBudgetBytes);
     m_hub->setReadOnly(m_options.replay);
     m_market = &m_services->market();
+    // The REST gate is on the network side and says nothing when it pauses: look at it twice a
+    // second (a mutex each) and say when a hold starts, counts down and ends.
+    auto* holdWatch = new QTimer(this);
+    holdWatch->setInterval(500);
+    connect(holdWatch, &QTimer::timeout, this, [this] {
+        const RestHold hold = restHold();
+        if (hold.kind == RestHold::Kind::None && m_shownHold.kind == RestHold::Kind::None) return;
+        m_shownHold = hold;
+        emit statusChanged();
+    });
+    holdWatch->start();
     return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
 }
 
@@ -253,6 +266,15 @@ QString ChartController::restBase() const {
 
 QString ChartController::streamBase() const {
     return m_adapter ? QString::fromStdString(m_adapter->endpoints().streamBase) : QString();
+}
+
+ChartController::RestHold ChartController::restHold() const {
+    if (!m_market || !m_adapter) return {};
+    const auto gate = m_market->restGate(*m_adapter);
+    const std::int64_t now = nowMs();
+    if (const std::int64_t until = gate->bannedUntilMs(); until > now) return {RestHold::Kind::Banned, until};
+    if (const std::int64_t until = gate->pausedUntilMs(); until > now) return {RestHold::Kind::TooMany, until};
+    return {};
 }
 
 void ChartController::openSeries(const QString& symbol, Interval interval) {

@@ -987,6 +987,15 @@ void MainWindow::refreshStatus() {
         text += QStringLiteral(" — ") + coreText(st.detail).toHtmlEscaped();
     if (st.state == feed::FeedState::Reconnecting && st.retryInMs > 0)
         text += tr(" (retry in %1 s)").arg((st.retryInMs + 999) / 1000);
+    // The venue holding back this process's requests (history, scroll-back, the symbol list wait
+    // for it): said with its countdown, whatever the stream's state.
+    if (const auto hold = controller.restHold(); hold.kind != ChartController::RestHold::Kind::None) {
+        const qint64 left = std::max<qint64>(1, (hold.untilMs - nowMs() + 999) / 1000);
+        if (hold.kind == ChartController::RestHold::Kind::TooMany)
+            text += tr(" — the exchange asked to slow down (HTTP 429): requests wait %1 s").arg(left);
+        else if (st.detail.find("banned") == std::string::npos || st.state == feed::FeedState::Live)
+            text += tr(" — the exchange banned this IP for too many requests: no request for %1 s").arg(left);
+    }
     // The venue by name, as the chart's legend says it; its endpoints for whoever needs them.
     text += QStringLiteral("  ·  ") + venueLabel().toHtmlEscaped();
     m_stateLabel->setText(text);

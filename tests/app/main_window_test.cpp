@@ -7,6 +7,8 @@
 #include <QGuiApplication>
 #include <QScreen>
 #include <QStatusBar>
+#include <QLabel>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
@@ -14,6 +16,8 @@
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/core/time.hpp"
+#include "cpc/sim/sim_server.hpp"
 
 using namespace cpc;
 using namespace cpc::app;
@@ -248,4 +252,46 @@ TEST(MainWindow, ASavedGeometryLargerThanTheScreenOrOffItIsClampedToTheAvailable
             << window.frameGeometry().width() << "x" << window.frameGeometry().height() << ", screen "
             << available.width() << "x" << available.height();
     }
+}
+
+// A venue that answers HTTP 429 holds every REST request of the process (the gate waits out its
+// Retry-After). The wait is a state the trader sees, with its countdown, and it ends.
+TEST(MainWindow, AVenueThatSaysSlowDownIsShownWithItsCountdownUntilTheWaitEnds) {
+    using namespace std::chrono_literals;
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    // The simulator's 429 says "wait until the minute's end" (Binance's weight is counted per
+    // calendar minute): its clock is set 12 s before a minute ends, so the wait is seconds long.
+    const std::int64_t start = nowMs();
+    const std::int64_t ahead = (start / 60'000 + 1) * 60'000 - 12'000 - start + 60'000;
+    options.simClock = [ahead] { return nowMs() + ahead; };
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.show();
+    auto* state = window.findChild<QLabel*>("connectionState");
+    ASSERT_NE(state, nullptr);
+    auto sim = controller.services().simulator("binance");
+    ASSERT_TRUE(sim) << sim.error().message;
+    (*sim)->inject(sim::SimFault::RestTooMany, 0ms, 1);  // the next REST answer
+    window.openSeries("BTCUSDT", Interval::M1);
+
+    ASSERT_TRUE(test::processEventsUntil([&] { return state->text().contains("HTTP 429"); }, 15000))
+        << state->text().toStdString();
+    EXPECT_EQ(controller.restHold().kind, ChartController::RestHold::Kind::TooMany);
+    EXPECT_TRUE(state->text().contains(QRegularExpression(R"(requests wait \d+ s)"))) << state->text().toStdString();
+    EXPECT_EQ((*sim)->stats().rest429, 1u);
+    // The countdown ends with the wait; the chart then loads and goes live, and no ban was earned.
+    ASSERT_TRUE(test::processEventsUntil([&] { return !state->text().contains("HTTP 429"); }, 20000))
+        << state->text().toStdString();
+    EXPECT_EQ(controller.restHold().kind, ChartController::RestHold::Kind::None);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 500 &&
+               controller.status().state == feed::FeedState::Live;
+    }, 20000)) << controller.status().detail;
+    EXPECT_EQ((*sim)->stats().rest418, 0u);
 }

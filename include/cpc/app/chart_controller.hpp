@@ -154,6 +154,18 @@ public:
                                        std::optional<std::int64_t> clockOffsetMs);
     QString restBase() const;
     QString streamBase() const;
+    // The venue's hold on this process's REST requests (its REST host's gate, shared by every
+    // chart and command on that host): a pause after HTTP 429 (the venue asked to slow down) or an
+    // IP ban, until `untilMs` (local clock). statusChanged() is emitted when a hold starts, every
+    // half second while it lasts (its countdown) and when it ends, so that it is a visible state
+    // rather than a silent wait.
+    struct RestHold {
+        enum class Kind : std::uint8_t { None, TooMany, Banned };
+        Kind kind = Kind::None;
+        std::int64_t untilMs = 0;
+        bool operator==(const RestHold&) const = default;
+    };
+    RestHold restHold() const;
     bool isDemo() const { return m_options.demo; }
     // What the controller was made with (the venue: the current one); another chart's controller
     // is made from them with the same services (MainWindow's layouts).
@@ -229,6 +241,7 @@ private:
     std::optional<std::int64_t> m_clockOffsetMs;  // exchange − local, from the feed's status
     std::vector<exchange::SymbolInfo> m_symbols;
     QStringList m_symbolNames;
+    RestHold m_shownHold;  // the hold the last statusChanged() reflected
 };
 
 }  // namespace cpc::app
