@@ -690,7 +690,7 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
 
 std::optional<RestRequest> OkxAdapter::premiumIndexRequest(const std::string& symbol) const {
     if (!swap()) return std::nullopt;
-    // GET /api/v5/public/funding-rate (20 requests / 2 s): the current rate and its settlement time.
+    // GET /api/v5/public/funding-rate (10 requests / 2 s per IP and instrument): the current rate and its settlement time.
     return RestRequest{"/api/v5/public/funding-rate?instId=" + toUpperAscii(symbol), 1};
 }
 

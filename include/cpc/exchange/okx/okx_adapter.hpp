@@ -104,6 +104,14 @@ public:
                            {"/api/v5/market/books", 40, two},
                            {"/api/v5/public/instruments", 20, two},
                            {"/api/v5/public/time", 10, two}};
+        if (swap()) {
+            // Swap-only paths (docs-v5 "Rate limit rule: IP + Instrument ID"; counted per path
+            // here, which is never more than the venue allows).
+            limit.endpoints.push_back({"/api/v5/public/funding-rate", 10, two});
+            limit.endpoints.push_back({"/api/v5/public/funding-rate-history", 10, two});
+            limit.endpoints.push_back({"/api/v5/public/open-interest", 20, two});
+            limit.endpoints.push_back({"/api/v5/rubik/stat/contracts/open-interest-history", 10, two});
+        }
         return limit;
     }
     // 51000 "Parameter … error", 51001 "Instrument ID does not exist", 50014 "Parameter … can not
