@@ -8,6 +8,7 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/exchange/bybit/bybit_adapter.hpp"
 #include "cpc/exchange/okx/okx_adapter.hpp"
+#include "cpc/exchange/price_klines.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "support/fixtures.hpp"
 
@@ -531,6 +532,69 @@ TEST(OkxPerp, MarkPriceStreamCarriesTheIndexTickersOfTheIndex) {
     // Spot subscribes no index.
     const auto spotSub = nlohmann::json::parse(makeAdapter("okx").value()->subscribeMessage({spec("BTC-USDT", StreamKind::Ticker)}, 5));
     EXPECT_EQ(spotSub["args"].size(), 1u);
+}
+
+// ---- mark and index price klines -----------------------------------------------------------------
+
+TEST(PriceKlines, EachPerpetualVenueHasItsMarkAndIndexKlinePaths) {
+    HistoryQuery q;
+    q.interval = Interval::M1;
+    q.startTime = 1700000040000;  // a minute's open
+    q.limit = 5000;
+    q.symbol = "BTCUSDT";
+    const auto binance = perp("binance");
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Mark, q)->target,
+              "/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&startTime=1700000040000&limit=1500");
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Mark, q)->weight, 10);
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Index, q)->target,
+              "/fapi/v1/indexPriceKlines?pair=BTCUSDT&interval=1m&startTime=1700000040000&limit=1500");
+    const auto bybit = perp("bybit");
+    EXPECT_EQ(priceKlinesRequest(*bybit, PriceSeries::Mark, q)->target,
+              "/v5/market/mark-price-kline?category=linear&symbol=BTCUSDT&interval=1&start=1700000040000"
+              "&end=1700059980000&limit=1000");
+    EXPECT_EQ(priceKlinesRequest(*bybit, PriceSeries::Index, q)->target.substr(0, 49),
+              "/v5/market/index-price-kline?category=linear&symb");
+    q.symbol = "BTC-USDT-SWAP";
+    const auto okx = perp("okx");
+    EXPECT_EQ(priceKlinesRequest(*okx, PriceSeries::Mark, q)->target,
+              "/api/v5/market/history-mark-price-candles?instId=BTC-USDT-SWAP&bar=1m&after=1700005980001"
+              "&before=1700000039999&limit=100");
+    q.startTime.reset();
+    EXPECT_EQ(priceKlinesRequest(*okx, PriceSeries::Index, q)->target,
+              "/api/v5/market/index-candles?instId=BTC-USDT&bar=1m&limit=100")
+        << "the index of the swap, the latest rows";
+    EXPECT_EQ(priceKlinesPageLimit(*okx), 100);
+    EXPECT_FALSE(priceKlinesRequest(*makeAdapter("binance").value(), PriceSeries::Mark, q)) << "spot has none";
+    EXPECT_FALSE(parsePriceKlines(*makeAdapter("okx").value(), PriceSeries::Mark, q, "[]", 200, 0));
+}
+
+TEST(PriceKlines, DocumentedRowsParseAscendingWithPricesOnly) {
+    HistoryQuery q;
+    q.interval = Interval::M1;
+    const auto binance = parsePriceKlines(*perp("binance"), PriceSeries::Mark, q,
+                                          test::readFixture("binance-perp/markPriceKlines.json"), 200, 1591256460000);
+    ASSERT_TRUE(binance) << binance.error().message;
+    ASSERT_EQ(binance->size(), 1u);
+    EXPECT_EQ((*binance)[0].openTime, 1591256400000);
+    EXPECT_EQ((*binance)[0].close, dec("9651.552"));
+    EXPECT_TRUE((*binance)[0].volume.isZero());
+    EXPECT_TRUE((*binance)[0].closed) << "closed on the venue's clock";
+    const auto bybit = parsePriceKlines(*perp("bybit"), PriceSeries::Mark, q, test::readFixture("bybit/mark-price-kline.json"),
+                                        200, 1670608830000);
+    ASSERT_TRUE(bybit) << bybit.error().message;
+    ASSERT_EQ(bybit->size(), 1u);
+    EXPECT_EQ((*bybit)[0].high, dec("17164.16"));
+    EXPECT_EQ((*bybit)[0].close, dec("17131.64"));
+    EXPECT_FALSE((*bybit)[0].closed) << "still forming at the venue's now";
+    const auto okx = parsePriceKlines(*perp("okx"), PriceSeries::Index, q, test::readFixture("okx/mark-price-candles.json"),
+                                      200, 0);
+    ASSERT_TRUE(okx) << okx.error().message;
+    ASSERT_EQ(okx->size(), 1u) << "one row per open time";
+    EXPECT_TRUE((*okx)[0].closed) << "confirm 1";
+    EXPECT_FALSE(parsePriceKlines(*perp("okx"), PriceSeries::Mark, q, R"({"code":"51001","msg":"Instrument ID does not exist.","data":[]})",
+                                  200, 0));
+    EXPECT_FALSE(parsePriceKlines(*perp("bybit"), PriceSeries::Mark, q, R"({"retCode":0,"result":{"list":[["x"]]}})", 200, 0));
+    EXPECT_NO_THROW(EXPECT_FALSE(parsePriceKlines(*perp("binance"), PriceSeries::Mark, q, R"([[1,{},2,3,4]])", 200, 0)));
 }
 
 // ---- hostile input ----------------------------------------------------------------------------------
