@@ -307,7 +307,8 @@ void PerpChart::refresh() {
         for (const exchange::Liquidation& l : m_data.liquidations()) {
             if (l.timeMs < first) continue;
             const double price = l.price.toDouble();
-            // Quote value; OKX counts contracts, whose size the codec does not know: their count.
+            // Quote value; a liquidation still in contracts (an OKX swap listed since the connect,
+            // whose contract value the codec has not read yet): their count.
             bubbles.push_back(chart::ChartBubble{l.timeMs, price, l.contracts ? l.quantity.toDouble() : price * l.quantity.toDouble(),
                                                  !l.longLiquidated});
         }

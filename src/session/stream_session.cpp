@@ -879,8 +879,11 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         if (const auto* tk = std::get_if<exchange::Ticker24h>(&e); tk && tk->eventTimeMs > 0)
             return Keyed{(tk->mini ? "m|" : "T|") + tk->symbol, Mark{tk->eventTimeMs, 0, false, false}, false};
         // Perpetual state (snapshots in time): the newest wins, an older push of an overlap is dropped.
+        // Per the fields a push carries: OKX's index price comes from its own channel (index-tickers)
+        // at its own times, so the mark and the index are ordered each apart.
         if (const auto* m = std::get_if<exchange::MarkPriceUpdate>(&e); m && m->eventTimeMs > 0)
-            return Keyed{"mp|" + m->symbol, Mark{m->eventTimeMs, 0, false, false}, false};
+            return Keyed{"mp|" + m->symbol + (m->markPrice ? "|m" : "") + (m->indexPrice ? "|i" : ""),
+                         Mark{m->eventTimeMs, 0, false, false}, false};
         if (const auto* f = std::get_if<exchange::FundingUpdate>(&e); f && f->eventTimeMs > 0)
             return Keyed{"fr|" + f->symbol, Mark{f->eventTimeMs, 0, false, false}, false};
         if (const auto* o = std::get_if<exchange::OpenInterestUpdate>(&e); o && o->timeMs > 0)
@@ -1056,7 +1059,9 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
             const std::string connectId = "cpcs" + std::to_string(nextId++) + "x" + std::to_string(nowMs());
             auto info = adapter->parseStreamConnect(r->body, r->status, connectId);
             if (!info) co_return info.error();
-            url = info->url;
+            // An empty URL: the request taught the codec something (OKX swaps: the contract
+            // values), the stream URL stays streamUrl()'s.
+            if (!info->url.empty()) url = info->url;
             c.heartbeat = info->heartbeatInterval;
             c.heartbeatTimeout = info->heartbeatTimeout;
         }
@@ -1708,6 +1713,11 @@ void StreamSession::replaySwitched(int connection) {
 void StreamSession::replayRest(const std::string& target, int status, std::string body) {
     Impl& m = *m_impl;
     if (m.stopping) return;
+    // The answer a connect asked for (OKX swaps' contract values): the codec learns it again.
+    if (const auto connect = m.adapter->streamConnectRequest(); connect && connect->target == target && status != 0) {
+        (void)m.adapter->parseStreamConnect(body, status, "replay");
+        return;
+    }
     for (auto it = m.replayWanted.begin(); it != m.replayWanted.end(); ++it) {
         if (m.adapter->depthRequest(it->symbol, m.config.snapshotLimit).target != target) continue;
         const Impl::SnapshotWanted wanted = *it;

@@ -120,6 +120,14 @@ public:
         m_windows.emplace("/api/v5/market/books", SlidingWindow(40, two));
         m_windows.emplace("/api/v5/public/instruments", SlidingWindow(20, two));
         m_windows.emplace("/api/v5/public/time", SlidingWindow(10, two));
+        if (config.market == MarketType::Perp) {
+            // The swap-only paths (rate limit rule: IP + instrument ID; one window per path here,
+            // stricter than the venue when several swaps are asked for at once).
+            m_windows.emplace("/api/v5/public/funding-rate", SlidingWindow(10, two));
+            m_windows.emplace("/api/v5/public/funding-rate-history", SlidingWindow(10, two));
+            m_windows.emplace("/api/v5/public/open-interest", SlidingWindow(20, two));
+            m_windows.emplace("/api/v5/rubik/stat/contracts/open-interest-history", SlidingWindow(10, two));
+        }
     }
 
     LimitVerdict admit(std::string_view path, int, std::int64_t, Clock::time_point wall) override {
@@ -179,11 +187,10 @@ private:
 }  // namespace
 
 std::unique_ptr<RestLimiter> makeRestLimiter(std::string_view exchange, const SimConfig& config) {
-    if (config.market == MarketType::Spot) {
-        if (exchange == "bybit") return std::make_unique<BybitIpWindow>(config);
-        if (exchange == "okx") return std::make_unique<OkxEndpointWindows>(config);
-        if (exchange == "kucoin") return std::make_unique<KucoinPublicPool>(config);
-    }
+    // Perpetuals (Bybit linear, OKX swaps) are limited per IP as the venue's spot market is.
+    if (exchange == "bybit") return std::make_unique<BybitIpWindow>(config);
+    if (exchange == "okx") return std::make_unique<OkxEndpointWindows>(config);
+    if (exchange == "kucoin" && config.market == MarketType::Spot) return std::make_unique<KucoinPublicPool>(config);
     return std::make_unique<BinanceWeights>(config.restWeightPerMinute);
 }
 

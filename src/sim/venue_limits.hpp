@@ -7,8 +7,9 @@
 // - Bybit: 600 requests per IP in any 5-second window, every path alike; past it HTTP 403 "access
 //   too frequent" and the IP is banned (SimConfig::banDuration; Bybit: at least 10 minutes).
 // - OKX: a window per endpoint and IP (history-candles 20 / 2 s, candles 40 / 2 s, books 40 / 2 s,
-//   instruments 20 / 2 s, time 10 / 2 s); past one, HTTP 429 with code 50011 for that endpoint
-//   (the others still answer), nothing said of when to ask again.
+//   instruments 20 / 2 s, time 10 / 2 s; swaps also funding-rate 10, funding-rate-history 10,
+//   open-interest 20 and rubik open-interest-history 10 per 2 s); past one, HTTP 429 with code
+//   50011 for that endpoint (the others still answer), nothing said of when to ask again.
 // - KuCoin: the "Public" resource pool, 2,000 weight per 30 s counted from the first request of
 //   the window; past it HTTP 429 with code 429000 and gw-ratelimit-reset (ms until the pool
 //   refills).

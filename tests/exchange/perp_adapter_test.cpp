@@ -8,6 +8,7 @@
 #include "cpc/exchange/binance/binance_adapter.hpp"
 #include "cpc/exchange/bybit/bybit_adapter.hpp"
 #include "cpc/exchange/okx/okx_adapter.hpp"
+#include "cpc/exchange/price_klines.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "support/fixtures.hpp"
 
@@ -431,6 +432,169 @@ TEST(OkxPerp, SwapCandlesCountBaseVolumeNotContracts) {
     ASSERT_EQ(rows->size(), 1u);
     EXPECT_EQ((*rows)[0].volume, dec("1"));
     EXPECT_EQ((*rows)[0].quoteVolume, dec("10.5"));
+}
+
+// OKX sizes on swaps count contracts (ctVal of the base asset each); the codec reads the contract
+// values from the instruments answer it asks for before every stream connect and passes sizes on
+// in the base asset.
+TEST(OkxPerp, ContractValuesComeFromTheInstrumentsReadBeforeEachConnect) {
+    const auto a = perp("okx");
+    const auto request = a->streamConnectRequest();
+    ASSERT_TRUE(request);
+    EXPECT_EQ(request->method, "GET");
+    EXPECT_EQ(request->target, "/api/v5/public/instruments?instType=SWAP");
+    // Before the answer: a swap's sizes cannot be read, and the frame says why.
+    const auto before = a->parseStreamMessage(test::readFixture("okx/trades-swap-ws.json"));
+    ASSERT_FALSE(before);
+    EXPECT_NE(before.error().message.find("no contract value (ctVal) for BTC-USDT-SWAP"), std::string::npos)
+        << before.error().message;
+
+    const auto info = a->parseStreamConnect(test::readFixture("okx/instruments-swap.json"), 200, "c1");
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_TRUE(info->url.empty()) << "the stream URL stays streamUrl()'s";
+    EXPECT_EQ(info->heartbeatInterval, a->heartbeatInterval());
+    const auto& okx = dynamic_cast<const OkxAdapter&>(*a);
+    EXPECT_EQ(okx.contractValue("BTC-USDT-SWAP")->value, dec("0.01"));
+    EXPECT_EQ(okx.contractValue("BCH-USDT-SWAP")->value, dec("0.1"));
+    EXPECT_TRUE(okx.contractValue("BTC-USD-SWAP")->inverse);
+    EXPECT_FALSE(okx.contractValue("NEW-USDT-SWAP")) << "a listing announced without its fields yet";
+
+    const auto trades = only<TradeTick>(parseOk(*a, test::readFixture("okx/trades-swap-ws.json")));
+    ASSERT_EQ(trades.size(), 1u);
+    EXPECT_EQ(trades[0].quantity, dec("0.125")) << "12.5 contracts of 0.01 BTC";
+    EXPECT_EQ(trades[0].price, dec("42219.9"));
+
+    const auto books = only<DepthSnapshot>(parseOk(*a, test::readFixture("okx/books5-ws.json")));
+    ASSERT_EQ(books.size(), 1u);
+    EXPECT_EQ(books[0].asks[0], (PriceLevel{dec("111.06"), dec("5515.4")})) << "55154 contracts of 0.1 BCH";
+    EXPECT_EQ(books[0].bids[4], (PriceLevel{dec("111.01"), dec("6509")}));
+    const auto bbo = only<BookTicker>(parseOk(*a, test::readFixture("okx/bbo-tbt-ws.json")));
+    ASSERT_EQ(bbo.size(), 1u);
+    EXPECT_EQ(bbo[0].bidQuantity, dec("5774.5"));
+
+    // An inverse swap's contract is worth ctVal of the quote: 100 USD at 40,000 = 0.0025 BTC.
+    EXPECT_EQ(okx.baseQuantity("BTC-USD-SWAP", dec("2"), dec("40000")), dec("0.005"));
+
+    // Liquidations of a known swap are in the base asset; the channel's others keep contracts.
+    const std::string liquidation = R"({"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[)"
+                                    R"({"details":[{"bkLoss":"0","bkPx":"40000","ccy":"","posSide":"long","side":"sell","sz":"7","ts":"1"}],)"
+                                    R"("instFamily":"BTC-USDT","instId":"BTC-USDT-SWAP","instType":"SWAP","uly":"BTC-USDT"}]})";
+    const auto known = only<Liquidation>(parseOk(*a, liquidation));
+    ASSERT_EQ(known.size(), 1u);
+    EXPECT_EQ(known[0].quantity, dec("0.07"));
+    EXPECT_FALSE(known[0].contracts);
+    const auto other = only<Liquidation>(parseOk(*a, test::readFixture("okx/liquidation-orders-ws.json")));
+    ASSERT_EQ(other.size(), 1u);
+    EXPECT_TRUE(other[0].contracts) << "IOST-USDT-SWAP is not in the instruments answer";
+
+    // A spot codec asks for nothing; a failed answer changes nothing.
+    EXPECT_FALSE(makeAdapter("okx").value()->streamConnectRequest());
+    EXPECT_FALSE(a->parseStreamConnect(R"({"code":"0","msg":"","data":[]})", 200, "c2"))
+        << "an answer without a single contract value is an error";
+    EXPECT_FALSE(a->parseStreamConnect(R"({"code":"50011","msg":"Too Many Requests","data":[]})", 200, "c3"));
+    EXPECT_EQ(okx.contractValue("BTC-USDT-SWAP")->value, dec("0.01")) << "a failed answer keeps the table";
+}
+
+TEST(OkxPerp, SwapTickerReadsTheBaseVolumeAndSizesInTheBaseAsset) {
+    const auto a = perp("okx");
+    ASSERT_TRUE(a->parseStreamConnect(test::readFixture("okx/instruments-swap.json"), 200, "c1"));
+    const auto t = only<Ticker24h>(parseOk(*a, test::readFixture("okx/tickers-swap-ws.json")));
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].volume, dec("12345.67")) << "volCcy24h: the base asset on SWAP (vol24h counts contracts)";
+    EXPECT_EQ(t[0].quoteVolume, dec("493826800")) << "no quote volume on SWAP: the base volume at the last price";
+    EXPECT_EQ(t[0].lastQuantity, dec("0.03"));
+    EXPECT_EQ(t[0].bidQuantity, dec("0.85"));
+    EXPECT_EQ(t[0].askQuantity, dec("1.2"));
+    // Spot is unchanged: vol24h base, volCcy24h quote.
+    const auto spot = only<Ticker24h>(parseOk(*makeAdapter("okx").value(), test::readFixture("okx/tickers-ws.json")));
+    ASSERT_EQ(spot.size(), 1u);
+    EXPECT_EQ(spot[0].volume, dec("2222"));
+    EXPECT_EQ(spot[0].bidQuantity, dec("5"));
+}
+
+TEST(OkxPerp, MarkPriceStreamCarriesTheIndexTickersOfTheIndex) {
+    const auto a = perp("okx");
+    const auto sub = nlohmann::json::parse(a->subscribeMessage({spec("BTC-USDT-SWAP", StreamKind::MarkPrice)}, 3));
+    ASSERT_EQ(sub["args"].size(), 2u);
+    EXPECT_EQ(sub["args"][0], (nlohmann::json{{"channel", "mark-price"}, {"instId", "BTC-USDT-SWAP"}}));
+    EXPECT_EQ(sub["args"][1], (nlohmann::json{{"channel", "index-tickers"}, {"instId", "BTC-USDT"}}));
+    const auto unsub = nlohmann::json::parse(a->unsubscribeMessage({spec("BTC-USDT-SWAP", StreamKind::MarkPrice)}, 4));
+    EXPECT_EQ(unsub["args"].size(), 2u) << "both channels leave together";
+    const auto frame = test::readFixture("okx/index-tickers-ws.json");
+    EXPECT_EQ(a->streamNameOfFrame(frame), "mark-price:BTC-USDT-SWAP") << "the frames belong to the MarkPrice stream";
+    const auto marks = only<MarkPriceUpdate>(parseOk(*a, frame));
+    ASSERT_EQ(marks.size(), 1u);
+    EXPECT_EQ(marks[0].symbol, "BTC-USDT-SWAP");
+    EXPECT_EQ(marks[0].indexPrice, dec("0.1"));
+    EXPECT_FALSE(marks[0].markPrice);
+    EXPECT_EQ(marks[0].eventTimeMs, 1597026383085);
+    EXPECT_FALSE(a->parseStreamMessage(R"({"arg":{"channel":"index-tickers","instId":"BTC-USDT"},"data":[{"idxPx":[]}]})"));
+    // Spot subscribes no index.
+    const auto spotSub = nlohmann::json::parse(makeAdapter("okx").value()->subscribeMessage({spec("BTC-USDT", StreamKind::Ticker)}, 5));
+    EXPECT_EQ(spotSub["args"].size(), 1u);
+}
+
+// ---- mark and index price klines -----------------------------------------------------------------
+
+TEST(PriceKlines, EachPerpetualVenueHasItsMarkAndIndexKlinePaths) {
+    HistoryQuery q;
+    q.interval = Interval::M1;
+    q.startTime = 1700000040000;  // a minute's open
+    q.limit = 5000;
+    q.symbol = "BTCUSDT";
+    const auto binance = perp("binance");
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Mark, q)->target,
+              "/fapi/v1/markPriceKlines?symbol=BTCUSDT&interval=1m&startTime=1700000040000&limit=1500");
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Mark, q)->weight, 10);
+    EXPECT_EQ(priceKlinesRequest(*binance, PriceSeries::Index, q)->target,
+              "/fapi/v1/indexPriceKlines?pair=BTCUSDT&interval=1m&startTime=1700000040000&limit=1500");
+    const auto bybit = perp("bybit");
+    EXPECT_EQ(priceKlinesRequest(*bybit, PriceSeries::Mark, q)->target,
+              "/v5/market/mark-price-kline?category=linear&symbol=BTCUSDT&interval=1&start=1700000040000"
+              "&end=1700059980000&limit=1000");
+    EXPECT_EQ(priceKlinesRequest(*bybit, PriceSeries::Index, q)->target.substr(0, 49),
+              "/v5/market/index-price-kline?category=linear&symb");
+    q.symbol = "BTC-USDT-SWAP";
+    const auto okx = perp("okx");
+    EXPECT_EQ(priceKlinesRequest(*okx, PriceSeries::Mark, q)->target,
+              "/api/v5/market/history-mark-price-candles?instId=BTC-USDT-SWAP&bar=1m&after=1700005980001"
+              "&before=1700000039999&limit=100");
+    q.startTime.reset();
+    EXPECT_EQ(priceKlinesRequest(*okx, PriceSeries::Index, q)->target,
+              "/api/v5/market/index-candles?instId=BTC-USDT&bar=1m&limit=100")
+        << "the index of the swap, the latest rows";
+    EXPECT_EQ(priceKlinesPageLimit(*okx), 100);
+    EXPECT_FALSE(priceKlinesRequest(*makeAdapter("binance").value(), PriceSeries::Mark, q)) << "spot has none";
+    EXPECT_FALSE(parsePriceKlines(*makeAdapter("okx").value(), PriceSeries::Mark, q, "[]", 200, 0));
+}
+
+TEST(PriceKlines, DocumentedRowsParseAscendingWithPricesOnly) {
+    HistoryQuery q;
+    q.interval = Interval::M1;
+    const auto binance = parsePriceKlines(*perp("binance"), PriceSeries::Mark, q,
+                                          test::readFixture("binance-perp/markPriceKlines.json"), 200, 1591256460000);
+    ASSERT_TRUE(binance) << binance.error().message;
+    ASSERT_EQ(binance->size(), 1u);
+    EXPECT_EQ((*binance)[0].openTime, 1591256400000);
+    EXPECT_EQ((*binance)[0].close, dec("9651.552"));
+    EXPECT_TRUE((*binance)[0].volume.isZero());
+    EXPECT_TRUE((*binance)[0].closed) << "closed on the venue's clock";
+    const auto bybit = parsePriceKlines(*perp("bybit"), PriceSeries::Mark, q, test::readFixture("bybit/mark-price-kline.json"),
+                                        200, 1670608830000);
+    ASSERT_TRUE(bybit) << bybit.error().message;
+    ASSERT_EQ(bybit->size(), 1u);
+    EXPECT_EQ((*bybit)[0].high, dec("17164.16"));
+    EXPECT_EQ((*bybit)[0].close, dec("17131.64"));
+    EXPECT_FALSE((*bybit)[0].closed) << "still forming at the venue's now";
+    const auto okx = parsePriceKlines(*perp("okx"), PriceSeries::Index, q, test::readFixture("okx/mark-price-candles.json"),
+                                      200, 0);
+    ASSERT_TRUE(okx) << okx.error().message;
+    ASSERT_EQ(okx->size(), 1u) << "one row per open time";
+    EXPECT_TRUE((*okx)[0].closed) << "confirm 1";
+    EXPECT_FALSE(parsePriceKlines(*perp("okx"), PriceSeries::Mark, q, R"({"code":"51001","msg":"Instrument ID does not exist.","data":[]})",
+                                  200, 0));
+    EXPECT_FALSE(parsePriceKlines(*perp("bybit"), PriceSeries::Mark, q, R"({"retCode":0,"result":{"list":[["x"]]}})", 200, 0));
+    EXPECT_NO_THROW(EXPECT_FALSE(parsePriceKlines(*perp("binance"), PriceSeries::Mark, q, R"([[1,{},2,3,4]])", 200, 0)));
 }
 
 // ---- hostile input ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include "cpc/session/perp_feed.hpp"
 #include "cpc/session/venue_paths.hpp"
 #include "cpc/sim/sim_server.hpp"
+#include "cpc/sim/ticker_model.hpp"
 #include "perp_model.hpp"  // src/sim (private): the model the simulator serves
 
 using namespace cpc;
@@ -30,10 +31,9 @@ constexpr std::int64_t kStartMs = 1709279940000;
 struct PerpVenue {
     std::string name;
     std::string symbol;         // the venue's spelling of BTC/USDT's perpetual
-    bool indexInMarkStream;     // Bybit's ticker carries the index price, OKX's mark-price does not
-    // OKX counts liquidations in contracts of 10^-(quantity decimals - 2) of the base asset
-    // (dialect_okx_perp.cpp; BTC: 0.001 BTC a contract).
-    bool liquidationsInContracts;
+    // Bybit's ticker carries the mark and the index price in one push; OKX's index comes from its
+    // own channel (index-tickers), subscribed with the MarkPrice stream.
+    bool indexInMarkStream;
 };
 
 std::ostream& operator<<(std::ostream& os, const PerpVenue& v) { return os << v.name; }
@@ -126,8 +126,15 @@ TEST_P(PerpVenueFeed, MarkPriceAndFundingCountdownMatchTheModel) {
     ASSERT_TRUE(feed.start());
     // The REST answer and the first push, then the mark price when it changes (OKX: at most every
     // second, at least every 10 s; the spot index moves with its trades, about every 5 s).
-    ASSERT_TRUE(sink->waitFor([](const auto& events) {
-        return Collector::count<exchange::MarkPriceUpdate>(events) >= 2 && Collector::count<exchange::FundingUpdate>(events) >= 2;
+    const auto withIndex = [](const auto& events) {
+        return std::count_if(events.begin(), events.end(), [](const feed::FeedEvent& e) {
+            const auto* m = std::get_if<exchange::MarkPriceUpdate>(&e);
+            return m && m->indexPrice;
+        });
+    };
+    ASSERT_TRUE(sink->waitFor([&](const auto& events) {
+        return Collector::count<exchange::MarkPriceUpdate>(events) >= 2 && Collector::count<exchange::FundingUpdate>(events) >= 2 &&
+               withIndex(events) >= 1;
     }, 40s)) << "errors: " << ::testing::PrintToString(sink->errors());
     feed.stop();
     for (const auto& m : sink->all<exchange::MarkPriceUpdate>()) {
@@ -210,11 +217,9 @@ TEST_P(PerpVenueFeed, LiquidationsAreTheModelsAtTheMarkPrice) {
         ASSERT_EQ(model.size(), 1u) << "a liquidation the model has at " << l.timeMs;
         EXPECT_EQ(l.longLiquidated, model.front().longLiquidated);
         EXPECT_EQ(l.price, *rig.perp.markPrice("BTCUSDT", l.timeMs));
-        EXPECT_EQ(l.contracts, venue.liquidationsInContracts);
-        const Decimal expected = venue.liquidationsInContracts
-                                     ? Decimal::fromUnits(model.front().quantity.units() * 1000)  // 0.001 BTC a contract
-                                     : model.front().quantity;
-        EXPECT_EQ(l.quantity, expected);
+        // OKX sends contracts (0.001 BTC each in the simulator); the codec knows their value.
+        EXPECT_FALSE(l.contracts);
+        EXPECT_EQ(l.quantity, model.front().quantity) << "in the base asset";
     }
 }
 
@@ -242,6 +247,48 @@ TEST_P(PerpVenueFeed, AfterTheVenueDropsTheConnectionMarkPricesContinue) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Venues, PerpVenueFeed,
-                         ::testing::Values(PerpVenue{"bybit", "BTCUSDT", true, false},
-                                           PerpVenue{"okx", "BTC-USDT-SWAP", false, true}),
+                         ::testing::Values(PerpVenue{"bybit", "BTCUSDT", true}, PerpVenue{"okx", "BTC-USDT-SWAP", false}),
                          [](const auto& p) { return p.param.name; });
+
+// OKX swaps count sizes in contracts on the wire (the simulator's BTC-USDT-SWAP: ctVal 0.001 BTC,
+// dialect_okx_perp.cpp); the session's trades, book and 24 h ticker are the model's in the base
+// asset — the codec read the contract values from the instruments before connecting.
+TEST(OkxSwapSizes, TradesBookAndTickerAreTheModelsInTheBaseAsset) {
+    PerpRig rig(PerpVenue{"okx", "BTC-USDT-SWAP", false}, 10);
+    auto sink = std::make_shared<Collector>();
+    const auto engine = rig.market.streams(rig.adapter);
+    std::vector<exchange::StreamSpec> specs;
+    for (const auto kind : {exchange::StreamKind::Trade, exchange::StreamKind::Depth, exchange::StreamKind::Ticker})
+        specs.push_back(exchange::StreamSpec{"BTC-USDT-SWAP", Interval::M1, kind});
+    engine->subscribe(specs, sink);
+    ASSERT_TRUE(sink->waitFor([](const auto& events) {
+        return Collector::count<exchange::TradeTick>(events) >= 3 && Collector::count<feed::OrderBookView>(events) >= 3 &&
+               Collector::count<exchange::Ticker24h>(events) >= 2;
+    }, 40s)) << "errors: " << ::testing::PrintToString(sink->errors()) << "; " << engine->stats().lastError;
+    engine->unsubscribe(specs, sink);
+    const sim::MarketModel& model = rig.server->model();
+    for (const auto& t : sink->all<exchange::TradeTick>()) {
+        const auto same = model.trades("BTCUSDT", t.timeMs, t.timeMs + 1);
+        const auto it = std::find_if(same.begin(), same.end(), [&](const auto& m) { return m.tradeId == t.tradeId; });
+        ASSERT_NE(it, same.end()) << "trade " << t.tradeId;
+        EXPECT_EQ(t.quantity, it->quantity) << "trade " << t.tradeId << " in BTC, not contracts";
+        EXPECT_EQ(t.price, it->price);
+    }
+    for (const auto& view : sink->all<feed::OrderBookView>()) {
+        const auto book = rig.server->book().book("BTCUSDT", sim::OrderBookModel::tickOfUpdateId(view.lastUpdateId));
+        ASSERT_FALSE(view.bids.empty());
+        ASSERT_LE(view.bids.size(), book.bids.size());
+        ASSERT_LE(view.asks.size(), book.asks.size());
+        for (std::size_t i = 0; i < view.bids.size(); ++i) EXPECT_EQ(view.bids[i], book.bids[i]) << "bid " << i;
+        for (std::size_t i = 0; i < view.asks.size(); ++i) EXPECT_EQ(view.asks[i], book.asks[i]) << "ask " << i;
+    }
+    for (const auto& t : sink->all<exchange::Ticker24h>()) {
+        const auto expected = sim::rollingTicker(model, rig.server->book(), "BTCUSDT", t.eventTimeMs, false);
+        EXPECT_EQ(t.volume, expected.volume) << "volCcy24h: BTC";
+        EXPECT_EQ(t.lastQuantity, expected.lastQuantity);
+        EXPECT_EQ(t.bidQuantity, expected.bidQuantity);
+        EXPECT_EQ(t.askQuantity, expected.askQuantity);
+    }
+    EXPECT_TRUE(sink->errors().empty()) << ::testing::PrintToString(sink->errors());
+    EXPECT_EQ(engine->stats().framesRejected, 0u) << engine->stats().lastError;
+}

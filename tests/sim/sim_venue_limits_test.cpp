@@ -67,6 +67,46 @@ TEST(SimVenueLimits, BybitBansAnIpThatSendsMoreThan600RequestsIn5SecondsWith403)
     EXPECT_EQ(gate.bannedUntilMs(), 1'060'000);
 }
 
+// The swap-only paths of OKX's perpetual simulator have their windows too (funding-rate-history
+// 10 / 2 s, open-interest 20 / 2 s), and the client's swap codec paces them by the same.
+TEST(SimVenueLimits, OkxSwapPathsHaveTheirOwnWindows) {
+    TestClock clock{kFixedNowMs};
+    sim::SimConfig c = fixedClock(clock);
+    c.restWindowDivisor = 1;
+    c.market = MarketType::Perp;
+    VenueSim sim("okx", false, c, "/ws/v5");
+    const auto started = std::chrono::steady_clock::now();
+    const auto [ok, refused] =
+        askUntilRefused(sim, "/api/v5/public/funding-rate-history?instId=BTC-USDT-SWAP&limit=1", 2000);
+    if (std::chrono::steady_clock::now() - started < 1900ms) {
+        EXPECT_EQ(ok, 10);
+    }
+    EXPECT_GE(ok, 10);
+    EXPECT_EQ(refused.status, 429);
+    const auto e = exchange::OkxAdapter::parseErrorBody(refused.body, refused.status);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, 50011);
+    EXPECT_EQ(sim.get("/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP").status, 200)
+        << "another path, another window";
+    const auto [oiOk, oiRefused] = askUntilRefused(sim, "/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP", 2000);
+    EXPECT_GE(oiOk + 1, 20);
+    EXPECT_EQ(oiRefused.status, 429);
+
+    const auto swap = exchange::makeAdapter("okx", {}, MarketType::Perp);
+    ASSERT_TRUE(swap);
+    const auto limits = (*swap)->restRateLimit();
+    const auto windowOf = [&](const std::string& path) {
+        for (const auto& endpoint : limits.endpoints)
+            if (endpoint.path == path) return endpoint.weight;
+        return 0;
+    };
+    EXPECT_EQ(windowOf("/api/v5/public/funding-rate-history"), 10);
+    EXPECT_EQ(windowOf("/api/v5/public/funding-rate"), 10);
+    EXPECT_EQ(windowOf("/api/v5/public/open-interest"), 20);
+    EXPECT_EQ(windowOf("/api/v5/rubik/stat/contracts/open-interest-history"), 10);
+    EXPECT_EQ(exchange::makeAdapter("okx").value()->restRateLimit().endpoints.size(), 5u) << "spot: its five";
+}
+
 TEST(SimVenueLimits, OkxCountsEachEndpointInItsOwnTwoSecondWindow) {
     TestClock clock{kFixedNowMs};
     sim::SimConfig c = fixedClock(clock);

@@ -60,7 +60,15 @@ json argOf(const OkxAdapter& a, const StreamSpec& s) {
 std::string controlMessage(const OkxAdapter& a, const char* op, const std::vector<StreamSpec>& streams,
                            std::int64_t id) {
     json args = json::array();
-    for (const auto& s : streams) args.push_back(argOf(a, s));
+    for (const auto& s : streams) {
+        args.push_back(argOf(a, s));
+        // A swap's mark-price channel has no index price: index-tickers of its index ("BTC-USDT",
+        // the instrument without "-SWAP"; /ws/v5/public, pushed every 100 ms on change, else each
+        // minute) is part of the MarkPrice stream.
+        const std::string inst = toUpperAscii(s.symbol);
+        if (s.kind == StreamKind::MarkPrice && a.market() == MarketType::Perp && inst.ends_with("-SWAP"))
+            args.push_back({{"channel", "index-tickers"}, {"instId", inst.substr(0, inst.size() - 5)}});
+    }
     json j;
     j["id"] = std::to_string(id);
     j["op"] = op;
@@ -215,6 +223,16 @@ std::optional<Error> OkxAdapter::parseErrorBody(std::string_view body, int httpS
 
 namespace {
 
+// a · b rounded half away from zero to Decimal's 8 decimals (exact for contracts of at most two
+// decimals times a contract value of at most six).
+Decimal product(Decimal a, Decimal b) {
+    const Int128 p = a.units() * b.units();
+    const Int128 q = p / Decimal::kUnitsPerOne;
+    const Int128 r = p % Decimal::kUnitsPerOne;
+    const Int128 half = Decimal::kUnitsPerOne / 2;
+    return Decimal::fromUnits(r >= half ? q + 1 : r <= -half ? q - 1 : q);
+}
+
 Result<json> dataArray(std::string_view body, int httpStatus, const char* what) {
     if (auto e = OkxAdapter::parseErrorBody(body, httpStatus)) return *e;
     auto j = venue::parseObject(body);
@@ -339,10 +357,71 @@ Result<DepthSnapshot> OkxAdapter::parseDepthSnapshot(std::string_view body, int 
         if (!bids) return bids.error();
         auto asks = venue::levelsOf(b.value("asks", json::array()), "asks");
         if (!asks) return asks.error();
+        if (swap()) {
+            for (auto* side : {&*bids, &*asks})
+                for (PriceLevel& l : *side) {
+                    const auto q = baseQuantity(snap.symbol, l.quantity, l.price);
+                    if (!q) return makeError("books: no contract value (ctVal) for " + snap.symbol);
+                    l.quantity = *q;
+                }
+        }
         snap.bids = std::move(*bids);
         snap.asks = std::move(*asks);
         return snap;
     });
+}
+
+// ---- contract values ---------------------------------------------------------------------------
+
+std::optional<HttpRequest> OkxAdapter::streamConnectRequest() const {
+    if (!swap()) return std::nullopt;
+    return HttpRequest{"GET", "/api/v5/public/instruments?instType=SWAP", "", 1};
+}
+
+Result<StreamConnectInfo> OkxAdapter::parseStreamConnect(std::string_view body, int httpStatus,
+                                                         std::string_view connectId) const {
+    (void)connectId;
+    if (!swap()) return ExchangeAdapter::parseStreamConnect(body, httpStatus, connectId);
+    return venue::guardedParse("instruments (stream connect)", [&]() -> Result<StreamConnectInfo> {
+        auto data = dataArray(body, httpStatus, "instruments");
+        if (!data) return data.error();
+        // {"instId","ctVal","ctMult","ctValCcy","ctType":"linear"|"inverse",…}; a row announced for a
+        // listing has its other fields empty until minutes before it opens: skipped.
+        std::map<std::string, ContractValue, std::less<>> values;
+        for (const json& row : *data) {
+            if (!row.is_object() || !row.contains("instId") || !row["instId"].is_string()) continue;
+            const auto ctVal = decimalField(row, "ctVal");
+            if (!ctVal || ctVal->isZero() || ctVal->isNegative()) continue;
+            const auto ctMult = decimalField(row, "ctMult").value_or(Decimal::fromInt(1));
+            const std::string type = row.value("ctType", "linear");
+            values[row["instId"].get<std::string>()] =
+                ContractValue{product(*ctVal, ctMult.isZero() ? Decimal::fromInt(1) : ctMult), type == "inverse"};
+        }
+        if (values.empty()) return makeError("instruments: no SWAP instrument with a contract value (ctVal)");
+        {
+            std::lock_guard lock(m_contracts->mutex);
+            m_contracts->values = std::move(values);
+        }
+        StreamConnectInfo info;  // url empty: streamUrl()'s
+        info.heartbeatInterval = heartbeatInterval();
+        return info;
+    });
+}
+
+std::optional<OkxAdapter::ContractValue> OkxAdapter::contractValue(std::string_view instId) const {
+    std::lock_guard lock(m_contracts->mutex);
+    const auto it = m_contracts->values.find(instId);
+    if (it == m_contracts->values.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<Decimal> OkxAdapter::baseQuantity(std::string_view instId, Decimal contracts, Decimal price) const {
+    const auto v = contractValue(toUpperAscii(instId));
+    if (!v) return std::nullopt;
+    if (!v->inverse) return product(contracts, v->value);
+    // Inverse: each contract is worth `value` of the quote currency, i.e. value / price of the base.
+    if (price.isZero() || price.isNegative()) return Decimal{};
+    return Decimal::fromDouble(contracts.toDouble() * v->value.toDouble() / price.toDouble());
 }
 
 // ---- stream ----------------------------------------------------------------------------------
@@ -384,6 +463,23 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
         const std::string channel = j["arg"].value("channel", "");
         const std::string instId = j["arg"].value("instId", "");
         const json& data = j["data"];
+        // Swaps: a size in contracts at `price` → the base asset; an Error when the instrument's
+        // contract value is not known (it was not among the instruments read before the connect).
+        const auto base = [&](const std::string& inst, Decimal contracts, Decimal price,
+                              const char* what) -> Result<Decimal> {
+            if (!swap()) return contracts;
+            if (const auto q = baseQuantity(inst, contracts, price)) return *q;
+            return makeError(std::string(what) + ": no contract value (ctVal) for " + inst +
+                             "; it was not among the SWAP instruments read before the connect");
+        };
+        const auto baseLevels = [&](const std::string& inst, std::vector<PriceLevel>& side) -> std::optional<Error> {
+            for (PriceLevel& l : side) {
+                auto q = base(inst, l.quantity, l.price, channel.c_str());
+                if (!q) return q.error();
+                l.quantity = *q;
+            }
+            return std::nullopt;
+        };
 
         if (channel.starts_with("candle")) {
             const auto interval = parseBarCode(std::string_view(channel).substr(6));
@@ -412,9 +508,11 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                 if (!id || !px || !sz || !ts) return makeError("trades: missing tradeId, px, sz or ts");
                 // One message per taker order and price; tradeId is the last of `count` trades.
                 const std::int64_t count = std::max<std::int64_t>(1, field(t, "count").value_or(1));
+                auto quantity = base(tick.symbol, *sz, *px, "trades");
+                if (!quantity) return quantity.error();
                 tick.tradeId = *id;
                 tick.price = *px;
-                tick.quantity = *sz;
+                tick.quantity = *quantity;
                 tick.timeMs = *ts;
                 tick.eventTimeMs = *ts;
                 tick.buyerIsMaker = t.value("side", "") == "sell";  // side of the taker
@@ -438,6 +536,8 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                 if (!asks) return asks.error();
                 const std::int64_t seq = field(b, "seqId").value_or(0);
                 const std::string symbol = b.value("instId", instId);
+                if (auto e = baseLevels(symbol, *bids)) return *e;
+                if (auto e = baseLevels(symbol, *asks)) return *e;
                 if (channel == "bbo-tbt") {
                     if (bids->empty() || asks->empty()) continue;
                     BookTicker t;
@@ -520,9 +620,25 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                     const auto sz = decimalField(d, "sz");
                     const auto ts = field(d, "ts");
                     if (!px || !sz || !ts) return makeError("liquidation-orders: \"bkPx\", \"sz\" or \"ts\" missing");
-                    // The liquidation order sells a long (side sell) or buys back a short.
-                    out.emplace_back(Liquidation{name(), inst, *ts, side == "sell", *px, *sz, true});
+                    // The liquidation order sells a long (side sell) or buys back a short. The channel
+                    // carries every swap: one whose contract value is not known (listed since the
+                    // connect) keeps its contracts, and says so.
+                    const auto quantity = baseQuantity(inst, *sz, *px);
+                    out.emplace_back(Liquidation{name(), inst, *ts, side == "sell", *px, quantity.value_or(*sz), !quantity});
                 }
+            }
+            return out;
+        }
+        if (channel == "index-tickers") {
+            // {"instId":"BTC-USDT","idxPx","high24h","low24h","open24h","sodUtc0","sodUtc8","ts"}: the
+            // index of the swap "BTC-USDT-SWAP" (subscribed with its MarkPrice stream).
+            if (!swap()) return out;
+            for (const json& t : data) {
+                if (!t.is_object()) return makeError("index-tickers: a row is not an object");
+                const auto px = decimalField(t, "idxPx");
+                if (!px) return makeError("index-tickers: \"idxPx\" missing or not a decimal");
+                out.emplace_back(MarkPriceUpdate{name(), t.value("instId", instId) + "-SWAP", field(t, "ts").value_or(0),
+                                                 std::nullopt, *px});
             }
             return out;
         }
@@ -532,16 +648,31 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
                 tk.exchange = name();
                 tk.symbol = t.value("instId", instId);
                 tk.eventTimeMs = field(t, "ts").value_or(0);
-                // SPOT: vol24h is base, volCcy24h quote volume.
+                // SPOT: vol24h is base, volCcy24h quote volume. SWAP: vol24h counts contracts,
+                // volCcy24h is the base asset, and the sizes are contracts.
+                Decimal volCcy;
                 const std::pair<Decimal*, const char*> decimals[] = {
                     {&tk.lastPrice, "last"},  {&tk.lastQuantity, "lastSz"}, {&tk.open, "open24h"},
                     {&tk.high, "high24h"},    {&tk.low, "low24h"},          {&tk.volume, "vol24h"},
-                    {&tk.quoteVolume, "volCcy24h"}, {&tk.bidPrice, "bidPx"}, {&tk.bidQuantity, "bidSz"},
+                    {&volCcy, "volCcy24h"}, {&tk.bidPrice, "bidPx"}, {&tk.bidQuantity, "bidSz"},
                     {&tk.askPrice, "askPx"},  {&tk.askQuantity, "askSz"}};
                 for (auto [f, key] : decimals) {
                     const auto d = decimalField(t, key);
                     if (!d) return makeError(std::string("tickers: \"") + key + "\" missing or not a decimal");
                     *f = *d;
+                }
+                if (swap()) {
+                    // No quote volume on SWAP: the base volume at the last price (an estimate).
+                    tk.volume = volCcy;
+                    tk.quoteVolume = product(volCcy, tk.lastPrice);
+                    for (auto [size, price] : {std::pair{&tk.lastQuantity, tk.lastPrice}, {&tk.bidQuantity, tk.bidPrice},
+                                               {&tk.askQuantity, tk.askPrice}}) {
+                        auto q = base(tk.symbol, *size, price, "tickers");
+                        if (!q) return q.error();
+                        *size = *q;
+                    }
+                } else {
+                    tk.quoteVolume = volCcy;
                 }
                 tk.priceChange = tk.lastPrice - tk.open;
                 if (!tk.open.isZero())
@@ -559,7 +690,7 @@ Result<std::vector<StreamEvent>> OkxAdapter::parseStreamMessage(std::string_view
 
 std::optional<RestRequest> OkxAdapter::premiumIndexRequest(const std::string& symbol) const {
     if (!swap()) return std::nullopt;
-    // GET /api/v5/public/funding-rate (20 requests / 2 s): the current rate and its settlement time.
+    // GET /api/v5/public/funding-rate (10 requests / 2 s per IP and instrument): the current rate and its settlement time.
     return RestRequest{"/api/v5/public/funding-rate?instId=" + toUpperAscii(symbol), 1};
 }
 

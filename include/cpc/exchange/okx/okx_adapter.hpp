@@ -1,4 +1,8 @@
 #pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "cpc/exchange/exchange_adapter.hpp"
 
 namespace cpc::exchange {
@@ -27,8 +31,11 @@ public:
 
     OkxAdapter() : OkxAdapter(Endpoints{kProductionRest, kProductionStream}) {}
     // MarketType::Perp: perpetual swaps (instType SWAP, instruments "BTC-USDT-SWAP"). Their
-    // candles give base volume (volCcy); their trades, books and open interest count contracts
-    // (ctVal of /public/instruments: 0.01 BTC for BTC-USDT-SWAP).
+    // candles give base volume (volCcy), open interest is read in the base asset (oiCcy); trades,
+    // books, tickers' sizes and liquidations count contracts on the wire and are passed on in the
+    // base asset: each instrument's contract value (ctVal · ctMult of ctValCcy, 0.01 BTC for
+    // BTC-USDT-SWAP) comes from GET /api/v5/public/instruments?instType=SWAP, which the swap codec
+    // asks for before every stream connect (streamConnectRequest) — see contractValue().
     explicit OkxAdapter(Endpoints endpoints, MarketType market = MarketType::Spot)
         : m_endpoints(std::move(endpoints)), m_market(market) {}
 
@@ -47,12 +54,16 @@ public:
     // A data frame starts {"arg":{"channel":…,"instId":…},"data":…}; replies carry an "event".
     // liquidation-orders is subscribed per instType ("liquidation-orders:SWAP"); its data rows name
     // their instId, which is not the stream's.
+    // On swaps the MarkPrice stream is two channels: mark-price of the swap and index-tickers of
+    // its index ("BTC-USDT"), whose frames belong to "mark-price:BTC-USDT-SWAP".
     std::string streamNameOfFrame(std::string_view frame) const override {
         if (!frameString(frame, "event").empty()) return {};
         const std::string channel = frameString(frame, "channel");
         const std::string instId = channel == "liquidation-orders" ? frameString(frame, "instType")
                                                                    : frameString(frame, "instId");
-        return channel.empty() || instId.empty() ? std::string() : channel + ":" + instId;
+        if (channel.empty() || instId.empty()) return {};
+        if (channel == "index-tickers" && swap()) return "mark-price:" + instId + "-SWAP";
+        return channel + ":" + instId;
     }
     std::string subscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
     std::string unsubscribeMessage(const std::vector<StreamSpec>& streams, std::int64_t id) const override;
@@ -93,6 +104,14 @@ public:
                            {"/api/v5/market/books", 40, two},
                            {"/api/v5/public/instruments", 20, two},
                            {"/api/v5/public/time", 10, two}};
+        if (swap()) {
+            // Swap-only paths (docs-v5 "Rate limit rule: IP + Instrument ID"; counted per path
+            // here, which is never more than the venue allows).
+            limit.endpoints.push_back({"/api/v5/public/funding-rate", 10, two});
+            limit.endpoints.push_back({"/api/v5/public/funding-rate-history", 10, two});
+            limit.endpoints.push_back({"/api/v5/public/open-interest", 20, two});
+            limit.endpoints.push_back({"/api/v5/rubik/stat/contracts/open-interest-history", 10, two});
+        }
         return limit;
     }
     // 51000 "Parameter … error", 51001 "Instrument ID does not exist", 50014 "Parameter … can not
@@ -133,10 +152,38 @@ public:
     std::vector<Interval> openInterestPeriods() const override;
     int maxDerivativesLimit() const override { return m_market == MarketType::Perp ? 100 : 0; }
 
+    // ---- contract values (swaps) ----
+    // Swaps: GET /api/v5/public/instruments?instType=SWAP before every stream connect (20
+    // requests / 2 s per IP), so every frame of the connection is read with the contract values
+    // of its time (a listing since the last connect is learnt at the next one). Spot: none.
+    std::optional<HttpRequest> streamConnectRequest() const override;
+    // Reads the instruments answer into the contract-value table this codec (and its copies) use;
+    // the stream URL stays streamUrl()'s (StreamConnectInfo::url empty), the heartbeat the codec's.
+    // An error when the answer is an error or lists no swap with a contract value.
+    Result<StreamConnectInfo> parseStreamConnect(std::string_view body, int httpStatus,
+                                                 std::string_view connectId) const override;
+    // One contract of `instId` in the base asset: ctVal · ctMult for a linear swap (ctValCcy = the
+    // base). nullopt: not learnt yet, or an inverse swap (its contract is worth ctVal of the quote
+    // currency; see baseQuantity()).
+    struct ContractValue {
+        Decimal value;        // ctVal · ctMult
+        bool inverse = false;  // ctType "inverse": `value` is in the quote currency (USD)
+    };
+    std::optional<ContractValue> contractValue(std::string_view instId) const;
+    // `contracts` of `instId` at `price` in the base asset: contracts · ctVal (linear), contracts ·
+    // ctVal / price (inverse). nullopt when the instrument's contract value is not known.
+    std::optional<Decimal> baseQuantity(std::string_view instId, Decimal contracts, Decimal price) const;
+
 private:
     bool swap() const { return m_market == MarketType::Perp; }
+    // The table is shared by copies of the codec and read on any thread.
+    struct ContractTable {
+        mutable std::mutex mutex;
+        std::map<std::string, ContractValue, std::less<>> values;  // by instId
+    };
     Endpoints m_endpoints;
     MarketType m_market = MarketType::Spot;
+    std::shared_ptr<ContractTable> m_contracts = std::make_shared<ContractTable>();
 };
 
 }  // namespace cpc::exchange
