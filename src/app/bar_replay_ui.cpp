@@ -132,7 +132,7 @@ BarReplayUi::BarReplayUi(MainWindow& window, QMenu& menu, QToolBar& sideBar) : Q
     m_speedBox = new QComboBox(m_bar);
     m_speedBox->setObjectName(QStringLiteral("barReplaySpeed"));
     m_speedBox->setToolTip(tr("Replay speed"));
-    for (const int speed : kSpeeds) m_speedBox->addItem(tr("%1 bars/s").arg(speed), speed);
+    for (const int speed : kSpeeds) m_speedBox->addItem(speed == 1 ? tr("1 bar/s") : tr("%1 bars/s").arg(speed), speed);
     connect(m_speedBox, &QComboBox::activated, this, [this](int index) { setSpeed(m_speedBox->itemData(index).toInt()); });
     m_bar->addWidget(m_speedBox);
     m_bar->addSeparator();
@@ -143,6 +143,11 @@ BarReplayUi::BarReplayUi(MainWindow& window, QMenu& menu, QToolBar& sideBar) : Q
     m_exitAction->setObjectName(QStringLiteral("barReplayExit"));
     m_exitAction->setToolTip(tr("Back to the live chart"));
     m_bar->hide();
+    // The window restores its saved toolbar state after this: a bar saved while replaying would
+    // come back shown over a live chart.
+    QTimer::singleShot(0, this, [this] {
+        if (!replaying() && !m_selecting) m_bar->hide();
+    });
 
     m_timer = new QTimer(this);
     m_timer->setInterval(kFrameMs);
@@ -498,8 +503,11 @@ void BarReplayUi::placeBadges() {
         QLabel* badge = m_badges[i];
         if (!badge || !m_panes[i]) continue;
         badge->adjustSize();
-        const QWidget* canvas = m_panes[i]->canvas();
-        badge->move((canvas->width() - badge->width()) / 2, 6);
+        // Top right of the candles, under the legend's first line (symbol, OHLC, volume), whose
+        // studies are listed at the left.
+        const auto& pane = m_panes[i]->canvas()->model().layout().candlePane;
+        const int right = pane.width > 0 ? static_cast<int>(pane.x + pane.width) : m_panes[i]->canvas()->width();
+        badge->move(std::max(0, right - badge->width() - 10), static_cast<int>(pane.y) + 30);
         badge->raise();
     }
 }
