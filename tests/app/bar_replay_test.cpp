@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
@@ -506,4 +507,20 @@ TEST(BarReplayApp, OpeningAnotherSymbolEndsTheReplayOfThatChart) {
     EXPECT_FALSE(window.barReplay()->replaying());
     EXPECT_FALSE(controller.replaying());
     EXPECT_EQ(controller.currentKey().symbol, "ETHUSDT");
+}
+
+TEST(BarReplayApp, ABadBarReplayTimeOnTheCommandLineIsRefusedSayingWhatIsAccepted) {
+    QTemporaryDir dir;
+    QProcess app;
+    app.setProcessEnvironment([] {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        return env;
+    }());
+    app.start(CPC_APP_BINARY, {"--demo", "--settings", dir.filePath("s.ini"), "--bar-replay", "yesterday"});
+    ASSERT_TRUE(app.waitForFinished(30000));
+    EXPECT_EQ(app.exitCode(), 2);
+    const QString said = QString::fromUtf8(app.readAllStandardError());
+    EXPECT_TRUE(said.contains("--bar-replay needs a time (UTC)")) << said.toStdString();
+    EXPECT_TRUE(said.contains("\"yesterday\"")) << said.toStdString();
 }
