@@ -464,18 +464,29 @@ TEST(BarReplayApp, LinkedChartsReplayTogetherAndTheMinuteBarGrowsFromTheSecondsC
     EXPECT_EQ(replay->replay().track(0).fineInterval(), Interval::S1) << "from the linked 1s chart's candles";
 
     // Step the minute chart: its next bar grows from the seconds (not closed until its end).
-    std::vector<Candle> formingSeen;
+    std::vector<std::pair<std::int64_t, Candle>> formingSeen;  // (replay time, the bar then)
     QObject::connect(replay, &BarReplayUi::changed, [&] {
         const market::CandleSeries* m = charts[0]->controller().currentSeries();
-        if (m && m->size() > 0 && !(*m)[m->size() - 1].closed) formingSeen.push_back((*m)[m->size() - 1]);
+        if (m && m->size() > 0 && !(*m)[m->size() - 1].closed)
+            formingSeen.emplace_back(replay->replayTime(), (*m)[m->size() - 1]);
     });
     replay->step();
     EXPECT_TRUE(replay->animating());
     ASSERT_TRUE(test::processEventsUntil([&] { return !replay->animating(); }, 5000));
     EXPECT_EQ(replay->replayTime(), clock + kMinute);
     ASSERT_GE(formingSeen.size(), 3U) << "the bar was seen forming";
-    EXPECT_EQ(formingSeen.front().openTime, clock);
-    for (const Candle& c : formingSeen) EXPECT_EQ(c.open, formingSeen.front().open) << "the open stays the first second's";
+    // At every moment it was the seconds of the minute that had ended by then, aggregated (the
+    // open: the first traded second's; no-trade seconds count for volume only).
+    for (const auto& [at, bar] : formingSeen) {
+        EXPECT_EQ(bar.openTime, clock);
+        std::vector<Candle> part;
+        for (std::size_t i = seconds->lowerBound(clock); i < seconds->size() && seconds->openTime(i) + 1000 <= at; ++i)
+            part.push_back((*seconds)[i]);
+        ASSERT_FALSE(part.empty());
+        Candle expected = market::aggregate(part, Interval::S1, Interval::M1).front();
+        expected.closed = false;
+        EXPECT_EQ(bar, expected) << "at " << formatUtc(at, true);
+    }
     const market::CandleSeries* m = charts[0]->controller().currentSeries();
     EXPECT_EQ((*m)[m->size() - 1], *minutesLive->find(clock)) << "whole at its end: the venue's bar";
     // The 1s chart moved with it, in time order: every second of that minute, nothing later.
