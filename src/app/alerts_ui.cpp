@@ -201,6 +201,7 @@ void AlertsUi::refreshMarkers() {
     const auto& log = m_service.log();
     for (int tab = 0; tab < m_window.layoutTabCount(); ++tab)
         for (ChartPane* pane : m_window.panes(tab)) {
+            if (pane->controller().replaying()) continue;  // Bar Replay marks its own firings
             const SeriesKey& key = pane->controller().currentKey();
             std::vector<chart::ChartMarker> markers;
             for (const alerts::Trigger& t : log)

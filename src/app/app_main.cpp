@@ -18,6 +18,8 @@
 
 #include "cpc/app/alert_service.hpp"
 #include "cpc/app/alerts_ui.hpp"
+#include "cpc/app/bar_replay_ui.hpp"
+#include "cpc/core/time.hpp"
 #include "cpc/app/watchlist_dock.hpp"
 #include "cpc/app/frame_probe.hpp"
 #include "cpc/app/app_identity.hpp"
@@ -172,6 +174,12 @@ int runApp(int argc, char** argv) {
     parser.addOptions({demo, exchangeOption, marketOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
     parser.addOptions({watchlistOption, frameStats});
+    const QCommandLineOption barReplayOption(
+        QStringLiteral("bar-replay"),
+        QCoreApplication::translate("CommandLine", "Start Bar Replay on the chart at TIME (UTC, e.g. \"2024-01-15 13:05\", "
+                       "or back from now: -6h, -2d) once its candles are loaded."),
+        QStringLiteral("TIME"));
+    parser.addOption(barReplayOption);
     const QCommandLineOption replayOption(
         QStringLiteral("replay"),
         QCoreApplication::translate("CommandLine", "Replay the recording in DIR (made by cpc record or File > Record) "
@@ -247,6 +255,9 @@ int runApp(int argc, char** argv) {
         if (!ok || exitAfterSeconds <= 0)
             return fail(QStringLiteral("--exit-after needs a positive number of seconds, got \"%1\"").arg(parser.value(exitAfter)));
     }
+    if (parser.isSet(barReplayOption) && !parseReplayTime(parser.value(barReplayOption), nowMs()))
+        return fail(QStringLiteral("--bar-replay needs a time (UTC) such as \"2024-01-15 13:05\" or -6h, got \"%1\"")
+                        .arg(parser.value(barReplayOption)));
     if (parser.isSet(screenshot) && !exitAfterSeconds)
         return fail(QStringLiteral("--screenshot needs --exit-after SECONDS (when to take it)"));
     QString screenshotPath;
@@ -523,6 +534,7 @@ int runApp(int argc, char** argv) {
 
     MainWindow window(controller, *settings);
     new AlertsUi(window, controller, alerts, *settings, notifier);  // the window owns it
+    window.barReplay()->setAlertSource([&alerts] { return alerts.alerts(); });
     auto* watchlist = new WatchlistDock(window, *settings);  // the window owns it; its lists restored from the settings
     if (!watchlistName.isEmpty()) watchlist->importList(watchlistName, watchlistText);
     FrameProbe* probe = frameStatsAfter ? new FrameProbe(&window) : nullptr;
@@ -563,6 +575,8 @@ int runApp(int argc, char** argv) {
         if (chosenType) window.setChartType(*chosenType);
         if (parser.isSet(heatmap)) window.setHeatmapVisible(true);
     }
+
+    if (parser.isSet(barReplayOption)) window.barReplay()->startWhenLoaded(parser.value(barReplayOption));
 
     // The replay: its toolbar and status, started once the chart's feed has subscribed its stream
     // (its first Connecting status), so the chart hears the recording from its first frame.

@@ -281,6 +281,10 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
     SeriesKey key{m_adapter ? m_adapter->name() : "binance", symbol.trimmed().toUpper().toStdString(), interval,
                   m_options.market};
     if (key.symbol.empty() || !m_feed || !m_hub) return;
+    if (m_replaySeries) {
+        m_replaySeries = nullptr;  // another series: the replay was of the one before
+        emit replayInterrupted();
+    }
     m_key = key;
     m_latencyMs.reset();
     m_status = feed::FeedStatus{key, feed::FeedState::Connecting, "opening", 0, nowMs()};
@@ -294,6 +298,8 @@ void ChartController::openSeries(const QString& symbol, Interval interval) {
 
 void ChartController::onSeriesChange(const session::SeriesChange& change) {
     if (change.key != m_key) return;
+    // Bar replay: the chart shows the replay's series; the live one is back at its end.
+    if (m_replaySeries) return;
     if (change.kind == session::SeriesChange::Kind::Reset) {
         emit seriesReset();
     } else if (m_draining) {
@@ -324,7 +330,23 @@ const market::CandleStore& ChartController::store() const {
 
 session::Executor ChartController::executor() const { return m_bridge->executor(); }
 
-const market::CandleSeries* ChartController::currentSeries() const { return m_hub ? m_hub->find(m_key) : nullptr; }
+const market::CandleSeries* ChartController::currentSeries() const {
+    return m_replaySeries ? m_replaySeries : liveSeries();
+}
+
+const market::CandleSeries* ChartController::liveSeries() const { return m_hub ? m_hub->find(m_key) : nullptr; }
+
+void ChartController::setReplaySeries(const market::CandleSeries* series) {
+    if (series == m_replaySeries) return;
+    m_replaySeries = series;
+    emit seriesReset();
+}
+
+void ChartController::replaySeriesChanged(bool reset) {
+    if (!m_replaySeries) return;
+    if (reset) emit seriesReset();
+    else emit seriesUpdated();
+}
 
 int ChartController::priceDecimals() const {
     for (const auto& s : m_symbols)

@@ -103,6 +103,13 @@ constexpr Phrase kPhrases[] = {
     {R"(it contains the byte (0x[0-9A-F]{2}))", QT_TRANSLATE_NOOP("CoreText", "it contains the byte %1")},
     {R"(; accepted: 1 to (\d+) of ASCII letters, digits)", QT_TRANSLATE_NOOP("CoreText", "; accepted: 1 to %1 of ASCII letters, digits")},
     {R"( \(e\.g\. (\S+)\)$)", QT_TRANSLATE_NOOP("CoreText", " (e.g. %1)")},
+    // Bar Replay's start (app::BarReplay).
+    {R"(the chart has no candles yet)", QT_TRANSLATE_NOOP("CoreText", "the chart has no candles yet")},
+    {R"(the chart's first candle opens at (\S+ \S+) UTC: choose a later time \(or scroll back to load older candles\))",
+     QT_TRANSLATE_NOOP("CoreText", "the chart's first candle opens at %1 UTC: choose a later time (or scroll back to load older candles)")},
+    {R"(that is the newest candle \((\S+ \S+) UTC\): nothing after it to replay; choose an earlier time)",
+     QT_TRANSLATE_NOOP("CoreText", "that is the newest candle (%1 UTC): nothing after it to replay; choose an earlier time")},
+    {R"(no chart to replay)", QT_TRANSLATE_NOOP("CoreText", "no chart to replay")},
 };
 
 struct CompiledPhrase {

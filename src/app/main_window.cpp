@@ -40,6 +40,7 @@
 #include "cpc/app/about_dialog.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/bar_replay_ui.hpp"
 #include "cpc/app/chart_pane.hpp"
 #include "cpc/app/chart_undo.hpp"
 #include "cpc/app/object_tree.hpp"
@@ -190,6 +191,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     m_objectTree->hide();
     buildMenus();
     buildToolbar();
+    m_barReplay = new BarReplayUi(*this, *m_viewMenu, *m_drawBar);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index < 0 || index >= static_cast<int>(m_layouts.size())) return;
         setActivePane(m_layouts[static_cast<std::size_t>(index)].active);
@@ -347,6 +349,7 @@ void MainWindow::buildMenus() {
     deleteAll->setObjectName(QStringLiteral("deleteAllObjectsAction"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_viewMenu = view;
     m_lightAction = view->addAction(tr("&Light theme"));
     m_lightAction->setObjectName(QStringLiteral("lightThemeAction"));
     m_lightAction->setCheckable(true);

@@ -124,6 +124,18 @@ public:
     void openSeries(const QString& symbol, Interval interval);
     const SeriesKey& currentKey() const { return m_key; }
     const market::CandleSeries* currentSeries() const;
+    // Bar replay (bar_replay_ui.hpp): the chart, its indicators and panes see `series` (the live
+    // series cut at the replay time, owned by the replay) instead of the live one; null: live
+    // again (the live series as it is now, with what arrived meanwhile). Emits seriesReset. While
+    // replaying the live series' changes are not signalled (the chart does not show it). Opening
+    // another series ends the replay (replayInterrupted, then the new series' seriesReset).
+    void setReplaySeries(const market::CandleSeries* series);
+    bool replaying() const { return m_replaySeries != nullptr; }
+    // The hub's series of the current key, replay or not.
+    const market::CandleSeries* liveSeries() const;
+    // The replay revealed candles on the series it gave: seriesUpdated; `reset`: it rebuilt it
+    // (a jump to another start): seriesReset.
+    void replaySeriesChanged(bool reset = false);
     // The memory tier: every series held (the current one, other timeframes kept live, evicted
     // least recently used first). Empty before start().
     const market::CandleStore& store() const;
@@ -206,6 +218,8 @@ signals:
     // The venue's symbol list has the current symbol (in its spelling): the one worth saving as
     // the last symbol. A symbol it does not list is never accepted; the chart falls back instead.
     void symbolAccepted(const QString& symbol);
+    // Another series was opened while replaying: the replay no longer applies to this chart.
+    void replayInterrupted();
 
 private:
     // GUI thread, once per wake-up: every feed event and closure posted since the last one, in order.
@@ -232,6 +246,7 @@ private:
     std::unique_ptr<session::SeriesHub> m_hub;      // made in start(), over the services' storage
     session::SeriesHub::Subscription m_subscription;  // to m_key
     SeriesKey m_key;
+    const market::CandleSeries* m_replaySeries = nullptr;  // bar replay's (not owned); null: live
     bool m_draining = false;     // inside onHandoffs: signals wait for its end
     bool m_seriesDirty = false;  // the current series changed during this drain
     bool m_statusDirty = false;

@@ -45,6 +45,7 @@ namespace cpc::session { class IndicatorSet; }
 namespace cpc::app {
 
 class AppSettings;
+class BarReplayUi;
 class ChartController;
 class ChartPane;
 class ChartUndo;
@@ -91,6 +92,8 @@ public:
     // The charts of a tab in layout order (-1: the current tab).
     std::vector<ChartPane*> panes(int tab = -1) const;
     ChartPane* activePane() const { return m_active; }
+    // Bar Replay (View → Bar Replay; bar_replay_ui.hpp).
+    BarReplayUi* barReplay() const { return m_barReplay; }
     ChartController& activeController() const;
     void setActivePane(ChartPane* pane);
     // The chart in a window of its own (several monitors); closing that window, or attachChart,
@@ -344,6 +347,8 @@ private:
     QLabel* m_zoneLabel = nullptr;
     QProgressBar* m_busy = nullptr;
     QMenu* m_indicatorMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    BarReplayUi* m_barReplay = nullptr;
     bool m_shownOnce = false;
     bool m_geometryRestored = false;  // from the settings (the default size is left alone)
     // What the title was made from: a tick that leaves them as they are costs no formatting.
