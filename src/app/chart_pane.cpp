@@ -502,8 +502,8 @@ void ChartPane::pushIndicator(std::size_t index, std::size_t fromRow) {
     const auto* series = m_controller.currentSeries();
     const std::size_t bars = series ? series->size() : 0;
     auto edit = [&](std::vector<chart::PaneSeries>& out) {
-        if (out.size() != ind.outputCount()) {
-            out.assign(ind.outputCount(), {});
+        if (out.size() != drawnOutputs(shown.spec, ind.outputCount())) {
+            out.assign(drawnOutputs(shown.spec, ind.outputCount()), {});
             fromRow = 0;
             for (std::size_t o = 0; o < out.size(); ++o) {
                 const auto& info = ind.info().outputs[o];

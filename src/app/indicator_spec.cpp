@@ -1,5 +1,6 @@
 #include "cpc/app/indicator_spec.hpp"
 
+#include <QCoreApplication>
 #include <QStringList>
 #include <cmath>
 
@@ -19,8 +20,36 @@ QString IndicatorSpec::specText() const {
 
 QString IndicatorSpec::title() const {
     QStringList parts{name};
-    for (const double p : params) parts << number(p);
-    return parts.join(QLatin1Char(' '));
+    QStringList choices;
+    const indicators::IndicatorInfo* info = indicators::findIndicator(name.toStdString());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const indicators::ParamInfo* param = info && i < info->params.size() ? &info->params[i] : nullptr;
+        if (!param || param->choices.empty()) {
+            parts << number(params[i]);
+            continue;
+        }
+        // A choice by its name, not its number ("CVD 1 1" read as nothing); the default choice
+        // (no anchor, the klines) goes without saying.
+        const double index = std::round(params[i]);
+        if (index == param->defaultValue || index < 0 || index >= static_cast<double>(param->choices.size())) continue;
+        choices << choiceTitle(param->choices[static_cast<std::size_t>(index)]);
+    }
+    QString title = parts.join(QLatin1Char(' '));
+    if (!choices.isEmpty()) title += QLatin1Char(' ') + choices.join(QStringLiteral(", "));
+    return title;
+}
+
+QString choiceTitle(const std::string& choice) {
+    static const std::pair<const char*, const char*> titles[] = {
+        {"none", QT_TRANSLATE_NOOP("IndicatorSpec", "no anchor")},
+        {"day", QT_TRANSLATE_NOOP("IndicatorSpec", "day")},
+        {"session", QT_TRANSLATE_NOOP("IndicatorSpec", "session")},
+        {"klines", QT_TRANSLATE_NOOP("IndicatorSpec", "klines")},
+        {"trades", QT_TRANSLATE_NOOP("IndicatorSpec", "trades")},
+    };
+    for (const auto& [key, text] : titles)
+        if (choice == key) return QCoreApplication::translate("IndicatorSpec", text);
+    return QString::fromStdString(choice);
 }
 
 QColor IndicatorSpec::colour(std::size_t index) const {

@@ -1,5 +1,6 @@
 #include "cpc/app/trade_cvd.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,6 +17,10 @@ bool readsTrades(const IndicatorSpec& spec) {
            spec.params[kSourceParam] == kSourceTrades;
 }
 
+std::size_t drawnOutputs(const IndicatorSpec& spec, std::size_t outputs) {
+    return readsTrades(spec) ? std::min<std::size_t>(outputs, 1) : outputs;
+}
+
 orderflow::CvdAnchor cvdAnchorOf(const IndicatorSpec& spec) {
     const double anchor = spec.params.size() > kAnchorParam ? spec.params[kAnchorParam] : 0.0;
     if (anchor == 1.0) return orderflow::CvdAnchor::Day;
@@ -28,11 +33,12 @@ void placeTradeCvd(std::vector<chart::PaneSeries>& columns, const market::Candle
     const std::size_t bars = candles ? candles->size() : 0;
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     if (columns.empty()) return;
+    // The bar's delta is the candle's body: a delta line beside it would share the pane's scale
+    // and squash the candles into a sliver (the running CVD is far from the per-bar deltas' zero).
+    columns.resize(1);
     chart::PaneSeries& cvd = columns[0];
     cvd.kind = chart::PaneSeriesKind::Candles;
     for (std::vector<double>* v : {&cvd.values, &cvd.open, &cvd.high, &cvd.low}) v->assign(bars, kNaN);
-    std::vector<double>* delta = columns.size() > 1 ? &columns[1].values : nullptr;
-    if (delta) delta->assign(bars, kNaN);
     if (!footprint || bars == 0 || footprint->size() == 0) return;
     const std::vector<orderflow::CvdCandle> cvdCandles = orderflow::intrabarCvd(*footprint, anchor);
     // Both ascending by open time: one walk.
@@ -45,7 +51,6 @@ void placeTradeCvd(std::vector<chart::PaneSeries>& columns, const market::Candle
         cvd.high[c] = k.high.toDouble();
         cvd.low[c] = k.low.toDouble();
         cvd.values[c] = k.close.toDouble();
-        if (delta) (*delta)[c] = (k.close - k.open).toDouble();
     }
 }
 

@@ -383,10 +383,13 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
 
     // --- stream set: spread over connections of at most streamLimit() streams each ---
 
+    // Not started here: its run would pick its URL at once (the spawned coroutine runs up to its
+    // first wait inline), before add() placed its streams and group — an empty set on the default
+    // route (Binance USD-M's /market), where the book streams SUBSCRIBEd later are refused. add()
+    // starts it with its set in the URL; start() and a first subscribe() start every connection.
     ConnPtr newConn() {
         auto c = std::make_shared<Conn>(nextConnIndex++, config);
         conns.push_back(c);
-        if (started) spawnRun(scope, c);
         return c;
     }
 
@@ -436,7 +439,7 @@ struct StreamSession::Impl : std::enable_shared_from_this<StreamSession::Impl> {
         }
         for (auto& [c, specs] : added) {
             if (c->live) sendControl(*c, "SUBSCRIBE", specs);
-            else if (started && c->runs == 0) spawnRun(scope, c);  // its loop had ended: a new set
+            else if (started && c->runs == 0) spawnRun(scope, c);  // a new connection, or its loop had ended
             joined.insert(c);
         }
         updateRoutes();

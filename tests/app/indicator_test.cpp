@@ -59,6 +59,17 @@ TEST(IndicatorSpecText, RoundTripsThroughText) {
     EXPECT_FALSE(parseIndicatorSpec("SMA(20) sideways"));
 }
 
+TEST(IndicatorSpecText, TitleNamesChoicesAndLeavesTheDefaultChoiceUnsaid) {
+    EXPECT_EQ(parseIndicatorSpec("SMA(20) overlay")->title(), "SMA 20");
+    EXPECT_EQ(parseIndicatorSpec("MACD(12,26,9) pane")->title(), "MACD 12 26 9");
+    // CVD's anchor and source are choices: by name ("CVD 1 1" said nothing), the defaults (no
+    // anchor, the klines) unsaid.
+    EXPECT_EQ(parseIndicatorSpec("CVD(0,0) pane")->title(), "CVD");
+    EXPECT_EQ(parseIndicatorSpec("CVD(0,1) pane")->title(), "CVD trades");
+    EXPECT_EQ(parseIndicatorSpec("CVD(1,1) pane")->title(), "CVD day, trades");
+    EXPECT_EQ(parseIndicatorSpec("CVD(2,0) pane")->title(), "CVD session");
+}
+
 TEST(IndicatorDialog, FiltersTheRegistryAndBuildsASpecWithEditedParams) {
     IndicatorDialog dialog;
     const QStringList all = dialog.visibleNames();

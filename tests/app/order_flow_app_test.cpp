@@ -1,13 +1,15 @@
 // The chart's order flow in the main window against the simulator under live trade load: View ▸
 // Heatmap subscribes the symbol's trades and synced book on the shared session, the heatmap gets a
 // column every 100 ms and is drawn, the footprint chart type keeps the streams, and turning both off
-// leaves them. The choices are saved.
+// leaves them. The choices are saved. On OKX the footprint's history is the simulator's
+// /market/history-trades.
 #include <gtest/gtest.h>
 
 #include <QFileInfo>
 #include <QTemporaryDir>
 
 #include "app_test_util.hpp"
+#include "footprint_test_util.hpp"
 #include "cpc/app/app_services.hpp"
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
@@ -82,18 +84,8 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
     EXPECT_TRUE(QFileInfo::exists(dir.filePath("demo.aggtrades.sqlite3")));
     const sim::SimServer* simulator = services.findSimulator("binance");
     ASSERT_NE(simulator, nullptr);
-    const orderflow::FootprintSeries& footprint = *flow->footprint();
-    int compared = 0;
-    for (std::size_t i = 0; i + 5 < footprint.size() && compared < 10; ++i) {
-        const orderflow::FootprintBar& bar = footprint[i];
-        if (bar.openTime + 1'000 > nowMs() - 20'000) break;  // well before the live trades began
-        const auto truth = simulator->model().trades("BTCUSDT", bar.openTime, bar.openTime + 1'000);
-        orderflow::SideVolumes sums;
-        for (const auto& t : truth) (t.buyerIsMaker ? sums.sell : sums.buy) += t.quantity;
-        EXPECT_EQ(bar.totals, sums) << formatUtc(bar.openTime, true);
-        ++compared;
-    }
-    EXPECT_GE(compared, 5);
+    // (Well before the live trades began: 20 s.)
+    EXPECT_GE(test::expectSettledBarsAreTheSimulatorsTrades(*flow->footprint(), *simulator, "BTCUSDT", nowMs() - 20'000), 5);
 
     // Footprint keeps the streams when the heatmap goes; turning both off leaves them.
     window.setHeatmapVisible(false);
@@ -105,4 +97,41 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
     window.setBigTradeMinValue(12'345.0);
     EXPECT_EQ(settings.bigTradeMinValue(), 12'345.0);
     EXPECT_EQ(flow->bigTrades().minValue(), 12'345.0);
+}
+
+TEST(OrderFlowApp, OkxFootprintHistoryIsTheSimulatorsHistoryTrades) {
+    QTemporaryDir dir;
+    ControllerOptions options;
+    options.demo = true;
+    options.exchange = "okx";
+    options.simPushIntervalMs = 100;
+    options.databasePath = dir.filePath("demo.sqlite3").toStdString();
+    ServicesOptions servicesOptions = app::servicesOptions(options);
+    servicesOptions.simLiveTradesPerSecond = 200;
+    AppServices services(servicesOptions);
+    options.services = &services;
+    ChartController controller(options);
+    ASSERT_TRUE(controller.start());
+    AppSettings settings(dir.filePath("settings.ini"));
+    MainWindow window(controller, settings);
+    window.resize(1100, 700);
+    window.show();
+    window.openSeries("BTC-USDT", Interval::S1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return controller.currentSeries() && controller.currentSeries()->size() >= 100 &&
+               controller.status().state == feed::FeedState::Live;
+    }, 20000));
+    EXPECT_EQ(controller.currentKey().exchange, "okx");
+    window.setChartType(chart::ChartType::Footprint);
+    const OrderFlowFeed* flow = window.orderFlow();
+    ASSERT_TRUE(flow->isOpen());
+    ASSERT_TRUE(test::processEventsUntil([&] { return flow->historyComplete(); }, 90000))
+        << flow->historyNote().toStdString();
+    EXPECT_GE(flow->historyBars(), 30);
+    EXPECT_GT(flow->historyTrades(), 0u);
+    EXPECT_GT(flow->tradesSeen(), 0u) << "the live trades channel";
+    const sim::SimServer* simulator = services.findSimulator("okx");
+    ASSERT_NE(simulator, nullptr);
+    // Settled bars, well before the live trades began: every price row is the simulator's trades'.
+    EXPECT_GE(test::expectSettledBarsAreTheSimulatorsTrades(*flow->footprint(), *simulator, "BTCUSDT", nowMs() - 20'000), 5);
 }

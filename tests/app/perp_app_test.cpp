@@ -23,6 +23,7 @@
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/chart_pane.hpp"
 #include "cpc/app/main_window.hpp"
+#include "cpc/app/order_flow_feed.hpp"
 #include "cpc/app/perp_chart.hpp"
 #include "cpc/app/perp_data.hpp"
 #include "cpc/app/perp_liquidations.hpp"
@@ -500,4 +501,29 @@ TEST(PerpApp, CommandLineMarketOpensThePerpetualAndRefusesWhatItCannotServe) {
     AppSettings saved(dir.filePath("s.ini"));
     EXPECT_EQ(saved.market(), MarketType::Perp);
     EXPECT_TRUE(saved.workspace().contains("\"market\":\"perp\"")) << saved.workspace().toStdString();
+}
+
+// Issue 18 on a perpetual: the heatmap's book comes from Binance USD-M's book route (/public), where
+// the chart's own streams put depth streams; on /market the simulator refuses it (the venue would
+// accept it and send nothing), so the heatmap had no book.
+TEST(PerpApp, HeatmapOnTheUsdMPerpetualSamplesTheSyncedBookFromItsBookRoute) {
+    PerpRig rig(1);
+    MainWindow& window = *rig.window;
+    window.openSeries("BTCUSDT", Interval::S1);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return rig.controller->currentSeries() && rig.controller->currentSeries()->size() > 10;
+    }, 20000));
+    window.setHeatmapVisible(true);
+    const OrderFlowFeed* flow = window.orderFlow();
+    ASSERT_TRUE(flow->isOpen());
+    const auto booked = [&] {
+        if (!flow->heatmap()) return 0;
+        int columns = 0;
+        for (std::size_t i = 0; i < flow->heatmap()->size(); ++i) columns += (*flow->heatmap())[i].maxSize > 0.0F;
+        return columns;
+    };
+    EXPECT_TRUE(test::processEventsUntil([&] { return booked() >= 10 && flow->tradesSeen() > 0; }, 20000))
+        << "columns with a book " << booked() << ", trades " << flow->tradesSeen() << ", link "
+        << flow->link().detail;
+    EXPECT_NE(flow->link().state, feed::FeedState::Failed) << flow->link().detail;
 }

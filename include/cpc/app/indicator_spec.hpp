@@ -41,12 +41,16 @@ struct IndicatorSpec {
 
     // "SMA(20)": what createFromSpec() accepts.
     QString specText() const;
-    // "SMA 20" / "MACD 12 26 9": legend and menu title.
+    // "SMA 20" / "MACD 12 26 9": legend and menu title. A choice parameter by its name and only
+    // when it is not the default: "CVD" (no anchor, klines), "CVD day, trades".
     QString title() const;
     // The colour of output `index` (the default palette when none was chosen).
     QColor colour(std::size_t index) const;
     bool operator==(const IndicatorSpec&) const = default;
 };
+
+// A choice parameter's value as a title says it ("day", "trades"), translated.
+QString choiceTitle(const std::string& choice);
 
 // The reference levels traders expect for an oscillator: RSI 30 / 70, stochastics and MFI
 // 20 / 80, Williams %R −80 / −20, CCI −100 / 100; none for others.
