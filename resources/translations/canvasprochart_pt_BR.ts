@@ -236,6 +236,10 @@
         <source>With --replay: 1 to 1000 times the recorded pace, or max (default 1).</source>
         <translation>Com --replay: 1 a 1000 vezes o ritmo gravado, ou max (padrão 1).</translation>
     </message>
+    <message>
+        <source>Start Bar Replay on the chart at TIME (UTC, e.g. &quot;2024-01-15 13:05&quot;, or back from now: -6h, -2d) once its candles are loaded.</source>
+        <translation>Inicia o replay de barras no gráfico em TIME (UTC, p. ex. &quot;2024-01-15 13:05&quot;, ou antes de agora: -6h, -2d) assim que seus candles forem carregados.</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>
@@ -511,6 +515,22 @@
         <source> (e.g. %1)</source>
         <translation> (ex.: %1)</translation>
     </message>
+    <message>
+        <source>the chart has no candles yet</source>
+        <translation>o gráfico ainda não tem candles</translation>
+    </message>
+    <message>
+        <source>the chart&apos;s first candle opens at %1 UTC: choose a later time (or scroll back to load older candles)</source>
+        <translation>o primeiro candle do gráfico abre às %1 UTC: escolha um horário posterior (ou role para trás para carregar candles mais antigos)</translation>
+    </message>
+    <message>
+        <source>that is the newest candle (%1 UTC): nothing after it to replay; choose an earlier time</source>
+        <translation>este é o candle mais recente (%1 UTC): não há nada depois dele para reproduzir; escolha um horário anterior</translation>
+    </message>
+    <message>
+        <source>no chart to replay</source>
+        <translation>nenhum gráfico para reproduzir</translation>
+    </message>
 </context>
 <context>
     <name>FeedState</name>
@@ -683,6 +703,29 @@
     <message>
         <source>0 klines (their taker buy volume, one value per bar), 1 trades (each bar&apos;s CVD as a candle of the running delta of its trades)</source>
         <translation>0 klines (o volume de compra agressora deles, um valor por barra), 1 negócios (o CVD de cada barra como um candle do delta acumulado dos seus negócios)</translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorSpec</name>
+    <message>
+        <source>no anchor</source>
+        <translation>sem âncora</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>dia</translation>
+    </message>
+    <message>
+        <source>session</source>
+        <translation>sessão</translation>
+    </message>
+    <message>
+        <source>klines</source>
+        <translation>klines</translation>
+    </message>
+    <message>
+        <source>trades</source>
+        <translation>negócios</translation>
     </message>
 </context>
 <context>
@@ -1475,6 +1518,129 @@
     <message>
         <source>Alert: %1 %2 at %3</source>
         <translation>Alerta: %1 %2 em %3</translation>
+    </message>
+</context>
+<context>
+    <name>cpc::app::BarReplayUi</name>
+    <message>
+        <source>Bar Replay</source>
+        <translation>Replay de barras</translation>
+    </message>
+    <message>
+        <source>Shift+Alt+R</source>
+        <translation>Shift+Alt+R</translation>
+    </message>
+    <message>
+        <source>Bar Replay: choose a bar, hide the later ones and replay them (Shift+Alt+R)</source>
+        <translation>Replay de barras: escolha uma barra, oculte as seguintes e reproduza-as (Shift+Alt+R)</translation>
+    </message>
+    <message>
+        <source>Select bar</source>
+        <translation>Escolher barra</translation>
+    </message>
+    <message>
+        <source>Click a candle on the chart to start the replay there</source>
+        <translation>Clique em um candle do gráfico para iniciar o replay nele</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD HH:MM (UTC)</source>
+        <translation>AAAA-MM-DD HH:MM (UTC)</translation>
+    </message>
+    <message>
+        <source>Start the replay at this time (UTC), or a time back from now: -6h, -2d</source>
+        <translation>Iniciar o replay neste horário (UTC), ou um tempo antes de agora: -6h, -2d</translation>
+    </message>
+    <message>
+        <source>Bar Replay: &quot;%1&quot; is not a time; type e.g. 2024-01-15 13:05 (UTC) or -6h</source>
+        <translation>Replay de barras: &quot;%1&quot; não é um horário; digite p. ex. 2024-01-15 13:05 (UTC) ou -6h</translation>
+    </message>
+    <message>
+        <source>Go</source>
+        <translation>Ir</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Reproduzir</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Avançar</translation>
+    </message>
+    <message>
+        <source>Shift+Right</source>
+        <translation>Shift+Right</translation>
+    </message>
+    <message>
+        <source>Reveal the next bar (Shift+Right)</source>
+        <translation>Revelar a próxima barra (Shift+Direita)</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>Velocidade do replay</translation>
+    </message>
+    <message>
+        <source>1 bar/s</source>
+        <translation>1 barra/s</translation>
+    </message>
+    <message>
+        <source>%1 bars/s</source>
+        <translation>%1 barras/s</translation>
+    </message>
+    <message>
+        <source>Exit replay</source>
+        <translation>Sair do replay</translation>
+    </message>
+    <message>
+        <source>Back to the live chart</source>
+        <translation>Voltar ao gráfico ao vivo</translation>
+    </message>
+    <message>
+        <source>Bar Replay: %1</source>
+        <translation>Replay de barras: %1</translation>
+    </message>
+    <message>
+        <source>Bar Replay: click a candle to start there, or type a date (UTC) in the replay bar; Esc cancels</source>
+        <translation>Replay de barras: clique em um candle para começar nele, ou digite uma data (UTC) na barra do replay; Esc cancela</translation>
+    </message>
+    <message>
+        <source>Bar Replay: click on a candle</source>
+        <translation>Replay de barras: clique em um candle</translation>
+    </message>
+    <message>
+        <source>Replay: %1</source>
+        <translation>Replay: %1</translation>
+    </message>
+    <message>
+        <source> — end of the candles</source>
+        <translation> — fim dos candles</translation>
+    </message>
+    <message>
+        <source>REPLAY %1 UTC</source>
+        <translation>REPLAY %1 UTC</translation>
+    </message>
+    <message>
+        <source>REPLAY · %1 UTC</source>
+        <translation>REPLAY · %1 UTC</translation>
+    </message>
+    <message>
+        <source>Replay alerts: %1 fired of %2</source>
+        <translation>Alertas do replay: %1 disparados de %2</translation>
+    </message>
+    <message>
+        <source>BAR REPLAY</source>
+        <translation>REPLAY DE BARRAS</translation>
+    </message>
+    <message>
+        <source>The chart shows the candles up to this time (UTC) only; Exit returns to live</source>
+        <translation>O gráfico mostra os candles somente até este horário (UTC); Sair volta ao vivo</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
     </message>
 </context>
 <context>
@@ -2632,6 +2798,22 @@ Stream %2</translation>
     <message>
         <source>Market: spot</source>
         <translation>Mercado: à vista</translation>
+    </message>
+    <message>
+        <source> — the exchange asked to slow down (HTTP 429): requests wait %1 s</source>
+        <translation> — a corretora pediu para reduzir o ritmo (HTTP 429): as requisições aguardam %1 s</translation>
+    </message>
+    <message>
+        <source> — the exchange banned this IP for too many requests: no request for %1 s</source>
+        <translation> — a corretora bloqueou este IP por excesso de requisições: nenhuma requisição por %1 s</translation>
+    </message>
+    <message>
+        <source>Bar Replay at %1 UTC</source>
+        <translation>Replay de barras em %1 UTC</translation>
+    </message>
+    <message>
+        <source>feed: %1</source>
+        <translation>feed: %1</translation>
     </message>
 </context>
 <context>

@@ -588,6 +588,9 @@ int runApp(int argc, char** argv) {
     std::unique_ptr<ReplayPlayer> replayPlayer;
     if (replayReader) {
         replayPlayer = std::make_unique<ReplayPlayer>(services, std::move(replayReader), replayOptions);
+        // The market the windows show is the recording's: its clock stamps the heatmap.
+        services.setMarketClock([player = replayPlayer.get()] { return player->clockMs(); });
+        QObject::connect(replayPlayer.get(), &QObject::destroyed, [&services] { services.setMarketClock({}); });
         new ReplayToolbar(window, *replayPlayer);  // the window owns it
         const auto startReplay = [&](bool anyway) {
             if (replayPlayer->started()) return;

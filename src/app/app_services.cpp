@@ -1,5 +1,7 @@
 #include "cpc/app/app_services.hpp"
 
+#include "cpc/core/time.hpp"
+
 #include <filesystem>
 
 #include "cpc/net/io_thread.hpp"
@@ -89,6 +91,8 @@ Result<sim::SimServer*> AppServices::simulator(const std::string& dialect, Marke
     m_simulators.emplace(key, std::move(server));
     return raw;
 }
+
+std::int64_t AppServices::marketNowMs() const { return m_marketClock ? m_marketClock() : nowMs(); }
 
 const sim::SimServer* AppServices::findSimulator(const std::string& dialect, MarketType market) const {
     const auto it = m_simulators.find(simulatorKey(dialect, market));

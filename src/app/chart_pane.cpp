@@ -97,6 +97,7 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
                            this);
 
     m_orderFlow = new OrderFlowFeed(this);
+    m_orderFlow->setClock([this] { return m_controller.services().marketNowMs(); });
     connect(m_orderFlow, &OrderFlowFeed::changed, m_canvas, &chart_qt::ChartCanvas::orderFlowChanged);
     connect(m_orderFlow, &OrderFlowFeed::changed, this, &ChartPane::pushTradeCvds);
     // A CVD from trades needs the order-flow feed (its trades and their history) open.

@@ -192,6 +192,7 @@ MainWindow::MainWindow(ChartController& controller, AppSettings& settings, QWidg
     buildMenus();
     buildToolbar();
     m_barReplay = new BarReplayUi(*this, *m_viewMenu, *m_drawBar);
+    connect(m_barReplay, &BarReplayUi::changed, this, &MainWindow::refreshStatus);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index < 0 || index >= static_cast<int>(m_layouts.size())) return;
         setActivePane(m_layouts[static_cast<std::size_t>(index)].active);
@@ -1001,6 +1002,16 @@ void MainWindow::refreshStatus() {
     }
     // The venue by name, as the chart's legend says it; its endpoints for whoever needs them.
     text += QStringLiteral("  ·  ") + venueLabel().toHtmlEscaped();
+    // A chart in Bar Replay is not live, whatever its feed does underneath: said first.
+    if (m_barReplay && m_barReplay->replaying()) {
+        const auto panes = m_barReplay->panes();
+        if (std::find(panes.begin(), panes.end(), m_active) != panes.end()) {
+            const QString at = QDateTime::fromMSecsSinceEpoch(m_barReplay->replayTime(), QTimeZone::utc())
+                                   .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            text = QStringLiteral("<span style='color:#ef5350'>■</span> ") + tr("Bar Replay at %1 UTC").arg(at) +
+                   QStringLiteral(" · ") + tr("feed: %1").arg(text);
+        }
+    }
     m_stateLabel->setText(text);
     m_stateLabel->setToolTip(tr("REST %1\nStream %2").arg(controller.restBase(), controller.streamBase()));
     const auto* series = controller.currentSeries();

@@ -218,7 +218,8 @@ void OrderFlowFeed::drain() {
 }
 
 void OrderFlowFeed::sample() {
-    if (m_book && m_heatmap && m_heatmap->sample(*m_book, cpc::nowMs())) m_dirty = true;
+    const std::int64_t now = m_clock ? m_clock() : cpc::nowMs();
+    if (now > 0 && m_book && m_heatmap && m_heatmap->sample(*m_book, now)) m_dirty = true;
     if (!m_dirty) return;
     m_dirty = false;
     emit changed();

@@ -300,7 +300,9 @@ WatchlistDock::WatchlistDock(MainWindow& window, AppSettings& settings)
         bool found = false;
         for (int tab = 0; tab < m_window.layoutTabCount() && !found; ++tab)
             for (ChartPane* pane : m_window.panes(tab))
-                if (pane->controller().exchangeName().toStdString() == venue) {
+                // The watchlist is of spot markets: a chart on the venue's perpetual has other hosts.
+                if (pane->controller().exchangeName().toStdString() == venue &&
+                    pane->controller().options().market == MarketType::Spot) {
                     endpoints = {pane->controller().restBase().toStdString(), pane->controller().streamBase().toStdString()};
                     found = true;
                     break;

@@ -350,6 +350,10 @@ TEST(BarReplayApp, StartByDateStepPlayAndExitBackToLiveOnTheRealWindow) {
     ASSERT_NE(badge, nullptr);
     EXPECT_TRUE(badge->isVisible());
     EXPECT_TRUE(badge->text().startsWith("REPLAY")) << badge->text().toStdString();
+    // The status bar says the chart is replaying (not only "live"), with the replay's time.
+    auto* state = window.findChild<QLabel*>("connectionState");
+    ASSERT_NE(state, nullptr);
+    EXPECT_TRUE(state->text().contains("Bar Replay at ")) << state->text().toStdString();
     expectIndicatorOverReplay(pane, "SMA(10)");
     EXPECT_TRUE(replay->replayFirings() == 0) << "nothing fires for the bars before the start";
 
@@ -387,6 +391,7 @@ TEST(BarReplayApp, StartByDateStepPlayAndExitBackToLiveOnTheRealWindow) {
     EXPECT_GE(controller.currentSeries()->size(), liveBefore + 2) << "live again, with what arrived meanwhile";
     EXPECT_EQ(replay->badge(pane), nullptr);
     EXPECT_FALSE(replay->bar()->isVisible());
+    EXPECT_FALSE(state->text().contains("Bar Replay")) << state->text().toStdString();
     expectIndicatorOverReplay(pane, "SMA(10)");  // over the live series again
 }
 

@@ -31,7 +31,7 @@ namespace {
 
 // The demo with live trades, so the simulated prices move every second.
 struct Rig {
-    explicit Rig(int tradesPerSecond = 20) {
+    explicit Rig(int tradesPerSecond = 20, MarketType market = MarketType::Spot) {
         ServicesOptions s;
         s.demo = true;
         s.simPushIntervalMs = 100;
@@ -41,6 +41,7 @@ struct Rig {
         ControllerOptions options;
         options.demo = true;
         options.simPushIntervalMs = 100;
+        options.market = market;
         options.services = services.get();
         controller = std::make_unique<ChartController>(options);
         EXPECT_TRUE(controller->start());
@@ -134,6 +135,20 @@ TEST(Watchlist, TickersOfTheSimulatorAreShownOverOneConnectionPerVenue) {
     while (dock->table()->model()->rowCount() > 0) ASSERT_TRUE(dock->removeSymbol(0));
     EXPECT_EQ(market.streams(rig.controller->sharedAdapter())->usersOf("btcusdt@miniTicker"), 0u);
     EXPECT_TRUE(dock->venueStatusText().isEmpty());
+}
+
+// The watchlist shows spot markets. Beside a chart of the venue's perpetual (other hosts, other
+// streams) it must not borrow that chart's endpoints: it asked the perpetual simulator for spot
+// miniTickers, was refused, and showed every symbol "unreachable".
+TEST(Watchlist, BesideAPerpetualChartTheSpotTickersStillCome) {
+    Rig rig(20, MarketType::Perp);
+    auto window = rig.window();
+    auto* dock = new WatchlistDock(*window, *rig.settings);
+    ASSERT_TRUE(test::processEventsUntil([&] { return allTicking(*dock); }, 15000)) << dock->venueStatusText().toStdString();
+    EXPECT_FALSE(dock->venueStatusText().contains(QStringLiteral("unreachable"))) << dock->venueStatusText().toStdString();
+    EXPECT_EQ(rig.controller->options().market, MarketType::Perp);
+    for (int r = 0; r < dock->table()->model()->rowCount(); ++r)
+        EXPECT_GT(dock->feed().board().find(*dock->symbolAt(r))->last, 0);
 }
 
 TEST(Watchlist, TypedEntriesAreValidatedRowsRemovedMovedAndSorted) {

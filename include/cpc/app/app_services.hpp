@@ -80,6 +80,13 @@ public:
     const sim::SimServer* findSimulator(const std::string& dialect, MarketType market = MarketType::Spot) const;
     std::size_t simulatorCount() const { return m_simulators.size(); }
 
+    // What time it is in the market the app shows (ms since the epoch): a replay sets the
+    // recording's clock (the receipt time of the record played), so that what is stamped with
+    // the time (the heatmap's columns) lies where the recording's candles are; else the system
+    // clock. GUI thread.
+    void setMarketClock(std::function<std::int64_t()> clock) { m_marketClock = std::move(clock); }
+    std::int64_t marketNowMs() const;
+
 private:
     void onNotice(const storage::StorageNotice& notice);
 
@@ -92,6 +99,7 @@ private:
     std::mutex m_noticeMutex;
     std::map<NoticeHandlerId, storage::StorageWorker::NoticeHandler> m_noticeHandlers;  // guarded
     NoticeHandlerId m_nextNoticeHandler = 1;                                            // guarded
+    std::function<std::int64_t()> m_marketClock;  // empty: the system clock
 };
 
 }  // namespace cpc::app

@@ -7,6 +7,7 @@
 // per burst. changed() is emitted at most once per 100 ms tick, and only when something changed.
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,10 @@ public:
     int historyBars() const { return m_historyBarsDone; }
     std::uint64_t historyTrades() const { return m_historyTrades; }
     int historyBarsFromCache() const { return m_historyFromCache; }
+    // The clock the heatmap's columns are stamped with (AppServices::marketNowMs: a replay's is the
+    // recording's); empty: the system clock. A time of 0 (a replay before its first record) is
+    // not sampled.
+    void setClock(std::function<std::int64_t()> clock) { m_clock = std::move(clock); }
     // A 1-2-5 multiple of tick at least span/rows (the heatmap's row).
     static double heatmapRowSize(double tickSize, double price, std::size_t rows);
 
@@ -96,6 +101,7 @@ private:
     void startHistory();
     void onHistory(session::AggTradeHistoryEvent e);
 
+    std::function<std::int64_t()> m_clock;
     std::unique_ptr<session::Inbox> m_inbox;
     std::shared_ptr<Port> m_port;
     std::shared_ptr<session::StreamSession> m_streams;
