@@ -86,6 +86,8 @@ private:
     // writer thread (and create/close)
     std::mutex m_writeMutex;  // one chunk written at a time (flush() from another thread)
     int m_fd = -1;
+    std::filesystem::path m_segmentPath;  // the segment being written (named in a write error)
+    bool m_writeFailed = false;  // a write failed: nothing more goes into the file (it ends at a flush)
     std::uint64_t m_segmentBytes = 0;
     std::uint64_t m_frameRaw = 0;    // records in the current (unended) frame
     std::string m_compressed;        // output buffer
