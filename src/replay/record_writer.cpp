@@ -172,6 +172,9 @@ void RecordWriter::writeChunk(std::string& chunk) {
             return fail(opened.error().message);
         }
     }
+    // The flush's records, then the Check holding their CRC-32 (the reader verifies it before it
+    // hands out any of them).
+    appendCheck(chunk, 0);
     const bool end = m_frameRaw + chunk.size() >= m_options.frameBytes;
     if (auto done = compress(chunk, end); !done) return fail(done.error().message);
 }

@@ -27,7 +27,7 @@ struct WriterOptions {
     std::uint64_t maxSegmentBytes = 256ull << 20;    // compressed bytes on disk
     std::chrono::milliseconds maxSegmentAge{3600 * 1000};
     std::chrono::milliseconds flushInterval{500};    // kill -9 loses at most this (and one frame's write)
-    int level = 3;                                   // zstd level
+    int level = 6;                                   // zstd level (docs/PERFORMANCE.md: the size of a day)
     std::size_t maxPendingBytes = 512u << 20;        // a writer this far behind fails (error())
     std::size_t frameBytes = 8u << 20;               // records per complete zstd frame
 };
