@@ -4,6 +4,7 @@
 // Both are composition roots like `cpc stream` (one network thread, one MarketSession, one
 // in-memory storage worker) and run the same StreamRun (stream_run.hpp); the recording format is
 // cpc_replay's (docs/RECORDING.md).
+#include <csignal>
 #include <iomanip>
 #include <limits>
 #include <memory>
@@ -120,6 +121,9 @@ int runRecord(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     info.symbols = symbols;
     info.streams = splitTokens(streamsText);
     info.startedAtMs = nowMs();
+    // A file size limit (ulimit -f) makes a write fail with EFBIG instead of killing the process
+    // with SIGXFSZ: the writer's error path says which file and stops, keeping what was written.
+    std::signal(SIGXFSZ, SIG_IGN);
     auto writer = replay::RecordWriter::create(*outDir, info, writerOptions);
     if (!writer) {
         err << kName << ": " << writer.error().message << '\n';

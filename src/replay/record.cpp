@@ -1,5 +1,6 @@
 #include "cpc/replay/record.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <ctime>
@@ -33,13 +34,20 @@ void putU64(char* p, std::uint64_t v) {
     for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
 }
 
+// The bytes before a record's body: version 1 length + CRC, version 2 the length.
+std::size_t prefixSize(std::uint32_t version) { return version == 1 ? 8 : 4; }
+
 // Reserves room for a record of `payloadSize` payload bytes at the end of `out`, writes its head
-// and returns where the payload goes; finish() writes the length and CRC.
+// and returns where the payload goes; finishRecord() writes the length (and version 1's CRC).
+// Version 2 stores the steady time as its difference to the wall time: nearly constant within a
+// recording, so it compresses to almost nothing where the absolute value cost bytes a record.
 char* beginRecord(std::string& out, std::size_t& at, RecordType type, std::uint8_t flags, std::uint32_t socket,
-                  std::int32_t aux, std::int64_t wallUs, std::int64_t steadyUs, std::size_t payloadSize) {
+                  std::int32_t aux, std::int64_t wallUs, std::int64_t steadyUs, std::size_t payloadSize,
+                  std::uint32_t version) {
     at = out.size();
-    out.resize(at + 8 + kRecordHead + payloadSize);
-    char* body = out.data() + at + 8;
+    const std::size_t prefix = prefixSize(version);
+    out.resize(at + prefix + kRecordHead + payloadSize);
+    char* body = out.data() + at + prefix;
     body[0] = static_cast<char>(type);
     body[1] = static_cast<char>(flags);
     body[2] = 0;
@@ -48,14 +56,15 @@ char* beginRecord(std::string& out, std::size_t& at, RecordType type, std::uint8
     putU32(body + 8, static_cast<std::uint32_t>(aux));
     putU32(body + 12, 0);
     putU64(body + 16, static_cast<std::uint64_t>(wallUs));
-    putU64(body + 24, static_cast<std::uint64_t>(steadyUs));
+    putU64(body + 24, static_cast<std::uint64_t>(version == 1 ? steadyUs : steadyUs - wallUs));
     return body + kRecordHead;
 }
 
-void finishRecord(std::string& out, std::size_t at) {
-    const std::size_t bodySize = out.size() - at - 8;
+void finishRecord(std::string& out, std::size_t at, std::uint32_t version) {
+    const std::size_t prefix = prefixSize(version);
+    const std::size_t bodySize = out.size() - at - prefix;
     putU32(out.data() + at, static_cast<std::uint32_t>(bodySize));
-    putU32(out.data() + at + 4, crc32(std::string_view(out.data() + at + 8, bodySize)));
+    if (version == 1) putU32(out.data() + at + 4, crc32(std::string_view(out.data() + at + 8, bodySize)));
 }
 
 }  // namespace
@@ -78,19 +87,19 @@ std::uint32_t crc32(std::string_view bytes, std::uint32_t seed) {
 }
 
 void appendRecord(std::string& out, RecordType type, std::uint8_t flags, std::uint32_t socket, std::int32_t aux,
-                  std::int64_t wallUs, std::int64_t steadyUs, std::string_view payload) {
+                  std::int64_t wallUs, std::int64_t steadyUs, std::string_view payload, std::uint32_t version) {
     std::size_t at = 0;
-    char* p = beginRecord(out, at, type, flags, socket, aux, wallUs, steadyUs, payload.size());
+    char* p = beginRecord(out, at, type, flags, socket, aux, wallUs, steadyUs, payload.size(), version);
     if (!payload.empty()) std::memcpy(p, payload.data(), payload.size());
-    finishRecord(out, at);
+    finishRecord(out, at, version);
 }
 
 void appendRest(std::string& out, std::int32_t status, std::int64_t wallUs, std::int64_t steadyUs,
-                std::string_view method, std::string_view target, std::string_view body) {
+                std::string_view method, std::string_view target, std::string_view body, std::uint32_t version) {
     method = method.substr(0, 255);
     std::size_t at = 0;
     char* p = beginRecord(out, at, RecordType::Rest, 0, 0, status, wallUs, steadyUs,
-                          1 + method.size() + 4 + target.size() + body.size());
+                          1 + method.size() + 4 + target.size() + body.size(), version);
     *p++ = static_cast<char>(method.size());
     std::memcpy(p, method.data(), method.size());
     p += method.size();
@@ -99,7 +108,13 @@ void appendRest(std::string& out, std::int32_t status, std::int64_t wallUs, std:
     if (!target.empty()) std::memcpy(p, target.data(), target.size());
     p += target.size();
     if (!body.empty()) std::memcpy(p, body.data(), body.size());
-    finishRecord(out, at);
+    finishRecord(out, at, version);
+}
+
+void appendCheck(std::string& out, std::size_t from) {
+    char crc[4];
+    putU32(crc, crc32(std::string_view(out).substr(std::min(from, out.size()))));
+    appendRecord(out, static_cast<RecordType>(kCheckRecordType), 0, 0, 0, 0, 0, std::string_view(crc, 4), 2);
 }
 
 std::string segmentName(std::uint64_t number, std::int64_t startedAtMs) {

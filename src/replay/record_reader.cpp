@@ -39,15 +39,17 @@ constexpr const char* kWhatBelongs =
     "a recording directory holds only the NNNNNNNN-YYYYMMDDTHHMMSSZ.cpcrec segments cpc record writes";
 
 // The segment's header: magic, version, session JSON. Leaves `file` at the first zstd frame.
-Result<SessionInfo> readHeader(std::FILE* file, const std::filesystem::path& path) {
+Result<SessionInfo> readHeader(std::FILE* file, const std::filesystem::path& path, std::uint32_t* versionOut = nullptr) {
     char head[16];
     if (std::fread(head, 1, sizeof head, file) != sizeof head || std::memcmp(head, kMagic, sizeof kMagic) != 0)
         return makeError(path.string() + ": not a cpc recording segment (it does not start with the CPCREC magic; " +
                          kWhatBelongs + ")");
     const std::uint32_t version = getU32(head + 8);
-    if (version != kFormatVersion)
+    if (version < kOldestFormatVersion || version > kFormatVersion)
         return makeError(path.string() + ": recording format version " + std::to_string(version) +
-                         "; this cpc reads version " + std::to_string(kFormatVersion));
+                         "; this cpc reads versions " + std::to_string(kOldestFormatVersion) + " to " +
+                         std::to_string(kFormatVersion));
+    if (versionOut) *versionOut = version;
     const std::uint32_t length = getU32(head + 12);
     if (length > (1u << 20)) return makeError(path.string() + ": corrupt segment header (session length " +
                                               std::to_string(length) + ")");
@@ -109,13 +111,15 @@ Result<bool> RecordReader::openNext() {
     const auto& path = m_segments[m_current++];
     m_file = std::fopen(path.c_str(), "rb");
     if (!m_file) return makeError("cannot open " + path.string() + ": " + std::strerror(errno));
-    if (auto info = readHeader(m_file, path); !info) return info.error();
+    if (auto info = readHeader(m_file, path, &m_version); !info) return info.error();
     ZSTD_DCtx_reset(static_cast<ZSTD_DCtx*>(m_dctx), ZSTD_reset_session_only);
     m_inPos = m_inEnd = 0;
     m_begin = m_end = 0;
     m_fileDone = false;
     m_frameState = 0;
     m_segmentRecords = 0;
+    m_verified = m_scanned = 0;
+    m_unverifiedTail = false;
     return true;
 }
 
@@ -170,8 +174,43 @@ Result<Ok> RecordReader::endOfSegment() {
     msg += m_segmentRecords > 0 ? " (" + std::to_string(m_segmentRecords) + " records of this segment, the last at " +
                                       utcText(m_lastWallUs) + ")"
                                 : " (none in this segment)";
+    if (m_unverifiedTail) msg += "; the records of its last, unfinished flush had no CRC check to verify them";
     m_notices.push_back(std::move(msg));
     return Ok{};
+}
+
+Result<bool> RecordReader::verifyNextFlush() {
+    for (;;) {
+        while (m_end - m_begin >= m_scanned + 4) {
+            const char* p = m_out.get() + m_begin + m_scanned;
+            const std::uint32_t length = getU32(p);
+            if (length < kRecordHead || length > kMaxRecordBody)
+                return makeError(m_segments[m_current - 1].string() + ": corrupt record (length " +
+                                 std::to_string(length) + ") after record " + std::to_string(m_segmentRecords));
+            if (m_end - m_begin < m_scanned + 4 + length) break;  // decode more
+            const std::size_t next = m_scanned + 4 + length;
+            if (static_cast<std::uint8_t>(p[4]) == kCheckRecordType) {
+                if (length != kRecordHead + 4 ||
+                    crc32(std::string_view(m_out.get() + m_begin, m_scanned)) != getU32(p + 4 + kRecordHead))
+                    return makeError(m_segments[m_current - 1].string() + ": the records after record " +
+                                     std::to_string(m_segmentRecords) + " fail their CRC check (corrupt file)");
+                m_verified = next;
+                m_scanned = 0;
+                return true;
+            }
+            m_scanned = next;
+        }
+        auto more = decodeMore();
+        if (!more) return more.error();
+        if (*more) continue;
+        // The data ended before a Check (the recorder was killed while flushing): the whole records
+        // of that flush are handed out as they are, what follows them is the cut.
+        if (m_scanned == 0) return false;
+        m_verified = m_scanned;
+        m_scanned = 0;
+        m_unverifiedTail = true;
+        return true;
+    }
 }
 
 Result<bool> RecordReader::next(RecordView& out) {
@@ -181,19 +220,34 @@ Result<bool> RecordReader::next(RecordView& out) {
             if (!opened) return opened.error();
             if (!*opened) return false;
         }
+        const std::size_t prefix = m_version == 1 ? 8 : 4;
+        bool segmentOver = false;
+        if (m_version >= 2 && m_verified == 0) {
+            auto verified = verifyNextFlush();
+            if (!verified) return verified.error();
+            segmentOver = !*verified;
+        }
         const std::size_t have = m_end - m_begin;
-        if (have >= 8) {
+        if (!segmentOver && have >= prefix) {
             const char* p = m_out.get() + m_begin;
             const std::uint32_t length = getU32(p);
             if (length < kRecordHead || length > kMaxRecordBody)
                 return makeError(m_segments[m_current - 1].string() + ": corrupt record (length " +
                                  std::to_string(length) + ") after record " + std::to_string(m_segmentRecords));
-            if (have >= 8 + static_cast<std::size_t>(length)) {
-                const char* body = p + 8;
-                if (crc32(std::string_view(body, length)) != getU32(p + 4))
+            if (have >= prefix + static_cast<std::size_t>(length)) {
+                const char* body = p + prefix;
+                if (m_version == 1 && crc32(std::string_view(body, length)) != getU32(p + 4))
                     return makeError(m_segments[m_current - 1].string() + ": record " +
                                      std::to_string(m_segmentRecords + 1) + " fails its CRC check (corrupt file)");
                 const auto type = static_cast<std::uint8_t>(body[0]);
+                const std::size_t size = prefix + length;
+                if (m_version >= 2) {
+                    m_verified -= size;  // verifyNextFlush() walked these bytes: whole records
+                    if (type == kCheckRecordType) {
+                        m_begin += size;
+                        continue;
+                    }
+                }
                 if (type < 1 || type > 5)
                     return makeError(m_segments[m_current - 1].string() + ": record " +
                                      std::to_string(m_segmentRecords + 1) + " has an unknown type " +
@@ -203,7 +257,8 @@ Result<bool> RecordReader::next(RecordView& out) {
                 out.socket = getU32(body + 4);
                 out.aux = static_cast<std::int32_t>(getU32(body + 8));
                 out.wallUs = static_cast<std::int64_t>(getU64(body + 16));
-                out.steadyUs = static_cast<std::int64_t>(getU64(body + 24));
+                // Version 2 stores the steady time as its difference to the wall time.
+                out.steadyUs = static_cast<std::int64_t>(getU64(body + 24)) + (m_version == 1 ? 0 : out.wallUs);
                 out.payload = std::string_view(body + kRecordHead, length - kRecordHead);
                 out.method = out.target = out.body = {};
                 if (out.type == RecordType::Rest) {
@@ -217,16 +272,18 @@ Result<bool> RecordReader::next(RecordView& out) {
                     out.target = pl.substr(1 + m + 4, t);
                     out.body = pl.substr(1 + m + 4 + t);
                 }
-                m_begin += 8 + length;
+                m_begin += size;
                 ++m_records;
                 ++m_segmentRecords;
                 m_lastWallUs = out.wallUs;
                 return true;
             }
         }
-        auto more = decodeMore();
-        if (!more) return more.error();
-        if (*more) continue;
+        if (!segmentOver) {
+            auto more = decodeMore();
+            if (!more) return more.error();
+            if (*more) continue;
+        }
         if (auto ended = endOfSegment(); !ended) return ended.error();
         std::fclose(m_file);
         m_file = nullptr;

@@ -63,6 +63,7 @@ Result<Ok> RecordWriter::openSegment() {
     const std::filesystem::path path = m_dir / segmentName(m_info.segment, started);
     m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
     if (m_fd < 0) return makeError("cannot create " + path.string() + ": " + std::strerror(errno));
+    m_segmentPath = path;
     m_segmentBytes = 0;
     m_segmentStart = std::chrono::steady_clock::now();
     // The plain header: magic, format version, the session's description.
@@ -83,7 +84,8 @@ Result<Ok> RecordWriter::writeAll(const char* data, std::size_t size) {
         const ssize_t n = ::write(m_fd, data, size);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return makeError(std::string("writing the recording failed: ") + std::strerror(errno));
+            return makeError("writing " + m_segmentPath.string() + " failed: " + std::strerror(errno) +
+                             "; recording stopped (what was written before replays)");
         }
         data += n;
         size -= static_cast<std::size_t>(n);
@@ -123,7 +125,9 @@ void RecordWriter::fail(const std::string& message) {
 }
 
 Result<Ok> RecordWriter::compress(std::string_view data, bool end) {
+    if (m_writeFailed) return Ok{};  // the error is already said; the file stays as it was
     auto* cctx = static_cast<ZSTD_CCtx*>(m_cctx);
+    const std::uint64_t segmentBefore = m_segmentBytes;
     if (m_compressed.size() < ZSTD_CStreamOutSize()) m_compressed.resize(ZSTD_CStreamOutSize());
     ZSTD_inBuffer in{data.data(), data.size(), 0};
     const ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_flush;
@@ -132,7 +136,18 @@ Result<Ok> RecordWriter::compress(std::string_view data, bool end) {
         const std::size_t left = ZSTD_compressStream2(cctx, &out, &in, mode);
         if (ZSTD_isError(left)) return makeError(std::string("zstd: ") + ZSTD_getErrorName(left));
         if (out.pos > 0)
-            if (auto written = writeAll(m_compressed.data(), out.pos); !written) return written;
+            if (auto written = writeAll(m_compressed.data(), out.pos); !written) {
+                // A full disk or the file size limit (EFBIG) cut this flush: the file goes back to
+                // the end of the last whole one, so every record before it replays, and nothing more
+                // is written into it (the compressor's history now holds what is not on disk).
+                m_writeFailed = true;
+                if (::ftruncate(m_fd, static_cast<off_t>(segmentBefore)) == 0) {
+                    std::lock_guard lock(m_mutex);
+                    m_stats.fileBytes -= m_segmentBytes - segmentBefore;
+                    m_segmentBytes = segmentBefore;
+                }
+                return written;
+            }
         if (left == 0 && in.pos == in.size) break;
     }
     m_frameRaw = end ? 0 : m_frameRaw + data.size();
@@ -147,13 +162,19 @@ Result<Ok> RecordWriter::compress(std::string_view data, bool end) {
 // the current one is full or old enough: its frame is ended there). Called with m_writeMutex held
 // (chunks are written in the order they were taken).
 void RecordWriter::writeChunk(std::string& chunk) {
-    if (chunk.empty() || m_fd < 0) return;
+    if (chunk.empty() || m_fd < 0 || m_writeFailed) return;
     if (m_segmentBytes >= m_options.maxSegmentBytes ||
         std::chrono::steady_clock::now() - m_segmentStart >= m_options.maxSegmentAge) {
         if (m_frameRaw > 0)
             if (auto ended = compress({}, true); !ended) return fail(ended.error().message);
-        if (auto opened = openSegment(); !opened) return fail(opened.error().message);
+        if (auto opened = openSegment(); !opened) {
+            m_writeFailed = true;  // a new segment without its whole header is not written into
+            return fail(opened.error().message);
+        }
     }
+    // The flush's records, then the Check holding their CRC-32 (the reader verifies it before it
+    // hands out any of them).
+    appendCheck(chunk, 0);
     const bool end = m_frameRaw + chunk.size() >= m_options.frameBytes;
     if (auto done = compress(chunk, end); !done) return fail(done.error().message);
 }
@@ -198,7 +219,7 @@ Result<Ok> RecordWriter::close() {
     m_wake.notify_all();
     if (m_thread.joinable()) m_thread.join();
     std::lock_guard writing(m_writeMutex);
-    if (m_fd >= 0 && m_frameRaw > 0)
+    if (m_fd >= 0 && m_frameRaw > 0 && !m_writeFailed)
         if (auto ended = compress({}, true); !ended) fail(ended.error().message);
     if (m_fd >= 0) {
         if (::fsync(m_fd) != 0 && errno != EINVAL) fail(std::string("fsync: ") + std::strerror(errno));

@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QMainWindow>
@@ -18,10 +19,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include "app_test_util.hpp"
 #include "cpc/app/app_services.hpp"
@@ -432,4 +436,71 @@ TEST(RecordApp, FileRecordWritesARecordingThatCpcReplayReadsBack) {
     EXPECT_GT(out.count(QStringLiteral("\"type\":\"kline\"")), 10) << out.left(400).toStdString() << err.toStdString();
     EXPECT_TRUE(err.contains(QStringLiteral("end of the recording"))) << err.toStdString();
     EXPECT_FALSE(err.contains(QStringLiteral(" 0 frames"))) << err.toStdString();
+}
+
+// File > Record under a file size limit (RLIMIT_FSIZE, as `ulimit -f`; the app ignores SIGXFSZ
+// as main() does): the write that passes it fails, the REC label becomes "Recording stopped:"
+// with the segment file and the error, Record… is offered again, and what was written before the
+// failure replays (the segment ends at its last whole flush).
+TEST(RecordApp, AWriteErrorWhileRecordingIsShownInTheStatusBarAndWhatWasWrittenReplays) {
+    QTemporaryDir tmp;
+    sim::SimConfig config;
+    config.klinePushInterval = std::chrono::milliseconds(50);
+    sim::SimServer simulator(config);
+    ASSERT_TRUE(simulator.start());
+    const auto tap = std::make_shared<SessionTap>();
+    ServicesOptions so;
+    so.databasePath = ":memory:";  // only the recording meets the limit
+    so.streams.tap = tap;
+    AppServices services(so);
+    ControllerOptions co;
+    co.exchange = "binance";
+    co.restBase = simulator.restBase();
+    co.streamBase = simulator.streamBase();
+    co.services = &services;
+    ChartController controller(co);
+    ASSERT_TRUE(controller.start());
+    controller.openSeries(QStringLiteral("BTCUSDT"), Interval::M1);
+    ASSERT_TRUE(processEventsUntil([&] { return controller.status().state == feed::FeedState::Live; }, 20000));
+
+    QMainWindow window;
+    window.menuBar()->addMenu(QStringLiteral("&File"));
+    SessionRecorder recorder(controller, tap);
+    recorder.addTo(window);
+
+    // The limit for this process while it records; the old one back before anything else runs.
+    const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit old{};
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+    rlimit limited = old;
+    limited.rlim_cur = 3000;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+    const QString dir = tmp.filePath(QStringLiteral("rec"));
+    const auto started = recorder.start(dir);
+    const bool failed = started && processEventsUntil([&] { return recorder.state() == SessionRecorder::State::Failed; }, 60000);
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, oldHandler);
+    ASSERT_TRUE(started) << started.error().message;
+    ASSERT_TRUE(failed) << recorder.statusLabel()->text().toStdString() << "; " << recorder.stats().fileBytes << " bytes";
+    processEventsUntil([] { return false; }, 200);
+
+    const QStringList segments = QDir(dir).entryList(QDir::Files);
+    ASSERT_EQ(segments.size(), 1);
+    const QString segment = dir + QLatin1Char('/') + segments.first();
+    const QString text = recorder.statusLabel()->text();
+    EXPECT_TRUE(recorder.statusLabel()->isVisibleTo(&window));
+    EXPECT_TRUE(text.startsWith(QStringLiteral("Recording stopped: writing ") + segment + QStringLiteral(" failed: File too large")))
+        << text.toStdString();
+    EXPECT_FALSE(recorder.recording());
+    EXPECT_EQ(recorder.action()->text(), QStringLiteral("&Record…"));
+    EXPECT_LE(QFileInfo(segment).size(), 3000);
+
+    QProcess cpcReplay;
+    cpcReplay.start(CPC_BINARY, {"replay", dir, "--speed", "max"});
+    ASSERT_TRUE(cpcReplay.waitForFinished(60000));
+    const QString out = QString::fromUtf8(cpcReplay.readAllStandardOutput());
+    const QString err = QString::fromUtf8(cpcReplay.readAllStandardError());
+    ASSERT_EQ(cpcReplay.exitCode(), 0) << err.toStdString();
+    EXPECT_GT(out.count(QStringLiteral("\"type\":\"kline\"")), 5) << out.left(400).toStdString() << err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral("corrupt"))) << err.toStdString();
 }

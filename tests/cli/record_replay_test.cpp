@@ -13,6 +13,11 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.hpp"
@@ -327,6 +332,91 @@ TEST_F(RecordReplay, TheCpcRecordCommandRecordsWhatItPrintsAndACutRecordingRepla
     EXPECT_EQ(foreign.code, 1);
     EXPECT_NE(foreign.err.find("notes.txt: not a recording segment"), std::string::npos) << foreign.err;
     EXPECT_TRUE(foreign.out.empty());
+}
+
+// `cpc record` under a file size limit (RLIMIT_FSIZE, as `ulimit -f`): the write that would pass
+// it fails with EFBIG (the command ignores SIGXFSZ, which would kill it), the run ends with exit 1
+// and a message naming the segment file and the error, and the segment is cut back to its last
+// whole flush: the replay reads every record up to the failure and prints what was printed then.
+TEST(RecordReplayLimits, AWriteErrorEndsCpcRecordSayingWhichFileAndKeepsWhatWasWritten) {
+    sim::SimConfig config;
+    config.liveTradesPerSecond = 200;
+    config.klinePushInterval = std::chrono::milliseconds(100);
+    sim::SimServer simulator(config);
+    ASSERT_TRUE(simulator.start());
+    TempDir tmp;
+    const std::string dir = tmp.file("rec");
+    const std::string errPath = tmp.file("err.txt");
+    constexpr rlim_t kLimit = 12'000;  // bytes: a few seconds of 200 trades a second
+    const std::vector<std::string> args = {CPC_CLI_BINARY, "record", "BTCUSDT", "--endpoint", simulator.streamBase(),
+                                           "--streams", "trade,kline_1m", "--out", dir, "--exit-after", "60"};
+    std::vector<char*> argv;  // made before the fork: the child only makes async-signal-safe calls
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    // stdout through a pipe: a file would meet the same size limit as the recording.
+    int outPipe[2];
+    ASSERT_EQ(pipe(outPipe), 0);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        rlimit limit{};
+        getrlimit(RLIMIT_FSIZE, &limit);
+        limit.rlim_cur = kLimit;
+        setrlimit(RLIMIT_FSIZE, &limit);
+        const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(outPipe[1], 1);
+        close(outPipe[0]);
+        close(outPipe[1]);
+        dup2(err, 2);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    close(outPipe[1]);
+    std::string printedText;
+    std::thread reading([&] {
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(outPipe[0], buffer, sizeof buffer)) > 0;) printedText.append(buffer, static_cast<std::size_t>(n));
+    });
+    int status = 0;
+    const bool ended = waitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, std::chrono::seconds(45));
+    if (!ended) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    reading.join();
+    close(outPipe[0]);
+    ASSERT_TRUE(ended) << "cpc record did not stop at the size limit";
+    const std::string err = cpc::test::readFile(errPath);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0) << "\n" << err;
+    EXPECT_EQ(WEXITSTATUS(status), 1) << err;
+    std::vector<fs::path> segments;
+    for (const auto& e : fs::directory_iterator(dir)) segments.push_back(e.path());
+    ASSERT_EQ(segments.size(), 1u);
+    const std::string segment = segments[0].string();
+    EXPECT_NE(err.find("writing " + segment + " failed: File too large"), std::string::npos) << err;
+    EXPECT_NE(err.find("recording stopped"), std::string::npos) << err;
+    EXPECT_LE(fs::file_size(segments[0]), kLimit);
+
+    // Every record in the file reads back (the file ends at a whole flush: no corrupt data), and
+    // the replay prints what the recording run printed for those frames, in order.
+    auto reader = replay::RecordReader::open(dir);
+    ASSERT_TRUE(reader) << reader.error().message;
+    replay::RecordView v;
+    std::uint64_t frames = 0;
+    for (;;) {
+        auto more = (*reader)->next(v);
+        ASSERT_TRUE(more) << more.error().message;
+        if (!*more) break;
+        if (v.type == replay::RecordType::Frame) ++frames;
+    }
+    EXPECT_GT(frames, 50u) << "too little was kept to prove anything";
+    const auto replayed = runCpc({"replay", dir, "--speed", "max"});
+    ASSERT_EQ(replayed.code, 0) << replayed.err;
+    const auto printed = lineList(printedText);
+    const auto lines = lineList(replayed.out);
+    ASSERT_GT(lines.size(), 50u) << replayed.err;
+    ASSERT_LE(lines.size(), printed.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) ASSERT_EQ(lines[i], printed[i]) << i;
 }
 
 TEST(RecordReplayFlags, BadFlagsGetClearMessagesListingWhatIsAccepted) {

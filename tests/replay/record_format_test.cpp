@@ -345,22 +345,33 @@ TEST(RecordFormat, AForeignFileOrACorruptSegmentIsAnErrorNamingIt) {
     }
 }
 
-TEST(RecordFormat, ARecordFailingItsCrcIsAnError) {
-    // Well-formed zstd around a damaged record (the damage happened before compression).
-    TempDir tmp;
-    fs::create_directories(tmp.path("rec"));
-    std::string records;
-    appendRecord(records, RecordType::Frame, 0, 1, 0, 1, 1, tradeFrame(1));
-    appendRecord(records, RecordType::Frame, 0, 1, 0, 2, 2, tradeFrame(2));
-    records[records.size() - 10] ^= 0x01;
+namespace {
+
+// A segment file of format `version` holding `records` (encoded in that version) in one zstd frame.
+void writeSegment(const fs::path& dir, std::uint32_t version, const std::string& records) {
+    fs::create_directories(dir);
     std::string compressed(ZSTD_compressBound(records.size()), '\0');
     compressed.resize(ZSTD_compress(compressed.data(), compressed.size(), records.data(), records.size(), 3));
-    const std::string json = info().toJson();
+    SessionInfo i = info();
+    i.segment = 1;
+    const std::string json = i.toJson();
     std::string file(kMagic, sizeof kMagic);
-    for (const std::uint32_t v : {kFormatVersion, static_cast<std::uint32_t>(json.size())})
-        for (int i = 0; i < 4; ++i) file.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+    for (const std::uint32_t v : {version, static_cast<std::uint32_t>(json.size())})
+        for (int b = 0; b < 4; ++b) file.push_back(static_cast<char>((v >> (8 * b)) & 0xFF));
     file += json + compressed;
-    std::ofstream(tmp.path("rec") / segmentName(1, info().startedAtMs), std::ios::binary) << file;
+    std::ofstream(dir / segmentName(1, i.startedAtMs), std::ios::binary) << file;
+}
+
+}  // namespace
+
+TEST(RecordFormat, AVersion1RecordFailingItsCrcIsAnError) {
+    // Well-formed zstd around a damaged record (the damage happened before compression).
+    TempDir tmp;
+    std::string records;
+    appendRecord(records, RecordType::Frame, 0, 1, 0, 1, 1, tradeFrame(1), 1);
+    appendRecord(records, RecordType::Frame, 0, 1, 0, 2, 2, tradeFrame(2), 1);
+    records[records.size() - 10] ^= 0x01;
+    writeSegment(tmp.path("rec"), 1, records);
     auto reader = RecordReader::open(tmp.path("rec"));
     ASSERT_TRUE(reader) << reader.error().message;
     RecordView v;
@@ -372,17 +383,101 @@ TEST(RecordFormat, ARecordFailingItsCrcIsAnError) {
     EXPECT_NE(second.error().message.find("record 2 fails its CRC check"), std::string::npos) << second.error().message;
 }
 
-TEST(RecordFormat, ANewerFormatVersionIsRefusedWithBothVersions) {
+// Version 2 checks a flush at a time: a damaged record makes its flush's Check fail before any
+// record of that flush is handed out; the flush before it reads.
+TEST(RecordFormat, AVersion2FlushFailingItsCheckIsAnErrorBeforeAnyOfItsRecordsIsHandedOut) {
+    TempDir tmp;
+    std::string records;
+    appendRecord(records, RecordType::Frame, 0, 1, 0, 1, 1, tradeFrame(1));
+    appendCheck(records, 0);
+    const std::size_t second = records.size();
+    appendRecord(records, RecordType::Frame, 0, 1, 0, 2, 2, tradeFrame(2));
+    appendRecord(records, RecordType::Frame, 0, 1, 0, 3, 3, tradeFrame(3));
+    appendCheck(records, second);
+    records[second + 60] ^= 0x01;  // inside the second flush's first record
+    writeSegment(tmp.path("rec"), 2, records);
+    auto reader = RecordReader::open(tmp.path("rec"));
+    ASSERT_TRUE(reader) << reader.error().message;
+    RecordView v;
+    auto first = (*reader)->next(v);
+    ASSERT_TRUE(first && *first) << (first ? "" : first.error().message);
+    EXPECT_EQ(v.payload, tradeFrame(1));
+    auto next = (*reader)->next(v);
+    ASSERT_FALSE(next) << "a damaged record was handed out";
+    EXPECT_NE(next.error().message.find("the records after record 1 fail their CRC check"), std::string::npos)
+        << next.error().message;
+}
+
+// A recording of format version 1 (cpc before the size work: length + CRC a record, absolute
+// steady times) reads record for record as one of version 2 with the same content does.
+TEST(RecordFormat, AVersion1RecordingIsReadAsBefore) {
+    TempDir tmp;
+    std::string v1, v2;
+    for (const std::uint32_t version : {1u, 2u}) {
+        std::string& out = version == 1 ? v1 : v2;
+        appendRecord(out, RecordType::Opened, 1, 7, 0, 1'765'000'000'000'000, 5'000'000, "ws://127.0.0.1:1/stream", version);
+        appendRest(out, 200, 1'765'000'000'100'000, 5'100'000, "GET", "/api/v3/depth?symbol=BTCUSDT", "{}", version);
+        for (int i = 0; i < 50; ++i)
+            appendRecord(out, RecordType::Frame, 0, 7, 0, 1'765'000'000'200'000 + i * 1000, 5'200'000 + i * 999,
+                         tradeFrame(i), version);
+        appendRecord(out, RecordType::Closed, 0, 7, 0, 1'765'000'001'000'000, 6'000'000, "closed", version);
+    }
+    appendCheck(v2, 0);
+    EXPECT_NE(v1.size(), v2.size()) << "the two layouts are the same: the test would prove nothing";
+    writeSegment(tmp.path("v1"), 1, v1);
+    writeSegment(tmp.path("v2"), 2, v2);
+    struct Read {
+        RecordType type;
+        int flags;
+        std::uint32_t socket;
+        std::int32_t aux;
+        std::int64_t wallUs, steadyUs;
+        std::string payload, target;
+        bool operator==(const Read&) const = default;
+    };
+    const auto readCopies = [](const fs::path& dir, std::vector<std::string>& notices) {
+        std::vector<Read> out;
+        auto reader = RecordReader::open(dir);
+        EXPECT_TRUE(reader) << reader.error().message;
+        if (!reader) return out;
+        RecordView v;
+        for (;;) {
+            auto more = (*reader)->next(v);
+            EXPECT_TRUE(more) << (more ? "" : more.error().message);
+            if (!more || !*more) break;
+            out.push_back({v.type, v.flags, v.socket, v.aux, v.wallUs, v.steadyUs, std::string(v.payload), std::string(v.target)});
+        }
+        notices = (*reader)->notices();
+        return out;
+    };
+    std::vector<std::string> n1, n2;
+    const auto a = readCopies(tmp.path("v1"), n1);
+    const auto b = readCopies(tmp.path("v2"), n2);
+    ASSERT_EQ(a.size(), 53u);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(a[0].type, RecordType::Opened);
+    EXPECT_EQ(a[0].flags, 1);
+    EXPECT_EQ(a[0].socket, 7u);
+    EXPECT_EQ(a[0].steadyUs, 5'000'000);
+    EXPECT_EQ(a[1].target, "/api/v3/depth?symbol=BTCUSDT");
+    EXPECT_EQ(a[51].payload, tradeFrame(49));
+    EXPECT_EQ(a[51].wallUs, 1'765'000'000'200'000 + 49 * 1000);
+    EXPECT_EQ(a[51].steadyUs, 5'200'000 + 49 * 999);
+    EXPECT_TRUE(n1.empty());
+    EXPECT_TRUE(n2.empty());
+}
+
+TEST(RecordFormat, ANewerFormatVersionIsRefusedWithTheVersionsRead) {
     TempDir tmp;
     writeSample(tmp.path("rec"), 1);
     const auto segment = segmentsOf(tmp.path("rec")).front();
     std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(8);
-    f.put(2);
+    f.put(3);
     f.close();
     auto reader = RecordReader::open(tmp.path("rec"));
     ASSERT_FALSE(reader);
-    EXPECT_NE(reader.error().message.find("format version 2; this cpc reads version 1"), std::string::npos)
+    EXPECT_NE(reader.error().message.find("format version 3; this cpc reads versions 1 to 2"), std::string::npos)
         << reader.error().message;
 }
 

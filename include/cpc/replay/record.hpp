@@ -14,7 +14,14 @@
 namespace cpc::replay {
 
 inline constexpr char kMagic[8] = {'C', 'P', 'C', 'R', 'E', 'C', '\r', '\n'};
-inline constexpr std::uint32_t kFormatVersion = 1;
+// The version written; the reader also reads every version from kOldestFormatVersion on.
+// 1: each record framed by length + CRC-32, steady time absolute. 2 (smaller by a third): each
+// record framed by its length only, steady time stored as its difference to the wall time, and a
+// Check record closing every flush holds the CRC-32 of the flush's records.
+inline constexpr std::uint32_t kFormatVersion = 2;
+inline constexpr std::uint32_t kOldestFormatVersion = 1;
+// The type byte of version 2's Check record (read and verified by the reader, never handed out).
+inline constexpr std::uint8_t kCheckRecordType = 6;
 inline constexpr const char* kSegmentSuffix = ".cpcrec";
 inline constexpr std::size_t kRecordHead = 32;               // bytes of a record body before its payload
 inline constexpr std::uint32_t kMaxRecordBody = 64u << 20;   // a larger length is corruption
@@ -57,12 +64,17 @@ struct RecordView {
 // CRC-32 (IEEE 802.3, the zip / PNG one), `seed` the CRC of the bytes before.
 std::uint32_t crc32(std::string_view bytes, std::uint32_t seed = 0);
 
-// Appends one encoded record (length, CRC, head, payload) to `out`. `payload2`/`payload3` follow
-// `payload` (the Rest record's parts are laid out by encodeRest).
+// Appends one encoded record to `out` in format `version` (2: length, head, payload; 1: length,
+// CRC, head, payload). appendRest lays out the Rest record's parts (method, target, body).
 void appendRecord(std::string& out, RecordType type, std::uint8_t flags, std::uint32_t socket, std::int32_t aux,
-                  std::int64_t wallUs, std::int64_t steadyUs, std::string_view payload);
+                  std::int64_t wallUs, std::int64_t steadyUs, std::string_view payload,
+                  std::uint32_t version = kFormatVersion);
 void appendRest(std::string& out, std::int32_t status, std::int64_t wallUs, std::int64_t steadyUs,
-                std::string_view method, std::string_view target, std::string_view body);
+                std::string_view method, std::string_view target, std::string_view body,
+                std::uint32_t version = kFormatVersion);
+// Version 2: appends the Check record closing the records of `out` from byte `from` on (their
+// CRC-32): the writer closes every flush with one.
+void appendCheck(std::string& out, std::size_t from);
 
 // The name of segment `number` started at `startedAtMs`: 00000001-20261206T031800Z.cpcrec
 // (names sort in recording order).

@@ -37,6 +37,9 @@ private:
     Result<bool> openNext();
     Result<bool> decodeMore();  // false: the segment's data is exhausted
     Result<Ok> endOfSegment();
+    // Version 2: finds the next Check from m_begin and verifies the records before it (decoding
+    // more as needed); true once m_verified > 0, false at the end of the segment's data.
+    Result<bool> verifyNextFlush();
 
     SessionInfo m_info;
     std::vector<std::filesystem::path> m_segments;
@@ -53,6 +56,12 @@ private:
     std::unique_ptr<char[]> m_out;  // decoded bytes [m_begin, m_end)
     std::size_t m_outSize = 0;
     std::size_t m_begin = 0, m_end = 0;
+    std::uint32_t m_version = kFormatVersion;  // of the open segment
+    // Version 2: bytes from m_begin that a Check has verified (handed out record by record), and
+    // how far past m_begin the search for the next Check got.
+    std::size_t m_verified = 0;
+    std::size_t m_scanned = 0;
+    bool m_unverifiedTail = false;  // the segment ended before its last records' Check (cut)
     std::uint64_t m_records = 0;
     std::uint64_t m_segmentRecords = 0;
     std::int64_t m_lastWallUs = 0;

@@ -27,7 +27,7 @@ struct WriterOptions {
     std::uint64_t maxSegmentBytes = 256ull << 20;    // compressed bytes on disk
     std::chrono::milliseconds maxSegmentAge{3600 * 1000};
     std::chrono::milliseconds flushInterval{500};    // kill -9 loses at most this (and one frame's write)
-    int level = 3;                                   // zstd level
+    int level = 6;                                   // zstd level (docs/PERFORMANCE.md: the size of a day)
     std::size_t maxPendingBytes = 512u << 20;        // a writer this far behind fails (error())
     std::size_t frameBytes = 8u << 20;               // records per complete zstd frame
 };
@@ -86,6 +86,8 @@ private:
     // writer thread (and create/close)
     std::mutex m_writeMutex;  // one chunk written at a time (flush() from another thread)
     int m_fd = -1;
+    std::filesystem::path m_segmentPath;  // the segment being written (named in a write error)
+    bool m_writeFailed = false;  // a write failed: nothing more goes into the file (it ends at a flush)
     std::uint64_t m_segmentBytes = 0;
     std::uint64_t m_frameRaw = 0;    // records in the current (unended) frame
     std::string m_compressed;        // output buffer
