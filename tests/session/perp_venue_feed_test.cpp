@@ -2,7 +2,8 @@
 // Perp), as perp_feed_test.cpp does for Binance USD-M: the mark price and the funding countdown,
 // open-interest history joined to the live stream without a gap, liquidation events, and the
 // streams after the venue drops the connection — each value checked against the simulator's own
-// perpetual model (src/sim/perp_model.hpp) at the same instant.
+// perpetual model (src/sim/perp_model.hpp) at the same instant; and, for Binance USD-M too, the
+// mark and index price history (PerpFeedOptions::onPriceHistory) joined to the live pushes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
