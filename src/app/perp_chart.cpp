@@ -10,6 +10,7 @@
 #include "cpc/app/core_text.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/exchange/price_klines.hpp"
 #include "cpc/session/inbox.hpp"
 #include "cpc/session/market_session.hpp"
 #include "cpc/session/perp_feed.hpp"
@@ -135,9 +136,11 @@ void PerpChart::reopen() {
                       adapter->market() == MarketType::Perp;
     const Interval period =
         perp ? openInterestPeriodFor(adapter->openInterestPeriods(), key.interval) : Interval::M5;
-    // The same perpetual at another timeframe keeps its feed when the open-interest period stays.
+    // The same perpetual at another timeframe keeps its feed when the open-interest period stays
+    // and the mark/index history was asked at this interval or a finer one (a bar of a coarser
+    // chart takes the last of its finer bars; a finer chart needs its own history).
     if (perp && m_feed && key.exchange == m_key.exchange && key.symbol == m_key.symbol &&
-        m_data.openInterestPeriod().value_or(period) == period) {
+        m_data.openInterestPeriod().value_or(period) == period && nominalMs(m_priceInterval) <= nominalMs(key.interval)) {
         m_key = key;
         refresh();
         return;
@@ -161,6 +164,20 @@ void PerpChart::reopen() {
     options.openInterestPeriod = period;
     // Binance keeps 30 days of open interest: 5-minute rows are 18 pages of 500.
     options.historyPages = 30;
+    // The mark and index lines of the bars before now: back to the chart's first bar (a thousand
+    // bars while the candles are still loading), in as many pages as that takes, 20 at most.
+    options.priceInterval = key.interval;
+    const auto* series = m_controller.currentSeries();
+    const std::size_t bars = series && series->size() > 0 ? series->size() : 1000;
+    options.priceFromMs = series && series->size() > 0 ? series->openTime(0) : 0;
+    if (const int rows = exchange::priceKlinesPageLimit(*adapter); rows > 0)
+        options.priceHistoryPages = static_cast<int>(std::clamp<std::size_t>(bars / static_cast<std::size_t>(rows) + 1, 1, 20));
+    options.onPriceHistory = [port = m_port](session::PriceHistory history) {
+        port->executor([port, h = std::move(history)]() mutable {
+            if (port->live) port->chart->onPriceHistory(std::move(h));
+        });
+    };
+    m_priceInterval = key.interval;
     m_feed = std::make_unique<session::PerpFeed>(*market, adapter, std::shared_ptr<feed::FeedSink>(m_port, m_port.get()),
                                                  options);
     if (auto started = m_feed->start(); !started) {
@@ -214,6 +231,11 @@ void PerpChart::onEvent(feed::FeedEvent&& event) {
                                                                                : QStringLiteral("history");
         setFailure(source, coreText(text));
     }
+}
+
+void PerpChart::onPriceHistory(session::PriceHistory&& history) {
+    m_data.addPriceHistory(history.interval, history.mark, history.index);
+    scheduleRefresh();
 }
 
 void PerpChart::setFailure(const QString& source, const QString& text) {

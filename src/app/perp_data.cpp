@@ -32,6 +32,21 @@ std::int64_t candleEnd(const market::CandleView& candles, Interval interval, std
     return i + 1 < candles.size() ? candles.openTime(i + 1) : candles.openTime(i) + nominalMs(interval);
 }
 
+// Closed candles older than the first sample, as samples at their last millisecond, put before it.
+void prepend(std::vector<PerpData::Sample>& samples, Interval interval, const std::vector<Candle>& candles, std::size_t cap) {
+    std::vector<PerpData::Sample> older;
+    older.reserve(candles.size());
+    for (const Candle& c : candles) {
+        if (!c.closed) continue;
+        const std::int64_t t = nextBucketStart(interval, c.openTime) - 1;
+        if (!samples.empty() && t >= samples.front().timeMs) break;  // ascending: the rest are newer
+        if (!older.empty() && t <= older.back().timeMs) continue;
+        older.push_back({t, c.close.toDouble()});
+    }
+    samples.insert(samples.begin(), older.begin(), older.end());
+    if (samples.size() > cap) samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(samples.size() - cap));
+}
+
 }  // namespace
 
 void PerpData::clear() { *this = PerpData{}; }
@@ -39,6 +54,11 @@ void PerpData::clear() { *this = PerpData{}; }
 void PerpData::addMarkPrice(const exchange::MarkPriceUpdate& update) {
     if (update.markPrice) append(m_mark, update.eventTimeMs, update.markPrice->toDouble(), kMaxMarkSamples);
     if (update.indexPrice) append(m_index, update.eventTimeMs, update.indexPrice->toDouble(), kMaxMarkSamples);
+}
+
+void PerpData::addPriceHistory(Interval interval, const std::vector<Candle>& mark, const std::vector<Candle>& index) {
+    prepend(m_mark, interval, mark, kMaxMarkSamples);
+    prepend(m_index, interval, index, kMaxMarkSamples);
 }
 
 std::optional<double> PerpData::markPrice() const {

@@ -11,6 +11,7 @@
 
 #include "coroutine_tracker.hpp"
 #include "cpc/core/ascii.hpp"
+#include "cpc/exchange/price_klines.hpp"
 #include "cpc/session/market_session.hpp"
 #include "cpc/session/stream_session.hpp"
 #include "cpc/session/venue_rest.hpp"
@@ -39,6 +40,12 @@ public:
     void onLink(const feed::StreamLink& link) override {
         std::lock_guard lock(m_mutex);
         if (m_open) m_sink->onLink(link);
+    }
+    // Runs `deliver` unless closed (under the lock, so not after stop() returned).
+    template <class F>
+    void deliver(F&& deliver) {
+        std::lock_guard lock(m_mutex);
+        if (m_open) deliver();
     }
     void close() {
         std::lock_guard lock(m_mutex);
@@ -182,6 +189,51 @@ struct PerpFeed::Impl : std::enable_shared_from_this<Impl> {
                                                  std::move(all), reachedStart});
     }
 
+    // The mark- or index-price candles of [priceFromMs, now], newest page first (a page cap then
+    // leaves out the oldest bars, never the ones the live pushes continue), closed bars only.
+    awaitable<std::vector<Candle>> priceKlines(exchange::PriceSeries series, Interval interval) {
+        const char* what = series == exchange::PriceSeries::Mark ? "mark price history of " : "index price history of ";
+        std::vector<Candle> all;
+        std::optional<std::int64_t> end = rest->venueNowMs();
+        for (int page = 0; page < options.priceHistoryPages; ++page) {
+            exchange::HistoryQuery q;
+            q.symbol = options.symbol;
+            q.interval = interval;
+            q.endTime = end;
+            q.limit = exchange::priceKlinesPageLimit(*adapter);
+            const auto request = exchange::priceKlinesRequest(*adapter, series, q);
+            if (!request) break;
+            auto answer = co_await get(*request);
+            if (scope->cancelled()) co_return all;
+            auto rows = answer ? exchange::parsePriceKlines(*adapter, series, q, answer->body, answer->status, rest->venueNowMs())
+                               : Result<std::vector<Candle>>(answer.error());
+            if (!rows) {
+                postError(what + options.symbol + ": " + rows.error().message);
+                break;
+            }
+            if (!all.empty()) std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= all.front().openTime; });
+            if (rows->empty()) break;
+            all.insert(all.begin(), rows->begin(), rows->end());
+            if (all.front().openTime <= options.priceFromMs) break;
+            end = all.front().openTime - 1;
+        }
+        // The forming bar's close is not its last price: the live pushes give that bar.
+        std::erase_if(all, [](const Candle& c) { return !c.closed; });
+        co_return all;
+    }
+
+    awaitable<void> priceHistory() {
+        auto self = shared_from_this();
+        detail::CoroutineTracker::Guard guard(coroutines);
+        const Interval interval = adapter->nativeSourceInterval(*options.priceInterval).value_or(*options.priceInterval);
+        PriceHistory history{adapter->name(), options.symbol, interval, {}, {}};
+        history.mark = co_await priceKlines(exchange::PriceSeries::Mark, interval);
+        if (scope->cancelled()) co_return;
+        history.index = co_await priceKlines(exchange::PriceSeries::Index, interval);
+        if (scope->cancelled()) co_return;
+        listener->deliver([&] { options.onPriceHistory(std::move(history)); });
+    }
+
     // After the streams are subscribed: the venue clock, then what REST adds.
     awaitable<void> run() {
         auto self = shared_from_this();
@@ -192,6 +244,7 @@ struct PerpFeed::Impl : std::enable_shared_from_this<Impl> {
         if (options.markPrice || options.funding) spawn(premiumIndex());
         if (options.openInterest && !adapter->hasStream(StreamSpec{options.symbol, Interval::M1, StreamKind::OpenInterest}))
             spawn(pollOpenInterest());
+        if (options.markPrice && options.priceInterval && options.onPriceHistory) spawn(priceHistory());
         if (options.history) {
             if (options.funding) spawn(fundingHistory());
             if (options.openInterest) spawn(openInterestHistory());

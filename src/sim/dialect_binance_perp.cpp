@@ -1,6 +1,6 @@
 // Binance USD-M perpetual futures (SimConfig::market == Perp) over a PerpModel of the spot model:
-// REST /fapi/v1/{klines,exchangeInfo,time,ping,depth,ticker/24hr,premiumIndex,openInterest,
-// fundingRate} and /futures/data/openInterestHist; WebSocket routed by path as fstream.binance.com
+// REST /fapi/v1/{klines,markPriceKlines,indexPriceKlines,exchangeInfo,time,ping,depth,ticker/24hr,
+// premiumIndex,openInterest,fundingRate} and /futures/data/openInterestHist; WebSocket routed by path as fstream.binance.com
 // is (https://developers.binance.com/docs/products/caas/market-data-streams): /public/{ws,stream}
 // carries the book streams (@depth…, @bookTicker), /market/{ws,stream} the rest (@kline_,
 // @aggTrade, @markPrice[@1s], @forceOrder, @ticker, @miniTicker). A stream on the other route is
@@ -300,6 +300,10 @@ private:
         const auto perp = m_perp;
         m_routes.add({"/fapi/v1/klines", 5, [perp](const RestContext& ctx) { return klines(*perp, ctx); }, "GET",
                       {"startTime", "endTime"}});
+        m_routes.add({"/fapi/v1/markPriceKlines", 5, [perp](const RestContext& ctx) { return priceKlines(*perp, ctx, true); },
+                      "GET", {"startTime", "endTime"}});
+        m_routes.add({"/fapi/v1/indexPriceKlines", 5, [perp](const RestContext& ctx) { return priceKlines(*perp, ctx, false); },
+                      "GET", {"startTime", "endTime"}});
         m_routes.add({"/fapi/v1/premiumIndex", 1, [perp](const RestContext& ctx) {
                           const auto symbol = symbolOf(ctx);
                           if (!symbol) return binanceError(-1121, "Invalid symbol.");
@@ -391,6 +395,48 @@ private:
             }
         } else {
             rows = perp.klines(*symbol, *interval, std::nullopt, r.end, std::min(r.limit, MarketModel::kMaxLimit), ctx.nowMs);
+        }
+        std::string body = "[";
+        for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + wire::binance::klineRow(rows[i], *interval);
+        body += "]";
+        HttpReply reply{200, std::move(body), {}};
+        reply.weight = r.limit < 100 ? 1 : r.limit < 500 ? 2 : r.limit <= 1000 ? 5 : 10;
+        return reply;
+    }
+
+    // GET /fapi/v1/markPriceKlines?symbol / indexPriceKlines?pair: the mark or index price candles
+    // of PerpModel::priceKlines, as klines (volumes "0"): up to 1,500 rows, weight by limit.
+    static HttpReply priceKlines(const PerpModel& perp, const RestContext& ctx, bool mark) {
+        const auto name = ctx.target.param(mark ? "symbol" : "pair");
+        if (!name || !ctx.model.find(*name)) return binanceError(-1121, "Invalid symbol.");
+        const std::string symbol(*name);
+        const auto interval = parseInterval(ctx.target.param("interval").value_or(""));
+        if (!interval) return binanceError(-1120, "Invalid interval.");
+        auto range = rangeOf(ctx, 500, 1500);
+        if (auto* bad = std::get_if<HttpReply>(&range)) return *bad;
+        const Range r = std::get<Range>(range);
+        std::vector<Candle> rows;
+        if (r.start) {
+            std::optional<std::int64_t> from = r.start;
+            while (static_cast<int>(rows.size()) < r.limit) {
+                const int want = std::min(r.limit - static_cast<int>(rows.size()), MarketModel::kMaxLimit);
+                auto page = perp.priceKlines(symbol, mark, *interval, from, r.end, want, ctx.nowMs);
+                if (page.empty()) break;
+                from = page.back().openTime + 1;
+                rows.insert(rows.end(), page.begin(), page.end());
+                if (static_cast<int>(page.size()) < want) break;
+            }
+        } else {
+            // The newest `limit`, in the model's pages of at most 1,000 (backwards).
+            std::optional<std::int64_t> end = r.end;
+            while (static_cast<int>(rows.size()) < r.limit) {
+                const int want = std::min(r.limit - static_cast<int>(rows.size()), MarketModel::kMaxLimit);
+                auto page = perp.priceKlines(symbol, mark, *interval, std::nullopt, end, want, ctx.nowMs);
+                if (page.empty()) break;
+                end = page.front().openTime - 1;
+                rows.insert(rows.begin(), page.begin(), page.end());
+                if (static_cast<int>(page.size()) < want) break;
+            }
         }
         std::string body = "[";
         for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + wire::binance::klineRow(rows[i], *interval);

@@ -1,5 +1,5 @@
 // Bybit v5 linear perpetuals (SimConfig::market == Perp) over a PerpModel of the spot model:
-// REST GET /v5/market/{kline,time,instruments-info,orderbook,tickers,funding/history,
+// REST GET /v5/market/{kline,mark-price-kline,index-price-kline,time,instruments-info,orderbook,tickers,funding/history,
 // open-interest} with category=linear, answered as the spot dialect does ({"retCode","retMsg",
 // "result","retExtInfo","time"}, errors with HTTP 200 and retCode != 0); WebSocket
 // /v5/public/linear with the spot control protocol (no 10-args cap: that one is spot's) and the
@@ -244,6 +244,10 @@ public:
         const auto perp = m_perp;
         m_routes.add({"/v5/market/kline", 1, [perp](const RestContext& ctx) { return kline(*perp, ctx); }, "GET",
                       {"start", "end"}});
+        m_routes.add({"/v5/market/mark-price-kline", 1, [perp](const RestContext& ctx) { return priceKline(*perp, ctx, true); },
+                      "GET", {"start", "end"}});
+        m_routes.add({"/v5/market/index-price-kline", 1, [perp](const RestContext& ctx) { return priceKline(*perp, ctx, false); },
+                      "GET", {"start", "end"}});
         m_routes.add({"/v5/market/time", 1, [](const RestContext& ctx) { return ok(wire::bybit::serverTime(ctx.nowMs)); }});
         m_routes.add({"/v5/market/instruments-info", 1, instruments});
         m_routes.add({"/v5/market/orderbook", 1, orderbook});
@@ -370,6 +374,37 @@ private:
                                 std::get<int>(limit), ctx.nowMs);
         if (from) std::erase_if(rows, [&](const Candle& c) { return c.openTime < *from; });
         return ok(wire::bybit::klineList(s->symbol, rows, ctx.nowMs, "linear"));
+    }
+
+    // GET /v5/market/mark-price-kline and index-price-kline?category=linear: as kline (the newest
+    // `limit`, default 200, 1..1000, with open time in [start, end]), rows [startTime, open, high,
+    // low, close] of PerpModel::priceKlines, newest first.
+    static HttpReply priceKline(const PerpModel& perp, const RestContext& ctx, bool mark) {
+        if (auto e = checkLinear(ctx)) return *e;
+        const SimSymbol* s = findSymbol(ctx);
+        if (!s) return paramError(ctx, "params error: symbol invalid");
+        const auto code = ctx.target.param("interval");
+        const auto interval = code ? BybitAdapter::parseIntervalCode(*code) : std::nullopt;
+        if (!interval) return paramError(ctx, "Invalid period!");
+        const auto limit = limitParam(ctx, 200, 1000);
+        if (const auto* bad = std::get_if<HttpReply>(&limit)) return *bad;
+        const auto start = intParam(ctx, "start");
+        if (const auto* bad = std::get_if<HttpReply>(&start)) return *bad;
+        const auto end = intParam(ctx, "end");
+        if (const auto* bad = std::get_if<HttpReply>(&end)) return *bad;
+        const auto from = std::get<std::optional<std::int64_t>>(start);
+        auto rows = perp.priceKlines(s->symbol, mark, *interval, std::nullopt,
+                                     std::get<std::optional<std::int64_t>>(end).value_or(ctx.nowMs), std::get<int>(limit), ctx.nowMs);
+        if (from) std::erase_if(rows, [&](const Candle& c) { return c.openTime < *from; });
+        ojson list = ojson::array();
+        for (auto c = rows.rbegin(); c != rows.rend(); ++c)
+            list.push_back(ojson::array({std::to_string(c->openTime), c->open.toShortString(), c->high.toShortString(),
+                                         c->low.toShortString(), c->close.toShortString()}));
+        ojson result;
+        result["symbol"] = s->symbol;
+        result["category"] = "linear";
+        result["list"] = std::move(list);
+        return ok(envelope(std::move(result), ctx.nowMs));
     }
 
     static HttpReply instruments(const RestContext& ctx) {

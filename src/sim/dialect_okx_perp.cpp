@@ -1,5 +1,6 @@
 // OKX v5 perpetual swaps (SimConfig::market == Perp, instType SWAP, instruments "BTC-USDT-SWAP")
-// over a PerpModel of the spot model: REST GET /api/v5/market/{candles,history-candles,books},
+// over a PerpModel of the spot model: REST GET /api/v5/market/{candles,history-candles,books,
+// [history-]mark-price-candles,[history-]index-candles},
 // /api/v5/public/{time,instruments,funding-rate,funding-rate-history,open-interest} and
 // /api/v5/rubik/stat/contracts/open-interest-history, as the spot dialect answers
 // ({"code","msg","data"}, errors with HTTP 200 and code != "0"); WebSocket /ws/v5/business (candle
@@ -329,6 +330,15 @@ public:
                       {"after", "before"}});
         m_routes.add({"/api/v5/market/history-candles", 1, [perp](const RestContext& c) { return candles(*perp, c, true); },
                       "GET", {"after", "before"}});
+        for (const bool history : {false, true}) {
+            const std::string prefix = history ? "/api/v5/market/history-" : "/api/v5/market/";
+            m_routes.add({prefix + "mark-price-candles", 1,
+                          [perp, history](const RestContext& c) { return priceCandles(*perp, c, true, history); }, "GET",
+                          {"after", "before"}});
+            m_routes.add({prefix + "index-candles", 1,
+                          [perp, history](const RestContext& c) { return priceCandles(*perp, c, false, history); }, "GET",
+                          {"after", "before"}});
+        }
         m_routes.add({"/api/v5/market/books", 1, books});
         m_routes.add({"/api/v5/public/time", 1, [](const RestContext& c) {
                           return HttpReply{200, wire::okx::time(c.nowMs), {}};
@@ -579,6 +589,40 @@ private:
                                 ctx.nowMs);
         if (b) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *b; });
         for (auto c = list.rbegin(); c != list.rend(); ++c) rows.push_back(candleRow(*s, *c));
+        return ok(std::move(rows));
+    }
+
+    // /market/mark-price-candles?instId=BTC-USDT-SWAP and /market/index-candles?instId=BTC-USDT
+    // (the index), and their history- variants: the newest `limit` (1..100, default 100) rows of
+    // PerpModel::priceKlines with before < open time < after, newest first, [ts, o, h, l, c,
+    // confirm]. The plain endpoints keep the latest 1,440 rows only; history- goes further back.
+    static HttpReply priceCandles(const PerpModel& perp, const RestContext& ctx, bool mark, bool history) {
+        const auto instId = ctx.target.param("instId");
+        if (!instId || instId->empty()) return okxError(50014, "Parameter instId can not be empty.");
+        const SimSymbol* s = mark ? findSwap(ctx.model, *instId) : findDashed(ctx.model, *instId);
+        if (!s) return okxError(51001, "Instrument ID does not exist.");
+        const auto interval = OkxAdapter::parseBarCode(ctx.target.param("bar").value_or("1m"));
+        if (!interval || *interval == Interval::S1) return okxError(51000, "Parameter bar error");
+        const auto limit = limitParam(ctx, 100, 100);
+        if (const auto* bad = std::get_if<HttpReply>(&limit)) return *bad;
+        const auto after = intParam(ctx, "after");
+        if (const auto* bad = std::get_if<HttpReply>(&after)) return *bad;
+        const auto before = intParam(ctx, "before");
+        if (const auto* bad = std::get_if<HttpReply>(&before)) return *bad;
+        const auto a = std::get<std::optional<std::int64_t>>(after);
+        const auto b = std::get<std::optional<std::int64_t>>(before);
+        const std::int64_t end = a ? *a - 1 : ctx.nowMs;
+        json rows = json::array();
+        if (end < 0) return ok(std::move(rows));
+        auto list = perp.priceKlines(s->symbol, mark, *interval, std::nullopt, end, std::get<int>(limit), ctx.nowMs);
+        if (b) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *b; });
+        if (!history && !isCalendar(*interval)) {
+            const std::int64_t oldest = bucketStart(*interval, ctx.nowMs) - 1439 * nominalMs(*interval);
+            std::erase_if(list, [&](const Candle& c) { return c.openTime < oldest; });
+        }
+        for (auto c = list.rbegin(); c != list.rend(); ++c)
+            rows.push_back(json::array({std::to_string(c->openTime), c->open.toShortString(), c->high.toShortString(),
+                                        c->low.toShortString(), c->close.toShortString(), c->closed ? "1" : "0"}));
         return ok(std::move(rows));
     }
 

@@ -100,6 +100,35 @@ std::vector<Candle> PerpModel::klines(const std::string& symbol, Interval interv
     return rows;
 }
 
+std::vector<Candle> PerpModel::priceKlines(const std::string& symbol, bool mark, Interval interval,
+                                           std::optional<std::int64_t> startMs, std::optional<std::int64_t> endMs,
+                                           int limit, std::int64_t nowMs) const {
+    const SimSymbol* s = m_spot.find(symbol);
+    auto rows = m_spot.klines(symbol, interval, startMs, endMs, limit, nowMs);
+    std::vector<Candle> out;
+    out.reserve(rows.size());
+    for (const Candle& bar : rows) {
+        const std::int64_t last = std::min(nextBucketStart(interval, bar.openTime) - 1, nowMs);
+        const auto open = mark ? markPrice(symbol, bar.openTime) : indexPrice(symbol, bar.openTime);
+        const auto close = mark ? markPrice(symbol, last) : indexPrice(symbol, last);
+        if (!s || !open || !close) continue;  // before the first trade of the listing
+        Candle c;
+        c.openTime = bar.openTime;
+        c.open = *open;
+        c.close = *close;
+        c.high = std::max(*open, *close);
+        c.low = std::min(*open, *close);
+        if (bar.hasTrades()) {
+            const double bps = mark ? basisBps(symbol, bar.openTime) : 0.0;
+            c.high = std::max(c.high, mark ? scaled(*s, bar.high, bps) : bar.high);
+            c.low = std::min(c.low, mark ? scaled(*s, bar.low, bps) : bar.low);
+        }
+        c.closed = bar.closed;
+        out.push_back(c);
+    }
+    return out;
+}
+
 std::vector<exchange::Liquidation> PerpModel::liquidations(const std::string& symbol, std::int64_t fromMs,
                                                            std::int64_t toMs) const {
     std::vector<exchange::Liquidation> out;

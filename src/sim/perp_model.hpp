@@ -8,6 +8,8 @@
 //   mark price    index · (1 + basis), on the symbol's tick
 //   klines        the spot candles with their prices shifted by the basis at their open time
 //                 (volumes and trade counts as on spot)
+//   mark / index  candles of the mark and index price (priceKlines): close = the price at the
+//   klines        bar's last millisecond, as the streams send it
 //   funding       every 8 h at 00:00, 08:00, 16:00 UTC; the rate of a period is the basis at the
 //                 period's start / 8, clamped to ±0.75 % (the rate a period pays is known when it
 //                 starts: the predicted rate equals the settled one)
@@ -47,6 +49,14 @@ public:
     std::vector<Candle> klines(const std::string& symbol, Interval interval, std::optional<std::int64_t> startMs,
                                std::optional<std::int64_t> endMs, int limit, std::int64_t nowMs) const;
     Candle shifted(const std::string& symbol, Candle c) const;
+    // Mark-price (mark) or index-price candles: the bars klines() has (same paging), each from the
+    // model's price at its open and at its close (its last millisecond; now for the forming bar),
+    // so a bar's close is what the mark-price stream sends at that moment. High and low also take
+    // the spot bar's extremes (shifted by the basis at the bar's open for the mark). Prices only:
+    // volume and trades zero.
+    std::vector<Candle> priceKlines(const std::string& symbol, bool mark, Interval interval,
+                                    std::optional<std::int64_t> startMs, std::optional<std::int64_t> endMs, int limit,
+                                    std::int64_t nowMs) const;
     // Liquidations with times in [fromMs, toMs), in time order.
     std::vector<exchange::Liquidation> liquidations(const std::string& symbol, std::int64_t fromMs,
                                                     std::int64_t toMs) const;

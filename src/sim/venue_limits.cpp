@@ -127,6 +127,10 @@ public:
             m_windows.emplace("/api/v5/public/funding-rate-history", SlidingWindow(10, two));
             m_windows.emplace("/api/v5/public/open-interest", SlidingWindow(20, two));
             m_windows.emplace("/api/v5/rubik/stat/contracts/open-interest-history", SlidingWindow(10, two));
+            m_windows.emplace("/api/v5/market/mark-price-candles", SlidingWindow(20, two));
+            m_windows.emplace("/api/v5/market/index-candles", SlidingWindow(20, two));
+            m_windows.emplace("/api/v5/market/history-mark-price-candles", SlidingWindow(10, two));
+            m_windows.emplace("/api/v5/market/history-index-candles", SlidingWindow(10, two));
         }
     }
 

@@ -131,6 +131,50 @@ TEST(PerpData, ACandleTakesTheLastSampleBeforeItsEndAndNothingBeforeTheFirstOrLo
     EXPECT_TRUE(std::isnan(v[5])) << "a stopped feed leaves later candles empty";
 }
 
+TEST(PerpData, PriceHistoryGoesBeforeTheLivePushesWithoutAGapOrAnOverlap) {
+    PerpData d;
+    // Live pushes from 3:30 (the chart opened then).
+    for (const std::int64_t t : {210'000, 211'000, 250'000}) {
+        exchange::MarkPriceUpdate u;
+        u.eventTimeMs = t;
+        u.markPrice = Decimal::fromInt(t / 1000);
+        u.indexPrice = Decimal::fromInt(t / 1000 + 1);
+        d.addMarkPrice(u);
+    }
+    // The venue's candles of minutes 0…3, asked for after 4:00: minute 3 overlaps the pushes;
+    // a forming one is not history.
+    std::vector<Candle> mark, index;
+    for (int minute = 0; minute < 5; ++minute) {
+        Candle c;
+        c.openTime = minute * 60'000;
+        c.close = Decimal::fromInt(1000 + minute);
+        c.closed = minute < 4;
+        mark.push_back(c);
+        c.close = Decimal::fromInt(2000 + minute);
+        index.push_back(c);
+    }
+    d.addPriceHistory(Interval::M1, mark, index);
+    const auto& s = d.markSamples();
+    ASSERT_EQ(s.size(), 6u);
+    EXPECT_EQ(s[0].timeMs, 59'999) << "a candle's close at its last millisecond";
+    EXPECT_EQ(s[2].timeMs, 179'999);
+    EXPECT_EQ(s[2].value, 1002.0);
+    EXPECT_EQ(s[3].timeMs, 210'000) << "minute 3 has pushes: the live values stay";
+    EXPECT_EQ(d.indexSamples().size(), 6u);
+    EXPECT_EQ(d.indexSamples()[1].value, 2001.0);
+    const auto series = candlesAt(0, 60'000, 5);
+    const auto v = d.markValues(series.candles(), Interval::M1);
+    EXPECT_EQ(v[0], 1000.0);
+    EXPECT_EQ(v[2], 1002.0);
+    EXPECT_EQ(v[3], 211.0) << "the last push of the minute";
+    EXPECT_EQ(v[4], 250.0);
+    // Without pushes yet every closed candle is taken; pushes then continue after them.
+    PerpData e;
+    e.addPriceHistory(Interval::M1, mark, index);
+    EXPECT_EQ(e.markSamples().size(), 4u);
+    EXPECT_EQ(e.markSamples().back().timeMs, 239'999);
+}
+
 TEST(PerpData, FundingOfEachCandleIsItsPeriodsRateAndTheCurrentRateAfterTheLastSettlement) {
     PerpData d;
     const std::int64_t h8 = 8LL * 3'600'000;
@@ -272,8 +316,10 @@ TEST(PerpApp, MarkAndIndexLinesAndTheFundingCountdownFollowTheSimulatorsModel) {
     window.openSeries("BTCUSDT", Interval::M1);
     PerpChart& perp = rig.perp();
     ASSERT_TRUE(test::processEventsUntil([&] {
+        // Live pushes, and the venue's mark and index candles of the bars before them.
         return perp.data().markSamples().size() >= 3 && perp.data().nextFundingTimeMs() && rig.controller->currentSeries() &&
-               rig.controller->currentSeries()->size() > 10;
+               rig.controller->currentSeries()->size() > 10 && perp.data().markSamples().front().timeMs < kStartMs &&
+               !perp.data().indexSamples().empty() && perp.data().indexSamples().front().timeMs < kStartMs;
     }, 20000)) << perp.failure().toStdString();
     QTest::qWait(400);  // the lines are rebuilt at most every 250 ms
     const chart::ChartModel& model = window.canvas()->model();
@@ -295,7 +341,24 @@ TEST(PerpApp, MarkAndIndexLinesAndTheFundingCountdownFollowTheSimulatorsModel) {
                 newestDrawn == samples[samples.size() - 3].value)
         << newestDrawn;
     EXPECT_NE(lastFinite(index->series[0].values), newestDrawn) << "the basis";
-    EXPECT_TRUE(std::isnan(mark->series[0].values.front())) << "no mark price before the chart opened";
+    // Before the chart opened: each candle's mark and index value is the model's at the candle's
+    // last millisecond (the venue's mark / index candles); from the candle it opened in on, the
+    // pushes — every candle has one, no gap where they meet.
+    const auto candles = rig.controller->currentSeries()->candles();
+    ASSERT_EQ(index->series[0].values.size(), candles.size());
+    std::size_t earlier = 0;
+    for (std::size_t i = 0; i < candles.size(); ++i) {
+        const double m = mark->series[0].values[i];
+        const double x = index->series[0].values[i];
+        ASSERT_TRUE(std::isfinite(m) && std::isfinite(x)) << "candle " << i << " at " << candles.openTime(i);
+        if (candles.openTime(i) + 60'000 > kStartMs) continue;
+        const std::int64_t last = (i + 1 < candles.size() ? candles.openTime(i + 1) : candles.openTime(i) + 60'000) - 1;
+        EXPECT_EQ(m, rig.model.markPrice("BTCUSDT", last)->toDouble()) << "candle at " << candles.openTime(i);
+        EXPECT_EQ(x, rig.model.indexPrice("BTCUSDT", last)->toDouble()) << "candle at " << candles.openTime(i);
+        ++earlier;
+    }
+    EXPECT_GT(earlier, 10u) << "candles before the chart opened";
+    EXPECT_TRUE(perp.failure().isEmpty()) << perp.failure().toStdString();
 
     // The countdown: 08:00 is the next funding, the time left is the model's (within a tick).
     EXPECT_EQ(*perp.data().nextFundingTimeMs(), kFundingMs);

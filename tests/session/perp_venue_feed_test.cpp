@@ -2,7 +2,8 @@
 // Perp), as perp_feed_test.cpp does for Binance USD-M: the mark price and the funding countdown,
 // open-interest history joined to the live stream without a gap, liquidation events, and the
 // streams after the venue drops the connection — each value checked against the simulator's own
-// perpetual model (src/sim/perp_model.hpp) at the same instant.
+// perpetual model (src/sim/perp_model.hpp) at the same instant; and, for Binance USD-M too, the
+// mark and index price history (PerpFeedOptions::onPriceHistory) joined to the live pushes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "cpc/exchange/price_klines.hpp"
 #include "cpc/exchange/registry.hpp"
 #include "cpc/net/io_thread.hpp"
 #include "cpc/session/market_session.hpp"
@@ -292,3 +294,75 @@ TEST(OkxSwapSizes, TradesBookAndTickerAreTheModelsInTheBaseAsset) {
     EXPECT_TRUE(sink->errors().empty()) << ::testing::PrintToString(sink->errors());
     EXPECT_EQ(engine->stats().framesRejected, 0u) << engine->stats().lastError;
 }
+
+// Mark and index price history (PerpFeedOptions::onPriceHistory) of every venue: the bars before
+// the feed started, each the simulator's mark / index price at the bar's last millisecond (what
+// the streams send at that moment), contiguous back to the chart's first bar, and joined to the
+// live pushes without a gap.
+class PerpPriceHistory : public ::testing::TestWithParam<PerpVenue> {};
+
+TEST_P(PerpPriceHistory, BarsBeforeTheStartAreTheModelsAndTheLivePushesContinueThem) {
+    const PerpVenue& venue = GetParam();
+    PerpRig rig(venue, 1);
+    auto sink = std::make_shared<Collector>();
+    std::mutex mutex;
+    std::vector<session::PriceHistory> histories;
+    session::PerpFeedOptions options{venue.symbol};
+    options.funding = options.openInterest = options.liquidations = options.history = false;
+    options.priceInterval = Interval::M1;
+    // 250 one-minute bars: one page on Binance and Bybit, three of 100 on OKX.
+    options.priceFromMs = kStartMs - 250 * 60'000;
+    options.onPriceHistory = [&](session::PriceHistory h) {
+        {
+            std::lock_guard lock(mutex);
+            histories.push_back(std::move(h));
+        }
+        sink->post(feed::FeedStatus{});  // wakes waitFor
+    };
+    session::PerpFeed feed(rig.market, rig.adapter, sink, options);
+    ASSERT_TRUE(feed.start());
+    ASSERT_TRUE(sink->waitFor([](const auto& events) {
+        return Collector::count<feed::FeedStatus>(events) >= 1 && Collector::count<exchange::MarkPriceUpdate>(events) >= 2;
+    }, 40s)) << "errors: " << ::testing::PrintToString(sink->errors());
+    feed.stop();
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(histories.size(), 1u);
+    const session::PriceHistory& h = histories.front();
+    EXPECT_EQ(h.interval, Interval::M1);
+    for (const auto* rows : {&h.mark, &h.index}) {
+        const bool mark = rows == &h.mark;
+        ASSERT_FALSE(rows->empty()) << (mark ? "mark" : "index");
+        EXPECT_LE(rows->front().openTime, options.priceFromMs) << "back to the chart's first bar";
+        EXPECT_GT(rows->front().openTime, options.priceFromMs - exchange::priceKlinesPageLimit(*rig.adapter) * 60'000)
+            << "no page more than needed";
+        EXPECT_EQ(rows->back().openTime, kStartMs - 60'000) << "up to the last closed bar before the start";
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const Candle& c = (*rows)[i];
+            if (i > 0) {
+                ASSERT_EQ(c.openTime - (*rows)[i - 1].openTime, 60'000) << "bar " << i << ": no hole, no repeat";
+            }
+            const std::int64_t last = c.openTime + 60'000 - 1;
+            const auto model = mark ? rig.perp.markPrice("BTCUSDT", last) : rig.perp.indexPrice("BTCUSDT", last);
+            ASSERT_TRUE(model);
+            ASSERT_EQ(c.close, *model) << (mark ? "mark" : "index") << " bar at " << c.openTime;
+            EXPECT_TRUE(c.closed);
+            EXPECT_LE(c.low, c.close);
+            EXPECT_GE(c.high, c.close);
+        }
+    }
+    // The live pushes continue where the history ends: the first one is in the bar after it.
+    const auto live = sink->all<exchange::MarkPriceUpdate>();
+    const auto first =
+        std::min_element(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.eventTimeMs < b.eventTimeMs; });
+    EXPECT_GE(first->eventTimeMs, h.mark.back().openTime + 60'000);
+    EXPECT_LT(first->eventTimeMs, h.mark.back().openTime + 2 * 60'000) << "no bar without a value between them";
+    EXPECT_TRUE(sink->errors().empty()) << ::testing::PrintToString(sink->errors());
+    // Within the venue's limits: nothing refused.
+    EXPECT_EQ(rig.server->stats().rest429, 0u);
+    EXPECT_EQ(rig.server->stats().weightViolations, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Venues, PerpPriceHistory,
+                         ::testing::Values(PerpVenue{"binance", "BTCUSDT", true}, PerpVenue{"bybit", "BTCUSDT", true},
+                                           PerpVenue{"okx", "BTC-USDT-SWAP", false}),
+                         [](const auto& p) { return p.param.name; });

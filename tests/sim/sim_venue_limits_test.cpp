@@ -105,6 +105,19 @@ TEST(SimVenueLimits, OkxSwapPathsHaveTheirOwnWindows) {
     EXPECT_EQ(windowOf("/api/v5/public/open-interest"), 20);
     EXPECT_EQ(windowOf("/api/v5/rubik/stat/contracts/open-interest-history"), 10);
     EXPECT_EQ(exchange::makeAdapter("okx").value()->restRateLimit().endpoints.size(), 5u) << "spot: its five";
+
+    // The mark and index price candles: the history- variants 10 per 2 s, each its own window,
+    // paced by the codec the same.
+    const auto [markOk, markRefused] = askUntilRefused(
+        sim, "/api/v5/market/history-mark-price-candles?instId=BTC-USDT-SWAP&bar=1m&limit=1", 2000);
+    EXPECT_GE(markOk, 10);
+    EXPECT_EQ(markRefused.status, 429);
+    EXPECT_EQ(sim.get("/api/v5/market/history-index-candles?instId=BTC-USDT&bar=1m&limit=1").status, 200)
+        << "the index candles have a window of their own";
+    EXPECT_EQ(windowOf("/api/v5/market/history-mark-price-candles"), 10);
+    EXPECT_EQ(windowOf("/api/v5/market/history-index-candles"), 10);
+    EXPECT_EQ(windowOf("/api/v5/market/mark-price-candles"), 20);
+    EXPECT_EQ(windowOf("/api/v5/market/index-candles"), 20);
 }
 
 TEST(SimVenueLimits, OkxCountsEachEndpointInItsOwnTwoSecondWindow) {

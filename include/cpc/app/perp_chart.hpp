@@ -29,7 +29,7 @@
 class QTimer;
 
 namespace cpc::chart_qt { class ChartCanvas; }
-namespace cpc::session { class Inbox; class PerpFeed; }
+namespace cpc::session { class Inbox; class PerpFeed; struct PriceHistory; }
 
 namespace cpc::app {
 
@@ -83,6 +83,7 @@ private:
     void close();
     void drain();
     void onEvent(feed::FeedEvent&& event);
+    void onPriceHistory(session::PriceHistory&& history);
     void scheduleRefresh();
     void refresh();          // the chart's lines, panes and bubbles from the data
     void tick();             // every second: the countdown
@@ -103,6 +104,7 @@ private:
     std::map<QString, QString> m_failures;  // by source: "start", "link", "mark", "openInterest", "history"
     std::size_t m_bars = 0;          // the candles the layers were last built for
     std::int64_t m_firstOpen = 0;
+    Interval m_priceInterval = Interval::M1;  // the chart interval the mark/index history was asked at
     QTimer* m_clock = nullptr;
     QTimer* m_refreshTimer = nullptr;
     std::uint64_t m_markId = 0, m_indexId = 0, m_fundingLegendId = 0, m_fundingPaneId = 0, m_oiPaneId = 0;

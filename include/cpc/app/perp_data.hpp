@@ -1,6 +1,6 @@
 #pragma once
 // What a perpetual chart knows about its symbol beyond the candles (Qt-free, GUI thread): the
-// mark and index price as they were pushed, the funding rate with its next funding time and the
+// mark and index price as they were pushed (and the venue's candles of them before that), the funding rate with its next funding time and the
 // settled history, open interest (the venue's history joined with the live values), and the
 // liquidations seen — each bounded. PerpChart fills it from session::PerpFeed's events and turns
 // it into the chart's lines, panes and bubbles with the per-candle functions below.
@@ -38,6 +38,12 @@ public:
 
     // ---- input (events of session::PerpFeed, in arrival order) ------------------------------
     void addMarkPrice(const exchange::MarkPriceUpdate& update);
+    // The venue's mark- and index-price candles of the bars before the live pushes (session::
+    // PriceHistory): each closed candle becomes a sample of its close at its last millisecond
+    // (where a push at that moment would be). Only those older than the first live sample are
+    // taken — where both have a value the live one stays — so the history and the pushes are one
+    // series without a gap or an overlap.
+    void addPriceHistory(Interval interval, const std::vector<Candle>& mark, const std::vector<Candle>& index);
     void setFunding(const exchange::FundingUpdate& update, std::int64_t receivedMs);
     void setFundingHistory(std::vector<exchange::FundingRatePoint> points);
     void setOpenInterestHistory(const feed::OpenInterestHistory& history);

@@ -12,7 +12,8 @@
 // funding every 30–90 s).
 //
 // History: funding-rate and open-interest pages, newest first, back until the venue serves no
-// more (or PerpFeedOptions::historyPages). The streams are subscribed before the history is
+// more (or PerpFeedOptions::historyPages); mark- and index-price candles of the chart's range
+// (exchange/price_klines.hpp), forward from its first bar to the venue's now. The streams are subscribed before the history is
 // asked for, and the history reaches up to the venue's now: the live values continue where the
 // history ends, without a gap (tested against the simulator).
 //
@@ -20,7 +21,11 @@
 // OpenInterestUpdate, Liquidation (of this symbol only: OKX's channel carries every swap),
 // feed::FundingHistory, feed::OpenInterestHistory, and feed::FeedError when a history or a poll
 // fails (the live streams go on; their connection states reach sink.onLink).
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "cpc/core/result.hpp"
@@ -31,6 +36,18 @@ namespace cpc::session {
 
 class MarketSession;
 
+// A perpetual's mark-price and index-price candles (PerpFeedOptions::onPriceHistory), ascending
+// by open time, closed bars only: the mark and index lines of the bars before the live pushes.
+// Delivered beside the FeedSink rather than as a feed::FeedEvent: only a perpetual chart asks for
+// it. A page that fails is a feed::FeedError ("mark price history of …"); the rows before it stay.
+struct PriceHistory {
+    std::string exchange;
+    std::string symbol;
+    Interval interval = Interval::M1;
+    std::vector<Candle> mark;
+    std::vector<Candle> index;
+};
+
 struct PerpFeedOptions {
     std::string symbol;
     bool markPrice = true;     // mark + index
@@ -40,6 +57,15 @@ struct PerpFeedOptions {
     bool history = true;       // funding and open-interest history
     Interval openInterestPeriod = Interval::M5;  // one of adapter->openInterestPeriods()
     int historyPages = 20;     // pages of history at most, per kind
+    // Mark and index price history: the venue's mark- and index-price candles
+    // (exchange/price_klines.hpp) at `priceInterval` — or the native interval the venue builds it
+    // from — back from the venue's now to `priceFromMs` (the chart's first bar), at most
+    // `priceHistoryPages` pages each, handed to `onPriceHistory` once (network thread; never
+    // after stop() returned). No priceInterval or no onPriceHistory: none asked for.
+    std::optional<Interval> priceInterval = std::nullopt;
+    std::int64_t priceFromMs = 0;
+    int priceHistoryPages = 10;
+    std::function<void(PriceHistory)> onPriceHistory = nullptr;
 };
 
 class PerpFeed {

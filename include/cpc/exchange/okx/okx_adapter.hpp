@@ -111,6 +111,12 @@ public:
             limit.endpoints.push_back({"/api/v5/public/funding-rate-history", 10, two});
             limit.endpoints.push_back({"/api/v5/public/open-interest", 20, two});
             limit.endpoints.push_back({"/api/v5/rubik/stat/contracts/open-interest-history", 10, two});
+            // Mark and index price candles (exchange/price_klines.hpp): 20 per 2 s, their
+            // history- variants 10 per 2 s.
+            limit.endpoints.push_back({"/api/v5/market/mark-price-candles", 20, two});
+            limit.endpoints.push_back({"/api/v5/market/index-candles", 20, two});
+            limit.endpoints.push_back({"/api/v5/market/history-mark-price-candles", 10, two});
+            limit.endpoints.push_back({"/api/v5/market/history-index-candles", 10, two});
         }
         return limit;
     }
