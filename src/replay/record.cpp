@@ -117,6 +117,10 @@ void appendCheck(std::string& out, std::size_t from) {
     appendRecord(out, static_cast<RecordType>(kCheckRecordType), 0, 0, 0, 0, 0, std::string_view(crc, 4), 2);
 }
 
+namespace {
+constexpr std::int64_t kLatestStartMs = 7'258'118'400'000;  // 2200-01-01 UTC
+}  // namespace
+
 std::string segmentName(std::uint64_t number, std::int64_t startedAtMs) {
     const std::time_t seconds = static_cast<std::time_t>(startedAtMs / 1000);
     std::tm tm{};
@@ -157,6 +161,11 @@ Result<SessionInfo> SessionInfo::fromJson(std::string_view text) {
         info.symbols = j.at("symbols").get<std::vector<std::string>>();
         info.streams = j.at("streams").get<std::vector<std::string>>();
         info.startedAtMs = j.at("startedAtMs").get<std::int64_t>();
+        // A time a recording can have been started at (1970 to 2200): times are shown and
+        // converted to microseconds, which a wild value would overflow (found by fuzz_recording).
+        if (info.startedAtMs < 0 || info.startedAtMs > kLatestStartMs)
+            return makeError("its session header's startedAtMs " + std::to_string(info.startedAtMs) +
+                             " is not a time (accepted: milliseconds since 1970, before 2200)");
         info.segment = j.at("segment").get<std::uint64_t>();
         return info;
     } catch (const std::exception& e) {

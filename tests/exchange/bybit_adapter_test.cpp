@@ -318,6 +318,26 @@ TEST(BybitAdapter, SubscribeHeartbeatAndReplies) {
     EXPECT_FALSE(a.parseStreamMessage("not json"));
 }
 
+// Found by fuzz_bybit_codec: a "timeNano" of 19 digits past INT64_MAX overflowed (UB) while read.
+// Now it is not a number of ours: the seconds are read instead; seconds that cannot be a time in
+// milliseconds are an error, not a wrapped value.
+TEST(BybitAdapter, AServerTimeOutOfRangeIsRefusedNotWrapped) {
+    BybitAdapter a;
+    const auto t = a.parseServerTime(
+        R"({"retCode":0,"retMsg":"OK","result":{"timeSecond":"1688639403","timeNano":"9668813403423213947"},"time":1688639403424})",
+        200);
+    ASSERT_TRUE(t) << t.error().message;
+    EXPECT_EQ(*t, 1688639403000);
+    const auto huge = a.parseServerTime(
+        R"({"retCode":0,"retMsg":"OK","result":{"timeSecond":"9223372036854775807"},"time":1})", 200);
+    ASSERT_FALSE(huge);
+    EXPECT_NE(huge.error().message.find("timeSecond"), std::string::npos) << huge.error().message;
+    const auto unsignedNano = a.parseServerTime(
+        R"({"retCode":0,"retMsg":"OK","result":{"timeSecond":"1688639403","timeNano":18446744073709551615},"time":1})", 200);
+    ASSERT_TRUE(unsignedNano) << unsignedNano.error().message;
+    EXPECT_EQ(*unsignedNano, 1688639403000);
+}
+
 TEST(BybitAdapter, DocumentedServerTimeInstrumentsAndBook) {
     BybitAdapter a;
     const auto t = a.parseServerTime(test::readFixture("bybit/time.json"), 200);

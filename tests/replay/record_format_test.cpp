@@ -481,6 +481,20 @@ TEST(RecordFormat, ANewerFormatVersionIsRefusedWithTheVersionsRead) {
         << reader.error().message;
 }
 
+// Found by fuzz_recording: a header's startedAtMs of 1.7e18 overflowed (UB) when a second
+// segment's start was shown in microseconds. A start that cannot be a time is refused, saying what is.
+TEST(RecordFormat, AHeaderStartThatIsNoTimeIsRefused) {
+    SessionInfo good = info();
+    SessionInfo wild = good;
+    ASSERT_TRUE(SessionInfo::fromJson(good.toJson()));
+    for (const std::int64_t at : {std::int64_t{1'700'000'000'000'000'001}, std::int64_t{-1}}) {
+        wild.startedAtMs = at;
+        const auto parsed = SessionInfo::fromJson(wild.toJson());
+        ASSERT_FALSE(parsed) << at;
+        EXPECT_NE(parsed.error().message.find("is not a time"), std::string::npos) << parsed.error().message;
+    }
+}
+
 TEST(RecordFormat, AWriterRefusesADirectoryWithFilesInIt) {
     TempDir tmp;
     writeSample(tmp.path("rec"), 1);

@@ -1,6 +1,7 @@
 #include "cpc/exchange/bybit/bybit_adapter.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <charconv>
 
 #include "common/guarded_parse.hpp"
@@ -328,7 +329,11 @@ Result<std::int64_t> BybitAdapter::parseServerTime(std::string_view body, int ht
         if (!result) return result.error();
         // {"timeSecond":"1688639403","timeNano":"1688639403423213947"}
         if (const auto nano = field(*result, "timeNano")) return *nano / 1'000'000;
-        if (const auto sec = field(*result, "timeSecond")) return *sec * 1000;
+        if (const auto sec = field(*result, "timeSecond")) {
+            if (*sec < 0 || *sec > std::numeric_limits<std::int64_t>::max() / 1000)
+                return makeError("time: \"timeSecond\" " + std::to_string(*sec) + " is not a time");
+            return *sec * 1000;
+        }
         return makeError("time: no \"timeNano\" or \"timeSecond\"");
     });
 }

@@ -1,6 +1,8 @@
 #include "common/venue_json.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 
 namespace cpc::exchange::venue {
 
@@ -29,19 +31,22 @@ std::optional<Decimal> decimalOf(const json& v) {
 }
 
 std::optional<std::int64_t> intOf(const json& v) {
+    if (v.is_number_unsigned()) {  // (before is_number_integer, which is true for it too)
+        const std::uint64_t u = v.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;  // not one of ours
+        return static_cast<std::int64_t>(u);
+    }
     if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (v.is_number_unsigned()) return static_cast<std::int64_t>(v.get<std::uint64_t>());
     if (v.is_string()) {
+        // Digits with an optional '-', within int64 (a 19-digit id past INT64_MAX is refused, not
+        // wrapped: found by fuzz_bybit_codec).
         const auto& s = v.get_ref<const std::string&>();
-        if (s.empty() || s.size() > 19) return std::nullopt;
-        std::size_t i = s[0] == '-' ? 1 : 0;
-        if (i == s.size()) return std::nullopt;
+        const std::size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
+        if (digits == s.size() || s[digits] < '0' || s[digits] > '9') return std::nullopt;
         std::int64_t out = 0;
-        for (; i < s.size(); ++i) {
-            if (s[i] < '0' || s[i] > '9') return std::nullopt;
-            out = out * 10 + (s[i] - '0');
-        }
-        return s[0] == '-' ? -out : out;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+        return out;
     }
     return std::nullopt;
 }
