@@ -258,7 +258,10 @@ Result<bool> RecordReader::next(RecordView& out) {
                 out.aux = static_cast<std::int32_t>(getU32(body + 8));
                 out.wallUs = static_cast<std::int64_t>(getU64(body + 16));
                 // Version 2 stores the steady time as its difference to the wall time.
-                out.steadyUs = static_cast<std::int64_t>(getU64(body + 24)) + (m_version == 1 ? 0 : out.wallUs);
+                // (In unsigned arithmetic: the writer stored the difference modulo 2^64, and a damaged
+                // record must not overflow a signed sum — found by fuzz_recording.)
+                out.steadyUs = static_cast<std::int64_t>(
+                    getU64(body + 24) + (m_version == 1 ? 0 : static_cast<std::uint64_t>(out.wallUs)));
                 out.payload = std::string_view(body + kRecordHead, length - kRecordHead);
                 out.method = out.target = out.body = {};
                 if (out.type == RecordType::Rest) {
