@@ -46,6 +46,8 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
     const QImage before = window.canvas()->renderToImage(QSize(900, 500));
     EXPECT_FALSE(window.orderFlow()->isOpen());  // nothing asks for order flow yet
 
+    // Bars that ended before the order flow opened can only hold the venue's history.
+    const std::int64_t flowOpenedAt = nowMs();
     window.setHeatmapVisible(true);
     EXPECT_TRUE(settings.heatmapVisible());
     const OrderFlowFeed* flow = window.orderFlow();
@@ -84,8 +86,10 @@ TEST(OrderFlowApp, HeatmapAndFootprintFollowTheSimulatorsTradesAndBook) {
     EXPECT_TRUE(QFileInfo::exists(dir.filePath("demo.aggtrades.sqlite3")));
     const sim::SimServer* simulator = services.findSimulator("binance");
     ASSERT_NE(simulator, nullptr);
-    // (Well before the live trades began: 20 s.)
-    EXPECT_GE(test::expectSettledBarsAreTheSimulatorsTrades(*flow->footprint(), *simulator, "BTCUSDT", nowMs() - 20'000), 5);
+    // The bars that ended before the order flow opened (before any live trade): the simulator's
+    // trades are sparse there, so the whole minute of history before it is compared, not a
+    // window counted back from now (which held only 4 bars in one run).
+    EXPECT_GE(test::expectSettledBarsAreTheSimulatorsTrades(*flow->footprint(), *simulator, "BTCUSDT", flowOpenedAt), 5);
 
     // Footprint keeps the streams when the heatmap goes; turning both off leaves them.
     window.setHeatmapVisible(false);
