@@ -354,9 +354,16 @@ public:
     }
 
 private:
-    // GET /v5/market/kline?category=linear: the newest `limit` (default 200, 1..1000) candles whose
-    // open time is in [start, end], newest first; prices shifted by the basis.
-    static HttpReply kline(const PerpModel& perp, const RestContext& ctx) {
+    // The query of kline and the price klines: symbol, interval, limit (default 200, 1..1000) and
+    // the open-time range [start, end] (end: now when absent); an error reply for a bad one.
+    struct KlineQuery {
+        const SimSymbol* symbol;
+        Interval interval;
+        int limit;
+        std::optional<std::int64_t> from;
+        std::int64_t to;
+    };
+    static std::variant<HttpReply, KlineQuery> klineQuery(const RestContext& ctx) {
         if (auto e = checkLinear(ctx)) return *e;
         const SimSymbol* s = findSymbol(ctx);
         if (!s) return paramError(ctx, "params error: symbol invalid");
@@ -370,8 +377,19 @@ private:
         const auto end = intParam(ctx, "end");
         if (const auto* bad = std::get_if<HttpReply>(&end)) return *bad;
         const auto from = std::get<std::optional<std::int64_t>>(start);
-        auto rows = perp.klines(s->symbol, *interval, std::nullopt, std::get<std::optional<std::int64_t>>(end).value_or(ctx.nowMs),
-                                std::get<int>(limit), ctx.nowMs);
+        return KlineQuery{s, *interval, std::get<int>(limit), from,
+                          std::get<std::optional<std::int64_t>>(end).value_or(ctx.nowMs)};
+    }
+
+    // GET /v5/market/kline?category=linear: the newest `limit` (default 200, 1..1000) candles whose
+    // open time is in [start, end], newest first; prices shifted by the basis.
+    static HttpReply kline(const PerpModel& perp, const RestContext& ctx) {
+        const auto parsed = klineQuery(ctx);
+        if (const auto* bad = std::get_if<HttpReply>(&parsed)) return *bad;
+        const KlineQuery& q = std::get<KlineQuery>(parsed);
+        const SimSymbol* s = q.symbol;
+        const auto& from = q.from;
+        auto rows = perp.klines(s->symbol, q.interval, std::nullopt, q.to, q.limit, ctx.nowMs);
         if (from) std::erase_if(rows, [&](const Candle& c) { return c.openTime < *from; });
         return ok(wire::bybit::klineList(s->symbol, rows, ctx.nowMs, "linear"));
     }
@@ -380,21 +398,12 @@ private:
     // `limit`, default 200, 1..1000, with open time in [start, end]), rows [startTime, open, high,
     // low, close] of PerpModel::priceKlines, newest first.
     static HttpReply priceKline(const PerpModel& perp, const RestContext& ctx, bool mark) {
-        if (auto e = checkLinear(ctx)) return *e;
-        const SimSymbol* s = findSymbol(ctx);
-        if (!s) return paramError(ctx, "params error: symbol invalid");
-        const auto code = ctx.target.param("interval");
-        const auto interval = code ? BybitAdapter::parseIntervalCode(*code) : std::nullopt;
-        if (!interval) return paramError(ctx, "Invalid period!");
-        const auto limit = limitParam(ctx, 200, 1000);
-        if (const auto* bad = std::get_if<HttpReply>(&limit)) return *bad;
-        const auto start = intParam(ctx, "start");
-        if (const auto* bad = std::get_if<HttpReply>(&start)) return *bad;
-        const auto end = intParam(ctx, "end");
-        if (const auto* bad = std::get_if<HttpReply>(&end)) return *bad;
-        const auto from = std::get<std::optional<std::int64_t>>(start);
-        auto rows = perp.priceKlines(s->symbol, mark, *interval, std::nullopt,
-                                     std::get<std::optional<std::int64_t>>(end).value_or(ctx.nowMs), std::get<int>(limit), ctx.nowMs);
+        const auto parsed = klineQuery(ctx);
+        if (const auto* bad = std::get_if<HttpReply>(&parsed)) return *bad;
+        const KlineQuery& q = std::get<KlineQuery>(parsed);
+        const SimSymbol* s = q.symbol;
+        const auto& from = q.from;
+        auto rows = perp.priceKlines(s->symbol, mark, q.interval, std::nullopt, q.to, q.limit, ctx.nowMs);
         if (from) std::erase_if(rows, [&](const Candle& c) { return c.openTime < *from; });
         ojson list = ojson::array();
         for (auto c = rows.rbegin(); c != rows.rend(); ++c)
