@@ -268,6 +268,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         bool backfilling = false;
         bool linkSeen = false;       // the connection said something (live, or why not): history may start
         bool failed = false;         // a permanent error: nothing more is delivered
+        bool recheckScheduled = false;  // a timed re-check of `unconfirmed` is waiting
         StreamLink lastLink;
         std::optional<std::string> streamRefused;  // the venue refused the stream: not retried
         std::shared_ptr<asio::steady_timer> wake;  // run() waits on it; notify() cancels it
@@ -350,6 +351,12 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             if (sc->cancelled()) co_return makeError("cancelled");
             auto rows = parseRows(q, *r);
             if (!rows) co_return rows.error();
+            // Asked from the newest candle delivered closed, the venue has at least that one: an
+            // answer without rows is no "nothing new" but a venue that is not answering right (an
+            // outage of its history): asked again after a back-off, not taken as the gap's end.
+            if (rows->empty() && start && s->resume && *start == *s->resume)
+                co_return makeError(adapter->name() + " answered no candles from " + formatUtc(*start) +
+                                    ", which it had sent before");
             const std::size_t n = rows->size();
             const bool full = n >= static_cast<std::size_t>(limit);
             std::optional<std::int64_t> next;
@@ -573,12 +580,33 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             if (std::none_of(s.unconfirmed.begin(), s.unconfirmed.end(),
                              [&](const Candle& c) { return c.openTime == last.openTime; }))
                 s.unconfirmed.push_back(last);
+            // No later REST call may come for a long time (the stream goes on without a break):
+            // ask again after a back-off of its own, so the candle does not stay provisional, and
+            // out of the cache, until the next reconnect.
+            if (!s.recheckScheduled) {
+                s.recheckScheduled = true;
+                spawn(recheckLater(sc, sp));
+            }
             co_return;
         }
         for (Candle& c : rows) c.closed = true;
         noteClosedSource(s, rows);
         postHistory(s, std::move(rows), false, false);
         recheckUnconfirmed(s);  // REST answers again: the candles it could not confirm before
+    }
+
+    // The timed re-check of the candles parked as unconfirmed (see reconcile).
+    // It waits the longest back-off, and past a ban the venue announced.
+    awaitable<void> recheckLater(Scope sc, std::shared_ptr<Series> sp) {
+        auto self = shared_from_this();
+        ActiveGuard guard(coroutines);
+        auto delay = config.backoffMax;
+        const std::int64_t banLeft = rest->gate()->bannedUntilMs() - nowMs();
+        if (banLeft > 0) delay = std::max(delay, std::chrono::milliseconds(banLeft + 100));
+        const bool slept = co_await sc->sleep(delay);
+        sp->recheckScheduled = false;
+        if (!slept || sc->cancelled() || sp->failed) co_return;
+        recheckUnconfirmed(*sp);
     }
 
     // 3d built from another interval needs the symbol's listing day (our 3d, like Binance's, starts

@@ -271,6 +271,28 @@ TEST_P(VenueFeedTest, ACandleRestCannotConfirmStaysProvisionalUntilItCan) {
     feed->stop();
 }
 
+// A candle parked as unconfirmed is asked for again after a back-off of its own: no later REST call
+// need come (the stream goes on without a reconnect, and the next minute has not begun), and it
+// used to stay provisional, and out of the cache, until one did (the OKX fault matrix met it).
+TEST_P(VenueFeedTest, AParkedCandleIsAskedForAgainWithoutWaitingForTheNextRestCall) {
+    if (GetParam().name != "kucoin") GTEST_SKIP() << "the venue's stream closes its own candles";
+    const std::int64_t minute = (kFixedNowMs / kMinute) * kMinute;
+    clock.set(minute + 58'000);
+    startSim();
+    auto feed = makeFeed();
+    feed->open({GetParam().name, symbol, Interval::M1});
+    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    server->inject(sim::SimFault::RestServerError, 0ms, 3);  // every attempt of the reconcile
+    clock.set(minute + kMinute + 30'000);                    // and the clock stays there
+    ASSERT_TRUE(got.until(sink, [&] { return feed->stats().unconfirmed >= 1; }));
+    ASSERT_TRUE(got.until(sink, [&] { return got.closed(minute); })) << "the parked candle was never asked for again";
+    const auto rest = truth(Interval::M1, minute, minute);
+    ASSERT_EQ(rest.size(), 1u);
+    expectSameCandle(got.candles[minute], rest.front(), "the candle REST could not confirm at first");
+    EXPECT_EQ(feed->stats().reconnects, 0u);
+    feed->stop();
+}
+
 // The dialect cuts a connection whose client stays silent for 1.5 s; the feed's heartbeats (every
 // 400 ms here; KuCoin: the token answer's pingInterval, half the cut-off) keep it open for longer.
 TEST_P(VenueFeedTest, ClientHeartbeatsKeepTheStreamPastTheSilenceCutOff) {
@@ -323,6 +345,38 @@ TEST_P(VenueFeedTest, ADroppedConnectionIsHealedAndTheGapBackfilled) {
         if (w.closed) expectSameCandle(it->second, w, "minute " + std::to_string((w.openTime - minute) / kMinute));
     }
     EXPECT_FALSE(got.candles[minute + 3 * kMinute].closed);
+}
+
+// The backfill after a reconnect is answered without rows (status 200: an outage of the venue's
+// history). The feed asked from a candle the venue had sent, so that is no "nothing new": it asks
+// again, and no candle of the gap is lost. It used to take the empty answer as the gap's end, and
+// only the forming candle's reconcile (two rows) covered part of it.
+TEST_P(VenueFeedTest, AnEmptyAnswerToTheBackfillIsAskedAgainNotTakenAsNothingNew) {
+    const std::int64_t minute = (kFixedNowMs / kMinute) * kMinute;
+    clock.set(minute + 30'000);
+    startSim();
+    auto feed = makeFeed();
+    feed->open({GetParam().name, symbol, Interval::M1});
+    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    clock.set(minute + 4 * kMinute + 30'000);
+    server->inject(sim::SimFault::RestEmptyAnswer, 0ms, 1);
+    server->dropAllConnections();
+    ASSERT_TRUE(got.until(sink, [&] {
+        return got.count(feed::FeedState::Live) >= 2 && got.candles.count(minute + 4 * kMinute) > 0 &&
+               got.closed(minute + 3 * kMinute);
+    })) << "the gap was not filled";
+    const auto stats = feed->stats();
+    feed->stop();
+    got.drain(sink);
+    EXPECT_EQ(server->stats().restEmptyAnswers, 1u);
+    EXPECT_GE(stats.historyRetries, 1u);
+    const auto want = truth(Interval::M1, minute - 10 * kMinute, minute + 3 * kMinute);
+    for (const Candle& w : want) {
+        if (adapter->historyHasGaps() && w.trades == 0) continue;  // KuCoin has no candle for a quiet minute
+        const auto it = got.candles.find(w.openTime);
+        ASSERT_NE(it, got.candles.end()) << "candle at " << w.openTime << " lost";
+        expectSameCandle(it->second, w, "minute " + std::to_string((w.openTime - minute) / kMinute));
+    }
 }
 
 // Scroll-back (loadOlder) of an aggregated interval: whole candles, each the simulator's.
