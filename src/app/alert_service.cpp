@@ -140,6 +140,29 @@ Result<Ok> AlertService::setPaused(std::int64_t id, bool paused) {
     return r;
 }
 
+bool AlertService::startOver(const std::string& pristinePath) {
+    if (m_engine) m_engine->stop();  // joined: nothing more is posted to the bridge
+    m_engine.reset();
+    m_running = false;
+    m_bridge->discard();
+    m_log.clear();
+    m_statuses.clear();
+    m_lastProblem.clear();
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) fs::remove(m_storePath + suffix, ec);
+    if (fs::exists(pristinePath, ec)) {
+        if (!fs::copy_file(pristinePath, m_storePath, fs::copy_options::overwrite_existing, ec)) {
+            fail(QCoreApplication::translate("AlertService", "the replay's alerts could not start over: %1")
+                     .arg(QString::fromStdString(ec.message())));
+            return false;
+        }
+    } else {
+        fs::remove(m_storePath, ec);  // there were no alerts: an empty store again
+    }
+    return start();
+}
+
 alerts::EngineStats AlertService::stats() const { return m_engine ? m_engine->stats() : alerts::EngineStats{}; }
 
 void AlertService::dropConnections() {

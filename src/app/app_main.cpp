@@ -13,6 +13,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -522,9 +523,12 @@ int runApp(int argc, char** argv) {
     // A replay evaluates the alerts on a copy of their file: its firings are not the market's.
     QTemporaryDir replayAlertsDir;
     std::string alertsPath = defaultAppAlertsPath(options.demo);
+    // And a second copy, untouched: a seek back starts the replay's alerts over from it.
+    const std::string pristineAlertsPath = replayAlertsDir.filePath(QStringLiteral("alerts-start.sqlite3")).toStdString();
     if (replayReader) {
         const QString copy = replayAlertsDir.filePath(QStringLiteral("alerts.sqlite3"));
         QFile::copy(QString::fromStdString(alertsPath), copy);
+        QFile::copy(QString::fromStdString(alertsPath), QString::fromStdString(pristineAlertsPath));
         alertsPath = copy.toStdString();
     }
     AlertService alerts(services.market(), alertsPath,
@@ -592,6 +596,24 @@ int runApp(int argc, char** argv) {
         services.setMarketClock([player = replayPlayer.get()] { return player->clockMs(); });
         QObject::connect(replayPlayer.get(), &QObject::destroyed, [&services] { services.setMarketClock({}); });
         new ReplayToolbar(window, *replayPlayer);  // the window owns it
+        // A seek back: everything that shows the replayed market starts over — every chart's feed
+        // and series hub, the alerts (from their file as the replay started), the realtime
+        // window — and the replay plays again from the recording's start once the chart listens.
+        // Ready once the chart's stream has its users again (the chart's feed, the alerts' and the
+        // realtime window's on that stream), so none misses the recording's first frames.
+        auto usersBefore = std::make_shared<std::size_t>(1);
+        replayPlayer->setReadyCheck([&, usersBefore] { return replayPlayer->listeners(controller.currentKey()) >= *usersBefore; });
+        QObject::connect(replayPlayer.get(), &ReplayPlayer::rewinding, &window, [&, usersBefore] {
+            *usersBefore = std::max<std::size_t>(1, replayPlayer->listeners(controller.currentKey()));
+            std::vector<ChartController*> controllers{&controller};
+            for (int tab = 0; tab < window.layoutTabCount(); ++tab)
+                for (ChartPane* pane : window.panes(tab))
+                    if (std::find(controllers.begin(), controllers.end(), &pane->controller()) == controllers.end())
+                        controllers.push_back(&pane->controller());
+            for (ChartController* chart : controllers) chart->restartReplay();
+            alerts.startOver(pristineAlertsPath);
+            for (RealtimeWindow* realtime : window.findChildren<RealtimeWindow*>()) realtime->startOver();
+        });
         const auto startReplay = [&](bool anyway) {
             if (replayPlayer->started()) return;
             if (!anyway && !replayPlayer->chartSubscribed(controller.currentKey())) return;

@@ -75,6 +75,23 @@ Result<Ok> ChartController::start() {
         [this, post = m_bridge->executor()](const storage::StorageNotice& n) {
             post([this, text = coreText(n.message)] { emit noticeRaised(text); });
         });
+    makeHub();
+    m_market = &m_services->market();
+    // The REST gate is on the network side and says nothing when it pauses: look at it twice a
+    // second (a mutex each) and say when a hold starts, counts down and ends.
+    auto* holdWatch = new QTimer(this);
+    holdWatch->setInterval(500);
+    connect(holdWatch, &QTimer::timeout, this, [this] {
+        const RestHold hold = restHold();
+        if (hold.kind == RestHold::Kind::None && m_shownHold.kind == RestHold::Kind::None) return;
+        m_shownHold = hold;
+        emit statusChanged();
+    });
+    holdWatch->start();
+    return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
+}
+
+void ChartController::makeHub() {
     session::SeriesHub::Hooks hooks;
     hooks.post = m_bridge->executor();
     hooks.openFeed = [this](const SeriesKey& key, std::optional<std::int64_t> resume) {
@@ -104,19 +121,6 @@ Result<Ok> ChartController::start() {
     }
     m_hub = std::make_unique<session::SeriesHub>(m_services->storage(), std::move(hooks), m_options.memoryBudgetBytes);
     m_hub->setReadOnly(m_options.replay);
-    m_market = &m_services->market();
-    // The REST gate is on the network side and says nothing when it pauses: look at it twice a
-    // second (a mutex each) and say when a hold starts, counts down and ends.
-    auto* holdWatch = new QTimer(this);
-    holdWatch->setInterval(500);
-    connect(holdWatch, &QTimer::timeout, this, [this] {
-        const RestHold hold = restHold();
-        if (hold.kind == RestHold::Kind::None && m_shownHold.kind == RestHold::Kind::None) return;
-        m_shownHold = hold;
-        emit statusChanged();
-    });
-    holdWatch->start();
-    return connectVenue(m_options.exchange, exchange::Endpoints{m_options.restBase, m_options.streamBase});
 }
 
 Result<Ok> ChartController::connectVenue(const std::string& name, const exchange::Endpoints& overrides) {
@@ -372,13 +376,39 @@ void ChartController::reconnect() {
     if (m_feed) m_feed->dropConnection();
 }
 
+void ChartController::restartReplay() {
+    if (!m_options.replay || !m_hub || !m_adapter) return;
+    // The feed first: once stopped it posts nothing more; what it posted before is in the mailbox,
+    // drained now with its feed events dropped (they are the replay being left), the storage
+    // answers still handled by the hub they were asked for.
+    if (m_feed) m_feed->stop();
+    m_feed.reset();
+    m_discardFeedEvents = true;
+    m_bridge->drain();
+    m_discardFeedEvents = false;
+    const SeriesKey key = m_key;
+    // A new hub: its series hold only what the cache has (read-only: nothing replayed was written
+    // into it); the old one's answers still on their way are dropped by its guard.
+    m_subscription.reset();
+    makeHub();
+    m_lastUpdateMs = 0;
+    m_latencyMs.reset();
+    if (auto connected = connectVenue(m_options.exchange, m_adapter->endpoints()); !connected) {
+        emit errorOccurred(coreText(connected.error().message));
+        return;
+    }
+    if (!key.symbol.empty()) openSeries(QString::fromStdString(key.symbol), key.interval);
+}
+
 void ChartController::onHandoffs(std::vector<session::Handoff>&& items) {
     // Signals about the current series and the status go out once per wake-up, after the batch.
     m_draining = true;
     m_seriesDirty = false;
     m_statusDirty = false;
     for (session::Handoff& item : items) {
-        if (auto* event = std::get_if<feed::FeedEvent>(&item)) onEvent(std::move(*event));
+        if (auto* event = std::get_if<feed::FeedEvent>(&item)) {
+            if (!m_discardFeedEvents) onEvent(std::move(*event));
+        }
         else std::get<session::Task>(item)();  // a storage answer for the hub, a worker's result
     }
     m_draining = false;

@@ -537,6 +537,23 @@ void RealtimeWindow::setInterval(Interval interval) {
     openChart();
 }
 
+void RealtimeWindow::startOver() {
+    if (!m_session || !m_inbox) return;
+    m_session->unsubscribe(specs(m_enabled), m_listener);
+    m_inbox->takeAll();
+    m_frame.clear();
+    m_trades->clear();
+    m_ladder->clear();
+    if (m_liquidations) m_liquidations->setRowCount(0);
+    m_ticker.reset();
+    m_bookTicker.reset();
+    m_tradesReceived = 0;
+    m_session->subscribe(specs(m_enabled), m_listener);
+    updateTicker();
+    log(tr("the replay went back: starting over from the recording's start"));
+    openChart();
+}
+
 void RealtimeWindow::forceReconnect() {
     // The chart feed's kline stream rides the same connection: one drop reconnects both (and the
     // chart backfills its gap).

@@ -10,6 +10,10 @@
 #include <QTimeZone>
 #include <QTimer>
 #include <algorithm>
+#include <chrono>
+#include <future>
+
+#include <boost/asio/post.hpp>
 
 #include "cpc/app/app_services.hpp"
 #include "cpc/exchange/registry.hpp"
@@ -77,6 +81,7 @@ ReplayPlayer::ReplayPlayer(AppServices& services, std::unique_ptr<replay::Record
       m_speed(options.speed),
       m_asFast(options.asFastAsPossible) {
     m_guard->player = this;
+    if (!m_reader->segments().empty()) m_dir = m_reader->segments().front().parent_path();
     if (auto adapter = exchange::makeAdapter(m_info.exchange, exchange::Endpoints{m_info.restBase, m_info.streamBase}))
         m_adapter = std::shared_ptr<const exchange::ExchangeAdapter>(std::move(*adapter));
     m_clockTimer = new QTimer(this);
@@ -95,41 +100,72 @@ ReplayPlayer::~ReplayPlayer() {
     if (m_holder && m_adapter) m_services.market().streams(m_adapter)->unsubscribe(m_specs, m_holder);
 }
 
-bool ReplayPlayer::chartSubscribed(const SeriesKey& key) const {
-    if (!m_adapter || key.symbol.empty()) return false;
+std::size_t ReplayPlayer::listeners(const SeriesKey& key) const {
+    if (!m_adapter || key.symbol.empty()) return 0;
     exchange::StreamSpec spec;
     spec.symbol = key.symbol;
     spec.kind = exchange::StreamKind::Kline;
     spec.interval = m_adapter->nativeSourceInterval(key.interval).value_or(key.interval);
-    return m_services.market().streams(m_adapter)->usersOf(m_adapter->streamName(spec)) > 0;
+    return m_services.market().streams(m_adapter)->usersOf(m_adapter->streamName(spec));
 }
 
 Result<Ok> ReplayPlayer::start() {
-    if (m_replayer) return Ok{};
+    if (m_started) return Ok{};
     if (!m_adapter) return makeError("the recording's venue '" + m_info.exchange + "' is not one of ours");
     auto specs = recordedStreams(m_info);
     if (!specs) return specs.error();
     m_specs = std::move(*specs);
-    const auto engine = m_services.market().streams(m_adapter);
-    m_holder = std::make_shared<Holder>();
-    engine->subscribe(m_specs, m_holder);
-    std::weak_ptr<Guard> weak = m_guard;
-    m_replayer = replay::Replayer::start(
-        m_services.io(), engine, std::move(m_reader), m_options, {},
-        [weak](Result<replay::ReplaySummary> result) {
-            const auto guard = weak.lock();
-            if (!guard) return;
-            const std::lock_guard lock(guard->mutex);
-            if (!guard->player) return;
-            ReplayPlayer* player = guard->player;
-            QMetaObject::invokeMethod(
-                player, [player, result = std::move(result)]() mutable { player->onDone(std::move(result)); },
-                Qt::QueuedConnection);
-        });
+    if (auto played = play(m_options); !played) return played;
+    m_started = true;
     m_state = State::Playing;
     m_clockTimer->start();
     emit changed();
     return Ok{};
+}
+
+Result<Ok> ReplayPlayer::play(replay::ReplayOptions options) {
+    std::unique_ptr<replay::RecordReader> reader = std::move(m_reader);
+    if (!reader) {  // a seek back: the recording from its first record again
+        auto opened = replay::RecordReader::open(m_dir);
+        if (!opened) return opened.error();
+        reader = std::move(*opened);
+    }
+    const auto engine = m_services.market().streams(m_adapter);
+    if (!m_holder) {
+        m_holder = std::make_shared<Holder>();
+        engine->subscribe(m_specs, m_holder);
+    }
+    const std::uint64_t generation = ++m_generation;
+    std::weak_ptr<Guard> weak = m_guard;
+    // The network thread's reports reach the player queued, and only those of the replay now
+    // playing (a seek back cancels the one before; its end is not this replay's).
+    const auto report = [weak, generation](auto handle) {
+        const auto guard = weak.lock();
+        if (!guard) return;
+        const std::lock_guard lock(guard->mutex);
+        if (!guard->player) return;
+        ReplayPlayer* player = guard->player;
+        QMetaObject::invokeMethod(
+            player,
+            [player, generation, handle = std::move(handle)]() mutable {
+                if (player->m_generation == generation) handle(*player);
+            },
+            Qt::QueuedConnection);
+    };
+    m_replayer = replay::Replayer::start(
+        m_services.io(), engine, std::move(reader), options,
+        [report] { report([](ReplayPlayer& player) { player.onReached(); }); },
+        [report](Result<replay::ReplaySummary> result) {
+            report([result = std::move(result)](ReplayPlayer& player) mutable { player.onDone(std::move(result)); });
+        });
+    return Ok{};
+}
+
+void ReplayPlayer::onReached() {
+    if (m_state != State::Seeking) return;
+    m_state = m_pausedAfterSeek ? State::Paused : State::Playing;
+    if (m_state == State::Playing) m_clockTimer->start();
+    emit changed();
 }
 
 void ReplayPlayer::onDone(Result<replay::ReplaySummary> result) {
@@ -140,6 +176,8 @@ void ReplayPlayer::onDone(Result<replay::ReplaySummary> result) {
     } else {
         m_state = State::Ended;
         m_summaryFrames = result->frames;
+        // The recording's end (no --to in the app): a later seek is refused against it.
+        if (!m_options.toMs) m_endMs = std::max(m_endMs, clockMs());
         for (const std::string& notice : result->notices) m_problems << QString::fromStdString(notice);
     }
     emit changed();
@@ -147,6 +185,15 @@ void ReplayPlayer::onDone(Result<replay::ReplaySummary> result) {
 
 void ReplayPlayer::setPaused(bool paused) {
     if (!m_replayer || m_state == State::Ended || m_state == State::Failed) return;
+    m_notice.clear();
+    if (m_state == State::Seeking) {
+        // Paused: it stops at the time sought; resumed: it plays on from there.
+        m_pausedAfterSeek = paused;
+        m_replayer->setPaused(paused);
+        if (paused) m_replayer->seekTo(m_seekTarget);
+        emit changed();
+        return;
+    }
     m_replayer->setPaused(paused);
     m_state = paused ? State::Paused : State::Playing;
     if (paused) m_clockTimer->stop();
@@ -155,29 +202,96 @@ void ReplayPlayer::setPaused(bool paused) {
 }
 
 void ReplayPlayer::stepFrame() {
-    if (!m_replayer || m_state == State::Ended || m_state == State::Failed) return;
+    if (!m_replayer || m_state == State::Ended || m_state == State::Failed || m_state == State::Seeking) return;
+    m_notice.clear();
     m_replayer->stepFrames(1);
     // The clock label follows once the step is played (a moment later).
     QTimer::singleShot(50, this, [this] { emit changed(); });
 }
 
 void ReplayPlayer::stepSecond() {
-    if (!m_replayer || m_state == State::Ended || m_state == State::Failed) return;
+    if (!m_replayer || m_state == State::Ended || m_state == State::Failed || m_state == State::Seeking) return;
+    m_notice.clear();
     const std::int64_t clock = m_replayer->clockMs();
     m_replayer->seekTo((clock > 0 ? clock : m_info.startedAtMs) + 1000);
     QTimer::singleShot(50, this, [this] { emit changed(); });
 }
 
 Result<Ok> ReplayPlayer::seekTo(std::int64_t wallMs) {
-    if (!m_replayer) return makeError("the replay has not started");
-    if (m_state == State::Ended || m_state == State::Failed) return makeError("the replay is over");
-    const std::int64_t clock = m_replayer->clockMs();
-    if (wallMs < clock)
-        return makeError("a replay only goes forward: " + utcText(wallMs).toStdString() + " is before its clock (" +
-                         utcText(clock).toStdString() + "); open the recording again to start over");
-    m_replayer->seekTo(wallMs);
-    QTimer::singleShot(50, this, [this] { emit changed(); });
+    if (!m_started) return makeError(tr("the replay has not started").toStdString());
+    m_notice.clear();
+    std::int64_t target = wallMs;
+    if (target < m_info.startedAtMs) {
+        target = m_info.startedAtMs;
+        m_notice = tr("%1 is before the recording's start: going to its start, %2").arg(utcText(wallMs), utcText(target));
+    }
+    if (m_endMs > 0 && target > m_endMs)
+        return makeError(tr("%1 is after the recording's end (%2)").arg(utcText(wallMs), utcText(m_endMs)).toStdString());
+    const bool over = m_state == State::Ended || m_state == State::Failed;
+    if (!over && m_state != State::Seeking && target >= m_replayer->clockMs()) {
+        m_replayer->seekTo(target);
+        QTimer::singleShot(50, this, [this] { emit changed(); });
+        return Ok{};
+    }
+    rewind(target);
     return Ok{};
+}
+
+void ReplayPlayer::rewind(std::int64_t wallMs) {
+    // A replay only moves forward through the recording, and everything it fed (series,
+    // aggregators, books, the trade tape, the alerts' state) holds what came before: going back
+    // is starting over. The replay playing stops; the replayed session's connections end
+    // (Reconnecting) and its books go; the users start over (rewinding()); then the recording
+    // plays again from its first record, at once up to the time.
+    if (m_state != State::Seeking) m_pausedAfterSeek = m_state == State::Paused;
+    m_seekTarget = wallMs;
+    ++m_generation;  // the replay playing reports nothing more
+    const auto engine = m_services.market().streams(m_adapter);
+    if (m_replayer) m_replayer->cancel();
+    // After the cancel on the network thread: whatever the replay was playing is played by then.
+    // A barrier: once the network thread ran this, the replay before posted its last event, so
+    // what the users drop now is all of it (waits milliseconds: the cancel is taken between two
+    // records).
+    auto rewound = std::make_shared<std::promise<void>>();
+    auto done = rewound->get_future();
+    boost::asio::post(m_services.io().context(), [engine, rewound] {
+        engine->replayRewind("seeking back in the replay");
+        rewound->set_value();
+    });
+    done.wait_for(std::chrono::seconds(5));
+    if (m_holder) engine->unsubscribe(m_specs, m_holder);
+    m_holder.reset();
+    m_problems.clear();
+    m_summaryFrames = 0;
+    m_state = State::Seeking;
+    m_clockTimer->stop();
+    emit rewinding();
+    emit changed();
+    restartWhenReady(150);  // 3 s at most, as for the first start
+}
+
+void ReplayPlayer::restartWhenReady(int triesLeft) {
+    if (m_state != State::Seeking) return;
+    if (triesLeft > 0 && m_ready && !m_ready()) {
+        QTimer::singleShot(20, this, [this, triesLeft, generation = m_generation] {
+            if (generation == m_generation) restartWhenReady(triesLeft - 1);
+        });
+        return;
+    }
+    // As fast as it goes up to the time (the records before fromMs are not paced), then at the
+    // chosen speed; a paused replay stops there.
+    replay::ReplayOptions options = m_options;
+    options.speed = m_speed;
+    options.asFastAsPossible = m_asFast;
+    options.fromMs = m_seekTarget;
+    options.paused = m_pausedAfterSeek;  // set before its first record: it stops at the time
+    if (auto played = play(options); !played) {
+        m_state = State::Failed;
+        m_problems << QString::fromStdString(played.error().message);
+        emit changed();
+        return;
+    }
+    if (m_pausedAfterSeek) m_replayer->seekTo(m_seekTarget);
 }
 
 void ReplayPlayer::setSpeed(double speed, bool asFastAsPossible) {
@@ -206,6 +320,8 @@ QString ReplayPlayer::statusText() const {
         return tr("Replay %1 · %2").arg(at, pace);
     case State::Paused:
         return tr("Replay paused at %1").arg(at);
+    case State::Seeking:
+        return tr("Seeking to %1").arg(utcText(m_seekTarget));
     case State::Ended:
         if (!m_problems.isEmpty()) return tr("Replay ended at %1 — %2").arg(at, m_problems.join(QStringLiteral("; ")));
         return tr("Replay ended at %1 (%2 frames)").arg(at).arg(m_summaryFrames);
@@ -245,10 +361,10 @@ ReplayToolbar::ReplayToolbar(QMainWindow& window, ReplayPlayer& player)
     m_seekTime->setToolTip(tr("A time of the recording to go to (UTC)"));
     addWidget(m_seekTime);
     m_seek = addAction(tr("Go"));
-    m_seek->setToolTip(tr("Play the recording up to this time at once"));
+    m_seek->setToolTip(tr("Go to this time of the recording: forward at once, back by playing it again from its start"));
     connect(m_seek, &QAction::triggered, this, [this] {
         const auto sought = m_player.seekTo(m_seekTime->dateTime().toMSecsSinceEpoch());
-        m_seekError = sought ? QString() : QString::fromStdString(sought.error().message);
+        m_seekError = sought ? m_player.notice() : QString::fromStdString(sought.error().message);
         refresh();
     });
     addSeparator();
@@ -282,11 +398,12 @@ void ReplayToolbar::refresh() {
     using State = ReplayPlayer::State;
     const State state = m_player.state();
     const bool over = state == State::Ended || state == State::Failed;
+    const bool seeking = state == State::Seeking;
     m_pause->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
-    m_pause->setEnabled(!over);
-    m_stepFrame->setEnabled(!over);
-    m_stepSecond->setEnabled(!over);
-    m_seek->setEnabled(!over);
+    m_pause->setEnabled(!over && !seeking);
+    m_stepFrame->setEnabled(!over && !seeking);
+    m_stepSecond->setEnabled(!over && !seeking);
+    m_seek->setEnabled(true);  // after the end too: back to an earlier time
     QString text = m_player.statusText();
     if (!m_seekError.isEmpty()) text += QStringLiteral(" — ") + m_seekError;
     m_status->setText(text);

@@ -19,7 +19,7 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
     Impl(net::IoThread& ioThread, std::shared_ptr<session::StreamSession> s, std::unique_ptr<RecordReader> r,
          ReplayOptions o, std::function<void()> onReached, std::function<void(Result<ReplaySummary>)> onDone)
         : io(ioThread), session(std::move(s)), reader(std::move(r)), options(o), reached(std::move(onReached)),
-          done(std::move(onDone)), timer(io.context()) {}
+          done(std::move(onDone)), timer(io.context()), paused(o.paused) {}
 
     struct Socket {
         int connection = 0;

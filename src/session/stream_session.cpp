@@ -1740,6 +1740,27 @@ void StreamSession::replayRest(const std::string& target, int status, std::strin
     }
 }
 
+void StreamSession::replayRewind(const std::string& reason) {
+    Impl& m = *m_impl;
+    if (m.stopping) return;
+    for (const auto& c : m.conns) {
+        if (c->rotating) m.abandonRotation(*c, reason);
+        if (!c->live) continue;
+        c->live = false;
+        m.publish(*c, FeedState::Reconnecting, reason, 0);
+    }
+    m.updateConnected();
+    m.replayWanted.clear();
+    for (auto& [symbol, b] : m.books) {
+        b.book.reset();
+        ++b.token;
+        b.fetching = false;
+        b.lastBids.clear();
+        b.lastAsks.clear();
+    }
+    m.partialBooks.clear();
+}
+
 StreamSessionStats StreamSession::stats() const {
     StreamSessionStats out;
     {

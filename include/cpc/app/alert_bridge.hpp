@@ -23,6 +23,8 @@ public:
     void onProblem(const std::string& message) override;
 
     std::uint64_t wakeUps() const { return m_wakeUps; }
+    // GUI thread: drops what was posted and not yet handled (an engine stopped for good).
+    void discard() { m_inbox.takeAll(); }
 
 signals:
     // GUI thread.

@@ -66,6 +66,14 @@ public:
     // The feed state of each series the alerts read.
     const std::map<SeriesKey, alerts::SeriesStatus>& statuses() const { return m_statuses; }
     alerts::EngineStats stats() const;
+    // A replay going back (ReplayPlayer::rewinding): the engine stops, what it reported and was
+    // not handled yet is dropped, the store becomes a copy of `pristinePath` (the alerts file as
+    // the replay started: no firing, every evaluation mark where it was) and the engine starts
+    // again — the log and every alert's state are what they were before the recording's first
+    // record, so each crossing of the replay fires once more as the replay plays it again.
+    // Alerts added or edited during the replay are not in that copy. False (failure() says why)
+    // when the engine could not start again.
+    bool startOver(const std::string& pristinePath);
     // Tests: drops every feed's connection (they backfill).
     void dropConnections();
 

@@ -189,6 +189,12 @@ public:
     // The process pieces the controller uses (its own or the composition root's).
     AppServices& services() const { return *m_services; }
     void reconnect();  // drop the stream now; the feed heals itself
+    // A replay going back in time (ReplayPlayer::seekTo before its clock; ControllerOptions::replay
+    // only): the feed and the series hub are made anew — every series, aggregator and candle the
+    // replay delivered is dropped, what the feed already posted is discarded — and the current
+    // series is opened again from the cache (the candles before the recording), as at the start of
+    // the replay; seriesReset follows. The replay then plays the recording again from its start.
+    void restartReplay();
 
     // Scroll-back state of the current series (the hub's): a load (cache or venue) is in flight;
     // the venue said it has nothing older (listing start), so loadOlderHistory() does nothing
@@ -226,6 +232,7 @@ private:
     void onHandoffs(std::vector<session::Handoff>&& items);
     void onEvent(feed::FeedEvent&& event);
     void onSeriesChange(const session::SeriesChange& change);
+    void makeHub();
     // (Re)creates the adapter and the feed (and in demo mode the simulator) for venue `name`.
     Result<Ok> connectVenue(const std::string& name, const exchange::Endpoints& overrides);
     // Once the venue's symbols are known (at start, after a switch): says the current symbol is
@@ -248,6 +255,7 @@ private:
     SeriesKey m_key;
     const market::CandleSeries* m_replaySeries = nullptr;  // bar replay's (not owned); null: live
     bool m_draining = false;     // inside onHandoffs: signals wait for its end
+    bool m_discardFeedEvents = false;  // restartReplay(): the stopped feed's events are dropped
     bool m_seriesDirty = false;  // the current series changed during this drain
     bool m_statusDirty = false;
     feed::FeedStatus m_status;

@@ -109,6 +109,11 @@ public:
     bool streamEnabled(exchange::StreamKind kind) const;
     // Drops both connections now; they heal themselves (the button).
     void forceReconnect();
+    // A replay going back (ReplayPlayer::rewinding, after the replay before it stopped): the
+    // window leaves its streams, drops what it received and not yet applied, empties the tape,
+    // the book and the tickers, and subscribes again; its chart opens afresh. It then shows what
+    // the replay plays again from the recording's start.
+    void startOver();
 
     // ---- for tests and diagnostics ----------------------------------------------------------
     TradesTableModel* tradesModel() const { return m_trades; }

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QToolBar>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,7 +36,9 @@ class AppServices;
 class ReplayPlayer final : public QObject {
     Q_OBJECT
 public:
-    enum class State { Waiting, Playing, Paused, Ended, Failed };
+    // Seeking: going back — the replay starts over and plays as fast as it goes up to the time
+    // sought (seekTarget()), then goes on as it was (playing, or paused there).
+    enum class State { Waiting, Playing, Paused, Seeking, Ended, Failed };
 
     // Opens the recording in `dir` (every segment's header checked): a bad directory is an error
     // saying what was found and what is accepted (a directory cpc record or File → Record wrote).
@@ -54,18 +58,36 @@ public:
     // Subscribes every recorded stream on the replayed session (so its connections are laid out as
     // they were recorded) and starts playing. Once; later calls do nothing.
     Result<Ok> start();
-    bool started() const { return m_replayer != nullptr; }
+    bool started() const { return m_started; }
     // Whether the replayed session has a user of `key`'s kline stream (the chart's feed has
     // subscribed: starting now, it hears the recording from its first frame). Not on the network thread.
-    bool chartSubscribed(const SeriesKey& key) const;
+    bool chartSubscribed(const SeriesKey& key) const { return listeners(key) > 0; }
+    // How many users the replayed session's kline stream of `key` has (the player's own holder
+    // included while the replay runs). Not on the network thread.
+    std::size_t listeners(const SeriesKey& key) const;
 
     void setPaused(bool paused);
     void togglePause() { setPaused(m_state != State::Paused); }
     void stepFrame();   // the next WebSocket frame (and the records before it)
     void stepSecond();  // every record of the next second of the recording
-    // A time at or after the replay clock: played at once up to there. An earlier one is an error
-    // (a replay only goes forward), nothing changed.
+    // A time at or after the replay clock: played at once up to there. An earlier one (also once
+    // the replay ended or stopped): the replay goes back — rewinding() is emitted (everything that
+    // shows the replayed market starts over: the app's charts, alerts and windows), the replayed
+    // session's connections and books end, and once ready() says the chart listens again (or 3 s
+    // passed) a new Replayer plays the recording from its first record as fast as it goes up to
+    // the time, then on at the chosen speed, or paused there if it was paused. So what is shown at
+    // the time is what a replay played from the start shows there. A time before the recording's
+    // start goes to its start (notice() says so); one after its end, once the end is known (the
+    // replay reached it), is an error, nothing changed.
     Result<Ok> seekTo(std::int64_t wallMs);
+    // What the last seek adjusted (a time before the start: the start), until the next control.
+    const QString& notice() const { return m_notice; }
+    std::int64_t seekTarget() const { return m_seekTarget; }
+    // Whether the replay's users listen again after rewinding() (the app: the chart's feed has
+    // subscribed its stream). Unset: at once.
+    void setReadyCheck(std::function<bool()> ready) { m_ready = std::move(ready); }
+    // The receipt time of the recording's last record, once a replay reached it (else 0).
+    std::int64_t endMs() const { return m_endMs; }
     void setSpeed(double speed, bool asFastAsPossible);
 
     State state() const { return m_state; }
@@ -81,9 +103,18 @@ public:
 
 signals:
     void changed();  // state, speed or clock
+    // A seek back starts over (GUI thread, before the new replay starts): whatever holds state of
+    // the replayed market resets to what it had before the recording's first record.
+    void rewinding();
 
 private:
     void onDone(Result<replay::ReplaySummary> result);
+    void onReached();
+    // A new Replayer from the recording's first record (start(); a seek back), reporting under
+    // generation m_generation.
+    Result<Ok> play(replay::ReplayOptions options);
+    void rewind(std::int64_t wallMs);
+    void restartWhenReady(int triesLeft);
 
     AppServices& m_services;
     std::unique_ptr<replay::RecordReader> m_reader;  // until start()
@@ -99,6 +130,14 @@ private:
         ReplayPlayer* player = nullptr;
     };
     std::shared_ptr<Guard> m_guard;
+    bool m_started = false;
+    std::filesystem::path m_dir;     // the recording, opened again by a seek back
+    std::uint64_t m_generation = 0;  // of m_replayer: a cancelled one's reports are dropped
+    std::function<bool()> m_ready;
+    std::int64_t m_seekTarget = 0;
+    bool m_pausedAfterSeek = false;  // a seek back of a paused replay stays paused at its time
+    std::int64_t m_endMs = 0;
+    QString m_notice;
     State m_state = State::Waiting;
     double m_speed = 1.0;
     bool m_asFast = false;
@@ -132,7 +171,7 @@ private:
     QDateTimeEdit* m_seekTime = nullptr;
     QComboBox* m_speedBox = nullptr;
     QLabel* m_status = nullptr;
-    QString m_seekError;  // the last refused seek, until the next control
+    QString m_seekError;  // the last refused seek (or what a seek adjusted), until the next control
 };
 
 }  // namespace cpc::app

@@ -23,6 +23,9 @@ struct ReplayOptions {
     bool asFastAsPossible = false;
     std::optional<std::int64_t> fromMs;  // records before are played at once, their events not shown
     std::optional<std::int64_t> toMs;    // the replay ends at the first record after
+    // Starts paused (before its first record is played): a seekTo() then plays up to its time and
+    // stops there — the app's seek back of a paused replay, which must not play on past it.
+    bool paused = false;
 };
 
 struct ReplaySummary {

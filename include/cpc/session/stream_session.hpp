@@ -194,6 +194,12 @@ public:
     // A REST answer the session got (status 0: the request failed, `body` says why): a depth
     // snapshot the session is waiting for is applied.
     void replayRest(const std::string& target, int status, std::string body);
+    // The replay starts over from the recording's first record (a seek back): every connection's
+    // socket ends as in replayClosed (its users hear Reconnecting, `reason`), a rotation under way
+    // is abandoned, the books are dropped with their pending snapshot requests (a recorded answer
+    // must go to the request the replay makes again, not to one of the replay before). The next
+    // replayOpened starts each connection afresh, as the recording's first one did.
+    void replayRewind(const std::string& reason);
 
 private:
     struct Impl;
