@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR" sourcelanguage="en">
 <context>
+    <name>AlertService</name>
+    <message>
+        <source>the replay&apos;s alerts could not start over: %1</source>
+        <translation>os alertas do replay não puderam recomeçar: %1</translation>
+    </message>
+</context>
+<context>
     <name>ChartText</name>
     <message>
         <source>Jan</source>
@@ -3265,6 +3272,10 @@ Stream %2</translation>
         <source>Liquidations</source>
         <translation>Liquidações</translation>
     </message>
+    <message>
+        <source>the replay went back: starting over from the recording&apos;s start</source>
+        <translation>o replay voltou: recomeçando do início da gravação</translation>
+    </message>
 </context>
 <context>
     <name>cpc::app::ReplayPlayer</name>
@@ -3303,6 +3314,22 @@ Stream %2</translation>
     <message>
         <source>Replay stopped at %1 — damaged recording: %2</source>
         <translation>Replay interrompido em %1 — gravação danificada: %2</translation>
+    </message>
+    <message>
+        <source>the replay has not started</source>
+        <translation>o replay não começou</translation>
+    </message>
+    <message>
+        <source>%1 is before the recording&apos;s start: going to its start, %2</source>
+        <translation>%1 é antes do início da gravação: indo para o início, %2</translation>
+    </message>
+    <message>
+        <source>%1 is after the recording&apos;s end (%2)</source>
+        <translation>%1 é depois do fim da gravação (%2)</translation>
+    </message>
+    <message>
+        <source>Seeking to %1</source>
+        <translation>Buscando %1</translation>
     </message>
 </context>
 <context>
@@ -3344,10 +3371,6 @@ Stream %2</translation>
         <translation>Ir</translation>
     </message>
     <message>
-        <source>Play the recording up to this time at once</source>
-        <translation>Reproduzir a gravação até este horário de uma vez</translation>
-    </message>
-    <message>
         <source>Replay speed (times the recorded pace)</source>
         <translation>Velocidade do replay (vezes o ritmo gravado)</translation>
     </message>
@@ -3362,6 +3385,10 @@ Stream %2</translation>
     <message>
         <source>Resume</source>
         <translation>Retomar</translation>
+    </message>
+    <message>
+        <source>Go to this time of the recording: forward at once, back by playing it again from its start</source>
+        <translation>Ir para este momento da gravação: para frente de imediato, para trás reproduzindo-a de novo desde o início</translation>
     </message>
 </context>
 <context>
