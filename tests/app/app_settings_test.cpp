@@ -404,10 +404,4 @@ TEST(SettingsDialog, EditsTheEndpointsOfEachMarket) {
     EXPECT_EQ(settings.effectiveEndpoints("binance").rest, "https://api.binance.com") << "spot changed";
     EXPECT_EQ(settings.endpointPreset("bybit", MarketType::Perp), EndpointPreset::Testnet);
     EXPECT_EQ(settings.endpointPreset("bybit"), EndpointPreset::Production);
-
-    // The screenshot of the dialog (the market choice), for a look.
-    if (const QByteArray shot = qgetenv("CPC_SETTINGS_SHOT"); !shot.isEmpty()) {
-        dialog.show();
-        dialog.grab().save(QString::fromLocal8Bit(shot));
-    }
 }

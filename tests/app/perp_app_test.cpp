@@ -642,14 +642,6 @@ TEST(PerpApp, ScrollingBackLoadsTheMarkAndIndexOfTheOlderBars) {
     for (std::size_t i = 1; i < samples.size(); ++i) ASSERT_LT(samples[i - 1].timeMs, samples[i].timeMs);
     EXPECT_TRUE(perp.failure().isEmpty()) << perp.failure().toStdString();
     EXPECT_EQ(rig.services->findSimulator("binance", MarketType::Perp)->stats().weightViolations, 0u);
-
-    // The chart scrolled back with its mark and index lines, for a look.
-    if (const QByteArray shot = qgetenv("CPC_PERP_SHOT"); !shot.isEmpty()) {
-        window.canvas()->model().scrollToFirstBar();
-        window.canvas()->update();
-        QTest::qWait(100);
-        window.grab().save(QString::fromLocal8Bit(shot));
-    }
 }
 
 // Issue 17: Settings' endpoints are per market. A perpetual chart goes where the perpetual's
