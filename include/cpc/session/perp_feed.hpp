@@ -68,8 +68,9 @@ struct PerpFeedOptions {
     // Mark and index price history: the venue's mark- and index-price candles
     // (exchange/price_klines.hpp) at `priceInterval` — or the native interval the venue builds it
     // from — back from the venue's now to `priceFromMs` (the chart's first bar), at most
-    // `priceHistoryPages` pages each, handed to `onPriceHistory` once (network thread; never
-    // after stop() returned). No priceInterval or no onPriceHistory: none asked for.
+    // `priceHistoryPages` pages each, handed to `onPriceHistory` (network thread; never
+    // after stop() returned), which each requestPriceHistory() calls again. No priceInterval or
+    // no onPriceHistory: none asked for.
     std::optional<Interval> priceInterval = std::nullopt;
     std::int64_t priceFromMs = 0;
     int priceHistoryPages = 10;
