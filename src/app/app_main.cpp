@@ -410,14 +410,14 @@ int runApp(int argc, char** argv) {
     options.demo = parser.isSet(demo);
     options.exchange = venue.toStdString();
     options.market = settings->market();
-    // Settings' endpoints are the spot market's; a perpetual's are its market's own hosts.
-    const bool ownHosts = options.demo || options.market == MarketType::Perp;
-    const Endpoints endpoints = settings->effectiveEndpoints(venue);
+    // Settings' endpoints of the chosen market (the demo: its simulators); --rest and --stream
+    // still win, for that market.
+    const Endpoints endpoints = settings->effectiveEndpoints(venue, options.market);
     options.restBase = parser.isSet(restBase) ? parser.value(restBase).toStdString()
-                       : ownHosts             ? std::string{}
+                       : options.demo         ? std::string{}
                                               : endpoints.rest.toStdString();
     options.streamBase = parser.isSet(streamBase) ? parser.value(streamBase).toStdString()
-                         : ownHosts               ? std::string{}
+                         : options.demo           ? std::string{}
                                                   : endpoints.stream.toStdString();
     if (parser.isSet(database)) options.databasePath = parser.value(database).toStdString();
     else if (!options.demo && !settings->cacheDirectory().isEmpty())
@@ -518,7 +518,8 @@ int runApp(int argc, char** argv) {
         if (!configured.rest.isEmpty() && !configured.stream.isEmpty())
             alertEndpoints[name] = {configured.rest.toStdString(), configured.stream.toStdString()};
     }
-    if (!options.restBase.empty() && !options.streamBase.empty())
+    // The alerts watch spot markets: a perpetual chart's endpoints are not theirs.
+    if (!options.restBase.empty() && !options.streamBase.empty() && options.market == MarketType::Spot)
         alertEndpoints[options.exchange] = {options.restBase, options.streamBase};
     // A replay evaluates the alerts on a copy of their file: its firings are not the market's.
     QTemporaryDir replayAlertsDir;

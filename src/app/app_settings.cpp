@@ -39,20 +39,36 @@ QString exchangeDisplayName(const QString& exchange) {
     return exchange;
 }
 
-std::vector<EndpointPreset> endpointPresets(const QString& exchange) {
-    if (exchange.compare(QLatin1String("binance"), Qt::CaseInsensitive) == 0)
+std::vector<EndpointPreset> endpointPresets(const QString& exchange, MarketType market) {
+    const bool binance = exchange.compare(QLatin1String("binance"), Qt::CaseInsensitive) == 0;
+    if (market == MarketType::Perp) {
+        if (!exchange::defaultEndpoints(exchange.toStdString(), MarketType::Perp)) return {};
+        if (binance || exchange.compare(QLatin1String("bybit"), Qt::CaseInsensitive) == 0)
+            return {EndpointPreset::Production, EndpointPreset::Testnet, EndpointPreset::Custom};
+        return {EndpointPreset::Production, EndpointPreset::Custom};
+    }
+    if (binance)
         return {EndpointPreset::Production, EndpointPreset::MarketData, EndpointPreset::Testnet, EndpointPreset::Custom};
     return {EndpointPreset::Production, EndpointPreset::Custom};
 }
 
-Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange) {
+Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange, MarketType market) {
     const bool binance = exchange.compare(QLatin1String("binance"), Qt::CaseInsensitive) == 0;
+    const bool bybit = exchange.compare(QLatin1String("bybit"), Qt::CaseInsensitive) == 0;
     if (preset == EndpointPreset::Production) {
-        auto e = exchange::defaultEndpoints(exchange.toStdString());
+        auto e = exchange::defaultEndpoints(exchange.toStdString(), market);
         if (!e) return {};
         return {QString::fromStdString(e->restBase), QString::fromStdString(e->streamBase)};
     }
-    if (!binance) return {};
+    if (preset == EndpointPreset::Testnet && market == MarketType::Perp) {
+        // The venues' test networks of their perpetuals.
+        if (binance)
+            return {QStringLiteral("https://testnet.binancefuture.com"), QStringLiteral("wss://fstream.binancefuture.com")};
+        if (bybit)
+            return {QStringLiteral("https://api-testnet.bybit.com"), QStringLiteral("wss://stream-testnet.bybit.com/v5/public/linear")};
+        return {};
+    }
+    if (!binance || market != MarketType::Spot) return {};
     switch (preset) {
     case EndpointPreset::Production: break;
     case EndpointPreset::MarketData:
@@ -252,38 +268,41 @@ void AppSettings::setPerpLayerVisible(const QString& layer, bool visible) {
     m_settings.setValue(QStringLiteral("perp/") + layer, visible);
 }
 
-QString AppSettings::exchangeKey(const QString& exchangeName, const char* binanceKey, const char* name) const {
+QString AppSettings::exchangeKey(const QString& exchangeName, MarketType market, const char* binanceKey,
+                                 const char* name) const {
     const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName.trimmed().toLower();
+    if (market == MarketType::Perp) return QStringLiteral("exchange/%1/perp/%2").arg(venue, QString::fromLatin1(name));
     if (venue == QLatin1String("binance")) return QString::fromLatin1(binanceKey);
     return QStringLiteral("exchange/%1/%2").arg(venue, QString::fromLatin1(name));
 }
 
-EndpointPreset AppSettings::endpointPreset(const QString& exchangeName) const {
+EndpointPreset AppSettings::endpointPreset(const QString& exchangeName, MarketType market) const {
     const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName;
-    const auto preset = parseEndpointPreset(m_settings.value(exchangeKey(venue, kEndpointPreset, "preset")).toString());
-    const auto offered = endpointPresets(venue);
+    const auto preset =
+        parseEndpointPreset(m_settings.value(exchangeKey(venue, market, kEndpointPreset, "preset")).toString());
+    const auto offered = endpointPresets(venue, market);
     if (!preset || std::find(offered.begin(), offered.end(), *preset) == offered.end()) return EndpointPreset::Production;
     return *preset;
 }
 
-void AppSettings::setEndpointPreset(EndpointPreset preset, const QString& exchangeName) {
-    m_settings.setValue(exchangeKey(exchangeName, kEndpointPreset, "preset"), toString(preset));
+void AppSettings::setEndpointPreset(EndpointPreset preset, const QString& exchangeName, MarketType market) {
+    m_settings.setValue(exchangeKey(exchangeName, market, kEndpointPreset, "preset"), toString(preset));
 }
 
-Endpoints AppSettings::customEndpoints(const QString& exchangeName) const {
-    return {m_settings.value(exchangeKey(exchangeName, kCustomRest, "customRest")).toString(),
-            m_settings.value(exchangeKey(exchangeName, kCustomStream, "customStream")).toString()};
+Endpoints AppSettings::customEndpoints(const QString& exchangeName, MarketType market) const {
+    return {m_settings.value(exchangeKey(exchangeName, market, kCustomRest, "customRest")).toString(),
+            m_settings.value(exchangeKey(exchangeName, market, kCustomStream, "customStream")).toString()};
 }
 
-void AppSettings::setCustomEndpoints(const Endpoints& endpoints, const QString& exchangeName) {
-    m_settings.setValue(exchangeKey(exchangeName, kCustomRest, "customRest"), endpoints.rest);
-    m_settings.setValue(exchangeKey(exchangeName, kCustomStream, "customStream"), endpoints.stream);
+void AppSettings::setCustomEndpoints(const Endpoints& endpoints, const QString& exchangeName, MarketType market) {
+    m_settings.setValue(exchangeKey(exchangeName, market, kCustomRest, "customRest"), endpoints.rest);
+    m_settings.setValue(exchangeKey(exchangeName, market, kCustomStream, "customStream"), endpoints.stream);
 }
 
-Endpoints AppSettings::effectiveEndpoints(const QString& exchangeName) const {
+Endpoints AppSettings::effectiveEndpoints(const QString& exchangeName, MarketType market) const {
     const QString venue = exchangeName.isEmpty() ? exchange() : exchangeName;
-    const EndpointPreset preset = endpointPreset(venue);
-    return preset == EndpointPreset::Custom ? customEndpoints(venue) : presetEndpoints(preset, venue);
+    const EndpointPreset preset = endpointPreset(venue, market);
+    return preset == EndpointPreset::Custom ? customEndpoints(venue, market) : presetEndpoints(preset, venue, market);
 }
 
 QString AppSettings::extraCaFile() const { return m_settings.value(kCaFile).toString(); }

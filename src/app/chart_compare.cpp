@@ -59,7 +59,7 @@ bool ChartCompare::add(const session::WatchSymbol& symbol) {
         options.restBase = m_chart.restBase().toStdString();  // the chart's own endpoints
         options.streamBase = m_chart.streamBase().toStdString();
     } else {
-        const Endpoints e = m_settings.effectiveEndpoints(QString::fromStdString(symbol.exchange));
+        const Endpoints e = m_settings.effectiveEndpoints(QString::fromStdString(symbol.exchange), options.market);
         options.restBase = e.rest.toStdString();
         options.streamBase = e.stream.toStdString();
     }

@@ -845,7 +845,8 @@ bool MainWindow::switchExchangeOf(ChartPane* pane, const QString& name) {
     const QString before = controller.exchangeName();
     exchange::Endpoints endpoints;  // demo: the simulator, in the new venue's dialect
     if (!controller.isDemo()) {
-        const Endpoints e = m_settings.effectiveEndpoints(name);
+        // The settings' endpoints of the chart's market on the new venue.
+        const Endpoints e = m_settings.effectiveEndpoints(name, controller.marketType());
         endpoints = {e.rest.toStdString(), e.stream.toStdString()};
     }
     auto switched = controller.switchExchange(name, endpoints);

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QTimer>
 #include <algorithm>
+#include <limits>
 
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/chart_controller.hpp"
@@ -34,6 +35,13 @@ chart::PaneSeries line(std::string name, std::uint32_t rgba, std::vector<double>
     s.kind = kind;
     s.values = std::move(values);
     return s;
+}
+
+// Pages of mark (and of index) candles for `bars` bars: as many as that takes, 20 at most.
+int pricePages(const exchange::ExchangeAdapter& adapter, std::size_t bars) {
+    const int rows = exchange::priceKlinesPageLimit(adapter);
+    if (rows <= 0) return 10;
+    return static_cast<int>(std::clamp<std::size_t>(bars / static_cast<std::size_t>(rows) + 1, 1, 20));
 }
 
 }  // namespace
@@ -87,8 +95,12 @@ PerpChart::PerpChart(ChartController& controller, chart_qt::ChartCanvas& canvas,
         const auto* series = m_controller.currentSeries();
         const std::size_t bars = series ? series->size() : 0;
         const std::int64_t first = bars > 0 ? series->openTime(0) : 0;
-        if (m_key.market == MarketType::Perp && (bars != m_bars || first != m_firstOpen)) refresh();
-        else scheduleRefresh();
+        if (m_key.market == MarketType::Perp && (bars != m_bars || first != m_firstOpen)) {
+            refresh();
+            loadOlderPrices();  // scrolled back: the older bars' mark and index
+        } else {
+            scheduleRefresh();
+        }
     });
 }
 
@@ -143,6 +155,7 @@ void PerpChart::reopen() {
         m_data.openInterestPeriod().value_or(period) == period && nominalMs(m_priceInterval) <= nominalMs(key.interval)) {
         m_key = key;
         refresh();
+        loadOlderPrices();  // a coarser chart may reach further back
         return;
     }
     close();
@@ -170,14 +183,15 @@ void PerpChart::reopen() {
     const auto* series = m_controller.currentSeries();
     const std::size_t bars = series && series->size() > 0 ? series->size() : 1000;
     options.priceFromMs = series && series->size() > 0 ? series->openTime(0) : 0;
-    if (const int rows = exchange::priceKlinesPageLimit(*adapter); rows > 0)
-        options.priceHistoryPages = static_cast<int>(std::clamp<std::size_t>(bars / static_cast<std::size_t>(rows) + 1, 1, 20));
+    options.priceHistoryPages = pricePages(*adapter, bars);
     options.onPriceHistory = [port = m_port](session::PriceHistory history) {
         port->executor([port, h = std::move(history)]() mutable {
             if (port->live) port->chart->onPriceHistory(std::move(h));
         });
     };
     m_priceInterval = key.interval;
+    m_priceReachedMs = std::numeric_limits<std::int64_t>::max();
+    m_pricePending = true;
     m_feed = std::make_unique<session::PerpFeed>(*market, adapter, std::shared_ptr<feed::FeedSink>(m_port, m_port.get()),
                                                  options);
     if (auto started = m_feed->start(); !started) {
@@ -235,7 +249,26 @@ void PerpChart::onEvent(feed::FeedEvent&& event) {
 
 void PerpChart::onPriceHistory(session::PriceHistory&& history) {
     m_data.addPriceHistory(history.interval, history.mark, history.index);
+    // A request that got no further back (the venue failed it: a FeedError says so) gives up on
+    // its range rather than asking again at once.
+    if (history.beforeMs == 0 || history.reachedMs < m_priceReachedMs) m_priceReachedMs = history.reachedMs;
+    else m_priceReachedMs = std::min(m_priceReachedMs, history.fromMs);
+    m_pricePending = false;
     scheduleRefresh();
+    loadOlderPrices();  // the chart may have scrolled further meanwhile
+}
+
+void PerpChart::loadOlderPrices() {
+    if (!m_feed || m_pricePending || m_key.market != MarketType::Perp) return;
+    const auto* series = m_controller.currentSeries();
+    const auto adapter = m_controller.sharedAdapter();
+    if (!series || series->size() == 0 || !adapter) return;
+    const std::int64_t first = series->openTime(0);
+    if (first >= m_priceReachedMs) return;
+    std::size_t bars = 0;  // the chart's bars before what was asked so far
+    while (bars < series->size() && series->openTime(bars) < m_priceReachedMs) ++bars;
+    m_pricePending = true;
+    m_feed->requestPriceHistory(first, m_priceReachedMs, pricePages(*adapter, bars));
 }
 
 void PerpChart::setFailure(const QString& source, const QString& text) {

@@ -99,11 +99,10 @@ bool MainWindow::switchMarket(MarketType market) { return switchMarketOf(m_activ
 bool MainWindow::switchMarketOf(ChartPane* pane, MarketType market) {
     ChartController& controller = pane->controller();
     const MarketType before = controller.marketType();
-    // A perpetual's hosts are the market's own (Settings' endpoints are the spot ones); a spot
-    // chart goes back to the settings' endpoints. The demo: its simulators.
+    // The settings' endpoints of the market switched to. The demo: its simulators.
     exchange::Endpoints endpoints;
-    if (!controller.isDemo() && market == MarketType::Spot) {
-        const Endpoints e = m_settings.effectiveEndpoints(controller.exchangeName());
+    if (!controller.isDemo()) {
+        const Endpoints e = m_settings.effectiveEndpoints(controller.exchangeName(), market);
         endpoints = {e.rest.toStdString(), e.stream.toStdString()};
     }
     auto switched = controller.switchMarket(market, endpoints);

@@ -59,11 +59,13 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     setObjectName(QStringLiteral("settingsDialog"));
     auto* form = new QFormLayout;
 
-    // Every exchange's endpoints are edited here (the one shown by the toolbar first); each is
-    // saved on OK.
+    // Every exchange's endpoints of each of its markets are edited here (the toolbar's exchange and
+    // market first); each is saved on OK.
     for (const std::string& n : exchange::adapterNames()) {
         const QString name = QString::fromStdString(n);
-        m_edits[name] = EndpointEdit{settings.endpointPreset(name), settings.customEndpoints(name)};
+        for (const MarketType market : {MarketType::Spot, MarketType::Perp})
+            if (!endpointPresets(name, market).empty())
+                m_edits[{name, market}] = EndpointEdit{settings.endpointPreset(name, market), settings.customEndpoints(name, market)};
     }
     m_exchange = new QComboBox(this);
     m_exchange->setObjectName(QStringLiteral("endpointExchange"));
@@ -73,9 +75,17 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     m_shownExchange = m_exchange->currentData().toString();
     form->addRow(tr("Exchange"), m_exchange);
 
+    m_market = new QComboBox(this);
+    m_market->setObjectName(QStringLiteral("endpointMarket"));
+    m_market->addItem(tr("Spot"), static_cast<int>(MarketType::Spot));
+    m_market->addItem(tr("Perpetual futures"), static_cast<int>(MarketType::Perp));
+    m_shownMarket = m_edits.contains({m_shownExchange, settings.market()}) ? settings.market() : MarketType::Spot;
+    m_market->setCurrentIndex(std::max(0, m_market->findData(static_cast<int>(m_shownMarket))));
+    form->addRow(tr("Market"), m_market);
+
     m_preset = new QComboBox(this);
     m_preset->setObjectName(QStringLiteral("endpointPreset"));
-    fillPresets(m_shownExchange);
+    fillPresets();
     form->addRow(tr("Endpoints"), m_preset);
 
     m_rest = new QLineEdit(this);
@@ -86,6 +96,7 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     form->addRow(tr("Stream URL"), m_stream);
     connect(m_preset, &QComboBox::currentIndexChanged, this, &SettingsDialog::presetChanged);
     connect(m_exchange, &QComboBox::currentIndexChanged, this, &SettingsDialog::exchangeChanged);
+    connect(m_market, &QComboBox::currentIndexChanged, this, &SettingsDialog::exchangeChanged);
 
     m_caFile = new QLineEdit(settings.extraCaFile(), this);
     m_caFile->setObjectName(QStringLiteral("caFile"));
@@ -138,7 +149,7 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     m_language->setCurrentIndex(std::max(0, m_language->findData(parseLanguage(settings.language()).value_or(QString()))));
     form->addRow(tr("Language"), m_language);
 
-    auto* note = new QLabel(tr("Endpoints take effect at the next start or when the toolbar switches to that exchange; the CA "
+    auto* note = new QLabel(tr("Endpoints take effect at the next start or when the toolbar switches to that exchange or market; the CA "
                                "file and the cache folder at the next start. "
                                "Memory budget, time zone and theme apply at once; the language at the next start."), this);
     note->setWordWrap(true);
@@ -161,26 +172,45 @@ SettingsDialog::SettingsDialog(AppSettings& settings, QWidget* parent) : QDialog
     resize(620, sizeHint().height());
 }
 
-void SettingsDialog::fillPresets(const QString& exchange) {
+void SettingsDialog::fillPresets() {
+    // A venue without perpetuals here (KuCoin) offers its spot market only.
+    {
+        const QSignalBlocker block(m_market);
+        const bool hasPerp = m_edits.contains({m_shownExchange, MarketType::Perp});
+        if (!hasPerp) m_shownMarket = MarketType::Spot;
+        m_market->setCurrentIndex(std::max(0, m_market->findData(static_cast<int>(m_shownMarket))));
+        m_market->setEnabled(hasPerp);
+        m_market->setToolTip(hasPerp ? QString()
+                                     : tr("%1 has no perpetual futures here").arg(exchangeDisplayName(m_shownExchange)));
+    }
     const QSignalBlocker block(m_preset);
     m_preset->clear();
+    const QString& exchange = m_shownExchange;
     const QString venue = exchangeDisplayName(exchange);
-    for (const EndpointPreset preset : endpointPresets(exchange)) {
-        const QString host = QUrl(presetEndpoints(preset, exchange).rest).host();
+    const bool perp = m_shownMarket == MarketType::Perp;
+    for (const EndpointPreset preset : endpointPresets(exchange, m_shownMarket)) {
+        const QString host = QUrl(presetEndpoints(preset, exchange, m_shownMarket).rest).host();
         switch (preset) {
-        case EndpointPreset::Production: m_preset->addItem(tr("%1 (%2)").arg(venue, host), toString(preset)); break;
+        case EndpointPreset::Production:
+            m_preset->addItem(perp ? tr("%1 perpetual futures (%2)").arg(venue, host) : tr("%1 (%2)").arg(venue, host),
+                              toString(preset));
+            break;
         case EndpointPreset::MarketData:
             m_preset->addItem(tr("%1 market data only (%2)").arg(venue, host), toString(preset));
             break;
-        case EndpointPreset::Testnet: m_preset->addItem(tr("%1 Spot testnet (%2)").arg(venue, host), toString(preset)); break;
+        case EndpointPreset::Testnet:
+            m_preset->addItem(perp ? tr("%1 perpetual futures testnet (%2)").arg(venue, host)
+                                   : tr("%1 Spot testnet (%2)").arg(venue, host),
+                              toString(preset));
+            break;
         case EndpointPreset::Custom: m_preset->addItem(tr("Custom"), toString(preset)); break;
         }
     }
-    m_preset->setCurrentIndex(std::max(0, m_preset->findData(toString(m_edits[exchange].preset))));
+    m_preset->setCurrentIndex(std::max(0, m_preset->findData(toString(m_edits[{exchange, m_shownMarket}].preset))));
 }
 
 void SettingsDialog::stashEdits() {
-    EndpointEdit& edit = m_edits[m_shownExchange];
+    EndpointEdit& edit = m_edits[{m_shownExchange, m_shownMarket}];
     edit.preset = parseEndpointPreset(m_preset->currentData().toString()).value_or(EndpointPreset::Production);
     if (edit.preset == EndpointPreset::Custom) edit.custom = {m_rest->text().trimmed(), m_stream->text().trimmed()};
 }
@@ -188,7 +218,8 @@ void SettingsDialog::stashEdits() {
 void SettingsDialog::exchangeChanged() {
     stashEdits();
     m_shownExchange = m_exchange->currentData().toString();
-    fillPresets(m_shownExchange);
+    m_shownMarket = static_cast<MarketType>(m_market->currentData().toInt());
+    fillPresets();
     presetChanged();
 }
 
@@ -197,7 +228,8 @@ void SettingsDialog::presetChanged() {
     const bool custom = preset == EndpointPreset::Custom;
     m_rest->setReadOnly(!custom);
     m_stream->setReadOnly(!custom);
-    const Endpoints e = custom ? m_edits[m_shownExchange].custom : presetEndpoints(preset, m_shownExchange);
+    const Endpoints e =
+        custom ? m_edits[{m_shownExchange, m_shownMarket}].custom : presetEndpoints(preset, m_shownExchange, m_shownMarket);
     m_rest->setText(e.rest);
     m_stream->setText(e.stream);
 }
@@ -207,14 +239,30 @@ QString SettingsDialog::errorText() const { return m_error->isVisible() || !m_er
 bool SettingsDialog::apply() {
     stashEdits();
     QString error;
-    for (const auto& [name, edit] : m_edits) {
+    for (const auto& [which, edit] : m_edits) {
         if (edit.preset != EndpointPreset::Custom) continue;
+        const auto& [name, market] = which;
         const QString venue = exchangeDisplayName(name);
-        error = checkUrl(edit.custom.rest, QStringLiteral("https"), QStringLiteral("http"), tr("%1 REST").arg(venue));
+        const bool perp = market == MarketType::Perp;
+        error = checkUrl(edit.custom.rest, QStringLiteral("https"), QStringLiteral("http"),
+                         perp ? tr("%1 perpetual REST").arg(venue) : tr("%1 REST").arg(venue));
         if (error.isEmpty())
-            error = checkUrl(edit.custom.stream, QStringLiteral("wss"), QStringLiteral("ws"), tr("%1 Stream").arg(venue));
+            error = checkUrl(edit.custom.stream, QStringLiteral("wss"), QStringLiteral("ws"),
+                             perp ? tr("%1 perpetual Stream").arg(venue) : tr("%1 Stream").arg(venue));
         if (!error.isEmpty()) {
-            if (name != m_shownExchange) m_exchange->setCurrentIndex(m_exchange->findData(name));  // show it
+            // Show the exchange and market at fault (what was shown is stashed above).
+            if (name != m_shownExchange || market != m_shownMarket) {
+                {
+                    const QSignalBlocker block(m_exchange);
+                    m_exchange->setCurrentIndex(m_exchange->findData(name));
+                }
+                const QSignalBlocker block(m_market);
+                m_market->setCurrentIndex(m_market->findData(static_cast<int>(market)));
+                m_shownExchange = name;
+                m_shownMarket = market;
+                fillPresets();
+                presetChanged();
+            }
             break;
         }
     }
@@ -231,9 +279,9 @@ bool SettingsDialog::apply() {
     m_error->setVisible(!error.isEmpty());
     if (!error.isEmpty()) return false;
 
-    for (const auto& [name, edit] : m_edits) {
-        m_settings.setEndpointPreset(edit.preset, name);
-        if (edit.preset == EndpointPreset::Custom) m_settings.setCustomEndpoints(edit.custom, name);
+    for (const auto& [which, edit] : m_edits) {
+        m_settings.setEndpointPreset(edit.preset, which.first, which.second);
+        if (edit.preset == EndpointPreset::Custom) m_settings.setCustomEndpoints(edit.custom, which.first, which.second);
     }
     m_settings.setExtraCaFile(ca);
     m_settings.setCacheDirectory(cache);

@@ -313,7 +313,7 @@ WatchlistDock::WatchlistDock(MainWindow& window, AppSettings& settings)
             if (!server) return server.error();
             endpoints = {(*server)->restBase(), (*server)->streamBase() + session::venueStreamPath(venue)};
         } else if (!found) {
-            const Endpoints e = m_settings.effectiveEndpoints(qs(venue));
+            const Endpoints e = m_settings.effectiveEndpoints(qs(venue), MarketType::Spot);
             endpoints = {e.rest.toStdString(), e.stream.toStdString()};
         }
         auto adapter = exchange::makeAdapter(venue, endpoints);

@@ -113,14 +113,16 @@ ChartPane* MainWindow::makePane(const QString& exchange) {
     ControllerOptions options = m_primaryController.options();
     options.services = &m_primaryController.services();
     if (m_active && activeController().marketType() != options.market) {
-        // The active chart's market, as its venue; a perpetual at its market's own hosts.
+        // The active chart's market, as its venue, at the settings' endpoints of that market.
         options.market = activeController().marketType();
-        if (options.market == MarketType::Perp) options.restBase = options.streamBase = std::string{};
+        const Endpoints e = m_settings.effectiveEndpoints(QString::fromStdString(options.exchange), options.market);
+        options.restBase = options.demo ? std::string{} : e.rest.toStdString();
+        options.streamBase = options.demo ? std::string{} : e.stream.toStdString();
     }
     if (!venue.isEmpty() && venue.toStdString() != options.exchange) {
         // Not the first chart's venue: that venue's endpoints from the settings (demo: its simulator).
         options.exchange = venue.toStdString();
-        const Endpoints e = m_settings.effectiveEndpoints(venue);
+        const Endpoints e = m_settings.effectiveEndpoints(venue, options.market);
         options.restBase = options.demo ? std::string{} : e.rest.toStdString();
         options.streamBase = options.demo ? std::string{} : e.stream.toStdString();
     }

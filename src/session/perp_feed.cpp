@@ -189,13 +189,22 @@ struct PerpFeed::Impl : std::enable_shared_from_this<Impl> {
                                                  std::move(all), reachedStart});
     }
 
-    // The mark- or index-price candles of [priceFromMs, now], newest page first (a page cap then
-    // leaves out the oldest bars, never the ones the live pushes continue), closed bars only.
-    awaitable<std::vector<Candle>> priceKlines(exchange::PriceSeries series, Interval interval) {
+    struct PriceRows {
+        std::vector<Candle> rows;
+        std::int64_t reachedMs = 0;  // PriceHistory::reachedMs of this series
+    };
+
+    // The mark- or index-price candles opening in [fromMs, beforeMs) (beforeMs 0: up to now),
+    // newest page first (a page cap then leaves out the oldest bars, never the ones the live pushes
+    // or the bars already shown continue), closed bars only.
+    awaitable<PriceRows> priceKlines(exchange::PriceSeries series, Interval interval, std::int64_t fromMs,
+                                     std::int64_t beforeMs, int pages) {
         const char* what = series == exchange::PriceSeries::Mark ? "mark price history of " : "index price history of ";
-        std::vector<Candle> all;
-        std::optional<std::int64_t> end = rest->venueNowMs();
-        for (int page = 0; page < options.priceHistoryPages; ++page) {
+        PriceRows out;
+        std::vector<Candle>& all = out.rows;
+        std::optional<std::int64_t> end = beforeMs > 0 ? std::optional<std::int64_t>(beforeMs - 1) : rest->venueNowMs();
+        bool reached = false;
+        for (int page = 0; page < pages; ++page) {
             exchange::HistoryQuery q;
             q.symbol = options.symbol;
             q.interval = interval;
@@ -204,33 +213,47 @@ struct PerpFeed::Impl : std::enable_shared_from_this<Impl> {
             const auto request = exchange::priceKlinesRequest(*adapter, series, q);
             if (!request) break;
             auto answer = co_await get(*request);
-            if (scope->cancelled()) co_return all;
+            if (scope->cancelled()) co_return out;
             auto rows = answer ? exchange::parsePriceKlines(*adapter, series, q, answer->body, answer->status, rest->venueNowMs())
                                : Result<std::vector<Candle>>(answer.error());
             if (!rows) {
                 postError(what + options.symbol + ": " + rows.error().message);
                 break;
             }
+            if (beforeMs > 0) std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= beforeMs; });
             if (!all.empty()) std::erase_if(*rows, [&](const Candle& c) { return c.openTime >= all.front().openTime; });
-            if (rows->empty()) break;
+            if (rows->empty()) {
+                reached = true;  // nothing older at the venue
+                break;
+            }
             all.insert(all.begin(), rows->begin(), rows->end());
-            if (all.front().openTime <= options.priceFromMs) break;
+            if (all.front().openTime <= fromMs) {
+                reached = true;
+                break;
+            }
             end = all.front().openTime - 1;
         }
-        // The forming bar's close is not its last price: the live pushes give that bar.
+        if (reached) out.reachedMs = all.empty() ? fromMs : std::min(fromMs, all.front().openTime);  // a page may overshoot
+        else if (!all.empty()) out.reachedMs = all.front().openTime;  // a page cap or a failed page
+        else out.reachedMs = beforeMs > 0 ? beforeMs : fromMs;        // nothing answered
+        // Bars before fromMs a page brought are kept (the chart may scroll there next); the
+        // forming bar's close is not its last price: the live pushes give that bar.
         std::erase_if(all, [](const Candle& c) { return !c.closed; });
-        co_return all;
+        co_return out;
     }
 
-    awaitable<void> priceHistory() {
+    awaitable<void> priceHistory(std::int64_t fromMs, std::int64_t beforeMs, int pages) {
         auto self = shared_from_this();
         detail::CoroutineTracker::Guard guard(coroutines);
         const Interval interval = adapter->nativeSourceInterval(*options.priceInterval).value_or(*options.priceInterval);
-        PriceHistory history{adapter->name(), options.symbol, interval, {}, {}};
-        history.mark = co_await priceKlines(exchange::PriceSeries::Mark, interval);
+        PriceHistory history{adapter->name(), options.symbol, interval, {}, {}, fromMs, beforeMs, fromMs};
+        PriceRows mark = co_await priceKlines(exchange::PriceSeries::Mark, interval, fromMs, beforeMs, pages);
         if (scope->cancelled()) co_return;
-        history.index = co_await priceKlines(exchange::PriceSeries::Index, interval);
+        PriceRows index = co_await priceKlines(exchange::PriceSeries::Index, interval, fromMs, beforeMs, pages);
         if (scope->cancelled()) co_return;
+        history.mark = std::move(mark.rows);
+        history.index = std::move(index.rows);
+        history.reachedMs = std::max(mark.reachedMs, index.reachedMs);
         listener->deliver([&] { options.onPriceHistory(std::move(history)); });
     }
 
@@ -244,7 +267,8 @@ struct PerpFeed::Impl : std::enable_shared_from_this<Impl> {
         if (options.markPrice || options.funding) spawn(premiumIndex());
         if (options.openInterest && !adapter->hasStream(StreamSpec{options.symbol, Interval::M1, StreamKind::OpenInterest}))
             spawn(pollOpenInterest());
-        if (options.markPrice && options.priceInterval && options.onPriceHistory) spawn(priceHistory());
+        if (options.markPrice && options.priceInterval && options.onPriceHistory)
+            spawn(priceHistory(options.priceFromMs, 0, options.priceHistoryPages));
         if (options.history) {
             if (options.funding) spawn(fundingHistory());
             if (options.openInterest) spawn(openInterestHistory());
@@ -292,6 +316,16 @@ Result<Ok> PerpFeed::start() {
         if (!impl->stopped) impl->spawn(impl->run());
     });
     return Ok{};
+}
+
+void PerpFeed::requestPriceHistory(std::int64_t fromMs, std::int64_t beforeMs, int pages) {
+    Impl& f = *m_impl;
+    if (!f.started || f.stopped || !f.options.markPrice || !f.options.priceInterval || !f.options.onPriceHistory) return;
+    if (beforeMs <= fromMs || pages <= 0) return;
+    // After run(): the venue clock is synced by then or being synced; the pages do not need it.
+    asio::post(f.market.io().context(), [impl = m_impl, fromMs, beforeMs, pages] {
+        if (!impl->stopped) impl->spawn(impl->priceHistory(fromMs, beforeMs, pages));
+    });
 }
 
 void PerpFeed::stop() {

@@ -284,3 +284,124 @@ TEST(SettingsDialog, EditsTheEndpointsOfEachExchange) {
     EXPECT_EQ(settings.effectiveEndpoints("binance").rest, "https://api.binance.com") << "an exchange not edited changed";
     EXPECT_EQ(settings.exchange(), "bybit") << "the dialog does not switch the toolbar's exchange";
 }
+
+TEST(AppSettings, EachMarketKeepsItsOwnEndpointsAndOldSpotKeysStillRead) {
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("s.ini");
+    {
+        // A file written before there were markets: spot keys only.
+        QSettings raw(ini, QSettings::IniFormat);
+        raw.setValue("exchange/preset", "custom");
+        raw.setValue("exchange/customRest", "https://binance.example.com");
+        raw.setValue("exchange/customStream", "wss://binance.example.com");
+        raw.setValue("exchange/bybit/preset", "custom");
+        raw.setValue("exchange/bybit/customRest", "https://bybit.example.com");
+        raw.setValue("exchange/bybit/customStream", "wss://bybit.example.com");
+        raw.sync();
+    }
+    {
+        AppSettings s(ini);
+        // The old keys are the spot market's; the perpetuals are at their production hosts.
+        EXPECT_EQ(s.effectiveEndpoints("binance").rest, "https://binance.example.com");
+        EXPECT_EQ(s.effectiveEndpoints("bybit", MarketType::Spot).stream, "wss://bybit.example.com");
+        EXPECT_EQ(s.endpointPreset("binance", MarketType::Perp), EndpointPreset::Production);
+        for (const char* venue : {"binance", "bybit", "okx"}) {
+            const auto production = exchange::defaultEndpoints(venue, MarketType::Perp);
+            ASSERT_TRUE(production);
+            EXPECT_EQ(s.effectiveEndpoints(venue, MarketType::Perp).rest, QString::fromStdString(production->restBase)) << venue;
+            EXPECT_EQ(s.effectiveEndpoints(venue, MarketType::Perp).stream, QString::fromStdString(production->streamBase))
+                << venue;
+        }
+        EXPECT_TRUE(s.effectiveEndpoints("kucoin", MarketType::Perp).rest.isEmpty()) << "KuCoin has no perpetuals here";
+        s.setEndpointPreset(EndpointPreset::Custom, "binance", MarketType::Perp);
+        s.setCustomEndpoints({"http://127.0.0.1:9100", "ws://127.0.0.1:9100"}, "binance", MarketType::Perp);
+        s.setEndpointPreset(EndpointPreset::Testnet, "bybit", MarketType::Perp);
+        s.sync();
+    }
+    const AppSettings s(ini);
+    EXPECT_EQ(s.endpointPreset("binance", MarketType::Perp), EndpointPreset::Custom);
+    EXPECT_EQ(s.effectiveEndpoints("binance", MarketType::Perp).rest, "http://127.0.0.1:9100");
+    EXPECT_EQ(s.effectiveEndpoints("binance", MarketType::Perp).stream, "ws://127.0.0.1:9100");
+    EXPECT_EQ(s.effectiveEndpoints("binance").rest, "https://binance.example.com") << "spot changed with the perpetual";
+    EXPECT_EQ(s.effectiveEndpoints("bybit", MarketType::Perp).rest, "https://api-testnet.bybit.com");
+    EXPECT_EQ(s.effectiveEndpoints("bybit", MarketType::Perp).stream, "wss://stream-testnet.bybit.com/v5/public/linear");
+    EXPECT_EQ(s.effectiveEndpoints("bybit").rest, "https://bybit.example.com");
+    // The perpetual's keys: exchange/<venue>/perp/… (Binance's too).
+    QSettings raw(ini, QSettings::IniFormat);
+    EXPECT_EQ(raw.value("exchange/binance/perp/preset").toString(), "custom");
+    EXPECT_EQ(raw.value("exchange/binance/perp/customRest").toString(), "http://127.0.0.1:9100");
+    EXPECT_EQ(raw.value("exchange/bybit/perp/preset").toString(), "testnet");
+    EXPECT_EQ(raw.value("exchange/preset").toString(), "custom");
+    // Presets a market lacks fall back to production: Binance's market-data hosts are spot only,
+    // OKX has no perpetual testnet host.
+    raw.setValue("exchange/binance/perp/preset", "market-data");
+    raw.setValue("exchange/okx/perp/preset", "testnet");
+    raw.sync();
+    const AppSettings edited(ini);
+    EXPECT_EQ(edited.endpointPreset("binance", MarketType::Perp), EndpointPreset::Production);
+    EXPECT_EQ(edited.endpointPreset("okx", MarketType::Perp), EndpointPreset::Production);
+    EXPECT_EQ(presetEndpoints(EndpointPreset::Testnet, "binance", MarketType::Perp).rest, "https://testnet.binancefuture.com");
+    EXPECT_TRUE(presetEndpoints(EndpointPreset::MarketData, "binance", MarketType::Perp).rest.isEmpty());
+}
+
+TEST(SettingsDialog, EditsTheEndpointsOfEachMarket) {
+    QTemporaryDir dir;
+    AppSettings settings(dir.filePath("s.ini"));
+    settings.setExchange("binance");
+    settings.setMarket(MarketType::Perp);
+    SettingsDialog dialog(settings);
+    auto* venue = dialog.findChild<QComboBox*>("endpointExchange");
+    auto* market = dialog.findChild<QComboBox*>("endpointMarket");
+    auto* preset = dialog.findChild<QComboBox*>("endpointPreset");
+    auto* rest = dialog.findChild<QLineEdit*>("restUrl");
+    auto* stream = dialog.findChild<QLineEdit*>("streamUrl");
+    ASSERT_TRUE(venue && market && preset && rest && stream);
+    // The toolbar's market first: Binance USD-M's production hosts, its testnet, custom; no
+    // spot-only market-data hosts.
+    EXPECT_EQ(market->currentData().toInt(), static_cast<int>(MarketType::Perp));
+    EXPECT_EQ(rest->text(), "https://fapi.binance.com");
+    EXPECT_EQ(preset->count(), 3);
+    EXPECT_EQ(preset->findData("market-data"), -1);
+    ASSERT_NE(preset->findData("testnet"), -1);
+    EXPECT_TRUE(preset->itemText(preset->findData("testnet")).contains("testnet.binancefuture.com"))
+        << preset->itemText(preset->findData("testnet")).toStdString();
+
+    // Custom perpetual endpoints; a plain ws:// to another host is refused and named.
+    preset->setCurrentIndex(preset->findData("custom"));
+    rest->setText("http://127.0.0.1:9100");
+    stream->setText("ws://stream.example.com");
+    // Spot shows its own (production) endpoints meanwhile.
+    market->setCurrentIndex(market->findData(static_cast<int>(MarketType::Spot)));
+    EXPECT_EQ(rest->text(), "https://api.binance.com");
+    EXPECT_EQ(preset->count(), 4);
+    EXPECT_FALSE(dialog.apply());
+    EXPECT_TRUE(dialog.errorText().contains("Binance perpetual Stream")) << dialog.errorText().toStdString();
+    // The market at fault is shown.
+    EXPECT_EQ(market->currentData().toInt(), static_cast<int>(MarketType::Perp));
+    EXPECT_EQ(stream->text(), "ws://stream.example.com");
+    EXPECT_EQ(settings.endpointPreset("binance", MarketType::Perp), EndpointPreset::Production) << "saved despite errors";
+    stream->setText("ws://127.0.0.1:9100");
+
+    // Bybit's perpetual: its testnet.
+    venue->setCurrentIndex(venue->findData("bybit"));
+    EXPECT_EQ(market->currentData().toInt(), static_cast<int>(MarketType::Perp));
+    preset->setCurrentIndex(preset->findData("testnet"));
+    EXPECT_EQ(rest->text(), "https://api-testnet.bybit.com");
+    EXPECT_TRUE(rest->isReadOnly());
+    // KuCoin has no perpetuals here: spot only, the market choice disabled.
+    venue->setCurrentIndex(venue->findData("kucoin"));
+    EXPECT_EQ(market->currentData().toInt(), static_cast<int>(MarketType::Spot));
+    EXPECT_FALSE(market->isEnabled());
+    EXPECT_EQ(rest->text(), QString::fromStdString(exchange::defaultEndpoints("kucoin")->restBase));
+    venue->setCurrentIndex(venue->findData("binance"));
+    EXPECT_TRUE(market->isEnabled());
+    market->setCurrentIndex(market->findData(static_cast<int>(MarketType::Perp)));
+    EXPECT_EQ(rest->text(), "http://127.0.0.1:9100") << "the perpetual's edits were kept";
+
+    ASSERT_TRUE(dialog.apply()) << dialog.errorText().toStdString();
+    EXPECT_EQ(settings.effectiveEndpoints("binance", MarketType::Perp).rest, "http://127.0.0.1:9100");
+    EXPECT_EQ(settings.effectiveEndpoints("binance", MarketType::Perp).stream, "ws://127.0.0.1:9100");
+    EXPECT_EQ(settings.effectiveEndpoints("binance").rest, "https://api.binance.com") << "spot changed";
+    EXPECT_EQ(settings.endpointPreset("bybit", MarketType::Perp), EndpointPreset::Testnet);
+    EXPECT_EQ(settings.endpointPreset("bybit"), EndpointPreset::Production);
+}

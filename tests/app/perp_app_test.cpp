@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -589,4 +590,138 @@ TEST(PerpApp, HeatmapOnTheUsdMPerpetualSamplesTheSyncedBookFromItsBookRoute) {
         << "columns with a book " << booked() << ", trades " << flow->tradesSeen() << ", link "
         << flow->link().detail;
     EXPECT_NE(flow->link().state, feed::FeedState::Failed) << flow->link().detail;
+}
+
+// Issue 17: scrolling back (the chart loads older candles) also loads the mark and index history
+// of those bars, through the same REST gate: each older candle's mark and index value is the
+// model's at its last millisecond, joined to the bars known before without a gap.
+TEST(PerpApp, ScrollingBackLoadsTheMarkAndIndexOfTheOlderBars) {
+    PerpRig rig(1);
+    MainWindow& window = *rig.window;
+    window.openSeries("BTCUSDT", Interval::M1);
+    PerpChart& perp = rig.perp();
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        const auto* series = rig.controller->currentSeries();
+        return series && series->size() > 10 && !perp.data().markSamples().empty() &&
+               perp.data().markSamples().front().timeMs < kStartMs && !perp.data().indexSamples().empty() &&
+               perp.data().indexSamples().front().timeMs < kStartMs;
+    }, 20000)) << perp.failure().toStdString();
+    const std::int64_t firstBefore = rig.controller->currentSeries()->openTime(0);
+    const std::int64_t markBefore = perp.data().markSamples().front().timeMs;
+    ASSERT_LE(markBefore, firstBefore + 60'000) << "the first history reaches the chart's first bar";
+
+    rig.controller->loadOlderHistory();
+    ASSERT_TRUE(test::processEventsUntil([&] { return rig.controller->currentSeries()->openTime(0) < firstBefore; }, 20000));
+    const std::int64_t first = rig.controller->currentSeries()->openTime(0);
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        return perp.data().markSamples().front().timeMs < first + 60'000 &&
+               perp.data().indexSamples().front().timeMs < first + 60'000;
+    }, 20000)) << "the mark and index lines stop at " << perp.data().markSamples().front().timeMs << ", the chart begins at "
+               << first << "; " << perp.failure().toStdString();
+    QTest::qWait(400);  // the lines are rebuilt at most every 250 ms
+
+    const chart::ChartModel& model = window.canvas()->model();
+    const chart::Overlay* mark = overlay(model, perp.markOverlayId());
+    const chart::Overlay* index = overlay(model, perp.indexOverlayId());
+    ASSERT_TRUE(mark && index);
+    const auto candles = rig.controller->currentSeries()->candles();
+    ASSERT_EQ(mark->series[0].values.size(), candles.size());
+    ASSERT_EQ(index->series[0].values.size(), candles.size());
+    std::size_t older = 0;
+    for (std::size_t i = 0; i < candles.size() && candles.openTime(i) + 60'000 <= kStartMs; ++i) {
+        const std::int64_t last = candles.openTime(i + 1) - 1;
+        ASSERT_TRUE(std::isfinite(mark->series[0].values[i])) << "no mark value for the candle at " << candles.openTime(i);
+        ASSERT_EQ(mark->series[0].values[i], rig.model.markPrice("BTCUSDT", last)->toDouble()) << "candle at " << candles.openTime(i);
+        ASSERT_EQ(index->series[0].values[i], rig.model.indexPrice("BTCUSDT", last)->toDouble())
+            << "candle at " << candles.openTime(i);
+        if (candles.openTime(i) < firstBefore) ++older;
+    }
+    EXPECT_GT(older, 10u) << "candles loaded by scrolling back";
+    // One sample per bar: no overlap where the older history meets the first.
+    const auto& samples = perp.data().markSamples();
+    for (std::size_t i = 1; i < samples.size(); ++i) ASSERT_LT(samples[i - 1].timeMs, samples[i].timeMs);
+    EXPECT_TRUE(perp.failure().isEmpty()) << perp.failure().toStdString();
+    EXPECT_EQ(rig.services->findSimulator("binance", MarketType::Perp)->stats().weightViolations, 0u);
+}
+
+// Issue 17: Settings' endpoints are per market. A perpetual chart goes where the perpetual's
+// custom endpoints point (a simulator of Binance USD-M on 127.0.0.1), a spot chart where spot's
+// do; switching the market switches between them, and so does `canvasprochart --market`.
+TEST(PerpApp, EachMarketConnectsToItsOwnEndpointsFromTheSettings) {
+    sim::SimConfig spotConfig;
+    spotConfig.klinePushInterval = std::chrono::milliseconds(200);
+    sim::SimServer spotSim(spotConfig);
+    ASSERT_TRUE(spotSim.start());
+    sim::SimConfig perpConfig = spotConfig;
+    perpConfig.market = MarketType::Perp;
+    sim::SimServer perpSim(perpConfig);
+    ASSERT_TRUE(perpSim.start());
+
+    QTemporaryDir dir;
+    // The same endpoints in two files: the window's saves its workspace and market in its own.
+    const auto writeSettings = [&](const QString& path) {
+        AppSettings s(path);
+        s.setEndpointPreset(EndpointPreset::Custom, "binance");
+        s.setCustomEndpoints({QString::fromStdString(spotSim.restBase()), QString::fromStdString(spotSim.streamBase())}, "binance");
+        s.setEndpointPreset(EndpointPreset::Custom, "binance", MarketType::Perp);
+        s.setCustomEndpoints({QString::fromStdString(perpSim.restBase()), QString::fromStdString(perpSim.streamBase())},
+                             "binance", MarketType::Perp);
+        s.sync();
+    };
+    const QString ini = dir.filePath("settings.ini");
+    const QString perpIni = dir.filePath("perp.ini");
+    const QString spotIni = dir.filePath("spot.ini");
+    for (const QString& path : {ini, perpIni, spotIni}) writeSettings(path);
+
+    // In the window: the toolbar's market selector.
+    {
+        AppSettings settings(ini);
+        ControllerOptions options;
+        options.restBase = spotSim.restBase();
+        options.streamBase = spotSim.streamBase();
+        options.databasePath = dir.filePath("candles.sqlite3").toStdString();
+        AppServices services(app::servicesOptions(options));
+        options.services = &services;
+        ChartController controller(options);
+        ASSERT_TRUE(controller.start());
+        MainWindow window(controller, settings);
+        window.resize(1000, 700);
+        window.show();
+        window.openSeries("BTCUSDT", Interval::M1);
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.status().state == feed::FeedState::Live && controller.currentSeries() &&
+                   controller.currentSeries()->size() > 10;
+        }, 20000));
+        EXPECT_EQ(perpSim.stats().restRequests, 0u);
+
+        ASSERT_TRUE(window.switchMarket(MarketType::Perp));
+        EXPECT_EQ(controller.restBase().toStdString(), perpSim.restBase());
+        EXPECT_EQ(controller.streamBase().toStdString(), perpSim.streamBase());
+        PerpChart& perp = *window.activePane()->perp();
+        ASSERT_TRUE(test::processEventsUntil([&] {
+            return controller.status().state == feed::FeedState::Live && controller.currentSeries() &&
+                   controller.currentSeries()->size() > 10 && perp.data().markPrice().has_value();
+        }, 20000)) << perp.failure().toStdString();
+        EXPECT_GT(perpSim.stats().restRequests, 0u);
+        EXPECT_GT(perpSim.stats().wsConnections, 0u) << "the perpetual's streams are the perpetual simulator's";
+
+        ASSERT_TRUE(window.switchMarket(MarketType::Spot));
+        EXPECT_EQ(controller.restBase().toStdString(), spotSim.restBase());
+        EXPECT_EQ(controller.streamBase().toStdString(), spotSim.streamBase());
+        ASSERT_TRUE(test::processEventsUntil([&] { return controller.status().state == feed::FeedState::Live; }, 20000));
+    }
+
+    // At the start: --market perp opens the perpetual at its settings' endpoints.
+    const std::uint64_t perpRequests = perpSim.stats().restRequests;
+    const AppRun perp = runApp({"--market", "perp", "--symbol", "BTCUSDT", "--settings", perpIni, "--database",
+                                dir.filePath("perp.sqlite3"), "--exit-after", "4"});
+    ASSERT_EQ(perp.exitCode, 0) << perp.err.toStdString();
+    EXPECT_GT(perpSim.stats().restRequests, perpRequests) << "the perpetual went elsewhere";
+    const std::uint64_t perpAfter = perpSim.stats().restRequests;
+    const std::uint64_t spotRequests = spotSim.stats().restRequests;
+    const AppRun spot = runApp({"--market", "spot", "--symbol", "BTCUSDT", "--settings", spotIni, "--database",
+                                dir.filePath("spot.sqlite3"), "--exit-after", "4"});
+    ASSERT_EQ(spot.exitCode, 0) << spot.err.toStdString();
+    EXPECT_GT(spotSim.stats().restRequests, spotRequests);
+    EXPECT_EQ(perpSim.stats().restRequests, perpAfter) << "spot went to the perpetual's endpoints";
 }

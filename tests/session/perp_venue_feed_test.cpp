@@ -362,6 +362,76 @@ TEST_P(PerpPriceHistory, BarsBeforeTheStartAreTheModelsAndTheLivePushesContinueT
     EXPECT_EQ(rig.server->stats().weightViolations, 0u);
 }
 
+// Scrolling back (PerpFeed::requestPriceHistory): the bars of an older range, before the first
+// history's oldest, each the model's, none at or after the range's end, and no page more than needed.
+TEST_P(PerpPriceHistory, OlderBarsAskedLaterAreTheModelsAndEndWhereTheKnownOnesBegin) {
+    const PerpVenue& venue = GetParam();
+    PerpRig rig(venue, 1);
+    auto sink = std::make_shared<Collector>();
+    std::mutex mutex;
+    std::vector<session::PriceHistory> histories;
+    session::PerpFeedOptions options{venue.symbol};
+    options.funding = options.openInterest = options.liquidations = options.history = false;
+    options.priceInterval = Interval::M1;
+    options.priceFromMs = kStartMs - 100 * 60'000;
+    options.onPriceHistory = [&](session::PriceHistory h) {
+        {
+            std::lock_guard lock(mutex);
+            histories.push_back(std::move(h));
+        }
+        sink->post(feed::FeedStatus{});  // wakes waitFor
+    };
+    session::PerpFeed feed(rig.market, rig.adapter, sink, options);
+    ASSERT_TRUE(feed.start());
+    ASSERT_TRUE(sink->waitFor([](const auto& events) { return Collector::count<feed::FeedStatus>(events) >= 1; }, 40s))
+        << "errors: " << ::testing::PrintToString(sink->errors());
+    std::int64_t known = 0;
+    {
+        std::lock_guard lock(mutex);
+        ASSERT_EQ(histories.size(), 1u);
+        ASSERT_FALSE(histories[0].mark.empty());
+        EXPECT_EQ(histories[0].reachedMs,
+                  std::max(histories[0].mark.front().openTime, histories[0].index.front().openTime));
+        EXPECT_LE(histories[0].reachedMs, options.priceFromMs);
+        known = std::min(histories[0].mark.front().openTime, histories[0].index.front().openTime);
+    }
+    // 230 older bars: one page on Binance and Bybit, three of 100 on OKX.
+    const std::int64_t from = known - 230 * 60'000;
+    feed.requestPriceHistory(from, known, 5);
+    ASSERT_TRUE(sink->waitFor([](const auto& events) { return Collector::count<feed::FeedStatus>(events) >= 2; }, 40s))
+        << "errors: " << ::testing::PrintToString(sink->errors());
+    feed.stop();
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(histories.size(), 2u);
+    const session::PriceHistory& h = histories[1];
+    EXPECT_EQ(h.fromMs, from);
+    EXPECT_EQ(h.beforeMs, known);
+    ASSERT_FALSE(h.mark.empty() || h.index.empty());
+    EXPECT_LE(h.reachedMs, from) << "served back to the range's start";
+    EXPECT_EQ(h.reachedMs, std::max(h.mark.front().openTime, h.index.front().openTime));
+    for (const auto* rows : {&h.mark, &h.index}) {
+        const bool mark = rows == &h.mark;
+        ASSERT_FALSE(rows->empty()) << (mark ? "mark" : "index");
+        EXPECT_LE(rows->front().openTime, from);
+        EXPECT_GT(rows->front().openTime, from - exchange::priceKlinesPageLimit(*rig.adapter) * 60'000)
+            << "no page more than needed";
+        EXPECT_EQ(rows->back().openTime, known - 60'000) << "up to the bar before the known ones, not into them";
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const Candle& c = (*rows)[i];
+            if (i > 0) {
+                ASSERT_EQ(c.openTime - (*rows)[i - 1].openTime, 60'000) << "bar " << i << ": no hole, no repeat";
+            }
+            const auto model = mark ? rig.perp.markPrice("BTCUSDT", c.openTime + 60'000 - 1)
+                                    : rig.perp.indexPrice("BTCUSDT", c.openTime + 60'000 - 1);
+            ASSERT_TRUE(model);
+            ASSERT_EQ(c.close, *model) << (mark ? "mark" : "index") << " bar at " << c.openTime;
+        }
+    }
+    EXPECT_TRUE(sink->errors().empty()) << ::testing::PrintToString(sink->errors());
+    EXPECT_EQ(rig.server->stats().rest429, 0u);
+    EXPECT_EQ(rig.server->stats().weightViolations, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Venues, PerpPriceHistory,
                          ::testing::Values(PerpVenue{"binance", "BTCUSDT", true}, PerpVenue{"bybit", "BTCUSDT", true},
                                            PerpVenue{"okx", "BTC-USDT-SWAP", false}),

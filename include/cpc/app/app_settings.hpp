@@ -15,9 +15,11 @@
 
 namespace cpc::app {
 
-// Which endpoints the app connects to for one exchange (applied at the next start, or when the
-// toolbar switches to that exchange). Production is the venue's own hosts (the registry's
-// defaults); MarketData and Testnet exist for Binance only.
+// Which endpoints the app connects to for one exchange and market (applied at the next start, or
+// when the toolbar switches to that exchange or market). Production is the venue's own hosts of
+// that market (the registry's defaults); MarketData exists for Binance spot only, Testnet for
+// Binance (spot and USD-M) and Bybit's perpetuals (OKX's demo trading is its production host with
+// a header, not a host of its own; KuCoin has no perpetuals here).
 enum class EndpointPreset : unsigned char { Production, MarketData, Testnet, Custom };
 struct Endpoints {
     QString rest;
@@ -27,10 +29,11 @@ QString toString(EndpointPreset preset);  // "production", "market-data", "testn
 std::optional<EndpointPreset> parseEndpointPreset(const QString& text);
 // "Binance", "Bybit", "OKX", "KuCoin" for the registry names (others unchanged).
 QString exchangeDisplayName(const QString& exchange);
-// The presets offered for `exchange` (Binance: all four; the others: Production, Custom).
-std::vector<EndpointPreset> endpointPresets(const QString& exchange);
-// The fixed URLs of a preset of `exchange` (Custom, or a preset the exchange lacks: empty).
-Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange = QStringLiteral("binance"));
+// The presets offered for `exchange`'s `market` (none for a market the venue lacks here).
+std::vector<EndpointPreset> endpointPresets(const QString& exchange, MarketType market = MarketType::Spot);
+// The fixed URLs of a preset of `exchange`'s `market` (Custom, or a preset it lacks: empty).
+Endpoints presetEndpoints(EndpointPreset preset, const QString& exchange = QStringLiteral("binance"),
+                          MarketType market = MarketType::Spot);
 
 class AppSettings {
 public:
@@ -104,15 +107,18 @@ public:
     // The exchange the app shows (exchange::adapterNames(); default and fallback "binance").
     QString exchange() const;
     void setExchange(const QString& name);
-    // Endpoints are kept per exchange; an empty `exchange` means exchange(). Binance keeps the
-    // keys it had before there were several venues ("exchange/preset", …), the others use
-    // "exchange/<name>/preset", "exchange/<name>/customRest", "exchange/<name>/customStream".
-    EndpointPreset endpointPreset(const QString& exchange = {}) const;
-    void setEndpointPreset(EndpointPreset preset, const QString& exchange = {});
-    Endpoints customEndpoints(const QString& exchange = {}) const;
-    void setCustomEndpoints(const Endpoints& endpoints, const QString& exchange = {});
-    // What the app should connect to for `exchange`: the preset's URLs, or the custom ones.
-    Endpoints effectiveEndpoints(const QString& exchange = {}) const;
+    // Endpoints are kept per exchange and market; an empty `exchange` means exchange(). Spot keeps
+    // the keys it had before there were markets: Binance the ones from before there were several
+    // venues ("exchange/preset", …), the others "exchange/<name>/preset", "exchange/<name>/customRest",
+    // "exchange/<name>/customStream". A perpetual's are "exchange/<name>/perp/preset", … (Binance's
+    // too).
+    EndpointPreset endpointPreset(const QString& exchange = {}, MarketType market = MarketType::Spot) const;
+    void setEndpointPreset(EndpointPreset preset, const QString& exchange = {}, MarketType market = MarketType::Spot);
+    Endpoints customEndpoints(const QString& exchange = {}, MarketType market = MarketType::Spot) const;
+    void setCustomEndpoints(const Endpoints& endpoints, const QString& exchange = {}, MarketType market = MarketType::Spot);
+    // What the app should connect to for `exchange`'s `market`: the preset's URLs, or the custom
+    // ones (empty for a market the venue lacks: its adapter refuses it).
+    Endpoints effectiveEndpoints(const QString& exchange = {}, MarketType market = MarketType::Spot) const;
     QString extraCaFile() const;
     void setExtraCaFile(const QString& path);
     QString cacheDirectory() const;  // empty: the default per-user data directory
@@ -158,7 +164,7 @@ private:
     static constexpr auto kWorkspace = "window/workspace";
     static constexpr auto kDrawingsGroup = "drawings/";
     static constexpr auto kIndicatorsGroup = "indicators/";
-    QString exchangeKey(const QString& exchange, const char* binanceKey, const char* name) const;
+    QString exchangeKey(const QString& exchange, MarketType market, const char* binanceKey, const char* name) const;
     QString readKey(const char* group, const QString& symbol) const;
     void writePerPair(const char* group, const QString& symbol, const QVariant& value);
     static constexpr auto kExchange = "exchange/name";

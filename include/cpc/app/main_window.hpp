@@ -127,7 +127,7 @@ public:
 
     // ---- perpetual futures (perp_ui.cpp) ---------------------------------------------------
     // The toolbar's market selector (beside the exchange): Spot or Perpetual for the active
-    // chart (ChartController::switchMarket; non-demo: the market's production hosts), saved as
+    // chart (ChartController::switchMarket; non-demo: Settings' endpoints of that market), saved as
     // the choice for the next start. False (the status bar says why, the selector goes back) if
     // the venue has no perpetuals or, in the demo, they are not simulated.
     bool switchMarket(MarketType market);

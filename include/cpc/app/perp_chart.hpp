@@ -4,8 +4,9 @@
 // process's market session — one more user of the venue's shared streams — and draws what it
 // brings on the chart's canvas:
 //   - the mark price and the index price as lines over the candles (overlays "Mark price",
-//     "Index price"; built from the live pushes since the chart opened: the venues' REST has no
-//     mark-price history in the codecs yet),
+//     "Index price"; the venue's mark- and index-price candles of the bars before the chart
+//     opened, then the live pushes; when the chart scrolls back and loads older candles, the
+//     venue's mark and index candles of those bars too, joined before the ones known),
 //   - a legend row with the funding rate and a live countdown to the next funding (every second),
 //   - a "Funding rate %" pane (the settled history from REST, the current period's rate after it),
 //   - an "Open interest" pane (the venue's history as far back as it serves it, joined with the
@@ -84,6 +85,9 @@ private:
     void drain();
     void onEvent(feed::FeedEvent&& event);
     void onPriceHistory(session::PriceHistory&& history);
+    // The mark/index history of the chart's bars older than what was asked so far (scrolled back),
+    // one request at a time.
+    void loadOlderPrices();
     void scheduleRefresh();
     void refresh();          // the chart's lines, panes and bubbles from the data
     void tick();             // every second: the countdown
@@ -105,6 +109,10 @@ private:
     std::size_t m_bars = 0;          // the candles the layers were last built for
     std::int64_t m_firstOpen = 0;
     Interval m_priceInterval = Interval::M1;  // the chart interval the mark/index history was asked at
+    // The mark/index history is asked back to here (PriceHistory::reachedMs; INT64_MAX until the
+    // first history came); a request is in flight.
+    std::int64_t m_priceReachedMs = 0;
+    bool m_pricePending = false;
     QTimer* m_clock = nullptr;
     QTimer* m_refreshTimer = nullptr;
     std::uint64_t m_markId = 0, m_indexId = 0, m_fundingLegendId = 0, m_fundingPaneId = 0, m_oiPaneId = 0;

@@ -1,12 +1,14 @@
 #pragma once
-// Preferences: endpoints per exchange (applied at the next start, or when the toolbar switches
-// to that exchange; pick the exchange to edit at the top), an extra CA file, the cache
+// Preferences: endpoints per exchange and market (applied at the next start, or when the toolbar
+// switches to that exchange or market; pick the exchange and the market — spot or perpetual — to
+// edit at the top), an extra CA file, the cache
 // location, and the memory budget of the candle cache, the default time zone and theme (applied at
 // once by the caller after accept()).
 // Invalid input keeps the dialog open with the reason shown.
 #include <QDialog>
 #include <QString>
 #include <map>
+#include <utility>
 
 #include "cpc/app/app_settings.hpp"
 
@@ -32,9 +34,9 @@ public:
 
 private:
     void presetChanged();
-    void exchangeChanged();
-    void fillPresets(const QString& exchange);
-    void stashEdits();  // the shown exchange's preset and URLs into m_edits
+    void exchangeChanged();  // the exchange or the market to edit changed
+    void fillPresets();
+    void stashEdits();  // the shown exchange's and market's preset and URLs into m_edits
 
     struct EndpointEdit {
         EndpointPreset preset = EndpointPreset::Production;
@@ -42,9 +44,12 @@ private:
     };
 
     AppSettings& m_settings;
-    std::map<QString, EndpointEdit> m_edits;  // every exchange's endpoints as edited so far
+    // Every exchange's endpoints of each of its markets as edited so far.
+    std::map<std::pair<QString, MarketType>, EndpointEdit> m_edits;
     QString m_shownExchange;
+    MarketType m_shownMarket = MarketType::Spot;
     QComboBox* m_exchange = nullptr;
+    QComboBox* m_market = nullptr;
     QComboBox* m_preset = nullptr;
     QLineEdit* m_rest = nullptr;
     QLineEdit* m_stream = nullptr;

@@ -13,7 +13,8 @@
 //
 // History: funding-rate and open-interest pages, newest first, back until the venue serves no
 // more (or PerpFeedOptions::historyPages); mark- and index-price candles of the chart's range
-// (exchange/price_klines.hpp), forward from its first bar to the venue's now. The streams are subscribed before the history is
+// (exchange/price_klines.hpp), from the venue's now back to its first bar, and later, when the
+// chart scrolls back, of the older bars it loaded (requestPriceHistory). The streams are subscribed before the history is
 // asked for, and the history reaches up to the venue's now: the live values continue where the
 // history ends, without a gap (tested against the simulator).
 //
@@ -46,6 +47,13 @@ struct PriceHistory {
     Interval interval = Interval::M1;
     std::vector<Candle> mark;
     std::vector<Candle> index;
+    // What was asked: the bars from `fromMs` on, before `beforeMs` (0: up to the venue's now).
+    std::int64_t fromMs = 0;
+    std::int64_t beforeMs = 0;
+    // How far back both series are answered for: `fromMs` — or the oldest bar, when the last page
+    // went past it — when the venue served back to it (or had nothing older), else the oldest bar
+    // the page cap or a failed page let through (a later request can go on from there).
+    std::int64_t reachedMs = 0;
 };
 
 struct PerpFeedOptions {
@@ -60,8 +68,9 @@ struct PerpFeedOptions {
     // Mark and index price history: the venue's mark- and index-price candles
     // (exchange/price_klines.hpp) at `priceInterval` — or the native interval the venue builds it
     // from — back from the venue's now to `priceFromMs` (the chart's first bar), at most
-    // `priceHistoryPages` pages each, handed to `onPriceHistory` once (network thread; never
-    // after stop() returned). No priceInterval or no onPriceHistory: none asked for.
+    // `priceHistoryPages` pages each, handed to `onPriceHistory` (network thread; never
+    // after stop() returned), which each requestPriceHistory() calls again. No priceInterval or
+    // no onPriceHistory: none asked for.
     std::optional<Interval> priceInterval = std::nullopt;
     std::int64_t priceFromMs = 0;
     int priceHistoryPages = 10;
@@ -79,6 +88,12 @@ public:
     // Any thread. An Error (nothing started) for a spot adapter, a bad symbol or an open-interest
     // period the venue does not keep.
     Result<Ok> start();
+    // Any thread, after start(): the mark- and index-price candles of the bars opening in
+    // [fromMs, beforeMs) at the options' priceInterval — the older bars a chart loaded by scrolling
+    // back — newest page first, at most `pages` pages each, through the same REST gate, handed
+    // to onPriceHistory like the first history. Nothing without a priceInterval or onPriceHistory,
+    // or once stopped.
+    void requestPriceHistory(std::int64_t fromMs, std::int64_t beforeMs, int pages);
     // Any thread but the network one: leaves the streams, ends the poll and the history, waits
     // until nothing more reaches the sink.
     void stop();
