@@ -3509,10 +3509,6 @@ Stream %2</translation>
         <translation>Idioma</translation>
     </message>
     <message>
-        <source>Endpoints take effect at the next start or when the toolbar switches to that exchange; the CA file and the cache folder at the next start. Memory budget, time zone and theme apply at once; the language at the next start.</source>
-        <translation>Os endereços valem a partir do próximo início ou quando a barra de ferramentas troca para essa corretora; o arquivo de CA e a pasta do cache, no próximo início. Limite de memória, fuso horário e tema valem na hora; o idioma, no próximo início.</translation>
-    </message>
-    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -3547,6 +3543,42 @@ Stream %2</translation>
     <message>
         <source>unknown time zone &quot;%1&quot;: use UTC, local or an IANA name such as Europe/Berlin</source>
         <translation>fuso horário desconhecido &quot;%1&quot;: use UTC, local ou um nome IANA como America/Sao_Paulo</translation>
+    </message>
+    <message>
+        <source>Spot</source>
+        <translation>À vista</translation>
+    </message>
+    <message>
+        <source>Perpetual futures</source>
+        <translation>Futuros perpétuos</translation>
+    </message>
+    <message>
+        <source>Market</source>
+        <translation>Mercado</translation>
+    </message>
+    <message>
+        <source>Endpoints take effect at the next start or when the toolbar switches to that exchange or market; the CA file and the cache folder at the next start. Memory budget, time zone and theme apply at once; the language at the next start.</source>
+        <translation>Os endereços valem a partir do próximo início ou quando a barra de ferramentas troca para essa corretora ou mercado; o arquivo de CA e a pasta do cache, no próximo início. Limite de memória, fuso horário e tema valem na hora; o idioma, no próximo início.</translation>
+    </message>
+    <message>
+        <source>%1 has no perpetual futures here</source>
+        <translation>%1 não tem futuros perpétuos aqui</translation>
+    </message>
+    <message>
+        <source>%1 perpetual futures (%2)</source>
+        <translation>%1 futuros perpétuos (%2)</translation>
+    </message>
+    <message>
+        <source>%1 perpetual futures testnet (%2)</source>
+        <translation>%1 testnet de futuros perpétuos (%2)</translation>
+    </message>
+    <message>
+        <source>%1 perpetual REST</source>
+        <translation>%1 REST do perpétuo</translation>
+    </message>
+    <message>
+        <source>%1 perpetual Stream</source>
+        <translation>%1 Stream do perpétuo</translation>
     </message>
 </context>
 <context>
