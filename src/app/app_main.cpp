@@ -606,14 +606,8 @@ int runApp(int argc, char** argv) {
         replayPlayer->setReadyCheck([&, usersBefore] { return replayPlayer->listeners(controller.currentKey()) >= *usersBefore; });
         QObject::connect(replayPlayer.get(), &ReplayPlayer::rewinding, &window, [&, usersBefore] {
             *usersBefore = std::max<std::size_t>(1, replayPlayer->listeners(controller.currentKey()));
-            std::vector<ChartController*> controllers{&controller};
-            for (int tab = 0; tab < window.layoutTabCount(); ++tab)
-                for (ChartPane* pane : window.panes(tab))
-                    if (std::find(controllers.begin(), controllers.end(), &pane->controller()) == controllers.end())
-                        controllers.push_back(&pane->controller());
-            for (ChartController* chart : controllers) chart->restartReplay();
+            window.startReplayOver();
             alerts.startOver(pristineAlertsPath);
-            for (RealtimeWindow* realtime : window.findChildren<RealtimeWindow*>()) realtime->startOver();
         });
         const auto startReplay = [&](bool anyway) {
             if (replayPlayer->started()) return;

@@ -33,7 +33,17 @@ struct ChartCompare::Entry {
 };
 
 ChartCompare::ChartCompare(ChartController& chart, chart_qt::ChartCanvas& canvas, AppSettings& settings, QObject* parent)
-    : QObject(parent), m_chart(chart), m_canvas(canvas), m_settings(settings) {}
+    : QObject(parent), m_chart(chart), m_canvas(canvas), m_settings(settings) {
+    // A replay going back: each compared symbol's controller (a replay's too: it copies the chart's
+    // options) held the candles the replay delivered up to the time left, newer than the time
+    // sought; it starts over with the chart, and its line is matched again as its candles return.
+    connect(&m_chart, &ChartController::replayRestarting, this, [this] {
+        for (auto& e : m_entries) {
+            e->controller->restartReplay();
+            refresh(*e);
+        }
+    });
+}
 
 ChartCompare::~ChartCompare() = default;
 

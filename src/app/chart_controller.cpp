@@ -378,6 +378,7 @@ void ChartController::reconnect() {
 
 void ChartController::restartReplay() {
     if (!m_options.replay || !m_hub || !m_adapter) return;
+    emit replayRestarting();
     // The feed first: once stopped it posts nothing more; what it posted before is in the mailbox,
     // drained now with its feed events dropped (they are the replay being left), the storage
     // answers still handled by the hub they were asked for.

@@ -134,8 +134,16 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
         m_compare->chartUpdated();
         m_indicatorSet->update();
         m_canvas->seriesChanged();
-        // The heatmap's rows are sized from the price: reopen once the first candles tell it.
-        if (m_orderFlow->isOpen() && m_orderFlowPrice <= 0.0) syncOrderFlow(true);
+        // The heatmap's rows are sized from the price: sized again once the first candles tell it
+        // (the footprint keeps the trades it has).
+        if (m_orderFlow->isOpen() && m_orderFlowPrice <= 0.0) {
+            const auto* candles = m_controller.currentSeries();
+            if (candles && candles->size() > 0) {
+                m_orderFlowPrice = candles->candles().close(candles->size() - 1);
+                m_orderFlow->setHeatmapPrice(m_controller.tickSize(), m_orderFlowPrice);
+                m_canvas->setOrderFlowModels(m_orderFlow->footprint(), m_orderFlow->heatmap(), &m_orderFlow->bigTrades());
+            }
+        }
         const auto* series = m_controller.currentSeries();
         if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
         emit chartChanged();

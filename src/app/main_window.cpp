@@ -723,6 +723,16 @@ void MainWindow::setImbalanceRatio(double ratio) {
     for (ChartPane* pane : panes()) pane->applyOrderFlowOptions();
 }
 
+void MainWindow::startReplayOver() {
+    std::vector<ChartController*> controllers{&m_primaryController};
+    for (int tab = 0; tab < layoutTabCount(); ++tab)
+        for (ChartPane* pane : panes(tab))
+            if (std::find(controllers.begin(), controllers.end(), &pane->controller()) == controllers.end())
+                controllers.push_back(&pane->controller());
+    for (ChartController* chart : controllers) chart->restartReplay();
+    for (RealtimeWindow* realtime : findChildren<RealtimeWindow*>()) realtime->startOver();
+}
+
 const OrderFlowFeed* MainWindow::orderFlow() const { return m_active->orderFlow(); }
 
 void MainWindow::setThemeName(const QString& name) {

@@ -94,6 +94,9 @@ double OrderFlowFeed::heatmapRowSize(double tickSize, double price, std::size_t 
 void OrderFlowFeed::open(session::MarketSession& market, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
                          const std::string& symbol, Interval interval, double tickSize, double price) {
     close();
+    // What the streams delivered and the feed did not take yet is of the models being replaced:
+    // another symbol's, or a replay's that went back (its trades and books of after the time).
+    if (m_inbox) m_inbox->takeAll();
     m_symbol = symbol;
     const double tick = tickSize > 0.0 ? tickSize : 0.01;
     const Decimal footprintRow = Decimal::fromDouble(tick).value_or(Decimal::fromUnits(1'000'000));
@@ -119,6 +122,14 @@ void OrderFlowFeed::open(session::MarketSession& market, std::shared_ptr<const e
     m_streams->subscribe(specs(), std::shared_ptr<feed::FeedSink>(m_port, m_port.get()));
     m_timer->start();
     emit changed();
+}
+
+void OrderFlowFeed::setHeatmapPrice(double tickSize, double price) {
+    if (!m_heatmap) return;
+    const double tick = tickSize > 0.0 ? tickSize : 0.01;
+    orderflow::HeatmapConfig config = m_heatmap->config();
+    if (const auto row = Decimal::fromDouble(heatmapRowSize(tick, price, config.maxRows))) config.rowSize = *row;
+    m_heatmap = std::make_unique<orderflow::BookHeatmap>(config);  // the caller hands it to the chart
 }
 
 void OrderFlowFeed::close() {

@@ -230,11 +230,22 @@ Result<Ok> ReplayPlayer::seekTo(std::int64_t wallMs) {
     const bool over = m_state == State::Ended || m_state == State::Failed;
     if (!over && m_state != State::Seeking && target >= m_replayer->clockMs()) {
         m_replayer->seekTo(target);
-        QTimer::singleShot(50, this, [this] { emit changed(); });
+        followForwardSeek(m_generation, 0, 100);
         return Ok{};
     }
     rewind(target);
     return Ok{};
+}
+
+void ReplayPlayer::followForwardSeek(std::uint64_t generation, std::int64_t lastClock, int triesLeft) {
+    // A long way forward takes a while to play: the clock (the status, the toolbar's time box)
+    // follows it every 50 ms until it stops moving (a paused replay got there) or 5 s passed.
+    QTimer::singleShot(50, this, [this, generation, lastClock, triesLeft] {
+        if (generation != m_generation) return;
+        emit changed();
+        const std::int64_t clock = clockMs();
+        if (clock != lastClock && triesLeft > 0) followForwardSeek(generation, clock, triesLeft - 1);
+    });
 }
 
 void ReplayPlayer::rewind(std::int64_t wallMs) {
@@ -365,7 +376,11 @@ ReplayToolbar::ReplayToolbar(QMainWindow& window, ReplayPlayer& player)
     connect(m_seek, &QAction::triggered, this, [this] {
         const auto sought = m_player.seekTo(m_seekTime->dateTime().toMSecsSinceEpoch());
         m_seekError = sought ? m_player.notice() : QString::fromStdString(sought.error().message);
+        m_followClock = static_cast<bool>(sought);
         refresh();
+    });
+    connect(m_seekTime, &QDateTimeEdit::dateTimeChanged, this, [this] {
+        if (!m_settingTime) m_followClock = false;  // the user's time stays until Go
     });
     addSeparator();
     m_speedBox = new QComboBox(this);
@@ -404,6 +419,16 @@ void ReplayToolbar::refresh() {
     m_stepFrame->setEnabled(!over && !seeking);
     m_stepSecond->setEnabled(!over && !seeking);
     m_seek->setEnabled(true);  // after the end too: back to an earlier time
+    // Where a seek went (a seek back plays up to the time first: the clock once it is there), so
+    // that the time box and the clock agree. Typing a time in the box ends that (dateTimeChanged).
+    if (m_followClock && !seeking && m_player.clockMs() > 0) {
+        const std::int64_t second = (m_player.clockMs() + 999) / 1000 * 1000;
+        if (m_seekTime->dateTime().toMSecsSinceEpoch() != second) {
+            m_settingTime = true;
+            m_seekTime->setDateTime(QDateTime::fromMSecsSinceEpoch(second, QTimeZone::utc()));
+            m_settingTime = false;
+        }
+    }
     QString text = m_player.statusText();
     if (!m_seekError.isEmpty()) text += QStringLiteral(" — ") + m_seekError;
     m_status->setText(text);

@@ -38,10 +38,16 @@
 #include "cpc/app/chart_pane.hpp"
 #include "cpc/app/main_window.hpp"
 #include "cpc/chart_qt/chart_canvas.hpp"
+#include "cpc/app/chart_compare.hpp"
 #include "cpc/app/chart_controller.hpp"
+#include "cpc/app/order_flow_feed.hpp"
+#include "cpc/app/realtime_models.hpp"
+#include "cpc/app/realtime_window.hpp"
 #include "cpc/app/replay_player.hpp"
 #include "cpc/app/session_recorder.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/orderflow/book_heatmap.hpp"
+#include "cpc/orderflow/footprint.hpp"
 #include "cpc/replay/record_writer.hpp"
 #include "cpc/replay/recorder.hpp"
 #include "cpc/session/market_session.hpp"
@@ -167,10 +173,12 @@ struct Replay {
         }
         controller->openSeries(QString::fromStdString(info.symbols.front()), ReplayPlayer::chartInterval(info));
         player = std::make_unique<ReplayPlayer>(*services, std::move(*reader), options);
-        // A seek back, as runApp wires it: the chart starts over, the replay waits until it listens.
+        // A seek back, as runApp wires it: the chart starts over (or what `onRewind` says: the
+        // window's charts and realtime window), the replay waits until it listens.
         QObject::connect(player.get(), &ReplayPlayer::rewinding, [this] {
             ++rewinds;
-            controller->restartReplay();
+            if (onRewind) onRewind();
+            else controller->restartReplay();
         });
         player->setReadyCheck([this] { return player->listeners(controller->currentKey()) >= listenersWanted; });
         if (beforeStart) beforeStart(*this);
@@ -181,6 +189,8 @@ struct Replay {
         if (auto started = player->start(); !started) error = started.error().message;
     }
     ~Replay() {
+        ui.reset();  // the windows read the controller
+        if (services) services->setMarketClock({});
         alerts.reset();
         player.reset();
         controller.reset();
@@ -190,6 +200,8 @@ struct Replay {
     std::unique_ptr<ChartController> controller;
     std::unique_ptr<ReplayPlayer> player;
     std::unique_ptr<AlertService> alerts;
+    std::function<void()> onRewind;
+    std::shared_ptr<void> ui;  // windows on the replay (beforeStart's), gone first
     std::size_t listenersWanted = 1;  // users of the chart's kline stream before it plays
     int rewinds = 0;
     std::string error;
@@ -514,6 +526,215 @@ TEST(ReplayApp, AfterASeekBackTheReplaysAlertsFireOncePerCrossingAsAFreshReplayD
         EXPECT_EQ(secondLog[i].price, firstLog[i].price) << i;
         EXPECT_EQ(secondLog[i].late, firstLog[i].late) << i;
     }
+}
+
+namespace {
+
+// A recording of every stream the app's windows read beside the chart's klines — trades, the
+// depth diffs (and the snapshot cpc record asks for), book tickers and 24 h tickers — of BTCUSDT
+// and ETHUSDT (a compared symbol), from the simulator at 50 trades a second, its exchange clock 20
+// times as fast so that minutes close while it records (the footprint and the compared line get
+// several bars). Made once, by `cpc record`.
+struct FullRecording {
+    QTemporaryDir tmp;
+    QString dir;
+    std::string error;
+};
+
+FullRecording& fullRecording() {
+    static FullRecording* recording = [] {
+        auto* r = new FullRecording;
+        r->dir = r->tmp.filePath(QStringLiteral("rec"));
+        sim::SimConfig config;
+        config.klinePushInterval = std::chrono::milliseconds(100);
+        config.liveTradesPerSecond = 50;
+        const std::int64_t start = bucketStart(Interval::M1, nowMs()) + 50'000;
+        const auto wallStart = std::chrono::steady_clock::now();
+        config.clock = [start, wallStart] {
+            const auto elapsed =
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
+            return start + 20 * elapsed.count();
+        };
+        sim::SimServer simulator(config);
+        if (auto started = simulator.start(); !started) {
+            r->error = started.error().message;
+            return r;
+        }
+        QProcess record;
+        record.start(CPC_BINARY, {QStringLiteral("record"), QStringLiteral("BTCUSDT"), QStringLiteral("ETHUSDT"),
+                                  QStringLiteral("--streams"), QStringLiteral("kline_1m,trade,depth,bookTicker,ticker"),
+                                  QStringLiteral("--endpoint"), QString::fromStdString(simulator.streamBase()),
+                                  QStringLiteral("--out"), r->dir, QStringLiteral("--exit-after"), QStringLiteral("10")});
+        if (!record.waitForFinished(40000)) r->error = "cpc record did not finish";
+        else if (record.exitCode() != 0) r->error = record.readAllStandardError().toStdString();
+        simulator.stop();
+        return r;
+    }();
+    return *recording;
+}
+
+// The app's windows on a replay, as a user has them: the chart as a footprint with the heatmap,
+// ETHUSDT compared, the realtime window open; a seek back starts them over as runApp does
+// (MainWindow::startReplayOver).
+struct SeekUi {
+    QTemporaryDir dir;
+    std::unique_ptr<AppSettings> settings;
+    std::unique_ptr<MainWindow> window;
+    RealtimeWindow* realtime = nullptr;  // the window's child
+};
+
+SeekUi* openSeekUi(Replay& r) {
+    auto ui = std::make_shared<SeekUi>();
+    ui->settings = std::make_unique<AppSettings>(ui->dir.filePath(QStringLiteral("settings.ini")));
+    ui->window = std::make_unique<MainWindow>(*r.controller, *ui->settings);
+    ui->window->resize(1200, 760);
+    ui->window->show();
+    ui->window->setChartType(chart::ChartType::Footprint);
+    ui->window->setHeatmapVisible(true);
+    if (!ui->window->activePane()->compare().add(session::WatchSymbol{"binance", "ETHUSDT"}))
+        r.error = ui->window->activePane()->compare().lastError().toStdString();
+    ui->realtime = new RealtimeWindow(RealtimeWindow::optionsFor(*r.controller, *ui->settings), ui->window.get());
+    ui->realtime->resize(1100, 720);
+    ui->realtime->show();
+    r.onRewind = [window = ui->window.get()] { window->startReplayOver(); };
+    // The heatmap's columns at the replay's clock, as runApp sets it.
+    r.services->setMarketClock([player = r.player.get()] { return player->clockMs(); });
+    // Everything subscribed before the replay plays: the chart's stream has all its users then
+    // (the chart's feed, the realtime window's and its chart's), and a seek back waits for as many.
+    processEventsUntil([] { return false; }, 1000);
+    r.listenersWanted = std::max<std::size_t>(1, r.player->listeners(r.controller->currentKey()));
+    SeekUi* raw = ui.get();
+    r.ui = std::move(ui);
+    return raw;
+}
+
+// What the windows show of the replayed market.
+struct Shown {
+    std::map<std::int64_t, Candle> chart, compared, realtimeChart;
+    std::vector<std::tuple<std::int64_t, std::int64_t, orderflow::SideVolumes>> footprint;  // open, trades, totals
+    std::size_t columns = 0;
+    std::int64_t newestColumnMs = 0;
+    std::vector<std::int64_t> tape;  // trade ids, newest first
+    std::vector<exchange::PriceLevel> bids, asks;
+    std::int64_t bookUpdateId = 0;
+    std::int64_t tickerEventMs = 0;
+    Decimal tickerLast;
+    std::int64_t bookTickerId = 0;
+};
+
+Shown shownBy(Replay& r, SeekUi& ui) {
+    Shown s;
+    s.chart = candlesOf(*r.controller);
+    if (const ChartController* compared = ui.window->activePane()->compare().controller(0)) s.compared = candlesOf(*compared);
+    for (std::size_t i = 0; i < ui.realtime->series().size(); ++i) s.realtimeChart[ui.realtime->series()[i].openTime] = ui.realtime->series()[i];
+    if (const OrderFlowFeed* flow = ui.window->orderFlow()) {
+        if (const orderflow::FootprintSeries* footprint = flow->footprint())
+            for (std::size_t i = 0; i < footprint->size(); ++i)
+                s.footprint.emplace_back((*footprint)[i].openTime, (*footprint)[i].trades, (*footprint)[i].totals);
+        if (const orderflow::BookHeatmap* heatmap = flow->heatmap()) {
+            s.columns = heatmap->size();
+            for (std::size_t i = 0; i < heatmap->size(); ++i) s.newestColumnMs = std::max(s.newestColumnMs, (*heatmap)[i].timeMs);
+        }
+    }
+    const TradesTableModel& tape = *ui.realtime->tradesModel();
+    for (int row = 0; row < tape.rowCount(); ++row) s.tape.push_back(tape.trade(row).tradeId);
+    s.bids = ui.realtime->ladder()->book().bids;
+    s.asks = ui.realtime->ladder()->book().asks;
+    s.bookUpdateId = ui.realtime->ladder()->book().lastUpdateId;
+    if (ui.realtime->ticker()) {
+        s.tickerEventMs = ui.realtime->ticker()->eventTimeMs;
+        s.tickerLast = ui.realtime->ticker()->lastPrice;
+    }
+    if (ui.realtime->bookTicker()) s.bookTickerId = ui.realtime->bookTicker()->updateId;
+    return s;
+}
+
+}  // namespace
+
+// Issue 16's seek back with the app's other windows open: after going forward to t2, on to t3
+// before the windows caught up (what the replay delivered is still on its way to them), then
+// back to t1, the realtime window (trade tape, book ladder, tickers, its chart), the order flow
+// (footprint bars, heatmap columns) and the compared symbol's line hold what a fresh replay paused
+// at t1 shows — nothing of after t1 — and the time box shows where the seek went.
+TEST(ReplayApp, ASeekBackStartsTheRealtimeWindowTheOrderFlowAndTheComparedSymbolsOverAsAFreshReplayShowsThem) {
+    auto& recording = fullRecording();
+    ASSERT_TRUE(recording.error.empty()) << recording.error;
+    SeekUi* ui = nullptr;
+    Replay r(recording.dir, speed(1), {}, [&](Replay& rr) { ui = openSeekUi(rr); });
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    r.player->setPaused(true);
+    ASSERT_NE(ui, nullptr);
+    auto* bar = new ReplayToolbar(*ui->window, *r.player);
+    const std::int64_t t0 = r.player->info().startedAtMs;
+    const std::int64_t t1 = t0 + 5000;
+    const std::int64_t t2 = t0 + 7000;
+    const std::int64_t t3 = t0 + 9000;
+    const auto utc = [](std::int64_t ms) { return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()); };
+    bar->seekTimeEdit()->setDateTime(utc(t2));
+    bar->seekAction()->trigger();
+    ASSERT_TRUE(settledBefore(r, t2)) << r.player->clockMs() - t2;
+    const Shown atT2 = shownBy(r, *ui);
+    EXPECT_EQ(bar->seekTimeEdit()->dateTime().toMSecsSinceEpoch(), (r.player->clockMs() + 999) / 1000 * 1000)
+        << "the time box does not show where the seek went";
+
+    // On to t3 without letting the windows take what it delivers, then back to t1.
+    ASSERT_TRUE(r.player->seekTo(t3));
+    for (int i = 0; i < 1000 && r.player->clockMs() < t3 - 400; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GE(r.player->clockMs(), t3 - 400);
+    bar->seekTimeEdit()->setDateTime(utc(t1));
+    bar->seekAction()->trigger();
+    EXPECT_EQ(r.player->state(), ReplayPlayer::State::Seeking);
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->state() == ReplayPlayer::State::Paused; }, 20000))
+        << r.player->statusText().toStdString();
+    processEventsUntil([] { return false; }, 800);
+    EXPECT_EQ(r.rewinds, 1);
+    const Shown back = shownBy(r, *ui);
+    const std::int64_t clockBack = r.player->clockMs();
+    EXPECT_LT(clockBack, t1);
+    EXPECT_EQ(bar->seekTimeEdit()->dateTime().toMSecsSinceEpoch(), (clockBack + 999) / 1000 * 1000)
+        << "the time box does not show where the seek back went";
+    if (const char* keep = std::getenv("CPC_SEEKBACK_REALTIME_SCREENSHOT")) {
+        ui->realtime->grab().save(QString::fromLocal8Bit(keep));
+        ui->window->grab().save(QString::fromLocal8Bit(keep) + QStringLiteral(".main.png"));
+    }
+
+    SeekUi* freshUi = nullptr;
+    Replay fresh(recording.dir, speed(1), {}, [&](Replay& rr) { freshUi = openSeekUi(rr); });
+    ASSERT_TRUE(fresh.error.empty()) << fresh.error;
+    fresh.player->setPaused(true);
+    ASSERT_NE(freshUi, nullptr);
+    ASSERT_TRUE(fresh.player->seekTo(t1));
+    ASSERT_TRUE(settledBefore(fresh, t1));
+    processEventsUntil([] { return false; }, 400);
+    const Shown want = shownBy(fresh, *freshUi);
+    EXPECT_EQ(clockBack, fresh.player->clockMs());
+
+    // Something of each changed between t1 and t2: else the comparisons would prove nothing.
+    ASSERT_FALSE(want.tape.empty());
+    ASSERT_FALSE(want.bids.empty());
+    ASSERT_GE(want.footprint.size(), 1u);
+    ASSERT_GE(want.compared.size(), 1u);
+    EXPECT_NE(want.tape, atT2.tape);
+    EXPECT_NE(want.bookUpdateId, atT2.bookUpdateId);
+    EXPECT_NE(want.footprint, atT2.footprint);
+    EXPECT_NE(want.compared, atT2.compared);
+    EXPECT_NE(want.tickerEventMs, atT2.tickerEventMs);
+    EXPECT_NE(want.bookTickerId, atT2.bookTickerId);
+
+    EXPECT_EQ(back.chart, want.chart);
+    EXPECT_EQ(back.compared, want.compared) << "the compared symbol kept candles newer than t1";
+    EXPECT_EQ(back.realtimeChart, want.realtimeChart);
+    EXPECT_EQ(back.tape, want.tape) << "the trade tape after the seek back";
+    EXPECT_EQ(back.bids, want.bids);
+    EXPECT_EQ(back.asks, want.asks);
+    EXPECT_EQ(back.bookUpdateId, want.bookUpdateId);
+    EXPECT_EQ(back.tickerEventMs, want.tickerEventMs);
+    EXPECT_EQ(back.tickerLast, want.tickerLast);
+    EXPECT_EQ(back.bookTickerId, want.bookTickerId);
+    EXPECT_EQ(back.footprint, want.footprint) << "the footprint after the seek back";
+    EXPECT_GT(back.columns, 0u) << "the heatmap sampled nothing after the seek back";
+    EXPECT_LE(back.newestColumnMs, clockBack) << "a heatmap column from after t1";
+    EXPECT_LE(want.newestColumnMs, clockBack);
 }
 
 TEST(ReplayApp, ACutRecordingReplaysToItsLastWholeRecordAndTheStatusSaysWhichFileStoppedWhere) {

@@ -6,6 +6,8 @@
 // storage worker: its candles come from the cache and the venue's kline stream like a chart's)
 // following the chart's timeframe; its closes are matched to the chart's bars by open time (a
 // bar the other venue lacks keeps its previous close; before its first candle, nothing is drawn).
+// In a replay the compared controllers replay too, and start over when the chart's does
+// (ChartController::replayRestarting: a seek back).
 #include <QObject>
 #include <QString>
 #include <cstdint>

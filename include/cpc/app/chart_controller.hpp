@@ -226,6 +226,10 @@ signals:
     void symbolAccepted(const QString& symbol);
     // Another series was opened while replaying: the replay no longer applies to this chart.
     void replayInterrupted();
+    // restartReplay() begins (before the chart's own series is opened again): what runs
+    // controllers of its own beside this chart's on the replayed market (the compared symbols)
+    // starts them over too.
+    void replayRestarting();
 
 private:
     // GUI thread, once per wake-up: every feed event and closure posted since the last one, in order.

@@ -92,6 +92,10 @@ public:
     // The charts of a tab in layout order (-1: the current tab).
     std::vector<ChartPane*> panes(int tab = -1) const;
     ChartPane* activePane() const { return m_active; }
+    // A `--replay` going back (ReplayPlayer::rewinding): every chart of every tab starts over
+    // (ChartController::restartReplay; the compared symbols and the order flow with it) and so
+    // does the realtime window (RealtimeWindow::startOver).
+    void startReplayOver();
     // Bar Replay (View → Bar Replay; bar_replay_ui.hpp).
     BarReplayUi* barReplay() const { return m_barReplay; }
     ChartController& activeController() const;

@@ -45,6 +45,10 @@ public:
     // kHeatmapSpanFraction of `price` over its rows). Starts over: the models are emptied.
     void open(session::MarketSession& market, std::shared_ptr<const exchange::ExchangeAdapter> adapter,
               const std::string& symbol, Interval interval, double tickSize, double price);
+    // The heatmap's rows sized for `price` now that it is known (the chart's first candles after
+    // an open without one): the heatmap starts over empty; the footprint, the big trades and the
+    // book keep what they hold (reopening would drop the trades seen before the first candle).
+    void setHeatmapPrice(double tickSize, double price);
     // Leaves the streams (the last user leaving unsubscribes them); the models keep what they hold.
     void close();
     bool isOpen() const { return m_streams != nullptr; }

@@ -131,6 +131,7 @@ public:
     // GUI thread time spent applying one frame's events, in µs, over the last 10 s.
     const session::LatencySummary& frameCost() const { return m_frameSummary; }
     const std::optional<exchange::Ticker24h>& ticker() const { return m_ticker; }
+    const std::optional<exchange::BookTicker>& bookTicker() const { return m_bookTicker; }
     // The statistics refresh (normally every 250 ms); tests call it to read fresh numbers.
     void refreshHealth();
 

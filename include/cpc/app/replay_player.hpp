@@ -114,6 +114,7 @@ private:
     // generation m_generation.
     Result<Ok> play(replay::ReplayOptions options);
     void rewind(std::int64_t wallMs);
+    void followForwardSeek(std::uint64_t generation, std::int64_t lastClock, int triesLeft);
     void restartWhenReady(int triesLeft);
 
     AppServices& m_services;
@@ -172,6 +173,10 @@ private:
     QComboBox* m_speedBox = nullptr;
     QLabel* m_status = nullptr;
     QString m_seekError;  // the last refused seek (or what a seek adjusted), until the next control
+    // After a seek the time box shows where the replay is (its clock, up to the next whole
+    // second: Go again goes nowhere back), until the user edits it.
+    bool m_followClock = false;
+    bool m_settingTime = false;  // the box is being set from the clock, not by the user
 };
 
 }  // namespace cpc::app
