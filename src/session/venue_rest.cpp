@@ -77,7 +77,9 @@ std::shared_ptr<net::HttpClient> VenueRest::takeClient() {
 }
 
 awaitable<Result<net::HttpResponse>> VenueRest::once(const exchange::HttpRequest& request, CancelScope& scope) {
-    if (m_config.offline) co_return makeError("a replay sends nothing to the venue (" + request.target + " not asked)");
+    // (Said without the request: it reaches the user, e.g. under a footprint's history.)
+    if (m_config.offline)
+        co_return makeError("a replay asks the venue nothing: before the recording there is only what the cache holds");
     auto base = net::Url::parse(m_adapter->endpoints().restBase);
     if (!base) co_return base.error();
     if (auto t = tls(); !t) co_return t.error();
