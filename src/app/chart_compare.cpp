@@ -154,9 +154,17 @@ void ChartCompare::refresh(Entry& entry) {
         const auto closes = other->candles();
         std::size_t j = 0;
         double carried = std::numeric_limits<double>::quiet_NaN();
+        // In a Bar Replay the chart's bar still forming at the replay time must not show the
+        // compared symbol's close of that bar (its end is the future): it carries the close of the
+        // bar before.
+        const bool hideForming = m_chart.replaying() && chart->size() > 0 && !(*chart)[chart->size() - 1].closed;
+        const std::size_t whole = hideForming ? chart->size() - 1 : chart->size();
         for (std::size_t i = 0; i < chart->size(); ++i) {
             const std::int64_t t = chart->openTime(i);
-            while (j < other->size() && other->openTime(j) <= t) carried = closes.close(j++);
+            if (i < whole)
+                while (j < other->size() && other->openTime(j) <= t) carried = closes.close(j++);
+            else
+                while (j < other->size() && other->openTime(j) < t) carried = closes.close(j++);
             values[i] = carried;  // NaN before the compared symbol's first candle
         }
     }

@@ -20,6 +20,7 @@
 #include "cpc/app/app_settings.hpp"
 #include "cpc/app/bar_replay.hpp"
 #include "cpc/app/bar_replay_ui.hpp"
+#include "cpc/app/chart_compare.hpp"
 #include "cpc/app/chart_controller.hpp"
 #include "cpc/app/chart_pane.hpp"
 #include "cpc/app/main_window.hpp"
@@ -455,6 +456,20 @@ TEST(BarReplayApp, LinkedChartsReplayTogetherAndTheMinuteBarGrowsFromTheSecondsC
     const std::int64_t start = (firstSecond / kMinute + 1) * kMinute;  // a whole minute of seconds follows
     ASSERT_LT(start + 2 * kMinute, minutesLive->openTime(minutesLive->size() - 1) + kMinute);
 
+    // ETHUSDT compared on the minute chart: its line must not show the future either.
+    ASSERT_TRUE(charts[0]->compare().add(session::WatchSymbol{"binance", "ETHUSDT"}));
+    ASSERT_TRUE(test::processEventsUntil([&] {
+        const auto* other = charts[0]->compare().controller(0)->liveSeries();
+        return other && other->find(start + 2 * kMinute).has_value();
+    }, 20000));
+    const market::CandleSeries* compared = charts[0]->compare().controller(0)->liveSeries();
+    const auto comparedLast = [&] {
+        const auto& model = charts[0]->canvas()->model();
+        const auto index = model.overlayIndex(charts[0]->compare().overlayId(0));
+        const auto& values = model.overlays()[*index].series.front().values;
+        return values.empty() ? std::nan("") : values.back();
+    };
+
     BarReplayUi* replay = window.barReplay();
     ASSERT_TRUE(replay->startAt(charts[0], start));
     ASSERT_EQ(replay->panes().size(), 2U) << "the chart and its linked one; not the unlinked third";
@@ -470,10 +485,13 @@ TEST(BarReplayApp, LinkedChartsReplayTogetherAndTheMinuteBarGrowsFromTheSecondsC
 
     // Step the minute chart: its next bar grows from the seconds (not closed until its end).
     std::vector<std::pair<std::int64_t, Candle>> formingSeen;  // (replay time, the bar then)
+    std::vector<double> comparedWhileForming;
     QObject::connect(replay, &BarReplayUi::changed, [&] {
         const market::CandleSeries* m = charts[0]->controller().currentSeries();
-        if (m && m->size() > 0 && !(*m)[m->size() - 1].closed)
+        if (m && m->size() > 0 && !(*m)[m->size() - 1].closed) {
             formingSeen.emplace_back(replay->replayTime(), (*m)[m->size() - 1]);
+            comparedWhileForming.push_back(comparedLast());
+        }
     });
     replay->step();
     EXPECT_TRUE(replay->animating());
@@ -492,6 +510,12 @@ TEST(BarReplayApp, LinkedChartsReplayTogetherAndTheMinuteBarGrowsFromTheSecondsC
         expected.closed = false;
         EXPECT_EQ(bar, expected) << "at " << formatUtc(at, true);
     }
+    // The compared line at the forming bar: ETHUSDT's close of the minute before (the forming
+    // minute's close is the future); at its end, that minute's own close.
+    ASSERT_EQ(comparedWhileForming.size(), formingSeen.size());
+    ASSERT_TRUE(compared->find(clock - kMinute).has_value());
+    for (double v : comparedWhileForming) EXPECT_EQ(v, compared->find(clock - kMinute)->close.toDouble());
+    EXPECT_EQ(comparedLast(), compared->find(clock)->close.toDouble());
     const market::CandleSeries* m = charts[0]->controller().currentSeries();
     EXPECT_EQ((*m)[m->size() - 1], *minutesLive->find(clock)) << "whole at its end: the venue's bar";
     // The 1s chart moved with it, in time order: every second of that minute, nothing later.
