@@ -381,26 +381,37 @@ private:
         auto range = rangeOf(ctx, 500, 1500);
         if (auto* bad = std::get_if<HttpReply>(&range)) return *bad;
         const Range r = std::get<Range>(range);
+        const std::vector<Candle> rows =
+            r.start ? forwardPages(r, [&](std::optional<std::int64_t> from, int want) {
+                return perp.klines(*symbol, *interval, from, r.end, want, ctx.nowMs);
+            })
+                    : perp.klines(*symbol, *interval, std::nullopt, r.end, std::min(r.limit, MarketModel::kMaxLimit), ctx.nowMs);
+        return klineReply(rows, *interval, r.limit);
+    }
+
+    // Forward from the range's start, in the model's pages of at most 1,000: page(from, want).
+    template <class Page>
+    static std::vector<Candle> forwardPages(const Range& r, Page page) {
         std::vector<Candle> rows;
-        if (r.start) {
-            // Forward from the start, in the model's pages of at most 1,000.
-            std::optional<std::int64_t> from = r.start;
-            while (static_cast<int>(rows.size()) < r.limit) {
-                const int want = std::min(r.limit - static_cast<int>(rows.size()), MarketModel::kMaxLimit);
-                auto page = perp.klines(*symbol, *interval, from, r.end, want, ctx.nowMs);
-                if (page.empty()) break;
-                from = page.back().openTime + 1;
-                rows.insert(rows.end(), page.begin(), page.end());
-                if (static_cast<int>(page.size()) < want) break;
-            }
-        } else {
-            rows = perp.klines(*symbol, *interval, std::nullopt, r.end, std::min(r.limit, MarketModel::kMaxLimit), ctx.nowMs);
+        std::optional<std::int64_t> from = r.start;
+        while (static_cast<int>(rows.size()) < r.limit) {
+            const int want = std::min(r.limit - static_cast<int>(rows.size()), MarketModel::kMaxLimit);
+            auto got = page(from, want);
+            if (got.empty()) break;
+            from = got.back().openTime + 1;
+            rows.insert(rows.end(), got.begin(), got.end());
+            if (static_cast<int>(got.size()) < want) break;
         }
+        return rows;
+    }
+
+    // Rows as the venue writes klines, weighed by the limit asked (1 / 2 / 5 / 10).
+    static HttpReply klineReply(const std::vector<Candle>& rows, Interval interval, int limit) {
         std::string body = "[";
-        for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + wire::binance::klineRow(rows[i], *interval);
+        for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + wire::binance::klineRow(rows[i], interval);
         body += "]";
         HttpReply reply{200, std::move(body), {}};
-        reply.weight = r.limit < 100 ? 1 : r.limit < 500 ? 2 : r.limit <= 1000 ? 5 : 10;
+        reply.weight = limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
         return reply;
     }
 
@@ -417,15 +428,9 @@ private:
         const Range r = std::get<Range>(range);
         std::vector<Candle> rows;
         if (r.start) {
-            std::optional<std::int64_t> from = r.start;
-            while (static_cast<int>(rows.size()) < r.limit) {
-                const int want = std::min(r.limit - static_cast<int>(rows.size()), MarketModel::kMaxLimit);
-                auto page = perp.priceKlines(symbol, mark, *interval, from, r.end, want, ctx.nowMs);
-                if (page.empty()) break;
-                from = page.back().openTime + 1;
-                rows.insert(rows.end(), page.begin(), page.end());
-                if (static_cast<int>(page.size()) < want) break;
-            }
+            rows = forwardPages(r, [&](std::optional<std::int64_t> from, int want) {
+                return perp.priceKlines(symbol, mark, *interval, from, r.end, want, ctx.nowMs);
+            });
         } else {
             // The newest `limit`, in the model's pages of at most 1,000 (backwards).
             std::optional<std::int64_t> end = r.end;
@@ -438,12 +443,7 @@ private:
                 if (static_cast<int>(page.size()) < want) break;
             }
         }
-        std::string body = "[";
-        for (std::size_t i = 0; i < rows.size(); ++i) body += (i ? "," : "") + wire::binance::klineRow(rows[i], *interval);
-        body += "]";
-        HttpReply reply{200, std::move(body), {}};
-        reply.weight = r.limit < 100 ? 1 : r.limit < 500 ? 2 : r.limit <= 1000 ? 5 : 10;
-        return reply;
+        return klineReply(rows, *interval, r.limit);
     }
 
     // GET /fapi/v1/fundingRate: settled periods, ascending; without a range the newest `limit`.

@@ -567,28 +567,42 @@ private:
 
     // /market/candles and /market/history-candles: the newest `limit` candles with before < open
     // time < after, newest first; prices shifted by the basis.
-    static HttpReply candles(const PerpModel& perp, const RestContext& ctx, bool history) {
-        const auto instId = ctx.target.param("instId");
-        if (!instId || instId->empty()) return okxError(50014, "Parameter instId can not be empty.");
-        const SimSymbol* s = findSwap(ctx.model, *instId);
+    // What a candles request asks (instId, bar, limit, after, before), read the venue's way.
+    struct CandleQuery {
+        const SimSymbol* symbol;
+        Interval interval;
+        int limit;
+        std::int64_t end;                  // the newest open time wanted (after − 1, or now)
+        std::optional<std::int64_t> before;  // rows at or before it are left out
+    };
+    static std::variant<HttpReply, CandleQuery> candleQuery(const RestContext& ctx, const SimSymbol* s, bool allowSeconds,
+                                                            int maxLimit) {
         if (!s) return okxError(51001, "Instrument ID does not exist.");
         const auto interval = OkxAdapter::parseBarCode(ctx.target.param("bar").value_or("1m"));
-        if (!interval || (!history && *interval == Interval::S1)) return okxError(51000, "Parameter bar error");
-        const auto limit = limitParam(ctx, 100, 300);
+        if (!interval || (!allowSeconds && *interval == Interval::S1)) return okxError(51000, "Parameter bar error");
+        const auto limit = limitParam(ctx, 100, maxLimit);
         if (const auto* bad = std::get_if<HttpReply>(&limit)) return *bad;
         const auto after = intParam(ctx, "after");
         if (const auto* bad = std::get_if<HttpReply>(&after)) return *bad;
         const auto before = intParam(ctx, "before");
         if (const auto* bad = std::get_if<HttpReply>(&before)) return *bad;
         const auto a = std::get<std::optional<std::int64_t>>(after);
-        const auto b = std::get<std::optional<std::int64_t>>(before);
-        const std::int64_t end = a ? *a - 1 : ctx.nowMs;
+        return CandleQuery{s, *interval, std::get<int>(limit), a ? *a - 1 : ctx.nowMs,
+                           std::get<std::optional<std::int64_t>>(before)};
+    }
+
+    static HttpReply candles(const PerpModel& perp, const RestContext& ctx, bool history) {
+        const auto instId = ctx.target.param("instId");
+        if (!instId || instId->empty()) return okxError(50014, "Parameter instId can not be empty.");
+        const auto parsed = candleQuery(ctx, findSwap(ctx.model, *instId), history, 300);
+        if (const auto* bad = std::get_if<HttpReply>(&parsed)) return *bad;
+        const CandleQuery& q = std::get<CandleQuery>(parsed);
         json rows = json::array();
-        if (end < 0) return ok(std::move(rows));
-        auto list = perp.klines(s->symbol, *interval, std::nullopt, end, std::min(std::get<int>(limit), MarketModel::kMaxLimit),
+        if (q.end < 0) return ok(std::move(rows));
+        auto list = perp.klines(q.symbol->symbol, q.interval, std::nullopt, q.end, std::min(q.limit, MarketModel::kMaxLimit),
                                 ctx.nowMs);
-        if (b) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *b; });
-        for (auto c = list.rbegin(); c != list.rend(); ++c) rows.push_back(candleRow(*s, *c));
+        if (q.before) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *q.before; });
+        for (auto c = list.rbegin(); c != list.rend(); ++c) rows.push_back(candleRow(*q.symbol, *c));
         return ok(std::move(rows));
     }
 
@@ -599,25 +613,16 @@ private:
     static HttpReply priceCandles(const PerpModel& perp, const RestContext& ctx, bool mark, bool history) {
         const auto instId = ctx.target.param("instId");
         if (!instId || instId->empty()) return okxError(50014, "Parameter instId can not be empty.");
-        const SimSymbol* s = mark ? findSwap(ctx.model, *instId) : findDashed(ctx.model, *instId);
-        if (!s) return okxError(51001, "Instrument ID does not exist.");
-        const auto interval = OkxAdapter::parseBarCode(ctx.target.param("bar").value_or("1m"));
-        if (!interval || *interval == Interval::S1) return okxError(51000, "Parameter bar error");
-        const auto limit = limitParam(ctx, 100, 100);
-        if (const auto* bad = std::get_if<HttpReply>(&limit)) return *bad;
-        const auto after = intParam(ctx, "after");
-        if (const auto* bad = std::get_if<HttpReply>(&after)) return *bad;
-        const auto before = intParam(ctx, "before");
-        if (const auto* bad = std::get_if<HttpReply>(&before)) return *bad;
-        const auto a = std::get<std::optional<std::int64_t>>(after);
-        const auto b = std::get<std::optional<std::int64_t>>(before);
-        const std::int64_t end = a ? *a - 1 : ctx.nowMs;
+        const auto parsed =
+            candleQuery(ctx, mark ? findSwap(ctx.model, *instId) : findDashed(ctx.model, *instId), false, 100);
+        if (const auto* bad = std::get_if<HttpReply>(&parsed)) return *bad;
+        const CandleQuery& q = std::get<CandleQuery>(parsed);
         json rows = json::array();
-        if (end < 0) return ok(std::move(rows));
-        auto list = perp.priceKlines(s->symbol, mark, *interval, std::nullopt, end, std::get<int>(limit), ctx.nowMs);
-        if (b) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *b; });
-        if (!history && !isCalendar(*interval)) {
-            const std::int64_t oldest = bucketStart(*interval, ctx.nowMs) - 1439 * nominalMs(*interval);
+        if (q.end < 0) return ok(std::move(rows));
+        auto list = perp.priceKlines(q.symbol->symbol, mark, q.interval, std::nullopt, q.end, q.limit, ctx.nowMs);
+        if (q.before) std::erase_if(list, [&](const Candle& c) { return c.openTime <= *q.before; });
+        if (!history && !isCalendar(q.interval)) {
+            const std::int64_t oldest = bucketStart(q.interval, ctx.nowMs) - 1439 * nominalMs(q.interval);
             std::erase_if(list, [&](const Candle& c) { return c.openTime < oldest; });
         }
         for (auto c = list.rbegin(); c != list.rend(); ++c)
