@@ -232,8 +232,8 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     }
 
     // Delay before the next attempt: the back-off, or the rest of an IP ban if that is longer.
-    std::chrono::milliseconds retryDelay(net::Backoff& backoff) const {
-        auto delay = backoff.next();
+    std::chrono::milliseconds retryDelay(net::Backoff& backoff) const { return pastBan(backoff.next()); }
+    std::chrono::milliseconds pastBan(std::chrono::milliseconds delay) const {
         const std::int64_t banLeft = rest->gate()->bannedUntilMs() - nowMs();
         if (banLeft > 0) delay = std::max(delay, std::chrono::milliseconds(banLeft + 100));
         return delay;
@@ -600,10 +600,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     awaitable<void> recheckLater(Scope sc, std::shared_ptr<Series> sp) {
         auto self = shared_from_this();
         ActiveGuard guard(coroutines);
-        auto delay = config.backoffMax;
-        const std::int64_t banLeft = rest->gate()->bannedUntilMs() - nowMs();
-        if (banLeft > 0) delay = std::max(delay, std::chrono::milliseconds(banLeft + 100));
-        const bool slept = co_await sc->sleep(delay);
+        const bool slept = co_await sc->sleep(pastBan(config.backoffMax));
         sp->recheckScheduled = false;
         if (!slept || sc->cancelled() || sp->failed) co_return;
         recheckUnconfirmed(*sp);

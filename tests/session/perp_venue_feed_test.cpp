@@ -114,6 +114,21 @@ struct PerpRig {
     session::MarketSession market{io};
 };
 
+// Mark (or index) bars of one history answer: one a minute with no hole and no repeat, each closing
+// at the model's price at the bar's last millisecond (what the streams send at that moment).
+void expectModelBars(const PerpRig& rig, const std::vector<Candle>& rows, bool mark) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Candle& c = rows[i];
+        if (i > 0) {
+            ASSERT_EQ(c.openTime - rows[i - 1].openTime, 60'000) << "bar " << i << ": no hole, no repeat";
+        }
+        const std::int64_t last = c.openTime + 60'000 - 1;
+        const auto model = mark ? rig.perp.markPrice("BTCUSDT", last) : rig.perp.indexPrice("BTCUSDT", last);
+        ASSERT_TRUE(model);
+        ASSERT_EQ(c.close, *model) << (mark ? "mark" : "index") << " bar at " << c.openTime;
+    }
+}
+
 }  // namespace
 
 class PerpVenueFeed : public ::testing::TestWithParam<PerpVenue> {};
@@ -336,15 +351,8 @@ TEST_P(PerpPriceHistory, BarsBeforeTheStartAreTheModelsAndTheLivePushesContinueT
         EXPECT_GT(rows->front().openTime, options.priceFromMs - exchange::priceKlinesPageLimit(*rig.adapter) * 60'000)
             << "no page more than needed";
         EXPECT_EQ(rows->back().openTime, kStartMs - 60'000) << "up to the last closed bar before the start";
-        for (std::size_t i = 0; i < rows->size(); ++i) {
-            const Candle& c = (*rows)[i];
-            if (i > 0) {
-                ASSERT_EQ(c.openTime - (*rows)[i - 1].openTime, 60'000) << "bar " << i << ": no hole, no repeat";
-            }
-            const std::int64_t last = c.openTime + 60'000 - 1;
-            const auto model = mark ? rig.perp.markPrice("BTCUSDT", last) : rig.perp.indexPrice("BTCUSDT", last);
-            ASSERT_TRUE(model);
-            ASSERT_EQ(c.close, *model) << (mark ? "mark" : "index") << " bar at " << c.openTime;
+        ASSERT_NO_FATAL_FAILURE(expectModelBars(rig, *rows, mark));
+        for (const Candle& c : *rows) {
             EXPECT_TRUE(c.closed);
             EXPECT_LE(c.low, c.close);
             EXPECT_GE(c.high, c.close);
@@ -416,16 +424,7 @@ TEST_P(PerpPriceHistory, OlderBarsAskedLaterAreTheModelsAndEndWhereTheKnownOnesB
         EXPECT_GT(rows->front().openTime, from - exchange::priceKlinesPageLimit(*rig.adapter) * 60'000)
             << "no page more than needed";
         EXPECT_EQ(rows->back().openTime, known - 60'000) << "up to the bar before the known ones, not into them";
-        for (std::size_t i = 0; i < rows->size(); ++i) {
-            const Candle& c = (*rows)[i];
-            if (i > 0) {
-                ASSERT_EQ(c.openTime - (*rows)[i - 1].openTime, 60'000) << "bar " << i << ": no hole, no repeat";
-            }
-            const auto model = mark ? rig.perp.markPrice("BTCUSDT", c.openTime + 60'000 - 1)
-                                    : rig.perp.indexPrice("BTCUSDT", c.openTime + 60'000 - 1);
-            ASSERT_TRUE(model);
-            ASSERT_EQ(c.close, *model) << (mark ? "mark" : "index") << " bar at " << c.openTime;
-        }
+        ASSERT_NO_FATAL_FAILURE(expectModelBars(rig, *rows, mark));
     }
     EXPECT_TRUE(sink->errors().empty()) << ::testing::PrintToString(sink->errors());
     EXPECT_EQ(rig.server->stats().rest429, 0u);
