@@ -79,19 +79,25 @@ struct LiveRecording {
     std::string error;
 };
 
+// A simulator whose exchange clock runs 20 times as fast from 10 s before a minute ends (minutes
+// close while a short recording runs), pushing klines every 100 ms.
+sim::SimConfig quickSimConfig() {
+    sim::SimConfig config;
+    config.klinePushInterval = std::chrono::milliseconds(100);
+    const std::int64_t start = bucketStart(Interval::M1, nowMs()) + 50'000;
+    const auto wallStart = std::chrono::steady_clock::now();
+    config.clock = [start, wallStart] {
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
+        return start + 20 * elapsed.count();
+    };
+    return config;
+}
+
 LiveRecording& liveRecording() {
     static LiveRecording* recording = [] {
         auto* r = new LiveRecording;
         r->dir = r->tmp.filePath(QStringLiteral("rec"));
-        sim::SimConfig config;
-        config.klinePushInterval = std::chrono::milliseconds(100);
-        const std::int64_t start = bucketStart(Interval::M1, nowMs()) + 50'000;
-        const auto wallStart = std::chrono::steady_clock::now();
-        config.clock = [start, wallStart] {
-            const auto elapsed =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
-            return start + 20 * elapsed.count();
-        };
+        sim::SimConfig config = quickSimConfig();
         sim::SimServer simulator(config);
         if (auto started = simulator.start(); !started) {
             r->error = started.error().message;
@@ -545,16 +551,8 @@ FullRecording& fullRecording() {
     static FullRecording* recording = [] {
         auto* r = new FullRecording;
         r->dir = r->tmp.filePath(QStringLiteral("rec"));
-        sim::SimConfig config;
-        config.klinePushInterval = std::chrono::milliseconds(100);
+        sim::SimConfig config = quickSimConfig();
         config.liveTradesPerSecond = 50;
-        const std::int64_t start = bucketStart(Interval::M1, nowMs()) + 50'000;
-        const auto wallStart = std::chrono::steady_clock::now();
-        config.clock = [start, wallStart] {
-            const auto elapsed =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
-            return start + 20 * elapsed.count();
-        };
         sim::SimServer simulator(config);
         if (auto started = simulator.start(); !started) {
             r->error = started.error().message;
