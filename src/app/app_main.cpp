@@ -23,6 +23,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/app/watchlist_dock.hpp"
 #include "cpc/app/frame_probe.hpp"
+#include "cpc/app/scroll_back_driver.hpp"
 #include "cpc/app/app_identity.hpp"
 #include "cpc/app/desktop_notifier.hpp"
 #include "cpc/app/app_settings.hpp"
@@ -174,7 +175,13 @@ int runApp(int argc, char** argv) {
         QStringLiteral("SECONDS"));
     parser.addOptions({demo, exchangeOption, marketOption, symbol, interval, layoutOption, symbolsOption, screenshot, exitAfter, database, restBase, streamBase, caFile, settingsFile,
                        chartType, theme, timeZone, heatmap, testRealtime, tradeRate, language});
-    parser.addOptions({watchlistOption, frameStats});
+    const QCommandLineOption scrollBackTo(
+        QStringLiteral("scroll-back-to"),
+        QCoreApplication::translate("CommandLine", "Benchmarks: with --exit-after, keep scrolling the chart back, as a trader "
+                       "dragging it, until its first candle is at TIME (UTC, e.g. \"2025-12-06\", or -365d); print how "
+                       "long it took and quit."),
+        QStringLiteral("TIME"));
+    parser.addOptions({watchlistOption, frameStats, scrollBackTo});
     const QCommandLineOption barReplayOption(
         QStringLiteral("bar-replay"),
         QCoreApplication::translate("CommandLine", "Start Bar Replay on the chart at TIME (UTC, e.g. \"2024-01-15 13:05\", "
@@ -322,6 +329,14 @@ int runApp(int argc, char** argv) {
         frameStatsAfter = parser.value(frameStats).toInt(&ok);
         if (!ok || *frameStatsAfter < 0) return fail(QStringLiteral("--frame-stats needs a number of seconds (0 or more)"));
         if (!exitAfterSeconds) return fail(QStringLiteral("--frame-stats needs --exit-after SECONDS (when to print them)"));
+    }
+    std::optional<std::int64_t> scrollBackTarget;
+    if (parser.isSet(scrollBackTo)) {
+        scrollBackTarget = parseReplayTime(parser.value(scrollBackTo), nowMs());
+        if (!scrollBackTarget)
+            return fail(QStringLiteral("--scroll-back-to needs a time (UTC) such as \"2025-12-06\" or -365d, got \"%1\"")
+                            .arg(parser.value(scrollBackTo)));
+        if (!exitAfterSeconds) return fail(QStringLiteral("--scroll-back-to needs --exit-after SECONDS (when to give up)"));
     }
     // --layout and --symbols: checked whole before any window exists.
     std::optional<QString> chosenLayout;
@@ -620,8 +635,21 @@ int runApp(int argc, char** argv) {
     }
 
     int exitCode = 0;
+    ScrollBackDriver* scrollBack = scrollBackTarget ? new ScrollBackDriver(window, *scrollBackTarget, &window) : nullptr;
+    if (scrollBack)
+        QObject::connect(scrollBack, &ScrollBackDriver::finished, &app, [&] {
+            std::printf("canvasprochart: scroll-back %s\n", scrollBack->report().toUtf8().constData());
+            if (probe) std::printf("canvasprochart: %s\n", probe->report().toUtf8().constData());
+            std::fflush(stdout);
+            window.close();
+            QApplication::quit();
+        });
     if (exitAfterSeconds) {
         QTimer::singleShot(exitAfterSeconds * 1000, &app, [&] {
+            if (scrollBack) {
+                std::printf("canvasprochart: scroll-back %s\n", scrollBack->report().toUtf8().constData());
+                exitCode = 1;
+            }
             if (probe) std::printf("canvasprochart: %s\n", probe->report().toUtf8().constData());
             if (!screenshotPath.isEmpty()) {
                 if (window.grab().save(screenshotPath, "PNG")) {

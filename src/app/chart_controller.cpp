@@ -19,6 +19,12 @@
 
 namespace cpc::app {
 
+namespace {
+// Candles asked of the venue per scroll-back load: four Binance pages (2.8 days of 1m), forty of
+// OKX's, asked several at once by the feed.
+constexpr std::size_t kOlderCandlesPerLoad = 4000;
+}  // namespace
+
 bool ChartController::isTrading(std::string_view status) {
     // Binance "TRADING", Bybit "Trading", OKX "live" (KuCoin's enableTrading becomes "TRADING").
     const QString s = QString::fromUtf8(status.data(), static_cast<qsizetype>(status.size()));
@@ -102,8 +108,11 @@ void ChartController::makeHub() {
             m_bridge->post(feed::FeedError{key, Error{"no connection to the exchange"}});
             return;
         }
-        // One page of the venue's maximum: exactly one HistoryBatch (or a FeedError) answers it.
-        m_feed->loadOlder(key, before, static_cast<std::size_t>(std::max(1, m_adapter->maxHistoryLimit())));
+        // Several pages at once (issue 21: a trader dragging back waits for one round of pages,
+        // not one per page), at least kOlderCandlesPerLoad candles; they come back newest first,
+        // the last one (or a FeedError) ending the load.
+        m_feed->loadOlder(key, before, std::max<std::size_t>(kOlderCandlesPerLoad,
+                                                             static_cast<std::size_t>(std::max(1, m_adapter->maxHistoryLimit()))));
     };
     hooks.loadRange = [this](const SeriesKey& key, std::int64_t from, std::int64_t to) {
         if (!m_feed) {  // no venue after a failed switch: the hole stays (asked on the next opening)

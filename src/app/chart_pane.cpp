@@ -145,7 +145,9 @@ ChartPane::ChartPane(ChartController& controller, std::unique_ptr<ChartControlle
             }
         }
         const auto* series = m_controller.currentSeries();
-        if (m_historyLoading && series && series->size() > m_countBeforeHistory) setHistoryLoading(false);
+        // A scroll-back load may come in several pages: loading until its last one came.
+        if (m_historyLoading && series && series->size() > m_countBeforeHistory && !m_controller.olderHistoryLoading())
+            setHistoryLoading(false);
         emit chartChanged();
     });
     connect(&m_controller, &ChartController::statusChanged, this, &ChartPane::statusChanged);

@@ -1029,16 +1029,23 @@ void MainWindow::refreshStatus() {
     const bool empty = series == nullptr || series->empty();
     const bool connecting = st.state == feed::FeedState::Connecting || st.state == feed::FeedState::Idle;
     m_busy->setVisible(m_active->historyLoading() || (empty && connecting && !controller.currentKey().symbol.empty()));
-    m_countLabel->setText(tr("%Ln candle(s)", nullptr, series ? static_cast<int>(series->size()) : 0));
+    const QString zone = m_settings.timeZone();
+    const QTimeZone chosenTz = zone == QLatin1String("local") ? QTimeZone::systemTimeZone()
+                               : zone == QLatin1String("UTC") ? QTimeZone::utc()
+                                                              : QTimeZone(zone.toUtf8());
+    const QTimeZone tz = chosenTz.isValid() ? chosenTz : QTimeZone::utc();
+    QString count = tr("%Ln candle(s)", nullptr, series ? static_cast<int>(series->size()) : 0);
+    // Scrolling back: how far the chart reaches while older pages arrive.
+    if (m_active->historyLoading() && !empty)
+        count += QStringLiteral(" · ") + tr("loading older, from %1")
+                                             .arg(QDateTime::fromMSecsSinceEpoch((*series)[0].openTime, tz)
+                                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    m_countLabel->setText(count);
     const qint64 last = controller.lastUpdateMs();
     if (last == 0) {
         m_updateLabel->setText(tr("no update yet"));
     } else {
-        const QString zone = m_settings.timeZone();
-        const QTimeZone tz = zone == QLatin1String("local") ? QTimeZone::systemTimeZone()
-                             : zone == QLatin1String("UTC") ? QTimeZone::utc()
-                                                            : QTimeZone(zone.toUtf8());
-        const QDateTime at = QDateTime::fromMSecsSinceEpoch(last, tz.isValid() ? tz : QTimeZone::utc());
+        const QDateTime at = QDateTime::fromMSecsSinceEpoch(last, tz);
         m_updateLabel->setText(tr("last update %1").arg(at.toString(QStringLiteral("HH:mm:ss"))));
     }
 }

@@ -343,6 +343,13 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         const int limit = std::max(1, adapter->maxHistoryLimit());
         // (After the clock sync: the start of a first load is in the venue's time.)
         std::optional<std::int64_t> start = s->resume ? s->resume : initialStart(s->key, s->source);
+        if (start) {
+            // The whole pages before the newest one, several at once (a cache days old, OKX's
+            // short pages); what is left, the page reaching the forming candle, as below.
+            auto bulkEnd = co_await backfillPages(sc, s, *start, limit);
+            if (!bulkEnd) co_return bulkEnd.error();
+            start = *bulkEnd;
+        }
         while (true) {
             const exchange::HistoryQuery q{s->key.symbol, s->key.interval, start, std::nullopt, limit};
             const exchange::RestRequest request = adapter->historyRequest(q);
@@ -385,6 +392,74 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             start = next;
         }
         co_return Ok{};
+    }
+
+    // The backfill's pages that end before the venue's forming candle, from `start` on: windows of
+    // `limit` source buckets (each answer says exactly what its span holds, also across an outage
+    // of the venue's history or on a venue that skips quiet intervals), up to
+    // config.parallelPages asked at once (issue 21) through the host's gate like every request.
+    // They are posted oldest first, each as soon as every older one was: `resume`, where a retry
+    // starts again, only ever moves past candles delivered (a window failing ends the backfill,
+    // and the retry asks again from the newest candle delivered). Returns where the rest of the
+    // backfill starts: `start` itself when fewer than two windows are whole (nothing to overlap).
+    awaitable<Result<std::int64_t>> backfillPages(Scope sc, std::shared_ptr<Series> s, std::int64_t start, int limit) {
+        const std::int64_t forming = bucketStart(s->source, venueNow());
+        std::vector<PageSpan> windows;
+        for (std::int64_t from = start;;) {
+            const std::int64_t to = bucketsEnd(s->source, from, limit);
+            if (to <= from || to > forming) break;
+            windows.push_back({from, to});
+            from = to;
+        }
+        if (windows.size() < 2 || config.parallelPages < 2) co_return start;
+        BackfillJob job{s, std::move(windows), {}, 0, std::nullopt, s->resume && *s->resume == start, limit};
+        job.answers.resize(job.windows.size());
+        const std::function<awaitable<bool>(std::size_t)> page = [this, &sc, &job](std::size_t i) {
+            return backfillWindow(sc, job, i);
+        };
+        co_await runBounded(job.windows.size(), config.parallelPages, page);
+        if (sc->cancelled()) co_return makeError("cancelled");
+        if (job.error) co_return *job.error;
+        co_return job.windows.back().to;
+    }
+
+    struct BackfillJob {
+        std::shared_ptr<Series> series;
+        std::vector<PageSpan> windows;                         // ascending
+        std::vector<std::optional<std::vector<Candle>>> answers;  // by window, until posted
+        std::size_t posted = 0;                                // windows posted (a prefix)
+        std::optional<Error> error;
+        bool fromResume = false;  // the first window starts at the newest candle delivered closed
+        int limit = 1;
+    };
+
+    // One window of backfillPages; false ends the job.
+    awaitable<bool> backfillWindow(const Scope& sc, BackfillJob& job, std::size_t i) {
+        if (job.error || sc->cancelled()) co_return false;
+        Series& s = *job.series;
+        const PageSpan w = job.windows[i];
+        const exchange::HistoryQuery q{s.key.symbol, s.key.interval, w.from, w.to - 1, job.limit};
+        std::size_t outside = 0;
+        auto rows = co_await olderRows(sc, q, &outside);
+        if (job.error || sc->cancelled()) co_return false;
+        if (rows && rows->empty() && outside > 0)  // rows, but none where asked: no word about the span
+            rows = Result<std::vector<Candle>>(makeError(adapter->name() + " answered with " + std::to_string(outside) +
+                                                         " rows outside " + formatUtc(w.from) + " .. " +
+                                                         formatUtc(w.to - 1)));
+        else if (rows && rows->empty() && i == 0 && job.fromResume)  // as in backfill: it had sent that candle
+            rows = Result<std::vector<Candle>>(makeError(adapter->name() + " answered no candles from " +
+                                                         formatUtc(w.from) + ", which it had sent before"));
+        if (!rows) {
+            job.error = rows.error();
+            co_return false;
+        }
+        job.answers[i] = std::move(*rows);
+        for (; job.posted < job.answers.size() && job.answers[job.posted]; ++job.posted) {
+            std::vector<Candle> page = std::exchange(*job.answers[job.posted], {});
+            noteClosedSource(s, page);
+            postHistory(s, std::move(page), true, false);
+        }
+        co_return true;
     }
 
     // Where a series opened without a cache starts. Normally the venue's newest page; a venue whose
@@ -738,6 +813,11 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         auto plan = co_await prepareJob(sc, job);
         if (!plan || sc->cancelled()) co_return;
         const auto [source, anchor3d, aggregated, nominalRatio, limit] = *plan;
+        if (!aggregated && !adapter->historyHasGaps() && !isCalendar(key.interval) &&
+            count > static_cast<std::size_t>(limit) && config.parallelPages > 1) {
+            co_await olderPages(sc, job, before, count, limit);
+            co_return;
+        }
         const auto ratio = static_cast<std::size_t>(nominalRatio);  // source rows per candle, at most
         std::int64_t end = before - 1;
         std::size_t remaining = count;
@@ -797,10 +877,76 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             HistoryBatch batch{key, std::move(out)};
             batch.older = true;
             batch.startReached = startReached;
+            batch.rangeEnd = startReached || remaining == 0;
             sink.post(std::move(batch));
             if (startReached) break;
             end = oldest - 1;
         }
+    }
+
+    // Scroll-back of several pages (older) of an interval the venue has, with every bucket (no
+    // quiet intervals skipped) and a fixed length: page k asks for the newest rows up to `before`
+    // minus k pages, so the pages are known before any answer and up to config.parallelPages are
+    // asked at once (issue 21), newest first, through the host's gate. Each is posted as soon as
+    // every newer one was (the hub takes them newest first); its rows are cut to its own span (a
+    // venue outage makes an answer reach into the next page's). The first page answered with fewer
+    // rows than asked holds the listing start: posted with startReached, and the pages after it,
+    // which can only be empty, are not asked or not posted. A page that fails (after olderRows'
+    // retries) ends the job with the job's FeedError; the pages posted before it stay.
+    awaitable<void> olderPages(Scope sc, const FeedError& job, std::int64_t before, std::size_t count, int limit) {
+        const std::int64_t step = nominalMs(job.key.interval);
+        OlderJob state{job, {}, {}, 0, false, std::nullopt};
+        for (std::size_t taken = 0; taken < count;) {
+            const int want = static_cast<int>(std::min<std::size_t>(count - taken, static_cast<std::size_t>(limit)));
+            const std::int64_t end = before - static_cast<std::int64_t>(taken) * step;  // exclusive
+            state.pages.push_back({end - want * step, end});
+            taken += static_cast<std::size_t>(want);
+        }
+        state.answers.resize(state.pages.size());
+        const std::function<awaitable<bool>(std::size_t)> page = [this, &sc, &state](std::size_t i) {
+            return olderPage(sc, state, i);
+        };
+        co_await runBounded(state.pages.size(), config.parallelPages, page);
+    }
+
+    struct OlderJob {
+        FeedError job;
+        std::vector<PageSpan> pages;  // newest first; a page asks for to − from buckets up to `to`
+        std::vector<std::optional<HistoryBatch>> answers;  // by page, until posted
+        std::size_t posted = 0;
+        bool done = false;  // failed, or the listing start posted: nothing more goes out
+        std::optional<std::size_t> startPage;  // the newest page that reached the listing start
+    };
+
+    // One page of olderPages; false stops the start of further pages.
+    awaitable<bool> olderPage(const Scope& sc, OlderJob& state, std::size_t i) {
+        if (state.done || sc->cancelled() || (state.startPage && i > *state.startPage)) co_return false;
+        const SeriesKey& key = state.job.key;
+        const PageSpan span = state.pages[i];
+        const int want = static_cast<int>((span.to - span.from) / nominalMs(key.interval));
+        const exchange::HistoryQuery q{key.symbol, key.interval, std::nullopt, span.to - 1, want};
+        auto rows = co_await olderRows(sc, q);
+        if (state.done || sc->cancelled()) co_return false;
+        if (!rows) {
+            state.done = true;
+            sink.post(jobError(state.job, rows.error()));
+            co_return false;
+        }
+        const bool startReached = rows->size() < static_cast<std::size_t>(want);
+        std::erase_if(*rows, [&](const Candle& c) { return c.openTime < span.from; });  // the next page's
+        HistoryBatch batch{key, std::move(*rows)};
+        batch.older = true;
+        batch.startReached = startReached;
+        if (startReached && (!state.startPage || i < *state.startPage)) state.startPage = i;
+        state.answers[i] = std::move(batch);
+        const std::size_t last = state.startPage.value_or(state.pages.size() - 1);
+        for (; !state.done && state.posted <= last && state.answers[state.posted]; ++state.posted) {
+            HistoryBatch out = std::move(*state.answers[state.posted]);
+            out.rangeEnd = state.posted == last;
+            state.done = out.rangeEnd;
+            sink.post(std::move(out));
+        }
+        co_return !startReached;
     }
 
     // A hole in the caller's cache (loadRange): forward windows over [from, to), each at most one

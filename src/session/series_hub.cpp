@@ -277,9 +277,12 @@ bool SeriesHub::applyHistory(feed::HistoryBatch&& batch) {
     if (batch.older) {
         // Scroll-back page: only the one asked for the open series (a page of a series the user
         // left, or of an earlier opening of this one, is dropped).
+        // A load may come in several pages, newest first; its last one says so (rangeEnd).
         if (batch.key != m_key || !m_olderFromVenue || !m_olderLoadInFlight) return false;
-        m_olderLoadInFlight = false;
-        m_olderFromVenue = false;
+        if (batch.rangeEnd || batch.startReached) {
+            m_olderLoadInFlight = false;
+            m_olderFromVenue = false;
+        }
         std::erase_if(batch.candles, [this](const Candle& c) { return c.openTime >= m_olderBefore; });
         if (batch.startReached) {
             // Nothing older: stop asking, now and (via the coverage table) after a reopen.

@@ -170,7 +170,10 @@ TEST(ChartController, ScrollingTheChartToItsFirstCandleLoadsOlderCandlesFromTheV
     ControllerOptions options;
     options.demo = true;
     options.simPushIntervalMs = 100;
-    options.simClock = clockDaysAfterNknListing(2100, &listing);
+    // 1,400 days of 4-hour candles: the first page (1,000) and two scroll-back loads of at
+    // least 4,000 candles (kOlderCandlesPerLoad), each in pages asked at once.
+    options.simClock = clockDaysAfterNknListing(1400, &listing);
+    listing = *sim::MarketModel(42).firstOpenTime("NKNUSDT", Interval::H4);
     options.databasePath = dir.filePath("demo.sqlite3").toStdString();
     ChartController controller(options);
     ASSERT_TRUE(controller.start());
@@ -178,7 +181,7 @@ TEST(ChartController, ScrollingTheChartToItsFirstCandleLoadsOlderCandlesFromTheV
     MainWindow window(controller, settings);
     window.resize(1200, 800);
     window.show();
-    window.openSeries("NKNUSDT", Interval::D1);
+    window.openSeries("NKNUSDT", Interval::H4);
     ASSERT_TRUE(test::processEventsUntil([&] {
         return controller.currentSeries()->size() >= 1000 && controller.status().state == feed::FeedState::Live;
     }, 60000));
@@ -187,8 +190,9 @@ TEST(ChartController, ScrollingTheChartToItsFirstCandleLoadsOlderCandlesFromTheV
     auto* busy = window.findChild<QWidget*>("historyBusy");
     ASSERT_NE(busy, nullptr);
 
-    // The user drags to the first candle, twice: each time one page comes from the venue and the
-    // bar under the user's eyes stays where it was.
+    // The user drags to the first candle, twice: each time one load (its pages newest first) comes
+    // from the venue and the bar under the user's eyes stays where it was; the second one reaches
+    // the listing.
     for (int page = 1; page <= 2; ++page) {
         model.scrollToFirstBar();
         const auto& scale = model.timeScale();

@@ -5,6 +5,7 @@
 // dropped connection is healed with the gap backfilled.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -214,6 +215,52 @@ TEST_P(VenueFeedTest, HistoryOfARangeAndTheFormingCandleEqualTheSimulator) {
             expectSameCandle(delivered[i], want[i], std::string(toString(interval)) + " row " + std::to_string(i));
         EXPECT_FALSE(delivered.back().closed);
     }
+}
+
+// A cache days old: the backfill's whole pages before the newest are asked several at once (issue
+// 21; the simulator answers each 150 ms late, so one at a time would take a page's delay each),
+// and what arrives is every candle of the gap, the simulator's, delivered oldest first.
+TEST_P(VenueFeedTest, ABackfillOfSeveralPagesAsksThemAtOnceAndDeliversTheGapInOrder) {
+    const std::int64_t minute = (kFixedNowMs / kMinute) * kMinute;
+    clock.set(minute + 30'000);
+    sim::SimConfig config;
+    config.restDelay = 150ms;
+    startSim(config);
+    const std::int64_t pages = 5;
+    const std::int64_t resume = minute - pages * adapter->maxHistoryLimit() * kMinute - 7 * kMinute;
+    auto feed = makeFeed();
+    feed->open({GetParam().name, symbol, Interval::M1}, resume);
+    std::vector<std::int64_t> order;  // the open times of history as delivered
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    bool live = false;
+    while (!(live && got.candles.count(minute) > 0) && std::chrono::steady_clock::now() < deadline) {
+        for (auto& e : sink.box.takeAll()) {
+            if (auto* h = std::get_if<feed::HistoryBatch>(&e))
+                for (const Candle& c : h->candles) {
+                    order.push_back(c.openTime);
+                    got.candles[c.openTime] = c;
+                }
+            if (auto* st = std::get_if<feed::FeedStatus>(&e); st && st->state == feed::FeedState::Live) live = true;
+            if (auto* err = std::get_if<feed::FeedError>(&e)) FAIL() << err->error.message;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    const auto stats = feed->stats();
+    feed->stop();
+    ASSERT_TRUE(live && got.candles.count(minute) > 0) << "not live with the forming candle";
+    EXPECT_GE(server->stats().restInFlightMax, 2u) << "the pages were asked one at a time";
+    EXPECT_EQ(stats.historyRetries, 0u);
+    EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << "history was not delivered oldest first";
+    const auto want = truth(Interval::M1, resume, minute - kMinute);
+    std::size_t compared = 0;
+    for (const Candle& w : want) {
+        if (adapter->historyHasGaps() && w.trades == 0) continue;  // KuCoin has no candle for a quiet minute
+        const auto it = got.candles.find(w.openTime);
+        ASSERT_NE(it, got.candles.end()) << "candle at " << w.openTime << " lost";
+        expectSameCandle(it->second, w, "minute " + std::to_string((w.openTime - resume) / kMinute));
+        ++compared;
+    }
+    EXPECT_GT(compared, static_cast<std::size_t>(pages * adapter->maxHistoryLimit()) / 2);
 }
 
 // A live 1m candle closes when the venue's minute ends, and the closed version is REST's. KuCoin

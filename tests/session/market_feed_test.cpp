@@ -324,6 +324,41 @@ TEST(MarketFeed, LoadOlderStopsAtTheRequestedCount) {
     EXPECT_TRUE(joined(got.olderBatches) == venueCandles(server, config, "NKNUSDT", before - 1500 * 60'000LL, before));
 }
 
+// Scroll-back of several pages asks them at once (issue 21: the simulator answers each 200 ms
+// late) and posts them newest first, the last one saying so; together they are the venue's candles.
+TEST(MarketFeed, LoadOlderOfSeveralPagesAsksThemAtOnceAndPostsThemNewestFirst) {
+    sim::SimConfig config;
+    config.clock = clockAfterListing("NKNUSDT", 9000);
+    config.restDelay = 200ms;
+    sim::SimServer server(config);
+    ASSERT_TRUE(server.start());
+    const std::int64_t listing = *server.model().firstOpenTime("NKNUSDT", Interval::M1);
+    const std::int64_t before = listing + 8000 * 60'000LL + 30'000;  // inside minute 8000: it is the newest
+
+    net::IoThread io;
+    Sink sink;
+    Collected got;
+    session::MarketFeed feed(io, adapterFor(server), session::FeedConfig{}, sink);
+    feed.loadOlder({"binance", "NKNUSDT", Interval::M1}, before, 6000);
+    ASSERT_TRUE(got.until(sink, [&] { return !got.olderBatches.empty() && got.olderBatches.back().rangeEnd; }, 20s));
+    feed.stop();
+    got.until(sink, [] { return false; }, 0ms);
+
+    EXPECT_GE(server.stats().restInFlightMax, 2u) << "the pages were asked one at a time";
+    ASSERT_EQ(got.olderBatches.size(), 6u);
+    for (std::size_t i = 0; i < got.olderBatches.size(); ++i) {
+        EXPECT_EQ(got.olderBatches[i].candles.size(), 1000u) << "page " << i;
+        EXPECT_EQ(got.olderBatches[i].rangeEnd, i == 5) << "page " << i;
+        EXPECT_FALSE(got.olderBatches[i].startReached) << "page " << i;
+        if (i > 0)
+            EXPECT_LT(got.olderBatches[i].candles.back().openTime, got.olderBatches[i - 1].candles.front().openTime)
+                << "page " << i << " is not older than the one before it";
+    }
+    EXPECT_TRUE(joined(got.olderBatches) ==
+                venueCandles(server, config, "NKNUSDT", listing + 2001 * 60'000LL, listing + 8001 * 60'000LL));
+    EXPECT_TRUE(got.errors.empty());
+}
+
 TEST(MarketFeed, LoadOlderOfAnUnknownSymbolIsReportedNotRetried) {
     sim::SimServer server(sim::SimConfig{});
     ASSERT_TRUE(server.start());

@@ -235,6 +235,39 @@ TEST(SeriesHub, ScrollBackAsksTheCacheThenTheVenueAndRemembersTheListingStart) {
     EXPECT_EQ(db->loadRange(key, 0, kStart + 30 * 3'600'000LL)->size(), 25u);
 }
 
+// A scroll-back load comes in several pages, newest first (the feed asks them at once, issue 21):
+// each is merged as it comes, and the load ends with the page that says it is the last.
+TEST(SeriesHub, AScrollBackInSeveralPagesEndsWithItsLastPage) {
+    test::TempDir dir;
+    FakeOwner owner(dir);
+    const SeriesKey key{"binance", "NKNUSDT", Interval::H1};
+    const auto hours = [](std::int64_t from, int n) {
+        std::vector<Candle> out;
+        for (int i = 0; i < n; ++i)
+            out.push_back(test::makeCandle(from + i * 3'600'000LL, 10, 11, 9, 10, 1));
+        return out;
+    };
+    owner.hub->open(key);
+    owner.settle();
+    owner.hub->apply(history(key, hours(kStart, 20)));
+    owner.hub->loadOlder();
+    owner.settle();  // nothing cached: the venue is asked
+    ASSERT_EQ(owner.older.size(), 1u);
+    for (int page = 1; page <= 3; ++page) {
+        feed::HistoryBatch batch{key, hours(kStart - page * 10 * 3'600'000LL, 10)};
+        batch.older = true;
+        batch.rangeEnd = page == 3;
+        EXPECT_TRUE(owner.hub->apply(std::move(batch)));
+        EXPECT_EQ((*owner.hub->openSeries())[0].openTime, kStart - page * 10 * 3'600'000LL) << "page " << page;
+        EXPECT_EQ(owner.hub->olderLoading(), page < 3) << "page " << page;
+        owner.hub->loadOlder();
+        owner.settle();
+        EXPECT_EQ(owner.older.size(), page < 3 ? 1u : 2u) << "asked again while the load was still coming";
+    }
+    EXPECT_FALSE(owner.hub->startReached());
+    EXPECT_EQ(owner.hub->openSeries()->size(), 50u);
+}
+
 TEST(SeriesHub, OverTheMemoryBudgetTheLeastRecentlyUsedSeriesGoesAndItsObserversHearOfIt) {
     test::TempDir dir;
     FakeOwner owner(dir);

@@ -41,7 +41,8 @@ struct HistoryBatch {
     bool older = false;         // a page of MarketFeed::loadOlder (scroll-back history)
     bool startReached = false;  // loadOlder: the venue has nothing older (start of the listing)
     // A page of MarketFeed::loadRange: `candles` are every candle the venue has with open times
-    // in [fromOpenTime, toOpenTime) (none: it has none there); rangeEnd on its last page.
+    // in [fromOpenTime, toOpenTime) (none: it has none there); rangeEnd on its last page, and on
+    // the last page of a loadOlder.
     bool filled = false;
     bool rangeEnd = false;
     std::int64_t fromOpenTime = 0;

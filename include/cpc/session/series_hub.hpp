@@ -54,9 +54,10 @@ public:
         // Open the venue's feed for `key` from the newest closed candle the hub holds (nullopt:
         // nothing cached, the newest page): MarketFeed::open(key, resumeFromOpenTime).
         std::function<void(const SeriesKey& key, std::optional<std::int64_t> resumeFromOpenTime)> openFeed;
-        // One page of the venue's candles opening before `beforeOpenTime`:
-        // MarketFeed::loadOlder(key, beforeOpenTime, <one page>). Its HistoryBatch (older) or
-        // FeedError must come back through apply(). Empty: scroll-back stops at the cache.
+        // The venue's candles opening before `beforeOpenTime`: MarketFeed::loadOlder(key,
+        // beforeOpenTime, <one page or more>). Its HistoryBatches (older, newest first; the last
+        // with rangeEnd or startReached) or a FeedError must come back through apply(). Empty:
+        // scroll-back stops at the cache.
         std::function<void(const SeriesKey& key, std::int64_t beforeOpenTime)> loadOlder;
         // Every candle of the venue with open times in [fromOpenTime, toOpenTime) (a hole in the
         // cache, or candles the hub derived from a finer series): MarketFeed::loadRange. Its
