@@ -247,6 +247,10 @@
         <source>Start Bar Replay on the chart at TIME (UTC, e.g. &quot;2024-01-15 13:05&quot;, or back from now: -6h, -2d) once its candles are loaded.</source>
         <translation>Inicia o replay de barras no gráfico em TIME (UTC, p. ex. &quot;2024-01-15 13:05&quot;, ou antes de agora: -6h, -2d) assim que seus candles forem carregados.</translation>
     </message>
+    <message>
+        <source>Benchmarks: with --exit-after, keep scrolling the chart back, as a trader dragging it, until its first candle is at TIME (UTC, e.g. &quot;2025-12-06&quot;, or -365d); print how long it took and quit.</source>
+        <translation>Benchmarks: com --exit-after, rola o gráfico para trás sem parar, como um trader que o arrasta, até que o primeiro candle esteja em TIME (UTC, p. ex. &quot;2025-12-06&quot;, ou -365d); imprime quanto tempo levou e sai.</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>
@@ -2821,6 +2825,10 @@ Stream %2</translation>
     <message>
         <source>feed: %1</source>
         <translation>feed: %1</translation>
+    </message>
+    <message>
+        <source>loading older, from %1</source>
+        <translation>carregando anteriores, desde %1</translation>
     </message>
 </context>
 <context>
