@@ -57,9 +57,31 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
         EXPECT_TRUE(symbol.err.contains("accepted: 1 to 32 of ASCII letters, digits")) << symbol.err.toStdString();
     }
 
+    const AppRun scrollTime = runApp({"--demo", "--scroll-back-to", "last year", "--exit-after", "5"});
+    EXPECT_EQ(scrollTime.exitCode, 2);
+    EXPECT_TRUE(scrollTime.err.contains("--scroll-back-to needs a time (UTC) such as")) << scrollTime.err.toStdString();
+    const AppRun scrollWithoutExit = runApp({"--demo", "--scroll-back-to", "-2d"});
+    EXPECT_EQ(scrollWithoutExit.exitCode, 2);
+    EXPECT_TRUE(scrollWithoutExit.err.contains("--exit-after")) << scrollWithoutExit.err.toStdString();
+
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_TRUE(help.out.contains("--demo"));
+}
+
+// The benchmark's drive (scripts/bench-year-in-app): the chart is scrolled back, as a drag does,
+// until its first candle is two days old — more than its first page (1,000 minutes) and one
+// scroll-back load — and the app says how long that took and quits.
+TEST(CanvasProChartBinary, ScrollBackToDragsTheChartBackUntilItsFirstCandleIsThatOld) {
+    QTemporaryDir dir;
+    const QString db = dir.filePath("cache.sqlite3");
+    const QString ini = dir.filePath("settings.ini");
+    const AppRun r = runApp({"--demo", "--interval", "1m", "--scroll-back-to", "-2d", "--frame-stats", "0",
+                             "--exit-after", "50", "--database", db, "--settings", ini});
+    EXPECT_EQ(r.exitCode, 0) << r.out.toStdString() << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains("canvasprochart: scroll-back reached ")) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains(" at the start), first ")) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains("canvasprochart: frames ")) << r.out.toStdString();
 }
 
 TEST(CanvasProChartBinary, AnUnknownSymbolIsNeverSavedAndAnUnknownSavedOneFallsBackToTheDefault) {

@@ -350,9 +350,10 @@ TEST(MarketFeed, LoadOlderOfSeveralPagesAsksThemAtOnceAndPostsThemNewestFirst) {
         EXPECT_EQ(got.olderBatches[i].candles.size(), 1000u) << "page " << i;
         EXPECT_EQ(got.olderBatches[i].rangeEnd, i == 5) << "page " << i;
         EXPECT_FALSE(got.olderBatches[i].startReached) << "page " << i;
-        if (i > 0)
+        if (i > 0) {
             EXPECT_LT(got.olderBatches[i].candles.back().openTime, got.olderBatches[i - 1].candles.front().openTime)
                 << "page " << i << " is not older than the one before it";
+        }
     }
     EXPECT_TRUE(joined(got.olderBatches) ==
                 venueCandles(server, config, "NKNUSDT", listing + 2001 * 60'000LL, listing + 8001 * 60'000LL));

@@ -23,7 +23,7 @@ public:
     ScrollBackDriver(MainWindow& window, std::int64_t targetMs, QObject* parent = nullptr);
 
     bool reached() const { return m_reached; }
-    // "reached 2025-12-06 00:00:00 in 9.8 s: 527,041 candles (1,000 at the start), first 2025-12-05 23:59:00"
+    // "reached 2025-12-06 00:00:00 in 9.8 s: 527041 candles (1000 at the start), first 2025-12-05 23:59:00"
     // or, before the end, how far it got.
     QString report() const;
 
