@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "cpc/market/candle_series.hpp"
 #include "market_test_util.hpp"
 
@@ -49,6 +51,30 @@ TEST(CandleSeries, MergeOfOverlappingBatchesKeepsOneCandlePerOpenTime) {
     for (std::size_t i = 1; i < s.size(); ++i) EXPECT_LT(s[i - 1].openTime, s[i].openTime);
     EXPECT_TRUE(s.find(120 * 60'000).has_value());
     EXPECT_FALSE(s.find(120 * 60'000 + 1).has_value());
+}
+
+// A scroll-back page (a sorted batch before the series) is one insert at the front: the series is
+// what candle-by-candle upserts make of it (rows, a refused candle counted, a value too wide for a
+// packed row kept whole), and the view counts one change.
+TEST(CandleSeries, APageBeforeTheSeriesIsPrependedAsUpsertsWouldMakeIt) {
+    auto page = cpc::test::randomMinutes(0, 500, 3);
+    page[7] = makeCandle(page[7].openTime, 5, 2, 1, 1.5, 1);  // open > high: refused
+    page[9].volume = Decimal::fromUnits(static_cast<Int128>(std::numeric_limits<std::int64_t>::max()) * 4);  // too wide
+    page[9].takerBuyBase = Decimal::fromUnits(0);
+    const auto newer = cpc::test::randomMinutes(500 * 60'000, 300, 4);
+    CandleSeries merged, upserted;
+    merged.merge(newer);
+    upserted.merge(newer);
+    const auto revision = merged.revision();
+    EXPECT_EQ(merged.merge(page), 499u);
+    EXPECT_EQ(merged.revision(), revision + 1);
+    for (const Candle& c : page) upserted.upsert(c);
+    ASSERT_EQ(merged.size(), upserted.size());
+    ASSERT_EQ(merged.size(), 799u);
+    for (std::size_t i = 0; i < merged.size(); ++i) EXPECT_EQ(merged[i], upserted[i]) << "row " << i;
+    EXPECT_EQ(merged.rejectedCount(), 1u);
+    EXPECT_EQ(merged.wideCount(), upserted.wideCount());
+    EXPECT_EQ(merged[8].volume, page[9].volume);  // (row 7 was refused)
 }
 
 #include "cpc/market/candle_store.hpp"
