@@ -1,7 +1,8 @@
 // Writes the seed corpus of every fuzz target from the real fixtures (tests/fixtures):
 //   cpc_fuzz_seeds <fixtures dir> <out dir>   → <out dir>/<target>/<n>
 // Binance: each frame of the recorded WebSocket captures, each recorded depth snapshot, the
-// exchangeInfo subset and the REST klines; Bybit, OKX, KuCoin: each captured answer and frame;
+// exchangeInfo subset and the REST klines, each behind the byte selecting its parser; Bybit, OKX,
+// KuCoin: each captured answer and frame, behind every parser's byte;
 // kline input: the REST klines as JSON (12 and 6 fields) and as data.binance.vision CSV (ms and µs);
 // alert conditions: the examples of acceptedConditionsText(); URLs: every venue's endpoints and a
 // stream URL; recordings: records made of the fixtures' frames and a REST answer.
@@ -19,6 +20,7 @@
 #include "cpc/exchange/registry.hpp"
 #include "cpc/replay/record.hpp"
 #include "kline_io.hpp"
+#include "venue_parsers.hpp"
 
 namespace fs = std::filesystem;
 
@@ -84,27 +86,40 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    // Venue codecs.
+    // Venue codecs: each input starts with the byte that selects its parser (venue_parsers.hpp).
+    using cpc::fuzz::VenueParser;
+    const auto forParser = [](VenueParser parser, std::string_view bytes, bool errorStatus = false) {
+        std::string seed(1, static_cast<char>(static_cast<std::uint8_t>(parser) |
+                                              (errorStatus ? cpc::fuzz::kErrorStatusBit : 0)));
+        return seed.append(bytes);
+    };
+    // A captured answer whose kind the file does not say: for every parser.
+    const auto forEveryParser = [&](Corpus& c, std::string_view bytes) {
+        for (std::uint8_t p = 0; p < cpc::fuzz::kVenueParsers; ++p) c.add(forParser(static_cast<VenueParser>(p), bytes));
+    };
     std::vector<std::string> binanceFrames;
     {
         Corpus c(out / "fuzz_binance_codec");
         for (const char* capture : {"BINANCE.ws.1.0", "BINANCE_US.ws.1.0"})
             for (auto& frame : capturePayloads(fixtures / "binance-captures" / capture, 60)) {
-                c.add(frame);
+                c.add(forParser(VenueParser::Stream, frame));
                 binanceFrames.push_back(std::move(frame));
             }
         for (const auto& snapshot : capturePayloads(fixtures / "binance-captures" / "BINANCE.http.depth-snapshots", 4))
-            c.add(snapshot);
-        c.add(readFile(fixtures / "binance-captures" / "exchangeInfo.subset.json"));
-        c.add(readFile(fixtures / "binance-rest" / "BTCUSDT-1h-2024-01-15.klines.json"));
-        c.add(R"({"serverTime":1700000000000})");
-        c.add(R"({"code":-1121,"msg":"Invalid symbol."})");
-        c.add(R"({"result":null,"id":1})");
+            c.add(forParser(VenueParser::DepthSnapshot, snapshot));
+        c.add(forParser(VenueParser::ExchangeInfo, readFile(fixtures / "binance-captures" / "exchangeInfo.subset.json")));
+        const std::string klines = readFile(fixtures / "binance-rest" / "BTCUSDT-1h-2024-01-15.klines.json");
+        c.add(forParser(VenueParser::History, klines));
+        c.add(forParser(VenueParser::HistoryFor, klines));
+        c.add(forParser(VenueParser::ServerTime, R"({"serverTime":1700000000000})"));
+        for (std::uint8_t p = 1; p < cpc::fuzz::kVenueParsers; ++p)
+            c.add(forParser(static_cast<VenueParser>(p), R"({"code":-1121,"msg":"Invalid symbol."})", true));
+        c.add(forParser(VenueParser::Stream, R"({"result":null,"id":1})"));
     }
     for (const char* venue : {"bybit", "okx", "kucoin"}) {
         Corpus c(out / (std::string("fuzz_") + venue + "_codec"));
         for (const auto& entry : fs::directory_iterator(fixtures / venue))
-            if (entry.path().extension() == ".json") c.add(readFile(entry.path()));
+            if (entry.path().extension() == ".json") forEveryParser(c, readFile(entry.path()));
     }
 
     // Kline input: the REST klines, and the same rows as CSV.
