@@ -11,8 +11,13 @@ void Inbox::Shared::post(Handoff item) {
 Inbox::Inbox(Wake wake) : m_shared(std::make_shared<Shared>()) { m_shared->wake = std::move(wake); }
 
 Inbox::~Inbox() {
-    const std::lock_guard lock(m_shared->wakeMutex);
-    m_shared->wake = nullptr;
+    {
+        const std::lock_guard lock(m_shared->wakeMutex);
+        m_shared->wake = nullptr;
+    }
+    // What is left is dropped now, not when the last executor goes: a task waiting here may hold
+    // that executor (a port that posts into this inbox), and the two would keep each other alive.
+    std::vector<Handoff> dropped = m_shared->mailbox.takeAll();
 }
 
 void Inbox::post(feed::FeedEvent event) { m_shared->post(Handoff(std::in_place_index<0>, std::move(event))); }
