@@ -57,6 +57,13 @@ struct Recorder {
 
 constexpr std::int64_t kStart = 1'700'000'000'000LL / 3'600'000 * 3'600'000;  // on the hour
 
+// `n` flat hourly candles from `from` on.
+std::vector<Candle> hours(std::int64_t from, int n) {
+    std::vector<Candle> out;
+    for (int i = 0; i < n; ++i) out.push_back(test::makeCandle(from + i * 3'600'000LL, 10, 11, 9, 10, 1));
+    return out;
+}
+
 feed::HistoryBatch history(const SeriesKey& key, std::vector<Candle> candles) {
     return feed::HistoryBatch{key, std::move(candles)};
 }
@@ -188,12 +195,6 @@ TEST(SeriesHub, ScrollBackAsksTheCacheThenTheVenueAndRemembersTheListingStart) {
     test::TempDir dir;
     FakeOwner owner(dir);
     const SeriesKey key{"binance", "NKNUSDT", Interval::H1};
-    const auto hours = [](std::int64_t from, int n) {
-        std::vector<Candle> out;
-        for (int i = 0; i < n; ++i)
-            out.push_back(test::makeCandle(from + i * 3'600'000LL, 10, 11, 9, 10, 1));
-        return out;
-    };
     owner.hub->open(key);
     owner.settle();  // nothing cached: the feed opens from the newest page
     owner.hub->apply(history(key, hours(kStart, 20)));
@@ -241,12 +242,6 @@ TEST(SeriesHub, AScrollBackInSeveralPagesEndsWithItsLastPage) {
     test::TempDir dir;
     FakeOwner owner(dir);
     const SeriesKey key{"binance", "NKNUSDT", Interval::H1};
-    const auto hours = [](std::int64_t from, int n) {
-        std::vector<Candle> out;
-        for (int i = 0; i < n; ++i)
-            out.push_back(test::makeCandle(from + i * 3'600'000LL, 10, 11, 9, 10, 1));
-        return out;
-    };
     owner.hub->open(key);
     owner.settle();
     owner.hub->apply(history(key, hours(kStart, 20)));

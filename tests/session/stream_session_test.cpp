@@ -331,10 +331,12 @@ TEST_F(StreamSessionSplitTest, StreamsBeyondTheLimitOpenMoreConnections) {
     EXPECT_EQ(server->stats().wsConnections, 3u);
     EXPECT_TRUE(got.until(sink, [&] { return server->stats().wsOpenConnections == 3; }, 3s));
 
-    // Emptying the third connection closes it.
+    // Emptying the third connection closes it (the venue may see the close before the session has
+    // counted it: both are waited for).
     session->unsubscribe({spec("ADAUSDT", StreamKind::Trade)});
-    ASSERT_TRUE(got.until(sink, [&] { return server->stats().wsOpenConnections == 2; }, 5s));
-    EXPECT_EQ(session->stats().connections, 2u);
+    ASSERT_TRUE(got.until(sink, [&] {
+        return server->stats().wsOpenConnections == 2 && session->stats().connections == 2;
+    }, 5s)) << session->stats().connections << " connections in the session";
 
     // After a network failure every connection comes back with its own streams.
     session->dropConnection();
