@@ -83,19 +83,24 @@ std::size_t CandleSeries::merge(std::span<const Candle> batch) {
     const bool sorted = std::adjacent_find(batch.begin(), batch.end(), [](const Candle& a, const Candle& b) {
                             return a.openTime >= b.openTime;
                         }) == batch.end();  // strictly increasing
-    if (sorted && !batch.empty() && (m_rows.empty() || m_rows.back().openTime < batch.front().openTime)) {
-        std::size_t appended = 0;
-        reserveGrown(m_rows, m_rows.size() + batch.size());
-        for (const Candle& c : batch) {
+    // The valid candles of `batch` packed onto the end of `rows` (straight into each new row: no
+    // optional and no copies of it per candle); the refused ones counted. Returns how many went in.
+    const auto packValid = [this](std::span<const Candle> candles, std::vector<PackedCandle>& rows) {
+        std::size_t packed = 0;
+        for (const Candle& c : candles) {
             if (validateCandle(c)) {
                 ++m_rejected;
                 continue;
             }
-            // Packed straight into the new row: no optional and no copies of it per candle.
-            PackedCandle& row = m_rows.emplace_back();
+            PackedCandle& row = rows.emplace_back();
             if (!PackedCandle::packInto(c, row)) row = rowFor(c, std::nullopt);
-            ++appended;
+            ++packed;
         }
+        return packed;
+    };
+    if (sorted && !batch.empty() && (m_rows.empty() || m_rows.back().openTime < batch.front().openTime)) {
+        reserveGrown(m_rows, m_rows.size() + batch.size());
+        const std::size_t appended = packValid(batch, m_rows);
         if (appended) ++m_revision;
         return appended;
     }
@@ -105,15 +110,7 @@ std::size_t CandleSeries::merge(std::span<const Candle> batch) {
     if (sorted && !batch.empty() && !m_rows.empty() && batch.back().openTime < m_rows.front().openTime) {
         std::vector<PackedCandle> front;
         front.reserve(batch.size());
-        for (const Candle& c : batch) {
-            if (validateCandle(c)) {
-                ++m_rejected;
-                continue;
-            }
-            PackedCandle& row = front.emplace_back();
-            if (!PackedCandle::packInto(c, row)) row = rowFor(c, std::nullopt);
-        }
-        if (front.empty()) return 0;
+        if (packValid(batch, front) == 0) return 0;
         reserveGrown(m_rows, m_rows.size() + front.size());
         m_rows.insert(m_rows.begin(), front.begin(), front.end());
         ++m_revision;
