@@ -251,6 +251,10 @@
         <source>Benchmarks: with --exit-after, keep scrolling the chart back, as a trader dragging it, until its first candle is at TIME (UTC, e.g. &quot;2025-12-06&quot;, or -365d); print how long it took and quit.</source>
         <translation>Benchmarks: com --exit-after, rola o gráfico para trás sem parar, como um trader que o arrasta, até que o primeiro candle esteja em TIME (UTC, p. ex. &quot;2025-12-06&quot;, ou -365d); imprime quanto tempo levou e sai.</translation>
     </message>
+    <message>
+        <source>Benchmarks: with --exit-after, print how long the start took to the first painted chart, then choose each of SYMBOLS (comma-separated; &quot;&quot; for none) on the active chart and print how long each took to its first paint; then quit.</source>
+        <translation>Benchmarks: com --exit-after, mostra quanto a abertura levou até o primeiro gráfico pintado, depois escolhe cada um de SYMBOLS (separados por vírgula; &quot;&quot; para nenhum) no gráfico ativo e mostra quanto cada um levou até sua primeira pintura; depois sai.</translation>
+    </message>
 </context>
 <context>
     <name>CoreText</name>

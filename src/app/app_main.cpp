@@ -23,6 +23,7 @@
 #include "cpc/core/time.hpp"
 #include "cpc/app/watchlist_dock.hpp"
 #include "cpc/app/frame_probe.hpp"
+#include "cpc/app/open_timer.hpp"
 #include "cpc/app/scroll_back_driver.hpp"
 #include "cpc/app/app_identity.hpp"
 #include "cpc/app/desktop_notifier.hpp"
@@ -65,6 +66,7 @@ QString commandLineLanguage(const QStringList& arguments) {
 }  // namespace
 
 int runApp(int argc, char** argv) {
+    const std::int64_t enteredNs = OpenTimer::monotonicNowNs();  // --open-stats: after the loader
     // No organisation name: QStandardPaths::AppDataLocation is then ~/.local/share/canvasprochart,
     // the directory the Qt-free storage module (and the cpc CLI) use for the cache.
     QCoreApplication::setApplicationName(QStringLiteral("canvasprochart"));
@@ -181,7 +183,13 @@ int runApp(int argc, char** argv) {
                        "dragging it, until its first candle is at TIME (UTC, e.g. \"2025-12-06\", or -365d); print how "
                        "long it took and quit."),
         QStringLiteral("TIME"));
-    parser.addOptions({watchlistOption, frameStats, scrollBackTo});
+    const QCommandLineOption openStats(
+        QStringLiteral("open-stats"),
+        QCoreApplication::translate("CommandLine", "Benchmarks: with --exit-after, print how long the start took to the first "
+                       "painted chart, then choose each of SYMBOLS (comma-separated; \"\" for none) on the active chart "
+                       "and print how long each took to its first paint; then quit."),
+        QStringLiteral("SYMBOLS"));
+    parser.addOptions({watchlistOption, frameStats, scrollBackTo, openStats});
     const QCommandLineOption barReplayOption(
         QStringLiteral("bar-replay"),
         QCoreApplication::translate("CommandLine", "Start Bar Replay on the chart at TIME (UTC, e.g. \"2024-01-15 13:05\", "
@@ -338,6 +346,12 @@ int runApp(int argc, char** argv) {
                             .arg(parser.value(scrollBackTo)));
         if (!exitAfterSeconds) return fail(QStringLiteral("--scroll-back-to needs --exit-after SECONDS (when to give up)"));
     }
+    QStringList openStatsSymbols;
+    if (parser.isSet(openStats)) {
+        for (const QString& item : parser.value(openStats).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            openStatsSymbols << item.trimmed().toUpper();
+        if (!exitAfterSeconds) return fail(QStringLiteral("--open-stats needs --exit-after SECONDS (when to give up)"));
+    }
     // --layout and --symbols: checked whole before any window exists.
     std::optional<QString> chosenLayout;
     if (parser.isSet(layoutOption)) {
@@ -412,6 +426,12 @@ int runApp(int argc, char** argv) {
         if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
             if (const auto bad = (*adapter)->checkSymbol(parser.value(symbol).trimmed().toStdString()))
                 return fail(QStringLiteral("--symbol: %1").arg(QString::fromStdString(bad->message)));
+        }
+    }
+    for (const QString& name : openStatsSymbols) {
+        if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
+            if (const auto bad = (*adapter)->checkSymbol(name.toStdString()))
+                return fail(QStringLiteral("--open-stats: %1").arg(QString::fromStdString(bad->message)));
         }
     }
     for (const auto& [venueName, name] : chosenSymbols) {
@@ -558,6 +578,8 @@ int runApp(int argc, char** argv) {
     auto* watchlist = new WatchlistDock(window, *settings);  // the window owns it; its lists restored from the settings
     if (!watchlistName.isEmpty()) watchlist->importList(watchlistName, watchlistText);
     FrameProbe* probe = frameStatsAfter ? new FrameProbe(&window) : nullptr;
+    // Made before the window shows, so that its first paint is seen.
+    OpenTimer* openTimer = parser.isSet(openStats) ? new OpenTimer(window, openStatsSymbols, enteredNs, &window) : nullptr;
     if (probe) QTimer::singleShot(*frameStatsAfter * 1000, probe, [probe] { probe->restart(); });
     if (chosenType) window.setChartType(*chosenType);
     if (parser.isSet(theme)) window.setThemeName(parser.value(theme));
@@ -644,8 +666,23 @@ int runApp(int argc, char** argv) {
             window.close();
             QApplication::quit();
         });
+    const auto printOpenStats = [&] {
+        for (const QString& line : openTimer->report())
+            std::printf("canvasprochart: %s\n", line.toUtf8().constData());
+        std::fflush(stdout);
+    };
+    if (openTimer)
+        QObject::connect(openTimer, &OpenTimer::finished, &app, [&] {
+            printOpenStats();
+            window.close();
+            QApplication::quit();
+        });
     if (exitAfterSeconds) {
         QTimer::singleShot(exitAfterSeconds * 1000, &app, [&] {
+            if (openTimer) {
+                printOpenStats();
+                exitCode = 1;
+            }
             if (scrollBack) {
                 std::printf("canvasprochart: scroll-back %s\n", scrollBack->report().toUtf8().constData());
                 exitCode = 1;

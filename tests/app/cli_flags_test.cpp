@@ -3,6 +3,7 @@
 
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -64,6 +65,14 @@ TEST(CanvasProChartBinary, BadFlagsAreRejectedWithAClearMessage) {
     EXPECT_EQ(scrollWithoutExit.exitCode, 2);
     EXPECT_TRUE(scrollWithoutExit.err.contains("--exit-after")) << scrollWithoutExit.err.toStdString();
 
+    const AppRun openWithoutExit = runApp({"--demo", "--open-stats", "ETHUSDT"});
+    EXPECT_EQ(openWithoutExit.exitCode, 2);
+    EXPECT_TRUE(openWithoutExit.err.contains("--open-stats needs --exit-after")) << openWithoutExit.err.toStdString();
+    const AppRun openBadSymbol = runApp({"--demo", "--open-stats", "ETHUSDT,BTC?USDT", "--exit-after", "5"});
+    EXPECT_EQ(openBadSymbol.exitCode, 2);
+    EXPECT_TRUE(openBadSymbol.err.contains("--open-stats: ")) << openBadSymbol.err.toStdString();
+    EXPECT_TRUE(openBadSymbol.err.contains("accepted: 1 to 32 of ASCII letters, digits")) << openBadSymbol.err.toStdString();
+
     const AppRun help = runApp({"--help"});
     EXPECT_EQ(help.exitCode, 0);
     EXPECT_TRUE(help.out.contains("--demo"));
@@ -82,6 +91,32 @@ TEST(CanvasProChartBinary, ScrollBackToDragsTheChartBackUntilItsFirstCandleIsTha
     EXPECT_TRUE(r.out.contains("canvasprochart: scroll-back reached ")) << r.out.toStdString();
     EXPECT_TRUE(r.out.contains(" at the start), first ")) << r.out.toStdString();
     EXPECT_TRUE(r.out.contains("canvasprochart: frames ")) << r.out.toStdString();
+}
+
+// The opening path's benchmark (scripts/bench-open): the start is timed to the first chart
+// painted with candles, then each listed symbol from its choice to its chart's first paint with
+// its own candles; the app then quits by itself, well before --exit-after.
+TEST(CanvasProChartBinary, OpenStatsTimesTheStartAndEachChosenSymbolToItsFirstPaint) {
+    QTemporaryDir dir;
+    const AppRun r = runApp({"--demo", "--symbol", "BTCUSDT", "--interval", "1h", "--open-stats", "ethusdt,ETHBTC",
+                             "--exit-after", "100", "--database", dir.filePath("cache.sqlite3"), "--settings",
+                             dir.filePath("settings.ini")});
+    EXPECT_EQ(r.exitCode, 0) << r.out.toStdString() << r.err.toStdString();
+    const QString out = r.out;
+    const QRegularExpression start(QStringLiteral(
+        R"(canvasprochart: start: first chart painted (\d+\.\d) ms after exec \((\d+\.\d) ms after main; (\d+) candles\))"));
+    const auto s = start.match(out);
+    ASSERT_TRUE(s.hasMatch()) << out.toStdString();
+    EXPECT_GE(s.captured(1).toDouble(), s.captured(2).toDouble()) << "exec comes before main";
+    EXPECT_GT(s.captured(3).toInt(), 0);
+    for (const char* symbol : {"ETHUSDT", "ETHBTC"}) {
+        const QRegularExpression open(QStringLiteral(R"(canvasprochart: open %1: first paint (\d+\.\d) ms after the choice \((\d+) candles\))")
+                                          .arg(QLatin1String(symbol)));
+        const auto m = open.match(out);
+        ASSERT_TRUE(m.hasMatch()) << symbol << "\n" << out.toStdString();
+        EXPECT_GT(m.captured(2).toInt(), 0) << symbol;
+    }
+    EXPECT_TRUE(out.contains("canvasprochart: opens: 2, p50 ")) << out.toStdString();
 }
 
 TEST(CanvasProChartBinary, AnUnknownSymbolIsNeverSavedAndAnUnknownSavedOneFallsBackToTheDefault) {
