@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QLocale>
 #include <QPainter>
@@ -48,13 +49,11 @@ void TradesTableModel::addTrades(std::span<const exchange::TradeTick> trades) {
         const int first = static_cast<int>(m_trades.size()) - overflow;
         beginRemoveRows({}, first, static_cast<int>(m_trades.size()) - 1);
         m_trades.erase(m_trades.end() - overflow, m_trades.end());
-        m_texts.erase(m_texts.end() - overflow, m_texts.end());
         endRemoveRows();
     }
     beginInsertRows({}, 0, incoming - 1);
     for (const auto& t : batch) {
         m_trades.push_front(t);  // the last of the batch ends on top
-        m_texts.emplace_front();
     }
     endInsertRows();
 }
@@ -62,37 +61,42 @@ void TradesTableModel::addTrades(std::span<const exchange::TradeTick> trades) {
 void TradesTableModel::clear() {
     beginResetModel();
     m_trades.clear();
-    m_texts.clear();
     endResetModel();
 }
 
-void TradesTableModel::dropTexts() const {
-    for (auto& row : m_texts) row = {};
-    m_sideTexts = {};
+QString TradesTableModel::timeText(std::int64_t ms) const {
+    constexpr std::int64_t kBlockMs = 15 * 60'000;
+    const std::int64_t block = ms >= 0 ? ms / kBlockMs : (ms - kBlockMs + 1) / kBlockMs;
+    if (block != m_offsetBlock) {
+        m_offsetBlock = block;
+        m_offsetMs = static_cast<std::int64_t>(m_zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(block * kBlockMs, QTimeZone::utc()))) * 1000;
+    }
+    constexpr std::int64_t kDayMs = 86'400'000;
+    const std::int64_t inDay = ((ms + m_offsetMs) % kDayMs + kDayMs) % kDayMs;
+    const auto two = [](QChar* at, std::int64_t v) {
+        at[0] = QLatin1Char(static_cast<char>('0' + v / 10));
+        at[1] = QLatin1Char(static_cast<char>('0' + v % 10));
+    };
+    QString text(12, QLatin1Char(':'));
+    QChar* c = text.data();
+    two(c, inDay / 3'600'000);
+    two(c + 3, inDay / 60'000 % 60);
+    two(c + 6, inDay / 1000 % 60);
+    c[8] = QLatin1Char('.');
+    const std::int64_t milli = inDay % 1000;
+    c[9] = QLatin1Char(static_cast<char>('0' + milli / 100));
+    two(c + 10, milli % 100);
+    return text;
 }
 
 QString TradesTableModel::displayText(const exchange::TradeTick& t, int column) const {
     switch (column) {
-        case Time: return QDateTime::fromMSecsSinceEpoch(t.timeMs, m_zone).toString(QStringLiteral("HH:mm:ss.zzz"));
+        case Time: return timeText(t.timeMs);
         case Price: return formatDecimal(t.price, m_priceDecimals);
         case Quantity: return formatDecimal(t.quantity, m_quantityDecimals);
         case Side: return !t.buyerIsMaker ? tr("Buy") : tr("Sell");
         default: return {};
     }
-}
-
-const QStaticText& TradesTableModel::cellText(int row, int column, const QFont& font) const {
-    // m_texts holds a row beside each trade (kept so by every change of m_trades); a cell is laid
-    // out when first painted.
-    const auto r = static_cast<std::size_t>(row);
-    // The side is one of two texts: shared, laid out once.
-    QStaticText& text = column == Side ? m_sideTexts[m_trades[r].buyerIsMaker ? 1 : 0] : m_texts[r][static_cast<std::size_t>(column)];
-    if (text.text().isEmpty()) {
-        text.setTextFormat(Qt::PlainText);
-        text.setText(displayText(m_trades[r], column));
-        text.prepare(QTransform(), font);
-    }
-    return text;
 }
 
 const QColor& TradesTableModel::cellColour(int row, int column, const QColor& normal) const {
@@ -106,7 +110,6 @@ void TradesTableModel::setMaxRows(int maxRows) {
     if (overflow > 0) {
         beginRemoveRows({}, m_maxRows, static_cast<int>(m_trades.size()) - 1);
         m_trades.erase(m_trades.end() - overflow, m_trades.end());
-        m_texts.erase(m_texts.end() - overflow, m_texts.end());
         endRemoveRows();
     }
 }
@@ -114,7 +117,6 @@ void TradesTableModel::setMaxRows(int maxRows) {
 void TradesTableModel::setDecimals(int priceDecimals, int quantityDecimals) {
     m_priceDecimals = priceDecimals;
     m_quantityDecimals = quantityDecimals;
-    dropTexts();
     if (!m_trades.empty()) emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
@@ -150,7 +152,7 @@ bool TradesTableModel::setTimeZone(const QString& name) {
     if (!zone.isValid()) return false;
     m_zone = zone;
     m_zoneName = name == QLatin1String("local") ? QString::fromUtf8(QTimeZone::systemTimeZoneId()) : name;
-    dropTexts();
+    m_offsetBlock = -1;
     emit headerDataChanged(Qt::Horizontal, Time, Time);
     if (rowCount() > 0) emit dataChanged(index(0, Time), index(rowCount() - 1, Time));
     return true;
@@ -266,6 +268,48 @@ void OrderBookLadder::paintEvent(QPaintEvent*) {
     for (const auto& l : bids) {
         drawLevel(y, l, TradesTableModel::buyColor(), bidBar);
         y += rowH;
+    }
+}
+
+// ---- ValueLabel -------------------------------------------------------------------------------
+
+ValueLabel::ValueLabel(const QString& text, QWidget* parent) : QWidget(parent), m_text(text) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    m_textWidth = fontMetrics().horizontalAdvance(m_text);
+}
+
+void ValueLabel::setText(const QString& text) {
+    if (text == m_text) return;
+    m_text = text;
+    if (const int width = fontMetrics().horizontalAdvance(m_text); width > m_textWidth) {
+        m_textWidth = width;
+        ++m_layoutRequests;
+        updateGeometry();
+    }
+    update();
+}
+
+void ValueLabel::setColour(const QColor& colour) {
+    if (colour == m_colour) return;
+    m_colour = colour;
+    update();
+}
+
+QSize ValueLabel::sizeHint() const { return {m_textWidth + 2, fontMetrics().height()}; }
+
+void ValueLabel::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(backgroundRole()));
+    p.setPen(m_colour.isValid() ? m_colour : palette().color(QPalette::WindowText));
+    p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, m_text);
+}
+
+void ValueLabel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        m_textWidth = fontMetrics().horizontalAdvance(m_text);
+        updateGeometry();
     }
 }
 

@@ -372,7 +372,7 @@ void RealtimeWindow::buildUi() {
     const auto addTicker = [&](const QString& key, const QString& label, int row, int col) {
         auto* name = new QLabel(label, tickerBox);
         name->setForegroundRole(QPalette::PlaceholderText);
-        auto* value = new QLabel(QStringLiteral("–"), tickerBox);
+        auto* value = new ValueLabel(QStringLiteral("–"), tickerBox);
         value->setObjectName(QStringLiteral("ticker_") + key);
         value->setFont(fixed);
         value->installEventFilter(this);
@@ -585,12 +585,13 @@ void RealtimeWindow::applySymbolDecimals() {
 // ---- The frame --------------------------------------------------------------------------------
 
 void RealtimeWindow::scheduleFrame() {
-    // At most one model update per frameInterval: apply now when the last one is that old (a
-    // quiet feed pays no coalescing delay), else when it will be. Repaints are coalesced further
-    // by Qt (update() marks dirty; one paint per display frame).
+    // At most one model update per frameInterval (the display's frame): apply now when the last
+    // one is that old (a quiet feed pays no coalescing delay), else when it will be. The paced
+    // views then repaint right after it (their last paint followed the last update).
     if (m_frameTimer->isActive()) return;
     const qint64 since = m_sinceFrame.elapsed();
-    const qint64 interval = m_options.frameInterval.count();
+    const qint64 interval =
+        m_options.frameInterval.count() > 0 ? m_options.frameInterval.count() : m_chartPacer->period().count();
     if (since >= interval)
         applyFrame();
     else
@@ -598,7 +599,12 @@ void RealtimeWindow::scheduleFrame() {
 }
 
 void RealtimeWindow::applyFrame() {
-    m_sinceFrame.restart();
+    // The frame's clock starts after the views' pacers ran in apply(): at the next frame they are
+    // then a whole period old, and repaint at once after the update instead of a timer tick later.
+    struct Restart {
+        QElapsedTimer& clock;
+        ~Restart() { clock.restart(); }
+    } restart{m_sinceFrame};
     if (!m_inbox) return;
     QElapsedTimer cost;
     cost.start();
@@ -721,17 +727,12 @@ void RealtimeWindow::onStatus(const feed::FeedStatus& status) {
 }
 
 void RealtimeWindow::updateTicker() {
-    // Only what changed: a label's new text lays the panel out again and a new palette restyles it,
-    // and the book ticker changes many times a second while most fields stay.
+    // ValueLabel repaints only what changed, and lays the panel out again only when a text is
+    // wider than before: the book ticker changes many times a second while most fields stay.
     const auto set = [this](const QString& key, const QString& text, const QColor& color = {}) {
-        QLabel* l = m_tickerLabels.at(key);
-        if (l->text() != text) l->setText(text);
-        const QColor want = color.isValid() ? color : palette().color(QPalette::WindowText);
-        if (l->palette().color(QPalette::WindowText) != want) {
-            QPalette p = l->palette();
-            p.setColor(QPalette::WindowText, want);
-            l->setPalette(p);
-        }
+        ValueLabel* l = m_tickerLabels.at(key);
+        l->setText(text);
+        l->setColour(color);
     };
     int priceDecimals = 8, qtyDecimals = 8;
     for (const auto& s : m_symbols)

@@ -2,14 +2,18 @@
 
 #include <QEvent>
 #include <QFontDatabase>
+#include <QFontMetricsF>
+#include <QGlyphRun>
 #include <QHelpEvent>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QRawFont>
 #include <QScreen>
 #include <QScrollBar>
 #include <QTimer>
 #include <QToolTip>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "cpc/app/realtime_models.hpp"
@@ -49,6 +53,59 @@ private:
     TradeTape* m_tape;
 };
 
+// ---- GlyphTable -----------------------------------------------------------------------------
+
+class TradeTape::GlyphTable {
+public:
+    explicit GlyphTable(const QFont& font) : m_raw(QRawFont::fromFont(font)) {
+        const QFontMetricsF fm(font);
+        m_height = fm.height();
+        m_ascent = fm.ascent();
+        if (!m_raw.isValid()) return;
+        for (char16_t c = 0x20; c < m_glyph.size(); ++c) {
+            const QChar ch(c);
+            quint32 glyph = 0;
+            int count = 1;
+            if (!m_raw.glyphIndexesForChars(&ch, 1, &glyph, &count) || count != 1 || glyph == 0) continue;
+            QPointF advance;
+            if (!m_raw.advancesForGlyphIndexes(&glyph, &advance, 1)) continue;
+            m_glyph[c] = glyph;
+            m_advance[c] = advance.x();
+        }
+    }
+
+    qreal height() const { return m_height; }
+    qreal ascent() const { return m_ascent; }
+
+    // `text` as a glyph run from x = 0 on the baseline, and its width; false when a character is
+    // not in the table (then nothing is filled).
+    bool layout(QStringView text, QGlyphRun& run, qreal& width) {
+        m_glyphs.resize(text.size());
+        m_positions.resize(text.size());
+        qreal x = 0;
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const char16_t c = text[i].unicode();
+            if (c >= m_glyph.size() || m_glyph[c] == 0) return false;
+            m_glyphs[i] = m_glyph[c];
+            m_positions[i] = QPointF(x, 0);
+            x += m_advance[c];
+        }
+        run.setRawFont(m_raw);
+        run.setGlyphIndexes(m_glyphs);
+        run.setPositions(m_positions);
+        width = x;
+        return true;
+    }
+
+private:
+    QRawFont m_raw;
+    qreal m_height = 0, m_ascent = 0;
+    std::array<quint32, 0x180> m_glyph{};  // by character (Basic Latin, Latin-1, Latin Extended-A); 0: not in the table
+    std::array<qreal, 0x180> m_advance{};
+    QList<quint32> m_glyphs;  // reused by layout()
+    QList<QPointF> m_positions;
+};
+
 // ---- TradeTape ----------------------------------------------------------------------------
 
 TradeTape::TradeTape(TradesTableModel* model, QWidget* parent)
@@ -59,6 +116,7 @@ TradeTape::TradeTape(TradesTableModel* model, QWidget* parent)
           viewport()->update();
       }) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_glyphs = std::make_unique<GlyphTable>(font());
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);  // the pixmap covers every pixel
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -84,6 +142,8 @@ TradeTape::TradeTape(TradesTableModel* model, QWidget* parent)
     updateScrollRange();
     layoutColumns();
 }
+
+TradeTape::~TradeTape() = default;
 
 int TradeTape::headerHeight() const { return fontMetrics().height() + 6; }
 
@@ -164,6 +224,7 @@ void TradeTape::showEvent(QShowEvent* event) {
 void TradeTape::changeEvent(QEvent* event) {
     QAbstractScrollArea::changeEvent(event);
     if (event->type() == QEvent::FontChange) {
+        m_glyphs = std::make_unique<GlyphTable>(font());
         m_rowHeight = fontMetrics().height() + 2;
         setViewportMargins(0, headerHeight(), 0, 0);
         updateScrollRange();
@@ -194,6 +255,12 @@ bool TradeTape::viewportEvent(QEvent* event) {
     return QAbstractScrollArea::viewportEvent(event);
 }
 
+QRect TradeTape::cellRect(int slot, int column) const {
+    if (m_columnLeft.size() < TradesTableModel::ColumnCount + 1u || column < 0 || column >= TradesTableModel::ColumnCount) return {};
+    const auto i = static_cast<std::size_t>(column);
+    return {m_columnLeft[i] + kPadding, slot * m_rowHeight, m_columnLeft[i + 1] - m_columnLeft[i] - 2 * kPadding, m_rowHeight};
+}
+
 void TradeTape::drawRow(QPainter& p, int slot, int row) {
     const QRect strip(0, slot * m_rowHeight, viewport()->width(), m_rowHeight);
     const QPalette& pal = viewport()->palette();
@@ -201,21 +268,26 @@ void TradeTape::drawRow(QPainter& p, int slot, int row) {
     ++m_rowsDrawn;
     if (row < 0 || !m_model || m_columnLeft.size() < TradesTableModel::ColumnCount + 1u) return;
     const QColor& text = pal.color(QPalette::Text);
+    QGlyphRun run;
     for (int c = 0; c < TradesTableModel::ColumnCount; ++c) {
-        const auto i = static_cast<std::size_t>(c);
-        const QRect cell(m_columnLeft[i] + kPadding, strip.top(), m_columnLeft[i + 1] - m_columnLeft[i] - 2 * kPadding, m_rowHeight);
-        const QStaticText& st = m_model->cellText(row, c, p.font());
-        const QSizeF size = st.size();
+        const QRect cell = cellRect(slot, c);
+        const QString content = m_model->cellText(row, c);
         const bool right = c == TradesTableModel::Price || c == TradesTableModel::Quantity;
-        const QPointF at(right ? cell.right() + 1 - size.width() : cell.left(), cell.top() + (cell.height() - size.height()) / 2.0);
         p.setPen(m_model->cellColour(row, c, text));
-        if (size.width() > cell.width()) {  // too narrow: cut at the cell rather than over the next one
+        qreal width = 0;
+        if (!m_glyphs->layout(content, run, width)) {  // a character outside the table: shaped
+            p.drawText(cell, (right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, content);
+            continue;
+        }
+        const QPointF baseline(right ? cell.right() + 1 - width : cell.left(),
+                               cell.top() + (cell.height() - m_glyphs->height()) / 2.0 + m_glyphs->ascent());
+        if (width > cell.width()) {  // too narrow: cut at the cell rather than over the next one
             p.save();
             p.setClipRect(cell);
-            p.drawStaticText(at, st);
+            p.drawGlyphRun(baseline, run);
             p.restore();
         } else {
-            p.drawStaticText(at, st);
+            p.drawGlyphRun(baseline, run);
         }
     }
 }

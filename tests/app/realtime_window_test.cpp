@@ -8,6 +8,9 @@
 #include <QKeySequence>
 #include <QTest>
 #include <QCheckBox>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QTimeZone>
 #include <QImage>
 #include <QProcess>
 #include <QPushButton>
@@ -465,3 +468,59 @@ TEST(RealtimeTradesModel, TimesAreShownInTheAppsTimeZoneWhichTheHeaderNames) {
     EXPECT_FALSE(model.setTimeZone(QStringLiteral("Mars/Base")));  // unknown: unchanged
     EXPECT_EQ(model.data(time, Qt::DisplayRole).toString(), "07:13:20.123");
 }
+
+// The time column is formatted by hand from the zone's offset, looked up once per UTC quarter
+// hour (issue 21): it must say what QDateTime says, across daylight-saving changes, in zones whose
+// offsets are whole, half and quarter hours, on every millisecond digit.
+TEST(RealtimeTradesModel, TimeTextsAreQDateTimesAcrossOffsetChanges) {
+    app::TradesTableModel model(10);
+    // Around changes: Berlin's spring and autumn of 2023, Lord Howe's half-hour summer time,
+    // Kathmandu (+5:45), Sao Paulo's last summer time (2018-11-04 / 2019-02-17), and UTC.
+    const std::vector<std::pair<const char*, std::int64_t>> around = {
+        {"Europe/Berlin", 1'679'792'400'000},      // 2023-03-26 01:00 UTC
+        {"Europe/Berlin", 1'698'541'200'000},      // 2023-10-29 01:00 UTC
+        {"Australia/Lord_Howe", 1'696'089'600'000},  // 2023-09-30 16:00 UTC
+        {"Asia/Kathmandu", 1'700'000'000'123},
+        {"America/Sao_Paulo", 1'541'300'400'000},  // 2018-11-04 03:00 UTC
+        {"America/Sao_Paulo", 1'550'372'400'000},  // 2019-02-17 02:00 UTC
+        {"UTC", 1'700'000'000'000},
+    };
+    for (const auto& [zone, at] : around) {
+        ASSERT_TRUE(model.setTimeZone(QString::fromLatin1(zone))) << zone;
+        const QTimeZone tz = QString::fromLatin1(zone) == QLatin1String("UTC") ? QTimeZone::utc() : QTimeZone(zone);
+        // Six hours either side, in uneven steps (every millisecond digit and quarter-hour edge).
+        for (std::int64_t t = at - 6 * 3'600'000; t <= at + 6 * 3'600'000; t += 60'000 * 7 + 1'234 + (t % 7)) {
+            ASSERT_EQ(model.timeText(t), QDateTime::fromMSecsSinceEpoch(t, tz).toString(QStringLiteral("HH:mm:ss.zzz")))
+                << zone << " at " << t;
+            const std::int64_t edge = t - t % 900'000;  // the quarter hour's first and last milliseconds
+            ASSERT_EQ(model.timeText(edge), QDateTime::fromMSecsSinceEpoch(edge, tz).toString(QStringLiteral("HH:mm:ss.zzz")));
+            ASSERT_EQ(model.timeText(edge - 1), QDateTime::fromMSecsSinceEpoch(edge - 1, tz).toString(QStringLiteral("HH:mm:ss.zzz")));
+        }
+    }
+}
+
+// The ticker's values (issue 21): a new text repaints the value only, and asks for a new layout of
+// the window only when it is wider than any text the value has shown.
+TEST(RealtimeValueLabel, ANewTextAsksForALayoutOnlyWhenItIsWiderThanBefore) {
+    QWidget box;
+    auto* layout = new QHBoxLayout(&box);
+    auto* value = new app::ValueLabel(QStringLiteral("–"), &box);
+    layout->addWidget(value);
+    box.show();
+    QCoreApplication::processEvents();
+    value->setText(QStringLiteral("97123.45"));
+    EXPECT_EQ(value->layoutRequests(), 1u);
+    EXPECT_GE(value->sizeHint().width(), value->fontMetrics().horizontalAdvance(QStringLiteral("97123.45")));
+    for (const char* text : {"97123.44", "97123.40", "97000.00", "9712.3", "97123.45"}) value->setText(QString::fromLatin1(text));
+    EXPECT_EQ(value->layoutRequests(), 1u) << "texts no wider than the widest shown need no layout";
+    EXPECT_EQ(value->text(), "97123.45");
+    value->setText(QStringLiteral("197123.45"));
+    EXPECT_EQ(value->layoutRequests(), 2u);
+    QCoreApplication::processEvents();
+    EXPECT_GE(value->width(), value->fontMetrics().horizontalAdvance(QStringLiteral("197123.45")));
+    // Drawn in its colour, over its own opaque background.
+    value->setColour(app::TradesTableModel::buyColor());
+    const QImage image = value->grab().toImage();
+    EXPECT_GT(test::countColor(image, app::TradesTableModel::buyColor()), 5);
+}
+

@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QImage>
+#include <QPainter>
+#include <QPixmap>
 #include <QScrollBar>
 #include <QThread>
 #include <memory>
@@ -185,6 +187,49 @@ TEST_F(TradeTapeTest, RepaintsAtMostOncePerFrameUnderABurst) {
     // The last frame is not lost: the newest trade is painted once its frame is due.
     ASSERT_TRUE(test::processEventsUntil([&] { return !tape.paintedTradeIds().empty() && tape.paintedTradeIds().front() == m_next - 1; }, 5000));
     EXPECT_EQ(tape.paintedTradeIds(), expectedIds(tape));
+}
+
+// The tape draws its texts as glyph runs from the font's own table, without shaping (issue 21):
+// the pixels must be those of the same texts drawn the ordinary way, shaped by QPainter::drawText
+// in the same cells — times of a zone with a quarter-hour offset, prices, quantities, both sides.
+TEST_F(TradeTapeTest, ItsGlyphRunsDrawTheTextsAsShapedTextWouldBe) {
+    TradeTape tape(&model);
+    tape.setFramePeriod(1ms);
+    tape.resize(420, 300);
+    ASSERT_TRUE(model.setTimeZone(QStringLiteral("Asia/Kathmandu")));
+    model.setDecimals(2, 5);
+    tape.show();
+    add(40);
+    QThread::msleep(5);
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+    const QImage shown = tape.viewport()->grab().toImage();
+    ASSERT_EQ(tape.paintedTradeIds(), expectedIds(tape));
+
+    QPixmap drawn(tape.viewport()->size() * tape.viewport()->devicePixelRatioF());
+    drawn.setDevicePixelRatio(tape.viewport()->devicePixelRatioF());
+    const QPalette& pal = tape.viewport()->palette();
+    drawn.fill(pal.color(QPalette::Base));
+    {
+        QPainter p(&drawn);
+        p.setFont(tape.font());
+        for (int slot = 0; slot < tape.visibleRows() && tape.topRow() + slot < model.rowCount(); ++slot) {
+            const int row = tape.topRow() + slot;
+            for (int c = 0; c < TradesTableModel::ColumnCount; ++c) {
+                const bool right = c == TradesTableModel::Price || c == TradesTableModel::Quantity;
+                p.setPen(model.cellColour(row, c, pal.color(QPalette::Text)));
+                p.drawText(tape.cellRect(slot, c), (right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, model.cellText(row, c));
+            }
+        }
+    }
+    const QImage reference = drawn.toImage().convertToFormat(shown.format());
+    ASSERT_EQ(reference.size(), shown.size());
+    int differing = 0;
+    for (int y = 0; y < shown.height(); ++y)
+        for (int x = 0; x < shown.width(); ++x) differing += shown.pixel(x, y) != reference.pixel(x, y);
+    EXPECT_EQ(differing, 0) << "pixels differ from the texts drawn by QPainter::drawText";
+    // And the tape did draw text: each row has ink in every column.
+    EXPECT_GT(test::countColor(shown, TradesTableModel::buyColor()) + test::countColor(shown, TradesTableModel::sellColor()), 100);
 }
 
 // Counts the paint events of one widget.

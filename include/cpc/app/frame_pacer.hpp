@@ -1,7 +1,7 @@
 #pragma once
 // Repaints paced to the display's frame rate (issue 21, "light while live"): the realtime window's
-// models take every batch of the feed (every 4 ms under load), its widgets repaint at most once a
-// display frame.
+// models take the feed's batches once a display frame under load, and its widgets repaint at most
+// once a display frame.
 #include <QElapsedTimer>
 #include <chrono>
 #include <functional>

@@ -3,10 +3,10 @@
 // maxRows rows) and the order book ladder widget (top N levels each side with size bars and the
 // spread). GUI thread only; both take whole batches, so a frame costs one model change.
 #include <QAbstractTableModel>
-#include <QStaticText>
 #include <QTimeZone>
 #include <QWidget>
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <span>
 
@@ -45,25 +45,25 @@ public:
     static const QColor& buyColor();   // the buyer was the taker
     static const QColor& sellColor();  // the seller was the taker
 
-    // A cell's text laid out once (QStaticText) for TradeTape: a trade's row never
-    // changes, so a tape repainted every display frame shapes each text once, when the trade
-    // arrives, instead of at every paint. Dropped with the row, and on a decimals or zone change.
-    // Laid out in `font` (the tape's), so that its size is right before its first paint.
-    const QStaticText& cellText(int row, int column, const QFont& font) const;
+    // A cell's text, as DisplayRole gives it (TradeTape draws it when the row first shows).
+    QString cellText(int row, int column) const { return displayText(trade(row), column); }
     // The colour a cell is drawn in: buy or sell for the price and the side, else `normal`.
     const QColor& cellColour(int row, int column, const QColor& normal) const;
+    // "HH:mm:ss.zzz" of `ms` in the model's zone. The zone's offset is looked up once per UTC
+    // quarter hour (every zone's changes fall on one): at 1,000 trades a second a QDateTime
+    // conversion and format per trade was a measurable part of the window's GUI time.
+    QString timeText(std::int64_t ms) const;
 
 private:
     QString displayText(const exchange::TradeTick& t, int column) const;
-    void dropTexts() const;
 
     std::deque<exchange::TradeTick> m_trades;  // front = newest
-    mutable std::deque<std::array<QStaticText, ColumnCount>> m_texts;  // beside m_trades
-    mutable std::array<QStaticText, 2> m_sideTexts;                     // "Buy", "Sell"
     int m_maxRows;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
     QTimeZone m_zone = QTimeZone::utc();
     QString m_zoneName = QStringLiteral("UTC");
+    mutable std::int64_t m_offsetBlock = -1;  // the UTC quarter hour m_offsetMs is of (-1: none)
+    mutable std::int64_t m_offsetMs = 0;
 };
 
 class OrderBookLadder final : public QWidget {
@@ -89,6 +89,36 @@ private:
     FramePacer m_pacer;  // a new book repaints at most once a display frame
     int m_levels;
     int m_priceDecimals = 2, m_quantityDecimals = 5;
+};
+
+// One value of a panel that changes many times a second (the 24 h ticker's prices, the best bid
+// and ask). Unlike a QLabel, a new text repaints only this widget — opaque, so the group box
+// behind it is not painted again — and asks for a new layout of the window only when the text
+// is wider than any it has shown (the width it keeps never shrinks while it lives).
+class ValueLabel final : public QWidget {
+    Q_OBJECT
+public:
+    explicit ValueLabel(const QString& text, QWidget* parent = nullptr);
+
+    void setText(const QString& text);
+    const QString& text() const { return m_text; }
+    // The text's colour (the palette's WindowText when invalid).
+    void setColour(const QColor& colour);
+    const QColor& colour() const { return m_colour; }
+    std::uint64_t layoutRequests() const { return m_layoutRequests; }  // for tests
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override { return sizeHint(); }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    QString m_text;
+    QColor m_colour;
+    int m_textWidth = 0;  // the widest text shown
+    std::uint64_t m_layoutRequests = 0;
 };
 
 // "12.50" from a Decimal with `decimals` fraction digits (Binance strings carry 8).

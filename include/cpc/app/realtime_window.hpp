@@ -10,8 +10,8 @@
 // session's; a window given none makes its own). Both post into the window's session::Inbox, the
 // same one hand-off the chart controller uses (the receipt time is stamped on the network
 // thread); a post into an empty inbox wakes the GUI thread, which takes the whole inbox at
-// most every frameInterval (4 ms) and applies it to bounded models, so 20,000 messages a second
-// cost at most 250 model updates a second, and a quiet feed pays no coalescing delay. The trade
+// most once a display frame and applies it to bounded models, so 20,000 messages a second cost
+// at most 60 model updates a second, and a quiet feed pays no coalescing delay. The trade
 // tape (TradeTape) shifts its pixels by the rows that came and draws only those; the tape, the
 // ladder, the chart and the ticker panel repaint at most once a display frame (FramePacer).
 #include <QElapsedTimer>
@@ -55,6 +55,7 @@ class LiquidationTable;
 class OrderBookLadder;
 class TradeTape;
 class TradesTableModel;
+class ValueLabel;
 
 struct RealtimeOptions {
     std::string exchange = "binance";  // exchange::adapterNames(); the adapter comes from the registry
@@ -81,10 +82,12 @@ struct RealtimeOptions {
     // window makes a network thread and a market session of its own (`--test-realtime`, tests),
     // with `session`'s settings.
     session::MarketSession* market = nullptr;
-    // Minimum time between two model updates of the GUI (the mailbox is applied whole). 4 ms
-    // keeps tick-to-paint p99 under one 16 ms frame at 1,000 msgs/s; 16 ms adds up to a frame of
-    // waiting (p99 25 ms) but halves the GUI's CPU time (docs/PERFORMANCE.md has both).
-    std::chrono::milliseconds frameInterval{4};
+    // Minimum time between two model updates of the GUI (the mailbox is applied whole). 0: the
+    // display's frame period (FramePacer::periodOf: 16 ms at 60 Hz), so that each frame's batch is
+    // applied once and painted at once after it — the repaints are paced to that frame anyway, so
+    // applying more often only adds work, not earlier pixels (docs/PERFORMANCE.md, "Light while
+    // live", has 4 ms against the frame).
+    std::chrono::milliseconds frameInterval{0};
 };
 
 class RealtimeWindow final : public QMainWindow {
@@ -196,7 +199,7 @@ private:
     QLabel* m_tradeRateLabel = nullptr;
     OrderBookLadder* m_ladder = nullptr;
     LiquidationTable* m_liquidations = nullptr;
-    std::map<QString, QLabel*> m_tickerLabels;
+    std::map<QString, ValueLabel*> m_tickerLabels;
     QTableWidget* m_streamTable = nullptr;
     std::map<QString, QLabel*> m_healthLabels;
     QPlainTextEdit* m_log = nullptr;
