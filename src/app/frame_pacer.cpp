@@ -15,6 +15,12 @@ FramePacer::FramePacer(QObject* owner, std::function<void()> action) : m_action(
 
 void FramePacer::request() {
     if (m_timer->isActive()) return;  // already due at the next frame
+    if (m_period.count() == 0) {
+        // Once the event being handled is done: the owner's whole change (a batch that trims
+        // rows and adds as many) is then one run, not one per step of it.
+        m_timer->start(0);
+        return;
+    }
     const qint64 since = m_sinceRun.isValid() ? m_sinceRun.elapsed() : m_period.count();
     if (since >= m_period.count())
         run();
@@ -22,7 +28,15 @@ void FramePacer::request() {
         m_timer->start(static_cast<int>(m_period.count() - since));
 }
 
-void FramePacer::setPeriod(std::chrono::milliseconds period) { m_period = std::max(period, std::chrono::milliseconds(1)); }
+void FramePacer::setPeriod(std::chrono::milliseconds period) {
+    m_period = std::max(period, std::chrono::milliseconds(0));
+    m_chosen = true;
+    if (m_period.count() == 0 && m_timer->isActive()) m_timer->start(0);  // a change held back runs now
+}
+
+void FramePacer::followScreen(const QScreen* screen) {
+    if (!m_chosen) m_period = periodOf(screen);
+}
 
 std::chrono::milliseconds FramePacer::periodOf(const QScreen* screen) {
     double hz = screen ? screen->refreshRate() : 0.0;

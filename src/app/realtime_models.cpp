@@ -175,12 +175,12 @@ OrderBookLadder::OrderBookLadder(int levels, QWidget* parent)
     : QWidget(parent), m_pacer(this, [this] { update(); }), m_levels(std::max(1, levels)) {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setAttribute(Qt::WA_OpaquePaintEvent);
-    m_pacer.setPeriod(FramePacer::periodOf(screen()));
+    m_pacer.followScreen(screen());
 }
 
 void OrderBookLadder::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    m_pacer.setPeriod(FramePacer::periodOf(screen()));
+    m_pacer.followScreen(screen());
 }
 
 void OrderBookLadder::setBook(const feed::OrderBookView& book) {
@@ -277,15 +277,22 @@ ValueLabel::ValueLabel(const QString& text, QWidget* parent) : QWidget(parent), 
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_textWidth = fontMetrics().horizontalAdvance(m_text);
+    m_longest = m_text.size();
+    m_fixedPitch = fontInfo().fixedPitch();
 }
 
 void ValueLabel::setText(const QString& text) {
     if (text == m_text) return;
     m_text = text;
-    if (const int width = fontMetrics().horizontalAdvance(m_text); width > m_textWidth) {
-        m_textWidth = width;
-        ++m_layoutRequests;
-        updateGeometry();
+    // In a fixed-pitch font a text no longer than the longest shown is no wider: not measured
+    // (measuring shapes the text).
+    if (m_text.size() > m_longest || !m_fixedPitch) {
+        m_longest = std::max(m_longest, m_text.size());
+        if (const int width = fontMetrics().horizontalAdvance(m_text); width > m_textWidth) {
+            m_textWidth = width;
+            ++m_layoutRequests;
+            updateGeometry();
+        }
     }
     update();
 }
@@ -309,6 +316,8 @@ void ValueLabel::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange) {
         m_textWidth = fontMetrics().horizontalAdvance(m_text);
+        m_longest = m_text.size();
+        m_fixedPitch = fontInfo().fixedPitch();
         updateGeometry();
     }
 }

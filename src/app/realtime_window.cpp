@@ -221,9 +221,19 @@ RealtimeWindow::RealtimeWindow(RealtimeOptions options, QWidget* parent)
     openChart();
 
     m_chartPacer = std::make_unique<FramePacer>(this, [this] { m_canvas->seriesChanged(); });
-    m_chartPacer->setPeriod(FramePacer::periodOf(screen()));
     m_tickerPacer = std::make_unique<FramePacer>(this, [this] { updateTicker(); });
-    m_tickerPacer->setPeriod(FramePacer::periodOf(screen()));
+    // Applied once a display frame (the default), the views show each frame's changes at once:
+    // the window's frame is their pacing. Applied more often (a frameInterval set), each view
+    // paces its repaints to the display's frame itself.
+    m_frameInterval = m_options.frameInterval.count() > 0 ? m_options.frameInterval : FramePacer::periodOf(screen());
+    if (m_options.frameInterval.count() == 0) {
+        for (FramePacer* pacer : {m_chartPacer.get(), m_tickerPacer.get()}) pacer->setPeriod(std::chrono::milliseconds(0));
+        m_tradesView->setFramePeriod(std::chrono::milliseconds(0));
+        m_ladder->setFramePeriod(std::chrono::milliseconds(0));
+    } else {
+        m_chartPacer->followScreen(screen());
+        m_tickerPacer->followScreen(screen());
+    }
     m_frameTimer = new QTimer(this);
     m_frameTimer->setTimerType(Qt::PreciseTimer);
     m_frameTimer->setSingleShot(true);
@@ -323,7 +333,17 @@ void RealtimeWindow::buildUi() {
     m_streamTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_streamTable->setSelectionMode(QAbstractItemView::NoSelection);
     m_streamTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    for (int c = 1; c < 4; ++c) m_streamTable->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // The figures' columns as wide as their widest likely text, fixed: sized to their contents,
+    // every refresh measured every cell again (a fifth of the window's GUI time at 1,000 trades/s).
+    const QFontMetrics tableMetrics = m_streamTable->fontMetrics();
+    const QString widest[] = {QLocale().toString(88888.8, 'f', 1), QStringLiteral("888.8 kB/s"),
+                              QLocale().toString(Q_INT64_C(8888888888))};
+    for (int c = 1; c < 4; ++c) {
+        m_streamTable->horizontalHeader()->setSectionResizeMode(c, QHeaderView::Fixed);
+        const int header = m_streamTable->horizontalHeader()->fontMetrics().horizontalAdvance(
+            m_streamTable->horizontalHeaderItem(c)->text());
+        m_streamTable->setColumnWidth(c, std::max(header, tableMetrics.horizontalAdvance(widest[c - 1])) + 16);
+    }
     m_streamTable->verticalHeader()->setDefaultSectionSize(m_streamTable->fontMetrics().height() + 4);
     // Room for all six streams without scrolling.
     m_streamTable->setMinimumHeight(m_streamTable->verticalHeader()->defaultSectionSize() * 7 +
@@ -331,10 +351,11 @@ void RealtimeWindow::buildUi() {
     healthLayout->addWidget(m_streamTable, 1);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // The figures change at every refresh: ValueLabels (no relayout of the window for a new
+    // number). The last error, rare and long, wraps and can be selected.
     const auto addHealth = [&](const QString& key, const QString& label) {
-        auto* value = new QLabel(QStringLiteral("–"), healthBox);
+        auto* value = new ValueLabel(QStringLiteral("–"), healthBox);
         value->setObjectName(QStringLiteral("health_") + key);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         form->addRow(label, value);
         m_healthLabels[key] = value;
     };
@@ -344,8 +365,11 @@ void RealtimeWindow::buildUi() {
     addHealth(QStringLiteral("frame"), tr("GUI frame"));
     addHealth(QStringLiteral("counters"), tr("Reconnects"));
     addHealth(QStringLiteral("clock"), tr("Clock offset"));
-    addHealth(QStringLiteral("error"), tr("Last error"));
-    m_healthLabels[QStringLiteral("error")]->setWordWrap(true);
+    m_errorLabel = new QLabel(QStringLiteral("–"), healthBox);
+    m_errorLabel->setObjectName(QStringLiteral("health_error"));
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_errorLabel->setWordWrap(true);
+    form->addRow(tr("Last error"), m_errorLabel);
     healthLayout->addLayout(form);
     lowerLayout->addWidget(healthBox, 3);
 
@@ -405,7 +429,7 @@ void RealtimeWindow::buildUi() {
     auto* tradesBox = new QGroupBox(tr("Trades"), right);
     auto* tradesLayout = new QVBoxLayout(tradesBox);
     auto* tradesHeader = new QHBoxLayout;
-    m_tradeRateLabel = new QLabel(tr("– trades/s"), tradesBox);
+    m_tradeRateLabel = new ValueLabel(tr("– trades/s"), tradesBox);
     m_tradeRateLabel->setObjectName(QStringLiteral("tradeRateLabel"));
     tradesHeader->addWidget(m_tradeRateLabel, 1);
     tradesHeader->addWidget(new QLabel(tr("keep"), tradesBox));
@@ -586,12 +610,11 @@ void RealtimeWindow::applySymbolDecimals() {
 
 void RealtimeWindow::scheduleFrame() {
     // At most one model update per frameInterval (the display's frame): apply now when the last
-    // one is that old (a quiet feed pays no coalescing delay), else when it will be. The paced
-    // views then repaint right after it (their last paint followed the last update).
+    // one is that old (a quiet feed pays no coalescing delay), else when it will be. The views
+    // then repaint right after it.
     if (m_frameTimer->isActive()) return;
     const qint64 since = m_sinceFrame.elapsed();
-    const qint64 interval =
-        m_options.frameInterval.count() > 0 ? m_options.frameInterval.count() : m_chartPacer->period().count();
+    const qint64 interval = m_frameInterval.count();
     if (since >= interval)
         applyFrame();
     else
@@ -599,12 +622,7 @@ void RealtimeWindow::scheduleFrame() {
 }
 
 void RealtimeWindow::applyFrame() {
-    // The frame's clock starts after the views' pacers ran in apply(): at the next frame they are
-    // then a whole period old, and repaint at once after the update instead of a timer tick later.
-    struct Restart {
-        QElapsedTimer& clock;
-        ~Restart() { clock.restart(); }
-    } restart{m_sinceFrame};
+    m_sinceFrame.restart();
     if (!m_inbox) return;
     QElapsedTimer cost;
     cost.start();
@@ -845,7 +863,7 @@ void RealtimeWindow::refreshHealth() {
                                       .arg(s.clockOffsetMs)
                                       .arg(qs(m_adapter->serverTimeRequest().target))
                                 : tr("not measured yet"));
-    m_healthLabels.at(QStringLiteral("error"))->setText(s.lastError.empty() ? tr("none") : qs(s.lastError));
+    m_errorLabel->setText(s.lastError.empty() ? tr("none") : qs(s.lastError));
 }
 
 }  // namespace cpc::app

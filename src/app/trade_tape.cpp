@@ -121,7 +121,7 @@ TradeTape::TradeTape(TradesTableModel* model, QWidget* parent)
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_header = new Header(this);
-    m_pacer.setPeriod(FramePacer::periodOf(screen()));
+    m_pacer.followScreen(screen());
     m_rowHeight = fontMetrics().height() + 2;
     setViewportMargins(0, headerHeight(), 0, 0);
     connect(model, &QAbstractItemModel::rowsInserted, this,
@@ -218,7 +218,7 @@ void TradeTape::resizeEvent(QResizeEvent* event) {
 
 void TradeTape::showEvent(QShowEvent* event) {
     QAbstractScrollArea::showEvent(event);
-    m_pacer.setPeriod(FramePacer::periodOf(screen()));
+    m_pacer.followScreen(screen());
 }
 
 void TradeTape::changeEvent(QEvent* event) {

@@ -232,6 +232,32 @@ TEST_F(TradeTapeTest, ItsGlyphRunsDrawTheTextsAsShapedTextWouldBe) {
     EXPECT_GT(test::countColor(shown, TradesTableModel::buyColor()) + test::countColor(shown, TradesTableModel::sellColor()), 100);
 }
 
+// A pacer of period 0 (a view whose owner paces its changes, as the realtime window does once a
+// display frame): the requests of one event — a batch that trims rows and adds as many — are one
+// run, right after that event rather than a frame later; a period chosen is not changed by the
+// screen's.
+TEST(FramePacerTest, PeriodZeroRunsOnceRightAfterTheEventAndAChosenPeriodStays) {
+    QObject owner;
+    int runs = 0;
+    app::FramePacer pacer(&owner, [&] { ++runs; });
+    pacer.setPeriod(0ms);
+    pacer.followScreen(nullptr);
+    EXPECT_EQ(pacer.period(), 0ms) << "a chosen period is the pacer's, whatever the screen";
+    for (int i = 0; i < 3; ++i) pacer.request();
+    EXPECT_EQ(runs, 0) << "not inside the event that asked";
+    QElapsedTimer clock;
+    clock.start();
+    ASSERT_TRUE(test::processEventsUntil([&] { return runs > 0; }, 1000));
+    EXPECT_LT(clock.elapsed(), 10) << "a frame-paced owner's change waits for no timer of its own";
+    QCoreApplication::processEvents();
+    EXPECT_EQ(runs, 1) << "three requests of one event are one run";
+
+    app::FramePacer screenPaced(&owner, [] {});
+    screenPaced.followScreen(nullptr);
+    EXPECT_EQ(screenPaced.period(), app::FramePacer::periodOf(nullptr));
+    EXPECT_EQ(app::FramePacer::periodOf(nullptr), 16ms) << "60 Hz where the screen says nothing";
+}
+
 // Counts the paint events of one widget.
 class PaintCounter final : public QObject {
 public:

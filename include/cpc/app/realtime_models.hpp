@@ -76,6 +76,9 @@ public:
     const feed::OrderBookView& book() const { return m_book; }
     int levels() const { return m_levels; }
     void setDecimals(int priceDecimals, int quantityDecimals);
+    // Frame pacing of the repaints (the screen's refresh period unless set; 0: none, for an
+    // owner that paces the books it gives).
+    void setFramePeriod(std::chrono::milliseconds period) { m_pacer.setPeriod(period); }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -118,6 +121,8 @@ private:
     QString m_text;
     QColor m_colour;
     int m_textWidth = 0;  // the widest text shown
+    qsizetype m_longest = 0;  // the most characters shown
+    bool m_fixedPitch = false;  // then a text with no more characters than m_longest is no wider
     std::uint64_t m_layoutRequests = 0;
 };
 

@@ -196,18 +196,20 @@ private:
     chart_qt::ChartCanvas* m_canvas = nullptr;
     TradesTableModel* m_trades = nullptr;
     TradeTape* m_tradesView = nullptr;
-    QLabel* m_tradeRateLabel = nullptr;
+    ValueLabel* m_tradeRateLabel = nullptr;
     OrderBookLadder* m_ladder = nullptr;
     LiquidationTable* m_liquidations = nullptr;
     std::map<QString, ValueLabel*> m_tickerLabels;
     QTableWidget* m_streamTable = nullptr;
-    std::map<QString, QLabel*> m_healthLabels;
+    std::map<QString, ValueLabel*> m_healthLabels;
+    QLabel* m_errorLabel = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QTimer* m_frameTimer = nullptr;  // single shot: the next frame when the last one is < 16 ms old
     QElapsedTimer m_sinceFrame;
+    std::chrono::milliseconds m_frameInterval{16};  // frameInterval, or the display's frame
     QTimer* m_healthTimer = nullptr;
-    // The chart and the ticker panel redraw at most once a display frame (the ladder and the
-    // trade tape pace themselves); the models still take every frameInterval's batch.
+    // The chart's and the ticker panel's redraws: at once after each frame's update when the
+    // window applies once a frame, else paced to the display's frame (as the ladder and the tape).
     std::unique_ptr<FramePacer> m_chartPacer;
     std::unique_ptr<FramePacer> m_tickerPacer;
 };

@@ -47,7 +47,8 @@ public:
     // Where a cell's text goes in the viewport: row slot `slot` (0 at the top), model column
     // `column` (inside the cell's padding).
     QRect cellRect(int slot, int column) const;
-    // Frame pacing of the repaints (the screen's refresh period by default).
+    // Frame pacing of the repaints (the screen's refresh period unless set; 0: none, for an owner
+    // that paces the rows it adds).
     void setFramePeriod(std::chrono::milliseconds period);
     std::chrono::milliseconds framePeriod() const { return m_pacer.period(); }
     std::uint64_t paintCount() const { return m_paints; }       // viewport paint events
