@@ -103,6 +103,23 @@ TEST(KucoinAdapter, AProbeAsksForTheWholeRange) {
     EXPECT_LE(a.earliestHistoryMs(), 1505779200000);  // KuCoin opened in September 2017
 }
 
+// Found by the fuzz stage (2026-12-07): a row's time in seconds past what milliseconds can hold
+// overflowed when multiplied by 1,000 (UBSan). It is refused, with the row and the value named.
+TEST(KucoinAdapter, ACandleTimeTooLargeForMillisecondsIsRefusedNotWrapped) {
+    KucoinAdapter a;
+    for (const char* time : {"164142720641427200", "9223372036854776", "-60"}) {
+        const std::string body = std::string(R"({"code":"200000","data":[[")") + time +
+                                 R"(","1","2","3","0.5","10","20"]]})";
+        const auto rows = a.parseHistory(body, 200, 0);
+        ASSERT_FALSE(rows) << time;
+        EXPECT_NE(rows.error().message.find(std::string("time ") + time + " is not a time in seconds"), std::string::npos)
+            << rows.error().message;
+    }
+    const auto ok = a.parseHistory(R"({"code":"200000","data":[["9223372036854","1","2","3","0.5","10","20"]]})", 200, 0);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->front().openTime, 9223372036854000);
+}
+
 TEST(KucoinAdapter, DocumentedCandlesComeBackAscendingInOpenHighLowCloseOrder) {
     KucoinAdapter a;
     const std::string body = test::readFixture("kucoin/candles-rest.json");

@@ -1,6 +1,7 @@
 #include "cpc/exchange/kucoin/kucoin_adapter.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/guarded_parse.hpp"
 #include "common/venue_json.hpp"
@@ -93,6 +94,10 @@ Result<Candle> candleOfRow(const json& row, std::size_t index) {
     Candle c;
     const auto t = venue::intOf(row[0]);
     if (!t) return where("time is not an integer");
+    // Seconds: a number past what milliseconds can hold is no time (it overflowed, found by the
+    // fuzz stage).
+    if (*t < 0 || *t > std::numeric_limits<std::int64_t>::max() / 1000)
+        return makeError("candle row " + std::to_string(index) + ": time " + std::to_string(*t) + " is not a time in seconds");
     c.openTime = *t * 1000;
     Decimal* fields[] = {&c.open, &c.close, &c.high, &c.low, &c.volume, &c.quoteVolume};
     for (std::size_t f = 0; f < 6; ++f) {
