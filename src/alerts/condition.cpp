@@ -213,6 +213,11 @@ Result<Anchor> parseAnchor(std::string_view text) {
     if (!time)
         return makeError("the time '" + timeText +
                          "' is not a UTC time (2026-12-01, 2026-12-01T13:05, 2026-12-01T13:05:00Z or epoch ms)");
+    // Epoch milliseconds past the year 9999 would be written back as a date no one reads (the
+    // fuzz target's round trip found it: the alert was saved and could not be listed).
+    constexpr std::int64_t kLastMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+    if (*time > kLastMs)
+        return makeError("the time '" + timeText + "' is after 9999-12-31 (epoch ms up to " + std::to_string(kLastMs) + ")");
     return Anchor{*time, *price};
 }
 

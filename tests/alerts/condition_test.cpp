@@ -135,6 +135,22 @@ TEST(AlertCondition, Drawings) {
     EXPECT_EQ(parsed(boxGui.text()), boxGui);
 }
 
+// Found by a long fuzz run (2026-12-07): a box corner at epoch ms past the year 9999 was accepted,
+// written back as "6422425-04-23T03:33:20Z" and then refused when read back — the alert was saved
+// and could not be listed. Refused at once now; the last millisecond of 9999 reads back.
+TEST(AlertCondition, ATimePastTheYear9999IsRefusedAndTheLastOneReadsBack) {
+    const auto bad = cpc::alerts::parseCondition("price leaves box(6800@202, 60@202610000000000000)");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("the time '202610000000000000' is after 9999-12-31"), std::string::npos)
+        << bad.error().message;
+    const auto last = cpc::alerts::parseCondition("price leaves box(6800@202, 60@253402300799999)");
+    ASSERT_TRUE(last) << last.error().message;
+    const auto again = cpc::alerts::parseCondition(last->text());
+    ASSERT_TRUE(again) << last->text();
+    EXPECT_TRUE(*again == *last);
+    EXPECT_EQ(again->text(), last->text());
+}
+
 TEST(AlertCondition, RefusalsSayWhatIsWrongAndWhatIsAccepted) {
     const auto expectRefusal = [](std::string_view text, std::string_view why) {
         const std::string message = refusal(text);
