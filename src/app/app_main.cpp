@@ -420,27 +420,24 @@ int runApp(int argc, char** argv) {
     if (!chosenExchange.isEmpty()) settings->setExchange(chosenExchange);
     if (chosenMarket) settings->setMarket(*chosenMarket);
     const QString venue = settings->exchange();
+    // Symbols are checked before they go anywhere near a request ('&', '?', spaces, CR/LF would
+    // inject query parameters or requests): the venue's alphabet, in the venue's words. The
+    // message names the flag; empty when the symbol is fine (or the venue unknown).
+    const auto badSymbol = [](const QString& venueName, const QString& name, const char* flag) -> QString {
+        if (auto adapter = exchange::makeAdapter(venueName.toStdString())) {
+            if (const auto bad = (*adapter)->checkSymbol(name.toStdString()))
+                return QStringLiteral("%1: %2").arg(QLatin1String(flag), QString::fromStdString(bad->message));
+        }
+        return {};
+    };
     if (parser.isSet(symbol)) {
-        // Checked before it goes anywhere near a request ('&', '?', spaces, CR/LF would inject
-        // query parameters or requests): the venue's alphabet, in the venue's words.
-        if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
-            if (const auto bad = (*adapter)->checkSymbol(parser.value(symbol).trimmed().toStdString()))
-                return fail(QStringLiteral("--symbol: %1").arg(QString::fromStdString(bad->message)));
-        }
+        if (const QString bad = badSymbol(venue, parser.value(symbol).trimmed(), "--symbol"); !bad.isEmpty()) return fail(bad);
     }
-    for (const QString& name : openStatsSymbols) {
-        if (auto adapter = exchange::makeAdapter(venue.toStdString())) {
-            if (const auto bad = (*adapter)->checkSymbol(name.toStdString()))
-                return fail(QStringLiteral("--open-stats: %1").arg(QString::fromStdString(bad->message)));
-        }
-    }
-    for (const auto& [venueName, name] : chosenSymbols) {
-        // The same check as --symbol's, in the chart's venue's words.
-        if (auto adapter = exchange::makeAdapter((venueName.isEmpty() ? venue : venueName).toStdString())) {
-            if (const auto bad = (*adapter)->checkSymbol(name.toStdString()))
-                return fail(QStringLiteral("--symbols: %1").arg(QString::fromStdString(bad->message)));
-        }
-    }
+    for (const QString& name : openStatsSymbols)
+        if (const QString bad = badSymbol(venue, name, "--open-stats"); !bad.isEmpty()) return fail(bad);
+    for (const auto& [venueName, name] : chosenSymbols)  // in the chart's venue's words
+        if (const QString bad = badSymbol(venueName.isEmpty() ? venue : venueName, name, "--symbols"); !bad.isEmpty())
+            return fail(bad);
     ControllerOptions options;
     options.demo = parser.isSet(demo);
     options.exchange = venue.toStdString();
