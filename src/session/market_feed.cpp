@@ -307,6 +307,26 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
             if (c.closed && (!s.newestClosedSource || c.openTime > *s.newestClosedSource)) s.newestClosedSource = c.openTime;
     }
 
+    // A backfill's rows that came as not final although a newer row follows them (the newest row
+    // of the newest page is the forming candle): the venue has moved past them, but the feed's
+    // estimate of its clock had not (exchange::checkHistoryRows: a clock measured a while ago, or
+    // 1s candles within the estimate's error). No stream update will reconcile them, so they are
+    // parked as unconfirmed and asked for again when the backfill ends (recheckUnconfirmed).
+    // Without this such a candle stayed provisional, out of the cache, for good (the fault matrix,
+    // its exchange clock at 75×, on a loaded machine).
+    void parkNotFinal(Series& s, const std::vector<Candle>& rows, bool newestPage) {
+        const std::size_t end = newestPage && !rows.empty() ? rows.size() - 1 : rows.size();
+        for (std::size_t i = 0; i < end; ++i) {
+            const Candle& c = rows[i];
+            if (c.closed || std::any_of(s.unconfirmed.begin(), s.unconfirmed.end(),
+                                        [&](const Candle& u) { return u.openTime == c.openTime; }))
+                continue;
+            s.unconfirmed.push_back(c);
+            std::lock_guard lock(statsMutex);
+            ++statsValue.unconfirmed;
+        }
+    }
+
     // REST rows of the source interval (ascending) go out as a HistoryBatch of the series'
     // interval; see SourceAggregator::add for holdNewest / dropOldestPartial.
     void postHistory(Series& s, std::vector<Candle> rows, bool holdNewest, bool dropOldestPartial) {
@@ -387,6 +407,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                     s->forming.reset();
             }
             noteClosedSource(*s, *rows);
+            parkNotFinal(*s, *rows, !next);
             postHistory(*s, std::move(*rows), next.has_value(), !start && full);
             if (!next) break;
             start = next;
@@ -457,6 +478,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
         for (; job.posted < job.answers.size() && job.answers[job.posted]; ++job.posted) {
             std::vector<Candle> page = std::exchange(*job.answers[job.posted], {});
             noteClosedSource(s, page);
+            parkNotFinal(s, page, false);
             postHistory(s, std::move(page), true, false);
         }
         co_return true;

@@ -359,8 +359,16 @@ TEST_P(FaultMatrix, EveryFaultKindMixedAndTheSeriesTheCacheAndTheBookStillEqualT
             if (c.openTime <= last && !c.closed) open.push_back(c.openTime);
         return open;
     };
-    EXPECT_TRUE(runUntil([&] { return provisional().empty(); }, 10s))
-        << provisional().size() << " candles still provisional, the first " << provisional().front();
+    if (!runUntil([&] { return provisional().empty(); }, 10s)) {
+        const auto fst = feed->stats();
+        const auto first = provisional().front();
+        ADD_FAILURE() << provisional().size() << " candles still provisional, the first " << first << " ("
+                      << (faultsUntil - first) / 60'000 << " min before the faults ended, "
+                      << (exchangeNow() - first) / 60'000 << " min before now); the feed: " << fst.reconciles
+                      << " reconciles, " << fst.unconfirmed << " unconfirmed, " << fst.historyRetries
+                      << " history retries, " << fst.internalErrors << " internal errors, " << fst.restRequests
+                      << " REST requests, " << fst.restBans << " bans";
+    }
 
     // The book: the exchange clock is held still, so the venue's book stops changing; once the
     // session has taken it in (its views settle on that tick), it must equal the simulator's.
