@@ -76,6 +76,7 @@ struct LiveRecording {
     QTemporaryDir tmp;
     QString dir;
     std::map<std::int64_t, Candle> liveCandles;
+    std::int64_t liveAtMs = 0;  // when the chart went live (its history is recorded by then)
     std::string error;
 };
 
@@ -134,6 +135,7 @@ LiveRecording& liveRecording() {
             controller.openSeries(QStringLiteral("BTCUSDT"), Interval::M1);
             // Live, then long enough for a few minutes of the simulator to close.
             processEventsUntil([&] { return controller.status().state == feed::FeedState::Live; }, 20000);
+            r->liveAtMs = nowMs();
             const auto liveAt = std::chrono::steady_clock::now();
             processEventsUntil([&] { return std::chrono::steady_clock::now() - liveAt > std::chrono::seconds(9); }, 15000);
             // Nothing more is received (or recorded); what was received reaches the chart.
@@ -355,7 +357,9 @@ TEST(ReplayApp, ASeekBackShowsWhatAFreshReplayShowsAtThatTime) {
     auto* bar = new ReplayToolbar(window, *r.player);
     window.resize(1200, 760);
     window.show();
-    const std::int64_t t0 = r.player->info().startedAtMs;
+    // From when the chart went live, not from the recording's start: on a loaded machine going
+    // live took more than 3 s, and at t0 + 3 s the fresh replay had only one candle.
+    const std::int64_t t0 = live.liveAtMs;
     const std::int64_t t1 = t0 + 3000;
     const std::int64_t t2 = t0 + 8000;
     ASSERT_TRUE(r.player->seekTo(t2));

@@ -338,6 +338,24 @@ TEST(BybitAdapter, AServerTimeOutOfRangeIsRefusedNotWrapped) {
     EXPECT_EQ(*unsignedNano, 1688639403000);
 }
 
+// A kline page whose newest row opens in the year 275 million: the spacing that says whether it is
+// closed overflowed (fuzz_bybit_codec, 2026-12-07). The rows are taken, the newest one open.
+TEST(BybitAdapter, AKlineRowFarInTheFutureIsLeftOpenNotOverflowed) {
+    BybitAdapter a;
+    const auto rows = a.parseHistory(
+        R"({"retCode":0,"retMsg":"OK","result":{"symbol":"BTCUSD","category":"inverse","list":[)"
+        R"(["0000191969199","17071","17073","17027","17055.5","268611","15.74462667"],)"
+        R"(["1670605200000","17071.5","17071.5","17061","17071","4177","0.24469757"],)"
+        R"(["00000008688802839743599438","17086.5","17088","16978","17071.5","6356","0.37288112"]]},)"
+        R"("retExtInfo":{},"time":1672025956592})",
+        200, 1672025956592);
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ(rows->back().openTime, 8688802839743599438);
+    EXPECT_FALSE(rows->back().closed);
+    EXPECT_TRUE(rows->front().closed);
+}
+
 TEST(BybitAdapter, DocumentedServerTimeInstrumentsAndBook) {
     BybitAdapter a;
     const auto t = a.parseServerTime(test::readFixture("bybit/time.json"), 200);
