@@ -19,10 +19,13 @@ std::int64_t flagsOf(const Candle& c) { return c.closed ? PackedCandle::kClosedB
 }  // namespace
 
 bool PackedCandle::packInto(const Candle& c, PackedCandle& out) {
-    const bool fits = fitsInt64(c.open) & fitsInt64(c.high) & fitsInt64(c.low) & fitsInt64(c.close) &
-                      fitsInt64(c.volume) & fitsInt64(c.quoteVolume) & fitsInt64(c.takerBuyBase) &
-                      fitsInt64(c.takerBuyQuote) & (c.trades >= kMinTrades) & (c.trades <= kMaxTrades);
-    if (!fits) return false;
+    // Every check evaluated, without a branch each (bits, not &&: clang's -Wbitwise-instead-of-logical).
+    const auto bit = [](bool b) { return static_cast<unsigned>(b); };
+    const unsigned fits = bit(fitsInt64(c.open)) & bit(fitsInt64(c.high)) & bit(fitsInt64(c.low)) &
+                          bit(fitsInt64(c.close)) & bit(fitsInt64(c.volume)) & bit(fitsInt64(c.quoteVolume)) &
+                          bit(fitsInt64(c.takerBuyBase)) & bit(fitsInt64(c.takerBuyQuote)) &
+                          bit(c.trades >= kMinTrades) & bit(c.trades <= kMaxTrades);
+    if (fits == 0) return false;
     out.openTime = c.openTime;
     out.open = static_cast<std::int64_t>(c.open.units());
     out.high = static_cast<std::int64_t>(c.high.units());
