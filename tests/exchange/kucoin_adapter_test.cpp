@@ -120,6 +120,21 @@ TEST(KucoinAdapter, ACandleTimeTooLargeForMillisecondsIsRefusedNotWrapped) {
     EXPECT_EQ(ok->front().openTime, 9223372036854000);
 }
 
+// Rows a year 200 million apart: the spacing that says whether the newest is closed overflowed
+// (fuzz_kucoin_codec at 9.9 M inputs, the same fault fuzz_bybit_codec found). The newest row stays open.
+TEST(KucoinAdapter, RowsTooFarApartToMeasureLeaveTheNewestOpenNotOverflowed) {
+    KucoinAdapter a;
+    const auto rows = a.parseHistory(R"({"code":"200000","data":[)"
+                                     R"(["6405713642032000","1","2","3","0.5","10","20"],)"
+                                     R"(["1642032000","1","2","3","0.5","10","20"]]})",
+                                     200, 1700000000000);
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_EQ(rows->back().openTime, 6405713642032000000);
+    EXPECT_FALSE(rows->back().closed);
+    EXPECT_TRUE(rows->front().closed);
+}
+
 TEST(KucoinAdapter, DocumentedCandlesComeBackAscendingInOpenHighLowCloseOrder) {
     KucoinAdapter a;
     const std::string body = test::readFixture("kucoin/candles-rest.json");
