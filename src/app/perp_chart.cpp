@@ -167,7 +167,7 @@ void PerpChart::reopen() {
     m_symbol = perp ? key.symbol : std::string();
     if (!perp) {
         if (hadFailure) emit failureChanged();
-        emit changed();
+        tick();
         return;
     }
     attachLayers();
@@ -299,7 +299,8 @@ QString PerpChart::fundingText() const {
 }
 
 void PerpChart::tick() {
-    if (m_fundingLegendId) m_canvas.model().setOverlayTitle(m_fundingLegendId, fundingText().toStdString());
+    m_fundingShown = fundingText();
+    if (m_fundingLegendId) m_canvas.model().setOverlayTitle(m_fundingLegendId, m_fundingShown.toStdString());
     emit changed();
 }
 
@@ -310,7 +311,8 @@ void PerpChart::scheduleRefresh() {
 void PerpChart::attachLayers() {
     auto& model = m_canvas.model();
     // The funding row first: the legend reads "Funding … · next in …" right under the prices.
-    m_fundingLegendId = model.addOverlay(fundingText().toStdString());
+    m_fundingShown = fundingText();
+    m_fundingLegendId = model.addOverlay(m_fundingShown.toStdString());
     if (layerVisible(kMark)) m_markId = model.addOverlay(tr("Mark price").toStdString());
     if (layerVisible(kIndex)) m_indexId = model.addOverlay(tr("Index price").toStdString());
     if (layerVisible(kFunding)) {
@@ -369,7 +371,7 @@ void PerpChart::refresh() {
         }
     }
     model.setBubbles(std::move(bubbles));
-    emit changed();
+    tick();  // the funding text with the new data, in the legend and the status bar alike
 }
 
 }  // namespace cpc::app

@@ -80,7 +80,7 @@ void MainWindow::syncPerpControls() {
 }
 
 QString MainWindow::fundingStatusText() const {
-    return m_active && m_active->perp() ? m_active->perp()->fundingText() : QString();
+    return m_active && m_active->perp() ? m_active->perp()->shownFundingText() : QString();
 }
 
 void MainWindow::refreshFundingStatus() {

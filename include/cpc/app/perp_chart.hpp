@@ -60,6 +60,9 @@ public:
     // "Funding 0.0100 % · 07:59:12" (the legend's and the status bar's), or the failure; empty
     // on a spot chart.
     QString fundingText() const;
+    // fundingText() as of the last change or clock tick: what the legend shows, and the status bar
+    // with it (one text per tick, so the two never differ by a second at a boundary).
+    QString shownFundingText() const { return m_fundingShown; }
     std::optional<std::int64_t> fundingCountdownMs() const;
 
     // The chart ids of the layers (0 while hidden or on spot).
@@ -116,6 +119,7 @@ private:
     QTimer* m_clock = nullptr;
     QTimer* m_refreshTimer = nullptr;
     std::uint64_t m_markId = 0, m_indexId = 0, m_fundingLegendId = 0, m_fundingPaneId = 0, m_oiPaneId = 0;
+    QString m_fundingShown;
 };
 
 }  // namespace cpc::app
