@@ -128,14 +128,17 @@ TEST_F(StreamOnSession, EveryKlinePrintedIsTheVenuesCandleNotOneTheHubDerived) {
     cli::StreamOptions options;
     options.specs = {spec(exchange::StreamKind::Kline, Interval::S1), spec(exchange::StreamKind::Kline, Interval::M1)};
     options.endpoint = m_sim->streamBase();
-    options.maxEvents = 150;
+    // 240 events span about 96 s of the exchange's clock, so the run crosses a minute wherever it
+    // starts (150 spanned 60 s: a connection made just after a minute's start, at four tests at
+    // once, saw that minute only).
+    options.maxEvents = 240;
     options.duration = std::chrono::seconds(20);
     std::ostringstream out;
     std::ostringstream err;
     ASSERT_EQ(cli::streamThrough(market, m_adapter, m_storage, options, out, err), 0) << err.str();
     market.stop();
     const auto printed = lines(out.str());
-    ASSERT_EQ(printed.size(), 150u) << err.str();
+    ASSERT_EQ(printed.size(), 240u) << err.str();
     std::set<std::int64_t> minutes;
     for (const auto& j : printed) {
         const auto interval = parseInterval(j["interval"].get<std::string>());
