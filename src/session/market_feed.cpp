@@ -317,14 +317,19 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
     void parkNotFinal(Series& s, const std::vector<Candle>& rows, bool newestPage) {
         const std::size_t end = newestPage && !rows.empty() ? rows.size() - 1 : rows.size();
         for (std::size_t i = 0; i < end; ++i) {
-            const Candle& c = rows[i];
-            if (c.closed || std::any_of(s.unconfirmed.begin(), s.unconfirmed.end(),
-                                        [&](const Candle& u) { return u.openTime == c.openTime; }))
-                continue;
-            s.unconfirmed.push_back(c);
+            if (rows[i].closed || !park(s, rows[i])) continue;
             std::lock_guard lock(statsMutex);
             ++statsValue.unconfirmed;
         }
+    }
+
+    // Adds `c` to the candles to ask for again (recheckUnconfirmed); false if it is there already.
+    static bool park(Series& s, const Candle& c) {
+        if (std::any_of(s.unconfirmed.begin(), s.unconfirmed.end(),
+                        [&](const Candle& u) { return u.openTime == c.openTime; }))
+            return false;
+        s.unconfirmed.push_back(c);
+        return true;
     }
 
     // REST rows of the source interval (ascending) go out as a HistoryBatch of the series'
@@ -674,9 +679,7 @@ struct MarketFeed::Impl : std::enable_shared_from_this<MarketFeed::Impl> {
                 std::lock_guard lock(statsMutex);
                 ++statsValue.unconfirmed;
             }
-            if (std::none_of(s.unconfirmed.begin(), s.unconfirmed.end(),
-                             [&](const Candle& c) { return c.openTime == last.openTime; }))
-                s.unconfirmed.push_back(last);
+            park(s, last);
             // No later REST call may come for a long time (the stream goes on without a break):
             // ask again after a back-off of its own, so the candle does not stay provisional, and
             // out of the cache, until the next reconnect.

@@ -109,6 +109,10 @@ protected:
         config.backoffMax = 300ms;
         return std::make_unique<session::MarketFeed>(io, adapter, config, sink);
     }
+    // Until the open series is live and a stream update of it has arrived.
+    bool untilLive() {
+        return got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; });
+    }
     // The simulator's candles (Binance's semantics: every interval, no-trade candles included)
     // with open time in [from, to], as the venue's REST would close them at the clock's time.
     std::vector<Candle> truth(Interval interval, std::int64_t from, std::int64_t to) const {
@@ -271,7 +275,7 @@ TEST_P(VenueFeedTest, LiveCandlesCloseAsRestHasThem) {
     startSim();
     auto feed = makeFeed();
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     EXPECT_FALSE(got.closed(minute));
     for (int step = 1; step <= 3; ++step) {
         clock.set(minute + step * kMinute + 30'000);  // KuCoin pushes a candle only once it has a trade
@@ -301,7 +305,7 @@ TEST_P(VenueFeedTest, ACandleRestCannotConfirmStaysProvisionalUntilItCan) {
     startSim();
     auto feed = makeFeed();
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     server->inject(sim::SimFault::RestServerError, 0ms, 3);  // every attempt of the reconcile
     clock.set(minute + kMinute + 30'000);
     ASSERT_TRUE(got.until(sink, [&] { return feed->stats().unconfirmed >= 1 && got.candles.count(minute + kMinute) > 0; }));
@@ -328,7 +332,7 @@ TEST_P(VenueFeedTest, AParkedCandleIsAskedForAgainWithoutWaitingForTheNextRestCa
     startSim();
     auto feed = makeFeed();
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     server->inject(sim::SimFault::RestServerError, 0ms, 3);  // every attempt of the reconcile
     clock.set(minute + kMinute + 30'000);                    // and the clock stays there
     ASSERT_TRUE(got.until(sink, [&] { return feed->stats().unconfirmed >= 1; }));
@@ -350,7 +354,7 @@ TEST_P(VenueFeedTest, ClientHeartbeatsKeepTheStreamPastTheSilenceCutOff) {
     if (GetParam().name != "kucoin") feedConfig.heartbeatOverride = 400ms;
     auto feed = makeFeed(feedConfig);
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     std::this_thread::sleep_for(4500ms);
     got.drain(sink);
     const auto stats = feed->stats();
@@ -373,7 +377,7 @@ TEST_P(VenueFeedTest, ADroppedConnectionIsHealedAndTheGapBackfilled) {
     session::FeedConfig feedConfig;
     auto feed = makeFeed(feedConfig);
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     ASSERT_GE(server->stats().wsOpenConnections, 1u);
     clock.set(minute + 3 * kMinute + 30'000);
     server->dropAllConnections();
@@ -404,7 +408,7 @@ TEST_P(VenueFeedTest, AnEmptyAnswerToTheBackfillIsAskedAgainNotTakenAsNothingNew
     startSim();
     auto feed = makeFeed();
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     // The connection in use pushes nothing more before it is dropped: a push of the newer candle
     // would start the forming candle's reconcile, which could meet the empty answer before the
     // backfill did (KuCoin, once at -O0 under ASan).
@@ -444,7 +448,7 @@ TEST_P(VenueFeedTest, RowsPastTheFeedsEstimateOfTheVenuesClockAreConfirmedNotLef
     startSim();
     auto feed = makeFeed();
     feed->open({GetParam().name, symbol, Interval::M1});
-    ASSERT_TRUE(got.until(sink, [&] { return got.count(feed::FeedState::Live) > 0 && got.liveUpdates > 0; }));
+    ASSERT_TRUE(untilLive());
     server->inject(sim::SimFault::RestSlow, 500ms, 1);  // the backfill's clock request, answered now, sent late
     server->dropAllConnections();
     ASSERT_TRUE(got.until(sink, [&] { return server->stats().restSlowAnswers >= 1; }));

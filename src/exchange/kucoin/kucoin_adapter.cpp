@@ -89,7 +89,7 @@ std::string controlMessage(const KucoinAdapter& a, const char* type, const std::
 
 // [time (s), open, close, high, low, volume, turnover]
 Result<Candle> candleOfRow(const json& row, std::size_t index) {
-    const auto where = [&](const char* what) { return makeError("candle row " + std::to_string(index) + ": " + what); };
+    const auto where = [&](const std::string& what) { return makeError("candle row " + std::to_string(index) + ": " + what); };
     if (!row.is_array() || row.size() < 7) return where("expected an array of 7 fields");
     Candle c;
     const auto t = venue::intOf(row[0]);
@@ -97,7 +97,7 @@ Result<Candle> candleOfRow(const json& row, std::size_t index) {
     // Seconds: a number past what milliseconds can hold is no time (it overflowed, found by the
     // fuzz stage).
     if (*t < 0 || *t > std::numeric_limits<std::int64_t>::max() / 1000)
-        return makeError("candle row " + std::to_string(index) + ": time " + std::to_string(*t) + " is not a time in seconds");
+        return where("time " + std::to_string(*t) + " is not a time in seconds");
     c.openTime = *t * 1000;
     Decimal* fields[] = {&c.open, &c.close, &c.high, &c.low, &c.volume, &c.quoteVolume};
     for (std::size_t f = 0; f < 6; ++f) {
