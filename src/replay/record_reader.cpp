@@ -11,8 +11,12 @@ namespace cpc::replay {
 
 namespace {
 
-constexpr std::size_t kInChunk = 1u << 20;
-constexpr std::size_t kOutChunk = 1u << 20;
+// The read and decode chunks follow the recording's size: a small recording (a test's, a short
+// session's) gets 64 KiB chunks, a large one 1 MiB. A seek in the app reopens the recording, so the
+// buffers are paid at every seek. A chunk is a step size, not a limit: a longer record grows the
+// output buffer.
+constexpr std::size_t kMinChunk = 64u << 10;
+constexpr std::size_t kMaxChunk = 1u << 20;
 
 std::uint32_t getU32(const char* p) {
     std::uint32_t v = 0;
@@ -82,7 +86,9 @@ Result<std::unique_ptr<RecordReader>> RecordReader::open(const std::filesystem::
     if (r->m_segments.empty()) return makeError(dir.string() + ": no recording segments (" + kWhatBelongs + ")");
     std::sort(r->m_segments.begin(), r->m_segments.end());
     // Every header is checked now: a foreign or broken file is said before anything is replayed.
+    std::uintmax_t largest = 0;
     for (std::size_t i = 0; i < r->m_segments.size(); ++i) {
+        if (const auto size = std::filesystem::file_size(r->m_segments[i], ec); !ec) largest = std::max(largest, size);
         std::FILE* f = std::fopen(r->m_segments[i].c_str(), "rb");
         if (!f) return makeError("cannot open " + r->m_segments[i].string() + ": " + std::strerror(errno));
         auto info = readHeader(f, r->m_segments[i]);
@@ -97,10 +103,13 @@ Result<std::unique_ptr<RecordReader>> RecordReader::open(const std::filesystem::
     }
     r->m_dctx = ZSTD_createDCtx();
     if (!r->m_dctx) return makeError("zstd: cannot make a decompression context");
-    r->m_in = std::make_unique_for_overwrite<char[]>(kInChunk);
-    r->m_inSize = kInChunk;
-    r->m_out = std::make_unique_for_overwrite<char[]>(kOutChunk * 2);
-    r->m_outSize = kOutChunk * 2;
+    // Compressed input: the largest segment fits one read. Decoded output: records compress about
+    // fourfold, so four times that, within the same bounds.
+    r->m_inSize = static_cast<std::size_t>(std::clamp<std::uintmax_t>(largest, kMinChunk, kMaxChunk));
+    r->m_outChunk = static_cast<std::size_t>(std::clamp<std::uintmax_t>(largest * 4, kMinChunk, kMaxChunk));
+    r->m_in = std::make_unique_for_overwrite<char[]>(r->m_inSize);
+    r->m_out = std::make_unique_for_overwrite<char[]>(r->m_outChunk * 2);
+    r->m_outSize = r->m_outChunk * 2;
     return r;
 }
 
@@ -136,16 +145,16 @@ Result<bool> RecordReader::decodeMore() {
             }
         }
         // Room for the output: keep the undecoded record at the front.
-        if (m_begin > 0 && (m_outSize - m_end < kOutChunk)) {
+        if (m_begin > 0 && (m_outSize - m_end < m_outChunk)) {
             std::memmove(m_out.get(), m_out.get() + m_begin, m_end - m_begin);
             m_end -= m_begin;
             m_begin = 0;
         }
-        if (m_outSize - m_end < kOutChunk) {  // a record longer than a chunk: grow, keeping it
-            auto grown = std::make_unique_for_overwrite<char[]>(m_end + kOutChunk);
+        if (m_outSize - m_end < m_outChunk) {  // a record longer than a chunk: grow, keeping it
+            auto grown = std::make_unique_for_overwrite<char[]>(m_end + m_outChunk);
             std::memcpy(grown.get(), m_out.get(), m_end);
             m_out = std::move(grown);
-            m_outSize = m_end + kOutChunk;
+            m_outSize = m_end + m_outChunk;
         }
         ZSTD_inBuffer in{m_in.get(), m_inEnd, m_inPos};
         ZSTD_outBuffer out{m_out.get() + m_end, m_outSize - m_end, 0};

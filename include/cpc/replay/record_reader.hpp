@@ -46,8 +46,8 @@ private:
     std::size_t m_current = 0;  // index of the open segment + 1 (0: none open yet)
     std::FILE* m_file = nullptr;
     void* m_dctx = nullptr;  // ZSTD_DCtx
-    // Raw buffers, not std::vector<char>: a vector zeroes what it allocates, 3 MB at every open
-    // (a seek in the app reopens the recording), all of it overwritten before it is read.
+    // Raw buffers, not std::vector<char>: a vector zeroes what it allocates, up to 3 MB at every
+    // open (a seek in the app reopens the recording), all of it overwritten before it is read.
     std::unique_ptr<char[]> m_in;
     std::size_t m_inSize = 0;
     std::size_t m_inPos = 0, m_inEnd = 0;
@@ -55,6 +55,7 @@ private:
     std::size_t m_frameState = 0;  // the last ZSTD_decompressStream result: 0 at a frame's end
     std::unique_ptr<char[]> m_out;  // decoded bytes [m_begin, m_end)
     std::size_t m_outSize = 0;
+    std::size_t m_outChunk = 0;  // the room decodeMore keeps free past m_end (sized at open)
     std::size_t m_begin = 0, m_end = 0;
     std::uint32_t m_version = kFormatVersion;  // of the open segment
     // Version 2: bytes from m_begin that a Check has verified (handed out record by record), and
