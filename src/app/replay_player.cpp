@@ -239,12 +239,15 @@ Result<Ok> ReplayPlayer::seekTo(std::int64_t wallMs) {
 
 void ReplayPlayer::followForwardSeek(std::uint64_t generation, std::int64_t lastClock, int triesLeft) {
     // A long way forward takes a while to play: the clock (the status, the toolbar's time box)
-    // follows it every 50 ms until it stops moving (a paused replay got there) or 5 s passed.
+    // follows it every 50 ms while the replay has not got there, then until the clock stops moving
+    // (a paused replay stays there) or 5 s more passed. A busy machine can leave the replay's thread
+    // idle for longer than a tick, so an unmoved clock alone does not mean the seek is over.
     QTimer::singleShot(50, this, [this, generation, lastClock, triesLeft] {
-        if (generation != m_generation) return;
+        if (generation != m_generation || !m_replayer) return;
         emit changed();
         const std::int64_t clock = clockMs();
-        if (clock != lastClock && triesLeft > 0) followForwardSeek(generation, clock, triesLeft - 1);
+        if (m_replayer->seeking()) followForwardSeek(generation, clock, triesLeft);
+        else if (clock != lastClock && triesLeft > 0) followForwardSeek(generation, clock, triesLeft - 1);
     });
 }
 

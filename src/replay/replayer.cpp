@@ -44,6 +44,8 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
     bool waiting = false;
     std::uint64_t framesToStep = 0;         // stepFrames(): frames still to play at once
     std::optional<std::int64_t> seekToMs;   // seekTo(): records before it play at once
+    // seekTo() calls not yet reached (or superseded, or ended by the replay's end): any thread reads.
+    std::atomic<int> seeksPending{0};
     // network thread
     RecordView view;
     bool havePending = false;
@@ -57,6 +59,7 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
     void finish(Result<ReplaySummary> result) {
         if (finished) return;
         finished = true;
+        seeksPending = 0;
         if (result) result->notices = reader->notices();
         if (done) done(std::move(result));
     }
@@ -151,6 +154,7 @@ struct Replayer::Impl : std::enable_shared_from_this<Replayer::Impl> {
             }
             if (seekToMs && view.wallUs / 1000 >= *seekToMs) {
                 seekToMs.reset();
+                --seeksPending;
                 rebase();
             }
             const bool forced = framesToStep > 0 || seekToMs.has_value();
@@ -221,11 +225,19 @@ void Replayer::stepFrames(std::uint64_t frames) {
 }
 
 void Replayer::seekTo(std::int64_t wallMs) {
+    ++m_impl->seeksPending;
     asio::post(m_impl->io.context(), [impl = m_impl, wallMs] {
+        if (impl->finished) {
+            impl->seeksPending = 0;
+            return;
+        }
+        if (impl->seekToMs) --impl->seeksPending;  // the earlier seek gives way to this one
         impl->seekToMs = wallMs;
         impl->kick();
     });
 }
+
+bool Replayer::seeking() const { return m_impl->seeksPending > 0; }
 
 std::int64_t Replayer::clockMs() const { return m_impl->clockMs; }
 

@@ -20,15 +20,19 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTimeZone>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <sys/resource.h>
+
+#include <boost/asio/post.hpp>
 
 #include "app_test_util.hpp"
 #include "cpc/alerts/alert_store.hpp"
@@ -46,6 +50,7 @@
 #include "cpc/app/replay_player.hpp"
 #include "cpc/app/session_recorder.hpp"
 #include "cpc/core/time.hpp"
+#include "cpc/net/io_thread.hpp"
 #include "cpc/orderflow/book_heatmap.hpp"
 #include "cpc/orderflow/footprint.hpp"
 #include "cpc/replay/record_writer.hpp"
@@ -95,8 +100,9 @@ sim::SimConfig quickSimConfig() {
 }
 
 LiveRecording& liveRecording() {
-    static LiveRecording* recording = [] {
-        auto* r = new LiveRecording;
+    // Kept until the process exits, then its directory is removed (a test process each, many runs).
+    static const std::unique_ptr<LiveRecording> recording = [] {
+        auto r = std::make_unique<LiveRecording>();
         r->dir = r->tmp.filePath(QStringLiteral("rec"));
         sim::SimConfig config = quickSimConfig();
         sim::SimServer simulator(config);
@@ -341,6 +347,40 @@ bool settledBefore(Replay& r, std::int64_t t) {
 
 }  // namespace
 
+// A forward seek of a paused replay whose network thread is busy when the seek is asked (a loaded
+// machine): the time box still follows the replay to where it went. Before, the toolbar stopped
+// following after a 50 ms tick in which the clock had not moved yet, and the box kept the clock
+// from before the seek.
+TEST(ReplayApp, AForwardSeekTheReplaysThreadTakesUpLateStillMovesTheTimeBoxToWhereItWent) {
+    auto& live = liveRecording();
+    ASSERT_TRUE(live.error.empty()) << live.error;
+    Replay r(live.dir, speed(1));
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    QMainWindow window;
+    auto* bar = new ReplayToolbar(window, *r.player);
+    window.show();
+    ASSERT_TRUE(processEventsUntil([&] { return r.player->framesPlayed() > 5; }, 10000));
+    bar->pauseAction()->trigger();
+    processEventsUntil([] { return false; }, 300);
+    const std::int64_t before = r.player->clockMs();
+    const std::int64_t target = before + 3000;
+    // The replay's network thread is busy for 600 ms when the seek comes: twelve of the toolbar's
+    // 50 ms ticks see the clock standing still.
+    std::atomic<bool> busy{true};
+    boost::asio::post(r.services->io().context(), [&busy] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(600));
+        busy = false;
+    });
+    bar->seekTimeEdit()->setDateTime(QDateTime::fromMSecsSinceEpoch(target, QTimeZone::utc()));
+    bar->seekAction()->trigger();
+    ASSERT_TRUE(settledBefore(r, target)) << r.player->clockMs() - target;
+    EXPECT_FALSE(busy);
+    EXPECT_GT(r.player->clockMs(), before + 2000);
+    EXPECT_EQ(bar->seekTimeEdit()->dateTime().toMSecsSinceEpoch(), (r.player->clockMs() + 999) / 1000 * 1000)
+        << "the time box does not show where the seek went (before it: " << (before + 999) / 1000 * 1000 << ")";
+    EXPECT_EQ(r.player->state(), ReplayPlayer::State::Paused);
+}
+
 // Issue 16's seek back: the chart after going back to t1 from t2 is the chart a replay played
 // from the start to t1 shows — the same candles, none newer, the same clock and frames — and it
 // stays paused there. (Before, a seek back was refused: "a replay only goes forward".)
@@ -552,8 +592,9 @@ struct FullRecording {
 };
 
 FullRecording& fullRecording() {
-    static FullRecording* recording = [] {
-        auto* r = new FullRecording;
+    // Kept until the process exits, then its directory is removed (a test process each, many runs).
+    static const std::unique_ptr<FullRecording> recording = [] {
+        auto r = std::make_unique<FullRecording>();
         r->dir = r->tmp.filePath(QStringLiteral("rec"));
         sim::SimConfig config = quickSimConfig();
         config.liveTradesPerSecond = 50;

@@ -61,6 +61,9 @@ public:
     // Plays every record received before `wallMs` at once (a seek forward; a time already passed
     // plays nothing), then goes on as before (paused stays paused, there).
     void seekTo(std::int64_t wallMs);
+    // A seekTo() has not got to its time yet (true from the call on, also before the network thread
+    // took it); false once it did, or the replay ended.
+    bool seeking() const;
     // The receipt time (ms since the epoch) of the last record played: the replay's clock; 0
     // before the first.
     std::int64_t clockMs() const;
