@@ -6,6 +6,7 @@
 #include <QActionGroup>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QMenu>
 #include <QPointF>
 #include <QStatusBar>
@@ -153,7 +154,8 @@ std::unique_ptr<QMenu> MainWindow::contextMenuAt(QPointF pos) {
     // ---- the chart ---------------------------------------------------------------------------
     if (region == chart::ChartRegion::CandlePane && model.hasData()) {
         const double price = model.roundToTick(model.priceScale().yToPrice(p.y));
-        const QString shown = QString::fromStdString(chart::formatPrice(price, model.priceDecimals()));
+        // In the user's language, as the alert dialogs show prices (pt_BR: 65.000,50).
+        const QString shown = QLocale().toString(price, 'f', model.priceDecimals());
         QAction* hline = addNamed(*menu, tr("Add horizontal line at %1").arg(shown), "chartAddHorizontalLine");
         connect(hline, &QAction::triggered, this, [this, p, price] {
             auto& m = m_canvas->model();

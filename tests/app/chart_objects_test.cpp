@@ -18,6 +18,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QLocale>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -120,6 +121,22 @@ TEST_F(ChartObjects, TheChartMenuAddsAHorizontalLineCopiesThePriceAndResetsTheVi
         EXPECT_NE(action(*menu, name), nullptr) << name;
     EXPECT_EQ(action(*menu, "drawingDelete"), nullptr);
     EXPECT_EQ(action(*menu, "scaleLog"), nullptr);
+    EXPECT_TRUE(action(*menu, "chartAddHorizontalLine")->text().endsWith(QLocale().toString(price, 'f', model().priceDecimals())))
+        << action(*menu, "chartAddHorizontalLine")->text().toStdString();
+    {
+        // The price in the user's language: Brazilian Portuguese groups thousands with '.' and
+        // writes the decimals after ','.
+        const QLocale before;
+        QLocale::setDefault(QLocale(QStringLiteral("pt_BR")));
+        auto ptMenu = window->contextMenuAt(at);
+        QLocale::setDefault(before);
+        ASSERT_TRUE(ptMenu);
+        const QString text = action(*ptMenu, "chartAddHorizontalLine")->text();
+        EXPECT_TRUE(text.endsWith(QLocale(QStringLiteral("pt_BR")).toString(price, 'f', model().priceDecimals()))) << text.toStdString();
+        if (model().priceDecimals() > 0) {
+            EXPECT_TRUE(text.contains(QLatin1Char(','))) << text.toStdString();
+        }
+    }
 
     action(*menu, "chartAddHorizontalLine")->trigger();
     ASSERT_EQ(model().drawings().size(), 1U);
