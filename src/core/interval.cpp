@@ -1,5 +1,7 @@
 #include "cpc/core/interval.hpp"
 
+#include <limits>
+
 #include "cpc/core/arith.hpp"
 #include "cpc/core/ascii.hpp"
 #include "cpc/core/candle.hpp"
@@ -68,7 +70,12 @@ std::int64_t bucketsEnd(Interval interval, std::int64_t startMs, int count) {
 }
 
 std::int64_t nextBucketStart(Interval interval, std::int64_t openTimeMs) {
+    // Saturates: a bucket ending past what 64 bits of milliseconds hold (the year 292 million,
+    // only in hostile input: a kline row's open time is the venue's text) ends at the last
+    // representable time and never closes (fuzz_bybit_codec: a signed overflow here).
+    constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
     if (interval == Interval::Mo1) {
+        if (openTimeMs > kLast - 31 * kDayMs) return kLast;
         CivilDate d = civilFromDays(floorDiv(openTimeMs, kDayMs));
         d.day = 1;
         if (++d.month > 12) {
@@ -77,7 +84,9 @@ std::int64_t nextBucketStart(Interval interval, std::int64_t openTimeMs) {
         }
         return daysFromCivil(d) * kDayMs;
     }
-    return openTimeMs + info(interval).ms;
+    std::int64_t next = 0;
+    if (__builtin_add_overflow(openTimeMs, info(interval).ms, &next)) return kLast;
+    return next;
 }
 
 bool isAligned(Interval interval, std::int64_t openTimeMs, std::int64_t anchor3dMs) {
