@@ -5,7 +5,9 @@ if(CPC_SANITIZERS)
   add_link_options(-fsanitize=${_cpc_san})
 endif()
 if(CPC_ENABLE_COVERAGE)
-  add_compile_options(--coverage -O0 -g)
+  # Atomic counters: the network and simulator threads run the same code at once, and plain
+  # increments lose counts (gcov then derives negative branch counts, which gcovr refuses).
+  add_compile_options(--coverage -fprofile-update=atomic -O0 -g)
   add_link_options(--coverage)
 endif()
 

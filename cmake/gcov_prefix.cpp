@@ -7,10 +7,15 @@
 // writes under $CPC_GCOV_BASE/<its own file name> instead (GCOV_PREFIX, which libgcov reads when it
 // writes at exit): only runs of one executable merge, and scripts/coverage adds the executables'
 // reports together. A child process (a test starting cpc) sets its own name the same way.
+//
+// A process under a file size limit (RLIMIT_FSIZE: the tests of a write error run `cpc record` so)
+// writes under $CPC_GCOV_BASE-size-limited instead, which no report reads: the limit would cut its
+// .gcda files mid-function, and libgcov refuses to merge any later run into a cut file.
 #include <climits>
 #include <cstdlib>
 #include <string>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -23,7 +28,10 @@ struct GcovPrefix {
         const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
         if (n <= 0) return;
         const std::string path(exe, static_cast<std::size_t>(n));
-        ::setenv("GCOV_PREFIX", (std::string(base) + "/" + path.substr(path.rfind('/') + 1)).c_str(), 1);
+        rlimit size{};
+        const bool limited = ::getrlimit(RLIMIT_FSIZE, &size) == 0 && size.rlim_cur != RLIM_INFINITY;
+        const std::string dir = std::string(base) + (limited ? "-size-limited/" : "/") + path.substr(path.rfind('/') + 1);
+        ::setenv("GCOV_PREFIX", dir.c_str(), 1);
     }
 };
 const GcovPrefix prefix;
