@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -77,6 +78,7 @@ protected:
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wallStart);
             return start + 20 * elapsed.count();
         };
+        m_clock = config.clock;
         m_sim = std::make_unique<sim::SimServer>(config);
         ASSERT_TRUE(m_sim->start());
         auto adapter = exchange::makeAdapter("binance", exchange::Endpoints{m_sim->restBase(), m_sim->streamBase()});
@@ -96,6 +98,7 @@ protected:
 
     net::IoThread m_io;
     std::unique_ptr<sim::SimServer> m_sim;
+    std::function<std::int64_t()> m_clock;  // the simulator's exchange clock
     std::shared_ptr<const exchange::ExchangeAdapter> m_adapter;
     storage::StorageWorker m_storage{":memory:"};
 };
@@ -166,6 +169,12 @@ TEST_F(RecordReplay, ReplayPrintsWhatTheRecordingRunPrintedThroughAResyncAndARec
                                       stats().framesReceived > beforeDrop.framesReceived + 60; },
                         std::chrono::seconds(30)))
         << "reconnects " << stats().reconnects;
+    // A minute closes on the stream before the run ends, so that the replay's candles are checked
+    // against the simulator's too. The first minute closes half a second (wall) after the
+    // simulator starts, often before the streams are subscribed on a loaded machine, and the next
+    // 3 s later: a quick run could end between the two.
+    const std::int64_t nextClose = bucketStart(Interval::M1, m_clock()) + 60'000;
+    ASSERT_TRUE(waitFor([&] { return m_clock() >= nextClose + 10'000; }, std::chrono::seconds(10)));
     endRun.now();
     market.stop();
     ASSERT_TRUE(recorder->writer().close());
