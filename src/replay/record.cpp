@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 #include <ctime>
+#include <limits>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -146,6 +148,28 @@ std::string SessionInfo::toJson() const {
     return j.dump();
 }
 
+namespace {
+
+// A whole-number field of the session header as T. A fraction or an exponent (3.4e21) is refused,
+// not cast: a double out of T's range converted to it is undefined (found by fuzz_recording), and
+// so is a value past T's range.
+template <typename T>
+T wholeNumber(const nlohmann::json& j, const char* key) {
+    const auto& v = j.at(key);
+    const auto refuse = [&](const char* what) {
+        throw std::invalid_argument(std::string("\"") + key + "\" " + what + " (" + v.dump() + ")");
+    };
+    if (!v.is_number_integer()) refuse("is not a whole number");
+    if (v.is_number_unsigned()) {
+        if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) refuse("is too large");
+    } else if (v.get<std::int64_t>() < static_cast<std::int64_t>(std::numeric_limits<T>::min())) {
+        refuse("is too small");
+    }
+    return v.get<T>();
+}
+
+}  // namespace
+
 Result<SessionInfo> SessionInfo::fromJson(std::string_view text) {
     try {
         const auto j = nlohmann::json::parse(text);
@@ -160,13 +184,13 @@ Result<SessionInfo> SessionInfo::fromJson(std::string_view text) {
         info.streamBase = j.at("endpoint").get<std::string>();
         info.symbols = j.at("symbols").get<std::vector<std::string>>();
         info.streams = j.at("streams").get<std::vector<std::string>>();
-        info.startedAtMs = j.at("startedAtMs").get<std::int64_t>();
+        info.startedAtMs = wholeNumber<std::int64_t>(j, "startedAtMs");
         // A time a recording can have been started at (1970 to 2200): times are shown and
         // converted to microseconds, which a wild value would overflow (found by fuzz_recording).
         if (info.startedAtMs < 0 || info.startedAtMs > kLatestStartMs)
             return makeError("its session header's startedAtMs " + std::to_string(info.startedAtMs) +
                              " is not a time (accepted: milliseconds since 1970, before 2200)");
-        info.segment = j.at("segment").get<std::uint64_t>();
+        info.segment = wholeNumber<std::uint64_t>(j, "segment");
         return info;
     } catch (const std::exception& e) {
         return makeError(std::string("its session header is not valid: ") + e.what());

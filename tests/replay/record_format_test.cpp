@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "cpc/replay/record_reader.hpp"
 #include "cpc/replay/record_writer.hpp"
@@ -493,6 +496,40 @@ TEST(RecordFormat, AHeaderStartThatIsNoTimeIsRefused) {
         ASSERT_FALSE(parsed) << at;
         EXPECT_NE(parsed.error().message.find("is not a time"), std::string::npos) << parsed.error().message;
     }
+}
+
+// Numbers of the session header that are not whole numbers in the field's range are refused with
+// the field named, not converted (fuzz_recording after 4.0 M inputs: a startedAtMs of 3.4e21 was
+// cast from a double to 64 bits, which is undefined).
+TEST(RecordFormat, AHeaderNumberThatIsNoWholeNumberInRangeIsRefusedNamingTheField) {
+    const std::string good = info().toJson();
+    ASSERT_TRUE(SessionInfo::fromJson(good));
+    const auto with = [&](const std::string& key, const std::string& value) {
+        nlohmann::json j = nlohmann::json::parse(good);
+        j[key] = nlohmann::json::parse(value);
+        return j.dump();
+    };
+    struct Case {
+        const char* key;
+        const char* value;
+        const char* said;
+    };
+    for (const Case& c : {Case{"startedAtMs", "3400019103200019103230", "is not a whole number"},
+                          Case{"startedAtMs", "1.7e12", "is not a whole number"},
+                          Case{"startedAtMs", "1700000000000.5", "is not a whole number"},
+                          Case{"startedAtMs", "18446744073709551615", "is too large"},
+                          Case{"segment", "-1", "is too small"},
+                          Case{"segment", "2.5", "is not a whole number"},
+                          Case{"segment", "1e300", "is not a whole number"}}) {
+        const auto parsed = SessionInfo::fromJson(with(c.key, c.value));
+        ASSERT_FALSE(parsed) << c.key << " " << c.value;
+        EXPECT_NE(parsed.error().message.find(std::string("\"") + c.key + "\" " + c.said), std::string::npos)
+            << parsed.error().message;
+    }
+    // The largest segment number still reads.
+    const auto last = SessionInfo::fromJson(with("segment", "18446744073709551615"));
+    ASSERT_TRUE(last) << last.error().message;
+    EXPECT_EQ(last->segment, std::numeric_limits<std::uint64_t>::max());
 }
 
 TEST(RecordFormat, AWriterRefusesADirectoryWithFilesInIt) {
