@@ -243,7 +243,7 @@ void ReplayPlayer::followForwardSeek(std::uint64_t generation, std::int64_t last
     // (a paused replay stays there) or 5 s more passed. A busy machine can leave the replay's thread
     // idle for longer than a tick, so an unmoved clock alone does not mean the seek is over.
     QTimer::singleShot(50, this, [this, generation, lastClock, triesLeft] {
-        if (generation != m_generation || !m_replayer) return;
+        if (generation != m_generation) return;
         emit changed();
         const std::int64_t clock = clockMs();
         if (m_replayer->seeking()) followForwardSeek(generation, clock, triesLeft);
